@@ -1,0 +1,173 @@
+//! Command-line arguments (clap derive only; no logic). Doc comments become `--help`.
+//!
+//! Values are kept as text here and parsed once in `config`, so a bad amount or date
+//! gets revcap's own message and exit code 1 (wrong terms), while clap keeps exit 2 for
+//! usage errors such as an unknown flag.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  revcap run                                  # bundled scenarios/ with scenarios/terms.toml
+  revcap run scenarios/feb2026.csv --cap 38B --format json
+  revcap run my.csv --rate 20% --rate-step 2029-01-01=15% --from 2026-04-27
+  revcap compare --caps 20B:60B:5B --no-charts
+  revcap validate scenarios/";
+
+/// Revenue share under a total cap: what is paid, when the cap binds, what it saves.
+///
+/// Reads revenue projections (CSV), applies a rate (or a rate schedule) under a total
+/// cap, and reports per-period ledgers, totals, the exact binding date and charts.
+#[derive(Debug, Parser)]
+#[command(name = "revcap", version, after_help = EXAMPLES, arg_required_else_help = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute ledgers and summaries for every scenario under one set of terms.
+    #[command(after_help = "Examples:
+  revcap run
+  revcap run scenarios/feb2026.csv --cap 38B --format json
+  revcap run - --format csv --no-files < my.csv
+  revcap run data/ --cap none --discount-rate 8% --output reports/")]
+    Run(RunArgs),
+    /// Evaluate every scenario under several caps or term sets, side by side.
+    #[command(after_help = "Examples:
+  revcap compare --cap 25B --cap 38B --cap none
+  revcap compare --caps 20B:60B:5B
+  revcap compare --terms reported.toml --terms rate-cut.toml
+  revcap compare --thresholds")]
+    Compare(CompareArgs),
+    /// Check scenario files and terms, reporting every problem found.
+    #[command(after_help = "Examples:
+  revcap validate
+  revcap validate data/*.csv --terms terms.toml --format json")]
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// CSV files or folders (every *.csv in name order), or - for stdin.
+    #[arg(value_name = "PATHS", default_value = "scenarios/")]
+    pub paths: Vec<String>,
+    /// Terms file (TOML); replaces a folder's terms.toml. Flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub terms: Option<PathBuf>,
+    /// Total cap on payments, e.g. 38B, 38000000000, or none.
+    #[arg(long, value_name = "AMOUNT")]
+    pub cap: Option<String>,
+    #[command(flatten)]
+    pub term_flags: TermFlags,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// CSV files or folders (every *.csv in name order), or - for stdin.
+    #[arg(value_name = "PATHS", default_value = "scenarios/")]
+    pub paths: Vec<String>,
+    /// A whole set of terms as one variant, named by the file's stem (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub terms: Vec<PathBuf>,
+    /// A cap to compare, e.g. 25B or none (repeatable).
+    #[arg(long, value_name = "AMOUNT")]
+    pub cap: Vec<String>,
+    /// A range of caps START:END:STEP, ends included, e.g. 10B:100B:5B.
+    #[arg(long, value_name = "START:END:STEP")]
+    pub caps: Option<String>,
+    /// Also print, per scenario, the cap below which it binds by each year-end.
+    #[arg(long)]
+    pub thresholds: bool,
+    #[command(flatten)]
+    pub term_flags: TermFlags,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// CSV files or folders (every *.csv in name order), or - for stdin.
+    #[arg(value_name = "PATHS", default_value = "scenarios/")]
+    pub paths: Vec<String>,
+    /// Terms file (TOML) to check as well.
+    #[arg(long, value_name = "FILE")]
+    pub terms: Option<PathBuf>,
+    /// How to report: text (default) or json.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+}
+
+/// The terms of SPEC §3 other than the cap (whose meaning differs by command).
+#[derive(Debug, Args, Default)]
+pub struct TermFlags {
+    /// Share of revenue paid: 0.20 or 20% [default: 0.20].
+    #[arg(long, value_name = "RATE")]
+    pub rate: Option<String>,
+    /// The rate from a date on, DATE=RATE, e.g. 2029-01-01=15% (repeatable).
+    #[arg(long = "rate-step", value_name = "DATE=RATE")]
+    pub rate_steps: Vec<String>,
+    /// Paid toward the cap before the term start, e.g. 5B [default: 0].
+    #[arg(long, value_name = "AMOUNT")]
+    pub already_paid: Option<String>,
+    /// Term start, YYYY-MM-DD [default: first day of each scenario's earliest period].
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Term end, inclusive, YYYY-MM-DD [default: 2030-12-31].
+    #[arg(long, value_name = "DATE")]
+    pub through: Option<String>,
+    /// Annual discount rate for present values, e.g. 0.08 or 8% [default: none].
+    #[arg(long, value_name = "RATE")]
+    pub discount_rate: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Folder for the files written.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub output: PathBuf,
+    /// Write no files; print only.
+    #[arg(long)]
+    pub no_files: bool,
+    /// Write the data files but no charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Chart file format.
+    #[arg(long, value_enum, default_value_t = ChartFormat::Png)]
+    pub chart_format: ChartFormat,
+    /// Chart size in pixels, WIDTHxHEIGHT.
+    #[arg(long, value_name = "WxH", default_value = "1600x1000")]
+    pub chart_size: String,
+    /// Label for money amounts in tables and charts, e.g. USD or $.
+    #[arg(long, value_name = "LABEL")]
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChartFormat {
+    Png,
+    Svg,
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    Text,
+    Json,
+}

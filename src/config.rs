@@ -1,0 +1,790 @@
+//! Turns the parsed command line and TOML terms files into a validated [`Config`].
+//! No clap type is seen past this module.
+//!
+//! Terms come from three layers (SPEC §3): the defaults, then a terms file (`--terms`,
+//! or a folder's `terms.toml`), then the flags, each overriding the one before.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+
+use crate::cli::{self, Cli, Command, OutputArgs, TermFlags};
+use crate::error::{quote, Error, Problem};
+use crate::model::{Date, RateStep, Terms};
+use crate::parse;
+
+/// Everything a command needs, validated.
+#[derive(Debug)]
+pub struct Config {
+    pub inputs: Vec<Input>,
+    pub action: Action,
+}
+
+#[derive(Debug)]
+pub enum Action {
+    Run {
+        terms: Terms,
+        output: Output,
+    },
+    Compare {
+        /// The terms shared by `--cap`/`--caps` variants (and reported in JSON).
+        terms: Terms,
+        variants: Vec<Variant>,
+        thresholds: bool,
+        output: Output,
+    },
+    Validate {
+        /// Problems already found in the terms; loading adds the files' problems.
+        problems: Vec<Problem>,
+        json: bool,
+    },
+}
+
+/// One set of terms to compare, with its display name (`38B`, `none`, a file stem).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub terms: Terms,
+}
+
+/// A scenario source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    /// How messages and outputs name it: the path as given, or `-`.
+    pub fn origin(&self) -> String {
+        match self {
+            Input::Stdin => "-".into(),
+            Input::File(p) => p.display().to_string(),
+        }
+    }
+    /// The scenario name a long file without a `scenario` column gets.
+    pub fn stem(&self) -> String {
+        match self {
+            Input::Stdin => "stdin".into(),
+            Input::File(p) => p
+                .file_stem()
+                .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub format: OutputFormat,
+    /// Folder for files; `None` with `--no-files`.
+    pub dir: Option<PathBuf>,
+    /// `None` with `--no-charts` (or `--no-files`).
+    pub charts: Option<ChartOptions>,
+    /// Label for money in tables and charts.
+    pub unit: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartOptions {
+    pub png: bool,
+    pub svg: bool,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Terms as given by one layer: `None` means "not given here".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartialTerms {
+    pub rate: Option<Decimal>,
+    pub rate_steps: Option<Vec<RateStep>>,
+    pub cap: Option<Option<Decimal>>,
+    pub already_paid: Option<Decimal>,
+    pub from: Option<Date>,
+    pub through: Option<Date>,
+    pub discount_rate: Option<Option<Decimal>>,
+}
+
+impl PartialTerms {
+    /// `self` with every value `over` gives replacing this one's.
+    pub fn overridden_by(mut self, over: &PartialTerms) -> PartialTerms {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if over.$f.is_some() { self.$f = over.$f.clone(); } )* };
+        }
+        take!(
+            rate,
+            rate_steps,
+            cap,
+            already_paid,
+            from,
+            through,
+            discount_rate
+        );
+        self
+    }
+
+    /// Fills in the defaults and checks that the whole makes sense.
+    pub fn resolve(self, origin: &str) -> Result<Terms, Problem> {
+        let d = Terms::default();
+        let mut steps = self.rate_steps.unwrap_or_default();
+        steps.sort_by_key(|s| s.from);
+        if let Some(pair) = steps.windows(2).find(|w| w[0].from == w[1].from) {
+            return Err(Problem::new(
+                origin,
+                format!(
+                    "has two rate steps from {}; give each date once",
+                    pair[0].from
+                ),
+            ));
+        }
+        let terms = Terms {
+            rate: self.rate.unwrap_or(d.rate),
+            rate_steps: steps,
+            cap: self.cap.unwrap_or(d.cap),
+            already_paid: self.already_paid.unwrap_or(d.already_paid),
+            from: self.from.or(d.from),
+            through: self.through.unwrap_or(d.through),
+            discount_rate: self.discount_rate.unwrap_or(d.discount_rate),
+        };
+        if let Some(from) = terms.from {
+            if from > terms.through {
+                return Err(Problem::new(
+                    origin,
+                    format!("the term starts on {from}, after it ends on {}; from must not be after through", terms.through),
+                ));
+            }
+        }
+        Ok(terms)
+    }
+}
+
+impl TryFrom<Cli> for Config {
+    type Error = Error;
+
+    fn try_from(cli: Cli) -> Result<Config, Error> {
+        match cli.command {
+            Command::Run(a) => {
+                let (inputs, folder_terms) = expand_paths(&a.paths)?;
+                let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
+                let terms = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
+                let output = output(&a.output)?;
+                Ok(Config {
+                    inputs,
+                    action: Action::Run { terms, output },
+                })
+            }
+            Command::Compare(a) => {
+                let (inputs, folder_terms) = expand_paths(&a.paths)?;
+                let flags = flag_terms(&a.term_flags, None)?;
+                // Terms files are variants here; the folder's terms.toml still sets the
+                // shared terms for --cap variants unless a terms file is given.
+                let shared = if a.terms.is_empty() {
+                    shared_terms(None, &folder_terms, &flags)?
+                } else {
+                    flags.clone().resolve("terms")?
+                };
+                let variants = variants(&a.cap, a.caps.as_deref(), &a.terms, &shared, &flags)?;
+                let output = output(&a.output)?;
+                Ok(Config {
+                    inputs,
+                    action: Action::Compare {
+                        terms: shared,
+                        variants,
+                        thresholds: a.thresholds,
+                        output,
+                    },
+                })
+            }
+            Command::Validate(a) => {
+                let mut problems = Vec::new();
+                let (inputs, folder_terms) = match expand_paths(&a.paths) {
+                    Ok(x) => x,
+                    Err(Error::Problems(mut p)) => {
+                        problems.append(&mut p);
+                        (Vec::new(), Vec::new())
+                    }
+                    Err(e) => return Err(e),
+                };
+                let mut files: Vec<PathBuf> = a.terms.into_iter().collect();
+                files.extend(folder_terms.into_iter().flatten());
+                files.dedup();
+                for f in files {
+                    match read_terms_file(&f) {
+                        Ok(t) => {
+                            if let Err(p) = t.resolve(&f.display().to_string()) {
+                                problems.push(p);
+                            }
+                        }
+                        Err(Error::Problems(mut p)) => problems.append(&mut p),
+                        Err(e) => return Err(e),
+                    }
+                }
+                let json = a.format == cli::ValidateFormat::Json;
+                Ok(Config {
+                    inputs,
+                    action: Action::Validate { problems, json },
+                })
+            }
+        }
+    }
+}
+
+/// Expands PATHS into inputs, remembering for each input the `terms.toml` of the
+/// folder it came from (if any).
+fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<PathBuf>>), Error> {
+    let mut inputs = Vec::new();
+    let mut terms = Vec::new();
+    let mut problems = Vec::new();
+    let mut stdin_seen = false;
+    for raw in paths {
+        if raw == "-" {
+            if stdin_seen {
+                return Err(Error::Usage(
+                    "error: - (stdin) given twice; stdin can be read once".into(),
+                ));
+            }
+            stdin_seen = true;
+            inputs.push(Input::Stdin);
+            terms.push(None);
+            continue;
+        }
+        let path = PathBuf::from(raw);
+        if path.is_dir() {
+            let entries = match std::fs::read_dir(&path) {
+                Ok(e) => e,
+                Err(e) => {
+                    problems.push(Problem::new(raw, format!("cannot read folder: {e}")));
+                    continue;
+                }
+            };
+            let mut csvs: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))
+                })
+                .collect();
+            csvs.sort();
+            if csvs.is_empty() {
+                problems.push(Problem::new(raw, "is a folder with no *.csv files"));
+            }
+            let folder_terms = path.join("terms.toml");
+            let folder_terms = folder_terms.is_file().then_some(folder_terms);
+            for f in csvs {
+                inputs.push(Input::File(f));
+                terms.push(folder_terms.clone());
+            }
+        } else if path.is_file() {
+            inputs.push(Input::File(path));
+            terms.push(None);
+        } else if path.exists() {
+            problems.push(Problem::new(raw, "is neither a file nor a folder"));
+        } else {
+            problems.push(Problem::new(
+                raw,
+                "does not exist (expected a CSV file, a folder of CSV files, or -)",
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok((inputs, terms))
+    } else {
+        Err(problems.into())
+    }
+}
+
+/// The one set of terms a run uses: `--terms` if given, otherwise the folders'
+/// `terms.toml` (which must agree), with the flags on top.
+fn shared_terms(
+    terms_file: Option<&Path>,
+    folder_terms: &[Option<PathBuf>],
+    flags: &PartialTerms,
+) -> Result<Terms, Error> {
+    let (base, origin) = match terms_file {
+        Some(f) => (read_terms_file(f)?, f.display().to_string()),
+        None => {
+            let mut distinct: Vec<&Option<PathBuf>> = Vec::new();
+            for t in folder_terms {
+                if !distinct.contains(&t) {
+                    distinct.push(t);
+                }
+            }
+            match distinct.as_slice() {
+                [] | [None] => (PartialTerms::default(), "terms".to_string()),
+                [Some(f)] => (read_terms_file(f)?, f.display().to_string()),
+                _ => {
+                    let names: Vec<String> = distinct
+                        .iter()
+                        .map(|t| {
+                            t.as_ref()
+                                .map_or_else(|| "the defaults".into(), |p| p.display().to_string())
+                        })
+                        .collect();
+                    return Err(Problem::new(
+                        "terms",
+                        format!(
+                            "the inputs come under different terms ({}); run them separately or pass --terms FILE",
+                            names.join(", ")
+                        ),
+                    )
+                    .into());
+                }
+            }
+        }
+    };
+    Ok(base.overridden_by(flags).resolve(&origin)?)
+}
+
+/// The terms given as flags. `cap` is `run`'s single `--cap`.
+fn flag_terms(f: &TermFlags, cap: Option<&str>) -> Result<PartialTerms, Error> {
+    let mut problems = Vec::new();
+    let rate = flag(&mut problems, "--rate", f.rate.as_deref(), parse::rate);
+    let cap = flag(&mut problems, "--cap", cap, parse::cap);
+    let already_paid = flag(
+        &mut problems,
+        "--already-paid",
+        f.already_paid.as_deref(),
+        parse::non_negative,
+    );
+    let from = flag(&mut problems, "--from", f.from.as_deref(), parse::date);
+    let through = flag(
+        &mut problems,
+        "--through",
+        f.through.as_deref(),
+        parse::date,
+    );
+    let discount_rate = flag(
+        &mut problems,
+        "--discount-rate",
+        f.discount_rate.as_deref(),
+        optional_rate,
+    );
+    let mut steps = Vec::new();
+    for raw in &f.rate_steps {
+        match rate_step(raw) {
+            Ok(s) => steps.push(s),
+            Err(msg) => problems.push(Problem::new("--rate-step", msg).value(raw)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    Ok(PartialTerms {
+        rate,
+        rate_steps: (!f.rate_steps.is_empty()).then_some(steps),
+        cap,
+        already_paid,
+        from,
+        through,
+        discount_rate,
+    })
+}
+
+/// Parses one flag's value, recording a problem (and giving `None`) if it is bad.
+fn flag<T>(
+    problems: &mut Vec<Problem>,
+    name: &str,
+    raw: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<T> {
+    let raw = raw?;
+    parse(raw)
+        .map_err(|msg| problems.push(Problem::new(name, msg).value(raw)))
+        .ok()
+}
+
+/// A rate, or `none`.
+fn optional_rate(raw: &str) -> Result<Option<Decimal>, String> {
+    if raw.trim().eq_ignore_ascii_case("none") {
+        Ok(None)
+    } else {
+        parse::rate(raw).map(Some)
+    }
+}
+
+fn rate_step(raw: &str) -> Result<RateStep, String> {
+    let (date, rate) = raw
+        .split_once('=')
+        .ok_or("is not DATE=RATE (expected e.g. 2029-01-01=0.15 or 2029-01-01=15%)")?;
+    Ok(RateStep {
+        from: parse::date(date).map_err(|m| format!("{m}, before the ="))?,
+        rate: parse::rate(rate).map_err(|m| format!("{m}, after the ="))?,
+    })
+}
+
+const TERM_KEYS: &str = "rate, rate_step, cap, already_paid, from, through, discount_rate";
+
+/// Reads a TOML terms file (SPEC §3). Values may be strings (`cap = "38B"`,
+/// `rate = "20%"`) or TOML numbers and dates. A TOML float is a binary float, so it is
+/// read through its shortest decimal form, which is the number as written for up to
+/// 15 significant digits; quote longer numbers.
+pub fn read_terms_file(path: &Path) -> Result<PartialTerms, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse_terms(&text, &path.display().to_string())
+}
+
+/// Parses the text of a terms file; `origin` names it in messages.
+pub fn parse_terms(text: &str, origin: &str) -> Result<PartialTerms, Error> {
+    type Spanned<T> = toml::Spanned<T>;
+    let line_of = |pos: usize| {
+        text.get(..pos)
+            .map_or(1, |t| t.matches('\n').count() as u64 + 1)
+    };
+    let table: BTreeMap<Spanned<String>, Spanned<toml::Value>> =
+        toml::from_str(text).map_err(|e| {
+            let mut p = Problem::new(origin, format!("is not valid TOML: {}", e.message()));
+            if let Some(span) = e.span() {
+                p = p.line(line_of(span.start));
+            }
+            Error::from(p)
+        })?;
+    let mut out = PartialTerms::default();
+    let mut problems = Vec::new();
+    for (key, value) in &table {
+        let line = line_of(key.span().start);
+        let (k, v) = (key.get_ref().as_str(), value.get_ref());
+        let at = |msg: String, t: &str| Problem::new(origin, msg).line(line).key(k).value(t);
+        if k == "rate_step" {
+            match rate_steps_toml(v) {
+                Ok(s) => out.rate_steps = Some(s),
+                Err(m) => problems.push(Problem::new(origin, m).line(line).key(k)),
+            }
+            continue;
+        }
+        if ![
+            "rate",
+            "cap",
+            "already_paid",
+            "from",
+            "through",
+            "discount_rate",
+        ]
+        .contains(&k)
+        {
+            problems.push(
+                Problem::new(origin, format!("unknown key (expected one of {TERM_KEYS})"))
+                    .line(line)
+                    .key(k),
+            );
+            continue;
+        }
+        let Some(t) = scalar_text(v) else {
+            problems.push(at(
+                "must be a string, number or date".into(),
+                &v.to_string(),
+            ));
+            continue;
+        };
+        let result: Result<(), String> = match k {
+            "rate" => parse::rate(&t).map(|x| out.rate = Some(x)),
+            "cap" => parse::cap(&t).map(|x| out.cap = Some(x)),
+            "already_paid" => parse::non_negative(&t).map(|x| out.already_paid = Some(x)),
+            "from" => parse::date(&t).map(|x| out.from = Some(x)),
+            "through" => parse::date(&t).map(|x| out.through = Some(x)),
+            _ => optional_rate(&t).map(|x| out.discount_rate = Some(x)),
+        };
+        if let Err(m) = result {
+            problems.push(at(m, &t));
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems.into())
+    }
+}
+
+/// The text of a scalar TOML value, as revcap's parsers take it.
+fn scalar_text(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::String(s) => Some(s.clone()),
+        toml::Value::Integer(i) => Some(i.to_string()),
+        // Rust prints the shortest text that reads back as the same f64.
+        toml::Value::Float(f) if f.is_finite() => Some(format!("{f}")),
+        toml::Value::Datetime(d) => Some(d.to_string()),
+        _ => None,
+    }
+}
+
+fn rate_steps_toml(v: &toml::Value) -> Result<Vec<RateStep>, String> {
+    let toml::Value::Array(items) = v else {
+        return Err("must be an array of tables: [[rate_step]] with from and rate".into());
+    };
+    let mut steps = Vec::new();
+    for (n, item) in items.iter().enumerate() {
+        let n = n + 1;
+        let toml::Value::Table(t) = item else {
+            return Err(format!("entry {n} must be a table with from and rate"));
+        };
+        if let Some(k) = t.keys().find(|k| *k != "from" && *k != "rate") {
+            return Err(format!(
+                "entry {n}: unknown key {} (expected from and rate)",
+                quote(k)
+            ));
+        }
+        let get = |k: &str| {
+            t.get(k)
+                .and_then(scalar_text)
+                .ok_or_else(|| format!("entry {n} needs {k}"))
+        };
+        let from = get("from")?;
+        let rate = get("rate")?;
+        steps.push(RateStep {
+            from: parse::date(&from)
+                .map_err(|m| format!("entry {n}: from {} {m}", quote(&from)))?,
+            rate: parse::rate(&rate)
+                .map_err(|m| format!("entry {n}: rate {} {m}", quote(&rate)))?,
+        });
+    }
+    Ok(steps)
+}
+
+/// The variants `compare` evaluates, in the order given: `--cap`s, then `--caps`, then
+/// terms files. With none, the shared terms are the only variant.
+fn variants(
+    caps: &[String],
+    range: Option<&str>,
+    terms_files: &[PathBuf],
+    shared: &Terms,
+    flags: &PartialTerms,
+) -> Result<Vec<Variant>, Error> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for raw in caps {
+        match parse::cap(raw) {
+            Ok(cap) => out.push(Variant {
+                name: raw.trim().to_string(),
+                terms: Terms {
+                    cap,
+                    ..shared.clone()
+                },
+            }),
+            Err(m) => problems.push(Problem::new("--cap", m).value(raw)),
+        }
+    }
+    if let Some(raw) = range {
+        match cap_range(raw) {
+            Ok(values) => out.extend(values.into_iter().map(|cap| Variant {
+                name: short_amount(cap),
+                terms: Terms {
+                    cap: Some(cap),
+                    ..shared.clone()
+                },
+            })),
+            Err(m) => problems.push(Problem::new("--caps", m).value(raw)),
+        }
+    }
+    for f in terms_files {
+        match read_terms_file(f) {
+            Ok(t) => match t.overridden_by(flags).resolve(&f.display().to_string()) {
+                Ok(terms) => out.push(Variant {
+                    name: f.file_stem().map_or_else(
+                        || f.display().to_string(),
+                        |s| s.to_string_lossy().into_owned(),
+                    ),
+                    terms,
+                }),
+                Err(p) => problems.push(p),
+            },
+            Err(Error::Problems(mut p)) => problems.append(&mut p),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    if out.is_empty() {
+        out.push(Variant {
+            name: shared.cap.map_or_else(|| "none".into(), short_amount),
+            terms: shared.clone(),
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = out.iter().find(|v| !seen.insert(v.name.clone())) {
+        return Err(Problem::new(
+            "compare",
+            format!(
+                "variant {} is given twice; give each cap or terms file once",
+                quote(&dup.name)
+            ),
+        )
+        .into());
+    }
+    Ok(out)
+}
+
+/// The most caps one `--caps` range may expand to.
+pub const MAX_RANGE_CAPS: u64 = 1_000_000;
+
+/// `START:END:STEP` → the caps START, START+STEP, … up to END inclusive.
+pub fn cap_range(raw: &str) -> Result<Vec<Decimal>, String> {
+    let parts: Vec<&str> = raw.split(':').collect();
+    let [start, end, step] = parts.as_slice() else {
+        return Err("is not START:END:STEP (expected e.g. 10B:100B:5B)".into());
+    };
+    let num = |what: &str, t: &str| {
+        parse::non_negative(t).map_err(|m| format!("{what} {} {m}", quote(t)))
+    };
+    let (start, end, step) = (num("start", start)?, num("end", end)?, num("step", step)?);
+    if step.is_zero() {
+        return Err("has a step of 0 (expected a step > 0, e.g. 10B:100B:5B)".into());
+    }
+    if start > end {
+        return Err(format!(
+            "starts above its end ({start} > {end}); expected START ≤ END"
+        ));
+    }
+    let count = ((end - start) / step).floor();
+    let count = u64::try_from(count).unwrap_or(u64::MAX).saturating_add(1);
+    if count > MAX_RANGE_CAPS {
+        return Err(format!(
+            "gives {count} caps; at most {MAX_RANGE_CAPS} (use a larger step)"
+        ));
+    }
+    let mut caps = Vec::with_capacity(count as usize);
+    let mut c = start;
+    while c <= end {
+        caps.push(c);
+        c = c.checked_add(step).ok_or("overflows")?;
+    }
+    Ok(caps)
+}
+
+/// An amount in the short form people type: `38B`, `12.5B`, `750M`, `1.2T`.
+pub fn short_amount(v: Decimal) -> String {
+    let units = [(12u32, "T"), (9, "B"), (6, "M"), (3, "K")];
+    for (exp, suffix) in units {
+        let scale = Decimal::from_i128_with_scale(10i128.pow(exp), 0);
+        if v.abs() >= scale {
+            return format!("{}{suffix}", (v / scale).normalize());
+        }
+    }
+    v.normalize().to_string()
+}
+
+fn output(a: &OutputArgs) -> Result<Output, Error> {
+    let format = match a.format {
+        cli::Format::Table => OutputFormat::Table,
+        cli::Format::Csv => OutputFormat::Csv,
+        cli::Format::Json => OutputFormat::Json,
+        cli::Format::Markdown => OutputFormat::Markdown,
+    };
+    let (width, height) = chart_size(&a.chart_size)
+        .map_err(|m| Error::from(Problem::new("--chart-size", m).value(&a.chart_size)))?;
+    let charts = (!a.no_charts && !a.no_files).then_some(ChartOptions {
+        png: a.chart_format != cli::ChartFormat::Svg,
+        svg: a.chart_format != cli::ChartFormat::Png,
+        width,
+        height,
+    });
+    Ok(Output {
+        format,
+        dir: (!a.no_files).then(|| a.output.clone()),
+        charts,
+        unit: a.unit.clone(),
+    })
+}
+
+fn chart_size(raw: &str) -> Result<(u32, u32), String> {
+    let msg = "is not WIDTHxHEIGHT between 400x300 and 8000x8000 (expected e.g. 1600x1000)";
+    let (w, h) = raw.trim().split_once(['x', 'X']).ok_or(msg)?;
+    let w: u32 = w.trim().parse().map_err(|_| msg)?;
+    let h: u32 = h.trim().parse().map_err(|_| msg)?;
+    if !(400..=8000).contains(&w) || !(300..=8000).contains(&h) {
+        return Err(msg.into());
+    }
+    Ok((w, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn terms_file_with_every_key() {
+        let t = parse_terms(
+            "rate = 0.20\ncap = \"38B\"\nalready_paid = 0\nfrom = 2026-04-27\nthrough = \"2030-12-31\"\ndiscount_rate = \"8%\"\n[[rate_step]]\nfrom = 2029-01-01\nrate = \"15%\"\n",
+            "t.toml",
+        )
+        .unwrap()
+        .resolve("t.toml")
+        .unwrap();
+        assert_eq!(t.rate, Decimal::from_str("0.2").unwrap());
+        assert_eq!(t.cap, Some(Decimal::from(38_000_000_000u64)));
+        assert_eq!(t.from.unwrap().to_string(), "2026-04-27");
+        assert_eq!(t.discount_rate, Some(Decimal::from_str("0.08").unwrap()));
+        assert_eq!(t.rate_steps.len(), 1);
+        assert_eq!(t.rate_steps[0].rate, Decimal::from_str("0.15").unwrap());
+    }
+
+    #[test]
+    fn terms_file_problems_name_line_and_key() {
+        let e = parse_terms("rate = 0.2\ncapp = 5\ncap = \"lots\"\n", "t.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(r#"t.toml: line 2, key "capp": unknown key"#),
+            "{e}"
+        );
+        assert!(
+            e.contains(r#"t.toml: line 3, key "cap": "lots" is not a number"#),
+            "{e}"
+        );
+        let e = parse_terms("rate = \n", "t.toml").unwrap_err().to_string();
+        assert!(e.starts_with("t.toml: line 1: is not valid TOML"), "{e}");
+    }
+
+    #[test]
+    fn flags_override_file() {
+        let file = PartialTerms {
+            cap: Some(Some(Decimal::ONE)),
+            rate: Some(Decimal::ONE),
+            ..Default::default()
+        };
+        let flags = PartialTerms {
+            cap: Some(None),
+            ..Default::default()
+        };
+        let t = file.overridden_by(&flags).resolve("x").unwrap();
+        assert_eq!(t.cap, None);
+        assert_eq!(t.rate, Decimal::ONE);
+    }
+
+    #[test]
+    fn cap_ranges() {
+        let caps = cap_range("10B:20B:5B").unwrap();
+        assert_eq!(
+            caps.iter().map(|c| short_amount(*c)).collect::<Vec<_>>(),
+            ["10B", "15B", "20B"]
+        );
+        assert!(cap_range("10B:5B:1B")
+            .unwrap_err()
+            .contains("starts above its end"));
+        assert!(cap_range("1:5:0").unwrap_err().contains("step of 0"));
+        assert!(cap_range("1:5").is_err());
+        assert!(cap_range("0:1T:1").unwrap_err().contains("at most"));
+        assert_eq!(
+            short_amount(Decimal::from_str("12500000000").unwrap()),
+            "12.5B"
+        );
+    }
+
+    #[test]
+    fn chart_sizes() {
+        assert_eq!(chart_size("1600x1000"), Ok((1600, 1000)));
+        assert!(chart_size("10x10").is_err());
+        assert!(chart_size("big").is_err());
+    }
+}

@@ -1,0 +1,253 @@
+//! revcap: revenue-share payments under a total cap, computed exactly.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`cli`]: the command line as clap parses it (no logic);
+//! 2. [`config`]: arguments and TOML terms become a validated [`config::Config`];
+//! 3. [`load`]: CSV scenario files become sorted, checked [`model::Scenario`]s
+//!    (values parsed by [`parse`]);
+//! 4. [`engine`]: the exact computation of SPEC §4, one scenario at a time;
+//! 5. [`render`] (table, CSV, JSON, Markdown) and [`chart`] present the results, and
+//!    [`output`] writes files atomically.
+
+pub mod chart;
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod parse;
+pub mod render;
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use config::{Action, Config, Input, Output, OutputFormat};
+use error::{quote, Error, Problem};
+use model::{Scenario, ScenarioResult, Terms};
+
+/// Runs a command, printing its main output to `stdout`.
+pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
+    match config.action {
+        Action::Run { terms, output } => {
+            let scenarios = load_all(&config.inputs)?;
+            let results = compute_all(&scenarios, &terms)?;
+            write_run_files(&config.inputs, &results, &terms, &output)?;
+            let text = match output.format {
+                OutputFormat::Table => {
+                    render::table::render(&results, &terms, output.unit.as_deref())
+                }
+                OutputFormat::Markdown => {
+                    render::markdown::render(&results, &terms, output.unit.as_deref())
+                }
+                OutputFormat::Csv => render::csv::ledger(&results).map_err(Error::Usage)?,
+                OutputFormat::Json => {
+                    render::json::render(&results, &terms).map_err(Error::Usage)?
+                }
+            };
+            print(stdout, &text)
+        }
+        Action::Compare { .. } => Err(Error::Usage(
+            "error: compare is not built yet (issue 4)".into(),
+        )),
+        Action::Validate { problems, json } => validate(&config.inputs, problems, json, stdout),
+    }
+}
+
+/// Writes to stdout; a closed pipe surfaces as `Error::Stdout` for `main` to treat as
+/// success.
+fn print(stdout: &mut dyn Write, text: &str) -> Result<(), Error> {
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(Error::Stdout)
+}
+
+/// Reads every input, collecting the problems of all files before failing.
+pub fn load_all(inputs: &[Input]) -> Result<Vec<Scenario>, Error> {
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    let mut problems = Vec::new();
+    for input in inputs {
+        match load_one(input) {
+            Ok(mut s) => scenarios.append(&mut s),
+            Err(Error::Problems(mut p)) => problems.append(&mut p),
+            Err(e) => return Err(e),
+        }
+    }
+    let mut seen: HashSet<&str> = HashSet::new();
+    for s in &scenarios {
+        if !seen.insert(&s.name) {
+            let first = scenarios
+                .iter()
+                .find(|o| o.name == s.name)
+                .map_or("", |o| o.source.as_str());
+            problems.push(Problem::new(
+                &s.source,
+                format!(
+                    "scenario {} is also defined in {first}; scenario names must be unique (rename a file or its scenario column)",
+                    quote(&s.name)
+                ),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(scenarios)
+    } else {
+        Err(problems.into())
+    }
+}
+
+fn load_one(input: &Input) -> Result<Vec<Scenario>, Error> {
+    let origin = input.origin();
+    let stem = input.stem();
+    let result = match input {
+        Input::Stdin => load::load(std::io::stdin().lock(), &origin, &stem),
+        Input::File(path) => {
+            let file = std::fs::File::open(path).map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            load::load(std::io::BufReader::new(file), &origin, &stem)
+        }
+    };
+    result.map_err(Error::Problems)
+}
+
+/// Computes every scenario under `terms`.
+pub fn compute_all(scenarios: &[Scenario], terms: &Terms) -> Result<Vec<ScenarioResult>, Error> {
+    scenarios
+        .iter()
+        .map(|s| engine::compute(s, terms))
+        .collect()
+}
+
+fn write_run_files(
+    inputs: &[Input],
+    results: &[ScenarioResult],
+    terms: &Terms,
+    output: &Output,
+) -> Result<(), Error> {
+    let Some(dir) = &output.dir else {
+        return Ok(());
+    };
+    let mut staged = output::Staged::new(dir)?;
+    staged.add(
+        "ledger.csv",
+        render::csv::ledger(results)
+            .map_err(Error::Usage)?
+            .as_bytes(),
+    )?;
+    staged.add(
+        "summary.csv",
+        render::csv::summary(results)
+            .map_err(Error::Usage)?
+            .as_bytes(),
+    )?;
+    staged.add(
+        "result.json",
+        render::json::render(results, terms)
+            .map_err(Error::Usage)?
+            .as_bytes(),
+    )?;
+    if let Some(opts) = &output.charts {
+        for (name, bytes) in chart::run_charts(results, terms, opts, output.unit.as_deref())? {
+            staged.add(&name, &bytes)?;
+        }
+    }
+    refuse_overwriting_inputs(inputs, &staged)?;
+    staged.commit()?;
+    Ok(())
+}
+
+/// An output must never replace an input file.
+fn refuse_overwriting_inputs(inputs: &[Input], staged: &output::Staged) -> Result<(), Error> {
+    let canon = |p: &std::path::Path| std::fs::canonicalize(p).ok();
+    let inputs: Vec<_> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p) => canon(p),
+            Input::Stdin => None,
+        })
+        .collect();
+    for target in staged.targets() {
+        if let Some(t) = canon(target) {
+            if inputs.contains(&t) {
+                return Err(Error::Write {
+                    path: target.to_path_buf(),
+                    message:
+                        "is one of the inputs; refusing to overwrite it (choose another --output)"
+                            .into(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `revcap validate`: every problem in every file and terms file, then a count.
+fn validate(
+    inputs: &[Input],
+    mut problems: Vec<Problem>,
+    json: bool,
+    stdout: &mut dyn Write,
+) -> Result<(), Error> {
+    let mut scenario_count = 0;
+    match load_all(inputs) {
+        Ok(s) => scenario_count = s.len(),
+        Err(Error::Problems(mut p)) => problems.append(&mut p),
+        Err(e) => return Err(e),
+    }
+    let files: HashSet<&str> = problems.iter().map(|p| p.origin.as_str()).collect();
+    if json {
+        let doc = serde_json::json!({
+            "version": 1,
+            "ok": problems.is_empty(),
+            "files": inputs.iter().map(Input::origin).collect::<Vec<_>>(),
+            "scenarios": scenario_count,
+            "problems": problems,
+        });
+        let mut text =
+            serde_json::to_string_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))?;
+        text.push('\n');
+        print(stdout, &text)?;
+        return if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Reported)
+        };
+    }
+    if problems.is_empty() {
+        let n = inputs.len();
+        return print(
+            stdout,
+            &format!(
+                "ok: {scenario_count} scenario{} in {n} file{}\n",
+                plural(scenario_count),
+                plural(n)
+            ),
+        );
+    }
+    let mut err = std::io::stderr().lock();
+    for p in &problems {
+        let _ = writeln!(err, "error: {p}");
+    }
+    let _ = writeln!(
+        err,
+        "{} problem{} in {} file{}",
+        problems.len(),
+        plural(problems.len()),
+        files.len(),
+        plural(files.len())
+    );
+    Err(Error::Reported)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,39 @@
+//! The `revcap` binary: parse arguments, build the configuration, run, and map
+//! errors to exit codes (0 success, 1 wrong input or terms, 2 usage).
+
+use std::io::ErrorKind;
+use std::process::ExitCode;
+
+use clap::Parser;
+use revcap::{cli::Cli, config::Config, error::Error};
+
+fn main() -> ExitCode {
+    // Any panic left is a bug; report it as one line and exit 1, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: internal error: {info} (please report this with the input that caused it)"
+        );
+    }));
+    let cli = Cli::parse();
+    let outcome = std::panic::catch_unwind(|| {
+        let config = Config::try_from(cli)?;
+        revcap::run(config, &mut std::io::stdout().lock())
+    });
+    match outcome {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        // `revcap run | head`: the reader left; that is not a failure.
+        Ok(Err(Error::Stdout(e))) if e.kind() == ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Ok(Err(e)) => {
+            if !matches!(e, Error::Reported) {
+                let text = e.to_string();
+                if text.starts_with("error:") {
+                    eprintln!("{text}");
+                } else {
+                    eprintln!("error: {text}");
+                }
+            }
+            ExitCode::from(e.code() as u8)
+        }
+        Err(_) => ExitCode::from(1),
+    }
+}

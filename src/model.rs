@@ -1,0 +1,415 @@
+//! The data revcap works on: calendar dates, periods, scenarios, terms and results.
+//!
+//! Everything here is plain data. Parsing lives in `load`/`config`, arithmetic in
+//! `engine`, presentation in `render`/`chart`. The result types are `Serialize` and
+//! their field docs are the data dictionary for the CSV and JSON outputs.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+/// A proleptic Gregorian calendar date, stored as days since 1970-01-01 so that day
+/// counts are a subtraction. Only years 1..=9999 can be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(i32);
+
+impl Date {
+    /// The date for `year-month-day`, or `None` if it does not exist.
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Date> {
+        if !(1..=9999).contains(&year) || !(1..=12).contains(&month) {
+            return None;
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date(days_from_civil(year, month, day)))
+    }
+
+    /// `(year, month, day)`.
+    pub fn ymd(self) -> (i32, u32, u32) {
+        civil_from_days(self.0)
+    }
+
+    pub fn year(self) -> i32 {
+        self.ymd().0
+    }
+
+    /// The date `n` days later (earlier for negative `n`); `None` outside 1..=9999.
+    pub fn add_days(self, n: i64) -> Option<Date> {
+        let d = i64::from(self.0).checked_add(n)?;
+        let d = i32::try_from(d).ok()?;
+        let (y, _, _) = civil_from_days(d);
+        (1..=9999).contains(&y).then_some(Date(d))
+    }
+
+    /// Days from `self` to `later` (negative if `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        i64::from(later.0) - i64::from(self.0)
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = s.get(r)?;
+            if !part.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            part.parse().ok()
+        };
+        let y = i32::try_from(num(0..4)?).ok()?;
+        Date::from_ymd(y, num(5..7)?, num(8..10)?)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, m, d) = self.ymd();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+pub fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days: exact integer algorithms for
+// the proleptic Gregorian calendar (http://howardhinnant.github.io/date_algorithms.html).
+fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400); // [0, 399]
+    let m = m as i32;
+    let mp = if m > 2 { m - 3 } else { m + 9 }; // [0, 11]
+    let doy = (153 * mp + 2) / 5 + d as i32 - 1; // [0, 365]
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i32) -> (i32, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// How long a period is. A scenario uses exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Granularity {
+    Year,
+    Quarter,
+    Month,
+}
+
+impl fmt::Display for Granularity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Granularity::Year => "year",
+            Granularity::Quarter => "quarter",
+            Granularity::Month => "month",
+        })
+    }
+}
+
+/// A calendar year, quarter or month. Ordered by start date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Period {
+    year: i32,
+    /// Months since the start of the year at which the period starts (0..=11),
+    /// followed by its length in months; together they order periods by start.
+    start_month0: u32,
+    months: u32,
+}
+
+impl Period {
+    pub fn year(year: i32) -> Option<Period> {
+        Period::new(year, 0, 12)
+    }
+    pub fn quarter(year: i32, q: u32) -> Option<Period> {
+        (1..=4).contains(&q).then_some(())?;
+        Period::new(year, (q - 1) * 3, 3)
+    }
+    pub fn month(year: i32, m: u32) -> Option<Period> {
+        (1..=12).contains(&m).then_some(())?;
+        Period::new(year, m - 1, 1)
+    }
+    fn new(year: i32, start_month0: u32, months: u32) -> Option<Period> {
+        (1..=9999).contains(&year).then_some(Period {
+            year,
+            start_month0,
+            months,
+        })
+    }
+
+    pub fn granularity(&self) -> Granularity {
+        match self.months {
+            12 => Granularity::Year,
+            3 => Granularity::Quarter,
+            _ => Granularity::Month,
+        }
+    }
+
+    pub fn start(&self) -> Date {
+        // Constructors guarantee a valid year and month, so this cannot fail; the
+        // fallback keeps the code panic-free all the same.
+        Date::from_ymd(self.year, self.start_month0 + 1, 1).unwrap_or(Date(0))
+    }
+
+    pub fn end(&self) -> Date {
+        let last_month = self.start_month0 + self.months; // 1-based
+        Date::from_ymd(self.year, last_month, days_in_month(self.year, last_month))
+            .unwrap_or(Date(0))
+    }
+
+    /// Number of days in the period, counted inclusively (leap days count).
+    pub fn days(&self) -> i64 {
+        self.start().days_until(self.end()) + 1
+    }
+
+    /// The period right after this one, of the same granularity.
+    pub fn next(&self) -> Option<Period> {
+        let m = self.start_month0 + self.months;
+        if m >= 12 {
+            Period::new(self.year + 1, m - 12, self.months)
+        } else {
+            Period::new(self.year, m, self.months)
+        }
+    }
+
+    /// Whether `date` falls in this period.
+    pub fn contains(&self, date: Date) -> bool {
+        self.start() <= date && date <= self.end()
+    }
+}
+
+/// Canonical label: `2027`, `2027Q3` or `2027-03`.
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.granularity() {
+            Granularity::Year => write!(f, "{}", self.year),
+            Granularity::Quarter => write!(f, "{}Q{}", self.year, self.start_month0 / 3 + 1),
+            Granularity::Month => write!(f, "{}-{:02}", self.year, self.start_month0 + 1),
+        }
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One input row: what a scenario earns in one period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodInput {
+    pub period: Period,
+    pub revenue: Decimal,
+    /// A rate that replaces the terms' rate (and rate steps) for this period only.
+    pub rate: Option<Decimal>,
+    /// 1-based line in the source file, for messages.
+    pub line: u64,
+}
+
+/// A named revenue projection: periods of one granularity, sorted, without gaps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    /// Where it was read from, as given (`scenarios/base.csv`, `-` for stdin).
+    pub source: String,
+    pub periods: Vec<PeriodInput>,
+}
+
+/// From `from` on, the rate is `rate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RateStep {
+    pub from: Date,
+    pub rate: Decimal,
+}
+
+/// The contract's terms (SPEC §3), validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Terms {
+    /// Share of revenue paid, as a fraction in [0, 1].
+    pub rate: Decimal,
+    /// Rate changes, sorted by date, dates unique.
+    pub rate_steps: Vec<RateStep>,
+    /// Total cap on payments; `None` for no cap.
+    pub cap: Option<Decimal>,
+    /// Paid toward the cap before `from`.
+    pub already_paid: Decimal,
+    /// Term start; `None` means the first day of each scenario's earliest period.
+    pub from: Option<Date>,
+    /// Term end, inclusive.
+    pub through: Date,
+    /// Annual discount rate for present values; `None` for no present values.
+    pub discount_rate: Option<Decimal>,
+}
+
+impl Default for Terms {
+    fn default() -> Terms {
+        Terms {
+            rate: Decimal::new(20, 2),
+            rate_steps: Vec::new(),
+            cap: None,
+            already_paid: Decimal::ZERO,
+            from: None,
+            // 2030-12-31 always exists.
+            through: Date::from_ymd(2030, 12, 31).unwrap_or(Date(0)),
+            discount_rate: None,
+        }
+    }
+}
+
+/// One row of the ledger: a period's revenue and payments.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeriodResult {
+    /// Period label: `2027`, `2027Q3` or `2027-03`.
+    pub period: Period,
+    /// First day of the period.
+    pub start: Date,
+    /// Last day of the period (inclusive).
+    pub end: Date,
+    /// Revenue earned in the whole period, as given.
+    pub revenue: Decimal,
+    /// The part of the revenue earned on days inside the term.
+    pub eligible_revenue: Decimal,
+    /// What the rate would take from the eligible revenue with no cap.
+    pub uncapped_payment: Decimal,
+    /// What is actually paid once the cap is applied.
+    pub payment: Decimal,
+    /// Payments so far in the term, this period included (excludes `already_paid`).
+    pub cumulative: Decimal,
+    /// Cap left after this period: cap − already paid − cumulative, never below 0;
+    /// `None` without a cap.
+    pub remaining_cap: Option<Decimal>,
+    /// Whether the cap cut this period's payment (payment < uncapped payment).
+    pub capped: bool,
+    /// The payment, made on the period's last day, discounted to the term start;
+    /// `None` without a discount rate.
+    pub present_value: Option<Decimal>,
+}
+
+/// Per-scenario totals.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// Revenue earned inside the term.
+    pub eligible_revenue: Decimal,
+    /// What would be paid with no cap.
+    pub uncapped_total: Decimal,
+    /// What is paid under the cap.
+    pub total_paid: Decimal,
+    /// uncapped_total − total_paid: what the cap saves the payer.
+    pub foregone: Decimal,
+    /// Whether payments reach the cap within the term.
+    pub cap_binds: bool,
+    /// The period containing the binding date, if it is one of the scenario's periods.
+    pub binding_period: Option<Period>,
+    /// The day on which cumulative payments reach the cap.
+    pub binding_date: Option<Date>,
+    /// total_paid ÷ eligible_revenue; `None` when there is no eligible revenue.
+    pub effective_rate: Option<Decimal>,
+    /// Sum of the periods' present values; `None` without a discount rate.
+    pub present_value: Option<Decimal>,
+}
+
+/// A stretch of days inside one period with one rate: the unit the cap walk steps
+/// through. Not part of the machine outputs; charts use it to draw per-day accrual.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub start: Date,
+    pub end: Date,
+    pub rate: Decimal,
+    pub uncapped: Decimal,
+    pub paid: Decimal,
+    /// Cumulative uncapped payments at the segment's end (from the term start).
+    pub cumulative_uncapped: Decimal,
+    /// Cumulative payments at the segment's end (from the term start).
+    pub cumulative_paid: Decimal,
+}
+
+/// Everything computed for one scenario under one set of terms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioResult {
+    pub name: String,
+    pub source: String,
+    pub periods: Vec<PeriodResult>,
+    pub summary: Summary,
+    /// The resolved term start for this scenario.
+    #[serde(skip)]
+    pub from: Date,
+    #[serde(skip)]
+    pub segments: Vec<Segment>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_and_count_leap_days() {
+        let d = Date::from_ymd(2028, 2, 29).unwrap();
+        assert_eq!(d.to_string(), "2028-02-29");
+        assert_eq!(Date::parse("2028-02-29"), Some(d));
+        assert_eq!(Date::from_ymd(2027, 2, 29), None);
+        assert_eq!(Date::parse("2027-2-01"), None);
+        assert_eq!(d.add_days(1).unwrap().to_string(), "2028-03-01");
+        assert_eq!(Date::from_ymd(1970, 1, 1).unwrap(), Date(0));
+        // Every day from 1900 to 2100 round-trips through the civil conversion.
+        let mut day = Date::from_ymd(1900, 1, 1).unwrap();
+        let end = Date::from_ymd(2100, 12, 31).unwrap();
+        while day <= end {
+            let (y, m, dd) = day.ymd();
+            assert_eq!(Date::from_ymd(y, m, dd), Some(day));
+            day = day.add_days(1).unwrap();
+        }
+    }
+
+    #[test]
+    fn periods_have_calendar_bounds() {
+        let q = Period::quarter(2028, 1).unwrap();
+        assert_eq!(q.to_string(), "2028Q1");
+        assert_eq!(q.end().to_string(), "2028-03-31");
+        assert_eq!(q.days(), 91); // 31 + 29 + 31, leap year
+        assert_eq!(Period::year(2028).unwrap().days(), 366);
+        assert_eq!(Period::month(2027, 2).unwrap().days(), 28);
+        assert_eq!(
+            Period::month(2027, 12).unwrap().next().unwrap().to_string(),
+            "2028-01"
+        );
+        assert_eq!(
+            Period::quarter(2027, 4)
+                .unwrap()
+                .next()
+                .unwrap()
+                .to_string(),
+            "2028Q1"
+        );
+        assert!(Period::year(2027).unwrap() < Period::year(2028).unwrap());
+    }
+}

@@ -1,0 +1,73 @@
+//! Atomic output files: everything is written to temporary files in the target
+//! folder and renamed into place only once the whole run has succeeded, so a failed
+//! run leaves the previous outputs untouched and no file is ever half-written.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::error::Error;
+
+/// Files staged for one run, not yet visible under their final names.
+pub struct Staged {
+    dir: PathBuf,
+    files: Vec<(NamedTempFile, PathBuf)>,
+}
+
+impl Staged {
+    /// Prepares `dir` (creating it if needed). `inputs` are the files read, which may
+    /// never be overwritten.
+    pub fn new(dir: &Path) -> Result<Staged, Error> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::Write {
+                path: dir.to_path_buf(),
+                message: "exists and is not a folder (give --output a folder)".into(),
+            });
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::Write {
+            path: dir.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        Ok(Staged {
+            dir: dir.to_path_buf(),
+            files: Vec::new(),
+        })
+    }
+
+    /// Stages `bytes` as `name` in the folder.
+    pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        let target = self.dir.join(name);
+        let err = |e: std::io::Error| Error::Write {
+            path: target.clone(),
+            message: e.to_string(),
+        };
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".revcap-")
+            .suffix(".tmp")
+            .tempfile_in(&self.dir)
+            .map_err(err)?;
+        tmp.write_all(bytes).map_err(err)?;
+        tmp.as_file().sync_all().map_err(err)?;
+        self.files.push((tmp, target));
+        Ok(())
+    }
+
+    /// The final paths of the staged files.
+    pub fn targets(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|(_, p)| p.as_path())
+    }
+
+    /// Renames every staged file into place.
+    pub fn commit(self) -> Result<Vec<PathBuf>, Error> {
+        let mut written = Vec::with_capacity(self.files.len());
+        for (tmp, target) in self.files {
+            tmp.persist(&target).map_err(|e| Error::Write {
+                path: target.clone(),
+                message: e.error.to_string(),
+            })?;
+            written.push(target);
+        }
+        Ok(written)
+    }
+}

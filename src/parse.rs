@@ -1,0 +1,392 @@
+//! Parsers for the values people write: amounts, rates, periods and dates (SPEC §2).
+//!
+//! Each returns the exact `Decimal` (or period/date) or a message saying what was
+//! expected; callers add the file, line and column. `Decimal::from_str` is too
+//! lenient (it accepts `1_000`, `.5`, and silently rounds a 29th decimal place), so
+//! the grammar is checked here and only `from_str_exact` builds the number.
+
+use rust_decimal::Decimal;
+
+use crate::model::{Date, Period};
+
+/// What an amount looks like, for messages.
+pub const AMOUNT_EXAMPLES: &str = r#"expected e.g. 12700000000, 12.7B or "$12,700,000,000""#;
+const RATE_EXAMPLES: &str = "expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%";
+
+/// Parses a money amount: `12700000000`, `12.7`, `$12.7B`, `"12,700,000,000"`,
+/// `1.27e10`, `-5` (negative values parse; callers decide whether they are allowed).
+pub fn amount(raw: &str) -> Result<Decimal, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(format!("is empty ({AMOUNT_EXAMPLES}; write 0 for none)"));
+    }
+    if let Some(hint) = spreadsheet_hint(s) {
+        return Err(hint);
+    }
+    let (negative, rest) = sign(s);
+    let rest = rest.strip_prefix('$').unwrap_or(rest);
+    // `$-5` as well as `-$5`.
+    let (negative, rest) = match sign(rest) {
+        (true, r) if !negative => (true, r),
+        (false, r) => (negative, r),
+        (true, _) => return Err(format!("is not a number ({AMOUNT_EXAMPLES})")),
+    };
+    let (body, multiplier_exp) = match rest.char_indices().last() {
+        Some((i, c)) if "KkMmBbTt".contains(c) => {
+            let exp = match c.to_ascii_uppercase() {
+                'K' => 3,
+                'M' => 6,
+                'B' => 9,
+                _ => 12,
+            };
+            (&rest[..i], exp)
+        }
+        _ => (rest, 0),
+    };
+    let value = unsigned_decimal(body, true)
+        .map_err(|e| e.unwrap_or_else(|| format!("is not a number ({AMOUNT_EXAMPLES})")))?;
+    let value = scale_by_pow10(value, multiplier_exp).ok_or_else(too_large)?;
+    Ok(if negative { -value } else { value })
+}
+
+/// Parses a rate: a fraction (`0.2`) or a percent (`20%`), which must lie in [0, 1].
+pub fn rate(raw: &str) -> Result<Decimal, String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(format!("is empty ({RATE_EXAMPLES})"));
+    }
+    if let Some(hint) = spreadsheet_hint(s) {
+        return Err(hint);
+    }
+    let (percent, body) = match s.strip_suffix('%') {
+        Some(b) => (true, b.trim_end()),
+        None => (false, s),
+    };
+    let (negative, body) = sign(body);
+    let value = unsigned_decimal(body, false)
+        .map_err(|e| e.unwrap_or_else(|| format!("is not a rate ({RATE_EXAMPLES})")))?;
+    let value = if percent {
+        scale_by_pow10(value, -2).ok_or_else(|| "has too many decimal places".to_string())?
+    } else {
+        value
+    };
+    if negative && !value.is_zero() {
+        return Err(format!("is negative ({RATE_EXAMPLES})"));
+    }
+    if value > Decimal::ONE {
+        return Err(if !percent && value <= Decimal::ONE_HUNDRED {
+            format!("is above 1 (a rate is a fraction: did you mean {value}%?)")
+        } else {
+            format!("is above 100% ({RATE_EXAMPLES})")
+        });
+    }
+    Ok(value)
+}
+
+/// Parses a period: `2027`, `2027Q3`, `2027-Q3` or `2027-03`.
+pub fn period(raw: &str) -> Result<Period, String> {
+    let s = raw.trim();
+    let expected =
+        "is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03)";
+    if s.is_empty() {
+        return Err("is empty (expected a period such as 2027, 2027Q3 or 2027-03)".into());
+    }
+    let lower = s.to_ascii_lowercase();
+    if matches!(lower.as_str(), "total" | "totals" | "sum" | "grand total") {
+        return Err("looks like a total row; remove it (revcap sums the periods itself)".into());
+    }
+    let Some(year_txt) = s.get(..4) else {
+        return Err(expected.into());
+    };
+    let Some(year) = digits(year_txt).and_then(|y| i32::try_from(y).ok()) else {
+        return Err(expected.into());
+    };
+    let rest = &s[4..];
+    let quarter = rest
+        .strip_prefix("-Q")
+        .or_else(|| rest.strip_prefix("-q"))
+        .or_else(|| rest.strip_prefix('Q'))
+        .or_else(|| rest.strip_prefix('q'));
+    let found = if rest.is_empty() {
+        Period::year(year)
+    } else if let Some(q) = quarter {
+        match digits(q) {
+            Some(n @ 1..=4) if q.len() == 1 => Period::quarter(year, n as u32),
+            _ => return Err(format!("{expected}: quarters are Q1 to Q4")),
+        }
+    } else if let Some(m) = rest.strip_prefix('-') {
+        match digits(m) {
+            Some(n @ 1..=12) if m.len() <= 2 => Period::month(year, n as u32),
+            Some(_) => return Err(format!("{expected}: months are 01 to 12")),
+            None => None,
+        }
+    } else {
+        None
+    };
+    found.ok_or_else(|| expected.into())
+}
+
+/// Parses a date `YYYY-MM-DD`.
+pub fn date(raw: &str) -> Result<Date, String> {
+    Date::parse(raw.trim())
+        .ok_or_else(|| "is not a date (expected YYYY-MM-DD, e.g. 2026-04-27)".to_string())
+}
+
+/// Parses a cap: an amount ≥ 0, or `none` for no cap.
+pub fn cap(raw: &str) -> Result<Option<Decimal>, String> {
+    if raw.trim().eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    let v = amount(raw).map_err(|e| e.replace("expected e.g.", "expected none or e.g."))?;
+    if v.is_sign_negative() && !v.is_zero() {
+        return Err("is negative (a cap must be ≥ 0, or none)".into());
+    }
+    Ok(Some(v))
+}
+
+/// Parses an amount that must be ≥ 0.
+pub fn non_negative(raw: &str) -> Result<Decimal, String> {
+    let v = amount(raw)?;
+    if v.is_sign_negative() && !v.is_zero() {
+        return Err("is negative (expected an amount ≥ 0)".into());
+    }
+    // `-0` is zero; drop its sign so it prints as 0.
+    Ok(v.abs())
+}
+
+fn sign(s: &str) -> (bool, &str) {
+    if let Some(r) = s.strip_prefix('-') {
+        (true, r)
+    } else if let Some(r) = s.strip_prefix('+') {
+        (false, r)
+    } else {
+        (false, s)
+    }
+}
+
+fn digits(s: &str) -> Option<u64> {
+    if s.is_empty() || s.len() > 18 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn too_large() -> String {
+    "is too large (amounts must stay below 7.9e28)".to_string()
+}
+
+/// Hints for values spreadsheets export that are not numbers.
+fn spreadsheet_hint(s: &str) -> Option<String> {
+    if s.starts_with('#') {
+        return Some(
+            "is a spreadsheet error value, not a number (fix the formula or write 0)".into(),
+        );
+    }
+    if s.starts_with('(') && s.ends_with(')') {
+        return Some(
+            "looks like an accounting negative; revenue and rates must be ≥ 0 (write a plain number)"
+                .into(),
+        );
+    }
+    let lower = s.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "n/a" | "na" | "nan" | "null" | "none" | "-" | "—"
+    ) {
+        return Some("is not a number (a missing value? write 0 for none)".into());
+    }
+    None
+}
+
+/// `digits[.digits][e[+-]digits]`, with thousands separators in the integer part when
+/// `allow_grouping`. `Err(None)` means "not a number"; `Err(Some(msg))` a specific hint.
+fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<String>> {
+    let (mantissa, exp) = match s.find(['e', 'E']) {
+        Some(i) => {
+            let e = &s[i + 1..];
+            let (neg, e_digits) = sign(e);
+            let e = digits(e_digits).filter(|&e| e <= 100).ok_or(None)? as i32;
+            (&s[..i], if neg { -e } else { e })
+        }
+        None => (s, 0),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    let int_digits: String = if int.contains(',') {
+        if !allow_grouping {
+            return Err(Some(
+                "has a comma (write the number without separators, e.g. 0.2)".into(),
+            ));
+        }
+        let groups: Vec<&str> = int.split(',').collect();
+        let well_formed = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+            && groups.iter().skip(1).all(|g| g.len() == 3)
+            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+        if !well_formed {
+            return Err(Some(if frac.is_none() && groups.len() == 2 {
+                "has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)".into()
+            } else {
+                "has misplaced thousands separators (expected groups of three digits, e.g. 12,700,000)".into()
+            }));
+        }
+        groups.concat()
+    } else {
+        int.to_string()
+    };
+    if int_digits.is_empty() || !int_digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(None);
+    }
+    if let Some(f) = frac {
+        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(None);
+        }
+    }
+    let text = match frac {
+        Some(f) => format!("{int_digits}.{f}"),
+        None => int_digits,
+    };
+    let value = Decimal::from_str_exact(&text).map_err(|_| {
+        Some(if frac.is_some_and(|f| f.len() > 28) {
+            "has more than 28 decimal places".to_string()
+        } else {
+            too_large()
+        })
+    })?;
+    scale_by_pow10(value, exp).ok_or_else(|| {
+        Some(if exp < 0 {
+            "has more than 28 decimal places".into()
+        } else {
+            too_large()
+        })
+    })
+}
+
+/// `value × 10^exp`, exactly, or `None` if it does not fit a Decimal.
+pub fn scale_by_pow10(value: Decimal, exp: i32) -> Option<Decimal> {
+    if exp >= 0 {
+        let mut v = value;
+        for _ in 0..exp {
+            v = v.checked_mul(Decimal::TEN)?;
+        }
+        Some(v)
+    } else {
+        let scale = value.scale().checked_add(exp.unsigned_abs())?;
+        if scale > 28 {
+            // Trailing zeros may still make it representable.
+            let n = value.normalize();
+            let scale = n.scale().checked_add(exp.unsigned_abs())?;
+            if scale > 28 {
+                return None;
+            }
+            let mut v = n;
+            v.set_scale(scale).ok()?;
+            return Some(v);
+        }
+        let mut v = value;
+        v.set_scale(scale).ok()?;
+        Some(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn amounts_in_every_documented_form() {
+        assert_eq!(amount("12700000000").unwrap(), d("12700000000"));
+        assert_eq!(amount("12.7").unwrap(), d("12.7"));
+        assert_eq!(amount("$12.7B").unwrap(), d("12700000000"));
+        assert_eq!(amount("12,700,000,000").unwrap(), d("12700000000"));
+        assert_eq!(amount("$12,700,000,000.50").unwrap(), d("12700000000.5"));
+        assert_eq!(amount("1.27e10").unwrap(), d("12700000000"));
+        assert_eq!(amount("1.27E+10").unwrap(), d("12700000000"));
+        assert_eq!(amount("5e-3").unwrap(), d("0.005"));
+        assert_eq!(amount("3K").unwrap(), d("3000"));
+        assert_eq!(amount("2.5m").unwrap(), d("2500000"));
+        assert_eq!(amount("1.2T").unwrap(), d("1200000000000"));
+        assert_eq!(amount("-5").unwrap(), d("-5"));
+        assert_eq!(amount("-$5").unwrap(), d("-5"));
+        assert_eq!(amount("$-5").unwrap(), d("-5"));
+        // Precision that a float would lose is kept.
+        assert_eq!(
+            amount("12345678901234567.89").unwrap().to_string(),
+            "12345678901234567.89"
+        );
+        assert_eq!(amount("1.10").unwrap().to_string(), "1.10");
+    }
+
+    #[test]
+    fn amounts_rejected_with_reasons() {
+        for bad in [
+            "12..7", "abc", "1_000", ".5", "5.", "1e", "B", "$", "--5", "1.2.3", "1e500", "12 7",
+        ] {
+            assert!(amount(bad).is_err(), "{bad} should be rejected");
+        }
+        assert!(amount("12,7").unwrap_err().contains("decimal comma"));
+        assert!(amount("1,00,000")
+            .unwrap_err()
+            .contains("thousands separators"));
+        assert!(amount("#N/A").unwrap_err().contains("spreadsheet error"));
+        assert!(amount("(1,234)")
+            .unwrap_err()
+            .contains("accounting negative"));
+        assert!(amount("").unwrap_err().contains("is empty"));
+        assert!(amount("100000000000000000000000000000")
+            .unwrap_err()
+            .contains("too large"));
+        assert!(amount("80000000000000000000T")
+            .unwrap_err()
+            .contains("too large"));
+        assert!(amount("0.00000000000000000000000000001")
+            .unwrap_err()
+            .contains("28 decimal"));
+    }
+
+    #[test]
+    fn rates_as_fractions_and_percents() {
+        assert_eq!(rate("0.2").unwrap(), d("0.2"));
+        assert_eq!(rate("20%").unwrap(), d("0.20"));
+        assert_eq!(rate("12.5 %").unwrap(), d("0.125"));
+        assert_eq!(rate("0").unwrap(), d("0"));
+        assert_eq!(rate("1").unwrap(), d("1"));
+        assert!(rate("20").unwrap_err().contains("did you mean 20%"));
+        assert!(rate("120%").unwrap_err().contains("above 100%"));
+        assert!(rate("-0.1").unwrap_err().contains("negative"));
+        assert!(rate("0.2B").is_err());
+        assert!(rate("abc").is_err());
+    }
+
+    #[test]
+    fn periods_in_every_documented_form() {
+        assert_eq!(period("2027").unwrap().to_string(), "2027");
+        assert_eq!(period("2027Q3").unwrap().to_string(), "2027Q3");
+        assert_eq!(period("2027-Q3").unwrap().to_string(), "2027Q3");
+        assert_eq!(period("2027q3").unwrap().to_string(), "2027Q3");
+        assert_eq!(period("2027-03").unwrap().to_string(), "2027-03");
+        assert_eq!(period("2027-3").unwrap().to_string(), "2027-03");
+        for bad in [
+            "27", "2027Q5", "2027Q0", "2027-13", "2027-00", "2027-Q", "2027/03", "20270", "x",
+            "2027-003", "2027Q12",
+        ] {
+            assert!(period(bad).is_err(), "{bad} should be rejected");
+        }
+        assert!(period("Total").unwrap_err().contains("total row"));
+    }
+
+    #[test]
+    fn caps_and_dates() {
+        assert_eq!(cap("none").unwrap(), None);
+        assert_eq!(cap("38B").unwrap(), Some(d("38000000000")));
+        assert!(cap("-1").is_err());
+        assert_eq!(date("2026-04-27").unwrap().to_string(), "2026-04-27");
+        assert!(date("2026-02-30").is_err());
+    }
+}
