@@ -1,17 +1,179 @@
-//! Charts (PNG and SVG) of cumulative payments and where the cap binds. The only
-//! place a `Decimal` becomes an `f64`.
+//! Charts (PNG and SVG) of cumulative payments, per-period payments and where the cap
+//! binds. The only place a `Decimal` becomes an `f64`, and only to draw.
+//!
+//! - [`style`]: fonts, palette, money labels, header/footer/legend: shared by every
+//!   chart (the `compare` charts reuse it);
+//! - [`layout`]: pixel geometry, label placement that avoids the data, axis ticks;
+//! - [`cumulative`]: a scenario's cumulative payments, and all scenarios together;
+//! - [`payments`]: a scenario's per-period payments, paid and foregone stacked.
+//!
+//! Each chart draws on any plotters backend ([`Chart::draw`]), so tests render SVG
+//! into a string and check its labels, and `run` renders PNG into memory.
+
+pub mod axes;
+pub mod cumulative;
+pub mod layout;
+pub mod payments;
+pub mod style;
+
+use std::collections::HashSet;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
 
 use crate::config::ChartOptions;
 use crate::error::Error;
 use crate::model::{ScenarioResult, Terms};
+use style::Money;
 
-/// Renders the charts of `revcap run`: `(file name, bytes)` pairs.
-pub fn run_charts(
-    _results: &[ScenarioResult],
-    _terms: &Terms,
-    _opts: &ChartOptions,
-    _unit: Option<&str>,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    // Not built yet: see issue 3.
-    Ok(Vec::new())
+/// A chart that can draw itself on any backend.
+pub trait Chart {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), Error>;
 }
+
+/// Renders the charts of `revcap run`: `(file name, bytes)` pairs, for each scenario
+/// `<name>-cumulative` and `<name>-payments`, then `scenarios-cumulative`, each as
+/// `.png` and/or `.svg` per `opts`.
+pub fn run_charts(
+    results: &[ScenarioResult],
+    terms: &Terms,
+    opts: &ChartOptions,
+    unit: Option<&str>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    style::register_fonts()?;
+    let money = Money::new(unit);
+    let mut out = Vec::new();
+    if results.is_empty() {
+        return Ok(out);
+    }
+    let stems = file_stems(results.iter().map(|r| r.name.as_str()));
+    for (i, (r, stem)) in results.iter().zip(&stems).enumerate() {
+        let chart = cumulative::Scenario {
+            result: r,
+            terms,
+            money: &money,
+            color: style::scenario_color(i),
+        };
+        emit(&mut out, &format!("{stem}-cumulative"), &chart, opts)?;
+        let chart = payments::Payments {
+            result: r,
+            terms,
+            money: &money,
+            color: style::scenario_color(i),
+        };
+        emit(&mut out, &format!("{stem}-payments"), &chart, opts)?;
+    }
+    let chart = cumulative::All {
+        results,
+        terms,
+        money: &money,
+    };
+    emit(&mut out, "scenarios-cumulative", &chart, opts)?;
+    Ok(out)
+}
+
+fn emit(
+    out: &mut Vec<(String, Vec<u8>)>,
+    stem: &str,
+    chart: &impl Chart,
+    opts: &ChartOptions,
+) -> Result<(), Error> {
+    let with_name = |e: Error| match e {
+        Error::Chart(m) => Error::Chart(format!("{stem}: {m}")),
+        e => e,
+    };
+    if opts.png {
+        let png = png(chart, opts.width, opts.height).map_err(with_name)?;
+        out.push((format!("{stem}.png"), png));
+    }
+    if opts.svg {
+        let svg = svg(chart, opts.width, opts.height).map_err(with_name)?;
+        out.push((format!("{stem}.svg"), svg.into_bytes()));
+    }
+    Ok(())
+}
+
+/// PNG rendering draws at twice the size and scales down: plotters' bitmap lines are
+/// not anti-aliased, and this smooths them.
+const SUPERSAMPLE: u32 = 2;
+
+/// Renders `chart` as PNG bytes of `width`×`height` pixels.
+pub fn png(chart: &impl Chart, width: u32, height: u32) -> Result<Vec<u8>, Error> {
+    use image::ImageEncoder;
+    style::register_fonts()?;
+    let (w, h) = (width * SUPERSAMPLE, height * SUPERSAMPLE);
+    let len = (w as usize) * (h as usize) * 3;
+    let mut buf = vec![255u8; len];
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        chart.draw(&root)?;
+        root.present()
+            .map_err(|e| Error::Chart(format!("cannot render: {e}")))?;
+    }
+    let big = image::RgbImage::from_raw(w, h, buf)
+        .ok_or_else(|| Error::Chart("bitmap buffer has the wrong size".into()))?;
+    let small = image::imageops::resize(&big, width, height, image::imageops::FilterType::Triangle);
+    let mut bytes = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut bytes)
+        .write_image(small.as_raw(), width, height, image::ColorType::Rgb8)
+        .map_err(|e| Error::Chart(format!("cannot encode PNG: {e}")))?;
+    Ok(bytes)
+}
+
+/// Renders `chart` as an SVG document of `width`×`height` pixels.
+pub fn svg(chart: &impl Chart, width: u32, height: u32) -> Result<String, Error> {
+    style::register_fonts()?;
+    let mut s = String::new();
+    {
+        let root = SVGBackend::with_string(&mut s, (width, height)).into_drawing_area();
+        chart.draw(&root)?;
+        root.present()
+            .map_err(|e| Error::Chart(format!("cannot render: {e}")))?;
+    }
+    Ok(s)
+}
+
+/// A file-system-safe stem for each scenario name: `[A-Za-z0-9._-]` kept, anything
+/// else `_`, no leading dot, at most 100 characters; unique among the run's names
+/// and never `scenarios` (taken by the all-scenarios chart), by appending `-2`, `-3`...
+pub fn file_stems<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut taken: HashSet<String> = HashSet::from(["scenarios".to_string()]);
+    let mut out = Vec::new();
+    for name in names {
+        let base = sanitize(name);
+        let mut stem = base.clone();
+        let mut n = 2;
+        while taken.contains(&stem.to_ascii_lowercase()) {
+            stem = format!("{base}-{n}");
+            n += 1;
+        }
+        taken.insert(stem.to_ascii_lowercase());
+        out.push(stem);
+    }
+    out
+}
+
+/// `name` with every character outside `[A-Za-z0-9._-]` replaced by `_`.
+pub fn sanitize(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .take(100)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() {
+        s.push('_');
+    }
+    if s.starts_with('.') {
+        s.replace_range(0..1, "_");
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests;

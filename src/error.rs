@@ -123,6 +123,10 @@ pub enum Error {
     #[error("{}: cannot write: {message}", .path.display())]
     Write { path: PathBuf, message: String },
 
+    /// A chart could not be drawn or encoded.
+    #[error("cannot draw charts: {0}")]
+    Chart(String),
+
     /// Writing the printed output failed (a closed pipe is not an error: see main).
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),

@@ -1,0 +1,233 @@
+//! Axes shared by the charts: the plot rectangle between header and footer, a money
+//! axis (grid lines, tick labels in readable units, caption), a calendar time axis
+//! (years, or quarters/months with the year beneath), and a category axis of
+//! period labels.
+
+use plotters::prelude::*;
+
+use super::layout::{intervals, nice_ticks, time_unit, Frame, Rect, TimeUnit};
+use super::style::{line_height, Canvas, Money, AXIS, GRID, INK, MUTED};
+use crate::error::Error;
+use crate::model::Date;
+
+/// What the plot needs below it for its x axis.
+#[derive(Debug, Clone, Copy)]
+pub enum XAxis {
+    /// Calendar time from `origin`, `days` long.
+    Time { origin: Date, days: i64 },
+    /// One label per slot.
+    Categories,
+}
+
+impl XAxis {
+    fn rows(&self) -> f64 {
+        match self {
+            XAxis::Time { days, .. } if time_unit(*days) != TimeUnit::Year => 2.0,
+            _ => 1.0,
+        }
+    }
+}
+
+/// Lays out the plot rectangle between `top` (below the header) and `bottom` (above
+/// the footer), leaving room for the money caption above, the tick labels left and
+/// the x axis below. `y_max` is the largest value the plot must show; x spans
+/// `x_range`. Returns the frame and the money ticks.
+pub fn plot_frame<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    top: f64,
+    bottom: f64,
+    x_range: (f64, f64),
+    y_max: f64,
+    money: &Money,
+    x_axis: XAxis,
+) -> Result<(Frame, Vec<f64>), Error> {
+    let t = c.theme;
+    let caption_h = line_height(t.small()) + t.px(14.0);
+    let axis_h = x_axis.rows() * (line_height(t.label()) + t.px(10.0)) + t.px(12.0);
+    let plot_top = top + t.px(26.0) + caption_h;
+    let plot_bottom = (bottom - t.px(18.0) - axis_h).max(plot_top + t.px(60.0));
+    let target = ((plot_bottom - plot_top) / t.px(95.0))
+        .round()
+        .clamp(3.0, 8.0) as usize;
+    // A little air above the data so nothing touches the top edge.
+    let (top_value, ticks) = nice_ticks(y_max * 1.04, target);
+    let mut label_w: f64 = 0.0;
+    for v in &ticks {
+        label_w = label_w.max(c.measure(&money.tick(*v), t.label(), false)?.0);
+    }
+    let plot = Rect {
+        x0: t.margin() + label_w + t.px(14.0),
+        y0: plot_top,
+        x1: t.width - t.margin(),
+        y1: plot_bottom,
+    };
+    let frame = Frame {
+        plot,
+        x_min: x_range.0,
+        x_max: if x_range.1 > x_range.0 {
+            x_range.1
+        } else {
+            x_range.0 + 1.0
+        },
+        y_min: 0.0,
+        y_max: top_value,
+    };
+    Ok((frame, ticks))
+}
+
+/// Horizontal grid lines with money labels on the left and `caption` above them.
+pub fn money_axis<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    frame: &Frame,
+    ticks: &[f64],
+    money: &Money,
+    caption: &str,
+) -> Result<(), Error> {
+    let t = c.theme;
+    let p = frame.plot;
+    for v in ticks {
+        let y = frame.y(*v);
+        let color = if *v == 0.0 { AXIS } else { GRID };
+        c.line(&[(p.x0, y), (p.x1, y)], color.to_rgba(), t.px(1.5))?;
+        let label = money.tick(*v);
+        let (w, h) = c.measure(&label, t.label(), false)?;
+        c.text(
+            &label,
+            (p.x0 - t.px(14.0) - w, y - h / 2.0),
+            t.label(),
+            false,
+            MUTED,
+        )?;
+    }
+    let caption = money.caption(caption);
+    let h = line_height(t.small());
+    c.text(
+        &caption,
+        (t.margin(), p.y0 - t.px(26.0) - h),
+        t.small(),
+        false,
+        MUTED,
+    )?;
+    Ok(())
+}
+
+/// The calendar axis under `frame`, whose x is days from `origin`: boundary ticks
+/// with light vertical grid lines, and labels centred in each interval's visible
+/// part (years; or quarters or months with the years in a second row).
+pub fn time_axis<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    frame: &Frame,
+    origin: Date,
+    days: i64,
+) -> Result<(), Error> {
+    let t = c.theme;
+    let p = frame.plot;
+    let unit = time_unit(days);
+    let row_h = line_height(t.label()) + t.px(10.0);
+    let y_text = p.y1 + t.px(14.0);
+    let spans = intervals(origin, days, unit);
+    // Grid lines and ticks at interval starts; longer ticks at year starts.
+    for iv in &spans {
+        if iv.start <= frame.x_min {
+            continue;
+        }
+        let x = frame.x(iv.start);
+        let year_start = unit == TimeUnit::Year || iv.label == "Q1" || iv.label == "Jan";
+        c.line(&[(x, p.y0), (x, p.y1)], GRID.to_rgba(), t.px(1.5))?;
+        let len = if year_start && unit != TimeUnit::Year {
+            t.px(10.0) + row_h
+        } else {
+            t.px(10.0)
+        };
+        c.line(&[(x, p.y1), (x, p.y1 + len)], AXIS.to_rgba(), t.px(1.5))?;
+    }
+    label_row(c, frame, &spans, y_text, unit == TimeUnit::Year)?;
+    if unit != TimeUnit::Year {
+        let years = intervals(origin, days, TimeUnit::Year);
+        label_row(c, frame, &years, y_text + row_h, true)?;
+    }
+    Ok(())
+}
+
+/// Labels centred in the visible part of each interval; when a label does not fit
+/// its interval, every `k`-th label is shown on the interval's start instead.
+fn label_row<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    frame: &Frame,
+    spans: &[super::layout::Interval],
+    y: f64,
+    strong: bool,
+) -> Result<(), Error> {
+    let t = c.theme;
+    let color = if strong { INK } else { MUTED };
+    let pad = t.px(8.0);
+    let mut widest: f64 = 0.0;
+    for iv in spans {
+        widest = widest.max(c.measure(&iv.label, t.label(), false)?.0);
+    }
+    let full: Vec<f64> = spans
+        .iter()
+        .map(|iv| frame.x(iv.end) - frame.x(iv.start))
+        .collect();
+    let typical = full.iter().copied().fold(0.0, f64::max);
+    if typical >= widest + 2.0 * pad {
+        for (iv, w) in spans.iter().zip(&full) {
+            let (tw, _) = c.measure(&iv.label, t.label(), false)?;
+            if *w >= tw + 2.0 * pad {
+                let x = (frame.x(iv.start) + frame.x(iv.end)) / 2.0 - tw / 2.0;
+                c.text(&iv.label, (x, y), t.label(), false, color)?;
+            }
+        }
+        return Ok(());
+    }
+    // Too narrow: label every k-th boundary, k from 1, 2, 5, 10, 20, 50...
+    let k = [1usize, 2, 5, 10, 20, 50, 100, 200, 500]
+        .into_iter()
+        .find(|k| typical * (*k as f64) >= (widest + 2.0 * pad) * 1.2)
+        .unwrap_or(1000);
+    for (i, iv) in spans.iter().enumerate() {
+        let keep = if strong {
+            iv.year.rem_euclid(k as i32) == 0
+        } else {
+            i % k == 0
+        };
+        if iv.start <= frame.x_min || !keep {
+            continue;
+        }
+        let (tw, _) = c.measure(&iv.label, t.label(), false)?;
+        let x = frame.x(iv.start) - tw / 2.0;
+        if x >= frame.plot.x0 - tw / 2.0 && x + tw <= t.width {
+            c.text(&iv.label, (x, y), t.label(), false, color)?;
+        }
+    }
+    Ok(())
+}
+
+/// Category labels under slots `0..labels.len()` (slot `i` spans `[i, i + 1)`);
+/// when they do not fit, every `k`-th is shown.
+pub fn category_axis<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    frame: &Frame,
+    labels: &[String],
+) -> Result<(), Error> {
+    let t = c.theme;
+    let p = frame.plot;
+    let pad = t.px(8.0);
+    let slot = frame.x(1.0) - frame.x(0.0);
+    let mut widest: f64 = 0.0;
+    for l in labels {
+        widest = widest.max(c.measure(l, t.label(), false)?.0);
+    }
+    let k = (1..=labels.len().max(1))
+        .find(|k| slot * (*k as f64) >= widest + 2.0 * pad)
+        .unwrap_or(labels.len().max(1));
+    for (i, l) in labels.iter().enumerate() {
+        if i % k != 0 {
+            continue;
+        }
+        let (tw, _) = c.measure(l, t.label(), false)?;
+        let x = frame.x(i as f64 + 0.5) - tw / 2.0;
+        c.text(l, (x, p.y1 + t.px(14.0)), t.label(), false, INK)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,716 @@
+//! Cumulative payments over time: one scenario with and without the cap
+//! (`<scenario>-cumulative`), and every scenario's capped payments together
+//! (`scenarios-cumulative`).
+//!
+//! The curves are exact within the drawing: the engine's segments accrue evenly per
+//! day, so each cumulative curve is linear between segment boundaries, and in the
+//! segment where the cap binds, payments follow the uncapped pace until the cap is
+//! used up and then stop. That kink is drawn where it happens, inside the binding
+//! date, not at a period end.
+//!
+//! Choice on `already_paid`: the curves show payments *within the term* (from 0 at
+//! the term start, as the ledger's `cumulative` does), and the cap line is drawn at
+//! what is left of the cap, `cap − already_paid`, so the capped curve meets it where
+//! the cap binds. Its label says so (`cap $38B less $5B already paid`).
+
+use plotters::prelude::*;
+use rust_decimal::Decimal;
+
+use super::axes::{money_axis, plot_frame, time_axis, XAxis};
+use super::layout::{interpolate, Frame, Obstacles, Rect};
+use super::style::{f, shade, terms_title, tint, Canvas, Money, Swatch, CAP, INK, MUTED};
+use super::Chart;
+use crate::error::Error;
+use crate::model::{Date, ScenarioResult, Terms};
+
+/// `<scenario>-cumulative`: paid under the cap (solid), due with no cap (dashed), the
+/// foregone area between them, the cap line and the binding date.
+pub struct Scenario<'a> {
+    pub result: &'a ScenarioResult,
+    pub terms: &'a Terms,
+    pub money: &'a Money,
+    pub color: RGBColor,
+}
+
+/// `scenarios-cumulative`: every scenario's capped cumulative payments, the cap line
+/// and each scenario's binding marker, with a legend.
+pub struct All<'a> {
+    pub results: &'a [ScenarioResult],
+    pub terms: &'a Terms,
+    pub money: &'a Money,
+}
+
+/// A scenario's cumulative curves as `(days from origin, amount)` points; a day `d`
+/// spans `[d, d + 1)`, so a value at `d + 1` is the value at the end of day `d`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curves {
+    pub uncapped: Vec<(f64, f64)>,
+    pub paid: Vec<(f64, f64)>,
+    /// Where the curves end: the end of the last day in the term.
+    pub end: f64,
+}
+
+/// The curves of `r`, with x in days from `origin` (its term start or earlier).
+pub fn curves(r: &ScenarioResult, origin: Date) -> Curves {
+    let start = origin.days_until(r.from) as f64;
+    let mut uncapped = vec![(start, 0.0)];
+    let mut paid = vec![(start, 0.0)];
+    let (mut cu, mut cp) = (0.0, 0.0);
+    for seg in &r.segments {
+        let xs = origin.days_until(seg.start) as f64;
+        let xe = origin.days_until(seg.end) as f64 + 1.0;
+        if uncapped.last().map(|p| p.0) != Some(xs) {
+            uncapped.push((xs, cu));
+            paid.push((xs, cp));
+        }
+        let (nu, np) = (f(seg.cumulative_uncapped), f(seg.cumulative_paid));
+        if seg.paid < seg.uncapped && seg.paid > Decimal::ZERO {
+            // The cap runs out inside this segment: the uncapped pace until then.
+            let share = f(seg.paid) / f(seg.uncapped);
+            paid.push((xs + (xe - xs) * share, np));
+        }
+        uncapped.push((xe, nu));
+        paid.push((xe, np));
+        (cu, cp) = (nu, np);
+    }
+    let end = uncapped.last().map_or(start, |p| p.0);
+    Curves {
+        uncapped,
+        paid,
+        end,
+    }
+}
+
+/// What the term leaves of the cap: `cap − already_paid`, not below 0.
+pub fn budget(terms: &Terms) -> Option<f64> {
+    terms
+        .cap
+        .map(|c| f(c.checked_sub(terms.already_paid).unwrap_or(c)).max(0.0))
+}
+
+/// The point where the capped curve reaches the cap (the kink), if the cap binds.
+pub fn binding_point(
+    r: &ScenarioResult,
+    paid: &[(f64, f64)],
+    budget: f64,
+    origin: Date,
+) -> Option<(f64, f64)> {
+    let date = r.summary.binding_date?;
+    let eps = budget.abs() * 1e-12;
+    paid.iter()
+        .find(|p| p.1 >= budget - eps)
+        .copied()
+        .or(Some((origin.days_until(date) as f64 + 1.0, budget)))
+}
+
+/// The cap line's label: `cap $38B`, or `cap $38B less $5B already paid`.
+pub fn cap_label(terms: &Terms, money: &Money) -> Option<String> {
+    let cap = terms.cap?;
+    Some(if terms.already_paid.is_zero() {
+        format!("cap {}", money.exact(f(cap)))
+    } else {
+        format!(
+            "cap {} less {} already paid",
+            money.exact(f(cap)),
+            money.exact(f(terms.already_paid))
+        )
+    })
+}
+
+/// The last day of the term that the chart shows.
+fn last_day(origin: Date, end: f64) -> Date {
+    origin.add_days(end as i64 - 1).unwrap_or(origin)
+}
+
+/// The headline under a scenario's title: what is paid, when the cap binds, what is
+/// foregone.
+pub fn headline(r: &ScenarioResult, terms: &Terms, money: &Money, last: Date) -> String {
+    let s = &r.summary;
+    let paid = money.amount(f(s.total_paid));
+    let eff = s
+        .effective_rate
+        .map(|e| {
+            format!(
+                " ({} of eligible revenue)",
+                super::style::rounded_percent(e)
+            )
+        })
+        .unwrap_or_default();
+    match terms.cap {
+        Some(cap) if terms.already_paid >= cap => format!(
+            "Nothing paid: {} paid before {} already reaches the {} cap; {} foregone",
+            money.amount(f(terms.already_paid)),
+            r.from,
+            money.exact(f(cap)),
+            money.amount(f(s.foregone))
+        ),
+        Some(_) if s.cap_binds => format!(
+            "Paid {paid}{eff}; cap binds {}; {} foregone of {} due without a cap",
+            s.binding_date.map_or_else(String::new, |d| d.to_string()),
+            money.amount(f(s.foregone)),
+            money.amount(f(s.uncapped_total))
+        ),
+        Some(_) => format!(
+            "Paid {paid}{eff}; cap not reached by {last}: {} headroom; nothing foregone",
+            money.amount(headroom(r, terms))
+        ),
+        None => format!("Paid {paid}{eff}; no cap, nothing foregone"),
+    }
+}
+
+/// Cap left at the end of the term.
+fn headroom(r: &ScenarioResult, terms: &Terms) -> f64 {
+    let left = budget(terms).unwrap_or(0.0) - f(r.summary.total_paid);
+    left.max(0.0)
+}
+
+/// Candidate boxes of `size` around a point at distances `steps × o`: below-right,
+/// above-left, below-left, above-right.
+fn around((mx, my): (f64, f64), (w, h): (f64, f64), o: f64, steps: &[f64]) -> Vec<Rect> {
+    let mut out = Vec::new();
+    for k in steps {
+        let d = o * k;
+        out.push(Rect::new(mx + d, my + d * 0.6, w, h));
+        out.push(Rect::new(mx - d - w, my - d * 0.6 - h, w, h));
+        out.push(Rect::new(mx - d - w, my + d * 0.6, w, h));
+        out.push(Rect::new(mx + d, my - d * 0.6 - h, w, h));
+    }
+    out
+}
+
+/// Candidate boxes for a label on a horizontal line at `y`: above and below it at
+/// its left end, then at its right end.
+fn along_line(plot: &Rect, y: f64, (w, h): (f64, f64), gap: f64) -> Vec<Rect> {
+    let (l, r) = (plot.x0 + gap * 1.5, plot.x1 - gap * 1.5 - w);
+    vec![
+        Rect::new(l, y - gap - h, w, h),
+        Rect::new(l, y + gap, w, h),
+        Rect::new(r, y - gap - h, w, h),
+        Rect::new(r, y + gap, w, h),
+        Rect::new((l + r) / 2.0, y - gap - h, w, h),
+        Rect::new((l + r) / 2.0, y + gap, w, h),
+    ]
+}
+
+/// Draws a leader line from `point` to the box `r` (a gap left at both ends).
+fn leader<DB: DrawingBackend>(c: &Canvas<DB>, point: (f64, f64), r: &Rect) -> Result<(), Error> {
+    let target = r.inflate(c.theme.px(4.0)).nearest_point(point);
+    let (dx, dy) = (target.0 - point.0, target.1 - point.1);
+    let len = (dx * dx + dy * dy).sqrt();
+    let gap = c.theme.px(11.0);
+    if len <= gap * 1.5 {
+        return Ok(());
+    }
+    let from = (point.0 + dx / len * gap, point.1 + dy / len * gap);
+    c.line(&[from, target], MUTED.to_rgba(), c.theme.px(1.5))
+}
+
+/// The pixel rectangle labels may use: the plot, inset a little.
+fn label_bounds<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame) -> Rect {
+    frame.plot.inflate(-c.theme.px(6.0))
+}
+
+impl Chart for Scenario<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<(), Error> {
+        let c = Canvas::new(root);
+        let t = c.theme;
+        let (r, terms, money) = (self.result, self.terms, self.money);
+        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
+
+        let origin = r.from;
+        let cv = curves(r, origin);
+        let days = (cv.end.round() as i64).max(1);
+        let last = last_day(origin, days as f64);
+        let budget = budget(terms);
+        let kink = budget.and_then(|b| binding_point(r, &cv.paid, b, origin));
+
+        let title = format!(
+            "{}: cumulative payments at {}",
+            r.name,
+            terms_title(terms, money)
+        );
+        let top = c.header(&title, &headline(r, terms, money, last))?;
+        let mut notes = vec![format!(
+            "Source: {}. Term {} to {}; revenue accrues evenly over the days of each period.",
+            r.source, r.from, terms.through
+        )];
+        if !terms.already_paid.is_zero() {
+            notes.push(format!(
+                "Payments within the term only; {} paid before {} counts toward the cap, so the line marks the {} left.",
+                money.exact(f(terms.already_paid)),
+                r.from,
+                money.amount(budget.unwrap_or(0.0))
+            ));
+        }
+        let bottom = c.footer(&notes)?;
+
+        let uncapped_max = cv.uncapped.iter().map(|p| p.1).fold(0.0, f64::max);
+        let y_max = uncapped_max.max(budget.unwrap_or(0.0));
+        let (frame, ticks) = plot_frame(
+            &c,
+            top,
+            bottom,
+            (0.0, days as f64),
+            y_max,
+            money,
+            XAxis::Time { origin, days },
+        )?;
+        money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
+        time_axis(&c, &frame, origin, days)?;
+
+        let p = frame.plot;
+        let mut obs = Obstacles::new();
+        let foregone = f(r.summary.foregone) > 0.0;
+        let fill = tint(self.color, 0.78);
+
+        // The foregone area between the two curves.
+        let mut xs: Vec<f64> = cv.uncapped.iter().chain(&cv.paid).map(|q| q.0).collect();
+        xs.sort_by(f64::total_cmp);
+        xs.dedup();
+        if foregone {
+            let mut poly: Vec<(f64, f64)> = xs
+                .iter()
+                .map(|x| frame.px((*x, interpolate(&cv.uncapped, *x))))
+                .collect();
+            poly.extend(
+                xs.iter()
+                    .rev()
+                    .map(|x| frame.px((*x, interpolate(&cv.paid, *x)))),
+            );
+            c.polygon(&poly, fill.to_rgba())?;
+            let step = t.px(3.0);
+            let mut px = p.x0;
+            let mut cols = Vec::new();
+            while px <= p.x1 {
+                let x = frame.data_x(px);
+                let (hi, lo) = (interpolate(&cv.uncapped, x), interpolate(&cv.paid, x));
+                if hi > lo {
+                    cols.push((px, frame.y(hi), frame.y(lo)));
+                }
+                px += step;
+            }
+            obs.add_band(cols, step);
+        }
+
+        // The cap line (what the term leaves of the cap).
+        let cap_y = budget.map(|b| frame.y(b));
+        if let Some(y) = cap_y {
+            c.line(&[(p.x0, y), (p.x1, y)], CAP.to_rgba(), t.px(2.0))?;
+            obs.add_polyline(&[(p.x0, y), (p.x1, y)], t.px(2.0));
+        }
+
+        // Uncapped (dashed) under paid (solid), so they share a line until the cap binds.
+        let up = frame.pxs(&cv.uncapped);
+        let pp = frame.pxs(&cv.paid);
+        if foregone {
+            c.dashed(&up, self.color.to_rgba(), t.px(3.5), t.px(16.0), t.px(10.0))?;
+            obs.add_polyline(&up, t.px(4.0));
+        }
+        c.line(&pp, self.color.to_rgba(), t.px(5.0))?;
+        obs.add_polyline(&pp, t.px(4.0));
+
+        // The binding marker, with a drop line to the date axis.
+        let marker = kink.map(|k| frame.px(k));
+        if let Some((mx, my)) = marker {
+            c.dashed(
+                &[(mx, my), (mx, p.y1)],
+                MUTED.to_rgba(),
+                t.px(1.5),
+                t.px(5.0),
+                t.px(5.0),
+            )?;
+            obs.add_polyline(&[(mx, my), (mx, p.y1)], t.px(1.5));
+            obs.add_rect(Rect::new(
+                mx - t.px(12.0),
+                my - t.px(12.0),
+                t.px(24.0),
+                t.px(24.0),
+            ));
+        }
+
+        let bounds = label_bounds(&c, &frame);
+        let mut placed: Vec<Rect> = Vec::new();
+
+        // 1. The binding date, next to the marker and off the curves.
+        let mut binding_label = None;
+        if let (Some(m), Some(date)) = (marker, r.summary.binding_date) {
+            let text = format!("cap binds {date}");
+            let size = c.measure(&text, t.label(), true)?;
+            let cands = around(m, size, t.px(18.0), &[1.0, 2.0, 3.5, 6.0, 10.0]);
+            if let Some(b) = obs.place_best(&cands, &bounds) {
+                placed.push(b);
+                binding_label = Some((text, b, m));
+            }
+        }
+
+        // 2. The legend, in a free corner.
+        let mut entries = vec![(
+            Swatch::Line(self.color),
+            if terms.cap.is_some() {
+                "paid under the cap".to_string()
+            } else {
+                "paid".to_string()
+            },
+        )];
+        // With nothing foregone the two curves are one: no dashed line, no legend.
+        if foregone {
+            entries.push((Swatch::Dashed(self.color), "due with no cap".into()));
+            entries.push((
+                Swatch::Area(fill, self.color),
+                "foregone: cut by the cap".into(),
+            ));
+        }
+        let legend = if entries.len() > 1 {
+            let size = c.legend_size(&entries)?;
+            obs.place_best(&c.corners(&p, size), &bounds)
+        } else {
+            None
+        };
+        if let Some(b) = legend {
+            placed.push(b);
+        }
+
+        // 3. The cap's amount on its line.
+        let mut cap_text = None;
+        if let (Some(y), Some(text)) = (cap_y, cap_label(terms, money)) {
+            let size = c.measure(&text, t.label(), true)?;
+            if let Some(b) = obs.place_best(&along_line(&p, y, size, t.px(10.0)), &bounds) {
+                placed.push(b);
+                cap_text = Some((text, b));
+            }
+        }
+
+        // 4. A note when the cap does not bind, or there is none.
+        let mut note = None;
+        let paid_end = cv.paid.last().map_or(0.0, |q| q.1);
+        let end_px = frame.x(cv.end);
+        if let (Some(b), false) = (budget, r.summary.cap_binds) {
+            let text = format!(
+                "cap not reached by {last}: {} headroom",
+                money.amount(headroom(r, terms))
+            );
+            let size = c.measure(&text, t.label(), false)?;
+            let (top_y, bot_y) = (frame.y(b), frame.y(paid_end));
+            // A bracket from the curve's end up to the cap shows the headroom.
+            let bx = end_px - t.px(14.0);
+            if bot_y - top_y > t.px(12.0) {
+                let tick = t.px(7.0);
+                c.line(
+                    &[(bx - tick, top_y), (bx + tick, top_y)],
+                    MUTED.to_rgba(),
+                    t.px(2.0),
+                )?;
+                c.line(&[(bx, top_y), (bx, bot_y)], MUTED.to_rgba(), t.px(2.0))?;
+                c.line(
+                    &[(bx - tick, bot_y), (bx + tick, bot_y)],
+                    MUTED.to_rgba(),
+                    t.px(2.0),
+                )?;
+                obs.add_polyline(&[(bx, top_y), (bx, bot_y)], t.px(tick));
+            }
+            let mid = (top_y + bot_y) / 2.0 - size.1 / 2.0;
+            let gap = t.px(14.0);
+            let mut cands = vec![
+                Rect::new(bx - gap - size.0, mid, size.0, size.1),
+                Rect::new(bx - gap - size.0, top_y + gap, size.0, size.1),
+            ];
+            cands.extend(along_line(&p, top_y, size, t.px(10.0)));
+            cands.extend(c.corners(&p, size));
+            note = obs.place_best(&cands, &bounds).map(|b| (text, b));
+        } else if terms.cap.is_none() {
+            let text = format!("no cap: all that is due through {last} is paid");
+            let size = c.measure(&text, t.label(), false)?;
+            note = obs
+                .place_best(&c.corners(&p, size), &bounds)
+                .map(|b| (text, b));
+        }
+        if r.segments.is_empty() {
+            let text = format!(
+                "no day of this scenario's periods falls in the term ({} to {})",
+                r.from, terms.through
+            );
+            let size = c.measure(&text, t.label(), false)?;
+            note = obs
+                .place_best(&c.corners(&p, size), &bounds)
+                .map(|b| (text, b));
+        }
+        if let Some((_, b)) = &note {
+            placed.push(*b);
+        }
+
+        // 5. The foregone amount inside its area, where it fits.
+        let mut foregone_text = None;
+        if foregone {
+            let text = format!("{} foregone", money.amount(f(r.summary.foregone)));
+            let (w, h) = c.measure(&text, t.label(), true)?;
+            let k0 = marker.map_or(p.x0, |m| m.0);
+            let pad = t.px(10.0);
+            for share in [0.7, 0.6, 0.8, 0.5, 0.88, 0.4, 0.3] {
+                let cx = k0 + (end_px - k0) * share;
+                let (x0, x1) = (cx - w / 2.0 - pad, cx + w / 2.0 + pad);
+                if x0 < p.x0 || x1 > end_px {
+                    continue;
+                }
+                // The band's inner edges over the label's width.
+                let mut hi: f64 = f64::MIN; // lowest pixel of the upper curve
+                let mut lo: f64 = f64::MAX; // highest pixel of the lower curve
+                let mut px = x0;
+                while px <= x1 {
+                    let x = frame.data_x(px);
+                    hi = hi.max(frame.y(interpolate(&cv.uncapped, x)));
+                    lo = lo.min(frame.y(interpolate(&cv.paid, x)));
+                    px += t.px(2.0);
+                }
+                if lo - hi < h + 2.0 * pad {
+                    continue;
+                }
+                let y = (hi + lo) / 2.0 - h / 2.0;
+                let b = Rect::new(cx - w / 2.0, y, w, h);
+                if bounds.contains(&b) && !placed.iter().any(|o| o.intersects(&b.inflate(pad))) {
+                    foregone_text = Some((text, b));
+                    break;
+                }
+            }
+        }
+
+        // Labels last, over the data.
+        if let Some((text, b)) = foregone_text {
+            c.text(
+                &text,
+                (b.x0, b.y0),
+                t.label(),
+                true,
+                shade(self.color, 0.45),
+            )?;
+        }
+        if let Some((text, b, m)) = binding_label {
+            c.dot(m, t.px(8.0), self.color)?;
+            leader(&c, m, &b)?;
+            c.label(&text, b, t.label(), true, INK)?;
+        }
+        if let Some((text, b)) = cap_text {
+            c.label(&text, b, t.label(), true, CAP)?;
+        }
+        if let Some((text, b)) = note {
+            c.label(&text, b, t.label(), false, INK)?;
+        }
+        if let Some(b) = legend {
+            c.legend(b, &entries)?;
+        }
+        Ok(())
+    }
+}
+
+impl Chart for All<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<(), Error> {
+        let c = Canvas::new(root);
+        let t = c.theme;
+        let (terms, money) = (self.terms, self.money);
+        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
+
+        let Some(origin) = self.results.iter().map(|r| r.from).min() else {
+            return Ok(());
+        };
+        let all: Vec<Curves> = self.results.iter().map(|r| curves(r, origin)).collect();
+        let end = all.iter().map(|cv| cv.end).fold(1.0, f64::max);
+        let days = (end.round() as i64).max(1);
+        let last = last_day(origin, days as f64);
+        let budget = budget(terms);
+
+        let n = self.results.len();
+        let title = format!(
+            "{}: cumulative payments at {}",
+            if n == 1 {
+                "1 scenario".to_string()
+            } else {
+                format!("{n} scenarios")
+            },
+            terms_title(terms, money)
+        );
+        let top = c.header(&title, &all_headline(self.results, terms, money, last))?;
+        let from = match crate::render::common_from(terms, self.results) {
+            Some(d) => format!("Term {d} to {}", terms.through),
+            None => format!(
+                "Term from each scenario's first period to {}",
+                terms.through
+            ),
+        };
+        let mut sources: Vec<&str> = self.results.iter().map(|r| r.source.as_str()).collect();
+        sources.dedup();
+        let bottom = c.footer(&[format!(
+            "Sources: {}. {from}; revenue accrues evenly over the days of each period.",
+            sources.join(", ")
+        )])?;
+
+        let paid_max = all
+            .iter()
+            .flat_map(|cv| cv.paid.iter().map(|p| p.1))
+            .fold(0.0, f64::max);
+        // Air above the cap line for its label and the markers.
+        let y_max = paid_max.max(budget.unwrap_or(0.0)) * 1.08;
+        let (frame, ticks) = plot_frame(
+            &c,
+            top,
+            bottom,
+            (0.0, days as f64),
+            y_max,
+            money,
+            XAxis::Time { origin, days },
+        )?;
+        money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
+        time_axis(&c, &frame, origin, days)?;
+
+        let p = frame.plot;
+        let mut obs = Obstacles::new();
+        let cap_y = budget.map(|b| frame.y(b));
+        if let Some(y) = cap_y {
+            c.line(&[(p.x0, y), (p.x1, y)], CAP.to_rgba(), t.px(2.0))?;
+            obs.add_polyline(&[(p.x0, y), (p.x1, y)], t.px(2.0));
+        }
+        let mut markers = Vec::new();
+        for (i, (r, cv)) in self.results.iter().zip(&all).enumerate() {
+            let color = super::style::scenario_color(i);
+            // Once the cap binds, a scenario's payments run along the cap line, where
+            // they would hide each other: each curve stops at its binding marker.
+            let kink = budget.and_then(|b| binding_point(r, &cv.paid, b, origin));
+            let rise: Vec<(f64, f64)> = match kink {
+                Some(k) => cv
+                    .paid
+                    .iter()
+                    .copied()
+                    .filter(|p| p.0 < k.0)
+                    .chain([k])
+                    .collect(),
+                None => cv.paid.clone(),
+            };
+            let pp = frame.pxs(&rise);
+            c.line(&pp, color.to_rgba(), t.px(4.5))?;
+            obs.add_polyline(&pp, t.px(4.0));
+            if let Some(k) = kink {
+                let m = frame.px(k);
+                obs.add_rect(Rect::new(
+                    m.0 - t.px(12.0),
+                    m.1 - t.px(12.0),
+                    t.px(24.0),
+                    t.px(24.0),
+                ));
+                markers.push((m, color));
+            }
+        }
+        for (m, color) in &markers {
+            c.dot(*m, t.px(8.0), *color)?;
+        }
+
+        let bounds = label_bounds(&c, &frame);
+        let entries: Vec<(Swatch, String)> = self
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let color = super::style::scenario_color(i);
+                let s = &r.summary;
+                match (terms.cap, s.binding_date) {
+                    (Some(_), Some(d)) => {
+                        (Swatch::Dot(color), format!("{}: cap binds {d}", r.name))
+                    }
+                    (Some(_), None) => (
+                        Swatch::Line(color),
+                        format!(
+                            "{}: not reached, {} headroom",
+                            r.name,
+                            money.amount(headroom(r, terms))
+                        ),
+                    ),
+                    (None, _) => (
+                        Swatch::Line(color),
+                        format!("{}: paid {}", r.name, money.amount(f(s.total_paid))),
+                    ),
+                }
+            })
+            .collect();
+        let size = c.legend_size(&entries)?;
+        let legend = obs.place_best(&c.corners(&p, size), &bounds);
+
+        let mut cap_text = None;
+        if let (Some(y), Some(text)) = (cap_y, cap_label(terms, money)) {
+            let size = c.measure(&text, t.label(), true)?;
+            cap_text = obs
+                .place_best(&along_line(&p, y, size, t.px(10.0)), &bounds)
+                .map(|b| (text, b));
+        }
+        if let Some((text, b)) = cap_text {
+            c.label(&text, b, t.label(), true, CAP)?;
+        }
+        if let Some(b) = legend {
+            c.legend(b, &entries)?;
+        }
+        Ok(())
+    }
+}
+
+/// The headline under the all-scenarios title: where the cap binds first and last,
+/// and the range of what is paid and foregone.
+fn all_headline(results: &[ScenarioResult], terms: &Terms, money: &Money, last: Date) -> String {
+    let range = |vals: Vec<(f64, &str)>| -> String {
+        let lo = vals.iter().copied().min_by(|a, b| a.0.total_cmp(&b.0));
+        let hi = vals.iter().copied().max_by(|a, b| a.0.total_cmp(&b.0));
+        match (lo, hi) {
+            (Some(lo), Some(hi)) if money.amount(lo.0) == money.amount(hi.0) => money.amount(lo.0),
+            (Some(lo), Some(hi)) if lo.0 <= 0.0 => {
+                format!("up to {} ({})", money.amount(hi.0), hi.1)
+            }
+            (Some(lo), Some(hi)) => format!(
+                "{} ({}) to {} ({})",
+                money.amount(lo.0),
+                lo.1,
+                money.amount(hi.0),
+                hi.1
+            ),
+            _ => money.amount(0.0),
+        }
+    };
+    let paid = range(
+        results
+            .iter()
+            .map(|r| (f(r.summary.total_paid), r.name.as_str()))
+            .collect(),
+    );
+    let mut parts = vec![format!("Paid {paid}")];
+    if terms.cap.is_some() {
+        let mut binds: Vec<(Date, &str)> = results
+            .iter()
+            .filter_map(|r| r.summary.binding_date.map(|d| (d, r.name.as_str())))
+            .collect();
+        binds.sort();
+        let n = results.len();
+        parts.push(match (binds.first(), binds.last()) {
+            (Some(a), Some(_)) if binds.len() == 1 && n == 1 => format!("cap binds {}", a.0),
+            (Some(a), Some(b)) if a.0 == b.0 => {
+                format!("cap binds in {} of {n} on {}", binds.len(), a.0)
+            }
+            (Some(a), Some(b)) => format!(
+                "cap binds in {} of {n}: first {} ({}), last {} ({})",
+                binds.len(),
+                a.0,
+                a.1,
+                b.0,
+                b.1
+            ),
+            _ => format!("cap not reached by {last} in any scenario"),
+        });
+        let foregone = range(
+            results
+                .iter()
+                .map(|r| (f(r.summary.foregone), r.name.as_str()))
+                .collect(),
+        );
+        parts.push(format!("foregone {foregone}"));
+    }
+    parts.join("; ")
+}

@@ -1,0 +1,645 @@
+//! The look every chart shares, for `run`'s charts and any added later: the embedded
+//! fonts, the Okabe–Ito palette (colour by scenario index), sizes that scale with the
+//! canvas, money labels in readable units (`$38B`, `750M USD`), the title line, the
+//! header and footer, legends, and [`Canvas`], which draws in pixels on any plotters
+//! backend and maps its errors to [`Error::Chart`].
+
+use std::sync::OnceLock;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{register_font, FontDesc, FontFamily, FontStyle, RGBAColor};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use super::layout::Rect;
+use crate::error::Error;
+use crate::model::Terms;
+use crate::render::percent;
+
+/// The one font family the charts name; both styles are embedded.
+pub const FONT: &str = "sans-serif";
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Registers the embedded DejaVu Sans (regular and bold) as [`FONT`], once per
+/// process. Charts then render the same with or without system fonts.
+pub fn register_fonts() -> Result<(), Error> {
+    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
+    DONE.get_or_init(|| {
+        // `InvalidFont` has neither Debug nor Display: say which file it was.
+        register_font(FONT, FontStyle::Normal, REGULAR)
+            .map_err(|_| "embedded font DejaVuSans.ttf is not a valid font".to_string())?;
+        register_font(FONT, FontStyle::Bold, BOLD)
+            .map_err(|_| "embedded font DejaVuSans-Bold.ttf is not a valid font".to_string())
+    })
+    .clone()
+    .map_err(Error::Chart)
+}
+
+/// Okabe & Ito's colour-blind-safe palette, in the order scenarios take it (black is
+/// left out: it is the cap's colour).
+pub const PALETTE: [RGBColor; 7] = [
+    RGBColor(0, 114, 178),   // blue
+    RGBColor(213, 94, 0),    // vermillion
+    RGBColor(0, 158, 115),   // bluish green
+    RGBColor(204, 121, 167), // reddish purple
+    RGBColor(230, 159, 0),   // orange
+    RGBColor(86, 180, 233),  // sky blue
+    RGBColor(240, 228, 66),  // yellow
+];
+
+/// The colour of the scenario at `index` in the run, the same in every chart.
+pub fn scenario_color(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
+}
+
+pub const INK: RGBColor = RGBColor(33, 33, 33);
+pub const MUTED: RGBColor = RGBColor(100, 100, 100);
+pub const GRID: RGBColor = RGBColor(228, 228, 228);
+pub const AXIS: RGBColor = RGBColor(120, 120, 120);
+/// The cap line and its label.
+pub const CAP: RGBColor = RGBColor(40, 40, 40);
+
+/// `c` mixed with white: `amount` 0 is `c`, 1 is white. Opaque, so it looks the same
+/// in PNG and SVG.
+pub fn tint(c: RGBColor, amount: f64) -> RGBColor {
+    let mix = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * amount).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// `c` mixed with black: for text in a scenario's colour on a light ground.
+pub fn shade(c: RGBColor, amount: f64) -> RGBColor {
+    let mix = |v: u8| (f64::from(v) * (1.0 - amount)).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
+}
+
+/// Whether labels on a fill of colour `c` should be white rather than near-black.
+pub fn is_dark(c: RGBColor) -> bool {
+    let lin = |v: u8| {
+        let v = f64::from(v) / 255.0;
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let lum = |c: RGBColor| 0.2126 * lin(c.0) + 0.7152 * lin(c.1) + 0.0722 * lin(c.2);
+    let l = lum(c);
+    let on_white = 1.05 / (l + 0.05);
+    let on_ink = (l + 0.05) / (lum(INK) + 0.05);
+    // White reads well enough for bold labels from 3:1 (WCAG large text), and
+    // looks better on the saturated colours, unless near-black is far better.
+    on_white >= 3.0 && on_white * 1.6 >= on_ink
+}
+
+/// Sizes for a canvas: everything is designed at 1600×1000 and scaled with it.
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub width: f64,
+    pub height: f64,
+    /// Scale against the 1600×1000 design.
+    pub s: f64,
+}
+
+impl Theme {
+    pub fn new(width: u32, height: u32) -> Theme {
+        let (w, h) = (f64::from(width), f64::from(height));
+        Theme {
+            width: w,
+            height: h,
+            s: (w / 1600.0).min(h / 1000.0).max(0.42),
+        }
+    }
+    /// `v` design pixels at this scale.
+    pub fn px(&self, v: f64) -> f64 {
+        v * self.s
+    }
+    pub fn title(&self) -> f64 {
+        self.px(38.0)
+    }
+    pub fn subtitle(&self) -> f64 {
+        self.px(25.0)
+    }
+    pub fn label(&self) -> f64 {
+        self.px(22.0)
+    }
+    pub fn small(&self) -> f64 {
+        self.px(18.0)
+    }
+    /// Outer margin of the canvas.
+    pub fn margin(&self) -> f64 {
+        self.px(36.0)
+    }
+}
+
+/// Money labels in the run's unit: `$38B` by default, `38B USD` with `--unit USD`, a
+/// one-character symbol like `€` in front (`€38B`). Amounts are scaled to K, M, B or
+/// T from their own size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Money {
+    prefix: String,
+    suffix: String,
+}
+
+impl Money {
+    pub fn new(unit: Option<&str>) -> Money {
+        match unit.map(str::trim) {
+            None | Some("") => Money {
+                prefix: "$".into(),
+                suffix: String::new(),
+            },
+            Some(u) if u.chars().count() == 1 && !u.chars().all(char::is_alphanumeric) => Money {
+                prefix: u.into(),
+                suffix: String::new(),
+            },
+            Some(u) => Money {
+                prefix: String::new(),
+                suffix: format!(" {u}"),
+            },
+        }
+    }
+
+    /// An amount to 3 significant digits: `$88B`, `$4.09B`, `$126B`, `12.3B USD`.
+    pub fn amount(&self, v: f64) -> String {
+        format!("{}{}{}", self.sign(v), self.prefix, short(v.abs(), 3)) + &self.suffix
+    }
+
+    /// An amount as typed in terms, to 4 significant digits: `$38B`, `$37.25B`.
+    pub fn exact(&self, v: f64) -> String {
+        format!("{}{}{}", self.sign(v), self.prefix, short(v.abs(), 4)) + &self.suffix
+    }
+
+    /// An axis tick: like [`Money::exact`] but without a suffix unit, which the
+    /// axis caption carries instead ([`Money::caption`]).
+    pub fn tick(&self, v: f64) -> String {
+        format!("{}{}{}", self.sign(v), self.prefix, short(v.abs(), 4))
+    }
+
+    /// A caption for a money axis: `what` plus the unit when ticks do not show it.
+    pub fn caption(&self, what: &str) -> String {
+        if self.suffix.is_empty() {
+            what.to_string()
+        } else {
+            format!("{what} ({})", self.suffix.trim())
+        }
+    }
+
+    fn sign(&self, v: f64) -> &'static str {
+        if v < 0.0 && short(v.abs(), 4) != "0" {
+            "-"
+        } else {
+            ""
+        }
+    }
+}
+
+/// `v ≥ 0` with a K/M/B/T suffix and at most `sig` significant digits, trailing
+/// zeros dropped: `short(87.96e9, 3)` is `88B`, `short(999.96e9, 3)` is `1T`.
+pub fn short(v: f64, sig: usize) -> String {
+    const UNITS: [(f64, &str); 5] = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"), (1.0, "")];
+    if !v.is_finite() || v <= 0.0 {
+        return "0".into();
+    }
+    let idx = UNITS
+        .iter()
+        .position(|(s, _)| v >= *s)
+        .unwrap_or(UNITS.len() - 1);
+    let fmt = |i: usize| {
+        let (scale, suffix) = UNITS[i];
+        let x = v / scale;
+        let int_digits = if x >= 1.0 {
+            x.log10().floor() as usize + 1
+        } else {
+            1
+        };
+        let decimals = sig.saturating_sub(int_digits).min(6);
+        let mut s = format!("{x:.decimals$}");
+        if s.contains('.') {
+            s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+        }
+        (s, suffix)
+    };
+    let (mut s, mut suffix) = fmt(idx);
+    // Rounding can carry into the next unit: 999.96B → 1000B → 1T.
+    if idx > 0 && s.parse::<f64>().is_ok_and(|x| x >= 1000.0) {
+        (s, suffix) = fmt(idx - 1);
+    }
+    format!("{s}{suffix}")
+}
+
+/// A Decimal as f64, for drawing only (0 if it cannot be represented).
+pub fn f(v: Decimal) -> f64 {
+    v.to_f64().unwrap_or(0.0)
+}
+
+/// A share as a percent rounded to 2 decimals for headlines: `0.060337` → `6.03%`.
+pub fn rounded_percent(v: Decimal) -> String {
+    let p = (v * Decimal::ONE_HUNDRED)
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven);
+    format!("{}%", p.normalize())
+}
+
+/// The terms in a title: `20% of revenue, capped at $38B, through 2030-12-31`, with
+/// rate steps (`20% of revenue (15% from 2029-01-01)`) and an amount already paid
+/// (`capped at $38B, $5B already paid`).
+pub fn terms_title(terms: &Terms, money: &Money) -> String {
+    let mut rate = format!("{} of revenue", percent(terms.rate));
+    if !terms.rate_steps.is_empty() {
+        let steps: Vec<String> = terms
+            .rate_steps
+            .iter()
+            .map(|s| format!("{} from {}", percent(s.rate), s.from))
+            .collect();
+        rate = format!("{rate} ({})", steps.join(", "));
+    }
+    let cap = match terms.cap {
+        Some(c) if terms.already_paid.is_zero() => format!("capped at {}", money.exact(f(c))),
+        Some(c) => format!(
+            "capped at {} ({} already paid)",
+            money.exact(f(c)),
+            money.exact(f(terms.already_paid))
+        ),
+        None => "no cap".into(),
+    };
+    format!("{rate}, {cap}, through {}", terms.through)
+}
+
+/// One entry of a legend: its swatch and text.
+#[derive(Debug, Clone)]
+pub enum Swatch {
+    Line(RGBColor),
+    Dashed(RGBColor),
+    /// A filled box with an outline colour.
+    Area(RGBColor, RGBColor),
+    Dot(RGBColor),
+}
+
+/// Maps a plotters drawing error to ours.
+fn draw_err<E: std::error::Error + Send + Sync>(
+    e: plotters::drawing::DrawingAreaErrorKind<E>,
+) -> Error {
+    Error::Chart(e.to_string())
+}
+
+/// Pixel drawing on a plotters area (any backend), with the theme's sizes.
+pub struct Canvas<'a, DB: DrawingBackend> {
+    pub area: &'a DrawingArea<DB, Shift>,
+    pub theme: Theme,
+}
+
+/// The height of a line of text of font size `size`, ink and a little air.
+pub fn line_height(size: f64) -> f64 {
+    size * 0.98
+}
+
+fn ipt(p: (f64, f64)) -> (i32, i32) {
+    (p.0.round() as i32, p.1.round() as i32)
+}
+
+impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
+    pub fn new(area: &'a DrawingArea<DB, Shift>) -> Canvas<'a, DB> {
+        let (w, h) = area.dim_in_pixel();
+        Canvas {
+            area,
+            theme: Theme::new(w, h),
+        }
+    }
+
+    fn style(&self, size: f64, bold: bool, color: RGBColor) -> TextStyle<'static> {
+        // `FontDesc::style` keeps the regular face's glyphs (plotters 0.3.7), so the
+        // bold face must be chosen when the description is made.
+        let style = if bold {
+            FontStyle::Bold
+        } else {
+            FontStyle::Normal
+        };
+        FontDesc::new(FontFamily::Name(FONT), size, style)
+            .color(&color)
+            .pos(Pos::new(HPos::Left, VPos::Top))
+    }
+
+    /// The box `text` occupies when drawn with its top-left corner at the origin.
+    pub fn measure(&self, text: &str, size: f64, bold: bool) -> Result<(f64, f64), Error> {
+        let style = self.style(size, bold, INK);
+        let (w, _) = self
+            .area
+            .estimate_text_size(text, &style)
+            .map_err(draw_err)?;
+        Ok((f64::from(w), line_height(size)))
+    }
+
+    /// Draws `text` with the top-left of its box at `(x, y)`; returns the box.
+    pub fn text(
+        &self,
+        text: &str,
+        (x, y): (f64, f64),
+        size: f64,
+        bold: bool,
+        color: RGBColor,
+    ) -> Result<Rect, Error> {
+        let (w, h) = self.measure(text, size, bold)?;
+        let style = self.style(size, bold, color);
+        // The embedded font's ink starts about 0.13 em above the anchor in bitmaps;
+        // shifting the anchor down keeps the ink inside the box in both backends.
+        self.area
+            .draw(&Text::new(
+                text.to_string(),
+                ipt((x, y + size * 0.14)),
+                style,
+            ))
+            .map_err(draw_err)?;
+        Ok(Rect::new(x, y, w, h))
+    }
+
+    /// Draws `text` inside `r` (from [`Canvas::measure`]), over a white ground so
+    /// no grid line runs through it.
+    pub fn label(
+        &self,
+        text: &str,
+        r: Rect,
+        size: f64,
+        bold: bool,
+        color: RGBColor,
+    ) -> Result<(), Error> {
+        self.fill(r.inflate(self.theme.px(3.0)), WHITE.mix(0.85))?;
+        self.text(text, (r.x0, r.y0), size, bold, color)?;
+        Ok(())
+    }
+
+    /// Shrinks `text` from `size` down to 70% to fit `max_w`, then cuts it with an
+    /// ellipsis. Returns the text and the size to draw it at.
+    pub fn fit(
+        &self,
+        text: &str,
+        size: f64,
+        bold: bool,
+        max_w: f64,
+    ) -> Result<(String, f64), Error> {
+        let mut s = size;
+        while s >= size * 0.7 {
+            if self.measure(text, s, bold)?.0 <= max_w {
+                return Ok((text.to_string(), s));
+            }
+            s -= size * 0.05;
+        }
+        let s = size * 0.7;
+        let chars: Vec<char> = text.chars().collect();
+        for n in (1..chars.len()).rev() {
+            let cut: String = chars[..n].iter().collect::<String>() + "…";
+            if self.measure(&cut, s, bold)?.0 <= max_w {
+                return Ok((cut, s));
+            }
+        }
+        Ok(("…".into(), s))
+    }
+
+    pub fn line(&self, pts: &[(f64, f64)], color: RGBAColor, width: f64) -> Result<(), Error> {
+        let pts: Vec<(i32, i32)> = pts.iter().map(|p| ipt(*p)).collect();
+        let style = color.stroke_width(width.round().max(1.0) as u32);
+        self.area
+            .draw(&PathElement::new(pts, style))
+            .map_err(draw_err)
+    }
+
+    pub fn dashed(
+        &self,
+        pts: &[(f64, f64)],
+        color: RGBAColor,
+        width: f64,
+        dash: f64,
+        gap: f64,
+    ) -> Result<(), Error> {
+        let pts: Vec<(i32, i32)> = pts.iter().map(|p| ipt(*p)).collect();
+        let style = color.stroke_width(width.round().max(1.0) as u32);
+        self.area
+            .draw(&plotters::element::DashedPathElement::new(
+                pts,
+                dash.round().max(1.0) as i32,
+                gap.round().max(1.0) as i32,
+                style,
+            ))
+            .map_err(draw_err)
+    }
+
+    pub fn fill(&self, r: Rect, color: RGBAColor) -> Result<(), Error> {
+        self.area
+            .draw(&Rectangle::new(
+                [ipt((r.x0, r.y0)), ipt((r.x1, r.y1))],
+                color.filled(),
+            ))
+            .map_err(draw_err)
+    }
+
+    pub fn outline(&self, r: Rect, color: RGBAColor, width: f64) -> Result<(), Error> {
+        self.area
+            .draw(&Rectangle::new(
+                [ipt((r.x0, r.y0)), ipt((r.x1, r.y1))],
+                color.stroke_width(width.round().max(1.0) as u32),
+            ))
+            .map_err(draw_err)
+    }
+
+    pub fn polygon(&self, pts: &[(f64, f64)], color: RGBAColor) -> Result<(), Error> {
+        let pts: Vec<(i32, i32)> = pts.iter().map(|p| ipt(*p)).collect();
+        self.area
+            .draw(&Polygon::new(pts, color.filled()))
+            .map_err(draw_err)
+    }
+
+    /// A filled dot with a white ring, for markers on a curve.
+    pub fn dot(&self, c: (f64, f64), r: f64, color: RGBColor) -> Result<(), Error> {
+        let ring = (r + self.theme.px(2.5)).round() as i32;
+        self.area
+            .draw(&Circle::new(ipt(c), ring, WHITE.filled()))
+            .map_err(draw_err)?;
+        self.area
+            .draw(&Circle::new(ipt(c), r.round() as i32, color.filled()))
+            .map_err(draw_err)
+    }
+
+    /// Title (bold) and subtitle (muted) at the top-left; returns the y below them.
+    pub fn header(&self, title: &str, subtitle: &str) -> Result<f64, Error> {
+        let t = self.theme;
+        let x = t.margin();
+        let max_w = t.width - 2.0 * t.margin();
+        let mut y = t.margin() * 0.8;
+        let (title, size) = self.fit(title, t.title(), true, max_w)?;
+        self.text(&title, (x, y), size, true, INK)?;
+        y += line_height(size) + t.px(10.0);
+        if !subtitle.is_empty() {
+            let (sub, size) = self.fit(subtitle, t.subtitle(), false, max_w)?;
+            self.text(&sub, (x, y), size, false, MUTED)?;
+            y += line_height(size);
+        }
+        Ok(y)
+    }
+
+    /// Footnote lines (small, muted) at the bottom-left; returns the y above them.
+    pub fn footer(&self, lines: &[String]) -> Result<f64, Error> {
+        let t = self.theme;
+        let size = t.small();
+        let max_w = t.width - 2.0 * t.margin();
+        let mut y = t.height - t.margin() * 0.7;
+        for line in lines.iter().rev() {
+            let (text, s) = self.fit(line, size, false, max_w)?;
+            y -= line_height(s) + t.px(4.0);
+            self.text(&text, (t.margin(), y), s, false, MUTED)?;
+        }
+        Ok(y)
+    }
+
+    /// The size of a legend box holding `entries`.
+    pub fn legend_size(&self, entries: &[(Swatch, String)]) -> Result<(f64, f64), Error> {
+        let t = self.theme;
+        let size = t.label();
+        let mut w: f64 = 0.0;
+        for (_, text) in entries {
+            w = w.max(self.measure(text, size, false)?.0);
+        }
+        let pad = t.px(14.0);
+        let swatch = t.px(44.0);
+        let row = line_height(size) + t.px(10.0);
+        Ok((
+            pad * 2.0 + swatch + t.px(12.0) + w,
+            pad * 2.0 + row * entries.len() as f64 - t.px(10.0),
+        ))
+    }
+
+    /// Draws a legend in `r` (sized by [`Canvas::legend_size`]): white ground, thin
+    /// border, one row per entry.
+    pub fn legend(&self, r: Rect, entries: &[(Swatch, String)]) -> Result<(), Error> {
+        let t = self.theme;
+        let size = t.label();
+        let pad = t.px(14.0);
+        let swatch = t.px(44.0);
+        let row = line_height(size) + t.px(10.0);
+        self.fill(r, WHITE.mix(0.92))?;
+        self.outline(r, GRID.to_rgba(), t.px(1.5))?;
+        for (i, (sw, text)) in entries.iter().enumerate() {
+            let y = r.y0 + pad + i as f64 * row;
+            let mid = y + line_height(size) / 2.0;
+            let (x0, x1) = (r.x0 + pad, r.x0 + pad + swatch);
+            match sw {
+                Swatch::Line(c) => self.line(&[(x0, mid), (x1, mid)], c.to_rgba(), t.px(4.0))?,
+                Swatch::Dashed(c) => self.dashed(
+                    &[(x0, mid), (x1, mid)],
+                    c.to_rgba(),
+                    t.px(3.0),
+                    t.px(10.0),
+                    t.px(6.0),
+                )?,
+                Swatch::Area(fill, edge) => {
+                    let b = Rect {
+                        x0,
+                        y0: y + t.px(2.0),
+                        x1,
+                        y1: y + line_height(size) - t.px(2.0),
+                    };
+                    self.fill(b, fill.to_rgba())?;
+                    self.outline(b, edge.to_rgba(), t.px(1.5))?;
+                }
+                Swatch::Dot(c) => {
+                    self.line(&[(x0, mid), (x1, mid)], c.to_rgba(), t.px(4.0))?;
+                    self.dot(((x0 + x1) / 2.0, mid), t.px(7.0), *c)?;
+                }
+            }
+            self.text(text, (x1 + t.px(12.0), y), size, false, INK)?;
+        }
+        Ok(())
+    }
+
+    /// Candidate boxes of size `(w, h)` for a legend or note inside `plot`: the
+    /// corners (top-left, top-right, bottom-right, bottom-left), the middles of the
+    /// top and bottom edges, then every spot of a grid, nearest a corner first.
+    pub fn corners(&self, plot: &Rect, (w, h): (f64, f64)) -> Vec<Rect> {
+        let inset = self.theme.px(18.0);
+        let (l, r) = (plot.x0 + inset, plot.x1 - inset - w);
+        let (t, b) = (plot.y0 + inset, plot.y1 - inset - h);
+        let mid = plot.x0 + (plot.w() - w) / 2.0;
+        let mut out = vec![
+            Rect::new(l, t, w, h),
+            Rect::new(r, t, w, h),
+            Rect::new(r, b, w, h),
+            Rect::new(l, b, w, h),
+            Rect::new(mid, t, w, h),
+            Rect::new(mid, b, w, h),
+        ];
+        if r < l || b < t {
+            return out;
+        }
+        let step = self.theme.px(20.0);
+        let mut grid = Vec::new();
+        let mut y = t;
+        while y <= b {
+            let mut x = l;
+            while x <= r {
+                // Distance to the nearest corner, in steps.
+                let d = (x - l).min(r - x) + (y - t).min(b - y);
+                grid.push(((d / step).round() as i64, Rect::new(x, y, w, h)));
+                x += step;
+            }
+            y += step;
+        }
+        grid.sort_by_key(|(d, _)| *d);
+        out.extend(grid.into_iter().map(|(_, r)| r));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_use_readable_units() {
+        let m = Money::new(None);
+        assert_eq!(m.amount(38e9), "$38B");
+        assert_eq!(m.amount(87_959_550_684.93), "$88B");
+        assert_eq!(m.amount(4_093_150_684.93), "$4.09B");
+        assert_eq!(m.amount(1.2e12), "$1.2T");
+        assert_eq!(m.amount(750e6), "$750M");
+        assert_eq!(m.amount(999.96e9), "$1T");
+        assert_eq!(m.amount(0.0), "$0");
+        assert_eq!(m.exact(37.25e9), "$37.25B");
+        assert_eq!(m.tick(2.5e9), "$2.5B");
+        let usd = Money::new(Some("USD"));
+        assert_eq!(usd.amount(38e9), "38B USD");
+        assert_eq!(usd.tick(38e9), "38B");
+        assert_eq!(usd.caption("paid"), "paid (USD)");
+        assert_eq!(Money::new(Some("€")).amount(38e9), "€38B");
+        assert_eq!(m.caption("paid"), "paid");
+        let share = Decimal::from_str_exact("0.0603371").unwrap();
+        assert_eq!(rounded_percent(share), "6.03%");
+    }
+
+    #[test]
+    fn palette_is_stable_by_index_and_readable() {
+        assert_eq!(scenario_color(0), RGBColor(0, 114, 178));
+        assert_eq!(scenario_color(7), scenario_color(0));
+        assert!(is_dark(PALETTE[0]));
+        assert!(!is_dark(PALETTE[6]));
+        assert!(is_dark(PALETTE[1]));
+        assert!(!is_dark(PALETTE[3]));
+        assert!(!is_dark(PALETTE[4]));
+        assert_eq!(tint(RGBColor(0, 0, 0), 1.0), RGBColor(255, 255, 255));
+    }
+
+    #[test]
+    fn terms_title_names_rate_cap_and_end() {
+        let mut terms = Terms {
+            cap: Some(Decimal::from(38_000_000_000i64)),
+            ..Terms::default()
+        };
+        let m = Money::new(None);
+        assert_eq!(
+            terms_title(&terms, &m),
+            "20% of revenue, capped at $38B, through 2030-12-31"
+        );
+        terms.already_paid = Decimal::from(5_000_000_000i64);
+        assert!(terms_title(&terms, &m).contains("$5B already paid"));
+        terms.cap = None;
+        assert!(terms_title(&terms, &m).contains("no cap"));
+    }
+}
