@@ -83,7 +83,10 @@ pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario
         if record.iter().all(str::is_empty) {
             continue;
         }
-        if record.len() != names.len() {
+        // Fewer fields is fine: hand-edited files often leave trailing empty cells
+        // out, and a missing required cell is reported as empty below. More fields
+        // than names means the row does not line up with the header.
+        if record.len() > names.len() {
             problems.push(
                 problem(&format!(
                     "has {} fields, but the header has {} (a stray or missing comma? quote values containing commas)",
@@ -387,7 +390,7 @@ mod tests {
     #[test]
     fn long_file_with_bom_crlf_spaces_and_any_order() {
         let s = load_str(
-            "\u{feff}Period , REVENUE,note\r\n2028, 3B ,x\r\n2026,$1,000,\r\n2027,\"2,000\",y\r\n",
+            "\u{feff}Period , REVENUE,note\r\n2028, 3B ,x\r\n2026,\"$1,000\",\r\n2027,\"2,000\",y\r\n",
         )
         .unwrap();
         assert_eq!(s.len(), 1);
