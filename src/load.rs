@@ -400,7 +400,7 @@ mod tests {
             .iter()
             .map(|p| format!("{} {}", p.period, p.revenue))
             .collect();
-        assert_eq!(got, ["2026 1", "2027 2000", "2028 3000000000"]);
+        assert_eq!(got, ["2026 1000", "2027 2000", "2028 3000000000"]);
         // Lines are those of the file (the header is line 1).
         assert_eq!(s[0].periods[0].line, 3);
     }
