@@ -25,7 +25,7 @@ pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(reader);
+        .from_reader(LineEndings::new(reader));
     let mut problems = Vec::new();
     let problem = |msg: &str| Problem::new(origin, msg);
 
@@ -356,6 +356,50 @@ fn missing(before: Period, after: Period) -> String {
     }
 }
 
+/// Turns CRLF and lone CR line endings into LF as the bytes stream past.
+///
+/// The csv crate's line numbers lag one line behind on CRLF files (it counts the LF
+/// that ends a record only once the next record has started), and messages must name
+/// the right line. Pinned by `tests::crlf_and_cr_files_report_true_lines`.
+struct LineEndings<R> {
+    inner: R,
+    /// The last byte handed out was a CR (now an LF): drop an LF that follows it.
+    after_cr: bool,
+}
+
+impl<R: Read> LineEndings<R> {
+    fn new(inner: R) -> Self {
+        LineEndings { inner, after_cr: false }
+    }
+}
+
+impl<R: Read> Read for LineEndings<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut w = 0;
+            for r in 0..n {
+                let b = buf[r];
+                if b == b'\n' && self.after_cr {
+                    self.after_cr = false;
+                    continue;
+                }
+                self.after_cr = b == b'\r';
+                buf[w] = if self.after_cr { b'\n' } else { b };
+                w += 1;
+            }
+            // A chunk that was a single dropped LF yields nothing: read on rather
+            // than report a false end of file.
+            if w > 0 {
+                return Ok(w);
+            }
+        }
+    }
+}
+
 fn csv_problem(origin: &str, e: &csv::Error) -> Problem {
     let line = e.position().map(|p| p.line());
     let message = match e.kind() {
@@ -477,6 +521,18 @@ mod tests {
         assert!(
             messages("period,revenue\n2026,1,2\n")[0].starts_with("t.csv: line 2: has 3 fields")
         );
+    }
+
+    #[test]
+    fn crlf_and_cr_files_report_true_lines() {
+        for eol in ["\r\n", "\r", "\n"] {
+            let text = ["period,revenue", "2026,1", "2027,x", ""].join(eol);
+            let e = load(text.as_bytes(), "t.csv", "t").unwrap_err();
+            assert_eq!(e[0].line, Some(3), "line ending {eol:?}");
+        }
+        // A CR LF split across two reads still counts as one line end.
+        let reader = std::io::Read::chain(&b"period,revenue\r"[..], &b"\n2026,x\r\n"[..]);
+        assert_eq!(load(reader, "t.csv", "t").unwrap_err()[0].line, Some(2));
     }
 
     #[test]
