@@ -330,11 +330,184 @@ fn present_value(payment: Decimal, rate: Decimal, days: i64) -> Option<Decimal> 
     if payment.is_zero() || days <= 0 {
         return Some(payment);
     }
+    payment.checked_div(discount_factor(rate, days)?)
+}
+
+/// `(1 + rate)^(days / 365)`; an exact integer power when `days` is whole years.
+fn discount_factor(rate: Decimal, days: i64) -> Option<Decimal> {
     let base = Decimal::ONE.checked_add(rate)?;
-    let factor = if days % 365 == 0 {
-        base.checked_powi(days / 365)?
+    if days % 365 == 0 {
+        base.checked_powi(days / 365)
     } else {
-        base.checked_powd(Decimal::from(days).checked_div(Decimal::from(365))?)?
-    };
-    payment.checked_div(factor)
+        base.checked_powd(Decimal::from(days).checked_div(Decimal::from(365))?)
+    }
+}
+
+/// Many caps over one scenario without re-running the walk (issue 4): the uncapped
+/// cumulative path is computed once, and each cap is answered by a binary search on
+/// it, so C caps over P segments cost O(P + C log P). Results are identical to
+/// [`compute`] with the same terms and that cap: pinned by the property test
+/// `sweep_matches_engine` in `tests/sweep.rs`.
+pub struct Sweep {
+    /// The scenario computed with no cap.
+    uncapped: ScenarioResult,
+    terms: Terms,
+    /// For each segment, the index of its period in `uncapped.periods`.
+    segment_period: Vec<usize>,
+    /// Sum of the periods' present values before period i (i = 0..=P), summed in the
+    /// engine's order so that the totals match it exactly.
+    pv_prefix: Vec<Decimal>,
+}
+
+impl Sweep {
+    /// Prepares the sweep of `scenario` under `terms` (whose cap is ignored).
+    pub fn new(scenario: &Scenario, terms: &Terms) -> Result<Sweep, Error> {
+        let terms = Terms {
+            cap: None,
+            ..terms.clone()
+        };
+        let uncapped = compute(scenario, &terms)?;
+        let mut segment_period = Vec::with_capacity(uncapped.segments.len());
+        let mut next = 0;
+        for (i, p) in uncapped.periods.iter().enumerate() {
+            while next < uncapped.segments.len() && p.period.contains(uncapped.segments[next].start)
+            {
+                segment_period.push(i);
+                next += 1;
+            }
+        }
+        let mut pv_prefix = Vec::with_capacity(uncapped.periods.len() + 1);
+        let mut acc = Decimal::ZERO;
+        pv_prefix.push(acc);
+        for p in &uncapped.periods {
+            acc = acc
+                .checked_add(p.present_value.unwrap_or_default())
+                .ok_or_else(|| Error::Overflow {
+                    scenario: scenario.name.clone(),
+                    period: p.period.to_string(),
+                    what: "present value",
+                })?;
+            pv_prefix.push(acc);
+        }
+        Ok(Sweep {
+            uncapped,
+            terms,
+            segment_period,
+            pv_prefix,
+        })
+    }
+
+    /// The scenario's results with no cap.
+    pub fn uncapped(&self) -> &ScenarioResult {
+        &self.uncapped
+    }
+
+    /// The summary the engine gives for this scenario under the sweep's terms with
+    /// `cap`; `None` only on arithmetic overflow.
+    pub fn summary(&self, cap: Option<Decimal>) -> Option<Summary> {
+        let base = &self.uncapped.summary;
+        let Some(cap) = cap else {
+            return Some(base.clone());
+        };
+        let terms = &self.terms;
+        let from = self.uncapped.from;
+        let budget = cap.checked_sub(terms.already_paid)?;
+        let segs = &self.uncapped.segments;
+        let periods = &self.uncapped.periods;
+        let nothing_paid_pv = terms.discount_rate.map(|_| Decimal::ZERO);
+        // (binding date and the index of its period, what is paid, its present value)
+        let (binding, paid, pv) = if budget <= Decimal::ZERO {
+            // SPEC §4.5: already paid ≥ cap binds on the term start.
+            let binding = (from <= terms.through)
+                .then(|| (from, periods.iter().position(|p| p.period.contains(from))));
+            (binding, Decimal::ZERO, nothing_paid_pv)
+        } else {
+            // The first segment whose cumulative uncapped payment reaches the budget:
+            // there the engine's walk finds `u ≥ remaining` for the first time.
+            let i = segs.partition_point(|s| s.cumulative_uncapped < budget);
+            match segs.get(i) {
+                None => (None, base.total_paid, base.present_value),
+                Some(seg) => {
+                    let before = if i == 0 {
+                        Decimal::ZERO
+                    } else {
+                        segs[i - 1].cumulative_uncapped
+                    };
+                    let remaining = budget.checked_sub(before)?;
+                    let d = Decimal::from(seg.start.days_until(seg.end) + 1);
+                    let k = binding_day(seg.uncapped, remaining, d)?;
+                    let date = seg.start.add_days(k - 1)?;
+                    let pi = *self.segment_period.get(i)?;
+                    let pv = match terms.discount_rate {
+                        None => None,
+                        Some(r) => {
+                            // The binding period pays the cap left at its start; later
+                            // periods pay nothing, earlier ones pay in full.
+                            let period = periods.get(pi)?;
+                            let first_seg = self.segment_period.iter().position(|&p| p == pi)?;
+                            let paid_before = if first_seg == 0 {
+                                Decimal::ZERO
+                            } else {
+                                segs[first_seg - 1].cumulative_uncapped
+                            };
+                            let period_paid = budget.checked_sub(paid_before)?;
+                            let pv_period =
+                                present_value(period_paid, r, from.days_until(period.end))?;
+                            Some(self.pv_prefix.get(pi)?.checked_add(pv_period)?)
+                        }
+                    };
+                    (Some((date, Some(pi))), budget, pv)
+                }
+            }
+        };
+        Some(Summary {
+            eligible_revenue: base.eligible_revenue,
+            uncapped_total: base.uncapped_total,
+            total_paid: paid,
+            foregone: base.uncapped_total.checked_sub(paid)?,
+            cap_binds: binding.is_some(),
+            binding_period: binding
+                .and_then(|(_, p)| p)
+                .and_then(|i| periods.get(i))
+                .map(|p| p.period),
+            binding_date: binding.map(|(d, _)| d),
+            effective_rate: if base.eligible_revenue.is_zero() {
+                None
+            } else {
+                Some(paid.checked_div(base.eligible_revenue)?)
+            },
+            present_value: pv,
+        })
+    }
+
+    /// For each year-end in the term (and the term end), the largest cap that binds by
+    /// then: already paid + cumulative uncapped payments through that day. A cap at or
+    /// below it binds on or before that day; above it, later or never.
+    pub fn thresholds(&self) -> Option<Vec<(Date, Decimal)>> {
+        let from = self.uncapped.from;
+        let through = self.terms.through;
+        if from > through {
+            return Some(Vec::new());
+        }
+        let mut out = Vec::new();
+        let mut year = from.year();
+        loop {
+            let day = Date::from_ymd(year, 12, 31)?.min(through);
+            // Segments never straddle a year end (periods are calendar years, quarters
+            // or months), so the cumulative at `day` is that of the last segment
+            // ending on or before it.
+            let n = self.uncapped.segments.partition_point(|s| s.end <= day);
+            let cum = if n == 0 {
+                Decimal::ZERO
+            } else {
+                self.uncapped.segments[n - 1].cumulative_uncapped
+            };
+            out.push((day, self.terms.already_paid.checked_add(cum)?));
+            if day >= through {
+                break;
+            }
+            year += 1;
+        }
+        Some(out)
+    }
 }

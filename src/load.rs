@@ -369,7 +369,10 @@ struct LineEndings<R> {
 
 impl<R: Read> LineEndings<R> {
     fn new(inner: R) -> Self {
-        LineEndings { inner, after_cr: false }
+        LineEndings {
+            inner,
+            after_cr: false,
+        }
     }
 }
 

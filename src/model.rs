@@ -367,6 +367,34 @@ pub struct ScenarioResult {
     pub segments: Vec<Segment>,
 }
 
+/// One (scenario, variant) cell of `revcap compare`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompareRow {
+    pub scenario: String,
+    /// The variant's name: its cap as given (`38B`, `none`) or its terms file's stem.
+    pub variant: String,
+    /// The variant's cap; `None` for no cap.
+    pub cap: Option<Decimal>,
+    pub summary: Summary,
+}
+
+/// The caps at which a scenario's cap binds by each year-end of the term.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Thresholds {
+    pub scenario: String,
+    /// For each year-end (and the term end): a cap at or below `cap` binds on or
+    /// before `date`.
+    pub by: Vec<Threshold>,
+    /// A cap above this (already paid + uncapped total) never binds.
+    pub never_binds_above: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Threshold {
+    pub date: Date,
+    pub cap: Decimal,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

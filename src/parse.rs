@@ -45,7 +45,12 @@ pub fn amount(raw: &str) -> Result<Decimal, String> {
     };
     let value = unsigned_decimal(body, true)
         .map_err(|e| e.unwrap_or_else(|| format!("is not a number ({AMOUNT_EXAMPLES})")))?;
-    let value = scale_by_pow10(value, multiplier_exp).ok_or_else(too_large)?;
+    let value = match multiplier_exp {
+        0 => value,
+        // `12.7B` is 12700000000, not 12700000000.0: a suffix says nothing about
+        // precision, so drop the trailing zeros the multiplication leaves.
+        e => scale_by_pow10(value, e).ok_or_else(too_large)?.normalize(),
+    };
     Ok(if negative { -value } else { value })
 }
 
@@ -312,6 +317,7 @@ mod tests {
         assert_eq!(amount("3K").unwrap(), d("3000"));
         assert_eq!(amount("2.5m").unwrap(), d("2500000"));
         assert_eq!(amount("1.2T").unwrap(), d("1200000000000"));
+        assert_eq!(amount("167.332B").unwrap().to_string(), "167332000000");
         assert_eq!(amount("-5").unwrap(), d("-5"));
         assert_eq!(amount("-$5").unwrap(), d("-5"));
         assert_eq!(amount("$-5").unwrap(), d("-5"));

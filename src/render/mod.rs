@@ -37,6 +37,13 @@ pub fn percent(v: Decimal) -> String {
     format!("{}%", p.normalize())
 }
 
+/// A result rate as a percent with 2 decimals: `0.0603370...` → `6.03%`.
+pub fn percent2(v: Decimal) -> String {
+    let p =
+        (v * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
+    format!("{p:.2}%")
+}
+
 /// One line describing the terms, e.g. `rate 20% (15% from 2029-01-01), cap 38,000,000,000.00, 2026-04-27 to 2030-12-31`.
 pub fn terms_line(terms: &Terms, from: Option<String>) -> String {
     let mut rate = percent(terms.rate);
@@ -122,9 +129,9 @@ pub fn summary_sentences(r: &ScenarioResult, terms: &Terms, unit: Option<&str>) 
             terms.through
         )),
     }
-    let rate = s
-        .effective_rate
-        .map_or_else(String::new, |e| format!(" (effective rate {})", percent(e)));
+    let rate = s.effective_rate.map_or_else(String::new, |e| {
+        format!(" (effective rate {})", percent2(e))
+    });
     out.push(format!(
         "paid {} on {} eligible revenue{rate}",
         u(s.total_paid),
