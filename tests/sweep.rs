@@ -2,6 +2,8 @@
 //! thresholds' meaning: a cap at or below a year-end threshold binds by that date, one
 //! above it does not.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use proptest::prelude::*;
 use revcap::engine::{compute, Sweep};
 use revcap::model::{Date, Period, PeriodInput, RateStep, Scenario, Terms};
