@@ -27,7 +27,7 @@ pub fn render(results: &[ScenarioResult], terms: &Terms, unit: Option<&str>) -> 
 /// `compare`'s table as GitHub Markdown.
 pub fn compare(
     rows: &[CompareRow],
-    terms: &Terms,
+    terms: Option<&Terms>,
     from: Option<String>,
     thresholds: Option<&[Thresholds]>,
     unit: Option<&str>,

@@ -86,7 +86,7 @@ pub(crate) fn ledger(r: &ScenarioResult, terms: &Terms, style: Style) -> Table {
 /// `compare`'s table: one row per (scenario, variant), then the thresholds if given.
 pub fn compare(
     rows: &[CompareRow],
-    terms: &Terms,
+    terms: Option<&Terms>,
     from: Option<String>,
     thresholds: Option<&[Thresholds]>,
     unit: Option<&str>,
@@ -96,17 +96,22 @@ pub fn compare(
 
 pub(crate) fn compare_view(
     rows: &[CompareRow],
-    terms: &Terms,
+    terms: Option<&Terms>,
     from: Option<String>,
     thresholds: Option<&[Thresholds]>,
     unit: Option<&str>,
     style: Style,
 ) -> String {
     let md = style == Style::Markdown;
+    // `None` when every variant is a terms file: then no terms are shared.
+    let line = terms.map_or_else(
+        || "each variant's own, from its terms file".to_string(),
+        |t| terms_line(t, from),
+    );
     let mut out = if md {
-        format!("**Shared terms:** {}", terms_line(terms, from))
+        format!("**Terms:** {line}")
     } else {
-        format!("shared terms: {}", terms_line(terms, from))
+        format!("terms: {line}")
     };
     if let Some(unit) = unit {
         out.push_str(&format!(
