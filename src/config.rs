@@ -645,8 +645,11 @@ pub fn cap_range(raw: &str) -> Result<Vec<Decimal>, String> {
             "starts above its end ({start} > {end}); expected START ≤ END"
         ));
     }
-    let count = ((end - start) / step).floor();
-    let count = u64::try_from(count).unwrap_or(u64::MAX).saturating_add(1);
+    let count = end
+        .checked_sub(start)
+        .and_then(|span| span.checked_div(step))
+        .and_then(|n| u64::try_from(n.floor()).ok())
+        .map_or(u64::MAX, |n| n.saturating_add(1));
     if count > MAX_RANGE_CAPS {
         return Err(format!(
             "gives {count} caps; at most {MAX_RANGE_CAPS} (use a larger step)"
