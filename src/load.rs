@@ -20,14 +20,24 @@ const ANNOTATION_COLUMNS: &[&str] = &["note", "notes", "source", "sources", "com
 
 /// Reads one CSV file. `origin` names it in messages (`scenarios/base.csv`, `-`);
 /// `stem` names its scenario when a long file has no `scenario` column.
-pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario>, Vec<Problem>> {
+pub fn load<R: Read>(
+    mut reader: R,
+    origin: &str,
+    stem: &str,
+) -> Result<Vec<Scenario>, Vec<Problem>> {
+    let problem = |msg: &str| Problem::new(origin, msg);
+    // Read whole so lines can be counted from byte offsets (see `Lines`).
+    let mut bytes = Vec::new();
+    if let Err(e) = reader.read_to_end(&mut bytes) {
+        return Err(vec![problem(&format!("cannot be read: {e}"))]);
+    }
+    let mut lines = Lines::new(&bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(LineEndings::new(reader));
+        .from_reader(bytes.as_slice());
     let mut problems = Vec::new();
-    let problem = |msg: &str| Problem::new(origin, msg);
 
     let mut records = rdr.records();
     let header = match records.next() {
@@ -36,10 +46,10 @@ pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario
                 "is empty (expected a header row with a \"period\" column)",
             )])
         }
-        Some(Err(e)) => return Err(vec![csv_problem(origin, &e)]),
+        Some(Err(e)) => return Err(vec![csv_problem(origin, &e, &mut lines)]),
         Some(Ok(h)) => h,
     };
-    let header_line = header.position().map_or(1, |p| p.line());
+    let header_line = header.position().map_or(1, |p| lines.of(p));
     let names: Vec<String> = header
         .iter()
         .enumerate()
@@ -71,14 +81,14 @@ pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                problems.push(csv_problem(origin, &e));
+                problems.push(csv_problem(origin, &e, &mut lines));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.of(p));
         // Spreadsheets export blank rows as a line of commas; they carry nothing.
         if record.iter().all(str::is_empty) {
             continue;
@@ -356,55 +366,54 @@ fn missing(before: Period, after: Period) -> String {
     }
 }
 
-/// Turns CRLF and lone CR line endings into LF as the bytes stream past.
-///
-/// The csv crate's line numbers lag one line behind on CRLF files (it counts the LF
-/// that ends a record only once the next record has started), and messages must name
-/// the right line. Pinned by `tests::crlf_and_cr_files_report_true_lines`.
-struct LineEndings<R> {
-    inner: R,
-    /// The last byte handed out was a CR (now an LF): drop an LF that follows it.
-    after_cr: bool,
+/// 1-based line numbers from csv's byte offsets, which are exact where its own
+/// `Position::line` is not: that counts only `\n`, and a record's position lies
+/// before the terminator's `\n` of a CRLF file and before skipped blank lines, so
+/// CRLF and blank lines shifted every line reported (rust-csv issue #395).
+/// Offsets must be asked in increasing order (records come in file order).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// Bytes before `at` have been counted; `line` is the line at `at`.
+    at: usize,
+    line: u64,
 }
 
-impl<R: Read> LineEndings<R> {
-    fn new(inner: R) -> Self {
-        LineEndings {
-            inner,
-            after_cr: false,
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Lines<'a> {
+        Lines {
+            bytes,
+            at: 0,
+            line: 1,
         }
     }
-}
 
-impl<R: Read> Read for LineEndings<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        loop {
-            let n = self.inner.read(buf)?;
-            if n == 0 {
-                return Ok(0);
-            }
-            let mut w = 0;
-            for r in 0..n {
-                let b = buf[r];
-                if b == b'\n' && self.after_cr {
-                    self.after_cr = false;
-                    continue;
+    /// The line on which the record at `pos` starts: the first byte at or after its
+    /// offset that is not a line terminator. `\r\n`, `\r` and `\n` each end a line.
+    fn of(&mut self, pos: &csv::Position) -> u64 {
+        let b = self.bytes;
+        let mut start = usize::try_from(pos.byte()).unwrap_or(b.len()).min(b.len());
+        while start < b.len() && matches!(b[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        while self.at < start {
+            match b[self.at] {
+                b'\n' => self.line += 1,
+                b'\r' => {
+                    self.line += 1;
+                    if b.get(self.at + 1) == Some(&b'\n') {
+                        self.at += 1;
+                    }
                 }
-                self.after_cr = b == b'\r';
-                buf[w] = if self.after_cr { b'\n' } else { b };
-                w += 1;
+                _ => {}
             }
-            // A chunk that was a single dropped LF yields nothing: read on rather
-            // than report a false end of file.
-            if w > 0 {
-                return Ok(w);
-            }
+            self.at += 1;
         }
+        self.line
     }
 }
 
-fn csv_problem(origin: &str, e: &csv::Error) -> Problem {
-    let line = e.position().map(|p| p.line());
+fn csv_problem(origin: &str, e: &csv::Error, lines: &mut Lines) -> Problem {
+    let line = e.position().map(|p| lines.of(p));
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => {
             "is not valid UTF-8 text (save the file as UTF-8 CSV)".to_string()
@@ -524,6 +533,28 @@ mod tests {
         assert!(
             messages("period,revenue\n2026,1,2\n")[0].starts_with("t.csv: line 2: has 3 fields")
         );
+    }
+
+    // Regression: csv's `Position::line` reported CRLF rows one line early and
+    // ignored skipped blank lines and CR-only line ends (rust-csv #395).
+    #[test]
+    fn lines_are_right_with_crlf_cr_and_blank_lines() {
+        for text in [
+            "period,revenue\n2026,1\n\n\n2027,x\n",
+            "period,revenue\r\n2026,1\r\n\r\n\r\n2027,x\r\n",
+            "period,revenue\r2026,1\r\r\r2027,x\r",
+            "\n\nperiod,revenue\n2026,1\n2027,x",
+        ] {
+            let m = messages(text);
+            assert_eq!(m.len(), 1, "{text:?}");
+            assert!(
+                m[0].starts_with("t.csv: line 5, column \"revenue\": \"x\""),
+                "{text:?}: {m:?}"
+            );
+        }
+        // A quoted field spanning lines counts its line breaks.
+        let m = messages("period,revenue\r\n2025,\"1\r\n0\"\r\n2026,x\r\n");
+        assert!(m[1].starts_with("t.csv: line 4,"), "{m:?}");
     }
 
     #[test]
