@@ -451,7 +451,10 @@ pub fn parse_terms(text: &str, origin: &str) -> Result<PartialTerms, Error> {
         })?;
     let mut out = PartialTerms::default();
     let mut problems = Vec::new();
-    for (key, value) in &table {
+    // In file order, so problems are reported line by line.
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    for (key, value) in entries {
         let line = line_of(key.span().start);
         let (k, v) = (key.get_ref().as_str(), value.get_ref());
         let at = |msg: String, t: &str| Problem::new(origin, msg).line(line).key(k).value(t);

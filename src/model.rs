@@ -212,9 +212,9 @@ impl Period {
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.granularity() {
-            Granularity::Year => write!(f, "{}", self.year),
-            Granularity::Quarter => write!(f, "{}Q{}", self.year, self.start_month0 / 3 + 1),
-            Granularity::Month => write!(f, "{}-{:02}", self.year, self.start_month0 + 1),
+            Granularity::Year => write!(f, "{:04}", self.year),
+            Granularity::Quarter => write!(f, "{:04}Q{}", self.year, self.start_month0 / 3 + 1),
+            Granularity::Month => write!(f, "{:04}-{:02}", self.year, self.start_month0 + 1),
         }
     }
 }
@@ -439,5 +439,7 @@ mod tests {
             "2028Q1"
         );
         assert!(Period::year(2027).unwrap() < Period::year(2028).unwrap());
+        // Labels read back: four-digit years even before 1000.
+        assert_eq!(Period::month(987, 3).unwrap().to_string(), "0987-03");
     }
 }
