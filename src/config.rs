@@ -46,6 +46,8 @@ pub enum Action {
 pub struct Variant {
     pub name: String,
     pub terms: Terms,
+    /// Whether it is a whole terms file (`--terms`) rather than a cap on the shared terms.
+    pub from_file: bool,
 }
 
 /// A scenario source.
@@ -572,6 +574,7 @@ fn variants(
                     cap,
                     ..shared.clone()
                 },
+                from_file: false,
             }),
             Err(m) => problems.push(Problem::new("--cap", m).value(raw)),
         }
@@ -584,6 +587,7 @@ fn variants(
                     cap: Some(cap),
                     ..shared.clone()
                 },
+                from_file: false,
             })),
             Err(m) => problems.push(Problem::new("--caps", m).value(raw)),
         }
@@ -597,6 +601,7 @@ fn variants(
                         |s| s.to_string_lossy().into_owned(),
                     ),
                     terms,
+                    from_file: true,
                 }),
                 Err(p) => problems.push(p),
             },
@@ -611,6 +616,7 @@ fn variants(
         out.push(Variant {
             name: shared.cap.map_or_else(|| "none".into(), short_amount),
             terms: shared.clone(),
+            from_file: false,
         });
     }
     let mut seen = std::collections::HashSet::new();
@@ -639,13 +645,14 @@ pub fn cap_range(raw: &str) -> Result<Vec<Decimal>, String> {
     let num = |what: &str, t: &str| {
         parse::non_negative(t).map_err(|m| format!("{what} {} {m}", quote(t)))
     };
+    let (start_text, end_text) = (start.trim(), end.trim());
     let (start, end, step) = (num("start", start)?, num("end", end)?, num("step", step)?);
     if step.is_zero() {
         return Err("has a step of 0 (expected a step > 0, e.g. 10B:100B:5B)".into());
     }
     if start > end {
         return Err(format!(
-            "starts above its end ({start} > {end}); expected START ≤ END"
+            "starts above its end ({start_text} > {end_text}); expected START ≤ END"
         ));
     }
     let count = end

@@ -200,8 +200,8 @@ pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Err
     Ok(ScenarioResult {
         name: scenario.name.clone(),
         source: scenario.source.clone(),
-        periods,
-        summary,
+        periods: periods.into_iter().map(PeriodResult::normalized).collect(),
+        summary: summary.normalized(),
         from,
         segments,
     })
@@ -460,24 +460,27 @@ impl Sweep {
                 }
             }
         };
-        Some(Summary {
-            eligible_revenue: base.eligible_revenue,
-            uncapped_total: base.uncapped_total,
-            total_paid: paid,
-            foregone: base.uncapped_total.checked_sub(paid)?,
-            cap_binds: binding.is_some(),
-            binding_period: binding
-                .and_then(|(_, p)| p)
-                .and_then(|i| periods.get(i))
-                .map(|p| p.period),
-            binding_date: binding.map(|(d, _)| d),
-            effective_rate: if base.eligible_revenue.is_zero() {
-                None
-            } else {
-                Some(paid.checked_div(base.eligible_revenue)?)
-            },
-            present_value: pv,
-        })
+        Some(
+            Summary {
+                eligible_revenue: base.eligible_revenue,
+                uncapped_total: base.uncapped_total,
+                total_paid: paid,
+                foregone: base.uncapped_total.checked_sub(paid)?,
+                cap_binds: binding.is_some(),
+                binding_period: binding
+                    .and_then(|(_, p)| p)
+                    .and_then(|i| periods.get(i))
+                    .map(|p| p.period),
+                binding_date: binding.map(|(d, _)| d),
+                effective_rate: if base.eligible_revenue.is_zero() {
+                    None
+                } else {
+                    Some(paid.checked_div(base.eligible_revenue)?)
+                },
+                present_value: pv,
+            }
+            .normalized(),
+        )
     }
 
     /// For each year-end in the term (and the term end), the largest cap that binds by

@@ -84,19 +84,19 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
                 staged.commit()?;
             }
             let from_text = from.map(|d| d.to_string());
-            let no_cap = |t: &Terms| Terms {
-                cap: None,
-                ..t.clone()
+            let sharing = variants.iter().filter(|v| !v.from_file).count();
+            let shown_terms = match sharing {
+                0 => render::SharedTerms::None,
+                n if n == variants.len() => render::SharedTerms::All(&terms),
+                _ => render::SharedTerms::Some(&terms),
             };
-            let shared_used = variants.iter().any(|v| no_cap(&v.terms) == no_cap(&terms));
-            let shown_terms = shared_used.then_some(&terms);
             let unit = output.unit.as_deref();
             let text = match output.format {
                 OutputFormat::Table => {
-                    render::table::compare(&rows, shown_terms, from_text, ths, unit)
+                    render::table::compare(&rows, &shown_terms, from_text, ths, unit)
                 }
                 OutputFormat::Markdown => {
-                    render::markdown::compare(&rows, shown_terms, from_text, ths, unit)
+                    render::markdown::compare(&rows, &shown_terms, from_text, ths, unit)
                 }
                 OutputFormat::Csv => render::csv::compare(&rows).map_err(Error::Usage)?,
                 OutputFormat::Json => json()?,

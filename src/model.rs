@@ -338,6 +338,42 @@ pub struct Summary {
     pub present_value: Option<Decimal>,
 }
 
+impl PeriodResult {
+    /// Computed amounts without trailing zeros, so one value always prints one way
+    /// (`20000000000`, not `20000000000.000000000000`) whichever path computed it.
+    /// The revenue stays as given.
+    pub fn normalized(mut self) -> PeriodResult {
+        for v in [
+            &mut self.eligible_revenue,
+            &mut self.uncapped_payment,
+            &mut self.payment,
+            &mut self.cumulative,
+        ] {
+            *v = v.normalize();
+        }
+        self.remaining_cap = self.remaining_cap.map(|v| v.normalize());
+        self.present_value = self.present_value.map(|v| v.normalize());
+        self
+    }
+}
+
+impl Summary {
+    /// Amounts without trailing zeros (see [`PeriodResult::normalized`]).
+    pub fn normalized(mut self) -> Summary {
+        for v in [
+            &mut self.eligible_revenue,
+            &mut self.uncapped_total,
+            &mut self.total_paid,
+            &mut self.foregone,
+        ] {
+            *v = v.normalize();
+        }
+        self.effective_rate = self.effective_rate.map(|v| v.normalize());
+        self.present_value = self.present_value.map(|v| v.normalize());
+        self
+    }
+}
+
 /// A stretch of days inside one period with one rate: the unit the cap walk steps
 /// through. Not part of the machine outputs; charts use it to draw per-day accrual.
 #[derive(Debug, Clone, PartialEq)]

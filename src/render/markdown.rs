@@ -1,7 +1,7 @@
 //! The table view as GitHub Markdown, for pasting into notes and issues.
 
 use super::table::{compare_view, ledger, Style};
-use super::{common_from, summary_sentences, terms_line};
+use super::{common_from, summary_sentences, terms_line, SharedTerms};
 use crate::model::{CompareRow, ScenarioResult, Terms, Thresholds};
 
 pub fn render(results: &[ScenarioResult], terms: &Terms, unit: Option<&str>) -> String {
@@ -27,7 +27,7 @@ pub fn render(results: &[ScenarioResult], terms: &Terms, unit: Option<&str>) -> 
 /// `compare`'s table as GitHub Markdown.
 pub fn compare(
     rows: &[CompareRow],
-    terms: Option<&Terms>,
+    terms: &SharedTerms,
     from: Option<String>,
     thresholds: Option<&[Thresholds]>,
     unit: Option<&str>,

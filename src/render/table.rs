@@ -9,7 +9,9 @@ const TERMINAL: TableStyle = TableStyle::new()
     .header_separator(LineStyle::none().fill('─').junction('─'))
     .bottom_border(LineStyle::none().fill('─').junction('─'));
 
-use super::{common_from, money, percent2, summary_sentences, terms_line};
+use super::{
+    common_from, compare_terms_line, money, percent2, summary_sentences, terms_line, SharedTerms,
+};
 use crate::model::{CompareRow, ScenarioResult, Terms, Thresholds};
 
 /// Which table style: the terminal view or GitHub Markdown.
@@ -86,7 +88,7 @@ pub(crate) fn ledger(r: &ScenarioResult, terms: &Terms, style: Style) -> Table {
 /// `compare`'s table: one row per (scenario, variant), then the thresholds if given.
 pub fn compare(
     rows: &[CompareRow],
-    terms: Option<&Terms>,
+    terms: &SharedTerms,
     from: Option<String>,
     thresholds: Option<&[Thresholds]>,
     unit: Option<&str>,
@@ -96,18 +98,14 @@ pub fn compare(
 
 pub(crate) fn compare_view(
     rows: &[CompareRow],
-    terms: Option<&Terms>,
+    terms: &SharedTerms,
     from: Option<String>,
     thresholds: Option<&[Thresholds]>,
     unit: Option<&str>,
     style: Style,
 ) -> String {
     let md = style == Style::Markdown;
-    // `None` when every variant is a terms file: then no terms are shared.
-    let line = terms.map_or_else(
-        || "each variant's own, from its terms file".to_string(),
-        |t| terms_line(t, from),
-    );
+    let line = compare_terms_line(terms, from);
     let mut out = if md {
         format!("**Terms:** {line}")
     } else {
