@@ -175,5 +175,17 @@ pub fn sanitize(name: &str) -> String {
     s
 }
 
+/// Renders the charts of `revcap compare`.
+pub fn compare_charts(
+    _scenarios: &[crate::model::Scenario],
+    _variants: &[crate::config::Variant],
+    _rows: &[crate::model::CompareRow],
+    _opts: &ChartOptions,
+    _unit: Option<&str>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    // Not built yet: see issue 4.
+    Ok(Vec::new())
+}
+
 #[cfg(test)]
 mod tests;

@@ -46,6 +46,8 @@ pub enum Action {
 pub struct Variant {
     pub name: String,
     pub terms: Terms,
+    /// Whether it is a whole terms file (`--terms`) rather than a cap on the shared terms.
+    pub from_file: bool,
 }
 
 /// A scenario source.
@@ -451,7 +453,10 @@ pub fn parse_terms(text: &str, origin: &str) -> Result<PartialTerms, Error> {
         })?;
     let mut out = PartialTerms::default();
     let mut problems = Vec::new();
-    for (key, value) in &table {
+    // In file order, so problems are reported line by line.
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    for (key, value) in entries {
         let line = line_of(key.span().start);
         let (k, v) = (key.get_ref().as_str(), value.get_ref());
         let at = |msg: String, t: &str| Problem::new(origin, msg).line(line).key(k).value(t);
@@ -569,6 +574,7 @@ fn variants(
                     cap,
                     ..shared.clone()
                 },
+                from_file: false,
             }),
             Err(m) => problems.push(Problem::new("--cap", m).value(raw)),
         }
@@ -581,6 +587,7 @@ fn variants(
                     cap: Some(cap),
                     ..shared.clone()
                 },
+                from_file: false,
             })),
             Err(m) => problems.push(Problem::new("--caps", m).value(raw)),
         }
@@ -594,6 +601,7 @@ fn variants(
                         |s| s.to_string_lossy().into_owned(),
                     ),
                     terms,
+                    from_file: true,
                 }),
                 Err(p) => problems.push(p),
             },
@@ -608,6 +616,7 @@ fn variants(
         out.push(Variant {
             name: shared.cap.map_or_else(|| "none".into(), short_amount),
             terms: shared.clone(),
+            from_file: false,
         });
     }
     let mut seen = std::collections::HashSet::new();
@@ -636,17 +645,21 @@ pub fn cap_range(raw: &str) -> Result<Vec<Decimal>, String> {
     let num = |what: &str, t: &str| {
         parse::non_negative(t).map_err(|m| format!("{what} {} {m}", quote(t)))
     };
+    let (start_text, end_text) = (start.trim(), end.trim());
     let (start, end, step) = (num("start", start)?, num("end", end)?, num("step", step)?);
     if step.is_zero() {
         return Err("has a step of 0 (expected a step > 0, e.g. 10B:100B:5B)".into());
     }
     if start > end {
         return Err(format!(
-            "starts above its end ({start} > {end}); expected START ≤ END"
+            "starts above its end ({start_text} > {end_text}); expected START ≤ END"
         ));
     }
-    let count = ((end - start) / step).floor();
-    let count = u64::try_from(count).unwrap_or(u64::MAX).saturating_add(1);
+    let count = end
+        .checked_sub(start)
+        .and_then(|span| span.checked_div(step))
+        .and_then(|n| u64::try_from(n.floor()).ok())
+        .map_or(u64::MAX, |n| n.saturating_add(1));
     if count > MAX_RANGE_CAPS {
         return Err(format!(
             "gives {count} caps; at most {MAX_RANGE_CAPS} (use a larger step)"

@@ -49,9 +49,60 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
             };
             print(stdout, &text)
         }
-        Action::Compare { .. } => Err(Error::Usage(
-            "error: compare is not built yet (issue 4)".into(),
-        )),
+        Action::Compare {
+            terms,
+            variants,
+            thresholds,
+            output,
+        } => {
+            let scenarios = load_all(&config.inputs)?;
+            let (rows, ths) = compare_all(&scenarios, &terms, &variants)?;
+            let ths = thresholds.then_some(ths.as_slice());
+            let from = shared_from(&scenarios, &terms);
+            let json = || render::json::compare(&rows, &terms, from, ths).map_err(Error::Usage);
+            if let Some(dir) = &output.dir {
+                let mut staged = output::Staged::new(dir)?;
+                staged.add(
+                    "compare.csv",
+                    render::csv::compare(&rows)
+                        .map_err(Error::Usage)?
+                        .as_bytes(),
+                )?;
+                staged.add("compare.json", json()?.as_bytes())?;
+                if let Some(opts) = &output.charts {
+                    for (name, bytes) in chart::compare_charts(
+                        &scenarios,
+                        &variants,
+                        &rows,
+                        opts,
+                        output.unit.as_deref(),
+                    )? {
+                        staged.add(&name, &bytes)?;
+                    }
+                }
+                refuse_overwriting_inputs(&config.inputs, &staged)?;
+                staged.commit()?;
+            }
+            let from_text = from.map(|d| d.to_string());
+            let sharing = variants.iter().filter(|v| !v.from_file).count();
+            let shown_terms = match sharing {
+                0 => render::SharedTerms::None,
+                n if n == variants.len() => render::SharedTerms::All(&terms),
+                _ => render::SharedTerms::Some(&terms),
+            };
+            let unit = output.unit.as_deref();
+            let text = match output.format {
+                OutputFormat::Table => {
+                    render::table::compare(&rows, &shown_terms, from_text, ths, unit)
+                }
+                OutputFormat::Markdown => {
+                    render::markdown::compare(&rows, &shown_terms, from_text, ths, unit)
+                }
+                OutputFormat::Csv => render::csv::compare(&rows).map_err(Error::Usage)?,
+                OutputFormat::Json => json()?,
+            };
+            print(stdout, &text)
+        }
         Action::Validate { problems, json } => validate(&config.inputs, problems, json, stdout),
     }
 }
@@ -121,6 +172,89 @@ pub fn compute_all(scenarios: &[Scenario], terms: &Terms) -> Result<Vec<Scenario
         .iter()
         .map(|s| engine::compute(s, terms))
         .collect()
+}
+
+/// The term start every scenario shares, if they share one.
+fn shared_from(scenarios: &[Scenario], terms: &Terms) -> Option<model::Date> {
+    terms.from.or_else(|| {
+        let first = engine::term_start(scenarios.first()?, terms);
+        scenarios
+            .iter()
+            .all(|s| engine::term_start(s, terms) == first)
+            .then_some(first)
+    })
+}
+
+/// Every scenario under every variant, scenario by scenario, and each scenario's
+/// thresholds under the shared terms.
+///
+/// Variants that differ from the shared terms only in their cap are answered by one
+/// [`engine::Sweep`] per scenario (a binary search per cap); other variants (whole
+/// terms files) run the engine.
+pub fn compare_all(
+    scenarios: &[Scenario],
+    terms: &Terms,
+    variants: &[config::Variant],
+) -> Result<(Vec<model::CompareRow>, Vec<model::Thresholds>), Error> {
+    let no_cap = |t: &Terms| Terms {
+        cap: None,
+        ..t.clone()
+    };
+    let shared = no_cap(terms);
+    let mut rows = Vec::with_capacity(scenarios.len().saturating_mul(variants.len()));
+    let mut thresholds = Vec::with_capacity(scenarios.len());
+    let progress = progress_bar(scenarios.len(), variants.len());
+    for s in scenarios {
+        let sweep = engine::Sweep::new(s, terms)?;
+        let overflow = || Error::Overflow {
+            scenario: s.name.clone(),
+            period: "(sweep)".into(),
+            what: "payment",
+        };
+        for v in variants {
+            let summary = if no_cap(&v.terms) == shared {
+                sweep.summary(v.terms.cap).ok_or_else(overflow)?
+            } else {
+                engine::compute(s, &v.terms)?.summary
+            };
+            rows.push(model::CompareRow {
+                scenario: s.name.clone(),
+                variant: v.name.clone(),
+                cap: v.terms.cap,
+                summary,
+            });
+        }
+        let by = sweep.thresholds().ok_or_else(overflow)?;
+        thresholds.push(model::Thresholds {
+            scenario: s.name.clone(),
+            by: by
+                .into_iter()
+                .map(|(date, cap)| model::Threshold { date, cap })
+                .collect(),
+            never_binds_above: terms
+                .already_paid
+                .checked_add(sweep.uncapped().summary.uncapped_total)
+                .ok_or_else(overflow)?,
+        });
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    Ok((rows, thresholds))
+}
+
+/// A progress bar on stderr for long sweeps, shown only on a terminal.
+fn progress_bar(scenarios: usize, variants: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if scenarios.saturating_mul(variants) < 1_000_000 || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(scenarios as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} scenarios {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn write_run_files(

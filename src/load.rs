@@ -20,14 +20,24 @@ const ANNOTATION_COLUMNS: &[&str] = &["note", "notes", "source", "sources", "com
 
 /// Reads one CSV file. `origin` names it in messages (`scenarios/base.csv`, `-`);
 /// `stem` names its scenario when a long file has no `scenario` column.
-pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario>, Vec<Problem>> {
+pub fn load<R: Read>(
+    mut reader: R,
+    origin: &str,
+    stem: &str,
+) -> Result<Vec<Scenario>, Vec<Problem>> {
+    let problem = |msg: &str| Problem::new(origin, msg);
+    // Read whole so lines can be counted from byte offsets (see `Lines`).
+    let mut bytes = Vec::new();
+    if let Err(e) = reader.read_to_end(&mut bytes) {
+        return Err(vec![problem(&format!("cannot be read: {e}"))]);
+    }
+    let mut lines = Lines::new(&bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(reader);
+        .from_reader(bytes.as_slice());
     let mut problems = Vec::new();
-    let problem = |msg: &str| Problem::new(origin, msg);
 
     let mut records = rdr.records();
     let header = match records.next() {
@@ -36,10 +46,10 @@ pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario
                 "is empty (expected a header row with a \"period\" column)",
             )])
         }
-        Some(Err(e)) => return Err(vec![csv_problem(origin, &e)]),
+        Some(Err(e)) => return Err(vec![csv_problem(origin, &e, &mut lines)]),
         Some(Ok(h)) => h,
     };
-    let header_line = header.position().map_or(1, |p| p.line());
+    let header_line = header.position().map_or(1, |p| lines.of(p));
     let names: Vec<String> = header
         .iter()
         .enumerate()
@@ -71,19 +81,22 @@ pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                problems.push(csv_problem(origin, &e));
+                problems.push(csv_problem(origin, &e, &mut lines));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.of(p));
         // Spreadsheets export blank rows as a line of commas; they carry nothing.
         if record.iter().all(str::is_empty) {
             continue;
         }
-        if record.len() != names.len() {
+        // Fewer fields is fine: hand-edited files often leave trailing empty cells
+        // out, and a missing required cell is reported as empty below. More fields
+        // than names means the row does not line up with the header.
+        if record.len() > names.len() {
             problems.push(
                 problem(&format!(
                     "has {} fields, but the header has {} (a stray or missing comma? quote values containing commas)",
@@ -353,8 +366,54 @@ fn missing(before: Period, after: Period) -> String {
     }
 }
 
-fn csv_problem(origin: &str, e: &csv::Error) -> Problem {
-    let line = e.position().map(|p| p.line());
+/// 1-based line numbers from csv's byte offsets, which are exact where its own
+/// `Position::line` is not: that counts only `\n`, and a record's position lies
+/// before the terminator's `\n` of a CRLF file and before skipped blank lines, so
+/// CRLF and blank lines shifted every line reported (rust-csv issue #395).
+/// Offsets must be asked in increasing order (records come in file order).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// Bytes before `at` have been counted; `line` is the line at `at`.
+    at: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Lines<'a> {
+        Lines {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line on which the record at `pos` starts: the first byte at or after its
+    /// offset that is not a line terminator. `\r\n`, `\r` and `\n` each end a line.
+    fn of(&mut self, pos: &csv::Position) -> u64 {
+        let b = self.bytes;
+        let mut start = usize::try_from(pos.byte()).unwrap_or(b.len()).min(b.len());
+        while start < b.len() && matches!(b[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        while self.at < start {
+            match b[self.at] {
+                b'\n' => self.line += 1,
+                b'\r' => {
+                    self.line += 1;
+                    if b.get(self.at + 1) == Some(&b'\n') {
+                        self.at += 1;
+                    }
+                }
+                _ => {}
+            }
+            self.at += 1;
+        }
+        self.line
+    }
+}
+
+fn csv_problem(origin: &str, e: &csv::Error, lines: &mut Lines) -> Problem {
+    let line = e.position().map(|p| lines.of(p));
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => {
             "is not valid UTF-8 text (save the file as UTF-8 CSV)".to_string()
@@ -387,7 +446,7 @@ mod tests {
     #[test]
     fn long_file_with_bom_crlf_spaces_and_any_order() {
         let s = load_str(
-            "\u{feff}Period , REVENUE,note\r\n2028, 3B ,x\r\n2026,$1,000,\r\n2027,\"2,000\",y\r\n",
+            "\u{feff}Period , REVENUE,note\r\n2028, 3B ,x\r\n2026,\"$1,000\",\r\n2027,\"2,000\",y\r\n",
         )
         .unwrap();
         assert_eq!(s.len(), 1);
@@ -397,7 +456,7 @@ mod tests {
             .iter()
             .map(|p| format!("{} {}", p.period, p.revenue))
             .collect();
-        assert_eq!(got, ["2026 1", "2027 2000", "2028 3000000000"]);
+        assert_eq!(got, ["2026 1000", "2027 2000", "2028 3000000000"]);
         // Lines are those of the file (the header is line 1).
         assert_eq!(s[0].periods[0].line, 3);
     }
@@ -474,6 +533,40 @@ mod tests {
         assert!(
             messages("period,revenue\n2026,1,2\n")[0].starts_with("t.csv: line 2: has 3 fields")
         );
+    }
+
+    // Regression: csv's `Position::line` reported CRLF rows one line early and
+    // ignored skipped blank lines and CR-only line ends (rust-csv #395).
+    #[test]
+    fn lines_are_right_with_crlf_cr_and_blank_lines() {
+        for text in [
+            "period,revenue\n2026,1\n\n\n2027,x\n",
+            "period,revenue\r\n2026,1\r\n\r\n\r\n2027,x\r\n",
+            "period,revenue\r2026,1\r\r\r2027,x\r",
+            "\n\nperiod,revenue\n2026,1\n2027,x",
+        ] {
+            let m = messages(text);
+            assert_eq!(m.len(), 1, "{text:?}");
+            assert!(
+                m[0].starts_with("t.csv: line 5, column \"revenue\": \"x\""),
+                "{text:?}: {m:?}"
+            );
+        }
+        // A quoted field spanning lines counts its line breaks.
+        let m = messages("period,revenue\r\n2025,\"1\r\n0\"\r\n2026,x\r\n");
+        assert!(m[1].starts_with("t.csv: line 4,"), "{m:?}");
+    }
+
+    #[test]
+    fn crlf_and_cr_files_report_true_lines() {
+        for eol in ["\r\n", "\r", "\n"] {
+            let text = ["period,revenue", "2026,1", "2027,x", ""].join(eol);
+            let e = load(text.as_bytes(), "t.csv", "t").unwrap_err();
+            assert_eq!(e[0].line, Some(3), "line ending {eol:?}");
+        }
+        // A CR LF split across two reads still counts as one line end.
+        let reader = std::io::Read::chain(&b"period,revenue\r"[..], &b"\n2026,x\r\n"[..]);
+        assert_eq!(load(reader, "t.csv", "t").unwrap_err()[0].line, Some(2));
     }
 
     #[test]

@@ -212,9 +212,9 @@ impl Period {
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.granularity() {
-            Granularity::Year => write!(f, "{}", self.year),
-            Granularity::Quarter => write!(f, "{}Q{}", self.year, self.start_month0 / 3 + 1),
-            Granularity::Month => write!(f, "{}-{:02}", self.year, self.start_month0 + 1),
+            Granularity::Year => write!(f, "{:04}", self.year),
+            Granularity::Quarter => write!(f, "{:04}Q{}", self.year, self.start_month0 / 3 + 1),
+            Granularity::Month => write!(f, "{:04}-{:02}", self.year, self.start_month0 + 1),
         }
     }
 }
@@ -338,6 +338,42 @@ pub struct Summary {
     pub present_value: Option<Decimal>,
 }
 
+impl PeriodResult {
+    /// Computed amounts without trailing zeros, so one value always prints one way
+    /// (`20000000000`, not `20000000000.000000000000`) whichever path computed it.
+    /// The revenue stays as given.
+    pub fn normalized(mut self) -> PeriodResult {
+        for v in [
+            &mut self.eligible_revenue,
+            &mut self.uncapped_payment,
+            &mut self.payment,
+            &mut self.cumulative,
+        ] {
+            *v = v.normalize();
+        }
+        self.remaining_cap = self.remaining_cap.map(|v| v.normalize());
+        self.present_value = self.present_value.map(|v| v.normalize());
+        self
+    }
+}
+
+impl Summary {
+    /// Amounts without trailing zeros (see [`PeriodResult::normalized`]).
+    pub fn normalized(mut self) -> Summary {
+        for v in [
+            &mut self.eligible_revenue,
+            &mut self.uncapped_total,
+            &mut self.total_paid,
+            &mut self.foregone,
+        ] {
+            *v = v.normalize();
+        }
+        self.effective_rate = self.effective_rate.map(|v| v.normalize());
+        self.present_value = self.present_value.map(|v| v.normalize());
+        self
+    }
+}
+
 /// A stretch of days inside one period with one rate: the unit the cap walk steps
 /// through. Not part of the machine outputs; charts use it to draw per-day accrual.
 #[derive(Debug, Clone, PartialEq)]
@@ -365,6 +401,34 @@ pub struct ScenarioResult {
     pub from: Date,
     #[serde(skip)]
     pub segments: Vec<Segment>,
+}
+
+/// One (scenario, variant) cell of `revcap compare`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompareRow {
+    pub scenario: String,
+    /// The variant's name: its cap as given (`38B`, `none`) or its terms file's stem.
+    pub variant: String,
+    /// The variant's cap; `None` for no cap.
+    pub cap: Option<Decimal>,
+    pub summary: Summary,
+}
+
+/// The caps at which a scenario's cap binds by each year-end of the term.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Thresholds {
+    pub scenario: String,
+    /// For each year-end (and the term end): a cap at or below `cap` binds on or
+    /// before `date`.
+    pub by: Vec<Threshold>,
+    /// A cap above this (already paid + uncapped total) never binds.
+    pub never_binds_above: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Threshold {
+    pub date: Date,
+    pub cap: Decimal,
 }
 
 #[cfg(test)]
@@ -411,5 +475,7 @@ mod tests {
             "2028Q1"
         );
         assert!(Period::year(2027).unwrap() < Period::year(2028).unwrap());
+        // Labels read back: four-digit years even before 1000.
+        assert_eq!(Period::month(987, 3).unwrap().to_string(), "0987-03");
     }
 }

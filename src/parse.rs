@@ -43,9 +43,16 @@ pub fn amount(raw: &str) -> Result<Decimal, String> {
         }
         _ => (rest, 0),
     };
-    let value = unsigned_decimal(body, true)
-        .map_err(|e| e.unwrap_or_else(|| format!("is not a number ({AMOUNT_EXAMPLES})")))?;
-    let value = scale_by_pow10(value, multiplier_exp).ok_or_else(too_large)?;
+    let value = unsigned_decimal(body, true).map_err(|e| {
+        e.or_else(|| unit_hint(rest))
+            .unwrap_or_else(|| format!("is not a number ({AMOUNT_EXAMPLES})"))
+    })?;
+    let value = match multiplier_exp {
+        0 => value,
+        // `12.7B` is 12700000000, not 12700000000.0: a suffix says nothing about
+        // precision, so drop the trailing zeros the multiplication leaves.
+        e => scale_by_pow10(value, e).ok_or_else(too_large)?.normalize(),
+    };
     Ok(if negative { -value } else { value })
 }
 
@@ -173,6 +180,21 @@ fn digits(s: &str) -> Option<u64> {
 
 fn too_large() -> String {
     "is too large (amounts must stay below 7.9e28)".to_string()
+}
+
+/// A number followed by letters that are not a K/M/B/T suffix: a currency or a unit
+/// word (`12 USD`, `12bn`, `€12`), which revcap does not interpret.
+fn unit_hint(s: &str) -> Option<String> {
+    let digits_end = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))?;
+    let (number, rest) = s.split_at(digits_end);
+    let word = rest.trim();
+    if number.is_empty() || word.is_empty() || !word.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    Some(format!(
+        "has a unit {} (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)",
+        crate::error::quote(word)
+    ))
 }
 
 /// Hints for values spreadsheets export that are not numbers.
@@ -312,6 +334,7 @@ mod tests {
         assert_eq!(amount("3K").unwrap(), d("3000"));
         assert_eq!(amount("2.5m").unwrap(), d("2500000"));
         assert_eq!(amount("1.2T").unwrap(), d("1200000000000"));
+        assert_eq!(amount("167.332B").unwrap().to_string(), "167332000000");
         assert_eq!(amount("-5").unwrap(), d("-5"));
         assert_eq!(amount("-$5").unwrap(), d("-5"));
         assert_eq!(amount("$-5").unwrap(), d("-5"));
@@ -335,6 +358,10 @@ mod tests {
             .unwrap_err()
             .contains("thousands separators"));
         assert!(amount("#N/A").unwrap_err().contains("spreadsheet error"));
+        assert!(amount("12 USD")
+            .unwrap_err()
+            .contains(r#"has a unit "USD""#));
+        assert!(amount("12.7bn").unwrap_err().contains(r#"has a unit "bn""#));
         assert!(amount("(1,234)")
             .unwrap_err()
             .contains("accounting negative"));

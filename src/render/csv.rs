@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::model::{Date, Period, ScenarioResult, Summary};
+use crate::model::{CompareRow, Date, Period, ScenarioResult, Summary};
 
 #[derive(Serialize)]
 struct LedgerRow<'a> {
@@ -90,6 +90,26 @@ pub fn summary_fields(name: &str, s: &Summary) -> Vec<String> {
         opt(s.effective_rate.map(|d| d.to_string())),
         opt(s.present_value.map(|d| d.to_string())),
     ]
+}
+
+/// `scenario,variant,cap,` then the summary's columns after `scenario`.
+pub fn compare(rows: &[CompareRow]) -> Result<String, String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["scenario", "variant", "cap"];
+    header.extend(&SUMMARY_HEADER[1..]);
+    w.write_record(&header).map_err(|e| e.to_string())?;
+    for r in rows {
+        let mut fields = summary_fields(&r.scenario, &r.summary);
+        fields.splice(
+            1..1,
+            [
+                r.variant.clone(),
+                r.cap.map(|c| c.to_string()).unwrap_or_default(),
+            ],
+        );
+        w.write_record(&fields).map_err(|e| e.to_string())?;
+    }
+    finish(w)
 }
 
 pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, String> {

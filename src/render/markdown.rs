@@ -1,8 +1,8 @@
 //! The table view as GitHub Markdown, for pasting into notes and issues.
 
-use super::table::{ledger, Style};
-use super::{common_from, summary_sentences, terms_line};
-use crate::model::{ScenarioResult, Terms};
+use super::table::{compare_view, ledger, Style};
+use super::{common_from, summary_sentences, terms_line, SharedTerms};
+use crate::model::{CompareRow, ScenarioResult, Terms, Thresholds};
 
 pub fn render(results: &[ScenarioResult], terms: &Terms, unit: Option<&str>) -> String {
     let mut out = format!(
@@ -22,4 +22,15 @@ pub fn render(results: &[ScenarioResult], terms: &Terms, unit: Option<&str>) -> 
         }
     }
     out
+}
+
+/// `compare`'s table as GitHub Markdown.
+pub fn compare(
+    rows: &[CompareRow],
+    terms: &SharedTerms,
+    from: Option<String>,
+    thresholds: Option<&[Thresholds]>,
+    unit: Option<&str>,
+) -> String {
+    compare_view(rows, terms, from, thresholds, unit, Style::Markdown)
 }

@@ -37,8 +37,44 @@ pub fn percent(v: Decimal) -> String {
     format!("{}%", p.normalize())
 }
 
+/// A result rate as a percent with 2 decimals: `0.0603370...` → `6.03%`.
+pub fn percent2(v: Decimal) -> String {
+    let p =
+        (v * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
+    format!("{p:.2}%")
+}
+
 /// One line describing the terms, e.g. `rate 20% (15% from 2029-01-01), cap 38,000,000,000.00, 2026-04-27 to 2030-12-31`.
 pub fn terms_line(terms: &Terms, from: Option<String>) -> String {
+    let cap = terms
+        .cap
+        .map_or_else(|| "no cap".to_string(), |c| format!("cap {}", money(c)));
+    terms_line_with_cap(terms, from, &cap)
+}
+
+/// Which terms the variants of `compare` share, for its header line.
+pub enum SharedTerms<'a> {
+    /// Every variant is these terms with its own cap.
+    All(&'a Terms),
+    /// The cap variants are; the terms-file variants have their own.
+    Some(&'a Terms),
+    /// Every variant comes from a terms file.
+    None,
+}
+
+/// The header line of `compare`.
+pub fn compare_terms_line(shared: &SharedTerms, from: Option<String>) -> String {
+    match shared {
+        SharedTerms::All(t) => terms_line_with_cap(t, from, "cap per variant"),
+        SharedTerms::Some(t) => format!(
+            "{}; terms-file variants use their own",
+            terms_line_with_cap(t, from, "cap per variant")
+        ),
+        SharedTerms::None => "each variant's own, from its terms file".to_string(),
+    }
+}
+
+fn terms_line_with_cap(terms: &Terms, from: Option<String>, cap: &str) -> String {
     let mut rate = percent(terms.rate);
     if !terms.rate_steps.is_empty() {
         let steps: Vec<String> = terms
@@ -48,9 +84,6 @@ pub fn terms_line(terms: &Terms, from: Option<String>) -> String {
             .collect();
         rate = format!("{rate} ({})", steps.join(", "));
     }
-    let cap = terms
-        .cap
-        .map_or_else(|| "no cap".to_string(), |c| format!("cap {}", money(c)));
     let paid = if terms.already_paid.is_zero() {
         String::new()
     } else {
@@ -122,9 +155,9 @@ pub fn summary_sentences(r: &ScenarioResult, terms: &Terms, unit: Option<&str>) 
             terms.through
         )),
     }
-    let rate = s
-        .effective_rate
-        .map_or_else(String::new, |e| format!(" (effective rate {})", percent(e)));
+    let rate = s.effective_rate.map_or_else(String::new, |e| {
+        format!(" (effective rate {})", percent2(e))
+    });
     out.push(format!(
         "paid {} on {} eligible revenue{rate}",
         u(s.total_paid),

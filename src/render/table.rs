@@ -9,8 +9,10 @@ const TERMINAL: TableStyle = TableStyle::new()
     .header_separator(LineStyle::none().fill('─').junction('─'))
     .bottom_border(LineStyle::none().fill('─').junction('─'));
 
-use super::{common_from, money, summary_sentences, terms_line};
-use crate::model::{ScenarioResult, Terms};
+use super::{
+    common_from, compare_terms_line, money, percent2, summary_sentences, terms_line, SharedTerms,
+};
+use crate::model::{CompareRow, ScenarioResult, Terms, Thresholds};
 
 /// Which table style: the terminal view or GitHub Markdown.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -79,10 +81,119 @@ pub(crate) fn ledger(r: &ScenarioResult, terms: &Terms, style: Style) -> Table {
         }
         t.add_row(row);
     }
-    for i in 1..header.len() {
+    align_right(&mut t, &(1..header.len()).collect::<Vec<_>>());
+    t
+}
+
+/// `compare`'s table: one row per (scenario, variant), then the thresholds if given.
+pub fn compare(
+    rows: &[CompareRow],
+    terms: &SharedTerms,
+    from: Option<String>,
+    thresholds: Option<&[Thresholds]>,
+    unit: Option<&str>,
+) -> String {
+    compare_view(rows, terms, from, thresholds, unit, Style::Terminal)
+}
+
+pub(crate) fn compare_view(
+    rows: &[CompareRow],
+    terms: &SharedTerms,
+    from: Option<String>,
+    thresholds: Option<&[Thresholds]>,
+    unit: Option<&str>,
+    style: Style,
+) -> String {
+    let md = style == Style::Markdown;
+    let line = compare_terms_line(terms, from);
+    let mut out = if md {
+        format!("**Terms:** {line}")
+    } else {
+        format!("terms: {line}")
+    };
+    if let Some(unit) = unit {
+        out.push_str(&format!(
+            "{}amounts in {unit}",
+            if md { "; " } else { "\n" }
+        ));
+    }
+    out.push_str("\n\n");
+    let pv = rows.iter().any(|r| r.summary.present_value.is_some());
+    let mut t = new_table(style);
+    let mut header = vec![
+        "scenario",
+        "variant",
+        "cap",
+        "total paid",
+        "foregone",
+        "cap binds",
+        "period",
+        "effective rate",
+    ];
+    if pv {
+        header.push("present value");
+    }
+    t.set_header(header.clone());
+    for r in rows {
+        let s = &r.summary;
+        let mut row = vec![
+            r.scenario.clone(),
+            r.variant.clone(),
+            r.cap.map_or_else(|| "none".into(), money),
+            money(s.total_paid),
+            money(s.foregone),
+            s.binding_date
+                .map_or_else(|| "not reached".into(), |d| d.to_string()),
+            s.binding_period.map(|p| p.to_string()).unwrap_or_default(),
+            s.effective_rate.map(percent2).unwrap_or_default(),
+        ];
+        if pv {
+            row.push(s.present_value.map(money).unwrap_or_default());
+        }
+        t.add_row(row);
+    }
+    align_right(&mut t, &[2, 3, 4, 7, 8]);
+    out.push_str(&t.to_string());
+    out.push('\n');
+    if let Some(thresholds) = thresholds {
+        out.push_str(if md {
+            "\n**Thresholds:** the cap binds by each date if it is at most\n\n"
+        } else {
+            "\nthresholds: the cap binds by each date if it is at most\n"
+        });
+        let mut t = new_table(style);
+        t.set_header(vec!["scenario", "binds by", "if the cap is at most"]);
+        for th in thresholds {
+            for b in &th.by {
+                t.add_row(vec![th.scenario.clone(), b.date.to_string(), money(b.cap)]);
+            }
+            t.add_row(vec![
+                th.scenario.clone(),
+                "never".into(),
+                format!("above {}", money(th.never_binds_above)),
+            ]);
+        }
+        align_right(&mut t, &[2]);
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+fn new_table(style: Style) -> Table {
+    let mut t = Table::new();
+    t.load_style(match style {
+        Style::Terminal => TERMINAL,
+        Style::Markdown => presets::ASCII_MARKDOWN,
+    });
+    t.set_content_arrangement(ContentArrangement::Disabled);
+    t
+}
+
+fn align_right(t: &mut Table, columns: &[usize]) {
+    for &i in columns {
         if let Some(col) = t.column_mut(i) {
             col.set_cell_alignment(CellAlignment::Right);
         }
     }
-    t
 }
