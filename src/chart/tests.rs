@@ -269,6 +269,16 @@ fn run_charts_names_files_per_scenario_and_format() {
 }
 
 #[test]
+fn downsampling_averages_each_block() {
+    // A 4×2 image: a black 2×2 block and a block of two white and two black pixels.
+    let mut rgb = vec![0u8; 4 * 2 * 3];
+    for i in [2usize, 7] {
+        rgb[i * 3..i * 3 + 3].copy_from_slice(&[255, 255, 255]);
+    }
+    assert_eq!(super::downsample(&rgb, 4, 2), [0, 0, 0, 128, 128, 128]);
+}
+
+#[test]
 fn file_stems_are_safe_and_unique() {
     assert_eq!(sanitize("a b/c:d"), "a_b_c_d");
     assert_eq!(sanitize(".hidden"), "_hidden");

@@ -1,0 +1,126 @@
+//! `revcap run` draws its charts: every expected file is written, PNGs decode to
+//! the requested size, SVGs carry their labels, and `--no-charts` draws nothing.
+//! Runs the real binary on the bundled `scenarios/`, writing into a temporary folder.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_revcap");
+const SCENARIOS: [&str; 4] = ["apr2025", "feb2026", "hsbc", "sep2025"];
+
+/// `revcap run scenarios/ --output DIR ARGS` from the repository root.
+fn run(dir: &Path, args: &[&str]) {
+    Command::new(BIN)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("RUST_BACKTRACE")
+        .args(["run", "scenarios", "--format", "csv", "--output"])
+        .arg(dir)
+        .args(args)
+        .assert()
+        .success();
+}
+
+/// Chart stems of a run on the bundled scenarios.
+fn chart_stems() -> Vec<String> {
+    let mut stems: Vec<String> = SCENARIOS
+        .iter()
+        .flat_map(|s| [format!("{s}-cumulative"), format!("{s}-payments")])
+        .collect();
+    stems.push("scenarios-cumulative".into());
+    stems
+}
+
+fn files_with(dir: &Path, ext: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(ext))
+        .collect();
+    names.sort();
+    names
+}
+
+fn assert_pngs(dir: &Path, size: (u32, u32)) {
+    for stem in chart_stems() {
+        let path = dir.join(format!("{stem}.png"));
+        let img = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!((img.width(), img.height()), size, "{}", path.display());
+        // Not blank: a chart has ink (dark pixels) as well as a white ground.
+        let rgb = img.to_rgb8();
+        let dark = rgb.pixels().filter(|p| p.0.iter().all(|c| *c < 80)).count();
+        assert!(dark > 1000, "{} looks empty", path.display());
+    }
+}
+
+#[test]
+fn run_writes_every_chart_as_png_at_the_default_size() {
+    let out = tempfile::tempdir().unwrap();
+    run(out.path(), &[]);
+    assert_pngs(out.path(), (1600, 1000));
+    let mut expected: Vec<String> = chart_stems().iter().map(|s| format!("{s}.png")).collect();
+    expected.sort();
+    assert_eq!(files_with(out.path(), ".png"), expected);
+    assert!(files_with(out.path(), ".svg").is_empty());
+    // The data files are still there beside the charts.
+    assert!(out.path().join("ledger.csv").exists());
+}
+
+#[test]
+fn chart_size_sets_the_png_size() {
+    let out = tempfile::tempdir().unwrap();
+    run(out.path(), &["--chart-size", "800x500"]);
+    assert_pngs(out.path(), (800, 500));
+}
+
+#[test]
+fn chart_format_svg_writes_svg_only_with_labels() {
+    let out = tempfile::tempdir().unwrap();
+    run(
+        out.path(),
+        &["--chart-format", "svg", "--chart-size", "1200x800"],
+    );
+    assert!(files_with(out.path(), ".png").is_empty());
+    assert_eq!(files_with(out.path(), ".svg").len(), chart_stems().len());
+    let svg = std::fs::read_to_string(out.path().join("feb2026-cumulative.svg")).unwrap();
+    assert!(svg.contains(r#"width="1200" height="800""#));
+    assert!(svg.contains("feb2026: cumulative payments at 20% of revenue, capped at $38B"));
+    assert!(svg.contains("cap binds 2029-01-17"));
+    let all = std::fs::read_to_string(out.path().join("scenarios-cumulative.svg")).unwrap();
+    for s in SCENARIOS {
+        assert!(
+            all.contains(&format!("{s}: cap binds")),
+            "legend entry for {s}"
+        );
+    }
+}
+
+#[test]
+fn chart_format_both_writes_both() {
+    let out = tempfile::tempdir().unwrap();
+    run(
+        out.path(),
+        &["--chart-format", "both", "--chart-size", "800x500"],
+    );
+    assert_eq!(files_with(out.path(), ".png").len(), chart_stems().len());
+    assert_eq!(files_with(out.path(), ".svg").len(), chart_stems().len());
+    assert_pngs(out.path(), (800, 500));
+}
+
+#[test]
+fn no_charts_draws_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    run(out.path(), &["--no-charts"]);
+    assert!(files_with(out.path(), ".png").is_empty());
+    assert!(files_with(out.path(), ".svg").is_empty());
+    assert!(out.path().join("summary.csv").exists());
+}
+
+#[test]
+fn unit_label_reaches_the_charts() {
+    let out = tempfile::tempdir().unwrap();
+    run(out.path(), &["--chart-format", "svg", "--unit", "USD"]);
+    let svg = std::fs::read_to_string(out.path().join("hsbc-payments.svg")).unwrap();
+    assert!(svg.contains("capped at 38B USD"));
+    assert!(svg.contains("payments per year (USD)"));
+}
