@@ -1,6 +1,7 @@
 //! `revcap run` draws its charts: every expected file is written, PNGs decode to
 //! the requested size, SVGs carry their labels, and `--no-charts` draws nothing.
 //! Runs the real binary on the bundled `scenarios/`, writing into a temporary folder.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
 
