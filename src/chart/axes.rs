@@ -31,7 +31,9 @@ impl XAxis {
 /// Lays out the plot rectangle between `top` (below the header) and `bottom` (above
 /// the footer), leaving room for the money caption above, the tick labels left and
 /// the x axis below. `y_max` is the largest value the plot must show; x spans
-/// `x_range`. Returns the frame and the money ticks.
+/// `x_range`; `right` pixels are kept free right of the plot (for a legend).
+/// Returns the frame and the money ticks.
+#[allow(clippy::too_many_arguments)]
 pub fn plot_frame<DB: DrawingBackend>(
     c: &Canvas<DB>,
     top: f64,
@@ -40,6 +42,7 @@ pub fn plot_frame<DB: DrawingBackend>(
     y_max: f64,
     money: &Money,
     x_axis: XAxis,
+    right: f64,
 ) -> Result<(Frame, Vec<f64>), Error> {
     let t = c.theme;
     let caption_h = line_height(t.small()) + t.px(14.0);
@@ -58,7 +61,7 @@ pub fn plot_frame<DB: DrawingBackend>(
     let plot = Rect {
         x0: t.margin() + label_w + t.px(14.0),
         y0: plot_top,
-        x1: t.width - t.margin(),
+        x1: (t.width - t.margin() - right).max(t.margin() + label_w + t.px(80.0)),
         y1: plot_bottom,
     };
     let frame = Frame {

@@ -18,7 +18,10 @@ use rust_decimal::Decimal;
 
 use super::axes::{money_axis, plot_frame, time_axis, XAxis};
 use super::layout::{interpolate, Frame, Obstacles, Rect};
-use super::style::{f, shade, terms_title, tint, Canvas, Money, Swatch, CAP, INK, MUTED};
+use super::style::{
+    f, scenario_color, scenario_dashed, shade, terms_title, tint, Canvas, Money, Swatch, CAP, INK,
+    MUTED,
+};
 use super::Chart;
 use crate::error::Error;
 use crate::model::{Date, ScenarioResult, Terms};
@@ -108,6 +111,12 @@ pub fn cap_label(terms: &Terms, money: &Money) -> Option<String> {
     let cap = terms.cap?;
     Some(if terms.already_paid.is_zero() {
         format!("cap {}", money.exact(f(cap)))
+    } else if terms.already_paid >= cap {
+        format!(
+            "cap {} used up by {} already paid",
+            money.exact(f(cap)),
+            money.exact(f(terms.already_paid))
+        )
     } else {
         format!(
             "cap {} less {} already paid",
@@ -136,6 +145,12 @@ pub fn headline(r: &ScenarioResult, terms: &Terms, money: &Money, last: Date) ->
             )
         })
         .unwrap_or_default();
+    if r.segments.is_empty() {
+        return format!(
+            "Nothing paid: no day of the scenario's periods falls in the term ({} to {})",
+            r.from, terms.through
+        );
+    }
     match terms.cap {
         Some(cap) if terms.already_paid >= cap => format!(
             "Nothing paid: {} paid before {} already reaches the {} cap; {} foregone",
@@ -222,7 +237,13 @@ impl Chart for Scenario<'_> {
 
         let origin = r.from;
         let cv = curves(r, origin);
-        let days = (cv.end.round() as i64).max(1);
+        let empty = r.segments.is_empty();
+        let days = if empty {
+            // Nothing to draw: show the term itself.
+            (origin.days_until(terms.through) + 1).clamp(1, 366 * 100)
+        } else {
+            (cv.end.round() as i64).max(1)
+        };
         let last = last_day(origin, days as f64);
         let budget = budget(terms);
         let kink = budget.and_then(|b| binding_point(r, &cv.paid, b, origin));
@@ -257,6 +278,7 @@ impl Chart for Scenario<'_> {
             y_max,
             money,
             XAxis::Time { origin, days },
+            0.0,
         )?;
         money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
         time_axis(&c, &frame, origin, days)?;
@@ -387,7 +409,7 @@ impl Chart for Scenario<'_> {
         let mut note = None;
         let paid_end = cv.paid.last().map_or(0.0, |q| q.1);
         let end_px = frame.x(cv.end);
-        if let (Some(b), false) = (budget, r.summary.cap_binds) {
+        if let (Some(b), false, false) = (budget, r.summary.cap_binds, empty) {
             let text = format!(
                 "cap not reached by {last}: {} headroom",
                 money.amount(headroom(r, terms))
@@ -427,11 +449,8 @@ impl Chart for Scenario<'_> {
                 .place_best(&c.corners(&p, size), &bounds)
                 .map(|b| (text, b));
         }
-        if r.segments.is_empty() {
-            let text = format!(
-                "no day of this scenario's periods falls in the term ({} to {})",
-                r.from, terms.through
-            );
+        if empty {
+            let text = "no revenue in the term: nothing is paid".to_string();
             let size = c.measure(&text, t.label(), false)?;
             note = obs
                 .place_best(&c.corners(&p, size), &bounds)
@@ -554,28 +573,144 @@ impl Chart for All<'_> {
             .fold(0.0, f64::max);
         // Air above the cap line for its label and the markers.
         let y_max = paid_max.max(budget.unwrap_or(0.0)) * 1.08;
-        let (frame, ticks) = plot_frame(
-            &c,
-            top,
-            bottom,
-            (0.0, days as f64),
-            y_max,
-            money,
-            XAxis::Time { origin, days },
-        )?;
+
+        let entries: Vec<(Swatch, String)> = self
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (color, dashed) = (scenario_color(i), scenario_dashed(i));
+                let line = if dashed {
+                    Swatch::Dashed(color)
+                } else {
+                    Swatch::Line(color)
+                };
+                let s = &r.summary;
+                let name = clip(&r.name, 28);
+                match (terms.cap, s.binding_date) {
+                    (Some(_), Some(d)) => {
+                        (Swatch::Dot(color, dashed), format!("{name}: cap binds {d}"))
+                    }
+                    (Some(_), None) => (
+                        line,
+                        format!(
+                            "{name}: not reached, {} headroom",
+                            money.amount(headroom(r, terms))
+                        ),
+                    ),
+                    (None, _) => (
+                        line,
+                        format!("{name}: paid {}", money.amount(f(s.total_paid))),
+                    ),
+                }
+            })
+            .collect();
+        let legend_size = c.legend_size(&entries)?;
+
+        let layout = |right: f64| {
+            plot_frame(
+                &c,
+                top,
+                bottom,
+                (0.0, days as f64),
+                y_max,
+                money,
+                XAxis::Time { origin, days },
+                right,
+            )
+        };
+        let (mut frame, mut ticks) = layout(0.0)?;
+        let mut geo = self.geometry(&frame, &all, budget, origin, t);
+        let mut bounds = label_bounds(&c, &frame);
+        let legend = match geo.obs.place(&c.corners(&frame.plot, legend_size), &bounds) {
+            Some(r) => r,
+            None => {
+                // No free spot inside the plot: the legend goes to its right.
+                let gap = t.px(24.0);
+                (frame, ticks) = layout(legend_size.0 + gap)?;
+                geo = self.geometry(&frame, &all, budget, origin, t);
+                bounds = label_bounds(&c, &frame);
+                Rect::new(
+                    frame.plot.x1 + gap,
+                    frame.plot.y0,
+                    legend_size.0,
+                    legend_size.1,
+                )
+            }
+        };
         money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
         time_axis(&c, &frame, origin, days)?;
 
         let p = frame.plot;
+        if let Some(y) = geo.cap_y {
+            c.line(&[(p.x0, y), (p.x1, y)], CAP.to_rgba(), t.px(2.0))?;
+        }
+        for (pts, color, dashed) in &geo.lines {
+            if *dashed {
+                c.dashed(pts, color.to_rgba(), t.px(4.5), t.px(16.0), t.px(9.0))?;
+            } else {
+                c.line(pts, color.to_rgba(), t.px(4.5))?;
+            }
+        }
+        for (m, color) in &geo.markers {
+            c.dot(*m, t.px(8.0), *color)?;
+        }
+
+        let mut cap_text = None;
+        if let (Some(y), Some(text)) = (geo.cap_y, cap_label(terms, money)) {
+            let size = c.measure(&text, t.label(), true)?;
+            cap_text = geo
+                .obs
+                .place_best(&along_line(&p, y, size, t.px(10.0)), &bounds)
+                .map(|b| (text, b));
+        }
+        if let Some((text, b)) = cap_text {
+            c.label(&text, b, t.label(), true, CAP)?;
+        }
+        c.legend(legend, &entries)?;
+        Ok(())
+    }
+}
+
+/// `name` cut to `max` characters with an ellipsis, for legends.
+fn clip(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        name.to_string()
+    } else {
+        name.chars().take(max - 1).collect::<String>() + "…"
+    }
+}
+
+/// A scenario's rise to the cap (or whole curve) in pixels, its colour, and whether
+/// it is dashed.
+type ScenarioLine = (Vec<(f64, f64)>, RGBColor, bool);
+
+/// What the all-scenarios chart draws in its plot, in pixels.
+struct AllGeometry {
+    obs: Obstacles,
+    lines: Vec<ScenarioLine>,
+    markers: Vec<((f64, f64), RGBColor)>,
+    cap_y: Option<f64>,
+}
+
+impl All<'_> {
+    fn geometry(
+        &self,
+        frame: &Frame,
+        all: &[Curves],
+        budget: Option<f64>,
+        origin: Date,
+        t: super::style::Theme,
+    ) -> AllGeometry {
+        let p = frame.plot;
         let mut obs = Obstacles::new();
         let cap_y = budget.map(|b| frame.y(b));
         if let Some(y) = cap_y {
-            c.line(&[(p.x0, y), (p.x1, y)], CAP.to_rgba(), t.px(2.0))?;
             obs.add_polyline(&[(p.x0, y), (p.x1, y)], t.px(2.0));
         }
+        let mut lines = Vec::new();
         let mut markers = Vec::new();
-        for (i, (r, cv)) in self.results.iter().zip(&all).enumerate() {
-            let color = super::style::scenario_color(i);
+        for (i, (r, cv)) in self.results.iter().zip(all).enumerate() {
             // Once the cap binds, a scenario's payments run along the cap line, where
             // they would hide each other: each curve stops at its binding marker.
             let kink = budget.and_then(|b| binding_point(r, &cv.paid, b, origin));
@@ -590,7 +725,6 @@ impl Chart for All<'_> {
                 None => cv.paid.clone(),
             };
             let pp = frame.pxs(&rise);
-            c.line(&pp, color.to_rgba(), t.px(4.5))?;
             obs.add_polyline(&pp, t.px(4.0));
             if let Some(k) = kink {
                 let m = frame.px(k);
@@ -600,57 +734,16 @@ impl Chart for All<'_> {
                     t.px(24.0),
                     t.px(24.0),
                 ));
-                markers.push((m, color));
+                markers.push((m, scenario_color(i)));
             }
+            lines.push((pp, scenario_color(i), scenario_dashed(i)));
         }
-        for (m, color) in &markers {
-            c.dot(*m, t.px(8.0), *color)?;
+        AllGeometry {
+            obs,
+            lines,
+            markers,
+            cap_y,
         }
-
-        let bounds = label_bounds(&c, &frame);
-        let entries: Vec<(Swatch, String)> = self
-            .results
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let color = super::style::scenario_color(i);
-                let s = &r.summary;
-                match (terms.cap, s.binding_date) {
-                    (Some(_), Some(d)) => {
-                        (Swatch::Dot(color), format!("{}: cap binds {d}", r.name))
-                    }
-                    (Some(_), None) => (
-                        Swatch::Line(color),
-                        format!(
-                            "{}: not reached, {} headroom",
-                            r.name,
-                            money.amount(headroom(r, terms))
-                        ),
-                    ),
-                    (None, _) => (
-                        Swatch::Line(color),
-                        format!("{}: paid {}", r.name, money.amount(f(s.total_paid))),
-                    ),
-                }
-            })
-            .collect();
-        let size = c.legend_size(&entries)?;
-        let legend = obs.place_best(&c.corners(&p, size), &bounds);
-
-        let mut cap_text = None;
-        if let (Some(y), Some(text)) = (cap_y, cap_label(terms, money)) {
-            let size = c.measure(&text, t.label(), true)?;
-            cap_text = obs
-                .place_best(&along_line(&p, y, size, t.px(10.0)), &bounds)
-                .map(|b| (text, b));
-        }
-        if let Some((text, b)) = cap_text {
-            c.label(&text, b, t.label(), true, CAP)?;
-        }
-        if let Some(b) = legend {
-            c.legend(b, &entries)?;
-        }
-        Ok(())
     }
 }
 

@@ -110,6 +110,7 @@ impl Chart for Payments<'_> {
             y_max * 1.06,
             money,
             XAxis::Categories,
+            0.0,
         )?;
         money_axis(&c, &frame, &ticks, money, &format!("payments per {unit}"))?;
         category_axis(&c, &frame, &labels)?;

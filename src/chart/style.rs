@@ -55,6 +55,12 @@ pub fn scenario_color(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
 
+/// Whether the scenario at `index` draws dashed lines in multi-scenario charts: the
+/// second round through the palette, so colours that repeat stay distinct.
+pub fn scenario_dashed(index: usize) -> bool {
+    (index / PALETTE.len()) % 2 == 1
+}
+
 pub const INK: RGBColor = RGBColor(33, 33, 33);
 pub const MUTED: RGBColor = RGBColor(100, 100, 100);
 pub const GRID: RGBColor = RGBColor(228, 228, 228);
@@ -273,7 +279,8 @@ pub enum Swatch {
     Dashed(RGBColor),
     /// A filled box with an outline colour.
     Area(RGBColor, RGBColor),
-    Dot(RGBColor),
+    /// A line (dashed or not) with a marker on it.
+    Dot(RGBColor, bool),
 }
 
 /// Maps a plotters drawing error to ours.
@@ -540,8 +547,18 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
                     self.fill(b, fill.to_rgba())?;
                     self.outline(b, edge.to_rgba(), t.px(1.5))?;
                 }
-                Swatch::Dot(c) => {
-                    self.line(&[(x0, mid), (x1, mid)], c.to_rgba(), t.px(4.0))?;
+                Swatch::Dot(c, dashed) => {
+                    if *dashed {
+                        self.dashed(
+                            &[(x0, mid), (x1, mid)],
+                            c.to_rgba(),
+                            t.px(3.0),
+                            t.px(10.0),
+                            t.px(6.0),
+                        )?;
+                    } else {
+                        self.line(&[(x0, mid), (x1, mid)], c.to_rgba(), t.px(4.0))?;
+                    }
                     self.dot(((x0 + x1) / 2.0, mid), t.px(7.0), *c)?;
                 }
             }

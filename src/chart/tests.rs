@@ -57,9 +57,22 @@ fn render(chart: &impl Chart) -> String {
 /// The text of every `<text>` element, trimmed.
 fn texts(svg: &str) -> Vec<String> {
     svg.split("</text>")
-        .filter_map(|part| part.rsplit_once('>').map(|(_, t)| t.trim().to_string()))
+        .filter_map(|part| part.rsplit_once('>').map(|(_, t)| unescape(t.trim())))
         .filter(|t| !t.is_empty())
         .collect()
+}
+
+fn unescape(t: &str) -> String {
+    t.replace("&apos;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Whether some text element contains `part`.
+fn has_text(svg: &str, part: &str) -> bool {
+    texts(svg).iter().any(|t| t.contains(part))
 }
 
 /// Whether some text element is exactly `label`.
@@ -300,5 +313,10 @@ fn a_scenario_wholly_outside_the_term_still_renders() {
     assert!(r.segments.is_empty());
     let svg = cumulative_svg(&r, &t, None);
     assert!(svg.contains("late: cumulative payments"));
+    assert!(has_text(
+        &svg,
+        "Nothing paid: no day of the scenario's periods falls in the term"
+    ));
+    assert!(has_label(&svg, "no revenue in the term: nothing is paid"));
     let _ = payments_svg(&r, &t);
 }
