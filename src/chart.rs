@@ -94,14 +94,22 @@ fn emit(
 }
 
 /// PNG rendering draws at twice the size and scales down: plotters' bitmap lines are
-/// not anti-aliased, and this smooths them.
+/// not anti-aliased, and this smooths them. Canvases over [`SUPERSAMPLE_MAX_PIXELS`]
+/// are drawn at their own size (their lines are thick enough, and 2× would need
+/// gigabytes at 8000×8000).
 const SUPERSAMPLE: u32 = 2;
+const SUPERSAMPLE_MAX_PIXELS: u64 = 8_000_000;
 
 /// Renders `chart` as PNG bytes of `width`×`height` pixels.
 pub fn png(chart: &impl Chart, width: u32, height: u32) -> Result<Vec<u8>, Error> {
     use image::ImageEncoder;
     style::register_fonts()?;
-    let (w, h) = (width * SUPERSAMPLE, height * SUPERSAMPLE);
+    let factor = if u64::from(width) * u64::from(height) <= SUPERSAMPLE_MAX_PIXELS {
+        SUPERSAMPLE
+    } else {
+        1
+    };
+    let (w, h) = (width * factor, height * factor);
     let len = (w as usize) * (h as usize) * 3;
     let mut buf = vec![255u8; len];
     {
@@ -110,7 +118,11 @@ pub fn png(chart: &impl Chart, width: u32, height: u32) -> Result<Vec<u8>, Error
         root.present()
             .map_err(|e| Error::Chart(format!("cannot render: {e}")))?;
     }
-    let small = downsample(&buf, w as usize, SUPERSAMPLE as usize);
+    let small = if factor == 1 {
+        buf
+    } else {
+        downsample(&buf, w as usize, factor as usize)
+    };
     let mut bytes = Vec::new();
     image::codecs::png::PngEncoder::new(&mut bytes)
         .write_image(&small, width, height, image::ColorType::Rgb8)

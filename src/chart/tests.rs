@@ -282,6 +282,23 @@ fn run_charts_names_files_per_scenario_and_format() {
 }
 
 #[test]
+fn large_canvases_render_without_supersampling() {
+    // 2900 × 2800 is over the supersampling limit: drawn at its own size.
+    let t = terms(Some(38));
+    let r = run(&base(), &t);
+    let money = Money::new(None);
+    let chart = Payments {
+        result: &r,
+        terms: &t,
+        money: &money,
+        color: scenario_color(0),
+    };
+    let png = super::png(&chart, 2900, 2800).unwrap();
+    let img = image::load_from_memory(&png).unwrap();
+    assert_eq!((img.width(), img.height()), (2900, 2800));
+}
+
+#[test]
 fn downsampling_averages_each_block() {
     // A 4×2 image: a black 2×2 block and a block of two white and two black pixels.
     let mut rgb = vec![0u8; 4 * 2 * 3];
