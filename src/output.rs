@@ -48,6 +48,15 @@ impl Staged {
             .tempfile_in(&self.dir)
             .map_err(err)?;
         tmp.write_all(bytes).map_err(err)?;
+        // tempfile creates files readable by their owner only; outputs are reports
+        // to share, so give them the usual mode of a new file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))
+                .map_err(err)?;
+        }
         tmp.as_file().sync_all().map_err(err)?;
         self.files.push((tmp, target));
         Ok(())
