@@ -23,6 +23,7 @@ anything else. Then, per (scenario, cap):
 
 import argparse
 import sys
+import time
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,16 @@ def main() -> int:
     ap.add_argument("--cap", action="append", required=True)
     ap.add_argument("--rate", type=float, default=0.20)
     ap.add_argument("--out", default="-")
+    ap.add_argument("--timings", action="store_true", help="print phase times to stderr")
     args = ap.parse_args()
+    t0 = last = time.perf_counter()
+
+    def phase(name):
+        nonlocal last
+        if args.timings:
+            now = time.perf_counter()
+            print(f"{name:<22} {now - last:7.3f} s", file=sys.stderr)
+            last = now
 
     # Two categorical columns: 60 distinct periods, N distinct scenarios.
     df = pd.read_csv(
@@ -60,6 +70,7 @@ def main() -> int:
         dtype={"scenario": "category", "period": "category", "revenue": "float64"},
         usecols=["scenario", "period", "revenue"],
     )
+    phase("read_csv")
 
     # Periods: parse the few distinct labels once, then map through the codes.
     labels = df["period"].cat.categories
@@ -74,6 +85,7 @@ def main() -> int:
     df["start"] = starts.to_numpy()[codes]
     df["days"] = starts.dt.days_in_month.to_numpy()[codes]
 
+    phase("periods")
     df = df.sort_values(["scenario", "month"], kind="stable", ignore_index=True)
     g = df.groupby("scenario", observed=True, sort=False)
     if (g["month"].diff().fillna(1) != 1).any():
@@ -83,6 +95,7 @@ def main() -> int:
     df["cum"] = g["payment"].cumsum()
     df["prev"] = g["cum"].shift(1, fill_value=0.0)
 
+    phase("sort, check, cumsum")
     per = g.agg(eligible_revenue=("revenue", "sum"), uncapped_total=("payment", "sum"))
     cum, prev, pay = df["cum"].to_numpy(), df["prev"].to_numpy(), df["payment"].to_numpy()
 
@@ -112,8 +125,12 @@ def main() -> int:
         out["present_value"] = ""
         parts.append(out.rename_axis("scenario").reset_index())
 
+    phase("per-cap summaries")
     result = pd.concat(parts, ignore_index=True)[COLUMNS]
     result.to_csv(sys.stdout if args.out == "-" else args.out, index=False)
+    phase("to_csv")
+    if args.timings:
+        print(f"{'total':<22} {time.perf_counter() - t0:7.3f} s", file=sys.stderr)
     return 0
 
 
