@@ -196,49 +196,78 @@ pub fn compare_all(
     terms: &Terms,
     variants: &[config::Variant],
 ) -> Result<(Vec<model::CompareRow>, Vec<model::Thresholds>), Error> {
+    use rayon::prelude::*;
+
     let no_cap = |t: &Terms| Terms {
         cap: None,
         ..t.clone()
     };
     let shared = no_cap(terms);
+    // Decided once per variant, not per (scenario, variant).
+    let sweepable: Vec<bool> = variants
+        .iter()
+        .map(|v| no_cap(&v.terms) == shared)
+        .collect();
+    let progress = progress_bar(scenarios.len(), variants.len());
+    // Scenarios are independent: compute them on every core, then keep input order.
+    let per_scenario: Vec<Result<(Vec<model::CompareRow>, model::Thresholds), Error>> = scenarios
+        .par_iter()
+        .map(|s| {
+            let result = compare_one(s, terms, variants, &sweepable);
+            progress.inc(1);
+            result
+        })
+        .collect();
+    progress.finish_and_clear();
     let mut rows = Vec::with_capacity(scenarios.len().saturating_mul(variants.len()));
     let mut thresholds = Vec::with_capacity(scenarios.len());
-    let progress = progress_bar(scenarios.len(), variants.len());
-    for s in scenarios {
-        let sweep = engine::Sweep::new(s, terms)?;
-        let overflow = || Error::Overflow {
-            scenario: s.name.clone(),
-            period: "(sweep)".into(),
-            what: "payment",
-        };
-        for v in variants {
-            let summary = if no_cap(&v.terms) == shared {
-                sweep.summary(v.terms.cap).ok_or_else(overflow)?
-            } else {
-                engine::compute(s, &v.terms)?.summary
-            };
-            rows.push(model::CompareRow {
-                scenario: s.name.clone(),
-                variant: v.name.clone(),
-                cap: v.terms.cap,
-                summary,
-            });
-        }
-        let by = sweep.thresholds().ok_or_else(overflow)?;
-        thresholds.push(model::Thresholds {
-            scenario: s.name.clone(),
-            by: by
-                .into_iter()
-                .map(|(date, cap)| model::Threshold { date, cap })
-                .collect(),
-            never_binds_above: terms
-                .already_paid
-                .checked_add(sweep.uncapped().summary.uncapped_total)
-                .ok_or_else(overflow)?,
-        });
-        progress.inc(1);
+    for r in per_scenario {
+        let (mut r, t) = r?;
+        rows.append(&mut r);
+        thresholds.push(t);
     }
-    progress.finish_and_clear();
+    Ok((rows, thresholds))
+}
+
+/// One scenario under every variant, and its thresholds.
+fn compare_one(
+    s: &Scenario,
+    terms: &Terms,
+    variants: &[config::Variant],
+    sweepable: &[bool],
+) -> Result<(Vec<model::CompareRow>, model::Thresholds), Error> {
+    let sweep = engine::Sweep::new(s, terms)?;
+    let overflow = || Error::Overflow {
+        scenario: s.name.clone(),
+        period: "(sweep)".into(),
+        what: "payment",
+    };
+    let mut rows = Vec::with_capacity(variants.len());
+    for (v, &fast) in variants.iter().zip(sweepable) {
+        let summary = if fast {
+            sweep.summary(v.terms.cap).ok_or_else(overflow)?
+        } else {
+            engine::compute(s, &v.terms)?.summary
+        };
+        rows.push(model::CompareRow {
+            scenario: s.name.clone(),
+            variant: v.name.clone(),
+            cap: v.terms.cap,
+            summary,
+        });
+    }
+    let by = sweep.thresholds().ok_or_else(overflow)?;
+    let thresholds = model::Thresholds {
+        scenario: s.name.clone(),
+        by: by
+            .into_iter()
+            .map(|(date, cap)| model::Threshold { date, cap })
+            .collect(),
+        never_binds_above: terms
+            .already_paid
+            .checked_add(sweep.uncapped().summary.uncapped_total)
+            .ok_or_else(overflow)?,
+    };
     Ok((rows, thresholds))
 }
 
