@@ -131,6 +131,10 @@ pub enum Error {
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
 
+    /// A bug: something that cannot fail did (rendering to memory, say).
+    #[error("internal error: {0} (please report this with the input that caused it)")]
+    Internal(String),
+
     /// Already reported on stderr (validate's list); exit 1 without another message.
     #[error("input has problems")]
     Reported,

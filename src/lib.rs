@@ -31,80 +31,130 @@ use model::{Scenario, ScenarioResult, Terms};
 /// Runs a command, printing its main output to `stdout`.
 pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
     match config.action {
-        Action::Run { terms, output } => {
-            let scenarios = load_all(&config.inputs)?;
-            let results = compute_all(&scenarios, &terms)?;
-            write_run_files(&config.inputs, &results, &terms, &output)?;
-            let text = match output.format {
-                OutputFormat::Table => {
-                    render::table::render(&results, &terms, output.unit.as_deref())
-                }
-                OutputFormat::Markdown => {
-                    render::markdown::render(&results, &terms, output.unit.as_deref())
-                }
-                OutputFormat::Csv => render::csv::ledger(&results).map_err(Error::Usage)?,
-                OutputFormat::Json => {
-                    render::json::render(&results, &terms).map_err(Error::Usage)?
-                }
-            };
-            print(stdout, &text)
-        }
+        Action::Run { terms, output } => run_scenarios(&config.inputs, &terms, &output, stdout),
         Action::Compare {
             terms,
             variants,
             thresholds,
             output,
-        } => {
-            let scenarios = load_all(&config.inputs)?;
-            let (rows, ths) = compare_all(&scenarios, &terms, &variants)?;
-            let ths = thresholds.then_some(ths.as_slice());
-            let from = shared_from(&scenarios, &terms);
-            let json = || render::json::compare(&rows, &terms, from, ths).map_err(Error::Usage);
-            if let Some(dir) = &output.dir {
-                let mut staged = output::Staged::new(dir)?;
-                staged.add(
-                    "compare.csv",
-                    render::csv::compare(&rows)
-                        .map_err(Error::Usage)?
-                        .as_bytes(),
-                )?;
-                staged.add("compare.json", json()?.as_bytes())?;
-                if let Some(opts) = &output.charts {
-                    for (name, bytes) in chart::compare_charts(
-                        &scenarios,
-                        &variants,
-                        &rows,
-                        opts,
-                        output.unit.as_deref(),
-                    )? {
-                        staged.add(&name, &bytes)?;
-                    }
-                }
-                refuse_overwriting_inputs(&config.inputs, &staged)?;
-                staged.commit()?;
-            }
-            let from_text = from.map(|d| d.to_string());
-            let sharing = variants.iter().filter(|v| !v.from_file).count();
-            let shown_terms = match sharing {
-                0 => render::SharedTerms::None,
-                n if n == variants.len() => render::SharedTerms::All(&terms),
-                _ => render::SharedTerms::Some(&terms),
-            };
-            let unit = output.unit.as_deref();
-            let text = match output.format {
-                OutputFormat::Table => {
-                    render::table::compare(&rows, &shown_terms, from_text, ths, unit)
-                }
-                OutputFormat::Markdown => {
-                    render::markdown::compare(&rows, &shown_terms, from_text, ths, unit)
-                }
-                OutputFormat::Csv => render::csv::compare(&rows).map_err(Error::Usage)?,
-                OutputFormat::Json => json()?,
-            };
-            print(stdout, &text)
-        }
+        } => compare(
+            &config.inputs,
+            &terms,
+            &variants,
+            thresholds,
+            &output,
+            stdout,
+        ),
         Action::Validate { problems, json } => validate(&config.inputs, problems, json, stdout),
     }
+}
+
+/// `revcap run`: every scenario under one set of terms; files, then stdout.
+fn run_scenarios(
+    inputs: &[Input],
+    terms: &Terms,
+    output: &Output,
+    stdout: &mut dyn Write,
+) -> Result<(), Error> {
+    let scenarios = load_all(inputs)?;
+    let results = compute_all(&scenarios, terms)?;
+    let unit = output.unit.as_deref();
+    let files = output.dir.is_some();
+    // Each machine format is rendered once, for the file and for stdout alike.
+    let ledger = (files || output.format == OutputFormat::Csv)
+        .then(|| render::csv::ledger(&results))
+        .transpose()
+        .map_err(Error::Internal)?;
+    let json = (files || output.format == OutputFormat::Json)
+        .then(|| render::json::render(&results, terms))
+        .transpose()
+        .map_err(Error::Internal)?;
+    if let Some(dir) = &output.dir {
+        let mut staged = output::Staged::new(dir)?;
+        staged.add(
+            "ledger.csv",
+            ledger.as_deref().unwrap_or_default().as_bytes(),
+        )?;
+        staged.add(
+            "summary.csv",
+            render::csv::summary(&results)
+                .map_err(Error::Internal)?
+                .as_bytes(),
+        )?;
+        staged.add(
+            "result.json",
+            json.as_deref().unwrap_or_default().as_bytes(),
+        )?;
+        if let Some(opts) = &output.charts {
+            for (name, bytes) in chart::run_charts(&results, terms, opts, unit)? {
+                staged.add(&name, &bytes)?;
+            }
+        }
+        refuse_overwriting_inputs(inputs, &staged)?;
+        staged.commit()?;
+    }
+    let text = match output.format {
+        OutputFormat::Table => render::table::render(&results, terms, unit),
+        OutputFormat::Markdown => render::markdown::render(&results, terms, unit),
+        OutputFormat::Csv => ledger.unwrap_or_default(),
+        OutputFormat::Json => json.unwrap_or_default(),
+    };
+    print(stdout, &text)
+}
+
+/// `revcap compare`: every scenario under every variant; files, then stdout.
+fn compare(
+    inputs: &[Input],
+    terms: &Terms,
+    variants: &[config::Variant],
+    thresholds: bool,
+    output: &Output,
+    stdout: &mut dyn Write,
+) -> Result<(), Error> {
+    let scenarios = load_all(inputs)?;
+    let (rows, ths) = compare_all(&scenarios, terms, variants)?;
+    let ths = thresholds.then_some(ths.as_slice());
+    let from = shared_from(&scenarios, terms);
+    let unit = output.unit.as_deref();
+    let files = output.dir.is_some();
+    let csv = (files || output.format == OutputFormat::Csv)
+        .then(|| render::csv::compare(&rows))
+        .transpose()
+        .map_err(Error::Internal)?;
+    let json = (files || output.format == OutputFormat::Json)
+        .then(|| render::json::compare(&rows, terms, from, ths))
+        .transpose()
+        .map_err(Error::Internal)?;
+    if let Some(dir) = &output.dir {
+        let mut staged = output::Staged::new(dir)?;
+        staged.add("compare.csv", csv.as_deref().unwrap_or_default().as_bytes())?;
+        staged.add(
+            "compare.json",
+            json.as_deref().unwrap_or_default().as_bytes(),
+        )?;
+        if let Some(opts) = &output.charts {
+            for (name, bytes) in chart::compare_charts(&scenarios, variants, &rows, opts, unit)? {
+                staged.add(&name, &bytes)?;
+            }
+        }
+        refuse_overwriting_inputs(inputs, &staged)?;
+        staged.commit()?;
+    }
+    let shown_terms = match variants.iter().filter(|v| !v.from_file).count() {
+        0 => render::SharedTerms::None,
+        n if n == variants.len() => render::SharedTerms::All(terms),
+        _ => render::SharedTerms::Some(terms),
+    };
+    let from_text = from.map(|d| d.to_string());
+    let text = match output.format {
+        OutputFormat::Table => render::table::compare(&rows, &shown_terms, from_text, ths, unit),
+        OutputFormat::Markdown => {
+            render::markdown::compare(&rows, &shown_terms, from_text, ths, unit)
+        }
+        OutputFormat::Csv => csv.unwrap_or_default(),
+        OutputFormat::Json => json.unwrap_or_default(),
+    };
+    print(stdout, &text)
 }
 
 /// Writes to stdout; a closed pipe surfaces as `Error::Stdout` for `main` to treat as
@@ -286,44 +336,6 @@ fn progress_bar(scenarios: usize, variants: usize) -> indicatif::ProgressBar {
     bar
 }
 
-fn write_run_files(
-    inputs: &[Input],
-    results: &[ScenarioResult],
-    terms: &Terms,
-    output: &Output,
-) -> Result<(), Error> {
-    let Some(dir) = &output.dir else {
-        return Ok(());
-    };
-    let mut staged = output::Staged::new(dir)?;
-    staged.add(
-        "ledger.csv",
-        render::csv::ledger(results)
-            .map_err(Error::Usage)?
-            .as_bytes(),
-    )?;
-    staged.add(
-        "summary.csv",
-        render::csv::summary(results)
-            .map_err(Error::Usage)?
-            .as_bytes(),
-    )?;
-    staged.add(
-        "result.json",
-        render::json::render(results, terms)
-            .map_err(Error::Usage)?
-            .as_bytes(),
-    )?;
-    if let Some(opts) = &output.charts {
-        for (name, bytes) in chart::run_charts(results, terms, opts, output.unit.as_deref())? {
-            staged.add(&name, &bytes)?;
-        }
-    }
-    refuse_overwriting_inputs(inputs, &staged)?;
-    staged.commit()?;
-    Ok(())
-}
-
 /// An output must never replace an input file.
 fn refuse_overwriting_inputs(inputs: &[Input], staged: &output::Staged) -> Result<(), Error> {
     let canon = |p: &std::path::Path| std::fs::canonicalize(p).ok();
@@ -372,7 +384,7 @@ fn validate(
             "problems": problems,
         });
         let mut text =
-            serde_json::to_string_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))?;
+            serde_json::to_string_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
         text.push('\n');
         print(stdout, &text)?;
         return if problems.is_empty() {
