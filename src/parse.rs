@@ -15,6 +15,15 @@ const RATE_EXAMPLES: &str = "expected a fraction between 0 and 1 or a percent, e
 
 /// Parses a money amount: `12700000000`, `12.7`, `$12.7B`, `"12,700,000,000"`,
 /// `1.27e10`, `-5` (negative values parse; callers decide whether they are allowed).
+///
+/// ```
+/// use revcap::parse::amount;
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(amount("$12.7B"), Ok(Decimal::from(12_700_000_000u64)));
+/// assert_eq!(amount("12,700,000,000"), Ok(Decimal::from(12_700_000_000u64)));
+/// assert!(amount("12..7").unwrap_err().starts_with("is not a number"));
+/// ```
 pub fn amount(raw: &str) -> Result<Decimal, String> {
     let s = raw.trim();
     if s.is_empty() {
