@@ -74,6 +74,7 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
                         &scenarios,
                         &variants,
                         &rows,
+                        &terms,
                         opts,
                         output.unit.as_deref(),
                     )? {
