@@ -380,29 +380,35 @@ impl TotalPaid<'_> {
         let d = self.data;
         let money = &d.money;
         let ap = d.terms.already_paid;
-        let paid = if ap.is_zero() {
-            "the whole cap".to_string()
-        } else {
-            format!("the cap less the {} already paid", money.exact(f(ap)))
-        };
         let n = d.scenarios.len();
         let mut ths: Vec<(f64, &str)> = (0..n)
             .map(|s| (d.threshold(s), d.scenarios[s].name.as_str()))
             .collect();
         ths.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let in_full = if ap.is_zero() {
+            "The whole cap is paid".to_string()
+        } else {
+            format!(
+                "The cap less the {} already paid is paid",
+                money.exact(f(ap))
+            )
+        };
         match (ths.first(), ths.last()) {
-            (Some(lo), Some(hi)) if n == 1 || money.amount(lo.0) == money.amount(hi.0) => format!(
-                "{} pay{} {paid} up to a cap of {}; above that the cap never binds",
-                if n == 1 { lo.1 } else { "All scenarios" },
-                if n == 1 { "s" } else { "" },
+            (Some(lo), Some(_)) if n == 1 => format!(
+                "{in_full} up to a {} cap ({}'s threshold); higher caps never bind",
+                money.amount(lo.0),
+                clip(lo.1, 24)
+            ),
+            (Some(lo), Some(hi)) if money.amount(lo.0) == money.amount(hi.0) => format!(
+                "{in_full} up to a {} cap in every scenario; higher caps never bind",
                 money.amount(lo.0)
             ),
             (Some(lo), Some(hi)) => format!(
-                "Each scenario pays {paid} up to a threshold, from {} ({}) to {} ({}); above it the cap never binds",
+                "{in_full} up to each scenario's threshold, from {} ({}) to {} ({}); higher caps never bind",
                 money.amount(lo.0),
-                lo.1,
+                clip(lo.1, 24),
                 money.amount(hi.0),
-                hi.1
+                clip(hi.1, 24)
             ),
             _ => "No scenarios".into(),
         }
@@ -626,9 +632,12 @@ impl BindingDate<'_> {
             let n = d.scenarios.len();
             let missing = n - dates.len();
             let binds = match (dates.first(), dates.last()) {
-                (Some(a), Some(_)) if dates.len() == 1 && n == 1 => format!("{}", a.0),
-                (Some(a), Some(b)) if a.0 == b.0 => format!("{} in {} of {n}", a.0, dates.len()),
-                (Some(a), Some(b)) => format!("{} ({}) to {} ({})", a.0, a.1, b.0, b.1),
+                (Some(a), Some(_)) if n == 1 => format!("{}", a.0),
+                (Some(a), Some(_)) if dates.len() == 1 => format!("{} ({})", a.0, clip(a.1, 24)),
+                (Some(a), Some(b)) if a.0 == b.0 => format!("{} in {} scenarios", a.0, dates.len()),
+                (Some(a), Some(b)) => {
+                    format!("{} ({}) to {} ({})", a.0, clip(a.1, 24), b.0, clip(b.1, 24))
+                }
                 _ => String::new(),
             };
             let cap = money.exact(cap_of(v));
@@ -718,13 +727,14 @@ impl Chart for BindingDate<'_> {
             y_min: 0.0,
             y_max: days_f,
         };
+        let strip_ground = RGBColor(246, 246, 246);
         let strip = Rect {
             x0: plot.x0,
             y0: area_top,
             x1: plot.x1,
             y1: plot.y0,
         };
-        c.fill(strip, RGBColor(246, 246, 246).to_rgba())?;
+        c.fill(strip, strip_ground.to_rgba())?;
         date_y_axis(&c, &frame, origin, days)?;
         money_x_axis(&c, &frame, &x_ticks, money, "cap")?;
         c.line(
@@ -815,12 +825,28 @@ impl Chart for BindingDate<'_> {
             }
         }
 
-        // The "not reached" lanes: from each threshold to the axis end.
+        // The "not reached" lanes: from each threshold to the axis end. First the
+        // dotted risers from each line's end (at the term end) up to its lane, then
+        // the lanes over them, so a riser never runs through a lane's text.
+        let lane_top = |s: usize| strip.y0 + t.px(6.0) + s as f64 * lane_h;
+        for s in 0..n {
+            let th = d.threshold(s);
+            if th <= x_top {
+                let x = frame.x(th);
+                c.dashed(
+                    &[(x, plot.y0), (x, lane_top(s) + lane_h * 0.5)],
+                    scenario_color(s).to_rgba(),
+                    t.px(1.5),
+                    t.px(3.0),
+                    t.px(3.0),
+                )?;
+            }
+        }
         let pad = t.px(8.0);
         for s in 0..n {
             let th = d.threshold(s);
             let color = scenario_color(s);
-            let y0 = strip.y0 + t.px(6.0) + s as f64 * lane_h;
+            let y0 = lane_top(s);
             let lane = Rect {
                 x0: plot.x0,
                 y0: y0 + lane_h * 0.08,
@@ -840,38 +866,30 @@ impl Chart for BindingDate<'_> {
                 let bar = Rect { x0: x, ..lane };
                 c.fill(bar, tint(color, 0.7).to_rgba())?;
                 c.line(&[(x, bar.y0), (x, bar.y1)], color.to_rgba(), t.px(3.0))?;
-                // A dotted riser from the line's end at the term end to its lane.
-                c.dashed(
-                    &[(x, plot.y0), (x, bar.y1)],
-                    color.to_rgba(),
-                    t.px(1.5),
-                    t.px(3.0),
-                    t.px(3.0),
-                )?;
                 c.dot((x, plot.y0), t.px(7.0), color)?;
                 let inside = bar.w();
                 let before = x - plot.x0;
                 for text in [&long, &short] {
-                    if let Some((_, h)) = fits(text, inside)? {
+                    if let Some((w, h)) = fits(text, inside)? {
                         let ty = (bar.y0 + bar.y1 - h) / 2.0;
-                        c.text(text, (x + pad, ty), t.small(), false, ink)?;
+                        let r = Rect::new(x + pad, ty, w, h);
+                        c.fill(r.inflate(t.px(2.0)), tint(color, 0.7).to_rgba())?;
+                        c.text(text, (r.x0, r.y0), t.small(), false, ink)?;
                         break;
                     }
                     if let Some((w, h)) = fits(text, before)? {
                         let ty = (bar.y0 + bar.y1 - h) / 2.0;
-                        c.text(text, (x - pad - w, ty), t.small(), false, ink)?;
+                        let r = Rect::new(x - pad - w, ty, w, h);
+                        c.fill(r.inflate(t.px(2.0)), strip_ground.to_rgba())?;
+                        c.text(text, (r.x0, r.y0), t.small(), false, ink)?;
                         break;
                     }
                 }
             } else if let Some((w, h)) = fits(&format!("{long} →"), plot.w())? {
                 let ty = (lane.y0 + lane.y1 - h) / 2.0;
-                c.text(
-                    &format!("{long} →"),
-                    (plot.x1 - pad - w, ty),
-                    t.small(),
-                    false,
-                    ink,
-                )?;
+                let r = Rect::new(plot.x1 - pad - w, ty, w, h);
+                c.fill(r.inflate(t.px(2.0)), strip_ground.to_rgba())?;
+                c.text(&format!("{long} →"), (r.x0, r.y0), t.small(), false, ink)?;
             }
         }
 

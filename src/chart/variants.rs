@@ -332,13 +332,13 @@ impl Chart for VariantsCumulative<'_> {
         let title = if files {
             format!(
                 "{}: cumulative payments under {}",
-                scenario.name,
+                clip(&scenario.name, 32),
                 count(self.results.len(), what)
             )
         } else {
             format!(
                 "{}: cumulative payments under {} at {}",
-                scenario.name,
+                clip(&scenario.name, 32),
                 count(self.results.len(), what),
                 uncapped_terms_title(d.terms, money)
             )
