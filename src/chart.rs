@@ -276,4 +276,6 @@ pub fn compare_charts(
 }
 
 #[cfg(test)]
+mod compare_tests;
+#[cfg(test)]
 mod tests;

@@ -424,9 +424,17 @@ impl Chart for VariantsCumulative<'_> {
         let solid_to = self.shared_rise(&cvs, origin);
         let mut entries = Vec::new();
         if let Some(to) = solid_to {
+            let any_binds = self
+                .results
+                .iter()
+                .any(|(v, r)| !d.variants[*v].from_file && r.summary.binding_date.is_some());
             entries.push((
                 Swatch::Line(SHARED),
-                "paid until each cap binds".to_string(),
+                if any_binds {
+                    "paid until each cap binds".to_string()
+                } else {
+                    "paid: no cap is reached".to_string()
+                },
             ));
             if to < reference.end && !self.none_shown() {
                 entries.push((
