@@ -1,20 +1,26 @@
 //! Charts (PNG and SVG) of cumulative payments, per-period payments and where the cap
-//! binds. The only place a `Decimal` becomes an `f64`, and only to draw.
+//! binds, for `run` and `compare`. The only place a `Decimal` becomes an `f64`, and only to draw.
 //!
 //! - [`style`]: fonts, palette, money labels, header/footer/legend: shared by every
 //!   chart (the `compare` charts reuse it);
 //! - [`layout`]: pixel geometry, label placement that avoids the data, axis ticks;
 //! - [`cumulative`]: a scenario's cumulative payments, and all scenarios together;
-//! - [`payments`]: a scenario's per-period payments, paid and foregone stacked.
+//! - [`payments`]: a scenario's per-period payments, paid and foregone stacked;
+//! - [`compare`], [`grid`], [`variants`]: the charts of `revcap compare` (total paid
+//!   and binding date by cap, the scenarios × variants grid, and each scenario's
+//!   cumulative payments under several variants).
 //!
 //! Each chart draws on any plotters backend ([`Chart::draw`]), so tests render SVG
 //! into a string and check its labels, and `run` renders PNG into memory.
 
 pub mod axes;
+pub mod compare;
 pub mod cumulative;
+pub mod grid;
 pub mod layout;
 pub mod payments;
 pub mod style;
+pub mod variants;
 
 use std::collections::HashSet;
 
@@ -223,17 +229,53 @@ pub fn sanitize(name: &str) -> String {
     s
 }
 
-/// Renders the charts of `revcap compare`.
+/// Renders the charts of `revcap compare` (see `docs/charts.md`): `compare-total-paid`
+/// and `compare-binding-date` when at least two numeric caps on the shared `terms`
+/// are compared, `compare-grid`, and `<scenario>-compare-cumulative` for each
+/// scenario, each as `.png` and/or `.svg` per `opts`.
 pub fn compare_charts(
-    _scenarios: &[crate::model::Scenario],
-    _variants: &[crate::config::Variant],
-    _rows: &[crate::model::CompareRow],
-    _opts: &ChartOptions,
-    _unit: Option<&str>,
+    scenarios: &[crate::model::Scenario],
+    variants: &[crate::config::Variant],
+    rows: &[crate::model::CompareRow],
+    terms: &Terms,
+    opts: &ChartOptions,
+    unit: Option<&str>,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    // Not built yet: see issue 4.
-    Ok(Vec::new())
+    style::register_fonts()?;
+    let mut out = Vec::new();
+    if scenarios.is_empty() || variants.is_empty() {
+        return Ok(out);
+    }
+    let data = compare::Compare::new(scenarios, variants, rows, terms, unit)?;
+    if compare::has_cap_axis(&data) {
+        emit(
+            &mut out,
+            "compare-total-paid",
+            &compare::TotalPaid { data: &data },
+            opts,
+        )?;
+        emit(
+            &mut out,
+            "compare-binding-date",
+            &compare::BindingDate { data: &data },
+            opts,
+        )?;
+    }
+    emit(&mut out, "compare-grid", &grid::Grid { data: &data }, opts)?;
+    let stems = file_stems(scenarios.iter().map(|s| s.name.as_str()));
+    for (i, stem) in stems.iter().enumerate() {
+        let chart = variants::VariantsCumulative::new(&data, i)?;
+        emit(
+            &mut out,
+            &format!("{stem}-compare-cumulative"),
+            &chart,
+            opts,
+        )?;
+    }
+    Ok(out)
 }
 
+#[cfg(test)]
+mod compare_tests;
 #[cfg(test)]
 mod tests;

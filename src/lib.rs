@@ -133,7 +133,9 @@ fn compare(
             json.as_deref().unwrap_or_default().as_bytes(),
         )?;
         if let Some(opts) = &output.charts {
-            for (name, bytes) in chart::compare_charts(&scenarios, variants, &rows, opts, unit)? {
+            for (name, bytes) in
+                chart::compare_charts(&scenarios, variants, &rows, terms, opts, unit)?
+            {
                 staged.add(&name, &bytes)?;
             }
         }

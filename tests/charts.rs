@@ -125,3 +125,40 @@ fn unit_label_reaches_the_charts() {
     assert!(svg.contains("capped at 38B USD"));
     assert!(svg.contains("payments per year (USD)"));
 }
+
+/// Chart stems of `compare` with numeric caps on the bundled scenarios.
+fn compare_stems() -> Vec<String> {
+    let mut stems: Vec<String> = ["compare-total-paid", "compare-binding-date", "compare-grid"]
+        .map(String::from)
+        .to_vec();
+    stems.extend(SCENARIOS.iter().map(|s| format!("{s}-compare-cumulative")));
+    stems
+}
+
+/// The acceptance run draws every compare chart as a PNG of the requested
+/// size, beside compare.csv and compare.json.
+#[test]
+fn compare_writes_every_chart_as_png() {
+    let out = tempfile::tempdir().unwrap();
+    Command::new(BIN)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("RUST_BACKTRACE")
+        .args(["compare", "--caps", "20B:60B:5B", "--format", "csv"])
+        .args(["--chart-size", "800x500", "--output"])
+        .arg(out.path())
+        .assert()
+        .success();
+    let mut expected: Vec<String> = compare_stems().iter().map(|s| format!("{s}.png")).collect();
+    expected.sort();
+    assert_eq!(files_with(out.path(), ".png"), expected);
+    for name in &expected {
+        let path = out.path().join(name);
+        let img = image::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!((img.width(), img.height()), (800, 500), "{name}");
+        let rgb = img.to_rgb8();
+        let dark = rgb.pixels().filter(|p| p.0.iter().all(|c| *c < 80)).count();
+        assert!(dark > 500, "{name} looks empty");
+    }
+    assert!(out.path().join("compare.csv").exists());
+    assert!(out.path().join("compare.json").exists());
+}

@@ -1,7 +1,8 @@
 //! Axes shared by the charts: the plot rectangle between header and footer, a money
 //! axis (grid lines, tick labels in readable units, caption), a calendar time axis
 //! (years, or quarters/months with the year beneath), and a category axis of
-//! period labels.
+//! period labels; for the `compare` charts, a money axis along x (caps) and a
+//! calendar axis along y (binding dates).
 
 use plotters::prelude::*;
 
@@ -17,12 +18,15 @@ pub enum XAxis {
     Time { origin: Date, days: i64 },
     /// One label per slot.
     Categories,
+    /// Money ticks with a caption beneath them ([`money_x_axis`]).
+    Money,
 }
 
 impl XAxis {
     fn rows(&self) -> f64 {
         match self {
             XAxis::Time { days, .. } if time_unit(*days) != TimeUnit::Year => 2.0,
+            XAxis::Money => 2.0,
             _ => 1.0,
         }
     }
@@ -232,5 +236,153 @@ pub fn category_axis<DB: DrawingBackend>(
         let x = frame.x(i as f64 + 0.5) - tw / 2.0;
         c.text(l, (x, p.y1 + t.px(14.0)), t.label(), false, INK)?;
     }
+    Ok(())
+}
+
+/// Vertical grid lines at `ticks` (money along x), their labels under the plot
+/// (every `k`-th when they would touch), and `caption` right-aligned beneath them.
+pub fn money_x_axis<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    frame: &Frame,
+    ticks: &[f64],
+    money: &Money,
+    caption: &str,
+) -> Result<(), Error> {
+    let t = c.theme;
+    let p = frame.plot;
+    let mut widest: f64 = 0.0;
+    for v in ticks {
+        widest = widest.max(c.measure(&money.tick(*v), t.label(), false)?.0);
+    }
+    let spacing = match ticks {
+        [a, b, ..] => frame.x(*b) - frame.x(*a),
+        _ => f64::INFINITY,
+    };
+    let k = (1..=ticks.len().max(1))
+        .find(|k| spacing * (*k as f64) >= widest + t.px(20.0))
+        .unwrap_or(1);
+    let y_text = p.y1 + t.px(14.0);
+    for (i, v) in ticks.iter().enumerate() {
+        let x = frame.x(*v);
+        if x > p.x0 + 0.5 {
+            c.line(&[(x, p.y0), (x, p.y1)], GRID.to_rgba(), t.px(1.5))?;
+        }
+        c.line(
+            &[(x, p.y1), (x, p.y1 + t.px(8.0))],
+            AXIS.to_rgba(),
+            t.px(1.5),
+        )?;
+        if i % k == 0 {
+            let label = money.tick(*v);
+            let (w, _) = c.measure(&label, t.label(), false)?;
+            c.text(&label, (x - w / 2.0, y_text), t.label(), false, MUTED)?;
+        }
+    }
+    c.line(&[(p.x0, p.y1), (p.x1, p.y1)], AXIS.to_rgba(), t.px(1.5))?;
+    let caption = money.caption(caption);
+    let (w, _) = c.measure(&caption, t.small(), false)?;
+    let row_h = line_height(t.label()) + t.px(10.0);
+    c.text(
+        &caption,
+        (p.x1 - w, y_text + row_h),
+        t.small(),
+        false,
+        MUTED,
+    )?;
+    Ok(())
+}
+
+/// The label of a calendar interval on a vertical axis, where there is no second
+/// row for the year: `2027`, `Q3 2027`, `Mar 2027`.
+fn y_label(iv: &super::layout::Interval, unit: TimeUnit) -> String {
+    match unit {
+        TimeUnit::Year => iv.label.clone(),
+        _ => format!("{} {}", iv.label, iv.year),
+    }
+}
+
+/// The widest label [`date_y_axis`] draws for `days` from `origin`.
+pub fn date_y_labels_width<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    origin: Date,
+    days: i64,
+) -> Result<f64, Error> {
+    let unit = time_unit(days);
+    let mut w: f64 = 0.0;
+    for iv in intervals(origin, days, unit) {
+        w = w.max(c.measure(&y_label(&iv, unit), c.theme.label(), false)?.0);
+    }
+    Ok(w)
+}
+
+/// The calendar axis left of `frame`, whose y is days from `origin` (later dates
+/// higher): horizontal grid lines at interval starts, labels centred in each
+/// interval; when intervals are too short for a label, every `k`-th start is
+/// labelled instead.
+pub fn date_y_axis<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    frame: &Frame,
+    origin: Date,
+    days: i64,
+) -> Result<(), Error> {
+    let t = c.theme;
+    let p = frame.plot;
+    let unit = time_unit(days);
+    let spans = intervals(origin, days, unit);
+    let h = line_height(t.label());
+    let right = p.x0 - t.px(14.0);
+    for iv in &spans {
+        if iv.start > frame.y_min {
+            let y = frame.y(iv.start);
+            c.line(&[(p.x0, y), (p.x1, y)], GRID.to_rgba(), t.px(1.5))?;
+            c.line(
+                &[(p.x0 - t.px(8.0), y), (p.x0, y)],
+                AXIS.to_rgba(),
+                t.px(1.5),
+            )?;
+        }
+    }
+    let tallest = spans
+        .iter()
+        .map(|iv| frame.y(iv.start) - frame.y(iv.end))
+        .fold(0.0, f64::max);
+    if tallest >= h + t.px(6.0) {
+        for iv in &spans {
+            let (y0, y1) = (frame.y(iv.end), frame.y(iv.start));
+            if y1 - y0 < h + t.px(2.0) {
+                continue;
+            }
+            let label = y_label(iv, unit);
+            let (w, _) = c.measure(&label, t.label(), false)?;
+            let color = if unit == TimeUnit::Year { INK } else { MUTED };
+            c.text(
+                &label,
+                (right - w, (y0 + y1 - h) / 2.0),
+                t.label(),
+                false,
+                color,
+            )?;
+        }
+    } else {
+        let k = [1usize, 2, 3, 4, 6, 12, 24, 60, 120]
+            .into_iter()
+            .find(|k| tallest * (*k as f64) >= (h + t.px(6.0)) * 1.3)
+            .unwrap_or(240);
+        for (i, iv) in spans.iter().enumerate() {
+            if iv.start <= frame.y_min || i % k != 0 {
+                continue;
+            }
+            let label = y_label(iv, unit);
+            let (w, _) = c.measure(&label, t.label(), false)?;
+            c.text(
+                &label,
+                (right - w, frame.y(iv.start) - h / 2.0),
+                t.label(),
+                false,
+                MUTED,
+            )?;
+        }
+    }
+    c.line(&[(p.x0, p.y0), (p.x0, p.y1)], AXIS.to_rgba(), t.px(1.5))?;
     Ok(())
 }

@@ -127,7 +127,7 @@ pub fn cap_label(terms: &Terms, money: &Money) -> Option<String> {
 }
 
 /// The last day of the term that the chart shows.
-fn last_day(origin: Date, end: f64) -> Date {
+pub(super) fn last_day(origin: Date, end: f64) -> Date {
     origin.add_days(end as i64 - 1).unwrap_or(origin)
 }
 
@@ -174,14 +174,14 @@ pub fn headline(r: &ScenarioResult, terms: &Terms, money: &Money, last: Date) ->
 }
 
 /// Cap left at the end of the term.
-fn headroom(r: &ScenarioResult, terms: &Terms) -> f64 {
+pub(super) fn headroom(r: &ScenarioResult, terms: &Terms) -> f64 {
     let left = budget(terms).unwrap_or(0.0) - f(r.summary.total_paid);
     left.max(0.0)
 }
 
 /// Candidate boxes of `size` around a point at distances `steps × o`: below-right,
 /// above-left, below-left, above-right.
-fn around((mx, my): (f64, f64), (w, h): (f64, f64), o: f64, steps: &[f64]) -> Vec<Rect> {
+pub(super) fn around((mx, my): (f64, f64), (w, h): (f64, f64), o: f64, steps: &[f64]) -> Vec<Rect> {
     let mut out = Vec::new();
     for k in steps {
         let d = o * k;
@@ -195,7 +195,7 @@ fn around((mx, my): (f64, f64), (w, h): (f64, f64), o: f64, steps: &[f64]) -> Ve
 
 /// Candidate boxes for a label on a horizontal line at `y`: above and below it at
 /// its left end, then at its right end.
-fn along_line(plot: &Rect, y: f64, (w, h): (f64, f64), gap: f64) -> Vec<Rect> {
+pub(super) fn along_line(plot: &Rect, y: f64, (w, h): (f64, f64), gap: f64) -> Vec<Rect> {
     let (l, r) = (plot.x0 + gap * 1.5, plot.x1 - gap * 1.5 - w);
     vec![
         Rect::new(l, y - gap - h, w, h),
@@ -208,7 +208,11 @@ fn along_line(plot: &Rect, y: f64, (w, h): (f64, f64), gap: f64) -> Vec<Rect> {
 }
 
 /// Draws a leader line from `point` to the box `r` (a gap left at both ends).
-fn leader<DB: DrawingBackend>(c: &Canvas<DB>, point: (f64, f64), r: &Rect) -> Result<(), Error> {
+pub(super) fn leader<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    point: (f64, f64),
+    r: &Rect,
+) -> Result<(), Error> {
     let target = r.inflate(c.theme.px(4.0)).nearest_point(point);
     let (dx, dy) = (target.0 - point.0, target.1 - point.1);
     let len = (dx * dx + dy * dy).sqrt();
@@ -221,7 +225,7 @@ fn leader<DB: DrawingBackend>(c: &Canvas<DB>, point: (f64, f64), r: &Rect) -> Re
 }
 
 /// The pixel rectangle labels may use: the plot, inset a little.
-fn label_bounds<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame) -> Rect {
+pub(super) fn label_bounds<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame) -> Rect {
     frame.plot.inflate(-c.theme.px(6.0))
 }
 
@@ -673,7 +677,7 @@ impl Chart for All<'_> {
 }
 
 /// `name` cut to `max` characters with an ellipsis, for legends.
-fn clip(name: &str, max: usize) -> String {
+pub(super) fn clip(name: &str, max: usize) -> String {
     if name.chars().count() <= max {
         name.to_string()
     } else {

@@ -251,15 +251,7 @@ pub fn rounded_percent(v: Decimal) -> String {
 /// rate steps (`20% of revenue (15% from 2029-01-01)`) and an amount already paid
 /// (`capped at $38B, $5B already paid`).
 pub fn terms_title(terms: &Terms, money: &Money) -> String {
-    let mut rate = format!("{} of revenue", percent(terms.rate));
-    if !terms.rate_steps.is_empty() {
-        let steps: Vec<String> = terms
-            .rate_steps
-            .iter()
-            .map(|s| format!("{} from {}", percent(s.rate), s.from))
-            .collect();
-        rate = format!("{rate} ({})", steps.join(", "));
-    }
+    let rate = rate_text(terms);
     let cap = match terms.cap {
         Some(c) if terms.already_paid.is_zero() => format!("capped at {}", money.exact(f(c))),
         Some(c) => format!(
@@ -272,6 +264,30 @@ pub fn terms_title(terms: &Terms, money: &Money) -> String {
     format!("{rate}, {cap}, through {}", terms.through)
 }
 
+/// The rate in a title: `20% of revenue`, `20% of revenue (15% from 2029-01-01)`.
+pub fn rate_text(terms: &Terms) -> String {
+    let rate = format!("{} of revenue", percent(terms.rate));
+    if terms.rate_steps.is_empty() {
+        return rate;
+    }
+    let steps: Vec<String> = terms
+        .rate_steps
+        .iter()
+        .map(|s| format!("{} from {}", percent(s.rate), s.from))
+        .collect();
+    format!("{rate} ({})", steps.join(", "))
+}
+
+/// The terms in a title when the cap is what varies (the `compare` charts):
+/// `20% of revenue, through 2030-12-31`, with `$5B already paid` when there is.
+pub fn uncapped_terms_title(terms: &Terms, money: &Money) -> String {
+    let mut s = rate_text(terms);
+    if !terms.already_paid.is_zero() {
+        s = format!("{s}, {} already paid", money.exact(f(terms.already_paid)));
+    }
+    format!("{s}, through {}", terms.through)
+}
+
 /// One entry of a legend: its swatch and text.
 #[derive(Debug, Clone)]
 pub enum Swatch {
@@ -281,6 +297,11 @@ pub enum Swatch {
     Area(RGBColor, RGBColor),
     /// A line (dashed or not) with a marker on it.
     Dot(RGBColor, bool),
+    /// A thick line with a dash pattern `(dash, gap)` in design pixels (solid for
+    /// `None`): the `compare` charts' per-variant styles.
+    Pattern(RGBColor, Option<(f64, f64)>),
+    /// A small marker alone (points of data, such as the caps compared).
+    Marker(RGBColor),
 }
 
 /// Maps a plotters drawing error to ours.
@@ -561,6 +582,17 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
                     }
                     self.dot(((x0 + x1) / 2.0, mid), t.px(7.0), *c)?;
                 }
+                Swatch::Marker(c) => self.dot(((x0 + x1) / 2.0, mid), t.px(4.5), *c)?,
+                Swatch::Pattern(c, None) => {
+                    self.line(&[(x0, mid), (x1, mid)], c.to_rgba(), t.px(4.0))?
+                }
+                Swatch::Pattern(c, Some((dash, gap))) => self.dashed(
+                    &[(x0, mid), (x1, mid)],
+                    c.to_rgba(),
+                    t.px(4.0),
+                    t.px(*dash),
+                    t.px(*gap),
+                )?,
             }
             self.text(text, (x1 + t.px(12.0), y), size, false, INK)?;
         }

@@ -11,9 +11,9 @@ use crate::config::ChartOptions;
 use crate::engine::compute;
 use crate::model::{Date, Period, PeriodInput, Scenario, ScenarioResult, Terms};
 
-const B: i64 = 1_000_000_000;
+pub(super) const B: i64 = 1_000_000_000;
 
-fn scenario(name: &str, revenue_b: &[(i32, i64)]) -> Scenario {
+pub(super) fn scenario(name: &str, revenue_b: &[(i32, i64)]) -> Scenario {
     Scenario {
         name: name.into(),
         source: format!("scenarios/{name}.csv"),
@@ -29,7 +29,7 @@ fn scenario(name: &str, revenue_b: &[(i32, i64)]) -> Scenario {
     }
 }
 
-fn terms(cap_b: Option<i64>) -> Terms {
+pub(super) fn terms(cap_b: Option<i64>) -> Terms {
     Terms {
         cap: cap_b.map(|c| Decimal::from(c * B)),
         ..Terms::default()
@@ -41,7 +41,7 @@ fn terms(cap_b: Option<i64>) -> Terms {
 /// k = ceil(8 × 365 / 30) = ceil(97.33) = 98, so the cap binds on 2029's 98th day,
 /// 2029-04-08 (31 + 28 + 31 = 90 days to the end of March, plus 8). Foregone:
 /// 100B uncapped − 38B paid = 62B.
-fn base() -> Scenario {
+pub(super) fn base() -> Scenario {
     scenario("base", &[(2027, 50), (2028, 100), (2029, 150), (2030, 200)])
 }
 
@@ -49,13 +49,13 @@ fn run(s: &Scenario, t: &Terms) -> ScenarioResult {
     compute(s, t).unwrap()
 }
 
-fn render(chart: &impl Chart) -> String {
+pub(super) fn render(chart: &impl Chart) -> String {
     register_fonts().unwrap();
     svg(chart, 1600, 1000).unwrap()
 }
 
 /// The text of every `<text>` element, trimmed.
-fn texts(svg: &str) -> Vec<String> {
+pub(super) fn texts(svg: &str) -> Vec<String> {
     svg.split("</text>")
         .filter_map(|part| part.rsplit_once('>').map(|(_, t)| unescape(t.trim())))
         .filter(|t| !t.is_empty())
@@ -71,12 +71,12 @@ fn unescape(t: &str) -> String {
 }
 
 /// Whether some text element contains `part`.
-fn has_text(svg: &str, part: &str) -> bool {
+pub(super) fn has_text(svg: &str, part: &str) -> bool {
     texts(svg).iter().any(|t| t.contains(part))
 }
 
 /// Whether some text element is exactly `label`.
-fn has_label(svg: &str, label: &str) -> bool {
+pub(super) fn has_label(svg: &str, label: &str) -> bool {
     texts(svg).iter().any(|t| t == label)
 }
 

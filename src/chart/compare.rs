@@ -1,0 +1,907 @@
+//! The charts of `revcap compare` over the caps: what each scenario pays
+//! (`compare-total-paid`) and when its cap binds (`compare-binding-date`), as
+//! functions of the cap, plus [`Compare`], the data every compare chart shares.
+//!
+//! Only variants with a numeric cap on the shared terms lie on a cap axis: `none`
+//! and terms-file variants (their own rate, term...) are left out of these two
+//! charts, and the footer says so. The lines are exact between the caps compared:
+//! with `b = cap − already paid`, a scenario pays `min(max(b, 0), uncapped total)`,
+//! and its cap binds on the day its cumulative uncapped payments reach `b`, so the
+//! binding-date line is the uncapped cumulative curve with its axes swapped. Dots
+//! mark the caps compared (values from the compare rows, not the lines).
+//!
+//! Choice on the x range: from 0 to the largest cap compared, stretched to show
+//! each scenario's threshold (already paid + uncapped total, above which the cap
+//! never binds) when it is within 5× the largest cap; farther thresholds are given
+//! in words (legend, lane) rather than squeezing the caps compared into a corner.
+
+use std::collections::HashMap;
+
+use plotters::prelude::*;
+
+use super::axes::{date_y_axis, date_y_labels_width, money_axis, money_x_axis, plot_frame, XAxis};
+use super::cumulative::{around, clip, curves, label_bounds, leader};
+use super::layout::{nice_ticks, Frame, Obstacles, Rect};
+use super::style::{
+    f, line_height, scenario_color, scenario_dashed, shade, tint, uncapped_terms_title, Canvas,
+    Money, Swatch, Theme, CAP, INK, MUTED,
+};
+use super::Chart;
+use crate::config::Variant;
+use crate::engine;
+use crate::error::Error;
+use crate::model::{CompareRow, Date, Scenario, ScenarioResult, Terms};
+
+/// How far beyond the largest cap compared the x axis stretches to show thresholds.
+const STRETCH: f64 = 5.0;
+
+/// What the compare charts share: the scenarios, the variants, the shared terms, each
+/// scenario's results under the shared terms with no cap, and the compare rows.
+pub struct Compare<'a> {
+    pub scenarios: &'a [Scenario],
+    pub variants: &'a [Variant],
+    /// The terms the `--cap`/`--caps` variants share.
+    pub terms: &'a Terms,
+    pub money: Money,
+    /// Each scenario under the shared terms with no cap (for thresholds and curves).
+    pub uncapped: Vec<ScenarioResult>,
+    /// Row of scenario `s` under variant `v` at `s × variants + v`.
+    cells: Vec<&'a CompareRow>,
+}
+
+impl<'a> Compare<'a> {
+    pub fn new(
+        scenarios: &'a [Scenario],
+        variants: &'a [Variant],
+        rows: &'a [CompareRow],
+        terms: &'a Terms,
+        unit: Option<&str>,
+    ) -> Result<Compare<'a>, Error> {
+        let shared = Terms {
+            cap: None,
+            ..terms.clone()
+        };
+        let uncapped = scenarios
+            .iter()
+            .map(|s| engine::compute(s, &shared))
+            .collect::<Result<Vec<_>, _>>()?;
+        let nv = variants.len().max(1);
+        // `compare` lists rows scenario by scenario, variants in order; look them up
+        // by name only if they come otherwise.
+        let aligned = rows.len() == scenarios.len() * variants.len()
+            && rows.iter().enumerate().all(|(i, r)| {
+                r.scenario == scenarios[i / nv].name && r.variant == variants[i % nv].name
+            });
+        let cells = if aligned {
+            rows.iter().collect()
+        } else {
+            let map: HashMap<(&str, &str), &CompareRow> = rows
+                .iter()
+                .map(|r| ((r.scenario.as_str(), r.variant.as_str()), r))
+                .collect();
+            let mut out = Vec::with_capacity(scenarios.len() * variants.len());
+            for s in scenarios {
+                for v in variants {
+                    let row = map
+                        .get(&(s.name.as_str(), v.name.as_str()))
+                        .ok_or_else(|| {
+                            Error::Chart(format!(
+                                "no compare result for {} under {}",
+                                s.name, v.name
+                            ))
+                        })?;
+                    out.push(*row);
+                }
+            }
+            out
+        };
+        Ok(Compare {
+            scenarios,
+            variants,
+            terms,
+            money: Money::new(unit),
+            uncapped,
+            cells,
+        })
+    }
+
+    /// Scenario `s` under variant `v`.
+    pub fn cell(&self, s: usize, v: usize) -> &'a CompareRow {
+        self.cells[s * self.variants.len() + v]
+    }
+
+    /// Above this cap, scenario `s` never binds: already paid + uncapped total.
+    pub fn threshold(&self, s: usize) -> f64 {
+        f(self.terms.already_paid) + f(self.uncapped[s].summary.uncapped_total)
+    }
+
+    /// The variants on a cap axis: a numeric cap on the shared terms.
+    pub fn cap_variants(&self) -> Vec<usize> {
+        (0..self.variants.len())
+            .filter(|&v| !self.variants[v].from_file && self.variants[v].terms.cap.is_some())
+            .collect()
+    }
+
+    /// The distinct caps on a cap axis, as numbers.
+    fn caps(&self) -> Vec<f64> {
+        self.cap_variants()
+            .into_iter()
+            .filter_map(|v| self.variants[v].terms.cap.map(f))
+            .collect()
+    }
+
+    /// The earliest term start of any scenario (the origin of date axes).
+    pub fn origin(&self) -> Date {
+        self.uncapped
+            .iter()
+            .map(|r| r.from)
+            .min()
+            .unwrap_or(self.terms.through)
+    }
+
+    /// `Sources: a.csv, b.csv. Term 2026-04-27 to 2030-12-31`; without the term
+    /// when every variant is a terms file (their terms are footnoted instead).
+    pub fn sources_and_term(&self) -> String {
+        let mut sources: Vec<&str> = self.scenarios.iter().map(|s| s.source.as_str()).collect();
+        sources.dedup();
+        let sources = format!(
+            "Source{}: {}",
+            if sources.len() == 1 { "" } else { "s" },
+            sources.join(", ")
+        );
+        if self.variants.iter().all(|v| v.from_file) {
+            return sources;
+        }
+        let term = match crate::render::common_from(self.terms, &self.uncapped) {
+            Some(d) => format!("Term {d} to {}", self.terms.through),
+            None => format!(
+                "Term from each scenario's first period to {}",
+                self.terms.through
+            ),
+        };
+        if self.variants.iter().any(|v| v.from_file) {
+            format!("{sources}. Caps on the shared terms: {term}")
+        } else {
+            format!("{sources}. {term}")
+        }
+    }
+
+    /// `4 scenarios` or `1 scenario`.
+    pub fn scenario_count(&self) -> String {
+        count(self.scenarios.len(), "scenario")
+    }
+
+    /// The variants a cap axis leaves out, for a footnote; `None` if none is.
+    fn left_out(&self) -> Option<String> {
+        let out: Vec<String> = self
+            .variants
+            .iter()
+            .filter(|v| v.from_file || v.terms.cap.is_none())
+            .map(|v| {
+                if v.from_file {
+                    format!("{} (terms file)", clip(&v.name, 24))
+                } else {
+                    format!("{} (no cap)", clip(&v.name, 24))
+                }
+            })
+            .collect();
+        (!out.is_empty()).then(|| format!("Not on the cap axis: {}.", list(&out)))
+    }
+}
+
+/// `n thing` or `n things`.
+pub fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`; past five items, the first four and `N more`.
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        _ if items.len() > 5 => format!("{}, and {} more", items[..4].join(", "), items.len() - 4),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The caps compared, in words: `cap $38B`, `caps $25B and $38B`, `9 caps from $20B
+/// to $60B in $5B steps`.
+pub fn caps_text(caps: &[f64], money: &Money) -> String {
+    let mut v = caps.to_vec();
+    v.sort_by(f64::total_cmp);
+    v.dedup();
+    match v.as_slice() {
+        [] => "no caps".into(),
+        [a] => format!("cap {}", money.exact(*a)),
+        [a, b] => format!("caps {} and {}", money.exact(*a), money.exact(*b)),
+        _ => {
+            let (lo, hi) = (v[0], v[v.len() - 1]);
+            let step = v[1] - v[0];
+            let even = v
+                .windows(2)
+                .all(|w| ((w[1] - w[0]) - step).abs() <= step.abs() * 1e-9);
+            if even {
+                format!(
+                    "{} caps from {} to {} in {} steps",
+                    v.len(),
+                    money.exact(lo),
+                    money.exact(hi),
+                    money.exact(step)
+                )
+            } else if v.len() <= 5 {
+                let items: Vec<String> = v.iter().map(|c| money.exact(*c)).collect();
+                format!("caps {}", list(&items))
+            } else {
+                format!(
+                    "{} caps from {} to {}",
+                    v.len(),
+                    money.exact(lo),
+                    money.exact(hi)
+                )
+            }
+        }
+    }
+}
+
+/// Whether `compare-total-paid` and `compare-binding-date` are drawn: at least two
+/// distinct numeric caps on the shared terms.
+pub fn has_cap_axis(data: &Compare) -> bool {
+    let mut caps = data.caps();
+    caps.sort_by(f64::total_cmp);
+    caps.dedup();
+    caps.len() >= 2
+}
+
+/// The x range of a cap axis: the data maximum (largest cap compared, stretched to
+/// the thresholds within [`STRETCH`] of it), then ticks over it.
+fn cap_axis(data: &Compare, t: &Theme) -> (f64, Vec<f64>) {
+    let max_cap = data.caps().into_iter().fold(0.0, f64::max);
+    let x_data = (0..data.scenarios.len())
+        .map(|s| data.threshold(s))
+        .filter(|th| *th <= STRETCH * max_cap)
+        .fold(max_cap, f64::max);
+    let target = ((t.width - 2.0 * t.margin()) / t.px(170.0))
+        .round()
+        .clamp(3.0, 10.0) as usize;
+    nice_ticks(x_data * 1.04, target)
+}
+
+/// Dots for the caps compared only when they stand apart.
+fn dots_fit(caps: &[f64], frame: &Frame, t: &Theme) -> bool {
+    let mut xs: Vec<f64> = caps.iter().map(|c| frame.x(*c)).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    xs.windows(2).all(|w| w[1] - w[0] >= t.px(12.0))
+}
+
+/// Draws a scenario line, dashed on the palette's second round.
+fn scenario_line<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    pts: &[(f64, f64)],
+    s: usize,
+    width: f64,
+) -> Result<(), Error> {
+    let t = c.theme;
+    if scenario_dashed(s) {
+        c.dashed(
+            pts,
+            scenario_color(s).to_rgba(),
+            width,
+            t.px(16.0),
+            t.px(9.0),
+        )
+    } else {
+        c.line(pts, scenario_color(s).to_rgba(), width)
+    }
+}
+
+fn scenario_swatch(s: usize) -> Swatch {
+    Swatch::Dot(scenario_color(s), scenario_dashed(s))
+}
+
+/// A small marker for a cap compared: a dot with a white ring.
+fn small_dot<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    p: (f64, f64),
+    color: RGBColor,
+) -> Result<(), Error> {
+    c.dot(p, c.theme.px(4.5), color)
+}
+
+/// `compare-total-paid`: total paid (y) against the cap (x), a line per scenario.
+pub struct TotalPaid<'a> {
+    pub data: &'a Compare<'a>,
+}
+
+/// A polyline in pixels.
+type Pixels = Vec<(f64, f64)>;
+
+/// What the total-paid chart draws in its plot, in pixels.
+struct TotalPaidGeometry {
+    obs: Obstacles,
+    /// The shared rise, `paid = cap − already paid`.
+    diagonal: Pixels,
+    /// Per scenario: its flat part from the kink on, and the kink.
+    flats: Vec<Option<(Pixels, (f64, f64))>>,
+}
+
+impl TotalPaid<'_> {
+    fn geometry(&self, frame: &Frame, t: &Theme) -> TotalPaidGeometry {
+        let d = self.data;
+        let ap = f(d.terms.already_paid);
+        let x_top = frame.x_max;
+        let mut obs = Obstacles::new();
+        // The shared rise reaches the farthest kink in view, or the axis end.
+        let ths: Vec<f64> = (0..d.scenarios.len()).map(|s| d.threshold(s)).collect();
+        let x_end = if ths.iter().any(|th| *th > x_top) {
+            x_top
+        } else {
+            ths.iter().copied().fold(ap, f64::max)
+        };
+        let mut diagonal = vec![(0.0, 0.0)];
+        if ap > 0.0 {
+            diagonal.push((ap.min(x_top), 0.0));
+        }
+        if x_end > ap {
+            diagonal.push((x_end, x_end - ap));
+        }
+        let diagonal = frame.pxs(&diagonal);
+        obs.add_polyline(&diagonal, t.px(4.0));
+        let mut flats = Vec::new();
+        for (s, th) in ths.iter().enumerate() {
+            if *th > x_top {
+                flats.push(None);
+                continue;
+            }
+            let ut = f(d.uncapped[s].summary.uncapped_total);
+            let pts = frame.pxs(&[(*th, ut), (x_top, ut)]);
+            obs.add_polyline(&pts, t.px(4.0));
+            let k = pts[0];
+            obs.add_rect(Rect::new(
+                k.0 - t.px(12.0),
+                k.1 - t.px(12.0),
+                t.px(24.0),
+                t.px(24.0),
+            ));
+            flats.push(Some((pts, k)));
+        }
+        TotalPaidGeometry {
+            obs,
+            diagonal,
+            flats,
+        }
+    }
+
+    fn headline(&self) -> String {
+        let d = self.data;
+        let money = &d.money;
+        let ap = d.terms.already_paid;
+        let n = d.scenarios.len();
+        let mut ths: Vec<(f64, &str)> = (0..n)
+            .map(|s| (d.threshold(s), d.scenarios[s].name.as_str()))
+            .collect();
+        ths.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let in_full = if ap.is_zero() {
+            "The whole cap is paid".to_string()
+        } else {
+            format!(
+                "The cap less the {} already paid is paid",
+                money.exact(f(ap))
+            )
+        };
+        match (ths.first(), ths.last()) {
+            (Some(lo), Some(_)) if n == 1 => format!(
+                "{in_full} up to a {} cap ({}'s threshold); higher caps never bind",
+                money.amount(lo.0),
+                clip(lo.1, 24)
+            ),
+            (Some(lo), Some(hi)) if money.amount(lo.0) == money.amount(hi.0) => format!(
+                "{in_full} up to a {} cap in every scenario; higher caps never bind",
+                money.amount(lo.0)
+            ),
+            (Some(lo), Some(hi)) => format!(
+                "{in_full} up to each scenario's threshold, from {} ({}) to {} ({}); higher caps never bind",
+                money.amount(lo.0),
+                clip(lo.1, 24),
+                money.amount(hi.0),
+                clip(hi.1, 24)
+            ),
+            _ => "No scenarios".into(),
+        }
+    }
+}
+
+impl Chart for TotalPaid<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<(), Error> {
+        let c = Canvas::new(root);
+        let t = c.theme;
+        let d = self.data;
+        let money = &d.money;
+        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
+        let n = d.scenarios.len();
+        let ap = f(d.terms.already_paid);
+        let caps = d.caps();
+
+        let title = format!(
+            "{}: total paid by cap at {}",
+            d.scenario_count(),
+            uncapped_terms_title(d.terms, money)
+        );
+        let top = c.header(&title, &self.headline())?;
+        let (x_top, x_ticks) = cap_axis(d, &t);
+        let mut notes = vec![format!(
+            "{}; revenue accrues evenly over the days of each period.",
+            d.sources_and_term()
+        )];
+        let rule = if ap > 0.0 {
+            "paid = min(cap − already paid, uncapped total)"
+        } else {
+            "paid = min(cap, uncapped total)"
+        };
+        let mut compared = format!(
+            "Compared: {}; the lines follow {rule}.",
+            caps_text(&caps, money)
+        );
+        if let Some(left_out) = d.left_out() {
+            compared = format!("{compared} {left_out}");
+        }
+        notes.push(compared);
+        let bottom = c.footer(&notes)?;
+
+        let paid_at = |s: usize, x: f64| {
+            (x - ap)
+                .max(0.0)
+                .min(f(d.uncapped[s].summary.uncapped_total))
+        };
+        let y_max = (0..n).map(|s| paid_at(s, x_top)).fold(0.0, f64::max);
+
+        // Legend entries: the shared rise, then each scenario's threshold.
+        let mut entries = vec![(
+            Swatch::Line(CAP),
+            if ap > 0.0 {
+                format!("cap binds: paid = cap − {} already paid", money.exact(ap))
+            } else {
+                "cap binds: paid = cap".to_string()
+            },
+        )];
+        for s in 0..n {
+            let th = d.threshold(s);
+            let ut = f(d.uncapped[s].summary.uncapped_total);
+            let name = clip(&d.scenarios[s].name, 24);
+            let mut text = if ap > 0.0 {
+                format!(
+                    "{name}: flat at {} above a {} cap",
+                    money.amount(ut),
+                    money.amount(th)
+                )
+            } else {
+                format!("{name}: flat above {}", money.amount(th))
+            };
+            if th > x_top {
+                text.push_str(" (off the chart)");
+            }
+            entries.push((scenario_swatch(s), text));
+        }
+        let show_dots = {
+            // Whether the dots stand apart depends on the plot's width; the legend
+            // may narrow it a little, which this estimate ignores.
+            let probe = Frame {
+                plot: Rect::new(0.0, 0.0, t.width * 0.75, 1.0),
+                x_min: 0.0,
+                x_max: x_top,
+                y_min: 0.0,
+                y_max: 1.0,
+            };
+            dots_fit(&caps, &probe, &t)
+        };
+        if show_dots {
+            entries.push((Swatch::Marker(CAP), "caps compared".to_string()));
+        }
+        let legend_size = c.legend_size(&entries)?;
+
+        let layout = |right: f64| {
+            plot_frame(
+                &c,
+                top,
+                bottom,
+                (0.0, x_top),
+                y_max,
+                money,
+                XAxis::Money,
+                right,
+            )
+        };
+        let (mut frame, mut y_ticks) = layout(0.0)?;
+        let mut geo = self.geometry(&frame, &t);
+        let mut bounds = label_bounds(&c, &frame);
+        let legend = match geo.obs.place(&c.corners(&frame.plot, legend_size), &bounds) {
+            Some(r) => r,
+            None => {
+                let gap = t.px(24.0);
+                (frame, y_ticks) = layout(legend_size.0 + gap)?;
+                geo = self.geometry(&frame, &t);
+                bounds = label_bounds(&c, &frame);
+                let r = Rect::new(
+                    frame.plot.x1 + gap,
+                    frame.plot.y0,
+                    legend_size.0,
+                    legend_size.1,
+                );
+                geo.obs.add_rect(r);
+                r
+            }
+        };
+        money_axis(&c, &frame, &y_ticks, money, "total paid in the term")?;
+        money_x_axis(&c, &frame, &x_ticks, money, "cap")?;
+
+        // The shared rise, then each scenario's flat part and its kink.
+        c.line(&geo.diagonal, CAP.to_rgba(), t.px(4.5))?;
+        for (s, flat) in geo.flats.iter().enumerate() {
+            if let Some((pts, _)) = flat {
+                scenario_line(&c, pts, s, t.px(4.5))?;
+            }
+        }
+        // The caps compared, at the totals the compare rows give.
+        if show_dots {
+            for v in d.cap_variants() {
+                let Some(cap) = d.variants[v].terms.cap.map(f) else {
+                    continue;
+                };
+                for s in 0..n {
+                    let row = d.cell(s, v);
+                    let color = if row.summary.cap_binds {
+                        CAP
+                    } else {
+                        scenario_color(s)
+                    };
+                    small_dot(&c, frame.px((cap, f(row.summary.total_paid))), color)?;
+                }
+            }
+        }
+        for (s, flat) in geo.flats.iter().enumerate() {
+            if let Some((_, k)) = flat {
+                c.dot(*k, t.px(8.0), scenario_color(s))?;
+            }
+        }
+
+        // Each kink labelled with its scenario and threshold, off the lines.
+        let mut labels = Vec::new();
+        for (s, flat) in geo.flats.iter().enumerate() {
+            let Some((_, k)) = flat else { continue };
+            let text = format!(
+                "{}: {}",
+                clip(&d.scenarios[s].name, 24),
+                money.amount(d.threshold(s))
+            );
+            let size = c.measure(&text, t.label(), true)?;
+            let cands = around(*k, size, t.px(16.0), &[1.0, 1.6, 2.5, 4.0, 6.0, 9.0]);
+            if let Some(b) = geo.obs.place_best(&cands, &bounds) {
+                // Room for the label's white ground, so the next label keeps clear.
+                geo.obs.add_rect(b.inflate(t.px(5.0)));
+                labels.push((text, b, *k, s));
+            }
+        }
+        for (text, b, k, s) in labels {
+            leader(&c, k, &b)?;
+            c.label(&text, b, t.label(), true, shade(scenario_color(s), 0.35))?;
+        }
+        c.legend(legend, &entries)?;
+        Ok(())
+    }
+}
+
+/// `compare-binding-date`: the binding date (y) against the cap (x), a line per
+/// scenario ending where the cap is no longer reached within the term; above that,
+/// a lane per scenario in a "not reached" band.
+pub struct BindingDate<'a> {
+    pub data: &'a Compare<'a>,
+}
+
+impl BindingDate<'_> {
+    /// `Cap binds later as it rises: at $20B from 2028-03-05 (feb2026) to ...`.
+    fn headline(&self) -> String {
+        let d = self.data;
+        let money = &d.money;
+        let vs = d.cap_variants();
+        let cap_of = |v: usize| d.variants[v].terms.cap.map_or(0.0, f);
+        let lo = vs
+            .iter()
+            .copied()
+            .min_by(|a, b| cap_of(*a).total_cmp(&cap_of(*b)));
+        let hi = vs
+            .iter()
+            .copied()
+            .max_by(|a, b| cap_of(*a).total_cmp(&cap_of(*b)));
+        let at = |v: usize| {
+            let mut dates: Vec<(Date, &str)> = (0..d.scenarios.len())
+                .filter_map(|s| {
+                    d.cell(s, v)
+                        .summary
+                        .binding_date
+                        .map(|b| (b, d.scenarios[s].name.as_str()))
+                })
+                .collect();
+            dates.sort();
+            let n = d.scenarios.len();
+            let missing = n - dates.len();
+            let binds = match (dates.first(), dates.last()) {
+                (Some(a), Some(_)) if n == 1 => format!("{}", a.0),
+                (Some(a), Some(_)) if dates.len() == 1 => format!("{} ({})", a.0, clip(a.1, 24)),
+                (Some(a), Some(b)) if a.0 == b.0 => format!("{} in {} scenarios", a.0, dates.len()),
+                (Some(a), Some(b)) => {
+                    format!("{} ({}) to {} ({})", a.0, clip(a.1, 24), b.0, clip(b.1, 24))
+                }
+                _ => String::new(),
+            };
+            let cap = money.exact(cap_of(v));
+            match (binds.is_empty(), missing) {
+                (true, _) => format!("a {cap} cap is not reached"),
+                (false, 0) => format!("a {cap} cap binds {binds}"),
+                (false, m) => format!("a {cap} cap binds {binds}, not reached in {m}"),
+            }
+        };
+        match (lo, hi) {
+            (Some(lo), Some(hi)) => {
+                let first = at(lo);
+                let mut chars = first.chars();
+                let first = chars
+                    .next()
+                    .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+                    .unwrap_or_default();
+                format!("{first}; {}", at(hi))
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+impl Chart for BindingDate<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<(), Error> {
+        let c = Canvas::new(root);
+        let t = c.theme;
+        let d = self.data;
+        let money = &d.money;
+        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
+        let n = d.scenarios.len();
+        let ap = f(d.terms.already_paid);
+        let caps = d.caps();
+        let origin = d.origin();
+        let all: Vec<_> = d.uncapped.iter().map(|r| curves(r, origin)).collect();
+        let days_f = all.iter().map(|cv| cv.end).fold(1.0, f64::max);
+        let days = (days_f.round() as i64).max(1);
+
+        let title = format!(
+            "{}: when the cap binds, by cap, at {}",
+            d.scenario_count(),
+            uncapped_terms_title(d.terms, money)
+        );
+        let top = c.header(&title, &self.headline())?;
+        let mut compared = format!(
+            "Compared: {} (dots); the lines give the exact date for every cap between.",
+            caps_text(&caps, money)
+        );
+        if let Some(left_out) = d.left_out() {
+            compared = format!("{compared} {left_out}");
+        }
+        let bottom = c.footer(&[
+            format!(
+                "{}; the cap binds on the day cumulative payments reach it.",
+                d.sources_and_term()
+            ),
+            compared,
+        ])?;
+        let (x_top, x_ticks) = cap_axis(d, &t);
+
+        // Layout: the date caption above, the "not reached" band on top of the
+        // dates, the cap axis (ticks and caption) below.
+        let strip_label = "not reached";
+        let caption_h = line_height(t.small()) + t.px(14.0);
+        let axis_h = 2.0 * (line_height(t.label()) + t.px(10.0)) + t.px(12.0);
+        let area_top = top + t.px(26.0) + caption_h;
+        let area_bottom = (bottom - t.px(18.0) - axis_h).max(area_top + t.px(120.0));
+        let label_w =
+            date_y_labels_width(&c, origin, days)?.max(c.measure(strip_label, t.label(), false)?.0);
+        let lane_full = line_height(t.small()) + t.px(10.0);
+        let lane_h = lane_full.min((area_bottom - area_top) * 0.3 / n.max(1) as f64);
+        let strip_h = lane_h * n as f64 + t.px(12.0);
+        let plot = Rect {
+            x0: t.margin() + label_w + t.px(14.0),
+            y0: area_top + strip_h,
+            x1: t.width - t.margin(),
+            y1: area_bottom,
+        };
+        let frame = Frame {
+            plot,
+            x_min: 0.0,
+            x_max: x_top,
+            y_min: 0.0,
+            y_max: days_f,
+        };
+        let strip_ground = RGBColor(246, 246, 246);
+        let strip = Rect {
+            x0: plot.x0,
+            y0: area_top,
+            x1: plot.x1,
+            y1: plot.y0,
+        };
+        c.fill(strip, strip_ground.to_rgba())?;
+        date_y_axis(&c, &frame, origin, days)?;
+        money_x_axis(&c, &frame, &x_ticks, money, "cap")?;
+        c.line(
+            &[(strip.x0, strip.y0), (strip.x0, strip.y1)],
+            super::style::AXIS.to_rgba(),
+            t.px(1.5),
+        )?;
+        c.line(
+            &[(plot.x0, plot.y0), (plot.x1, plot.y0)],
+            super::style::AXIS.to_rgba(),
+            t.px(1.5),
+        )?;
+        // Captions: the date axis above the band, the band's own label beside it.
+        c.text(
+            "binding date",
+            (t.margin(), area_top - t.px(26.0) - line_height(t.small())),
+            t.small(),
+            false,
+            MUTED,
+        )?;
+        let (sw, sh) = c.measure(strip_label, t.label(), false)?;
+        let by = format!("by {}", d.terms.through);
+        let (bw, bh) = c.measure(&by, t.small(), false)?;
+        let right = plot.x0 - t.px(14.0);
+        if strip.h() >= sh + bh + t.px(4.0) && bw <= label_w {
+            let y = (strip.y0 + strip.y1 - sh - bh) / 2.0;
+            c.text(strip_label, (right - sw, y), t.label(), false, INK)?;
+            c.text(&by, (right - bw, y + sh), t.small(), false, MUTED)?;
+        } else {
+            c.text(
+                strip_label,
+                (right - sw, (strip.y0 + strip.y1 - sh) / 2.0),
+                t.label(),
+                false,
+                INK,
+            )?;
+        }
+
+        // Each scenario's line: its uncapped cumulative curve with the axes swapped,
+        // cut at the axis end.
+        let mut obs = Obstacles::new();
+        let mut lines = Vec::new();
+        for cv in &all {
+            let mut pts: Vec<(f64, f64)> = Vec::new();
+            if ap > 0.0 {
+                pts.push((0.0, cv.uncapped[0].0));
+            }
+            for w in cv.uncapped.iter() {
+                let x = ap + w.1;
+                if x > x_top {
+                    if let Some(prev) = pts.last().copied() {
+                        if x > prev.0 {
+                            let y = prev.1 + (w.0 - prev.1) * (x_top - prev.0) / (x - prev.0);
+                            pts.push((x_top, y));
+                        }
+                    }
+                    break;
+                }
+                pts.push((x, w.0));
+            }
+            let px = frame.pxs(&pts);
+            obs.add_polyline(&px, t.px(4.0));
+            lines.push((pts, px));
+        }
+        for (s, (_, px)) in lines.iter().enumerate() {
+            scenario_line(&c, px, s, t.px(4.5))?;
+        }
+
+        // The caps compared, at the dates the compare rows give.
+        if dots_fit(&caps, &frame, &t) {
+            for v in d.cap_variants() {
+                let Some(cap) = d.variants[v].terms.cap.map(f) else {
+                    continue;
+                };
+                for s in 0..n {
+                    if let Some(date) = d.cell(s, v).summary.binding_date {
+                        let y = origin.days_until(date) as f64 + 0.5;
+                        let p = frame.px((cap, y));
+                        obs.add_rect(Rect::new(
+                            p.0 - t.px(8.0),
+                            p.1 - t.px(8.0),
+                            t.px(16.0),
+                            t.px(16.0),
+                        ));
+                        small_dot(&c, p, scenario_color(s))?;
+                    }
+                }
+            }
+        }
+
+        // The "not reached" lanes: from each threshold to the axis end. First the
+        // dotted risers from each line's end (at the term end) up to its lane, then
+        // the lanes over them, so a riser never runs through a lane's text.
+        let lane_top = |s: usize| strip.y0 + t.px(6.0) + s as f64 * lane_h;
+        for s in 0..n {
+            let th = d.threshold(s);
+            if th <= x_top {
+                let x = frame.x(th);
+                c.dashed(
+                    &[(x, plot.y0), (x, lane_top(s) + lane_h * 0.5)],
+                    scenario_color(s).to_rgba(),
+                    t.px(1.5),
+                    t.px(3.0),
+                    t.px(3.0),
+                )?;
+            }
+        }
+        let pad = t.px(8.0);
+        for s in 0..n {
+            let th = d.threshold(s);
+            let color = scenario_color(s);
+            let y0 = lane_top(s);
+            let lane = Rect {
+                x0: plot.x0,
+                y0: y0 + lane_h * 0.08,
+                x1: plot.x1,
+                y1: y0 + lane_h * 0.92,
+            };
+            let name = clip(&d.scenarios[s].name, 24);
+            let long = format!("{name}: not reached above {}", money.amount(th));
+            let short = format!("above {}", money.amount(th));
+            let ink = shade(color, 0.45);
+            let fits = |text: &str, room: f64| -> Result<Option<(f64, f64)>, Error> {
+                let (w, h) = c.measure(text, t.small(), false)?;
+                Ok((w + 2.0 * pad <= room && h <= lane.h() + t.px(3.0)).then_some((w, h)))
+            };
+            if th <= x_top {
+                let x = frame.x(th);
+                let bar = Rect { x0: x, ..lane };
+                c.fill(bar, tint(color, 0.7).to_rgba())?;
+                c.line(&[(x, bar.y0), (x, bar.y1)], color.to_rgba(), t.px(3.0))?;
+                c.dot((x, plot.y0), t.px(7.0), color)?;
+                let inside = bar.w();
+                let before = x - plot.x0;
+                for text in [&long, &short] {
+                    if let Some((w, h)) = fits(text, inside)? {
+                        let ty = (bar.y0 + bar.y1 - h) / 2.0;
+                        let r = Rect::new(x + pad, ty, w, h);
+                        c.fill(r.inflate(t.px(2.0)), tint(color, 0.7).to_rgba())?;
+                        c.text(text, (r.x0, r.y0), t.small(), false, ink)?;
+                        break;
+                    }
+                    if let Some((w, h)) = fits(text, before)? {
+                        let ty = (bar.y0 + bar.y1 - h) / 2.0;
+                        let r = Rect::new(x - pad - w, ty, w, h);
+                        c.fill(r.inflate(t.px(2.0)), strip_ground.to_rgba())?;
+                        c.text(text, (r.x0, r.y0), t.small(), false, ink)?;
+                        break;
+                    }
+                }
+            } else if let Some((w, h)) = fits(&format!("{long} →"), plot.w())? {
+                let ty = (lane.y0 + lane.y1 - h) / 2.0;
+                let r = Rect::new(plot.x1 - pad - w, ty, w, h);
+                c.fill(r.inflate(t.px(2.0)), strip_ground.to_rgba())?;
+                c.text(&format!("{long} →"), (r.x0, r.y0), t.small(), false, ink)?;
+            }
+        }
+
+        // Legend in a free corner of the dates, else to the right of them.
+        let entries: Vec<(Swatch, String)> = (0..n)
+            .map(|s| (scenario_swatch(s), clip(&d.scenarios[s].name, 28)))
+            .collect();
+        let size = c.legend_size(&entries)?;
+        let bounds = label_bounds(&c, &frame);
+        if let Some(b) = obs.place_best(&c.corners(&plot, size), &bounds) {
+            c.legend(b, &entries)?;
+        }
+        Ok(())
+    }
+}

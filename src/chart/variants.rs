@@ -1,0 +1,585 @@
+//! `<scenario>-compare-cumulative`: one scenario's cumulative payments under up to
+//! [`MAX_VARIANTS`] variants (the first ones given), with each variant's cap line and
+//! binding date.
+//!
+//! Styles: within one scenario the lines are told apart by variant, so variants take
+//! [`VARIANT_STYLES`] by their order: an Okabe–Ito colour (yellow left out: too
+//! light for a line) paired with its own dash pattern, so that they stay apart in
+//! grey print and for every common form of colour blindness. Scenario colours do
+//! not apply here.
+//!
+//! Under caps on the shared terms, every variant pays the same until its cap binds,
+//! and then runs flat along its cap: the shared rise is drawn once, in dark grey
+//! (dashed past the last binding point, where it is only what would be due with no
+//! cap), and each variant is drawn from its binding point on. A variant with its own
+//! terms (a terms file) is drawn whole; `none` (no cap) is the shared rise itself,
+//! drawn in its own style.
+
+use plotters::prelude::*;
+
+use super::axes::{money_axis, plot_frame, time_axis, XAxis};
+use super::compare::{count, list, Compare};
+use super::cumulative::{
+    around, binding_point, budget, clip, curves, headroom, label_bounds, leader, Curves,
+};
+use super::layout::{interpolate, Obstacles, Rect};
+use super::style::{f, terms_title, uncapped_terms_title, Canvas, Swatch, Theme, INK, PALETTE};
+use super::Chart;
+use crate::engine;
+use crate::error::Error;
+use crate::model::ScenarioResult;
+
+/// At most this many variants share one scenario's chart.
+pub const MAX_VARIANTS: usize = 6;
+
+/// Variant `i`'s colour and dash pattern `(dash, gap)` in design pixels (`None`:
+/// solid).
+pub const VARIANT_STYLES: [(RGBColor, Option<(f64, f64)>); MAX_VARIANTS] = [
+    (PALETTE[0], None),               // blue, solid
+    (PALETTE[1], Some((26.0, 9.0))),  // vermillion, long dashes
+    (PALETTE[2], Some((9.0, 8.0))),   // bluish green, short dashes
+    (PALETTE[3], Some((44.0, 10.0))), // reddish purple, very long dashes
+    (PALETTE[4], Some((4.0, 7.0))),   // orange, dots
+    (PALETTE[5], Some((16.0, 18.0))), // sky blue, sparse dashes
+];
+
+/// The part of a rising curve at or below `top`, cut where it crosses it.
+fn clip_top(pts: &[(f64, f64)], top: f64) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for q in pts {
+        if q.1 <= top {
+            out.push(*q);
+            continue;
+        }
+        if let Some(a) = out.last().copied() {
+            if q.1 > a.1 {
+                out.push((a.0 + (q.0 - a.0) * (top - a.1) / (q.1 - a.1), top));
+            }
+        }
+        break;
+    }
+    out
+}
+
+/// Zoom the money axis to the variants when what is due with no cap is more than
+/// this many times the largest cap drawn.
+const ZOOM: f64 = 2.5;
+
+/// The shared rise: dark grey.
+const SHARED: RGBColor = RGBColor(90, 90, 90);
+
+pub struct VariantsCumulative<'a> {
+    pub data: &'a Compare<'a>,
+    /// The scenario's index.
+    pub scenario: usize,
+    /// The variants drawn (indices) and the scenario's results under each.
+    pub results: Vec<(usize, ScenarioResult)>,
+}
+
+impl<'a> VariantsCumulative<'a> {
+    /// Computes scenario `s` under the first [`MAX_VARIANTS`] variants.
+    pub fn new(data: &'a Compare<'a>, s: usize) -> Result<VariantsCumulative<'a>, Error> {
+        let results = data
+            .variants
+            .iter()
+            .take(MAX_VARIANTS)
+            .enumerate()
+            .map(|(v, var)| Ok((v, engine::compute(&data.scenarios[s], &var.terms)?)))
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(VariantsCumulative {
+            data,
+            scenario: s,
+            results,
+        })
+    }
+
+    fn draw_styled<DB: DrawingBackend>(
+        c: &Canvas<DB>,
+        pts: &[(f64, f64)],
+        i: usize,
+        width: f64,
+    ) -> Result<(), Error> {
+        let (color, dash) = VARIANT_STYLES[i % MAX_VARIANTS];
+        match dash {
+            None => c.line(pts, color.to_rgba(), width),
+            Some((d, g)) => c.dashed(pts, color.to_rgba(), width, c.theme.px(d), c.theme.px(g)),
+        }
+    }
+
+    /// What the variant is, briefly: `cap $25B`, `no cap`, or the file's name.
+    fn describe(&self, v: usize) -> String {
+        let var = &self.data.variants[v];
+        match (var.from_file, var.terms.cap) {
+            (true, _) => clip(&var.name, 20),
+            (false, Some(cap)) => format!("cap {}", self.data.money.exact(f(cap))),
+            (false, None) => "no cap".into(),
+        }
+    }
+
+    fn headline(&self) -> String {
+        let d = self.data;
+        let money = &d.money;
+        let mut paid: Vec<(f64, usize, &ScenarioResult)> = self
+            .results
+            .iter()
+            .map(|(v, r)| (f(r.summary.total_paid), *v, r))
+            .collect();
+        paid.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let desc = |(p, v, r): &(f64, usize, &ScenarioResult)| {
+            let var = &d.variants[*v];
+            let amount = money.amount(*p);
+            let what = match (var.from_file, var.terms.cap, r.summary.binding_date) {
+                (false, Some(cap), Some(b)) if money.amount(f(cap)) == amount => {
+                    format!("cap binds {b}")
+                }
+                (false, Some(cap), Some(b)) => format!("cap {} binds {b}", money.exact(f(cap))),
+                (false, Some(cap), None) => format!("cap {} not reached", money.exact(f(cap))),
+                (false, None, _) => "no cap".into(),
+                (true, _, Some(b)) => format!("{}, binds {b}", clip(&var.name, 20)),
+                (true, _, None) => clip(&var.name, 20),
+            };
+            format!("{amount} ({what})")
+        };
+        let mut out = match (paid.first(), paid.last()) {
+            (Some(a), Some(_)) if paid.len() == 1 => format!("Paid {}", desc(a)),
+            (Some(a), Some(z)) => format!("Paid {} to {}", desc(a), desc(z)),
+            _ => String::new(),
+        };
+        if !self.none_shown() && self.results.iter().any(|(v, _)| !d.variants[*v].from_file) {
+            out.push_str(&format!(
+                "; {} due with no cap",
+                money.amount(f(d.uncapped[self.scenario].summary.uncapped_total))
+            ));
+        }
+        out
+    }
+}
+
+/// A polyline in pixels.
+type Pixels = Vec<(f64, f64)>;
+
+/// One variant as drawn, in pixels.
+struct VariantLine {
+    /// Index into [`VARIANT_STYLES`].
+    style: usize,
+    /// Its own line (from its binding point on, for a cap on the shared terms).
+    line: Pixels,
+    /// Its cap line's y.
+    cap_y: Option<f64>,
+    /// Its binding point.
+    kink: Option<(f64, f64)>,
+}
+
+/// What the chart draws in its plot, in pixels.
+struct Geometry {
+    obs: Obstacles,
+    /// The shared rise: solid part, dashed part.
+    shared: Option<(Pixels, Pixels)>,
+    lines: Vec<VariantLine>,
+}
+
+impl VariantsCumulative<'_> {
+    /// How far the shared rise is drawn, in days: to the last binding point of the
+    /// caps on the shared terms (infinity when one of them is never reached);
+    /// `None` when no variant has a cap on the shared terms.
+    fn shared_rise(&self, cvs: &[Curves], origin: crate::model::Date) -> Option<f64> {
+        let d = self.data;
+        let mut solid_to: Option<f64> = None;
+        for ((v, r), cv) in self.results.iter().zip(cvs) {
+            let var = &d.variants[*v];
+            if var.from_file || var.terms.cap.is_none() {
+                continue;
+            }
+            let kink = budget(&var.terms).and_then(|b| binding_point(r, &cv.paid, b, origin));
+            let to = kink.map_or(f64::INFINITY, |k| k.0);
+            solid_to = Some(solid_to.map_or(to, |s| s.max(to)));
+        }
+        solid_to
+    }
+
+    /// Whether `none` (no cap on the shared terms) is among the variants drawn.
+    fn none_shown(&self) -> bool {
+        self.results.iter().any(|(v, _)| {
+            let var = &self.data.variants[*v];
+            !var.from_file && var.terms.cap.is_none()
+        })
+    }
+
+    fn geometry(
+        &self,
+        frame: &super::layout::Frame,
+        reference: &Curves,
+        cvs: &[Curves],
+        solid_to: Option<f64>,
+        origin: crate::model::Date,
+        t: &Theme,
+    ) -> Geometry {
+        let d = self.data;
+        let p = frame.plot;
+        let none_shown = self.none_shown();
+        let mut obs = Obstacles::new();
+        let mut lines = Vec::new();
+        for (i, ((v, r), cv)) in self.results.iter().zip(cvs).enumerate() {
+            let var = &d.variants[*v];
+            let b = budget(&var.terms);
+            let kink = b.and_then(|b| binding_point(r, &cv.paid, b, origin));
+            let cap_y = b.map(|b| frame.y(b));
+            if let Some(y) = cap_y {
+                obs.add_polyline(&[(p.x0, y), (p.x1, y)], t.px(1.5));
+            }
+            // A variant on the shared terms draws from its binding point on (before
+            // it, it is the shared rise); `none` and terms files draw whole.
+            let pts: Vec<(f64, f64)> = match kink {
+                Some(k) if !var.from_file => std::iter::once(k)
+                    .chain(cv.paid.iter().copied().filter(|q| q.0 > k.0))
+                    .collect(),
+                None if !var.from_file && var.terms.cap.is_some() => Vec::new(),
+                // `none` goes on from where the shared rise stops.
+                None if !var.from_file && solid_to.is_some_and(f64::is_finite) => {
+                    let to = solid_to.unwrap_or(0.0);
+                    std::iter::once((to, interpolate(&cv.paid, to)))
+                        .chain(cv.paid.iter().copied().filter(|q| q.0 > to))
+                        .collect()
+                }
+                _ => cv.paid.clone(),
+            };
+            let px = frame.pxs(&clip_top(&pts, frame.y_max));
+            obs.add_polyline(&px, t.px(4.0));
+            let kink_px = kink.map(|k| frame.px(k));
+            if let Some(m) = kink_px {
+                obs.add_rect(Rect::new(
+                    m.0 - t.px(12.0),
+                    m.1 - t.px(12.0),
+                    t.px(24.0),
+                    t.px(24.0),
+                ));
+            }
+            lines.push(VariantLine {
+                style: i,
+                line: px,
+                cap_y,
+                kink: kink_px,
+            });
+        }
+        let shared = solid_to.map(|to| {
+            let at = |x: f64| (x, interpolate(&reference.uncapped, x));
+            let solid: Vec<(f64, f64)> = reference
+                .uncapped
+                .iter()
+                .copied()
+                .filter(|q| q.0 < to)
+                .chain(to.is_finite().then(|| at(to)))
+                .collect();
+            let dashed: Vec<(f64, f64)> = if to.is_finite() && !none_shown {
+                std::iter::once(at(to))
+                    .chain(reference.uncapped.iter().copied().filter(|q| q.0 > to))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let (s, dd) = (
+                frame.pxs(&clip_top(&solid, frame.y_max)),
+                frame.pxs(&clip_top(&dashed, frame.y_max)),
+            );
+            obs.add_polyline(&s, t.px(4.0));
+            obs.add_polyline(&dd, t.px(4.0));
+            (s, dd)
+        });
+        Geometry { obs, shared, lines }
+    }
+}
+
+impl Chart for VariantsCumulative<'_> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, plotters::coord::Shift>,
+    ) -> Result<(), Error> {
+        let c = Canvas::new(root);
+        let t = c.theme;
+        let d = self.data;
+        let money = &d.money;
+        let s = self.scenario;
+        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
+        let scenario = &d.scenarios[s];
+        let reference_result = &d.uncapped[s];
+        let shared_shown = self.results.iter().any(|(v, _)| !d.variants[*v].from_file);
+        let origin = self
+            .results
+            .iter()
+            .map(|(_, r)| r.from)
+            .chain(shared_shown.then_some(reference_result.from))
+            .min()
+            .unwrap_or(reference_result.from);
+        let reference = curves(reference_result, origin);
+        let cvs: Vec<Curves> = self
+            .results
+            .iter()
+            .map(|(_, r)| curves(r, origin))
+            .collect();
+        let end = cvs
+            .iter()
+            .map(|cv| cv.end)
+            .fold(reference.end, f64::max)
+            .max(1.0);
+        let days = (end.round() as i64).max(1);
+        let files = self.results.iter().any(|(v, _)| d.variants[*v].from_file);
+
+        let what = if d.variants.iter().any(|v| v.from_file) {
+            "variant"
+        } else {
+            "cap"
+        };
+        let title = if files {
+            format!(
+                "{}: cumulative payments under {}",
+                clip(&scenario.name, 32),
+                count(self.results.len(), what)
+            )
+        } else {
+            format!(
+                "{}: cumulative payments under {} at {}",
+                clip(&scenario.name, 32),
+                count(self.results.len(), what),
+                uncapped_terms_title(d.terms, money)
+            )
+        };
+        let top = c.header(&title, &self.headline())?;
+        let mut notes = vec![if shared_shown {
+            format!(
+                "Source: {}. Term {} to {}; revenue accrues evenly over the days of each period.",
+                scenario.source, reference_result.from, d.terms.through
+            )
+        } else {
+            format!(
+                "Source: {}. Revenue accrues evenly over the days of each period.",
+                scenario.source
+            )
+        }];
+        if d.variants.len() > MAX_VARIANTS {
+            let omitted: Vec<String> = d.variants[MAX_VARIANTS..]
+                .iter()
+                .map(|v| clip(&v.name, 16))
+                .collect();
+            notes.push(format!(
+                "Showing the first {MAX_VARIANTS} of {} {what}s; not shown: {}.",
+                d.variants.len(),
+                list(&omitted)
+            ));
+        }
+        if files {
+            for (v, _) in self
+                .results
+                .iter()
+                .filter(|(v, _)| d.variants[*v].from_file)
+                .take(3)
+            {
+                let var = &d.variants[*v];
+                notes.push(format!(
+                    "{} (terms file): {}.",
+                    clip(&var.name, 24),
+                    terms_title(&var.terms, money)
+                ));
+            }
+            if shared_shown {
+                notes.push(format!(
+                    "Caps on: {}.",
+                    uncapped_terms_title(d.terms, money)
+                ));
+            }
+        }
+        if !d.terms.already_paid.is_zero() && shared_shown {
+            notes.push(format!(
+                "Payments within the term only; {} paid before counts toward each cap, so cap lines mark what is left.",
+                money.exact(f(d.terms.already_paid))
+            ));
+        }
+        // The money axis covers everything drawn, unless what is due with no cap
+        // dwarfs the caps: then it is zoomed to the caps, and that curve runs off
+        // the top.
+        let mut full = if shared_shown {
+            reference.uncapped.iter().map(|q| q.1).fold(0.0, f64::max)
+        } else {
+            0.0
+        };
+        let mut own: f64 = 0.0;
+        for ((v, _), cv) in self.results.iter().zip(&cvs) {
+            let paid = cv.paid.iter().map(|q| q.1).fold(0.0, f64::max);
+            full = full.max(paid);
+            if let Some(b) = budget(&d.variants[*v].terms) {
+                own = own.max(b).max(paid);
+            }
+        }
+        let zoomed = own > 0.0 && full > ZOOM * own;
+        // Headroom above the caps for the legend.
+        let y_max = if zoomed { own * 1.9 } else { full.max(own) };
+        if zoomed {
+            notes.push(format!(
+                "Scale zoomed to the caps: payments with no cap ({} by the term end) run off the top.",
+                money.amount(full)
+            ));
+        }
+        let bottom = c.footer(&notes)?;
+
+        // Legend: the shared rise, then each variant.
+        let solid_to = self.shared_rise(&cvs, origin);
+        let mut entries = Vec::new();
+        if let Some(to) = solid_to {
+            let any_binds = self
+                .results
+                .iter()
+                .any(|(v, r)| !d.variants[*v].from_file && r.summary.binding_date.is_some());
+            entries.push((
+                Swatch::Line(SHARED),
+                if any_binds {
+                    "paid until each cap binds".to_string()
+                } else {
+                    "paid: no cap is reached".to_string()
+                },
+            ));
+            if to < reference.end && !self.none_shown() {
+                entries.push((
+                    Swatch::Dashed(SHARED),
+                    format!(
+                        "due with no cap ({}{})",
+                        money.amount(f(reference_result.summary.uncapped_total)),
+                        if zoomed { ", off the top" } else { "" }
+                    ),
+                ));
+            }
+        }
+        for (i, (v, r)) in self.results.iter().enumerate() {
+            let var = &d.variants[*v];
+            let (color, dash) = VARIANT_STYLES[i % MAX_VARIANTS];
+            let name = self.describe(*v);
+            let text = match (var.terms.cap, r.summary.binding_date) {
+                (_, Some(b)) => format!("{name}: binds {b}"),
+                (Some(_), None) => format!(
+                    "{name}: not reached, {} headroom",
+                    money.amount(headroom(r, &var.terms))
+                ),
+                (None, None) if var.from_file => format!(
+                    "{name}: no cap, {} paid",
+                    money.amount(f(r.summary.total_paid))
+                ),
+                (None, None) => format!("no cap: {} paid", money.amount(f(r.summary.total_paid))),
+            };
+            entries.push((Swatch::Pattern(color, dash), text));
+        }
+        let legend_size = c.legend_size(&entries)?;
+
+        let layout = |right: f64| {
+            plot_frame(
+                &c,
+                top,
+                bottom,
+                (0.0, days as f64),
+                y_max,
+                money,
+                XAxis::Time { origin, days },
+                right,
+            )
+        };
+        let (mut frame, mut ticks) = layout(0.0)?;
+        let mut geo = self.geometry(&frame, &reference, &cvs, solid_to, origin, &t);
+        let mut bounds = label_bounds(&c, &frame);
+        let legend = match geo.obs.place(&c.corners(&frame.plot, legend_size), &bounds) {
+            Some(r) => r,
+            None => {
+                let gap = t.px(24.0);
+                (frame, ticks) = layout(legend_size.0 + gap)?;
+                geo = self.geometry(&frame, &reference, &cvs, solid_to, origin, &t);
+                bounds = label_bounds(&c, &frame);
+                let r = Rect::new(
+                    frame.plot.x1 + gap,
+                    frame.plot.y0,
+                    legend_size.0,
+                    legend_size.1,
+                );
+                geo.obs.add_rect(r);
+                r
+            }
+        };
+        money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
+        time_axis(&c, &frame, origin, days)?;
+        let p = frame.plot;
+
+        // Cap lines (thin), the shared rise, then each variant's own line on top.
+        for l in &geo.lines {
+            if let Some(y) = &l.cap_y {
+                let (color, _) = VARIANT_STYLES[l.style % MAX_VARIANTS];
+                c.line(&[(p.x0, *y), (p.x1, *y)], color.to_rgba(), t.px(1.5))?;
+            }
+        }
+        if let Some((solid, dashed)) = &geo.shared {
+            if dashed.len() > 1 {
+                c.dashed(dashed, SHARED.to_rgba(), t.px(3.0), t.px(14.0), t.px(9.0))?;
+            }
+            if solid.len() > 1 {
+                c.line(solid, SHARED.to_rgba(), t.px(4.5))?;
+            }
+        }
+        // In order, so the first (solid) is at the bottom and the dashed lines over it
+        // show where variants run together.
+        for l in &geo.lines {
+            if l.line.len() > 1 {
+                Self::draw_styled(&c, &l.line, l.style, t.px(4.5))?;
+            }
+        }
+        for l in &geo.lines {
+            if let Some(m) = l.kink {
+                c.dot(m, t.px(7.5), VARIANT_STYLES[l.style % MAX_VARIANTS].0)?;
+            }
+        }
+
+        // Binding dates beside their markers, where there is room: left of the
+        // marker just above its cap line (on a rising curve that side is free, and
+        // it stays under the next cap line up), else farther around it. One size
+        // for all: the larger one if every label fits beside its marker.
+        let marks: Vec<((f64, f64), String)> = geo
+            .lines
+            .iter()
+            .zip(&self.results)
+            .filter_map(|(l, (_, r))| Some((l.kink?, r.summary.binding_date?.to_string())))
+            .collect();
+        let tight = |m: (f64, f64), (w, h): (f64, f64)| {
+            vec![
+                Rect::new(m.0 - t.px(14.0) - w, m.1 - h - t.px(4.0), w, h),
+                Rect::new(m.0 - t.px(40.0) - w, m.1 - h - t.px(4.0), w, h),
+                Rect::new(m.0 + t.px(14.0), m.1 + t.px(4.0), w, h),
+            ]
+        };
+        let mut labels = Vec::new();
+        for (pass, fs) in [t.label(), t.small()].into_iter().enumerate() {
+            let mut obs = geo.obs.clone();
+            let mut placed = Vec::new();
+            let mut all = true;
+            for (m, text) in &marks {
+                let size = c.measure(text, fs, true)?;
+                let mut found = obs.place(&tight(*m, size), &bounds);
+                if found.is_none() && pass == 1 {
+                    found = obs.place(
+                        &around(*m, size, t.px(14.0), &[1.0, 1.7, 2.6, 4.0]),
+                        &bounds,
+                    );
+                }
+                match found {
+                    Some(bx) => {
+                        obs.add_rect(bx.inflate(t.px(4.0)));
+                        placed.push((text.clone(), bx, *m, fs));
+                    }
+                    None => all = false,
+                }
+            }
+            if all || pass == 1 {
+                labels = placed;
+                break;
+            }
+        }
+        for (text, bx, m, fs) in labels {
+            leader(&c, m, &bx)?;
+            c.label(&text, bx, fs, true, INK)?;
+        }
+        c.legend(legend, &entries)?;
+        Ok(())
+    }
+}
