@@ -136,13 +136,14 @@ impl PartialTerms {
         let d = Terms::default();
         let mut steps = self.rate_steps.unwrap_or_default();
         steps.sort_by_key(|s| s.from);
-        if let Some(pair) = steps.windows(2).find(|w| w[0].from == w[1].from) {
+        let repeated = steps.windows(2).find_map(|w| match w {
+            [a, b] if a.from == b.from => Some(a.from),
+            _ => None,
+        });
+        if let Some(date) = repeated {
             return Err(Problem::new(
                 origin,
-                format!(
-                    "has two rate steps from {}; give each date once",
-                    pair[0].from
-                ),
+                format!("has two rate steps from {date}; give each date once"),
             ));
         }
         let terms = Terms {
@@ -204,18 +205,15 @@ impl TryFrom<Cli> for Config {
                 })
             }
             Command::Validate(a) => {
-                let mut problems = Vec::new();
-                let (inputs, folder_terms) = match expand_paths(&a.paths) {
-                    Ok(x) => x,
-                    Err(Error::Problems(mut p)) => {
-                        problems.append(&mut p);
-                        (Vec::new(), Vec::new())
-                    }
-                    Err(e) => return Err(e),
-                };
+                // Paths that are missing are problems like any other: the paths that
+                // exist are still checked, so one pass reports everything.
+                let (inputs, folder_terms, mut problems) = find_inputs(&a.paths)?;
                 let mut files: Vec<PathBuf> = a.terms.into_iter().collect();
-                files.extend(folder_terms.into_iter().flatten());
-                files.dedup();
+                for f in folder_terms.into_iter().flatten() {
+                    if !files.contains(&f) {
+                        files.push(f);
+                    }
+                }
                 for f in files {
                     match read_terms_file(&f) {
                         Ok(t) => {
@@ -224,6 +222,10 @@ impl TryFrom<Cli> for Config {
                             }
                         }
                         Err(Error::Problems(mut p)) => problems.append(&mut p),
+                        Err(Error::Read { path, source }) => problems.push(Problem::new(
+                            path.display().to_string(),
+                            format!("cannot read: {source}"),
+                        )),
                         Err(e) => return Err(e),
                     }
                 }
@@ -238,8 +240,22 @@ impl TryFrom<Cli> for Config {
 }
 
 /// Expands PATHS into inputs, remembering for each input the `terms.toml` of the
-/// folder it came from (if any).
+/// folder it came from (if any); fails if any path is wrong.
 fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<PathBuf>>), Error> {
+    let (inputs, terms, problems) = find_inputs(paths)?;
+    if problems.is_empty() {
+        Ok((inputs, terms))
+    } else {
+        Err(problems.into())
+    }
+}
+
+/// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each
+/// path that names none. Only a usage error (stdin twice) fails outright.
+#[allow(clippy::type_complexity)]
+fn find_inputs(
+    paths: &[String],
+) -> Result<(Vec<Input>, Vec<Option<PathBuf>>, Vec<Problem>), Error> {
     let mut inputs = Vec::new();
     let mut terms = Vec::new();
     let mut problems = Vec::new();
@@ -294,11 +310,7 @@ fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<PathBuf>>), 
             ));
         }
     }
-    if problems.is_empty() {
-        Ok((inputs, terms))
-    } else {
-        Err(problems.into())
-    }
+    Ok((inputs, terms, problems))
 }
 
 /// The one set of terms a run uses: `--terms` if given, otherwise the folders'
@@ -673,7 +685,9 @@ pub fn short_amount(v: Decimal) -> String {
     for (exp, suffix) in units {
         let scale = Decimal::from_i128_with_scale(10i128.pow(exp), 0);
         if v.abs() >= scale {
-            return format!("{}{suffix}", (v / scale).normalize());
+            if let Some(short) = v.checked_div(scale) {
+                return format!("{}{suffix}", short.normalize());
+            }
         }
     }
     v.normalize().to_string()

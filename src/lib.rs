@@ -21,7 +21,7 @@ pub mod output;
 pub mod parse;
 pub mod render;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::Write;
 
 use config::{Action, Config, Input, Output, OutputFormat};
@@ -116,24 +116,20 @@ fn print(stdout: &mut dyn Write, text: &str) -> Result<(), Error> {
         .map_err(Error::Stdout)
 }
 
-/// Reads every input, collecting the problems of all files before failing.
+/// Reads every input, collecting the problems of all files (grouped by file, at most
+/// [`error::MAX_LISTED`] listed per file) before failing.
 pub fn load_all(inputs: &[Input]) -> Result<Vec<Scenario>, Error> {
     let mut scenarios: Vec<Scenario> = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = error::Problems::new();
     for input in inputs {
         match load_one(input) {
             Ok(mut s) => scenarios.append(&mut s),
-            Err(Error::Problems(mut p)) => problems.append(&mut p),
-            Err(e) => return Err(e),
+            Err(p) => problems.extend(p),
         }
     }
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashMap<&str, &str> = HashMap::new();
     for s in &scenarios {
-        if !seen.insert(&s.name) {
-            let first = scenarios
-                .iter()
-                .find(|o| o.name == s.name)
-                .map_or("", |o| o.source.as_str());
+        if let Some(first) = seen.insert(&s.name, &s.source) {
             problems.push(Problem::new(
                 &s.source,
                 format!(
@@ -141,29 +137,34 @@ pub fn load_all(inputs: &[Input]) -> Result<Vec<Scenario>, Error> {
                     quote(&s.name)
                 ),
             ));
+            // Name the first file, not the latest repeat, in later messages too.
+            seen.insert(&s.name, first);
         }
     }
     if problems.is_empty() {
         Ok(scenarios)
     } else {
-        Err(problems.into())
+        Err(Error::Problems(problems.into_vec()))
     }
 }
 
-fn load_one(input: &Input) -> Result<Vec<Scenario>, Error> {
+fn load_one(input: &Input) -> Result<Vec<Scenario>, Vec<Problem>> {
     let origin = input.origin();
     let stem = input.stem();
-    let result = match input {
+    match input {
         Input::Stdin => load::load(std::io::stdin().lock(), &origin, &stem),
         Input::File(path) => {
-            let file = std::fs::File::open(path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let cannot_read =
+                |e: std::io::Error| vec![Problem::new(&origin, format!("cannot read: {e}"))];
+            let file = std::fs::File::open(path).map_err(cannot_read)?;
+            // Refuse a file over the limit before reading a byte of it.
+            let size = file.metadata().map_err(cannot_read)?.len();
+            if size > load::MAX_INPUT_BYTES {
+                return Err(vec![Problem::new(&origin, load::too_large(Some(size)))]);
+            }
             load::load(std::io::BufReader::new(file), &origin, &stem)
         }
-    };
-    result.map_err(Error::Problems)
+    }
 }
 
 /// Computes every scenario under `terms`.
@@ -206,11 +207,7 @@ pub fn compare_all(
     let progress = progress_bar(scenarios.len(), variants.len());
     for s in scenarios {
         let sweep = engine::Sweep::new(s, terms)?;
-        let overflow = || Error::Overflow {
-            scenario: s.name.clone(),
-            period: "(sweep)".into(),
-            what: "payment",
-        };
+        let overflow = || engine::overflow(s, None, "payment");
         for v in variants {
             let summary = if no_cap(&v.terms) == shared {
                 sweep.summary(v.terms.cap).ok_or_else(overflow)?
@@ -333,13 +330,23 @@ fn validate(
         Err(Error::Problems(mut p)) => problems.append(&mut p),
         Err(e) => return Err(e),
     }
-    let files: HashSet<&str> = problems.iter().map(|p| p.origin.as_str()).collect();
+    // Grouped by file (terms files and flags included), each capped at MAX_LISTED.
+    let mut grouped = error::Problems::new();
+    grouped.extend(problems);
+    let count = grouped.count();
+    let problems = grouped.into_vec();
+    let files = {
+        let mut origins: Vec<&str> = problems.iter().map(|p| p.origin.as_str()).collect();
+        origins.dedup();
+        origins.len()
+    };
     if json {
         let doc = serde_json::json!({
             "version": 1,
             "ok": problems.is_empty(),
             "files": inputs.iter().map(Input::origin).collect::<Vec<_>>(),
             "scenarios": scenario_count,
+            "problem_count": count,
             "problems": problems,
         });
         let mut text =
@@ -365,15 +372,15 @@ fn validate(
     }
     let mut err = std::io::stderr().lock();
     for p in &problems {
-        let _ = writeln!(err, "error: {p}");
+        // The closing "... and N more" line of a long list is not an error of its own.
+        let prefix = if p.omitted > 0 { "" } else { "error: " };
+        let _ = writeln!(err, "{prefix}{p}");
     }
     let _ = writeln!(
         err,
-        "{} problem{} in {} file{}",
-        problems.len(),
-        plural(problems.len()),
-        files.len(),
-        plural(files.len())
+        "{count} problem{} in {files} file{}",
+        plural(usize::try_from(count).unwrap_or(usize::MAX)),
+        plural(files)
     );
     Err(Error::Reported)
 }

@@ -10,7 +10,7 @@ use std::io::Read;
 
 use rust_decimal::Decimal;
 
-use crate::error::{quote, Problem};
+use crate::error::{quote, Problem, Problems};
 use crate::model::{Period, PeriodInput, Scenario};
 use crate::parse;
 
@@ -18,18 +18,68 @@ use crate::parse;
 /// columns in a long file.
 const ANNOTATION_COLUMNS: &[&str] = &["note", "notes", "source", "sources", "comment", "comments"];
 
+/// Columns that say which unit the amounts are in. revcap never converts units: such a
+/// column is ignored when every row agrees, and an error when rows differ.
+const UNIT_COLUMNS: &[&str] = &["unit", "units", "currency"];
+
+/// The largest input read. A file is read whole (lines are counted from byte offsets),
+/// so this bounds memory; a larger file gets a message instead of running the machine
+/// out of memory. 256 MiB of CSV is millions of rows.
+pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// The most values (one scenario's revenue in one period) one file may hold. Each
+/// takes about 64 bytes while loading and a few hundred once computed and rendered,
+/// so this, not the file size, bounds memory for files of many short cells. Ten
+/// thousand scenarios of ten years of months are 1.2 million.
+pub const MAX_VALUES: usize = 2_000_000;
+
+/// How much one file may hold.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    bytes: u64,
+    values: usize,
+}
+
+/// The message for an input over [`MAX_INPUT_BYTES`]; `bytes` is its size when known.
+pub fn too_large(bytes: Option<u64>) -> String {
+    let size = bytes.map_or_else(|| "more than 256 MiB".to_string(), |b| format!("{b} bytes"));
+    format!(
+        "is too large ({size}; revcap reads a file whole and takes at most 256 MiB: split it into several files, e.g. one per scenario)"
+    )
+}
+
 /// Reads one CSV file. `origin` names it in messages (`scenarios/base.csv`, `-`);
 /// `stem` names its scenario when a long file has no `scenario` column.
-pub fn load<R: Read>(
-    mut reader: R,
+///
+/// Every problem is found, but only the first [`crate::error::MAX_LISTED`] are kept in
+/// full; the rest are counted in a closing [`Problem::omitted`] line.
+pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario>, Vec<Problem>> {
+    let limits = Limits {
+        bytes: MAX_INPUT_BYTES,
+        values: MAX_VALUES,
+    };
+    load_limited(reader, origin, stem, limits)
+}
+
+fn load_limited<R: Read>(
+    reader: R,
     origin: &str,
     stem: &str,
+    limits: Limits,
 ) -> Result<Vec<Scenario>, Vec<Problem>> {
+    let max_bytes = limits.bytes;
     let problem = |msg: &str| Problem::new(origin, msg);
-    // Read whole so lines can be counted from byte offsets (see `Lines`).
+    // Read whole so lines can be counted from byte offsets (see `Lines`), but no more
+    // than the limit (plus one byte, to tell "at the limit" from "over it").
     let mut bytes = Vec::new();
-    if let Err(e) = reader.read_to_end(&mut bytes) {
-        return Err(vec![problem(&format!("cannot be read: {e}"))]);
+    if let Err(e) = reader
+        .take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+    {
+        return Err(vec![problem(&format!("cannot read: {e}"))]);
+    }
+    if bytes.len() as u64 > max_bytes {
+        return Err(vec![problem(&too_large(None))]);
     }
     let mut lines = Lines::new(&bytes);
     let mut rdr = csv::ReaderBuilder::new()
@@ -37,7 +87,7 @@ pub fn load<R: Read>(
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(bytes.as_slice());
-    let mut problems = Vec::new();
+    let mut problems = Problems::new();
 
     let mut records = rdr.records();
     let header = match records.next() {
@@ -64,17 +114,31 @@ pub fn load<R: Read>(
         .collect();
     let layout = match Layout::from_header(&names) {
         Ok(l) => l,
-        Err(msg) => return Err(vec![problem(&msg).line(header_line)]),
+        Err((msg, value)) => {
+            let p = problem(&msg).line(header_line);
+            return Err(vec![match value {
+                Some(v) => p.value(&v),
+                None => p,
+            }]);
+        }
     };
+    // The first unit seen (as written, lowercased, line) and the units already reported.
+    let mut unit_seen: Option<(String, String, u64)> = None;
+    let mut units_reported: Vec<String> = Vec::new();
 
     // Rows grouped by scenario, in order of first appearance.
     let mut order: Vec<String> = Vec::new();
     let mut rows: HashMap<String, Vec<PeriodInput>> = HashMap::new();
+    let mut values = 0usize;
     let mut push = |name: &str, input: PeriodInput| {
-        if !rows.contains_key(name) {
-            order.push(name.to_string());
+        match rows.get_mut(name) {
+            Some(v) => v.push(input),
+            None => {
+                order.push(name.to_string());
+                rows.insert(name.to_string(), vec![input]);
+            }
         }
-        rows.entry(name.to_string()).or_default().push(input);
+        1
     };
 
     for record in records {
@@ -114,6 +178,26 @@ pub fn load<R: Read>(
                 .column(names.get(i).map_or("", String::as_str))
                 .value(cell(i))
         };
+        if let Some(i) = layout.unit {
+            let unit = cell(i);
+            let lower = unit.to_lowercase();
+            match &unit_seen {
+                _ if unit.is_empty() => {}
+                None => unit_seen = Some((unit.to_string(), lower, line)),
+                Some((first, first_lower, first_line)) => {
+                    if *first_lower != lower && !units_reported.contains(&lower) {
+                        problems.push(at(
+                            i,
+                            format!(
+                                "differs from {} on line {first_line}; revcap never converts units (convert the amounts to one unit, or split the file by unit)",
+                                quote(first)
+                            ),
+                        ));
+                        units_reported.push(lower);
+                    }
+                }
+            }
+        }
         let period = match parse::period(cell(layout.period)) {
             Ok(p) => Some(p),
             Err(msg) => {
@@ -131,7 +215,7 @@ pub fn load<R: Read>(
             },
             _ => None,
         };
-        let revenue = |i: usize, problems: &mut Vec<Problem>| -> Option<Decimal> {
+        let revenue = |i: usize, problems: &mut Problems| -> Option<Decimal> {
             match parse::amount(cell(i)) {
                 Ok(v) if v.is_sign_negative() && !v.is_zero() => {
                     problems.push(at(i, "is negative (revenue must be ≥ 0)".into()));
@@ -159,7 +243,7 @@ pub fn load<R: Read>(
                 };
                 let revenue = revenue(*rev_col, &mut problems);
                 if let (Some(period), Some(revenue)) = (period, revenue) {
-                    push(
+                    values += push(
                         name,
                         PeriodInput {
                             period,
@@ -173,9 +257,11 @@ pub fn load<R: Read>(
             Kind::Wide { scenarios } => {
                 for &i in scenarios {
                     let revenue = revenue(i, &mut problems);
-                    if let (Some(period), Some(revenue)) = (period, revenue) {
-                        push(
-                            &names[i],
+                    if let (Some(period), Some(revenue), Some(name)) =
+                        (period, revenue, names.get(i))
+                    {
+                        values += push(
+                            name,
                             PeriodInput {
                                 period,
                                 revenue,
@@ -187,6 +273,16 @@ pub fn load<R: Read>(
                 }
             }
         }
+        if values > limits.values {
+            problems.push(
+                problem(&format!(
+                    "has more than {} values (a scenario's revenue in a period is one value; revcap keeps them all in memory: split the file)",
+                    limits.values
+                ))
+                .line(line),
+            );
+            return Err(problems.into_vec());
+        }
     }
 
     if order.is_empty() && problems.is_empty() {
@@ -197,19 +293,18 @@ pub fn load<R: Read>(
     let mut scenarios = Vec::with_capacity(order.len());
     for name in order {
         let periods = rows.remove(&name).unwrap_or_default();
-        match check_periods(origin, &name, periods, check_gaps) {
-            Ok(periods) => scenarios.push(Scenario {
+        if let Some(periods) = check_periods(origin, &name, periods, check_gaps, &mut problems) {
+            scenarios.push(Scenario {
                 name,
                 source: origin.to_string(),
                 periods,
-            }),
-            Err(mut p) => problems.append(&mut p),
+            });
         }
     }
     if problems.is_empty() {
         Ok(scenarios)
     } else {
-        Err(problems)
+        Err(problems.into_vec())
     }
 }
 
@@ -217,6 +312,8 @@ pub fn load<R: Read>(
 struct Layout {
     period: usize,
     rate: Option<usize>,
+    /// A `unit`, `units` or `currency` column, checked for one unit throughout.
+    unit: Option<usize>,
     kind: Kind,
 }
 
@@ -231,67 +328,127 @@ enum Kind {
 }
 
 impl Layout {
-    fn from_header(names: &[String]) -> Result<Layout, String> {
+    /// The layout a header gives, or what is wrong with it and the offending text.
+    fn from_header(names: &[String]) -> Result<Layout, (String, Option<String>)> {
         let mut seen: HashMap<String, usize> = HashMap::new();
         for (i, name) in names.iter().enumerate() {
             if let Some(first) = seen.insert(name.to_lowercase(), i) {
-                return Err(format!(
-                    "header has column {} twice (columns {} and {}); names must be unique",
-                    quote(name),
-                    first + 1,
-                    i + 1
+                return Err((
+                    format!(
+                        "header has column {} twice (columns {} and {}); names must be unique",
+                        quote(name),
+                        first + 1,
+                        i + 1
+                    ),
+                    None,
                 ));
             }
         }
         let find = |n: &str| seen.get(n).copied();
         let Some(period) = find("period") else {
-            return Err(format!(
-                "has no \"period\" column (found {}; expected e.g. period,revenue or period,base,bull)",
-                names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
-            ));
+            return Err(no_period(names));
         };
         let rate = find("rate");
+        let unit = UNIT_COLUMNS.iter().find_map(|n| find(n));
         let kind = match (find("revenue"), find("scenario")) {
             (Some(revenue), scenario) => Kind::Long { revenue, scenario },
             (None, Some(_)) => {
-                return Err("has a \"scenario\" column but no \"revenue\" column (a long file needs both period and revenue)".into())
+                return Err(("has a \"scenario\" column but no \"revenue\" column (a long file needs both period and revenue)".into(), None))
             }
             (None, None) => {
                 let mut scenarios = Vec::new();
                 for (i, name) in names.iter().enumerate() {
                     let lower = name.to_lowercase();
-                    if i == period || Some(i) == rate || ANNOTATION_COLUMNS.contains(&lower.as_str()) {
+                    if i == period
+                        || Some(i) == rate
+                        || ANNOTATION_COLUMNS.contains(&lower.as_str())
+                        || UNIT_COLUMNS.contains(&lower.as_str())
+                    {
                         continue;
                     }
                     if name.is_empty() {
-                        return Err(format!(
-                            "header: column {} has no name (in a wide file every column after period names a scenario)",
-                            i + 1
+                        return Err((
+                            format!(
+                                "header: column {} has no name (in a wide file every column after period names a scenario)",
+                                i + 1
+                            ),
+                            None,
                         ));
                     }
                     scenarios.push(i);
                 }
                 if scenarios.is_empty() {
-                    return Err("has no \"revenue\" column and no scenario columns (expected period,revenue or period,base,bull,...)".into());
+                    return Err(("has no \"revenue\" column and no scenario columns (expected period,revenue or period,base,bull,...)".into(), None));
                 }
                 Kind::Wide { scenarios }
             }
         };
-        Ok(Layout { period, rate, kind })
+        Ok(Layout {
+            period,
+            rate,
+            unit,
+            kind,
+        })
     }
 }
 
+/// What to say about a first row without a `period` column: a header separated by
+/// semicolons or tabs (a spreadsheet's regional CSV), a title row above the header, or
+/// simply the columns found.
+fn no_period(names: &[String]) -> (String, Option<String>) {
+    const RESAVE: &str =
+        "revcap reads comma-separated CSV (save as \"CSV UTF-8 (comma delimited)\")";
+    for (sep, what) in [(';', "semicolons"), ('\t', "tabs")] {
+        if let Some(cell) = names.iter().find(|n| {
+            n.split(sep)
+                .any(|part| part.trim().eq_ignore_ascii_case("period"))
+        }) {
+            return (
+                format!("separates columns with {what}; {RESAVE}"),
+                Some(cell.clone()),
+            );
+        }
+    }
+    let mut filled = names.iter().filter(|n| !n.is_empty());
+    if let (Some(only), None) = (filled.next(), filled.next()) {
+        let known = ["revenue", "scenario", "rate"]
+            .iter()
+            .chain(UNIT_COLUMNS)
+            .chain(ANNOTATION_COLUMNS);
+        if !known.clone().any(|k| only.eq_ignore_ascii_case(k)) {
+            return (
+                "looks like a title: the first row must be the header; remove the title row above it".into(),
+                Some(only.clone()),
+            );
+        }
+    }
+    // A header of a million columns must not make a message of megabytes.
+    const SHOWN: usize = 10;
+    let mut found: Vec<String> = names.iter().take(SHOWN).map(|n| quote(n)).collect();
+    if names.len() > SHOWN {
+        found.push(format!("and {} more", names.len() - SHOWN));
+    }
+    (
+        format!(
+            "has no \"period\" column (found {}; expected e.g. period,revenue or period,base,bull)",
+            found.join(", ")
+        ),
+        None,
+    )
+}
+
 /// Sorts a scenario's periods and checks SPEC §2's rules: one granularity, no
-/// repeats, no gaps.
+/// repeats, no gaps. `None` when some rule is broken (the problems are in `problems`).
 fn check_periods(
     origin: &str,
     name: &str,
     mut periods: Vec<PeriodInput>,
     check_gaps: bool,
-) -> Result<Vec<PeriodInput>, Vec<Problem>> {
-    let mut problems = Vec::new();
+    problems: &mut Problems,
+) -> Option<Vec<PeriodInput>> {
+    let mut ok = true;
     let Some(first) = periods.first() else {
-        return Ok(periods);
+        return Some(periods);
     };
     let (granularity, first_line) = (first.period.granularity(), first.line);
     let at = |p: &PeriodInput| {
@@ -312,11 +469,14 @@ fn check_periods(
             granularity
         );
         problems.push(pr);
+        ok = false;
         false
     });
     periods.sort_by_key(|p| p.period);
     for pair in periods.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
+        let [a, b] = pair else {
+            continue;
+        };
         if a.period == b.period {
             let (first, again) = if a.line <= b.line { (a, b) } else { (b, a) };
             let mut pr = at(again);
@@ -326,6 +486,7 @@ fn check_periods(
                 quote(name)
             );
             problems.push(pr);
+            ok = false;
         } else if check_gaps && a.period.next() != Some(b.period) {
             let mut pr = at(b);
             pr.message = format!(
@@ -336,13 +497,10 @@ fn check_periods(
                 a.line
             );
             problems.push(pr);
+            ok = false;
         }
     }
-    if problems.is_empty() {
-        Ok(periods)
-    } else {
-        Err(problems)
-    }
+    ok.then_some(periods)
 }
 
 /// `2028`, or `2028 to 2029` when several periods are missing.
@@ -392,13 +550,13 @@ impl<'a> Lines<'a> {
     fn of(&mut self, pos: &csv::Position) -> u64 {
         let b = self.bytes;
         let mut start = usize::try_from(pos.byte()).unwrap_or(b.len()).min(b.len());
-        while start < b.len() && matches!(b[start], b'\r' | b'\n') {
+        while matches!(b.get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
         while self.at < start {
-            match b[self.at] {
-                b'\n' => self.line += 1,
-                b'\r' => {
+            match b.get(self.at) {
+                Some(b'\n') => self.line += 1,
+                Some(b'\r') => {
                     self.line += 1;
                     if b.get(self.at + 1) == Some(&b'\n') {
                         self.at += 1;

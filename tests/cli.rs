@@ -4,7 +4,7 @@
 //!
 //! Tests that check the exact set of files written pass `--no-charts`, so they keep
 //! passing once `run` also draws charts.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
