@@ -35,8 +35,11 @@ pub enum Action {
         output: Output,
     },
     Validate {
-        /// Problems already found in the terms; loading adds the files' problems.
+        /// Problems already found in the paths and terms; loading adds the files'.
         problems: Vec<Problem>,
+        /// Inputs, wrong paths and terms files in the order given: problems are
+        /// reported grouped by these, in this order.
+        order: Vec<String>,
         json: bool,
     },
 }
@@ -207,15 +210,20 @@ impl TryFrom<Cli> for Config {
             Command::Validate(a) => {
                 // Paths that are missing are problems like any other: the paths that
                 // exist are still checked, so one pass reports everything.
-                let (inputs, folder_terms, mut problems) = find_inputs(&a.paths)?;
+                let Found {
+                    inputs,
+                    terms: folder_terms,
+                    mut problems,
+                    mut order,
+                } = find_inputs(&a.paths)?;
                 let mut files: Vec<PathBuf> = a.terms.into_iter().collect();
                 for f in folder_terms.into_iter().flatten() {
                     if !files.contains(&f) {
                         files.push(f);
                     }
                 }
-                for f in files {
-                    match read_terms_file(&f) {
+                for f in &files {
+                    match read_terms_file(f) {
                         Ok(t) => {
                             if let Err(p) = t.resolve(&f.display().to_string()) {
                                 problems.push(p);
@@ -230,9 +238,14 @@ impl TryFrom<Cli> for Config {
                     }
                 }
                 let json = a.format == cli::ValidateFormat::Json;
+                order.extend(files.iter().map(|f| f.display().to_string()));
                 Ok(Config {
                     inputs,
-                    action: Action::Validate { problems, json },
+                    action: Action::Validate {
+                        problems,
+                        order,
+                        json,
+                    },
                 })
             }
         }
@@ -242,20 +255,28 @@ impl TryFrom<Cli> for Config {
 /// Expands PATHS into inputs, remembering for each input the `terms.toml` of the
 /// folder it came from (if any); fails if any path is wrong.
 fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<PathBuf>>), Error> {
-    let (inputs, terms, problems) = find_inputs(paths)?;
-    if problems.is_empty() {
-        Ok((inputs, terms))
+    let found = find_inputs(paths)?;
+    if found.problems.is_empty() {
+        Ok((found.inputs, found.terms))
     } else {
-        Err(problems.into())
+        Err(found.problems.into())
     }
+}
+
+/// What PATHS name.
+struct Found {
+    inputs: Vec<Input>,
+    /// For each input, its folder's `terms.toml`, if any.
+    terms: Vec<Option<PathBuf>>,
+    /// One for each path that names no input.
+    problems: Vec<Problem>,
+    /// Inputs and wrong paths as messages name them, in the order given.
+    order: Vec<String>,
 }
 
 /// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each
 /// path that names none. Only a usage error (stdin twice) fails outright.
-#[allow(clippy::type_complexity)]
-fn find_inputs(
-    paths: &[String],
-) -> Result<(Vec<Input>, Vec<Option<PathBuf>>, Vec<Problem>), Error> {
+fn find_inputs(paths: &[String]) -> Result<Found, Error> {
     let mut inputs = Vec::new();
     let mut terms = Vec::new();
     let mut problems = Vec::new();
@@ -310,7 +331,28 @@ fn find_inputs(
             ));
         }
     }
-    Ok((inputs, terms, problems))
+    let mut order: Vec<String> = Vec::new();
+    for origin in inputs
+        .iter()
+        .map(Input::origin)
+        .chain(problems.iter().map(|p| p.origin.clone()))
+    {
+        order.push(origin);
+    }
+    // Back in the order the paths were given: each path's place is its first mention.
+    let place = |o: &String| {
+        paths
+            .iter()
+            .position(|raw| o == raw || Path::new(o).starts_with(raw))
+            .unwrap_or(usize::MAX)
+    };
+    order.sort_by_key(place);
+    Ok(Found {
+        inputs,
+        terms,
+        problems,
+        order,
+    })
 }
 
 /// The one set of terms a run uses: `--terms` if given, otherwise the folders'

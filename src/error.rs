@@ -193,15 +193,25 @@ impl Problems {
         Problems::default()
     }
 
-    pub fn push(&mut self, p: Problem) {
-        let i = match self.index.get(&p.origin) {
+    /// Places `origin`'s problems, if any come, after those of the origins expected or
+    /// seen before it.
+    pub fn expect(&mut self, origin: &str) {
+        self.group(origin);
+    }
+
+    fn group(&mut self, origin: &str) -> usize {
+        match self.index.get(origin) {
             Some(&i) => i,
             None => {
-                self.index.insert(p.origin.clone(), self.groups.len());
-                self.groups.push((p.origin.clone(), Vec::new(), 0));
+                self.index.insert(origin.to_string(), self.groups.len());
+                self.groups.push((origin.to_string(), Vec::new(), 0));
                 self.groups.len() - 1
             }
-        };
+        }
+    }
+
+    pub fn push(&mut self, p: Problem) {
+        let i = self.group(&p.origin);
         let Some((_, listed, more)) = self.groups.get_mut(i) else {
             return;
         };
@@ -221,7 +231,9 @@ impl Problems {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
+        self.groups
+            .iter()
+            .all(|(_, listed, more)| listed.is_empty() && *more == 0)
     }
 
     /// Every problem found, listed or not.

@@ -34,7 +34,7 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
         Action::Run { terms, output } => {
             let scenarios = load_all(&config.inputs)?;
             let results = compute_all(&scenarios, &terms)?;
-            write_run_files(&config.inputs, &results, &terms, &output)?;
+            let staged = stage_run_files(&config.inputs, &results, &terms, &output)?;
             let text = match output.format {
                 OutputFormat::Table => {
                     render::table::render(&results, &terms, output.unit.as_deref())
@@ -47,7 +47,7 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
                     render::json::render(&results, &terms).map_err(Error::Usage)?
                 }
             };
-            print(stdout, &text)
+            print_then_commit(stdout, &text, staged)
         }
         Action::Compare {
             terms,
@@ -60,7 +60,7 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
             let ths = thresholds.then_some(ths.as_slice());
             let from = shared_from(&scenarios, &terms);
             let json = || render::json::compare(&rows, &terms, from, ths).map_err(Error::Usage);
-            if let Some(dir) = &output.dir {
+            let staged = if let Some(dir) = &output.dir {
                 let mut staged = output::Staged::new(dir)?;
                 staged.add(
                     "compare.csv",
@@ -81,8 +81,10 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
                     }
                 }
                 refuse_overwriting_inputs(&config.inputs, &staged)?;
-                staged.commit()?;
-            }
+                Some(staged)
+            } else {
+                None
+            };
             let from_text = from.map(|d| d.to_string());
             let no_cap = |t: &Terms| Terms {
                 cap: None,
@@ -101,10 +103,34 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
                 OutputFormat::Csv => render::csv::compare(&rows).map_err(Error::Usage)?,
                 OutputFormat::Json => json()?,
             };
-            print(stdout, &text)
+            print_then_commit(stdout, &text, staged)
         }
-        Action::Validate { problems, json } => validate(&config.inputs, problems, json, stdout),
+        Action::Validate {
+            problems,
+            order,
+            json,
+        } => validate(&config.inputs, problems, &order, json, stdout),
     }
+}
+
+/// Prints, then renames the staged files into place, so that a run that fails,
+/// printing included, leaves earlier outputs as they were. A closed pipe is not a
+/// failure (`revcap run | head`): the files are still written.
+fn print_then_commit(
+    stdout: &mut dyn Write,
+    text: &str,
+    staged: Option<output::Staged>,
+) -> Result<(), Error> {
+    let printed = print(stdout, text);
+    if let Err(Error::Stdout(e)) = &printed {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return printed;
+        }
+    }
+    if let Some(staged) = staged {
+        staged.commit()?;
+    }
+    printed
 }
 
 /// Writes to stdout; a closed pipe surfaces as `Error::Stdout` for `main` to treat as
@@ -119,6 +145,16 @@ fn print(stdout: &mut dyn Write, text: &str) -> Result<(), Error> {
 /// Reads every input, collecting the problems of all files (grouped by file, at most
 /// [`error::MAX_LISTED`] listed per file) before failing.
 pub fn load_all(inputs: &[Input]) -> Result<Vec<Scenario>, Error> {
+    let (scenarios, problems) = load_every(inputs);
+    if problems.is_empty() {
+        Ok(scenarios)
+    } else {
+        Err(Error::Problems(problems.into_vec()))
+    }
+}
+
+/// The scenarios of every input that loads, and the problems of those that do not.
+fn load_every(inputs: &[Input]) -> (Vec<Scenario>, error::Problems) {
     let mut scenarios: Vec<Scenario> = Vec::new();
     let mut problems = error::Problems::new();
     for input in inputs {
@@ -141,11 +177,7 @@ pub fn load_all(inputs: &[Input]) -> Result<Vec<Scenario>, Error> {
             seen.insert(&s.name, first);
         }
     }
-    if problems.is_empty() {
-        Ok(scenarios)
-    } else {
-        Err(Error::Problems(problems.into_vec()))
-    }
+    (scenarios, problems)
 }
 
 fn load_one(input: &Input) -> Result<Vec<Scenario>, Vec<Problem>> {
@@ -254,14 +286,16 @@ fn progress_bar(scenarios: usize, variants: usize) -> indicatif::ProgressBar {
     bar
 }
 
-fn write_run_files(
+/// Stages `run`'s files (not yet visible: see [`print_then_commit`]); `None` with
+/// `--no-files`.
+fn stage_run_files(
     inputs: &[Input],
     results: &[ScenarioResult],
     terms: &Terms,
     output: &Output,
-) -> Result<(), Error> {
+) -> Result<Option<output::Staged>, Error> {
     let Some(dir) = &output.dir else {
-        return Ok(());
+        return Ok(None);
     };
     let mut staged = output::Staged::new(dir)?;
     staged.add(
@@ -288,8 +322,7 @@ fn write_run_files(
         }
     }
     refuse_overwriting_inputs(inputs, &staged)?;
-    staged.commit()?;
-    Ok(())
+    Ok(Some(staged))
 }
 
 /// An output must never replace an input file.
@@ -320,19 +353,22 @@ fn refuse_overwriting_inputs(inputs: &[Input], staged: &output::Staged) -> Resul
 /// `revcap validate`: every problem in every file and terms file, then a count.
 fn validate(
     inputs: &[Input],
-    mut problems: Vec<Problem>,
+    problems: Vec<Problem>,
+    order: &[String],
     json: bool,
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
-    let mut scenario_count = 0;
-    match load_all(inputs) {
-        Ok(s) => scenario_count = s.len(),
-        Err(Error::Problems(mut p)) => problems.append(&mut p),
-        Err(e) => return Err(e),
-    }
-    // Grouped by file (terms files and flags included), each capped at MAX_LISTED.
+    // Grouped by file (terms files included) in the order given, each capped at
+    // MAX_LISTED.
     let mut grouped = error::Problems::new();
+    for origin in order {
+        grouped.expect(origin);
+    }
     grouped.extend(problems);
+    let (scenarios, file_problems) = load_every(inputs);
+    // Scenarios that loaded, from the files that did.
+    let scenario_count = scenarios.len();
+    grouped.extend(file_problems.into_vec());
     let count = grouped.count();
     let problems = grouped.into_vec();
     let files = {

@@ -90,14 +90,21 @@ fn load_limited<R: Read>(
     let mut problems = Problems::new();
 
     let mut records = rdr.records();
-    let header = match records.next() {
-        None => {
-            return Err(vec![problem(
-                "is empty (expected a header row with a \"period\" column)",
-            )])
+    // The header is the first row with something in it (csv skips empty lines, but
+    // not lines of spaces or of commas).
+    let header = loop {
+        match records.next() {
+            None => {
+                return Err(vec![problem(
+                    "is empty (expected a header row with a \"period\" column)",
+                )])
+            }
+            Some(Err(e)) => return Err(vec![csv_problem(origin, &e, &mut lines)]),
+            Some(Ok(h))
+                if h.iter()
+                    .all(|c| c.trim_start_matches('\u{feff}').is_empty()) => {}
+            Some(Ok(h)) => break h,
         }
-        Some(Err(e)) => return Err(vec![csv_problem(origin, &e, &mut lines)]),
-        Some(Ok(h)) => h,
     };
     let header_line = header.position().map_or(1, |p| lines.of(p));
     let names: Vec<String> = header
@@ -125,21 +132,17 @@ fn load_limited<R: Read>(
     // The first unit seen (as written, lowercased, line) and the units already reported.
     let mut unit_seen: Option<(String, String, u64)> = None;
     let mut units_reported: Vec<String> = Vec::new();
+    let mut unnamed_reported: Vec<usize> = Vec::new();
 
-    // Rows grouped by scenario, in order of first appearance.
-    let mut order: Vec<String> = Vec::new();
-    let mut rows: HashMap<String, Vec<PeriodInput>> = HashMap::new();
-    let mut values = 0usize;
-    let mut push = |name: &str, input: PeriodInput| {
-        match rows.get_mut(name) {
-            Some(v) => v.push(input),
-            None => {
-                order.push(name.to_string());
-                rows.insert(name.to_string(), vec![input]);
-            }
+    let mut groups = Groups::default();
+    if let Kind::Wide { scenarios, .. } = &layout.kind {
+        // One group per scenario column, in column order, found by position.
+        for &i in scenarios {
+            groups
+                .list
+                .push((names.get(i).cloned().unwrap_or_default(), Vec::new()));
         }
-        1
-    };
+    }
 
     for record in records {
         let record = match record {
@@ -243,7 +246,7 @@ fn load_limited<R: Read>(
                 };
                 let revenue = revenue(*rev_col, &mut problems);
                 if let (Some(period), Some(revenue)) = (period, revenue) {
-                    values += push(
+                    groups.push(
                         name,
                         PeriodInput {
                             period,
@@ -254,14 +257,24 @@ fn load_limited<R: Read>(
                     );
                 }
             }
-            Kind::Wide { scenarios } => {
-                for &i in scenarios {
+            Kind::Wide { scenarios, unnamed } => {
+                for &i in unnamed {
+                    if !cell(i).is_empty() && !unnamed_reported.contains(&i) {
+                        let mut p = problem(
+                            "is in a column with no name (in a wide file every column after period names a scenario: name the column or empty it)",
+                        )
+                        .line(line)
+                        .value(cell(i));
+                        p.field = Some(format!("column {}", i + 1));
+                        problems.push(p);
+                        unnamed_reported.push(i);
+                    }
+                }
+                for (slot, &i) in scenarios.iter().enumerate() {
                     let revenue = revenue(i, &mut problems);
-                    if let (Some(period), Some(revenue), Some(name)) =
-                        (period, revenue, names.get(i))
-                    {
-                        values += push(
-                            name,
+                    if let (Some(period), Some(revenue)) = (period, revenue) {
+                        groups.push_at(
+                            slot,
                             PeriodInput {
                                 period,
                                 revenue,
@@ -273,7 +286,7 @@ fn load_limited<R: Read>(
                 }
             }
         }
-        if values > limits.values {
+        if groups.values > limits.values {
             problems.push(
                 problem(&format!(
                     "has more than {} values (a scenario's revenue in a period is one value; revcap keeps them all in memory: split the file)",
@@ -285,14 +298,14 @@ fn load_limited<R: Read>(
         }
     }
 
-    if order.is_empty() && problems.is_empty() {
+    if groups.values == 0 && problems.is_empty() {
         problems.push(problem("has a header but no data rows"));
     }
     // A row dropped for a bad value would show up again as a gap: don't report it twice.
     let check_gaps = problems.is_empty();
-    let mut scenarios = Vec::with_capacity(order.len());
-    for name in order {
-        let periods = rows.remove(&name).unwrap_or_default();
+    let mut scenarios = Vec::with_capacity(groups.list.len());
+    // (A wide file's column with no valid value has no periods; its problems say why.)
+    for (name, periods) in groups.list.into_iter().filter(|(_, p)| !p.is_empty()) {
         if let Some(periods) = check_periods(origin, &name, periods, check_gaps, &mut problems) {
             scenarios.push(Scenario {
                 name,
@@ -305,6 +318,37 @@ fn load_limited<R: Read>(
         Ok(scenarios)
     } else {
         Err(problems.into_vec())
+    }
+}
+
+/// Rows grouped by scenario, in order of first appearance.
+#[derive(Default)]
+struct Groups {
+    list: Vec<(String, Vec<PeriodInput>)>,
+    /// Position in `list` by name (long files; a wide file's groups are its columns).
+    index: HashMap<String, usize>,
+    /// Values pushed in all.
+    values: usize,
+}
+
+impl Groups {
+    fn push(&mut self, name: &str, input: PeriodInput) {
+        let slot = match self.index.get(name) {
+            Some(&slot) => slot,
+            None => {
+                self.index.insert(name.to_string(), self.list.len());
+                self.list.push((name.to_string(), Vec::new()));
+                self.list.len() - 1
+            }
+        };
+        self.push_at(slot, input);
+    }
+
+    fn push_at(&mut self, slot: usize, input: PeriodInput) {
+        if let Some((_, periods)) = self.list.get_mut(slot) {
+            periods.push(input);
+            self.values += 1;
+        }
     }
 }
 
@@ -324,14 +368,21 @@ enum Kind {
     },
     Wide {
         scenarios: Vec<usize>,
+        /// Columns with an empty header cell: fine while empty, an error with a value.
+        unnamed: Vec<usize>,
     },
 }
 
 impl Layout {
     /// The layout a header gives, or what is wrong with it and the offending text.
     fn from_header(names: &[String]) -> Result<Layout, (String, Option<String>)> {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case("period")) {
+            return Err(no_period(names));
+        }
         let mut seen: HashMap<String, usize> = HashMap::new();
-        for (i, name) in names.iter().enumerate() {
+        // Columns without a name are ignored in a long file (spreadsheets export
+        // trailing empty columns) and checked for values in a wide one.
+        for (i, name) in names.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
             if let Some(first) = seen.insert(name.to_lowercase(), i) {
                 return Err((
                     format!(
@@ -357,6 +408,7 @@ impl Layout {
             }
             (None, None) => {
                 let mut scenarios = Vec::new();
+                let mut unnamed = Vec::new();
                 for (i, name) in names.iter().enumerate() {
                     let lower = name.to_lowercase();
                     if i == period
@@ -367,20 +419,15 @@ impl Layout {
                         continue;
                     }
                     if name.is_empty() {
-                        return Err((
-                            format!(
-                                "header: column {} has no name (in a wide file every column after period names a scenario)",
-                                i + 1
-                            ),
-                            None,
-                        ));
+                        unnamed.push(i);
+                    } else {
+                        scenarios.push(i);
                     }
-                    scenarios.push(i);
                 }
                 if scenarios.is_empty() {
                     return Err(("has no \"revenue\" column and no scenario columns (expected period,revenue or period,base,bull,...)".into(), None));
                 }
-                Kind::Wide { scenarios }
+                Kind::Wide { scenarios, unnamed }
             }
         };
         Ok(Layout {
@@ -725,6 +772,115 @@ mod tests {
         // A CR LF split across two reads still counts as one line end.
         let reader = std::io::Read::chain(&b"period,revenue\r"[..], &b"\n2026,x\r\n"[..]);
         assert_eq!(load(reader, "t.csv", "t").unwrap_err()[0].line, Some(2));
+    }
+
+    #[test]
+    fn a_unit_column_must_hold_one_unit() {
+        // Agreeing rows (any case, blanks allowed): ignored like a note, in both layouts.
+        let s = load_str("period,revenue,unit\n2026,1,USD\n2027,2,usd\n2028,3,\n").unwrap();
+        assert_eq!(s[0].periods.len(), 3);
+        let s = load_str("period,currency,base,bull\n2026,EUR,1,2\n").unwrap();
+        assert_eq!(
+            s.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            ["base", "bull"]
+        );
+        // Each other unit is reported once, at its first row.
+        assert_eq!(
+            messages("period,revenue,units\n2026,1,USD\n2027,2,EUR\n2028,3,EUR\n2029,4,GBP\n"),
+            [
+                r#"t.csv: line 3, column "units": "EUR" differs from "USD" on line 2; revcap never converts units (convert the amounts to one unit, or split the file by unit)"#,
+                r#"t.csv: line 5, column "units": "GBP" differs from "USD" on line 2; revcap never converts units (convert the amounts to one unit, or split the file by unit)"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn spreadsheet_headers_title_rows_and_separators() {
+        let title = r#"t.csv: line 1: "Revenue (USD bn)" looks like a title: the first row must be the header; remove the title row above it"#;
+        assert_eq!(
+            messages("Revenue (USD bn)\nperiod,revenue\n2026,1\n"),
+            [title]
+        );
+        // Exported with the table's width of empty cells.
+        assert_eq!(
+            messages("Revenue (USD bn),,\nperiod,revenue\n2026,1\n"),
+            [title]
+        );
+        assert_eq!(
+            messages("period;revenue\n2026;12,7\n"),
+            [
+                r#"t.csv: line 1: "period;revenue" separates columns with semicolons; revcap reads comma-separated CSV (save as "CSV UTF-8 (comma delimited)")"#
+            ]
+        );
+        assert!(messages("period\trevenue\n")[0].contains("separates columns with tabs"));
+        // A lone known column name is not mistaken for a title.
+        assert!(messages("revenue\n1\n")[0].contains(r#"has no "period" column"#));
+        // Lines of spaces or commas before the header are skipped like blank lines.
+        let s = load_str("  \n,,\nperiod,revenue\n2026,1\n2027,x\n").unwrap_err();
+        assert_eq!(s[0].line, Some(5));
+        assert_eq!(
+            messages(" \n , \n"),
+            [r#"t.csv: is empty (expected a header row with a "period" column)"#]
+        );
+        // Unnamed columns: ignored in a long file, an error in a wide one only with a value.
+        assert!(load_str("period,revenue,,\n2026,1,,\n2027,1,x,\n").is_ok());
+        assert_eq!(
+            messages("period,base,,\n2026,1,,\n2027,1,5,\n2028,1,6,\n"),
+            [
+                r#"t.csv: line 3, column 3: "5" is in a column with no name (in a wide file every column after period names a scenario: name the column or empty it)"#
+            ]
+        );
+    }
+
+    #[test]
+    fn a_header_of_many_columns_is_summed_up() {
+        let header: Vec<String> = (0..1000).map(|i| format!("c{i}")).collect();
+        let m = messages(&format!("{}\n", header.join(",")));
+        assert_eq!(
+            m,
+            [
+                r#"t.csv: line 1: has no "period" column (found "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", and 990 more; expected e.g. period,revenue or period,base,bull)"#
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_first_problems_are_kept_but_all_are_counted() {
+        let mut text = String::from("period,revenue\n");
+        for y in 1000..1250 {
+            text.push_str(&format!("{y},x\n"));
+        }
+        let e = load_str(&text).unwrap_err();
+        assert_eq!(e.len(), crate::error::MAX_LISTED + 1);
+        assert_eq!(e.iter().map(Problem::count).sum::<u64>(), 250);
+        assert_eq!(
+            e.last().map(ToString::to_string).as_deref(),
+            Some("t.csv: ... and 150 more problems (only the first 100 of each file are listed)")
+        );
+    }
+
+    #[test]
+    fn inputs_over_the_limits_get_a_message() {
+        let limits = Limits {
+            bytes: 22, // exactly the first text
+            values: 3,
+        };
+        let text = "period,revenue\n2026,1\n";
+        assert!(load_limited(text.as_bytes(), "t.csv", "t", limits).is_ok());
+        let long = "period,revenue\n2026,1\n2027,1\n";
+        assert_eq!(
+            load_limited(long.as_bytes(), "t.csv", "t", limits).unwrap_err()[0].to_string(),
+            "t.csv: is too large (more than 256 MiB; revcap reads a file whole and takes at most 256 MiB: split it into several files, e.g. one per scenario)"
+        );
+        let limits = Limits {
+            bytes: 1000,
+            values: 3,
+        };
+        let wide = "period,a,b\n2026,1,1\n2027,1,1\n2028,1,1\n";
+        assert_eq!(
+            load_limited(wide.as_bytes(), "t.csv", "t", limits).unwrap_err()[0].to_string(),
+            "t.csv: line 3: has more than 3 values (a scenario's revenue in a period is one value; revcap keeps them all in memory: split the file)"
+        );
     }
 
     #[test]

@@ -222,6 +222,12 @@ fn unit_hint(s: &str) -> Option<String> {
 
 /// Hints for values spreadsheets export that are not numbers.
 fn spreadsheet_hint(s: &str) -> Option<String> {
+    if s.contains(['\n', '\r']) {
+        return Some(
+            "runs over several lines (a quote opened and never closed? check the quotes on this line)"
+                .into(),
+        );
+    }
     if s.starts_with('#') {
         return Some(
             "is a spreadsheet error value, not a number (fix the formula or write 0)".into(),
@@ -281,6 +287,11 @@ fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<Str
     };
     if int_digits.is_empty() || !int_digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(None);
+    }
+    // Decimal holds 28 or 29 digits: a longer integer part cannot fit, however long
+    // (a 10 MB cell is answered without building a number from it).
+    if int_digits.trim_start_matches('0').len() > 29 {
+        return Err(Some(too_large()));
     }
     if let Some(f) = frac {
         if allow_grouping && f.contains(',') && int.bytes().all(|b| b.is_ascii_digit()) {
