@@ -279,7 +279,8 @@ struct Found {
 fn find_inputs(paths: &[String]) -> Result<Found, Error> {
     let mut inputs = Vec::new();
     let mut terms = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut order: Vec<String> = Vec::new();
     let mut stdin_seen = false;
     for raw in paths {
         if raw == "-" {
@@ -291,6 +292,7 @@ fn find_inputs(paths: &[String]) -> Result<Found, Error> {
             stdin_seen = true;
             inputs.push(Input::Stdin);
             terms.push(None);
+            order.push(raw.clone());
             continue;
         }
         let path = PathBuf::from(raw);
@@ -299,6 +301,7 @@ fn find_inputs(paths: &[String]) -> Result<Found, Error> {
                 Ok(e) => e,
                 Err(e) => {
                     problems.push(Problem::new(raw, format!("cannot read folder: {e}")));
+                    order.push(raw.clone());
                     continue;
                 }
             };
@@ -312,41 +315,31 @@ fn find_inputs(paths: &[String]) -> Result<Found, Error> {
             csvs.sort();
             if csvs.is_empty() {
                 problems.push(Problem::new(raw, "is a folder with no *.csv files"));
+                order.push(raw.clone());
             }
             let folder_terms = path.join("terms.toml");
             let folder_terms = folder_terms.is_file().then_some(folder_terms);
             for f in csvs {
-                inputs.push(Input::File(f));
+                let input = Input::File(f);
+                order.push(input.origin());
+                inputs.push(input);
                 terms.push(folder_terms.clone());
             }
         } else if path.is_file() {
             inputs.push(Input::File(path));
             terms.push(None);
+            order.push(raw.clone());
         } else if path.exists() {
             problems.push(Problem::new(raw, "is neither a file nor a folder"));
+            order.push(raw.clone());
         } else {
             problems.push(Problem::new(
                 raw,
                 "does not exist (expected a CSV file, a folder of CSV files, or -)",
             ));
+            order.push(raw.clone());
         }
     }
-    let mut order: Vec<String> = Vec::new();
-    for origin in inputs
-        .iter()
-        .map(Input::origin)
-        .chain(problems.iter().map(|p| p.origin.clone()))
-    {
-        order.push(origin);
-    }
-    // Back in the order the paths were given: each path's place is its first mention.
-    let place = |o: &String| {
-        paths
-            .iter()
-            .position(|raw| o == raw || Path::new(o).starts_with(raw))
-            .unwrap_or(usize::MAX)
-    };
-    order.sort_by_key(place);
     Ok(Found {
         inputs,
         terms,

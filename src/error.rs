@@ -195,7 +195,7 @@ impl Problems {
 
     /// Places `origin`'s problems, if any come, after those of the origins expected or
     /// seen before it.
-    pub fn expect(&mut self, origin: &str) {
+    pub fn register(&mut self, origin: &str) {
         self.group(origin);
     }
 

@@ -362,7 +362,7 @@ fn validate(
     // MAX_LISTED.
     let mut grouped = error::Problems::new();
     for origin in order {
-        grouped.expect(origin);
+        grouped.register(origin);
     }
     grouped.extend(problems);
     let (scenarios, file_problems) = load_every(inputs);

@@ -5,7 +5,7 @@
 //! through `f64`); columns are found by header name so every message can name its
 //! column, and lines come from each record's position.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use rust_decimal::Decimal;
@@ -131,8 +131,8 @@ fn load_limited<R: Read>(
     };
     // The first unit seen (as written, lowercased, line) and the units already reported.
     let mut unit_seen: Option<(String, String, u64)> = None;
-    let mut units_reported: Vec<String> = Vec::new();
-    let mut unnamed_reported: Vec<usize> = Vec::new();
+    let mut units_reported: HashSet<String> = HashSet::new();
+    let mut unnamed_reported: HashSet<usize> = HashSet::new();
 
     let mut groups = Groups::default();
     if let Kind::Wide { scenarios, .. } = &layout.kind {
@@ -196,7 +196,7 @@ fn load_limited<R: Read>(
                                 quote(first)
                             ),
                         ));
-                        units_reported.push(lower);
+                        units_reported.insert(lower);
                     }
                 }
             }
@@ -267,7 +267,7 @@ fn load_limited<R: Read>(
                         .value(cell(i));
                         p.field = Some(format!("column {}", i + 1));
                         problems.push(p);
-                        unnamed_reported.push(i);
+                        unnamed_reported.insert(i);
                     }
                 }
                 for (slot, &i) in scenarios.iter().enumerate() {
@@ -792,6 +792,27 @@ mod tests {
                 r#"t.csv: line 5, column "units": "GBP" differs from "USD" on line 2; revcap never converts units (convert the amounts to one unit, or split the file by unit)"#,
             ]
         );
+    }
+
+    // Regression: the units and unnamed columns already reported were kept in lists
+    // searched for every row, quadratic in a file of many distinct units or many
+    // unnamed columns (seconds to hours); now sets.
+    #[test]
+    fn many_units_or_unnamed_columns_stay_linear() {
+        let start = std::time::Instant::now();
+        let mut text = String::from("period,revenue,unit\n");
+        for m in 0..40_000 {
+            text.push_str(&format!("{:04}-{:02},1,U{m}\n", 1000 + m / 12, m % 12 + 1));
+        }
+        let e = load_str(&text).unwrap_err();
+        assert_eq!(e.iter().map(Problem::count).sum::<u64>(), 39_999);
+        let mut text = format!("period,base{}\n", ",".repeat(20_000));
+        for y in 2000..2020 {
+            text.push_str(&format!("{y},1{}\n", ",7".repeat(20_000)));
+        }
+        let e = load_str(&text).unwrap_err();
+        assert_eq!(e.iter().map(Problem::count).sum::<u64>(), 20_000);
+        assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
     }
 
     #[test]
