@@ -1,6 +1,8 @@
 //! The engine on one 60-month scenario, the cap sweep, and the loader (issue 6).
 //!
 //!     CARGO_TARGET_DIR=/work/target-bench cargo bench --bench engine
+// A benchmark tool, not the product: panics here are fine.
+#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use rust_decimal::Decimal;

@@ -1,6 +1,8 @@
 //! Number and period parsing: what the loader does for every cell (issue 6).
 //!
 //!     CARGO_TARGET_DIR=/work/target-bench cargo bench --bench parse
+// A benchmark tool, not the product: panics here are fine.
+#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;

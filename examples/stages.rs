@@ -9,6 +9,8 @@
 //! split, parse, group, sort and check periods), the compare (`compare_all`: a `Sweep`
 //! per scenario, then one summary per cap), and the CSV rendering. The output itself
 //! goes nowhere.
+// A benchmark tool, not the product: panics here are fine.
+#![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Instant;
 

@@ -35,8 +35,11 @@ pub enum Action {
         output: Output,
     },
     Validate {
-        /// Problems already found in the terms; loading adds the files' problems.
+        /// Problems already found in the paths and terms; loading adds the files'.
         problems: Vec<Problem>,
+        /// Inputs, wrong paths and terms files in the order given: problems are
+        /// reported grouped by these, in this order.
+        order: Vec<String>,
         json: bool,
     },
 }
@@ -138,13 +141,14 @@ impl PartialTerms {
         let d = Terms::default();
         let mut steps = self.rate_steps.unwrap_or_default();
         steps.sort_by_key(|s| s.from);
-        if let Some(pair) = steps.windows(2).find(|w| w[0].from == w[1].from) {
+        let repeated = steps.windows(2).find_map(|w| match w {
+            [a, b] if a.from == b.from => Some(a.from),
+            _ => None,
+        });
+        if let Some(date) = repeated {
             return Err(Problem::new(
                 origin,
-                format!(
-                    "has two rate steps from {}; give each date once",
-                    pair[0].from
-                ),
+                format!("has two rate steps from {date}; give each date once"),
             ));
         }
         let terms = Terms {
@@ -206,33 +210,44 @@ impl TryFrom<Cli> for Config {
                 })
             }
             Command::Validate(a) => {
-                let mut problems = Vec::new();
-                let (inputs, folder_terms) = match expand_paths(&a.paths) {
-                    Ok(x) => x,
-                    Err(Error::Problems(mut p)) => {
-                        problems.append(&mut p);
-                        (Vec::new(), Vec::new())
-                    }
-                    Err(e) => return Err(e),
-                };
+                // Paths that are missing are problems like any other: the paths that
+                // exist are still checked, so one pass reports everything.
+                let Found {
+                    inputs,
+                    terms: folder_terms,
+                    mut problems,
+                    mut order,
+                } = find_inputs(&a.paths)?;
                 let mut files: Vec<PathBuf> = a.terms.into_iter().collect();
-                files.extend(folder_terms.into_iter().flatten());
-                files.dedup();
-                for f in files {
-                    match read_terms_file(&f) {
+                for f in folder_terms.into_iter().flatten() {
+                    if !files.contains(&f) {
+                        files.push(f);
+                    }
+                }
+                for f in &files {
+                    match read_terms_file(f) {
                         Ok(t) => {
                             if let Err(p) = t.resolve(&f.display().to_string()) {
                                 problems.push(p);
                             }
                         }
                         Err(Error::Problems(mut p)) => problems.append(&mut p),
+                        Err(Error::Read { path, source }) => problems.push(Problem::new(
+                            path.display().to_string(),
+                            format!("cannot read: {source}"),
+                        )),
                         Err(e) => return Err(e),
                     }
                 }
                 let json = a.format == cli::ValidateFormat::Json;
+                order.extend(files.iter().map(|f| f.display().to_string()));
                 Ok(Config {
                     inputs,
-                    action: Action::Validate { problems, json },
+                    action: Action::Validate {
+                        problems,
+                        order,
+                        json,
+                    },
                 })
             }
         }
@@ -240,11 +255,34 @@ impl TryFrom<Cli> for Config {
 }
 
 /// Expands PATHS into inputs, remembering for each input the `terms.toml` of the
-/// folder it came from (if any).
+/// folder it came from (if any); fails if any path is wrong.
 fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<PathBuf>>), Error> {
+    let found = find_inputs(paths)?;
+    if found.problems.is_empty() {
+        Ok((found.inputs, found.terms))
+    } else {
+        Err(found.problems.into())
+    }
+}
+
+/// What PATHS name.
+struct Found {
+    inputs: Vec<Input>,
+    /// For each input, its folder's `terms.toml`, if any.
+    terms: Vec<Option<PathBuf>>,
+    /// One for each path that names no input.
+    problems: Vec<Problem>,
+    /// Inputs and wrong paths as messages name them, in the order given.
+    order: Vec<String>,
+}
+
+/// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each
+/// path that names none. Only a usage error (stdin twice) fails outright.
+fn find_inputs(paths: &[String]) -> Result<Found, Error> {
     let mut inputs = Vec::new();
     let mut terms = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut order: Vec<String> = Vec::new();
     let mut stdin_seen = false;
     for raw in paths {
         if raw == "-" {
@@ -256,6 +294,7 @@ fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<PathBuf>>), 
             stdin_seen = true;
             inputs.push(Input::Stdin);
             terms.push(None);
+            order.push(raw.clone());
             continue;
         }
         let path = PathBuf::from(raw);
@@ -264,6 +303,7 @@ fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<PathBuf>>), 
                 Ok(e) => e,
                 Err(e) => {
                     problems.push(Problem::new(raw, format!("cannot read folder: {e}")));
+                    order.push(raw.clone());
                     continue;
                 }
             };
@@ -277,30 +317,37 @@ fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<PathBuf>>), 
             csvs.sort();
             if csvs.is_empty() {
                 problems.push(Problem::new(raw, "is a folder with no *.csv files"));
+                order.push(raw.clone());
             }
             let folder_terms = path.join("terms.toml");
             let folder_terms = folder_terms.is_file().then_some(folder_terms);
             for f in csvs {
-                inputs.push(Input::File(f));
+                let input = Input::File(f);
+                order.push(input.origin());
+                inputs.push(input);
                 terms.push(folder_terms.clone());
             }
         } else if path.is_file() {
             inputs.push(Input::File(path));
             terms.push(None);
+            order.push(raw.clone());
         } else if path.exists() {
             problems.push(Problem::new(raw, "is neither a file nor a folder"));
+            order.push(raw.clone());
         } else {
             problems.push(Problem::new(
                 raw,
                 "does not exist (expected a CSV file, a folder of CSV files, or -)",
             ));
+            order.push(raw.clone());
         }
     }
-    if problems.is_empty() {
-        Ok((inputs, terms))
-    } else {
-        Err(problems.into())
-    }
+    Ok(Found {
+        inputs,
+        terms,
+        problems,
+        order,
+    })
 }
 
 /// The one set of terms a run uses: `--terms` if given, otherwise the folders'
@@ -680,7 +727,9 @@ pub fn short_amount(v: Decimal) -> String {
     for (exp, suffix) in units {
         let scale = Decimal::from_i128_with_scale(10i128.pow(exp), 0);
         if v.abs() >= scale {
-            return format!("{}{suffix}", (v / scale).normalize());
+            if let Some(short) = v.checked_div(scale) {
+                return format!("{}{suffix}", short.normalize());
+            }
         }
     }
     v.normalize().to_string()

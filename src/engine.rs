@@ -9,7 +9,7 @@
 use rust_decimal::prelude::*;
 use rust_decimal::MathematicalOps;
 
-use crate::error::Error;
+use crate::error::{Error, Problem};
 use crate::model::{
     Date, Period, PeriodInput, PeriodResult, Scenario, ScenarioResult, Segment, Summary, Terms,
 };
@@ -22,22 +22,14 @@ pub const PRORATION_DP: u32 = 12;
 /// Periods must be sorted and of one granularity (the loader guarantees it); the
 /// result lists every input period, in order.
 pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Error> {
-    let overflow = |period: &Period, what: &'static str| Error::Overflow {
-        scenario: scenario.name.clone(),
-        period: period.to_string(),
-        what,
-    };
+    let overflow_at = |input: &PeriodInput, what: &str| overflow(scenario, Some(input), what);
     let from = term_start(scenario, terms);
     let through = terms.through;
     // What may still be paid; `None` without a cap.
     let budget = match terms.cap {
         Some(cap) => Some(
             cap.checked_sub(terms.already_paid)
-                .ok_or_else(|| Error::Overflow {
-                    scenario: scenario.name.clone(),
-                    period: "(terms)".into(),
-                    what: "cap minus already paid",
-                })?,
+                .ok_or_else(|| overflow(scenario, None, "cap minus already paid"))?,
         ),
         None => None,
     };
@@ -70,26 +62,26 @@ pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Err
             let d = Decimal::from(start.days_until(end) + 1);
             let big_d = Decimal::from(p.days());
             let seg_eligible = prorate(input.revenue, Decimal::ONE, d, big_d)
-                .ok_or_else(|| overflow(p, "eligible revenue"))?;
-            let seg_uncapped =
-                prorate(input.revenue, rate, d, big_d).ok_or_else(|| overflow(p, "payment"))?;
+                .ok_or_else(|| overflow_at(input, "eligible revenue"))?;
+            let seg_uncapped = prorate(input.revenue, rate, d, big_d)
+                .ok_or_else(|| overflow_at(input, "payment"))?;
             // The cap walk (SPEC §4.4): pay min(uncapped, max(remaining, 0)).
             let seg_paid = match budget {
                 None => seg_uncapped,
                 Some(b) => {
                     let remaining = b
                         .checked_sub(cum_paid)
-                        .ok_or_else(|| overflow(p, "remaining cap"))?;
+                        .ok_or_else(|| overflow_at(input, "remaining cap"))?;
                     let remaining = remaining.max(Decimal::ZERO);
                     if binding.is_none()
                         && seg_uncapped > Decimal::ZERO
                         && seg_uncapped >= remaining
                     {
                         let k = binding_day(seg_uncapped, remaining, d)
-                            .ok_or_else(|| overflow(p, "binding date"))?;
+                            .ok_or_else(|| overflow_at(input, "binding date"))?;
                         let date = start
                             .add_days(k - 1)
-                            .ok_or_else(|| overflow(p, "binding date"))?;
+                            .ok_or_else(|| overflow_at(input, "binding date"))?;
                         binding = Some((date, Some(*p)));
                     }
                     seg_uncapped.min(remaining)
@@ -97,19 +89,19 @@ pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Err
             };
             eligible = eligible
                 .checked_add(seg_eligible)
-                .ok_or_else(|| overflow(p, "eligible revenue"))?;
+                .ok_or_else(|| overflow_at(input, "eligible revenue"))?;
             uncapped = uncapped
                 .checked_add(seg_uncapped)
-                .ok_or_else(|| overflow(p, "payment"))?;
+                .ok_or_else(|| overflow_at(input, "payment"))?;
             paid = paid
                 .checked_add(seg_paid)
-                .ok_or_else(|| overflow(p, "payment"))?;
+                .ok_or_else(|| overflow_at(input, "payment"))?;
             cum_uncapped = cum_uncapped
                 .checked_add(seg_uncapped)
-                .ok_or_else(|| overflow(p, "cumulative payment"))?;
+                .ok_or_else(|| overflow_at(input, "cumulative payment"))?;
             cum_paid = cum_paid
                 .checked_add(seg_paid)
-                .ok_or_else(|| overflow(p, "cumulative payment"))?;
+                .ok_or_else(|| overflow_at(input, "cumulative payment"))?;
             segments.push(Segment {
                 start,
                 end,
@@ -123,15 +115,15 @@ pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Err
         totals.0 = totals
             .0
             .checked_add(eligible)
-            .ok_or_else(|| overflow(p, "eligible revenue"))?;
+            .ok_or_else(|| overflow_at(input, "eligible revenue"))?;
         totals.1 = totals
             .1
             .checked_add(uncapped)
-            .ok_or_else(|| overflow(p, "payment"))?;
+            .ok_or_else(|| overflow_at(input, "payment"))?;
         let remaining_cap = match budget {
             Some(b) => Some(
                 b.checked_sub(cum_paid)
-                    .ok_or_else(|| overflow(p, "remaining cap"))?
+                    .ok_or_else(|| overflow_at(input, "remaining cap"))?
                     .max(Decimal::ZERO),
             ),
             None => None,
@@ -139,7 +131,7 @@ pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Err
         let present_value = match terms.discount_rate {
             Some(r) => Some(
                 present_value(paid, r, from.days_until(p.end()))
-                    .ok_or_else(|| overflow(p, "present value"))?,
+                    .ok_or_else(|| overflow_at(input, "present value"))?,
             ),
             None => None,
         };
@@ -158,12 +150,7 @@ pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Err
         });
     }
 
-    let last = scenario.periods.last().map(|p| p.period);
-    let overflow_total = || Error::Overflow {
-        scenario: scenario.name.clone(),
-        period: last.map_or_else(String::new, |p| p.to_string()),
-        what: "total",
-    };
+    let overflow_total = || overflow(scenario, scenario.periods.last(), "total");
     let present_value = match terms.discount_rate {
         Some(_) => Some(
             periods
@@ -205,6 +192,24 @@ pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Err
         from,
         segments,
     })
+}
+
+/// A result that left Decimal's range, named like an input problem: the file, the
+/// line of the period where it happened (if one), and the scenario.
+pub fn overflow(scenario: &Scenario, at: Option<&PeriodInput>, what: &str) -> Error {
+    const LIMIT: &str = "amounts must stay below 7.9e28";
+    let p = Problem::new(
+        &scenario.source,
+        match at {
+            Some(i) => format!("{what} overflows in period {} ({LIMIT})", i.period),
+            None => format!("{what} overflows ({LIMIT})"),
+        },
+    );
+    let p = match at {
+        Some(i) => p.line(i.line),
+        None => p,
+    };
+    p.scenario(&scenario.name).into()
 }
 
 /// The term start for a scenario: `terms.from`, or its earliest period's first day.
@@ -370,7 +375,10 @@ impl Sweep {
         let mut segment_period = Vec::with_capacity(uncapped.segments.len());
         let mut next = 0;
         for (i, p) in uncapped.periods.iter().enumerate() {
-            while next < uncapped.segments.len() && p.period.contains(uncapped.segments[next].start)
+            while uncapped
+                .segments
+                .get(next)
+                .is_some_and(|s| p.period.contains(s.start))
             {
                 segment_period.push(i);
                 next += 1;
@@ -382,10 +390,9 @@ impl Sweep {
         for p in &uncapped.periods {
             acc = acc
                 .checked_add(p.present_value.unwrap_or_default())
-                .ok_or_else(|| Error::Overflow {
-                    scenario: scenario.name.clone(),
-                    period: p.period.to_string(),
-                    what: "present value",
+                .ok_or_else(|| {
+                    let input = scenario.periods.iter().find(|i| i.period == p.period);
+                    overflow(scenario, input, "present value")
                 })?;
             pv_prefix.push(acc);
         }
@@ -428,11 +435,7 @@ impl Sweep {
             match segs.get(i) {
                 None => (None, base.total_paid, base.present_value),
                 Some(seg) => {
-                    let before = if i == 0 {
-                        Decimal::ZERO
-                    } else {
-                        segs[i - 1].cumulative_uncapped
-                    };
+                    let before = cumulative_before(segs, i);
                     let remaining = budget.checked_sub(before)?;
                     let d = Decimal::from(seg.start.days_until(seg.end) + 1);
                     let k = binding_day(seg.uncapped, remaining, d)?;
@@ -445,11 +448,7 @@ impl Sweep {
                             // periods pay nothing, earlier ones pay in full.
                             let period = periods.get(pi)?;
                             let first_seg = self.segment_period.iter().position(|&p| p == pi)?;
-                            let paid_before = if first_seg == 0 {
-                                Decimal::ZERO
-                            } else {
-                                segs[first_seg - 1].cumulative_uncapped
-                            };
+                            let paid_before = cumulative_before(segs, first_seg);
                             let period_paid = budget.checked_sub(paid_before)?;
                             let pv_period =
                                 present_value(period_paid, r, from.days_until(period.end))?;
@@ -500,11 +499,7 @@ impl Sweep {
             // or months), so the cumulative at `day` is that of the last segment
             // ending on or before it.
             let n = self.uncapped.segments.partition_point(|s| s.end <= day);
-            let cum = if n == 0 {
-                Decimal::ZERO
-            } else {
-                self.uncapped.segments[n - 1].cumulative_uncapped
-            };
+            let cum = cumulative_before(&self.uncapped.segments, n);
             out.push((day, self.terms.already_paid.checked_add(cum)?));
             if day >= through {
                 break;
@@ -513,6 +508,14 @@ impl Sweep {
         }
         Some(out)
     }
+}
+
+/// Cumulative uncapped payments before segment `i`: at the end of segment `i - 1`, or 0
+/// for the first.
+fn cumulative_before(segs: &[Segment], i: usize) -> Decimal {
+    i.checked_sub(1)
+        .and_then(|j| segs.get(j))
+        .map_or(Decimal::ZERO, |s| s.cumulative_uncapped)
 }
 
 // Hand-computed cases. Each comment shows the arithmetic, done by hand (long

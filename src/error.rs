@@ -4,8 +4,13 @@
 //! validation collect every problem they find, so `revcap validate` can report them
 //! all at once. [`Error`] is what `run` returns; `main` maps it to an exit code.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
+
+/// The most problems listed per file (or flag, or terms file); the rest are counted
+/// and summed up in one line, so a garbage file cannot flood the terminal or memory.
+pub const MAX_LISTED: usize = 100;
 
 /// One thing wrong with an input file, a terms file or a flag.
 ///
@@ -22,6 +27,14 @@ pub struct Problem {
     pub value: Option<String>,
     /// What is wrong and what was expected, e.g. `is not a number (expected ...)`.
     pub message: String,
+    /// Not 0 only for the line that closes a long list: this many more problems were
+    /// found in `origin` and not listed (see [`MAX_LISTED`]).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub omitted: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Problem {
@@ -32,6 +45,29 @@ impl Problem {
             field: None,
             value: None,
             message: message.into(),
+            omitted: 0,
+        }
+    }
+
+    /// The line that stands for `n` problems in `origin` that were not listed.
+    pub fn omitted(origin: impl Into<String>, n: u64) -> Problem {
+        let mut p = Problem::new(
+            origin,
+            format!(
+                "... and {n} more problem{} (only the first {MAX_LISTED} of each file are listed)",
+                if n == 1 { "" } else { "s" }
+            ),
+        );
+        p.omitted = n;
+        p
+    }
+
+    /// How many problems this stands for: 1, or the count of an omitted-problems line.
+    pub fn count(&self) -> u64 {
+        if self.omitted > 0 {
+            self.omitted
+        } else {
+            1
         }
     }
     pub fn line(mut self, line: u64) -> Problem {
@@ -104,14 +140,6 @@ pub enum Error {
     #[error("{}", display_problems(.0))]
     Problems(Vec<Problem>),
 
-    /// A computation overflowed Decimal's range.
-    #[error("scenario {}: {what} overflows in period {period} (amounts must stay below 7.9e28)", quote(.scenario))]
-    Overflow {
-        scenario: String,
-        period: String,
-        what: &'static str,
-    },
-
     /// An input or terms file could not be read.
     #[error("{}: cannot read: {source}", .path.display())]
     Read {
@@ -144,9 +172,98 @@ pub enum Error {
     Usage(String),
 }
 
+/// One problem a line; `main` puts `error: ` before the first, and every other real
+/// problem gets its own (the closing "... and N more" line of a file gets none).
 fn display_problems(problems: &[Problem]) -> String {
-    let lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
-    lines.join("\nerror: ")
+    let mut out = String::new();
+    for (i, p) in problems.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if p.omitted > 0 { "\n" } else { "\nerror: " });
+        }
+        out.push_str(&p.to_string());
+    }
+    out
+}
+
+/// Collects problems from several sources, grouped by origin (file, flag or terms
+/// file) in order of first appearance, keeping the first [`MAX_LISTED`] of each origin
+/// in full and only counting the rest, so memory stays bounded however bad the input.
+#[derive(Debug, Default)]
+pub struct Problems {
+    /// Origins in order of first appearance, each with its listed problems and how many
+    /// more were found.
+    groups: Vec<(String, Vec<Problem>, u64)>,
+    index: HashMap<String, usize>,
+}
+
+impl Problems {
+    pub fn new() -> Problems {
+        Problems::default()
+    }
+
+    /// Places `origin`'s problems, if any come, after those of the origins expected or
+    /// seen before it.
+    pub fn register(&mut self, origin: &str) {
+        self.group(origin);
+    }
+
+    fn group(&mut self, origin: &str) -> usize {
+        match self.index.get(origin) {
+            Some(&i) => i,
+            None => {
+                self.index.insert(origin.to_string(), self.groups.len());
+                self.groups.push((origin.to_string(), Vec::new(), 0));
+                self.groups.len() - 1
+            }
+        }
+    }
+
+    pub fn push(&mut self, p: Problem) {
+        let i = self.group(&p.origin);
+        let Some((_, listed, more)) = self.groups.get_mut(i) else {
+            return;
+        };
+        if p.omitted > 0 {
+            *more = more.saturating_add(p.omitted);
+        } else if listed.len() < MAX_LISTED {
+            listed.push(p);
+        } else {
+            *more = more.saturating_add(1);
+        }
+    }
+
+    pub fn extend(&mut self, problems: impl IntoIterator<Item = Problem>) {
+        for p in problems {
+            self.push(p);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups
+            .iter()
+            .all(|(_, listed, more)| listed.is_empty() && *more == 0)
+    }
+
+    /// Every problem found, listed or not.
+    pub fn count(&self) -> u64 {
+        self.groups
+            .iter()
+            .map(|(_, listed, more)| (listed.len() as u64).saturating_add(*more))
+            .fold(0, u64::saturating_add)
+    }
+
+    /// The listed problems grouped by origin, each group closed by an
+    /// omitted-problems line when some were not listed.
+    pub fn into_vec(self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for (origin, listed, more) in self.groups {
+            out.extend(listed);
+            if more > 0 {
+                out.push(Problem::omitted(origin, more));
+            }
+        }
+        out
+    }
 }
 
 impl Error {
@@ -193,5 +310,38 @@ mod tests {
     fn quote_escapes_and_truncates() {
         assert_eq!(quote("a\"b\n"), r#""a\"b\n""#);
         assert_eq!(quote(&"x".repeat(200)).len(), 80 + 2 + 3);
+    }
+
+    #[test]
+    fn problems_are_grouped_by_origin_and_capped() {
+        let mut all = Problems::new();
+        for i in 0..150u64 {
+            all.push(Problem::new("a.csv", "is bad").line(i + 1));
+            if i < 2 {
+                all.push(Problem::new("b.csv", "is bad"));
+            }
+        }
+        all.push(Problem::omitted("b.csv", 7));
+        assert_eq!(all.count(), 150 + 2 + 7);
+        let v = all.into_vec();
+        let origins: Vec<&str> = v.iter().map(|p| p.origin.as_str()).collect();
+        assert_eq!(origins.len(), MAX_LISTED + 1 + 2 + 1);
+        assert!(origins.iter().take(MAX_LISTED + 1).all(|o| *o == "a.csv"));
+        assert_eq!(
+            v.get(MAX_LISTED).map(ToString::to_string).as_deref(),
+            Some("a.csv: ... and 50 more problems (only the first 100 of each file are listed)")
+        );
+        assert_eq!(v.iter().map(Problem::count).sum::<u64>(), 159);
+        let shown = Error::Problems(v).to_string();
+        assert!(
+            shown.contains("line 100: is bad\na.csv: ... and 50 more"),
+            "{shown}"
+        );
+        assert!(
+            shown.ends_with(
+                "\nb.csv: ... and 7 more problems (only the first 100 of each file are listed)"
+            ),
+            "{shown}"
+        );
     }
 }

@@ -21,7 +21,7 @@ pub mod output;
 pub mod parse;
 pub mod render;
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::Write;
 
 use config::{Action, Config, Input, Output, OutputFormat};
@@ -45,7 +45,11 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
             &output,
             stdout,
         ),
-        Action::Validate { problems, json } => validate(&config.inputs, problems, json, stdout),
+        Action::Validate {
+            problems,
+            order,
+            json,
+        } => validate(&config.inputs, problems, &order, json, stdout),
     }
 }
 
@@ -69,7 +73,7 @@ fn run_scenarios(
         .then(|| render::json::render(&results, terms))
         .transpose()
         .map_err(Error::Internal)?;
-    if let Some(dir) = &output.dir {
+    let staged = if let Some(dir) = &output.dir {
         let mut staged = output::Staged::new(dir)?;
         staged.add(
             "ledger.csv",
@@ -91,15 +95,17 @@ fn run_scenarios(
             }
         }
         refuse_overwriting_inputs(inputs, &staged)?;
-        staged.commit()?;
-    }
+        Some(staged)
+    } else {
+        None
+    };
     let text = match output.format {
         OutputFormat::Table => render::table::render(&results, terms, unit),
         OutputFormat::Markdown => render::markdown::render(&results, terms, unit),
         OutputFormat::Csv => ledger.unwrap_or_default(),
         OutputFormat::Json => json.unwrap_or_default(),
     };
-    print(stdout, &text)
+    print_then_commit(stdout, &text, staged)
 }
 
 /// `revcap compare`: every scenario under every variant; files, then stdout.
@@ -125,7 +131,7 @@ fn compare(
         .then(|| render::json::compare(&rows, terms, from, ths))
         .transpose()
         .map_err(Error::Internal)?;
-    if let Some(dir) = &output.dir {
+    let staged = if let Some(dir) = &output.dir {
         let mut staged = output::Staged::new(dir)?;
         staged.add("compare.csv", csv.as_deref().unwrap_or_default().as_bytes())?;
         staged.add(
@@ -140,8 +146,10 @@ fn compare(
             }
         }
         refuse_overwriting_inputs(inputs, &staged)?;
-        staged.commit()?;
-    }
+        Some(staged)
+    } else {
+        None
+    };
     let shown_terms = match variants.iter().filter(|v| !v.from_file).count() {
         0 => render::SharedTerms::None,
         n if n == variants.len() => render::SharedTerms::All(terms),
@@ -156,7 +164,27 @@ fn compare(
         OutputFormat::Csv => csv.unwrap_or_default(),
         OutputFormat::Json => json.unwrap_or_default(),
     };
-    print(stdout, &text)
+    print_then_commit(stdout, &text, staged)
+}
+
+/// Prints, then renames the staged files into place, so that a run that fails,
+/// printing included, leaves earlier outputs as they were. A closed pipe is not a
+/// failure (`revcap run | head`): the files are still written.
+fn print_then_commit(
+    stdout: &mut dyn Write,
+    text: &str,
+    staged: Option<output::Staged>,
+) -> Result<(), Error> {
+    let printed = print(stdout, text);
+    if let Err(Error::Stdout(e)) = &printed {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return printed;
+        }
+    }
+    if let Some(staged) = staged {
+        staged.commit()?;
+    }
+    printed
 }
 
 /// Writes to stdout; a closed pipe surfaces as `Error::Stdout` for `main` to treat as
@@ -168,24 +196,30 @@ fn print(stdout: &mut dyn Write, text: &str) -> Result<(), Error> {
         .map_err(Error::Stdout)
 }
 
-/// Reads every input, collecting the problems of all files before failing.
+/// Reads every input, collecting the problems of all files (grouped by file, at most
+/// [`error::MAX_LISTED`] listed per file) before failing.
 pub fn load_all(inputs: &[Input]) -> Result<Vec<Scenario>, Error> {
+    let (scenarios, problems) = load_every(inputs);
+    if problems.is_empty() {
+        Ok(scenarios)
+    } else {
+        Err(Error::Problems(problems.into_vec()))
+    }
+}
+
+/// The scenarios of every input that loads, and the problems of those that do not.
+fn load_every(inputs: &[Input]) -> (Vec<Scenario>, error::Problems) {
     let mut scenarios: Vec<Scenario> = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = error::Problems::new();
     for input in inputs {
         match load_one(input) {
             Ok(mut s) => scenarios.append(&mut s),
-            Err(Error::Problems(mut p)) => problems.append(&mut p),
-            Err(e) => return Err(e),
+            Err(p) => problems.extend(p),
         }
     }
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: HashMap<&str, &str> = HashMap::new();
     for s in &scenarios {
-        if !seen.insert(&s.name) {
-            let first = scenarios
-                .iter()
-                .find(|o| o.name == s.name)
-                .map_or("", |o| o.source.as_str());
+        if let Some(first) = seen.insert(&s.name, &s.source) {
             problems.push(Problem::new(
                 &s.source,
                 format!(
@@ -193,29 +227,30 @@ pub fn load_all(inputs: &[Input]) -> Result<Vec<Scenario>, Error> {
                     quote(&s.name)
                 ),
             ));
+            // Name the first file, not the latest repeat, in later messages too.
+            seen.insert(&s.name, first);
         }
     }
-    if problems.is_empty() {
-        Ok(scenarios)
-    } else {
-        Err(problems.into())
-    }
+    (scenarios, problems)
 }
 
-fn load_one(input: &Input) -> Result<Vec<Scenario>, Error> {
+fn load_one(input: &Input) -> Result<Vec<Scenario>, Vec<Problem>> {
     let origin = input.origin();
     let stem = input.stem();
-    let result = match input {
+    match input {
         Input::Stdin => load::load(std::io::stdin().lock(), &origin, &stem),
         Input::File(path) => {
-            let file = std::fs::File::open(path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
+            let cannot_read =
+                |e: std::io::Error| vec![Problem::new(&origin, format!("cannot read: {e}"))];
+            let file = std::fs::File::open(path).map_err(cannot_read)?;
+            // Refuse a file over the limit before reading a byte of it.
+            let size = file.metadata().map_err(cannot_read)?.len();
+            if size > load::MAX_INPUT_BYTES {
+                return Err(vec![Problem::new(&origin, load::too_large(Some(size)))]);
+            }
             load::load(std::io::BufReader::new(file), &origin, &stem)
         }
-    };
-    result.map_err(Error::Problems)
+    }
 }
 
 /// Computes every scenario under `terms`.
@@ -289,11 +324,7 @@ fn compare_one(
     sweepable: &[bool],
 ) -> Result<(Vec<model::CompareRow>, model::Thresholds), Error> {
     let sweep = engine::Sweep::new(s, terms)?;
-    let overflow = || Error::Overflow {
-        scenario: s.name.clone(),
-        period: "(sweep)".into(),
-        what: "payment",
-    };
+    let overflow = || engine::overflow(s, None, "payment");
     let mut rows = Vec::with_capacity(variants.len());
     for (v, &fast) in variants.iter().zip(sweepable) {
         let summary = if fast {
@@ -366,27 +397,40 @@ fn refuse_overwriting_inputs(inputs: &[Input], staged: &output::Staged) -> Resul
 /// `revcap validate`: every problem in every file and terms file, then a count.
 fn validate(
     inputs: &[Input],
-    mut problems: Vec<Problem>,
+    problems: Vec<Problem>,
+    order: &[String],
     json: bool,
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
-    let mut scenario_count = 0;
-    match load_all(inputs) {
-        Ok(s) => scenario_count = s.len(),
-        Err(Error::Problems(mut p)) => problems.append(&mut p),
-        Err(e) => return Err(e),
+    // Grouped by file (terms files included) in the order given, each capped at
+    // MAX_LISTED.
+    let mut grouped = error::Problems::new();
+    for origin in order {
+        grouped.register(origin);
     }
-    let files: HashSet<&str> = problems.iter().map(|p| p.origin.as_str()).collect();
+    grouped.extend(problems);
+    let (scenarios, file_problems) = load_every(inputs);
+    // Scenarios that loaded, from the files that did.
+    let scenario_count = scenarios.len();
+    grouped.extend(file_problems.into_vec());
+    let count = grouped.count();
+    let problems = grouped.into_vec();
+    let files = {
+        let mut origins: Vec<&str> = problems.iter().map(|p| p.origin.as_str()).collect();
+        origins.dedup();
+        origins.len()
+    };
     if json {
         let doc = serde_json::json!({
             "version": 1,
             "ok": problems.is_empty(),
             "files": inputs.iter().map(Input::origin).collect::<Vec<_>>(),
             "scenarios": scenario_count,
+            "problem_count": count,
             "problems": problems,
         });
         let mut text =
-            serde_json::to_string_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
+            serde_json::to_string_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))?;
         text.push('\n');
         print(stdout, &text)?;
         return if problems.is_empty() {
@@ -408,15 +452,15 @@ fn validate(
     }
     let mut err = std::io::stderr().lock();
     for p in &problems {
-        let _ = writeln!(err, "error: {p}");
+        // The closing "... and N more" line of a long list is not an error of its own.
+        let prefix = if p.omitted > 0 { "" } else { "error: " };
+        let _ = writeln!(err, "{prefix}{p}");
     }
     let _ = writeln!(
         err,
-        "{} problem{} in {} file{}",
-        problems.len(),
-        plural(problems.len()),
-        files.len(),
-        plural(files.len())
+        "{count} problem{} in {files} file{}",
+        plural(usize::try_from(count).unwrap_or(usize::MAX)),
+        plural(files)
     );
     Err(Error::Reported)
 }

@@ -5,12 +5,12 @@
 //! through `f64`); columns are found by header name so every message can name its
 //! column, and lines come from each record's position.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 
 use rust_decimal::Decimal;
 
-use crate::error::{quote, Problem};
+use crate::error::{quote, Problem, Problems};
 use crate::model::{Period, PeriodInput, Scenario};
 use crate::parse;
 
@@ -18,18 +18,68 @@ use crate::parse;
 /// columns in a long file.
 const ANNOTATION_COLUMNS: &[&str] = &["note", "notes", "source", "sources", "comment", "comments"];
 
+/// Columns that say which unit the amounts are in. revcap never converts units: such a
+/// column is ignored when every row agrees, and an error when rows differ.
+const UNIT_COLUMNS: &[&str] = &["unit", "units", "currency"];
+
+/// The largest input read. A file is read whole (lines are counted from byte offsets),
+/// so this bounds memory; a larger file gets a message instead of running the machine
+/// out of memory. 256 MiB of CSV is millions of rows.
+pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+
+/// The most values (one scenario's revenue in one period) one file may hold. Each
+/// takes about 64 bytes while loading and a few hundred once computed and rendered,
+/// so this, not the file size, bounds memory for files of many short cells. Ten
+/// thousand scenarios of ten years of months are 1.2 million.
+pub const MAX_VALUES: usize = 2_000_000;
+
+/// How much one file may hold.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    bytes: u64,
+    values: usize,
+}
+
+/// The message for an input over [`MAX_INPUT_BYTES`]; `bytes` is its size when known.
+pub fn too_large(bytes: Option<u64>) -> String {
+    let size = bytes.map_or_else(|| "more than 256 MiB".to_string(), |b| format!("{b} bytes"));
+    format!(
+        "is too large ({size}; revcap reads a file whole and takes at most 256 MiB: split it into several files, e.g. one per scenario)"
+    )
+}
+
 /// Reads one CSV file. `origin` names it in messages (`scenarios/base.csv`, `-`);
 /// `stem` names its scenario when a long file has no `scenario` column.
-pub fn load<R: Read>(
-    mut reader: R,
+///
+/// Every problem is found, but only the first [`crate::error::MAX_LISTED`] are kept in
+/// full; the rest are counted in a closing [`Problem::omitted`] line.
+pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario>, Vec<Problem>> {
+    let limits = Limits {
+        bytes: MAX_INPUT_BYTES,
+        values: MAX_VALUES,
+    };
+    load_limited(reader, origin, stem, limits)
+}
+
+fn load_limited<R: Read>(
+    reader: R,
     origin: &str,
     stem: &str,
+    limits: Limits,
 ) -> Result<Vec<Scenario>, Vec<Problem>> {
+    let max_bytes = limits.bytes;
     let problem = |msg: &str| Problem::new(origin, msg);
-    // Read whole so lines can be counted from byte offsets (see `Lines`).
+    // Read whole so lines can be counted from byte offsets (see `Lines`), but no more
+    // than the limit (plus one byte, to tell "at the limit" from "over it").
     let mut bytes = Vec::new();
-    if let Err(e) = reader.read_to_end(&mut bytes) {
-        return Err(vec![problem(&format!("cannot be read: {e}"))]);
+    if let Err(e) = reader
+        .take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+    {
+        return Err(vec![problem(&format!("cannot read: {e}"))]);
+    }
+    if bytes.len() as u64 > max_bytes {
+        return Err(vec![problem(&too_large(None))]);
     }
     let mut lines = Lines::new(&bytes);
     let mut rdr = csv::ReaderBuilder::new()
@@ -37,17 +87,24 @@ pub fn load<R: Read>(
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(bytes.as_slice());
-    let mut problems = Vec::new();
+    let mut problems = Problems::new();
 
     let mut records = rdr.records();
-    let header = match records.next() {
-        None => {
-            return Err(vec![problem(
-                "is empty (expected a header row with a \"period\" column)",
-            )])
+    // The header is the first row with something in it (csv skips empty lines, but
+    // not lines of spaces or of commas).
+    let header = loop {
+        match records.next() {
+            None => {
+                return Err(vec![problem(
+                    "is empty (expected a header row with a \"period\" column)",
+                )])
+            }
+            Some(Err(e)) => return Err(vec![csv_problem(origin, &e, &mut lines)]),
+            Some(Ok(h))
+                if h.iter()
+                    .all(|c| c.trim_start_matches('\u{feff}').is_empty()) => {}
+            Some(Ok(h)) => break h,
         }
-        Some(Err(e)) => return Err(vec![csv_problem(origin, &e, &mut lines)]),
-        Some(Ok(h)) => h,
     };
     let header_line = header.position().map_or(1, |p| lines.of(p));
     let names: Vec<String> = header
@@ -64,18 +121,28 @@ pub fn load<R: Read>(
         .collect();
     let layout = match Layout::from_header(&names) {
         Ok(l) => l,
-        Err(msg) => return Err(vec![problem(&msg).line(header_line)]),
-    };
-
-    // Rows grouped by scenario, in order of first appearance.
-    let mut order: Vec<String> = Vec::new();
-    let mut rows: HashMap<String, Vec<PeriodInput>> = HashMap::new();
-    let mut push = |name: &str, input: PeriodInput| {
-        if !rows.contains_key(name) {
-            order.push(name.to_string());
+        Err((msg, value)) => {
+            let p = problem(&msg).line(header_line);
+            return Err(vec![match value {
+                Some(v) => p.value(&v),
+                None => p,
+            }]);
         }
-        rows.entry(name.to_string()).or_default().push(input);
     };
+    // The first unit seen (as written, lowercased, line) and the units already reported.
+    let mut unit_seen: Option<(String, String, u64)> = None;
+    let mut units_reported: HashSet<String> = HashSet::new();
+    let mut unnamed_reported: HashSet<usize> = HashSet::new();
+
+    let mut groups = Groups::default();
+    if let Kind::Wide { scenarios, .. } = &layout.kind {
+        // One group per scenario column, in column order, found by position.
+        for &i in scenarios {
+            groups
+                .list
+                .push((names.get(i).cloned().unwrap_or_default(), Vec::new()));
+        }
+    }
 
     for record in records {
         let record = match record {
@@ -114,6 +181,26 @@ pub fn load<R: Read>(
                 .column(names.get(i).map_or("", String::as_str))
                 .value(cell(i))
         };
+        if let Some(i) = layout.unit {
+            let unit = cell(i);
+            let lower = unit.to_lowercase();
+            match &unit_seen {
+                _ if unit.is_empty() => {}
+                None => unit_seen = Some((unit.to_string(), lower, line)),
+                Some((first, first_lower, first_line)) => {
+                    if *first_lower != lower && !units_reported.contains(&lower) {
+                        problems.push(at(
+                            i,
+                            format!(
+                                "differs from {} on line {first_line}; revcap never converts units (convert the amounts to one unit, or split the file by unit)",
+                                quote(first)
+                            ),
+                        ));
+                        units_reported.insert(lower);
+                    }
+                }
+            }
+        }
         let period = match parse::period(cell(layout.period)) {
             Ok(p) => Some(p),
             Err(msg) => {
@@ -131,7 +218,7 @@ pub fn load<R: Read>(
             },
             _ => None,
         };
-        let revenue = |i: usize, problems: &mut Vec<Problem>| -> Option<Decimal> {
+        let revenue = |i: usize, problems: &mut Problems| -> Option<Decimal> {
             match parse::amount(cell(i)) {
                 Ok(v) if v.is_sign_negative() && !v.is_zero() => {
                     problems.push(at(i, "is negative (revenue must be ≥ 0)".into()));
@@ -159,7 +246,7 @@ pub fn load<R: Read>(
                 };
                 let revenue = revenue(*rev_col, &mut problems);
                 if let (Some(period), Some(revenue)) = (period, revenue) {
-                    push(
+                    groups.push(
                         name,
                         PeriodInput {
                             period,
@@ -170,12 +257,24 @@ pub fn load<R: Read>(
                     );
                 }
             }
-            Kind::Wide { scenarios } => {
-                for &i in scenarios {
+            Kind::Wide { scenarios, unnamed } => {
+                for &i in unnamed {
+                    if !cell(i).is_empty() && !unnamed_reported.contains(&i) {
+                        let mut p = problem(
+                            "is in a column with no name (in a wide file every column after period names a scenario: name the column or empty it)",
+                        )
+                        .line(line)
+                        .value(cell(i));
+                        p.field = Some(format!("column {}", i + 1));
+                        problems.push(p);
+                        unnamed_reported.insert(i);
+                    }
+                }
+                for (slot, &i) in scenarios.iter().enumerate() {
                     let revenue = revenue(i, &mut problems);
                     if let (Some(period), Some(revenue)) = (period, revenue) {
-                        push(
-                            &names[i],
+                        groups.push_at(
+                            slot,
                             PeriodInput {
                                 period,
                                 revenue,
@@ -187,29 +286,69 @@ pub fn load<R: Read>(
                 }
             }
         }
+        if groups.values > limits.values {
+            problems.push(
+                problem(&format!(
+                    "has more than {} values (a scenario's revenue in a period is one value; revcap keeps them all in memory: split the file)",
+                    limits.values
+                ))
+                .line(line),
+            );
+            return Err(problems.into_vec());
+        }
     }
 
-    if order.is_empty() && problems.is_empty() {
+    if groups.values == 0 && problems.is_empty() {
         problems.push(problem("has a header but no data rows"));
     }
     // A row dropped for a bad value would show up again as a gap: don't report it twice.
     let check_gaps = problems.is_empty();
-    let mut scenarios = Vec::with_capacity(order.len());
-    for name in order {
-        let periods = rows.remove(&name).unwrap_or_default();
-        match check_periods(origin, &name, periods, check_gaps) {
-            Ok(periods) => scenarios.push(Scenario {
+    let mut scenarios = Vec::with_capacity(groups.list.len());
+    // (A wide file's column with no valid value has no periods; its problems say why.)
+    for (name, periods) in groups.list.into_iter().filter(|(_, p)| !p.is_empty()) {
+        if let Some(periods) = check_periods(origin, &name, periods, check_gaps, &mut problems) {
+            scenarios.push(Scenario {
                 name,
                 source: origin.to_string(),
                 periods,
-            }),
-            Err(mut p) => problems.append(&mut p),
+            });
         }
     }
     if problems.is_empty() {
         Ok(scenarios)
     } else {
-        Err(problems)
+        Err(problems.into_vec())
+    }
+}
+
+/// Rows grouped by scenario, in order of first appearance.
+#[derive(Default)]
+struct Groups {
+    list: Vec<(String, Vec<PeriodInput>)>,
+    /// Position in `list` by name (long files; a wide file's groups are its columns).
+    index: HashMap<String, usize>,
+    /// Values pushed in all.
+    values: usize,
+}
+
+impl Groups {
+    fn push(&mut self, name: &str, input: PeriodInput) {
+        let slot = match self.index.get(name) {
+            Some(&slot) => slot,
+            None => {
+                self.index.insert(name.to_string(), self.list.len());
+                self.list.push((name.to_string(), Vec::new()));
+                self.list.len() - 1
+            }
+        };
+        self.push_at(slot, input);
+    }
+
+    fn push_at(&mut self, slot: usize, input: PeriodInput) {
+        if let Some((_, periods)) = self.list.get_mut(slot) {
+            periods.push(input);
+            self.values += 1;
+        }
     }
 }
 
@@ -217,6 +356,8 @@ pub fn load<R: Read>(
 struct Layout {
     period: usize,
     rate: Option<usize>,
+    /// A `unit`, `units` or `currency` column, checked for one unit throughout.
+    unit: Option<usize>,
     kind: Kind,
 }
 
@@ -227,71 +368,134 @@ enum Kind {
     },
     Wide {
         scenarios: Vec<usize>,
+        /// Columns with an empty header cell: fine while empty, an error with a value.
+        unnamed: Vec<usize>,
     },
 }
 
 impl Layout {
-    fn from_header(names: &[String]) -> Result<Layout, String> {
+    /// The layout a header gives, or what is wrong with it and the offending text.
+    fn from_header(names: &[String]) -> Result<Layout, (String, Option<String>)> {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case("period")) {
+            return Err(no_period(names));
+        }
         let mut seen: HashMap<String, usize> = HashMap::new();
-        for (i, name) in names.iter().enumerate() {
+        // Columns without a name are ignored in a long file (spreadsheets export
+        // trailing empty columns) and checked for values in a wide one.
+        for (i, name) in names.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
             if let Some(first) = seen.insert(name.to_lowercase(), i) {
-                return Err(format!(
-                    "header has column {} twice (columns {} and {}); names must be unique",
-                    quote(name),
-                    first + 1,
-                    i + 1
+                return Err((
+                    format!(
+                        "header has column {} twice (columns {} and {}); names must be unique",
+                        quote(name),
+                        first + 1,
+                        i + 1
+                    ),
+                    None,
                 ));
             }
         }
         let find = |n: &str| seen.get(n).copied();
         let Some(period) = find("period") else {
-            return Err(format!(
-                "has no \"period\" column (found {}; expected e.g. period,revenue or period,base,bull)",
-                names.iter().map(|n| quote(n)).collect::<Vec<_>>().join(", ")
-            ));
+            return Err(no_period(names));
         };
         let rate = find("rate");
+        let unit = UNIT_COLUMNS.iter().find_map(|n| find(n));
         let kind = match (find("revenue"), find("scenario")) {
             (Some(revenue), scenario) => Kind::Long { revenue, scenario },
             (None, Some(_)) => {
-                return Err("has a \"scenario\" column but no \"revenue\" column (a long file needs both period and revenue)".into())
+                return Err(("has a \"scenario\" column but no \"revenue\" column (a long file needs both period and revenue)".into(), None))
             }
             (None, None) => {
                 let mut scenarios = Vec::new();
+                let mut unnamed = Vec::new();
                 for (i, name) in names.iter().enumerate() {
                     let lower = name.to_lowercase();
-                    if i == period || Some(i) == rate || ANNOTATION_COLUMNS.contains(&lower.as_str()) {
+                    if i == period
+                        || Some(i) == rate
+                        || ANNOTATION_COLUMNS.contains(&lower.as_str())
+                        || UNIT_COLUMNS.contains(&lower.as_str())
+                    {
                         continue;
                     }
                     if name.is_empty() {
-                        return Err(format!(
-                            "header: column {} has no name (in a wide file every column after period names a scenario)",
-                            i + 1
-                        ));
+                        unnamed.push(i);
+                    } else {
+                        scenarios.push(i);
                     }
-                    scenarios.push(i);
                 }
                 if scenarios.is_empty() {
-                    return Err("has no \"revenue\" column and no scenario columns (expected period,revenue or period,base,bull,...)".into());
+                    return Err(("has no \"revenue\" column and no scenario columns (expected period,revenue or period,base,bull,...)".into(), None));
                 }
-                Kind::Wide { scenarios }
+                Kind::Wide { scenarios, unnamed }
             }
         };
-        Ok(Layout { period, rate, kind })
+        Ok(Layout {
+            period,
+            rate,
+            unit,
+            kind,
+        })
     }
 }
 
+/// What to say about a first row without a `period` column: a header separated by
+/// semicolons or tabs (a spreadsheet's regional CSV), a title row above the header, or
+/// simply the columns found.
+fn no_period(names: &[String]) -> (String, Option<String>) {
+    const RESAVE: &str =
+        "revcap reads comma-separated CSV (save as \"CSV UTF-8 (comma delimited)\")";
+    for (sep, what) in [(';', "semicolons"), ('\t', "tabs")] {
+        if let Some(cell) = names.iter().find(|n| {
+            n.split(sep)
+                .any(|part| part.trim().eq_ignore_ascii_case("period"))
+        }) {
+            return (
+                format!("separates columns with {what}; {RESAVE}"),
+                Some(cell.clone()),
+            );
+        }
+    }
+    let mut filled = names.iter().filter(|n| !n.is_empty());
+    if let (Some(only), None) = (filled.next(), filled.next()) {
+        let known = ["revenue", "scenario", "rate"]
+            .iter()
+            .chain(UNIT_COLUMNS)
+            .chain(ANNOTATION_COLUMNS);
+        if !known.clone().any(|k| only.eq_ignore_ascii_case(k)) {
+            return (
+                "looks like a title: the first row must be the header; remove the title row above it".into(),
+                Some(only.clone()),
+            );
+        }
+    }
+    // A header of a million columns must not make a message of megabytes.
+    const SHOWN: usize = 10;
+    let mut found: Vec<String> = names.iter().take(SHOWN).map(|n| quote(n)).collect();
+    if names.len() > SHOWN {
+        found.push(format!("and {} more", names.len() - SHOWN));
+    }
+    (
+        format!(
+            "has no \"period\" column (found {}; expected e.g. period,revenue or period,base,bull)",
+            found.join(", ")
+        ),
+        None,
+    )
+}
+
 /// Sorts a scenario's periods and checks SPEC §2's rules: one granularity, no
-/// repeats, no gaps.
+/// repeats, no gaps. `None` when some rule is broken (the problems are in `problems`).
 fn check_periods(
     origin: &str,
     name: &str,
     mut periods: Vec<PeriodInput>,
     check_gaps: bool,
-) -> Result<Vec<PeriodInput>, Vec<Problem>> {
-    let mut problems = Vec::new();
+    problems: &mut Problems,
+) -> Option<Vec<PeriodInput>> {
+    let mut ok = true;
     let Some(first) = periods.first() else {
-        return Ok(periods);
+        return Some(periods);
     };
     let (granularity, first_line) = (first.period.granularity(), first.line);
     let at = |p: &PeriodInput| {
@@ -312,11 +516,14 @@ fn check_periods(
             granularity
         );
         problems.push(pr);
+        ok = false;
         false
     });
     periods.sort_by_key(|p| p.period);
     for pair in periods.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
+        let [a, b] = pair else {
+            continue;
+        };
         if a.period == b.period {
             let (first, again) = if a.line <= b.line { (a, b) } else { (b, a) };
             let mut pr = at(again);
@@ -326,6 +533,7 @@ fn check_periods(
                 quote(name)
             );
             problems.push(pr);
+            ok = false;
         } else if check_gaps && a.period.next() != Some(b.period) {
             let mut pr = at(b);
             pr.message = format!(
@@ -336,13 +544,10 @@ fn check_periods(
                 a.line
             );
             problems.push(pr);
+            ok = false;
         }
     }
-    if problems.is_empty() {
-        Ok(periods)
-    } else {
-        Err(problems)
-    }
+    ok.then_some(periods)
 }
 
 /// `2028`, or `2028 to 2029` when several periods are missing.
@@ -392,13 +597,13 @@ impl<'a> Lines<'a> {
     fn of(&mut self, pos: &csv::Position) -> u64 {
         let b = self.bytes;
         let mut start = usize::try_from(pos.byte()).unwrap_or(b.len()).min(b.len());
-        while start < b.len() && matches!(b[start], b'\r' | b'\n') {
+        while matches!(b.get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
         while self.at < start {
-            match b[self.at] {
-                b'\n' => self.line += 1,
-                b'\r' => {
+            match b.get(self.at) {
+                Some(b'\n') => self.line += 1,
+                Some(b'\r') => {
                     self.line += 1;
                     if b.get(self.at + 1) == Some(&b'\n') {
                         self.at += 1;
@@ -567,6 +772,136 @@ mod tests {
         // A CR LF split across two reads still counts as one line end.
         let reader = std::io::Read::chain(&b"period,revenue\r"[..], &b"\n2026,x\r\n"[..]);
         assert_eq!(load(reader, "t.csv", "t").unwrap_err()[0].line, Some(2));
+    }
+
+    #[test]
+    fn a_unit_column_must_hold_one_unit() {
+        // Agreeing rows (any case, blanks allowed): ignored like a note, in both layouts.
+        let s = load_str("period,revenue,unit\n2026,1,USD\n2027,2,usd\n2028,3,\n").unwrap();
+        assert_eq!(s[0].periods.len(), 3);
+        let s = load_str("period,currency,base,bull\n2026,EUR,1,2\n").unwrap();
+        assert_eq!(
+            s.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            ["base", "bull"]
+        );
+        // Each other unit is reported once, at its first row.
+        assert_eq!(
+            messages("period,revenue,units\n2026,1,USD\n2027,2,EUR\n2028,3,EUR\n2029,4,GBP\n"),
+            [
+                r#"t.csv: line 3, column "units": "EUR" differs from "USD" on line 2; revcap never converts units (convert the amounts to one unit, or split the file by unit)"#,
+                r#"t.csv: line 5, column "units": "GBP" differs from "USD" on line 2; revcap never converts units (convert the amounts to one unit, or split the file by unit)"#,
+            ]
+        );
+    }
+
+    // Regression: the units and unnamed columns already reported were kept in lists
+    // searched for every row, quadratic in a file of many distinct units or many
+    // unnamed columns (seconds to hours); now sets.
+    #[test]
+    fn many_units_or_unnamed_columns_stay_linear() {
+        let start = std::time::Instant::now();
+        let mut text = String::from("period,revenue,unit\n");
+        for m in 0..40_000 {
+            text.push_str(&format!("{:04}-{:02},1,U{m}\n", 1000 + m / 12, m % 12 + 1));
+        }
+        let e = load_str(&text).unwrap_err();
+        assert_eq!(e.iter().map(Problem::count).sum::<u64>(), 39_999);
+        let mut text = format!("period,base{}\n", ",".repeat(20_000));
+        for y in 2000..2020 {
+            text.push_str(&format!("{y},1{}\n", ",7".repeat(20_000)));
+        }
+        let e = load_str(&text).unwrap_err();
+        assert_eq!(e.iter().map(Problem::count).sum::<u64>(), 20_000);
+        assert!(start.elapsed().as_secs() < 10, "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn spreadsheet_headers_title_rows_and_separators() {
+        let title = r#"t.csv: line 1: "Revenue (USD bn)" looks like a title: the first row must be the header; remove the title row above it"#;
+        assert_eq!(
+            messages("Revenue (USD bn)\nperiod,revenue\n2026,1\n"),
+            [title]
+        );
+        // Exported with the table's width of empty cells.
+        assert_eq!(
+            messages("Revenue (USD bn),,\nperiod,revenue\n2026,1\n"),
+            [title]
+        );
+        assert_eq!(
+            messages("period;revenue\n2026;12,7\n"),
+            [
+                r#"t.csv: line 1: "period;revenue" separates columns with semicolons; revcap reads comma-separated CSV (save as "CSV UTF-8 (comma delimited)")"#
+            ]
+        );
+        assert!(messages("period\trevenue\n")[0].contains("separates columns with tabs"));
+        // A lone known column name is not mistaken for a title.
+        assert!(messages("revenue\n1\n")[0].contains(r#"has no "period" column"#));
+        // Lines of spaces or commas before the header are skipped like blank lines.
+        let s = load_str("  \n,,\nperiod,revenue\n2026,1\n2027,x\n").unwrap_err();
+        assert_eq!(s[0].line, Some(5));
+        assert_eq!(
+            messages(" \n , \n"),
+            [r#"t.csv: is empty (expected a header row with a "period" column)"#]
+        );
+        // Unnamed columns: ignored in a long file, an error in a wide one only with a value.
+        assert!(load_str("period,revenue,,\n2026,1,,\n2027,1,x,\n").is_ok());
+        assert_eq!(
+            messages("period,base,,\n2026,1,,\n2027,1,5,\n2028,1,6,\n"),
+            [
+                r#"t.csv: line 3, column 3: "5" is in a column with no name (in a wide file every column after period names a scenario: name the column or empty it)"#
+            ]
+        );
+    }
+
+    #[test]
+    fn a_header_of_many_columns_is_summed_up() {
+        let header: Vec<String> = (0..1000).map(|i| format!("c{i}")).collect();
+        let m = messages(&format!("{}\n", header.join(",")));
+        assert_eq!(
+            m,
+            [
+                r#"t.csv: line 1: has no "period" column (found "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", and 990 more; expected e.g. period,revenue or period,base,bull)"#
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_first_problems_are_kept_but_all_are_counted() {
+        let mut text = String::from("period,revenue\n");
+        for y in 1000..1250 {
+            text.push_str(&format!("{y},x\n"));
+        }
+        let e = load_str(&text).unwrap_err();
+        assert_eq!(e.len(), crate::error::MAX_LISTED + 1);
+        assert_eq!(e.iter().map(Problem::count).sum::<u64>(), 250);
+        assert_eq!(
+            e.last().map(ToString::to_string).as_deref(),
+            Some("t.csv: ... and 150 more problems (only the first 100 of each file are listed)")
+        );
+    }
+
+    #[test]
+    fn inputs_over_the_limits_get_a_message() {
+        let limits = Limits {
+            bytes: 22, // exactly the first text
+            values: 3,
+        };
+        let text = "period,revenue\n2026,1\n";
+        assert!(load_limited(text.as_bytes(), "t.csv", "t", limits).is_ok());
+        let long = "period,revenue\n2026,1\n2027,1\n";
+        assert_eq!(
+            load_limited(long.as_bytes(), "t.csv", "t", limits).unwrap_err()[0].to_string(),
+            "t.csv: is too large (more than 256 MiB; revcap reads a file whole and takes at most 256 MiB: split it into several files, e.g. one per scenario)"
+        );
+        let limits = Limits {
+            bytes: 1000,
+            values: 3,
+        };
+        let wide = "period,a,b\n2026,1,1\n2027,1,1\n2028,1,1\n";
+        assert_eq!(
+            load_limited(wide.as_bytes(), "t.csv", "t", limits).unwrap_err()[0].to_string(),
+            "t.csv: line 3: has more than 3 values (a scenario's revenue in a period is one value; revcap keeps them all in memory: split the file)"
+        );
     }
 
     #[test]

@@ -10,12 +10,28 @@ use revcap::{cli::Cli, config::Config, error::Error};
 fn main() -> ExitCode {
     // Any panic left is a bug; report it as one line and exit 1, not a backtrace.
     std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let what = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("a panic");
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let what = what.replace('\n', " ");
         eprintln!(
-            "error: internal error: {info} (please report this with the input that caused it)"
+            "error: internal error: {what}{place} (please report this with the input that caused it)"
         );
     }));
     let cli = Cli::parse();
     let outcome = std::panic::catch_unwind(|| {
+        // Debug builds only: lets the tests check this guard with a real panic.
+        #[cfg(debug_assertions)]
+        if std::env::var_os("REVCAP_TEST_PANIC").is_some() {
+            panic!("deliberate panic (REVCAP_TEST_PANIC is set)");
+        }
         let config = Config::try_from(cli)?;
         revcap::run(config, &mut std::io::stdout().lock())
     });

@@ -9,10 +9,15 @@ use tempfile::NamedTempFile;
 
 use crate::error::Error;
 
-/// Files staged for one run, not yet visible under their final names.
+/// Files staged for one run, not yet visible under their final names. Dropped without
+/// [`Staged::commit`], it deletes its temporary files and the folders it created.
 pub struct Staged {
     dir: PathBuf,
     files: Vec<(NamedTempFile, PathBuf)>,
+    /// Folders created for the output, deepest first; removed again (if still empty)
+    /// when the run fails.
+    created: Vec<PathBuf>,
+    committed: bool,
 }
 
 impl Staged {
@@ -25,14 +30,23 @@ impl Staged {
                 message: "exists and is not a folder (give --output a folder)".into(),
             });
         }
+        let created: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        let staged = Staged {
+            dir: dir.to_path_buf(),
+            files: Vec::new(),
+            created,
+            committed: false,
+        };
         std::fs::create_dir_all(dir).map_err(|e| Error::Write {
             path: dir.to_path_buf(),
             message: e.to_string(),
         })?;
-        Ok(Staged {
-            dir: dir.to_path_buf(),
-            files: Vec::new(),
-        })
+        // On failure `staged` is dropped here and removes what it did create.
+        Ok(staged)
     }
 
     /// Stages `bytes` as `name` in the folder.
@@ -68,9 +82,11 @@ impl Staged {
     }
 
     /// Renames every staged file into place.
-    pub fn commit(self) -> Result<Vec<PathBuf>, Error> {
-        let mut written = Vec::with_capacity(self.files.len());
-        for (tmp, target) in self.files {
+    pub fn commit(mut self) -> Result<Vec<PathBuf>, Error> {
+        self.committed = true;
+        let files = std::mem::take(&mut self.files);
+        let mut written = Vec::with_capacity(files.len());
+        for (tmp, target) in files {
             tmp.persist(&target).map_err(|e| Error::Write {
                 path: target.clone(),
                 message: e.error.to_string(),
@@ -78,5 +94,19 @@ impl Staged {
             written.push(target);
         }
         Ok(written)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        // Temporary files first (they are in the folder), then the folders this run
+        // created, deepest first; `remove_dir` leaves any folder that is not empty.
+        self.files.clear();
+        for dir in &self.created {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
 }

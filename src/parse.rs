@@ -40,17 +40,22 @@ pub fn amount(raw: &str) -> Result<Decimal, String> {
         (false, r) => (negative, r),
         (true, _) => return Err(format!("is not a number ({AMOUNT_EXAMPLES})")),
     };
-    let (body, multiplier_exp) = match rest.char_indices().last() {
-        Some((i, c)) if "KkMmBbTt".contains(c) => {
+    let suffix = rest
+        .chars()
+        .last()
+        .filter(|c| "KkMmBbTt".contains(*c))
+        .and_then(|c| Some((rest.strip_suffix(c)?, c)));
+    let (body, multiplier_exp) = match suffix {
+        Some((body, c)) => {
             let exp = match c.to_ascii_uppercase() {
                 'K' => 3,
                 'M' => 6,
                 'B' => 9,
                 _ => 12,
             };
-            (&rest[..i], exp)
+            (body, exp)
         }
-        _ => (rest, 0),
+        None => (rest, 0),
     };
     let value = unsigned_decimal(body, true).map_err(|e| {
         e.or_else(|| unit_hint(rest))
@@ -117,7 +122,15 @@ pub fn period(raw: &str) -> Result<Period, String> {
     let Some(year) = digits(year_txt).and_then(|y| i32::try_from(y).ok()) else {
         return Err(expected.into());
     };
-    let rest = &s[4..];
+    if let Some(d) = Date::parse(s) {
+        let (y, m, _) = d.ymd();
+        return Err(format!(
+            "is a date, not a period (did a spreadsheet turn {y:04}-{m:02} into a date? write the period as text: {y:04}-{m:02}, {y:04}Q{} or {y:04})",
+            (m - 1) / 3 + 1
+        ));
+    }
+    // `get` succeeded for ..4, so 4 is a character boundary.
+    let rest = s.get(4..).unwrap_or_default();
     let quarter = rest
         .strip_prefix("-Q")
         .or_else(|| rest.strip_prefix("-q"))
@@ -194,6 +207,16 @@ fn too_large() -> String {
 /// A number followed by letters that are not a K/M/B/T suffix: a currency or a unit
 /// word (`12 USD`, `12bn`, `€12`), which revcap does not interpret.
 fn unit_hint(s: &str) -> Option<String> {
+    if s.ends_with('%') {
+        return Some("is a percent, not an amount (expected an amount in money)".into());
+    }
+    let ends = [s.chars().next(), s.chars().last()];
+    if let Some(symbol) = ends.into_iter().flatten().find(|c| "€£¥₹".contains(*c)) {
+        return Some(format!(
+            "has a currency sign {} (write the number alone; revcap never converts units)",
+            crate::error::quote(&symbol.to_string())
+        ));
+    }
     let digits_end = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))?;
     let (number, rest) = s.split_at(digits_end);
     let word = rest.trim();
@@ -208,6 +231,12 @@ fn unit_hint(s: &str) -> Option<String> {
 
 /// Hints for values spreadsheets export that are not numbers.
 fn spreadsheet_hint(s: &str) -> Option<String> {
+    if s.contains(['\n', '\r']) {
+        return Some(
+            "runs over several lines (a quote opened and never closed? check the quotes on this line)"
+                .into(),
+        );
+    }
     if s.starts_with('#') {
         return Some(
             "is a spreadsheet error value, not a number (fix the formula or write 0)".into(),
@@ -232,12 +261,11 @@ fn spreadsheet_hint(s: &str) -> Option<String> {
 /// `digits[.digits][e[+-]digits]`, with thousands separators in the integer part when
 /// `allow_grouping`. `Err(None)` means "not a number"; `Err(Some(msg))` a specific hint.
 fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<String>> {
-    let (mantissa, exp) = match s.find(['e', 'E']) {
-        Some(i) => {
-            let e = &s[i + 1..];
+    let (mantissa, exp) = match s.split_once(['e', 'E']) {
+        Some((mantissa, e)) => {
             let (neg, e_digits) = sign(e);
             let e = digits(e_digits).filter(|&e| e <= 100).ok_or(None)? as i32;
-            (&s[..i], if neg { -e } else { e })
+            (mantissa, if neg { -e } else { e })
         }
         None => (s, 0),
     };
@@ -269,7 +297,18 @@ fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<Str
     if int_digits.is_empty() || !int_digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(None);
     }
+    // Decimal holds 28 or 29 digits: a longer integer part cannot fit, however long
+    // (a 10 MB cell is answered without building a number from it).
+    if int_digits.trim_start_matches('0').len() > 29 {
+        return Err(Some(too_large()));
+    }
     if let Some(f) = frac {
+        if allow_grouping && f.contains(',') && int.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Some(
+                "has a comma after the decimal point (a decimal comma, as in 1.234,5? write 1234.5)"
+                    .into(),
+            ));
+        }
         if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
             return Err(None);
         }
@@ -371,6 +410,10 @@ mod tests {
             .unwrap_err()
             .contains(r#"has a unit "USD""#));
         assert!(amount("12.7bn").unwrap_err().contains(r#"has a unit "bn""#));
+        assert!(amount("€12").unwrap_err().contains(r#"currency sign "€""#));
+        assert!(amount("12 €").unwrap_err().contains(r#"currency sign "€""#));
+        assert!(amount("12%").unwrap_err().contains("is a percent"));
+        assert!(amount("1.234,5").unwrap_err().contains("decimal comma"));
         assert!(amount("(1,234)")
             .unwrap_err()
             .contains("accounting negative"));
@@ -415,6 +458,14 @@ mod tests {
             assert!(period(bad).is_err(), "{bad} should be rejected");
         }
         assert!(period("Total").unwrap_err().contains("total row"));
+        assert_eq!(
+            period("2027-03-01").unwrap_err(),
+            "is a date, not a period (did a spreadsheet turn 2027-03 into a date? write the period as text: 2027-03, 2027Q1 or 2027)"
+        );
+        // Multi-byte text where the year would be is rejected, not sliced mid-character.
+        for bad in ["20€7", "€", "2027€", "202\u{301}7-03"] {
+            assert!(period(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -4,116 +4,16 @@
 //!
 //! Tests that check the exact set of files written pass `--no-charts`, so they keep
 //! passing once `run` also draws charts.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
 
 use std::io::BufRead;
-use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use assert_cmd::Command;
+use common::{fixture, Workdir, BIN};
 use rust_decimal::Decimal;
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_revcap");
-
-/// A temporary folder to run `revcap` in.
-struct Workdir {
-    dir: tempfile::TempDir,
-}
-
-impl Workdir {
-    fn new() -> Workdir {
-        Workdir {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, rel: &str) -> PathBuf {
-        self.dir.path().join(rel)
-    }
-
-    /// Writes `contents` to `rel`, creating folders as needed.
-    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> &Workdir {
-        let p = self.path(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, contents).unwrap();
-        self
-    }
-
-    /// Copies `tests/fixtures/NAME` to `NAME` in the folder.
-    fn fixture(&self, name: &str) -> &Workdir {
-        self.write(name, fixture(name))
-    }
-
-    fn read(&self, rel: &str) -> String {
-        std::fs::read_to_string(self.path(rel)).unwrap()
-    }
-
-    /// `revcap ARGS` in this folder, without the backtrace setting of this machine.
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
-        c.current_dir(self.dir.path())
-            .env_remove("RUST_BACKTRACE")
-            .args(args);
-        c
-    }
-
-    /// Runs, expects success and a silent stderr, returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cmd(args).assert().success().get_output().clone();
-        assert_eq!(
-            String::from_utf8_lossy(&out.stderr),
-            "",
-            "stderr of {args:?}"
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Runs, expects exit `code` and an empty stdout, returns stderr.
-    fn fails(&self, args: &[&str], code: i32) -> String {
-        let out = self.cmd(args).assert().code(code).get_output().clone();
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            "",
-            "stdout of {args:?}"
-        );
-        String::from_utf8(out.stderr).unwrap()
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-
-    /// Every file under `rel`, as sorted relative paths; empty if it does not exist.
-    fn files(&self, rel: &str) -> Vec<String> {
-        let root = self.path(rel);
-        let mut out = Vec::new();
-        collect(&root, &root, &mut out);
-        out.sort();
-        out
-    }
-}
-
-fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            collect(root, &p, out);
-        } else {
-            out.push(p.strip_prefix(root).unwrap().display().to_string());
-        }
-    }
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
 
 fn keys(v: &Value) -> Vec<&str> {
     let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();

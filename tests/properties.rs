@@ -2,7 +2,7 @@
 //! the totals, the binding date, and that splitting a year into its months with
 //! revenue in proportion to days changes nothing (or only by the 12-place rounding of
 //! its segments, with the bound stated exactly).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use proptest::collection::vec;
 use proptest::option;

@@ -1,7 +1,7 @@
 //! Snapshots of the human views (table and Markdown) on small fixed scenarios, checked
 //! by eye when written. Money is rounded to 2 decimals with thousands separators;
 //! the exact values behind them are pinned by the engine's unit tests.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::str::FromStr;
 

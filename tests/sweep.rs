@@ -2,7 +2,7 @@
 //! thresholds' meaning: a cap at or below a year-end threshold binds by that date, one
 //! above it does not.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use proptest::prelude::*;
 use revcap::engine::{compute, Sweep};

@@ -32,15 +32,20 @@ pub fn money(v: Decimal) -> String {
 
 /// A rate as a percent with up to 4 decimals: `0.2` → `20%`, `0.0471...` → `4.7123%`.
 pub fn percent(v: Decimal) -> String {
-    let p =
-        (v * Decimal::ONE_HUNDRED).round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven);
+    // Rates lie in [0, 1]; a value too large to scale is shown as it is.
+    let Some(p) = v.checked_mul(Decimal::ONE_HUNDRED) else {
+        return v.to_string();
+    };
+    let p = p.round_dp_with_strategy(4, RoundingStrategy::MidpointNearestEven);
     format!("{}%", p.normalize())
 }
 
 /// A result rate as a percent with 2 decimals: `0.0603370...` → `6.03%`.
 pub fn percent2(v: Decimal) -> String {
-    let p =
-        (v * Decimal::ONE_HUNDRED).round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
+    let Some(p) = v.checked_mul(Decimal::ONE_HUNDRED) else {
+        return v.to_string();
+    };
+    let p = p.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
     format!("{p:.2}%")
 }
 

@@ -1,0 +1,746 @@
+//! Hostile inputs against the real binary: broken numbers, periods and rates,
+//! malformed files, wrong terms and flags, bad paths and outputs, and inputs at the
+//! limits. Every case checks the exit code, the exact message (file, line, column,
+//! value, what was expected) and that the folder holds exactly the files it was given,
+//! byte for byte: nothing written, nothing overwritten, no output folder left behind.
+//!
+//! `docs/errors.md` is the catalogue of these messages: `the_catalogue_shows_every_message`
+//! checks that every message here appears in it verbatim, and that every example in it
+//! is a message some case here produces.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::{Workdir, BIN};
+
+/// What a case puts in a file.
+enum Content {
+    Text(&'static str),
+    Bytes(&'static [u8]),
+    /// Made when the case runs (large inputs).
+    Made(fn() -> Vec<u8>),
+    /// A sparse file of this many bytes: large on paper, nothing on disk or in memory.
+    Sparse(u64),
+}
+
+struct Case {
+    name: &'static str,
+    files: Vec<(&'static str, Content)>,
+    args: Vec<&'static str>,
+    stdin: Option<&'static str>,
+    code: i32,
+    /// All of stderr; for usage errors (exit 2) its first line, clap's usage follows.
+    stderr: &'static str,
+}
+
+fn case(name: &'static str, args: &[&'static str], code: i32, stderr: &'static str) -> Case {
+    Case {
+        name,
+        files: Vec::new(),
+        args: args.to_vec(),
+        stdin: None,
+        code,
+        stderr,
+    }
+}
+
+impl Case {
+    fn file(mut self, path: &'static str, text: &'static str) -> Case {
+        self.files.push((path, Content::Text(text)));
+        self
+    }
+    fn content(mut self, path: &'static str, content: Content) -> Case {
+        self.files.push((path, content));
+        self
+    }
+    fn stdin(mut self, text: &'static str) -> Case {
+        self.stdin = Some(text);
+        self
+    }
+}
+
+/// `revcap run t.csv` on one small file.
+fn run_csv(name: &'static str, text: &'static str, stderr: &'static str) -> Case {
+    case(name, &["run", "t.csv"], 1, stderr).file("t.csv", text)
+}
+
+const GOOD: &str = "period,revenue\n2026,1\n2027,2\n";
+
+fn cases() -> Vec<Case> {
+    vec![
+        // ------------------------------------------------------------ numbers
+        run_csv("not a number", "period,revenue\n2026,1\n2027,2\n2028,12..7\n",
+            r#"error: t.csv: line 4, column "revenue": "12..7" is not a number (expected e.g. 12700000000, 12.7B or "$12,700,000,000")
+"#),
+        run_csv("negative revenue", "period,revenue\n2026,1\n2027,-5\n",
+            r#"error: t.csv: line 3, column "revenue": "-5" is negative (revenue must be ≥ 0)
+"#),
+        run_csv("#N/A", "period,revenue\n2026,#N/A\n",
+            r##"error: t.csv: line 2, column "revenue": "#N/A" is a spreadsheet error value, not a number (fix the formula or write 0)
+"##),
+        run_csv("#DIV/0!", "period,base,bull\n2026,1,#DIV/0!\n",
+            r##"error: t.csv: line 2, column "bull": "#DIV/0!" is a spreadsheet error value, not a number (fix the formula or write 0)
+"##),
+        run_csv("empty cell", "period,revenue\n2026,\n2027,1\n",
+            r#"error: t.csv: line 2, column "revenue": "" is empty (expected e.g. 12700000000, 12.7B or "$12,700,000,000"; write 0 for none)
+"#),
+        run_csv("trailing cells left out", "period,base,bull\n2026,1\n",
+            r#"error: t.csv: line 2, column "bull": "" is empty (expected e.g. 12700000000, 12.7B or "$12,700,000,000"; write 0 for none)
+"#),
+        run_csv("accounting negative", "period,revenue\n2026,\"(1,234)\"\n",
+            r#"error: t.csv: line 2, column "revenue": "(1,234)" looks like an accounting negative; revenue and rates must be ≥ 0 (write a plain number)
+"#),
+        run_csv("accounting negative, unquoted", "period,revenue\n2026,(1,234)\n",
+            "error: t.csv: line 2: has 3 fields, but the header has 2 (a stray or missing comma? quote values containing commas)\n"),
+        run_csv("decimal comma", "period,revenue\n2026,\"12,7\"\n",
+            r#"error: t.csv: line 2, column "revenue": "12,7" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)
+"#),
+        run_csv("decimal comma after thousands point", "period,revenue\n2026,\"1.234,5\"\n",
+            r#"error: t.csv: line 2, column "revenue": "1.234,5" has a comma after the decimal point (a decimal comma, as in 1.234,5? write 1234.5)
+"#),
+        run_csv("misplaced thousands separators", "period,revenue\n2026,\"1,00,000\"\n",
+            r#"error: t.csv: line 2, column "revenue": "1,00,000" has misplaced thousands separators (expected groups of three digits, e.g. 12,700,000)
+"#),
+        run_csv("unit word", "period,revenue\n2026,12 USD\n",
+            r#"error: t.csv: line 2, column "revenue": "12 USD" has a unit "USD" (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)
+"#),
+        run_csv("unit suffix bn", "period,revenue\n2026,12.7bn\n",
+            r#"error: t.csv: line 2, column "revenue": "12.7bn" has a unit "bn" (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)
+"#),
+        run_csv("currency sign", "period,revenue\n2026,€12\n",
+            r#"error: t.csv: line 2, column "revenue": "€12" has a currency sign "€" (write the number alone; revcap never converts units)
+"#),
+        run_csv("percent as revenue", "period,revenue\n2026,12%\n",
+            r#"error: t.csv: line 2, column "revenue": "12%" is a percent, not an amount (expected an amount in money)
+"#),
+        run_csv("missing value", "period,revenue\n2026,n/a\n",
+            r#"error: t.csv: line 2, column "revenue": "n/a" is not a number (a missing value? write 0 for none)
+"#),
+        run_csv("too large", "period,revenue\n2026,100000000000000000000000000000\n",
+            r#"error: t.csv: line 2, column "revenue": "100000000000000000000000000000" is too large (amounts must stay below 7.9e28)
+"#),
+        run_csv("too many decimal places", "period,revenue\n2026,0.00000000000000000000000000001\n",
+            r#"error: t.csv: line 2, column "revenue": "0.00000000000000000000000000001" has more than 28 decimal places
+"#),
+        run_csv("quote never closed", "period,revenue\n2026,\"12\n2027,5\n",
+            r#"error: t.csv: line 2, column "revenue": "12\n2027,5" runs over several lines (a quote opened and never closed? check the quotes on this line)
+"#),
+        run_csv("sum overflows", "period,revenue\n2026,79228162514264337593543950335\n2027,79228162514264337593543950335\n",
+            r#"error: t.csv: line 3, scenario "t": eligible revenue overflows in period 2027 (amounts must stay below 7.9e28)
+"#),
+        // ------------------------------------------------------------ periods
+        run_csv("quarter out of range", "period,revenue\n2026Q4,1\n2027Q5,2\n",
+            r#"error: t.csv: line 3, column "period": "2027Q5" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03): quarters are Q1 to Q4
+"#),
+        run_csv("month out of range", "period,revenue\n2027-13,1\n",
+            r#"error: t.csv: line 2, column "period": "2027-13" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03): months are 01 to 12
+"#),
+        run_csv("not a period", "period,revenue\nFY27,1\n",
+            r#"error: t.csv: line 2, column "period": "FY27" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03)
+"#),
+        run_csv("a date for a period", "period,revenue\n2027-03-01,1\n",
+            r#"error: t.csv: line 2, column "period": "2027-03-01" is a date, not a period (did a spreadsheet turn 2027-03 into a date? write the period as text: 2027-03, 2027Q1 or 2027)
+"#),
+        run_csv("total row", "period,base,bull\n2026,1,2\n2027,1,2\nTotal,2,4\n",
+            r#"error: t.csv: line 4, column "period": "Total" looks like a total row; remove it (revcap sums the periods itself)
+"#),
+        run_csv("empty period", "period,revenue\n2026,1\n,2\n",
+            r#"error: t.csv: line 3, column "period": "" is empty (expected a period such as 2027, 2027Q3 or 2027-03)
+"#),
+        run_csv("gap", "period,revenue\n2026,1\n2029,2\n",
+            r#"error: t.csv: line 3, column "period": "2029" leaves a gap in scenario "t": 2027 to 2028 is missing after 2026 (line 2)
+"#),
+        run_csv("repeated period", "period,revenue\n2026,1\n2027,2\n2026,3\n",
+            r#"error: t.csv: line 4, column "period": "2026" repeats line 2 for scenario "t"; each period appears once
+"#),
+        run_csv("mixed granularity", "period,revenue\n2026,1\n2027-03,2\n",
+            r#"error: t.csv: line 3, column "period": "2027-03" is a month, but scenario "t" uses years (line 2); one scenario has one granularity
+"#),
+        // ------------------------------------------------------------ rates
+        run_csv("rate above 1", "period,revenue,rate\n2026,1,20\n",
+            r#"error: t.csv: line 2, column "rate": "20" is above 1 (a rate is a fraction: did you mean 20%?)
+"#),
+        run_csv("rate above 100%", "period,revenue,rate\n2026,1,120%\n",
+            r#"error: t.csv: line 2, column "rate": "120%" is above 100% (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)
+"#),
+        run_csv("negative rate", "period,revenue,rate\n2026,1,-0.1\n",
+            r#"error: t.csv: line 2, column "rate": "-0.1" is negative (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)
+"#),
+        run_csv("rate with a decimal comma", "period,revenue,rate\n2026,1,\"0,2\"\n",
+            r#"error: t.csv: line 2, column "rate": "0,2" has a comma (write the number without separators, e.g. 0.2)
+"#),
+        run_csv("rate not a number", "period,revenue,rate\n2026,1,high\n",
+            r#"error: t.csv: line 2, column "rate": "high" is not a rate (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)
+"#),
+        // ------------------------------------------------------------ structure
+        run_csv("empty file", "",
+            "error: t.csv: is empty (expected a header row with a \"period\" column)\n"),
+        run_csv("only blank lines", "\n  \n,,\n",
+            "error: t.csv: is empty (expected a header row with a \"period\" column)\n"),
+        run_csv("header only", "period,revenue\n",
+            "error: t.csv: has a header but no data rows\n"),
+        run_csv("no period column", "year,revenue\n2026,1\n",
+            r#"error: t.csv: line 1: has no "period" column (found "year", "revenue"; expected e.g. period,revenue or period,base,bull)
+"#),
+        run_csv("title row above the header", "OpenAI revenue projections (USD),,\nperiod,base,bull\n2026,1,2\n",
+            r#"error: t.csv: line 1: "OpenAI revenue projections (USD)" looks like a title: the first row must be the header; remove the title row above it
+"#),
+        run_csv("semicolon-separated", "period;revenue\n2026;12,7\n",
+            r#"error: t.csv: line 1: "period;revenue" separates columns with semicolons; revcap reads comma-separated CSV (save as "CSV UTF-8 (comma delimited)")
+"#),
+        run_csv("tab-separated", "period\trevenue\n2026\t1\n",
+            r#"error: t.csv: line 1: "period\trevenue" separates columns with tabs; revcap reads comma-separated CSV (save as "CSV UTF-8 (comma delimited)")
+"#),
+        run_csv("column twice", "period,revenue,Revenue\n2026,1,2\n",
+            r#"error: t.csv: line 1: header has column "Revenue" twice (columns 2 and 3); names must be unique
+"#),
+        run_csv("scenario without revenue", "scenario,period\nbase,2026\n",
+            r#"error: t.csv: line 1: has a "scenario" column but no "revenue" column (a long file needs both period and revenue)
+"#),
+        run_csv("no scenario columns", "period,note\n2026,x\n",
+            r#"error: t.csv: line 1: has no "revenue" column and no scenario columns (expected period,revenue or period,base,bull,...)
+"#),
+        run_csv("value in an unnamed column", "period,base,\n2026,1,\n2027,2,5\n",
+            r#"error: t.csv: line 3, column 3: "5" is in a column with no name (in a wide file every column after period names a scenario: name the column or empty it)
+"#),
+        run_csv("too many fields", "period,revenue\n2026,1\n2027,1,2\n",
+            "error: t.csv: line 3: has 3 fields, but the header has 2 (a stray or missing comma? quote values containing commas)\n"),
+        case("not UTF-8", &["run", "t.csv"], 1,
+            "error: t.csv: line 3: is not valid UTF-8 text (save the file as UTF-8 CSV)\n")
+            .content("t.csv", Content::Bytes(b"period,revenue\n2026,1\n2027,\xff\n")),
+        run_csv("units differ", "period,revenue,unit\n2026,1,USD\n2027,2,usd\n2028,3,EUR\n2029,4,EUR\n",
+            r#"error: t.csv: line 4, column "unit": "EUR" differs from "USD" on line 2; revcap never converts units (convert the amounts to one unit, or split the file by unit)
+"#),
+        run_csv("empty scenario name", "scenario,period,revenue\n,2026,1\n",
+            r#"error: t.csv: line 2, column "scenario": "" is empty (expected a scenario name)
+"#),
+        case("scenario in two files", &["run", "a/base.csv", "b/base.csv"], 1,
+            r#"error: b/base.csv: scenario "base" is also defined in a/base.csv; scenario names must be unique (rename a file or its scenario column)
+"#)
+            .file("a/base.csv", GOOD)
+            .file("b/base.csv", GOOD),
+        case("one good file, one bad", &["run", "good.csv", "bad.csv"], 1,
+            r#"error: bad.csv: line 2, column "revenue": "x" is not a number (expected e.g. 12700000000, 12.7B or "$12,700,000,000")
+"#)
+            .file("good.csv", GOOD)
+            .file("bad.csv", "period,revenue\n2026,x\n"),
+        case("stdin", &["run", "-"], 1,
+            r#"error: -: line 3, column "revenue": "1..0" is not a number (expected e.g. 12700000000, 12.7B or "$12,700,000,000")
+"#)
+            .stdin("period,revenue\n2026,1\n2027,1..0\n"),
+        case("validate: every problem in every file, then a count", &["validate", "a.csv", "missing.csv", "b.csv", "--terms", "t.toml"], 1,
+            r#"error: a.csv: line 2, column "revenue": "abc" is not a number (expected e.g. 12700000000, 12.7B or "$12,700,000,000")
+error: a.csv: line 3, column "period": "2027Q5" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03): quarters are Q1 to Q4
+error: missing.csv: does not exist (expected a CSV file, a folder of CSV files, or -)
+error: b.csv: line 1: has no "period" column (found "when", "revenue"; expected e.g. period,revenue or period,base,bull)
+error: t.toml: line 1, key "cap": "lots" is not a number (expected none or e.g. 12700000000, 12.7B or "$12,700,000,000")
+5 problems in 4 files
+"#)
+            .file("a.csv", "period,revenue\n2026,abc\n2027Q5,1\n")
+            .file("b.csv", "when,revenue\n2026,1\n")
+            .file("t.toml", "cap = \"lots\"\n"),
+        // ------------------------------------------------------------ terms and flags
+        case("--rate above 1", &["run", "t.csv", "--rate", "1.5"], 1,
+            "error: --rate: \"1.5\" is above 1 (a rate is a fraction: did you mean 1.5%?)\n")
+            .file("t.csv", GOOD),
+        case("--rate not a rate", &["run", "t.csv", "--rate", "twenty"], 1,
+            "error: --rate: \"twenty\" is not a rate (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)\n")
+            .file("t.csv", GOOD),
+        case("--cap negative", &["run", "t.csv", "--cap=-5"], 1,
+            "error: --cap: \"-5\" is negative (a cap must be ≥ 0, or none)\n")
+            .file("t.csv", GOOD),
+        case("--cap with a unit", &["run", "t.csv", "--cap", "38bn"], 1,
+            "error: --cap: \"38bn\" has a unit \"bn\" (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)\n")
+            .file("t.csv", GOOD),
+        case("--already-paid accounting negative", &["run", "t.csv", "--already-paid", "(5)"], 1,
+            "error: --already-paid: \"(5)\" looks like an accounting negative; revenue and rates must be ≥ 0 (write a plain number)\n")
+            .file("t.csv", GOOD),
+        case("--from not a date", &["run", "t.csv", "--from", "2026-13-01"], 1,
+            "error: --from: \"2026-13-01\" is not a date (expected YYYY-MM-DD, e.g. 2026-04-27)\n")
+            .file("t.csv", GOOD),
+        case("--from after --through", &["run", "t.csv", "--from", "2027-01-01", "--through", "2026-12-31"], 1,
+            "error: terms: the term starts on 2027-01-01, after it ends on 2026-12-31; from must not be after through\n")
+            .file("t.csv", GOOD),
+        case("--rate-step without =", &["run", "t.csv", "--rate-step", "2029-01-01"], 1,
+            "error: --rate-step: \"2029-01-01\" is not DATE=RATE (expected e.g. 2029-01-01=0.15 or 2029-01-01=15%)\n")
+            .file("t.csv", GOOD),
+        case("--rate-step with a bad rate", &["run", "t.csv", "--rate-step", "2029-01-01=15"], 1,
+            "error: --rate-step: \"2029-01-01=15\" is above 1 (a rate is a fraction: did you mean 15%?), after the =\n")
+            .file("t.csv", GOOD),
+        case("--rate-step date twice", &["run", "t.csv", "--rate-step", "2029-01-01=15%", "--rate-step", "2029-01-01=10%"], 1,
+            "error: terms: has two rate steps from 2029-01-01; give each date once\n")
+            .file("t.csv", GOOD),
+        case("every bad flag at once", &["run", "t.csv", "--rate", "x", "--cap", "y", "--discount-rate", "150%"], 1,
+            r#"error: --rate: "x" is not a rate (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)
+error: --cap: "y" is not a number (expected none or e.g. 12700000000, 12.7B or "$12,700,000,000")
+error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)
+"#)
+            .file("t.csv", GOOD),
+        case("terms: not TOML", &["run", "t.csv", "--terms", "t.toml"], 1,
+            "error: t.toml: line 2: is not valid TOML: string values must be quoted, expected literal string\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "rate = 0.2\ncap = 38B\n"),
+        case("terms: unknown key", &["run", "t.csv", "--terms", "t.toml"], 1,
+            "error: t.toml: line 2, key \"capp\": unknown key (expected one of rate, rate_step, cap, already_paid, from, through, discount_rate)\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "rate = \"20%\"\ncapp = \"38B\"\n"),
+        case("terms: wrong type", &["run", "t.csv", "--terms", "t.toml"], 1,
+            "error: t.toml: line 1, key \"cap\": \"true\" must be a string, number or date\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "cap = true\n"),
+        case("terms: rate_step not a table", &["run", "t.csv", "--terms", "t.toml"], 1,
+            "error: t.toml: line 1, key \"rate_step\": must be an array of tables: [[rate_step]] with from and rate\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "rate_step = \"2029-01-01=15%\"\n"),
+        case("terms: rate_step without rate", &["run", "t.csv", "--terms", "t.toml"], 1,
+            "error: t.toml: line 1, key \"rate_step\": entry 1 needs rate\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "[[rate_step]]\nfrom = 2029-01-01\n"),
+        case("terms: file missing", &["run", "t.csv", "--terms", "nope.toml"], 1,
+            "error: nope.toml: cannot read: No such file or directory (os error 2)\n")
+            .file("t.csv", GOOD),
+        case("terms: a folder", &["run", "t.csv", "--terms", "dir"], 1,
+            "error: dir: cannot read: Is a directory (os error 21)\n")
+            .file("t.csv", GOOD)
+            .file("dir/x.txt", ""),
+        case("folders under different terms", &["run", "a", "b"], 1,
+            "error: terms: the inputs come under different terms (a/terms.toml, b/terms.toml); run them separately or pass --terms FILE\n")
+            .file("a/x.csv", GOOD)
+            .file("a/terms.toml", "cap = \"1B\"\n")
+            .file("b/y.csv", GOOD)
+            .file("b/terms.toml", "cap = \"2B\"\n"),
+        case("--caps backwards", &["compare", "t.csv", "--caps", "10B:5B:1B"], 1,
+            "error: --caps: \"10B:5B:1B\" starts above its end (10B > 5B); expected START ≤ END\n")
+            .file("t.csv", GOOD),
+        case("--caps too many", &["compare", "t.csv", "--caps", "0:1T:1"], 1,
+            "error: --caps: \"0:1T:1\" gives 1000000000001 caps; at most 1000000 (use a larger step)\n")
+            .file("t.csv", GOOD),
+        case("compare --cap not a number", &["compare", "t.csv", "--cap", "38B", "--cap", "lots"], 1,
+            "error: --cap: \"lots\" is not a number (expected none or e.g. 12700000000, 12.7B or \"$12,700,000,000\")\n")
+            .file("t.csv", GOOD),
+        case("compare: variant twice", &["compare", "t.csv", "--cap", "38B", "--cap", "38B"], 1,
+            "error: compare: variant \"38B\" is given twice; give each cap or terms file once\n")
+            .file("t.csv", GOOD),
+        case("--chart-size too small", &["run", "t.csv", "--chart-size", "10x10"], 1,
+            "error: --chart-size: \"10x10\" is not WIDTHxHEIGHT between 400x300 and 8000x8000 (expected e.g. 1600x1000)\n")
+            .file("t.csv", GOOD),
+        case("unknown flag", &["run", "t.csv", "--bogus"], 2,
+            "error: unexpected argument '--bogus' found\n")
+            .file("t.csv", GOOD),
+        case("bad --format", &["run", "t.csv", "--format", "xml"], 2,
+            "error: invalid value 'xml' for '--format <FORMAT>'\n")
+            .file("t.csv", GOOD),
+        case("stdin twice", &["run", "-", "-"], 2,
+            "error: - (stdin) given twice; stdin can be read once\n")
+            .stdin(GOOD),
+        // ------------------------------------------------------------ paths and outputs
+        case("path missing", &["run", "nope.csv"], 1,
+            "error: nope.csv: does not exist (expected a CSV file, a folder of CSV files, or -)\n"),
+        case("folder without CSV files", &["run", "dir"], 1,
+            "error: dir: is a folder with no *.csv files\n")
+            .file("dir/notes.txt", "x"),
+        case("not a file", &["run", "/dev/null"], 1,
+            "error: /dev/null: is neither a file nor a folder\n"),
+        case("read error", &["run", "/proc/self/mem"], 1,
+            "error: /proc/self/mem: cannot read: Input/output error (os error 5)\n"),
+        case("--output is a file", &["run", "t.csv", "--output", "out.txt"], 1,
+            "error: out.txt: cannot write: exists and is not a folder (give --output a folder)\n")
+            .file("t.csv", GOOD)
+            .file("out.txt", "keep me"),
+        case("--output under a file", &["run", "t.csv", "--output", "t.csv/out"], 1,
+            "error: t.csv/out: cannot write: Not a directory (os error 20)\n")
+            .file("t.csv", GOOD),
+        case("--output onto an input", &["run", "data/ledger.csv", "--output", "data", "--no-charts"], 1,
+            "error: data/ledger.csv: cannot write: is one of the inputs; refusing to overwrite it (choose another --output)\n")
+            .file("data/ledger.csv", GOOD),
+        // ------------------------------------------------------------ limits
+        case("a 10 MB number", &["run", "t.csv"], 1,
+            r#"error: t.csv: line 2, column "revenue": "11111111111111111111111111111111111111111111111111111111111111111111111111111111..." is too large (amounts must stay below 7.9e28)
+"#)
+            .content("t.csv", Content::Made(|| {
+                let mut v = b"period,revenue\n2026,".to_vec();
+                v.resize(v.len() + 10_000_000, b'1');
+                v.push(b'\n');
+                v
+            })),
+        case("a 10 MB line of text", &["run", "t.csv"], 1,
+            r#"error: t.csv: line 1: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..." looks like a title: the first row must be the header; remove the title row above it
+"#)
+            .content("t.csv", Content::Made(|| vec![b'x'; 10_000_000])),
+        case("a million columns", &["run", "t.csv"], 1,
+            r#"error: t.csv: line 1: has no "period" column (found "c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", and 999990 more; expected e.g. period,revenue or period,base,bull)
+"#)
+            .content("t.csv", Content::Made(|| {
+                let names: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
+                format!("{}\n1\n", names.join(",")).into_bytes()
+            })),
+        case("a file over 256 MiB", &["run", "big.csv"], 1,
+            "error: big.csv: is too large (300000000 bytes; revcap reads a file whole and takes at most 256 MiB: split it into several files, e.g. one per scenario)\n")
+            .content("big.csv", Content::Sparse(300_000_000)),
+        case("a garbage file: the first 100 problems and a count", &["validate", "t.csv"], 1,
+            GARBAGE_STDERR)
+            .content("t.csv", Content::Made(garbage)),
+    ]
+}
+
+/// 250 rows with a bad number each: listed up to 100, then counted.
+fn garbage() -> Vec<u8> {
+    let mut text = String::from("period,revenue\n");
+    for y in 2000..2250 {
+        text.push_str(&format!("{y},?\n"));
+    }
+    text.into_bytes()
+}
+
+const GARBAGE_STDERR: &str = "error: t.csv: line 2, column \"revenue\": \"?\" is not a number (expected e.g. 12700000000, 12.7B or \"$12,700,000,000\")
+(... 98 more like it ...)
+error: t.csv: line 101, column \"revenue\": \"?\" is not a number (expected e.g. 12700000000, 12.7B or \"$12,700,000,000\")
+t.csv: ... and 150 more problems (only the first 100 of each file are listed)
+250 problems in 1 file
+";
+
+/// Every file under `root`, relative, with its bytes (large files as their length).
+fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(root).unwrap().display().to_string();
+            if p.is_dir() {
+                out.insert(format!("{rel}/"), Vec::new());
+                walk(root, &p, out);
+            } else {
+                let len = p.metadata().unwrap().len();
+                let bytes = if len > 50_000_000 {
+                    len.to_string().into_bytes()
+                } else {
+                    std::fs::read(&p).unwrap()
+                };
+                out.insert(rel, bytes);
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+/// Runs one case: exit code, exact stderr, empty stdout, and the folder unchanged.
+fn check(c: &Case) {
+    let w = Workdir::new();
+    for (path, content) in &c.files {
+        match content {
+            Content::Text(t) => {
+                w.write(path, t);
+            }
+            Content::Bytes(b) => {
+                w.write(path, b);
+            }
+            Content::Made(f) => {
+                w.write(path, f());
+            }
+            Content::Sparse(len) => {
+                std::fs::File::create(w.path(path))
+                    .unwrap()
+                    .set_len(*len)
+                    .unwrap();
+            }
+        }
+    }
+    let before = snapshot(&w.path(""));
+    let mut args = c.args.clone();
+    // Point outputs at a folder of the case's own, which must not appear.
+    if matches!(args.first(), Some(&"run" | &"compare")) && !args.contains(&"--output") {
+        args.extend(["--output", "out"]);
+    }
+    let mut cmd = w.cmd(&args);
+    if let Some(input) = c.stdin {
+        cmd.write_stdin(input);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(c.code),
+        "{}: exit code; stderr: {stderr}",
+        c.name
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "",
+        "{}: stdout",
+        c.name
+    );
+    if c.code == 2 {
+        let first = stderr.lines().next().unwrap_or_default();
+        assert_eq!(format!("{first}\n"), c.stderr, "{}", c.name);
+    } else if c.stderr == GARBAGE_STDERR {
+        let lines: Vec<&str> = stderr.lines().collect();
+        let expected: Vec<&str> = c.stderr.lines().collect();
+        assert_eq!(lines.len(), 102, "{}: {stderr}", c.name);
+        assert_eq!(lines[0], expected[0]);
+        assert_eq!(lines[99], expected[2]);
+        assert_eq!(lines[100..], expected[3..]);
+    } else {
+        assert_eq!(stderr, c.stderr, "{}", c.name);
+    }
+    assert_eq!(
+        snapshot(&w.path("")),
+        before,
+        "{}: files were written or changed",
+        c.name
+    );
+}
+
+#[test]
+fn hostile_inputs_fail_with_exact_messages_and_write_nothing() {
+    let all = cases();
+    assert!(all.len() >= 40, "{} cases", all.len());
+    let mut names = std::collections::HashSet::new();
+    let mut failed = Vec::new();
+    for c in &all {
+        assert!(names.insert(c.name), "case {:?} twice", c.name);
+        // Every case runs; the failures are reported together.
+        if let Err(e) = std::panic::catch_unwind(|| check(c)) {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            failed.push(format!("{}: {msg}", c.name));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failed.len(),
+        all.len(),
+        failed.join("\n\n")
+    );
+}
+
+/// What a run prints when stdout is a full disk.
+const STDOUT_FULL: &str = "error: cannot write to stdout: No space left on device (os error 28)\n";
+
+/// The messages of the suite, line by line (the sample line of the garbage case aside),
+/// and of the tests below the table.
+fn expected_lines() -> Vec<String> {
+    let stderrs: Vec<&str> = cases().iter().map(|c| c.stderr).collect();
+    stderrs
+        .into_iter()
+        .chain([STDOUT_FULL])
+        .flat_map(str::lines)
+        .filter(|l| !l.starts_with("(..."))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_catalogue_shows_every_message() {
+    let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/errors.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap();
+    let doc_lines: Vec<&str> = doc.lines().collect();
+    let expected = expected_lines();
+    let missing: Vec<&String> = expected
+        .iter()
+        .filter(|l| !doc_lines.contains(&l.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/errors.md lacks these messages (as whole lines):\n{}",
+        missing
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    // And every example in the catalogue is a message some case produces.
+    let invented: Vec<&str> = doc_lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("error: ") && !l.contains('<'))
+        .filter(|l| !expected.iter().any(|e| e == l))
+        .collect();
+    assert!(
+        invented.is_empty(),
+        "docs/errors.md shows messages no case in tests/hostile.rs produces:\n{}",
+        invented.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------- beyond the table
+
+/// Inputs at the limits that work: a 100 KB scenario name, 10,000 scenarios.
+#[test]
+fn large_but_valid_inputs_work() {
+    let w = Workdir::new();
+    let name = "n".repeat(100_000);
+    w.write(
+        "long_name.csv",
+        format!("scenario,period,revenue\n{name},2026,1\n"),
+    );
+    let out = w.ok(&["run", "long_name.csv", "--format", "csv", "--no-files"]);
+    assert!(out
+        .lines()
+        .nth(1)
+        .unwrap()
+        .starts_with(&format!("{name},2026,")));
+
+    let scenarios: Vec<String> = (0..10_000).map(|i| format!("s{i}")).collect();
+    let mut wide = format!("period,{}\n", scenarios.join(","));
+    for y in 2026..=2030 {
+        wide.push_str(&format!("{y},{}\n", vec!["1000"; 10_000].join(",")));
+    }
+    w.write("wide.csv", wide);
+    assert_eq!(
+        w.ok(&["validate", "wide.csv"]),
+        "ok: 10000 scenarios in 1 file\n"
+    );
+    let out = w.ok(&[
+        "run",
+        "wide.csv",
+        "--cap",
+        "500",
+        "--format",
+        "csv",
+        "--no-files",
+    ]);
+    assert_eq!(out.lines().count(), 1 + 50_000);
+}
+
+/// A million scenarios (one per column): works, but takes seconds in a debug build.
+/// Run by hand: `cargo test --release --test hostile -- --ignored`.
+#[test]
+#[ignore = "seconds in a debug build; run by hand"]
+fn a_million_scenario_columns_validate() {
+    let w = Workdir::new();
+    let names: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
+    w.write(
+        "t.csv",
+        format!(
+            "period,{}\n2026,{}\n",
+            names.join(","),
+            vec!["1"; 1_000_000].join(",")
+        ),
+    );
+    assert_eq!(
+        w.ok(&["validate", "t.csv"]),
+        "ok: 1000000 scenarios in 1 file\n"
+    );
+}
+
+#[test]
+fn validate_json_reports_every_problem_and_the_count() {
+    let w = Workdir::new();
+    w.write("a.csv", "period,revenue\n2026,abc\n2027Q5,1\n")
+        .write("b.csv", GOOD)
+        .write("t.toml", "cap = \"lots\"\n");
+    let out = w
+        .cmd(&[
+            "validate", "a.csv", "b.csv", "--terms", "t.toml", "--format", "json",
+        ])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["ok"], false);
+    assert_eq!(j["problem_count"], 3);
+    assert_eq!(j["scenarios"], 1);
+    assert_eq!(j["files"], serde_json::json!(["a.csv", "b.csv"]));
+    assert_eq!(j["problems"][0]["origin"], "a.csv");
+    assert_eq!(j["problems"][1]["line"], 3);
+    assert_eq!(
+        j["problems"][2],
+        serde_json::json!({
+            "origin": "t.toml", "line": 1, "field": "key \"cap\"", "value": "lots",
+            "message": "is not a number (expected none or e.g. 12700000000, 12.7B or \"$12,700,000,000\")"
+        })
+    );
+    // A garbage file: 100 problems listed, the rest counted.
+    w.write("g.csv", garbage());
+    let out = w
+        .cmd(&["validate", "g.csv", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["problem_count"], 250);
+    let problems = j["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 101);
+    assert_eq!(problems[100]["omitted"], 150);
+    // All good: ok, no problems.
+    let j: serde_json::Value =
+        serde_json::from_str(&w.ok(&["validate", "b.csv", "--format", "json"])).unwrap();
+    assert_eq!(j["ok"], true);
+    assert_eq!(j["problem_count"], 0);
+    assert_eq!(j["problems"], serde_json::json!([]));
+}
+
+/// A failed run, for whatever reason, leaves the previous `output/` byte-identical.
+#[test]
+fn a_failed_run_leaves_the_previous_output_byte_identical() {
+    let w = Workdir::new();
+    w.write("t.csv", GOOD)
+        .write("bad.csv", "period,revenue\n2026,x\n");
+    w.ok(&["run", "t.csv", "--cap", "1", "--no-charts"]);
+    let before = snapshot(&w.path("output"));
+    assert_eq!(before.len(), 3, "{:?}", before.keys());
+    for args in [
+        &["run", "t.csv", "bad.csv", "--no-charts"][..],
+        &["run", "t.csv", "--cap", "abc", "--no-charts"],
+        &["run", "t.csv", "--terms", "missing.toml", "--no-charts"],
+        &["compare", "bad.csv", "--no-charts", "--output", "output"],
+    ] {
+        w.cmd(args).assert().code(1);
+        assert_eq!(snapshot(&w.path("output")), before, "{args:?}");
+    }
+    // stdout failing (a full disk) fails the run before any file is put in place.
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if let Ok(full) = full {
+        let out = std::process::Command::new(BIN)
+            .current_dir(w.path(""))
+            .env_remove("RUST_BACKTRACE")
+            .args(["run", "t.csv", "--cap", "2", "--no-charts"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(String::from_utf8_lossy(&out.stderr), STDOUT_FULL);
+        assert_eq!(snapshot(&w.path("output")), before);
+    }
+    // A good run does replace them.
+    w.ok(&["run", "t.csv", "--cap", "2", "--no-charts"]);
+    assert_ne!(snapshot(&w.path("output")), before);
+}
+
+/// The guard in main: a panic becomes one line, `error: internal error: ...`, exit 1.
+/// (Debug builds panic on purpose when REVCAP_TEST_PANIC is set.)
+#[test]
+fn a_panic_is_reported_as_an_internal_error() {
+    let w = Workdir::new();
+    let out = std::process::Command::new(BIN)
+        .current_dir(w.path(""))
+        .env_remove("RUST_BACKTRACE")
+        .env("REVCAP_TEST_PANIC", "1")
+        .args(["validate", "x.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(
+            "error: internal error: deliberate panic (REVCAP_TEST_PANIC is set) at src/main.rs:"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.ends_with(" (please report this with the input that caused it)\n"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
