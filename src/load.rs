@@ -5,8 +5,11 @@
 //! through `f64`); columns are found by header name so every message can name its
 //! column, and lines come from each record's position.
 
-use std::collections::{HashMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::BuildHasherDefault;
 use std::io::Read;
+use std::rc::Rc;
 
 use rust_decimal::Decimal;
 
@@ -69,41 +72,41 @@ fn load_limited<R: Read>(
 ) -> Result<Vec<Scenario>, Vec<Problem>> {
     let max_bytes = limits.bytes;
     let problem = |msg: &str| Problem::new(origin, msg);
-    // Read whole so lines can be counted from byte offsets (see `Lines`), but no more
-    // than the limit (plus one byte, to tell "at the limit" from "over it").
-    let mut bytes = Vec::new();
-    if let Err(e) = reader
-        .take(max_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-    {
-        return Err(vec![problem(&format!("cannot read: {e}"))]);
-    }
-    if bytes.len() as u64 > max_bytes {
-        return Err(vec![problem(&too_large(None))]);
-    }
-    let mut lines = Lines::new(&bytes);
+    // Read no more than the limit (plus one byte, to tell "at the limit" from "over
+    // it"), counting lines as the bytes stream past (see `LineIndex`).
+    let index = Rc::new(RefCell::new(LineIndex::default()));
+    let counting = Counting {
+        inner: reader.take(max_bytes.saturating_add(1)),
+        index: Rc::clone(&index),
+    };
+    let mut lines = Lines(index);
+    // No `Trim::All`: it rebuilds every record; the cells used are trimmed instead.
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(bytes.as_slice());
+        .buffer_capacity(1 << 16)
+        .from_reader(counting);
     let mut problems = Problems::new();
 
-    let mut records = rdr.records();
+    let mut record = csv::StringRecord::new();
     // The header is the first row with something in it (csv skips empty lines, but
     // not lines of spaces or of commas).
     let header = loop {
-        match records.next() {
-            None => {
+        match rdr.read_record(&mut record) {
+            Ok(false) => {
+                if lines.bytes_read() > max_bytes {
+                    return Err(vec![problem(&too_large(None))]);
+                }
                 return Err(vec![problem(
                     "is empty (expected a header row with a \"period\" column)",
-                )])
+                )]);
             }
-            Some(Err(e)) => return Err(vec![csv_problem(origin, &e, &mut lines)]),
-            Some(Ok(h))
-                if h.iter()
-                    .all(|c| c.trim_start_matches('\u{feff}').is_empty()) => {}
-            Some(Ok(h)) => break h,
+            Err(e) => return Err(vec![csv_problem(origin, &e, &mut lines)]),
+            Ok(true)
+                if record
+                    .iter()
+                    .all(|c| c.trim().trim_start_matches('\u{feff}').trim().is_empty()) => {}
+            Ok(true) => break record.clone(),
         }
     };
     let header_line = header.position().map_or(1, |p| lines.of(p));
@@ -113,9 +116,9 @@ fn load_limited<R: Read>(
         // A UTF-8 byte-order mark is not whitespace, so csv's trim keeps it.
         .map(|(i, h)| {
             if i == 0 {
-                h.trim_start_matches('\u{feff}').trim().to_string()
+                h.trim().trim_start_matches('\u{feff}').trim().to_string()
             } else {
-                h.to_string()
+                h.trim().to_string()
             }
         })
         .collect();
@@ -144,9 +147,10 @@ fn load_limited<R: Read>(
         }
     }
 
-    for record in records {
-        let record = match record {
-            Ok(r) => r,
+    loop {
+        match rdr.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 problems.push(csv_problem(origin, &e, &mut lines));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
@@ -154,10 +158,10 @@ fn load_limited<R: Read>(
                 }
                 continue;
             }
-        };
+        }
         let line = record.position().map_or(0, |p| lines.of(p));
         // Spreadsheets export blank rows as a line of commas; they carry nothing.
-        if record.iter().all(str::is_empty) {
+        if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
         // Fewer fields is fine: hand-edited files often leave trailing empty cells
@@ -174,7 +178,7 @@ fn load_limited<R: Read>(
             );
             continue;
         }
-        let cell = |i: usize| record.get(i).unwrap_or("");
+        let cell = |i: usize| record.get(i).map_or("", str::trim);
         let at = |i: usize, msg: String| {
             problem(&msg)
                 .line(line)
@@ -298,6 +302,9 @@ fn load_limited<R: Read>(
         }
     }
 
+    if lines.bytes_read() > max_bytes {
+        return Err(vec![problem(&too_large(None))]);
+    }
     if groups.values == 0 && problems.is_empty() {
         problems.push(problem("has a header but no data rows"));
     }
@@ -326,21 +333,27 @@ fn load_limited<R: Read>(
 struct Groups {
     list: Vec<(String, Vec<PeriodInput>)>,
     /// Position in `list` by name (long files; a wide file's groups are its columns).
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
+    /// The slot of the previous row: files are often sorted by scenario.
+    last: Option<usize>,
     /// Values pushed in all.
     values: usize,
 }
 
 impl Groups {
     fn push(&mut self, name: &str, input: PeriodInput) {
-        let slot = match self.index.get(name) {
-            Some(&slot) => slot,
+        let cached = self
+            .last
+            .filter(|&slot| self.list.get(slot).is_some_and(|(n, _)| n == name));
+        let slot = match cached.or_else(|| self.index.get(name).copied()) {
+            Some(slot) => slot,
             None => {
                 self.index.insert(name.to_string(), self.list.len());
                 self.list.push((name.to_string(), Vec::new()));
                 self.list.len() - 1
             }
         };
+        self.last = Some(slot);
         self.push_at(slot, input);
     }
 
@@ -349,6 +362,31 @@ impl Groups {
             periods.push(input);
             self.values += 1;
         }
+    }
+}
+
+/// The Fx hash (rustc's): a multiply and a rotate per word. Scenario names are not
+/// chosen by an adversary who could make them collide, and hashing one name per row
+/// is a large part of loading a big file, so the standard library's DoS-resistant
+/// SipHash is more than this needs.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -571,49 +609,98 @@ fn missing(before: Period, after: Period) -> String {
     }
 }
 
-/// 1-based line numbers from csv's byte offsets, which are exact where its own
-/// `Position::line` is not: that counts only `\n`, and a record's position lies
-/// before the terminator's `\n` of a CRLF file and before skipped blank lines, so
-/// CRLF and blank lines shifted every line reported (rust-csv issue #395).
-/// Offsets must be asked in increasing order (records come in file order).
-struct Lines<'a> {
-    bytes: &'a [u8],
-    /// Bytes before `at` have been counted; `line` is the line at `at`.
-    at: usize,
-    line: u64,
+/// Counts lines while csv pulls bytes through it.
+///
+/// csv's own `Position::line` counts only `\n`, and a record's position lies before the
+/// terminator's `\n` of a CRLF file and before skipped blank lines, so CRLF, CR-only
+/// and blank lines shifted every line reported (rust-csv issue #395). Its byte offsets
+/// are exact: this reader notes where each line ends as the bytes pass, and
+/// [`Lines::of`] turns a record's offset into its line. Records come in file order, so
+/// notes already passed are dropped and memory stays bounded by csv's read-ahead, not
+/// the file. Pinned by `tests::lines_are_right_with_crlf_cr_and_blank_lines`.
+struct Counting<R> {
+    inner: R,
+    index: Rc<RefCell<LineIndex>>,
 }
 
-impl<'a> Lines<'a> {
-    fn new(bytes: &'a [u8]) -> Lines<'a> {
-        Lines {
-            bytes,
-            at: 0,
+struct LineIndex {
+    /// Bytes read so far.
+    read: u64,
+    /// The last byte read was a CR: an LF right after it ends the same line.
+    after_cr: bool,
+    /// Offsets of line-end bytes not yet passed, and whether each ends a line (the
+    /// LF of a CRLF does not: its CR did).
+    ends: VecDeque<(u64, bool)>,
+    /// The line at offset `passed`.
+    line: u64,
+    /// Offsets below this are accounted for in `line`.
+    passed: u64,
+}
+
+impl Default for LineIndex {
+    fn default() -> Self {
+        LineIndex {
+            read: 0,
+            after_cr: false,
+            ends: VecDeque::new(),
             line: 1,
+            passed: 0,
         }
     }
+}
 
-    /// The line on which the record at `pos` starts: the first byte at or after its
-    /// offset that is not a line terminator. `\r\n`, `\r` and `\n` each end a line.
-    fn of(&mut self, pos: &csv::Position) -> u64 {
-        let b = self.bytes;
-        let mut start = usize::try_from(pos.byte()).unwrap_or(b.len()).min(b.len());
-        while matches!(b.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
-        }
-        while self.at < start {
-            match b.get(self.at) {
-                Some(b'\n') => self.line += 1,
-                Some(b'\r') => {
-                    self.line += 1;
-                    if b.get(self.at + 1) == Some(&b'\n') {
-                        self.at += 1;
-                    }
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut ix = self.index.borrow_mut();
+        let start = ix.read;
+        for (i, &b) in buf.iter().take(n).enumerate() {
+            match b {
+                b'\r' => {
+                    ix.ends.push_back((start + i as u64, true));
+                    ix.after_cr = true;
                 }
-                _ => {}
+                b'\n' => {
+                    let ends_line = !ix.after_cr;
+                    ix.ends.push_back((start + i as u64, ends_line));
+                    ix.after_cr = false;
+                }
+                _ => ix.after_cr = false,
             }
-            self.at += 1;
         }
-        self.line
+        ix.read = start + n as u64;
+        Ok(n)
+    }
+}
+
+/// The loader's handle on the [`LineIndex`] its reader fills.
+struct Lines(Rc<RefCell<LineIndex>>);
+
+impl Lines {
+    /// The 1-based line on which the record at `pos` starts: line ends before its
+    /// offset count, and so do line-end bytes right at it (where csv places a record
+    /// that follows a CRLF or skipped blank lines).
+    fn of(&mut self, pos: &csv::Position) -> u64 {
+        let mut ix = self.0.borrow_mut();
+        let mut at = pos.byte().max(ix.passed);
+        while let Some(&(offset, ends_line)) = ix.ends.front() {
+            if offset > at {
+                break;
+            }
+            if offset == at {
+                at += 1;
+            }
+            ix.ends.pop_front();
+            if ends_line {
+                ix.line += 1;
+            }
+        }
+        ix.passed = at;
+        ix.line
+    }
+
+    fn bytes_read(&self) -> u64 {
+        self.0.borrow().read
     }
 }
 
@@ -623,7 +710,7 @@ fn csv_problem(origin: &str, e: &csv::Error, lines: &mut Lines) -> Problem {
         csv::ErrorKind::Utf8 { .. } => {
             "is not valid UTF-8 text (save the file as UTF-8 CSV)".to_string()
         }
-        csv::ErrorKind::Io(io) => format!("cannot be read: {io}"),
+        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
         _ => format!("is not valid CSV: {e}"),
     };
     let p = Problem::new(origin, message);
