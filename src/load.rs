@@ -25,16 +25,16 @@ const ANNOTATION_COLUMNS: &[&str] = &["note", "notes", "source", "sources", "com
 /// column is ignored when every row agrees, and an error when rows differ.
 const UNIT_COLUMNS: &[&str] = &["unit", "units", "currency"];
 
-/// The largest input read. A file is read whole (lines are counted from byte offsets),
-/// so this bounds memory; a larger file gets a message instead of running the machine
-/// out of memory. 256 MiB of CSV is millions of rows.
-pub const MAX_INPUT_BYTES: u64 = 256 << 20;
+/// The largest input read. Lines are counted as the bytes stream past, so the file is
+/// never held whole; this guards against a file whose single record would have to be
+/// (csv keeps one record in memory), and against feeding revcap a disk image.
+pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 
 /// The most values (one scenario's revenue in one period) one file may hold. Each
-/// takes about 64 bytes while loading and a few hundred once computed and rendered,
-/// so this, not the file size, bounds memory for files of many short cells. Ten
-/// thousand scenarios of ten years of months are 1.2 million.
-pub const MAX_VALUES: usize = 2_000_000;
+/// takes about 60 bytes while loading and a few hundred once computed for `run`, so
+/// this, not the file size, bounds memory. 100,000 scenarios of five years of months
+/// are 6 million.
+pub const MAX_VALUES: usize = 10_000_000;
 
 /// How much one file may hold.
 #[derive(Debug, Clone, Copy)]
@@ -45,9 +45,9 @@ struct Limits {
 
 /// The message for an input over [`MAX_INPUT_BYTES`]; `bytes` is its size when known.
 pub fn too_large(bytes: Option<u64>) -> String {
-    let size = bytes.map_or_else(|| "more than 256 MiB".to_string(), |b| format!("{b} bytes"));
+    let size = bytes.map_or_else(|| "more than 1 GiB".to_string(), |b| format!("{b} bytes"));
     format!(
-        "is too large ({size}; revcap reads a file whole and takes at most 256 MiB: split it into several files, e.g. one per scenario)"
+        "is too large ({size}; revcap takes at most 1 GiB per file: split it into several files, e.g. one per scenario)"
     )
 }
 
@@ -333,27 +333,60 @@ fn load_limited<R: Read>(
 struct Groups {
     list: Vec<(String, Vec<PeriodInput>)>,
     /// Position in `list` by name (long files; a wide file's groups are its columns).
-    index: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
-    /// The slot of the previous row: files are often sorted by scenario.
-    last: Option<usize>,
+    /// Short names are kept inside the table itself: comparing a key then reads
+    /// memory the lookup has already touched, where a `String` key sends every row
+    /// to a different corner of the heap (a cache miss per row on large files).
+    short: HashMap<ShortName, usize, BuildHasherDefault<FxHasher>>,
+    long: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
+    /// The previous row's short name and slot: files are often sorted by scenario,
+    /// and comparing with this touches no other memory.
+    last: Option<(ShortName, usize)>,
     /// Values pushed in all.
     values: usize,
 }
 
+/// A scenario name of at most 31 bytes, stored inline.
+#[derive(PartialEq, Eq, Hash, Clone, Copy)]
+struct ShortName {
+    len: u8,
+    bytes: [u8; 31],
+}
+
+impl ShortName {
+    fn new(name: &str) -> Option<ShortName> {
+        let mut bytes = [0u8; 31];
+        bytes.get_mut(..name.len())?.copy_from_slice(name.as_bytes());
+        Some(ShortName {
+            len: u8::try_from(name.len()).ok()?,
+            bytes,
+        })
+    }
+}
+
 impl Groups {
     fn push(&mut self, name: &str, input: PeriodInput) {
-        let cached = self
-            .last
-            .filter(|&slot| self.list.get(slot).is_some_and(|(n, _)| n == name));
-        let slot = match cached.or_else(|| self.index.get(name).copied()) {
+        let short = ShortName::new(name);
+        let cached = match (&self.last, &short) {
+            (Some((last, slot)), Some(key)) if last == key => Some(*slot),
+            _ => None,
+        };
+        let found = cached.or_else(|| match &short {
+            Some(key) => self.short.get(key).copied(),
+            None => self.long.get(name).copied(),
+        });
+        let slot = match found {
             Some(slot) => slot,
             None => {
-                self.index.insert(name.to_string(), self.list.len());
+                let slot = self.list.len();
+                match short {
+                    Some(key) => self.short.insert(key, slot),
+                    None => self.long.insert(name.to_string(), slot),
+                };
                 self.list.push((name.to_string(), Vec::new()));
-                self.list.len() - 1
+                slot
             }
         };
-        self.last = Some(slot);
+        self.last = short.map(|key| (key, slot));
         self.push_at(slot, input);
     }
 
@@ -978,7 +1011,7 @@ mod tests {
         let long = "period,revenue\n2026,1\n2027,1\n";
         assert_eq!(
             load_limited(long.as_bytes(), "t.csv", "t", limits).unwrap_err()[0].to_string(),
-            "t.csv: is too large (more than 256 MiB; revcap reads a file whole and takes at most 256 MiB: split it into several files, e.g. one per scenario)"
+            "t.csv: is too large (more than 1 GiB; revcap takes at most 1 GiB per file: split it into several files, e.g. one per scenario)"
         );
         let limits = Limits {
             bytes: 1000,

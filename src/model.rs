@@ -140,11 +140,12 @@ impl fmt::Display for Granularity {
 /// A calendar year, quarter or month. Ordered by start date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Period {
-    year: i32,
+    // Small fields: a large file holds millions of periods (see `PeriodInput`).
+    year: i16,
     /// Months since the start of the year at which the period starts (0..=11),
     /// followed by its length in months; together they order periods by start.
-    start_month0: u32,
-    months: u32,
+    start_month0: u8,
+    months: u8,
 }
 
 impl Period {
@@ -159,16 +160,29 @@ impl Period {
         (1..=12).contains(&m).then_some(())?;
         Period::new(year, m - 1, 1)
     }
+    fn y(&self) -> i32 {
+        i32::from(self.year)
+    }
+    fn sm(&self) -> u32 {
+        u32::from(self.start_month0)
+    }
+    fn ms(&self) -> u32 {
+        u32::from(self.months)
+    }
+
     fn new(year: i32, start_month0: u32, months: u32) -> Option<Period> {
-        (1..=9999).contains(&year).then_some(Period {
-            year,
-            start_month0,
-            months,
+        if !(1..=9999).contains(&year) {
+            return None;
+        }
+        Some(Period {
+            year: i16::try_from(year).ok()?,
+            start_month0: u8::try_from(start_month0).ok()?,
+            months: u8::try_from(months).ok()?,
         })
     }
 
     pub fn granularity(&self) -> Granularity {
-        match self.months {
+        match self.ms() {
             12 => Granularity::Year,
             3 => Granularity::Quarter,
             _ => Granularity::Month,
@@ -178,12 +192,12 @@ impl Period {
     pub fn start(&self) -> Date {
         // Constructors guarantee a valid year and month, so this cannot fail; the
         // fallback keeps the code panic-free all the same.
-        Date::from_ymd(self.year, self.start_month0 + 1, 1).unwrap_or(Date(0))
+        Date::from_ymd(self.y(), self.sm() + 1, 1).unwrap_or(Date(0))
     }
 
     pub fn end(&self) -> Date {
-        let last_month = self.start_month0 + self.months; // 1-based
-        Date::from_ymd(self.year, last_month, days_in_month(self.year, last_month))
+        let last_month = self.sm() + self.ms(); // 1-based
+        Date::from_ymd(self.y(), last_month, days_in_month(self.y(), last_month))
             .unwrap_or(Date(0))
     }
 
@@ -194,11 +208,11 @@ impl Period {
 
     /// The period right after this one, of the same granularity.
     pub fn next(&self) -> Option<Period> {
-        let m = self.start_month0 + self.months;
+        let m = self.sm() + self.ms();
         if m >= 12 {
-            Period::new(self.year + 1, m - 12, self.months)
+            Period::new(self.y() + 1, m - 12, self.ms())
         } else {
-            Period::new(self.year, m, self.months)
+            Period::new(self.y(), m, self.ms())
         }
     }
 
@@ -212,9 +226,9 @@ impl Period {
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.granularity() {
-            Granularity::Year => write!(f, "{:04}", self.year),
-            Granularity::Quarter => write!(f, "{:04}Q{}", self.year, self.start_month0 / 3 + 1),
-            Granularity::Month => write!(f, "{:04}-{:02}", self.year, self.start_month0 + 1),
+            Granularity::Year => write!(f, "{:04}", self.y()),
+            Granularity::Quarter => write!(f, "{:04}Q{}", self.y(), self.sm() / 3 + 1),
+            Granularity::Month => write!(f, "{:04}-{:02}", self.y(), self.sm() + 1),
         }
     }
 }

@@ -26,6 +26,10 @@ const RATE_EXAMPLES: &str = "expected a fraction between 0 and 1 or a percent, e
 /// ```
 pub fn amount(raw: &str) -> Result<Decimal, String> {
     let s = raw.trim();
+    // Most cells of a large file are plain `digits[.digits]`.
+    if let Some(v) = plain_decimal(s) {
+        return Ok(v);
+    }
     if s.is_empty() {
         return Err(format!("is empty ({AMOUNT_EXAMPLES}; write 0 for none)"));
     }
@@ -70,6 +74,34 @@ pub fn amount(raw: &str) -> Result<Decimal, String> {
     Ok(if negative { -value } else { value })
 }
 
+/// `digits[.digits]` built straight into a `Decimal`, without allocating: the fast
+/// path for the common cell. The result is exactly what `Decimal::from_str_exact`
+/// gives (same mantissa and scale); anything else, or anything that would not fit,
+/// is `None` and goes the slow way, which parses it or says what is wrong.
+/// Pinned by `tests::plain_decimal_matches_from_str_exact`.
+pub fn plain_decimal(s: &str) -> Option<Decimal> {
+    let (int, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    if int.is_empty() || frac.is_some_and(str::is_empty) {
+        return None;
+    }
+    let frac = frac.unwrap_or("");
+    // 28 digits always fit in 96 bits (10^28 < 2^96); longer numbers go the slow way.
+    if int.len() + frac.len() > 28 {
+        return None;
+    }
+    let mut mantissa: i128 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + i128::from(b - b'0');
+    }
+    Decimal::try_from_i128_with_scale(mantissa, u32::try_from(frac.len()).ok()?).ok()
+}
+
 /// Parses a rate: a fraction (`0.2`) or a percent (`20%`), which must lie in [0, 1].
 pub fn rate(raw: &str) -> Result<Decimal, String> {
     let s = raw.trim();
@@ -112,8 +144,10 @@ pub fn period(raw: &str) -> Result<Period, String> {
     if s.is_empty() {
         return Err("is empty (expected a period such as 2027, 2027Q3 or 2027-03)".into());
     }
-    let lower = s.to_ascii_lowercase();
-    if matches!(lower.as_str(), "total" | "totals" | "sum" | "grand total") {
+    if ["total", "totals", "sum", "grand total"]
+        .iter()
+        .any(|t| s.eq_ignore_ascii_case(t))
+    {
         return Err("looks like a total row; remove it (revcap sums the periods itself)".into());
     }
     let Some(year_txt) = s.get(..4) else {
@@ -392,6 +426,31 @@ mod tests {
             "12345678901234567.89"
         );
         assert_eq!(amount("1.10").unwrap().to_string(), "1.10");
+    }
+
+    proptest::proptest! {
+        /// The fast path gives exactly the slow path's Decimal (mantissa and scale),
+        /// and declines what it cannot represent.
+        #[test]
+        fn plain_decimal_matches_from_str_exact(int in "[0-9]{1,30}", frac in proptest::option::of("[0-9]{0,30}")) {
+            let text = match &frac {
+                Some(f) => format!("{int}.{f}"),
+                None => int.clone(),
+            };
+            let fast = plain_decimal(&text);
+            let exact = Decimal::from_str_exact(&text).ok().filter(|_| frac.as_deref() != Some(""));
+            if let Some(v) = fast {
+                let e = exact.unwrap();
+                proptest::prop_assert_eq!((v.mantissa(), v.scale()), (e.mantissa(), e.scale()));
+            } else {
+                // Declined: too long for the fast path, or not plain.
+                proptest::prop_assert!(int.len() + frac.as_ref().map_or(0, String::len) > 28 || frac.as_deref() == Some(""));
+            }
+            // Either way `amount` agrees with the exact parse where that succeeds.
+            if let Some(e) = exact {
+                proptest::prop_assert_eq!(amount(&text).ok(), Some(e));
+            }
+        }
     }
 
     #[test]

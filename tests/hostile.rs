@@ -377,9 +377,9 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
                 let names: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
                 format!("{}\n1\n", names.join(",")).into_bytes()
             })),
-        case("a file over 256 MiB", &["run", "big.csv"], 1,
-            "error: big.csv: is too large (300000000 bytes; revcap reads a file whole and takes at most 256 MiB: split it into several files, e.g. one per scenario)\n")
-            .content("big.csv", Content::Sparse(300_000_000)),
+        case("a file over 1 GiB", &["run", "big.csv"], 1,
+            "error: big.csv: is too large (1100000000 bytes; revcap takes at most 1 GiB per file: split it into several files, e.g. one per scenario)\n")
+            .content("big.csv", Content::Sparse(1_100_000_000)),
         case("a garbage file: the first 100 problems and a count", &["validate", "t.csv"], 1,
             GARBAGE_STDERR)
             .content("t.csv", Content::Made(garbage)),
