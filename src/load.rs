@@ -312,7 +312,11 @@ fn load_limited<R: Read>(
     let check_gaps = problems.is_empty();
     let mut scenarios = Vec::with_capacity(groups.list.len());
     // (A wide file's column with no valid value has no periods; its problems say why.)
-    for (name, periods) in groups.list.into_iter().filter(|(_, p)| !p.is_empty()) {
+    for (name, periods) in groups
+        .into_scenarios()
+        .into_iter()
+        .filter(|(_, p)| !p.is_empty())
+    {
         if let Some(periods) = check_periods(origin, &name, periods, check_gaps, &mut problems) {
             scenarios.push(Scenario {
                 name,
@@ -341,9 +345,17 @@ struct Groups {
     /// The previous row's short name and slot: files are often sorted by scenario,
     /// and comparing with this touches no other memory.
     last: Option<(ShortName, usize)>,
+    /// Every row so far, with the slot of its scenario in `list`, in chunks of
+    /// [`CHUNK`] rows.
+    rows: Vec<Vec<(u32, PeriodInput)>>,
     /// Values pushed in all.
     values: usize,
 }
+
+/// Rows per chunk of [`Groups::rows`] (a few MB). Chunks, not one growing list: a
+/// list of millions of rows regrown by doubling copies itself and briefly needs half
+/// as much memory again.
+const CHUNK: usize = 1 << 16;
 
 /// A scenario name of at most 31 bytes, stored inline.
 #[derive(PartialEq, Eq, Hash, Clone, Copy)]
@@ -355,7 +367,9 @@ struct ShortName {
 impl ShortName {
     fn new(name: &str) -> Option<ShortName> {
         let mut bytes = [0u8; 31];
-        bytes.get_mut(..name.len())?.copy_from_slice(name.as_bytes());
+        bytes
+            .get_mut(..name.len())?
+            .copy_from_slice(name.as_bytes());
         Some(ShortName {
             len: u8::try_from(name.len()).ok()?,
             bytes,
@@ -391,10 +405,45 @@ impl Groups {
     }
 
     fn push_at(&mut self, slot: usize, input: PeriodInput) {
-        if let Some((_, periods)) = self.list.get_mut(slot) {
-            periods.push(input);
+        // Rows go to one list in file order, written one after another; they are
+        // dealt into their scenarios once all are read (`into_scenarios`), into
+        // lists of exactly the right size. Pushing each row straight into its
+        // scenario's list wrote all over memory and regrew 100,000 lists at a time.
+        if let Ok(slot) = u32::try_from(slot) {
+            match self.rows.last_mut() {
+                Some(chunk) if chunk.len() < CHUNK => chunk.push((slot, input)),
+                _ => {
+                    let mut chunk = Vec::with_capacity(CHUNK);
+                    chunk.push((slot, input));
+                    self.rows.push(chunk);
+                }
+            }
             self.values += 1;
         }
+    }
+
+    /// The scenarios' names and rows, in order of first appearance.
+    fn into_scenarios(self) -> Vec<(String, Vec<PeriodInput>)> {
+        let mut counts = vec![0usize; self.list.len()];
+        for (slot, _) in self.rows.iter().flatten() {
+            if let Some(c) = counts.get_mut(*slot as usize) {
+                *c += 1;
+            }
+        }
+        let mut list: Vec<(String, Vec<PeriodInput>)> = self
+            .list
+            .into_iter()
+            .zip(counts)
+            .map(|((name, _), n)| (name, Vec::with_capacity(n)))
+            .collect();
+        for chunk in self.rows {
+            for (slot, row) in chunk {
+                if let Some((_, periods)) = list.get_mut(slot as usize) {
+                    periods.push(row);
+                }
+            }
+        }
+        list
     }
 }
 

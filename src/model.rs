@@ -197,8 +197,7 @@ impl Period {
 
     pub fn end(&self) -> Date {
         let last_month = self.sm() + self.ms(); // 1-based
-        Date::from_ymd(self.y(), last_month, days_in_month(self.y(), last_month))
-            .unwrap_or(Date(0))
+        Date::from_ymd(self.y(), last_month, days_in_month(self.y(), last_month)).unwrap_or(Date(0))
     }
 
     /// Number of days in the period, counted inclusively (leap days count).
