@@ -22,6 +22,19 @@ pub const PRORATION_DP: u32 = 12;
 /// Periods must be sorted and of one granularity (the loader guarantees it); the
 /// result lists every input period, in order.
 pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Error> {
+    let mut r = walk(scenario, terms)?;
+    r.periods = r
+        .periods
+        .into_iter()
+        .map(PeriodResult::normalized)
+        .collect();
+    r.summary = r.summary.normalized();
+    Ok(r)
+}
+
+/// [`compute`] without dropping trailing zeros from the amounts: the same values,
+/// for callers that only compute with them ([`Sweep`]).
+fn walk(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Error> {
     let overflow_at = |input: &PeriodInput, what: &str| overflow(scenario, Some(input), what);
     let from = term_start(scenario, terms);
     let through = terms.through;
@@ -187,8 +200,8 @@ pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Err
     Ok(ScenarioResult {
         name: scenario.name.clone(),
         source: scenario.source.clone(),
-        periods: periods.into_iter().map(PeriodResult::normalized).collect(),
-        summary: summary.normalized(),
+        periods,
+        summary,
         from,
         segments,
     })
@@ -371,7 +384,8 @@ impl Sweep {
             cap: None,
             ..terms.clone()
         };
-        let uncapped = compute(scenario, &terms)?;
+        // Unnormalized: `summary` normalizes what it returns.
+        let uncapped = walk(scenario, &terms)?;
         let mut segment_period = Vec::with_capacity(uncapped.segments.len());
         let mut next = 0;
         for (i, p) in uncapped.periods.iter().enumerate() {
@@ -404,7 +418,8 @@ impl Sweep {
         })
     }
 
-    /// The scenario's results with no cap.
+    /// The scenario's results with no cap (amounts not normalized: compare values,
+    /// do not print them).
     pub fn uncapped(&self) -> &ScenarioResult {
         &self.uncapped
     }
