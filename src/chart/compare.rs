@@ -69,8 +69,11 @@ impl<'a> Compare<'a> {
         // `compare` lists rows scenario by scenario, variants in order; look them up
         // by name only if they come otherwise.
         let aligned = rows.len() == scenarios.len() * variants.len()
-            && rows.iter().enumerate().all(|(i, r)| {
-                r.scenario == scenarios[i / nv].name && r.variant == variants[i % nv].name
+            && rows.chunks(nv).zip(scenarios).all(|(chunk, s)| {
+                chunk
+                    .iter()
+                    .zip(variants)
+                    .all(|(r, v)| r.scenario == s.name && r.variant == v.name)
             });
         let cells = if aligned {
             rows.iter().collect()
@@ -105,28 +108,46 @@ impl<'a> Compare<'a> {
         })
     }
 
-    /// Scenario `s` under variant `v`.
-    pub fn cell(&self, s: usize, v: usize) -> &'a CompareRow {
-        self.cells[s * self.variants.len() + v]
+    /// Scenario `s` under variant `v` (`None` past the last scenario or variant).
+    pub fn cell(&self, s: usize, v: usize) -> Option<&'a CompareRow> {
+        if v >= self.variants.len() {
+            return None;
+        }
+        self.cells.get(s * self.variants.len() + v).copied()
     }
 
-    /// Above this cap, scenario `s` never binds: already paid + uncapped total.
-    pub fn threshold(&self, s: usize) -> f64 {
-        f(self.terms.already_paid) + f(self.uncapped[s].summary.uncapped_total)
+    /// Each scenario in order, with its index and its results under the shared terms
+    /// with no cap.
+    pub fn each(&self) -> impl Iterator<Item = (usize, &'a Scenario, &ScenarioResult)> + '_ {
+        self.scenarios
+            .iter()
+            .zip(&self.uncapped)
+            .enumerate()
+            .map(|(s, (scenario, uncapped))| (s, scenario, uncapped))
     }
 
-    /// The variants on a cap axis: a numeric cap on the shared terms.
-    pub fn cap_variants(&self) -> Vec<usize> {
-        (0..self.variants.len())
-            .filter(|&v| !self.variants[v].from_file && self.variants[v].terms.cap.is_some())
+    /// Above this cap, the scenario with these `uncapped` results never binds:
+    /// already paid + uncapped total.
+    pub fn threshold(&self, uncapped: &ScenarioResult) -> f64 {
+        f(self.terms.already_paid) + f(uncapped.summary.uncapped_total)
+    }
+
+    /// The variants on a cap axis (a numeric cap on the shared terms), with their
+    /// caps as numbers.
+    pub fn cap_variants(&self) -> Vec<(usize, f64)> {
+        self.variants
+            .iter()
+            .enumerate()
+            .filter(|(_, var)| !var.from_file)
+            .filter_map(|(v, var)| var.terms.cap.map(|cap| (v, f(cap))))
             .collect()
     }
 
-    /// The distinct caps on a cap axis, as numbers.
+    /// The caps on a cap axis, as numbers.
     fn caps(&self) -> Vec<f64> {
         self.cap_variants()
             .into_iter()
-            .filter_map(|v| self.variants[v].terms.cap.map(f))
+            .map(|(_, cap)| cap)
             .collect()
     }
 
@@ -203,7 +224,9 @@ pub fn list(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [a] => a.clone(),
-        _ if items.len() > 5 => format!("{}, and {} more", items[..4].join(", "), items.len() - 4),
+        [a, b, c, d, rest @ ..] if rest.len() > 1 => {
+            format!("{a}, {b}, {c}, {d}, and {} more", rest.len())
+        }
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
@@ -218,12 +241,13 @@ pub fn caps_text(caps: &[f64], money: &Money) -> String {
         [] => "no caps".into(),
         [a] => format!("cap {}", money.exact(*a)),
         [a, b] => format!("caps {} and {}", money.exact(*a), money.exact(*b)),
-        _ => {
-            let (lo, hi) = (v[0], v[v.len() - 1]);
-            let step = v[1] - v[0];
+        [lo, second, .., hi] => {
+            let (lo, hi) = (*lo, *hi);
+            let step = second - lo;
             let even = v
-                .windows(2)
-                .all(|w| ((w[1] - w[0]) - step).abs() <= step.abs() * 1e-9);
+                .iter()
+                .zip(v.iter().skip(1))
+                .all(|(a, b)| ((b - a) - step).abs() <= step.abs() * 1e-9);
             if even {
                 format!(
                     "{} caps from {} to {} in {} steps",
@@ -260,8 +284,9 @@ pub fn has_cap_axis(data: &Compare) -> bool {
 /// the thresholds within [`STRETCH`] of it), then ticks over it.
 fn cap_axis(data: &Compare, t: &Theme) -> (f64, Vec<f64>) {
     let max_cap = data.caps().into_iter().fold(0.0, f64::max);
-    let x_data = (0..data.scenarios.len())
-        .map(|s| data.threshold(s))
+    let x_data = data
+        .each()
+        .map(|(_, _, r)| data.threshold(r))
         .filter(|th| *th <= STRETCH * max_cap)
         .fold(max_cap, f64::max);
     let target = ((t.width - 2.0 * t.margin()) / t.px(170.0))
@@ -275,7 +300,9 @@ fn dots_fit(caps: &[f64], frame: &Frame, t: &Theme) -> bool {
     let mut xs: Vec<f64> = caps.iter().map(|c| frame.x(*c)).collect();
     xs.sort_by(f64::total_cmp);
     xs.dedup();
-    xs.windows(2).all(|w| w[1] - w[0] >= t.px(12.0))
+    xs.iter()
+        .zip(xs.iter().skip(1))
+        .all(|(a, b)| b - a >= t.px(12.0))
 }
 
 /// Draws a scenario line, dashed on the palette's second round.
@@ -336,7 +363,7 @@ impl TotalPaid<'_> {
         let x_top = frame.x_max;
         let mut obs = Obstacles::new();
         // The shared rise reaches the farthest kink in view, or the axis end.
-        let ths: Vec<f64> = (0..d.scenarios.len()).map(|s| d.threshold(s)).collect();
+        let ths: Vec<f64> = d.each().map(|(_, _, r)| d.threshold(r)).collect();
         let x_end = if ths.iter().any(|th| *th > x_top) {
             x_top
         } else {
@@ -352,15 +379,15 @@ impl TotalPaid<'_> {
         let diagonal = frame.pxs(&diagonal);
         obs.add_polyline(&diagonal, t.px(4.0));
         let mut flats = Vec::new();
-        for (s, th) in ths.iter().enumerate() {
+        for ((_, _, r), th) in d.each().zip(&ths) {
             if *th > x_top {
                 flats.push(None);
                 continue;
             }
-            let ut = f(d.uncapped[s].summary.uncapped_total);
-            let pts = frame.pxs(&[(*th, ut), (x_top, ut)]);
+            let ut = f(r.summary.uncapped_total);
+            let k = frame.px((*th, ut));
+            let pts = vec![k, frame.px((x_top, ut))];
             obs.add_polyline(&pts, t.px(4.0));
-            let k = pts[0];
             obs.add_rect(Rect::new(
                 k.0 - t.px(12.0),
                 k.1 - t.px(12.0),
@@ -381,8 +408,9 @@ impl TotalPaid<'_> {
         let money = &d.money;
         let ap = d.terms.already_paid;
         let n = d.scenarios.len();
-        let mut ths: Vec<(f64, &str)> = (0..n)
-            .map(|s| (d.threshold(s), d.scenarios[s].name.as_str()))
+        let mut ths: Vec<(f64, &str)> = d
+            .each()
+            .map(|(_, scenario, r)| (d.threshold(r), scenario.name.as_str()))
             .collect();
         ths.sort_by(|a, b| a.0.total_cmp(&b.0));
         let in_full = if ap.is_zero() {
@@ -455,12 +483,13 @@ impl Chart for TotalPaid<'_> {
         notes.push(compared);
         let bottom = c.footer(&notes)?;
 
-        let paid_at = |s: usize, x: f64| {
-            (x - ap)
-                .max(0.0)
-                .min(f(d.uncapped[s].summary.uncapped_total))
-        };
-        let y_max = (0..n).map(|s| paid_at(s, x_top)).fold(0.0, f64::max);
+        let paid_at =
+            |r: &ScenarioResult, x: f64| (x - ap).max(0.0).min(f(r.summary.uncapped_total));
+        let y_max = d
+            .uncapped
+            .iter()
+            .map(|r| paid_at(r, x_top))
+            .fold(0.0, f64::max);
 
         // Legend entries: the shared rise, then each scenario's threshold.
         let mut entries = vec![(
@@ -471,10 +500,10 @@ impl Chart for TotalPaid<'_> {
                 "cap binds: paid = cap".to_string()
             },
         )];
-        for s in 0..n {
-            let th = d.threshold(s);
-            let ut = f(d.uncapped[s].summary.uncapped_total);
-            let name = clip(&d.scenarios[s].name, 24);
+        for (s, scenario, r) in d.each() {
+            let th = d.threshold(r);
+            let ut = f(r.summary.uncapped_total);
+            let name = clip(&scenario.name, 24);
             let mut text = if ap > 0.0 {
                 format!(
                     "{name}: flat at {} above a {} cap",
@@ -550,12 +579,11 @@ impl Chart for TotalPaid<'_> {
         }
         // The caps compared, at the totals the compare rows give.
         if show_dots {
-            for v in d.cap_variants() {
-                let Some(cap) = d.variants[v].terms.cap.map(f) else {
-                    continue;
-                };
+            for (v, cap) in d.cap_variants() {
                 for s in 0..n {
-                    let row = d.cell(s, v);
+                    let Some(row) = d.cell(s, v) else {
+                        continue;
+                    };
                     let color = if row.summary.cap_binds {
                         CAP
                     } else {
@@ -573,12 +601,12 @@ impl Chart for TotalPaid<'_> {
 
         // Each kink labelled with its scenario and threshold, off the lines.
         let mut labels = Vec::new();
-        for (s, flat) in geo.flats.iter().enumerate() {
+        for ((s, scenario, r), flat) in d.each().zip(&geo.flats) {
             let Some((_, k)) = flat else { continue };
             let text = format!(
                 "{}: {}",
-                clip(&d.scenarios[s].name, 24),
-                money.amount(d.threshold(s))
+                clip(&scenario.name, 24),
+                money.amount(d.threshold(r))
             );
             let size = c.measure(&text, t.label(), true)?;
             let cands = around(*k, size, t.px(16.0), &[1.0, 1.6, 2.5, 4.0, 6.0, 9.0]);
@@ -610,22 +638,18 @@ impl BindingDate<'_> {
         let d = self.data;
         let money = &d.money;
         let vs = d.cap_variants();
-        let cap_of = |v: usize| d.variants[v].terms.cap.map_or(0.0, f);
-        let lo = vs
-            .iter()
-            .copied()
-            .min_by(|a, b| cap_of(*a).total_cmp(&cap_of(*b)));
-        let hi = vs
-            .iter()
-            .copied()
-            .max_by(|a, b| cap_of(*a).total_cmp(&cap_of(*b)));
-        let at = |v: usize| {
-            let mut dates: Vec<(Date, &str)> = (0..d.scenarios.len())
-                .filter_map(|s| {
-                    d.cell(s, v)
+        let lo = vs.iter().copied().min_by(|a, b| a.1.total_cmp(&b.1));
+        let hi = vs.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1));
+        let at = |(v, cap): (usize, f64)| {
+            let mut dates: Vec<(Date, &str)> = d
+                .scenarios
+                .iter()
+                .enumerate()
+                .filter_map(|(s, scenario)| {
+                    d.cell(s, v)?
                         .summary
                         .binding_date
-                        .map(|b| (b, d.scenarios[s].name.as_str()))
+                        .map(|b| (b, scenario.name.as_str()))
                 })
                 .collect();
             dates.sort();
@@ -640,7 +664,7 @@ impl BindingDate<'_> {
                 }
                 _ => String::new(),
             };
-            let cap = money.exact(cap_of(v));
+            let cap = money.exact(cap);
             match (binds.is_empty(), missing) {
                 (true, _) => format!("a {cap} cap is not reached"),
                 (false, 0) => format!("a {cap} cap binds {binds}"),
@@ -779,8 +803,8 @@ impl Chart for BindingDate<'_> {
         let mut lines = Vec::new();
         for cv in &all {
             let mut pts: Vec<(f64, f64)> = Vec::new();
-            if ap > 0.0 {
-                pts.push((0.0, cv.uncapped[0].0));
+            if let Some(first) = cv.uncapped.first().filter(|_| ap > 0.0) {
+                pts.push((0.0, first.0));
             }
             for w in cv.uncapped.iter() {
                 let x = ap + w.1;
@@ -805,12 +829,9 @@ impl Chart for BindingDate<'_> {
 
         // The caps compared, at the dates the compare rows give.
         if dots_fit(&caps, &frame, &t) {
-            for v in d.cap_variants() {
-                let Some(cap) = d.variants[v].terms.cap.map(f) else {
-                    continue;
-                };
+            for (v, cap) in d.cap_variants() {
                 for s in 0..n {
-                    if let Some(date) = d.cell(s, v).summary.binding_date {
+                    if let Some(date) = d.cell(s, v).and_then(|row| row.summary.binding_date) {
                         let y = origin.days_until(date) as f64 + 0.5;
                         let p = frame.px((cap, y));
                         obs.add_rect(Rect::new(
@@ -829,8 +850,8 @@ impl Chart for BindingDate<'_> {
         // dotted risers from each line's end (at the term end) up to its lane, then
         // the lanes over them, so a riser never runs through a lane's text.
         let lane_top = |s: usize| strip.y0 + t.px(6.0) + s as f64 * lane_h;
-        for s in 0..n {
-            let th = d.threshold(s);
+        for (s, _, r) in d.each() {
+            let th = d.threshold(r);
             if th <= x_top {
                 let x = frame.x(th);
                 c.dashed(
@@ -843,8 +864,8 @@ impl Chart for BindingDate<'_> {
             }
         }
         let pad = t.px(8.0);
-        for s in 0..n {
-            let th = d.threshold(s);
+        for (s, scenario, r) in d.each() {
+            let th = d.threshold(r);
             let color = scenario_color(s);
             let y0 = lane_top(s);
             let lane = Rect {
@@ -853,7 +874,7 @@ impl Chart for BindingDate<'_> {
                 x1: plot.x1,
                 y1: y0 + lane_h * 0.92,
             };
-            let name = clip(&d.scenarios[s].name, 24);
+            let name = clip(&scenario.name, 24);
             let long = format!("{name}: not reached above {}", money.amount(th));
             let short = format!("above {}", money.amount(th));
             let ink = shade(color, 0.45);
@@ -894,8 +915,11 @@ impl Chart for BindingDate<'_> {
         }
 
         // Legend in a free corner of the dates, else to the right of them.
-        let entries: Vec<(Swatch, String)> = (0..n)
-            .map(|s| (scenario_swatch(s), clip(&d.scenarios[s].name, 28)))
+        let entries: Vec<(Swatch, String)> = d
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(s, scenario)| (scenario_swatch(s), clip(&scenario.name, 28)))
             .collect();
         let size = c.legend_size(&entries)?;
         let bounds = label_bounds(&c, &frame);

@@ -19,8 +19,9 @@ use super::style::{
     f, is_dark, line_height, terms_title, uncapped_terms_title, Canvas, INK, MUTED,
 };
 use super::Chart;
+use crate::config::Variant;
 use crate::error::Error;
-use crate::model::Date;
+use crate::model::{Date, Scenario};
 
 /// The narrowest (and lowest) a cell may be, in design pixels.
 const MIN_CELL: f64 = 7.0;
@@ -43,7 +44,10 @@ pub fn viridis(t: f64) -> RGBColor {
     let x = t.clamp(0.0, 1.0) * (VIRIDIS.len() - 1) as f64;
     let i = (x.floor() as usize).min(VIRIDIS.len() - 2);
     let u = x - i as f64;
-    let (a, b) = (VIRIDIS[i], VIRIDIS[i + 1]);
+    // `i` is at most the last pair's start, so the fallback (the top stop) is not used.
+    let Some(&[a, b]) = VIRIDIS.get(i..=i + 1) else {
+        return RGBColor(253, 231, 37);
+    };
     let mix = |p: f64, q: f64| (p + (q - p) * u).round() as u8;
     RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
@@ -106,7 +110,7 @@ impl Grid<'_> {
         }
         for s in 0..d.scenarios.len() {
             for v in 0..d.variants.len() {
-                if let Some(b) = d.cell(s, v).summary.binding_date {
+                if let Some(b) = d.cell(s, v).and_then(|row| row.summary.binding_date) {
                     lo = lo.min(b.year());
                     hi = hi.max(b.year());
                 }
@@ -121,8 +125,7 @@ impl Grid<'_> {
 
     /// A column's label: the cap in money for a cap on the shared terms, else the
     /// variant's name.
-    fn column_label(&self, v: usize) -> String {
-        let var = &self.data.variants[v];
+    fn column_label(&self, var: &Variant) -> String {
         match var.terms.cap {
             Some(cap) if !var.from_file => self.data.money.tick(f(cap)),
             None if !var.from_file => "no cap".into(),
@@ -132,23 +135,24 @@ impl Grid<'_> {
 
     fn headline(&self) -> String {
         let d = self.data;
-        let mut binds: Vec<(Date, usize, usize)> = Vec::new();
+        // Each binding date with its scenario and variant (and their indices, which
+        // order equal dates).
+        let mut binds: Vec<(Date, usize, usize, &Scenario, &Variant)> = Vec::new();
         let total = d.scenarios.len() * d.variants.len();
-        for s in 0..d.scenarios.len() {
-            for v in 0..d.variants.len() {
-                if let Some(b) = d.cell(s, v).summary.binding_date {
-                    binds.push((b, s, v));
+        for (s, scenario) in d.scenarios.iter().enumerate() {
+            for (v, var) in d.variants.iter().enumerate() {
+                if let Some(b) = d.cell(s, v).and_then(|row| row.summary.binding_date) {
+                    binds.push((b, s, v, scenario, var));
                 }
             }
         }
-        binds.sort();
+        binds.sort_by_key(|&(b, s, v, _, _)| (b, s, v));
         let pairs = if total == 1 {
             "the 1 pair".to_string()
         } else {
             format!("{total} pairs")
         };
-        let at = |(b, s, v): (Date, usize, usize)| {
-            let var = &d.variants[v];
+        let at = |(b, _, _, scenario, var): (Date, usize, usize, &Scenario, &Variant)| {
             let how = if var.from_file || var.terms.cap.is_none() {
                 "under"
             } else {
@@ -156,8 +160,8 @@ impl Grid<'_> {
             };
             format!(
                 "{b} ({} {how} {})",
-                clip(&d.scenarios[s].name, 20),
-                self.column_label(v)
+                clip(&scenario.name, 20),
+                self.column_label(var)
             )
         };
         match (binds.first(), binds.last()) {
@@ -315,7 +319,10 @@ impl Chart for Grid<'_> {
                     cell_h,
                 )
                 .inflate(-gap / 2.0);
-                let summary = &d.cell(s, v).summary;
+                let Some(row) = d.cell(s, v) else {
+                    continue;
+                };
+                let summary = &row.summary;
                 let (fill, text) = match summary.binding_date {
                     Some(b) => (
                         year_color((b.year() - y_lo).max(0) as usize, n_years),
@@ -360,8 +367,8 @@ impl Chart for Grid<'_> {
         let row_k = (1..=rows.max(1))
             .find(|k| cell_h * (*k as f64) >= line_height(t.label()))
             .unwrap_or(1);
-        for s in (0..rows).step_by(row_k) {
-            let name = clip(&d.scenarios[s].name, 24);
+        for (s, scenario) in d.scenarios.iter().enumerate().take(rows).step_by(row_k) {
+            let name = clip(&scenario.name, 24);
             let (name, size) = c.fit(&name, t.label(), false, left_w)?;
             let (w, h) = c.measure(&name, size, false)?;
             let cy = grid.y0 + (s as f64 + 0.5) * cell_h;
@@ -375,7 +382,12 @@ impl Chart for Grid<'_> {
         }
 
         // Column labels above the grid, every k-th when columns are narrow.
-        let labels: Vec<String> = (0..cols).map(|v| self.column_label(v)).collect();
+        let labels: Vec<String> = d
+            .variants
+            .iter()
+            .take(cols)
+            .map(|var| self.column_label(var))
+            .collect();
         let mut widest: f64 = 0.0;
         for l in &labels {
             widest = widest.max(c.measure(l, t.label(), false)?.0);
@@ -386,11 +398,11 @@ impl Chart for Grid<'_> {
             .unwrap_or(cols.max(1));
         // Thinned labels start where the caps are round: every 10th of $1B steps
         // labels $10B, $20B... rather than $1B, $11B...
-        let caps: Vec<Option<f64>> = (0..cols)
-            .map(|v| {
-                let var = &d.variants[v];
-                var.terms.cap.filter(|_| !var.from_file).map(f)
-            })
+        let caps: Vec<Option<f64>> = d
+            .variants
+            .iter()
+            .take(cols)
+            .map(|var| var.terms.cap.filter(|_| !var.from_file).map(f))
             .collect();
         let first = match (caps.first(), caps.get(1)) {
             (Some(Some(a)), Some(Some(b))) if col_k > 1 && b > a => {
@@ -408,8 +420,8 @@ impl Chart for Grid<'_> {
         };
         let label_y = grid.y0 - t.px(10.0) - col_label_h;
         let mut right_edge = f64::MIN;
-        for v in (first..cols).step_by(col_k) {
-            let (w, _) = c.measure(&labels[v], t.label(), false)?;
+        for (v, label) in labels.iter().enumerate().skip(first).step_by(col_k) {
+            let (w, _) = c.measure(label, t.label(), false)?;
             let cx = grid.x0 + (v as f64 + 0.5) * cell_w;
             let x = (cx - w / 2.0).clamp(grid.x0 - t.px(8.0), t.width - t.margin() - w);
             // A label pushed in from the edge must not run into its neighbour.
@@ -417,7 +429,7 @@ impl Chart for Grid<'_> {
                 continue;
             }
             right_edge = x + w;
-            c.text(&labels[v], (x, label_y), t.label(), false, INK)?;
+            c.text(label, (x, label_y), t.label(), false, INK)?;
             if col_k > 1 {
                 c.line(
                     &[(cx, grid.y0 - t.px(7.0)), (cx, grid.y0 - t.px(1.0))],

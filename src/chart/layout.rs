@@ -91,7 +91,7 @@ impl Obstacles {
                 .push(Rect::new(only.0 - hw, only.1 - hw, 2.0 * hw, 2.0 * hw));
         }
         for w in pts.windows(2) {
-            let (a, b) = (w[0], w[1]);
+            let &[a, b] = w else { continue };
             let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();
             let steps = (len / 2.0).ceil().max(1.0) as usize;
             for i in 0..=steps {
@@ -229,7 +229,7 @@ pub fn interpolate(pts: &[(f64, f64)], x: f64) -> f64 {
         return first.1;
     }
     for w in pts.windows(2) {
-        let (a, b) = (w[0], w[1]);
+        let &[a, b] = w else { continue };
         if x <= b.0 {
             if b.0 - a.0 <= 0.0 {
                 return b.1;
@@ -303,7 +303,9 @@ pub fn intervals(origin: Date, days: i64, unit: TimeUnit) -> Vec<Interval> {
         let label = match unit {
             TimeUnit::Year => year.to_string(),
             TimeUnit::Quarter => format!("Q{}", month0 / 3 + 1),
-            TimeUnit::Month => MONTHS[month0 as usize].to_string(),
+            TimeUnit::Month => MONTHS
+                .get(month0 as usize)
+                .map_or_else(|| (month0 + 1).to_string(), |m| m.to_string()),
         };
         out.push(Interval {
             start: s.max(0.0),

@@ -31,7 +31,7 @@ pub fn shown_periods(r: &ScenarioResult) -> &[PeriodResult] {
         r.periods.iter().position(inside),
         r.periods.iter().rposition(inside),
     ) {
-        (Some(a), Some(b)) => &r.periods[a..=b],
+        (Some(a), Some(b)) => r.periods.get(a..=b).unwrap_or(&r.periods),
         _ => &r.periods,
     }
 }
@@ -218,10 +218,14 @@ impl Chart for Payments<'_> {
         // Where the cap binds: above its bar, clear of the neighbours.
         let mut binding = None;
         if let (Some(date), Some(bp)) = (r.summary.binding_date, r.summary.binding_period) {
-            if let Some(i) = periods.iter().position(|q| q.period == bp) {
+            let bar_top = periods
+                .iter()
+                .zip(&bar_tops)
+                .find(|(q, _)| q.period == bp)
+                .map(|(_, top)| *top);
+            if let Some((cx, top)) = bar_top {
                 let text = format!("cap binds {date}");
                 let (w, h) = c.measure(&text, size, true)?;
-                let (cx, top) = bar_tops[i];
                 let mut cands = Vec::new();
                 for k in 0..24 {
                     let y = top - t.px(14.0) - h - k as f64 * t.px(14.0);
@@ -235,18 +239,13 @@ impl Chart for Payments<'_> {
             }
         }
 
-        let entries = vec![
-            (Swatch::Area(self.color, self.color), "paid".to_string()),
-            (
+        let mut entries = vec![(Swatch::Area(self.color, self.color), "paid".to_string())];
+        if periods.iter().any(|q| q.capped) {
+            entries.push((
                 Swatch::Area(fill, self.color),
                 "foregone: cut by the cap".to_string(),
-            ),
-        ];
-        let entries = if periods.iter().any(|q| q.capped) {
-            entries
-        } else {
-            entries[..1].to_vec()
-        };
+            ));
+        }
         let lsize = c.legend_size(&entries)?;
         let legend = obs.place_best(&c.corners(&p, lsize), &bounds);
 

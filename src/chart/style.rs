@@ -52,7 +52,10 @@ pub const PALETTE: [RGBColor; 7] = [
 
 /// The colour of the scenario at `index` in the run, the same in every chart.
 pub fn scenario_color(index: usize) -> RGBColor {
-    PALETTE[index % PALETTE.len()]
+    PALETTE
+        .get(index % PALETTE.len())
+        .copied()
+        .unwrap_or(PALETTE[0])
 }
 
 /// Whether the scenario at `index` draws dashed lines in multi-scenario charts: the
@@ -208,12 +211,14 @@ pub fn short(v: f64, sig: usize) -> String {
     if !v.is_finite() || v <= 0.0 {
         return "0".into();
     }
-    let idx = UNITS
+    // The largest unit at or below `v` (no suffix below 1).
+    let (idx, unit) = UNITS
         .iter()
-        .position(|(s, _)| v >= *s)
-        .unwrap_or(UNITS.len() - 1);
-    let fmt = |i: usize| {
-        let (scale, suffix) = UNITS[i];
+        .copied()
+        .enumerate()
+        .find(|(_, (scale, _))| v >= *scale)
+        .unwrap_or((UNITS.len() - 1, (1.0, "")));
+    let fmt = |(scale, suffix): (f64, &'static str)| {
         let x = v / scale;
         let int_digits = if x >= 1.0 {
             x.log10().floor() as usize + 1
@@ -227,10 +232,12 @@ pub fn short(v: f64, sig: usize) -> String {
         }
         (s, suffix)
     };
-    let (mut s, mut suffix) = fmt(idx);
+    let (mut s, mut suffix) = fmt(unit);
     // Rounding can carry into the next unit: 999.96B → 1000B → 1T.
-    if idx > 0 && s.parse::<f64>().is_ok_and(|x| x >= 1000.0) {
-        (s, suffix) = fmt(idx - 1);
+    if let Some(&larger) = idx.checked_sub(1).and_then(|i| UNITS.get(i)) {
+        if s.parse::<f64>().is_ok_and(|x| x >= 1000.0) {
+            (s, suffix) = fmt(larger);
+        }
     }
     format!("{s}{suffix}")
 }
@@ -415,7 +422,7 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         let s = size * 0.7;
         let chars: Vec<char> = text.chars().collect();
         for n in (1..chars.len()).rev() {
-            let cut: String = chars[..n].iter().collect::<String>() + "…";
+            let cut: String = chars.iter().take(n).collect::<String>() + "…";
             if self.measure(&cut, s, bold)?.0 <= max_w {
                 return Ok((cut, s));
             }

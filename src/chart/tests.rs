@@ -309,6 +309,52 @@ fn downsampling_averages_each_block() {
 }
 
 #[test]
+fn downsample_is_the_rounded_mean_of_each_block() {
+    // A plain box filter to check against: columns and rows past the last whole
+    // block are left out.
+    fn reference(rgb: &[u8], w: usize, factor: usize) -> Vec<u8> {
+        let (ow, oh) = (w / factor, rgb.len() / 3 / w / factor);
+        let n = (factor * factor) as u32;
+        let mut out = Vec::new();
+        for oy in 0..oh {
+            for ox in 0..ow {
+                for c in 0..3 {
+                    let mut sum = 0u32;
+                    for y in oy * factor..(oy + 1) * factor {
+                        for x in ox * factor..(ox + 1) * factor {
+                            sum += u32::from(rgb[(y * w + x) * 3 + c]);
+                        }
+                    }
+                    out.push(((sum + n / 2) / n) as u8);
+                }
+            }
+        }
+        out
+    }
+    let mut seed = 7u32;
+    for (w, h, factor) in [
+        (6, 4, 2),
+        (7, 5, 2),
+        (9, 9, 3),
+        (10, 7, 4),
+        (5, 3, 1),
+        (1, 1, 2),
+    ] {
+        let rgb: Vec<u8> = (0..w * h * 3)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (seed >> 16) as u8
+            })
+            .collect();
+        assert_eq!(
+            super::downsample(&rgb, w, factor),
+            reference(&rgb, w, factor),
+            "{w}×{h} by {factor}"
+        );
+    }
+}
+
+#[test]
 fn file_stems_are_safe_and_unique() {
     assert_eq!(sanitize("a b/c:d"), "a_b_c_d");
     assert_eq!(sanitize(".hidden"), "_hidden");

@@ -25,9 +25,10 @@ use super::cumulative::{
 use super::layout::{interpolate, Obstacles, Rect};
 use super::style::{f, terms_title, uncapped_terms_title, Canvas, Swatch, Theme, INK, PALETTE};
 use super::Chart;
+use crate::config::Variant;
 use crate::engine;
 use crate::error::Error;
-use crate::model::ScenarioResult;
+use crate::model::{Scenario, ScenarioResult};
 
 /// At most this many variants share one scenario's chart.
 pub const MAX_VARIANTS: usize = 6;
@@ -42,6 +43,15 @@ pub const VARIANT_STYLES: [(RGBColor, Option<(f64, f64)>); MAX_VARIANTS] = [
     (PALETTE[4], Some((4.0, 7.0))),   // orange, dots
     (PALETTE[5], Some((16.0, 18.0))), // sky blue, sparse dashes
 ];
+
+/// Variant `i`'s colour and dash pattern (see [`VARIANT_STYLES`]), repeating past
+/// [`MAX_VARIANTS`].
+fn variant_style(i: usize) -> (RGBColor, Option<(f64, f64)>) {
+    VARIANT_STYLES
+        .get(i % MAX_VARIANTS)
+        .copied()
+        .unwrap_or(VARIANT_STYLES[0])
+}
 
 /// The part of a rising curve at or below `top`, cut where it crosses it.
 fn clip_top(pts: &[(f64, f64)], top: f64) -> Vec<(f64, f64)> {
@@ -70,25 +80,31 @@ const SHARED: RGBColor = RGBColor(90, 90, 90);
 
 pub struct VariantsCumulative<'a> {
     pub data: &'a Compare<'a>,
-    /// The scenario's index.
-    pub scenario: usize,
-    /// The variants drawn (indices) and the scenario's results under each.
-    pub results: Vec<(usize, ScenarioResult)>,
+    /// The scenario.
+    pub scenario: &'a Scenario,
+    /// The scenario under the shared terms with no cap.
+    pub reference: &'a ScenarioResult,
+    /// The variants drawn, in order, and the scenario's results under each.
+    pub results: Vec<(&'a Variant, ScenarioResult)>,
 }
 
 impl<'a> VariantsCumulative<'a> {
     /// Computes scenario `s` under the first [`MAX_VARIANTS`] variants.
     pub fn new(data: &'a Compare<'a>, s: usize) -> Result<VariantsCumulative<'a>, Error> {
+        let (Some(scenario), Some(reference)) = (data.scenarios.get(s), data.uncapped.get(s))
+        else {
+            return Err(Error::Chart(format!("no scenario {s} to chart")));
+        };
         let results = data
             .variants
             .iter()
             .take(MAX_VARIANTS)
-            .enumerate()
-            .map(|(v, var)| Ok((v, engine::compute(&data.scenarios[s], &var.terms)?)))
+            .map(|var| Ok((var, engine::compute(scenario, &var.terms)?)))
             .collect::<Result<Vec<_>, Error>>()?;
         Ok(VariantsCumulative {
             data,
-            scenario: s,
+            scenario,
+            reference,
             results,
         })
     }
@@ -99,7 +115,7 @@ impl<'a> VariantsCumulative<'a> {
         i: usize,
         width: f64,
     ) -> Result<(), Error> {
-        let (color, dash) = VARIANT_STYLES[i % MAX_VARIANTS];
+        let (color, dash) = variant_style(i);
         match dash {
             None => c.line(pts, color.to_rgba(), width),
             Some((d, g)) => c.dashed(pts, color.to_rgba(), width, c.theme.px(d), c.theme.px(g)),
@@ -107,8 +123,7 @@ impl<'a> VariantsCumulative<'a> {
     }
 
     /// What the variant is, briefly: `cap $25B`, `no cap`, or the file's name.
-    fn describe(&self, v: usize) -> String {
-        let var = &self.data.variants[v];
+    fn describe(&self, var: &Variant) -> String {
         match (var.from_file, var.terms.cap) {
             (true, _) => clip(&var.name, 20),
             (false, Some(cap)) => format!("cap {}", self.data.money.exact(f(cap))),
@@ -119,14 +134,13 @@ impl<'a> VariantsCumulative<'a> {
     fn headline(&self) -> String {
         let d = self.data;
         let money = &d.money;
-        let mut paid: Vec<(f64, usize, &ScenarioResult)> = self
+        let mut paid: Vec<(f64, &Variant, &ScenarioResult)> = self
             .results
             .iter()
-            .map(|(v, r)| (f(r.summary.total_paid), *v, r))
+            .map(|(var, r)| (f(r.summary.total_paid), *var, r))
             .collect();
         paid.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let desc = |(p, v, r): &(f64, usize, &ScenarioResult)| {
-            let var = &d.variants[*v];
+        let desc = |(p, var, r): &(f64, &Variant, &ScenarioResult)| {
             let amount = money.amount(*p);
             let what = match (var.from_file, var.terms.cap, r.summary.binding_date) {
                 (false, Some(cap), Some(b)) if money.amount(f(cap)) == amount => {
@@ -145,10 +159,10 @@ impl<'a> VariantsCumulative<'a> {
             (Some(a), Some(z)) => format!("Paid {} to {}", desc(a), desc(z)),
             _ => String::new(),
         };
-        if !self.none_shown() && self.results.iter().any(|(v, _)| !d.variants[*v].from_file) {
+        if !self.none_shown() && self.results.iter().any(|(var, _)| !var.from_file) {
             out.push_str(&format!(
                 "; {} due with no cap",
-                money.amount(f(d.uncapped[self.scenario].summary.uncapped_total))
+                money.amount(f(self.reference.summary.uncapped_total))
             ));
         }
         out
@@ -183,10 +197,8 @@ impl VariantsCumulative<'_> {
     /// caps on the shared terms (infinity when one of them is never reached);
     /// `None` when no variant has a cap on the shared terms.
     fn shared_rise(&self, cvs: &[Curves], origin: crate::model::Date) -> Option<f64> {
-        let d = self.data;
         let mut solid_to: Option<f64> = None;
-        for ((v, r), cv) in self.results.iter().zip(cvs) {
-            let var = &d.variants[*v];
+        for ((var, r), cv) in self.results.iter().zip(cvs) {
             if var.from_file || var.terms.cap.is_none() {
                 continue;
             }
@@ -199,10 +211,9 @@ impl VariantsCumulative<'_> {
 
     /// Whether `none` (no cap on the shared terms) is among the variants drawn.
     fn none_shown(&self) -> bool {
-        self.results.iter().any(|(v, _)| {
-            let var = &self.data.variants[*v];
-            !var.from_file && var.terms.cap.is_none()
-        })
+        self.results
+            .iter()
+            .any(|(var, _)| !var.from_file && var.terms.cap.is_none())
     }
 
     fn geometry(
@@ -214,13 +225,11 @@ impl VariantsCumulative<'_> {
         origin: crate::model::Date,
         t: &Theme,
     ) -> Geometry {
-        let d = self.data;
         let p = frame.plot;
         let none_shown = self.none_shown();
         let mut obs = Obstacles::new();
         let mut lines = Vec::new();
-        for (i, ((v, r), cv)) in self.results.iter().zip(cvs).enumerate() {
-            let var = &d.variants[*v];
+        for (i, ((var, r), cv)) in self.results.iter().zip(cvs).enumerate() {
             let b = budget(&var.terms);
             let kink = b.and_then(|b| binding_point(r, &cv.paid, b, origin));
             let cap_y = b.map(|b| frame.y(b));
@@ -298,11 +307,10 @@ impl Chart for VariantsCumulative<'_> {
         let t = c.theme;
         let d = self.data;
         let money = &d.money;
-        let s = self.scenario;
         c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
-        let scenario = &d.scenarios[s];
-        let reference_result = &d.uncapped[s];
-        let shared_shown = self.results.iter().any(|(v, _)| !d.variants[*v].from_file);
+        let scenario = self.scenario;
+        let reference_result = self.reference;
+        let shared_shown = self.results.iter().any(|(var, _)| !var.from_file);
         let origin = self
             .results
             .iter()
@@ -322,7 +330,7 @@ impl Chart for VariantsCumulative<'_> {
             .fold(reference.end, f64::max)
             .max(1.0);
         let days = (end.round() as i64).max(1);
-        let files = self.results.iter().any(|(v, _)| d.variants[*v].from_file);
+        let files = self.results.iter().any(|(var, _)| var.from_file);
 
         let what = if d.variants.iter().any(|v| v.from_file) {
             "variant"
@@ -356,8 +364,10 @@ impl Chart for VariantsCumulative<'_> {
             )
         }];
         if d.variants.len() > MAX_VARIANTS {
-            let omitted: Vec<String> = d.variants[MAX_VARIANTS..]
+            let omitted: Vec<String> = d
+                .variants
                 .iter()
+                .skip(MAX_VARIANTS)
                 .map(|v| clip(&v.name, 16))
                 .collect();
             notes.push(format!(
@@ -367,13 +377,7 @@ impl Chart for VariantsCumulative<'_> {
             ));
         }
         if files {
-            for (v, _) in self
-                .results
-                .iter()
-                .filter(|(v, _)| d.variants[*v].from_file)
-                .take(3)
-            {
-                let var = &d.variants[*v];
+            for (var, _) in self.results.iter().filter(|(var, _)| var.from_file).take(3) {
                 notes.push(format!(
                     "{} (terms file): {}.",
                     clip(&var.name, 24),
@@ -402,10 +406,10 @@ impl Chart for VariantsCumulative<'_> {
             0.0
         };
         let mut own: f64 = 0.0;
-        for ((v, _), cv) in self.results.iter().zip(&cvs) {
+        for ((var, _), cv) in self.results.iter().zip(&cvs) {
             let paid = cv.paid.iter().map(|q| q.1).fold(0.0, f64::max);
             full = full.max(paid);
-            if let Some(b) = budget(&d.variants[*v].terms) {
+            if let Some(b) = budget(&var.terms) {
                 own = own.max(b).max(paid);
             }
         }
@@ -427,7 +431,7 @@ impl Chart for VariantsCumulative<'_> {
             let any_binds = self
                 .results
                 .iter()
-                .any(|(v, r)| !d.variants[*v].from_file && r.summary.binding_date.is_some());
+                .any(|(var, r)| !var.from_file && r.summary.binding_date.is_some());
             entries.push((
                 Swatch::Line(SHARED),
                 if any_binds {
@@ -447,10 +451,9 @@ impl Chart for VariantsCumulative<'_> {
                 ));
             }
         }
-        for (i, (v, r)) in self.results.iter().enumerate() {
-            let var = &d.variants[*v];
-            let (color, dash) = VARIANT_STYLES[i % MAX_VARIANTS];
-            let name = self.describe(*v);
+        for (i, (var, r)) in self.results.iter().enumerate() {
+            let (color, dash) = variant_style(i);
+            let name = self.describe(var);
             let text = match (var.terms.cap, r.summary.binding_date) {
                 (_, Some(b)) => format!("{name}: binds {b}"),
                 (Some(_), None) => format!(
@@ -506,7 +509,7 @@ impl Chart for VariantsCumulative<'_> {
         // Cap lines (thin), the shared rise, then each variant's own line on top.
         for l in &geo.lines {
             if let Some(y) = &l.cap_y {
-                let (color, _) = VARIANT_STYLES[l.style % MAX_VARIANTS];
+                let (color, _) = variant_style(l.style);
                 c.line(&[(p.x0, *y), (p.x1, *y)], color.to_rgba(), t.px(1.5))?;
             }
         }
@@ -527,7 +530,7 @@ impl Chart for VariantsCumulative<'_> {
         }
         for l in &geo.lines {
             if let Some(m) = l.kink {
-                c.dot(m, t.px(7.5), VARIANT_STYLES[l.style % MAX_VARIANTS].0)?;
+                c.dot(m, t.px(7.5), variant_style(l.style).0)?;
             }
         }
 
