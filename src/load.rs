@@ -357,23 +357,20 @@ struct Groups {
 /// as much memory again.
 const CHUNK: usize = 1 << 16;
 
-/// A scenario name of at most 31 bytes, stored inline.
+/// A scenario name of at most 15 bytes, stored inline as one number (its bytes and
+/// its length), so a lookup compares two integers.
 #[derive(PartialEq, Eq, Hash, Clone, Copy)]
-struct ShortName {
-    len: u8,
-    bytes: [u8; 31],
-}
+struct ShortName(u128);
 
 impl ShortName {
     fn new(name: &str) -> Option<ShortName> {
-        let mut bytes = [0u8; 31];
+        let mut bytes = [0u8; 16];
         bytes
             .get_mut(..name.len())?
             .copy_from_slice(name.as_bytes());
-        Some(ShortName {
-            len: u8::try_from(name.len()).ok()?,
-            bytes,
-        })
+        // The last byte holds the length (≤ 15): `a` and `a\0` differ.
+        *bytes.get_mut(15)? = u8::try_from(name.len()).ok().filter(|&n| n < 16)?;
+        Some(ShortName(u128::from_le_bytes(bytes)))
     }
 }
 
@@ -1071,6 +1068,32 @@ mod tests {
             load_limited(wide.as_bytes(), "t.csv", "t", limits).unwrap_err()[0].to_string(),
             "t.csv: line 3: has more than 3 values (a scenario's revenue in a period is one value; revcap keeps them all in memory: split the file)"
         );
+    }
+
+    /// Names kept inline in the lookup (≤ 15 bytes) and longer ones, names that differ
+    /// only by a trailing NUL or by length, all group apart and in order.
+    #[test]
+    fn scenario_names_group_exactly() {
+        let names = [
+            "a",
+            "a\0",
+            "abcdefghijklmno",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "b",
+        ];
+        let mut text = String::from("scenario,period,revenue\n");
+        for year in [2026, 2027] {
+            for n in names {
+                text.push_str(&format!("\"{n}\",{year},1\n"));
+            }
+        }
+        let s = load_str(&text).unwrap();
+        let got: Vec<(&str, usize)> = s
+            .iter()
+            .map(|s| (s.name.as_str(), s.periods.len()))
+            .collect();
+        assert_eq!(got, names.map(|n| (n, 2)));
     }
 
     #[test]
