@@ -56,7 +56,7 @@ measure() { # label, stdout file, command...
 
 RESULTS="$DATA/results-n$N.tsv"
 : >"$RESULTS"
-SIZE=$(stat -c %s "$FILE")
+SIZE=$(stat -L -c %s "$FILE")
 ROWS=$((N * 60))
 echo "== measure on $FILE ($ROWS rows, $((SIZE / 1000000)) MB), best of $RUNS (wall s, peak RSS MB)"
 cat "$FILE" >/dev/null # same page-cache state for everyone

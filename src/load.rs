@@ -11,6 +11,7 @@ use std::hash::BuildHasherDefault;
 use std::io::Read;
 use std::rc::Rc;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::error::{quote, Problem, Problems};
@@ -310,19 +311,26 @@ fn load_limited<R: Read>(
     }
     // A row dropped for a bad value would show up again as a gap: don't report it twice.
     let check_gaps = problems.is_empty();
-    let mut scenarios = Vec::with_capacity(groups.list.len());
+    // Scenarios are sorted and checked on every core; problems keep scenario order.
     // (A wide file's column with no valid value has no periods; its problems say why.)
-    for (name, periods) in groups
+    let checked: Vec<(String, Checked)> = groups
         .into_scenarios()
-        .into_iter()
+        .into_par_iter()
         .filter(|(_, p)| !p.is_empty())
-    {
-        if let Some(periods) = check_periods(origin, &name, periods, check_gaps, &mut problems) {
-            scenarios.push(Scenario {
+        .map(|(name, periods)| {
+            let checked = check_periods(origin, &name, periods, check_gaps);
+            (name, checked)
+        })
+        .collect();
+    let mut scenarios = Vec::with_capacity(checked.len());
+    for (name, checked) in checked {
+        match checked {
+            Ok(periods) => scenarios.push(Scenario {
                 name,
                 source: origin.to_string(),
                 periods,
-            });
+            }),
+            Err(p) => problems.extend(p),
         }
     }
     if problems.is_empty() {
@@ -601,18 +609,20 @@ fn no_period(names: &[String]) -> (String, Option<String>) {
     )
 }
 
+/// A scenario's periods, sorted, or what is wrong with them.
+type Checked = Result<Vec<PeriodInput>, Vec<Problem>>;
+
 /// Sorts a scenario's periods and checks SPEC §2's rules: one granularity, no
-/// repeats, no gaps. `None` when some rule is broken (the problems are in `problems`).
+/// repeats, no gaps; the problems found when some rule is broken.
 fn check_periods(
     origin: &str,
     name: &str,
     mut periods: Vec<PeriodInput>,
     check_gaps: bool,
-    problems: &mut Problems,
-) -> Option<Vec<PeriodInput>> {
-    let mut ok = true;
+) -> Checked {
+    let mut problems = Vec::new();
     let Some(first) = periods.first() else {
-        return Some(periods);
+        return Ok(periods);
     };
     let (granularity, first_line) = (first.period.granularity(), first.line);
     let at = |p: &PeriodInput| {
@@ -633,7 +643,6 @@ fn check_periods(
             granularity
         );
         problems.push(pr);
-        ok = false;
         false
     });
     periods.sort_by_key(|p| p.period);
@@ -650,7 +659,6 @@ fn check_periods(
                 quote(name)
             );
             problems.push(pr);
-            ok = false;
         } else if check_gaps && a.period.next() != Some(b.period) {
             let mut pr = at(b);
             pr.message = format!(
@@ -661,10 +669,13 @@ fn check_periods(
                 a.line
             );
             problems.push(pr);
-            ok = false;
         }
     }
-    ok.then_some(periods)
+    if problems.is_empty() {
+        Ok(periods)
+    } else {
+        Err(problems)
+    }
 }
 
 /// `2028`, or `2028 to 2029` when several periods are missing.
