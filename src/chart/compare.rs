@@ -20,7 +20,9 @@ use std::collections::HashMap;
 use plotters::prelude::*;
 
 use super::axes::{date_y_axis, date_y_labels_width, money_axis, money_x_axis, plot_frame, XAxis};
-use super::cumulative::{around, clip, curves, label_bounds, leader};
+use super::cumulative::{
+    around, clip, curves, label_bounds, leader, plot_with_legend, Drawn, WithLegend,
+};
 use super::layout::{nice_ticks, Frame, Obstacles, Rect};
 use super::style::{
     f, line_height, scenario_color, scenario_dashed, shade, tint, uncapped_terms_title, Canvas,
@@ -356,6 +358,12 @@ struct TotalPaidGeometry {
     flats: Vec<Option<(Pixels, (f64, f64))>>,
 }
 
+impl Drawn for TotalPaidGeometry {
+    fn obstacles(&mut self) -> &mut Obstacles {
+        &mut self.obs
+    }
+}
+
 impl TotalPaid<'_> {
     fn geometry(&self, frame: &Frame, t: &Theme) -> TotalPaidGeometry {
         let d = self.data;
@@ -388,12 +396,7 @@ impl TotalPaid<'_> {
             let k = frame.px((*th, ut));
             let pts = vec![k, frame.px((x_top, ut))];
             obs.add_polyline(&pts, t.px(4.0));
-            obs.add_rect(Rect::new(
-                k.0 - t.px(12.0),
-                k.1 - t.px(12.0),
-                t.px(24.0),
-                t.px(24.0),
-            ));
+            obs.add_rect(Rect::square(k, t.px(12.0)));
             flats.push(Some((pts, k)));
         }
         TotalPaidGeometry {
@@ -448,11 +451,10 @@ impl Chart for TotalPaid<'_> {
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
     ) -> Result<(), Error> {
-        let c = Canvas::new(root);
+        let c = Canvas::blank(root)?;
         let t = c.theme;
         let d = self.data;
         let money = &d.money;
-        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
         let n = d.scenarios.len();
         let ap = f(d.terms.already_paid);
         let caps = d.caps();
@@ -547,26 +549,13 @@ impl Chart for TotalPaid<'_> {
                 right,
             )
         };
-        let (mut frame, mut y_ticks) = layout(0.0)?;
-        let mut geo = self.geometry(&frame, &t);
-        let mut bounds = label_bounds(&c, &frame);
-        let legend = match geo.obs.place(&c.corners(&frame.plot, legend_size), &bounds) {
-            Some(r) => r,
-            None => {
-                let gap = t.px(24.0);
-                (frame, y_ticks) = layout(legend_size.0 + gap)?;
-                geo = self.geometry(&frame, &t);
-                bounds = label_bounds(&c, &frame);
-                let r = Rect::new(
-                    frame.plot.x1 + gap,
-                    frame.plot.y0,
-                    legend_size.0,
-                    legend_size.1,
-                );
-                geo.obs.add_rect(r);
-                r
-            }
-        };
+        let WithLegend {
+            frame,
+            ticks: y_ticks,
+            mut geo,
+            bounds,
+            legend,
+        } = plot_with_legend(&c, legend_size, layout, |frame| self.geometry(frame, &t))?;
         money_axis(&c, &frame, &y_ticks, money, "total paid in the term")?;
         money_x_axis(&c, &frame, &x_ticks, money, "cap")?;
 
@@ -691,11 +680,10 @@ impl Chart for BindingDate<'_> {
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
     ) -> Result<(), Error> {
-        let c = Canvas::new(root);
+        let c = Canvas::blank(root)?;
         let t = c.theme;
         let d = self.data;
         let money = &d.money;
-        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
         let n = d.scenarios.len();
         let ap = f(d.terms.already_paid);
         let caps = d.caps();
@@ -834,12 +822,7 @@ impl Chart for BindingDate<'_> {
                     if let Some(date) = d.cell(s, v).and_then(|row| row.summary.binding_date) {
                         let y = origin.days_until(date) as f64 + 0.5;
                         let p = frame.px((cap, y));
-                        obs.add_rect(Rect::new(
-                            p.0 - t.px(8.0),
-                            p.1 - t.px(8.0),
-                            t.px(16.0),
-                            t.px(16.0),
-                        ));
+                        obs.add_rect(Rect::square(p, t.px(8.0)));
                         small_dot(&c, p, scenario_color(s))?;
                     }
                 }

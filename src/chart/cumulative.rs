@@ -229,15 +229,75 @@ pub(super) fn label_bounds<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame) ->
     frame.plot.inflate(-c.theme.px(6.0))
 }
 
+/// What a chart draws in its plot, seen as the obstacles labels must avoid, so
+/// [`plot_with_legend`] can claim the legend's box in it.
+pub(super) trait Drawn {
+    fn obstacles(&mut self) -> &mut Obstacles;
+}
+
+/// A plot laid out with room for its legend (see [`plot_with_legend`]).
+pub(super) struct WithLegend<G> {
+    pub frame: Frame,
+    /// The money ticks.
+    pub ticks: Vec<f64>,
+    /// What the plot draws, for this frame, with the legend's box as an obstacle.
+    pub geo: G,
+    /// Where labels may go ([`label_bounds`]).
+    pub bounds: Rect,
+    /// The legend's box.
+    pub legend: Rect,
+}
+
+/// Lays out the plot with `layout(right)` (`right` pixels kept free right of it) and
+/// puts a legend of `size` in a free corner of it, clear of what `geometry` draws.
+/// When no corner is free, the plot is narrowed and the legend goes to its right;
+/// the geometry is then computed again, since its pixels follow the frame.
+pub(super) fn plot_with_legend<DB: DrawingBackend, G: Drawn>(
+    c: &Canvas<DB>,
+    size: (f64, f64),
+    layout: impl Fn(f64) -> Result<(Frame, Vec<f64>), Error>,
+    geometry: impl Fn(&Frame) -> G,
+) -> Result<WithLegend<G>, Error> {
+    let (frame, ticks) = layout(0.0)?;
+    let mut geo = geometry(&frame);
+    let bounds = label_bounds(c, &frame);
+    if let Some(legend) = geo
+        .obstacles()
+        .place(&c.corners(&frame.plot, size), &bounds)
+    {
+        return Ok(WithLegend {
+            frame,
+            ticks,
+            geo,
+            bounds,
+            legend,
+        });
+    }
+    let gap = c.theme.px(24.0);
+    let (frame, ticks) = layout(size.0 + gap)?;
+    let mut geo = geometry(&frame);
+    let bounds = label_bounds(c, &frame);
+    let legend = Rect::new(frame.plot.x1 + gap, frame.plot.y0, size.0, size.1);
+    // Outside `bounds`, so no label can land on it anyway; claimed all the same, so
+    // the obstacles hold the legend in either case.
+    geo.obstacles().add_rect(legend);
+    Ok(WithLegend {
+        frame,
+        ticks,
+        geo,
+        bounds,
+        legend,
+    })
+}
+
 impl Chart for Scenario<'_> {
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
     ) -> Result<(), Error> {
-        let c = Canvas::new(root);
+        let c = Canvas::blank(root)?;
         let t = c.theme;
         let (r, terms, money) = (self.result, self.terms, self.money);
-        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
 
         let origin = r.from;
         let cv = curves(r, origin);
@@ -349,12 +409,7 @@ impl Chart for Scenario<'_> {
                 t.px(5.0),
             )?;
             obs.add_polyline(&[(mx, my), (mx, p.y1)], t.px(1.5));
-            obs.add_rect(Rect::new(
-                mx - t.px(12.0),
-                my - t.px(12.0),
-                t.px(24.0),
-                t.px(24.0),
-            ));
+            obs.add_rect(Rect::square((mx, my), t.px(12.0)));
         }
 
         let bounds = label_bounds(&c, &frame);
@@ -532,10 +587,9 @@ impl Chart for All<'_> {
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
     ) -> Result<(), Error> {
-        let c = Canvas::new(root);
+        let c = Canvas::blank(root)?;
         let t = c.theme;
         let (terms, money) = (self.terms, self.money);
-        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
 
         let Some(origin) = self.results.iter().map(|r| r.from).min() else {
             return Ok(());
@@ -623,25 +677,15 @@ impl Chart for All<'_> {
                 right,
             )
         };
-        let (mut frame, mut ticks) = layout(0.0)?;
-        let mut geo = self.geometry(&frame, &all, budget, origin, t);
-        let mut bounds = label_bounds(&c, &frame);
-        let legend = match geo.obs.place(&c.corners(&frame.plot, legend_size), &bounds) {
-            Some(r) => r,
-            None => {
-                // No free spot inside the plot: the legend goes to its right.
-                let gap = t.px(24.0);
-                (frame, ticks) = layout(legend_size.0 + gap)?;
-                geo = self.geometry(&frame, &all, budget, origin, t);
-                bounds = label_bounds(&c, &frame);
-                Rect::new(
-                    frame.plot.x1 + gap,
-                    frame.plot.y0,
-                    legend_size.0,
-                    legend_size.1,
-                )
-            }
-        };
+        let WithLegend {
+            frame,
+            ticks,
+            mut geo,
+            bounds,
+            legend,
+        } = plot_with_legend(&c, legend_size, layout, |frame| {
+            self.geometry(frame, &all, budget, origin, t)
+        })?;
         money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
         time_axis(&c, &frame, origin, days)?;
 
@@ -697,6 +741,12 @@ struct AllGeometry {
     cap_y: Option<f64>,
 }
 
+impl Drawn for AllGeometry {
+    fn obstacles(&mut self) -> &mut Obstacles {
+        &mut self.obs
+    }
+}
+
 impl All<'_> {
     fn geometry(
         &self,
@@ -732,12 +782,7 @@ impl All<'_> {
             obs.add_polyline(&pp, t.px(4.0));
             if let Some(k) = kink {
                 let m = frame.px(k);
-                obs.add_rect(Rect::new(
-                    m.0 - t.px(12.0),
-                    m.1 - t.px(12.0),
-                    t.px(24.0),
-                    t.px(24.0),
-                ));
+                obs.add_rect(Rect::square(m, t.px(12.0)));
                 markers.push((m, scenario_color(i)));
             }
             lines.push((pp, scenario_color(i), scenario_dashed(i)));

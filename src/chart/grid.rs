@@ -184,11 +184,10 @@ impl Chart for Grid<'_> {
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
     ) -> Result<(), Error> {
-        let c = Canvas::new(root);
+        let c = Canvas::blank(root)?;
         let t = c.theme;
         let d = self.data;
         let money = &d.money;
-        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
         let (ns, nv) = (d.scenarios.len(), d.variants.len());
         let files = d.variants.iter().any(|v| v.from_file);
         let what = if files { "variant" } else { "cap" };

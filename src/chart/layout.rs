@@ -23,6 +23,12 @@ impl Rect {
         }
     }
 
+    /// The square of half-side `half` centred on `c`: the room a point of a
+    /// polyline or a marker takes in the obstacle map.
+    pub fn square(c: (f64, f64), half: f64) -> Rect {
+        Rect::new(c.0 - half, c.1 - half, 2.0 * half, 2.0 * half)
+    }
+
     /// The rectangle spanning two corners, in any order.
     pub fn span(a: (f64, f64), b: (f64, f64)) -> Rect {
         Rect {
@@ -87,8 +93,7 @@ impl Obstacles {
     /// A stroked polyline of half-width `hw`, sampled every 2 pixels.
     pub fn add_polyline(&mut self, pts: &[(f64, f64)], hw: f64) {
         if let [only] = pts {
-            self.rects
-                .push(Rect::new(only.0 - hw, only.1 - hw, 2.0 * hw, 2.0 * hw));
+            self.rects.push(Rect::square(*only, hw));
         }
         for w in pts.windows(2) {
             let &[a, b] = w else { continue };
@@ -97,8 +102,7 @@ impl Obstacles {
             for i in 0..=steps {
                 let t = i as f64 / steps as f64;
                 let (x, y) = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
-                self.rects
-                    .push(Rect::new(x - hw, y - hw, 2.0 * hw, 2.0 * hw));
+                self.rects.push(Rect::square((x, y), hw));
             }
         }
     }

@@ -41,10 +41,9 @@ impl Chart for Payments<'_> {
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
     ) -> Result<(), Error> {
-        let c = Canvas::new(root);
+        let c = Canvas::blank(root)?;
         let t = c.theme;
         let (r, terms, money) = (self.result, self.terms, self.money);
-        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
 
         let periods = shown_periods(r);
         let unit = periods.first().map_or_else(

@@ -342,6 +342,15 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         }
     }
 
+    /// A canvas on `area` cleared to white: every chart starts from one, whatever
+    /// the backend's buffer held before.
+    pub fn blank(area: &'a DrawingArea<DB, Shift>) -> Result<Canvas<'a, DB>, Error> {
+        let c = Canvas::new(area);
+        let t = c.theme;
+        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
+        Ok(c)
+    }
+
     fn style(&self, size: f64, bold: bool, color: RGBColor) -> TextStyle<'static> {
         // `FontDesc::style` keeps the regular face's glyphs (plotters 0.3.7), so the
         // bold face must be chosen when the description is made.

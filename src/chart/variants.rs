@@ -20,7 +20,8 @@ use plotters::prelude::*;
 use super::axes::{money_axis, plot_frame, time_axis, XAxis};
 use super::compare::{count, list, Compare};
 use super::cumulative::{
-    around, binding_point, budget, clip, curves, headroom, label_bounds, leader, Curves,
+    around, binding_point, budget, clip, curves, headroom, leader, plot_with_legend, Curves, Drawn,
+    WithLegend,
 };
 use super::layout::{interpolate, Obstacles, Rect};
 use super::style::{f, terms_title, uncapped_terms_title, Canvas, Swatch, Theme, INK, PALETTE};
@@ -192,6 +193,12 @@ struct Geometry {
     lines: Vec<VariantLine>,
 }
 
+impl Drawn for Geometry {
+    fn obstacles(&mut self) -> &mut Obstacles {
+        &mut self.obs
+    }
+}
+
 impl VariantsCumulative<'_> {
     /// How far the shared rise is drawn, in days: to the last binding point of the
     /// caps on the shared terms (infinity when one of them is never reached);
@@ -256,12 +263,7 @@ impl VariantsCumulative<'_> {
             obs.add_polyline(&px, t.px(4.0));
             let kink_px = kink.map(|k| frame.px(k));
             if let Some(m) = kink_px {
-                obs.add_rect(Rect::new(
-                    m.0 - t.px(12.0),
-                    m.1 - t.px(12.0),
-                    t.px(24.0),
-                    t.px(24.0),
-                ));
+                obs.add_rect(Rect::square(m, t.px(12.0)));
             }
             lines.push(VariantLine {
                 style: i,
@@ -303,11 +305,10 @@ impl Chart for VariantsCumulative<'_> {
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
     ) -> Result<(), Error> {
-        let c = Canvas::new(root);
+        let c = Canvas::blank(root)?;
         let t = c.theme;
         let d = self.data;
         let money = &d.money;
-        c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
         let scenario = self.scenario;
         let reference_result = self.reference;
         let shared_shown = self.results.iter().any(|(var, _)| !var.from_file);
@@ -482,26 +483,15 @@ impl Chart for VariantsCumulative<'_> {
                 right,
             )
         };
-        let (mut frame, mut ticks) = layout(0.0)?;
-        let mut geo = self.geometry(&frame, &reference, &cvs, solid_to, origin, &t);
-        let mut bounds = label_bounds(&c, &frame);
-        let legend = match geo.obs.place(&c.corners(&frame.plot, legend_size), &bounds) {
-            Some(r) => r,
-            None => {
-                let gap = t.px(24.0);
-                (frame, ticks) = layout(legend_size.0 + gap)?;
-                geo = self.geometry(&frame, &reference, &cvs, solid_to, origin, &t);
-                bounds = label_bounds(&c, &frame);
-                let r = Rect::new(
-                    frame.plot.x1 + gap,
-                    frame.plot.y0,
-                    legend_size.0,
-                    legend_size.1,
-                );
-                geo.obs.add_rect(r);
-                r
-            }
-        };
+        let WithLegend {
+            frame,
+            ticks,
+            geo,
+            bounds,
+            legend,
+        } = plot_with_legend(&c, legend_size, layout, |frame| {
+            self.geometry(frame, &reference, &cvs, solid_to, origin, &t)
+        })?;
         money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
         time_axis(&c, &frame, origin, days)?;
         let p = frame.plot;
