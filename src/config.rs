@@ -190,13 +190,10 @@ impl TryFrom<Cli> for Config {
             Command::Compare(a) => {
                 let (inputs, folder_terms) = expand_paths(&a.paths)?;
                 let flags = flag_terms(&a.term_flags, None)?;
-                // Terms files are variants here; the folder's terms.toml still sets the
-                // shared terms for --cap variants unless a terms file is given.
-                let shared = if a.terms.is_empty() {
-                    shared_terms(None, &folder_terms, &flags)?
-                } else {
-                    flags.clone().resolve("terms")?
-                };
+                // Terms files are variants here, not shared terms: the folder's
+                // terms.toml (or the defaults) with the flags on top is what every
+                // --cap/--caps variant, the thresholds and the JSON "terms" use.
+                let shared = shared_terms(None, &folder_terms, &flags)?;
                 let variants = variants(&a.cap, a.caps.as_deref(), &a.terms, &shared, &flags)?;
                 let output = output(&a.output)?;
                 Ok(Config {

@@ -38,6 +38,10 @@ fn walk(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Error> {
     let overflow_at = |input: &PeriodInput, what: &str| overflow(scenario, Some(input), what);
     let from = term_start(scenario, terms);
     let through = terms.through;
+    // An explicit `from` after `through` is refused with the terms. A default one (the
+    // scenario's first day) can still be after it: then no day is in the term, every
+    // period earns nothing, and the cap does not bind (there is no term for it to bind
+    // in). Pinned by `chart::tests::a_scenario_wholly_outside_the_term_still_renders`.
     // What may still be paid; `None` without a cap.
     let budget = match terms.cap {
         Some(cap) => Some(
@@ -51,9 +55,10 @@ fn walk(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Error> {
     let mut periods = Vec::with_capacity(scenario.periods.len());
     let mut cum_uncapped = Decimal::ZERO;
     let mut cum_paid = Decimal::ZERO;
-    let mut totals = (Decimal::ZERO, Decimal::ZERO); // eligible, uncapped
-                                                     // The day cumulative payments reach the cap, and the period containing it (if
-                                                     // that day falls in one of the scenario's periods).
+    // Eligible revenue and uncapped payments, summed over the periods.
+    let mut totals = (Decimal::ZERO, Decimal::ZERO);
+    // The day cumulative payments reach the cap, and the period containing it (if that
+    // day falls in one of the scenario's periods).
     let mut binding: Option<(Date, Option<Period>)> = None;
 
     // SPEC §4.5: with nothing left to pay, the cap binds on the term's first day.
@@ -235,6 +240,24 @@ pub fn term_start(scenario: &Scenario, terms: &Terms) -> Date {
     })
 }
 
+/// The term start every scenario shares: `terms.from`, or the scenarios' own starts
+/// (`starts`, from [`term_start`]) when they are all the same day.
+pub fn common_start(terms: &Terms, starts: impl IntoIterator<Item = Date>) -> Option<Date> {
+    terms.from.or_else(|| {
+        let mut starts = starts.into_iter();
+        let first = starts.next()?;
+        starts.all(|s| s == first).then_some(first)
+    })
+}
+
+/// The terms without their cap: what the variants of a cap sweep share.
+pub fn without_cap(terms: &Terms) -> Terms {
+    Terms {
+        cap: None,
+        ..terms.clone()
+    }
+}
+
 /// The rate in force on `date` from the terms (the last step on or before it).
 pub fn rate_on(terms: &Terms, date: Date) -> Decimal {
     terms
@@ -380,10 +403,7 @@ pub struct Sweep {
 impl Sweep {
     /// Prepares the sweep of `scenario` under `terms` (whose cap is ignored).
     pub fn new(scenario: &Scenario, terms: &Terms) -> Result<Sweep, Error> {
-        let terms = Terms {
-            cap: None,
-            ..terms.clone()
-        };
+        let terms = without_cap(terms);
         // Unnormalized: `summary` normalizes what it returns.
         let uncapped = walk(scenario, &terms)?;
         let mut segment_period = Vec::with_capacity(uncapped.segments.len());
@@ -429,7 +449,7 @@ impl Sweep {
     pub fn summary(&self, cap: Option<Decimal>) -> Option<Summary> {
         let base = &self.uncapped.summary;
         let Some(cap) = cap else {
-            return Some(base.clone());
+            return Some(base.clone().normalized());
         };
         let terms = &self.terms;
         let from = self.uncapped.from;

@@ -120,7 +120,10 @@ fn compare(
     let scenarios = load_all(inputs)?;
     let (rows, ths) = compare_all(&scenarios, terms, variants)?;
     let ths = thresholds.then_some(ths.as_slice());
-    let from = shared_from(&scenarios, terms);
+    let from = engine::common_start(
+        terms,
+        scenarios.iter().map(|s| engine::term_start(s, terms)),
+    );
     let unit = output.unit.as_deref();
     let files = output.dir.is_some();
     let csv = (files || output.format == OutputFormat::Csv)
@@ -261,17 +264,6 @@ pub fn compute_all(scenarios: &[Scenario], terms: &Terms) -> Result<Vec<Scenario
         .collect()
 }
 
-/// The term start every scenario shares, if they share one.
-fn shared_from(scenarios: &[Scenario], terms: &Terms) -> Option<model::Date> {
-    terms.from.or_else(|| {
-        let first = engine::term_start(scenarios.first()?, terms);
-        scenarios
-            .iter()
-            .all(|s| engine::term_start(s, terms) == first)
-            .then_some(first)
-    })
-}
-
 /// Every scenario under every variant, scenario by scenario, and each scenario's
 /// thresholds under the shared terms.
 ///
@@ -285,15 +277,11 @@ pub fn compare_all(
 ) -> Result<(Vec<model::CompareRow>, Vec<model::Thresholds>), Error> {
     use rayon::prelude::*;
 
-    let no_cap = |t: &Terms| Terms {
-        cap: None,
-        ..t.clone()
-    };
-    let shared = no_cap(terms);
+    let shared = engine::without_cap(terms);
     // Decided once per variant, not per (scenario, variant).
     let sweepable: Vec<bool> = variants
         .iter()
-        .map(|v| no_cap(&v.terms) == shared)
+        .map(|v| engine::without_cap(&v.terms) == shared)
         .collect();
     let progress = progress_bar(scenarios.len(), variants.len());
     // Scenarios are independent: compute them on every core, then keep input order.
@@ -421,16 +409,26 @@ fn validate(
         origins.len()
     };
     if json {
-        let doc = serde_json::json!({
-            "version": 1,
-            "ok": problems.is_empty(),
-            "files": inputs.iter().map(Input::origin).collect::<Vec<_>>(),
-            "scenarios": scenario_count,
-            "problem_count": count,
-            "problems": problems,
-        });
+        /// `validate --format json`, fields in the documented order.
+        #[derive(serde::Serialize)]
+        struct ValidateDoc<'a> {
+            version: u32,
+            ok: bool,
+            files: Vec<String>,
+            scenarios: usize,
+            problem_count: u64,
+            problems: &'a [Problem],
+        }
+        let doc = ValidateDoc {
+            version: 1,
+            ok: problems.is_empty(),
+            files: inputs.iter().map(Input::origin).collect(),
+            scenarios: scenario_count,
+            problem_count: count,
+            problems: &problems,
+        };
         let mut text =
-            serde_json::to_string_pretty(&doc).map_err(|e| Error::Usage(e.to_string()))?;
+            serde_json::to_string_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
         text.push('\n');
         print(stdout, &text)?;
         return if problems.is_empty() {

@@ -154,6 +154,7 @@ fn load_limited<R: Read>(
             Ok(false) => break,
             Err(e) => {
                 problems.push(csv_problem(origin, &e, &mut lines));
+                groups.all_tainted = true;
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }
@@ -177,6 +178,7 @@ fn load_limited<R: Read>(
                 ))
                 .line(line),
             );
+            groups.all_tainted = true;
             continue;
         }
         let cell = |i: usize| record.get(i).map_or("", str::trim);
@@ -244,22 +246,26 @@ fn load_limited<R: Read>(
                 let name = match scenario {
                     Some(i) if cell(*i).is_empty() => {
                         problems.push(at(*i, "is empty (expected a scenario name)".into()));
+                        // Whose row was lost is unknown: no gap is reported anywhere.
+                        groups.all_tainted = true;
                         continue;
                     }
                     Some(i) => cell(*i),
                     None => stem,
                 };
                 let revenue = revenue(*rev_col, &mut problems);
-                if let (Some(period), Some(revenue)) = (period, revenue) {
-                    groups.push(
-                        name,
+                let slot = groups.slot(name);
+                match (period, revenue) {
+                    (Some(period), Some(revenue)) => groups.push_at(
+                        slot,
                         PeriodInput {
                             period,
                             revenue,
                             rate,
                             line,
                         },
-                    );
+                    ),
+                    _ => groups.taint(slot),
                 }
             }
             Kind::Wide { scenarios, unnamed } => {
@@ -277,8 +283,8 @@ fn load_limited<R: Read>(
                 }
                 for (slot, &i) in scenarios.iter().enumerate() {
                     let revenue = revenue(i, &mut problems);
-                    if let (Some(period), Some(revenue)) = (period, revenue) {
-                        groups.push_at(
+                    match (period, revenue) {
+                        (Some(period), Some(revenue)) => groups.push_at(
                             slot,
                             PeriodInput {
                                 period,
@@ -286,7 +292,8 @@ fn load_limited<R: Read>(
                                 rate,
                                 line,
                             },
-                        );
+                        ),
+                        _ => groups.taint(slot),
                     }
                 }
             }
@@ -309,15 +316,13 @@ fn load_limited<R: Read>(
     if groups.values == 0 && problems.is_empty() {
         problems.push(problem("has a header but no data rows"));
     }
-    // A row dropped for a bad value would show up again as a gap: don't report it twice.
-    let check_gaps = problems.is_empty();
     // Scenarios are sorted and checked on every core; problems keep scenario order.
     // (A wide file's column with no valid value has no periods; its problems say why.)
     let checked: Vec<(String, Checked)> = groups
         .into_scenarios()
         .into_par_iter()
-        .filter(|(_, p)| !p.is_empty())
-        .map(|(name, periods)| {
+        .filter(|(_, p, _)| !p.is_empty())
+        .map(|(name, periods, check_gaps)| {
             let checked = check_periods(origin, &name, periods, check_gaps);
             (name, checked)
         })
@@ -358,6 +363,11 @@ struct Groups {
     rows: Vec<Vec<(u32, PeriodInput)>>,
     /// Values pushed in all.
     values: usize,
+    /// Scenarios that lost a row to a bad value: a gap in them is that row again,
+    /// already reported, so their gaps are not checked.
+    tainted: HashSet<usize>,
+    /// A row was lost without knowing whose (a bad row, an empty scenario name).
+    all_tainted: bool,
 }
 
 /// Rows per chunk of [`Groups::rows`] (a few MB). Chunks, not one growing list: a
@@ -383,7 +393,8 @@ impl ShortName {
 }
 
 impl Groups {
-    fn push(&mut self, name: &str, input: PeriodInput) {
+    /// The slot of scenario `name`, added if new.
+    fn slot(&mut self, name: &str) -> usize {
         let short = ShortName::new(name);
         let cached = match (&self.last, &short) {
             (Some((last, slot)), Some(key)) if last == key => Some(*slot),
@@ -406,7 +417,11 @@ impl Groups {
             }
         };
         self.last = short.map(|key| (key, slot));
-        self.push_at(slot, input);
+        slot
+    }
+
+    fn taint(&mut self, slot: usize) {
+        self.tainted.insert(slot);
     }
 
     fn push_at(&mut self, slot: usize, input: PeriodInput) {
@@ -427,23 +442,29 @@ impl Groups {
         }
     }
 
-    /// The scenarios' names and rows, in order of first appearance.
-    fn into_scenarios(self) -> Vec<(String, Vec<PeriodInput>)> {
+    /// The scenarios' names and rows, in order of first appearance, and whether their
+    /// gaps are to be checked.
+    fn into_scenarios(self) -> Vec<(String, Vec<PeriodInput>, bool)> {
         let mut counts = vec![0usize; self.list.len()];
         for (slot, _) in self.rows.iter().flatten() {
             if let Some(c) = counts.get_mut(*slot as usize) {
                 *c += 1;
             }
         }
-        let mut list: Vec<(String, Vec<PeriodInput>)> = self
+        let (tainted, all_tainted) = (&self.tainted, self.all_tainted);
+        let mut list: Vec<(String, Vec<PeriodInput>, bool)> = self
             .list
             .into_iter()
             .zip(counts)
-            .map(|((name, _), n)| (name, Vec::with_capacity(n)))
+            .enumerate()
+            .map(|(slot, ((name, _), n))| {
+                let check_gaps = !all_tainted && !tainted.contains(&slot);
+                (name, Vec::with_capacity(n), check_gaps)
+            })
             .collect();
         for chunk in self.rows {
             for (slot, row) in chunk {
-                if let Some((_, periods)) = list.get_mut(slot as usize) {
+                if let Some((_, periods, _)) = list.get_mut(slot as usize) {
                     periods.push(row);
                 }
             }
@@ -1105,6 +1126,16 @@ mod tests {
             .map(|s| (s.name.as_str(), s.periods.len()))
             .collect();
         assert_eq!(got, names.map(|n| (n, 2)));
+    }
+
+    /// A bad cell in one scenario does not hide another scenario's gap; it only hides
+    /// the gap its own dropped row would make.
+    #[test]
+    fn gaps_are_checked_per_scenario() {
+        let m = messages("scenario,period,revenue\na,2026,x\na,2027,1\nb,2026,1\nb,2028,1\n");
+        assert_eq!(m.len(), 2, "{m:?}");
+        assert!(m[0].contains(r#""x" is not a number"#), "{m:?}");
+        assert!(m[1].contains(r#"leaves a gap in scenario "b""#), "{m:?}");
     }
 
     #[test]

@@ -21,8 +21,7 @@ pub struct Staged {
 }
 
 impl Staged {
-    /// Prepares `dir` (creating it if needed). `inputs` are the files read, which may
-    /// never be overwritten.
+    /// Prepares `dir` (creating it if needed).
     pub fn new(dir: &Path) -> Result<Staged, Error> {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::Write {

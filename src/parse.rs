@@ -57,7 +57,8 @@ pub fn amount(raw: &str) -> Result<Decimal, String> {
                 'B' => 9,
                 _ => 12,
             };
-            (body, exp)
+            // `38 B` as well as `38B`.
+            (body.trim_end(), exp)
         }
         None => (rest, 0),
     };
@@ -204,7 +205,8 @@ pub fn cap(raw: &str) -> Result<Option<Decimal>, String> {
     if v.is_sign_negative() && !v.is_zero() {
         return Err("is negative (a cap must be ≥ 0, or none)".into());
     }
-    Ok(Some(v))
+    // `-0` is zero; drop its sign so it prints as 0.
+    Ok(Some(v.abs()))
 }
 
 /// Parses an amount that must be ≥ 0.
@@ -417,6 +419,8 @@ mod tests {
         assert_eq!(amount("2.5m").unwrap(), d("2500000"));
         assert_eq!(amount("1.2T").unwrap(), d("1200000000000"));
         assert_eq!(amount("167.332B").unwrap().to_string(), "167332000000");
+        assert_eq!(amount("38 B").unwrap(), d("38000000000"));
+        assert_eq!(cap("-0").unwrap().unwrap().to_string(), "0");
         assert_eq!(amount("-5").unwrap(), d("-5"));
         assert_eq!(amount("-$5").unwrap(), d("-5"));
         assert_eq!(amount("$-5").unwrap(), d("-5"));

@@ -305,3 +305,57 @@ fn bad_variants_exit_1_with_a_clear_message_and_write_nothing() {
         assert!(!d.join("out").exists(), "{extra:?} wrote output");
     }
 }
+
+/// `--cap` variants beside `--terms` variants keep the folder's terms.toml (its term
+/// start here), like `--cap` variants alone.
+#[test]
+fn cap_variants_keep_the_folder_terms_beside_terms_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("s")).unwrap();
+    std::fs::write(d.join("s/a.csv"), "period,revenue\n2026,365\n2027,365\n").unwrap();
+    std::fs::write(d.join("s/terms.toml"), "from = 2027-01-01\n").unwrap();
+    std::fs::write(d.join("other.toml"), "rate = 0.1\n").unwrap();
+    let doc = json(&ok(
+        d,
+        &[
+            "compare",
+            "s",
+            "--cap",
+            "none",
+            "--terms",
+            "other.toml",
+            "--format",
+            "json",
+            "--no-files",
+        ],
+    ));
+    // From 2027-01-01: only 2027 counts, 20% of 365 = 73.
+    assert_eq!(doc["results"][0]["variant"], "none");
+    assert_eq!(doc["results"][0]["summary"]["total_paid"], "73");
+    assert_eq!(doc["terms"]["from"], "2027-01-01");
+    // The terms file is its own variant: 10% of both years.
+    assert_eq!(doc["results"][1]["summary"]["total_paid"], "73");
+    assert_eq!(doc["results"][1]["summary"]["eligible_revenue"], "730");
+}
+
+/// `validate --format json` keeps the documented key order.
+#[test]
+fn validate_json_keys_in_documented_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("t.csv"), "period,revenue\n2026,1\n").unwrap();
+    let out = ok(d, &["validate", "t.csv", "--format", "json"]);
+    let keys: Vec<usize> = [
+        "\"version\"",
+        "\"ok\"",
+        "\"files\"",
+        "\"scenarios\"",
+        "\"problem_count\"",
+        "\"problems\"",
+    ]
+    .iter()
+    .map(|k| out.find(k).unwrap())
+    .collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "{out}");
+}

@@ -60,7 +60,7 @@ prop_compose! {
         steps in prop::collection::vec((0i64..2000, 0u32..=100), 0..3),
         already in 0i64..50_000_000_000,
         discount in prop::option::weighted(0.3, 1u32..20),
-        caps in prop::collection::vec(prop::option::weighted(0.9, 0i64..600_000_000_000), 1..12),
+        caps in prop::collection::vec(prop::option::weighted(0.8, 0i64..600_000_000_000), 1..12),
     ) -> (Scenario, Terms, Vec<Option<Decimal>>) {
         let s = scenario(granularity, 2026, revenues, rates);
         let start = from.map(date);
@@ -101,7 +101,11 @@ proptest! {
         }
         for cap in caps {
             let engine = compute(&s, &Terms { cap, ..terms.clone() }).unwrap().summary;
-            prop_assert_eq!(sweep.summary(cap).unwrap(), engine, "cap {:?}", cap);
+            // Printed forms too, not just values: `==` on Decimal ignores the scale,
+            // and `run` and `compare` must print one value one way.
+            let fast = sweep.summary(cap).unwrap();
+            prop_assert_eq!(serde_json::to_string(&fast).unwrap(), serde_json::to_string(&engine).unwrap(), "cap {:?}", cap);
+            prop_assert_eq!(fast, engine, "cap {:?}", cap);
         }
     }
 

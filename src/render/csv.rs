@@ -121,6 +121,8 @@ pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, String> {
 mod tests {
     use super::*;
 
+    /// The CSV summary has the same fields as the JSON summary (names only: both
+    /// lists are sorted; the column order is pinned by the CLI tests' exact header).
     #[test]
     fn summary_columns_match_json_fields() {
         let s = Summary {

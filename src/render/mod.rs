@@ -106,10 +106,7 @@ fn terms_line_with_cap(terms: &Terms, from: Option<String>, cap: &str) -> String
 
 /// The term start shared by all results, if they share one.
 pub fn common_from(terms: &Terms, results: &[ScenarioResult]) -> Option<crate::model::Date> {
-    terms.from.or_else(|| {
-        let first = results.first()?.from;
-        results.iter().all(|r| r.from == first).then_some(first)
-    })
+    crate::engine::common_start(terms, results.iter().map(|r| r.from))
 }
 
 /// The plain-words summary of one scenario (the table and Markdown views).

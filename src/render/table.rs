@@ -42,12 +42,7 @@ pub fn render(results: &[ScenarioResult], terms: &Terms, unit: Option<&str>) -> 
 
 /// The ledger of one scenario as a table.
 pub(crate) fn ledger(r: &ScenarioResult, terms: &Terms, style: Style) -> Table {
-    let mut t = Table::new();
-    t.load_style(match style {
-        Style::Terminal => TERMINAL,
-        Style::Markdown => presets::ASCII_MARKDOWN,
-    });
-    t.set_content_arrangement(ContentArrangement::Disabled);
+    let mut t = new_table(style);
     let mut header = vec![
         "period",
         "revenue",
