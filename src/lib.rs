@@ -251,9 +251,31 @@ fn load_one(input: &Input) -> Result<Vec<Scenario>, Vec<Problem>> {
             if size > load::MAX_INPUT_BYTES {
                 return Err(vec![Problem::new(&origin, load::too_large(Some(size)))]);
             }
-            load::load(std::io::BufReader::new(file), &origin, &stem)
+            let bar = read_progress(size, &origin);
+            let result = load::load(bar.wrap_read(file), &origin, &stem);
+            bar.finish_and_clear();
+            result
         }
     }
+}
+
+/// A bar on stderr while a large file is read, shown only on a terminal (a few
+/// seconds for a file of hundreds of MB); hidden otherwise, so scripts and tests see
+/// nothing.
+fn read_progress(size: u64, origin: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    const LARGE: u64 = 32 << 20;
+    if size < LARGE || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(size);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "reading {msg} {bar:40} {bytes}/{total_bytes} {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.set_message(origin.to_string());
+    bar
 }
 
 /// Computes every scenario under `terms`.
