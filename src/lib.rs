@@ -117,15 +117,50 @@ fn compare(
     output: &Output,
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
-    let scenarios = load_all(inputs)?;
-    let (rows, ths) = compare_all(&scenarios, terms, variants)?;
-    let ths = thresholds.then_some(ths.as_slice());
-    let from = engine::common_start(
-        terms,
-        scenarios.iter().map(|s| engine::term_start(s, terms)),
-    );
     let unit = output.unit.as_deref();
     let files = output.dir.is_some();
+    let charts = files && output.charts.is_some();
+    // Scenarios are taken from the files, checked and compared a batch at a time, so
+    // a file of millions of values never exists as scenarios all at once; only the
+    // charts keep them. Every problem of every file is still found before anything
+    // is printed or written.
+    let (mut loaded, mut problems, repeated) = read_every(inputs);
+    let count: usize = loaded.iter().map(|l| l.names().len()).sum();
+    let sweepable = sweepable(terms, variants);
+    let progress = progress_bar(count, variants.len());
+    let mut rows = Vec::with_capacity(count.saturating_mul(variants.len()));
+    let (mut ths, mut starts, mut scenarios) = (Vec::new(), Vec::new(), Vec::new());
+    let mut failed = None;
+    for file in &mut loaded {
+        problems.extend(file.take_problems());
+        while let Some((batch, p)) = file.next_batch() {
+            problems.extend(p);
+            if !problems.is_empty() || !repeated.is_empty() || failed.is_some() {
+                continue;
+            }
+            match compare_some(&batch, terms, variants, &sweepable, &progress) {
+                Ok((mut r, mut t)) => {
+                    rows.append(&mut r);
+                    ths.append(&mut t);
+                }
+                Err(e) => failed = Some(e),
+            }
+            starts.extend(batch.iter().map(|s| engine::term_start(s, terms)));
+            if charts {
+                scenarios.extend(batch);
+            }
+        }
+    }
+    progress.finish_and_clear();
+    problems.extend(repeated);
+    if !problems.is_empty() {
+        return Err(Error::Problems(problems.into_vec()));
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let ths = thresholds.then_some(ths.as_slice());
+    let from = engine::common_start(terms, starts);
     let csv = (files || output.format == OutputFormat::Csv)
         .then(|| render::csv::compare(&rows))
         .transpose()
@@ -212,47 +247,67 @@ pub fn load_all(inputs: &[Input]) -> Result<Vec<Scenario>, Error> {
 
 /// The scenarios of every input that loads, and the problems of those that do not.
 fn load_every(inputs: &[Input]) -> (Vec<Scenario>, error::Problems) {
+    let (loaded, mut problems, repeated) = read_every(inputs);
     let mut scenarios: Vec<Scenario> = Vec::new();
-    let mut problems = error::Problems::new();
-    for input in inputs {
-        match load_one(input) {
+    for file in loaded {
+        match file.into_scenarios() {
             Ok(mut s) => scenarios.append(&mut s),
             Err(p) => problems.extend(p),
         }
     }
-    let mut seen: HashMap<&str, &str> = HashMap::new();
-    for s in &scenarios {
-        if let Some(first) = seen.insert(&s.name, &s.source) {
-            problems.push(Problem::new(
-                &s.source,
-                format!(
-                    "scenario {} is also defined in {first}; scenario names must be unique (rename a file or its scenario column)",
-                    quote(&s.name)
-                ),
-            ));
-            // Name the first file, not the latest repeat, in later messages too.
-            seen.insert(&s.name, first);
-        }
-    }
+    problems.extend(repeated);
     (scenarios, problems)
 }
 
-fn load_one(input: &Input) -> Result<Vec<Scenario>, Vec<Problem>> {
+/// Every input read (not yet turned into scenarios), the problems of those that cannot
+/// be read, and, apart, those of scenario names defined in two files (reported after
+/// each file's own problems).
+fn read_every(inputs: &[Input]) -> (Vec<load::Loaded>, error::Problems, Vec<Problem>) {
+    let mut loaded = Vec::with_capacity(inputs.len());
+    let mut problems = error::Problems::new();
+    for input in inputs {
+        // Problems are grouped by file in the order given.
+        problems.register(&input.origin());
+        match read_one(input) {
+            Ok(l) => loaded.push(l),
+            Err(p) => problems.extend(p),
+        }
+    }
+    let mut repeated = Vec::new();
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for file in &loaded {
+        for name in file.names() {
+            if let Some(first) = seen.insert(name, file.origin()) {
+                repeated.push(Problem::new(
+                    file.origin(),
+                    format!(
+                        "scenario {} is also defined in {first}; scenario names must be unique (rename a file or its scenario column)",
+                        quote(name)
+                    ),
+                ));
+                // Name the first file, not the latest repeat, in later messages too.
+                seen.insert(name, first);
+            }
+        }
+    }
+    (loaded, problems, repeated)
+}
+
+fn read_one(input: &Input) -> Result<load::Loaded, Vec<Problem>> {
     let origin = input.origin();
     let stem = input.stem();
     match input {
-        Input::Stdin => load::load(std::io::stdin().lock(), &origin, &stem),
+        Input::Stdin => load::read(std::io::stdin().lock(), &origin, &stem),
         Input::File(path) => {
             let cannot_read =
                 |e: std::io::Error| vec![Problem::new(&origin, format!("cannot read: {e}"))];
-            let file = std::fs::File::open(path).map_err(cannot_read)?;
             // Refuse a file over the limit before reading a byte of it.
-            let size = file.metadata().map_err(cannot_read)?.len();
+            let size = std::fs::metadata(path).map_err(cannot_read)?.len();
             if size > load::MAX_INPUT_BYTES {
                 return Err(vec![Problem::new(&origin, load::too_large(Some(size)))]);
             }
             let bar = read_progress(size, &origin);
-            let result = load::load(bar.wrap_read(file), &origin, &stem);
+            let result = load::read_file(path, &origin, &stem, size, &bar);
             bar.finish_and_clear();
             result
         }
@@ -297,25 +352,46 @@ pub fn compare_all(
     terms: &Terms,
     variants: &[config::Variant],
 ) -> Result<(Vec<model::CompareRow>, Vec<model::Thresholds>), Error> {
-    use rayon::prelude::*;
+    let progress = progress_bar(scenarios.len(), variants.len());
+    let result = compare_some(
+        scenarios,
+        terms,
+        variants,
+        &sweepable(terms, variants),
+        &progress,
+    );
+    progress.finish_and_clear();
+    result
+}
 
+/// Which variants a [`engine::Sweep`] answers: those whose terms differ from the shared
+/// ones in their cap alone. Decided once per variant, not per (scenario, variant).
+fn sweepable(terms: &Terms, variants: &[config::Variant]) -> Vec<bool> {
     let shared = engine::without_cap(terms);
-    // Decided once per variant, not per (scenario, variant).
-    let sweepable: Vec<bool> = variants
+    variants
         .iter()
         .map(|v| engine::without_cap(&v.terms) == shared)
-        .collect();
-    let progress = progress_bar(scenarios.len(), variants.len());
+        .collect()
+}
+
+/// [`compare_all`] for some of the scenarios, on every core, counting them on `progress`.
+fn compare_some(
+    scenarios: &[Scenario],
+    terms: &Terms,
+    variants: &[config::Variant],
+    sweepable: &[bool],
+    progress: &indicatif::ProgressBar,
+) -> Result<(Vec<model::CompareRow>, Vec<model::Thresholds>), Error> {
+    use rayon::prelude::*;
     // Scenarios are independent: compute them on every core, then keep input order.
     let per_scenario: Vec<Result<(Vec<model::CompareRow>, model::Thresholds), Error>> = scenarios
         .par_iter()
         .map(|s| {
-            let result = compare_one(s, terms, variants, &sweepable);
+            let result = compare_one(s, terms, variants, sweepable);
             progress.inc(1);
             result
         })
         .collect();
-    progress.finish_and_clear();
     let mut rows = Vec::with_capacity(scenarios.len().saturating_mul(variants.len()));
     let mut thresholds = Vec::with_capacity(scenarios.len());
     for r in per_scenario {

@@ -3,12 +3,20 @@
 //!
 //! Numbers are read as strings and parsed by `parse` (csv + serde would route them
 //! through `f64`); columns are found by header name so every message can name its
-//! column, and lines come from each record's position.
+//! column, and lines come from each record's position (`lines`).
+//!
+//! Reading gives a [`Loaded`] file: its values in a compact store (`rows`), not yet
+//! scenarios. `run` and `validate` take all its scenarios at once; `compare` takes them
+//! a batch at a time, so a file of millions of values never exists as scenarios all at
+//! once. A large regular file is read as two halves on two cores ([`read_file`]).
+
+mod lines;
+mod rows;
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::hash::BuildHasherDefault;
-use std::io::Read;
+use std::collections::{HashMap, HashSet};
+use std::io::{Read, Seek};
+use std::path::Path;
 use std::rc::Rc;
 
 use rayon::prelude::*;
@@ -17,6 +25,8 @@ use rust_decimal::Decimal;
 use crate::error::{quote, Problem, Problems};
 use crate::model::{Period, PeriodInput, Scenario};
 use crate::parse;
+use lines::{Counting, LineIndex, Lines};
+use rows::{Groups, Later, Store};
 
 /// Columns a wide file may carry besides scenarios; they are ignored like extra
 /// columns in a long file.
@@ -32,10 +42,13 @@ const UNIT_COLUMNS: &[&str] = &["unit", "units", "currency"];
 pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 
 /// The most values (one scenario's revenue in one period) one file may hold. Each
-/// takes about 60 bytes while loading and a few hundred once computed for `run`, so
-/// this, not the file size, bounds memory. 100,000 scenarios of five years of months
-/// are 6 million.
+/// takes 20 bytes once read (`rows::Row`) and a few hundred once computed for `run`,
+/// so this, not the file size, bounds memory. 100,000 scenarios of five years of
+/// months are 6 million.
 pub const MAX_VALUES: usize = 10_000_000;
+
+/// Files at least this large are read as two halves on two cores ([`read_file`]).
+const SPLIT_FROM: u64 = 16 << 20;
 
 /// How much one file may hold.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +56,11 @@ struct Limits {
     bytes: u64,
     values: usize,
 }
+
+const LIMITS: Limits = Limits {
+    bytes: MAX_INPUT_BYTES,
+    values: MAX_VALUES,
+};
 
 /// The message for an input over [`MAX_INPUT_BYTES`]; `bytes` is its size when known.
 pub fn too_large(bytes: Option<u64>) -> String {
@@ -52,46 +70,278 @@ pub fn too_large(bytes: Option<u64>) -> String {
     )
 }
 
-/// Reads one CSV file. `origin` names it in messages (`scenarios/base.csv`, `-`);
-/// `stem` names its scenario when a long file has no `scenario` column.
+/// Reads one CSV file into scenarios. `origin` names it in messages
+/// (`scenarios/base.csv`, `-`); `stem` names its scenario when a long file has no
+/// `scenario` column.
 ///
 /// Every problem is found, but only the first [`crate::error::MAX_LISTED`] are kept in
 /// full; the rest are counted in a closing [`Problem::omitted`] line.
 pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario>, Vec<Problem>> {
-    let limits = Limits {
-        bytes: MAX_INPUT_BYTES,
-        values: MAX_VALUES,
-    };
-    load_limited(reader, origin, stem, limits)
+    read(reader, origin, stem)?.into_scenarios()
 }
 
-fn load_limited<R: Read>(
+/// Reads one CSV file, leaving its scenarios to be taken from the [`Loaded`] file.
+/// An `Err` is a file that cannot be read at all (no header, over the limits); the
+/// problems of single rows and scenarios come from the `Loaded` file.
+pub fn read<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Loaded, Vec<Problem>> {
+    read_limited(reader, origin, stem, LIMITS)
+}
+
+fn read_limited<R: Read>(
     reader: R,
     origin: &str,
     stem: &str,
     limits: Limits,
-) -> Result<Vec<Scenario>, Vec<Problem>> {
-    let max_bytes = limits.bytes;
-    let problem = |msg: &str| Problem::new(origin, msg);
-    // Read no more than the limit (plus one byte, to tell "at the limit" from "over
-    // it"), counting lines as the bytes stream past (see `LineIndex`).
-    let index = Rc::new(RefCell::new(LineIndex::default()));
-    let counting = Counting {
-        inner: reader.take(max_bytes.saturating_add(1)),
-        index: Rc::clone(&index),
+) -> Result<Loaded, Vec<Problem>> {
+    let part = read_part(reader, origin, stem, limits, None)?;
+    Ok(Loaded::new(origin, part.groups, part.problems, None))
+}
+
+/// Reads a regular file of `size` bytes, like [`read`] but on two cores when it is
+/// large: the header is read first, the file is cut at the first line end after its
+/// middle, and each half is read on its own core; the second half's scenarios, lines
+/// and problems are then placed after the first's, as one read would have placed them.
+///
+/// Only what can be cut safely is: a long file without a unit column (a unit is
+/// checked across the whole file), whose first half holds no `"` (a quoted value may
+/// hold a line end, so a line end may not end a record). Anything else, or a half
+/// that stops (limits), is read in one go, which gives the messages a whole read gives.
+/// Pinned by `tests::halves_read_like_the_whole`.
+pub fn read_file(
+    path: &Path,
+    origin: &str,
+    stem: &str,
+    size: u64,
+    bar: &indicatif::ProgressBar,
+) -> Result<Loaded, Vec<Problem>> {
+    // One core reads the halves one after the other: no faster than reading once.
+    let split_from = if rayon::current_num_threads() > 1 {
+        SPLIT_FROM
+    } else {
+        u64::MAX
     };
-    let mut lines = Lines(index);
+    read_file_from(path, origin, stem, size, bar, split_from)
+}
+
+fn read_file_from(
+    path: &Path,
+    origin: &str,
+    stem: &str,
+    size: u64,
+    bar: &indicatif::ProgressBar,
+    split_from: u64,
+) -> Result<Loaded, Vec<Problem>> {
+    let cannot_read = |e: std::io::Error| vec![Problem::new(origin, format!("cannot read: {e}"))];
+    if size >= split_from {
+        if let Some(loaded) = read_halves(path, origin, stem, size, bar).map_err(cannot_read)? {
+            return Ok(loaded);
+        }
+        bar.set_position(0);
+    }
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    read_limited(bar.wrap_read(file), origin, stem, LIMITS)
+}
+
+/// [`read_file`] on two cores, or `None` when the file is not to be cut.
+fn read_halves(
+    path: &Path,
+    origin: &str,
+    stem: &str,
+    size: u64,
+    bar: &indicatif::ProgressBar,
+) -> std::io::Result<Option<Loaded>> {
+    use std::fs::File;
+    // The header, from the first MiB, for the second half's layout.
+    let header = {
+        let index = Rc::new(RefCell::new(LineIndex::default()));
+        let mut lines = Lines(Rc::clone(&index));
+        let mut rdr = csv_reader(Counting {
+            inner: File::open(path)?.take(1 << 20),
+            index,
+        });
+        match read_header(&mut rdr, &mut lines, origin, u64::MAX) {
+            Ok(h) => h,
+            Err(_) => return Ok(None),
+        }
+    };
+    let splittable =
+        matches!(header.layout.kind, Kind::Long { .. }) && header.layout.unit.is_none();
+    if !splittable {
+        return Ok(None);
+    }
+    let middle = size / 2;
+    let split = {
+        let mut f = File::open(path)?;
+        f.seek(std::io::SeekFrom::Start(middle))?;
+        let mut window = Vec::with_capacity(1 << 16);
+        f.take(1 << 16).read_to_end(&mut window)?;
+        match memchr::memchr(b'\n', &window) {
+            Some(i) => middle + i as u64 + 1,
+            None => return Ok(None),
+        }
+    };
+    if split >= size || split <= header.end {
+        return Ok(None);
+    }
+    let (first, later) = rayon::join(
+        || -> std::io::Result<_> {
+            let f = File::open(path)?.take(split);
+            Ok(read_part(bar.wrap_read(f), origin, stem, LIMITS, None))
+        },
+        || -> std::io::Result<_> {
+            let mut f = File::open(path)?;
+            f.seek(std::io::SeekFrom::Start(split))?;
+            let f = f.take(size - split);
+            Ok(read_part(
+                bar.wrap_read(f),
+                origin,
+                stem,
+                LIMITS,
+                Some(&header),
+            ))
+        },
+    );
+    let (Ok(first), Ok(later)) = (first?, later?) else {
+        return Ok(None);
+    };
+    if first.quoted || first.groups.values.saturating_add(later.groups.values) > LIMITS.values {
+        return Ok(None);
+    }
+    let mut problems = first.problems;
+    for mut p in later.problems.into_vec() {
+        p.line = p.line.map(|l| l.saturating_add(first.lines));
+        problems.push(p);
+    }
+    let later = Later {
+        groups: later.groups,
+        line_offset: first.lines,
+    };
+    Ok(Some(Loaded::new(
+        origin,
+        first.groups,
+        problems,
+        Some(later),
+    )))
+}
+
+/// A file read: its values, grouped by scenario, and the problems of its rows. Its
+/// scenarios are taken in batches of consecutive ones ([`Loaded::next_batch`]), each
+/// sorted and checked (SPEC §2) as it is taken.
+pub struct Loaded {
+    origin: String,
+    store: Store,
+    /// Problems of single rows, in line order.
+    problems: Vec<Problem>,
+    next: usize,
+}
+
+impl Loaded {
+    fn new(origin: &str, groups: Groups, mut problems: Problems, later: Option<Later>) -> Loaded {
+        let values = groups
+            .values
+            .saturating_add(later.as_ref().map_or(0, |l| l.groups.values));
+        if values == 0 && problems.is_empty() {
+            problems.push(Problem::new(origin, "has a header but no data rows"));
+        }
+        Loaded {
+            origin: origin.to_string(),
+            store: Store::new(groups, later),
+            problems: problems.into_vec(),
+            next: 0,
+        }
+    }
+
+    /// The file as given (`scenarios/base.csv`, `-`).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Every scenario's name, in order of first appearance (including scenarios
+    /// whose every value was wrong).
+    pub fn names(&self) -> &[String] {
+        self.store.names()
+    }
+
+    /// The problems of single rows; taken once.
+    pub fn take_problems(&mut self) -> Vec<Problem> {
+        std::mem::take(&mut self.problems)
+    }
+
+    /// The next batch of scenarios, sorted and checked on every core, and the
+    /// problems of those that break SPEC §2's rules; `None` after the last.
+    pub fn next_batch(&mut self) -> Option<(Vec<Scenario>, Vec<Problem>)> {
+        if self.next >= self.store.batch_count() {
+            return None;
+        }
+        let batch = self.store.take_batch(self.next);
+        self.next += 1;
+        let origin = self.origin.as_str();
+        let checked: Vec<(String, Checked)> = batch
+            .into_par_iter()
+            .map(|(name, periods, check_gaps)| {
+                let checked = check_periods(origin, &name, periods, check_gaps);
+                (name, checked)
+            })
+            .collect();
+        let mut scenarios = Vec::with_capacity(checked.len());
+        let mut problems = Vec::new();
+        for (name, checked) in checked {
+            match checked {
+                Ok(periods) => scenarios.push(Scenario {
+                    name,
+                    source: self.origin.clone(),
+                    periods,
+                }),
+                Err(p) => problems.extend(p),
+            }
+        }
+        Some((scenarios, problems))
+    }
+
+    /// All scenarios, or every problem of the file (rows first, then scenarios).
+    pub fn into_scenarios(mut self) -> Result<Vec<Scenario>, Vec<Problem>> {
+        let mut problems = Problems::new();
+        problems.extend(self.take_problems());
+        let mut scenarios = Vec::new();
+        while let Some((mut s, p)) = self.next_batch() {
+            scenarios.append(&mut s);
+            problems.extend(p);
+        }
+        if problems.is_empty() {
+            Ok(scenarios)
+        } else {
+            Err(problems.into_vec())
+        }
+    }
+}
+
+fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
     // No `Trim::All`: it rebuilds every record; the cells used are trimmed instead.
-    let mut rdr = csv::ReaderBuilder::new()
+    csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(counting);
-    let mut problems = Problems::new();
+        .from_reader(reader)
+}
 
+/// A file's header: its column names and what they say.
+struct Header {
+    names: Vec<String>,
+    layout: Layout,
+    /// The byte offset after the header row.
+    end: u64,
+}
+
+/// The header is the first row with something in it (csv skips empty lines, but not
+/// lines of spaces or of commas).
+fn read_header<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    lines: &mut Lines,
+    origin: &str,
+    max_bytes: u64,
+) -> Result<Header, Vec<Problem>> {
+    let problem = |msg: &str| Problem::new(origin, msg);
     let mut record = csv::StringRecord::new();
-    // The header is the first row with something in it (csv skips empty lines, but
-    // not lines of spaces or of commas).
     let header = loop {
         match rdr.read_record(&mut record) {
             Ok(false) => {
@@ -102,15 +352,15 @@ fn load_limited<R: Read>(
                     "is empty (expected a header row with a \"period\" column)",
                 )]);
             }
-            Err(e) => return Err(vec![csv_problem(origin, &e, &mut lines)]),
+            Err(e) => return Err(vec![csv_problem(origin, &e, lines)]),
             Ok(true)
                 if record
                     .iter()
                     .all(|c| c.trim().trim_start_matches('\u{feff}').trim().is_empty()) => {}
-            Ok(true) => break record.clone(),
+            Ok(true) => break record,
         }
     };
-    let header_line = header.position().map_or(1, |p| lines.of(p));
+    let line = header.position().map_or(1, |p| lines.of(p));
     let names: Vec<String> = header
         .iter()
         .enumerate()
@@ -123,38 +373,86 @@ fn load_limited<R: Read>(
             }
         })
         .collect();
-    let layout = match Layout::from_header(&names) {
-        Ok(l) => l,
+    match Layout::from_header(&names) {
+        Ok(layout) => Ok(Header {
+            names,
+            layout,
+            end: rdr.position().byte(),
+        }),
         Err((msg, value)) => {
-            let p = problem(&msg).line(header_line);
-            return Err(vec![match value {
+            let p = problem(&msg).line(line);
+            Err(vec![match value {
                 Some(v) => p.value(&v),
                 None => p,
-            }]);
-        }
-    };
-    // The first unit seen (as written, lowercased, line) and the units already reported.
-    let mut unit_seen: Option<(String, String, u64)> = None;
-    let mut units_reported: HashSet<String> = HashSet::new();
-    let mut unnamed_reported: HashSet<usize> = HashSet::new();
-
-    let mut groups = Groups::default();
-    if let Kind::Wide { scenarios, .. } = &layout.kind {
-        // One group per scenario column, in column order, found by position.
-        for &i in scenarios {
-            groups
-                .list
-                .push((names.get(i).cloned().unwrap_or_default(), Vec::new()));
+            }])
         }
     }
+}
 
+/// What reading one stretch of a file gave.
+struct Part {
+    groups: Groups,
+    problems: Problems,
+    /// Line ends read (the next stretch starts on line `lines + 1`).
+    lines: u64,
+    /// A `"` was read.
+    quoted: bool,
+}
+
+/// Reads a stretch of a file: from its start (`header` is `None`: the header is read
+/// first) or from a line start after the header (`header` is the file's; lines are
+/// counted from the stretch's start). `Err` stops the file: no header, over a limit.
+fn read_part<R: Read>(
+    reader: R,
+    origin: &str,
+    stem: &str,
+    limits: Limits,
+    header: Option<&Header>,
+) -> Result<Part, Vec<Problem>> {
+    let max_bytes = limits.bytes;
+    // Read no more than the limit (plus one byte, to tell "at the limit" from "over
+    // it"), counting lines as the bytes stream past (see `lines::Counting`).
+    let index = Rc::new(RefCell::new(LineIndex::default()));
+    let counting = Counting {
+        inner: reader.take(max_bytes.saturating_add(1)),
+        index: Rc::clone(&index),
+    };
+    let mut lines = Lines(index);
+    let mut rdr = csv_reader(counting);
+    let read;
+    let header = match header {
+        Some(h) => h,
+        None => {
+            read = read_header(&mut rdr, &mut lines, origin, max_bytes)?;
+            &read
+        }
+    };
+    let mut rows = RowReader {
+        origin,
+        stem,
+        names: &header.names,
+        layout: &header.layout,
+        unit_seen: None,
+        units_reported: HashSet::new(),
+        unnamed_reported: HashSet::new(),
+        groups: Groups::default(),
+        problems: Problems::new(),
+    };
+    if let Kind::Wide { scenarios, .. } = &header.layout.kind {
+        // One group per scenario column, in column order, found by position.
+        for &i in scenarios {
+            rows.groups
+                .add_column(header.names.get(i).cloned().unwrap_or_default());
+        }
+    }
+    let mut record = csv::StringRecord::new();
     loop {
         match rdr.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                problems.push(csv_problem(origin, &e, &mut lines));
-                groups.all_tainted = true;
+                rows.problems.push(csv_problem(origin, &e, &mut lines));
+                rows.groups.all_tainted = true;
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;
                 }
@@ -162,15 +460,56 @@ fn load_limited<R: Read>(
             }
         }
         let line = record.position().map_or(0, |p| lines.of(p));
+        rows.row(&record, line);
+        if rows.groups.values > limits.values {
+            rows.problems.push(
+                Problem::new(origin, format!(
+                    "has more than {} values (a scenario's revenue in a period is one value; revcap keeps them all in memory: split the file)",
+                    limits.values
+                ))
+                .line(line),
+            );
+            return Err(rows.problems.into_vec());
+        }
+    }
+    if lines.bytes_read() > max_bytes {
+        return Err(vec![Problem::new(origin, too_large(None))]);
+    }
+    Ok(Part {
+        groups: rows.groups,
+        problems: rows.problems,
+        lines: lines.ends_read(),
+        quoted: lines.quoted(),
+    })
+}
+
+/// Turns data rows into grouped values and problems.
+struct RowReader<'a> {
+    origin: &'a str,
+    stem: &'a str,
+    names: &'a [String],
+    layout: &'a Layout,
+    /// The first unit seen (as written, lowercased, line) and the units already reported.
+    unit_seen: Option<(String, String, u64)>,
+    units_reported: HashSet<String>,
+    unnamed_reported: HashSet<usize>,
+    groups: Groups,
+    problems: Problems,
+}
+
+impl RowReader<'_> {
+    fn row(&mut self, record: &csv::StringRecord, line: u64) {
+        let (origin, names, layout) = (self.origin, self.names, self.layout);
+        let problem = |msg: &str| Problem::new(origin, msg);
         // Spreadsheets export blank rows as a line of commas; they carry nothing.
         if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
+            return;
         }
         // Fewer fields is fine: hand-edited files often leave trailing empty cells
         // out, and a missing required cell is reported as empty below. More fields
         // than names means the row does not line up with the header.
         if record.len() > names.len() {
-            problems.push(
+            self.problems.push(
                 problem(&format!(
                     "has {} fields, but the header has {} (a stray or missing comma? quote values containing commas)",
                     record.len(),
@@ -178,8 +517,8 @@ fn load_limited<R: Read>(
                 ))
                 .line(line),
             );
-            groups.all_tainted = true;
-            continue;
+            self.groups.all_tainted = true;
+            return;
         }
         let cell = |i: usize| record.get(i).map_or("", str::trim);
         let at = |i: usize, msg: String| {
@@ -188,14 +527,15 @@ fn load_limited<R: Read>(
                 .column(names.get(i).map_or("", String::as_str))
                 .value(cell(i))
         };
+        let problems = &mut self.problems;
         if let Some(i) = layout.unit {
             let unit = cell(i);
             let lower = unit.to_lowercase();
-            match &unit_seen {
+            match &self.unit_seen {
                 _ if unit.is_empty() => {}
-                None => unit_seen = Some((unit.to_string(), lower, line)),
+                None => self.unit_seen = Some((unit.to_string(), lower, line)),
                 Some((first, first_lower, first_line)) => {
-                    if *first_lower != lower && !units_reported.contains(&lower) {
+                    if *first_lower != lower && !self.units_reported.contains(&lower) {
                         problems.push(at(
                             i,
                             format!(
@@ -203,7 +543,7 @@ fn load_limited<R: Read>(
                                 quote(first)
                             ),
                         ));
-                        units_reported.insert(lower);
+                        self.units_reported.insert(lower);
                     }
                 }
             }
@@ -238,6 +578,7 @@ fn load_limited<R: Read>(
                 }
             }
         };
+        let groups = &mut self.groups;
         match &layout.kind {
             Kind::Long {
                 revenue: rev_col,
@@ -248,29 +589,21 @@ fn load_limited<R: Read>(
                         problems.push(at(*i, "is empty (expected a scenario name)".into()));
                         // Whose row was lost is unknown: no gap is reported anywhere.
                         groups.all_tainted = true;
-                        continue;
+                        return;
                     }
                     Some(i) => cell(*i),
-                    None => stem,
+                    None => self.stem,
                 };
-                let revenue = revenue(*rev_col, &mut problems);
+                let revenue = revenue(*rev_col, problems);
                 let slot = groups.slot(name);
                 match (period, revenue) {
-                    (Some(period), Some(revenue)) => groups.push_at(
-                        slot,
-                        PeriodInput {
-                            period,
-                            revenue,
-                            rate,
-                            line,
-                        },
-                    ),
+                    (Some(period), Some(revenue)) => groups.push(slot, period, revenue, rate, line),
                     _ => groups.taint(slot),
                 }
             }
             Kind::Wide { scenarios, unnamed } => {
                 for &i in unnamed {
-                    if !cell(i).is_empty() && !unnamed_reported.contains(&i) {
+                    if !cell(i).is_empty() && !self.unnamed_reported.contains(&i) {
                         let mut p = problem(
                             "is in a column with no name (in a wide file every column after period names a scenario: name the column or empty it)",
                         )
@@ -278,223 +611,21 @@ fn load_limited<R: Read>(
                         .value(cell(i));
                         p.field = Some(format!("column {}", i + 1));
                         problems.push(p);
-                        unnamed_reported.insert(i);
+                        self.unnamed_reported.insert(i);
                     }
                 }
                 for (slot, &i) in scenarios.iter().enumerate() {
-                    let revenue = revenue(i, &mut problems);
+                    let slot = u32::try_from(slot).unwrap_or(u32::MAX);
+                    let revenue = revenue(i, problems);
                     match (period, revenue) {
-                        (Some(period), Some(revenue)) => groups.push_at(
-                            slot,
-                            PeriodInput {
-                                period,
-                                revenue,
-                                rate,
-                                line,
-                            },
-                        ),
+                        (Some(period), Some(revenue)) => {
+                            groups.push(slot, period, revenue, rate, line)
+                        }
                         _ => groups.taint(slot),
                     }
                 }
             }
         }
-        if groups.values > limits.values {
-            problems.push(
-                problem(&format!(
-                    "has more than {} values (a scenario's revenue in a period is one value; revcap keeps them all in memory: split the file)",
-                    limits.values
-                ))
-                .line(line),
-            );
-            return Err(problems.into_vec());
-        }
-    }
-
-    if lines.bytes_read() > max_bytes {
-        return Err(vec![problem(&too_large(None))]);
-    }
-    if groups.values == 0 && problems.is_empty() {
-        problems.push(problem("has a header but no data rows"));
-    }
-    // Scenarios are sorted and checked on every core; problems keep scenario order.
-    // (A wide file's column with no valid value has no periods; its problems say why.)
-    let checked: Vec<(String, Checked)> = groups
-        .into_scenarios()
-        .into_par_iter()
-        .filter(|(_, p, _)| !p.is_empty())
-        .map(|(name, periods, check_gaps)| {
-            let checked = check_periods(origin, &name, periods, check_gaps);
-            (name, checked)
-        })
-        .collect();
-    let mut scenarios = Vec::with_capacity(checked.len());
-    for (name, checked) in checked {
-        match checked {
-            Ok(periods) => scenarios.push(Scenario {
-                name,
-                source: origin.to_string(),
-                periods,
-            }),
-            Err(p) => problems.extend(p),
-        }
-    }
-    if problems.is_empty() {
-        Ok(scenarios)
-    } else {
-        Err(problems.into_vec())
-    }
-}
-
-/// Rows grouped by scenario, in order of first appearance.
-#[derive(Default)]
-struct Groups {
-    list: Vec<(String, Vec<PeriodInput>)>,
-    /// Position in `list` by name (long files; a wide file's groups are its columns).
-    /// Short names are kept inside the table itself: comparing a key then reads
-    /// memory the lookup has already touched, where a `String` key sends every row
-    /// to a different corner of the heap (a cache miss per row on large files).
-    short: HashMap<ShortName, usize, BuildHasherDefault<FxHasher>>,
-    long: HashMap<String, usize, BuildHasherDefault<FxHasher>>,
-    /// The previous row's short name and slot: files are often sorted by scenario,
-    /// and comparing with this touches no other memory.
-    last: Option<(ShortName, usize)>,
-    /// Every row so far, with the slot of its scenario in `list`, in chunks of
-    /// [`CHUNK`] rows.
-    rows: Vec<Vec<(u32, PeriodInput)>>,
-    /// Values pushed in all.
-    values: usize,
-    /// Scenarios that lost a row to a bad value: a gap in them is that row again,
-    /// already reported, so their gaps are not checked.
-    tainted: HashSet<usize>,
-    /// A row was lost without knowing whose (a bad row, an empty scenario name).
-    all_tainted: bool,
-}
-
-/// Rows per chunk of [`Groups::rows`] (a few MB). Chunks, not one growing list: a
-/// list of millions of rows regrown by doubling copies itself and briefly needs half
-/// as much memory again.
-const CHUNK: usize = 1 << 16;
-
-/// A scenario name of at most 15 bytes, stored inline as one number (its bytes and
-/// its length), so a lookup compares two integers.
-#[derive(PartialEq, Eq, Hash, Clone, Copy)]
-struct ShortName(u128);
-
-impl ShortName {
-    fn new(name: &str) -> Option<ShortName> {
-        let mut bytes = [0u8; 16];
-        bytes
-            .get_mut(..name.len())?
-            .copy_from_slice(name.as_bytes());
-        // The last byte holds the length (≤ 15): `a` and `a\0` differ.
-        *bytes.get_mut(15)? = u8::try_from(name.len()).ok().filter(|&n| n < 16)?;
-        Some(ShortName(u128::from_le_bytes(bytes)))
-    }
-}
-
-impl Groups {
-    /// The slot of scenario `name`, added if new.
-    fn slot(&mut self, name: &str) -> usize {
-        let short = ShortName::new(name);
-        let cached = match (&self.last, &short) {
-            (Some((last, slot)), Some(key)) if last == key => Some(*slot),
-            _ => None,
-        };
-        let found = cached.or_else(|| match &short {
-            Some(key) => self.short.get(key).copied(),
-            None => self.long.get(name).copied(),
-        });
-        let slot = match found {
-            Some(slot) => slot,
-            None => {
-                let slot = self.list.len();
-                match short {
-                    Some(key) => self.short.insert(key, slot),
-                    None => self.long.insert(name.to_string(), slot),
-                };
-                self.list.push((name.to_string(), Vec::new()));
-                slot
-            }
-        };
-        self.last = short.map(|key| (key, slot));
-        slot
-    }
-
-    fn taint(&mut self, slot: usize) {
-        self.tainted.insert(slot);
-    }
-
-    fn push_at(&mut self, slot: usize, input: PeriodInput) {
-        // Rows go to one list in file order, written one after another; they are
-        // dealt into their scenarios once all are read (`into_scenarios`), into
-        // lists of exactly the right size. Pushing each row straight into its
-        // scenario's list wrote all over memory and regrew 100,000 lists at a time.
-        if let Ok(slot) = u32::try_from(slot) {
-            match self.rows.last_mut() {
-                Some(chunk) if chunk.len() < CHUNK => chunk.push((slot, input)),
-                _ => {
-                    let mut chunk = Vec::with_capacity(CHUNK);
-                    chunk.push((slot, input));
-                    self.rows.push(chunk);
-                }
-            }
-            self.values += 1;
-        }
-    }
-
-    /// The scenarios' names and rows, in order of first appearance, and whether their
-    /// gaps are to be checked.
-    fn into_scenarios(self) -> Vec<(String, Vec<PeriodInput>, bool)> {
-        let mut counts = vec![0usize; self.list.len()];
-        for (slot, _) in self.rows.iter().flatten() {
-            if let Some(c) = counts.get_mut(*slot as usize) {
-                *c += 1;
-            }
-        }
-        let (tainted, all_tainted) = (&self.tainted, self.all_tainted);
-        let mut list: Vec<(String, Vec<PeriodInput>, bool)> = self
-            .list
-            .into_iter()
-            .zip(counts)
-            .enumerate()
-            .map(|(slot, ((name, _), n))| {
-                let check_gaps = !all_tainted && !tainted.contains(&slot);
-                (name, Vec::with_capacity(n), check_gaps)
-            })
-            .collect();
-        for chunk in self.rows {
-            for (slot, row) in chunk {
-                if let Some((_, periods, _)) = list.get_mut(slot as usize) {
-                    periods.push(row);
-                }
-            }
-        }
-        list
-    }
-}
-
-/// The Fx hash (rustc's): a multiply and a rotate per word. Scenario names are not
-/// chosen by an adversary who could make them collide, and hashing one name per row
-/// is a large part of loading a big file, so the standard library's DoS-resistant
-/// SipHash is more than this needs.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
@@ -717,101 +848,6 @@ fn missing(before: Period, after: Period) -> String {
         first.to_string()
     } else {
         format!("{first} to {last}")
-    }
-}
-
-/// Counts lines while csv pulls bytes through it.
-///
-/// csv's own `Position::line` counts only `\n`, and a record's position lies before the
-/// terminator's `\n` of a CRLF file and before skipped blank lines, so CRLF, CR-only
-/// and blank lines shifted every line reported (rust-csv issue #395). Its byte offsets
-/// are exact: this reader notes where each line ends as the bytes pass, and
-/// [`Lines::of`] turns a record's offset into its line. Records come in file order, so
-/// notes already passed are dropped and memory stays bounded by csv's read-ahead, not
-/// the file. Pinned by `tests::lines_are_right_with_crlf_cr_and_blank_lines`.
-struct Counting<R> {
-    inner: R,
-    index: Rc<RefCell<LineIndex>>,
-}
-
-struct LineIndex {
-    /// Bytes read so far.
-    read: u64,
-    /// The last byte read was a CR: an LF right after it ends the same line.
-    after_cr: bool,
-    /// Offsets of line-end bytes not yet passed, and whether each ends a line (the
-    /// LF of a CRLF does not: its CR did).
-    ends: VecDeque<(u64, bool)>,
-    /// The line at offset `passed`.
-    line: u64,
-    /// Offsets below this are accounted for in `line`.
-    passed: u64,
-}
-
-impl Default for LineIndex {
-    fn default() -> Self {
-        LineIndex {
-            read: 0,
-            after_cr: false,
-            ends: VecDeque::new(),
-            line: 1,
-            passed: 0,
-        }
-    }
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut ix = self.index.borrow_mut();
-        let start = ix.read;
-        for (i, &b) in buf.iter().take(n).enumerate() {
-            match b {
-                b'\r' => {
-                    ix.ends.push_back((start + i as u64, true));
-                    ix.after_cr = true;
-                }
-                b'\n' => {
-                    let ends_line = !ix.after_cr;
-                    ix.ends.push_back((start + i as u64, ends_line));
-                    ix.after_cr = false;
-                }
-                _ => ix.after_cr = false,
-            }
-        }
-        ix.read = start + n as u64;
-        Ok(n)
-    }
-}
-
-/// The loader's handle on the [`LineIndex`] its reader fills.
-struct Lines(Rc<RefCell<LineIndex>>);
-
-impl Lines {
-    /// The 1-based line on which the record at `pos` starts: line ends before its
-    /// offset count, and so do line-end bytes right at it (where csv places a record
-    /// that follows a CRLF or skipped blank lines).
-    fn of(&mut self, pos: &csv::Position) -> u64 {
-        let mut ix = self.0.borrow_mut();
-        let mut at = pos.byte().max(ix.passed);
-        while let Some(&(offset, ends_line)) = ix.ends.front() {
-            if offset > at {
-                break;
-            }
-            if offset == at {
-                at += 1;
-            }
-            ix.ends.pop_front();
-            if ends_line {
-                ix.line += 1;
-            }
-        }
-        ix.passed = at;
-        ix.line
-    }
-
-    fn bytes_read(&self) -> u64 {
-        self.0.borrow().read
     }
 }
 
@@ -1076,6 +1112,61 @@ mod tests {
             e.last().map(ToString::to_string).as_deref(),
             Some("t.csv: ... and 150 more problems (only the first 100 of each file are listed)")
         );
+    }
+
+    fn load_limited(
+        reader: &[u8],
+        origin: &str,
+        stem: &str,
+        limits: Limits,
+    ) -> Result<Vec<Scenario>, Vec<Problem>> {
+        read_limited(reader, origin, stem, limits)?.into_scenarios()
+    }
+
+    /// A file read as two halves gives what one read gives: the same scenarios in the
+    /// same order, the same problems with the same lines, whichever half a scenario,
+    /// a repeat, a gap or a bad value falls in; files that may not be cut (quotes in
+    /// the first half, a unit column, wide files) are read whole.
+    #[test]
+    fn halves_read_like_the_whole() {
+        let mut texts: Vec<String> = vec![
+            "scenario,period,revenue\na,2026-01,1\nb,2026-01,2\na,2026-02,3\nc,2026-01,4\nb,2026-02,5\nc,2026-02,6\n".into(),
+            "scenario,period,revenue\r\na,2026-01,1\r\n\r\nb,2026-01,2\r\na,2026-02,3\r\nc,2026-01,x\r\nb,2026-02,5\r\n".into(),
+            "scenario,period,revenue,rate\na,2026,1,\nb,2026,2,0.1\na,2027,3,\nb,2028,4,\na,2027,5,0.2\nd,2026,1e40,\n".into(),
+            "\n\nscenario,period,revenue\na,2026,1\na,2027,2\n,2028,3\nb,2026,4\nb,2028,5\nb,2029,-1\n".into(),
+            "scenario,period,revenue\na,2026,\"1\"\nb,2026,2\na,2027,3\nb,2027,\"4\n\"\nc,2026,1\n".into(),
+            "scenario,period,revenue,unit\na,2026,1,USD\nb,2026,2,EUR\na,2027,3,usd\nb,2027,4,EUR\n".into(),
+            "period,a,b\n2026,1,2\n2027,3,4\n2028,5,x\n2029,7,8\n".into(),
+            "scenario,period,revenue\na,2026,1\na,2027,2\na,2028,3\na,2029,4\na,2030,5,6\n".into(),
+        ];
+        // Many scenarios, each spread over both halves, one gap and one repeat.
+        let mut big = String::from("scenario,period,revenue\n");
+        for m in 1..=12 {
+            for s in 0..40 {
+                if !(s == 7 && m == 5) {
+                    big.push_str(&format!("s{s},2026-{m:02},{s}.{m}\n"));
+                }
+            }
+        }
+        big.push_str("s3,2026-01,9\n");
+        texts.push(big);
+        let dir = tempfile::tempdir().unwrap();
+        let bar = indicatif::ProgressBar::hidden();
+        for (i, text) in texts.iter().enumerate() {
+            let path = dir.path().join(format!("{i}.csv"));
+            std::fs::write(&path, text).unwrap();
+            let size = text.len() as u64;
+            let whole = read_file_from(&path, "t.csv", "t", size, &bar, u64::MAX)
+                .and_then(Loaded::into_scenarios);
+            let halves =
+                read_file_from(&path, "t.csv", "t", size, &bar, 0).and_then(Loaded::into_scenarios);
+            assert_eq!(whole, halves, "text {i}: {text:?}");
+            // The halves were really read apart where the file may be cut.
+            let cut = read_halves(&path, "t.csv", "t", size, &bar)
+                .unwrap()
+                .is_some();
+            assert_eq!(cut, ![4, 5, 6].contains(&i), "text {i}: {text:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,462 @@
+//! The loader's row store: every value of a file in 20 bytes, grouped by scenario into
+//! buckets of consecutive scenarios, so a large file becomes scenarios a batch at a
+//! time and memory stays near the size of the values, not a multiple of it.
+//!
+//! Rows are appended in file order while reading (one sequential stream, no per-row
+//! allocation), then dealt into buckets by scenario; a bucket is sorted by scenario
+//! only when its batch is taken. See `bench/README.md` for what each step saved.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
+
+use rust_decimal::Decimal;
+
+use crate::model::{Period, PeriodInput};
+
+/// One value as read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Row {
+    /// The scenario's slot (its position in order of first appearance).
+    slot: u32,
+    line: u32,
+    period: Period,
+    /// The revenue (and rate), see [`Value`]; two halves keep the row at 20 bytes.
+    value: [u32; 2],
+}
+
+/// A revenue of at most 56 bits of mantissa with no per-row rate is stored inline
+/// (mantissa, scale); anything else (a rate, a larger number) is stored whole in a side
+/// table and the row holds its index. Revenue is never negative here.
+struct Value;
+
+impl Value {
+    const SIDE: u64 = 1 << 63;
+    const SCALE_SHIFT: u32 = 56;
+    const MANTISSA: u64 = (1 << 56) - 1;
+
+    fn encode(revenue: Decimal, rate: Option<Decimal>, side: &mut Vec<Side>) -> u64 {
+        if rate.is_none() && !revenue.is_sign_negative() {
+            if let Ok(m) = u64::try_from(revenue.mantissa()) {
+                if m <= Value::MANTISSA {
+                    return m | (u64::from(revenue.scale()) << Value::SCALE_SHIFT);
+                }
+            }
+        }
+        let i = side.len() as u64;
+        side.push(Side { revenue, rate });
+        Value::SIDE | i
+    }
+
+    fn decode(v: u64, side: &[Side]) -> (Decimal, Option<Decimal>) {
+        if v & Value::SIDE == 0 {
+            let m = v & Value::MANTISSA;
+            // A scale comes from a Decimal (≤ 28); `min` keeps `from_parts` panic-free.
+            let scale = u32::try_from(v >> Value::SCALE_SHIFT).unwrap_or(0).min(28);
+            // The mantissa is below 2^56: its low and middle 32-bit words.
+            let (lo, mid) = (m as u32, (m >> 32) as u32);
+            (Decimal::from_parts(lo, mid, 0, false, scale), None)
+        } else {
+            let i = usize::try_from(v & !Value::SIDE).unwrap_or(usize::MAX);
+            side.get(i)
+                .map_or((Decimal::ZERO, None), |s| (s.revenue, s.rate))
+        }
+    }
+}
+
+fn join(v: [u32; 2]) -> u64 {
+    u64::from(v[0]) | (u64::from(v[1]) << 32)
+}
+
+fn split(v: u64) -> [u32; 2] {
+    [v as u32, (v >> 32) as u32]
+}
+
+/// A value stored whole: a row with its own rate, or a revenue too large to inline.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Side {
+    revenue: Decimal,
+    rate: Option<Decimal>,
+}
+
+/// Rows per chunk while reading (a little over 1 MB). Chunks, not one growing list: a
+/// list of millions of rows regrown by doubling copies itself and briefly needs half
+/// as much memory again.
+const CHUNK: usize = 1 << 16;
+
+/// Rows per bucket chunk (80 KB), small because every bucket keeps one half-full.
+const BUCKET_CHUNK: usize = 1 << 12;
+
+/// About this many rows make a bucket (2.6 MB of rows; the batch made from it holds
+/// them as `PeriodInput`s, 6 MB).
+const BUCKET_ROWS: usize = 1 << 17;
+
+/// The rows of one part of a file grouped by scenario, in order of first appearance.
+#[derive(Default)]
+pub(super) struct Groups {
+    /// Scenario names by slot.
+    pub(super) names: Vec<String>,
+    /// Slot by name (long files; a wide file's slots are its columns). Short names are
+    /// kept inside the table itself: comparing a key then reads memory the lookup has
+    /// already touched, where a `String` key sends every row to a different corner of
+    /// the heap (a cache miss per row on large files).
+    short: HashMap<ShortName, u32, BuildHasherDefault<FxHasher>>,
+    long: HashMap<String, u32, BuildHasherDefault<FxHasher>>,
+    /// The previous row's short name and slot: files are often sorted by scenario,
+    /// and comparing with this touches no other memory.
+    last: Option<(ShortName, u32)>,
+    /// Every row so far, in file order, in chunks of [`CHUNK`] rows.
+    rows: Vec<Vec<Row>>,
+    side: Vec<Side>,
+    /// Values pushed in all.
+    pub(super) values: usize,
+    /// Scenarios that lost a row to a bad value: a gap in them is that row again,
+    /// already reported, so their gaps are not checked.
+    tainted: HashSet<u32>,
+    /// A row was lost without knowing whose (a bad row, an empty scenario name).
+    pub(super) all_tainted: bool,
+}
+
+/// A scenario name of at most 15 bytes, stored inline as one number (its bytes and
+/// its length), so a lookup compares two integers.
+#[derive(PartialEq, Eq, Hash, Clone, Copy)]
+struct ShortName(u128);
+
+impl ShortName {
+    fn new(name: &str) -> Option<ShortName> {
+        let mut bytes = [0u8; 16];
+        bytes
+            .get_mut(..name.len())?
+            .copy_from_slice(name.as_bytes());
+        // The last byte holds the length (≤ 15): `a` and `a\0` differ.
+        *bytes.get_mut(15)? = u8::try_from(name.len()).ok().filter(|&n| n < 16)?;
+        Some(ShortName(u128::from_le_bytes(bytes)))
+    }
+}
+
+impl Groups {
+    /// Adds a scenario found by position (a wide file's column), not by name.
+    pub(super) fn add_column(&mut self, name: String) {
+        self.names.push(name);
+    }
+
+    /// The slot of scenario `name`, added if new.
+    pub(super) fn slot(&mut self, name: &str) -> u32 {
+        let short = ShortName::new(name);
+        let cached = match (&self.last, &short) {
+            (Some((last, slot)), Some(key)) if last == key => Some(*slot),
+            _ => None,
+        };
+        let found = cached.or_else(|| match &short {
+            Some(key) => self.short.get(key).copied(),
+            None => self.long.get(name).copied(),
+        });
+        let slot = match found {
+            Some(slot) => slot,
+            None => {
+                // More scenarios than u32 slots would need more values than the
+                // loader's limit allows; saturating keeps this panic-free.
+                let slot = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+                match short {
+                    Some(key) => self.short.insert(key, slot),
+                    None => self.long.insert(name.to_string(), slot),
+                };
+                self.names.push(name.to_string());
+                slot
+            }
+        };
+        self.last = short.map(|key| (key, slot));
+        slot
+    }
+
+    pub(super) fn taint(&mut self, slot: u32) {
+        self.tainted.insert(slot);
+    }
+
+    pub(super) fn push(
+        &mut self,
+        slot: u32,
+        period: Period,
+        revenue: Decimal,
+        rate: Option<Decimal>,
+        line: u64,
+    ) {
+        let row = Row {
+            slot,
+            // A file is at most 1 GiB, so its lines fit in 32 bits.
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            period,
+            value: split(Value::encode(revenue, rate, &mut self.side)),
+        };
+        match self.rows.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => chunk.push(row),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(row);
+                self.rows.push(chunk);
+            }
+        }
+        self.values += 1;
+    }
+}
+
+/// A later part of the same file, read on its own: its lines are counted from its own
+/// start, `line_offset` lines into the file.
+pub(super) struct Later {
+    pub(super) groups: Groups,
+    pub(super) line_offset: u64,
+}
+
+/// A file's rows dealt into buckets of consecutive slots, ready to be taken a batch
+/// at a time.
+pub(super) struct Store {
+    names: Vec<String>,
+    check_gaps: Vec<bool>,
+    /// Bucket `k` holds the rows of slots `k * per_bucket ..` up to the next bucket's.
+    buckets: Vec<Vec<Vec<Row>>>,
+    per_bucket: usize,
+    side: Vec<Side>,
+}
+
+impl Store {
+    /// Deals the rows of `first` and, when the file was read in two parts, of `later`
+    /// into buckets, giving the later part's scenarios the slots the first part gave
+    /// them (new ones after), its lines their place in the file, and its side values
+    /// their place in one table. Each part's chunks are freed as they are dealt.
+    pub(super) fn new(mut first: Groups, later: Option<Later>) -> Store {
+        let mut remap = Vec::new();
+        let (mut later_rows, mut line_offset, mut side_offset) = (Vec::new(), 0u32, 0u64);
+        if let Some(Later {
+            mut groups,
+            line_offset: offset,
+        }) = later
+        {
+            remap = groups.names.iter().map(|n| first.slot(n)).collect();
+            for t in &groups.tainted {
+                if let Some(&s) = remap.get(*t as usize) {
+                    first.tainted.insert(s);
+                }
+            }
+            first.all_tainted |= groups.all_tainted;
+            first.values += groups.values;
+            side_offset = first.side.len() as u64;
+            first.side.append(&mut groups.side);
+            later_rows = groups.rows;
+            line_offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        }
+        let slots = first.names.len();
+        let count = first.values.div_ceil(BUCKET_ROWS).clamp(1, slots.max(1));
+        let per_bucket = slots.div_ceil(count).max(1);
+        let first_rows = std::mem::take(&mut first.rows);
+        let (mut buckets, later_buckets) = rayon::join(
+            || deal(first_rows, count, per_bucket, |r| r),
+            || {
+                deal(later_rows, count, per_bucket, |mut r| {
+                    r.slot = remap.get(r.slot as usize).copied().unwrap_or(u32::MAX);
+                    r.line = r.line.saturating_add(line_offset);
+                    let v = join(r.value);
+                    if v & Value::SIDE != 0 {
+                        r.value = split(v.saturating_add(side_offset));
+                    }
+                    r
+                })
+            },
+        );
+        for (b, mut later) in buckets.iter_mut().zip(later_buckets) {
+            b.append(&mut later);
+        }
+        let (tainted, all_tainted) = (&first.tainted, first.all_tainted);
+        let check_gaps = (0..slots)
+            .map(|s| !all_tainted && !u32::try_from(s).is_ok_and(|s| tainted.contains(&s)))
+            .collect();
+        Store {
+            names: first.names,
+            check_gaps,
+            buckets,
+            per_bucket,
+            side: first.side,
+        }
+    }
+
+    /// Scenario names in order of first appearance.
+    pub(super) fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    pub(super) fn batch_count(&self) -> usize {
+        self.buckets.len()
+    }
+
+    /// Bucket `k`'s scenarios, in slot order, each with its rows in file order and
+    /// whether its gaps are to be checked; the bucket's memory is freed. Scenarios
+    /// without rows are left out. Taking a bucket twice gives nothing the second time.
+    pub(super) fn take_batch(&mut self, k: usize) -> Vec<(String, Vec<PeriodInput>, bool)> {
+        let Some(bucket) = self.buckets.get_mut(k) else {
+            return Vec::new();
+        };
+        let chunks = std::mem::take(bucket);
+        let start = k.saturating_mul(self.per_bucket).min(self.names.len());
+        let end = start.saturating_add(self.per_bucket).min(self.names.len());
+        // A counting sort by slot: stable, so each scenario's rows stay in file order.
+        let mut counts = vec![0usize; end - start];
+        for r in chunks.iter().flatten() {
+            if let Some(c) = (r.slot as usize)
+                .checked_sub(start)
+                .and_then(|i| counts.get_mut(i))
+            {
+                *c += 1;
+            }
+        }
+        let mut lists: Vec<Vec<PeriodInput>> =
+            counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+        for chunk in chunks {
+            for r in chunk {
+                if let Some(list) = (r.slot as usize)
+                    .checked_sub(start)
+                    .and_then(|i| lists.get_mut(i))
+                {
+                    let (revenue, rate) = Value::decode(join(r.value), &self.side);
+                    list.push(PeriodInput {
+                        period: r.period,
+                        revenue,
+                        rate,
+                        line: u64::from(r.line),
+                    });
+                }
+            }
+        }
+        let names = self.names.get(start..end).unwrap_or_default();
+        let gaps = self.check_gaps.get(start..end).unwrap_or_default();
+        names
+            .iter()
+            .zip(gaps)
+            .zip(lists)
+            .filter(|(_, periods)| !periods.is_empty())
+            .map(|((name, &gaps), periods)| (name.clone(), periods, gaps))
+            .collect()
+    }
+}
+
+/// Deals `chunks` (consumed and freed one by one) into `count` buckets of
+/// `per_bucket` consecutive slots each, after `f` has given each row its final form.
+fn deal(
+    chunks: Vec<Vec<Row>>,
+    count: usize,
+    per_bucket: usize,
+    f: impl Fn(Row) -> Row,
+) -> Vec<Vec<Vec<Row>>> {
+    let mut buckets: Vec<Vec<Vec<Row>>> = (0..count).map(|_| Vec::new()).collect();
+    for chunk in chunks {
+        for row in chunk {
+            let row = f(row);
+            let k = (row.slot as usize / per_bucket).min(count.saturating_sub(1));
+            let Some(bucket) = buckets.get_mut(k) else {
+                continue;
+            };
+            match bucket.last_mut() {
+                Some(c) if c.len() < BUCKET_CHUNK => c.push(row),
+                _ => {
+                    let mut c = Vec::with_capacity(BUCKET_CHUNK);
+                    c.push(row);
+                    bucket.push(c);
+                }
+            }
+        }
+    }
+    buckets
+}
+
+/// The Fx hash (rustc's): a multiply and a rotate per word. Scenario names are not
+/// chosen by an adversary who could make them collide, and hashing one name per row
+/// is a large part of loading a big file, so the standard library's DoS-resistant
+/// SipHash is more than this needs.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_row_is_20_bytes() {
+        assert_eq!(std::mem::size_of::<Row>(), 20);
+    }
+
+    proptest! {
+        /// Whatever the value, it comes back exactly, scale included.
+        #[test]
+        fn values_round_trip(m in any::<u64>(), hi in any::<u32>(), scale in 0u32..=28, wide in any::<bool>(), rate in proptest::option::of(0u32..=1000)) {
+            let hi = if wide { hi } else { 0 };
+            let revenue = Decimal::from_parts(m as u32, (m >> 32) as u32, hi, false, scale);
+            let rate = rate.map(|r| Decimal::new(i64::from(r), 3));
+            let mut side = Vec::new();
+            let v = Value::encode(revenue, rate, &mut side);
+            let (r2, rate2) = Value::decode(v, &side);
+            prop_assert_eq!(r2, revenue);
+            prop_assert_eq!(r2.scale(), revenue.scale());
+            prop_assert_eq!(rate2, rate);
+        }
+    }
+
+    fn groups_of(rows: &[(&str, u32, u64)]) -> Groups {
+        let mut g = Groups::default();
+        for &(name, m, line) in rows {
+            let slot = g.slot(name);
+            let p = Period::month(2026, m).unwrap();
+            g.push(slot, p, Decimal::from(m), None, line);
+        }
+        g
+    }
+
+    /// Two parts merge as one read would have: the later part's scenarios keep the
+    /// first part's slots, new ones come after, lines shift by the first part's.
+    #[test]
+    fn two_parts_deal_like_one() {
+        let whole = groups_of(&[
+            ("a", 1, 2),
+            ("b", 1, 3),
+            ("a", 2, 4),
+            ("c", 1, 5),
+            ("b", 2, 6),
+        ]);
+        let first = groups_of(&[("a", 1, 2), ("b", 1, 3)]);
+        let later = groups_of(&[("a", 2, 1), ("c", 1, 2), ("b", 2, 3)]);
+        let mut one = Store::new(whole, None);
+        let mut two = Store::new(
+            first,
+            Some(Later {
+                groups: later,
+                line_offset: 3,
+            }),
+        );
+        assert_eq!(one.names(), two.names());
+        let take = |s: &mut Store| {
+            (0..s.batch_count())
+                .flat_map(|k| s.take_batch(k))
+                .collect::<Vec<_>>()
+        };
+        let (a, b) = (take(&mut one), take(&mut two));
+        assert_eq!(a.len(), 3);
+        assert_eq!(a, b);
+        // Lines are the file's; scenario "a" has its rows of lines 2 and 4 in order.
+        assert_eq!(a[0].1.iter().map(|p| p.line).collect::<Vec<_>>(), [2, 4]);
+    }
+}
