@@ -105,7 +105,7 @@ fn run_scenarios(
         OutputFormat::Csv => ledger.unwrap_or_default(),
         OutputFormat::Json => json.unwrap_or_default(),
     };
-    print_then_commit(stdout, &text, staged)
+    print_then_commit(stdout, &[text], staged)
 }
 
 /// `revcap compare`: every scenario under every variant; files, then stdout.
@@ -128,7 +128,15 @@ fn compare(
     let count: usize = loaded.iter().map(|l| l.names().len()).sum();
     let sweepable = sweepable(terms, variants);
     let progress = progress_bar(count, variants.len());
-    let mut rows = Vec::with_capacity(count.saturating_mul(variants.len()));
+    // CSV on stdout alone keeps no row: each batch is printed into text as it is
+    // computed, so memory follows the text, not the rows behind it.
+    let stream = !files && output.format == OutputFormat::Csv;
+    let mut text = Vec::new();
+    let mut rows = Vec::with_capacity(if stream {
+        0
+    } else {
+        count.saturating_mul(variants.len())
+    });
     let (mut ths, mut starts, mut scenarios) = (Vec::new(), Vec::new(), Vec::new());
     let mut failed = None;
     for file in &mut loaded {
@@ -139,6 +147,10 @@ fn compare(
                 continue;
             }
             match compare_some(&batch, terms, variants, &sweepable, &progress) {
+                Ok((r, _)) if stream => match render::csv::compare_rows(&r) {
+                    Ok(mut parts) => text.append(&mut parts),
+                    Err(e) => failed = Some(Error::Internal(e)),
+                },
                 Ok((mut r, mut t)) => {
                     rows.append(&mut r);
                     ths.append(&mut t);
@@ -158,6 +170,10 @@ fn compare(
     }
     if let Some(e) = failed {
         return Err(e);
+    }
+    if stream {
+        text.insert(0, render::csv::compare_header().map_err(Error::Internal)?);
+        return print_then_commit(stdout, &text, None);
     }
     let ths = thresholds.then_some(ths.as_slice());
     let from = engine::common_start(terms, starts);
@@ -202,7 +218,7 @@ fn compare(
         OutputFormat::Csv => csv.unwrap_or_default(),
         OutputFormat::Json => json.unwrap_or_default(),
     };
-    print_then_commit(stdout, &text, staged)
+    print_then_commit(stdout, &[text], staged)
 }
 
 /// Prints, then renames the staged files into place, so that a run that fails,
@@ -210,10 +226,10 @@ fn compare(
 /// failure (`revcap run | head`): the files are still written.
 fn print_then_commit(
     stdout: &mut dyn Write,
-    text: &str,
+    text: &[impl AsRef<str>],
     staged: Option<output::Staged>,
 ) -> Result<(), Error> {
-    let printed = print(stdout, text);
+    let printed = print_all(stdout, text);
     if let Err(Error::Stdout(e)) = &printed {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return printed;
@@ -228,8 +244,14 @@ fn print_then_commit(
 /// Writes to stdout; a closed pipe surfaces as `Error::Stdout` for `main` to treat as
 /// success.
 fn print(stdout: &mut dyn Write, text: &str) -> Result<(), Error> {
-    stdout
-        .write_all(text.as_bytes())
+    print_all(stdout, &[text])
+}
+
+/// [`print`] for text in pieces.
+fn print_all(stdout: &mut dyn Write, parts: &[impl AsRef<str>]) -> Result<(), Error> {
+    parts
+        .iter()
+        .try_for_each(|p| stdout.write_all(p.as_ref().as_bytes()))
         .and_then(|()| stdout.flush())
         .map_err(Error::Stdout)
 }

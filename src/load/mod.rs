@@ -594,12 +594,11 @@ impl RowReader<'_> {
                     Some(i) => cell(*i),
                     None => self.stem,
                 };
-                let revenue = revenue(*rev_col, problems);
-                let slot = groups.slot(name);
-                match (period, revenue) {
-                    (Some(period), Some(revenue)) => groups.push(slot, period, revenue, rate, line),
-                    _ => groups.taint(slot),
-                }
+                let value = match (period, revenue(*rev_col, problems)) {
+                    (Some(period), Some(revenue)) => Some((period, revenue, rate)),
+                    _ => None,
+                };
+                groups.push_named(name, value, line);
             }
             Kind::Wide { scenarios, unnamed } => {
                 for &i in unnamed {

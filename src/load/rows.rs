@@ -101,9 +101,8 @@ pub(super) struct Groups {
     /// the heap (a cache miss per row on large files).
     short: HashMap<ShortName, u32, BuildHasherDefault<FxHasher>>,
     long: HashMap<String, u32, BuildHasherDefault<FxHasher>>,
-    /// The previous row's short name and slot: files are often sorted by scenario,
-    /// and comparing with this touches no other memory.
-    last: Option<(ShortName, u32)>,
+    /// Rows of a long file waiting for their scenario's slot (see [`Groups::push_named`]).
+    pending: Vec<Pending>,
     /// Every row so far, in file order, in chunks of [`CHUNK`] rows.
     rows: Vec<Vec<Row>>,
     side: Vec<Side>,
@@ -131,6 +130,13 @@ impl ShortName {
         *bytes.get_mut(15)? = u8::try_from(name.len()).ok().filter(|&n| n < 16)?;
         Some(ShortName(u128::from_le_bytes(bytes)))
     }
+
+    /// The name again.
+    fn text(&self) -> String {
+        let bytes = self.0.to_le_bytes();
+        let len = usize::from(bytes.get(15).copied().unwrap_or(0));
+        String::from_utf8_lossy(bytes.get(..len).unwrap_or_default()).into_owned()
+    }
 }
 
 impl Groups {
@@ -141,38 +147,108 @@ impl Groups {
 
     /// The slot of scenario `name`, added if new.
     pub(super) fn slot(&mut self, name: &str) -> u32 {
-        let short = ShortName::new(name);
-        let cached = match (&self.last, &short) {
-            (Some((last, slot)), Some(key)) if last == key => Some(*slot),
-            _ => None,
+        match ShortName::new(name) {
+            Some(key) => self.slot_of(&Name::Short(key), name),
+            None => self.slot_of(&Name::Long(name.to_string()), name),
+        }
+    }
+
+    fn find(&self, key: &Name) -> Option<u32> {
+        match key {
+            Name::Short(k) => self.short.get(k).copied(),
+            Name::Long(n) => self.long.get(n).copied(),
+        }
+    }
+
+    /// The slot of the scenario `key` stands for (`name` is its text), added if new.
+    fn slot_of(&mut self, key: &Name, name: &str) -> u32 {
+        if let Some(slot) = self.find(key) {
+            return slot;
+        }
+        // More scenarios than u32 slots would need more values than the loader's
+        // limit allows; saturating keeps this panic-free.
+        let slot = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        match key {
+            Name::Short(k) => self.short.insert(*k, slot),
+            Name::Long(n) => self.long.insert(n.clone(), slot),
         };
-        let found = cached.or_else(|| match &short {
-            Some(key) => self.short.get(key).copied(),
-            None => self.long.get(name).copied(),
-        });
-        let slot = match found {
-            Some(slot) => slot,
-            None => {
-                // More scenarios than u32 slots would need more values than the
-                // loader's limit allows; saturating keeps this panic-free.
-                let slot = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-                match short {
-                    Some(key) => self.short.insert(key, slot),
-                    None => self.long.insert(name.to_string(), slot),
-                };
-                self.names.push(name.to_string());
-                slot
-            }
-        };
-        self.last = short.map(|key| (key, slot));
+        self.names.push(name.to_string());
         slot
+    }
+
+    /// A long file's row of scenario `name`: its value, or `None` when the row's value
+    /// was wrong (the scenario's gaps are then not checked).
+    ///
+    /// Rows wait in a short list and are looked up [`PENDING`] at a time: the table of
+    /// a large file's names does not fit in a core's cache, and a lookup right after
+    /// parsing each row stalls on memory with nothing else to do, where lookups one
+    /// after another overlap their waits. Values are counted at once (limits).
+    pub(super) fn push_named(
+        &mut self,
+        name: &str,
+        value: Option<(Period, Decimal, Option<Decimal>)>,
+        line: u64,
+    ) {
+        if value.is_some() {
+            self.values += 1;
+        }
+        let key = match ShortName::new(name) {
+            Some(k) => Name::Short(k),
+            None => Name::Long(name.to_string()),
+        };
+        self.pending.push(Pending { key, value, line });
+        if self.pending.len() >= PENDING {
+            self.flush();
+        }
+    }
+
+    /// Gives the waiting rows their slots, in order, so names keep the order in which
+    /// they first appear.
+    pub(super) fn flush(&mut self) {
+        let mut pending = std::mem::take(&mut self.pending);
+        // Every lookup first: independent loads whose cache misses overlap.
+        let mut found = [None; PENDING];
+        for (f, p) in found.iter_mut().zip(&pending) {
+            *f = self.find(&p.key);
+        }
+        for (p, found) in pending.drain(..).zip(found) {
+            let slot = match found {
+                Some(slot) => slot,
+                // New (or first seen earlier in this list): added in order.
+                None => {
+                    let name = match &p.key {
+                        Name::Short(k) => k.text(),
+                        Name::Long(n) => n.clone(),
+                    };
+                    self.slot_of(&p.key, &name)
+                }
+            };
+            match p.value {
+                Some((period, revenue, rate)) => self.store(slot, period, revenue, rate, p.line),
+                None => self.taint(slot),
+            }
+        }
+        self.pending = pending;
     }
 
     pub(super) fn taint(&mut self, slot: u32) {
         self.tainted.insert(slot);
     }
 
+    /// A value of the scenario in `slot` (a wide file's column).
     pub(super) fn push(
+        &mut self,
+        slot: u32,
+        period: Period,
+        revenue: Decimal,
+        rate: Option<Decimal>,
+        line: u64,
+    ) {
+        self.values += 1;
+        self.store(slot, period, revenue, rate, line);
+    }
+
+    fn store(
         &mut self,
         slot: u32,
         period: Period,
@@ -195,8 +271,23 @@ impl Groups {
                 self.rows.push(chunk);
             }
         }
-        self.values += 1;
     }
+}
+
+/// Rows looked up together (see [`Groups::push_named`]).
+const PENDING: usize = 32;
+
+/// A long file's row waiting for its scenario's slot.
+struct Pending {
+    key: Name,
+    value: Option<(Period, Decimal, Option<Decimal>)>,
+    line: u64,
+}
+
+/// A scenario name as looked up: short ones inline.
+enum Name {
+    Short(ShortName),
+    Long(String),
 }
 
 /// A later part of the same file, read on its own: its lines are counted from its own
@@ -223,6 +314,7 @@ impl Store {
     /// them (new ones after), its lines their place in the file, and its side values
     /// their place in one table. Each part's chunks are freed as they are dealt.
     pub(super) fn new(mut first: Groups, later: Option<Later>) -> Store {
+        first.flush();
         let mut remap = Vec::new();
         let (mut later_rows, mut line_offset, mut side_offset) = (Vec::new(), 0u32, 0u64);
         if let Some(Later {
@@ -230,6 +322,7 @@ impl Store {
             line_offset: offset,
         }) = later
         {
+            groups.flush();
             remap = groups.names.iter().map(|n| first.slot(n)).collect();
             for t in &groups.tainted {
                 if let Some(&s) = remap.get(*t as usize) {
