@@ -72,13 +72,19 @@ fn walk(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Error> {
         binding = Some((from, containing));
     }
 
+    // One list of in-term stretches, refilled per period (a period has one unless a
+    // rate step cuts it).
+    let mut stretches = Vec::with_capacity(1);
     for input in &scenario.periods {
         let p = &input.period;
+        // Each period's calendar is worked out once.
+        let (p_start, p_end) = (p.start(), p.end());
+        let big_d = Decimal::from(p_start.days_until(p_end) + 1);
         let (mut eligible, mut uncapped, mut paid) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-        for (start, end) in split(p, from, through, terms) {
+        split(p_start.max(from), p_end.min(through), terms, &mut stretches);
+        for &(start, end) in &stretches {
             let rate = input.rate.unwrap_or_else(|| rate_on(terms, start));
             let d = Decimal::from(start.days_until(end) + 1);
-            let big_d = Decimal::from(p.days());
             let seg_eligible = prorate(input.revenue, Decimal::ONE, d, big_d)
                 .ok_or_else(|| overflow_at(input, "eligible revenue"))?;
             let seg_uncapped = prorate(input.revenue, rate, d, big_d)
@@ -148,15 +154,15 @@ fn walk(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Error> {
         };
         let present_value = match terms.discount_rate {
             Some(r) => Some(
-                present_value(paid, r, from.days_until(p.end()))
+                present_value(paid, r, from.days_until(p_end))
                     .ok_or_else(|| overflow_at(input, "present value"))?,
             ),
             None => None,
         };
         periods.push(PeriodResult {
             period: *p,
-            start: p.start(),
-            end: p.end(),
+            start: p_start,
+            end: p_end,
             revenue: input.revenue,
             eligible_revenue: eligible,
             uncapped_payment: uncapped,
@@ -268,15 +274,14 @@ pub fn rate_on(terms: &Terms, date: Date) -> Decimal {
         .map_or(terms.rate, |s| s.rate)
 }
 
-/// The in-term part of a period, cut at every rate step: `(first day, last day)` pairs
-/// in date order. Empty when the period lies wholly outside [from, through].
-fn split(p: &Period, from: Date, through: Date, terms: &Terms) -> Vec<(Date, Date)> {
-    let lo = p.start().max(from);
-    let hi = p.end().min(through);
+/// The in-term part of a period, `lo..=hi` (its first and last days within [from,
+/// through]), cut at every rate step: `(first day, last day)` pairs in date order, into
+/// `out`. Empty when the period lies wholly outside the term (`lo > hi`).
+fn split(lo: Date, hi: Date, terms: &Terms, out: &mut Vec<(Date, Date)>) {
+    out.clear();
     if lo > hi {
-        return Vec::new();
+        return;
     }
-    let mut out = Vec::with_capacity(1);
     let mut start = lo;
     for step in &terms.rate_steps {
         if step.from > start && step.from <= hi {
@@ -288,7 +293,6 @@ fn split(p: &Period, from: Date, through: Date, terms: &Terms) -> Vec<(Date, Dat
         }
     }
     out.push((start, hi));
-    out
 }
 
 /// `revenue × rate × d / D`, multiplied first and divided last, rounded half-even to
@@ -412,7 +416,7 @@ impl Sweep {
             while uncapped
                 .segments
                 .get(next)
-                .is_some_and(|s| p.period.contains(s.start))
+                .is_some_and(|s| p.start <= s.start && s.start <= p.end)
             {
                 segment_period.push(i);
                 next += 1;

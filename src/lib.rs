@@ -141,21 +141,37 @@ fn compare(
     let mut failed = None;
     for file in &mut loaded {
         problems.extend(file.take_problems());
-        while let Some((batch, p)) = file.next_batch() {
+        let mut next = file.next_batch();
+        while let Some((batch, p)) = next.take() {
             problems.extend(p);
-            if !problems.is_empty() || !repeated.is_empty() || failed.is_some() {
-                continue;
-            }
-            match compare_some(&batch, terms, variants, &sweepable, &progress) {
-                Ok((r, _)) if stream => match render::csv::compare_rows(&r) {
-                    Ok(mut parts) => text.append(&mut parts),
-                    Err(e) => failed = Some(Error::Internal(e)),
+            let skip = !problems.is_empty() || !repeated.is_empty() || failed.is_some();
+            // The next batch is taken (sorted and checked) while this one is compared:
+            // taking a batch is partly one core's work.
+            let (done, following) = rayon::join(
+                || {
+                    if skip {
+                        return None;
+                    }
+                    let done = compare_some(&batch, terms, variants, &sweepable, &progress);
+                    Some(match done {
+                        Ok((r, _)) if stream => render::csv::compare_rows(&r)
+                            .map(Compared::Text)
+                            .map_err(Error::Internal),
+                        Ok((r, t)) => Ok(Compared::Rows(r, t)),
+                        Err(e) => Err(e),
+                    })
                 },
-                Ok((mut r, mut t)) => {
+                || file.next_batch(),
+            );
+            next = following;
+            match done {
+                None => continue,
+                Some(Ok(Compared::Text(mut parts))) => text.append(&mut parts),
+                Some(Ok(Compared::Rows(mut r, mut t))) => {
                     rows.append(&mut r);
                     ths.append(&mut t);
                 }
-                Err(e) => failed = Some(e),
+                Some(Err(e)) => failed = Some(e),
             }
             starts.extend(batch.iter().map(|s| engine::term_start(s, terms)));
             if charts {
@@ -219,6 +235,12 @@ fn compare(
         OutputFormat::Json => json.unwrap_or_default(),
     };
     print_then_commit(stdout, &[text], staged)
+}
+
+/// One batch of `compare`, as kept: printed text, or rows and thresholds.
+enum Compared {
+    Text(Vec<String>),
+    Rows(Vec<model::CompareRow>, Vec<model::Thresholds>),
 }
 
 /// Prints, then renames the staged files into place, so that a run that fails,

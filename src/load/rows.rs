@@ -99,7 +99,7 @@ pub(super) struct Groups {
     /// kept inside the table itself: comparing a key then reads memory the lookup has
     /// already touched, where a `String` key sends every row to a different corner of
     /// the heap (a cache miss per row on large files).
-    short: HashMap<ShortName, u32, BuildHasherDefault<FxHasher>>,
+    short: ShortTable,
     long: HashMap<String, u32, BuildHasherDefault<FxHasher>>,
     /// Rows of a long file waiting for their scenario's slot (see [`Groups::push_named`]).
     pending: Vec<Pending>,
@@ -113,6 +113,85 @@ pub(super) struct Groups {
     tainted: HashSet<u32>,
     /// A row was lost without knowing whose (a bad row, an empty scenario name).
     pub(super) all_tainted: bool,
+}
+
+/// Slots by short name: open addressing with linear probing over one array of
+/// (name, slot) entries, at most 7/8 full. A lookup reads one or two neighbouring
+/// cache lines; a general hash table reads its control bytes, then its entry, two
+/// dependent trips to memory per row once the table outgrows the cache.
+#[derive(Default)]
+struct ShortTable {
+    /// `slot == EMPTY` marks a free entry; the length is a power of two (or 0).
+    entries: Vec<Entry>,
+    len: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    key: ShortName,
+    slot: u32,
+}
+
+const EMPTY: u32 = u32::MAX;
+
+impl ShortTable {
+    fn home(&self, key: ShortName) -> usize {
+        // A multiplicative hash of both halves; the high bits pick the entry.
+        let (lo, hi) = (key.0 as u64, (key.0 >> 64) as u64);
+        let h = (lo ^ hi.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let bits = self.entries.len().trailing_zeros();
+        if bits == 0 {
+            0
+        } else {
+            usize::try_from(h >> (64 - bits)).unwrap_or(0)
+        }
+    }
+
+    fn get(&self, key: ShortName) -> Option<u32> {
+        let mask = self.entries.len().checked_sub(1)?;
+        let mut i = self.home(key);
+        loop {
+            let e = self.entries.get(i)?;
+            if e.slot == EMPTY {
+                return None;
+            }
+            if e.key == key {
+                return Some(e.slot);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds `key` (not yet present) with `slot` (not [`EMPTY`]).
+    fn insert(&mut self, key: ShortName, slot: u32) {
+        if (self.len + 1) * 8 > self.entries.len() * 7 {
+            let size = (self.entries.len() * 2).max(1 << 10);
+            let old = std::mem::replace(
+                &mut self.entries,
+                vec![
+                    Entry {
+                        key: ShortName(0),
+                        slot: EMPTY,
+                    };
+                    size
+                ],
+            );
+            self.len = 0;
+            for e in old.into_iter().filter(|e| e.slot != EMPTY) {
+                self.insert(e.key, e.slot);
+            }
+        }
+        let mask = self.entries.len() - 1;
+        let mut i = self.home(key);
+        while let Some(e) = self.entries.get_mut(i) {
+            if e.slot == EMPTY {
+                *e = Entry { key, slot };
+                self.len += 1;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 /// A scenario name of at most 15 bytes, stored inline as one number (its bytes and
@@ -155,7 +234,7 @@ impl Groups {
 
     fn find(&self, key: &Name) -> Option<u32> {
         match key {
-            Name::Short(k) => self.short.get(k).copied(),
+            Name::Short(k) => self.short.get(*k),
             Name::Long(n) => self.long.get(n).copied(),
         }
     }
@@ -170,8 +249,10 @@ impl Groups {
         let slot = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
         match key {
             Name::Short(k) => self.short.insert(*k, slot),
-            Name::Long(n) => self.long.insert(n.clone(), slot),
-        };
+            Name::Long(n) => {
+                self.long.insert(n.clone(), slot);
+            }
+        }
         self.names.push(name.to_string());
         slot
     }
@@ -507,6 +588,24 @@ mod tests {
             prop_assert_eq!(r2.scale(), revenue.scale());
             prop_assert_eq!(rate2, rate);
         }
+    }
+
+    /// The short-name table finds every name added, and no other, across growth.
+    #[test]
+    fn short_table_finds_what_was_added() {
+        let mut t = ShortTable::default();
+        let key = |i: u32| ShortName::new(&format!("s{i}")).unwrap();
+        assert_eq!(t.get(key(0)), None);
+        for i in 0..5000 {
+            assert_eq!(t.get(key(i)), None);
+            t.insert(key(i), i);
+        }
+        for i in 0..5000 {
+            assert_eq!(t.get(key(i)), Some(i));
+        }
+        assert_eq!(t.get(key(5000)), None);
+        assert_eq!(t.get(ShortName::new("").unwrap()), None);
+        assert_eq!(key(17).text(), "s17");
     }
 
     fn groups_of(rows: &[(&str, u32, u64)]) -> Groups {
