@@ -215,6 +215,42 @@ impl Period {
         }
     }
 
+    /// The period in 20 bits (year, start month, length), for compact storage;
+    /// [`Period::from_bits`] gives it back.
+    pub fn to_bits(self) -> u32 {
+        let length = match self.months {
+            1 => 0,
+            3 => 1,
+            _ => 2,
+        };
+        u32::from(self.year.unsigned_abs()) | u32::from(self.start_month0) << 14 | length << 18
+    }
+
+    /// The period of [`Period::to_bits`]. Bits that no period gave still make a
+    /// period (fields are clamped into range), so this cannot fail.
+    pub fn from_bits(bits: u32) -> Period {
+        let year = i16::try_from(bits & 0x3fff).unwrap_or(1).clamp(1, 9999);
+        let months = match (bits >> 18) & 3 {
+            0 => 1,
+            1 => 3,
+            _ => 12,
+        };
+        // The start month, kept on a boundary of the period's length.
+        let start = ((bits >> 14) & 0xf).min(11) as u8;
+        Period {
+            year,
+            start_month0: start - start % months,
+            months,
+        }
+    }
+
+    /// The period's place in a count of periods of its granularity (months, quarters
+    /// or years since year 0): consecutive periods of one granularity have
+    /// consecutive numbers.
+    pub fn ordinal(&self) -> i32 {
+        (self.y() * 12 + self.sm() as i32) / self.ms().max(1) as i32
+    }
+
     /// Whether `date` falls in this period.
     pub fn contains(&self, date: Date) -> bool {
         self.start() <= date && date <= self.end()

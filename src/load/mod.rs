@@ -55,11 +55,13 @@ const SPLIT_FROM: u64 = 16 << 20;
 struct Limits {
     bytes: u64,
     values: usize,
+    scenarios: usize,
 }
 
 const LIMITS: Limits = Limits {
     bytes: MAX_INPUT_BYTES,
     values: MAX_VALUES,
+    scenarios: rows::MAX_SCENARIOS,
 };
 
 /// The message for an input over [`MAX_INPUT_BYTES`]; `bytes` is its size when known.
@@ -204,7 +206,9 @@ fn read_halves(
     let (Ok(first), Ok(later)) = (first?, later?) else {
         return Ok(None);
     };
-    if first.quoted || first.groups.values.saturating_add(later.groups.values) > LIMITS.values {
+    let scenarios = first.groups.names.len() + later.groups.names.len();
+    let values = first.groups.values.saturating_add(later.groups.values);
+    if first.quoted || values > LIMITS.values || scenarios > LIMITS.scenarios {
         return Ok(None);
     }
     let mut problems = first.problems;
@@ -461,6 +465,9 @@ fn read_part<R: Read>(
         }
         let line = record.position().map_or(0, |p| lines.of(p));
         rows.row(&record, line);
+        if rows.groups.names.len() > limits.scenarios {
+            return Err(vec![too_many_scenarios(origin, limits)]);
+        }
         if rows.groups.values > limits.values {
             rows.problems.push(
                 Problem::new(origin, format!(
@@ -474,6 +481,10 @@ fn read_part<R: Read>(
     }
     if lines.bytes_read() > max_bytes {
         return Err(vec![Problem::new(origin, too_large(None))]);
+    }
+    rows.groups.flush();
+    if rows.groups.names.len() > limits.scenarios {
+        return Err(vec![too_many_scenarios(origin, limits)]);
     }
     Ok(Part {
         groups: rows.groups,
@@ -494,6 +505,17 @@ fn trim(cell: &str) -> &str {
     } else {
         cell.trim()
     }
+}
+
+/// Scenarios are numbered in 24 bits while loading ([`rows::MAX_SCENARIOS`]).
+fn too_many_scenarios(origin: &str, limits: Limits) -> Problem {
+    Problem::new(
+        origin,
+        format!(
+            "has more than {} scenarios (revcap reads at most that many per file: split the file)",
+            limits.scenarios
+        ),
+    )
 }
 
 /// Turns data rows into grouped values and problems.
@@ -1194,6 +1216,7 @@ mod tests {
         let limits = Limits {
             bytes: 22, // exactly the first text
             values: 3,
+            scenarios: 10,
         };
         let text = "period,revenue\n2026,1\n";
         assert!(load_limited(text.as_bytes(), "t.csv", "t", limits).is_ok());
@@ -1205,12 +1228,31 @@ mod tests {
         let limits = Limits {
             bytes: 1000,
             values: 3,
+            scenarios: 10,
         };
         let wide = "period,a,b\n2026,1,1\n2027,1,1\n2028,1,1\n";
         assert_eq!(
             load_limited(wide.as_bytes(), "t.csv", "t", limits).unwrap_err()[0].to_string(),
             "t.csv: line 3: has more than 3 values (a scenario's revenue in a period is one value; revcap keeps them all in memory: split the file)"
         );
+        let limits = Limits {
+            bytes: 1000,
+            values: 100,
+            scenarios: 2,
+        };
+        let long = "scenario,period,revenue\na,2026,1\nb,2026,1\na,2027,1\nc,2026,1\n";
+        let three = "t.csv: has more than 2 scenarios (revcap reads at most that many per file: split the file)";
+        assert_eq!(
+            load_limited(long.as_bytes(), "t.csv", "t", limits).unwrap_err()[0].to_string(),
+            three
+        );
+        let wide = "period,a,b,c\n2026,1,1,1\n";
+        assert_eq!(
+            load_limited(wide.as_bytes(), "t.csv", "t", limits).unwrap_err()[0].to_string(),
+            three
+        );
+        let two = "scenario,period,revenue\na,2026,1\nb,2026,1\na,2027,1\n";
+        assert!(load_limited(two.as_bytes(), "t.csv", "t", limits).is_ok());
     }
 
     /// Names kept inline in the lookup (≤ 15 bytes) and longer ones, names that differ

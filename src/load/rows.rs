@@ -9,30 +9,85 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::model::{Period, PeriodInput};
 
-/// One value as read.
+/// One value as read, in 16 bytes: the scenario's slot (24 bits), the line (31), the
+/// period (20, [`Period::to_bits`]) and the value (53, [`Value`]). Six million rows
+/// are 96 MB.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) struct Row {
-    /// The scenario's slot (its position in order of first appearance).
-    slot: u32,
-    line: u32,
-    period: Period,
-    /// The revenue (and rate), see [`Value`]; two halves keep the row at 20 bytes.
-    value: [u32; 2],
+pub(super) struct Row(u128);
+
+/// The most scenarios one file may hold (slots fit in 24 bits).
+pub(super) const MAX_SCENARIOS: usize = 1 << 24;
+
+impl Row {
+    const SLOT: u32 = 0;
+    const LINE: u32 = 24;
+    const PERIOD: u32 = 55;
+    const VALUE: u32 = 75;
+
+    fn new(slot: u32, line: u32, period: Period, value: u64) -> Row {
+        Row(0)
+            .with_slot(slot)
+            .with_line(line)
+            .with_bits(Row::PERIOD, 20, u64::from(period.to_bits()))
+            .with_value(value)
+    }
+
+    fn bits(self, at: u32, width: u32) -> u64 {
+        ((self.0 >> at) & ((1u128 << width) - 1)) as u64
+    }
+
+    /// The row with `width` bits at `at` replaced by `v` (cut to `width` bits).
+    fn with_bits(self, at: u32, width: u32, v: u64) -> Row {
+        let mask = ((1u128 << width) - 1) << at;
+        Row((self.0 & !mask) | ((u128::from(v) << at) & mask))
+    }
+
+    fn slot(self) -> u32 {
+        self.bits(Row::SLOT, 24) as u32
+    }
+
+    /// Slots are below [`MAX_SCENARIOS`] (the loader stops before).
+    fn with_slot(self, slot: u32) -> Row {
+        self.with_bits(Row::SLOT, 24, u64::from(slot))
+    }
+
+    fn line(self) -> u32 {
+        self.bits(Row::LINE, 31) as u32
+    }
+
+    /// A file is at most 1 GiB, so its lines fit in 31 bits.
+    fn with_line(self, line: u32) -> Row {
+        self.with_bits(Row::LINE, 31, u64::from(line.min((1 << 31) - 1)))
+    }
+
+    fn period(self) -> Period {
+        Period::from_bits(self.bits(Row::PERIOD, 20) as u32)
+    }
+
+    fn value(self) -> u64 {
+        self.bits(Row::VALUE, 53)
+    }
+
+    fn with_value(self, value: u64) -> Row {
+        self.with_bits(Row::VALUE, 53, value)
+    }
 }
 
-/// A revenue of at most 56 bits of mantissa with no per-row rate is stored inline
-/// (mantissa, scale); anything else (a rate, a larger number) is stored whole in a side
-/// table and the row holds its index. Revenue is never negative here.
+/// A revenue of at most 47 bits of mantissa with no per-row rate is stored inline
+/// (mantissa, scale: $1.4 trillion with cents); anything else (a rate, a larger
+/// number) is stored whole in a side table and the row holds its index. Revenue is
+/// never negative here.
 struct Value;
 
 impl Value {
-    const SIDE: u64 = 1 << 63;
-    const SCALE_SHIFT: u32 = 56;
-    const MANTISSA: u64 = (1 << 56) - 1;
+    const SIDE: u64 = 1 << 52;
+    const SCALE_SHIFT: u32 = 47;
+    const MANTISSA: u64 = (1 << 47) - 1;
 
     fn encode(revenue: Decimal, rate: Option<Decimal>, side: &mut Vec<Side>) -> u64 {
         if rate.is_none() && !revenue.is_sign_negative() {
@@ -51,8 +106,10 @@ impl Value {
         if v & Value::SIDE == 0 {
             let m = v & Value::MANTISSA;
             // A scale comes from a Decimal (≤ 28); `min` keeps `from_parts` panic-free.
-            let scale = u32::try_from(v >> Value::SCALE_SHIFT).unwrap_or(0).min(28);
-            // The mantissa is below 2^56: its low and middle 32-bit words.
+            let scale = u32::try_from((v >> Value::SCALE_SHIFT) & 0x1f)
+                .unwrap_or(0)
+                .min(28);
+            // The mantissa is below 2^47: its low and middle 32-bit words.
             let (lo, mid) = (m as u32, (m >> 32) as u32);
             (Decimal::from_parts(lo, mid, 0, false, scale), None)
         } else {
@@ -61,14 +118,6 @@ impl Value {
                 .map_or((Decimal::ZERO, None), |s| (s.revenue, s.rate))
         }
     }
-}
-
-fn join(v: [u32; 2]) -> u64 {
-    u64::from(v[0]) | (u64::from(v[1]) << 32)
-}
-
-fn split(v: u64) -> [u32; 2] {
-    [v as u32, (v >> 32) as u32]
 }
 
 /// A value stored whole: a row with its own rate, or a revenue too large to inline.
@@ -337,13 +386,12 @@ impl Groups {
         rate: Option<Decimal>,
         line: u64,
     ) {
-        let row = Row {
+        let row = Row::new(
             slot,
-            // A file is at most 1 GiB, so its lines fit in 32 bits.
-            line: u32::try_from(line).unwrap_or(u32::MAX),
+            u32::try_from(line).unwrap_or(u32::MAX),
             period,
-            value: split(Value::encode(revenue, rate, &mut self.side)),
-        };
+            Value::encode(revenue, rate, &mut self.side),
+        );
         match self.rows.last_mut() {
             Some(chunk) if chunk.len() < CHUNK => chunk.push(row),
             _ => {
@@ -425,11 +473,11 @@ impl Store {
             || deal(first_rows, count, per_bucket, |r| r),
             || {
                 deal(later_rows, count, per_bucket, |mut r| {
-                    r.slot = remap.get(r.slot as usize).copied().unwrap_or(u32::MAX);
-                    r.line = r.line.saturating_add(line_offset);
-                    let v = join(r.value);
+                    r = r.with_slot(remap.get(r.slot() as usize).copied().unwrap_or(0));
+                    r = r.with_line(r.line().saturating_add(line_offset));
+                    let v = r.value();
                     if v & Value::SIDE != 0 {
-                        r.value = split(v.saturating_add(side_offset));
+                        r = r.with_value(v.saturating_add(side_offset));
                     }
                     r
                 })
@@ -470,44 +518,105 @@ impl Store {
         let chunks = std::mem::take(bucket);
         let start = k.saturating_mul(self.per_bucket).min(self.names.len());
         let end = start.saturating_add(self.per_bucket).min(self.names.len());
-        // A counting sort by slot: stable, so each scenario's rows stay in file order.
+        let index = |r: &Row| (r.slot() as usize).checked_sub(start);
+        // A counting sort by slot into one list: stable, so each scenario's rows stay
+        // in file order.
         let mut counts = vec![0usize; end - start];
         for r in chunks.iter().flatten() {
-            if let Some(c) = (r.slot as usize)
-                .checked_sub(start)
-                .and_then(|i| counts.get_mut(i))
-            {
+            if let Some(c) = index(r).and_then(|i| counts.get_mut(i)) {
                 *c += 1;
             }
         }
-        let mut lists: Vec<Vec<PeriodInput>> =
-            counts.iter().map(|&n| Vec::with_capacity(n)).collect();
+        let Some(&filler) = chunks.iter().flatten().next() else {
+            return Vec::new();
+        };
+        let mut sorted = vec![filler; counts.iter().sum()];
+        let mut at: Vec<usize> = counts
+            .iter()
+            .scan(0, |sum, &n| {
+                let first = *sum;
+                *sum += n;
+                Some(first)
+            })
+            .collect();
         for chunk in chunks {
             for r in chunk {
-                if let Some(list) = (r.slot as usize)
-                    .checked_sub(start)
-                    .and_then(|i| lists.get_mut(i))
-                {
-                    let (revenue, rate) = Value::decode(join(r.value), &self.side);
-                    list.push(PeriodInput {
-                        period: r.period,
-                        revenue,
-                        rate,
-                        line: u64::from(r.line),
-                    });
+                if let Some(a) = index(&r).and_then(|i| at.get_mut(i)) {
+                    if let Some(place) = sorted.get_mut(*a) {
+                        *place = r;
+                    }
+                    *a += 1;
                 }
             }
         }
+        // Each scenario's rows, sorted by period on every core while they are 20
+        // bytes each (not once they are `PeriodInput`s of 48), then decoded.
+        let mut lists: Vec<(usize, &mut [Row])> = Vec::with_capacity(counts.len());
+        let mut rest: &mut [Row] = &mut sorted;
+        for (i, &n) in counts.iter().enumerate() {
+            let Some((head, tail)) = std::mem::take(&mut rest).split_at_mut_checked(n) else {
+                break;
+            };
+            if !head.is_empty() {
+                lists.push((i, head));
+            }
+            rest = tail;
+        }
         let names = self.names.get(start..end).unwrap_or_default();
         let gaps = self.check_gaps.get(start..end).unwrap_or_default();
-        names
-            .iter()
-            .zip(gaps)
-            .zip(lists)
-            .filter(|(_, periods)| !periods.is_empty())
-            .map(|((name, &gaps), periods)| (name.clone(), periods, gaps))
+        let side = &self.side;
+        lists
+            .into_par_iter()
+            .map(|(i, rows)| {
+                let decode = |r: &Row| {
+                    let (revenue, rate) = Value::decode(r.value(), side);
+                    PeriodInput {
+                        period: r.period(),
+                        revenue,
+                        rate,
+                        line: u64::from(r.line()),
+                    }
+                };
+                let periods = match consecutive(rows) {
+                    Some(order) => order
+                        .iter()
+                        .filter_map(|&j| rows.get(j as usize))
+                        .map(decode)
+                        .collect(),
+                    None => {
+                        // Lines rise in file order, so this is the file order among
+                        // rows of one period: what a stable sort by period gives.
+                        rows.sort_unstable_by_key(|r| (r.period(), r.line()));
+                        rows.iter().map(decode).collect()
+                    }
+                };
+                let name = names.get(i).cloned().unwrap_or_default();
+                (name, periods, gaps.get(i).copied().unwrap_or(true))
+            })
             .collect()
     }
+}
+
+/// When `rows` are periods of one granularity, each once, with none missing between
+/// them (a valid scenario), the index of the row of each period in period order: a
+/// placement in one pass instead of a sort. `None` otherwise.
+fn consecutive(rows: &[Row]) -> Option<Vec<u32>> {
+    let first = rows.first()?;
+    let months = first.period().granularity();
+    let low = rows.iter().map(|r| r.period().ordinal()).min()?;
+    let mut order = vec![u32::MAX; rows.len()];
+    for (j, r) in rows.iter().enumerate() {
+        if r.period().granularity() != months {
+            return None;
+        }
+        let at = usize::try_from(r.period().ordinal() - low).ok()?;
+        let place = order.get_mut(at)?;
+        if *place != u32::MAX {
+            return None;
+        }
+        *place = u32::try_from(j).ok()?;
+    }
+    Some(order)
 }
 
 /// Deals `chunks` (consumed and freed one by one) into `count` buckets of
@@ -522,7 +631,7 @@ fn deal(
     for chunk in chunks {
         for row in chunk {
             let row = f(row);
-            let k = (row.slot as usize / per_bucket).min(count.saturating_sub(1));
+            let k = (row.slot() as usize / per_bucket).min(count.saturating_sub(1));
             let Some(bucket) = buckets.get_mut(k) else {
                 continue;
             };
@@ -570,11 +679,39 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn a_row_is_20_bytes() {
-        assert_eq!(std::mem::size_of::<Row>(), 20);
+    fn a_row_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Row>(), 16);
+    }
+
+    /// Every period comes back from its bits, and its bits from it.
+    #[test]
+    fn periods_round_trip_through_bits() {
+        for y in 1..=9999 {
+            let all = (1..=12)
+                .filter_map(|m| Period::month(y, m))
+                .chain((1..=4).filter_map(|q| Period::quarter(y, q)))
+                .chain(Period::year(y));
+            for p in all {
+                assert_eq!(Period::from_bits(p.to_bits()), p);
+                assert!(p.to_bits() < 1 << 20);
+            }
+        }
     }
 
     proptest! {
+        /// Each field of a row comes back as stored, whatever the others hold.
+        #[test]
+        fn rows_round_trip(slot in 0u32..1 << 24, line in any::<u32>(), year in 1i32..=9999, m in 1u32..=12, value in 0u64..1 << 53) {
+            let period = Period::month(year, m).unwrap();
+            let r = Row::new(slot, line, period, value);
+            prop_assert_eq!(r.slot(), slot);
+            prop_assert_eq!(r.line(), line.min((1 << 31) - 1));
+            prop_assert_eq!(r.period(), period);
+            prop_assert_eq!(r.value(), value);
+            let moved = r.with_slot(7).with_line(9).with_value(3);
+            prop_assert_eq!((moved.slot(), moved.line(), moved.period(), moved.value()), (7, 9, period, 3));
+        }
+
         /// Whatever the value, it comes back exactly, scale included.
         #[test]
         fn values_round_trip(m in any::<u64>(), hi in any::<u32>(), scale in 0u32..=28, wide in any::<bool>(), rate in proptest::option::of(0u32..=1000)) {
