@@ -1149,6 +1149,43 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Random long files (a few scenarios, good and bad values and periods, blank
+        /// lines, CRLF or LF, a rate column or not) read as two halves give exactly
+        /// what one read gives: scenarios, values, lines and every message.
+        #[test]
+        fn random_files_read_as_halves_like_the_whole(
+            rows in proptest::collection::vec(
+                (0usize..5, 0usize..8, 0usize..6, proptest::bool::weighted(0.1)),
+                1..80,
+            ),
+            crlf in proptest::bool::ANY,
+            rate in proptest::bool::ANY,
+        ) {
+            let names = ["a", "b", "c", "a-very-long-scenario-name", ""];
+            let periods = ["2026-01", "2026-02", "2026-03", "2026-05", "2027", "2026Q1", "x", "2026-02"];
+            let values = ["1", "2.50", "1e3", "-4", "", "123456789012345678.9"];
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("scenario,period,revenue{}{eol}", if rate { ",rate" } else { "" });
+            for (n, p, v, blank) in rows {
+                if blank {
+                    text.push_str(eol);
+                }
+                let r = if rate && n == 1 { ",0.1" } else if rate { "," } else { "" };
+                text.push_str(&format!("{},{},{}{r}{eol}", names[n], periods[p], values[v]));
+            }
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("t.csv");
+            std::fs::write(&path, &text).unwrap();
+            let bar = indicatif::ProgressBar::hidden();
+            let size = text.len() as u64;
+            let whole = read_file_from(&path, "t.csv", "t", size, &bar, u64::MAX)
+                .and_then(Loaded::into_scenarios);
+            let halves = read_file_from(&path, "t.csv", "t", size, &bar, 0)
+                .and_then(Loaded::into_scenarios);
+            proptest::prop_assert_eq!(whole, halves);
+        }
+
         /// The trimming shortcut trims exactly as `str::trim`.
         #[test]
         fn trim_is_str_trim(s in "[ \\t\u{a0}\u{3000}a-z0-9.,$é\"]{0,12}") {
