@@ -152,14 +152,9 @@ fn compare(
                     if skip {
                         return None;
                     }
-                    let done = compare_some(&batch, terms, variants, &sweepable, &progress);
-                    Some(match done {
-                        Ok((r, _)) if stream => render::csv::compare_rows(&r)
-                            .map(Compared::Text)
-                            .map_err(Error::Internal),
-                        Ok((r, t)) => Ok(Compared::Rows(r, t)),
-                        Err(e) => Err(e),
-                    })
+                    Some(compare_some(
+                        &batch, terms, variants, &sweepable, &progress, stream,
+                    ))
                 },
                 || file.next_batch(),
             );
@@ -397,15 +392,13 @@ pub fn compare_all(
     variants: &[config::Variant],
 ) -> Result<(Vec<model::CompareRow>, Vec<model::Thresholds>), Error> {
     let progress = progress_bar(scenarios.len(), variants.len());
-    let result = compare_some(
-        scenarios,
-        terms,
-        variants,
-        &sweepable(terms, variants),
-        &progress,
-    );
+    let sweepable = sweepable(terms, variants);
+    let result = compare_some(scenarios, terms, variants, &sweepable, &progress, false);
     progress.finish_and_clear();
-    result
+    match result? {
+        Compared::Rows(rows, thresholds) => Ok((rows, thresholds)),
+        Compared::Text(_) => Err(Error::Internal("compare_all printed its rows".into())),
+    }
 }
 
 /// Which variants a [`engine::Sweep`] answers: those whose terms differ from the shared
@@ -418,41 +411,106 @@ fn sweepable(terms: &Terms, variants: &[config::Variant]) -> Vec<bool> {
         .collect()
 }
 
-/// [`compare_all`] for some of the scenarios, on every core, counting them on `progress`.
+/// Variants per piece of work in a long sweep: one scenario's rows are computed and
+/// printed this many at a time, so no more are held at once per core.
+const VARIANTS_PER_PIECE: usize = 4096;
+
+/// About this many rows make a piece when variants are few: scenarios are grouped so
+/// that a piece is worth printing on its own, and pieces stay small enough to share
+/// out evenly between the cores.
+const ROWS_PER_PIECE: usize = 1024;
+
+/// [`compare_all`] for some of the scenarios, on every core, counting them on
+/// `progress`: as rows and thresholds, or, with `text`, as the CSV lines of the rows
+/// alone (each piece printed as soon as it is computed, so no row is kept).
 fn compare_some(
     scenarios: &[Scenario],
     terms: &Terms,
     variants: &[config::Variant],
     sweepable: &[bool],
     progress: &indicatif::ProgressBar,
-) -> Result<(Vec<model::CompareRow>, Vec<model::Thresholds>), Error> {
+    text: bool,
+) -> Result<Compared, Error> {
     use rayon::prelude::*;
-    // Scenarios are independent: compute them on every core, then keep input order.
-    let per_scenario: Vec<Result<(Vec<model::CompareRow>, model::Thresholds), Error>> = scenarios
+    // (first scenario, scenarios, first variant, variants): several scenarios under
+    // every variant, or one scenario under some of them.
+    let n = variants.len();
+    let per_scenario = (ROWS_PER_PIECE / n.max(1)).max(1);
+    let pieces: Vec<(usize, usize, usize, usize)> = if n > VARIANTS_PER_PIECE {
+        (0..scenarios.len())
+            .flat_map(|i| {
+                (0..n)
+                    .step_by(VARIANTS_PER_PIECE)
+                    .map(move |v| (i, 1, v, VARIANTS_PER_PIECE))
+            })
+            .collect()
+    } else {
+        (0..scenarios.len())
+            .step_by(per_scenario)
+            .map(|i| (i, per_scenario, 0, n))
+            .collect()
+    };
+    // Pieces are independent: compute them on every core, then keep their order.
+    let done: Vec<Result<Compared, Error>> = pieces
         .par_iter()
-        .map(|s| {
-            let result = compare_one(s, terms, variants, sweepable);
-            progress.inc(1);
-            result
-        })
+        .map_init(
+            render::csv::RowWriter::new,
+            |writer, &(first, count, from, len)| {
+                let to = from.saturating_add(len).min(n);
+                let (vs, fast) = (
+                    variants.get(from..to).unwrap_or_default(),
+                    sweepable.get(from..to).unwrap_or_default(),
+                );
+                let end = first.saturating_add(count).min(scenarios.len());
+                let mut rows = Vec::with_capacity((end - first).saturating_mul(vs.len()));
+                let mut thresholds = Vec::new();
+                for s in scenarios.get(first..end).unwrap_or_default() {
+                    // Thresholds once per scenario, and only where they are kept.
+                    let with_thresholds = !text && from == 0;
+                    let (mut r, t) = compare_one(s, terms, vs, fast, with_thresholds)?;
+                    rows.append(&mut r);
+                    thresholds.extend(t);
+                    if to == n {
+                        progress.inc(1);
+                    }
+                }
+                Ok(if text {
+                    Compared::Text(vec![writer.rows(&rows).map_err(Error::Internal)?])
+                } else {
+                    Compared::Rows(rows, thresholds)
+                })
+            },
+        )
         .collect();
-    let mut rows = Vec::with_capacity(scenarios.len().saturating_mul(variants.len()));
-    let mut thresholds = Vec::with_capacity(scenarios.len());
-    for r in per_scenario {
-        let (mut r, t) = r?;
-        rows.append(&mut r);
-        thresholds.push(t);
+    let mut all = if text {
+        Compared::Text(Vec::with_capacity(done.len()))
+    } else {
+        Compared::Rows(
+            Vec::with_capacity(scenarios.len().saturating_mul(n)),
+            Vec::with_capacity(scenarios.len()),
+        )
+    };
+    for piece in done {
+        match (&mut all, piece?) {
+            (Compared::Text(all), Compared::Text(mut t)) => all.append(&mut t),
+            (Compared::Rows(all, all_t), Compared::Rows(mut r, mut t)) => {
+                all.append(&mut r);
+                all_t.append(&mut t);
+            }
+            _ => {}
+        }
     }
-    Ok((rows, thresholds))
+    Ok(all)
 }
 
-/// One scenario under every variant, and its thresholds.
+/// One scenario under `variants`, and, when asked, its thresholds.
 fn compare_one(
     s: &Scenario,
     terms: &Terms,
     variants: &[config::Variant],
     sweepable: &[bool],
-) -> Result<(Vec<model::CompareRow>, model::Thresholds), Error> {
+    with_thresholds: bool,
+) -> Result<(Vec<model::CompareRow>, Option<model::Thresholds>), Error> {
     let sweep = engine::Sweep::new(s, terms)?;
     let overflow = || engine::overflow(s, None, "payment");
     let mut rows = Vec::with_capacity(variants.len());
@@ -469,6 +527,9 @@ fn compare_one(
             summary,
         });
     }
+    if !with_thresholds {
+        return Ok((rows, None));
+    }
     let by = sweep.thresholds().ok_or_else(overflow)?;
     let thresholds = model::Thresholds {
         scenario: s.name.clone(),
@@ -481,7 +542,7 @@ fn compare_one(
             .checked_add(sweep.uncapped().summary.uncapped_total)
             .ok_or_else(overflow)?,
     };
-    Ok((rows, thresholds))
+    Ok((rows, Some(thresholds)))
 }
 
 /// A progress bar on stderr for long sweeps, shown only on a terminal.

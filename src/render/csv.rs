@@ -113,47 +113,88 @@ pub fn compare_header() -> Result<String, String> {
 }
 
 /// The lines of [`compare`] after its header, in pieces to be printed in order,
-/// rendered on every core. Fields are written one by one through one reused buffer:
-/// a sweep prints hundreds of thousands of rows, and a `Vec<String>` per row was most
-/// of its rendering time.
+/// rendered on every core.
 pub fn compare_rows(rows: &[CompareRow]) -> Result<Vec<String>, String> {
     use rayon::prelude::*;
-    use std::fmt::Write as _;
     rows.par_chunks(2048)
-        .map(|chunk| {
-            let mut w = csv::Writer::from_writer(Vec::with_capacity(chunk.len() * 160));
-            let mut buf = String::new();
-            let mut field = |w: &mut csv::Writer<Vec<u8>>, v: Option<&dyn std::fmt::Display>| {
+        .map_init(RowWriter::new, |w, chunk| w.rows(chunk))
+        .collect()
+}
+
+/// Writes compare rows as CSV lines, reusing its buffers from one call to the next.
+/// Fields are written one by one through one buffer: a sweep prints hundreds of
+/// thousands of rows, and a `Vec<String>` per row was most of its rendering time.
+pub struct RowWriter {
+    w: csv::Writer<Sink>,
+    /// What `w` has written, shared with it so each call can take its lines.
+    out: std::rc::Rc<std::cell::RefCell<Vec<u8>>>,
+    buf: String,
+}
+
+/// The bytes a [`RowWriter`]'s csv writer writes, kept where the `RowWriter` can take
+/// them (csv's writer owns its sink and only gives it back for good).
+struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Sink {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Default for RowWriter {
+    fn default() -> Self {
+        RowWriter::new()
+    }
+}
+
+impl RowWriter {
+    pub fn new() -> RowWriter {
+        let out = std::rc::Rc::default();
+        RowWriter {
+            w: csv::Writer::from_writer(Sink(std::rc::Rc::clone(&out))),
+            out,
+            buf: String::new(),
+        }
+    }
+
+    /// The lines of `rows`, as [`compare`] prints them.
+    pub fn rows(&mut self, rows: &[CompareRow]) -> Result<String, String> {
+        use std::fmt::Write as _;
+        let (w, buf) = (&mut self.w, &mut self.buf);
+        let err = |e: csv::Error| e.to_string();
+        for r in rows {
+            let s = &r.summary;
+            w.write_field(&r.scenario).map_err(err)?;
+            w.write_field(&r.variant).map_err(err)?;
+            let fields: [Option<&dyn std::fmt::Display>; 10] = [
+                r.cap.as_ref().map(|c| c as _),
+                Some(&s.eligible_revenue),
+                Some(&s.uncapped_total),
+                Some(&s.total_paid),
+                Some(&s.foregone),
+                Some(&s.cap_binds),
+                s.binding_period.as_ref().map(|p| p as _),
+                s.binding_date.as_ref().map(|d| d as _),
+                s.effective_rate.as_ref().map(|d| d as _),
+                s.present_value.as_ref().map(|d| d as _),
+            ];
+            for f in fields {
                 buf.clear();
-                if let Some(v) = v {
+                if let Some(v) = f {
                     let _ = write!(buf, "{v}");
                 }
-                w.write_field(&buf)
-            };
-            for r in chunk {
-                let s = &r.summary;
-                w.write_field(&r.scenario).map_err(|e| e.to_string())?;
-                w.write_field(&r.variant).map_err(|e| e.to_string())?;
-                let fields: [Option<&dyn std::fmt::Display>; 10] = [
-                    r.cap.as_ref().map(|c| c as _),
-                    Some(&s.eligible_revenue),
-                    Some(&s.uncapped_total),
-                    Some(&s.total_paid),
-                    Some(&s.foregone),
-                    Some(&s.cap_binds),
-                    s.binding_period.as_ref().map(|p| p as _),
-                    s.binding_date.as_ref().map(|d| d as _),
-                    s.effective_rate.as_ref().map(|d| d as _),
-                    s.present_value.as_ref().map(|d| d as _),
-                ];
-                for f in fields {
-                    field(&mut w, f).map_err(|e| e.to_string())?;
-                }
-                w.write_record(None::<&[u8]>).map_err(|e| e.to_string())?;
+                w.write_field(&*buf).map_err(err)?;
             }
-            finish(w)
-        })
-        .collect()
+            w.write_record(None::<&[u8]>).map_err(err)?;
+        }
+        w.flush().map_err(|e| e.to_string())?;
+        let bytes = std::mem::take(&mut *self.out.borrow_mut());
+        String::from_utf8(bytes).map_err(|e| e.to_string())
+    }
 }
 
 pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, String> {
