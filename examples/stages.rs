@@ -1,13 +1,15 @@
 //! Where `revcap compare ... --format csv --no-files` spends its time and memory,
-//! stage by stage, through the library's public API (issue 6's profile).
+//! stage by stage, through the library's public API (issue 6's profile): reading,
+//! then per batch of scenarios taking it (sort and check), comparing and rendering.
 //!
 //!     cargo run --release --example stages -- compare FILE --cap 25B --cap 38B --cap 50B
 //!     cargo run --release --example stages -- compare scenarios/ --caps 1M:100B:1M
 //!
 //! Takes exactly `revcap`'s arguments (only `compare` is supported) and prints, per
-//! stage, the wall time and the process's peak RSS so far (VmHWM): loading (read,
-//! split, parse, group, sort and check periods), the compare (`compare_all`: a `Sweep`
-//! per scenario, then one summary per cap), and the CSV rendering. The output itself
+//! stage, the wall time and the process's peak RSS so far (VmHWM): reading (split,
+//! parse, group into the row store), taking batches (scenarios sorted and checked),
+//! the compare (`compare_all`: a `Sweep` per scenario, then one summary per cap), and
+//! the CSV rendering; the last three are summed over the batches. The output itself
 //! goes nowhere.
 // A benchmark tool, not the product: panics here are fine.
 #![allow(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used)]
@@ -70,27 +72,53 @@ fn run() -> Result<(), String> {
         );
     };
 
+    // Like `revcap compare --format csv --no-files`, one stage at a time (the command
+    // itself takes the next batch while comparing one).
     let t = Instant::now();
-    let scenarios = revcap::load_all(&config.inputs).map_err(|e| format!("load: {e}"))?;
-    stage("load (csv+parse+group)", t);
-    let periods: usize = scenarios.iter().map(|s| s.periods.len()).sum();
-    let n_scenarios = scenarios.len();
+    let mut files = Vec::new();
+    for input in &config.inputs {
+        let revcap::config::Input::File(path) = input else {
+            return Err("stdin is not supported here".into());
+        };
+        let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
+        let hidden = indicatif::ProgressBar::hidden();
+        let file = revcap::load::read_file(path, &input.origin(), &input.stem(), size, &hidden)
+            .map_err(|p| format!("load: {} problem(s), first: {}", p.len(), p[0]))?;
+        files.push(file);
+    }
+    stage("read (csv+parse+group)", t);
 
-    let t = Instant::now();
-    let (rows, _thresholds) =
-        revcap::compare_all(&scenarios, &terms, &variants).map_err(|e| format!("compare: {e}"))?;
-    stage("compare_all (sweeps)", t);
-
-    let t = Instant::now();
-    let text = revcap::render::csv::compare(&rows)?;
-    stage("render csv", t);
-    let out_bytes = text.len();
-
-    let t = Instant::now();
-    drop(text);
-    drop(rows);
-    drop(scenarios);
-    stage("drop everything", t);
+    let (mut take, mut compare, mut render) = (0.0, 0.0, 0.0);
+    let (mut n_scenarios, mut periods, mut out_bytes) = (0, 0, 0);
+    for file in &mut files {
+        loop {
+            let t = Instant::now();
+            let Some((batch, problems)) = file.next_batch() else {
+                break;
+            };
+            take += t.elapsed().as_secs_f64();
+            if let Some(p) = problems.first() {
+                return Err(format!("load: {p}"));
+            }
+            n_scenarios += batch.len();
+            periods += batch.iter().map(|s| s.periods.len()).sum::<usize>();
+            let t = Instant::now();
+            let (rows, _thresholds) = revcap::compare_all(&batch, &terms, &variants)
+                .map_err(|e| format!("compare: {e}"))?;
+            compare += t.elapsed().as_secs_f64();
+            let t = Instant::now();
+            let text = revcap::render::csv::compare_rows(&rows)?;
+            out_bytes += text.iter().map(String::len).sum::<usize>();
+            render += t.elapsed().as_secs_f64();
+        }
+    }
+    for (name, secs) in [
+        ("take batches (sort+check)", take),
+        ("compare_all (sweeps)", compare),
+        ("render csv", render),
+    ] {
+        println!("{name:<28} {secs:>8.3} {:>14.0}", peak_rss_mb());
+    }
     stage("total", all);
     println!(
         "{n_scenarios} scenarios, {periods} periods; {:.1} MB of CSV output",
