@@ -42,7 +42,7 @@ const UNIT_COLUMNS: &[&str] = &["unit", "units", "currency"];
 pub const MAX_INPUT_BYTES: u64 = 1 << 30;
 
 /// The most values (one scenario's revenue in one period) one file may hold. Each
-/// takes 20 bytes once read (`rows::Row`) and a few hundred once computed for `run`,
+/// takes 16 bytes once read (`rows::Row`) and a few hundred once computed for `run`,
 /// so this, not the file size, bounds memory. 100,000 scenarios of five years of
 /// months are 6 million.
 pub const MAX_VALUES: usize = 10_000_000;

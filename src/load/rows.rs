@@ -1,4 +1,4 @@
-//! The loader's row store: every value of a file in 20 bytes, grouped by scenario into
+//! The loader's row store: every value of a file in 16 bytes, grouped by scenario into
 //! buckets of consecutive scenarios, so a large file becomes scenarios a batch at a
 //! time and memory stays near the size of the values, not a multiple of it.
 //!
@@ -127,15 +127,15 @@ pub(super) struct Side {
     rate: Option<Decimal>,
 }
 
-/// Rows per chunk while reading (a little over 1 MB). Chunks, not one growing list: a
+/// Rows per chunk while reading (1 MB). Chunks, not one growing list: a
 /// list of millions of rows regrown by doubling copies itself and briefly needs half
 /// as much memory again.
 const CHUNK: usize = 1 << 16;
 
-/// Rows per bucket chunk (80 KB), small because every bucket keeps one half-full.
+/// Rows per bucket chunk (64 KB), small because every bucket keeps one half-full.
 const BUCKET_CHUNK: usize = 1 << 12;
 
-/// About this many rows make a bucket (2.6 MB of rows; the batch made from it holds
+/// About this many rows make a bucket (2 MB of rows; the batch made from it holds
 /// them as `PeriodInput`s, 6 MB).
 const BUCKET_ROWS: usize = 1 << 17;
 
