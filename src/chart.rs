@@ -32,6 +32,21 @@ use crate::error::Error;
 use crate::model::{ScenarioResult, Terms};
 use style::Money;
 
+/// Charts are drawn for at most this many scenarios. More lines than this cannot be
+/// told apart on one chart, and one chart per scenario takes about 50 ms: a file of
+/// 100,000 scenarios would take hours for pictures nobody could read.
+pub const MAX_SCENARIOS: usize = 50;
+
+/// The note that says why no chart is drawn for `scenarios` scenarios, if none is.
+/// Pinned by the CLI test `charts_are_skipped_for_many_scenarios`.
+pub fn skipped(scenarios: usize) -> Option<String> {
+    (scenarios > MAX_SCENARIOS).then(|| {
+        format!(
+            "note: no charts drawn: {scenarios} scenarios (charts are drawn for at most {MAX_SCENARIOS}; every other output is complete)"
+        )
+    })
+}
+
 /// A chart that can draw itself on any backend.
 pub trait Chart {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), Error>;

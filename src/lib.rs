@@ -89,7 +89,7 @@ fn run_scenarios(
             "result.json",
             json.as_deref().unwrap_or_default().as_bytes(),
         )?;
-        if let Some(opts) = &output.charts {
+        if let Some(opts) = chart_options(output, results.len()) {
             for (name, bytes) in chart::run_charts(&results, terms, opts, unit)? {
                 staged.add(&name, &bytes)?;
             }
@@ -105,7 +105,26 @@ fn run_scenarios(
         OutputFormat::Csv => ledger.unwrap_or_default(),
         OutputFormat::Json => json.unwrap_or_default(),
     };
+    note_skipped_charts(output, results.len());
     print_then_commit(stdout, &[text], staged)
+}
+
+/// The chart options when charts are to be drawn for `scenarios` scenarios: not when
+/// there are too many of them to draw ([`chart::MAX_SCENARIOS`]).
+fn chart_options(output: &Output, scenarios: usize) -> Option<&config::ChartOptions> {
+    output
+        .charts
+        .as_ref()
+        .filter(|_| chart::skipped(scenarios).is_none())
+}
+
+/// Says on stderr that charts were asked for but not drawn, and why.
+fn note_skipped_charts(output: &Output, scenarios: usize) {
+    if output.dir.is_some() && output.charts.is_some() {
+        if let Some(note) = chart::skipped(scenarios) {
+            let _ = writeln!(std::io::stderr(), "{note}");
+        }
+    }
 }
 
 /// `revcap compare`: every scenario under every variant; files, then stdout.
@@ -119,13 +138,14 @@ fn compare(
 ) -> Result<(), Error> {
     let unit = output.unit.as_deref();
     let files = output.dir.is_some();
-    let charts = files && output.charts.is_some();
+
     // Scenarios are taken from the files, checked and compared a batch at a time, so
     // a file of millions of values never exists as scenarios all at once; only the
     // charts keep them. Every problem of every file is still found before anything
     // is printed or written.
     let (mut loaded, mut problems, repeated) = read_every(inputs);
     let count: usize = loaded.iter().map(|l| l.names().len()).sum();
+    let charts = files && chart_options(output, count).is_some();
     let sweepable = sweepable(terms, variants);
     let progress = progress_bar(count, variants.len());
     // CSV on stdout alone keeps no row: each batch is printed into text as it is
@@ -203,7 +223,7 @@ fn compare(
             "compare.json",
             json.as_deref().unwrap_or_default().as_bytes(),
         )?;
-        if let Some(opts) = &output.charts {
+        if let Some(opts) = chart_options(output, count) {
             for (name, bytes) in
                 chart::compare_charts(&scenarios, variants, &rows, terms, opts, unit)?
             {
@@ -229,6 +249,7 @@ fn compare(
         OutputFormat::Csv => csv.unwrap_or_default(),
         OutputFormat::Json => json.unwrap_or_default(),
     };
+    note_skipped_charts(output, count);
     print_then_commit(stdout, &[text], staged)
 }
 

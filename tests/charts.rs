@@ -162,3 +162,46 @@ fn compare_writes_every_chart_as_png() {
     assert!(out.path().join("compare.csv").exists());
     assert!(out.path().join("compare.json").exists());
 }
+
+/// Past `chart::MAX_SCENARIOS` scenarios no chart is drawn (one per scenario would take
+/// hours for a Monte Carlo file, and many lines on one chart cannot be told apart): a
+/// note on stderr says so, and every other output is written. `--no-charts` needs no
+/// note.
+#[test]
+fn charts_are_skipped_for_many_scenarios() {
+    assert_eq!(revcap::chart::skipped(revcap::chart::MAX_SCENARIOS), None);
+    let dir = tempfile::tempdir().unwrap();
+    let n = revcap::chart::MAX_SCENARIOS + 1;
+    let names: Vec<String> = (0..n).map(|i| format!("s{i}")).collect();
+    let mut csv = format!("period,{}\n", names.join(","));
+    for y in 2026..=2030 {
+        csv.push_str(&format!("{y},{}\n", vec!["1000"; n].join(",")));
+    }
+    std::fs::write(dir.path().join("many.csv"), csv).unwrap();
+    let note = "note: no charts drawn: 51 scenarios (charts are drawn for at most 50; every other output is complete)\n";
+    let cases: [(&[&str], &[&str]); 2] = [
+        (&["run"], &["ledger.csv", "result.json", "summary.csv"]),
+        (
+            &["compare", "--cap", "500"],
+            &["compare.csv", "compare.json"],
+        ),
+    ];
+    for (command, files) in cases {
+        for (extra, expected_note) in [(None, note), (Some("--no-charts"), "")] {
+            let out = tempfile::tempdir().unwrap();
+            let assert = Command::new(BIN)
+                .current_dir(dir.path())
+                .args(command)
+                .args(["many.csv", "--format", "csv", "--output"])
+                .arg(out.path())
+                .args(extra)
+                .assert()
+                .success();
+            let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+            assert_eq!(stderr, expected_note, "{command:?} {extra:?}");
+            let mut written = files_with(out.path(), "");
+            written.retain(|f| !f.starts_with('.'));
+            assert_eq!(written, files, "{command:?} {extra:?}");
+        }
+    }
+}
