@@ -486,9 +486,9 @@ fn compare_some(
                 let mut rows = Vec::with_capacity((end - first).saturating_mul(vs.len()));
                 let mut thresholds = Vec::new();
                 for s in scenarios.get(first..end).unwrap_or_default() {
-                    // Thresholds once per scenario, and only where they are kept.
-                    let with_thresholds = !text && from == 0;
-                    let (mut r, t) = compare_one(s, terms, vs, fast, with_thresholds)?;
+                    // Thresholds once per scenario, in every mode: printed or not,
+                    // a threshold out of Decimal's range fails the compare alike.
+                    let (mut r, t) = compare_one(s, terms, vs, fast, from == 0)?;
                     rows.append(&mut r);
                     thresholds.extend(t);
                     if to == n {

@@ -359,3 +359,36 @@ fn validate_json_keys_in_documented_order() {
     .collect();
     assert!(keys.windows(2).all(|w| w[0] < w[1]), "{out}");
 }
+
+/// An amount out of Decimal's range fails the compare in every output mode, CSV on
+/// stdout (where the thresholds are not printed) included, and prints nothing.
+#[test]
+fn an_overflow_fails_every_mode_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.csv"),
+        "period,revenue\n2026,1e27\n2027,1e27\n",
+    )
+    .unwrap();
+    for format in ["csv", "json", "table"] {
+        let err = fails(
+            dir.path(),
+            &[
+                "compare",
+                "t.csv",
+                "--cap",
+                "38B",
+                "--already-paid",
+                "79000000000000000000000000000",
+                "--format",
+                format,
+                "--no-files",
+            ],
+        );
+        assert_eq!(
+            err,
+            "error: t.csv: scenario \"t\": payment overflows (amounts must stay below 7.9e28)\n",
+            "--format {format}"
+        );
+    }
+}

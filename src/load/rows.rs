@@ -549,12 +549,13 @@ impl Store {
                 }
             }
         }
-        // Each scenario's rows, sorted by period on every core while they are 20
-        // bytes each (not once they are `PeriodInput`s of 48), then decoded.
-        let mut lists: Vec<(usize, &mut [Row])> = Vec::with_capacity(counts.len());
-        let mut rest: &mut [Row] = &mut sorted;
+        // Each scenario's rows, on every core: placed in period order when they are
+        // consecutive periods (a valid scenario), else left in file order for
+        // `check_periods` to sort and report on; then decoded.
+        let mut lists: Vec<(usize, &[Row])> = Vec::with_capacity(counts.len());
+        let mut rest: &[Row] = &sorted;
         for (i, &n) in counts.iter().enumerate() {
-            let Some((head, tail)) = std::mem::take(&mut rest).split_at_mut_checked(n) else {
+            let Some((head, tail)) = rest.split_at_checked(n) else {
                 break;
             };
             if !head.is_empty() {
@@ -583,12 +584,10 @@ impl Store {
                         .filter_map(|&j| rows.get(j as usize))
                         .map(decode)
                         .collect(),
-                    None => {
-                        // Lines rise in file order, so this is the file order among
-                        // rows of one period: what a stable sort by period gives.
-                        rows.sort_unstable_by_key(|r| (r.period(), r.line()));
-                        rows.iter().map(decode).collect()
-                    }
+                    // File order: the first row sets the scenario's granularity in
+                    // `check_periods`, which reports the rest against it. Pinned by
+                    // `load::tests::mixed_granularity_is_judged_by_the_first_row`.
+                    None => rows.iter().map(decode).collect(),
                 };
                 let name = names.get(i).cloned().unwrap_or_default();
                 (name, periods, gaps.get(i).copied().unwrap_or(true))
