@@ -319,6 +319,29 @@ fn load_every(inputs: &[Input]) -> (Vec<Scenario>, error::Problems) {
     (scenarios, problems)
 }
 
+/// What [`load_every`] finds, counting the scenarios that load (from the files that
+/// do) instead of keeping them: `validate` needs no more, and a batch is dropped as
+/// soon as it is checked.
+fn count_every(inputs: &[Input]) -> (usize, error::Problems) {
+    let (loaded, mut problems, repeated) = read_every(inputs);
+    let mut count = 0;
+    for mut file in loaded {
+        let mut found = file.take_problems();
+        let mut scenarios = 0;
+        while let Some((batch, p)) = file.next_batch() {
+            scenarios += batch.len();
+            found.extend(p);
+        }
+        if found.is_empty() {
+            count += scenarios;
+        } else {
+            problems.extend(found);
+        }
+    }
+    problems.extend(repeated);
+    (count, problems)
+}
+
 /// Every input read (not yet turned into scenarios), the problems of those that cannot
 /// be read, and, apart, those of scenario names defined in two files (reported after
 /// each file's own problems).
@@ -621,9 +644,7 @@ fn validate(
         grouped.register(origin);
     }
     grouped.extend(problems);
-    let (scenarios, file_problems) = load_every(inputs);
-    // Scenarios that loaded, from the files that did.
-    let scenario_count = scenarios.len();
+    let (scenario_count, file_problems) = count_every(inputs);
     grouped.extend(file_problems.into_vec());
     let count = grouped.count();
     let problems = grouped.into_vec();
