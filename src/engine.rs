@@ -299,7 +299,11 @@ fn split(lo: Date, hi: Date, terms: &Terms, out: &mut Vec<(Date, Date)>) {
 /// 12 decimal places (SPEC §4.3). `None` on overflow.
 pub fn prorate(revenue: Decimal, rate: Decimal, d: Decimal, big_d: Decimal) -> Option<Decimal> {
     if d == big_d {
-        // A whole period: no division, so no rounding beyond 12 places.
+        // A whole period: no division, so no rounding beyond 12 places. Revenue at a
+        // rate of one (eligible revenue) is itself, scale included: no product.
+        if rate == Decimal::ONE {
+            return round12(revenue);
+        }
         return round12(revenue.checked_mul(rate)?);
     }
     let numerator = revenue.checked_mul(rate)?.checked_mul(d)?;
@@ -307,6 +311,10 @@ pub fn prorate(revenue: Decimal, rate: Decimal, d: Decimal, big_d: Decimal) -> O
 }
 
 fn round12(x: Decimal) -> Option<Decimal> {
+    if x.scale() <= PRORATION_DP {
+        // Nothing beyond 12 places to round (the common case: cents times a rate).
+        return Some(x);
+    }
     Some(x.round_dp_with_strategy(PRORATION_DP, RoundingStrategy::MidpointNearestEven))
 }
 
