@@ -89,6 +89,25 @@ pub fn plain_decimal(s: &str) -> Option<Decimal> {
         return None;
     }
     let frac = frac.unwrap_or("");
+    let scale = u32::try_from(frac.len()).ok()?;
+    // 19 digits always fit in 64 bits (10^19 < 2^64): the common case, in one word.
+    if int.len() + frac.len() <= 19 {
+        let mut mantissa: u64 = 0;
+        for b in int.bytes().chain(frac.bytes()) {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            mantissa = mantissa * 10 + u64::from(b - b'0');
+        }
+        // The low and middle 32-bit words of the mantissa; scale ≤ 19.
+        return Some(Decimal::from_parts(
+            mantissa as u32,
+            (mantissa >> 32) as u32,
+            0,
+            false,
+            scale,
+        ));
+    }
     // 28 digits always fit in 96 bits (10^28 < 2^96); longer numbers go the slow way.
     if int.len() + frac.len() > 28 {
         return None;
@@ -100,7 +119,7 @@ pub fn plain_decimal(s: &str) -> Option<Decimal> {
         }
         mantissa = mantissa * 10 + i128::from(b - b'0');
     }
-    Decimal::try_from_i128_with_scale(mantissa, u32::try_from(frac.len()).ok()?).ok()
+    Decimal::try_from_i128_with_scale(mantissa, scale).ok()
 }
 
 /// Parses a rate: a fraction (`0.2`) or a percent (`20%`), which must lie in [0, 1].
