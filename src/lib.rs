@@ -75,10 +75,7 @@ fn run_scenarios(
         .map_err(Error::Internal)?;
     let staged = if let Some(dir) = &output.dir {
         let mut staged = output::Staged::new(dir)?;
-        staged.add(
-            "ledger.csv",
-            ledger.as_deref().unwrap_or_default().as_bytes(),
-        )?;
+        staged.add_parts("ledger.csv", ledger.as_deref().unwrap_or_default())?;
         staged.add(
             "summary.csv",
             render::csv::summary(&results)
@@ -100,13 +97,13 @@ fn run_scenarios(
         None
     };
     let text = match output.format {
-        OutputFormat::Table => render::table::render(&results, terms, unit),
-        OutputFormat::Markdown => render::markdown::render(&results, terms, unit),
+        OutputFormat::Table => vec![render::table::render(&results, terms, unit)],
+        OutputFormat::Markdown => vec![render::markdown::render(&results, terms, unit)],
         OutputFormat::Csv => ledger.unwrap_or_default(),
-        OutputFormat::Json => json.unwrap_or_default(),
+        OutputFormat::Json => vec![json.unwrap_or_default()],
     };
     note_skipped_charts(output, results.len());
-    print_then_commit(stdout, &[text], staged)
+    print_then_commit(stdout, &text, staged)
 }
 
 /// The chart options when charts are to be drawn for `scenarios` scenarios: not when
@@ -416,12 +413,15 @@ fn read_progress(size: u64, origin: &str) -> indicatif::ProgressBar {
     bar
 }
 
-/// Computes every scenario under `terms`.
+/// Computes every scenario under `terms`, on every core; the error is the first
+/// scenario's in input order, as one after another would give.
 pub fn compute_all(scenarios: &[Scenario], terms: &Terms) -> Result<Vec<ScenarioResult>, Error> {
-    scenarios
-        .iter()
+    use rayon::prelude::*;
+    let results: Vec<Result<ScenarioResult, Error>> = scenarios
+        .par_iter()
         .map(|s| engine::compute(s, terms))
-        .collect()
+        .collect();
+    results.into_iter().collect()
 }
 
 /// Every scenario under every variant, scenario by scenario, and each scenario's

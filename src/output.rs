@@ -50,6 +50,11 @@ impl Staged {
 
     /// Stages `bytes` as `name` in the folder.
     pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        self.add_parts(name, &[bytes])
+    }
+
+    /// Stages `parts`, one after another, as `name` in the folder.
+    pub fn add_parts(&mut self, name: &str, parts: &[impl AsRef<[u8]>]) -> Result<(), Error> {
         let target = self.dir.join(name);
         let err = |e: std::io::Error| Error::Write {
             path: target.clone(),
@@ -60,7 +65,9 @@ impl Staged {
             .suffix(".tmp")
             .tempfile_in(&self.dir)
             .map_err(err)?;
-        tmp.write_all(bytes).map_err(err)?;
+        for part in parts {
+            tmp.write_all(part.as_ref()).map_err(err)?;
+        }
         // tempfile creates files readable by their owner only; outputs are reports
         // to share, so give them the usual mode of a new file.
         #[cfg(unix)]

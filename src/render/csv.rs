@@ -24,8 +24,24 @@ struct LedgerRow<'a> {
 
 /// `scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,
 /// cumulative,remaining_cap,capped,present_value`
-pub fn ledger(results: &[ScenarioResult]) -> Result<String, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+///
+/// In pieces to be written in order: a ledger can run to millions of lines, so its
+/// scenarios are rendered on every core, and the pieces are never joined (which would
+/// hold the text twice). The first piece carries the header, which serde writes
+/// before the first row.
+pub fn ledger(results: &[ScenarioResult]) -> Result<Vec<String>, String> {
+    use rayon::prelude::*;
+    results
+        .par_chunks(256)
+        .enumerate()
+        .map(|(i, chunk)| ledger_piece(chunk, i == 0))
+        .collect()
+}
+
+fn ledger_piece(results: &[ScenarioResult], header: bool) -> Result<String, String> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(header)
+        .from_writer(Vec::new());
     for r in results {
         for p in &r.periods {
             w.serialize(LedgerRow {
