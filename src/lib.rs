@@ -102,8 +102,9 @@ fn run_scenarios(
         OutputFormat::Csv => ledger.unwrap_or_default(),
         OutputFormat::Json => vec![json.unwrap_or_default()],
     };
-    note_skipped_charts(output, results.len());
-    print_then_commit(stdout, &text, staged)
+    let done = print_then_commit(stdout, &text, staged);
+    note_skipped_charts(&done, output, results.len());
+    done
 }
 
 /// The chart options when charts are to be drawn for `scenarios` scenarios: not when
@@ -115,9 +116,10 @@ fn chart_options(output: &Output, scenarios: usize) -> Option<&config::ChartOpti
         .filter(|_| chart::skipped(scenarios).is_none())
 }
 
-/// Says on stderr that charts were asked for but not drawn, and why.
-fn note_skipped_charts(output: &Output, scenarios: usize) {
-    if output.dir.is_some() && output.charts.is_some() {
+/// Says on stderr that charts were asked for but not drawn, and why, once the run
+/// has succeeded (the note says every other output is complete).
+fn note_skipped_charts(done: &Result<(), Error>, output: &Output, scenarios: usize) {
+    if done.is_ok() && output.dir.is_some() && output.charts.is_some() {
         if let Some(note) = chart::skipped(scenarios) {
             let _ = writeln!(std::io::stderr(), "{note}");
         }
@@ -246,8 +248,9 @@ fn compare(
         OutputFormat::Csv => csv.unwrap_or_default(),
         OutputFormat::Json => json.unwrap_or_default(),
     };
-    note_skipped_charts(output, count);
-    print_then_commit(stdout, &[text], staged)
+    let done = print_then_commit(stdout, &[text], staged);
+    note_skipped_charts(&done, output, count);
+    done
 }
 
 /// One batch of `compare`, as kept: printed text, or rows and thresholds.
@@ -323,7 +326,10 @@ fn count_every(inputs: &[Input]) -> (usize, error::Problems) {
     let (loaded, mut problems, repeated) = read_every(inputs);
     let mut count = 0;
     for mut file in loaded {
-        let mut found = file.take_problems();
+        // Capped like every list of problems (the first 100 kept, the rest counted),
+        // so a file of millions of bad rows does not fill memory.
+        let mut found = error::Problems::new();
+        found.extend(file.take_problems());
         let mut scenarios = 0;
         while let Some((batch, p)) = file.next_batch() {
             scenarios += batch.len();
@@ -332,7 +338,7 @@ fn count_every(inputs: &[Input]) -> (usize, error::Problems) {
         if found.is_empty() {
             count += scenarios;
         } else {
-            problems.extend(found);
+            problems.extend(found.into_vec());
         }
     }
     problems.extend(repeated);
@@ -579,12 +585,17 @@ fn compare_one(
         scenario: s.name.clone(),
         by: by
             .into_iter()
-            .map(|(date, cap)| model::Threshold { date, cap })
+            .map(|(date, cap)| model::Threshold {
+                date,
+                cap: cap.normalize(),
+            })
             .collect(),
+        // Normalized like every computed amount, so one value prints one way.
         never_binds_above: terms
             .already_paid
             .checked_add(sweep.uncapped().summary.uncapped_total)
-            .ok_or_else(overflow)?,
+            .ok_or_else(overflow)?
+            .normalize(),
     };
     Ok((rows, Some(thresholds)))
 }

@@ -6,7 +6,7 @@
 //! column, and lines come from each record's position (`lines`).
 //!
 //! Reading gives a [`Loaded`] file: its values in a compact store (`rows`), not yet
-//! scenarios. `run` and `validate` take all its scenarios at once; `compare` takes them
+//! scenarios. `run` takes all its scenarios at once; `validate` and `compare` take them
 //! a batch at a time, so a file of millions of values never exists as scenarios all at
 //! once. A large regular file is read as two halves on two cores ([`read_file`]).
 
@@ -107,9 +107,11 @@ fn read_limited<R: Read>(
 /// and problems are then placed after the first's, as one read would have placed them.
 ///
 /// Only what can be cut safely is: a long file without a unit column (a unit is
-/// checked across the whole file), whose first half holds no `"` (a quoted value may
-/// hold a line end, so a line end may not end a record). Anything else, or a half
-/// that stops (limits), is read in one go, which gives the messages a whole read gives.
+/// checked across the whole file), whose header ends within its first MiB (read ahead
+/// for the second half), and whose first half holds no `"` (a quoted value may hold a
+/// line end, so a line end may not end a record). Anything else, or a half that stops
+/// (a quote, a limit: the other half then stops too), is read in one go, which gives
+/// the messages a whole read gives.
 /// Pinned by `tests::halves_read_like_the_whole`.
 pub fn read_file(
     path: &Path,

@@ -508,9 +508,10 @@ impl Store {
         self.buckets.len()
     }
 
-    /// Bucket `k`'s scenarios, in slot order, each with its rows in file order and
-    /// whether its gaps are to be checked; the bucket's memory is freed. Scenarios
-    /// without rows are left out. Taking a bucket twice gives nothing the second time.
+    /// Bucket `k`'s scenarios, in slot order, each with its rows (in period order
+    /// when they are consecutive periods, in file order otherwise) and whether its gaps
+    /// are to be checked; the bucket's memory is freed. Scenarios without rows are left
+    /// out. Taking a bucket twice gives nothing the second time.
     pub(super) fn take_batch(&mut self, k: usize) -> Vec<(String, Vec<PeriodInput>, bool)> {
         let Some(bucket) = self.buckets.get_mut(k) else {
             return Vec::new();

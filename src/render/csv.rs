@@ -27,20 +27,42 @@ struct LedgerRow<'a> {
 ///
 /// In pieces to be written in order: a ledger can run to millions of lines, so its
 /// scenarios are rendered on every core, and the pieces are never joined (which would
-/// hold the text twice). The first piece carries the header, which serde writes
-/// before the first row.
+/// hold the text twice). The header comes first when there is a row (as serde writes
+/// it before the first row of one writer).
 pub fn ledger(results: &[ScenarioResult]) -> Result<Vec<String>, String> {
     use rayon::prelude::*;
-    results
+    let pieces: Vec<String> = results
         .par_chunks(256)
-        .enumerate()
-        .map(|(i, chunk)| ledger_piece(chunk, i == 0))
-        .collect()
+        .map(ledger_piece)
+        .collect::<Result<_, _>>()?;
+    if pieces.iter().all(String::is_empty) {
+        return Ok(pieces);
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(LEDGER_HEADER).map_err(|e| e.to_string())?;
+    Ok(std::iter::once(finish(w)?).chain(pieces).collect())
 }
 
-fn ledger_piece(results: &[ScenarioResult], header: bool) -> Result<String, String> {
+/// The ledger's columns: `LedgerRow`'s fields, in order (pinned by the unit test
+/// `ledger_header_is_the_rows_fields`).
+const LEDGER_HEADER: [&str; 12] = [
+    "scenario",
+    "period",
+    "start",
+    "end",
+    "revenue",
+    "eligible_revenue",
+    "uncapped_payment",
+    "payment",
+    "cumulative",
+    "remaining_cap",
+    "capped",
+    "present_value",
+];
+
+fn ledger_piece(results: &[ScenarioResult]) -> Result<String, String> {
     let mut w = csv::WriterBuilder::new()
-        .has_headers(header)
+        .has_headers(false)
         .from_writer(Vec::new());
     for r in results {
         for p in &r.periods {
@@ -298,5 +320,30 @@ mod tests {
         let expected = finish(w).unwrap();
         assert_eq!(compare_rows(&rows).unwrap().concat(), expected);
         assert!(compare(&rows).unwrap().ends_with(&expected));
+    }
+
+    /// The header written before the ledger's pieces is the one serde writes for
+    /// `LedgerRow`.
+    #[test]
+    fn ledger_header_is_the_rows_fields() {
+        let date = Date::from_ymd(2026, 1, 1).unwrap();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.serialize(LedgerRow {
+            scenario: "s",
+            period: Period::year(2026).unwrap(),
+            start: date,
+            end: date,
+            revenue: Decimal::ONE,
+            eligible_revenue: Decimal::ONE,
+            uncapped_payment: Decimal::ONE,
+            payment: Decimal::ONE,
+            cumulative: Decimal::ONE,
+            remaining_cap: None,
+            capped: false,
+            present_value: None,
+        })
+        .unwrap();
+        let text = finish(w).unwrap();
+        assert_eq!(text.lines().next().unwrap(), LEDGER_HEADER.join(","));
     }
 }
