@@ -144,10 +144,10 @@ const BUCKET_ROWS: usize = 1 << 17;
 pub(super) struct Groups {
     /// Scenario names by slot.
     pub(super) names: Vec<String>,
-    /// Slot by name (long files; a wide file's slots are its columns). Short names are
-    /// kept inside the table itself: comparing a key then reads memory the lookup has
-    /// already touched, where a `String` key sends every row to a different corner of
-    /// the heap (a cache miss per row on large files).
+    /// Slot by name (long files; a wide file's slots are its columns): names of at
+    /// most 15 bytes inside [`ShortTable`]'s entries (comparing a key then reads
+    /// memory the lookup has already touched, where a `String` key sends every row to
+    /// a different corner of the heap), longer ones by `String`.
     short: ShortTable,
     long: HashMap<String, u32, BuildHasherDefault<FxHasher>>,
     /// Rows of a long file waiting for their scenario's slot (see [`Groups::push_named`]).
@@ -245,7 +245,7 @@ impl ShortTable {
 
 /// A scenario name of at most 15 bytes, stored inline as one number (its bytes and
 /// its length), so a lookup compares two integers.
-#[derive(PartialEq, Eq, Hash, Clone, Copy)]
+#[derive(PartialEq, Eq, Clone, Copy)]
 struct ShortName(u128);
 
 impl ShortName {
@@ -293,8 +293,8 @@ impl Groups {
         if let Some(slot) = self.find(key) {
             return slot;
         }
-        // More scenarios than u32 slots would need more values than the loader's
-        // limit allows; saturating keeps this panic-free.
+        // Slots stay below MAX_SCENARIOS (the loader stops past it); saturating keeps
+        // this panic-free all the same.
         let slot = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
         match key {
             Name::Short(k) => self.short.insert(*k, slot),
@@ -648,9 +648,9 @@ fn deal(
     buckets
 }
 
-/// The Fx hash (rustc's): a multiply and a rotate per word. Scenario names are not
-/// chosen by an adversary who could make them collide, and hashing one name per row
-/// is a large part of loading a big file, so the standard library's DoS-resistant
+/// The Fx hash (rustc's): a multiply and a rotate per word, for names over 15 bytes.
+/// Scenario names are not chosen by an adversary who could make them collide, and a
+/// file of long names hashes one per row, so the standard library's DoS-resistant
 /// SipHash is more than this needs.
 #[derive(Default, Clone, Copy)]
 struct FxHasher(u64);
