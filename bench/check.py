@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks revcap's compare CSV against the pandas reference's (issue 6).
+"""Checks revcap's compare CSV against the pandas reference's (bench/README.md).
 
     check.py REVCAP.csv PANDAS.csv
 

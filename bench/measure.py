@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs a command and reports its wall time and peak RSS (issue 6).
+"""Runs a command and reports its wall time and peak RSS (bench/README.md).
 
     measure.py [--runs R] [--stdout FILE] -- COMMAND [ARGS...]
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""pandas reference of `revcap compare` for the benchmark (issue 6).
+"""pandas reference of `revcap compare` for the benchmark (bench/README.md).
 
     reference.py FILE --cap 25B --cap 38B --cap 50B [--rate 0.20] [--out OUT.csv]
 

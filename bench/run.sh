@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 6: revcap compare against a pandas reference and against the
+# The benchmark of bench/README.md: revcap compare against a pandas reference and against the
 # parse floor on N generated scenarios × 60 months, plus the cap sweep at 1,000 vs
 # 100,000 caps. See bench/README.md.
 #

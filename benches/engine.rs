@@ -1,4 +1,4 @@
-//! The engine on one 60-month scenario, the cap sweep, and the loader (issue 6).
+//! The engine on one 60-month scenario, the cap sweep, and the loader (bench/README.md).
 //!
 //!     CARGO_TARGET_DIR=/work/target-bench cargo bench --bench engine
 // A benchmark tool, not the product: panics here are fine.

@@ -1,4 +1,4 @@
-//! Number and period parsing: what the loader does for every cell (issue 6).
+//! Number and period parsing: what the loader does for every cell (bench/README.md).
 //!
 //!     CARGO_TARGET_DIR=/work/target-bench cargo bench --bench parse
 // A benchmark tool, not the product: panics here are fine.

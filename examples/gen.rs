@@ -1,4 +1,4 @@
-//! Deterministic generator of long-format scenario files for the benchmarks (issue 6).
+//! Deterministic generator of long-format scenario files for the benchmarks (bench/README.md).
 //!
 //!     cargo run --release --example gen -- --scenarios 100000 --seed 42 --out FILE
 //!

@@ -1,4 +1,4 @@
-//! The parse floor (issue 6): the time just to read a CSV file and split it into
+//! The parse floor (bench/README.md): the time just to read a CSV file and split it into
 //! fields with the `csv` crate, the lower bound for any tool that reads the file.
 //!
 //!     cargo run --release --example parse_floor -- FILE

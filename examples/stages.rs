@@ -1,5 +1,5 @@
 //! Where `revcap compare ... --format csv --no-files` spends its time and memory,
-//! stage by stage, through the library's public API (issue 6's profile): reading,
+//! stage by stage, through the library's public API (bench/README.md, "Stages now"): reading,
 //! then per batch of scenarios taking it (sort and check), comparing and rendering.
 //!
 //!     cargo run --release --example stages -- compare FILE --cap 25B --cap 38B --cap 50B

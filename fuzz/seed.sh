@@ -29,7 +29,7 @@ for f in "$root"/scenarios/*.toml; do
     [ -f "$f" ] || continue
     cp "$f" "$parsers/terms-$(basename "$f" .toml)"
 done
-# Values the fixtures lack: the forms SPEC §2 and §3 document, and spreadsheet artefacts.
+# Values the fixtures lack: the forms docs/spec.md §2.4 and §3 document, and spreadsheet artefacts.
 for v in '$12.7B' '12,700,000,000' '1.27E+10' '20%' '12.5 %' '2027-Q3' '2027q3' '2027-03' \
     '2026-04-27' 'none' '10B:100B:5B' '#N/A' '#DIV/0!' '(1,234)' '12,7' '12 USD' '12bn' 'Total'; do
     sum=$(printf '%s' "$v" | cksum | cut -d' ' -f1)

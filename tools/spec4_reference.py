@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent reference of SPEC section 4, in exact fractions, run against revcap.
+"""An independent reference of docs/spec.md §4, in exact fractions, run against revcap.
 
 Generates random scenarios (years, quarters, months; revenues with up to 4 decimals;
 per-period rates), random terms (term start and end inside or around the data, up to
