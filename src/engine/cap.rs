@@ -1,15 +1,27 @@
-//! The cap rule of SPEC §4.4–4.5, in one place: what a segment pays against the cap
-//! still available, and the day the cap binds. The ledger walk (`walk.rs`) pays every
-//! segment through [`pay`]; the cap sweep (`sweep.rs`) finds the same day with
-//! [`binds_at_start`] and [`binding_date`].
+//! The cap rule (SPEC §4.4–4.5), the one place it is written. A segment with uncapped
+//! payment `u` over `d` days, with `r` of the cap remaining at its start (cap − already
+//! paid − what earlier segments paid):
+//!
+//! - pays `min(u, max(r, 0))`;
+//! - is where the cap binds if it is the first with `0 < u ≥ max(r, 0)`: on its first
+//!   day + (k − 1), `k` the smallest whole number ≥ 1 with `u × k ≥ r × d` (the day the
+//!   cumulative payments, u/d a day, reach the cap);
+//! - and with already paid ≥ cap, the cap binds on the term start, before any segment.
+//!
+//! Pinned by `tests::pay_pays_one_segment_against_the_cap`,
+//! `tests::cap_reached_mid_period_binds_on_the_day`,
+//! `tests::cap_reached_exactly_at_a_period_end_binds_on_its_last_day`,
+//! `tests::already_paid_at_or_over_cap_binds_on_from`, and `sweep_matches_engine` in
+//! `tests/sweep.rs`. The ledger walk (`walk.rs`) pays every segment through [`pay`];
+//! the cap sweep (`sweep.rs`) finds the same day with [`binds_at_start`] and
+//! [`binding_date`].
 
 use rust_decimal::prelude::*;
 
 use crate::model::Date;
 
-/// The day the cap binds before anything is paid: with already paid ≥ cap (a `budget`,
-/// cap − already paid, ≤ 0) it binds on the term's first day `from`, if the term has a
-/// day at all (`from ≤ through`). Pinned by `tests::already_paid_at_or_over_cap_binds_on_from`.
+/// With already paid ≥ cap (a `budget`, cap − already paid, ≤ 0) the cap binds on the
+/// term's first day `from`, if the term has a day at all (`from ≤ through`).
 #[inline]
 pub(super) fn binds_at_start(budget: Decimal, from: Date, through: Date) -> Option<Date> {
     (budget <= Decimal::ZERO && from <= through).then_some(from)
@@ -21,17 +33,9 @@ pub(super) struct Paid {
     pub binds_on: Option<Date>,
 }
 
-/// Pays one segment against the cap: `uncapped` (u) over `days` (d) from `first`, with
-/// `remaining` (r: the budget minus what is paid so far, possibly below 0) left.
-///
-/// - It pays `min(u, max(r, 0))`.
-/// - Unless the cap has already `bound`, it binds here when `0 < u ≥ max(r, 0)`: on the
-///   day cumulative payments reach the cap, [`binding_date`].
-///
-/// `None` when the binding date overflows. Pinned by
-/// `tests::cap_reached_mid_period_binds_on_the_day`,
-/// `tests::cap_reached_exactly_at_a_period_end_binds_on_its_last_day` and, against the
-/// sweep, `sweep_matches_engine` in `tests/sweep.rs`.
+/// Pays one segment, `u` over `d` days from `first`, against `r` remaining (possibly
+/// below 0): `min(u, max(r, 0))`, and, unless the cap has already `bound`, the
+/// [`binding_date`] when `0 < u ≥ max(r, 0)`. `None` when that date overflows.
 #[inline]
 pub(super) fn pay(u: Decimal, d: Decimal, first: Date, r: Decimal, bound: bool) -> Option<Paid> {
     let r = r.max(Decimal::ZERO);

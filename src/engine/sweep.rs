@@ -119,7 +119,9 @@ impl Sweep {
             });
         }
         // The first segment whose cumulative uncapped payment reaches the budget: there
-        // the walk finds `u ≥ remaining` for the first time (`cap::pay`).
+        // `0 < remaining ≤ u` holds for the first time, so `cap::pay` binds in it, on
+        // its `cap::binding_date`. (Called directly: the search has already found the
+        // segment, and nothing before it was cut by the cap.)
         let segs = &self.uncapped.segments;
         let i = segs.partition_point(|s| s.cumulative_uncapped < budget);
         let Some(seg) = segs.get(i) else {

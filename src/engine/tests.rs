@@ -397,3 +397,30 @@ fn div_round12_is_exact_half_even() {
     // A zero or negative divisor is refused, not a panic.
     assert_eq!(div_round12(Decimal::ONE, Decimal::ZERO), None);
 }
+
+#[test]
+fn pay_pays_one_segment_against_the_cap() {
+    // The segment of `cap_reached_mid_period_binds_on_the_day`: u = 73 over d = 365
+    // days from 2026-01-01.
+    let first = date("2026-01-01");
+    let pay = |u: &str, r: &str, bound: bool| {
+        let p = cap::pay(d(u), d("365"), first, d(r), bound).unwrap();
+        (p.amount.normalize().to_string(), p.binds_on)
+    };
+    // r = 30.1 ≤ u: pays 30.1 and binds on day k = 151, 2026-05-31.
+    assert_eq!(
+        pay("73", "30.1", false),
+        ("30.1".into(), Some(date("2026-05-31")))
+    );
+    // The same once the cap has bound: no second binding day.
+    assert_eq!(pay("73", "30.1", true), ("30.1".into(), None));
+    // r > u: pays all of u and does not bind; r = u binds on the last day.
+    assert_eq!(pay("73", "80", false), ("73".into(), None));
+    assert_eq!(
+        pay("73", "73", false),
+        ("73".into(), Some(date("2026-12-31")))
+    );
+    // r below 0 (paid past the cap) pays 0; u = 0 never binds.
+    assert_eq!(pay("73", "-5", true), ("0".into(), None));
+    assert_eq!(pay("0", "10", false), ("0".into(), None));
+}
