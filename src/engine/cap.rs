@@ -1,0 +1,78 @@
+//! The cap rule (SPEC §4.4–4.5), the one place it is written. A segment with uncapped
+//! payment `u` over `d` days, with `r` of the cap remaining at its start (cap − already
+//! paid − what earlier segments paid):
+//!
+//! - pays `min(u, max(r, 0))`;
+//! - is where the cap binds if it is the first with `0 < u ≥ max(r, 0)`: on its first
+//!   day + (k − 1), `k` the smallest whole number ≥ 1 with `u × k ≥ r × d` (the day the
+//!   cumulative payments, u/d a day, reach the cap);
+//! - and with already paid ≥ cap, the cap binds on the term start, before any segment.
+//!
+//! Pinned by `tests::pay_pays_one_segment_against_the_cap`,
+//! `tests::cap_reached_mid_period_binds_on_the_day`,
+//! `tests::cap_reached_exactly_at_a_period_end_binds_on_its_last_day`,
+//! `tests::already_paid_at_or_over_cap_binds_on_from`, and `sweep_matches_engine` in
+//! `tests/sweep.rs`. The ledger walk (`walk.rs`) pays every segment through [`pay`];
+//! the cap sweep (`sweep.rs`) finds the same day with [`binds_at_start`] and
+//! [`binding_date`].
+
+use rust_decimal::prelude::*;
+
+use crate::model::Date;
+
+/// With already paid ≥ cap (a `budget`, cap − already paid, ≤ 0) the cap binds on the
+/// term's first day `from`, if the term has a day at all (`from ≤ through`).
+#[inline]
+pub(super) fn binds_at_start(budget: Decimal, from: Date, through: Date) -> Option<Date> {
+    (budget <= Decimal::ZERO && from <= through).then_some(from)
+}
+
+/// What one segment pays, and the day the cap binds if it binds in this segment.
+pub(super) struct Paid {
+    pub amount: Decimal,
+    pub binds_on: Option<Date>,
+}
+
+/// Pays one segment, `u` over `d` days from `first`, against `r` remaining (possibly
+/// below 0): `min(u, max(r, 0))`, and, unless the cap has already `bound`, the
+/// [`binding_date`] when `0 < u ≥ max(r, 0)`. `None` when that date overflows.
+#[inline]
+pub(super) fn pay(u: Decimal, d: Decimal, first: Date, r: Decimal, bound: bool) -> Option<Paid> {
+    let r = r.max(Decimal::ZERO);
+    let binds_on = if !bound && u > Decimal::ZERO && u >= r {
+        Some(binding_date(u, r, d, first)?)
+    } else {
+        None
+    };
+    Some(Paid {
+        amount: u.min(r),
+        binds_on,
+    })
+}
+
+/// The day a segment of `u` over `d` days from `first` reaches a remaining cap `r`:
+/// `first + (k − 1)`, `k` the smallest whole number ≥ 1 with `u × k ≥ r × d` (the
+/// segment pays u/d a day). Requires `u > 0` and `u ≥ r`, which makes `k ≤ d`.
+/// `None` on overflow.
+pub(super) fn binding_date(u: Decimal, r: Decimal, d: Decimal, first: Date) -> Option<Date> {
+    first.add_days(binding_day(u, r, d)? - 1)
+}
+
+/// The `k` of [`binding_date`], found without dividing exactly: an estimate from
+/// Decimal's division, then corrected by exact multiplications.
+fn binding_day(u: Decimal, r: Decimal, d: Decimal) -> Option<i64> {
+    let target = r.checked_mul(d)?;
+    let days = d.to_i64()?;
+    let mut k = target
+        .checked_div(u)?
+        .ceil()
+        .to_i64()?
+        .clamp(1, days.max(1));
+    while k > 1 && u.checked_mul(Decimal::from(k - 1))? >= target {
+        k -= 1;
+    }
+    while k < days && u.checked_mul(Decimal::from(k))? < target {
+        k += 1;
+    }
+    Some(k)
+}

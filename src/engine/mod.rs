@@ -1,0 +1,177 @@
+//! The exact computation of SPEC §4: segments, proration by days, the cap walk, the
+//! binding date and present values. Pure: no I/O, no formatting.
+//!
+//! The cap rule lives in `cap.rs` alone: the ledger walk (`walk.rs`, behind
+//! [`compute`]) pays every segment through it, and the cap sweep ([`Sweep`],
+//! `sweep.rs`) finds the binding day with it. Every amount is a `Decimal`; the only
+//! rounding is the half-even rounding to 12 decimal places of each segment's prorated
+//! revenue and payment ([`div_round12`]), plus Decimal's own 28 significant digits in
+//! the present value's power and the effective rate's division.
+
+mod cap;
+mod sweep;
+#[cfg(test)]
+mod tests;
+mod walk;
+
+use rust_decimal::prelude::*;
+use rust_decimal::MathematicalOps;
+
+use crate::error::{Error, Problem};
+use crate::model::{Date, PeriodInput, PeriodResult, Scenario, ScenarioResult, Terms};
+
+pub use sweep::Sweep;
+
+/// Decimal places kept by the proration of step 3.
+pub const PRORATION_DP: u32 = 12;
+
+/// Computes one scenario under `terms`.
+///
+/// Periods must be sorted and of one granularity (the loader guarantees it); the
+/// result lists every input period, in order.
+pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Error> {
+    let mut r = walk::walk(scenario, terms)?;
+    r.periods = r
+        .periods
+        .into_iter()
+        .map(PeriodResult::normalized)
+        .collect();
+    r.summary = r.summary.normalized();
+    Ok(r)
+}
+
+/// A result that left Decimal's range, named like an input problem: the file, the
+/// line of the period where it happened (if one), and the scenario.
+pub fn overflow(scenario: &Scenario, at: Option<&PeriodInput>, what: &str) -> Error {
+    const LIMIT: &str = "amounts must stay below 7.9e28";
+    let p = Problem::new(
+        &scenario.source,
+        match at {
+            Some(i) => format!("{what} overflows in period {} ({LIMIT})", i.period),
+            None => format!("{what} overflows ({LIMIT})"),
+        },
+    );
+    let p = match at {
+        Some(i) => p.line(i.line),
+        None => p,
+    };
+    p.scenario(&scenario.name).into()
+}
+
+/// The term start for a scenario: `terms.from`, or its earliest period's first day.
+pub fn term_start(scenario: &Scenario, terms: &Terms) -> Date {
+    terms.from.unwrap_or_else(|| {
+        scenario
+            .periods
+            .first()
+            .map_or(terms.through, |p: &PeriodInput| p.period.start())
+    })
+}
+
+/// The term start every scenario shares: `terms.from`, or the scenarios' own starts
+/// (`starts`, from [`term_start`]) when they are all the same day.
+pub fn common_start(terms: &Terms, starts: impl IntoIterator<Item = Date>) -> Option<Date> {
+    terms.from.or_else(|| {
+        let mut starts = starts.into_iter();
+        let first = starts.next()?;
+        starts.all(|s| s == first).then_some(first)
+    })
+}
+
+/// The terms without their cap: what the variants of a cap sweep share.
+pub fn without_cap(terms: &Terms) -> Terms {
+    Terms {
+        cap: None,
+        ..terms.clone()
+    }
+}
+
+/// The rate in force on `date` from the terms (the last step on or before it).
+pub fn rate_on(terms: &Terms, date: Date) -> Decimal {
+    terms
+        .rate_steps
+        .iter()
+        .rev()
+        .find(|s| s.from <= date)
+        .map_or(terms.rate, |s| s.rate)
+}
+
+/// `revenue × rate × d / D`, multiplied first and divided last, rounded half-even to
+/// 12 decimal places (SPEC §4.3). `None` on overflow.
+pub fn prorate(revenue: Decimal, rate: Decimal, d: Decimal, big_d: Decimal) -> Option<Decimal> {
+    if d == big_d {
+        // A whole period: no division, so no rounding beyond 12 places. Revenue at a
+        // rate of one (eligible revenue) is itself, scale included: no product.
+        if rate == Decimal::ONE {
+            return round12(revenue);
+        }
+        return round12(revenue.checked_mul(rate)?);
+    }
+    let numerator = revenue.checked_mul(rate)?.checked_mul(d)?;
+    div_round12(numerator, big_d)
+}
+
+fn round12(x: Decimal) -> Option<Decimal> {
+    if x.scale() <= PRORATION_DP {
+        // Nothing beyond 12 places to round (the common case: cents times a rate).
+        return Some(x);
+    }
+    Some(x.round_dp_with_strategy(PRORATION_DP, RoundingStrategy::MidpointNearestEven))
+}
+
+/// `n / d` rounded half-even to 12 decimal places, exactly.
+///
+/// Decimal's division keeps 28 significant digits, so rounding its quotient again
+/// could round twice. The candidate is therefore checked against the exact remainder
+/// `n − c·d` (all products exact) and moved by one unit when it is off, which makes
+/// the result the true half-even rounding of the rational n/d.
+/// Pinned by `tests::div_round12_is_exact_half_even`.
+pub fn div_round12(n: Decimal, d: Decimal) -> Option<Decimal> {
+    if d <= Decimal::ZERO {
+        return None;
+    }
+    let ulp = Decimal::new(1, PRORATION_DP);
+    let half_ulp_d = Decimal::new(5, PRORATION_DP + 1).checked_mul(d)?;
+    let mut c = round12(n.checked_div(d)?)?;
+    // err = n − c·d; the exact quotient is c + err/d.
+    for _ in 0..3 {
+        let err = n.checked_sub(c.checked_mul(d)?)?;
+        if err > half_ulp_d {
+            c = c.checked_add(ulp)?;
+        } else if -err > half_ulp_d {
+            c = c.checked_sub(ulp)?;
+        } else if err.abs() == half_ulp_d {
+            // A tie: keep whichever neighbour has an even 12th decimal.
+            let units = c.checked_mul(Decimal::from(1_000_000_000_000i64))?;
+            if !units.checked_rem(Decimal::TWO)?.is_zero() {
+                c = if err > Decimal::ZERO {
+                    c.checked_add(ulp)?
+                } else {
+                    c.checked_sub(ulp)?
+                };
+            }
+            return Some(c);
+        } else {
+            return Some(c);
+        }
+    }
+    Some(c)
+}
+
+/// `payment / (1 + rate)^(days / 365)`: paid `days` after the term start.
+fn present_value(payment: Decimal, rate: Decimal, days: i64) -> Option<Decimal> {
+    if payment.is_zero() || days <= 0 {
+        return Some(payment);
+    }
+    payment.checked_div(discount_factor(rate, days)?)
+}
+
+/// `(1 + rate)^(days / 365)`; an exact integer power when `days` is whole years.
+fn discount_factor(rate: Decimal, days: i64) -> Option<Decimal> {
+    let base = Decimal::ONE.checked_add(rate)?;
+    if days % 365 == 0 {
+        base.checked_powi(days / 365)
+    } else {
+        base.checked_powd(Decimal::from(days).checked_div(Decimal::from(365))?)
+    }
+}

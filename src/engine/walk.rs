@@ -1,0 +1,289 @@
+//! The ledger walk of SPEC §4, in steps: per period, split its in-term days into
+//! stretches at the rate steps, prorate each stretch, pay it against the cap
+//! (`cap::pay`), accumulate; then the summary.
+
+use rust_decimal::prelude::*;
+
+use super::{cap, overflow, present_value, prorate, rate_on, term_start};
+use crate::error::Error;
+use crate::model::{
+    Date, Period, PeriodInput, PeriodResult, Scenario, ScenarioResult, Segment, Summary, Terms,
+};
+
+/// [`compute`](super::compute) without dropping trailing zeros from the amounts: the
+/// same values, for callers that only compute with them ([`Sweep`](super::Sweep)).
+pub(super) fn walk(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Error> {
+    let mut ledger = Ledger::start(scenario, terms)?;
+    for input in &scenario.periods {
+        ledger.period(input)?;
+    }
+    ledger.finish()
+}
+
+/// Checked arithmetic whose overflow is reported where it happened: the scenario and,
+/// inside a period, that period's line ([`overflow`]); `what` names the value.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    scenario: &'a Scenario,
+    input: Option<&'a PeriodInput>,
+}
+
+impl At<'_> {
+    #[inline]
+    fn ok<T>(self, x: Option<T>, what: &str) -> Result<T, Error> {
+        x.ok_or_else(|| overflow(self.scenario, self.input, what))
+    }
+
+    #[inline]
+    fn add(self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+        self.ok(a.checked_add(b), what)
+    }
+
+    #[inline]
+    fn sub(self, a: Decimal, b: Decimal, what: &str) -> Result<Decimal, Error> {
+        self.ok(a.checked_sub(b), what)
+    }
+}
+
+/// One period's amounts, summed over its segments.
+struct Sums {
+    eligible: Decimal,
+    uncapped: Decimal,
+    paid: Decimal,
+}
+
+/// The walk's state between periods.
+struct Ledger<'a> {
+    scenario: &'a Scenario,
+    terms: &'a Terms,
+    from: Date,
+    /// What may still be paid, cap − already paid; `None` without a cap.
+    budget: Option<Decimal>,
+    segments: Vec<Segment>,
+    periods: Vec<PeriodResult>,
+    cum_uncapped: Decimal,
+    cum_paid: Decimal,
+    /// Eligible revenue and uncapped payments, summed over the periods.
+    totals: (Decimal, Decimal),
+    /// The day cumulative payments reach the cap, and the period containing it (if
+    /// that day falls in one of the scenario's periods).
+    binding: Option<(Date, Option<Period>)>,
+    /// One list of in-term stretches, refilled per period (a period has one unless a
+    /// rate step cuts it).
+    stretches: Vec<(Date, Date)>,
+}
+
+impl<'a> Ledger<'a> {
+    fn start(scenario: &'a Scenario, terms: &'a Terms) -> Result<Ledger<'a>, Error> {
+        let from = term_start(scenario, terms);
+        // An explicit `from` after `through` is refused with the terms. A default one
+        // (the scenario's first day) can still be after it: then no day is in the term,
+        // every period earns nothing, and the cap does not bind (there is no term for it
+        // to bind in). Pinned by
+        // `chart::tests::a_scenario_wholly_outside_the_term_still_renders`.
+        let at = At {
+            scenario,
+            input: None,
+        };
+        let budget = match terms.cap {
+            Some(cap) => Some(at.sub(cap, terms.already_paid, "cap minus already paid")?),
+            None => None,
+        };
+        // SPEC §4.5: with nothing left to pay, the cap binds on the term's first day.
+        // Pinned by `tests::already_paid_at_or_over_cap_binds_on_from`.
+        let binding = budget
+            .and_then(|b| cap::binds_at_start(b, from, terms.through))
+            .map(|day| {
+                let mut periods = scenario.periods.iter().map(|i| i.period);
+                (day, periods.find(|p| p.contains(day)))
+            });
+        Ok(Ledger {
+            scenario,
+            terms,
+            from,
+            budget,
+            segments: Vec::new(),
+            periods: Vec::with_capacity(scenario.periods.len()),
+            cum_uncapped: Decimal::ZERO,
+            cum_paid: Decimal::ZERO,
+            totals: (Decimal::ZERO, Decimal::ZERO),
+            binding,
+            stretches: Vec::with_capacity(1),
+        })
+    }
+
+    /// Walks one period: its segments, then its row of the ledger.
+    fn period(&mut self, input: &PeriodInput) -> Result<(), Error> {
+        let at = At {
+            scenario: self.scenario,
+            input: Some(input),
+        };
+        let p = &input.period;
+        // Each period's calendar is worked out once.
+        let (p_start, p_end) = (p.start(), p.end());
+        let big_d = Decimal::from(p_start.days_until(p_end) + 1);
+        let mut sums = Sums {
+            eligible: Decimal::ZERO,
+            uncapped: Decimal::ZERO,
+            paid: Decimal::ZERO,
+        };
+        // Taken out while the segments borrow the ledger; no allocation.
+        let mut stretches = std::mem::take(&mut self.stretches);
+        let (lo, hi) = (p_start.max(self.from), p_end.min(self.terms.through));
+        split(lo, hi, self.terms, &mut stretches);
+        for &stretch in &stretches {
+            self.segment(at, input, stretch, big_d, &mut sums)?;
+        }
+        self.stretches = stretches;
+
+        let Sums {
+            eligible,
+            uncapped,
+            paid,
+        } = sums;
+        self.totals.0 = at.add(self.totals.0, eligible, "eligible revenue")?;
+        self.totals.1 = at.add(self.totals.1, uncapped, "payment")?;
+        let remaining_cap = match self.budget {
+            Some(b) => Some(
+                at.sub(b, self.cum_paid, "remaining cap")?
+                    .max(Decimal::ZERO),
+            ),
+            None => None,
+        };
+        let present_value = match self.terms.discount_rate {
+            Some(r) => Some(at.ok(
+                present_value(paid, r, self.from.days_until(p_end)),
+                "present value",
+            )?),
+            None => None,
+        };
+        self.periods.push(PeriodResult {
+            period: *p,
+            start: p_start,
+            end: p_end,
+            revenue: input.revenue,
+            eligible_revenue: eligible,
+            uncapped_payment: uncapped,
+            payment: paid,
+            cumulative: self.cum_paid,
+            remaining_cap,
+            capped: paid < uncapped,
+            present_value,
+        });
+        Ok(())
+    }
+
+    /// One in-term stretch `(start, end)` of `input`'s period (of `big_d` days):
+    /// prorated, paid against the cap, added to the period's `sums` and to the
+    /// cumulatives, and recorded as a segment.
+    #[inline]
+    fn segment(
+        &mut self,
+        at: At,
+        input: &PeriodInput,
+        (start, end): (Date, Date),
+        big_d: Decimal,
+        sums: &mut Sums,
+    ) -> Result<(), Error> {
+        let rate = input.rate.unwrap_or_else(|| rate_on(self.terms, start));
+        let d = Decimal::from(start.days_until(end) + 1);
+        let eligible = at.ok(
+            prorate(input.revenue, Decimal::ONE, d, big_d),
+            "eligible revenue",
+        )?;
+        let uncapped = at.ok(prorate(input.revenue, rate, d, big_d), "payment")?;
+        let paid = match self.budget {
+            None => uncapped,
+            Some(b) => {
+                let remaining = at.sub(b, self.cum_paid, "remaining cap")?;
+                let bound = self.binding.is_some();
+                let paid = at.ok(
+                    cap::pay(uncapped, d, start, remaining, bound),
+                    "binding date",
+                )?;
+                if let Some(day) = paid.binds_on {
+                    self.binding = Some((day, Some(input.period)));
+                }
+                paid.amount
+            }
+        };
+        sums.eligible = at.add(sums.eligible, eligible, "eligible revenue")?;
+        sums.uncapped = at.add(sums.uncapped, uncapped, "payment")?;
+        sums.paid = at.add(sums.paid, paid, "payment")?;
+        self.cum_uncapped = at.add(self.cum_uncapped, uncapped, "cumulative payment")?;
+        self.cum_paid = at.add(self.cum_paid, paid, "cumulative payment")?;
+        self.segments.push(Segment {
+            start,
+            end,
+            rate,
+            uncapped,
+            paid,
+            cumulative_uncapped: self.cum_uncapped,
+            cumulative_paid: self.cum_paid,
+        });
+        Ok(())
+    }
+
+    /// The scenario's summary over the walked periods.
+    fn finish(self) -> Result<ScenarioResult, Error> {
+        let at = At {
+            scenario: self.scenario,
+            input: self.scenario.periods.last(),
+        };
+        let present_value = match self.terms.discount_rate {
+            Some(_) => Some(at.ok(
+                self.periods.iter().try_fold(Decimal::ZERO, |acc, p| {
+                    acc.checked_add(p.present_value.unwrap_or_default())
+                }),
+                "total",
+            )?),
+            None => None,
+        };
+        let (eligible_revenue, uncapped_total) = self.totals;
+        let total_paid = self.cum_paid;
+        let summary = Summary {
+            eligible_revenue,
+            uncapped_total,
+            total_paid,
+            foregone: at.sub(uncapped_total, total_paid, "total")?,
+            cap_binds: self.binding.is_some(),
+            binding_period: self.binding.and_then(|(_, p)| p),
+            binding_date: self.binding.map(|(d, _)| d),
+            effective_rate: if eligible_revenue.is_zero() {
+                None
+            } else {
+                Some(at.ok(total_paid.checked_div(eligible_revenue), "total")?)
+            },
+            present_value,
+        };
+        Ok(ScenarioResult {
+            name: self.scenario.name.clone(),
+            source: self.scenario.source.clone(),
+            periods: self.periods,
+            summary,
+            from: self.from,
+            segments: self.segments,
+        })
+    }
+}
+
+/// The in-term part of a period, `lo..=hi` (its first and last days within [from,
+/// through]), cut at every rate step: `(first day, last day)` pairs in date order, into
+/// `out`. Empty when the period lies wholly outside the term (`lo > hi`).
+fn split(lo: Date, hi: Date, terms: &Terms, out: &mut Vec<(Date, Date)>) {
+    out.clear();
+    if lo > hi {
+        return;
+    }
+    let mut start = lo;
+    for step in &terms.rate_steps {
+        if step.from > start && step.from <= hi {
+            // `step.from > start >= 0001-01-01`, so the day before exists.
+            if let Some(end) = step.from.add_days(-1) {
+                out.push((start, end));
+                start = step.from;
+            }
+        }
+    }
+    out.push((start, hi));
+}
