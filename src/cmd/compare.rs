@@ -9,10 +9,11 @@
 use std::io::Write;
 
 use super::{chart_options, note_skipped_charts};
-use crate::config::{Input, Output, OutputFormat, Variant};
+use crate::config::{Input, Output, Variant};
 use crate::error::Error;
 use crate::load::{self, Opened};
 use crate::model::{CompareRow, Date, Scenario, Terms, Threshold, Thresholds};
+use crate::render::{csv::Csv, json::Json, Format, Render};
 use crate::{chart, engine, output, render};
 
 /// What `compare` is asked for (the command's part of the validated config).
@@ -27,7 +28,7 @@ pub struct Request<'a> {
 
 /// Compares every scenario of the inputs under every variant, then writes and prints.
 pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
-    if req.output.dir.is_none() && req.output.format == OutputFormat::Csv {
+    if req.output.dir.is_none() && req.output.format == Format::Csv {
         stream_csv(req, stdout)
     } else {
         keep_rows(req, stdout)
@@ -95,29 +96,31 @@ fn keep_rows(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
 /// Renders the rows kept, stages the files, prints, commits.
 fn present(req: &Request, kept: Kept, stdout: &mut dyn Write) -> Result<(), Error> {
     let (terms, variants, output) = (req.terms, req.variants, req.output);
-    let rows = &kept.rows;
-    let unit = output.unit.as_deref();
+    let view = render::CompareView {
+        rows: &kept.rows,
+        terms,
+        shared: shared_terms(terms, variants),
+        from: engine::common_start(terms, kept.starts),
+        thresholds: req.thresholds.then_some(kept.thresholds.as_slice()),
+        unit: output.unit.as_deref(),
+    };
+    // Each file's format is rendered once, for the file and for stdout alike.
     let files = output.dir.is_some();
-    let ths = req.thresholds.then_some(kept.thresholds.as_slice());
-    let from = engine::common_start(terms, kept.starts);
-    let csv = (files || output.format == OutputFormat::Csv)
-        .then(|| render::csv::compare(rows))
+    let csv = files
+        .then(|| Csv.compare(&view))
         .transpose()
         .map_err(Error::Internal)?;
-    let json = (files || output.format == OutputFormat::Json)
-        .then(|| render::json::compare(rows, terms, from, ths))
+    let json = files
+        .then(|| Json.compare(&view))
         .transpose()
         .map_err(Error::Internal)?;
     let staged = if let Some(dir) = &output.dir {
         let mut staged = output::Staged::new(dir)?;
-        staged.add("compare.csv", csv.as_deref().unwrap_or_default().as_bytes())?;
-        staged.add(
-            "compare.json",
-            json.as_deref().unwrap_or_default().as_bytes(),
-        )?;
+        staged.add_parts("compare.csv", csv.as_deref().unwrap_or_default())?;
+        staged.add_parts("compare.json", json.as_deref().unwrap_or_default())?;
         if let Some(opts) = chart_options(output, kept.count) {
             for (name, bytes) in
-                chart::compare_charts(&kept.scenarios, variants, rows, terms, opts, unit)?
+                chart::compare_charts(&kept.scenarios, variants, view.rows, terms, opts, view.unit)?
             {
                 staged.add(&name, &bytes)?;
             }
@@ -127,23 +130,22 @@ fn present(req: &Request, kept: Kept, stdout: &mut dyn Write) -> Result<(), Erro
     } else {
         None
     };
-    let shown_terms = match variants.iter().filter(|v| !v.from_file).count() {
+    let text = match (output.format, csv, json) {
+        (Format::Csv, Some(text), _) | (Format::Json, _, Some(text)) => text,
+        (format, ..) => format.renderer().compare(&view).map_err(Error::Internal)?,
+    };
+    let done = output::print_then_commit(stdout, &text, staged);
+    note_skipped_charts(&done, output, kept.count);
+    done
+}
+
+/// Which terms the variants share, for the header line of the text formats.
+fn shared_terms<'a>(terms: &'a Terms, variants: &[Variant]) -> render::SharedTerms<'a> {
+    match variants.iter().filter(|v| !v.from_file).count() {
         0 => render::SharedTerms::None,
         n if n == variants.len() => render::SharedTerms::All(terms),
         _ => render::SharedTerms::Some(terms),
-    };
-    let from_text = from.map(|d| d.to_string());
-    let text = match output.format {
-        OutputFormat::Table => render::table::compare(rows, &shown_terms, from_text, ths, unit),
-        OutputFormat::Markdown => {
-            render::markdown::compare(rows, &shown_terms, from_text, ths, unit)
-        }
-        OutputFormat::Csv => csv.unwrap_or_default(),
-        OutputFormat::Json => json.unwrap_or_default(),
-    };
-    let done = output::print_then_commit(stdout, &[text], staged);
-    note_skipped_charts(&done, output, kept.count);
-    done
+    }
 }
 
 /// Takes every batch of every file, handing each to `each` while the next is taken

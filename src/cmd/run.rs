@@ -3,9 +3,10 @@
 use std::io::Write;
 
 use super::{chart_options, note_skipped_charts};
-use crate::config::{Input, Output, OutputFormat};
+use crate::config::{Input, Output};
 use crate::error::Error;
 use crate::model::{Scenario, ScenarioResult, Terms};
+use crate::render::{csv::Csv, json::Json, Format, Render};
 use crate::{chart, engine, load, output, render};
 
 /// Loads every input, computes every scenario, stages the files, prints, commits.
@@ -17,15 +18,19 @@ pub fn run(
 ) -> Result<(), Error> {
     let scenarios = load::load_all(inputs)?;
     let results = compute_all(&scenarios, terms)?;
-    let unit = output.unit.as_deref();
+    let view = render::RunView {
+        results: &results,
+        terms,
+        unit: output.unit.as_deref(),
+    };
+    // Each file's format is rendered once, for the file and for stdout alike.
     let files = output.dir.is_some();
-    // Each machine format is rendered once, for the file and for stdout alike.
-    let ledger = (files || output.format == OutputFormat::Csv)
-        .then(|| render::csv::ledger(&results))
+    let ledger = files
+        .then(|| Csv.run(&view))
         .transpose()
         .map_err(Error::Internal)?;
-    let json = (files || output.format == OutputFormat::Json)
-        .then(|| render::json::render(&results, terms))
+    let json = files
+        .then(|| Json.run(&view))
         .transpose()
         .map_err(Error::Internal)?;
     let staged = if let Some(dir) = &output.dir {
@@ -37,12 +42,9 @@ pub fn run(
                 .map_err(Error::Internal)?
                 .as_bytes(),
         )?;
-        staged.add(
-            "result.json",
-            json.as_deref().unwrap_or_default().as_bytes(),
-        )?;
+        staged.add_parts("result.json", json.as_deref().unwrap_or_default())?;
         if let Some(opts) = chart_options(output, results.len()) {
-            for (name, bytes) in chart::run_charts(&results, terms, opts, unit)? {
+            for (name, bytes) in chart::run_charts(&results, terms, opts, view.unit)? {
                 staged.add(&name, &bytes)?;
             }
         }
@@ -51,11 +53,9 @@ pub fn run(
     } else {
         None
     };
-    let text = match output.format {
-        OutputFormat::Table => vec![render::table::render(&results, terms, unit)],
-        OutputFormat::Markdown => vec![render::markdown::render(&results, terms, unit)],
-        OutputFormat::Csv => ledger.unwrap_or_default(),
-        OutputFormat::Json => vec![json.unwrap_or_default()],
+    let text = match (output.format, ledger, json) {
+        (Format::Csv, Some(text), _) | (Format::Json, _, Some(text)) => text,
+        (format, ..) => format.renderer().run(&view).map_err(Error::Internal)?,
     };
     let done = output::print_then_commit(stdout, &text, staged);
     note_skipped_charts(&done, output, results.len());
