@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::render::Format;
+
 const EXAMPLES: &str = "\
 Examples:
   revcap run                                  # bundled scenarios/ with scenarios/terms.toml
@@ -149,14 +151,6 @@ pub struct OutputArgs {
     /// Label for money amounts in tables and charts, e.g. USD or $.
     #[arg(long, value_name = "LABEL")]
     pub unit: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Csv,
-    Json,
-    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

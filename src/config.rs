@@ -13,6 +13,7 @@ use crate::cli::{self, Cli, Command, OutputArgs, TermFlags};
 use crate::error::{quote, Error, Problem};
 use crate::model::{Date, RateStep, Terms};
 use crate::parse;
+use crate::render::Format;
 
 /// Everything a command needs, validated.
 #[derive(Debug)]
@@ -79,17 +80,10 @@ impl Input {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputFormat {
-    Table,
-    Csv,
-    Json,
-    Markdown,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Output {
-    pub format: OutputFormat,
+    /// What to print on stdout.
+    pub format: Format,
     /// Folder for files; `None` with `--no-files`.
     pub dir: Option<PathBuf>,
     /// `None` with `--no-charts` (or `--no-files`).
@@ -733,12 +727,6 @@ pub fn short_amount(v: Decimal) -> String {
 }
 
 fn output(a: &OutputArgs) -> Result<Output, Error> {
-    let format = match a.format {
-        cli::Format::Table => OutputFormat::Table,
-        cli::Format::Csv => OutputFormat::Csv,
-        cli::Format::Json => OutputFormat::Json,
-        cli::Format::Markdown => OutputFormat::Markdown,
-    };
     let (width, height) = chart_size(&a.chart_size)
         .map_err(|m| Error::from(Problem::new("--chart-size", m).value(&a.chart_size)))?;
     let charts = (!a.no_charts && !a.no_files).then_some(ChartOptions {
@@ -748,7 +736,7 @@ fn output(a: &OutputArgs) -> Result<Output, Error> {
         height,
     });
     Ok(Output {
-        format,
+        format: a.format,
         dir: (!a.no_files).then(|| a.output.clone()),
         charts,
         unit: a.unit.clone(),

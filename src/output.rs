@@ -1,12 +1,14 @@
-//! Atomic output files: everything is written to temporary files in the target
-//! folder and renamed into place only once the whole run has succeeded, so a failed
-//! run leaves the previous outputs untouched and no file is ever half-written.
+//! Where results go: stdout, and output files written atomically. Everything is
+//! written to temporary files in the target folder and renamed into place only once
+//! the whole run (printing included) has succeeded, so a failed run leaves the previous
+//! outputs untouched and no file is ever half-written.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
+use crate::config::Input;
 use crate::error::Error;
 
 /// Files staged for one run, not yet visible under their final names. Dropped without
@@ -115,4 +117,64 @@ impl Drop for Staged {
             let _ = std::fs::remove_dir(dir);
         }
     }
+}
+
+/// Prints, then renames the staged files into place, so that a run that fails,
+/// printing included, leaves earlier outputs as they were. A closed pipe is not a
+/// failure (`revcap run | head`): the files are still written.
+pub fn print_then_commit(
+    stdout: &mut dyn Write,
+    text: &[impl AsRef<str>],
+    staged: Option<Staged>,
+) -> Result<(), Error> {
+    let printed = print_all(stdout, text);
+    if let Err(Error::Stdout(e)) = &printed {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return printed;
+        }
+    }
+    if let Some(staged) = staged {
+        staged.commit()?;
+    }
+    printed
+}
+
+/// Writes to stdout; a closed pipe surfaces as `Error::Stdout` for `main` to treat as
+/// success.
+pub fn print(stdout: &mut dyn Write, text: &str) -> Result<(), Error> {
+    print_all(stdout, &[text])
+}
+
+/// [`print`] for text in pieces.
+pub fn print_all(stdout: &mut dyn Write, parts: &[impl AsRef<str>]) -> Result<(), Error> {
+    parts
+        .iter()
+        .try_for_each(|p| stdout.write_all(p.as_ref().as_bytes()))
+        .and_then(|()| stdout.flush())
+        .map_err(Error::Stdout)
+}
+
+/// An output must never replace an input file.
+pub fn refuse_overwriting_inputs(inputs: &[Input], staged: &Staged) -> Result<(), Error> {
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    let inputs: Vec<_> = inputs
+        .iter()
+        .filter_map(|i| match i {
+            Input::File(p) => canon(p),
+            Input::Stdin => None,
+        })
+        .collect();
+    for target in staged.targets() {
+        if let Some(t) = canon(target) {
+            if inputs.contains(&t) {
+                return Err(Error::Write {
+                    path: target.to_path_buf(),
+                    message:
+                        "is one of the inputs; refusing to overwrite it (choose another --output)"
+                            .into(),
+                });
+            }
+        }
+    }
+    Ok(())
 }

@@ -11,6 +11,7 @@
 //! once. A large regular file is read as two halves on two cores ([`read_file`]).
 
 mod lines;
+mod open;
 mod rows;
 
 use std::cell::RefCell;
@@ -27,6 +28,7 @@ use crate::error::{quote, Problem, Problems};
 use crate::model::{Period, PeriodInput, Scenario};
 use crate::parse;
 use lines::{Counting, LineIndex, Lines};
+pub use open::{load_all, open, open_all, Opened};
 use rows::{Groups, Later, Store};
 
 /// Columns a wide file may carry besides scenarios; they are ignored like extra

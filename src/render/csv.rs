@@ -1,25 +1,27 @@
-//! CSV outputs with the fixed column names of SPEC §5: the ledger and the summary.
-//! One flat `Serialize` row per file, so the columns cannot drift from the JSON fields.
+//! CSV, for `--format csv` and the CSV files, with the fixed column names of SPEC §5:
+//! the ledger and the summary of `run`, the rows of `compare`.
+//!
+//! Every line goes through one writer, [`RowWriter`]: fields one by one through one
+//! buffer, amounts by [`push_decimal`]. A ledger or a sweep runs to millions of lines,
+//! and a `Vec<String>` per row (or serde) was most of their rendering time. The unit
+//! tests pin each file to what serde or `Display` would write.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
 
-use crate::model::{CompareRow, Date, Period, ScenarioResult, Summary};
+use super::{CompareView, Render, RunView};
+use crate::model::{CompareRow, ScenarioResult, Summary};
 
-#[derive(Serialize)]
-struct LedgerRow<'a> {
-    scenario: &'a str,
-    period: Period,
-    start: Date,
-    end: Date,
-    revenue: Decimal,
-    eligible_revenue: Decimal,
-    uncapped_payment: Decimal,
-    payment: Decimal,
-    cumulative: Decimal,
-    remaining_cap: Option<Decimal>,
-    capped: bool,
-    present_value: Option<Decimal>,
+/// `--format csv`: `run`'s ledger, `compare`'s rows.
+pub struct Csv;
+
+impl Render for Csv {
+    fn run(&self, view: &RunView) -> Result<Vec<String>, String> {
+        ledger(view.results)
+    }
+
+    fn compare(&self, view: &CompareView) -> Result<Vec<String>, String> {
+        compare(view.rows)
+    }
 }
 
 /// `scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,
@@ -27,24 +29,21 @@ struct LedgerRow<'a> {
 ///
 /// In pieces to be written in order: a ledger can run to millions of lines, so its
 /// scenarios are rendered on every core, and the pieces are never joined (which would
-/// hold the text twice). The header comes first when there is a row (as serde writes
-/// it before the first row of one writer).
+/// hold the text twice). The header comes first when there is a row.
 pub fn ledger(results: &[ScenarioResult]) -> Result<Vec<String>, String> {
     use rayon::prelude::*;
     let pieces: Vec<String> = results
         .par_chunks(256)
-        .map(ledger_piece)
+        .map_init(RowWriter::new, RowWriter::ledger)
         .collect::<Result<_, _>>()?;
     if pieces.iter().all(String::is_empty) {
         return Ok(pieces);
     }
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(LEDGER_HEADER).map_err(|e| e.to_string())?;
-    Ok(std::iter::once(finish(w)?).chain(pieces).collect())
+    let header = RowWriter::new().header(&LEDGER_HEADER)?;
+    Ok(std::iter::once(header).chain(pieces).collect())
 }
 
-/// The ledger's columns: `LedgerRow`'s fields, in order (pinned by the unit test
-/// `ledger_header_is_the_rows_fields`).
+/// The ledger's columns, in order (pinned by the unit test `ledger_is_what_serde_writes`).
 const LEDGER_HEADER: [&str; 12] = [
     "scenario",
     "period",
@@ -60,42 +59,13 @@ const LEDGER_HEADER: [&str; 12] = [
     "present_value",
 ];
 
-fn ledger_piece(results: &[ScenarioResult]) -> Result<String, String> {
-    let mut w = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::new());
-    for r in results {
-        for p in &r.periods {
-            w.serialize(LedgerRow {
-                scenario: &r.name,
-                period: p.period,
-                start: p.start,
-                end: p.end,
-                revenue: p.revenue,
-                eligible_revenue: p.eligible_revenue,
-                uncapped_payment: p.uncapped_payment,
-                payment: p.payment,
-                cumulative: p.cumulative,
-                remaining_cap: p.remaining_cap,
-                capped: p.capped,
-                present_value: p.present_value,
-            })
-            .map_err(|e| e.to_string())?;
-        }
-    }
-    finish(w)
-}
-
 /// `scenario,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,
 /// binding_period,binding_date,effective_rate,present_value`
 pub fn summary(results: &[ScenarioResult]) -> Result<String, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(SUMMARY_HEADER).map_err(|e| e.to_string())?;
-    for r in results {
-        w.write_record(summary_fields(&r.name, &r.summary))
-            .map_err(|e| e.to_string())?;
-    }
-    finish(w)
+    let mut w = RowWriter::new();
+    let mut out = w.header(&SUMMARY_HEADER)?;
+    out.push_str(&w.summaries(results)?);
+    Ok(out)
 }
 
 pub const SUMMARY_HEADER: [&str; 10] = [
@@ -111,43 +81,38 @@ pub const SUMMARY_HEADER: [&str; 10] = [
     "present_value",
 ];
 
-/// A summary as CSV fields, first the scenario's name; absent values are empty.
-// Written by hand because csv cannot serialize a flattened struct; the unit test
-// `summary_columns_match_json_fields` keeps it in step with `Summary`.
-pub fn summary_fields(name: &str, s: &Summary) -> Vec<String> {
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    vec![
-        name.to_string(),
-        s.eligible_revenue.to_string(),
-        s.uncapped_total.to_string(),
-        s.total_paid.to_string(),
-        s.foregone.to_string(),
-        s.cap_binds.to_string(),
-        opt(s.binding_period.map(|p| p.to_string())),
-        opt(s.binding_date.map(|d| d.to_string())),
-        opt(s.effective_rate.map(|d| d.to_string())),
-        opt(s.present_value.map(|d| d.to_string())),
+/// A summary's fields after the scenario's name, in [`SUMMARY_HEADER`]'s order;
+/// absent values are empty. The unit test `summary_columns_match_json_fields` keeps it
+/// in step with `Summary`.
+fn summary_fields(s: &Summary) -> [Option<Field<'_>>; 9] {
+    [
+        Some(Field::Amount(s.eligible_revenue)),
+        Some(Field::Amount(s.uncapped_total)),
+        Some(Field::Amount(s.total_paid)),
+        Some(Field::Amount(s.foregone)),
+        Some(Field::Text(&s.cap_binds)),
+        s.binding_period.as_ref().map(|p| Field::Text(p)),
+        s.binding_date.as_ref().map(|d| Field::Text(d)),
+        s.effective_rate.map(Field::Amount),
+        s.present_value.map(Field::Amount),
     ]
 }
 
-/// `scenario,variant,cap,` then the summary's columns after `scenario`.
-pub fn compare(rows: &[CompareRow]) -> Result<String, String> {
+/// `scenario,variant,cap,` then the summary's columns after `scenario`; in pieces to
+/// be written in order, the header first.
+pub fn compare(rows: &[CompareRow]) -> Result<Vec<String>, String> {
     let parts = compare_rows(rows)?;
-    let mut out = compare_header()?;
-    out.reserve(parts.iter().map(String::len).sum());
-    for p in parts {
-        out.push_str(&p);
-    }
+    let mut out = Vec::with_capacity(parts.len() + 1);
+    out.push(compare_header()?);
+    out.extend(parts);
     Ok(out)
 }
 
 /// The header line of [`compare`].
 pub fn compare_header() -> Result<String, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec!["scenario", "variant", "cap"];
-    header.extend(&SUMMARY_HEADER[1..]);
-    w.write_record(&header).map_err(|e| e.to_string())?;
-    finish(w)
+    header.extend(SUMMARY_HEADER.get(1..).unwrap_or_default());
+    RowWriter::new().header(&header)
 }
 
 /// The lines of [`compare`] after its header, in pieces to be printed in order,
@@ -159,9 +124,8 @@ pub fn compare_rows(rows: &[CompareRow]) -> Result<Vec<String>, String> {
         .collect()
 }
 
-/// Writes compare rows as CSV lines, reusing its buffers from one call to the next.
-/// Fields are written one by one through one buffer: a sweep prints hundreds of
-/// thousands of rows, and a `Vec<String>` per row was most of its rendering time.
+/// The one CSV writer: writes lines, reusing its buffers from one call to the next.
+/// Fields are written one by one through one buffer.
 pub struct RowWriter {
     w: csv::Writer<Sink>,
     /// What `w` has written, shared with it so each call can take its lines.
@@ -169,9 +133,10 @@ pub struct RowWriter {
     buf: String,
 }
 
-/// A compare row's field: an amount, or anything else that displays.
+/// A field: an amount, text as it is, or anything else that displays.
 enum Field<'a> {
     Amount(Decimal),
+    Str(&'a str),
     Text(&'a dyn std::fmt::Display),
 }
 
@@ -263,53 +228,110 @@ impl RowWriter {
 
     /// The lines of `rows`, as [`compare`] prints them.
     pub fn rows(&mut self, rows: &[CompareRow]) -> Result<String, String> {
+        for r in rows {
+            self.fields([
+                Some(Field::Str(&r.scenario)),
+                Some(Field::Str(&r.variant)),
+                r.cap.map(Field::Amount),
+            ])?;
+            self.fields(summary_fields(&r.summary))?;
+            self.end()?;
+        }
+        self.take()
+    }
+
+    /// The ledger lines of `results`, without the header.
+    fn ledger(&mut self, results: &[ScenarioResult]) -> Result<String, String> {
+        for r in results {
+            for p in &r.periods {
+                self.fields([
+                    Some(Field::Str(&r.name)),
+                    Some(Field::Text(&p.period)),
+                    Some(Field::Text(&p.start)),
+                    Some(Field::Text(&p.end)),
+                    Some(Field::Amount(p.revenue)),
+                    Some(Field::Amount(p.eligible_revenue)),
+                    Some(Field::Amount(p.uncapped_payment)),
+                    Some(Field::Amount(p.payment)),
+                    Some(Field::Amount(p.cumulative)),
+                    p.remaining_cap.map(Field::Amount),
+                    Some(Field::Text(&p.capped)),
+                    p.present_value.map(Field::Amount),
+                ])?;
+                self.end()?;
+            }
+        }
+        self.take()
+    }
+
+    /// The summary lines of `results`, without the header.
+    fn summaries(&mut self, results: &[ScenarioResult]) -> Result<String, String> {
+        for r in results {
+            self.fields([Some(Field::Str(&r.name))])?;
+            self.fields(summary_fields(&r.summary))?;
+            self.end()?;
+        }
+        self.take()
+    }
+
+    /// A header line.
+    fn header(&mut self, names: &[&str]) -> Result<String, String> {
+        self.fields(names.iter().map(|n| Some(Field::Str(n))))?;
+        self.end()?;
+        self.take()
+    }
+
+    /// Writes `fields` into the current line; `None` is an empty field.
+    fn fields<'f>(
+        &mut self,
+        fields: impl IntoIterator<Item = Option<Field<'f>>>,
+    ) -> Result<(), String> {
         use std::fmt::Write as _;
         let (w, buf) = (&mut self.w, &mut self.buf);
-        let err = |e: csv::Error| e.to_string();
-        for r in rows {
-            let s = &r.summary;
-            w.write_field(&r.scenario).map_err(err)?;
-            w.write_field(&r.variant).map_err(err)?;
-            let amount = |d: &'_ Decimal| Field::Amount(*d);
-            let fields: [Option<Field>; 10] = [
-                r.cap.as_ref().map(amount),
-                Some(amount(&s.eligible_revenue)),
-                Some(amount(&s.uncapped_total)),
-                Some(amount(&s.total_paid)),
-                Some(amount(&s.foregone)),
-                Some(Field::Text(&s.cap_binds)),
-                s.binding_period.as_ref().map(|p| Field::Text(p)),
-                s.binding_date.as_ref().map(|d| Field::Text(d)),
-                s.effective_rate.as_ref().map(amount),
-                s.present_value.as_ref().map(amount),
-            ];
-            for f in fields {
-                buf.clear();
-                match f {
-                    Some(Field::Amount(d)) => push_decimal(buf, &d),
-                    Some(Field::Text(v)) => {
-                        let _ = write!(buf, "{v}");
-                    }
-                    None => {}
+        for f in fields {
+            let text = match f {
+                Some(Field::Str(s)) => s,
+                Some(Field::Amount(d)) => {
+                    buf.clear();
+                    push_decimal(buf, &d);
+                    buf.as_str()
                 }
-                w.write_field(&*buf).map_err(err)?;
-            }
-            w.write_record(None::<&[u8]>).map_err(err)?;
+                Some(Field::Text(v)) => {
+                    buf.clear();
+                    let _ = write!(buf, "{v}");
+                    buf.as_str()
+                }
+                None => "",
+            };
+            w.write_field(text).map_err(|e| e.to_string())?;
         }
-        w.flush().map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    /// Ends the current line.
+    fn end(&mut self) -> Result<(), String> {
+        self.w
+            .write_record(None::<&[u8]>)
+            .map_err(|e| e.to_string())
+    }
+
+    /// The lines written since the last call.
+    fn take(&mut self) -> Result<String, String> {
+        self.w.flush().map_err(|e| e.to_string())?;
         let bytes = std::mem::take(&mut *self.out.borrow_mut());
         String::from_utf8(bytes).map_err(|e| e.to_string())
     }
 }
 
-pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Result<String, String> {
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Date, Period, PeriodResult};
+    use serde::Serialize;
+
+    fn finish(w: csv::Writer<Vec<u8>>) -> String {
+        String::from_utf8(w.into_inner().unwrap()).unwrap()
+    }
 
     /// The CSV summary has the same fields as the JSON summary (names only: both
     /// lists are sorted; the column order is pinned by the CLI tests' exact header).
@@ -340,11 +362,8 @@ mod tests {
         assert_eq!(keys, expected);
     }
 
-    /// A compare row prints the summary's fields in the summary's order, after the
-    /// scenario, variant and cap: the same cells `summary_fields` gives, quoted alike.
-    #[test]
-    fn compare_rows_print_the_summary_fields() {
-        let full = Summary {
+    fn full_summary() -> Summary {
+        Summary {
             eligible_revenue: Decimal::new(12345, 2),
             uncapped_total: Decimal::new(2469, 2),
             total_paid: Decimal::from(20),
@@ -354,64 +373,160 @@ mod tests {
             binding_date: Date::from_ymd(2027, 8, 14),
             effective_rate: Some(Decimal::new(162, 3)),
             present_value: Some(Decimal::new(1999, 2)),
-        };
-        let empty = Summary {
+        }
+    }
+
+    fn empty_summary() -> Summary {
+        Summary {
             cap_binds: false,
             binding_period: None,
             binding_date: None,
             effective_rate: None,
             present_value: None,
-            ..full.clone()
-        };
+            ..full_summary()
+        }
+    }
+
+    /// A summary's cells as `Display` writes them, absent ones empty.
+    fn displayed(name: &str, s: &Summary) -> Vec<String> {
+        let opt = |v: Option<String>| v.unwrap_or_default();
+        vec![
+            name.to_string(),
+            s.eligible_revenue.to_string(),
+            s.uncapped_total.to_string(),
+            s.total_paid.to_string(),
+            s.foregone.to_string(),
+            s.cap_binds.to_string(),
+            opt(s.binding_period.map(|p| p.to_string())),
+            opt(s.binding_date.map(|d| d.to_string())),
+            opt(s.effective_rate.map(|d| d.to_string())),
+            opt(s.present_value.map(|d| d.to_string())),
+        ]
+    }
+
+    /// A compare row prints the summary's fields in the summary's order, after the
+    /// scenario, variant and cap, as `Display` writes them, quoted as csv quotes them.
+    #[test]
+    fn compare_rows_print_the_summary_fields() {
         let rows = [
             CompareRow {
                 scenario: "a, \"quoted\"".into(),
                 variant: "38B".into(),
                 cap: Some(Decimal::from(38)),
-                summary: full,
+                summary: full_summary(),
             },
             CompareRow {
                 scenario: "b".into(),
                 variant: "none".into(),
                 cap: None,
-                summary: empty,
+                summary: empty_summary(),
             },
         ];
         let mut w = csv::Writer::from_writer(Vec::new());
         for r in &rows {
-            let mut fields = summary_fields(&r.scenario, &r.summary);
+            let mut fields = displayed(&r.scenario, &r.summary);
             let cap = r.cap.map(|c| c.to_string()).unwrap_or_default();
             fields.splice(1..1, [r.variant.clone(), cap]);
             w.write_record(&fields).unwrap();
         }
-        let expected = finish(w).unwrap();
+        let expected = finish(w);
         assert_eq!(compare_rows(&rows).unwrap().concat(), expected);
-        assert!(compare(&rows).unwrap().ends_with(&expected));
+        assert!(compare(&rows).unwrap().concat().ends_with(&expected));
     }
 
-    /// The header written before the ledger's pieces is the one serde writes for
-    /// `LedgerRow`.
+    fn result(name: &str, summary: Summary, periods: Vec<PeriodResult>) -> ScenarioResult {
+        let from = Date::from_ymd(2026, 1, 1).unwrap();
+        ScenarioResult {
+            name: name.into(),
+            source: "s.csv".into(),
+            from,
+            periods,
+            summary,
+            segments: Vec::new(),
+        }
+    }
+
+    /// summary.csv is what `csv` writes for the summaries' cells as `Display` writes
+    /// them.
     #[test]
-    fn ledger_header_is_the_rows_fields() {
-        let date = Date::from_ymd(2026, 1, 1).unwrap();
+    fn summary_is_displayed_cells() {
+        let results = [
+            result("a, \"quoted\"", full_summary(), Vec::new()),
+            result("b", empty_summary(), Vec::new()),
+        ];
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.serialize(LedgerRow {
-            scenario: "s",
+        w.write_record(SUMMARY_HEADER).unwrap();
+        for r in &results {
+            w.write_record(displayed(&r.name, &r.summary)).unwrap();
+        }
+        assert_eq!(summary(&results).unwrap(), finish(w));
+    }
+
+    /// A ledger row as serde would write it: the ledger's bytes are pinned to it.
+    #[derive(Serialize)]
+    struct LedgerRow<'a> {
+        scenario: &'a str,
+        period: Period,
+        start: Date,
+        end: Date,
+        revenue: Decimal,
+        eligible_revenue: Decimal,
+        uncapped_payment: Decimal,
+        payment: Decimal,
+        cumulative: Decimal,
+        remaining_cap: Option<Decimal>,
+        capped: bool,
+        present_value: Option<Decimal>,
+    }
+
+    /// The ledger (header included) is what csv's serde writes for one flat row per
+    /// period, so its columns cannot drift from the JSON fields.
+    #[test]
+    fn ledger_is_what_serde_writes() {
+        let date = Date::from_ymd(2026, 1, 1).unwrap();
+        let period = |n: i64, capped: bool| PeriodResult {
             period: Period::year(2026).unwrap(),
             start: date,
-            end: date,
-            revenue: Decimal::ONE,
-            eligible_revenue: Decimal::ONE,
-            uncapped_payment: Decimal::ONE,
-            payment: Decimal::ONE,
-            cumulative: Decimal::ONE,
-            remaining_cap: None,
-            capped: false,
-            present_value: None,
-        })
-        .unwrap();
-        let text = finish(w).unwrap();
-        assert_eq!(text.lines().next().unwrap(), LEDGER_HEADER.join(","));
+            end: Date::from_ymd(2026, 12, 31).unwrap(),
+            revenue: Decimal::new(-n * 1001, 3),
+            eligible_revenue: Decimal::new(n, 0),
+            uncapped_payment: Decimal::new(n, 1),
+            payment: Decimal::ZERO,
+            cumulative: Decimal::from_parts(0, 0, 0, true, 2),
+            remaining_cap: capped.then(|| Decimal::new(5, 0)),
+            capped,
+            present_value: (!capped).then(|| Decimal::new(123_456, 4)),
+        };
+        let results = [
+            result(
+                "x, \"y\"",
+                empty_summary(),
+                vec![period(1, true), period(2, false)],
+            ),
+            result("z", empty_summary(), vec![period(3, false)]),
+        ];
+        let mut w = csv::Writer::from_writer(Vec::new());
+        for r in &results {
+            for p in &r.periods {
+                w.serialize(LedgerRow {
+                    scenario: &r.name,
+                    period: p.period,
+                    start: p.start,
+                    end: p.end,
+                    revenue: p.revenue,
+                    eligible_revenue: p.eligible_revenue,
+                    uncapped_payment: p.uncapped_payment,
+                    payment: p.payment,
+                    cumulative: p.cumulative,
+                    remaining_cap: p.remaining_cap,
+                    capped: p.capped,
+                    present_value: p.present_value,
+                })
+                .unwrap();
+            }
+        }
+        assert_eq!(ledger(&results).unwrap().concat(), finish(w));
+        assert_eq!(ledger(&[]).unwrap().concat(), "");
     }
 
     proptest::proptest! {

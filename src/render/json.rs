@@ -3,8 +3,26 @@
 
 use serde::Serialize;
 
-use super::common_from;
+use super::{common_from, CompareView, Render, RunView};
 use crate::model::{CompareRow, Date, ScenarioResult, Terms, Thresholds};
+
+/// `--format json`: one document, also `result.json` and `compare.json`.
+pub struct Json;
+
+impl Render for Json {
+    fn run(&self, view: &RunView) -> Result<Vec<String>, String> {
+        Ok(vec![render(view.results, view.terms)?])
+    }
+
+    fn compare(&self, view: &CompareView) -> Result<Vec<String>, String> {
+        Ok(vec![compare(
+            view.rows,
+            view.terms,
+            view.from,
+            view.thresholds,
+        )?])
+    }
+}
 
 /// The terms as reported: `from` is the resolved term start when every scenario
 /// shares one, `null` otherwise (each scenario then starts at its first period).
@@ -22,6 +40,7 @@ struct Document<'a> {
     scenarios: &'a [ScenarioResult],
 }
 
+/// `run --format json`: the terms and every scenario's result.
 pub fn render(results: &[ScenarioResult], terms: &Terms) -> Result<String, String> {
     let doc = Document {
         version: 1,

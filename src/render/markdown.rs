@@ -1,9 +1,23 @@
 //! The table view as GitHub Markdown, for pasting into notes and issues.
 
 use super::table::{compare_view, ledger, Style};
-use super::{common_from, summary_sentences, terms_line, SharedTerms};
-use crate::model::{CompareRow, ScenarioResult, Terms, Thresholds};
+use super::{common_from, summary_sentences, terms_line, CompareView, Render, RunView};
+use crate::model::{ScenarioResult, Terms};
 
+/// `--format markdown`.
+pub struct Markdown;
+
+impl Render for Markdown {
+    fn run(&self, view: &RunView) -> Result<Vec<String>, String> {
+        Ok(vec![render(view.results, view.terms, view.unit)])
+    }
+
+    fn compare(&self, view: &CompareView) -> Result<Vec<String>, String> {
+        Ok(vec![compare_view(view, Style::Markdown)])
+    }
+}
+
+/// `run`'s view as Markdown.
 pub fn render(results: &[ScenarioResult], terms: &Terms, unit: Option<&str>) -> String {
     let mut out = format!(
         "**Terms:** {}",
@@ -22,15 +36,4 @@ pub fn render(results: &[ScenarioResult], terms: &Terms, unit: Option<&str>) -> 
         }
     }
     out
-}
-
-/// `compare`'s table as GitHub Markdown.
-pub fn compare(
-    rows: &[CompareRow],
-    terms: &SharedTerms,
-    from: Option<String>,
-    thresholds: Option<&[Thresholds]>,
-    unit: Option<&str>,
-) -> String {
-    compare_view(rows, terms, from, thresholds, unit, Style::Markdown)
 }

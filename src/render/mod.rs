@@ -1,5 +1,9 @@
-//! Presentation of results: one file per output format, plus the number formatting
-//! the human-readable formats share. Machine formats (CSV, JSON) keep full precision.
+//! Presentation of results: the output formats of `--format`, one file each behind
+//! [`Render`] (like hyperfine's `src/export/`), plus the number formatting the
+//! human-readable formats share. Machine formats (CSV, JSON) keep full precision.
+//!
+//! A new format is a file here with a type implementing [`Render`], and in this file
+//! its `mod` line, a [`Format`] variant and its arm in [`Format::renderer`].
 
 pub mod csv;
 pub mod json;
@@ -8,7 +12,63 @@ pub mod table;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::model::{ScenarioResult, Terms};
+use crate::model::{CompareRow, Date, ScenarioResult, Terms, Thresholds};
+
+/// What `--format` prints on stdout; clap's value names are the variants' names in
+/// lower case.
+// No doc comment on the variants: clap would show them in `--help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Markdown,
+}
+
+impl Format {
+    /// What renders this format.
+    pub fn renderer(self) -> &'static dyn Render {
+        match self {
+            Format::Table => &table::Table,
+            Format::Csv => &csv::Csv,
+            Format::Json => &json::Json,
+            Format::Markdown => &markdown::Markdown,
+        }
+    }
+}
+
+/// What `run` presents: every scenario's result under one set of terms.
+pub struct RunView<'a> {
+    pub results: &'a [ScenarioResult],
+    pub terms: &'a Terms,
+    /// Label for money amounts (`--unit`).
+    pub unit: Option<&'a str>,
+}
+
+/// What `compare` presents: one row per (scenario, variant).
+pub struct CompareView<'a> {
+    pub rows: &'a [CompareRow],
+    /// The terms shared by the cap variants (reported as JSON's `terms`).
+    pub terms: &'a Terms,
+    /// Which terms the variants share, for the header line of the text formats.
+    pub shared: SharedTerms<'a>,
+    /// The term start shared by every scenario, if they share one.
+    pub from: Option<Date>,
+    /// Per scenario, when asked for (`--thresholds`).
+    pub thresholds: Option<&'a [Thresholds]>,
+    pub unit: Option<&'a str>,
+}
+
+/// One output format: what it prints for each command, as pieces to be written in
+/// order (pieces let a large output be rendered on every core and never joined). A
+/// machine format's pieces are also the bytes of its file (`ledger.csv`,
+/// `compare.json`, ...), rendered once for both.
+pub trait Render {
+    /// `revcap run`.
+    fn run(&self, view: &RunView) -> Result<Vec<String>, String>;
+    /// `revcap compare`.
+    fn compare(&self, view: &CompareView) -> Result<Vec<String>, String>;
+}
 
 /// Money for people: rounded half-even to 2 decimals, with thousands separators.
 pub fn money(v: Decimal) -> String {

@@ -1,6 +1,8 @@
 //! The default terminal view: per scenario, an aligned ledger and a summary in words.
 
-use comfy_table::{presets, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
+use comfy_table::{presets, CellAlignment, ContentArrangement, LineStyle, TableStyle};
+// comfy_table's table, not the format `Table` below.
+use comfy_table::Table as Grid;
 
 /// Rules above, under the header and below; none between rows, so long ledgers stay
 /// easy to scan.
@@ -10,9 +12,23 @@ const TERMINAL: TableStyle = TableStyle::new()
     .bottom_border(LineStyle::none().fill('─').junction('─'));
 
 use super::{
-    common_from, compare_terms_line, money, percent2, summary_sentences, terms_line, SharedTerms,
+    common_from, compare_terms_line, money, percent2, summary_sentences, terms_line, CompareView,
+    Render, RunView,
 };
-use crate::model::{CompareRow, ScenarioResult, Terms, Thresholds};
+use crate::model::{ScenarioResult, Terms};
+
+/// `--format table`, the default.
+pub struct Table;
+
+impl Render for Table {
+    fn run(&self, view: &RunView) -> Result<Vec<String>, String> {
+        Ok(vec![render(view.results, view.terms, view.unit)])
+    }
+
+    fn compare(&self, view: &CompareView) -> Result<Vec<String>, String> {
+        Ok(vec![compare_view(view, Style::Terminal)])
+    }
+}
 
 /// Which table style: the terminal view or GitHub Markdown.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -21,6 +37,7 @@ pub(crate) enum Style {
     Markdown,
 }
 
+/// `run`'s terminal view.
 pub fn render(results: &[ScenarioResult], terms: &Terms, unit: Option<&str>) -> String {
     let mut out = format!(
         "terms: {}\n",
@@ -41,7 +58,7 @@ pub fn render(results: &[ScenarioResult], terms: &Terms, unit: Option<&str>) -> 
 }
 
 /// The ledger of one scenario as a table.
-pub(crate) fn ledger(r: &ScenarioResult, terms: &Terms, style: Style) -> Table {
+pub(crate) fn ledger(r: &ScenarioResult, terms: &Terms, style: Style) -> Grid {
     let mut t = new_table(style);
     let mut header = vec![
         "period",
@@ -81,26 +98,10 @@ pub(crate) fn ledger(r: &ScenarioResult, terms: &Terms, style: Style) -> Table {
 }
 
 /// `compare`'s table: one row per (scenario, variant), then the thresholds if given.
-pub fn compare(
-    rows: &[CompareRow],
-    terms: &SharedTerms,
-    from: Option<String>,
-    thresholds: Option<&[Thresholds]>,
-    unit: Option<&str>,
-) -> String {
-    compare_view(rows, terms, from, thresholds, unit, Style::Terminal)
-}
-
-pub(crate) fn compare_view(
-    rows: &[CompareRow],
-    terms: &SharedTerms,
-    from: Option<String>,
-    thresholds: Option<&[Thresholds]>,
-    unit: Option<&str>,
-    style: Style,
-) -> String {
+pub(crate) fn compare_view(view: &CompareView, style: Style) -> String {
     let md = style == Style::Markdown;
-    let line = compare_terms_line(terms, from);
+    let line = compare_terms_line(&view.shared, view.from.map(|d| d.to_string()));
+    let (rows, thresholds, unit) = (view.rows, view.thresholds, view.unit);
     let mut out = if md {
         format!("**Terms:** {line}")
     } else {
@@ -175,8 +176,8 @@ pub(crate) fn compare_view(
     out
 }
 
-fn new_table(style: Style) -> Table {
-    let mut t = Table::new();
+fn new_table(style: Style) -> Grid {
+    let mut t = Grid::new();
     t.load_style(match style {
         Style::Terminal => TERMINAL,
         Style::Markdown => presets::ASCII_MARKDOWN,
@@ -185,7 +186,7 @@ fn new_table(style: Style) -> Table {
     t
 }
 
-fn align_right(t: &mut Table, columns: &[usize]) {
+fn align_right(t: &mut Grid, columns: &[usize]) {
     for &i in columns {
         if let Some(col) = t.column_mut(i) {
             col.set_cell_alignment(CellAlignment::Right);

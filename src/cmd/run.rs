@@ -1,0 +1,74 @@
+//! `revcap run`: every scenario under one set of terms; files, then stdout.
+
+use std::io::Write;
+
+use super::{chart_options, note_skipped_charts};
+use crate::config::{Input, Output};
+use crate::error::Error;
+use crate::model::{Scenario, ScenarioResult, Terms};
+use crate::render::{csv::Csv, json::Json, Format, Render};
+use crate::{chart, engine, load, output, render};
+
+/// Loads every input, computes every scenario, stages the files, prints, commits.
+pub fn run(
+    inputs: &[Input],
+    terms: &Terms,
+    output: &Output,
+    stdout: &mut dyn Write,
+) -> Result<(), Error> {
+    let scenarios = load::load_all(inputs)?;
+    let results = compute_all(&scenarios, terms)?;
+    let view = render::RunView {
+        results: &results,
+        terms,
+        unit: output.unit.as_deref(),
+    };
+    // Each file's format is rendered once, for the file and for stdout alike.
+    let files = output.dir.is_some();
+    let ledger = files
+        .then(|| Csv.run(&view))
+        .transpose()
+        .map_err(Error::Internal)?;
+    let json = files
+        .then(|| Json.run(&view))
+        .transpose()
+        .map_err(Error::Internal)?;
+    let staged = if let Some(dir) = &output.dir {
+        let mut staged = output::Staged::new(dir)?;
+        staged.add_parts("ledger.csv", ledger.as_deref().unwrap_or_default())?;
+        staged.add(
+            "summary.csv",
+            render::csv::summary(&results)
+                .map_err(Error::Internal)?
+                .as_bytes(),
+        )?;
+        staged.add_parts("result.json", json.as_deref().unwrap_or_default())?;
+        if let Some(opts) = chart_options(output, results.len()) {
+            for (name, bytes) in chart::run_charts(&results, terms, opts, view.unit)? {
+                staged.add(&name, &bytes)?;
+            }
+        }
+        output::refuse_overwriting_inputs(inputs, &staged)?;
+        Some(staged)
+    } else {
+        None
+    };
+    let text = match (output.format, ledger, json) {
+        (Format::Csv, Some(text), _) | (Format::Json, _, Some(text)) => text,
+        (format, ..) => format.renderer().run(&view).map_err(Error::Internal)?,
+    };
+    let done = output::print_then_commit(stdout, &text, staged);
+    note_skipped_charts(&done, output, results.len());
+    done
+}
+
+/// Computes every scenario under `terms`, on every core; the error is the first
+/// scenario's in input order, as one after another would give.
+pub fn compute_all(scenarios: &[Scenario], terms: &Terms) -> Result<Vec<ScenarioResult>, Error> {
+    use rayon::prelude::*;
+    let results: Vec<Result<ScenarioResult, Error>> = scenarios
+        .par_iter()
+        .map(|s| engine::compute(s, terms))
+        .collect();
+    results.into_iter().collect()
+}

@@ -1,0 +1,135 @@
+//! Opening the inputs a command names: the size check, the progress bar and the call
+//! into the reader for one input ([`open`]), and every input at once with the scenario
+//! names repeated across files ([`open_all`]), which no single file can see.
+
+use std::collections::HashMap;
+
+use crate::config::Input;
+use crate::error::{self, quote, Error, Problem};
+use crate::model::Scenario;
+
+use super::Loaded;
+
+/// Reads one input (not yet turned into scenarios). A file over
+/// [`super::MAX_INPUT_BYTES`] is refused before a byte of it is read.
+pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
+    let origin = input.origin();
+    let stem = input.stem();
+    match input {
+        Input::Stdin => super::read(std::io::stdin().lock(), &origin, &stem),
+        Input::File(path) => {
+            let cannot_read =
+                |e: std::io::Error| vec![Problem::new(&origin, format!("cannot read: {e}"))];
+            // Refuse a file over the limit before reading a byte of it.
+            let size = std::fs::metadata(path).map_err(cannot_read)?.len();
+            if size > super::MAX_INPUT_BYTES {
+                return Err(vec![Problem::new(&origin, super::too_large(Some(size)))]);
+            }
+            let bar = read_progress(size, &origin);
+            let result = super::read_file(path, &origin, &stem, size, &bar);
+            bar.finish_and_clear();
+            result
+        }
+    }
+}
+
+/// Every input opened: the files read, the problems of those that cannot be, and,
+/// apart, those of scenario names defined in two files (reported after each file's
+/// own problems, which are only found as its scenarios are taken).
+pub struct Opened {
+    pub files: Vec<Loaded>,
+    /// Grouped by file in the order given.
+    pub problems: error::Problems,
+    pub repeated: Vec<Problem>,
+}
+
+impl Opened {
+    /// How many scenarios the files name (including those that will not load).
+    pub fn scenarios(&self) -> usize {
+        self.files.iter().map(|l| l.names().len()).sum()
+    }
+}
+
+/// Opens every input, in the order given.
+pub fn open_all(inputs: &[Input]) -> Opened {
+    let mut files = Vec::with_capacity(inputs.len());
+    let mut problems = error::Problems::new();
+    for input in inputs {
+        // Problems are grouped by file in the order given.
+        problems.register(&input.origin());
+        match open(input) {
+            Ok(l) => files.push(l),
+            Err(p) => problems.extend(p),
+        }
+    }
+    let repeated = repeated_names(&files);
+    Opened {
+        files,
+        problems,
+        repeated,
+    }
+}
+
+/// A problem for each scenario name already defined in an earlier file.
+fn repeated_names(files: &[Loaded]) -> Vec<Problem> {
+    let mut repeated = Vec::new();
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for file in files {
+        for name in file.names() {
+            if let Some(first) = seen.insert(name, file.origin()) {
+                repeated.push(Problem::new(
+                    file.origin(),
+                    format!(
+                        "scenario {} is also defined in {first}; scenario names must be unique (rename a file or its scenario column)",
+                        quote(name)
+                    ),
+                ));
+                // Name the first file, not the latest repeat, in later messages too.
+                seen.insert(name, first);
+            }
+        }
+    }
+    repeated
+}
+
+/// Reads every input into scenarios, collecting the problems of all files (grouped by
+/// file, at most [`error::MAX_LISTED`] listed per file) before failing.
+pub fn load_all(inputs: &[Input]) -> Result<Vec<Scenario>, Error> {
+    let Opened {
+        files,
+        mut problems,
+        repeated,
+    } = open_all(inputs);
+    let mut scenarios: Vec<Scenario> = Vec::new();
+    for file in files {
+        match file.into_scenarios() {
+            Ok(mut s) => scenarios.append(&mut s),
+            Err(p) => problems.extend(p),
+        }
+    }
+    problems.extend(repeated);
+    if problems.is_empty() {
+        Ok(scenarios)
+    } else {
+        Err(Error::Problems(problems.into_vec()))
+    }
+}
+
+/// A bar on stderr while a large file is read, shown only on a terminal (a few
+/// seconds for a file of hundreds of MB); hidden otherwise, so scripts and tests see
+/// nothing.
+fn read_progress(size: u64, origin: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    const LARGE: u64 = 32 << 20;
+    if size < LARGE || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(size);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "reading {msg} {bar:40} {bytes}/{total_bytes} {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.set_message(origin.to_string());
+    bar
+}
