@@ -218,7 +218,7 @@ fn period(rng: &mut Rng, g: usize, k: usize) -> String {
 
 /// A random long or wide file: mostly valid scenarios of consecutive periods, rows
 /// shuffled, header names in any case and order, and now and then a BOM, blank lines,
-/// lines of commas, quoted values (some holding a comma or a line end), and bad rows
+/// lines of commas, quoted values (some holding a comma or a line end, in a value or a note), and bad rows
 /// (a bad value, period or rate, a dropped or repeated row, a stray or missing field,
 /// an empty scenario name).
 fn random_file(seed: u64, wide: bool, crlf: bool) -> String {
@@ -249,7 +249,10 @@ fn random_file(seed: u64, wide: bool, crlf: bool) -> String {
                 "period" => p.clone(),
                 "scenario" => name.to_string(),
                 "rate" => rng.pick(&["", "", "0.1", "15%", " 0.2 "]).to_string(),
-                "note" => rng.pick(&["", "CNBC", "x y"]).to_string(),
+                // A quoted line end: a file may not be cut there.
+                "note" => rng
+                    .pick(&["", "", "CNBC", "x y", "\"see\nabove\""])
+                    .to_string(),
                 "" => String::new(),
                 _ if rng.chance(4) => rng.pick(&["\"1,000\"", "\"$12,700\"", "\"7\""]).to_string(),
                 _ => rng
@@ -389,7 +392,7 @@ fn the_fast_loader_agrees_with_the_reference() {
     let (cut, accepted) = (cut.get(), accepted.get());
     let cases = cases as usize;
     assert!(
-        cut > cases / 4,
+        cut > cases / 8,
         "only {cut} of {cases} files read as halves"
     );
     assert!(
