@@ -143,7 +143,7 @@ const BUCKET_ROWS: usize = 1 << 17;
 #[derive(Default)]
 pub(super) struct Groups {
     /// Scenario names by slot.
-    pub(super) names: Vec<String>,
+    names: Vec<String>,
     /// Slot by name (long files; a wide file's slots are its columns): names of at
     /// most 15 bytes inside [`ShortTable`]'s entries (comparing a key then reads
     /// memory the lookup has already touched, where a `String` key sends every row to
@@ -156,12 +156,12 @@ pub(super) struct Groups {
     rows: Vec<Vec<Row>>,
     side: Vec<Side>,
     /// Values pushed in all.
-    pub(super) values: usize,
+    values: usize,
     /// Scenarios that lost a row to a bad value: a gap in them is that row again,
     /// already reported, so their gaps are not checked.
     tainted: HashSet<u32>,
     /// A row was lost without knowing whose (a bad row, an empty scenario name).
-    pub(super) all_tainted: bool,
+    all_tainted: bool,
 }
 
 /// Slots by short name: open addressing with linear probing over one array of
@@ -268,6 +268,22 @@ impl ShortName {
 }
 
 impl Groups {
+    /// Scenarios so far (names waiting in the pending list not yet counted).
+    pub(super) fn scenarios(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Values pushed in all (counted as they are pushed, pending or not).
+    pub(super) fn values(&self) -> usize {
+        self.values
+    }
+
+    /// A row was lost without knowing whose (a bad row, an empty scenario name): no
+    /// scenario's gaps are checked.
+    pub(super) fn taint_all(&mut self) {
+        self.all_tainted = true;
+    }
+
     /// Adds a scenario found by position (a wide file's column), not by name.
     pub(super) fn add_column(&mut self, name: String) {
         self.names.push(name);
@@ -422,8 +438,22 @@ enum Name {
 /// A later part of the same file, read on its own: its lines are counted from its own
 /// start, `line_offset` lines into the file.
 pub(super) struct Later {
-    pub(super) groups: Groups,
-    pub(super) line_offset: u64,
+    groups: Groups,
+    line_offset: u64,
+}
+
+impl Later {
+    pub(super) fn new(groups: Groups, line_offset: u64) -> Later {
+        Later {
+            groups,
+            line_offset,
+        }
+    }
+
+    /// Values pushed in the later part.
+    pub(super) fn values(&self) -> usize {
+        self.groups.values
+    }
 }
 
 /// A file's rows dealt into buckets of consecutive slots, ready to be taken a batch

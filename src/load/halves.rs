@@ -1,0 +1,191 @@
+//! A large regular file read as two halves on two cores ([`super::read_file`]), and
+//! every rule for whether it may be: decided here and nowhere else.
+//!
+//! A file is cut only when all of these hold; anything else is read in one go, which
+//! gives the messages a whole read gives:
+//! - before reading ([`Cut::plan`]): it is at least `split_from` bytes; its header
+//!   ends within the first MiB (read ahead for the second half); it is a long file
+//!   without a unit column (a unit is checked across the whole file); a line end lies
+//!   within 64 KiB after the middle, past the header and before the end;
+//! - while reading ([`FirstHalf`], [`LaterHalf`]): the first half holds no `"` (a
+//!   quoted value may hold a line end, so a line end may not end a record), and
+//!   neither half stops (a quote, a limit: the other half then stops too);
+//! - after reading ([`stands`]): together the halves stay within the limits.
+//!
+//! Pinned by `tests::halves_read_like_the_whole` and
+//! `tests/loader_reference.rs`.
+
+use std::fs::File;
+use std::io::{Read, Seek};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::header::{read_header, Header, Kind};
+use super::lines::Lines;
+use super::reader::{counted, read_part, Part, Watch};
+use super::rows::Later;
+use super::{Loaded, LIMITS};
+use crate::error::Problem;
+
+/// The file read as two halves, or `None` when it is not to be cut (the bar then
+/// starts again from 0 for the read in one go).
+pub(super) fn read(
+    path: &Path,
+    origin: &str,
+    stem: &str,
+    size: u64,
+    bar: &indicatif::ProgressBar,
+    split_from: u64,
+) -> std::io::Result<Option<Loaded>> {
+    if size < split_from {
+        return Ok(None);
+    }
+    let loaded = match Cut::plan(path, size)? {
+        Some(cut) => cut.read(path, origin, stem, size, bar)?,
+        None => None,
+    };
+    if loaded.is_none() {
+        bar.set_position(0);
+    }
+    Ok(loaded)
+}
+
+/// Where a file is cut, and the header its second half is read under.
+struct Cut {
+    header: Header,
+    at: u64,
+}
+
+impl Cut {
+    /// The cut of a file of `size` bytes, or `None` when it may not be cut.
+    fn plan(path: &Path, size: u64) -> std::io::Result<Option<Cut>> {
+        // The header, from the first MiB, for the second half's layout; a header that
+        // does not end within it would be cut short there.
+        const WINDOW: u64 = 1 << 20;
+        let header = {
+            let (mut rdr, mut lines) = counted(File::open(path)?.take(WINDOW));
+            match read_header(&mut rdr, &mut lines, "", u64::MAX) {
+                Ok(h) if h.end < WINDOW => h,
+                _ => return Ok(None),
+            }
+        };
+        let splittable =
+            matches!(header.layout.kind, Kind::Long { .. }) && header.layout.unit.is_none();
+        if !splittable {
+            return Ok(None);
+        }
+        let middle = size / 2;
+        let at = {
+            let mut f = File::open(path)?;
+            f.seek(std::io::SeekFrom::Start(middle))?;
+            let mut window = Vec::with_capacity(1 << 16);
+            f.take(1 << 16).read_to_end(&mut window)?;
+            match memchr::memchr(b'\n', &window) {
+                Some(i) => middle + i as u64 + 1,
+                None => return Ok(None),
+            }
+        };
+        if at >= size || at <= header.end {
+            return Ok(None);
+        }
+        Ok(Some(Cut { header, at }))
+    }
+
+    /// Reads the two halves, one per core, and places the second's scenarios, lines
+    /// and problems after the first's, as one read would have placed them; `None`
+    /// when a half gave up or the halves together do not stand.
+    fn read(
+        &self,
+        path: &Path,
+        origin: &str,
+        stem: &str,
+        size: u64,
+        bar: &indicatif::ProgressBar,
+    ) -> std::io::Result<Option<Loaded>> {
+        let stop = AtomicBool::new(false);
+        // A half that stops sets `stop`: the other then stops too.
+        let gave_up = |part: Result<Part, Vec<Problem>>| {
+            if part.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            part
+        };
+        let (first, later) = rayon::join(
+            || -> std::io::Result<_> {
+                let f = bar.wrap_read(File::open(path)?.take(self.at));
+                Ok(gave_up(read_part(
+                    f,
+                    origin,
+                    stem,
+                    LIMITS,
+                    None,
+                    FirstHalf(&stop),
+                )))
+            },
+            || -> std::io::Result<_> {
+                let mut f = File::open(path)?;
+                f.seek(std::io::SeekFrom::Start(self.at))?;
+                let f = bar.wrap_read(f.take(size - self.at));
+                let header = Some(&self.header);
+                Ok(gave_up(read_part(
+                    f,
+                    origin,
+                    stem,
+                    LIMITS,
+                    header,
+                    LaterHalf(&stop),
+                )))
+            },
+        );
+        let (Ok(first), Ok(later)) = (first?, later?) else {
+            return Ok(None);
+        };
+        if !stands(&first, &later) {
+            return Ok(None);
+        }
+        let mut problems = first.problems;
+        for mut p in later.problems.into_vec() {
+            p.line = p.line.map(|l| l.saturating_add(first.lines));
+            problems.push(p);
+        }
+        let later = Later::new(later.groups, first.lines);
+        Ok(Some(Loaded::new(
+            origin,
+            first.groups,
+            problems,
+            Some(later),
+        )))
+    }
+}
+
+/// Whether two halves read stand for the file: no quote in the first (a quote read
+/// after its last record is seen only here), and the limits kept together.
+fn stands(first: &Part, later: &Part) -> bool {
+    let scenarios = first.groups.scenarios() + later.groups.scenarios();
+    let values = first.groups.values().saturating_add(later.groups.values());
+    !first.quoted && values <= LIMITS.values && scenarios <= LIMITS.scenarios
+}
+
+/// The first half (header included): gives up at the first `"`, or when the other
+/// half has.
+struct FirstHalf<'a>(&'a AtomicBool);
+
+impl Watch for FirstHalf<'_> {
+    fn give_up(&self, lines: &Lines) -> bool {
+        if lines.quoted() {
+            self.0.store(true, Ordering::Relaxed);
+            return true;
+        }
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// The second half, from a line start after the header; lines are counted from its
+/// start. Gives up when the other half has.
+struct LaterHalf<'a>(&'a AtomicBool);
+
+impl Watch for LaterHalf<'_> {
+    fn give_up(&self, _: &Lines) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,270 @@
+//! The row reader: one data record at a time into grouped values (`rows::Groups`) and
+//! the problems of its cells, by the header's layout (long or wide).
+
+use std::collections::HashSet;
+
+use rust_decimal::Decimal;
+
+use super::header::{Header, Kind, Layout};
+use super::rows::Groups;
+use crate::error::{quote, Problem, Problems};
+use crate::model::Period;
+use crate::parse;
+
+/// `str::trim`, with a shortcut for the common cell that starts and ends with a
+/// printable ASCII character (Unicode whitespace is never ASCII beyond the ASCII
+/// whitespace checked here).
+pub(super) fn trim(cell: &str) -> &str {
+    let b = cell.as_bytes();
+    let plain = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_graphic());
+    if plain(b.first()) && plain(b.last()) {
+        cell
+    } else {
+        cell.trim()
+    }
+}
+
+/// Turns data rows into grouped values and problems.
+pub(super) struct RowReader<'a> {
+    origin: &'a str,
+    stem: &'a str,
+    names: &'a [String],
+    layout: &'a Layout,
+    /// The first unit seen (as written, lowercased, line) and the units already reported.
+    unit_seen: Option<(String, String, u64)>,
+    units_reported: HashSet<String>,
+    unnamed_reported: HashSet<usize>,
+    groups: Groups,
+    problems: Problems,
+}
+
+/// One record's cells as the row reader sees them: trimmed, and named in problems by
+/// the header's column and the record's line.
+struct Cells<'r> {
+    record: &'r csv::StringRecord,
+    line: u64,
+    origin: &'r str,
+    names: &'r [String],
+}
+
+impl Cells<'_> {
+    fn get(&self, i: usize) -> &str {
+        self.record.get(i).map_or("", trim)
+    }
+
+    /// A problem with cell `i`: its line, column and value.
+    fn problem(&self, i: usize, msg: String) -> Problem {
+        Problem::new(self.origin, msg)
+            .line(self.line)
+            .column(self.names.get(i).map_or("", String::as_str))
+            .value(self.get(i))
+    }
+}
+
+impl<'a> RowReader<'a> {
+    /// A reader of the rows under `header`; a wide file's scenarios are its columns,
+    /// grouped by position in column order.
+    pub(super) fn new(origin: &'a str, stem: &'a str, header: &'a Header) -> RowReader<'a> {
+        let mut groups = Groups::default();
+        if let Kind::Wide { scenarios, .. } = &header.layout.kind {
+            for &i in scenarios {
+                groups.add_column(header.names.get(i).cloned().unwrap_or_default());
+            }
+        }
+        RowReader {
+            origin,
+            stem,
+            names: &header.names,
+            layout: &header.layout,
+            unit_seen: None,
+            units_reported: HashSet::new(),
+            unnamed_reported: HashSet::new(),
+            groups,
+            problems: Problems::new(),
+        }
+    }
+
+    /// Scenarios found so far.
+    pub(super) fn scenarios(&self) -> usize {
+        self.groups.scenarios()
+    }
+
+    /// Values read so far.
+    pub(super) fn values(&self) -> usize {
+        self.groups.values()
+    }
+
+    /// A record csv could not read: whose row was lost is unknown, so no gap is
+    /// reported anywhere.
+    pub(super) fn unreadable(&mut self, p: Problem) {
+        self.problems.push(p);
+        self.groups.taint_all();
+    }
+
+    /// The problems so far, for a read that stops here.
+    pub(super) fn into_problems(self) -> Problems {
+        self.problems
+    }
+
+    /// Everything read: every row placed in its group, and the problems.
+    pub(super) fn finish(mut self) -> (Groups, Problems) {
+        self.groups.flush();
+        (self.groups, self.problems)
+    }
+
+    /// Reads the record on `line`.
+    pub(super) fn row(&mut self, record: &csv::StringRecord, line: u64) {
+        // Spreadsheets export blank rows as a line of commas; they carry nothing.
+        if record.iter().all(|c| c.trim().is_empty()) {
+            return;
+        }
+        // Fewer fields is fine: hand-edited files often leave trailing empty cells
+        // out, and a missing required cell is reported as empty below. More fields
+        // than names means the row does not line up with the header.
+        if record.len() > self.names.len() {
+            self.problems.push(
+                Problem::new(self.origin, format!(
+                    "has {} fields, but the header has {} (a stray or missing comma? quote values containing commas)",
+                    record.len(),
+                    self.names.len()
+                ))
+                .line(line),
+            );
+            self.groups.taint_all();
+            return;
+        }
+        let layout = self.layout;
+        let cells = Cells {
+            record,
+            line,
+            origin: self.origin,
+            names: self.names,
+        };
+        if let Some(i) = layout.unit {
+            self.check_unit(&cells, i);
+        }
+        let period = match parse::period(cells.get(layout.period)) {
+            Ok(p) => Some(p),
+            Err(msg) => {
+                self.problems.push(cells.problem(layout.period, msg));
+                None
+            }
+        };
+        let rate = match layout.rate {
+            Some(i) if !cells.get(i).is_empty() => match parse::rate(cells.get(i)) {
+                Ok(r) => Some(r),
+                Err(msg) => {
+                    self.problems.push(cells.problem(i, msg));
+                    None
+                }
+            },
+            _ => None,
+        };
+        match &layout.kind {
+            Kind::Long { revenue, scenario } => {
+                self.long_row(&cells, *revenue, *scenario, period, rate);
+            }
+            Kind::Wide { scenarios, unnamed } => {
+                self.wide_row(&cells, scenarios, unnamed, period, rate);
+            }
+        }
+    }
+
+    /// A unit differing from the first one seen is reported, once per unit.
+    fn check_unit(&mut self, cells: &Cells, i: usize) {
+        let unit = cells.get(i);
+        let lower = unit.to_lowercase();
+        match &self.unit_seen {
+            _ if unit.is_empty() => {}
+            None => self.unit_seen = Some((unit.to_string(), lower, cells.line)),
+            Some((first, first_lower, first_line)) => {
+                if *first_lower != lower && !self.units_reported.contains(&lower) {
+                    self.problems.push(cells.problem(
+                        i,
+                        format!(
+                            "differs from {} on line {first_line}; revcap never converts units (convert the amounts to one unit, or split the file by unit)",
+                            quote(first)
+                        ),
+                    ));
+                    self.units_reported.insert(lower);
+                }
+            }
+        }
+    }
+
+    /// A long file's row: one value of the scenario it names (or of the file's stem).
+    fn long_row(
+        &mut self,
+        cells: &Cells,
+        revenue_column: usize,
+        scenario: Option<usize>,
+        period: Option<Period>,
+        rate: Option<Decimal>,
+    ) {
+        let name = match scenario {
+            Some(i) if cells.get(i).is_empty() => {
+                self.problems
+                    .push(cells.problem(i, "is empty (expected a scenario name)".into()));
+                // Whose row was lost is unknown: no gap is reported anywhere.
+                self.groups.taint_all();
+                return;
+            }
+            Some(i) => cells.get(i),
+            None => self.stem,
+        };
+        let value = match (period, revenue(cells, revenue_column, &mut self.problems)) {
+            (Some(period), Some(revenue)) => Some((period, revenue, rate)),
+            _ => None,
+        };
+        self.groups.push_named(name, value, cells.line);
+    }
+
+    /// A wide file's row: one value per scenario column; a value in a column with no
+    /// name is reported once per column.
+    fn wide_row(
+        &mut self,
+        cells: &Cells,
+        scenarios: &[usize],
+        unnamed: &[usize],
+        period: Option<Period>,
+        rate: Option<Decimal>,
+    ) {
+        for &i in unnamed {
+            if !cells.get(i).is_empty() && !self.unnamed_reported.contains(&i) {
+                let mut p = Problem::new(
+                    self.origin,
+                    "is in a column with no name (in a wide file every column after period names a scenario: name the column or empty it)",
+                )
+                .line(cells.line)
+                .value(cells.get(i));
+                p.field = Some(format!("column {}", i + 1));
+                self.problems.push(p);
+                self.unnamed_reported.insert(i);
+            }
+        }
+        for (slot, &i) in scenarios.iter().enumerate() {
+            let slot = u32::try_from(slot).unwrap_or(u32::MAX);
+            match (period, revenue(cells, i, &mut self.problems)) {
+                (Some(period), Some(revenue)) => {
+                    self.groups.push(slot, period, revenue, rate, cells.line)
+                }
+                _ => self.groups.taint(slot),
+            }
+        }
+    }
+}
+
+/// The revenue in cell `i`, or `None` with its problem noted.
+fn revenue(cells: &Cells, i: usize, problems: &mut Problems) -> Option<Decimal> {
+    match parse::amount(cells.get(i)) {
+        Ok(v) if v.is_sign_negative() && !v.is_zero() => {
+            problems.push(cells.problem(i, "is negative (revenue must be ≥ 0)".into()));
+            None
+        }
+        Ok(v) => Some(v.abs()),
+        Err(msg) => {
+            problems.push(cells.problem(i, msg));
+            None
+        }
+    }
+}
