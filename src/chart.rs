@@ -19,12 +19,12 @@ pub mod cumulative;
 pub mod grid;
 pub mod layout;
 pub mod payments;
+pub mod render;
 pub mod style;
 pub mod variants;
 
 use std::collections::HashSet;
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::config::ChartOptions;
@@ -47,10 +47,7 @@ pub fn skipped(scenarios: usize) -> Option<String> {
     })
 }
 
-/// A chart that can draw itself on any backend.
-pub trait Chart {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), Error>;
-}
+pub use render::Chart;
 
 /// Renders the charts of `revcap run`: `(file name, bytes)` pairs, for each scenario
 /// `<name>-cumulative` and `<name>-payments`, then `scenarios-cumulative`, each as

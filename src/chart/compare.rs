@@ -19,11 +19,11 @@ use std::collections::HashMap;
 
 use plotters::prelude::*;
 
-use super::axes::{date_y_axis, date_y_labels_width, money_axis, money_x_axis, plot_frame, XAxis};
-use super::cumulative::{
-    around, clip, curves, label_bounds, leader, plot_with_legend, Drawn, WithLegend,
-};
+use super::axes::{axis, date_y_labels_width, plot_frame, Along, Scale, XAxis};
+use super::cumulative::curves;
 use super::layout::{nice_ticks, Frame, Obstacles, Rect};
+use super::render::{around, label_bounds, leader, plot_with_legend, Drawn, WithLegend};
+use super::style::clip;
 use super::style::{
     f, line_height, scenario_color, scenario_dashed, shade, tint, uncapped_terms_title, Canvas,
     Money, Swatch, Theme, CAP, INK, MUTED,
@@ -447,6 +447,21 @@ impl TotalPaid<'_> {
 }
 
 impl Chart for TotalPaid<'_> {
+    type Plot = ();
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<super::render::Description<()>, Error> {
+        Err(Error::Chart("legacy".into()))
+    }
+    fn plot<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+        _: super::render::Room,
+        _: (),
+    ) -> Result<(), Error> {
+        Ok(())
+    }
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
@@ -556,8 +571,26 @@ impl Chart for TotalPaid<'_> {
             bounds,
             legend,
         } = plot_with_legend(&c, legend_size, layout, |frame| self.geometry(frame, &t))?;
-        money_axis(&c, &frame, &y_ticks, money, "total paid in the term")?;
-        money_x_axis(&c, &frame, &x_ticks, money, "cap")?;
+        axis(
+            &c,
+            &frame,
+            Along::Y,
+            Scale::Money {
+                ticks: &y_ticks,
+                money,
+                caption: "total paid in the term",
+            },
+        )?;
+        axis(
+            &c,
+            &frame,
+            Along::X,
+            Scale::Money {
+                ticks: &x_ticks,
+                money,
+                caption: "cap",
+            },
+        )?;
 
         // The shared rise, then each scenario's flat part and its kink.
         c.line(&geo.diagonal, CAP.to_rgba(), t.px(4.5))?;
@@ -676,6 +709,21 @@ impl BindingDate<'_> {
 }
 
 impl Chart for BindingDate<'_> {
+    type Plot = ();
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<super::render::Description<()>, Error> {
+        Err(Error::Chart("legacy".into()))
+    }
+    fn plot<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+        _: super::render::Room,
+        _: (),
+    ) -> Result<(), Error> {
+        Ok(())
+    }
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
@@ -747,8 +795,17 @@ impl Chart for BindingDate<'_> {
             y1: plot.y0,
         };
         c.fill(strip, strip_ground.to_rgba())?;
-        date_y_axis(&c, &frame, origin, days)?;
-        money_x_axis(&c, &frame, &x_ticks, money, "cap")?;
+        axis(&c, &frame, Along::Y, Scale::Calendar { origin, days })?;
+        axis(
+            &c,
+            &frame,
+            Along::X,
+            Scale::Money {
+                ticks: &x_ticks,
+                money,
+                caption: "cap",
+            },
+        )?;
         c.line(
             &[(strip.x0, strip.y0), (strip.x0, strip.y1)],
             super::style::AXIS.to_rgba(),

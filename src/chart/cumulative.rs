@@ -16,11 +16,14 @@
 use plotters::prelude::*;
 use rust_decimal::Decimal;
 
-use super::axes::{money_axis, plot_frame, time_axis, XAxis};
+use super::axes::{axis, plot_frame, Along, Scale, XAxis};
 use super::layout::{interpolate, Frame, Obstacles, Rect};
+use super::render::{
+    along_line, around, label_bounds, leader, plot_with_legend, Drawn, WithLegend,
+};
 use super::style::{
-    f, scenario_color, scenario_dashed, shade, terms_title, tint, Canvas, Money, Swatch, CAP, INK,
-    MUTED,
+    clip, f, scenario_color, scenario_dashed, shade, terms_title, tint, Canvas, Money, Swatch, CAP,
+    INK, MUTED,
 };
 use super::Chart;
 use crate::error::Error;
@@ -179,118 +182,22 @@ pub(super) fn headroom(r: &ScenarioResult, terms: &Terms) -> f64 {
     left.max(0.0)
 }
 
-/// Candidate boxes of `size` around a point at distances `steps × o`: below-right,
-/// above-left, below-left, above-right.
-pub(super) fn around((mx, my): (f64, f64), (w, h): (f64, f64), o: f64, steps: &[f64]) -> Vec<Rect> {
-    let mut out = Vec::new();
-    for k in steps {
-        let d = o * k;
-        out.push(Rect::new(mx + d, my + d * 0.6, w, h));
-        out.push(Rect::new(mx - d - w, my - d * 0.6 - h, w, h));
-        out.push(Rect::new(mx - d - w, my + d * 0.6, w, h));
-        out.push(Rect::new(mx + d, my - d * 0.6 - h, w, h));
-    }
-    out
-}
-
-/// Candidate boxes for a label on a horizontal line at `y`: above and below it at
-/// its left end, then at its right end.
-pub(super) fn along_line(plot: &Rect, y: f64, (w, h): (f64, f64), gap: f64) -> Vec<Rect> {
-    let (l, r) = (plot.x0 + gap * 1.5, plot.x1 - gap * 1.5 - w);
-    vec![
-        Rect::new(l, y - gap - h, w, h),
-        Rect::new(l, y + gap, w, h),
-        Rect::new(r, y - gap - h, w, h),
-        Rect::new(r, y + gap, w, h),
-        Rect::new((l + r) / 2.0, y - gap - h, w, h),
-        Rect::new((l + r) / 2.0, y + gap, w, h),
-    ]
-}
-
-/// Draws a leader line from `point` to the box `r` (a gap left at both ends).
-pub(super) fn leader<DB: DrawingBackend>(
-    c: &Canvas<DB>,
-    point: (f64, f64),
-    r: &Rect,
-) -> Result<(), Error> {
-    let target = r.inflate(c.theme.px(4.0)).nearest_point(point);
-    let (dx, dy) = (target.0 - point.0, target.1 - point.1);
-    let len = (dx * dx + dy * dy).sqrt();
-    let gap = c.theme.px(11.0);
-    if len <= gap * 1.5 {
-        return Ok(());
-    }
-    let from = (point.0 + dx / len * gap, point.1 + dy / len * gap);
-    c.line(&[from, target], MUTED.to_rgba(), c.theme.px(1.5))
-}
-
-/// The pixel rectangle labels may use: the plot, inset a little.
-pub(super) fn label_bounds<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame) -> Rect {
-    frame.plot.inflate(-c.theme.px(6.0))
-}
-
-/// What a chart draws in its plot, seen as the obstacles labels must avoid, so
-/// [`plot_with_legend`] can claim the legend's box in it.
-pub(super) trait Drawn {
-    fn obstacles(&mut self) -> &mut Obstacles;
-}
-
-/// A plot laid out with room for its legend (see [`plot_with_legend`]).
-pub(super) struct WithLegend<G> {
-    pub frame: Frame,
-    /// The money ticks.
-    pub ticks: Vec<f64>,
-    /// What the plot draws, for this frame, with the legend's box as an obstacle.
-    pub geo: G,
-    /// Where labels may go ([`label_bounds`]).
-    pub bounds: Rect,
-    /// The legend's box.
-    pub legend: Rect,
-}
-
-/// Lays out the plot with `layout(right)` (`right` pixels kept free right of it) and
-/// puts a legend of `size` in a free corner of it, clear of what `geometry` draws.
-/// When no corner is free, the plot is narrowed and the legend goes to its right;
-/// the geometry is then computed again, since its pixels follow the frame.
-pub(super) fn plot_with_legend<DB: DrawingBackend, G: Drawn>(
-    c: &Canvas<DB>,
-    size: (f64, f64),
-    layout: impl Fn(f64) -> Result<(Frame, Vec<f64>), Error>,
-    geometry: impl Fn(&Frame) -> G,
-) -> Result<WithLegend<G>, Error> {
-    let (frame, ticks) = layout(0.0)?;
-    let mut geo = geometry(&frame);
-    let bounds = label_bounds(c, &frame);
-    if let Some(legend) = geo
-        .obstacles()
-        .place(&c.corners(&frame.plot, size), &bounds)
-    {
-        return Ok(WithLegend {
-            frame,
-            ticks,
-            geo,
-            bounds,
-            legend,
-        });
-    }
-    let gap = c.theme.px(24.0);
-    let (frame, ticks) = layout(size.0 + gap)?;
-    let mut geo = geometry(&frame);
-    let bounds = label_bounds(c, &frame);
-    let legend = Rect::new(frame.plot.x1 + gap, frame.plot.y0, size.0, size.1);
-    // Outside `bounds`, so no label can land on it anyway; claimed all the same, so
-    // the obstacles hold the legend in either case.
-    geo.obstacles().add_rect(legend);
-    Ok(WithLegend {
-        frame,
-        ticks,
-        geo,
-        bounds,
-        legend,
-    })
-}
-
 impl Chart for Scenario<'_> {
+    type Plot = ();
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<super::render::Description<()>, Error> {
+        Err(Error::Chart("legacy".into()))
+    }
+    fn plot<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+        _: super::render::Room,
+        _: (),
+    ) -> Result<(), Error> {
+        Ok(())
+    }
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
@@ -344,8 +251,17 @@ impl Chart for Scenario<'_> {
             XAxis::Time { origin, days },
             0.0,
         )?;
-        money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
-        time_axis(&c, &frame, origin, days)?;
+        axis(
+            &c,
+            &frame,
+            Along::Y,
+            Scale::Money {
+                ticks: &ticks,
+                money,
+                caption: "cumulative payments",
+            },
+        )?;
+        axis(&c, &frame, Along::X, Scale::Calendar { origin, days })?;
 
         let p = frame.plot;
         let mut obs = Obstacles::new();
@@ -583,6 +499,21 @@ impl Chart for Scenario<'_> {
 }
 
 impl Chart for All<'_> {
+    type Plot = ();
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<super::render::Description<()>, Error> {
+        Err(Error::Chart("legacy".into()))
+    }
+    fn plot<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+        _: super::render::Room,
+        _: (),
+    ) -> Result<(), Error> {
+        Ok(())
+    }
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
@@ -686,8 +617,17 @@ impl Chart for All<'_> {
         } = plot_with_legend(&c, legend_size, layout, |frame| {
             self.geometry(frame, &all, budget, origin, t)
         })?;
-        money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
-        time_axis(&c, &frame, origin, days)?;
+        axis(
+            &c,
+            &frame,
+            Along::Y,
+            Scale::Money {
+                ticks: &ticks,
+                money,
+                caption: "cumulative payments",
+            },
+        )?;
+        axis(&c, &frame, Along::X, Scale::Calendar { origin, days })?;
 
         let p = frame.plot;
         if let Some(y) = geo.cap_y {
@@ -717,15 +657,6 @@ impl Chart for All<'_> {
         }
         c.legend(legend, &entries)?;
         Ok(())
-    }
-}
-
-/// `name` cut to `max` characters with an ellipsis, for legends.
-pub(super) fn clip(name: &str, max: usize) -> String {
-    if name.chars().count() <= max {
-        name.to_string()
-    } else {
-        name.chars().take(max - 1).collect::<String>() + "…"
     }
 }
 

@@ -13,8 +13,8 @@
 use plotters::prelude::*;
 
 use super::compare::{count, list, Compare};
-use super::cumulative::clip;
 use super::layout::Rect;
+use super::style::clip;
 use super::style::{
     f, is_dark, line_height, terms_title, uncapped_terms_title, Canvas, INK, MUTED,
 };
@@ -180,6 +180,21 @@ impl Grid<'_> {
 }
 
 impl Chart for Grid<'_> {
+    type Plot = ();
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<super::render::Description<()>, Error> {
+        Err(Error::Chart("legacy".into()))
+    }
+    fn plot<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+        _: super::render::Room,
+        _: (),
+    ) -> Result<(), Error> {
+        Ok(())
+    }
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,

@@ -295,6 +295,15 @@ pub fn uncapped_terms_title(terms: &Terms, money: &Money) -> String {
     format!("{s}, through {}", terms.through)
 }
 
+/// `name` cut to `max` characters with an ellipsis, for legends.
+pub fn clip(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        name.to_string()
+    } else {
+        name.chars().take(max - 1).collect::<String>() + "…"
+    }
+}
+
 /// One entry of a legend: its swatch and text.
 #[derive(Debug, Clone)]
 pub enum Swatch {

@@ -17,13 +17,12 @@
 
 use plotters::prelude::*;
 
-use super::axes::{money_axis, plot_frame, time_axis, XAxis};
+use super::axes::{axis, plot_frame, Along, Scale, XAxis};
 use super::compare::{count, list, Compare};
-use super::cumulative::{
-    around, binding_point, budget, clip, curves, headroom, leader, plot_with_legend, Curves, Drawn,
-    WithLegend,
-};
+use super::cumulative::{binding_point, budget, curves, headroom, Curves};
 use super::layout::{interpolate, Obstacles, Rect};
+use super::render::{around, leader, plot_with_legend, Drawn, WithLegend};
+use super::style::clip;
 use super::style::{f, terms_title, uncapped_terms_title, Canvas, Swatch, Theme, INK, PALETTE};
 use super::Chart;
 use crate::config::Variant;
@@ -301,6 +300,21 @@ impl VariantsCumulative<'_> {
 }
 
 impl Chart for VariantsCumulative<'_> {
+    type Plot = ();
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<super::render::Description<()>, Error> {
+        Err(Error::Chart("legacy".into()))
+    }
+    fn plot<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+        _: super::render::Room,
+        _: (),
+    ) -> Result<(), Error> {
+        Ok(())
+    }
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
@@ -492,8 +506,17 @@ impl Chart for VariantsCumulative<'_> {
         } = plot_with_legend(&c, legend_size, layout, |frame| {
             self.geometry(frame, &reference, &cvs, solid_to, origin, &t)
         })?;
-        money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
-        time_axis(&c, &frame, origin, days)?;
+        axis(
+            &c,
+            &frame,
+            Along::Y,
+            Scale::Money {
+                ticks: &ticks,
+                money,
+                caption: "cumulative payments",
+            },
+        )?;
+        axis(&c, &frame, Along::X, Scale::Calendar { origin, days })?;
         let p = frame.plot;
 
         // Cap lines (thin), the shared rise, then each variant's own line on top.
