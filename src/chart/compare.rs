@@ -25,8 +25,8 @@ use super::layout::{nice_ticks, Frame, Obstacles, Rect};
 use super::render::{around, label_bounds, leader, plot_with_legend, Drawn, WithLegend};
 use super::style::clip;
 use super::style::{
-    f, line_height, scenario_color, scenario_dashed, shade, tint, uncapped_terms_title, Canvas,
-    Money, Swatch, Theme, CAP, INK, MUTED,
+    count, f, line_height, list, scenario_color, scenario_dashed, scenario_line, shade, tint,
+    uncapped_terms_title, Canvas, Money, Swatch, Theme, CAP, INK, MUTED,
 };
 use super::Chart;
 use crate::config::Variant;
@@ -212,27 +212,6 @@ impl<'a> Compare<'a> {
     }
 }
 
-/// `n thing` or `n things`.
-pub fn count(n: usize, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`; past five items, the first four and `N more`.
-pub fn list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [a] => a.clone(),
-        [a, b, c, d, rest @ ..] if rest.len() > 1 => {
-            format!("{a}, {b}, {c}, {d}, and {} more", rest.len())
-        }
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 /// The caps compared, in words: `cap $38B`, `caps $25B and $38B`, `9 caps from $20B
 /// to $60B in $5B steps`.
 pub fn caps_text(caps: &[f64], money: &Money) -> String {
@@ -305,27 +284,6 @@ fn dots_fit(caps: &[f64], frame: &Frame, t: &Theme) -> bool {
     xs.iter()
         .zip(xs.iter().skip(1))
         .all(|(a, b)| b - a >= t.px(12.0))
-}
-
-/// Draws a scenario line, dashed on the palette's second round.
-fn scenario_line<DB: DrawingBackend>(
-    c: &Canvas<DB>,
-    pts: &[(f64, f64)],
-    s: usize,
-    width: f64,
-) -> Result<(), Error> {
-    let t = c.theme;
-    if scenario_dashed(s) {
-        c.dashed(
-            pts,
-            scenario_color(s).to_rgba(),
-            width,
-            t.px(16.0),
-            t.px(9.0),
-        )
-    } else {
-        c.line(pts, scenario_color(s).to_rgba(), width)
-    }
 }
 
 fn scenario_swatch(s: usize) -> Swatch {
@@ -451,7 +409,7 @@ impl Chart for TotalPaid<'_> {
     fn describe<DB: DrawingBackend>(
         &self,
         _: &Canvas<DB>,
-    ) -> Result<super::render::Description<()>, Error> {
+    ) -> Result<Option<super::render::Description<()>>, Error> {
         Err(Error::Chart("legacy".into()))
     }
     fn plot<DB: DrawingBackend>(
@@ -713,7 +671,7 @@ impl Chart for BindingDate<'_> {
     fn describe<DB: DrawingBackend>(
         &self,
         _: &Canvas<DB>,
-    ) -> Result<super::render::Description<()>, Error> {
+    ) -> Result<Option<super::render::Description<()>>, Error> {
         Err(Error::Chart("legacy".into()))
     }
     fn plot<DB: DrawingBackend>(

@@ -12,9 +12,10 @@
 
 use plotters::prelude::*;
 
-use super::compare::{count, list, Compare};
+use super::compare::Compare;
 use super::layout::Rect;
 use super::style::clip;
+use super::style::{count, list};
 use super::style::{
     f, is_dark, line_height, terms_title, uncapped_terms_title, Canvas, INK, MUTED,
 };
@@ -184,7 +185,7 @@ impl Chart for Grid<'_> {
     fn describe<DB: DrawingBackend>(
         &self,
         _: &Canvas<DB>,
-    ) -> Result<super::render::Description<()>, Error> {
+    ) -> Result<Option<super::render::Description<()>>, Error> {
         Err(Error::Chart("legacy".into()))
     }
     fn plot<DB: DrawingBackend>(

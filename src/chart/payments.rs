@@ -241,7 +241,10 @@ impl<'a> Payments<'a> {
 impl<'a> Chart for Payments<'a> {
     type Plot = Bars<'a>;
 
-    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Result<Description<Bars<'a>>, Error> {
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<Option<Description<Bars<'a>>>, Error> {
         let (r, terms, money) = (self.result, self.terms, self.money);
         let periods = shown_periods(r);
         let unit = periods.first().map_or_else(
@@ -271,7 +274,7 @@ impl<'a> Chart for Payments<'a> {
         if !starred.is_empty() {
             notes.push(format!("* {}.", starred.join("; ")));
         }
-        Ok(Description {
+        Ok(Some(Description {
             title: format!(
                 "{}: payments per {unit} at {}",
                 r.name,
@@ -284,7 +287,7 @@ impl<'a> Chart for Payments<'a> {
                 labels,
                 unit,
             },
-        })
+        }))
     }
 
     fn plot<DB: DrawingBackend>(

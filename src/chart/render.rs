@@ -41,12 +41,13 @@ pub trait Chart {
     /// What [`Chart::describe`] hands [`Chart::plot`].
     type Plot;
 
-    /// The page's texts and the plot's data. `c` is for measuring text only (the
-    /// grid sizes its rows from the header's height); nothing is drawn yet.
+    /// The page's texts and the plot's data; `None` for a blank page (nothing to
+    /// show). `c` is for measuring text only (the grid sizes its rows from the
+    /// header's height); nothing is drawn yet.
     fn describe<DB: DrawingBackend>(
         &self,
         c: &Canvas<DB>,
-    ) -> Result<Description<Self::Plot>, Error>;
+    ) -> Result<Option<Description<Self::Plot>>, Error>;
 
     /// Draws the plot (axes, data, labels, legend) in `room`.
     fn plot<DB: DrawingBackend>(
@@ -68,7 +69,9 @@ pub fn draw<C: Chart + ?Sized, DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
 ) -> Result<(), Error> {
     let c = Canvas::blank(root)?;
-    let d = chart.describe(&c)?;
+    let Some(d) = chart.describe(&c)? else {
+        return Ok(());
+    };
     let top = c.header(&d.title, &d.headline)?;
     let bottom = c.footer(&d.notes)?;
     chart.plot(&c, Room { top, bottom }, d.plot)

@@ -304,6 +304,48 @@ pub fn clip(name: &str, max: usize) -> String {
     }
 }
 
+/// `n thing` or `n things`.
+pub fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`; past five items, the first four and `N more`.
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        [a, b, c, d, rest @ ..] if rest.len() > 1 => {
+            format!("{a}, {b}, {c}, {d}, and {} more", rest.len())
+        }
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Draws a scenario line, dashed on the palette's second round.
+pub fn scenario_line<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    pts: &[(f64, f64)],
+    s: usize,
+    width: f64,
+) -> Result<(), Error> {
+    let t = c.theme;
+    if scenario_dashed(s) {
+        c.dashed(
+            pts,
+            scenario_color(s).to_rgba(),
+            width,
+            t.px(16.0),
+            t.px(9.0),
+        )
+    } else {
+        c.line(pts, scenario_color(s).to_rgba(), width)
+    }
+}
+
 /// One entry of a legend: its swatch and text.
 #[derive(Debug, Clone)]
 pub enum Swatch {

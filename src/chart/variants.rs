@@ -18,11 +18,12 @@
 use plotters::prelude::*;
 
 use super::axes::{axis, plot_frame, Along, Scale, XAxis};
-use super::compare::{count, list, Compare};
+use super::compare::Compare;
 use super::cumulative::{binding_point, budget, curves, headroom, Curves};
 use super::layout::{interpolate, Obstacles, Rect};
 use super::render::{around, leader, plot_with_legend, Drawn, WithLegend};
 use super::style::clip;
+use super::style::{count, list};
 use super::style::{f, terms_title, uncapped_terms_title, Canvas, Swatch, Theme, INK, PALETTE};
 use super::Chart;
 use crate::config::Variant;
@@ -304,7 +305,7 @@ impl Chart for VariantsCumulative<'_> {
     fn describe<DB: DrawingBackend>(
         &self,
         _: &Canvas<DB>,
-    ) -> Result<super::render::Description<()>, Error> {
+    ) -> Result<Option<super::render::Description<()>>, Error> {
         Err(Error::Chart("legacy".into()))
     }
     fn plot<DB: DrawingBackend>(
