@@ -556,16 +556,29 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
 
     /// Title (bold) and subtitle (muted) at the top-left; returns the y below them.
     pub fn header(&self, title: &str, subtitle: &str) -> Result<f64, Error> {
+        self.header_at(title, subtitle, true)
+    }
+
+    /// The y below the header [`Canvas::header`] would draw, drawing nothing.
+    pub fn header_bottom(&self, title: &str, subtitle: &str) -> Result<f64, Error> {
+        self.header_at(title, subtitle, false)
+    }
+
+    fn header_at(&self, title: &str, subtitle: &str, draw: bool) -> Result<f64, Error> {
         let t = self.theme;
         let x = t.margin();
         let max_w = t.width - 2.0 * t.margin();
         let mut y = t.margin() * 0.8;
         let (title, size) = self.fit(title, t.title(), true, max_w)?;
-        self.text(&title, (x, y), size, true, INK)?;
+        if draw {
+            self.text(&title, (x, y), size, true, INK)?;
+        }
         y += line_height(size) + t.px(10.0);
         if !subtitle.is_empty() {
             let (sub, size) = self.fit(subtitle, t.subtitle(), false, max_w)?;
-            self.text(&sub, (x, y), size, false, MUTED)?;
+            if draw {
+                self.text(&sub, (x, y), size, false, MUTED)?;
+            }
             y += line_height(size);
         }
         Ok(y)
