@@ -23,6 +23,7 @@ use super::axes::{axis, date_y_labels_width, plot_frame, Along, Scale, XAxis};
 use super::cumulative::curves;
 use super::layout::{nice_ticks, Frame, Obstacles, Rect};
 use super::render::{around, label_bounds, leader, plot_with_legend, Drawn, WithLegend};
+use super::render::{Description, Room};
 use super::style::clip;
 use super::style::{
     count, f, line_height, list, scenario_color, scenario_dashed, scenario_line, shade, tint,
@@ -404,69 +405,12 @@ impl TotalPaid<'_> {
     }
 }
 
-impl Chart for TotalPaid<'_> {
-    type Plot = ();
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<super::render::Description<()>>, Error> {
-        Err(Error::Chart("legacy".into()))
-    }
-    fn plot<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-        _: super::render::Room,
-        _: (),
-    ) -> Result<(), Error> {
-        Ok(())
-    }
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), Error> {
-        let c = Canvas::blank(root)?;
-        let t = c.theme;
+impl TotalPaid<'_> {
+    /// The legend: the shared rise, then each scenario's threshold.
+    fn entries(&self, x_top: f64) -> Vec<(Swatch, String)> {
         let d = self.data;
         let money = &d.money;
-        let n = d.scenarios.len();
         let ap = f(d.terms.already_paid);
-        let caps = d.caps();
-
-        let title = format!(
-            "{}: total paid by cap at {}",
-            d.scenario_count(),
-            uncapped_terms_title(d.terms, money)
-        );
-        let top = c.header(&title, &self.headline())?;
-        let (x_top, x_ticks) = cap_axis(d, &t);
-        let mut notes = vec![format!(
-            "{}; revenue accrues evenly over the days of each period.",
-            d.sources_and_term()
-        )];
-        let rule = if ap > 0.0 {
-            "paid = min(cap − already paid, uncapped total)"
-        } else {
-            "paid = min(cap, uncapped total)"
-        };
-        let mut compared = format!(
-            "Compared: {}; the lines follow {rule}.",
-            caps_text(&caps, money)
-        );
-        if let Some(left_out) = d.left_out() {
-            compared = format!("{compared} {left_out}");
-        }
-        notes.push(compared);
-        let bottom = c.footer(&notes)?;
-
-        let paid_at =
-            |r: &ScenarioResult, x: f64| (x - ap).max(0.0).min(f(r.summary.uncapped_total));
-        let y_max = d
-            .uncapped
-            .iter()
-            .map(|r| paid_at(r, x_top))
-            .fold(0.0, f64::max);
-
-        // Legend entries: the shared rise, then each scenario's threshold.
         let mut entries = vec![(
             Swatch::Line(CAP),
             if ap > 0.0 {
@@ -493,6 +437,68 @@ impl Chart for TotalPaid<'_> {
             }
             entries.push((scenario_swatch(s), text));
         }
+        entries
+    }
+}
+
+impl Chart for TotalPaid<'_> {
+    type Plot = ();
+
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<Option<Description<()>>, Error> {
+        let d = self.data;
+        let money = &d.money;
+        let ap = f(d.terms.already_paid);
+        let caps = d.caps();
+        let title = format!(
+            "{}: total paid by cap at {}",
+            d.scenario_count(),
+            uncapped_terms_title(d.terms, money)
+        );
+        let mut notes = vec![format!(
+            "{}; revenue accrues evenly over the days of each period.",
+            d.sources_and_term()
+        )];
+        let rule = if ap > 0.0 {
+            "paid = min(cap − already paid, uncapped total)"
+        } else {
+            "paid = min(cap, uncapped total)"
+        };
+        let mut compared = format!(
+            "Compared: {}; the lines follow {rule}.",
+            caps_text(&caps, money)
+        );
+        if let Some(left_out) = d.left_out() {
+            compared = format!("{compared} {left_out}");
+        }
+        notes.push(compared);
+        Ok(Some(Description {
+            title,
+            headline: self.headline(),
+            notes,
+            plot: (),
+        }))
+    }
+
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, _: ()) -> Result<(), Error> {
+        let t = c.theme;
+        let d = self.data;
+        let money = &d.money;
+        let n = d.scenarios.len();
+        let ap = f(d.terms.already_paid);
+        let caps = d.caps();
+        let (top, bottom) = (room.top, room.bottom);
+        let (x_top, x_ticks) = cap_axis(d, &t);
+        let paid_at =
+            |r: &ScenarioResult, x: f64| (x - ap).max(0.0).min(f(r.summary.uncapped_total));
+        let y_max = d
+            .uncapped
+            .iter()
+            .map(|r| paid_at(r, x_top))
+            .fold(0.0, f64::max);
+        let mut entries = self.entries(x_top);
         let show_dots = {
             // Whether the dots stand apart depends on the plot's width; the legend
             // may narrow it a little, which this estimate ignores.
@@ -512,7 +518,7 @@ impl Chart for TotalPaid<'_> {
 
         let layout = |right: f64| {
             plot_frame(
-                &c,
+                c,
                 top,
                 bottom,
                 (0.0, x_top),
@@ -528,9 +534,9 @@ impl Chart for TotalPaid<'_> {
             mut geo,
             bounds,
             legend,
-        } = plot_with_legend(&c, legend_size, layout, |frame| self.geometry(frame, &t))?;
+        } = plot_with_legend(c, legend_size, layout, |frame| self.geometry(frame, &t))?;
         axis(
-            &c,
+            c,
             &frame,
             Along::Y,
             Scale::Money {
@@ -540,7 +546,7 @@ impl Chart for TotalPaid<'_> {
             },
         )?;
         axis(
-            &c,
+            c,
             &frame,
             Along::X,
             Scale::Money {
@@ -554,7 +560,7 @@ impl Chart for TotalPaid<'_> {
         c.line(&geo.diagonal, CAP.to_rgba(), t.px(4.5))?;
         for (s, flat) in geo.flats.iter().enumerate() {
             if let Some((pts, _)) = flat {
-                scenario_line(&c, pts, s, t.px(4.5))?;
+                scenario_line(c, pts, s, t.px(4.5))?;
             }
         }
         // The caps compared, at the totals the compare rows give.
@@ -569,7 +575,7 @@ impl Chart for TotalPaid<'_> {
                     } else {
                         scenario_color(s)
                     };
-                    small_dot(&c, frame.px((cap, f(row.summary.total_paid))), color)?;
+                    small_dot(c, frame.px((cap, f(row.summary.total_paid))), color)?;
                 }
             }
         }
@@ -597,7 +603,7 @@ impl Chart for TotalPaid<'_> {
             }
         }
         for (text, b, k, s) in labels {
-            leader(&c, k, &b)?;
+            leader(c, k, &b)?;
             c.label(&text, b, t.label(), true, shade(scenario_color(s), 0.35))?;
         }
         c.legend(legend, &entries)?;
