@@ -672,6 +672,8 @@ impl BindingDate<'_> {
     }
 }
 
+// Not yet split into describe/plot: it draws itself whole (overriding `draw`), with
+// the same page and operations as the renderer would issue.
 impl Chart for BindingDate<'_> {
     type Plot = ();
     fn describe<DB: DrawingBackend>(

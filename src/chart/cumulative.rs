@@ -195,6 +195,9 @@ pub struct ScenarioPlot {
     empty: bool,
 }
 
+/// The cap line's y and the binding marker, as drawn.
+type CapAndMarker = (Option<f64>, Option<(f64, f64)>);
+
 /// A label placed in the plot: its text and box.
 type Placed = Option<(String, Rect)>;
 
@@ -208,7 +211,7 @@ impl Scenario<'_> {
         frame: &Frame,
         d: &ScenarioPlot,
         obs: &mut Obstacles,
-    ) -> Result<(Option<f64>, Option<(f64, f64)>), Error> {
+    ) -> Result<CapAndMarker, Error> {
         let t = c.theme;
         let (p, cv) = (frame.plot, &d.cv);
         if f(self.result.summary.foregone) > 0.0 {

@@ -45,6 +45,12 @@ pub struct Bars<'a> {
     unit: String,
 }
 
+/// Each bar's top centre, in pixels.
+type BarTops = Vec<(f64, f64)>;
+
+/// The binding label: its text, box, and the top of the bar it points to.
+type Binding = (String, Rect, (f64, f64));
+
 /// A text placed in the plot: its text, box, size, boldness and colour.
 type Placed = (String, Rect, f64, bool, RGBColor);
 
@@ -78,7 +84,7 @@ impl<'a> Payments<'a> {
         frame: &Frame,
         periods: &[PeriodResult],
         obs: &mut Obstacles,
-    ) -> Result<(Vec<Placed>, Vec<(f64, f64)>), Error> {
+    ) -> Result<(Vec<Placed>, BarTops), Error> {
         let t = c.theme;
         let slot = frame.x(1.0) - frame.x(0.0);
         let bar_w = (slot * 0.66).min(t.px(210.0));
@@ -209,7 +215,7 @@ impl<'a> Payments<'a> {
         bar_tops: &[(f64, f64)],
         obs: &mut Obstacles,
         bounds: &Rect,
-    ) -> Result<Option<(String, Rect, (f64, f64))>, Error> {
+    ) -> Result<Option<Binding>, Error> {
         let t = c.theme;
         let s = &self.result.summary;
         let (Some(date), Some(bp)) = (s.binding_date, s.binding_period) else {
