@@ -1,9 +1,17 @@
 //! Charts (PNG and SVG) of cumulative payments, per-period payments and where the cap
 //! binds, for `run` and `compare`. The only place a `Decimal` becomes an `f64`, and only to draw.
 //!
-//! - [`style`]: fonts, palette, money labels, header/footer/legend: shared by every
-//!   chart (the `compare` charts reuse it);
-//! - [`layout`]: pixel geometry, label placement that avoids the data, axis ticks;
+//! Each chart kind implements [`Chart`]: it *describes* its page (title, headline,
+//! footnotes, and the data its plot needs, as plain values) and *plots* into the room
+//! the page leaves; one renderer ([`render::draw`]) draws the frame around that, and
+//! [`png`] and [`svg`] pick the backend.
+//!
+//! - [`render`]: the renderer, the [`Chart`] trait, and what plots share: the plot laid
+//!   out with room for its legend, legends in a free corner, label candidates and
+//!   leader lines;
+//! - [`style`]: fonts, palette, money labels, header/footer/legend drawing ([`style::Canvas`]);
+//! - [`layout`]: pixel geometry, the obstacle map labels avoid, axis ticks;
+//! - [`axes`]: one [`axes::axis`] for money, calendar or category scales along x or y;
 //! - [`cumulative`]: a scenario's cumulative payments, and all scenarios together;
 //! - [`payments`]: a scenario's per-period payments, paid and foregone stacked;
 //! - [`compare`], [`grid`], [`variants`]: the charts of `revcap compare` (total paid
@@ -19,12 +27,12 @@ pub mod cumulative;
 pub mod grid;
 pub mod layout;
 pub mod payments;
+pub mod render;
 pub mod style;
 pub mod variants;
 
 use std::collections::HashSet;
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::config::ChartOptions;
@@ -47,10 +55,7 @@ pub fn skipped(scenarios: usize) -> Option<String> {
     })
 }
 
-/// A chart that can draw itself on any backend.
-pub trait Chart {
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), Error>;
-}
+pub use render::Chart;
 
 /// Renders the charts of `revcap run`: `(file name, bytes)` pairs, for each scenario
 /// `<name>-cumulative` and `<name>-payments`, then `scenarios-cumulative`, each as

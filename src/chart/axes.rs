@@ -1,8 +1,11 @@
-//! Axes shared by the charts: the plot rectangle between header and footer, a money
-//! axis (grid lines, tick labels in readable units, caption), a calendar time axis
-//! (years, or quarters/months with the year beneath), and a category axis of
-//! period labels; for the `compare` charts, a money axis along x (caps) and a
-//! calendar axis along y (binding dates).
+//! Axes shared by the charts: the plot rectangle between header and footer, and one
+//! [`axis`] function drawing a [`Scale`] (money, calendar or categories) along
+//! either side of the plot ([`Along`]). Money along y has grid lines, tick labels in
+//! readable units and a caption above; along x (the `compare` charts' caps) tick
+//! marks, thinned labels and a caption beneath. A calendar along x has years, or
+//! quarters/months with the year beneath; along y (binding dates) one label per
+//! interval. The grid lines, ticks and base lines of both orientations are drawn
+//! by the same helpers ([`rule`], [`tick`], [`base_line`]).
 
 use plotters::prelude::*;
 
@@ -11,6 +14,115 @@ use super::style::{line_height, Canvas, Money, AXIS, GRID, INK, MUTED};
 use crate::error::Error;
 use crate::model::Date;
 
+/// Which side of the plot an axis runs along: x (below it) or y (left of it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Along {
+    X,
+    Y,
+}
+
+/// What an axis shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Scale<'a> {
+    /// Money at `ticks`, with `caption` (and the unit, when ticks lack it).
+    Money {
+        ticks: &'a [f64],
+        money: &'a Money,
+        caption: &'a str,
+    },
+    /// Calendar time, in days from `origin`, `days` long.
+    Calendar { origin: Date, days: i64 },
+    /// One label per slot `[i, i + 1)` (along x only).
+    Categories(&'a [String]),
+}
+
+/// Draws `scale` along one side of `frame`.
+pub fn axis<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    frame: &Frame,
+    along: Along,
+    scale: Scale,
+) -> Result<(), Error> {
+    match (along, scale) {
+        (
+            Along::Y,
+            Scale::Money {
+                ticks,
+                money,
+                caption,
+            },
+        ) => money_y(c, frame, ticks, money, caption),
+        (
+            Along::X,
+            Scale::Money {
+                ticks,
+                money,
+                caption,
+            },
+        ) => money_x(c, frame, ticks, money, caption),
+        (Along::X, Scale::Calendar { origin, days }) => time_x(c, frame, origin, days),
+        (Along::Y, Scale::Calendar { origin, days }) => time_y(c, frame, origin, days),
+        (Along::X, Scale::Categories(labels)) => category_x(c, frame, labels),
+        (Along::Y, Scale::Categories(_)) => {
+            Err(Error::Chart("no chart has categories along y".into()))
+        }
+    }
+}
+
+/// A grid line across the plot at pixel `at` of the `along` axis.
+fn rule<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    frame: &Frame,
+    along: Along,
+    at: f64,
+    color: RGBColor,
+) -> Result<(), Error> {
+    let p = frame.plot;
+    let pts = match along {
+        Along::X => [(at, p.y0), (at, p.y1)],
+        Along::Y => [(p.x0, at), (p.x1, at)],
+    };
+    c.line(&pts, color.to_rgba(), c.theme.px(1.5))
+}
+
+/// A tick mark `len` long outside the plot at pixel `at` of the `along` axis.
+fn tick<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    frame: &Frame,
+    along: Along,
+    at: f64,
+    len: f64,
+) -> Result<(), Error> {
+    let p = frame.plot;
+    let pts = match along {
+        Along::X => [(at, p.y1), (at, p.y1 + len)],
+        Along::Y => [(p.x0 - len, at), (p.x0, at)],
+    };
+    c.line(&pts, AXIS.to_rgba(), c.theme.px(1.5))
+}
+
+/// The plot's edge on the `along` side.
+fn base_line<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame, along: Along) -> Result<(), Error> {
+    let p = frame.plot;
+    let pts = match along {
+        Along::X => [(p.x0, p.y1), (p.x1, p.y1)],
+        Along::Y => [(p.x0, p.y0), (p.x0, p.y1)],
+    };
+    c.line(&pts, AXIS.to_rgba(), c.theme.px(1.5))
+}
+
+/// The width of the widest of `labels` at the label size.
+fn widest<DB: DrawingBackend, S: AsRef<str>>(
+    c: &Canvas<DB>,
+    labels: impl IntoIterator<Item = S>,
+) -> Result<f64, Error> {
+    let mut w: f64 = 0.0;
+    for l in labels {
+        w = w.max(c.measure(l.as_ref(), c.theme.label(), false)?.0);
+    }
+    Ok(w)
+}
+
 /// What the plot needs below it for its x axis.
 #[derive(Debug, Clone, Copy)]
 pub enum XAxis {
@@ -18,7 +130,7 @@ pub enum XAxis {
     Time { origin: Date, days: i64 },
     /// One label per slot.
     Categories,
-    /// Money ticks with a caption beneath them ([`money_x_axis`]).
+    /// Money ticks with a caption beneath them ([`Scale::Money`] along x).
     Money,
 }
 
@@ -58,10 +170,7 @@ pub fn plot_frame<DB: DrawingBackend>(
         .clamp(3.0, 8.0) as usize;
     // A little air above the data so nothing touches the top edge.
     let (top_value, ticks) = nice_ticks(y_max * 1.04, target);
-    let mut label_w: f64 = 0.0;
-    for v in &ticks {
-        label_w = label_w.max(c.measure(&money.tick(*v), t.label(), false)?.0);
-    }
+    let label_w = widest(c, ticks.iter().map(|v| money.tick(*v)))?;
     let plot = Rect {
         x0: t.margin() + label_w + t.px(14.0),
         y0: plot_top,
@@ -83,7 +192,7 @@ pub fn plot_frame<DB: DrawingBackend>(
 }
 
 /// Horizontal grid lines with money labels on the left and `caption` above them.
-pub fn money_axis<DB: DrawingBackend>(
+fn money_y<DB: DrawingBackend>(
     c: &Canvas<DB>,
     frame: &Frame,
     ticks: &[f64],
@@ -94,8 +203,7 @@ pub fn money_axis<DB: DrawingBackend>(
     let p = frame.plot;
     for v in ticks {
         let y = frame.y(*v);
-        let color = if *v == 0.0 { AXIS } else { GRID };
-        c.line(&[(p.x0, y), (p.x1, y)], color.to_rgba(), t.px(1.5))?;
+        rule(c, frame, Along::Y, y, if *v == 0.0 { AXIS } else { GRID })?;
         let label = money.tick(*v);
         let (w, h) = c.measure(&label, t.label(), false)?;
         c.text(
@@ -121,7 +229,7 @@ pub fn money_axis<DB: DrawingBackend>(
 /// The calendar axis under `frame`, whose x is days from `origin`: boundary ticks
 /// with light vertical grid lines, and labels centred in each interval's visible
 /// part (years; or quarters or months with the years in a second row).
-pub fn time_axis<DB: DrawingBackend>(
+fn time_x<DB: DrawingBackend>(
     c: &Canvas<DB>,
     frame: &Frame,
     origin: Date,
@@ -140,13 +248,13 @@ pub fn time_axis<DB: DrawingBackend>(
         }
         let x = frame.x(iv.start);
         let year_start = unit == TimeUnit::Year || iv.label == "Q1" || iv.label == "Jan";
-        c.line(&[(x, p.y0), (x, p.y1)], GRID.to_rgba(), t.px(1.5))?;
+        rule(c, frame, Along::X, x, GRID)?;
         let len = if year_start && unit != TimeUnit::Year {
             t.px(10.0) + row_h
         } else {
             t.px(10.0)
         };
-        c.line(&[(x, p.y1), (x, p.y1 + len)], AXIS.to_rgba(), t.px(1.5))?;
+        tick(c, frame, Along::X, x, len)?;
     }
     label_row(c, frame, &spans, y_text, unit == TimeUnit::Year)?;
     if unit != TimeUnit::Year {
@@ -168,10 +276,7 @@ fn label_row<DB: DrawingBackend>(
     let t = c.theme;
     let color = if strong { INK } else { MUTED };
     let pad = t.px(8.0);
-    let mut widest: f64 = 0.0;
-    for iv in spans {
-        widest = widest.max(c.measure(&iv.label, t.label(), false)?.0);
-    }
+    let widest = widest(c, spans.iter().map(|iv| &iv.label))?;
     let full: Vec<f64> = spans
         .iter()
         .map(|iv| frame.x(iv.end) - frame.x(iv.start))
@@ -212,7 +317,7 @@ fn label_row<DB: DrawingBackend>(
 
 /// Category labels under slots `0..labels.len()` (slot `i` spans `[i, i + 1)`);
 /// when they do not fit, every `k`-th is shown.
-pub fn category_axis<DB: DrawingBackend>(
+fn category_x<DB: DrawingBackend>(
     c: &Canvas<DB>,
     frame: &Frame,
     labels: &[String],
@@ -221,10 +326,7 @@ pub fn category_axis<DB: DrawingBackend>(
     let p = frame.plot;
     let pad = t.px(8.0);
     let slot = frame.x(1.0) - frame.x(0.0);
-    let mut widest: f64 = 0.0;
-    for l in labels {
-        widest = widest.max(c.measure(l, t.label(), false)?.0);
-    }
+    let widest = widest(c, labels)?;
     let k = (1..=labels.len().max(1))
         .find(|k| slot * (*k as f64) >= widest + 2.0 * pad)
         .unwrap_or(labels.len().max(1));
@@ -241,7 +343,7 @@ pub fn category_axis<DB: DrawingBackend>(
 
 /// Vertical grid lines at `ticks` (money along x), their labels under the plot
 /// (every `k`-th when they would touch), and `caption` right-aligned beneath them.
-pub fn money_x_axis<DB: DrawingBackend>(
+fn money_x<DB: DrawingBackend>(
     c: &Canvas<DB>,
     frame: &Frame,
     ticks: &[f64],
@@ -250,10 +352,7 @@ pub fn money_x_axis<DB: DrawingBackend>(
 ) -> Result<(), Error> {
     let t = c.theme;
     let p = frame.plot;
-    let mut widest: f64 = 0.0;
-    for v in ticks {
-        widest = widest.max(c.measure(&money.tick(*v), t.label(), false)?.0);
-    }
+    let widest = widest(c, ticks.iter().map(|v| money.tick(*v)))?;
     let spacing = match ticks {
         [a, b, ..] => frame.x(*b) - frame.x(*a),
         _ => f64::INFINITY,
@@ -265,20 +364,16 @@ pub fn money_x_axis<DB: DrawingBackend>(
     for (i, v) in ticks.iter().enumerate() {
         let x = frame.x(*v);
         if x > p.x0 + 0.5 {
-            c.line(&[(x, p.y0), (x, p.y1)], GRID.to_rgba(), t.px(1.5))?;
+            rule(c, frame, Along::X, x, GRID)?;
         }
-        c.line(
-            &[(x, p.y1), (x, p.y1 + t.px(8.0))],
-            AXIS.to_rgba(),
-            t.px(1.5),
-        )?;
+        tick(c, frame, Along::X, x, t.px(8.0))?;
         if i % k == 0 {
             let label = money.tick(*v);
             let (w, _) = c.measure(&label, t.label(), false)?;
             c.text(&label, (x - w / 2.0, y_text), t.label(), false, MUTED)?;
         }
     }
-    c.line(&[(p.x0, p.y1), (p.x1, p.y1)], AXIS.to_rgba(), t.px(1.5))?;
+    base_line(c, frame, Along::X)?;
     let caption = money.caption(caption);
     let (w, _) = c.measure(&caption, t.small(), false)?;
     let row_h = line_height(t.label()) + t.px(10.0);
@@ -301,25 +396,26 @@ fn y_label(iv: &super::layout::Interval, unit: TimeUnit) -> String {
     }
 }
 
-/// The widest label [`date_y_axis`] draws for `days` from `origin`.
+/// The widest label a calendar along y draws for `days` from `origin`.
 pub fn date_y_labels_width<DB: DrawingBackend>(
     c: &Canvas<DB>,
     origin: Date,
     days: i64,
 ) -> Result<f64, Error> {
     let unit = time_unit(days);
-    let mut w: f64 = 0.0;
-    for iv in intervals(origin, days, unit) {
-        w = w.max(c.measure(&y_label(&iv, unit), c.theme.label(), false)?.0);
-    }
-    Ok(w)
+    widest(
+        c,
+        intervals(origin, days, unit)
+            .iter()
+            .map(|iv| y_label(iv, unit)),
+    )
 }
 
 /// The calendar axis left of `frame`, whose y is days from `origin` (later dates
 /// higher): horizontal grid lines at interval starts, labels centred in each
 /// interval; when intervals are too short for a label, every `k`-th start is
 /// labelled instead.
-pub fn date_y_axis<DB: DrawingBackend>(
+fn time_y<DB: DrawingBackend>(
     c: &Canvas<DB>,
     frame: &Frame,
     origin: Date,
@@ -334,12 +430,8 @@ pub fn date_y_axis<DB: DrawingBackend>(
     for iv in &spans {
         if iv.start > frame.y_min {
             let y = frame.y(iv.start);
-            c.line(&[(p.x0, y), (p.x1, y)], GRID.to_rgba(), t.px(1.5))?;
-            c.line(
-                &[(p.x0 - t.px(8.0), y), (p.x0, y)],
-                AXIS.to_rgba(),
-                t.px(1.5),
-            )?;
+            rule(c, frame, Along::Y, y, GRID)?;
+            tick(c, frame, Along::Y, y, t.px(8.0))?;
         }
     }
     let tallest = spans
@@ -383,6 +475,6 @@ pub fn date_y_axis<DB: DrawingBackend>(
             )?;
         }
     }
-    c.line(&[(p.x0, p.y0), (p.x0, p.y1)], AXIS.to_rgba(), t.px(1.5))?;
+    base_line(c, frame, Along::Y)?;
     Ok(())
 }

@@ -19,14 +19,15 @@ use std::collections::HashMap;
 
 use plotters::prelude::*;
 
-use super::axes::{date_y_axis, date_y_labels_width, money_axis, money_x_axis, plot_frame, XAxis};
-use super::cumulative::{
-    around, clip, curves, label_bounds, leader, plot_with_legend, Drawn, WithLegend,
-};
+use super::axes::{axis, date_y_labels_width, plot_frame, Along, Scale, XAxis};
+use super::cumulative::curves;
 use super::layout::{nice_ticks, Frame, Obstacles, Rect};
+use super::render::{around, label_bounds, leader, plot_with_legend, Drawn, WithLegend};
+use super::render::{Description, Room};
+use super::style::clip;
 use super::style::{
-    f, line_height, scenario_color, scenario_dashed, shade, tint, uncapped_terms_title, Canvas,
-    Money, Swatch, Theme, CAP, INK, MUTED,
+    count, f, line_height, list, scenario_color, scenario_dashed, scenario_line, shade, tint,
+    uncapped_terms_title, Canvas, Money, Swatch, Theme, CAP, INK, MUTED,
 };
 use super::Chart;
 use crate::config::Variant;
@@ -212,27 +213,6 @@ impl<'a> Compare<'a> {
     }
 }
 
-/// `n thing` or `n things`.
-pub fn count(n: usize, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`; past five items, the first four and `N more`.
-pub fn list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [a] => a.clone(),
-        [a, b, c, d, rest @ ..] if rest.len() > 1 => {
-            format!("{a}, {b}, {c}, {d}, and {} more", rest.len())
-        }
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 /// The caps compared, in words: `cap $38B`, `caps $25B and $38B`, `9 caps from $20B
 /// to $60B in $5B steps`.
 pub fn caps_text(caps: &[f64], money: &Money) -> String {
@@ -305,27 +285,6 @@ fn dots_fit(caps: &[f64], frame: &Frame, t: &Theme) -> bool {
     xs.iter()
         .zip(xs.iter().skip(1))
         .all(|(a, b)| b - a >= t.px(12.0))
-}
-
-/// Draws a scenario line, dashed on the palette's second round.
-fn scenario_line<DB: DrawingBackend>(
-    c: &Canvas<DB>,
-    pts: &[(f64, f64)],
-    s: usize,
-    width: f64,
-) -> Result<(), Error> {
-    let t = c.theme;
-    if scenario_dashed(s) {
-        c.dashed(
-            pts,
-            scenario_color(s).to_rgba(),
-            width,
-            t.px(16.0),
-            t.px(9.0),
-        )
-    } else {
-        c.line(pts, scenario_color(s).to_rgba(), width)
-    }
 }
 
 fn scenario_swatch(s: usize) -> Swatch {
@@ -446,54 +405,12 @@ impl TotalPaid<'_> {
     }
 }
 
-impl Chart for TotalPaid<'_> {
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), Error> {
-        let c = Canvas::blank(root)?;
-        let t = c.theme;
+impl TotalPaid<'_> {
+    /// The legend: the shared rise, then each scenario's threshold.
+    fn entries(&self, x_top: f64) -> Vec<(Swatch, String)> {
         let d = self.data;
         let money = &d.money;
-        let n = d.scenarios.len();
         let ap = f(d.terms.already_paid);
-        let caps = d.caps();
-
-        let title = format!(
-            "{}: total paid by cap at {}",
-            d.scenario_count(),
-            uncapped_terms_title(d.terms, money)
-        );
-        let top = c.header(&title, &self.headline())?;
-        let (x_top, x_ticks) = cap_axis(d, &t);
-        let mut notes = vec![format!(
-            "{}; revenue accrues evenly over the days of each period.",
-            d.sources_and_term()
-        )];
-        let rule = if ap > 0.0 {
-            "paid = min(cap − already paid, uncapped total)"
-        } else {
-            "paid = min(cap, uncapped total)"
-        };
-        let mut compared = format!(
-            "Compared: {}; the lines follow {rule}.",
-            caps_text(&caps, money)
-        );
-        if let Some(left_out) = d.left_out() {
-            compared = format!("{compared} {left_out}");
-        }
-        notes.push(compared);
-        let bottom = c.footer(&notes)?;
-
-        let paid_at =
-            |r: &ScenarioResult, x: f64| (x - ap).max(0.0).min(f(r.summary.uncapped_total));
-        let y_max = d
-            .uncapped
-            .iter()
-            .map(|r| paid_at(r, x_top))
-            .fold(0.0, f64::max);
-
-        // Legend entries: the shared rise, then each scenario's threshold.
         let mut entries = vec![(
             Swatch::Line(CAP),
             if ap > 0.0 {
@@ -520,6 +437,68 @@ impl Chart for TotalPaid<'_> {
             }
             entries.push((scenario_swatch(s), text));
         }
+        entries
+    }
+}
+
+impl Chart for TotalPaid<'_> {
+    type Plot = ();
+
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<Option<Description<()>>, Error> {
+        let d = self.data;
+        let money = &d.money;
+        let ap = f(d.terms.already_paid);
+        let caps = d.caps();
+        let title = format!(
+            "{}: total paid by cap at {}",
+            d.scenario_count(),
+            uncapped_terms_title(d.terms, money)
+        );
+        let mut notes = vec![format!(
+            "{}; revenue accrues evenly over the days of each period.",
+            d.sources_and_term()
+        )];
+        let rule = if ap > 0.0 {
+            "paid = min(cap − already paid, uncapped total)"
+        } else {
+            "paid = min(cap, uncapped total)"
+        };
+        let mut compared = format!(
+            "Compared: {}; the lines follow {rule}.",
+            caps_text(&caps, money)
+        );
+        if let Some(left_out) = d.left_out() {
+            compared = format!("{compared} {left_out}");
+        }
+        notes.push(compared);
+        Ok(Some(Description {
+            title,
+            headline: self.headline(),
+            notes,
+            plot: (),
+        }))
+    }
+
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, _: ()) -> Result<(), Error> {
+        let t = c.theme;
+        let d = self.data;
+        let money = &d.money;
+        let n = d.scenarios.len();
+        let ap = f(d.terms.already_paid);
+        let caps = d.caps();
+        let (top, bottom) = (room.top, room.bottom);
+        let (x_top, x_ticks) = cap_axis(d, &t);
+        let paid_at =
+            |r: &ScenarioResult, x: f64| (x - ap).max(0.0).min(f(r.summary.uncapped_total));
+        let y_max = d
+            .uncapped
+            .iter()
+            .map(|r| paid_at(r, x_top))
+            .fold(0.0, f64::max);
+        let mut entries = self.entries(x_top);
         let show_dots = {
             // Whether the dots stand apart depends on the plot's width; the legend
             // may narrow it a little, which this estimate ignores.
@@ -539,7 +518,7 @@ impl Chart for TotalPaid<'_> {
 
         let layout = |right: f64| {
             plot_frame(
-                &c,
+                c,
                 top,
                 bottom,
                 (0.0, x_top),
@@ -555,15 +534,33 @@ impl Chart for TotalPaid<'_> {
             mut geo,
             bounds,
             legend,
-        } = plot_with_legend(&c, legend_size, layout, |frame| self.geometry(frame, &t))?;
-        money_axis(&c, &frame, &y_ticks, money, "total paid in the term")?;
-        money_x_axis(&c, &frame, &x_ticks, money, "cap")?;
+        } = plot_with_legend(c, legend_size, layout, |frame| self.geometry(frame, &t))?;
+        axis(
+            c,
+            &frame,
+            Along::Y,
+            Scale::Money {
+                ticks: &y_ticks,
+                money,
+                caption: "total paid in the term",
+            },
+        )?;
+        axis(
+            c,
+            &frame,
+            Along::X,
+            Scale::Money {
+                ticks: &x_ticks,
+                money,
+                caption: "cap",
+            },
+        )?;
 
         // The shared rise, then each scenario's flat part and its kink.
         c.line(&geo.diagonal, CAP.to_rgba(), t.px(4.5))?;
         for (s, flat) in geo.flats.iter().enumerate() {
             if let Some((pts, _)) = flat {
-                scenario_line(&c, pts, s, t.px(4.5))?;
+                scenario_line(c, pts, s, t.px(4.5))?;
             }
         }
         // The caps compared, at the totals the compare rows give.
@@ -578,7 +575,7 @@ impl Chart for TotalPaid<'_> {
                     } else {
                         scenario_color(s)
                     };
-                    small_dot(&c, frame.px((cap, f(row.summary.total_paid))), color)?;
+                    small_dot(c, frame.px((cap, f(row.summary.total_paid))), color)?;
                 }
             }
         }
@@ -606,7 +603,7 @@ impl Chart for TotalPaid<'_> {
             }
         }
         for (text, b, k, s) in labels {
-            leader(&c, k, &b)?;
+            leader(c, k, &b)?;
             c.label(&text, b, t.label(), true, shade(scenario_color(s), 0.35))?;
         }
         c.legend(legend, &entries)?;
@@ -675,7 +672,24 @@ impl BindingDate<'_> {
     }
 }
 
+// Not yet split into describe/plot: it draws itself whole (overriding `draw`), with
+// the same page and operations as the renderer would issue.
 impl Chart for BindingDate<'_> {
+    type Plot = ();
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<Option<super::render::Description<()>>, Error> {
+        Err(Error::Chart("legacy".into()))
+    }
+    fn plot<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+        _: super::render::Room,
+        _: (),
+    ) -> Result<(), Error> {
+        Ok(())
+    }
     fn draw<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, plotters::coord::Shift>,
@@ -747,8 +761,17 @@ impl Chart for BindingDate<'_> {
             y1: plot.y0,
         };
         c.fill(strip, strip_ground.to_rgba())?;
-        date_y_axis(&c, &frame, origin, days)?;
-        money_x_axis(&c, &frame, &x_ticks, money, "cap")?;
+        axis(&c, &frame, Along::Y, Scale::Calendar { origin, days })?;
+        axis(
+            &c,
+            &frame,
+            Along::X,
+            Scale::Money {
+                ticks: &x_ticks,
+                money,
+                caption: "cap",
+            },
+        )?;
         c.line(
             &[(strip.x0, strip.y0), (strip.x0, strip.y1)],
             super::style::AXIS.to_rgba(),

@@ -16,11 +16,15 @@
 use plotters::prelude::*;
 use rust_decimal::Decimal;
 
-use super::axes::{money_axis, plot_frame, time_axis, XAxis};
+use super::axes::{axis, plot_frame, Along, Scale, XAxis};
 use super::layout::{interpolate, Frame, Obstacles, Rect};
+use super::render::{
+    along_line, around, label_bounds, leader, plot_with_legend, Drawn, WithLegend,
+};
+use super::render::{place_legend, Description, Room};
 use super::style::{
-    f, scenario_color, scenario_dashed, shade, terms_title, tint, Canvas, Money, Swatch, CAP, INK,
-    MUTED,
+    clip, count, f, scenario_color, scenario_dashed, scenario_line, shade, terms_title, tint,
+    Canvas, Money, Swatch, CAP, INK, MUTED,
 };
 use super::Chart;
 use crate::error::Error;
@@ -179,184 +183,42 @@ pub(super) fn headroom(r: &ScenarioResult, terms: &Terms) -> f64 {
     left.max(0.0)
 }
 
-/// Candidate boxes of `size` around a point at distances `steps × o`: below-right,
-/// above-left, below-left, above-right.
-pub(super) fn around((mx, my): (f64, f64), (w, h): (f64, f64), o: f64, steps: &[f64]) -> Vec<Rect> {
-    let mut out = Vec::new();
-    for k in steps {
-        let d = o * k;
-        out.push(Rect::new(mx + d, my + d * 0.6, w, h));
-        out.push(Rect::new(mx - d - w, my - d * 0.6 - h, w, h));
-        out.push(Rect::new(mx - d - w, my + d * 0.6, w, h));
-        out.push(Rect::new(mx + d, my - d * 0.6 - h, w, h));
-    }
-    out
+/// What the one-scenario chart plots: its curves over `days` from its term start,
+/// the cap line's amount and the binding point.
+pub struct ScenarioPlot {
+    cv: Curves,
+    days: i64,
+    last: Date,
+    budget: Option<f64>,
+    kink: Option<(f64, f64)>,
+    /// No segment falls in the term: nothing is drawn but the axes and a note.
+    empty: bool,
 }
 
-/// Candidate boxes for a label on a horizontal line at `y`: above and below it at
-/// its left end, then at its right end.
-pub(super) fn along_line(plot: &Rect, y: f64, (w, h): (f64, f64), gap: f64) -> Vec<Rect> {
-    let (l, r) = (plot.x0 + gap * 1.5, plot.x1 - gap * 1.5 - w);
-    vec![
-        Rect::new(l, y - gap - h, w, h),
-        Rect::new(l, y + gap, w, h),
-        Rect::new(r, y - gap - h, w, h),
-        Rect::new(r, y + gap, w, h),
-        Rect::new((l + r) / 2.0, y - gap - h, w, h),
-        Rect::new((l + r) / 2.0, y + gap, w, h),
-    ]
-}
+/// The cap line's y and the binding marker, as drawn.
+type CapAndMarker = (Option<f64>, Option<(f64, f64)>);
 
-/// Draws a leader line from `point` to the box `r` (a gap left at both ends).
-pub(super) fn leader<DB: DrawingBackend>(
-    c: &Canvas<DB>,
-    point: (f64, f64),
-    r: &Rect,
-) -> Result<(), Error> {
-    let target = r.inflate(c.theme.px(4.0)).nearest_point(point);
-    let (dx, dy) = (target.0 - point.0, target.1 - point.1);
-    let len = (dx * dx + dy * dy).sqrt();
-    let gap = c.theme.px(11.0);
-    if len <= gap * 1.5 {
-        return Ok(());
-    }
-    let from = (point.0 + dx / len * gap, point.1 + dy / len * gap);
-    c.line(&[from, target], MUTED.to_rgba(), c.theme.px(1.5))
-}
+/// A label placed in the plot: its text and box.
+type Placed = Option<(String, Rect)>;
 
-/// The pixel rectangle labels may use: the plot, inset a little.
-pub(super) fn label_bounds<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame) -> Rect {
-    frame.plot.inflate(-c.theme.px(6.0))
-}
-
-/// What a chart draws in its plot, seen as the obstacles labels must avoid, so
-/// [`plot_with_legend`] can claim the legend's box in it.
-pub(super) trait Drawn {
-    fn obstacles(&mut self) -> &mut Obstacles;
-}
-
-/// A plot laid out with room for its legend (see [`plot_with_legend`]).
-pub(super) struct WithLegend<G> {
-    pub frame: Frame,
-    /// The money ticks.
-    pub ticks: Vec<f64>,
-    /// What the plot draws, for this frame, with the legend's box as an obstacle.
-    pub geo: G,
-    /// Where labels may go ([`label_bounds`]).
-    pub bounds: Rect,
-    /// The legend's box.
-    pub legend: Rect,
-}
-
-/// Lays out the plot with `layout(right)` (`right` pixels kept free right of it) and
-/// puts a legend of `size` in a free corner of it, clear of what `geometry` draws.
-/// When no corner is free, the plot is narrowed and the legend goes to its right;
-/// the geometry is then computed again, since its pixels follow the frame.
-pub(super) fn plot_with_legend<DB: DrawingBackend, G: Drawn>(
-    c: &Canvas<DB>,
-    size: (f64, f64),
-    layout: impl Fn(f64) -> Result<(Frame, Vec<f64>), Error>,
-    geometry: impl Fn(&Frame) -> G,
-) -> Result<WithLegend<G>, Error> {
-    let (frame, ticks) = layout(0.0)?;
-    let mut geo = geometry(&frame);
-    let bounds = label_bounds(c, &frame);
-    if let Some(legend) = geo
-        .obstacles()
-        .place(&c.corners(&frame.plot, size), &bounds)
-    {
-        return Ok(WithLegend {
-            frame,
-            ticks,
-            geo,
-            bounds,
-            legend,
-        });
-    }
-    let gap = c.theme.px(24.0);
-    let (frame, ticks) = layout(size.0 + gap)?;
-    let mut geo = geometry(&frame);
-    let bounds = label_bounds(c, &frame);
-    let legend = Rect::new(frame.plot.x1 + gap, frame.plot.y0, size.0, size.1);
-    // Outside `bounds`, so no label can land on it anyway; claimed all the same, so
-    // the obstacles hold the legend in either case.
-    geo.obstacles().add_rect(legend);
-    Ok(WithLegend {
-        frame,
-        ticks,
-        geo,
-        bounds,
-        legend,
-    })
-}
-
-impl Chart for Scenario<'_> {
-    fn draw<DB: DrawingBackend>(
+impl Scenario<'_> {
+    /// The data: the foregone area, the cap line, the two curves and the binding
+    /// marker's drop line, each claiming its room in `obs`. Returns the cap line's y
+    /// and the marker.
+    fn data<DB: DrawingBackend>(
         &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), Error> {
-        let c = Canvas::blank(root)?;
+        c: &Canvas<DB>,
+        frame: &Frame,
+        d: &ScenarioPlot,
+        obs: &mut Obstacles,
+    ) -> Result<CapAndMarker, Error> {
         let t = c.theme;
-        let (r, terms, money) = (self.result, self.terms, self.money);
-
-        let origin = r.from;
-        let cv = curves(r, origin);
-        let empty = r.segments.is_empty();
-        let days = if empty {
-            // Nothing to draw: show the term itself.
-            (origin.days_until(terms.through) + 1).clamp(1, 366 * 100)
-        } else {
-            (cv.end.round() as i64).max(1)
-        };
-        let last = last_day(origin, days as f64);
-        let budget = budget(terms);
-        let kink = budget.and_then(|b| binding_point(r, &cv.paid, b, origin));
-
-        let title = format!(
-            "{}: cumulative payments at {}",
-            r.name,
-            terms_title(terms, money)
-        );
-        let top = c.header(&title, &headline(r, terms, money, last))?;
-        let mut notes = vec![format!(
-            "Source: {}. Term {} to {}; revenue accrues evenly over the days of each period.",
-            r.source, r.from, terms.through
-        )];
-        if !terms.already_paid.is_zero() {
-            notes.push(format!(
-                "Payments within the term only; {} paid before {} counts toward the cap, so the line marks the {} left.",
-                money.exact(f(terms.already_paid)),
-                r.from,
-                money.amount(budget.unwrap_or(0.0))
-            ));
-        }
-        let bottom = c.footer(&notes)?;
-
-        let uncapped_max = cv.uncapped.iter().map(|p| p.1).fold(0.0, f64::max);
-        let y_max = uncapped_max.max(budget.unwrap_or(0.0));
-        let (frame, ticks) = plot_frame(
-            &c,
-            top,
-            bottom,
-            (0.0, days as f64),
-            y_max,
-            money,
-            XAxis::Time { origin, days },
-            0.0,
-        )?;
-        money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
-        time_axis(&c, &frame, origin, days)?;
-
-        let p = frame.plot;
-        let mut obs = Obstacles::new();
-        let foregone = f(r.summary.foregone) > 0.0;
-        let fill = tint(self.color, 0.78);
-
-        // The foregone area between the two curves.
-        let mut xs: Vec<f64> = cv.uncapped.iter().chain(&cv.paid).map(|q| q.0).collect();
-        xs.sort_by(f64::total_cmp);
-        xs.dedup();
-        if foregone {
+        let (p, cv) = (frame.plot, &d.cv);
+        if f(self.result.summary.foregone) > 0.0 {
+            // The foregone area between the two curves.
+            let mut xs: Vec<f64> = cv.uncapped.iter().chain(&cv.paid).map(|q| q.0).collect();
+            xs.sort_by(f64::total_cmp);
+            xs.dedup();
             let mut poly: Vec<(f64, f64)> = xs
                 .iter()
                 .map(|x| frame.px((*x, interpolate(&cv.uncapped, *x))))
@@ -366,7 +228,7 @@ impl Chart for Scenario<'_> {
                     .rev()
                     .map(|x| frame.px((*x, interpolate(&cv.paid, *x)))),
             );
-            c.polygon(&poly, fill.to_rgba())?;
+            c.polygon(&poly, tint(self.color, 0.78).to_rgba())?;
             let step = t.px(3.0);
             let mut px = p.x0;
             let mut cols = Vec::new();
@@ -380,39 +242,260 @@ impl Chart for Scenario<'_> {
             }
             obs.add_band(cols, step);
         }
-
         // The cap line (what the term leaves of the cap).
-        let cap_y = budget.map(|b| frame.y(b));
+        let cap_y = d.budget.map(|b| frame.y(b));
         if let Some(y) = cap_y {
             c.line(&[(p.x0, y), (p.x1, y)], CAP.to_rgba(), t.px(2.0))?;
             obs.add_polyline(&[(p.x0, y), (p.x1, y)], t.px(2.0));
         }
-
         // Uncapped (dashed) under paid (solid), so they share a line until the cap binds.
         let up = frame.pxs(&cv.uncapped);
         let pp = frame.pxs(&cv.paid);
-        if foregone {
+        if f(self.result.summary.foregone) > 0.0 {
             c.dashed(&up, self.color.to_rgba(), t.px(3.5), t.px(16.0), t.px(10.0))?;
             obs.add_polyline(&up, t.px(4.0));
         }
         c.line(&pp, self.color.to_rgba(), t.px(5.0))?;
         obs.add_polyline(&pp, t.px(4.0));
-
         // The binding marker, with a drop line to the date axis.
-        let marker = kink.map(|k| frame.px(k));
+        let marker = d.kink.map(|k| frame.px(k));
         if let Some((mx, my)) = marker {
-            c.dashed(
-                &[(mx, my), (mx, p.y1)],
-                MUTED.to_rgba(),
-                t.px(1.5),
-                t.px(5.0),
-                t.px(5.0),
-            )?;
-            obs.add_polyline(&[(mx, my), (mx, p.y1)], t.px(1.5));
+            let drop = [(mx, my), (mx, p.y1)];
+            c.dashed(&drop, MUTED.to_rgba(), t.px(1.5), t.px(5.0), t.px(5.0))?;
+            obs.add_polyline(&drop, t.px(1.5));
             obs.add_rect(Rect::square((mx, my), t.px(12.0)));
         }
+        Ok((cap_y, marker))
+    }
 
-        let bounds = label_bounds(&c, &frame);
+    /// The legend: the paid curve and, when something is foregone, the uncapped
+    /// curve and the area between them.
+    fn entries(&self) -> Vec<(Swatch, String)> {
+        let paid = if self.terms.cap.is_some() {
+            "paid under the cap"
+        } else {
+            "paid"
+        };
+        let mut entries = vec![(Swatch::Line(self.color), paid.to_string())];
+        // With nothing foregone the two curves are one: no dashed line, no legend.
+        if f(self.result.summary.foregone) > 0.0 {
+            entries.push((Swatch::Dashed(self.color), "due with no cap".into()));
+            entries.push((
+                Swatch::Area(tint(self.color, 0.78), self.color),
+                "foregone: cut by the cap".into(),
+            ));
+        }
+        entries
+    }
+
+    /// A note when the cap does not bind (with a bracket from the curve's end up
+    /// to the cap, drawn now, showing the headroom), or there is none, or nothing
+    /// falls in the term.
+    fn note<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        d: &ScenarioPlot,
+        obs: &mut Obstacles,
+        bounds: &Rect,
+    ) -> Result<Placed, Error> {
+        let t = c.theme;
+        let (p, last) = (frame.plot, d.last);
+        let mut note = None;
+        let paid_end = d.cv.paid.last().map_or(0.0, |q| q.1);
+        if let (Some(b), false, false) = (d.budget, self.result.summary.cap_binds, d.empty) {
+            let text = format!(
+                "cap not reached by {last}: {} headroom",
+                self.money.amount(headroom(self.result, self.terms))
+            );
+            let size = c.measure(&text, t.label(), false)?;
+            let (top_y, bot_y) = (frame.y(b), frame.y(paid_end));
+            let bx = frame.x(d.cv.end) - t.px(14.0);
+            if bot_y - top_y > t.px(12.0) {
+                let (tick, w) = (t.px(7.0), t.px(2.0));
+                c.line(
+                    &[(bx - tick, top_y), (bx + tick, top_y)],
+                    MUTED.to_rgba(),
+                    w,
+                )?;
+                c.line(&[(bx, top_y), (bx, bot_y)], MUTED.to_rgba(), w)?;
+                c.line(
+                    &[(bx - tick, bot_y), (bx + tick, bot_y)],
+                    MUTED.to_rgba(),
+                    w,
+                )?;
+                obs.add_polyline(&[(bx, top_y), (bx, bot_y)], t.px(tick));
+            }
+            let mid = (top_y + bot_y) / 2.0 - size.1 / 2.0;
+            let gap = t.px(14.0);
+            let mut cands = vec![
+                Rect::new(bx - gap - size.0, mid, size.0, size.1),
+                Rect::new(bx - gap - size.0, top_y + gap, size.0, size.1),
+            ];
+            cands.extend(along_line(&p, top_y, size, t.px(10.0)));
+            cands.extend(c.corners(&p, size));
+            note = obs.place_best(&cands, bounds).map(|b| (text, b));
+        } else if self.terms.cap.is_none() {
+            let text = format!("no cap: all that is due through {last} is paid");
+            let size = c.measure(&text, t.label(), false)?;
+            note = obs
+                .place_best(&c.corners(&p, size), bounds)
+                .map(|b| (text, b));
+        }
+        if d.empty {
+            let text = "no revenue in the term: nothing is paid".to_string();
+            let size = c.measure(&text, t.label(), false)?;
+            note = obs
+                .place_best(&c.corners(&p, size), bounds)
+                .map(|b| (text, b));
+        }
+        Ok(note)
+    }
+
+    /// The foregone amount inside its area, where it fits clear of `placed`.
+    fn foregone_label<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        cv: &Curves,
+        marker: Option<(f64, f64)>,
+        placed: &[Rect],
+        bounds: &Rect,
+    ) -> Result<Placed, Error> {
+        let t = c.theme;
+        let p = frame.plot;
+        if f(self.result.summary.foregone) <= 0.0 {
+            return Ok(None);
+        }
+        let text = format!(
+            "{} foregone",
+            self.money.amount(f(self.result.summary.foregone))
+        );
+        let (w, h) = c.measure(&text, t.label(), true)?;
+        let (k0, end_px) = (marker.map_or(p.x0, |m| m.0), frame.x(cv.end));
+        let pad = t.px(10.0);
+        for share in [0.7, 0.6, 0.8, 0.5, 0.88, 0.4, 0.3] {
+            let cx = k0 + (end_px - k0) * share;
+            let (x0, x1) = (cx - w / 2.0 - pad, cx + w / 2.0 + pad);
+            if x0 < p.x0 || x1 > end_px {
+                continue;
+            }
+            // The band's inner edges over the label's width.
+            let mut hi: f64 = f64::MIN; // lowest pixel of the upper curve
+            let mut lo: f64 = f64::MAX; // highest pixel of the lower curve
+            let mut px = x0;
+            while px <= x1 {
+                let x = frame.data_x(px);
+                hi = hi.max(frame.y(interpolate(&cv.uncapped, x)));
+                lo = lo.min(frame.y(interpolate(&cv.paid, x)));
+                px += t.px(2.0);
+            }
+            if lo - hi < h + 2.0 * pad {
+                continue;
+            }
+            let b = Rect::new(cx - w / 2.0, (hi + lo) / 2.0 - h / 2.0, w, h);
+            if bounds.contains(&b) && !placed.iter().any(|o| o.intersects(&b.inflate(pad))) {
+                return Ok(Some((text, b)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl Chart for Scenario<'_> {
+    type Plot = ScenarioPlot;
+
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<Option<Description<ScenarioPlot>>, Error> {
+        let (r, terms, money) = (self.result, self.terms, self.money);
+        let origin = r.from;
+        let cv = curves(r, origin);
+        let empty = r.segments.is_empty();
+        let days = if empty {
+            // Nothing to draw: show the term itself.
+            (origin.days_until(terms.through) + 1).clamp(1, 366 * 100)
+        } else {
+            (cv.end.round() as i64).max(1)
+        };
+        let last = last_day(origin, days as f64);
+        let budget = budget(terms);
+        let kink = budget.and_then(|b| binding_point(r, &cv.paid, b, origin));
+        let mut notes = vec![format!(
+            "Source: {}. Term {} to {}; revenue accrues evenly over the days of each period.",
+            r.source, r.from, terms.through
+        )];
+        if !terms.already_paid.is_zero() {
+            notes.push(format!(
+                "Payments within the term only; {} paid before {} counts toward the cap, so the line marks the {} left.",
+                money.exact(f(terms.already_paid)),
+                r.from,
+                money.amount(budget.unwrap_or(0.0))
+            ));
+        }
+        Ok(Some(Description {
+            title: format!(
+                "{}: cumulative payments at {}",
+                r.name,
+                terms_title(terms, money)
+            ),
+            headline: headline(r, terms, money, last),
+            notes,
+            plot: ScenarioPlot {
+                cv,
+                days,
+                last,
+                budget,
+                kink,
+                empty,
+            },
+        }))
+    }
+
+    fn plot<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        room: Room,
+        d: ScenarioPlot,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let (r, money) = (self.result, self.money);
+        let (origin, days) = (r.from, d.days);
+        let y_max =
+            d.cv.uncapped
+                .iter()
+                .map(|p| p.1)
+                .fold(0.0, f64::max)
+                .max(d.budget.unwrap_or(0.0));
+        let x_axis = XAxis::Time { origin, days };
+        let (frame, ticks) = plot_frame(
+            c,
+            room.top,
+            room.bottom,
+            (0.0, days as f64),
+            y_max,
+            money,
+            x_axis,
+            0.0,
+        )?;
+        let caption = "cumulative payments";
+        axis(
+            c,
+            &frame,
+            Along::Y,
+            Scale::Money {
+                ticks: &ticks,
+                money,
+                caption,
+            },
+        )?;
+        axis(c, &frame, Along::X, Scale::Calendar { origin, days })?;
+
+        let p = frame.plot;
+        let mut obs = Obstacles::new();
+        let (cap_y, marker) = self.data(c, &frame, &d, &mut obs)?;
+        let bounds = label_bounds(c, &frame);
         let mut placed: Vec<Rect> = Vec::new();
 
         // 1. The binding date, next to the marker and off the curves.
@@ -426,136 +509,31 @@ impl Chart for Scenario<'_> {
                 binding_label = Some((text, b, m));
             }
         }
-
         // 2. The legend, in a free corner.
-        let mut entries = vec![(
-            Swatch::Line(self.color),
-            if terms.cap.is_some() {
-                "paid under the cap".to_string()
-            } else {
-                "paid".to_string()
-            },
-        )];
-        // With nothing foregone the two curves are one: no dashed line, no legend.
-        if foregone {
-            entries.push((Swatch::Dashed(self.color), "due with no cap".into()));
-            entries.push((
-                Swatch::Area(fill, self.color),
-                "foregone: cut by the cap".into(),
-            ));
-        }
+        let entries = self.entries();
         let legend = if entries.len() > 1 {
-            let size = c.legend_size(&entries)?;
-            obs.place_best(&c.corners(&p, size), &bounds)
+            place_legend(c, &mut obs, &entries, &p, &bounds)?
         } else {
             None
         };
-        if let Some(b) = legend {
-            placed.push(b);
-        }
-
+        placed.extend(legend);
         // 3. The cap's amount on its line.
         let mut cap_text = None;
-        if let (Some(y), Some(text)) = (cap_y, cap_label(terms, money)) {
+        if let (Some(y), Some(text)) = (cap_y, cap_label(self.terms, money)) {
             let size = c.measure(&text, t.label(), true)?;
             if let Some(b) = obs.place_best(&along_line(&p, y, size, t.px(10.0)), &bounds) {
                 placed.push(b);
                 cap_text = Some((text, b));
             }
         }
-
         // 4. A note when the cap does not bind, or there is none.
-        let mut note = None;
-        let paid_end = cv.paid.last().map_or(0.0, |q| q.1);
-        let end_px = frame.x(cv.end);
-        if let (Some(b), false, false) = (budget, r.summary.cap_binds, empty) {
-            let text = format!(
-                "cap not reached by {last}: {} headroom",
-                money.amount(headroom(r, terms))
-            );
-            let size = c.measure(&text, t.label(), false)?;
-            let (top_y, bot_y) = (frame.y(b), frame.y(paid_end));
-            // A bracket from the curve's end up to the cap shows the headroom.
-            let bx = end_px - t.px(14.0);
-            if bot_y - top_y > t.px(12.0) {
-                let tick = t.px(7.0);
-                c.line(
-                    &[(bx - tick, top_y), (bx + tick, top_y)],
-                    MUTED.to_rgba(),
-                    t.px(2.0),
-                )?;
-                c.line(&[(bx, top_y), (bx, bot_y)], MUTED.to_rgba(), t.px(2.0))?;
-                c.line(
-                    &[(bx - tick, bot_y), (bx + tick, bot_y)],
-                    MUTED.to_rgba(),
-                    t.px(2.0),
-                )?;
-                obs.add_polyline(&[(bx, top_y), (bx, bot_y)], t.px(tick));
-            }
-            let mid = (top_y + bot_y) / 2.0 - size.1 / 2.0;
-            let gap = t.px(14.0);
-            let mut cands = vec![
-                Rect::new(bx - gap - size.0, mid, size.0, size.1),
-                Rect::new(bx - gap - size.0, top_y + gap, size.0, size.1),
-            ];
-            cands.extend(along_line(&p, top_y, size, t.px(10.0)));
-            cands.extend(c.corners(&p, size));
-            note = obs.place_best(&cands, &bounds).map(|b| (text, b));
-        } else if terms.cap.is_none() {
-            let text = format!("no cap: all that is due through {last} is paid");
-            let size = c.measure(&text, t.label(), false)?;
-            note = obs
-                .place_best(&c.corners(&p, size), &bounds)
-                .map(|b| (text, b));
-        }
-        if empty {
-            let text = "no revenue in the term: nothing is paid".to_string();
-            let size = c.measure(&text, t.label(), false)?;
-            note = obs
-                .place_best(&c.corners(&p, size), &bounds)
-                .map(|b| (text, b));
-        }
-        if let Some((_, b)) = &note {
-            placed.push(*b);
-        }
-
+        let note = self.note(c, &frame, &d, &mut obs, &bounds)?;
+        placed.extend(note.as_ref().map(|n| n.1));
         // 5. The foregone amount inside its area, where it fits.
-        let mut foregone_text = None;
-        if foregone {
-            let text = format!("{} foregone", money.amount(f(r.summary.foregone)));
-            let (w, h) = c.measure(&text, t.label(), true)?;
-            let k0 = marker.map_or(p.x0, |m| m.0);
-            let pad = t.px(10.0);
-            for share in [0.7, 0.6, 0.8, 0.5, 0.88, 0.4, 0.3] {
-                let cx = k0 + (end_px - k0) * share;
-                let (x0, x1) = (cx - w / 2.0 - pad, cx + w / 2.0 + pad);
-                if x0 < p.x0 || x1 > end_px {
-                    continue;
-                }
-                // The band's inner edges over the label's width.
-                let mut hi: f64 = f64::MIN; // lowest pixel of the upper curve
-                let mut lo: f64 = f64::MAX; // highest pixel of the lower curve
-                let mut px = x0;
-                while px <= x1 {
-                    let x = frame.data_x(px);
-                    hi = hi.max(frame.y(interpolate(&cv.uncapped, x)));
-                    lo = lo.min(frame.y(interpolate(&cv.paid, x)));
-                    px += t.px(2.0);
-                }
-                if lo - hi < h + 2.0 * pad {
-                    continue;
-                }
-                let y = (hi + lo) / 2.0 - h / 2.0;
-                let b = Rect::new(cx - w / 2.0, y, w, h);
-                if bounds.contains(&b) && !placed.iter().any(|o| o.intersects(&b.inflate(pad))) {
-                    foregone_text = Some((text, b));
-                    break;
-                }
-            }
-        }
+        let foregone = self.foregone_label(c, &frame, &d.cv, marker, &placed, &bounds)?;
 
         // Labels last, over the data.
-        if let Some((text, b)) = foregone_text {
+        if let Some((text, b)) = foregone {
             c.text(
                 &text,
                 (b.x0, b.y0),
@@ -566,7 +544,7 @@ impl Chart for Scenario<'_> {
         }
         if let Some((text, b, m)) = binding_label {
             c.dot(m, t.px(8.0), self.color)?;
-            leader(&c, m, &b)?;
+            leader(c, m, &b)?;
             c.label(&text, b, t.label(), true, INK)?;
         }
         if let Some((text, b)) = cap_text {
@@ -582,58 +560,24 @@ impl Chart for Scenario<'_> {
     }
 }
 
-impl Chart for All<'_> {
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), Error> {
-        let c = Canvas::blank(root)?;
-        let t = c.theme;
+/// What the all-scenarios chart plots: every scenario's curves over `days` from
+/// the earliest term start, the cap line's amount, the money axis's top and the
+/// legend.
+pub struct AllPlot {
+    origin: Date,
+    all: Vec<Curves>,
+    days: i64,
+    budget: Option<f64>,
+    y_max: f64,
+    entries: Vec<(Swatch, String)>,
+}
+
+impl All<'_> {
+    /// A legend entry per scenario: its binding date, or its headroom, or what it
+    /// pays with no cap.
+    fn entries(&self) -> Vec<(Swatch, String)> {
         let (terms, money) = (self.terms, self.money);
-
-        let Some(origin) = self.results.iter().map(|r| r.from).min() else {
-            return Ok(());
-        };
-        let all: Vec<Curves> = self.results.iter().map(|r| curves(r, origin)).collect();
-        let end = all.iter().map(|cv| cv.end).fold(1.0, f64::max);
-        let days = (end.round() as i64).max(1);
-        let last = last_day(origin, days as f64);
-        let budget = budget(terms);
-
-        let n = self.results.len();
-        let title = format!(
-            "{}: cumulative payments at {}",
-            if n == 1 {
-                "1 scenario".to_string()
-            } else {
-                format!("{n} scenarios")
-            },
-            terms_title(terms, money)
-        );
-        let top = c.header(&title, &all_headline(self.results, terms, money, last))?;
-        let from = match crate::render::common_from(terms, self.results) {
-            Some(d) => format!("Term {d} to {}", terms.through),
-            None => format!(
-                "Term from each scenario's first period to {}",
-                terms.through
-            ),
-        };
-        let mut sources: Vec<&str> = self.results.iter().map(|r| r.source.as_str()).collect();
-        sources.dedup();
-        let bottom = c.footer(&[format!(
-            "Sources: {}. {from}; revenue accrues evenly over the days of each period.",
-            sources.join(", ")
-        )])?;
-
-        let paid_max = all
-            .iter()
-            .flat_map(|cv| cv.paid.iter().map(|p| p.1))
-            .fold(0.0, f64::max);
-        // Air above the cap line for its label and the markers.
-        let y_max = paid_max.max(budget.unwrap_or(0.0)) * 1.08;
-
-        let entries: Vec<(Swatch, String)> = self
-            .results
+        self.results
             .iter()
             .enumerate()
             .map(|(i, r)| {
@@ -662,76 +606,135 @@ impl Chart for All<'_> {
                     ),
                 }
             })
-            .collect();
-        let legend_size = c.legend_size(&entries)?;
+            .collect()
+    }
+}
 
+impl Chart for All<'_> {
+    type Plot = AllPlot;
+
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<Option<Description<AllPlot>>, Error> {
+        let (terms, money) = (self.terms, self.money);
+        let Some(origin) = self.results.iter().map(|r| r.from).min() else {
+            return Ok(None);
+        };
+        let all: Vec<Curves> = self.results.iter().map(|r| curves(r, origin)).collect();
+        let end = all.iter().map(|cv| cv.end).fold(1.0, f64::max);
+        let days = (end.round() as i64).max(1);
+        let last = last_day(origin, days as f64);
+        let budget = budget(terms);
+        let n = self.results.len();
+        let from = match crate::render::common_from(terms, self.results) {
+            Some(d) => format!("Term {d} to {}", terms.through),
+            None => format!(
+                "Term from each scenario's first period to {}",
+                terms.through
+            ),
+        };
+        let mut sources: Vec<&str> = self.results.iter().map(|r| r.source.as_str()).collect();
+        sources.dedup();
+        let paid_max = all
+            .iter()
+            .flat_map(|cv| cv.paid.iter().map(|p| p.1))
+            .fold(0.0, f64::max);
+        Ok(Some(Description {
+            title: format!(
+                "{}: cumulative payments at {}",
+                count(n, "scenario"),
+                terms_title(terms, money)
+            ),
+            headline: all_headline(self.results, terms, money, last),
+            notes: vec![format!(
+                "Sources: {}. {from}; revenue accrues evenly over the days of each period.",
+                sources.join(", ")
+            )],
+            plot: AllPlot {
+                origin,
+                days,
+                budget,
+                // Air above the cap line for its label and the markers.
+                y_max: paid_max.max(budget.unwrap_or(0.0)) * 1.08,
+                entries: self.entries(),
+                all,
+            },
+        }))
+    }
+
+    fn plot<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        room: Room,
+        d: AllPlot,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let (terms, money) = (self.terms, self.money);
+        let (origin, days) = (d.origin, d.days);
         let layout = |right: f64| {
+            let x_axis = XAxis::Time { origin, days };
             plot_frame(
-                &c,
-                top,
-                bottom,
+                c,
+                room.top,
+                room.bottom,
                 (0.0, days as f64),
-                y_max,
+                d.y_max,
                 money,
-                XAxis::Time { origin, days },
+                x_axis,
                 right,
             )
         };
+        let legend_size = c.legend_size(&d.entries)?;
         let WithLegend {
             frame,
             ticks,
             mut geo,
             bounds,
             legend,
-        } = plot_with_legend(&c, legend_size, layout, |frame| {
-            self.geometry(frame, &all, budget, origin, t)
+        } = plot_with_legend(c, legend_size, layout, |frame| {
+            self.geometry(frame, &d.all, d.budget, origin, t)
         })?;
-        money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
-        time_axis(&c, &frame, origin, days)?;
+        let caption = "cumulative payments";
+        axis(
+            c,
+            &frame,
+            Along::Y,
+            Scale::Money {
+                ticks: &ticks,
+                money,
+                caption,
+            },
+        )?;
+        axis(c, &frame, Along::X, Scale::Calendar { origin, days })?;
 
         let p = frame.plot;
         if let Some(y) = geo.cap_y {
             c.line(&[(p.x0, y), (p.x1, y)], CAP.to_rgba(), t.px(2.0))?;
         }
-        for (pts, color, dashed) in &geo.lines {
-            if *dashed {
-                c.dashed(pts, color.to_rgba(), t.px(4.5), t.px(16.0), t.px(9.0))?;
-            } else {
-                c.line(pts, color.to_rgba(), t.px(4.5))?;
-            }
+        for (pts, s) in &geo.lines {
+            scenario_line(c, pts, *s, t.px(4.5))?;
         }
         for (m, color) in &geo.markers {
             c.dot(*m, t.px(8.0), *color)?;
         }
-
-        let mut cap_text = None;
         if let (Some(y), Some(text)) = (geo.cap_y, cap_label(terms, money)) {
             let size = c.measure(&text, t.label(), true)?;
-            cap_text = geo
+            if let Some(b) = geo
                 .obs
                 .place_best(&along_line(&p, y, size, t.px(10.0)), &bounds)
-                .map(|b| (text, b));
+            {
+                c.label(&text, b, t.label(), true, CAP)?;
+            }
         }
-        if let Some((text, b)) = cap_text {
-            c.label(&text, b, t.label(), true, CAP)?;
-        }
-        c.legend(legend, &entries)?;
+        c.legend(legend, &d.entries)?;
         Ok(())
     }
 }
 
-/// `name` cut to `max` characters with an ellipsis, for legends.
-pub(super) fn clip(name: &str, max: usize) -> String {
-    if name.chars().count() <= max {
-        name.to_string()
-    } else {
-        name.chars().take(max - 1).collect::<String>() + "…"
-    }
-}
-
-/// A scenario's rise to the cap (or whole curve) in pixels, its colour, and whether
-/// it is dashed.
-type ScenarioLine = (Vec<(f64, f64)>, RGBColor, bool);
+/// A scenario's rise to the cap (or whole curve) in pixels, and its index (for its
+/// colour and dashes).
+type ScenarioLine = (Vec<(f64, f64)>, usize);
 
 /// What the all-scenarios chart draws in its plot, in pixels.
 struct AllGeometry {
@@ -785,7 +788,7 @@ impl All<'_> {
                 obs.add_rect(Rect::square(m, t.px(12.0)));
                 markers.push((m, scenario_color(i)));
             }
-            lines.push((pp, scenario_color(i), scenario_dashed(i)));
+            lines.push((pp, i));
         }
         AllGeometry {
             obs,

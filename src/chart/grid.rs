@@ -12,9 +12,11 @@
 
 use plotters::prelude::*;
 
-use super::compare::{count, list, Compare};
-use super::cumulative::clip;
+use super::compare::Compare;
 use super::layout::Rect;
+use super::render::{Description, Room};
+use super::style::clip;
+use super::style::{count, list};
 use super::style::{
     f, is_dark, line_height, terms_title, uncapped_terms_title, Canvas, INK, MUTED,
 };
@@ -179,19 +181,41 @@ impl Grid<'_> {
     }
 }
 
+/// How the grid is laid out, as far as the page decides it: the row labels'
+/// width, the grid's left edge, width and top, how many columns and rows are
+/// drawn, the key's height, and what the columns are (`cap` or `variant`).
+pub struct GridPlot {
+    left_w: f64,
+    grid_x0: f64,
+    grid_w: f64,
+    grid_top: f64,
+    cols: usize,
+    rows: usize,
+    key_h: f64,
+    what: &'static str,
+}
+
+/// The cells' geometry: the grid, a cell's size, the gap between cells.
+struct Cells {
+    grid: Rect,
+    cell_w: f64,
+    cell_h: f64,
+    gap: f64,
+}
+
 impl Chart for Grid<'_> {
-    fn draw<DB: DrawingBackend>(
+    type Plot = GridPlot;
+
+    fn describe<DB: DrawingBackend>(
         &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), Error> {
-        let c = Canvas::blank(root)?;
+        c: &Canvas<DB>,
+    ) -> Result<Option<Description<GridPlot>>, Error> {
         let t = c.theme;
         let d = self.data;
         let money = &d.money;
         let (ns, nv) = (d.scenarios.len(), d.variants.len());
         let files = d.variants.iter().any(|v| v.from_file);
         let what = if files { "variant" } else { "cap" };
-
         let title = if files {
             format!(
                 "When the cap binds: {} × {}",
@@ -206,8 +230,8 @@ impl Chart for Grid<'_> {
                 uncapped_terms_title(d.terms, money)
             )
         };
-        let top = c.header(&title, &self.headline())?;
-
+        let headline = self.headline();
+        let top = c.header_bottom(&title, &headline)?;
         // Room for the grid decides how many columns and rows can be drawn.
         let left_w = {
             let mut w = c.measure(what, t.label(), false)?.0;
@@ -283,9 +307,41 @@ impl Chart for Grid<'_> {
                 list(&parts)
             ));
         }
-        let bottom = c.footer(&notes)?;
-        let avail_h = (bottom - t.px(28.0) - key_h - t.px(20.0) - grid_top).max(t.px(40.0));
+        Ok(Some(Description {
+            title,
+            headline,
+            notes,
+            plot: GridPlot {
+                left_w,
+                grid_x0,
+                grid_w,
+                grid_top,
+                cols,
+                rows,
+                key_h,
+                what,
+            },
+        }))
+    }
 
+    fn plot<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        room: Room,
+        g: GridPlot,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let GridPlot {
+            left_w,
+            grid_x0,
+            grid_w,
+            grid_top,
+            cols,
+            rows,
+            key_h,
+            what,
+        } = g;
+        let avail_h = (room.bottom - t.px(28.0) - key_h - t.px(20.0) - grid_top).max(t.px(40.0));
         let cell_w = (grid_w / cols.max(1) as f64).min(t.px(320.0));
         // A narrow grid sits in the middle of the width.
         let grid_x0 = grid_x0 + ((grid_w - cell_w * cols as f64) / 2.0).max(0.0);
@@ -303,11 +359,40 @@ impl Chart for Grid<'_> {
             cell_w * cols as f64,
             cell_h * rows as f64,
         );
-
+        let cells = Cells {
+            grid,
+            cell_w,
+            cell_h,
+            gap,
+        };
         let (y_lo, y_hi) = self.years();
+        self.cells(c, &cells, rows, cols, (y_lo, y_hi))?;
+        self.row_labels(c, &cells, rows, left_w)?;
+        self.column_labels(c, &cells, cols, what)?;
+        self.key(c, &cells, (y_lo, y_hi))
+    }
+}
+
+impl Grid<'_> {
+    /// Each cell: its year's colour (hatched when not reached) and its date or `—`
+    /// where they fit.
+    fn cells<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        &Cells {
+            grid,
+            cell_w,
+            cell_h,
+            gap,
+        }: &Cells,
+        rows: usize,
+        cols: usize,
+        (y_lo, y_hi): (i32, i32),
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let d = self.data;
         let n_years = (y_hi - y_lo + 1) as usize;
         let pad = t.px(6.0);
-
         // Cells.
         for s in 0..rows {
             for v in 0..cols {
@@ -331,7 +416,7 @@ impl Chart for Grid<'_> {
                 };
                 c.fill(r, fill.to_rgba())?;
                 if summary.binding_date.is_none() {
-                    hatch(&c, r, t.px(9.0))?;
+                    hatch(c, r, t.px(9.0))?;
                 }
                 let ink = if summary.binding_date.is_some() && is_dark(fill) {
                     WHITE
@@ -362,7 +447,19 @@ impl Chart for Grid<'_> {
             }
         }
 
-        // Row labels, every k-th when rows are low.
+        Ok(())
+    }
+
+    /// Row labels, every k-th when rows are low.
+    fn row_labels<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        &Cells { grid, cell_h, .. }: &Cells,
+        rows: usize,
+        left_w: f64,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let d = self.data;
         let row_k = (1..=rows.max(1))
             .find(|k| cell_h * (*k as f64) >= line_height(t.label()))
             .unwrap_or(1);
@@ -380,7 +477,22 @@ impl Chart for Grid<'_> {
             )?;
         }
 
-        // Column labels above the grid, every k-th when columns are narrow.
+        Ok(())
+    }
+
+    /// Column labels above the grid, every k-th when columns are narrow, and what
+    /// the columns are in the corner over the row labels.
+    fn column_labels<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        &Cells { grid, cell_w, .. }: &Cells,
+        cols: usize,
+        what: &str,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let d = self.data;
+        let money = &d.money;
+        let col_label_h = line_height(t.label());
         let labels: Vec<String> = d
             .variants
             .iter()
@@ -448,7 +560,19 @@ impl Chart for Grid<'_> {
             MUTED,
         )?;
 
-        // The key: one swatch per year, then "not reached".
+        Ok(())
+    }
+
+    /// The key under the grid: one swatch per year, then "not reached".
+    fn key<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        &Cells { grid, .. }: &Cells,
+        (y_lo, y_hi): (i32, i32),
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let n_years = (y_hi - y_lo + 1) as usize;
+        let pad = t.px(6.0);
         let key_y = grid.y1 + t.px(28.0);
         let intro = "cap binds in";
         let (iw, ih) = c.measure(intro, t.label(), false)?;
@@ -489,7 +613,7 @@ impl Chart for Grid<'_> {
         x += t.px(20.0);
         let r = Rect::new(x, key_y - t.px(3.0), nrw + 2.0 * pad, ih + t.px(6.0));
         c.fill(r, NOT_REACHED.to_rgba())?;
-        hatch(&c, r, t.px(9.0))?;
+        hatch(c, r, t.px(9.0))?;
         c.fill(
             Rect::new(x + pad, key_y, nrw, ih).inflate(t.px(2.0)),
             NOT_REACHED.to_rgba(),

@@ -8,9 +8,10 @@
 
 use plotters::prelude::*;
 
-use super::axes::{category_axis, money_axis, plot_frame, XAxis};
+use super::axes::{axis, plot_frame, Along, Scale, XAxis};
 use super::cumulative::headline;
-use super::layout::{Obstacles, Rect};
+use super::layout::{Frame, Obstacles, Rect};
+use super::render::{place_legend, Description, Room};
 use super::style::{f, is_dark, shade, terms_title, tint, Canvas, Money, Swatch, INK, MUTED};
 use super::Chart;
 use crate::error::Error;
@@ -36,35 +37,231 @@ pub fn shown_periods(r: &ScenarioResult) -> &[PeriodResult] {
     }
 }
 
-impl Chart for Payments<'_> {
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), Error> {
-        let c = Canvas::blank(root)?;
-        let t = c.theme;
-        let (r, terms, money) = (self.result, self.terms, self.money);
+/// What the payments chart plots: the periods shown, their axis labels, and the
+/// period's name (`year`, `quarter`...).
+pub struct Bars<'a> {
+    periods: &'a [PeriodResult],
+    labels: Vec<String>,
+    unit: String,
+}
 
+/// Each bar's top centre, in pixels.
+type BarTops = Vec<(f64, f64)>;
+
+/// The binding label: its text, box, and the top of the bar it points to.
+type Binding = (String, Rect, (f64, f64));
+
+/// A text placed in the plot: its text, box, size, boldness and colour.
+type Placed = (String, Rect, f64, bool, RGBColor);
+
+impl<'a> Payments<'a> {
+    /// A period only partly in the term (starred and footnoted).
+    fn partial(&self, p: &PeriodResult) -> bool {
+        let r = self.result;
+        !p.eligible_revenue.is_zero() && (p.start < r.from || p.end > self.terms.through)
+    }
+
+    /// The footnote of a starred period: which of its days count.
+    fn star_note(&self, p: &PeriodResult) -> String {
+        let (r, terms) = (self.result, self.terms);
+        if p.start < r.from && p.end > terms.through {
+            format!("{} counts only {} to {}", p.period, r.from, terms.through)
+        } else if p.start < r.from {
+            format!("{} counts only days from {} (term start)", p.period, r.from)
+        } else {
+            format!(
+                "{} counts only days through {} (term end)",
+                p.period, terms.through
+            )
+        }
+    }
+
+    /// Each bar, with its paid and foregone labels where they fit; the bars claim
+    /// their room in `obs`. Returns the labels and each bar's top `(x, y)`.
+    fn bars<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        periods: &[PeriodResult],
+        obs: &mut Obstacles,
+    ) -> Result<(Vec<Placed>, BarTops), Error> {
+        let t = c.theme;
+        let slot = frame.x(1.0) - frame.x(0.0);
+        let bar_w = (slot * 0.66).min(t.px(210.0));
+        let fill = tint(self.color, 0.72);
+        let mut texts: Vec<Placed> = Vec::new();
+        let mut bar_tops = Vec::new();
+        for (i, pr) in periods.iter().enumerate() {
+            let cx = frame.x(i as f64 + 0.5);
+            let (x0, x1) = (cx - bar_w / 2.0, cx + bar_w / 2.0);
+            let paid = f(pr.payment);
+            let cut = (f(pr.uncapped_payment) - paid).max(0.0);
+            let (y0, yp, yt) = (frame.y(0.0), frame.y(paid), frame.y(paid + cut));
+            if paid > 0.0 {
+                let r = Rect {
+                    x0,
+                    y0: yp,
+                    x1,
+                    y1: y0,
+                };
+                c.fill(r, self.color.to_rgba())?;
+            }
+            if cut > 0.0 {
+                let r = Rect {
+                    x0,
+                    y0: yt,
+                    x1,
+                    y1: yp,
+                };
+                c.fill(r, fill.to_rgba())?;
+                c.outline(r, self.color.to_rgba(), t.px(1.5))?;
+            }
+            obs.add_rect(Rect {
+                x0,
+                y0: yt.min(y0 - 1.0),
+                x1,
+                y1: y0,
+            });
+            bar_tops.push((cx, yt));
+            let bar = (cx, bar_w, slot, y0, yp, yt);
+            let top_used = self.paid_label(c, bar, paid, cut, obs, &mut texts)?;
+            if cut > 0.0 {
+                self.foregone_label(c, bar, cut, top_used, &mut texts)?;
+            }
+        }
+        Ok((texts, bar_tops))
+    }
+
+    /// The paid amount: inside the bar's top when it fits, else just above the paid
+    /// part (saying "paid" when that is inside the foregone part). No label for a
+    /// period that pays nothing: its bar is all foregone. Returns the top of what the
+    /// paid part and its label use.
+    #[allow(clippy::type_complexity)]
+    fn paid_label<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        (cx, bar_w, slot, y0, yp, _): (f64, f64, f64, f64, f64, f64),
+        paid: f64,
+        cut: f64,
+        obs: &mut Obstacles,
+        texts: &mut Vec<Placed>,
+    ) -> Result<f64, Error> {
+        let t = c.theme;
+        let (size, pad) = (t.label(), t.px(7.0));
+        if paid <= 0.0 && cut > 0.0 {
+            return Ok(yp);
+        }
+        let text = self.money.amount(paid);
+        let (w, h) = c.measure(&text, size, true)?;
+        if y0 - yp >= h + 2.0 * pad && w + 2.0 * pad <= bar_w {
+            let ink = if is_dark(self.color) { WHITE } else { INK };
+            let b = Rect::new(cx - w / 2.0, yp + pad, w, h);
+            texts.push((text, b, size, true, ink));
+            return Ok(yp);
+        }
+        let text = if cut > 0.0 {
+            format!("{text} paid")
+        } else {
+            text
+        };
+        let (w, h) = c.measure(&text, size, true)?;
+        if w > slot - pad {
+            return Ok(yp);
+        }
+        let b = Rect::new(cx - w / 2.0, yp - pad - h, w, h);
+        obs.add_rect(b);
+        texts.push((text, b, size, true, INK));
+        Ok(b.y0)
+    }
+
+    /// The foregone amount, centred in what is left of its part above `top_used`.
+    fn foregone_label<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        (cx, bar_w, _, _, _, yt): (f64, f64, f64, f64, f64, f64),
+        cut: f64,
+        top_used: f64,
+        texts: &mut Vec<Placed>,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let (size, pad) = (t.label(), t.px(7.0));
+        let room = (top_used - pad) - yt;
+        let amount = self.money.amount(cut);
+        let tries = [
+            (format!("{amount} foregone"), size),
+            (format!("{amount} foregone"), t.small()),
+            (amount.clone(), size),
+            (amount, t.small()),
+        ];
+        for (text, sz) in tries {
+            let (w, h) = c.measure(&text, sz, false)?;
+            if w + 2.0 * pad <= bar_w && room >= h + 2.0 * pad {
+                let y = yt + (room - h) / 2.0;
+                let b = Rect::new(cx - w / 2.0, y, w, h);
+                texts.push((text, b, sz, false, shade(self.color, 0.5)));
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Where the cap binds: a label above its bar, clear of the neighbours, and the
+    /// bar's top.
+    fn binding<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        periods: &[PeriodResult],
+        bar_tops: &[(f64, f64)],
+        obs: &mut Obstacles,
+        bounds: &Rect,
+    ) -> Result<Option<Binding>, Error> {
+        let t = c.theme;
+        let s = &self.result.summary;
+        let (Some(date), Some(bp)) = (s.binding_date, s.binding_period) else {
+            return Ok(None);
+        };
+        let Some((cx, top)) = periods
+            .iter()
+            .zip(bar_tops)
+            .find(|(q, _)| q.period == bp)
+            .map(|(_, top)| *top)
+        else {
+            return Ok(None);
+        };
+        let slot = frame.x(1.0) - frame.x(0.0);
+        let bar_w = (slot * 0.66).min(t.px(210.0));
+        let text = format!("cap binds {date}");
+        let (w, h) = c.measure(&text, t.label(), true)?;
+        let mut cands = Vec::new();
+        for k in 0..24 {
+            let y = top - t.px(14.0) - h - k as f64 * t.px(14.0);
+            cands.push(Rect::new(cx - w / 2.0, y, w, h));
+            cands.push(Rect::new(cx - w + bar_w / 2.0, y, w, h));
+            cands.push(Rect::new(cx - bar_w / 2.0, y, w, h));
+        }
+        Ok(obs.place_best(&cands, bounds).map(|b| (text, b, (cx, top))))
+    }
+}
+
+impl<'a> Chart for Payments<'a> {
+    type Plot = Bars<'a>;
+
+    fn describe<DB: DrawingBackend>(
+        &self,
+        _: &Canvas<DB>,
+    ) -> Result<Option<Description<Bars<'a>>>, Error> {
+        let (r, terms, money) = (self.result, self.terms, self.money);
         let periods = shown_periods(r);
         let unit = periods.first().map_or_else(
             || "period".to_string(),
             |p| p.period.granularity().to_string(),
         );
         let last = r.segments.last().map_or(terms.through, |s| s.end);
-        let title = format!(
-            "{}: payments per {unit} at {}",
-            r.name,
-            terms_title(terms, money)
-        );
-        let top = c.header(&title, &headline(r, terms, money, last))?;
-
-        let partial = |p: &PeriodResult| {
-            !p.eligible_revenue.is_zero() && (p.start < r.from || p.end > terms.through)
-        };
         let labels: Vec<String> = periods
             .iter()
             .map(|p| {
-                if partial(p) {
+                if self.partial(p) {
                     format!("{}*", p.period)
                 } else {
                     p.period.to_string()
@@ -77,176 +274,77 @@ impl Chart for Payments<'_> {
         )];
         let starred: Vec<String> = periods
             .iter()
-            .filter(|p| partial(p))
-            .map(|p| {
-                if p.start < r.from && p.end > terms.through {
-                    format!("{} counts only {} to {}", p.period, r.from, terms.through)
-                } else if p.start < r.from {
-                    format!("{} counts only days from {} (term start)", p.period, r.from)
-                } else {
-                    format!(
-                        "{} counts only days through {} (term end)",
-                        p.period, terms.through
-                    )
-                }
-            })
+            .filter(|p| self.partial(p))
+            .map(|p| self.star_note(p))
             .collect();
         if !starred.is_empty() {
             notes.push(format!("* {}.", starred.join("; ")));
         }
-        let bottom = c.footer(&notes)?;
+        Ok(Some(Description {
+            title: format!(
+                "{}: payments per {unit} at {}",
+                r.name,
+                terms_title(terms, money)
+            ),
+            headline: headline(r, terms, money, last),
+            notes,
+            plot: Bars {
+                periods,
+                labels,
+                unit,
+            },
+        }))
+    }
 
+    fn plot<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        room: Room,
+        bars: Bars<'a>,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let (money, periods) = (self.money, bars.periods);
         let n = periods.len().max(1);
         let y_max = periods
             .iter()
             .map(|p| f(p.uncapped_payment).max(f(p.payment)))
             .fold(0.0, f64::max);
         let (frame, ticks) = plot_frame(
-            &c,
-            top,
-            bottom,
+            c,
+            room.top,
+            room.bottom,
             (0.0, n as f64),
             y_max * 1.06,
             money,
             XAxis::Categories,
             0.0,
         )?;
-        money_axis(&c, &frame, &ticks, money, &format!("payments per {unit}"))?;
-        category_axis(&c, &frame, &labels)?;
+        let caption = format!("payments per {}", bars.unit);
+        axis(
+            c,
+            &frame,
+            Along::Y,
+            Scale::Money {
+                ticks: &ticks,
+                money,
+                caption: &caption,
+            },
+        )?;
+        axis(c, &frame, Along::X, Scale::Categories(&bars.labels))?;
 
-        let p = frame.plot;
-        let slot = frame.x(1.0) - frame.x(0.0);
-        let bar_w = (slot * 0.66).min(t.px(210.0));
-        let fill = tint(self.color, 0.72);
         let mut obs = Obstacles::new();
-        let mut texts: Vec<(String, Rect, f64, bool, RGBColor)> = Vec::new();
-        let size = t.label();
-        let pad = t.px(7.0);
-        let mut bar_tops = Vec::new();
-
-        for (i, pr) in periods.iter().enumerate() {
-            let cx = frame.x(i as f64 + 0.5);
-            let (x0, x1) = (cx - bar_w / 2.0, cx + bar_w / 2.0);
-            let paid = f(pr.payment);
-            let cut = (f(pr.uncapped_payment) - paid).max(0.0);
-            let (y0, yp, yt) = (frame.y(0.0), frame.y(paid), frame.y(paid + cut));
-            if paid > 0.0 {
-                c.fill(
-                    Rect {
-                        x0,
-                        y0: yp,
-                        x1,
-                        y1: y0,
-                    },
-                    self.color.to_rgba(),
-                )?;
-            }
-            if cut > 0.0 {
-                let r = Rect {
-                    x0,
-                    y0: yt,
-                    x1,
-                    y1: yp,
-                };
-                c.fill(r, fill.to_rgba())?;
-                c.outline(r, self.color.to_rgba(), t.px(1.5))?;
-            }
-            let bar = Rect {
-                x0,
-                y0: yt.min(y0 - 1.0),
-                x1,
-                y1: y0,
-            };
-            obs.add_rect(bar);
-            bar_tops.push((cx, yt));
-
-            // The paid amount: inside the bar's top when it fits, else just above the
-            // paid part (saying "paid" when that is inside the foregone part). No
-            // label for a period that pays nothing: its bar is all foregone.
-            let mut top_used = yp;
-            if paid > 0.0 || cut <= 0.0 {
-                let text = money.amount(paid);
-                let (w, h) = c.measure(&text, size, true)?;
-                if y0 - yp >= h + 2.0 * pad && w + 2.0 * pad <= bar_w {
-                    let ink = if is_dark(self.color) { WHITE } else { INK };
-                    texts.push((
-                        text,
-                        Rect::new(cx - w / 2.0, yp + pad, w, h),
-                        size,
-                        true,
-                        ink,
-                    ));
-                } else {
-                    let text = if cut > 0.0 {
-                        format!("{text} paid")
-                    } else {
-                        text
-                    };
-                    let (w, h) = c.measure(&text, size, true)?;
-                    if w <= slot - pad {
-                        let b = Rect::new(cx - w / 2.0, yp - pad - h, w, h);
-                        top_used = b.y0;
-                        obs.add_rect(b);
-                        texts.push((text, b, size, true, INK));
-                    }
-                }
-            }
-            // The foregone amount, centred in what is left of its part.
-            if cut > 0.0 {
-                let room = (top_used - pad) - yt;
-                let amount = money.amount(cut);
-                let tries = [
-                    (format!("{amount} foregone"), size),
-                    (format!("{amount} foregone"), t.small()),
-                    (amount.clone(), size),
-                    (amount, t.small()),
-                ];
-                for (text, sz) in tries {
-                    let (w, h) = c.measure(&text, sz, false)?;
-                    if w + 2.0 * pad <= bar_w && room >= h + 2.0 * pad {
-                        let y = yt + (room - h) / 2.0;
-                        let b = Rect::new(cx - w / 2.0, y, w, h);
-                        texts.push((text, b, sz, false, shade(self.color, 0.5)));
-                        break;
-                    }
-                }
-            }
-        }
-
-        let bounds = p.inflate(-t.px(6.0));
-        // Where the cap binds: above its bar, clear of the neighbours.
-        let mut binding = None;
-        if let (Some(date), Some(bp)) = (r.summary.binding_date, r.summary.binding_period) {
-            let bar_top = periods
-                .iter()
-                .zip(&bar_tops)
-                .find(|(q, _)| q.period == bp)
-                .map(|(_, top)| *top);
-            if let Some((cx, top)) = bar_top {
-                let text = format!("cap binds {date}");
-                let (w, h) = c.measure(&text, size, true)?;
-                let mut cands = Vec::new();
-                for k in 0..24 {
-                    let y = top - t.px(14.0) - h - k as f64 * t.px(14.0);
-                    cands.push(Rect::new(cx - w / 2.0, y, w, h));
-                    cands.push(Rect::new(cx - w + bar_w / 2.0, y, w, h));
-                    cands.push(Rect::new(cx - bar_w / 2.0, y, w, h));
-                }
-                if let Some(b) = obs.place_best(&cands, &bounds) {
-                    binding = Some((text, b, (cx, top)));
-                }
-            }
-        }
+        let (texts, bar_tops) = self.bars(c, &frame, periods, &mut obs)?;
+        let bounds = frame.plot.inflate(-t.px(6.0));
+        let binding = self.binding(c, &frame, periods, &bar_tops, &mut obs, &bounds)?;
 
         let mut entries = vec![(Swatch::Area(self.color, self.color), "paid".to_string())];
         if periods.iter().any(|q| q.capped) {
             entries.push((
-                Swatch::Area(fill, self.color),
+                Swatch::Area(tint(self.color, 0.72), self.color),
                 "foregone: cut by the cap".to_string(),
             ));
         }
-        let lsize = c.legend_size(&entries)?;
-        let legend = obs.place_best(&c.corners(&p, lsize), &bounds);
+        let legend = place_legend(c, &mut obs, &entries, &frame.plot, &bounds)?;
 
         for (text, b, sz, bold, color) in &texts {
             c.text(text, (b.x0, b.y0), *sz, *bold, *color)?;
@@ -260,7 +358,7 @@ impl Chart for Payments<'_> {
                     t.px(1.5),
                 )?;
             }
-            c.label(&text, b, size, true, INK)?;
+            c.label(&text, b, t.label(), true, INK)?;
         }
         if let Some(b) = legend {
             c.legend(b, &entries)?;

@@ -295,6 +295,57 @@ pub fn uncapped_terms_title(terms: &Terms, money: &Money) -> String {
     format!("{s}, through {}", terms.through)
 }
 
+/// `name` cut to `max` characters with an ellipsis, for legends.
+pub fn clip(name: &str, max: usize) -> String {
+    if name.chars().count() <= max {
+        name.to_string()
+    } else {
+        name.chars().take(max - 1).collect::<String>() + "…"
+    }
+}
+
+/// `n thing` or `n things`.
+pub fn count(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`; past five items, the first four and `N more`.
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        [a, b, c, d, rest @ ..] if rest.len() > 1 => {
+            format!("{a}, {b}, {c}, {d}, and {} more", rest.len())
+        }
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Draws a scenario line, dashed on the palette's second round.
+pub fn scenario_line<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    pts: &[(f64, f64)],
+    s: usize,
+    width: f64,
+) -> Result<(), Error> {
+    let t = c.theme;
+    if scenario_dashed(s) {
+        c.dashed(
+            pts,
+            scenario_color(s).to_rgba(),
+            width,
+            t.px(16.0),
+            t.px(9.0),
+        )
+    } else {
+        c.line(pts, scenario_color(s).to_rgba(), width)
+    }
+}
+
 /// One entry of a legend: its swatch and text.
 #[derive(Debug, Clone)]
 pub enum Swatch {
@@ -505,16 +556,29 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
 
     /// Title (bold) and subtitle (muted) at the top-left; returns the y below them.
     pub fn header(&self, title: &str, subtitle: &str) -> Result<f64, Error> {
+        self.header_at(title, subtitle, true)
+    }
+
+    /// The y below the header [`Canvas::header`] would draw, drawing nothing.
+    pub fn header_bottom(&self, title: &str, subtitle: &str) -> Result<f64, Error> {
+        self.header_at(title, subtitle, false)
+    }
+
+    fn header_at(&self, title: &str, subtitle: &str, draw: bool) -> Result<f64, Error> {
         let t = self.theme;
         let x = t.margin();
         let max_w = t.width - 2.0 * t.margin();
         let mut y = t.margin() * 0.8;
         let (title, size) = self.fit(title, t.title(), true, max_w)?;
-        self.text(&title, (x, y), size, true, INK)?;
+        if draw {
+            self.text(&title, (x, y), size, true, INK)?;
+        }
         y += line_height(size) + t.px(10.0);
         if !subtitle.is_empty() {
             let (sub, size) = self.fit(subtitle, t.subtitle(), false, max_w)?;
-            self.text(&sub, (x, y), size, false, MUTED)?;
+            if draw {
+                self.text(&sub, (x, y), size, false, MUTED)?;
+            }
             y += line_height(size);
         }
         Ok(y)

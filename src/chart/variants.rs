@@ -17,13 +17,14 @@
 
 use plotters::prelude::*;
 
-use super::axes::{money_axis, plot_frame, time_axis, XAxis};
-use super::compare::{count, list, Compare};
-use super::cumulative::{
-    around, binding_point, budget, clip, curves, headroom, leader, plot_with_legend, Curves, Drawn,
-    WithLegend,
-};
+use super::axes::{axis, plot_frame, Along, Scale, XAxis};
+use super::compare::Compare;
+use super::cumulative::{binding_point, budget, curves, headroom, Curves};
 use super::layout::{interpolate, Obstacles, Rect};
+use super::render::{around, leader, plot_with_legend, Drawn, WithLegend};
+use super::render::{Description, Room};
+use super::style::clip;
+use super::style::{count, list};
 use super::style::{f, terms_title, uncapped_terms_title, Canvas, Swatch, Theme, INK, PALETTE};
 use super::Chart;
 use crate::config::Variant;
@@ -300,13 +301,26 @@ impl VariantsCumulative<'_> {
     }
 }
 
+/// What the chart plots: the scenario's curves (under the shared terms with no cap,
+/// and under each variant) over `days` from `origin`, how far the shared rise is
+/// solid, the money axis's top, and the legend.
+pub struct VariantsPlot {
+    origin: crate::model::Date,
+    reference: Curves,
+    cvs: Vec<Curves>,
+    days: i64,
+    solid_to: Option<f64>,
+    y_max: f64,
+    entries: Vec<(Swatch, String)>,
+}
+
 impl Chart for VariantsCumulative<'_> {
-    fn draw<DB: DrawingBackend>(
+    type Plot = VariantsPlot;
+
+    fn describe<DB: DrawingBackend>(
         &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), Error> {
-        let c = Canvas::blank(root)?;
-        let t = c.theme;
+        _: &Canvas<DB>,
+    ) -> Result<Option<Description<VariantsPlot>>, Error> {
         let d = self.data;
         let money = &d.money;
         let scenario = self.scenario;
@@ -352,7 +366,6 @@ impl Chart for VariantsCumulative<'_> {
                 uncapped_terms_title(d.terms, money)
             )
         };
-        let top = c.header(&title, &self.headline())?;
         let mut notes = vec![if shared_shown {
             format!(
                 "Source: {}. Term {} to {}; revenue accrues evenly over the days of each period.",
@@ -423,8 +436,6 @@ impl Chart for VariantsCumulative<'_> {
                 money.amount(full)
             ));
         }
-        let bottom = c.footer(&notes)?;
-
         // Legend: the shared rise, then each variant.
         let solid_to = self.shared_rise(&cvs, origin);
         let mut entries = Vec::new();
@@ -469,11 +480,45 @@ impl Chart for VariantsCumulative<'_> {
             };
             entries.push((Swatch::Pattern(color, dash), text));
         }
+        Ok(Some(Description {
+            title,
+            headline: self.headline(),
+            notes,
+            plot: VariantsPlot {
+                origin,
+                reference,
+                cvs,
+                days,
+                solid_to,
+                y_max,
+                entries,
+            },
+        }))
+    }
+
+    fn plot<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        room: Room,
+        v: VariantsPlot,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let money = &self.data.money;
+        let VariantsPlot {
+            origin,
+            reference,
+            cvs,
+            days,
+            solid_to,
+            y_max,
+            entries,
+        } = v;
+        let (top, bottom) = (room.top, room.bottom);
         let legend_size = c.legend_size(&entries)?;
 
         let layout = |right: f64| {
             plot_frame(
-                &c,
+                c,
                 top,
                 bottom,
                 (0.0, days as f64),
@@ -489,11 +534,20 @@ impl Chart for VariantsCumulative<'_> {
             geo,
             bounds,
             legend,
-        } = plot_with_legend(&c, legend_size, layout, |frame| {
+        } = plot_with_legend(c, legend_size, layout, |frame| {
             self.geometry(frame, &reference, &cvs, solid_to, origin, &t)
         })?;
-        money_axis(&c, &frame, &ticks, money, "cumulative payments")?;
-        time_axis(&c, &frame, origin, days)?;
+        axis(
+            c,
+            &frame,
+            Along::Y,
+            Scale::Money {
+                ticks: &ticks,
+                money,
+                caption: "cumulative payments",
+            },
+        )?;
+        axis(c, &frame, Along::X, Scale::Calendar { origin, days })?;
         let p = frame.plot;
 
         // Cap lines (thin), the shared rise, then each variant's own line on top.
@@ -515,7 +569,7 @@ impl Chart for VariantsCumulative<'_> {
         // show where variants run together.
         for l in &geo.lines {
             if l.line.len() > 1 {
-                Self::draw_styled(&c, &l.line, l.style, t.px(4.5))?;
+                Self::draw_styled(c, &l.line, l.style, t.px(4.5))?;
             }
         }
         for l in &geo.lines {
@@ -524,16 +578,36 @@ impl Chart for VariantsCumulative<'_> {
             }
         }
 
-        // Binding dates beside their markers, where there is room: left of the
-        // marker just above its cap line (on a rising curve that side is free, and
-        // it stays under the next cap line up), else farther around it. One size
-        // for all: the larger one if every label fits beside its marker.
         let marks: Vec<((f64, f64), String)> = geo
             .lines
             .iter()
             .zip(&self.results)
             .filter_map(|(l, (_, r))| Some((l.kink?, r.summary.binding_date?.to_string())))
             .collect();
+        for (text, bx, m, fs) in self.date_labels(c, &geo.obs, &marks, &bounds)? {
+            leader(c, m, &bx)?;
+            c.label(&text, bx, fs, true, INK)?;
+        }
+        c.legend(legend, &entries)?;
+        Ok(())
+    }
+}
+
+impl VariantsCumulative<'_> {
+    /// Binding dates beside their markers, where there is room: left of the
+    /// marker just above its cap line (on a rising curve that side is free, and
+    /// it stays under the next cap line up), else farther around it. One size
+    /// for all: the larger one if every label fits beside its marker.
+    #[allow(clippy::type_complexity)]
+    fn date_labels<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        placed: &Obstacles,
+        marks: &[((f64, f64), String)],
+        bounds: &Rect,
+    ) -> Result<Vec<(String, Rect, (f64, f64), f64)>, Error> {
+        let t = c.theme;
+        let bounds = *bounds;
         let tight = |m: (f64, f64), (w, h): (f64, f64)| {
             vec![
                 Rect::new(m.0 - t.px(14.0) - w, m.1 - h - t.px(4.0), w, h),
@@ -543,10 +617,10 @@ impl Chart for VariantsCumulative<'_> {
         };
         let mut labels = Vec::new();
         for (pass, fs) in [t.label(), t.small()].into_iter().enumerate() {
-            let mut obs = geo.obs.clone();
+            let mut obs = placed.clone();
             let mut placed = Vec::new();
             let mut all = true;
-            for (m, text) in &marks {
+            for (m, text) in marks {
                 let size = c.measure(text, fs, true)?;
                 let mut found = obs.place(&tight(*m, size), &bounds);
                 if found.is_none() && pass == 1 {
@@ -568,11 +642,6 @@ impl Chart for VariantsCumulative<'_> {
                 break;
             }
         }
-        for (text, bx, m, fs) in labels {
-            leader(&c, m, &bx)?;
-            c.label(&text, bx, fs, true, INK)?;
-        }
-        c.legend(legend, &entries)?;
-        Ok(())
+        Ok(labels)
     }
 }
