@@ -7,13 +7,19 @@
 # OUT_DIR gets one folder per run (stdout, stderr, exit code and every output file)
 # and SHA256SUMS over all of it. BENCH_FILE (e.g. bench/data/scenarios-n100000-s42.csv,
 # made by bench/run.sh) adds the large compare; only its stdout's hash is kept.
-# Uses target/release/revcap (CARGO_TARGET_DIR is honoured); builds it first.
+# Uses target/release/revcap (CARGO_TARGET_DIR is honoured), built first; REVCAP_BIN
+# names another binary (e.g. a copy of an earlier build, which must be named revcap
+# for the `--help` texts to match).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:?usage: tools/pin.sh OUT_DIR [BENCH_FILE]}
 BENCH=${2:-}
-BIN="${CARGO_TARGET_DIR:-target}/release/revcap"
-cargo build --release --quiet --bin revcap
+if [[ -n ${REVCAP_BIN:-} ]]; then
+    BIN=$REVCAP_BIN
+else
+    BIN="${CARGO_TARGET_DIR:-target}/release/revcap"
+    cargo build --release --quiet --bin revcap
+fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
@@ -36,6 +42,9 @@ pin() { # name, args...
     sed -i "s|$dir/files|@OUT|g" "$dir/stdout" "$dir/stderr"
 }
 
+for cmd in "" run compare validate; do
+    pin "help${cmd:+-$cmd}" $cmd --help
+done
 pin run-table run scenarios --output @OUT --chart-format both
 pin run-csv run scenarios --format csv --output @OUT --chart-format svg
 pin run-json run scenarios --format json --no-files
