@@ -8,12 +8,12 @@
 
 use std::io::Write;
 
-use super::{chart_options, note_skipped_charts};
+use super::{chart_options, note_skipped_charts, Rendered};
 use crate::config::{Input, Output, Variant};
 use crate::error::Error;
 use crate::load::{self, Opened};
 use crate::model::{CompareRow, Date, Scenario, Terms, Threshold, Thresholds};
-use crate::render::{csv::Csv, json::Json, Format, Render};
+use crate::render::Format;
 use crate::{chart, engine, output, render};
 
 /// What `compare` is asked for (the command's part of the validated config).
@@ -104,20 +104,11 @@ fn present(req: &Request, kept: Kept, stdout: &mut dyn Write) -> Result<(), Erro
         thresholds: req.thresholds.then_some(kept.thresholds.as_slice()),
         unit: output.unit.as_deref(),
     };
-    // Each file's format is rendered once, for the file and for stdout alike.
-    let files = output.dir.is_some();
-    let csv = files
-        .then(|| Csv.compare(&view))
-        .transpose()
-        .map_err(Error::Internal)?;
-    let json = files
-        .then(|| Json.compare(&view))
-        .transpose()
-        .map_err(Error::Internal)?;
+    let rendered = Rendered::new(output, |f| f.compare(&view))?;
     let staged = if let Some(dir) = &output.dir {
         let mut staged = output::Staged::new(dir)?;
-        staged.add_parts("compare.csv", csv.as_deref().unwrap_or_default())?;
-        staged.add_parts("compare.json", json.as_deref().unwrap_or_default())?;
+        staged.add_parts("compare.csv", rendered.csv())?;
+        staged.add_parts("compare.json", rendered.json())?;
         if let Some(opts) = chart_options(output, kept.count) {
             for (name, bytes) in
                 chart::compare_charts(&kept.scenarios, variants, view.rows, terms, opts, view.unit)?
@@ -130,10 +121,7 @@ fn present(req: &Request, kept: Kept, stdout: &mut dyn Write) -> Result<(), Erro
     } else {
         None
     };
-    let text = match (output.format, csv, json) {
-        (Format::Csv, Some(text), _) | (Format::Json, _, Some(text)) => text,
-        (format, ..) => format.renderer().compare(&view).map_err(Error::Internal)?,
-    };
+    let text = rendered.stdout(output.format)?;
     let done = output::print_then_commit(stdout, &text, staged);
     note_skipped_charts(&done, output, kept.count);
     done

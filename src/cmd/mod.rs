@@ -15,6 +15,7 @@ use std::io::Write;
 use crate::chart;
 use crate::config::{ChartOptions, Output};
 use crate::error::Error;
+use crate::render::{csv::Csv, json::Json, Format, Render};
 
 /// The chart options when charts are to be drawn for `scenarios` scenarios: not when
 /// there are too many of them to draw ([`chart::MAX_SCENARIOS`]).
@@ -31,6 +32,47 @@ fn note_skipped_charts(done: &Result<(), Error>, output: &Output, scenarios: usi
     if done.is_ok() && output.dir.is_some() && output.charts.is_some() {
         if let Some(note) = chart::skipped(scenarios) {
             let _ = writeln!(std::io::stderr(), "{note}");
+        }
+    }
+}
+
+/// One view rendered in the formats a command writes and prints, each at most once:
+/// the CSV and JSON files' text when files are written, reused for stdout when it
+/// asks for the same format.
+struct Rendered<F> {
+    /// Renders the view in one format (`|f| f.run(&view)`).
+    render: F,
+    csv: Option<Vec<String>>,
+    json: Option<Vec<String>>,
+}
+
+impl<F: Fn(&dyn Render) -> Result<Vec<String>, String>> Rendered<F> {
+    /// Renders the files' formats now if `output` writes files.
+    fn new(output: &Output, render: F) -> Result<Self, Error> {
+        let files = output.dir.is_some();
+        let once = |f: &dyn Render| files.then(|| render(f)).transpose();
+        let (csv, json) = (once(&Csv), once(&Json));
+        Ok(Rendered {
+            csv: csv.map_err(Error::Internal)?,
+            json: json.map_err(Error::Internal)?,
+            render,
+        })
+    }
+
+    /// The text of a file's format (empty without files).
+    fn csv(&self) -> &[String] {
+        self.csv.as_deref().unwrap_or_default()
+    }
+
+    fn json(&self) -> &[String] {
+        self.json.as_deref().unwrap_or_default()
+    }
+
+    /// What stdout prints in `format`: a file's text when there is one, else rendered.
+    fn stdout(self, format: Format) -> Result<Vec<String>, Error> {
+        match (format, self.csv, self.json) {
+            (Format::Csv, Some(text), _) | (Format::Json, _, Some(text)) => Ok(text),
+            (format, ..) => (self.render)(format.renderer()).map_err(Error::Internal),
         }
     }
 }

@@ -2,11 +2,10 @@
 
 use std::io::Write;
 
-use super::{chart_options, note_skipped_charts};
+use super::{chart_options, note_skipped_charts, Rendered};
 use crate::config::{Input, Output};
 use crate::error::Error;
 use crate::model::{Scenario, ScenarioResult, Terms};
-use crate::render::{csv::Csv, json::Json, Format, Render};
 use crate::{chart, engine, load, output, render};
 
 /// Loads every input, computes every scenario, stages the files, prints, commits.
@@ -23,26 +22,17 @@ pub fn run(
         terms,
         unit: output.unit.as_deref(),
     };
-    // Each file's format is rendered once, for the file and for stdout alike.
-    let files = output.dir.is_some();
-    let ledger = files
-        .then(|| Csv.run(&view))
-        .transpose()
-        .map_err(Error::Internal)?;
-    let json = files
-        .then(|| Json.run(&view))
-        .transpose()
-        .map_err(Error::Internal)?;
+    let rendered = Rendered::new(output, |f| f.run(&view))?;
     let staged = if let Some(dir) = &output.dir {
         let mut staged = output::Staged::new(dir)?;
-        staged.add_parts("ledger.csv", ledger.as_deref().unwrap_or_default())?;
+        staged.add_parts("ledger.csv", rendered.csv())?;
         staged.add(
             "summary.csv",
             render::csv::summary(&results)
                 .map_err(Error::Internal)?
                 .as_bytes(),
         )?;
-        staged.add_parts("result.json", json.as_deref().unwrap_or_default())?;
+        staged.add_parts("result.json", rendered.json())?;
         if let Some(opts) = chart_options(output, results.len()) {
             for (name, bytes) in chart::run_charts(&results, terms, opts, view.unit)? {
                 staged.add(&name, &bytes)?;
@@ -53,10 +43,7 @@ pub fn run(
     } else {
         None
     };
-    let text = match (output.format, ledger, json) {
-        (Format::Csv, Some(text), _) | (Format::Json, _, Some(text)) => text,
-        (format, ..) => format.renderer().run(&view).map_err(Error::Internal)?,
-    };
+    let text = rendered.stdout(output.format)?;
     let done = output::print_then_commit(stdout, &text, staged);
     note_skipped_charts(&done, output, results.len());
     done

@@ -246,7 +246,7 @@ impl<'a> RowReader<'a> {
             let slot = u32::try_from(slot).unwrap_or(u32::MAX);
             match (period, revenue(cells, i, &mut self.problems)) {
                 (Some(period), Some(revenue)) => {
-                    self.groups.push(slot, period, revenue, rate, cells.line)
+                    self.groups.push(slot, (period, revenue, rate), cells.line)
                 }
                 _ => self.groups.taint(slot),
             }

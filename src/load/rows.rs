@@ -127,6 +127,9 @@ pub(super) struct Side {
     rate: Option<Decimal>,
 }
 
+/// One value as read: its period, revenue and rate (if the row gave one).
+pub(super) type Given = (Period, Decimal, Option<Decimal>);
+
 /// Rows per chunk while reading (1 MB). Chunks, not one growing list: a
 /// list of millions of rows regrown by doubling copies itself and briefly needs half
 /// as much memory again.
@@ -329,12 +332,7 @@ impl Groups {
     /// a large file's names does not fit in a core's cache, and a lookup right after
     /// parsing each row stalls on memory with nothing else to do, where lookups one
     /// after another overlap their waits. Values are counted at once (limits).
-    pub(super) fn push_named(
-        &mut self,
-        name: &str,
-        value: Option<(Period, Decimal, Option<Decimal>)>,
-        line: u64,
-    ) {
+    pub(super) fn push_named(&mut self, name: &str, value: Option<Given>, line: u64) {
         if value.is_some() {
             self.values += 1;
         }
@@ -370,7 +368,7 @@ impl Groups {
                 }
             };
             match p.value {
-                Some((period, revenue, rate)) => self.store(slot, period, revenue, rate, p.line),
+                Some(value) => self.store(slot, value, p.line),
                 None => self.taint(slot),
             }
         }
@@ -382,26 +380,12 @@ impl Groups {
     }
 
     /// A value of the scenario in `slot` (a wide file's column).
-    pub(super) fn push(
-        &mut self,
-        slot: u32,
-        period: Period,
-        revenue: Decimal,
-        rate: Option<Decimal>,
-        line: u64,
-    ) {
+    pub(super) fn push(&mut self, slot: u32, value: Given, line: u64) {
         self.values += 1;
-        self.store(slot, period, revenue, rate, line);
+        self.store(slot, value, line);
     }
 
-    fn store(
-        &mut self,
-        slot: u32,
-        period: Period,
-        revenue: Decimal,
-        rate: Option<Decimal>,
-        line: u64,
-    ) {
+    fn store(&mut self, slot: u32, (period, revenue, rate): Given, line: u64) {
         let row = Row::new(
             slot,
             u32::try_from(line).unwrap_or(u32::MAX),
@@ -425,7 +409,7 @@ const PENDING: usize = 32;
 /// A long file's row waiting for its scenario's slot.
 struct Pending {
     key: Name,
-    value: Option<(Period, Decimal, Option<Decimal>)>,
+    value: Option<Given>,
     line: u64,
 }
 
@@ -780,7 +764,7 @@ mod tests {
         for &(name, m, line) in rows {
             let slot = g.slot(name);
             let p = Period::month(2026, m).unwrap();
-            g.push(slot, p, Decimal::from(m), None, line);
+            g.push(slot, (p, Decimal::from(m), None), line);
         }
         g
     }
