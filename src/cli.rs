@@ -105,7 +105,7 @@ pub struct ValidateArgs {
     pub format: ValidateFormat,
 }
 
-/// The terms of SPEC §3 other than the cap (whose meaning differs by command).
+/// The terms of docs/spec.md §3.1 other than the cap (whose meaning differs by command).
 #[derive(Debug, Args, Default)]
 pub struct TermFlags {
     /// Share of revenue paid: 0.20 or 20% [default: 0.20].

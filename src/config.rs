@@ -1,7 +1,7 @@
 //! Turns the parsed command line and TOML terms files into a validated [`Config`].
 //! No clap type is seen past this module.
 //!
-//! Terms come from three layers (SPEC §3): the defaults, then a terms file (`--terms`,
+//! Terms come from three layers (docs/spec.md §3.3): the defaults, then a terms file (`--terms`,
 //! or a folder's `terms.toml`), then the flags, each overriding the one before.
 
 use std::collections::BTreeMap;
@@ -462,7 +462,7 @@ fn rate_step(raw: &str) -> Result<RateStep, String> {
 
 const TERM_KEYS: &str = "rate, rate_step, cap, already_paid, from, through, discount_rate";
 
-/// Reads a TOML terms file (SPEC §3). Values may be strings (`cap = "38B"`,
+/// Reads a TOML terms file (docs/spec.md §3.2). Values may be strings (`cap = "38B"`,
 /// `rate = "20%"`) or TOML numbers and dates. A TOML float is a binary float, so it is
 /// read through its shortest decimal form, which is the number as written for up to
 /// 15 significant digits; quote longer numbers.

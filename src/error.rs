@@ -267,7 +267,7 @@ impl Problems {
 }
 
 impl Error {
-    /// Exit code: 2 for usage errors, 1 for everything else (SPEC §6).
+    /// Exit code: 2 for usage errors, 1 for everything else (docs/spec.md §6).
     pub fn code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,

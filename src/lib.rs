@@ -6,7 +6,7 @@
 //! 2. [`config`]: arguments and TOML terms become a validated [`config::Config`];
 //! 3. [`load`]: CSV scenario files become a compact store of values (parsed by
 //!    [`parse`]), then sorted, checked [`model::Scenario`]s, a batch at a time;
-//! 4. [`engine`]: the exact computation of SPEC §4, one scenario at a time;
+//! 4. [`engine`]: the exact computation of docs/spec.md §4, one scenario at a time;
 //! 5. [`render`] (table, CSV, JSON, Markdown) and [`chart`] present the results;
 //! 6. [`output`] prints, then writes files atomically.
 //!

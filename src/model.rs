@@ -1,6 +1,6 @@
 //! The data revcap works on: calendar dates, periods, scenarios, terms and results.
 //!
-//! Everything here is plain data. Parsing lives in `load`/`config`, arithmetic in
+//! Everything here is plain data. Parsing lives in `parse`/`load`/`config`, arithmetic in
 //! `engine`, presentation in `render`/`chart`. The result types are `Serialize` and
 //! their field docs are the data dictionary for the CSV and JSON outputs.
 
@@ -301,7 +301,7 @@ pub struct RateStep {
     pub rate: Decimal,
 }
 
-/// The contract's terms (SPEC §3), validated.
+/// The terms of docs/spec.md §3, validated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Terms {
     /// Share of revenue paid, as a fraction in [0, 1].

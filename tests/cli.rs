@@ -1,9 +1,11 @@
 //! The real `revcap` binary: formats, files written, exit codes and the exact error
-//! messages of SPEC §6. Each test works in its own temporary folder (`Workdir`, after
-//! xsv's harness), so nothing is ever written into the repository.
+//! messages of docs/spec.md §6 and docs/errors.md. Each test works in its own
+//! temporary folder (`Workdir`, after xsv's harness), so nothing is ever written into
+//! the repository.
 //!
-//! Tests that check the exact set of files written pass `--no-charts`, so they keep
-//! passing once `run` also draws charts.
+//! Tests that check the exact set of files written pass `--no-charts`, so that set is
+//! the data files alone; the charts are checked in `tests/charts.rs` and
+//! `tests/chart_snapshots.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod common;
@@ -116,7 +118,7 @@ fn run_markdown_is_a_github_table() {
 }
 
 #[test]
-fn run_json_document_has_the_shape_of_spec_5() {
+fn run_json_document_has_the_documented_shape() {
     let w = Workdir::new();
     w.fixture("long.csv");
     // Everything given: cap, step, term start, discount rate.
@@ -547,7 +549,8 @@ fn bom_crlf_and_every_number_form_are_read() {
         "json",
         "--no-files",
     ]);
-    // Compared as numbers: `1.5B` keeps its decimal place (`1500000000.0`).
+    // Compared as numbers: the forms keep different scales (a suffix drops trailing
+    // zeros, `1.27e10` keeps the mantissa's two places).
     let revenues = |i: usize| -> Vec<Decimal> {
         j["scenarios"][i]["periods"]
             .as_array()
@@ -683,7 +686,7 @@ error: bad_rate.csv: line 3, column "rate": "120%" is above 100% (expected a fra
     );
 }
 
-// ---------------------------------------------------------------- errors (SPEC §6)
+// ------------------------------------------------------- errors (docs/spec.md §6)
 
 /// `revcap run FILE` on a fixture: exit 1, exactly `expected` on stderr, and no
 /// output folder left behind.
@@ -701,7 +704,7 @@ fn not_a_number() {
         "bad_number.csv",
         &format!("error: bad_number.csv: line 4, column \"revenue\": \"12..7\" is not a number {AMOUNT}\n"),
     );
-    // Spec §6's own example, as a file named t.csv.
+    // The example of docs/spec.md §6, as a file named t.csv.
     let w = Workdir::new();
     w.write("t.csv", "period,revenue\n2026,1\n2027,2\n2028,12..7\n");
     assert_eq!(

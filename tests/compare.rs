@@ -47,7 +47,7 @@ fn dec(v: &Value) -> Decimal {
     v.as_str().unwrap().parse().unwrap()
 }
 
-/// The acceptance run: the bundled scenarios under 20B..60B in 5B steps write
+/// The README's cap range (`compare --caps 20B:60B:5B`) on the bundled scenarios writes
 /// compare.csv and compare.json, and every row agrees with `run` for that cap.
 #[test]
 fn cap_range_on_bundled_scenarios_agrees_with_run() {

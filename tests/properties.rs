@@ -1,4 +1,4 @@
-//! Invariants of the engine (SPEC §4) on random scenarios and terms: the cap walk,
+//! Invariants of the engine (docs/spec.md §4) on random scenarios and terms: the cap walk,
 //! the totals, the binding date, and that splitting a year into its months with
 //! revenue in proportion to days changes nothing (or only by the 12-place rounding of
 //! its segments, with the bound stated exactly).

@@ -1,4 +1,4 @@
-//! The cap rule (SPEC §4.4–4.5), the one place it is written. A segment with uncapped
+//! The cap rule (docs/spec.md §4.4–4.5), the one place it is written. A segment with uncapped
 //! payment `u` over `d` days, with `r` of the cap remaining at its start (cap − already
 //! paid − what earlier segments paid):
 //!

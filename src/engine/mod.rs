@@ -1,4 +1,4 @@
-//! The exact computation of SPEC §4: segments, proration by days, the cap walk, the
+//! The exact computation of docs/spec.md §4: segments, proration by days, the cap walk, the
 //! binding date and present values. Pure: no I/O, no formatting.
 //!
 //! The cap rule lives in `cap.rs` alone: the ledger walk (`walk.rs`, behind
@@ -22,7 +22,7 @@ use crate::model::{Date, PeriodInput, PeriodResult, Scenario, ScenarioResult, Te
 
 pub use sweep::Sweep;
 
-/// Decimal places kept by the proration of step 3.
+/// Decimal places kept by the proration of docs/spec.md §4.3.
 pub const PRORATION_DP: u32 = 12;
 
 /// Computes one scenario under `terms`.
@@ -97,7 +97,7 @@ pub fn rate_on(terms: &Terms, date: Date) -> Decimal {
 }
 
 /// `revenue × rate × d / D`, multiplied first and divided last, rounded half-even to
-/// 12 decimal places (SPEC §4.3). `None` on overflow.
+/// 12 decimal places (docs/spec.md §4.3). `None` on overflow.
 pub fn prorate(revenue: Decimal, rate: Decimal, d: Decimal, big_d: Decimal) -> Option<Decimal> {
     if d == big_d {
         // A whole period: no division, so no rounding beyond 12 places. Revenue at a

@@ -81,7 +81,7 @@ fn cap_reached_exactly_at_a_period_end_binds_on_its_last_day() {
     // 40 / 300 to Decimal's 28 significant digits.
     assert_eq!(s.effective_rate, Some(d("0.1333333333333333333333333333")));
 
-    // The cap reached exactly as the term ends also binds (SPEC §4.5), with
+    // The cap reached exactly as the term ends also binds (docs/spec.md §4.5), with
     // nothing foregone. Term through 2027-12-31, so 2028 lies wholly outside it:
     // eligible 0, uncapped 0, paid 0, and not cut (0 < 0 is false).
     let t = Terms {

@@ -1,4 +1,4 @@
-//! The ledger walk of SPEC §4, in steps: per period, split its in-term days into
+//! The ledger walk of docs/spec.md §4, in steps: per period, split its in-term days into
 //! stretches at the rate steps, prorate each stretch, pay it against the cap
 //! (`cap::pay`), accumulate; then the summary.
 
@@ -89,7 +89,7 @@ impl<'a> Ledger<'a> {
             Some(cap) => Some(at.sub(cap, terms.already_paid, "cap minus already paid")?),
             None => None,
         };
-        // SPEC §4.5: with nothing left to pay, the cap binds on the term's first day.
+        // docs/spec.md §4.5: with nothing left to pay, the cap binds on the term's first day.
         // Pinned by `tests::already_paid_at_or_over_cap_binds_on_from`.
         let binding = budget
             .and_then(|b| cap::binds_at_start(b, from, terms.through))

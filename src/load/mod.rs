@@ -1,4 +1,4 @@
-//! Scenario files (SPEC §2): long and wide CSV from any `Read` into validated,
+//! Scenario files (docs/spec.md §2): long and wide CSV from any `Read` into validated,
 //! sorted [`Scenario`]s, collecting every problem rather than stopping at the first.
 //!
 //! Numbers are read as strings and parsed by `parse` (csv + serde would route them
@@ -159,7 +159,7 @@ pub fn is_read_as_halves(path: &Path, size: u64) -> bool {
 
 /// A file read: its values, grouped by scenario, and the problems of its rows. Its
 /// scenarios are taken in batches of consecutive ones ([`Loaded::next_batch`]), each
-/// sorted and checked (SPEC §2) as it is taken.
+/// sorted and checked (docs/spec.md §2.5) as it is taken.
 pub struct Loaded {
     origin: String,
     store: Store,
@@ -201,7 +201,7 @@ impl Loaded {
     }
 
     /// The next batch of scenarios, sorted and checked on every core, and the
-    /// problems of those that break SPEC §2's rules; `None` after the last.
+    /// problems of those that break the rules of docs/spec.md §2.5; `None` after the last.
     pub fn next_batch(&mut self) -> Option<(Vec<Scenario>, Vec<Problem>)> {
         if self.next >= self.store.batch_count() {
             return None;

@@ -1,4 +1,4 @@
-//! A scenario's periods checked against SPEC §2's rules once its rows are gathered:
+//! A scenario's periods checked against the rules of docs/spec.md §2.5 once its rows are gathered:
 //! one granularity (set by its first row in file order), no repeats, no gaps; then
 //! sorted.
 
@@ -8,7 +8,7 @@ use crate::model::{Period, PeriodInput};
 /// A scenario's periods, sorted, or what is wrong with them.
 pub(super) type Checked = Result<Vec<PeriodInput>, Vec<Problem>>;
 
-/// Sorts a scenario's periods and checks SPEC §2's rules: one granularity, no
+/// Sorts a scenario's periods and checks the rules of docs/spec.md §2.5: one granularity, no
 /// repeats, no gaps; the problems found when some rule is broken.
 pub(super) fn check_periods(
     origin: &str,

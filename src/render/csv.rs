@@ -1,5 +1,5 @@
-//! CSV, for `--format csv` and the CSV files, with the fixed column names of SPEC §5:
-//! the ledger and the summary of `run`, the rows of `compare`.
+//! CSV, for `--format csv` and the CSV files, with the fixed column names of
+//! docs/spec.md §5.6: the ledger and the summary of `run`, the rows of `compare`.
 //!
 //! Every line goes through one writer, [`RowWriter`]: fields one by one through one
 //! buffer, amounts by [`push_decimal`]. A ledger or a sweep runs to millions of lines,

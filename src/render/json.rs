@@ -1,4 +1,4 @@
-//! The version-1 JSON document of SPEC §5. Decimals are strings holding exact values
+//! The version-1 JSON documents of docs/spec.md §5.7. Decimals are strings holding exact values
 //! (rust_decimal's `serde-with-str`), dates `YYYY-MM-DD`, absent values `null`.
 
 use serde::Serialize;
