@@ -1,4 +1,5 @@
-//! Parsers for the values people write: amounts, rates, periods and dates (docs/spec.md §2.3, §2.4).
+//! Parsers for the values people write: amounts, rates, periods and dates
+//! (docs/spec.md §2.3, §2.4).
 //!
 //! Each returns the exact `Decimal` (or period/date) or a message saying what was
 //! expected; callers add the file, line and column. `Decimal::from_str` is too
