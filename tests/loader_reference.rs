@@ -267,6 +267,11 @@ fn random_file(seed: u64, wide: bool, crlf: bool) -> String {
                         " 7 ",
                         "123456789012345678.9",
                         "12.7B",
+                        // Many places and the largest mantissas: the row store keeps
+                        // these whole (scale up to 28) or in its side table.
+                        "0.123456789012345",
+                        "1.0000000000000000000000000001",
+                        "79228162514264337593543950335",
                     ])
                     .to_string(),
             });
