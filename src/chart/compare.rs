@@ -20,14 +20,14 @@ use std::collections::HashMap;
 use plotters::prelude::*;
 
 use super::axes::{axis, date_y_labels_width, plot_frame, Along, Scale, XAxis};
-use super::cumulative::curves;
+use super::cumulative::{curves, Curves};
 use super::layout::{nice_ticks, Frame, Obstacles, Rect};
 use super::render::{around, label_bounds, leader, plot_with_legend, Drawn, WithLegend};
-use super::render::{Description, Room};
+use super::render::{place_legend, Description, Room};
 use super::style::clip;
 use super::style::{
     count, f, line_height, list, scenario_color, scenario_dashed, scenario_line, shade, tint,
-    uncapped_terms_title, Canvas, Money, Swatch, Theme, CAP, INK, MUTED,
+    uncapped_terms_title, Canvas, Money, Swatch, Theme, AXIS, CAP, INK, MUTED,
 };
 use super::Chart;
 use crate::config::Variant;
@@ -672,46 +672,50 @@ impl BindingDate<'_> {
     }
 }
 
-// Not yet split into describe/plot: it draws itself whole (overriding `draw`), with
-// the same page and operations as the renderer would issue.
+/// What the binding-date chart plots: the caps compared, and each scenario's
+/// uncapped cumulative curve in days from `origin`, the longest ending at `end`
+/// (`days` whole days).
+pub struct DatePlot {
+    caps: Vec<f64>,
+    origin: Date,
+    all: Vec<Curves>,
+    end: f64,
+    days: i64,
+}
+
+/// The binding-date chart's layout: the dates' frame, the "not reached" band above
+/// it (a lane per scenario), and the width the labels left of both may take.
+struct Band {
+    frame: Frame,
+    strip: Rect,
+    lane_h: f64,
+    label_w: f64,
+}
+
+/// The band's own label, left of it.
+const STRIP_LABEL: &str = "not reached";
+/// The band's ground: a light grey, so lanes and their text stand on it.
+const STRIP_GROUND: RGBColor = RGBColor(246, 246, 246);
+
 impl Chart for BindingDate<'_> {
-    type Plot = ();
+    type Plot = DatePlot;
+
     fn describe<DB: DrawingBackend>(
         &self,
         _: &Canvas<DB>,
-    ) -> Result<Option<super::render::Description<()>>, Error> {
-        Err(Error::Chart("legacy".into()))
-    }
-    fn plot<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-        _: super::render::Room,
-        _: (),
-    ) -> Result<(), Error> {
-        Ok(())
-    }
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), Error> {
-        let c = Canvas::blank(root)?;
-        let t = c.theme;
+    ) -> Result<Option<Description<DatePlot>>, Error> {
         let d = self.data;
         let money = &d.money;
-        let n = d.scenarios.len();
-        let ap = f(d.terms.already_paid);
         let caps = d.caps();
         let origin = d.origin();
         let all: Vec<_> = d.uncapped.iter().map(|r| curves(r, origin)).collect();
-        let days_f = all.iter().map(|cv| cv.end).fold(1.0, f64::max);
-        let days = (days_f.round() as i64).max(1);
-
+        let end = all.iter().map(|cv| cv.end).fold(1.0, f64::max);
+        let days = (end.round() as i64).max(1);
         let title = format!(
             "{}: when the cap binds, by cap, at {}",
             d.scenario_count(),
             uncapped_terms_title(d.terms, money)
         );
-        let top = c.header(&title, &self.headline())?;
         let mut compared = format!(
             "Compared: {} (dots); the lines give the exact date for every cap between.",
             caps_text(&caps, money)
@@ -719,24 +723,73 @@ impl Chart for BindingDate<'_> {
         if let Some(left_out) = d.left_out() {
             compared = format!("{compared} {left_out}");
         }
-        let bottom = c.footer(&[
+        let notes = vec![
             format!(
                 "{}; the cap binds on the day cumulative payments reach it.",
                 d.sources_and_term()
             ),
             compared,
-        ])?;
-        let (x_top, x_ticks) = cap_axis(d, &t);
+        ];
+        Ok(Some(Description {
+            title,
+            headline: self.headline(),
+            notes,
+            plot: DatePlot {
+                caps,
+                origin,
+                all,
+                end,
+                days,
+            },
+        }))
+    }
 
-        // Layout: the date caption above, the "not reached" band on top of the
-        // dates, the cap axis (ticks and caption) below.
-        let strip_label = "not reached";
+    fn plot<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        room: Room,
+        p: DatePlot,
+    ) -> Result<(), Error> {
+        let d = self.data;
+        let (x_top, x_ticks) = cap_axis(d, &c.theme);
+        let band = self.band(c, room, &p, x_top)?;
+        self.axes(c, &band, &p, &x_ticks)?;
+        let mut obs = self.lines(c, &band.frame, &p, x_top)?;
+        self.lanes(c, &band, x_top)?;
+        // Legend in a free corner of the dates, else to the right of them.
+        let entries: Vec<(Swatch, String)> = d
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(s, scenario)| (scenario_swatch(s), clip(&scenario.name, 28)))
+            .collect();
+        let plot = band.frame.plot;
+        if let Some(b) = place_legend(c, &mut obs, &entries, &plot, &label_bounds(c, &band.frame))?
+        {
+            c.legend(b, &entries)?;
+        }
+        Ok(())
+    }
+}
+
+impl BindingDate<'_> {
+    /// Layout: the date caption above, the "not reached" band on top of the dates,
+    /// the cap axis (ticks and caption) below.
+    fn band<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        room: Room,
+        p: &DatePlot,
+        x_top: f64,
+    ) -> Result<Band, Error> {
+        let t = c.theme;
+        let n = self.data.scenarios.len();
         let caption_h = line_height(t.small()) + t.px(14.0);
         let axis_h = 2.0 * (line_height(t.label()) + t.px(10.0)) + t.px(12.0);
-        let area_top = top + t.px(26.0) + caption_h;
-        let area_bottom = (bottom - t.px(18.0) - axis_h).max(area_top + t.px(120.0));
-        let label_w =
-            date_y_labels_width(&c, origin, days)?.max(c.measure(strip_label, t.label(), false)?.0);
+        let area_top = room.top + t.px(26.0) + caption_h;
+        let area_bottom = (room.bottom - t.px(18.0) - axis_h).max(area_top + t.px(120.0));
+        let label_w = date_y_labels_width(c, p.origin, p.days)?
+            .max(c.measure(STRIP_LABEL, t.label(), false)?.0);
         let lane_full = line_height(t.small()) + t.px(10.0);
         let lane_h = lane_full.min((area_bottom - area_top) * 0.3 / n.max(1) as f64);
         let strip_h = lane_h * n as f64 + t.px(12.0);
@@ -751,117 +804,133 @@ impl Chart for BindingDate<'_> {
             x_min: 0.0,
             x_max: x_top,
             y_min: 0.0,
-            y_max: days_f,
+            y_max: p.end,
         };
-        let strip_ground = RGBColor(246, 246, 246);
         let strip = Rect {
             x0: plot.x0,
             y0: area_top,
             x1: plot.x1,
             y1: plot.y0,
         };
-        c.fill(strip, strip_ground.to_rgba())?;
-        axis(&c, &frame, Along::Y, Scale::Calendar { origin, days })?;
-        axis(
-            &c,
-            &frame,
-            Along::X,
-            Scale::Money {
-                ticks: &x_ticks,
-                money,
-                caption: "cap",
-            },
-        )?;
-        c.line(
-            &[(strip.x0, strip.y0), (strip.x0, strip.y1)],
-            super::style::AXIS.to_rgba(),
-            t.px(1.5),
-        )?;
-        c.line(
-            &[(plot.x0, plot.y0), (plot.x1, plot.y0)],
-            super::style::AXIS.to_rgba(),
-            t.px(1.5),
-        )?;
-        // Captions: the date axis above the band, the band's own label beside it.
+        Ok(Band {
+            frame,
+            strip,
+            lane_h,
+            label_w,
+        })
+    }
+
+    /// The band's ground, the date axis left and the cap axis below, the band's
+    /// edges, and the captions: the date axis's above the band, the band's own
+    /// label beside it.
+    fn axes<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        band: &Band,
+        p: &DatePlot,
+        x_ticks: &[f64],
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let (frame, strip) = (&band.frame, band.strip);
+        let plot = frame.plot;
+        c.fill(strip, STRIP_GROUND.to_rgba())?;
+        let (origin, days) = (p.origin, p.days);
+        axis(c, frame, Along::Y, Scale::Calendar { origin, days })?;
+        axis(c, frame, Along::X, cap_scale(x_ticks, &self.data.money))?;
+        for edge in [
+            [(strip.x0, strip.y0), (strip.x0, strip.y1)],
+            [(plot.x0, plot.y0), (plot.x1, plot.y0)],
+        ] {
+            c.line(&edge, AXIS.to_rgba(), t.px(1.5))?;
+        }
+        let caption_y = strip.y0 - t.px(26.0) - line_height(t.small());
         c.text(
             "binding date",
-            (t.margin(), area_top - t.px(26.0) - line_height(t.small())),
+            (t.margin(), caption_y),
             t.small(),
             false,
             MUTED,
         )?;
-        let (sw, sh) = c.measure(strip_label, t.label(), false)?;
-        let by = format!("by {}", d.terms.through);
+        let (sw, sh) = c.measure(STRIP_LABEL, t.label(), false)?;
+        let by = format!("by {}", self.data.terms.through);
         let (bw, bh) = c.measure(&by, t.small(), false)?;
         let right = plot.x0 - t.px(14.0);
-        if strip.h() >= sh + bh + t.px(4.0) && bw <= label_w {
+        if strip.h() >= sh + bh + t.px(4.0) && bw <= band.label_w {
             let y = (strip.y0 + strip.y1 - sh - bh) / 2.0;
-            c.text(strip_label, (right - sw, y), t.label(), false, INK)?;
+            c.text(STRIP_LABEL, (right - sw, y), t.label(), false, INK)?;
             c.text(&by, (right - bw, y + sh), t.small(), false, MUTED)?;
         } else {
-            c.text(
-                strip_label,
-                (right - sw, (strip.y0 + strip.y1 - sh) / 2.0),
-                t.label(),
-                false,
-                INK,
-            )?;
+            let y = (strip.y0 + strip.y1 - sh) / 2.0;
+            c.text(STRIP_LABEL, (right - sw, y), t.label(), false, INK)?;
         }
+        Ok(())
+    }
 
-        // Each scenario's line: its uncapped cumulative curve with the axes swapped,
-        // cut at the axis end.
+    /// Each scenario's line: its uncapped cumulative curve with the axes swapped,
+    /// cut at the axis end; then the caps compared, at the dates the compare rows
+    /// give. Returns what they cover, for the legend to avoid.
+    fn lines<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        p: &DatePlot,
+        x_top: f64,
+    ) -> Result<Obstacles, Error> {
+        let t = c.theme;
+        let d = self.data;
+        let ap = f(d.terms.already_paid);
         let mut obs = Obstacles::new();
         let mut lines = Vec::new();
-        for cv in &all {
-            let mut pts: Vec<(f64, f64)> = Vec::new();
-            if let Some(first) = cv.uncapped.first().filter(|_| ap > 0.0) {
-                pts.push((0.0, first.0));
-            }
-            for w in cv.uncapped.iter() {
-                let x = ap + w.1;
-                if x > x_top {
-                    if let Some(prev) = pts.last().copied() {
-                        if x > prev.0 {
-                            let y = prev.1 + (w.0 - prev.1) * (x_top - prev.0) / (x - prev.0);
-                            pts.push((x_top, y));
-                        }
-                    }
-                    break;
-                }
-                pts.push((x, w.0));
-            }
-            let px = frame.pxs(&pts);
+        for cv in &p.all {
+            let px = frame.pxs(&swapped(cv, ap, x_top));
             obs.add_polyline(&px, t.px(4.0));
-            lines.push((pts, px));
+            lines.push(px);
         }
-        for (s, (_, px)) in lines.iter().enumerate() {
-            scenario_line(&c, px, s, t.px(4.5))?;
+        for (s, px) in lines.iter().enumerate() {
+            scenario_line(c, px, s, t.px(4.5))?;
         }
-
-        // The caps compared, at the dates the compare rows give.
-        if dots_fit(&caps, &frame, &t) {
-            for (v, cap) in d.cap_variants() {
-                for s in 0..n {
-                    if let Some(date) = d.cell(s, v).and_then(|row| row.summary.binding_date) {
-                        let y = origin.days_until(date) as f64 + 0.5;
-                        let p = frame.px((cap, y));
-                        obs.add_rect(Rect::square(p, t.px(8.0)));
-                        small_dot(&c, p, scenario_color(s))?;
-                    }
+        if dots_fit(&p.caps, frame, &t) {
+            for (s, v, cap) in self.compared() {
+                if let Some(date) = d.cell(s, v).and_then(|row| row.summary.binding_date) {
+                    let y = p.origin.days_until(date) as f64 + 0.5;
+                    let dot = frame.px((cap, y));
+                    obs.add_rect(Rect::square(dot, t.px(8.0)));
+                    small_dot(c, dot, scenario_color(s))?;
                 }
             }
         }
+        Ok(obs)
+    }
 
-        // The "not reached" lanes: from each threshold to the axis end. First the
-        // dotted risers from each line's end (at the term end) up to its lane, then
-        // the lanes over them, so a riser never runs through a lane's text.
-        let lane_top = |s: usize| strip.y0 + t.px(6.0) + s as f64 * lane_h;
+    /// Each cap compared for each scenario: `(scenario, variant, cap)`, variant by
+    /// variant.
+    fn compared(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
+        let n = self.data.scenarios.len();
+        self.data
+            .cap_variants()
+            .into_iter()
+            .flat_map(move |(v, cap)| (0..n).map(move |s| (s, v, cap)))
+    }
+
+    /// The "not reached" lanes: from each threshold to the axis end. First the
+    /// dotted risers from each line's end (at the term end) up to its lane, then
+    /// the lanes over them, so a riser never runs through a lane's text.
+    fn lanes<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        band: &Band,
+        x_top: f64,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let d = self.data;
+        let (frame, plot) = (&band.frame, band.frame.plot);
+        let lane_top = |s: usize| band.strip.y0 + t.px(6.0) + s as f64 * band.lane_h;
         for (s, _, r) in d.each() {
             let th = d.threshold(r);
             if th <= x_top {
                 let x = frame.x(th);
                 c.dashed(
-                    &[(x, plot.y0), (x, lane_top(s) + lane_h * 0.5)],
+                    &[(x, plot.y0), (x, lane_top(s) + band.lane_h * 0.5)],
                     scenario_color(s).to_rgba(),
                     t.px(1.5),
                     t.px(3.0),
@@ -869,69 +938,102 @@ impl Chart for BindingDate<'_> {
                 )?;
             }
         }
-        let pad = t.px(8.0);
         for (s, scenario, r) in d.each() {
-            let th = d.threshold(r);
-            let color = scenario_color(s);
             let y0 = lane_top(s);
             let lane = Rect {
                 x0: plot.x0,
-                y0: y0 + lane_h * 0.08,
+                y0: y0 + band.lane_h * 0.08,
                 x1: plot.x1,
-                y1: y0 + lane_h * 0.92,
+                y1: y0 + band.lane_h * 0.92,
             };
-            let name = clip(&scenario.name, 24);
-            let long = format!("{name}: not reached above {}", money.amount(th));
-            let short = format!("above {}", money.amount(th));
-            let ink = shade(color, 0.45);
-            let fits = |text: &str, room: f64| -> Result<Option<(f64, f64)>, Error> {
-                let (w, h) = c.measure(text, t.small(), false)?;
-                Ok((w + 2.0 * pad <= room && h <= lane.h() + t.px(3.0)).then_some((w, h)))
-            };
-            if th <= x_top {
-                let x = frame.x(th);
-                let bar = Rect { x0: x, ..lane };
-                c.fill(bar, tint(color, 0.7).to_rgba())?;
-                c.line(&[(x, bar.y0), (x, bar.y1)], color.to_rgba(), t.px(3.0))?;
-                c.dot((x, plot.y0), t.px(7.0), color)?;
-                let inside = bar.w();
-                let before = x - plot.x0;
-                for text in [&long, &short] {
-                    if let Some((w, h)) = fits(text, inside)? {
-                        let ty = (bar.y0 + bar.y1 - h) / 2.0;
-                        let r = Rect::new(x + pad, ty, w, h);
-                        c.fill(r.inflate(t.px(2.0)), tint(color, 0.7).to_rgba())?;
-                        c.text(text, (r.x0, r.y0), t.small(), false, ink)?;
-                        break;
-                    }
-                    if let Some((w, h)) = fits(text, before)? {
-                        let ty = (bar.y0 + bar.y1 - h) / 2.0;
-                        let r = Rect::new(x - pad - w, ty, w, h);
-                        c.fill(r.inflate(t.px(2.0)), strip_ground.to_rgba())?;
-                        c.text(text, (r.x0, r.y0), t.small(), false, ink)?;
-                        break;
-                    }
-                }
-            } else if let Some((w, h)) = fits(&format!("{long} →"), plot.w())? {
-                let ty = (lane.y0 + lane.y1 - h) / 2.0;
-                let r = Rect::new(plot.x1 - pad - w, ty, w, h);
-                c.fill(r.inflate(t.px(2.0)), strip_ground.to_rgba())?;
-                c.text(&format!("{long} →"), (r.x0, r.y0), t.small(), false, ink)?;
-            }
-        }
-
-        // Legend in a free corner of the dates, else to the right of them.
-        let entries: Vec<(Swatch, String)> = d
-            .scenarios
-            .iter()
-            .enumerate()
-            .map(|(s, scenario)| (scenario_swatch(s), clip(&scenario.name, 28)))
-            .collect();
-        let size = c.legend_size(&entries)?;
-        let bounds = label_bounds(&c, &frame);
-        if let Some(b) = obs.place_best(&c.corners(&plot, size), &bounds) {
-            c.legend(b, &entries)?;
+            self.lane(c, frame, lane, s, &scenario.name, d.threshold(r))?;
         }
         Ok(())
     }
+
+    /// Scenario `s`'s lane: a bar from its threshold `th` to the axis end, with its
+    /// text inside the bar or before it; or, when the threshold is off the axis, the
+    /// text at the lane's right end with an arrow.
+    fn lane<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        lane: Rect,
+        s: usize,
+        name: &str,
+        th: f64,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let money = &self.data.money;
+        let (plot, pad) = (frame.plot, t.px(8.0));
+        let color = scenario_color(s);
+        let long = format!("{}: not reached above {}", clip(name, 24), money.amount(th));
+        let short = format!("above {}", money.amount(th));
+        let ink = shade(color, 0.45);
+        let fits = |text: &str, room: f64| -> Result<Option<(f64, f64)>, Error> {
+            let (w, h) = c.measure(text, t.small(), false)?;
+            Ok((w + 2.0 * pad <= room && h <= lane.h() + t.px(3.0)).then_some((w, h)))
+        };
+        // A text of `size` at `x` on `ground`, centred in `row`.
+        let put = |text: &str, x: f64, (w, h): (f64, f64), row: Rect, ground: RGBColor| {
+            let r = Rect::new(x, (row.y0 + row.y1 - h) / 2.0, w, h);
+            c.fill(r.inflate(t.px(2.0)), ground.to_rgba())?;
+            c.text(text, (r.x0, r.y0), t.small(), false, ink)
+                .map(|_| ())
+        };
+        if frame.x_max < th {
+            let text = format!("{long} →");
+            if let Some((w, h)) = fits(&text, plot.w())? {
+                put(&text, plot.x1 - pad - w, (w, h), lane, STRIP_GROUND)?;
+            }
+            return Ok(());
+        }
+        let x = frame.x(th);
+        let bar = Rect { x0: x, ..lane };
+        c.fill(bar, tint(color, 0.7).to_rgba())?;
+        c.line(&[(x, bar.y0), (x, bar.y1)], color.to_rgba(), t.px(3.0))?;
+        c.dot((x, plot.y0), t.px(7.0), color)?;
+        for text in [&long, &short] {
+            if let Some(size) = fits(text, bar.w())? {
+                return put(text, x + pad, size, bar, tint(color, 0.7));
+            }
+            if let Some(size) = fits(text, x - plot.x0)? {
+                return put(text, x - pad - size.0, size, bar, STRIP_GROUND);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The cap axis along x: money at `ticks`, captioned `cap`.
+fn cap_scale<'a>(ticks: &'a [f64], money: &'a Money) -> Scale<'a> {
+    Scale::Money {
+        ticks,
+        money,
+        caption: "cap",
+    }
+}
+
+/// A scenario's binding-date line: its uncapped cumulative curve `cv` with the axes
+/// swapped (x the cap, `ap` + paid so far; y the day), cut at the cap axis's end
+/// `x_top`.
+fn swapped(cv: &Curves, ap: f64, x_top: f64) -> Vec<(f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = Vec::new();
+    if let Some(first) = cv.uncapped.first().filter(|_| ap > 0.0) {
+        pts.push((0.0, first.0));
+    }
+    for w in cv.uncapped.iter() {
+        let x = ap + w.1;
+        if x > x_top {
+            if let Some(prev) = pts.last().copied() {
+                if x > prev.0 {
+                    let y = prev.1 + (w.0 - prev.1) * (x_top - prev.0) / (x - prev.0);
+                    pts.push((x_top, y));
+                }
+            }
+            break;
+        }
+        pts.push((x, w.0));
+    }
+    pts
 }
