@@ -10,6 +10,7 @@
 use plotters::prelude::*;
 
 use super::layout::{intervals, nice_ticks, time_unit, Frame, Rect, TimeUnit};
+use super::render::Room;
 use super::style::{line_height, Canvas, Money, AXIS, GRID, INK, MUTED};
 use crate::error::Error;
 use crate::model::Date;
@@ -123,72 +124,80 @@ fn widest<DB: DrawingBackend, S: AsRef<str>>(
     Ok(w)
 }
 
-/// What the plot needs below it for its x axis.
+/// A plot with money up its y axis, as its axes read: the room it is laid out in,
+/// what runs along x (from 0 to `x_max`), the largest value it must show, and the
+/// money axis's caption. Every chart but the grid and the binding dates is one.
 #[derive(Debug, Clone, Copy)]
-pub enum XAxis {
-    /// Calendar time from `origin`, `days` long.
-    Time { origin: Date, days: i64 },
-    /// One label per slot.
-    Categories,
-    /// Money ticks with a caption beneath them ([`Scale::Money`] along x).
-    Money,
+pub struct MoneyPlot<'a> {
+    pub room: Room,
+    pub x: Scale<'a>,
+    pub x_max: f64,
+    pub y_max: f64,
+    pub money: &'a Money,
+    pub caption: &'a str,
 }
 
-impl XAxis {
-    fn rows(&self) -> f64 {
-        match self {
-            XAxis::Time { days, .. } if time_unit(*days) != TimeUnit::Year => 2.0,
-            XAxis::Money => 2.0,
+impl MoneyPlot<'_> {
+    /// Rows of labels the x axis takes below the plot: two for a calendar by
+    /// quarter or month (the years beneath) and for money (the caption beneath).
+    fn x_rows(&self) -> f64 {
+        match self.x {
+            Scale::Calendar { days, .. } if time_unit(days) != TimeUnit::Year => 2.0,
+            Scale::Money { .. } => 2.0,
             _ => 1.0,
         }
     }
-}
 
-/// Lays out the plot rectangle between `top` (below the header) and `bottom` (above
-/// the footer), leaving room for the money caption above, the tick labels left and
-/// the x axis below. `y_max` is the largest value the plot must show; x spans
-/// `x_range`; `right` pixels are kept free right of the plot (for a legend).
-/// Returns the frame and the money ticks.
-#[allow(clippy::too_many_arguments)]
-pub fn plot_frame<DB: DrawingBackend>(
-    c: &Canvas<DB>,
-    top: f64,
-    bottom: f64,
-    x_range: (f64, f64),
-    y_max: f64,
-    money: &Money,
-    x_axis: XAxis,
-    right: f64,
-) -> Result<(Frame, Vec<f64>), Error> {
-    let t = c.theme;
-    let caption_h = line_height(t.small()) + t.px(14.0);
-    let axis_h = x_axis.rows() * (line_height(t.label()) + t.px(10.0)) + t.px(12.0);
-    let plot_top = top + t.px(26.0) + caption_h;
-    let plot_bottom = (bottom - t.px(18.0) - axis_h).max(plot_top + t.px(60.0));
-    let target = ((plot_bottom - plot_top) / t.px(95.0))
-        .round()
-        .clamp(3.0, 8.0) as usize;
-    // A little air above the data so nothing touches the top edge.
-    let (top_value, ticks) = nice_ticks(y_max * 1.04, target);
-    let label_w = widest(c, ticks.iter().map(|v| money.tick(*v)))?;
-    let plot = Rect {
-        x0: t.margin() + label_w + t.px(14.0),
-        y0: plot_top,
-        x1: (t.width - t.margin() - right).max(t.margin() + label_w + t.px(80.0)),
-        y1: plot_bottom,
-    };
-    let frame = Frame {
-        plot,
-        x_min: x_range.0,
-        x_max: if x_range.1 > x_range.0 {
-            x_range.1
-        } else {
-            x_range.0 + 1.0
-        },
-        y_min: 0.0,
-        y_max: top_value,
-    };
-    Ok((frame, ticks))
+    /// Lays out the plot rectangle in the room, leaving room for the money caption
+    /// above, the tick labels left and the x axis below; `right` pixels are kept
+    /// free right of the plot (for a legend). Returns the frame and the money ticks.
+    pub fn layout<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        right: f64,
+    ) -> Result<(Frame, Vec<f64>), Error> {
+        let t = c.theme;
+        let caption_h = line_height(t.small()) + t.px(14.0);
+        let axis_h = self.x_rows() * (line_height(t.label()) + t.px(10.0)) + t.px(12.0);
+        let plot_top = self.room.top + t.px(26.0) + caption_h;
+        let plot_bottom = (self.room.bottom - t.px(18.0) - axis_h).max(plot_top + t.px(60.0));
+        let target = ((plot_bottom - plot_top) / t.px(95.0))
+            .round()
+            .clamp(3.0, 8.0) as usize;
+        // A little air above the data so nothing touches the top edge.
+        let (top_value, ticks) = nice_ticks(self.y_max * 1.04, target);
+        let label_w = widest(c, ticks.iter().map(|v| self.money.tick(*v)))?;
+        let plot = Rect {
+            x0: t.margin() + label_w + t.px(14.0),
+            y0: plot_top,
+            x1: (t.width - t.margin() - right).max(t.margin() + label_w + t.px(80.0)),
+            y1: plot_bottom,
+        };
+        let frame = Frame {
+            plot,
+            x_min: 0.0,
+            x_max: if self.x_max > 0.0 { self.x_max } else { 1.0 },
+            y_min: 0.0,
+            y_max: top_value,
+        };
+        Ok((frame, ticks))
+    }
+
+    /// Draws both axes of `frame`: money at `ticks` along y, then the x scale.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        ticks: &[f64],
+    ) -> Result<(), Error> {
+        let y = Scale::Money {
+            ticks,
+            money: self.money,
+            caption: self.caption,
+        };
+        axis(c, frame, Along::Y, y)?;
+        axis(c, frame, Along::X, self.x)
+    }
 }
 
 /// Horizontal grid lines with money labels on the left and `caption` above them.

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use plotters::prelude::*;
 
-use super::axes::{axis, date_y_labels_width, plot_frame, Along, Scale, XAxis};
+use super::axes::{axis, date_y_labels_width, Along, MoneyPlot, Scale};
 use super::cumulative::{curves, Curves};
 use super::layout::{nice_ticks, Frame, Obstacles, Rect};
 use super::render::{around, label_bounds, leader, plot_with_legend, Drawn, WithLegend};
@@ -489,7 +489,6 @@ impl Chart for TotalPaid<'_> {
         let n = d.scenarios.len();
         let ap = f(d.terms.already_paid);
         let caps = d.caps();
-        let (top, bottom) = (room.top, room.bottom);
         let (x_top, x_ticks) = cap_axis(d, &t);
         let paid_at =
             |r: &ScenarioResult, x: f64| (x - ap).max(0.0).min(f(r.summary.uncapped_total));
@@ -516,45 +515,21 @@ impl Chart for TotalPaid<'_> {
         }
         let legend_size = c.legend_size(&entries)?;
 
-        let layout = |right: f64| {
-            plot_frame(
-                c,
-                top,
-                bottom,
-                (0.0, x_top),
-                y_max,
-                money,
-                XAxis::Money,
-                right,
-            )
+        let plot = MoneyPlot {
+            room,
+            x: cap_scale(&x_ticks, money),
+            x_max: x_top,
+            y_max,
+            money,
+            caption: "total paid in the term",
         };
         let WithLegend {
             frame,
-            ticks: y_ticks,
             mut geo,
             bounds,
             legend,
-        } = plot_with_legend(c, legend_size, layout, |frame| self.geometry(frame, &t))?;
-        axis(
-            c,
-            &frame,
-            Along::Y,
-            Scale::Money {
-                ticks: &y_ticks,
-                money,
-                caption: "total paid in the term",
-            },
-        )?;
-        axis(
-            c,
-            &frame,
-            Along::X,
-            Scale::Money {
-                ticks: &x_ticks,
-                money,
-                caption: "cap",
-            },
-        )?;
+            ..
+        } = plot_with_legend(c, legend_size, &plot, |frame| self.geometry(frame, &t))?;
 
         // The shared rise, then each scenario's flat part and its kink.
         c.line(&geo.diagonal, CAP.to_rgba(), t.px(4.5))?;

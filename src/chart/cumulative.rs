@@ -16,12 +16,12 @@
 use plotters::prelude::*;
 use rust_decimal::Decimal;
 
-use super::axes::{axis, plot_frame, Along, Scale, XAxis};
+use super::axes::{MoneyPlot, Scale};
 use super::layout::{interpolate, Frame, Obstacles, Rect};
 use super::render::{
     along_line, around, label_bounds, leader, plot_with_legend, Drawn, WithLegend,
 };
-use super::render::{place_legend, Description, Room};
+use super::render::{framed, place_legend, Description, Room};
 use super::style::{
     clip, count, f, scenario_color, scenario_dashed, scenario_line, shade, terms_title, tint,
     Canvas, Money, Swatch, CAP, INK, MUTED,
@@ -468,29 +468,15 @@ impl Chart for Scenario<'_> {
                 .map(|p| p.1)
                 .fold(0.0, f64::max)
                 .max(d.budget.unwrap_or(0.0));
-        let x_axis = XAxis::Time { origin, days };
-        let (frame, ticks) = plot_frame(
-            c,
-            room.top,
-            room.bottom,
-            (0.0, days as f64),
+        let plot = MoneyPlot {
+            room,
+            x: Scale::Calendar { origin, days },
+            x_max: days as f64,
             y_max,
             money,
-            x_axis,
-            0.0,
-        )?;
-        let caption = "cumulative payments";
-        axis(
-            c,
-            &frame,
-            Along::Y,
-            Scale::Money {
-                ticks: &ticks,
-                money,
-                caption,
-            },
-        )?;
-        axis(c, &frame, Along::X, Scale::Calendar { origin, days })?;
+            caption: "cumulative payments",
+        };
+        let (frame, _) = framed(c, &plot)?;
 
         let p = frame.plot;
         let mut obs = Obstacles::new();
@@ -672,41 +658,24 @@ impl Chart for All<'_> {
         let t = c.theme;
         let (terms, money) = (self.terms, self.money);
         let (origin, days) = (d.origin, d.days);
-        let layout = |right: f64| {
-            let x_axis = XAxis::Time { origin, days };
-            plot_frame(
-                c,
-                room.top,
-                room.bottom,
-                (0.0, days as f64),
-                d.y_max,
-                money,
-                x_axis,
-                right,
-            )
+        let plot = MoneyPlot {
+            room,
+            x: Scale::Calendar { origin, days },
+            x_max: days as f64,
+            y_max: d.y_max,
+            money,
+            caption: "cumulative payments",
         };
         let legend_size = c.legend_size(&d.entries)?;
         let WithLegend {
             frame,
-            ticks,
             mut geo,
             bounds,
             legend,
-        } = plot_with_legend(c, legend_size, layout, |frame| {
+            ..
+        } = plot_with_legend(c, legend_size, &plot, |frame| {
             self.geometry(frame, &d.all, d.budget, origin, t)
         })?;
-        let caption = "cumulative payments";
-        axis(
-            c,
-            &frame,
-            Along::Y,
-            Scale::Money {
-                ticks: &ticks,
-                money,
-                caption,
-            },
-        )?;
-        axis(c, &frame, Along::X, Scale::Calendar { origin, days })?;
 
         let p = frame.plot;
         if let Some(y) = geo.cap_y {

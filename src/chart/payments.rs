@@ -8,10 +8,10 @@
 
 use plotters::prelude::*;
 
-use super::axes::{axis, plot_frame, Along, Scale, XAxis};
+use super::axes::{MoneyPlot, Scale};
 use super::cumulative::headline;
 use super::layout::{Frame, Obstacles, Rect};
-use super::render::{place_legend, Description, Room};
+use super::render::{framed, place_legend, Description, Room};
 use super::style::{f, is_dark, shade, terms_title, tint, Canvas, Money, Swatch, INK, MUTED};
 use super::Chart;
 use crate::error::Error;
@@ -309,28 +309,16 @@ impl<'a> Chart for Payments<'a> {
             .iter()
             .map(|p| f(p.uncapped_payment).max(f(p.payment)))
             .fold(0.0, f64::max);
-        let (frame, ticks) = plot_frame(
-            c,
-            room.top,
-            room.bottom,
-            (0.0, n as f64),
-            y_max * 1.06,
-            money,
-            XAxis::Categories,
-            0.0,
-        )?;
         let caption = format!("payments per {}", bars.unit);
-        axis(
-            c,
-            &frame,
-            Along::Y,
-            Scale::Money {
-                ticks: &ticks,
-                money,
-                caption: &caption,
-            },
-        )?;
-        axis(c, &frame, Along::X, Scale::Categories(&bars.labels))?;
+        let plot = MoneyPlot {
+            room,
+            x: Scale::Categories(&bars.labels),
+            x_max: n as f64,
+            y_max: y_max * 1.06,
+            money,
+            caption: &caption,
+        };
+        let (frame, _) = framed(c, &plot)?;
 
         let mut obs = Obstacles::new();
         let (texts, bar_tops) = self.bars(c, &frame, periods, &mut obs)?;

@@ -13,6 +13,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::axes::MoneyPlot;
 use super::layout::{Frame, Obstacles, Rect};
 use super::style::{Canvas, Swatch, MUTED};
 use crate::error::Error;
@@ -159,39 +160,48 @@ pub struct WithLegend<G> {
     pub legend: Rect,
 }
 
-/// Lays out the plot with `layout(right)` (`right` pixels kept free right of it) and
-/// puts a legend of `size` in a free corner of it, clear of what `geometry` draws.
-/// When no corner is free, the plot is narrowed and the legend goes to its right;
-/// the geometry is then computed again, since its pixels follow the frame.
+/// Lays out `plot` (no legend) and draws its two axes. Returns the frame and the
+/// money ticks.
+pub fn framed<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    plot: &MoneyPlot,
+) -> Result<(Frame, Vec<f64>), Error> {
+    let (frame, ticks) = plot.layout(c, 0.0)?;
+    plot.draw(c, &frame, &ticks)?;
+    Ok((frame, ticks))
+}
+
+/// Lays out `plot` and puts a legend of `size` in a free corner of it, clear of
+/// what `geometry` draws, then draws the plot's two axes. When no corner is free,
+/// the plot is narrowed and the legend goes to its right; the geometry is then
+/// computed again, since its pixels follow the frame.
 pub fn plot_with_legend<DB: DrawingBackend, G: Drawn>(
     c: &Canvas<DB>,
     size: (f64, f64),
-    layout: impl Fn(f64) -> Result<(Frame, Vec<f64>), Error>,
+    plot: &MoneyPlot,
     geometry: impl Fn(&Frame) -> G,
 ) -> Result<WithLegend<G>, Error> {
-    let (frame, ticks) = layout(0.0)?;
+    let (mut frame, mut ticks) = plot.layout(c, 0.0)?;
     let mut geo = geometry(&frame);
-    let bounds = label_bounds(c, &frame);
-    if let Some(legend) = geo
+    let mut bounds = label_bounds(c, &frame);
+    let corner = geo
         .obstacles()
-        .place(&c.corners(&frame.plot, size), &bounds)
-    {
-        return Ok(WithLegend {
-            frame,
-            ticks,
-            geo,
-            bounds,
-            legend,
-        });
-    }
-    let gap = c.theme.px(24.0);
-    let (frame, ticks) = layout(size.0 + gap)?;
-    let mut geo = geometry(&frame);
-    let bounds = label_bounds(c, &frame);
-    let legend = Rect::new(frame.plot.x1 + gap, frame.plot.y0, size.0, size.1);
-    // Outside `bounds`, so no label can land on it anyway; claimed all the same, so
-    // the obstacles hold the legend in either case.
-    geo.obstacles().add_rect(legend);
+        .place(&c.corners(&frame.plot, size), &bounds);
+    let legend = match corner {
+        Some(legend) => legend,
+        None => {
+            let gap = c.theme.px(24.0);
+            (frame, ticks) = plot.layout(c, size.0 + gap)?;
+            geo = geometry(&frame);
+            bounds = label_bounds(c, &frame);
+            let legend = Rect::new(frame.plot.x1 + gap, frame.plot.y0, size.0, size.1);
+            // Outside `bounds`, so no label can land on it anyway; claimed all the
+            // same, so the obstacles hold the legend in either case.
+            geo.obstacles().add_rect(legend);
+            legend
+        }
+    };
+    plot.draw(c, &frame, &ticks)?;
     Ok(WithLegend {
         frame,
         ticks,

@@ -17,7 +17,7 @@
 
 use plotters::prelude::*;
 
-use super::axes::{axis, plot_frame, Along, Scale, XAxis};
+use super::axes::{MoneyPlot, Scale};
 use super::compare::Compare;
 use super::cumulative::{binding_point, budget, curves, headroom, Curves};
 use super::layout::{interpolate, Obstacles, Rect};
@@ -513,41 +513,24 @@ impl Chart for VariantsCumulative<'_> {
             y_max,
             entries,
         } = v;
-        let (top, bottom) = (room.top, room.bottom);
         let legend_size = c.legend_size(&entries)?;
-
-        let layout = |right: f64| {
-            plot_frame(
-                c,
-                top,
-                bottom,
-                (0.0, days as f64),
-                y_max,
-                money,
-                XAxis::Time { origin, days },
-                right,
-            )
+        let plot = MoneyPlot {
+            room,
+            x: Scale::Calendar { origin, days },
+            x_max: days as f64,
+            y_max,
+            money,
+            caption: "cumulative payments",
         };
         let WithLegend {
             frame,
-            ticks,
             geo,
             bounds,
             legend,
-        } = plot_with_legend(c, legend_size, layout, |frame| {
+            ..
+        } = plot_with_legend(c, legend_size, &plot, |frame| {
             self.geometry(frame, &reference, &cvs, solid_to, origin, &t)
         })?;
-        axis(
-            c,
-            &frame,
-            Along::Y,
-            Scale::Money {
-                ticks: &ticks,
-                money,
-                caption: "cumulative payments",
-            },
-        )?;
-        axis(c, &frame, Along::X, Scale::Calendar { origin, days })?;
         let p = frame.plot;
 
         // Cap lines (thin), the shared rise, then each variant's own line on top.
