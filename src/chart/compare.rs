@@ -146,6 +146,14 @@ impl<'a> Compare<'a> {
             .collect()
     }
 
+    /// The compare rows on a cap axis, `(scenario, cap, row)`, variant by variant.
+    pub fn compared(&self) -> impl Iterator<Item = (usize, f64, &'a CompareRow)> + '_ {
+        let n = self.scenarios.len();
+        self.cap_variants()
+            .into_iter()
+            .flat_map(move |(v, cap)| (0..n).filter_map(move |s| Some((s, cap, self.cell(s, v)?))))
+    }
+
     /// The caps on a cap axis, as numbers.
     fn caps(&self) -> Vec<f64> {
         self.cap_variants()
@@ -485,10 +493,7 @@ impl Chart for TotalPaid<'_> {
     fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, _: ()) -> Result<(), Error> {
         let t = c.theme;
         let d = self.data;
-        let money = &d.money;
-        let n = d.scenarios.len();
         let ap = f(d.terms.already_paid);
-        let caps = d.caps();
         let (x_top, x_ticks) = cap_axis(d, &t);
         let paid_at =
             |r: &ScenarioResult, x: f64| (x - ap).max(0.0).min(f(r.summary.uncapped_total));
@@ -497,30 +502,13 @@ impl Chart for TotalPaid<'_> {
             .iter()
             .map(|r| paid_at(r, x_top))
             .fold(0.0, f64::max);
-        let mut entries = self.entries(x_top);
-        let show_dots = {
-            // Whether the dots stand apart depends on the plot's width; the legend
-            // may narrow it a little, which this estimate ignores.
-            let probe = Frame {
-                plot: Rect::new(0.0, 0.0, t.width * 0.75, 1.0),
-                x_min: 0.0,
-                x_max: x_top,
-                y_min: 0.0,
-                y_max: 1.0,
-            };
-            dots_fit(&caps, &probe, &t)
-        };
-        if show_dots {
-            entries.push((Swatch::Marker(CAP), "caps compared".to_string()));
-        }
-        let legend_size = c.legend_size(&entries)?;
-
+        let (entries, show_dots) = self.legend(&t, x_top);
         let plot = MoneyPlot {
             room,
-            x: cap_scale(&x_ticks, money),
+            x: cap_scale(&x_ticks, &d.money),
             x_max: x_top,
             y_max,
-            money,
+            money: &d.money,
             caption: "total paid in the term",
         };
         let WithLegend {
@@ -529,29 +517,61 @@ impl Chart for TotalPaid<'_> {
             bounds,
             legend,
             ..
-        } = plot_with_legend(c, legend_size, &plot, |frame| self.geometry(frame, &t))?;
+        } = plot_with_legend(c, c.legend_size(&entries)?, &plot, |frame| {
+            self.geometry(frame, &t)
+        })?;
+        self.lines(c, &frame, &geo, show_dots)?;
+        self.kink_labels(c, &mut geo, &bounds)?;
+        c.legend(legend, &entries)?;
+        Ok(())
+    }
+}
 
-        // The shared rise, then each scenario's flat part and its kink.
+impl TotalPaid<'_> {
+    /// The legend's entries, and whether the caps compared are dotted (only when
+    /// the dots stand apart; then the legend says what they are).
+    fn legend(&self, t: &Theme, x_top: f64) -> (Vec<(Swatch, String)>, bool) {
+        let mut entries = self.entries(x_top);
+        // Whether the dots stand apart depends on the plot's width; the legend may
+        // narrow it a little, which this estimate ignores.
+        let probe = Frame {
+            plot: Rect::new(0.0, 0.0, t.width * 0.75, 1.0),
+            x_min: 0.0,
+            x_max: x_top,
+            y_min: 0.0,
+            y_max: 1.0,
+        };
+        let show_dots = dots_fit(&self.data.caps(), &probe, t);
+        if show_dots {
+            entries.push((Swatch::Marker(CAP), "caps compared".to_string()));
+        }
+        (entries, show_dots)
+    }
+
+    /// The shared rise, then each scenario's flat part, the caps compared (at the
+    /// totals the compare rows give), and each scenario's kink.
+    fn lines<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        geo: &TotalPaidGeometry,
+        show_dots: bool,
+    ) -> Result<(), Error> {
+        let t = c.theme;
         c.line(&geo.diagonal, CAP.to_rgba(), t.px(4.5))?;
         for (s, flat) in geo.flats.iter().enumerate() {
             if let Some((pts, _)) = flat {
                 scenario_line(c, pts, s, t.px(4.5))?;
             }
         }
-        // The caps compared, at the totals the compare rows give.
         if show_dots {
-            for (v, cap) in d.cap_variants() {
-                for s in 0..n {
-                    let Some(row) = d.cell(s, v) else {
-                        continue;
-                    };
-                    let color = if row.summary.cap_binds {
-                        CAP
-                    } else {
-                        scenario_color(s)
-                    };
-                    small_dot(c, frame.px((cap, f(row.summary.total_paid))), color)?;
-                }
+            for (s, cap, row) in self.data.compared() {
+                let color = if row.summary.cap_binds {
+                    CAP
+                } else {
+                    scenario_color(s)
+                };
+                small_dot(c, frame.px((cap, f(row.summary.total_paid))), color)?;
             }
         }
         for (s, flat) in geo.flats.iter().enumerate() {
@@ -559,19 +579,29 @@ impl Chart for TotalPaid<'_> {
                 c.dot(*k, t.px(8.0), scenario_color(s))?;
             }
         }
+        Ok(())
+    }
 
-        // Each kink labelled with its scenario and threshold, off the lines.
+    /// Each kink labelled with its scenario and threshold, off the lines.
+    fn kink_labels<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        geo: &mut TotalPaidGeometry,
+        bounds: &Rect,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let d = self.data;
         let mut labels = Vec::new();
         for ((s, scenario, r), flat) in d.each().zip(&geo.flats) {
             let Some((_, k)) = flat else { continue };
             let text = format!(
                 "{}: {}",
                 clip(&scenario.name, 24),
-                money.amount(d.threshold(r))
+                d.money.amount(d.threshold(r))
             );
             let size = c.measure(&text, t.label(), true)?;
             let cands = around(*k, size, t.px(16.0), &[1.0, 1.6, 2.5, 4.0, 6.0, 9.0]);
-            if let Some(b) = geo.obs.place_best(&cands, &bounds) {
+            if let Some(b) = geo.obs.place_best(&cands, bounds) {
                 // Room for the label's white ground, so the next label keeps clear.
                 geo.obs.add_rect(b.inflate(t.px(5.0)));
                 labels.push((text, b, *k, s));
@@ -581,7 +611,6 @@ impl Chart for TotalPaid<'_> {
             leader(c, k, &b)?;
             c.label(&text, b, t.label(), true, shade(scenario_color(s), 0.35))?;
         }
-        c.legend(legend, &entries)?;
         Ok(())
     }
 }
@@ -865,8 +894,8 @@ impl BindingDate<'_> {
             scenario_line(c, px, s, t.px(4.5))?;
         }
         if dots_fit(&p.caps, frame, &t) {
-            for (s, v, cap) in self.compared() {
-                if let Some(date) = d.cell(s, v).and_then(|row| row.summary.binding_date) {
+            for (s, cap, row) in d.compared() {
+                if let Some(date) = row.summary.binding_date {
                     let y = p.origin.days_until(date) as f64 + 0.5;
                     let dot = frame.px((cap, y));
                     obs.add_rect(Rect::square(dot, t.px(8.0)));
@@ -875,16 +904,6 @@ impl BindingDate<'_> {
             }
         }
         Ok(obs)
-    }
-
-    /// Each cap compared for each scenario: `(scenario, variant, cap)`, variant by
-    /// variant.
-    fn compared(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
-        let n = self.data.scenarios.len();
-        self.data
-            .cap_variants()
-            .into_iter()
-            .flat_map(move |(v, cap)| (0..n).map(move |s| (s, v, cap)))
     }
 
     /// The "not reached" lanes: from each threshold to the axis end. First the
