@@ -81,12 +81,7 @@ pub fn run_charts(
             color: style::scenario_color(i),
         };
         emit(&mut out, &format!("{stem}-cumulative"), &chart, opts)?;
-        let chart = payments::Payments {
-            result: r,
-            terms,
-            money: &money,
-            color: style::scenario_color(i),
-        };
+        let chart = payments::Payments::of(&chart);
         emit(&mut out, &format!("{stem}-payments"), &chart, opts)?;
     }
     let chart = cumulative::All {

@@ -70,6 +70,32 @@ pub fn axis<DB: DrawingBackend>(
     }
 }
 
+/// A line across the `along` axis at its pixel `at`, from `from` to `to` in the
+/// other coordinate: the one shape behind grid lines, ticks and base lines.
+fn across<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    along: Along,
+    at: f64,
+    (from, to): (f64, f64),
+    color: RGBColor,
+) -> Result<(), Error> {
+    let pts = match along {
+        Along::X => [(at, from), (at, to)],
+        Along::Y => [(from, at), (to, at)],
+    };
+    c.line(&pts, color.to_rgba(), c.theme.px(1.5))
+}
+
+/// The plot's extent across the `along` axis: top to bottom for x, left to right
+/// for y.
+fn extent(frame: &Frame, along: Along) -> (f64, f64) {
+    let p = frame.plot;
+    match along {
+        Along::X => (p.y0, p.y1),
+        Along::Y => (p.x0, p.x1),
+    }
+}
+
 /// A grid line across the plot at pixel `at` of the `along` axis.
 fn rule<DB: DrawingBackend>(
     c: &Canvas<DB>,
@@ -78,12 +104,7 @@ fn rule<DB: DrawingBackend>(
     at: f64,
     color: RGBColor,
 ) -> Result<(), Error> {
-    let p = frame.plot;
-    let pts = match along {
-        Along::X => [(at, p.y0), (at, p.y1)],
-        Along::Y => [(p.x0, at), (p.x1, at)],
-    };
-    c.line(&pts, color.to_rgba(), c.theme.px(1.5))
+    across(c, along, at, extent(frame, along), color)
 }
 
 /// A tick mark `len` long outside the plot at pixel `at` of the `along` axis.
@@ -94,22 +115,21 @@ fn tick<DB: DrawingBackend>(
     at: f64,
     len: f64,
 ) -> Result<(), Error> {
-    let p = frame.plot;
-    let pts = match along {
-        Along::X => [(at, p.y1), (at, p.y1 + len)],
-        Along::Y => [(p.x0 - len, at), (p.x0, at)],
+    let (near, far) = extent(frame, along);
+    let span = match along {
+        Along::X => (far, far + len),
+        Along::Y => (near - len, near),
     };
-    c.line(&pts, AXIS.to_rgba(), c.theme.px(1.5))
+    across(c, along, at, span, AXIS)
 }
 
 /// The plot's edge on the `along` side.
 fn base_line<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame, along: Along) -> Result<(), Error> {
     let p = frame.plot;
-    let pts = match along {
-        Along::X => [(p.x0, p.y1), (p.x1, p.y1)],
-        Along::Y => [(p.x0, p.y0), (p.x0, p.y1)],
-    };
-    c.line(&pts, AXIS.to_rgba(), c.theme.px(1.5))
+    match along {
+        Along::X => across(c, Along::Y, p.y1, (p.x0, p.x1), AXIS),
+        Along::Y => across(c, Along::X, p.x0, (p.y0, p.y1), AXIS),
+    }
 }
 
 /// The width of the widest of `labels` at the label size.
@@ -214,14 +234,8 @@ fn money_y<DB: DrawingBackend>(
         let y = frame.y(*v);
         rule(c, frame, Along::Y, y, if *v == 0.0 { AXIS } else { GRID })?;
         let label = money.tick(*v);
-        let (w, h) = c.measure(&label, t.label(), false)?;
-        c.text(
-            &label,
-            (p.x0 - t.px(14.0) - w, y - h / 2.0),
-            t.label(),
-            false,
-            MUTED,
-        )?;
+        let at = (p.x0 - t.px(14.0), y - line_height(t.label()) / 2.0);
+        c.text_right(&label, at, t.label(), false, MUTED)?;
     }
     let caption = money.caption(caption);
     let h = line_height(t.small());
@@ -454,11 +468,10 @@ fn time_y<DB: DrawingBackend>(
                 continue;
             }
             let label = y_label(iv, unit);
-            let (w, _) = c.measure(&label, t.label(), false)?;
             let color = if unit == TimeUnit::Year { INK } else { MUTED };
-            c.text(
+            c.text_right(
                 &label,
-                (right - w, (y0 + y1 - h) / 2.0),
+                (right, (y0 + y1 - h) / 2.0),
                 t.label(),
                 false,
                 color,
@@ -474,14 +487,8 @@ fn time_y<DB: DrawingBackend>(
                 continue;
             }
             let label = y_label(iv, unit);
-            let (w, _) = c.measure(&label, t.label(), false)?;
-            c.text(
-                &label,
-                (right - w, frame.y(iv.start) - h / 2.0),
-                t.label(),
-                false,
-                MUTED,
-            )?;
+            let at = (right, frame.y(iv.start) - h / 2.0);
+            c.text_right(&label, at, t.label(), false, MUTED)?;
         }
     }
     base_line(c, frame, Along::Y)?;

@@ -855,17 +855,17 @@ impl BindingDate<'_> {
             false,
             MUTED,
         )?;
-        let (sw, sh) = c.measure(STRIP_LABEL, t.label(), false)?;
+        let sh = line_height(t.label());
         let by = format!("by {}", self.data.terms.through);
         let (bw, bh) = c.measure(&by, t.small(), false)?;
         let right = plot.x0 - t.px(14.0);
         if strip.h() >= sh + bh + t.px(4.0) && bw <= band.label_w {
             let y = (strip.y0 + strip.y1 - sh - bh) / 2.0;
-            c.text(STRIP_LABEL, (right - sw, y), t.label(), false, INK)?;
+            c.text_right(STRIP_LABEL, (right, y), t.label(), false, INK)?;
             c.text(&by, (right - bw, y + sh), t.small(), false, MUTED)?;
         } else {
             let y = (strip.y0 + strip.y1 - sh) / 2.0;
-            c.text(STRIP_LABEL, (right - sw, y), t.label(), false, INK)?;
+            c.text_right(STRIP_LABEL, (right, y), t.label(), false, INK)?;
         }
         Ok(())
     }

@@ -505,15 +505,9 @@ impl Grid<'_> {
         for (s, scenario) in d.scenarios.iter().enumerate().take(rows).step_by(row_k) {
             let name = clip(&scenario.name, 24);
             let (name, size) = c.fit(&name, t.label(), false, left_w)?;
-            let (w, h) = c.measure(&name, size, false)?;
             let cy = grid.y0 + (s as f64 + 0.5) * cell_h;
-            c.text(
-                &name,
-                (grid.x0 - t.px(16.0) - w, cy - h / 2.0),
-                size,
-                false,
-                INK,
-            )?;
+            let at = (grid.x0 - t.px(16.0), cy - line_height(size) / 2.0);
+            c.text_right(&name, at, size, false, INK)?;
         }
 
         Ok(())
@@ -590,14 +584,8 @@ impl Grid<'_> {
         }
         // What the columns are, in the corner over the row labels.
         let caption = money.caption(what);
-        let (cw, _) = c.measure(&caption, t.small(), false)?;
-        c.text(
-            &caption,
-            (grid.x0 - t.px(16.0) - cw, label_y + t.px(3.0)),
-            t.small(),
-            false,
-            MUTED,
-        )?;
+        let at = (grid.x0 - t.px(16.0), label_y + t.px(3.0));
+        c.text_right(&caption, at, t.small(), false, MUTED)?;
 
         Ok(())
     }
