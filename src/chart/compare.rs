@@ -22,7 +22,9 @@ use plotters::prelude::*;
 use super::axes::{axis, date_y_labels_width, Along, MoneyPlot, Scale};
 use super::cumulative::{curves, Curves};
 use super::layout::{nice_ticks, Frame, Obstacles, Rect};
-use super::render::{around, label_bounds, leader, plot_with_legend, Drawn, WithLegend};
+use super::render::{
+    around, label_bounds, leader, plot_with_legend, Described, Drawn, Plotted, WithLegend,
+};
 use super::render::{place_legend, Description, Room};
 use super::style::clip;
 use super::style::{
@@ -452,10 +454,7 @@ impl TotalPaid<'_> {
 impl Chart for TotalPaid<'_> {
     type Plot = ();
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<Description<()>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<()> {
         let d = self.data;
         let money = &d.money;
         let ap = f(d.terms.already_paid);
@@ -490,7 +489,7 @@ impl Chart for TotalPaid<'_> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, _: ()) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, _: ()) -> Plotted {
         let t = c.theme;
         let d = self.data;
         let ap = f(d.terms.already_paid);
@@ -704,10 +703,7 @@ const STRIP_GROUND: RGBColor = RGBColor(246, 246, 246);
 impl Chart for BindingDate<'_> {
     type Plot = DatePlot;
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<Description<DatePlot>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<DatePlot> {
         let d = self.data;
         let money = &d.money;
         let caps = d.caps();
@@ -748,12 +744,7 @@ impl Chart for BindingDate<'_> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        p: DatePlot,
-    ) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, p: DatePlot) -> Plotted {
         let d = self.data;
         let (x_top, x_ticks) = cap_axis(d, &c.theme);
         let band = self.band(c, room, &p, x_top)?;

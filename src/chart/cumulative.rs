@@ -19,7 +19,8 @@ use rust_decimal::Decimal;
 use super::axes::{MoneyPlot, Scale};
 use super::layout::{interpolate, Frame, Obstacles, Rect};
 use super::render::{
-    along_line, around, label_bounds, leader, plot_with_legend, Drawn, WithLegend,
+    along_line, around, label_bounds, leader, plot_with_legend, Described, Drawn, Plotted,
+    WithLegend,
 };
 use super::render::{framed, place_legend, Description, Room};
 use super::style::{
@@ -405,10 +406,7 @@ impl Scenario<'_> {
 impl Chart for Scenario<'_> {
     type Plot = ScenarioPlot;
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<Description<ScenarioPlot>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<ScenarioPlot> {
         let (r, terms, money) = (self.result, self.terms, self.money);
         let origin = r.from;
         let cv = curves(r, origin);
@@ -453,12 +451,7 @@ impl Chart for Scenario<'_> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        d: ScenarioPlot,
-    ) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, d: ScenarioPlot) -> Plotted {
         let (origin, days) = (self.result.from, d.days);
         let y_max =
             d.cv.uncapped
@@ -646,10 +639,7 @@ impl All<'_> {
 impl Chart for All<'_> {
     type Plot = AllPlot;
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<Description<AllPlot>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<AllPlot> {
         let (terms, money) = (self.terms, self.money);
         let Some(origin) = self.results.iter().map(|r| r.from).min() else {
             return Ok(None);
@@ -696,12 +686,7 @@ impl Chart for All<'_> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        d: AllPlot,
-    ) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, d: AllPlot) -> Plotted {
         let t = c.theme;
         let (terms, money) = (self.terms, self.money);
         let (origin, days) = (d.origin, d.days);

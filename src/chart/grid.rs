@@ -14,7 +14,7 @@ use plotters::prelude::*;
 
 use super::compare::Compare;
 use super::layout::Rect;
-use super::render::{Description, Room};
+use super::render::{Described, Description, Plotted, Room};
 use super::style::clip;
 use super::style::{count, list};
 use super::style::{
@@ -206,10 +206,7 @@ struct Cells {
 impl Chart for Grid<'_> {
     type Plot = GridPlot;
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-    ) -> Result<Option<Description<GridPlot>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Described<GridPlot> {
         let t = c.theme;
         let d = self.data;
         let (ns, nv) = (d.scenarios.len(), d.variants.len());
@@ -256,12 +253,7 @@ impl Chart for Grid<'_> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        g: GridPlot,
-    ) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, g: GridPlot) -> Plotted {
         let t = c.theme;
         let GridPlot {
             left_w,

@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use super::axes::{MoneyPlot, Scale};
 use super::cumulative::headline;
 use super::layout::{Frame, Obstacles, Rect};
-use super::render::{framed, place_legend, Description, Room};
+use super::render::{framed, place_legend, Described, Description, Plotted, Room};
 use super::style::{f, is_dark, shade, terms_title, tint, Canvas, Money, Swatch, INK, MUTED};
 use super::Chart;
 use crate::error::Error;
@@ -287,10 +287,7 @@ impl<'a> Payments<'a> {
 impl<'a> Chart for Payments<'a> {
     type Plot = Bars<'a>;
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<Description<Bars<'a>>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<Bars<'a>> {
         let (r, terms, money) = (self.result, self.terms, self.money);
         let periods = shown_periods(r);
         let unit = periods.first().map_or_else(
@@ -336,12 +333,7 @@ impl<'a> Chart for Payments<'a> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        bars: Bars<'a>,
-    ) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, bars: Bars<'a>) -> Plotted {
         let t = c.theme;
         let (money, periods) = (self.money, bars.periods);
         let n = periods.len().max(1);

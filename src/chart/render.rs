@@ -29,6 +29,12 @@ pub struct Description<P> {
     pub plot: P,
 }
 
+/// What plotting returns: nothing, or why drawing failed.
+pub type Plotted = Result<(), Error>;
+
+/// What describing returns: the page, `None` for a blank page, or why it failed.
+pub type Described<P> = Result<Option<Description<P>>, Error>;
+
 /// The room the page leaves the plot: between the header's bottom and the footer's top.
 #[derive(Debug, Clone, Copy)]
 pub struct Room {
@@ -45,18 +51,10 @@ pub trait Chart {
     /// The page's texts and the plot's data; `None` for a blank page (nothing to
     /// show). `c` is for measuring text only (the grid sizes its rows from the
     /// header's height); nothing is drawn yet.
-    fn describe<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-    ) -> Result<Option<Description<Self::Plot>>, Error>;
+    fn describe<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Described<Self::Plot>;
 
     /// Draws the plot (axes, data, labels, legend) in `room`.
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        plot: Self::Plot,
-    ) -> Result<(), Error>;
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, plot: Self::Plot) -> Plotted;
 
     /// Draws the whole chart on `root`.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), Error> {

@@ -21,7 +21,7 @@ use super::axes::{MoneyPlot, Scale};
 use super::compare::Compare;
 use super::cumulative::{binding_point, budget, curves, headroom, Curves};
 use super::layout::{interpolate, Obstacles, Rect};
-use super::render::{around, leader, plot_with_legend, Drawn, WithLegend};
+use super::render::{around, leader, plot_with_legend, Described, Drawn, Plotted, WithLegend};
 use super::render::{Description, Room};
 use super::style::clip;
 use super::style::{count, list};
@@ -317,10 +317,7 @@ pub struct VariantsPlot {
 impl Chart for VariantsCumulative<'_> {
     type Plot = VariantsPlot;
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<Description<VariantsPlot>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<VariantsPlot> {
         let shared_shown = self.results.iter().any(|(var, _)| !var.from_file);
         let origin = self
             .results
@@ -360,12 +357,7 @@ impl Chart for VariantsCumulative<'_> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        v: VariantsPlot,
-    ) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, v: VariantsPlot) -> Plotted {
         let t = c.theme;
         let money = &self.data.money;
         let VariantsPlot {
