@@ -1,12 +1,12 @@
-//! Axes shared by the charts: the plot rectangle between header and footer, and one
+//! Axes shared by the charts: [`MoneyPlot`], a plot with money up its y axis (its
+//! layout between header and footer, and both its axes drawn at once), and one
 //! [`axis`] function drawing a [`Scale`] (money, calendar or categories) along
 //! either side of the plot ([`Along`]). Money along y has grid lines, tick labels in
 //! readable units and a caption above; along x (the `compare` charts' caps) tick
 //! marks, thinned labels and a caption beneath. A calendar along x has years, or
 //! quarters/months with the year beneath; along y (binding dates) one label per
-//! interval. The grid lines, ticks and base lines of both orientations are drawn
-//! by the same helpers ([`rule`], [`tick`], [`base_line`]).
-
+//! interval. Grid lines, ticks and base lines of both orientations are one shape,
+//! a line across an axis (`across`).
 use plotters::prelude::*;
 
 use super::layout::{intervals, nice_ticks, time_unit, Frame, Rect, TimeUnit};

@@ -8,7 +8,9 @@
 //! with `b = cap − already paid`, a scenario pays `min(max(b, 0), uncapped total)`,
 //! and its cap binds on the day its cumulative uncapped payments reach `b`, so the
 //! binding-date line is the uncapped cumulative curve with its axes swapped. Dots
-//! mark the caps compared (values from the compare rows, not the lines).
+//! mark the caps compared (values from the compare rows, not the lines). Above the
+//! binding dates, a "not reached" band holds a lane per scenario, from its
+//! threshold on.
 //!
 //! Choice on the x range: from 0 to the largest cap compared, stretched to show
 //! each scenario's threshold (already paid + uncapped total, above which the cap

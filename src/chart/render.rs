@@ -2,14 +2,14 @@
 //! ([`Chart::describe`]: title, headline, footnotes and the data its plot needs, as
 //! plain values) and *plots* into the room the page leaves it ([`Chart::plot`]);
 //! [`draw`] owns the frame around that (a white canvas, the header, the footer) and
-//! this module owns what the plots share: the plot laid out with room for its
-//! legend ([`plot_with_legend`]), legends placed in a free corner ([`place_legend`]),
-//! and the candidate boxes and leader lines of labels that keep off the data.
+//! this module owns what the plots share: a money plot laid out with its two axes
+//! ([`framed`]) or with room for its legend as well ([`plot_with_legend`]), legends
+//! placed in a free corner ([`place_legend`]), and the candidate boxes and leader
+//! lines of labels that keep off the data.
 //!
 //! The backends (PNG, SVG) are chosen by [`super::png`] and [`super::svg`]; every
 //! drawing operation goes through [`Canvas`], so both see the same operations in the
 //! same order.
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
