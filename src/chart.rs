@@ -1,17 +1,20 @@
 //! Charts (PNG and SVG) of cumulative payments, per-period payments and where the cap
 //! binds, for `run` and `compare`. The only place a `Decimal` becomes an `f64`, and only to draw.
 //!
-//! Each chart kind implements [`Chart`]: it *describes* its page (title, headline,
-//! footnotes, and the data its plot needs, as plain values) and *plots* into the room
-//! the page leaves; one renderer ([`render::draw`]) draws the frame around that, and
-//! [`png`] and [`svg`] pick the backend.
+//! Each chart kind implements [`Chart`] in two steps: [`Chart::describe`] returns its
+//! page as plain data (title, headline, footnotes, and what its plot needs, e.g. the
+//! curves in days and money), and [`Chart::plot`] draws that data into the room the
+//! page leaves. No kind draws its own page: one renderer ([`render::draw`]) clears
+//! the canvas, draws the header and the footer, and hands the room between them to
+//! `plot`; [`png`] and [`svg`] pick the backend.
 //!
-//! - [`render`]: the renderer, the [`Chart`] trait, and what plots share: the plot laid
-//!   out with room for its legend, legends in a free corner, label candidates and
-//!   leader lines;
+//! - [`render`]: the renderer, the [`Chart`] trait, and what plots share: a money
+//!   plot laid out with its two axes, with room for its legend where it has one,
+//!   legends in a free corner, label candidates and leader lines;
 //! - [`style`]: fonts, palette, money labels, header/footer/legend drawing ([`style::Canvas`]);
 //! - [`layout`]: pixel geometry, the obstacle map labels avoid, axis ticks;
-//! - [`axes`]: one [`axes::axis`] for money, calendar or category scales along x or y;
+//! - [`axes`]: [`axes::MoneyPlot`] (a plot's layout and both its axes) and one
+//!   [`axes::axis`] for money, calendar or category scales along x or y;
 //! - [`cumulative`]: a scenario's cumulative payments, and all scenarios together;
 //! - [`payments`]: a scenario's per-period payments, paid and foregone stacked;
 //! - [`compare`], [`grid`], [`variants`]: the charts of `revcap compare` (total paid
@@ -20,7 +23,6 @@
 //!
 //! Each chart draws on any plotters backend ([`Chart::draw`]), so tests render SVG
 //! into a string and check its labels, and `run` renders PNG into memory.
-
 pub mod axes;
 pub mod compare;
 pub mod cumulative;
@@ -81,12 +83,7 @@ pub fn run_charts(
             color: style::scenario_color(i),
         };
         emit(&mut out, &format!("{stem}-cumulative"), &chart, opts)?;
-        let chart = payments::Payments {
-            result: r,
-            terms,
-            money: &money,
-            color: style::scenario_color(i),
-        };
+        let chart = payments::Payments::of(&chart);
         emit(&mut out, &format!("{stem}-payments"), &chart, opts)?;
     }
     let chart = cumulative::All {

@@ -1,15 +1,16 @@
-//! Axes shared by the charts: the plot rectangle between header and footer, and one
+//! Axes shared by the charts: [`MoneyPlot`], a plot with money up its y axis (its
+//! layout between header and footer, and both its axes drawn at once), and one
 //! [`axis`] function drawing a [`Scale`] (money, calendar or categories) along
 //! either side of the plot ([`Along`]). Money along y has grid lines, tick labels in
 //! readable units and a caption above; along x (the `compare` charts' caps) tick
 //! marks, thinned labels and a caption beneath. A calendar along x has years, or
 //! quarters/months with the year beneath; along y (binding dates) one label per
-//! interval. The grid lines, ticks and base lines of both orientations are drawn
-//! by the same helpers ([`rule`], [`tick`], [`base_line`]).
-
+//! interval. Grid lines, ticks and base lines of both orientations are one shape,
+//! a line across an axis (`across`).
 use plotters::prelude::*;
 
 use super::layout::{intervals, nice_ticks, time_unit, Frame, Rect, TimeUnit};
+use super::render::Room;
 use super::style::{line_height, Canvas, Money, AXIS, GRID, INK, MUTED};
 use crate::error::Error;
 use crate::model::Date;
@@ -69,6 +70,32 @@ pub fn axis<DB: DrawingBackend>(
     }
 }
 
+/// A line across the `along` axis at its pixel `at`, from `from` to `to` in the
+/// other coordinate: the one shape behind grid lines, ticks and base lines.
+fn across<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    along: Along,
+    at: f64,
+    (from, to): (f64, f64),
+    color: RGBColor,
+) -> Result<(), Error> {
+    let pts = match along {
+        Along::X => [(at, from), (at, to)],
+        Along::Y => [(from, at), (to, at)],
+    };
+    c.line(&pts, color.to_rgba(), c.theme.px(1.5))
+}
+
+/// The plot's extent across the `along` axis: top to bottom for x, left to right
+/// for y.
+fn extent(frame: &Frame, along: Along) -> (f64, f64) {
+    let p = frame.plot;
+    match along {
+        Along::X => (p.y0, p.y1),
+        Along::Y => (p.x0, p.x1),
+    }
+}
+
 /// A grid line across the plot at pixel `at` of the `along` axis.
 fn rule<DB: DrawingBackend>(
     c: &Canvas<DB>,
@@ -77,12 +104,7 @@ fn rule<DB: DrawingBackend>(
     at: f64,
     color: RGBColor,
 ) -> Result<(), Error> {
-    let p = frame.plot;
-    let pts = match along {
-        Along::X => [(at, p.y0), (at, p.y1)],
-        Along::Y => [(p.x0, at), (p.x1, at)],
-    };
-    c.line(&pts, color.to_rgba(), c.theme.px(1.5))
+    across(c, along, at, extent(frame, along), color)
 }
 
 /// A tick mark `len` long outside the plot at pixel `at` of the `along` axis.
@@ -93,22 +115,21 @@ fn tick<DB: DrawingBackend>(
     at: f64,
     len: f64,
 ) -> Result<(), Error> {
-    let p = frame.plot;
-    let pts = match along {
-        Along::X => [(at, p.y1), (at, p.y1 + len)],
-        Along::Y => [(p.x0 - len, at), (p.x0, at)],
+    let (near, far) = extent(frame, along);
+    let span = match along {
+        Along::X => (far, far + len),
+        Along::Y => (near - len, near),
     };
-    c.line(&pts, AXIS.to_rgba(), c.theme.px(1.5))
+    across(c, along, at, span, AXIS)
 }
 
 /// The plot's edge on the `along` side.
 fn base_line<DB: DrawingBackend>(c: &Canvas<DB>, frame: &Frame, along: Along) -> Result<(), Error> {
     let p = frame.plot;
-    let pts = match along {
-        Along::X => [(p.x0, p.y1), (p.x1, p.y1)],
-        Along::Y => [(p.x0, p.y0), (p.x0, p.y1)],
-    };
-    c.line(&pts, AXIS.to_rgba(), c.theme.px(1.5))
+    match along {
+        Along::X => across(c, Along::Y, p.y1, (p.x0, p.x1), AXIS),
+        Along::Y => across(c, Along::X, p.x0, (p.y0, p.y1), AXIS),
+    }
 }
 
 /// The width of the widest of `labels` at the label size.
@@ -123,72 +144,80 @@ fn widest<DB: DrawingBackend, S: AsRef<str>>(
     Ok(w)
 }
 
-/// What the plot needs below it for its x axis.
+/// A plot with money up its y axis, as its axes read: the room it is laid out in,
+/// what runs along x (from 0 to `x_max`), the largest value it must show, and the
+/// money axis's caption. Every chart but the grid and the binding dates is one.
 #[derive(Debug, Clone, Copy)]
-pub enum XAxis {
-    /// Calendar time from `origin`, `days` long.
-    Time { origin: Date, days: i64 },
-    /// One label per slot.
-    Categories,
-    /// Money ticks with a caption beneath them ([`Scale::Money`] along x).
-    Money,
+pub struct MoneyPlot<'a> {
+    pub room: Room,
+    pub x: Scale<'a>,
+    pub x_max: f64,
+    pub y_max: f64,
+    pub money: &'a Money,
+    pub caption: &'a str,
 }
 
-impl XAxis {
-    fn rows(&self) -> f64 {
-        match self {
-            XAxis::Time { days, .. } if time_unit(*days) != TimeUnit::Year => 2.0,
-            XAxis::Money => 2.0,
+impl MoneyPlot<'_> {
+    /// Rows of labels the x axis takes below the plot: two for a calendar by
+    /// quarter or month (the years beneath) and for money (the caption beneath).
+    fn x_rows(&self) -> f64 {
+        match self.x {
+            Scale::Calendar { days, .. } if time_unit(days) != TimeUnit::Year => 2.0,
+            Scale::Money { .. } => 2.0,
             _ => 1.0,
         }
     }
-}
 
-/// Lays out the plot rectangle between `top` (below the header) and `bottom` (above
-/// the footer), leaving room for the money caption above, the tick labels left and
-/// the x axis below. `y_max` is the largest value the plot must show; x spans
-/// `x_range`; `right` pixels are kept free right of the plot (for a legend).
-/// Returns the frame and the money ticks.
-#[allow(clippy::too_many_arguments)]
-pub fn plot_frame<DB: DrawingBackend>(
-    c: &Canvas<DB>,
-    top: f64,
-    bottom: f64,
-    x_range: (f64, f64),
-    y_max: f64,
-    money: &Money,
-    x_axis: XAxis,
-    right: f64,
-) -> Result<(Frame, Vec<f64>), Error> {
-    let t = c.theme;
-    let caption_h = line_height(t.small()) + t.px(14.0);
-    let axis_h = x_axis.rows() * (line_height(t.label()) + t.px(10.0)) + t.px(12.0);
-    let plot_top = top + t.px(26.0) + caption_h;
-    let plot_bottom = (bottom - t.px(18.0) - axis_h).max(plot_top + t.px(60.0));
-    let target = ((plot_bottom - plot_top) / t.px(95.0))
-        .round()
-        .clamp(3.0, 8.0) as usize;
-    // A little air above the data so nothing touches the top edge.
-    let (top_value, ticks) = nice_ticks(y_max * 1.04, target);
-    let label_w = widest(c, ticks.iter().map(|v| money.tick(*v)))?;
-    let plot = Rect {
-        x0: t.margin() + label_w + t.px(14.0),
-        y0: plot_top,
-        x1: (t.width - t.margin() - right).max(t.margin() + label_w + t.px(80.0)),
-        y1: plot_bottom,
-    };
-    let frame = Frame {
-        plot,
-        x_min: x_range.0,
-        x_max: if x_range.1 > x_range.0 {
-            x_range.1
-        } else {
-            x_range.0 + 1.0
-        },
-        y_min: 0.0,
-        y_max: top_value,
-    };
-    Ok((frame, ticks))
+    /// Lays out the plot rectangle in the room, leaving room for the money caption
+    /// above, the tick labels left and the x axis below; `right` pixels are kept
+    /// free right of the plot (for a legend). Returns the frame and the money ticks.
+    pub fn layout<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        right: f64,
+    ) -> Result<(Frame, Vec<f64>), Error> {
+        let t = c.theme;
+        let caption_h = line_height(t.small()) + t.px(14.0);
+        let axis_h = self.x_rows() * (line_height(t.label()) + t.px(10.0)) + t.px(12.0);
+        let plot_top = self.room.top + t.px(26.0) + caption_h;
+        let plot_bottom = (self.room.bottom - t.px(18.0) - axis_h).max(plot_top + t.px(60.0));
+        let target = ((plot_bottom - plot_top) / t.px(95.0))
+            .round()
+            .clamp(3.0, 8.0) as usize;
+        // A little air above the data so nothing touches the top edge.
+        let (top_value, ticks) = nice_ticks(self.y_max * 1.04, target);
+        let label_w = widest(c, ticks.iter().map(|v| self.money.tick(*v)))?;
+        let plot = Rect {
+            x0: t.margin() + label_w + t.px(14.0),
+            y0: plot_top,
+            x1: (t.width - t.margin() - right).max(t.margin() + label_w + t.px(80.0)),
+            y1: plot_bottom,
+        };
+        let frame = Frame {
+            plot,
+            x_min: 0.0,
+            x_max: if self.x_max > 0.0 { self.x_max } else { 1.0 },
+            y_min: 0.0,
+            y_max: top_value,
+        };
+        Ok((frame, ticks))
+    }
+
+    /// Draws both axes of `frame`: money at `ticks` along y, then the x scale.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        ticks: &[f64],
+    ) -> Result<(), Error> {
+        let y = Scale::Money {
+            ticks,
+            money: self.money,
+            caption: self.caption,
+        };
+        axis(c, frame, Along::Y, y)?;
+        axis(c, frame, Along::X, self.x)
+    }
 }
 
 /// Horizontal grid lines with money labels on the left and `caption` above them.
@@ -205,14 +234,8 @@ fn money_y<DB: DrawingBackend>(
         let y = frame.y(*v);
         rule(c, frame, Along::Y, y, if *v == 0.0 { AXIS } else { GRID })?;
         let label = money.tick(*v);
-        let (w, h) = c.measure(&label, t.label(), false)?;
-        c.text(
-            &label,
-            (p.x0 - t.px(14.0) - w, y - h / 2.0),
-            t.label(),
-            false,
-            MUTED,
-        )?;
+        let at = (p.x0 - t.px(14.0), y - line_height(t.label()) / 2.0);
+        c.text_right(&label, at, t.label(), false, MUTED)?;
     }
     let caption = money.caption(caption);
     let h = line_height(t.small());
@@ -445,11 +468,10 @@ fn time_y<DB: DrawingBackend>(
                 continue;
             }
             let label = y_label(iv, unit);
-            let (w, _) = c.measure(&label, t.label(), false)?;
             let color = if unit == TimeUnit::Year { INK } else { MUTED };
-            c.text(
+            c.text_right(
                 &label,
-                (right - w, (y0 + y1 - h) / 2.0),
+                (right, (y0 + y1 - h) / 2.0),
                 t.label(),
                 false,
                 color,
@@ -465,14 +487,8 @@ fn time_y<DB: DrawingBackend>(
                 continue;
             }
             let label = y_label(iv, unit);
-            let (w, _) = c.measure(&label, t.label(), false)?;
-            c.text(
-                &label,
-                (right - w, frame.y(iv.start) - h / 2.0),
-                t.label(),
-                false,
-                MUTED,
-            )?;
+            let at = (right, frame.y(iv.start) - h / 2.0);
+            c.text_right(&label, at, t.label(), false, MUTED)?;
         }
     }
     base_line(c, frame, Along::Y)?;

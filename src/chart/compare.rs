@@ -8,7 +8,9 @@
 //! with `b = cap − already paid`, a scenario pays `min(max(b, 0), uncapped total)`,
 //! and its cap binds on the day its cumulative uncapped payments reach `b`, so the
 //! binding-date line is the uncapped cumulative curve with its axes swapped. Dots
-//! mark the caps compared (values from the compare rows, not the lines).
+//! mark the caps compared (values from the compare rows, not the lines). Above the
+//! binding dates, a "not reached" band holds a lane per scenario, from its
+//! threshold on.
 //!
 //! Choice on the x range: from 0 to the largest cap compared, stretched to show
 //! each scenario's threshold (already paid + uncapped total, above which the cap
@@ -19,15 +21,17 @@ use std::collections::HashMap;
 
 use plotters::prelude::*;
 
-use super::axes::{axis, date_y_labels_width, plot_frame, Along, Scale, XAxis};
-use super::cumulative::curves;
+use super::axes::{axis, date_y_labels_width, Along, MoneyPlot, Scale};
+use super::cumulative::{curves, Curves};
 use super::layout::{nice_ticks, Frame, Obstacles, Rect};
-use super::render::{around, label_bounds, leader, plot_with_legend, Drawn, WithLegend};
-use super::render::{Description, Room};
+use super::render::{
+    around, label_bounds, leader, plot_with_legend, Described, Drawn, Plotted, WithLegend,
+};
+use super::render::{place_legend, Description, Room};
 use super::style::clip;
 use super::style::{
     count, f, line_height, list, scenario_color, scenario_dashed, scenario_line, shade, tint,
-    uncapped_terms_title, Canvas, Money, Swatch, Theme, CAP, INK, MUTED,
+    uncapped_terms_title, Canvas, Money, Swatch, Theme, AXIS, CAP, INK, MUTED,
 };
 use super::Chart;
 use crate::config::Variant;
@@ -144,6 +148,14 @@ impl<'a> Compare<'a> {
             .filter(|(_, var)| !var.from_file)
             .filter_map(|(v, var)| var.terms.cap.map(|cap| (v, f(cap))))
             .collect()
+    }
+
+    /// The compare rows on a cap axis, `(scenario, cap, row)`, variant by variant.
+    pub fn compared(&self) -> impl Iterator<Item = (usize, f64, &'a CompareRow)> + '_ {
+        let n = self.scenarios.len();
+        self.cap_variants()
+            .into_iter()
+            .flat_map(move |(v, cap)| (0..n).filter_map(move |s| Some((s, cap, self.cell(s, v)?))))
     }
 
     /// The caps on a cap axis, as numbers.
@@ -444,10 +456,7 @@ impl TotalPaid<'_> {
 impl Chart for TotalPaid<'_> {
     type Plot = ();
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<Description<()>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<()> {
         let d = self.data;
         let money = &d.money;
         let ap = f(d.terms.already_paid);
@@ -482,14 +491,10 @@ impl Chart for TotalPaid<'_> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, _: ()) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, _: ()) -> Plotted {
         let t = c.theme;
         let d = self.data;
-        let money = &d.money;
-        let n = d.scenarios.len();
         let ap = f(d.terms.already_paid);
-        let caps = d.caps();
-        let (top, bottom) = (room.top, room.bottom);
         let (x_top, x_ticks) = cap_axis(d, &t);
         let paid_at =
             |r: &ScenarioResult, x: f64| (x - ap).max(0.0).min(f(r.summary.uncapped_total));
@@ -498,85 +503,76 @@ impl Chart for TotalPaid<'_> {
             .iter()
             .map(|r| paid_at(r, x_top))
             .fold(0.0, f64::max);
-        let mut entries = self.entries(x_top);
-        let show_dots = {
-            // Whether the dots stand apart depends on the plot's width; the legend
-            // may narrow it a little, which this estimate ignores.
-            let probe = Frame {
-                plot: Rect::new(0.0, 0.0, t.width * 0.75, 1.0),
-                x_min: 0.0,
-                x_max: x_top,
-                y_min: 0.0,
-                y_max: 1.0,
-            };
-            dots_fit(&caps, &probe, &t)
-        };
-        if show_dots {
-            entries.push((Swatch::Marker(CAP), "caps compared".to_string()));
-        }
-        let legend_size = c.legend_size(&entries)?;
-
-        let layout = |right: f64| {
-            plot_frame(
-                c,
-                top,
-                bottom,
-                (0.0, x_top),
-                y_max,
-                money,
-                XAxis::Money,
-                right,
-            )
+        let (entries, show_dots) = self.legend(&t, x_top);
+        let plot = MoneyPlot {
+            room,
+            x: cap_scale(&x_ticks, &d.money),
+            x_max: x_top,
+            y_max,
+            money: &d.money,
+            caption: "total paid in the term",
         };
         let WithLegend {
             frame,
-            ticks: y_ticks,
             mut geo,
             bounds,
             legend,
-        } = plot_with_legend(c, legend_size, layout, |frame| self.geometry(frame, &t))?;
-        axis(
-            c,
-            &frame,
-            Along::Y,
-            Scale::Money {
-                ticks: &y_ticks,
-                money,
-                caption: "total paid in the term",
-            },
-        )?;
-        axis(
-            c,
-            &frame,
-            Along::X,
-            Scale::Money {
-                ticks: &x_ticks,
-                money,
-                caption: "cap",
-            },
-        )?;
+            ..
+        } = plot_with_legend(c, c.legend_size(&entries)?, &plot, |frame| {
+            self.geometry(frame, &t)
+        })?;
+        self.lines(c, &frame, &geo, show_dots)?;
+        self.kink_labels(c, &mut geo, &bounds)?;
+        c.legend(legend, &entries)?;
+        Ok(())
+    }
+}
 
-        // The shared rise, then each scenario's flat part and its kink.
+impl TotalPaid<'_> {
+    /// The legend's entries, and whether the caps compared are dotted (only when
+    /// the dots stand apart; then the legend says what they are).
+    fn legend(&self, t: &Theme, x_top: f64) -> (Vec<(Swatch, String)>, bool) {
+        let mut entries = self.entries(x_top);
+        // Whether the dots stand apart depends on the plot's width; the legend may
+        // narrow it a little, which this estimate ignores.
+        let probe = Frame {
+            plot: Rect::new(0.0, 0.0, t.width * 0.75, 1.0),
+            x_min: 0.0,
+            x_max: x_top,
+            y_min: 0.0,
+            y_max: 1.0,
+        };
+        let show_dots = dots_fit(&self.data.caps(), &probe, t);
+        if show_dots {
+            entries.push((Swatch::Marker(CAP), "caps compared".to_string()));
+        }
+        (entries, show_dots)
+    }
+
+    /// The shared rise, then each scenario's flat part, the caps compared (at the
+    /// totals the compare rows give), and each scenario's kink.
+    fn lines<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        geo: &TotalPaidGeometry,
+        show_dots: bool,
+    ) -> Result<(), Error> {
+        let t = c.theme;
         c.line(&geo.diagonal, CAP.to_rgba(), t.px(4.5))?;
         for (s, flat) in geo.flats.iter().enumerate() {
             if let Some((pts, _)) = flat {
                 scenario_line(c, pts, s, t.px(4.5))?;
             }
         }
-        // The caps compared, at the totals the compare rows give.
         if show_dots {
-            for (v, cap) in d.cap_variants() {
-                for s in 0..n {
-                    let Some(row) = d.cell(s, v) else {
-                        continue;
-                    };
-                    let color = if row.summary.cap_binds {
-                        CAP
-                    } else {
-                        scenario_color(s)
-                    };
-                    small_dot(c, frame.px((cap, f(row.summary.total_paid))), color)?;
-                }
+            for (s, cap, row) in self.data.compared() {
+                let color = if row.summary.cap_binds {
+                    CAP
+                } else {
+                    scenario_color(s)
+                };
+                small_dot(c, frame.px((cap, f(row.summary.total_paid))), color)?;
             }
         }
         for (s, flat) in geo.flats.iter().enumerate() {
@@ -584,19 +580,29 @@ impl Chart for TotalPaid<'_> {
                 c.dot(*k, t.px(8.0), scenario_color(s))?;
             }
         }
+        Ok(())
+    }
 
-        // Each kink labelled with its scenario and threshold, off the lines.
+    /// Each kink labelled with its scenario and threshold, off the lines.
+    fn kink_labels<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        geo: &mut TotalPaidGeometry,
+        bounds: &Rect,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let d = self.data;
         let mut labels = Vec::new();
         for ((s, scenario, r), flat) in d.each().zip(&geo.flats) {
             let Some((_, k)) = flat else { continue };
             let text = format!(
                 "{}: {}",
                 clip(&scenario.name, 24),
-                money.amount(d.threshold(r))
+                d.money.amount(d.threshold(r))
             );
             let size = c.measure(&text, t.label(), true)?;
             let cands = around(*k, size, t.px(16.0), &[1.0, 1.6, 2.5, 4.0, 6.0, 9.0]);
-            if let Some(b) = geo.obs.place_best(&cands, &bounds) {
+            if let Some(b) = geo.obs.place_best(&cands, bounds) {
                 // Room for the label's white ground, so the next label keeps clear.
                 geo.obs.add_rect(b.inflate(t.px(5.0)));
                 labels.push((text, b, *k, s));
@@ -606,7 +612,6 @@ impl Chart for TotalPaid<'_> {
             leader(c, k, &b)?;
             c.label(&text, b, t.label(), true, shade(scenario_color(s), 0.35))?;
         }
-        c.legend(legend, &entries)?;
         Ok(())
     }
 }
@@ -672,46 +677,47 @@ impl BindingDate<'_> {
     }
 }
 
-// Not yet split into describe/plot: it draws itself whole (overriding `draw`), with
-// the same page and operations as the renderer would issue.
+/// What the binding-date chart plots: the caps compared, and each scenario's
+/// uncapped cumulative curve in days from `origin`, the longest ending at `end`
+/// (`days` whole days).
+pub struct DatePlot {
+    caps: Vec<f64>,
+    origin: Date,
+    all: Vec<Curves>,
+    end: f64,
+    days: i64,
+}
+
+/// The binding-date chart's layout: the dates' frame, the "not reached" band above
+/// it (a lane per scenario), and the width the labels left of both may take.
+struct Band {
+    frame: Frame,
+    strip: Rect,
+    lane_h: f64,
+    label_w: f64,
+}
+
+/// The band's own label, left of it.
+const STRIP_LABEL: &str = "not reached";
+/// The band's ground: a light grey, so lanes and their text stand on it.
+const STRIP_GROUND: RGBColor = RGBColor(246, 246, 246);
+
 impl Chart for BindingDate<'_> {
-    type Plot = ();
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<super::render::Description<()>>, Error> {
-        Err(Error::Chart("legacy".into()))
-    }
-    fn plot<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-        _: super::render::Room,
-        _: (),
-    ) -> Result<(), Error> {
-        Ok(())
-    }
-    fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, plotters::coord::Shift>,
-    ) -> Result<(), Error> {
-        let c = Canvas::blank(root)?;
-        let t = c.theme;
+    type Plot = DatePlot;
+
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<DatePlot> {
         let d = self.data;
         let money = &d.money;
-        let n = d.scenarios.len();
-        let ap = f(d.terms.already_paid);
         let caps = d.caps();
         let origin = d.origin();
         let all: Vec<_> = d.uncapped.iter().map(|r| curves(r, origin)).collect();
-        let days_f = all.iter().map(|cv| cv.end).fold(1.0, f64::max);
-        let days = (days_f.round() as i64).max(1);
-
+        let end = all.iter().map(|cv| cv.end).fold(1.0, f64::max);
+        let days = (end.round() as i64).max(1);
         let title = format!(
             "{}: when the cap binds, by cap, at {}",
             d.scenario_count(),
             uncapped_terms_title(d.terms, money)
         );
-        let top = c.header(&title, &self.headline())?;
         let mut compared = format!(
             "Compared: {} (dots); the lines give the exact date for every cap between.",
             caps_text(&caps, money)
@@ -719,24 +725,68 @@ impl Chart for BindingDate<'_> {
         if let Some(left_out) = d.left_out() {
             compared = format!("{compared} {left_out}");
         }
-        let bottom = c.footer(&[
+        let notes = vec![
             format!(
                 "{}; the cap binds on the day cumulative payments reach it.",
                 d.sources_and_term()
             ),
             compared,
-        ])?;
-        let (x_top, x_ticks) = cap_axis(d, &t);
+        ];
+        Ok(Some(Description {
+            title,
+            headline: self.headline(),
+            notes,
+            plot: DatePlot {
+                caps,
+                origin,
+                all,
+                end,
+                days,
+            },
+        }))
+    }
 
-        // Layout: the date caption above, the "not reached" band on top of the
-        // dates, the cap axis (ticks and caption) below.
-        let strip_label = "not reached";
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, p: DatePlot) -> Plotted {
+        let d = self.data;
+        let (x_top, x_ticks) = cap_axis(d, &c.theme);
+        let band = self.band(c, room, &p, x_top)?;
+        self.axes(c, &band, &p, &x_ticks)?;
+        let mut obs = self.lines(c, &band.frame, &p, x_top)?;
+        self.lanes(c, &band, x_top)?;
+        // Legend in a free corner of the dates, else to the right of them.
+        let entries: Vec<(Swatch, String)> = d
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(s, scenario)| (scenario_swatch(s), clip(&scenario.name, 28)))
+            .collect();
+        let plot = band.frame.plot;
+        if let Some(b) = place_legend(c, &mut obs, &entries, &plot, &label_bounds(c, &band.frame))?
+        {
+            c.legend(b, &entries)?;
+        }
+        Ok(())
+    }
+}
+
+impl BindingDate<'_> {
+    /// Layout: the date caption above, the "not reached" band on top of the dates,
+    /// the cap axis (ticks and caption) below.
+    fn band<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        room: Room,
+        p: &DatePlot,
+        x_top: f64,
+    ) -> Result<Band, Error> {
+        let t = c.theme;
+        let n = self.data.scenarios.len();
         let caption_h = line_height(t.small()) + t.px(14.0);
         let axis_h = 2.0 * (line_height(t.label()) + t.px(10.0)) + t.px(12.0);
-        let area_top = top + t.px(26.0) + caption_h;
-        let area_bottom = (bottom - t.px(18.0) - axis_h).max(area_top + t.px(120.0));
-        let label_w =
-            date_y_labels_width(&c, origin, days)?.max(c.measure(strip_label, t.label(), false)?.0);
+        let area_top = room.top + t.px(26.0) + caption_h;
+        let area_bottom = (room.bottom - t.px(18.0) - axis_h).max(area_top + t.px(120.0));
+        let label_w = date_y_labels_width(c, p.origin, p.days)?
+            .max(c.measure(STRIP_LABEL, t.label(), false)?.0);
         let lane_full = line_height(t.small()) + t.px(10.0);
         let lane_h = lane_full.min((area_bottom - area_top) * 0.3 / n.max(1) as f64);
         let strip_h = lane_h * n as f64 + t.px(12.0);
@@ -751,117 +801,123 @@ impl Chart for BindingDate<'_> {
             x_min: 0.0,
             x_max: x_top,
             y_min: 0.0,
-            y_max: days_f,
+            y_max: p.end,
         };
-        let strip_ground = RGBColor(246, 246, 246);
         let strip = Rect {
             x0: plot.x0,
             y0: area_top,
             x1: plot.x1,
             y1: plot.y0,
         };
-        c.fill(strip, strip_ground.to_rgba())?;
-        axis(&c, &frame, Along::Y, Scale::Calendar { origin, days })?;
-        axis(
-            &c,
-            &frame,
-            Along::X,
-            Scale::Money {
-                ticks: &x_ticks,
-                money,
-                caption: "cap",
-            },
-        )?;
-        c.line(
-            &[(strip.x0, strip.y0), (strip.x0, strip.y1)],
-            super::style::AXIS.to_rgba(),
-            t.px(1.5),
-        )?;
-        c.line(
-            &[(plot.x0, plot.y0), (plot.x1, plot.y0)],
-            super::style::AXIS.to_rgba(),
-            t.px(1.5),
-        )?;
-        // Captions: the date axis above the band, the band's own label beside it.
+        Ok(Band {
+            frame,
+            strip,
+            lane_h,
+            label_w,
+        })
+    }
+
+    /// The band's ground, the date axis left and the cap axis below, the band's
+    /// edges, and the captions: the date axis's above the band, the band's own
+    /// label beside it.
+    fn axes<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        band: &Band,
+        p: &DatePlot,
+        x_ticks: &[f64],
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let (frame, strip) = (&band.frame, band.strip);
+        let plot = frame.plot;
+        c.fill(strip, STRIP_GROUND.to_rgba())?;
+        let (origin, days) = (p.origin, p.days);
+        axis(c, frame, Along::Y, Scale::Calendar { origin, days })?;
+        axis(c, frame, Along::X, cap_scale(x_ticks, &self.data.money))?;
+        for edge in [
+            [(strip.x0, strip.y0), (strip.x0, strip.y1)],
+            [(plot.x0, plot.y0), (plot.x1, plot.y0)],
+        ] {
+            c.line(&edge, AXIS.to_rgba(), t.px(1.5))?;
+        }
+        let caption_y = strip.y0 - t.px(26.0) - line_height(t.small());
         c.text(
             "binding date",
-            (t.margin(), area_top - t.px(26.0) - line_height(t.small())),
+            (t.margin(), caption_y),
             t.small(),
             false,
             MUTED,
         )?;
-        let (sw, sh) = c.measure(strip_label, t.label(), false)?;
-        let by = format!("by {}", d.terms.through);
+        let sh = line_height(t.label());
+        let by = format!("by {}", self.data.terms.through);
         let (bw, bh) = c.measure(&by, t.small(), false)?;
         let right = plot.x0 - t.px(14.0);
-        if strip.h() >= sh + bh + t.px(4.0) && bw <= label_w {
+        if strip.h() >= sh + bh + t.px(4.0) && bw <= band.label_w {
             let y = (strip.y0 + strip.y1 - sh - bh) / 2.0;
-            c.text(strip_label, (right - sw, y), t.label(), false, INK)?;
+            c.text_right(STRIP_LABEL, (right, y), t.label(), false, INK)?;
             c.text(&by, (right - bw, y + sh), t.small(), false, MUTED)?;
         } else {
-            c.text(
-                strip_label,
-                (right - sw, (strip.y0 + strip.y1 - sh) / 2.0),
-                t.label(),
-                false,
-                INK,
-            )?;
+            let y = (strip.y0 + strip.y1 - sh) / 2.0;
+            c.text_right(STRIP_LABEL, (right, y), t.label(), false, INK)?;
         }
+        Ok(())
+    }
 
-        // Each scenario's line: its uncapped cumulative curve with the axes swapped,
-        // cut at the axis end.
+    /// Each scenario's line: its uncapped cumulative curve with the axes swapped,
+    /// cut at the axis end; then the caps compared, at the dates the compare rows
+    /// give. Returns what they cover, for the legend to avoid.
+    fn lines<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        p: &DatePlot,
+        x_top: f64,
+    ) -> Result<Obstacles, Error> {
+        let t = c.theme;
+        let d = self.data;
+        let ap = f(d.terms.already_paid);
         let mut obs = Obstacles::new();
         let mut lines = Vec::new();
-        for cv in &all {
-            let mut pts: Vec<(f64, f64)> = Vec::new();
-            if let Some(first) = cv.uncapped.first().filter(|_| ap > 0.0) {
-                pts.push((0.0, first.0));
-            }
-            for w in cv.uncapped.iter() {
-                let x = ap + w.1;
-                if x > x_top {
-                    if let Some(prev) = pts.last().copied() {
-                        if x > prev.0 {
-                            let y = prev.1 + (w.0 - prev.1) * (x_top - prev.0) / (x - prev.0);
-                            pts.push((x_top, y));
-                        }
-                    }
-                    break;
-                }
-                pts.push((x, w.0));
-            }
-            let px = frame.pxs(&pts);
+        for cv in &p.all {
+            let px = frame.pxs(&swapped(cv, ap, x_top));
             obs.add_polyline(&px, t.px(4.0));
-            lines.push((pts, px));
+            lines.push(px);
         }
-        for (s, (_, px)) in lines.iter().enumerate() {
-            scenario_line(&c, px, s, t.px(4.5))?;
+        for (s, px) in lines.iter().enumerate() {
+            scenario_line(c, px, s, t.px(4.5))?;
         }
-
-        // The caps compared, at the dates the compare rows give.
-        if dots_fit(&caps, &frame, &t) {
-            for (v, cap) in d.cap_variants() {
-                for s in 0..n {
-                    if let Some(date) = d.cell(s, v).and_then(|row| row.summary.binding_date) {
-                        let y = origin.days_until(date) as f64 + 0.5;
-                        let p = frame.px((cap, y));
-                        obs.add_rect(Rect::square(p, t.px(8.0)));
-                        small_dot(&c, p, scenario_color(s))?;
-                    }
+        if dots_fit(&p.caps, frame, &t) {
+            for (s, cap, row) in d.compared() {
+                if let Some(date) = row.summary.binding_date {
+                    let y = p.origin.days_until(date) as f64 + 0.5;
+                    let dot = frame.px((cap, y));
+                    obs.add_rect(Rect::square(dot, t.px(8.0)));
+                    small_dot(c, dot, scenario_color(s))?;
                 }
             }
         }
+        Ok(obs)
+    }
 
-        // The "not reached" lanes: from each threshold to the axis end. First the
-        // dotted risers from each line's end (at the term end) up to its lane, then
-        // the lanes over them, so a riser never runs through a lane's text.
-        let lane_top = |s: usize| strip.y0 + t.px(6.0) + s as f64 * lane_h;
+    /// The "not reached" lanes: from each threshold to the axis end. First the
+    /// dotted risers from each line's end (at the term end) up to its lane, then
+    /// the lanes over them, so a riser never runs through a lane's text.
+    fn lanes<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        band: &Band,
+        x_top: f64,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let d = self.data;
+        let (frame, plot) = (&band.frame, band.frame.plot);
+        let lane_top = |s: usize| band.strip.y0 + t.px(6.0) + s as f64 * band.lane_h;
         for (s, _, r) in d.each() {
             let th = d.threshold(r);
             if th <= x_top {
                 let x = frame.x(th);
                 c.dashed(
-                    &[(x, plot.y0), (x, lane_top(s) + lane_h * 0.5)],
+                    &[(x, plot.y0), (x, lane_top(s) + band.lane_h * 0.5)],
                     scenario_color(s).to_rgba(),
                     t.px(1.5),
                     t.px(3.0),
@@ -869,69 +925,102 @@ impl Chart for BindingDate<'_> {
                 )?;
             }
         }
-        let pad = t.px(8.0);
         for (s, scenario, r) in d.each() {
-            let th = d.threshold(r);
-            let color = scenario_color(s);
             let y0 = lane_top(s);
             let lane = Rect {
                 x0: plot.x0,
-                y0: y0 + lane_h * 0.08,
+                y0: y0 + band.lane_h * 0.08,
                 x1: plot.x1,
-                y1: y0 + lane_h * 0.92,
+                y1: y0 + band.lane_h * 0.92,
             };
-            let name = clip(&scenario.name, 24);
-            let long = format!("{name}: not reached above {}", money.amount(th));
-            let short = format!("above {}", money.amount(th));
-            let ink = shade(color, 0.45);
-            let fits = |text: &str, room: f64| -> Result<Option<(f64, f64)>, Error> {
-                let (w, h) = c.measure(text, t.small(), false)?;
-                Ok((w + 2.0 * pad <= room && h <= lane.h() + t.px(3.0)).then_some((w, h)))
-            };
-            if th <= x_top {
-                let x = frame.x(th);
-                let bar = Rect { x0: x, ..lane };
-                c.fill(bar, tint(color, 0.7).to_rgba())?;
-                c.line(&[(x, bar.y0), (x, bar.y1)], color.to_rgba(), t.px(3.0))?;
-                c.dot((x, plot.y0), t.px(7.0), color)?;
-                let inside = bar.w();
-                let before = x - plot.x0;
-                for text in [&long, &short] {
-                    if let Some((w, h)) = fits(text, inside)? {
-                        let ty = (bar.y0 + bar.y1 - h) / 2.0;
-                        let r = Rect::new(x + pad, ty, w, h);
-                        c.fill(r.inflate(t.px(2.0)), tint(color, 0.7).to_rgba())?;
-                        c.text(text, (r.x0, r.y0), t.small(), false, ink)?;
-                        break;
-                    }
-                    if let Some((w, h)) = fits(text, before)? {
-                        let ty = (bar.y0 + bar.y1 - h) / 2.0;
-                        let r = Rect::new(x - pad - w, ty, w, h);
-                        c.fill(r.inflate(t.px(2.0)), strip_ground.to_rgba())?;
-                        c.text(text, (r.x0, r.y0), t.small(), false, ink)?;
-                        break;
-                    }
-                }
-            } else if let Some((w, h)) = fits(&format!("{long} →"), plot.w())? {
-                let ty = (lane.y0 + lane.y1 - h) / 2.0;
-                let r = Rect::new(plot.x1 - pad - w, ty, w, h);
-                c.fill(r.inflate(t.px(2.0)), strip_ground.to_rgba())?;
-                c.text(&format!("{long} →"), (r.x0, r.y0), t.small(), false, ink)?;
-            }
-        }
-
-        // Legend in a free corner of the dates, else to the right of them.
-        let entries: Vec<(Swatch, String)> = d
-            .scenarios
-            .iter()
-            .enumerate()
-            .map(|(s, scenario)| (scenario_swatch(s), clip(&scenario.name, 28)))
-            .collect();
-        let size = c.legend_size(&entries)?;
-        let bounds = label_bounds(&c, &frame);
-        if let Some(b) = obs.place_best(&c.corners(&plot, size), &bounds) {
-            c.legend(b, &entries)?;
+            self.lane(c, frame, lane, s, &scenario.name, d.threshold(r))?;
         }
         Ok(())
     }
+
+    /// Scenario `s`'s lane: a bar from its threshold `th` to the axis end, with its
+    /// text inside the bar or before it; or, when the threshold is off the axis, the
+    /// text at the lane's right end with an arrow.
+    fn lane<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        lane: Rect,
+        s: usize,
+        name: &str,
+        th: f64,
+    ) -> Result<(), Error> {
+        let t = c.theme;
+        let money = &self.data.money;
+        let (plot, pad) = (frame.plot, t.px(8.0));
+        let color = scenario_color(s);
+        let long = format!("{}: not reached above {}", clip(name, 24), money.amount(th));
+        let short = format!("above {}", money.amount(th));
+        let ink = shade(color, 0.45);
+        let fits = |text: &str, room: f64| -> Result<Option<(f64, f64)>, Error> {
+            let (w, h) = c.measure(text, t.small(), false)?;
+            Ok((w + 2.0 * pad <= room && h <= lane.h() + t.px(3.0)).then_some((w, h)))
+        };
+        // A text of `size` at `x` on `ground`, centred in `row`.
+        let put = |text: &str, x: f64, (w, h): (f64, f64), row: Rect, ground: RGBColor| {
+            let r = Rect::new(x, (row.y0 + row.y1 - h) / 2.0, w, h);
+            c.fill(r.inflate(t.px(2.0)), ground.to_rgba())?;
+            c.text(text, (r.x0, r.y0), t.small(), false, ink)
+                .map(|_| ())
+        };
+        if frame.x_max < th {
+            let text = format!("{long} →");
+            if let Some((w, h)) = fits(&text, plot.w())? {
+                put(&text, plot.x1 - pad - w, (w, h), lane, STRIP_GROUND)?;
+            }
+            return Ok(());
+        }
+        let x = frame.x(th);
+        let bar = Rect { x0: x, ..lane };
+        c.fill(bar, tint(color, 0.7).to_rgba())?;
+        c.line(&[(x, bar.y0), (x, bar.y1)], color.to_rgba(), t.px(3.0))?;
+        c.dot((x, plot.y0), t.px(7.0), color)?;
+        for text in [&long, &short] {
+            if let Some(size) = fits(text, bar.w())? {
+                return put(text, x + pad, size, bar, tint(color, 0.7));
+            }
+            if let Some(size) = fits(text, x - plot.x0)? {
+                return put(text, x - pad - size.0, size, bar, STRIP_GROUND);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The cap axis along x: money at `ticks`, captioned `cap`.
+fn cap_scale<'a>(ticks: &'a [f64], money: &'a Money) -> Scale<'a> {
+    Scale::Money {
+        ticks,
+        money,
+        caption: "cap",
+    }
+}
+
+/// A scenario's binding-date line: its uncapped cumulative curve `cv` with the axes
+/// swapped (x the cap, `ap` + paid so far; y the day), cut at the cap axis's end
+/// `x_top`.
+fn swapped(cv: &Curves, ap: f64, x_top: f64) -> Vec<(f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = Vec::new();
+    if let Some(first) = cv.uncapped.first().filter(|_| ap > 0.0) {
+        pts.push((0.0, first.0));
+    }
+    for w in cv.uncapped.iter() {
+        let x = ap + w.1;
+        if x > x_top {
+            if let Some(prev) = pts.last().copied() {
+                if x > prev.0 {
+                    let y = prev.1 + (w.0 - prev.1) * (x_top - prev.0) / (x - prev.0);
+                    pts.push((x_top, y));
+                }
+            }
+            break;
+        }
+        pts.push((x, w.0));
+    }
+    pts
 }

@@ -16,12 +16,13 @@
 use plotters::prelude::*;
 use rust_decimal::Decimal;
 
-use super::axes::{axis, plot_frame, Along, Scale, XAxis};
+use super::axes::{MoneyPlot, Scale};
 use super::layout::{interpolate, Frame, Obstacles, Rect};
 use super::render::{
-    along_line, around, label_bounds, leader, plot_with_legend, Drawn, WithLegend,
+    along_line, around, label_bounds, leader, plot_with_legend, Described, Drawn, Plotted,
+    WithLegend,
 };
-use super::render::{place_legend, Description, Room};
+use super::render::{framed, place_legend, Description, Room};
 use super::style::{
     clip, count, f, scenario_color, scenario_dashed, scenario_line, shade, terms_title, tint,
     Canvas, Money, Swatch, CAP, INK, MUTED,
@@ -405,10 +406,7 @@ impl Scenario<'_> {
 impl Chart for Scenario<'_> {
     type Plot = ScenarioPlot;
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<Description<ScenarioPlot>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<ScenarioPlot> {
         let (r, terms, money) = (self.result, self.terms, self.money);
         let origin = r.from;
         let cv = curves(r, origin);
@@ -453,111 +451,139 @@ impl Chart for Scenario<'_> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        d: ScenarioPlot,
-    ) -> Result<(), Error> {
-        let t = c.theme;
-        let (r, money) = (self.result, self.money);
-        let (origin, days) = (r.from, d.days);
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, d: ScenarioPlot) -> Plotted {
+        let (origin, days) = (self.result.from, d.days);
         let y_max =
             d.cv.uncapped
                 .iter()
                 .map(|p| p.1)
                 .fold(0.0, f64::max)
                 .max(d.budget.unwrap_or(0.0));
-        let x_axis = XAxis::Time { origin, days };
-        let (frame, ticks) = plot_frame(
-            c,
-            room.top,
-            room.bottom,
-            (0.0, days as f64),
+        let plot = MoneyPlot {
+            room,
+            x: Scale::Calendar { origin, days },
+            x_max: days as f64,
             y_max,
-            money,
-            x_axis,
-            0.0,
-        )?;
-        let caption = "cumulative payments";
-        axis(
-            c,
-            &frame,
-            Along::Y,
-            Scale::Money {
-                ticks: &ticks,
-                money,
-                caption,
-            },
-        )?;
-        axis(c, &frame, Along::X, Scale::Calendar { origin, days })?;
+            money: self.money,
+            caption: "cumulative payments",
+        };
+        let (frame, _) = framed(c, &plot)?;
 
-        let p = frame.plot;
         let mut obs = Obstacles::new();
-        let (cap_y, marker) = self.data(c, &frame, &d, &mut obs)?;
-        let bounds = label_bounds(c, &frame);
-        let mut placed: Vec<Rect> = Vec::new();
+        let drawn = self.data(c, &frame, &d, &mut obs)?;
+        let labels = self.place_labels(c, &frame, &d, drawn, &mut obs)?;
+        self.draw_labels(c, labels)
+    }
+}
 
+/// The one-scenario chart's labels, placed: the foregone amount, the binding date
+/// (with its marker), the cap's amount, the note, and the legend.
+struct Labels {
+    foregone: Placed,
+    binding: Option<(String, Rect, (f64, f64))>,
+    cap: Placed,
+    note: Placed,
+    legend: Option<(Rect, Vec<(Swatch, String)>)>,
+}
+
+impl Scenario<'_> {
+    /// Places the labels, most important first, each clear of the data in `obs`
+    /// and of the labels before it.
+    fn place_labels<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        frame: &Frame,
+        d: &ScenarioPlot,
+        (cap_y, marker): CapAndMarker,
+        obs: &mut Obstacles,
+    ) -> Result<Labels, Error> {
+        let t = c.theme;
+        let p = frame.plot;
+        let bounds = label_bounds(c, frame);
+        let mut placed: Vec<Rect> = Vec::new();
         // 1. The binding date, next to the marker and off the curves.
-        let mut binding_label = None;
-        if let (Some(m), Some(date)) = (marker, r.summary.binding_date) {
+        let mut binding = None;
+        if let (Some(m), Some(date)) = (marker, self.result.summary.binding_date) {
             let text = format!("cap binds {date}");
             let size = c.measure(&text, t.label(), true)?;
             let cands = around(m, size, t.px(18.0), &[1.0, 2.0, 3.5, 6.0, 10.0]);
             if let Some(b) = obs.place_best(&cands, &bounds) {
                 placed.push(b);
-                binding_label = Some((text, b, m));
+                binding = Some((text, b, m));
             }
         }
         // 2. The legend, in a free corner.
         let entries = self.entries();
         let legend = if entries.len() > 1 {
-            place_legend(c, &mut obs, &entries, &p, &bounds)?
+            place_legend(c, obs, &entries, &p, &bounds)?
         } else {
             None
         };
         placed.extend(legend);
         // 3. The cap's amount on its line.
-        let mut cap_text = None;
-        if let (Some(y), Some(text)) = (cap_y, cap_label(self.terms, money)) {
-            let size = c.measure(&text, t.label(), true)?;
-            if let Some(b) = obs.place_best(&along_line(&p, y, size, t.px(10.0)), &bounds) {
-                placed.push(b);
-                cap_text = Some((text, b));
-            }
-        }
+        let cap = cap_text(
+            c,
+            obs,
+            &p,
+            cap_y,
+            cap_label(self.terms, self.money),
+            &bounds,
+        )?;
+        placed.extend(cap.as_ref().map(|l| l.1));
         // 4. A note when the cap does not bind, or there is none.
-        let note = self.note(c, &frame, &d, &mut obs, &bounds)?;
+        let note = self.note(c, frame, d, obs, &bounds)?;
         placed.extend(note.as_ref().map(|n| n.1));
         // 5. The foregone amount inside its area, where it fits.
-        let foregone = self.foregone_label(c, &frame, &d.cv, marker, &placed, &bounds)?;
+        let foregone = self.foregone_label(c, frame, &d.cv, marker, &placed, &bounds)?;
+        Ok(Labels {
+            foregone,
+            binding,
+            cap,
+            note,
+            legend: legend.map(|b| (b, entries)),
+        })
+    }
 
-        // Labels last, over the data.
-        if let Some((text, b)) = foregone {
-            c.text(
-                &text,
-                (b.x0, b.y0),
-                t.label(),
-                true,
-                shade(self.color, 0.45),
-            )?;
+    /// Draws the labels, last, over the data.
+    fn draw_labels<DB: DrawingBackend>(&self, c: &Canvas<DB>, l: Labels) -> Result<(), Error> {
+        let t = c.theme;
+        if let Some((text, b)) = l.foregone {
+            let ink = shade(self.color, 0.45);
+            c.text(&text, (b.x0, b.y0), t.label(), true, ink)?;
         }
-        if let Some((text, b, m)) = binding_label {
+        if let Some((text, b, m)) = l.binding {
             c.dot(m, t.px(8.0), self.color)?;
             leader(c, m, &b)?;
             c.label(&text, b, t.label(), true, INK)?;
         }
-        if let Some((text, b)) = cap_text {
+        if let Some((text, b)) = l.cap {
             c.label(&text, b, t.label(), true, CAP)?;
         }
-        if let Some((text, b)) = note {
+        if let Some((text, b)) = l.note {
             c.label(&text, b, t.label(), false, INK)?;
         }
-        if let Some(b) = legend {
+        if let Some((b, entries)) = l.legend {
             c.legend(b, &entries)?;
         }
         Ok(())
     }
+}
+
+/// The cap's amount `text` on the cap line at `cap_y`, placed clear of `obs`.
+fn cap_text<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    obs: &mut Obstacles,
+    plot: &Rect,
+    cap_y: Option<f64>,
+    text: Option<String>,
+    bounds: &Rect,
+) -> Result<Placed, Error> {
+    let (Some(y), Some(text)) = (cap_y, text) else {
+        return Ok(None);
+    };
+    let size = c.measure(&text, c.theme.label(), true)?;
+    let cands = along_line(plot, y, size, c.theme.px(10.0));
+    Ok(obs.place_best(&cands, bounds).map(|b| (text, b)))
 }
 
 /// What the all-scenarios chart plots: every scenario's curves over `days` from
@@ -613,10 +639,7 @@ impl All<'_> {
 impl Chart for All<'_> {
     type Plot = AllPlot;
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<Description<AllPlot>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<AllPlot> {
         let (terms, money) = (self.terms, self.money);
         let Some(origin) = self.results.iter().map(|r| r.from).min() else {
             return Ok(None);
@@ -663,50 +686,28 @@ impl Chart for All<'_> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        d: AllPlot,
-    ) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, d: AllPlot) -> Plotted {
         let t = c.theme;
         let (terms, money) = (self.terms, self.money);
         let (origin, days) = (d.origin, d.days);
-        let layout = |right: f64| {
-            let x_axis = XAxis::Time { origin, days };
-            plot_frame(
-                c,
-                room.top,
-                room.bottom,
-                (0.0, days as f64),
-                d.y_max,
-                money,
-                x_axis,
-                right,
-            )
+        let plot = MoneyPlot {
+            room,
+            x: Scale::Calendar { origin, days },
+            x_max: days as f64,
+            y_max: d.y_max,
+            money,
+            caption: "cumulative payments",
         };
         let legend_size = c.legend_size(&d.entries)?;
         let WithLegend {
             frame,
-            ticks,
             mut geo,
             bounds,
             legend,
-        } = plot_with_legend(c, legend_size, layout, |frame| {
+            ..
+        } = plot_with_legend(c, legend_size, &plot, |frame| {
             self.geometry(frame, &d.all, d.budget, origin, t)
         })?;
-        let caption = "cumulative payments";
-        axis(
-            c,
-            &frame,
-            Along::Y,
-            Scale::Money {
-                ticks: &ticks,
-                money,
-                caption,
-            },
-        )?;
-        axis(c, &frame, Along::X, Scale::Calendar { origin, days })?;
 
         let p = frame.plot;
         if let Some(y) = geo.cap_y {
@@ -718,14 +719,9 @@ impl Chart for All<'_> {
         for (m, color) in &geo.markers {
             c.dot(*m, t.px(8.0), *color)?;
         }
-        if let (Some(y), Some(text)) = (geo.cap_y, cap_label(terms, money)) {
-            let size = c.measure(&text, t.label(), true)?;
-            if let Some(b) = geo
-                .obs
-                .place_best(&along_line(&p, y, size, t.px(10.0)), &bounds)
-            {
-                c.label(&text, b, t.label(), true, CAP)?;
-            }
+        let text = cap_label(terms, money);
+        if let Some((text, b)) = cap_text(c, &mut geo.obs, &p, geo.cap_y, text, &bounds)? {
+            c.label(&text, b, t.label(), true, CAP)?;
         }
         c.legend(legend, &d.entries)?;
         Ok(())

@@ -14,7 +14,7 @@ use plotters::prelude::*;
 
 use super::compare::Compare;
 use super::layout::Rect;
-use super::render::{Description, Room};
+use super::render::{Described, Description, Plotted, Room};
 use super::style::clip;
 use super::style::{count, list};
 use super::style::{
@@ -206,86 +206,25 @@ struct Cells {
 impl Chart for Grid<'_> {
     type Plot = GridPlot;
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-    ) -> Result<Option<Description<GridPlot>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Described<GridPlot> {
         let t = c.theme;
         let d = self.data;
-        let money = &d.money;
         let (ns, nv) = (d.scenarios.len(), d.variants.len());
-        let files = d.variants.iter().any(|v| v.from_file);
-        let what = if files { "variant" } else { "cap" };
-        let title = if files {
-            format!(
-                "When the cap binds: {} × {}",
-                d.scenario_count(),
-                count(nv, what)
-            )
+        let what = if d.variants.iter().any(|v| v.from_file) {
+            "variant"
         } else {
-            format!(
-                "When the cap binds: {} × {} at {}",
-                d.scenario_count(),
-                count(nv, what),
-                uncapped_terms_title(d.terms, money)
-            )
+            "cap"
         };
+        let title = self.title(what);
         let headline = self.headline();
         let top = c.header_bottom(&title, &headline)?;
         // Room for the grid decides how many columns and rows can be drawn.
-        let left_w = {
-            let mut w = c.measure(what, t.label(), false)?.0;
-            for s in d.scenarios {
-                w = w.max(c.measure(&clip(&s.name, 24), t.label(), false)?.0);
-            }
-            w.min(t.width * 0.3)
-        };
+        let left_w = self.row_labels_width(c, what)?;
         let grid_x0 = t.margin() + left_w + t.px(16.0);
         let grid_w = t.width - t.margin() - grid_x0;
         let max_cols = ((grid_w / t.px(MIN_CELL)).floor() as usize).max(1);
         let cols = nv.min(max_cols);
-
-        // Whether the cells are wide enough for their dates (at the smaller size).
-        let date_w = c.measure("2030-12-31", t.small(), false)?.0 + t.px(12.0);
-        let dates_fit = (grid_w / cols.max(1) as f64).min(t.px(320.0)) - t.px(2.0) >= date_w;
-        let mut notes = vec![
-            format!("{}.", d.sources_and_term()),
-            format!(
-                "{}{}.",
-                if dates_fit {
-                    "Cells: the binding date; — when the cap is not reached by the term end"
-                } else {
-                    "Cells too narrow for dates (compare.csv has each): colour gives the year; hatched when the cap is not reached by the term end"
-                },
-                if d.variants.iter().any(|v| v.terms.cap.is_none()) {
-                    " or there is no cap"
-                } else {
-                    ""
-                }
-            ),
-        ];
-        if files {
-            let shared: Vec<String> = d
-                .variants
-                .iter()
-                .filter(|v| !v.from_file)
-                .map(|v| clip(&v.name, 16))
-                .collect();
-            if !shared.is_empty() {
-                notes.push(format!(
-                    "{}: {}.",
-                    list(&shared),
-                    uncapped_terms_title(d.terms, money)
-                ));
-            }
-            for v in d.variants.iter().filter(|v| v.from_file).take(3) {
-                notes.push(format!(
-                    "{} (terms file): {}.",
-                    clip(&v.name, 24),
-                    terms_title(&v.terms, money)
-                ));
-            }
-        }
+        let mut notes = self.notes(c, grid_w, cols)?;
         // Rows: as many as fit at the minimum height (decided below).
         let key_h = line_height(t.label()) + t.px(12.0);
         let col_label_h = line_height(t.label());
@@ -295,17 +234,7 @@ impl Chart for Grid<'_> {
         let max_rows = ((avail_h / t.px(MIN_CELL)).floor() as usize).max(1);
         let rows = ns.min(max_rows);
         if cols < nv || rows < ns {
-            let mut parts = Vec::new();
-            if cols < nv {
-                parts.push(format!("the first {cols} of {nv} {what}s"));
-            }
-            if rows < ns {
-                parts.push(format!("the first {rows} of {ns} scenarios"));
-            }
-            notes.push(format!(
-                "Showing {} (too many to draw legibly at this size; all are in compare.csv).",
-                list(&parts)
-            ));
+            notes.push(shown((cols, nv), (rows, ns), what));
         }
         Ok(Some(Description {
             title,
@@ -324,12 +253,7 @@ impl Chart for Grid<'_> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        g: GridPlot,
-    ) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, g: GridPlot) -> Plotted {
         let t = c.theme;
         let GridPlot {
             left_w,
@@ -371,6 +295,113 @@ impl Chart for Grid<'_> {
         self.column_labels(c, &cells, cols, what)?;
         self.key(c, &cells, (y_lo, y_hi))
     }
+}
+
+impl Grid<'_> {
+    fn title(&self, what: &str) -> String {
+        let d = self.data;
+        let nv = d.variants.len();
+        if d.variants.iter().any(|v| v.from_file) {
+            format!(
+                "When the cap binds: {} × {}",
+                d.scenario_count(),
+                count(nv, what)
+            )
+        } else {
+            format!(
+                "When the cap binds: {} × {} at {}",
+                d.scenario_count(),
+                count(nv, what),
+                uncapped_terms_title(d.terms, &d.money)
+            )
+        }
+    }
+
+    /// The width the row labels (and the columns' caption `what` over them) take.
+    fn row_labels_width<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        what: &str,
+    ) -> Result<f64, Error> {
+        let t = c.theme;
+        let mut w = c.measure(what, t.label(), false)?.0;
+        for s in self.data.scenarios {
+            w = w.max(c.measure(&clip(&s.name, 24), t.label(), false)?.0);
+        }
+        Ok(w.min(t.width * 0.3))
+    }
+
+    /// The footnotes: sources and term, what a cell shows (the date, or only its
+    /// colour when `cols` columns in `grid_w` are too narrow for dates), and the
+    /// terms of each kind of variant.
+    fn notes<DB: DrawingBackend>(
+        &self,
+        c: &Canvas<DB>,
+        grid_w: f64,
+        cols: usize,
+    ) -> Result<Vec<String>, Error> {
+        let t = c.theme;
+        let d = self.data;
+        let money = &d.money;
+        // Whether the cells are wide enough for their dates (at the smaller size).
+        let date_w = c.measure("2030-12-31", t.small(), false)?.0 + t.px(12.0);
+        let dates_fit = (grid_w / cols.max(1) as f64).min(t.px(320.0)) - t.px(2.0) >= date_w;
+        let mut notes = vec![
+            format!("{}.", d.sources_and_term()),
+            format!(
+                "{}{}.",
+                if dates_fit {
+                    "Cells: the binding date; — when the cap is not reached by the term end"
+                } else {
+                    "Cells too narrow for dates (compare.csv has each): colour gives the year; hatched when the cap is not reached by the term end"
+                },
+                if d.variants.iter().any(|v| v.terms.cap.is_none()) {
+                    " or there is no cap"
+                } else {
+                    ""
+                }
+            ),
+        ];
+        if d.variants.iter().any(|v| v.from_file) {
+            let shared: Vec<String> = d
+                .variants
+                .iter()
+                .filter(|v| !v.from_file)
+                .map(|v| clip(&v.name, 16))
+                .collect();
+            if !shared.is_empty() {
+                notes.push(format!(
+                    "{}: {}.",
+                    list(&shared),
+                    uncapped_terms_title(d.terms, money)
+                ));
+            }
+            for v in d.variants.iter().filter(|v| v.from_file).take(3) {
+                notes.push(format!(
+                    "{} (terms file): {}.",
+                    clip(&v.name, 24),
+                    terms_title(&v.terms, money)
+                ));
+            }
+        }
+        Ok(notes)
+    }
+}
+
+/// The note saying which columns and rows are drawn, when not all are: `cols` of
+/// `nv` variants (`what`s), `rows` of `ns` scenarios.
+fn shown((cols, nv): (usize, usize), (rows, ns): (usize, usize), what: &str) -> String {
+    let mut parts = Vec::new();
+    if cols < nv {
+        parts.push(format!("the first {cols} of {nv} {what}s"));
+    }
+    if rows < ns {
+        parts.push(format!("the first {rows} of {ns} scenarios"));
+    }
+    format!(
+        "Showing {} (too many to draw legibly at this size; all are in compare.csv).",
+        list(&parts)
+    )
 }
 
 impl Grid<'_> {
@@ -466,15 +497,9 @@ impl Grid<'_> {
         for (s, scenario) in d.scenarios.iter().enumerate().take(rows).step_by(row_k) {
             let name = clip(&scenario.name, 24);
             let (name, size) = c.fit(&name, t.label(), false, left_w)?;
-            let (w, h) = c.measure(&name, size, false)?;
             let cy = grid.y0 + (s as f64 + 0.5) * cell_h;
-            c.text(
-                &name,
-                (grid.x0 - t.px(16.0) - w, cy - h / 2.0),
-                size,
-                false,
-                INK,
-            )?;
+            let at = (grid.x0 - t.px(16.0), cy - line_height(size) / 2.0);
+            c.text_right(&name, at, size, false, INK)?;
         }
 
         Ok(())
@@ -551,14 +576,8 @@ impl Grid<'_> {
         }
         // What the columns are, in the corner over the row labels.
         let caption = money.caption(what);
-        let (cw, _) = c.measure(&caption, t.small(), false)?;
-        c.text(
-            &caption,
-            (grid.x0 - t.px(16.0) - cw, label_y + t.px(3.0)),
-            t.small(),
-            false,
-            MUTED,
-        )?;
+        let at = (grid.x0 - t.px(16.0), label_y + t.px(3.0));
+        c.text_right(&caption, at, t.small(), false, MUTED)?;
 
         Ok(())
     }

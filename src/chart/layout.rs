@@ -164,34 +164,16 @@ pub struct Frame {
 
 impl Frame {
     pub fn x(&self, x: f64) -> f64 {
-        let span = self.x_max - self.x_min;
-        let t = if span > 0.0 {
-            (x - self.x_min) / span
-        } else {
-            0.0
-        };
-        self.plot.x0 + t * self.plot.w()
+        self.plot.x0 + share(x - self.x_min, self.x_max - self.x_min) * self.plot.w()
     }
 
     pub fn y(&self, y: f64) -> f64 {
-        let span = self.y_max - self.y_min;
-        let t = if span > 0.0 {
-            (y - self.y_min) / span
-        } else {
-            0.0
-        };
-        self.plot.y1 - t * self.plot.h()
+        self.plot.y1 - share(y - self.y_min, self.y_max - self.y_min) * self.plot.h()
     }
 
     /// The data x at pixel column `px` (the inverse of [`Frame::x`]).
     pub fn data_x(&self, px: f64) -> f64 {
-        let w = self.plot.w();
-        let t = if w > 0.0 {
-            (px - self.plot.x0) / w
-        } else {
-            0.0
-        };
-        self.x_min + t * (self.x_max - self.x_min)
+        self.x_min + share(px - self.plot.x0, self.plot.w()) * (self.x_max - self.x_min)
     }
 
     pub fn px(&self, p: (f64, f64)) -> (f64, f64) {
@@ -200,6 +182,15 @@ impl Frame {
 
     pub fn pxs(&self, pts: &[(f64, f64)]) -> Vec<(f64, f64)> {
         pts.iter().map(|p| self.px(*p)).collect()
+    }
+}
+
+/// `part / whole`, or 0 for an empty (or inverted) `whole`.
+fn share(part: f64, whole: f64) -> f64 {
+    if whole > 0.0 {
+        part / whole
+    } else {
+        0.0
     }
 }
 

@@ -8,10 +8,10 @@
 
 use plotters::prelude::*;
 
-use super::axes::{axis, plot_frame, Along, Scale, XAxis};
+use super::axes::{MoneyPlot, Scale};
 use super::cumulative::headline;
 use super::layout::{Frame, Obstacles, Rect};
-use super::render::{place_legend, Description, Room};
+use super::render::{framed, place_legend, Described, Description, Plotted, Room};
 use super::style::{f, is_dark, shade, terms_title, tint, Canvas, Money, Swatch, INK, MUTED};
 use super::Chart;
 use crate::error::Error;
@@ -51,10 +51,32 @@ type BarTops = Vec<(f64, f64)>;
 /// The binding label: its text, box, and the top of the bar it points to.
 type Binding = (String, Rect, (f64, f64));
 
+/// One bar, in pixels: its centre, width and slot's width, and the heights of its
+/// base, of the top of its paid part and of its top.
+struct Bar {
+    cx: f64,
+    w: f64,
+    slot: f64,
+    base: f64,
+    paid: f64,
+    top: f64,
+}
+
 /// A text placed in the plot: its text, box, size, boldness and colour.
 type Placed = (String, Rect, f64, bool, RGBColor);
 
 impl<'a> Payments<'a> {
+    /// The payments chart of the scenario `chart` shows, in the same money and
+    /// colour.
+    pub fn of(chart: &super::cumulative::Scenario<'a>) -> Payments<'a> {
+        Payments {
+            result: chart.result,
+            terms: chart.terms,
+            money: chart.money,
+            color: chart.color,
+        }
+    }
+
     /// A period only partly in the term (starred and footnoted).
     fn partial(&self, p: &PeriodResult) -> bool {
         let r = self.result;
@@ -123,10 +145,17 @@ impl<'a> Payments<'a> {
                 y1: y0,
             });
             bar_tops.push((cx, yt));
-            let bar = (cx, bar_w, slot, y0, yp, yt);
-            let top_used = self.paid_label(c, bar, paid, cut, obs, &mut texts)?;
+            let bar = Bar {
+                cx,
+                w: bar_w,
+                slot,
+                base: y0,
+                paid: yp,
+                top: yt,
+            };
+            let top_used = self.paid_label(c, &bar, paid, cut, obs, &mut texts)?;
             if cut > 0.0 {
-                self.foregone_label(c, bar, cut, top_used, &mut texts)?;
+                self.foregone_label(c, &bar, cut, top_used, &mut texts)?;
             }
         }
         Ok((texts, bar_tops))
@@ -136,11 +165,17 @@ impl<'a> Payments<'a> {
     /// part (saying "paid" when that is inside the foregone part). No label for a
     /// period that pays nothing: its bar is all foregone. Returns the top of what the
     /// paid part and its label use.
-    #[allow(clippy::type_complexity)]
     fn paid_label<DB: DrawingBackend>(
         &self,
         c: &Canvas<DB>,
-        (cx, bar_w, slot, y0, yp, _): (f64, f64, f64, f64, f64, f64),
+        &Bar {
+            cx,
+            w: bar_w,
+            slot,
+            base: y0,
+            paid: yp,
+            ..
+        }: &Bar,
         paid: f64,
         cut: f64,
         obs: &mut Obstacles,
@@ -178,7 +213,12 @@ impl<'a> Payments<'a> {
     fn foregone_label<DB: DrawingBackend>(
         &self,
         c: &Canvas<DB>,
-        (cx, bar_w, _, _, _, yt): (f64, f64, f64, f64, f64, f64),
+        &Bar {
+            cx,
+            w: bar_w,
+            top: yt,
+            ..
+        }: &Bar,
         cut: f64,
         top_used: f64,
         texts: &mut Vec<Placed>,
@@ -247,10 +287,7 @@ impl<'a> Payments<'a> {
 impl<'a> Chart for Payments<'a> {
     type Plot = Bars<'a>;
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<Description<Bars<'a>>>, Error> {
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<Bars<'a>> {
         let (r, terms, money) = (self.result, self.terms, self.money);
         let periods = shown_periods(r);
         let unit = periods.first().map_or_else(
@@ -296,12 +333,7 @@ impl<'a> Chart for Payments<'a> {
         }))
     }
 
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        bars: Bars<'a>,
-    ) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, bars: Bars<'a>) -> Plotted {
         let t = c.theme;
         let (money, periods) = (self.money, bars.periods);
         let n = periods.len().max(1);
@@ -309,28 +341,16 @@ impl<'a> Chart for Payments<'a> {
             .iter()
             .map(|p| f(p.uncapped_payment).max(f(p.payment)))
             .fold(0.0, f64::max);
-        let (frame, ticks) = plot_frame(
-            c,
-            room.top,
-            room.bottom,
-            (0.0, n as f64),
-            y_max * 1.06,
-            money,
-            XAxis::Categories,
-            0.0,
-        )?;
         let caption = format!("payments per {}", bars.unit);
-        axis(
-            c,
-            &frame,
-            Along::Y,
-            Scale::Money {
-                ticks: &ticks,
-                money,
-                caption: &caption,
-            },
-        )?;
-        axis(c, &frame, Along::X, Scale::Categories(&bars.labels))?;
+        let plot = MoneyPlot {
+            room,
+            x: Scale::Categories(&bars.labels),
+            x_max: n as f64,
+            y_max: y_max * 1.06,
+            money,
+            caption: &caption,
+        };
+        let (frame, _) = framed(c, &plot)?;
 
         let mut obs = Obstacles::new();
         let (texts, bar_tops) = self.bars(c, &frame, periods, &mut obs)?;

@@ -2,17 +2,18 @@
 //! ([`Chart::describe`]: title, headline, footnotes and the data its plot needs, as
 //! plain values) and *plots* into the room the page leaves it ([`Chart::plot`]);
 //! [`draw`] owns the frame around that (a white canvas, the header, the footer) and
-//! this module owns what the plots share: the plot laid out with room for its
-//! legend ([`plot_with_legend`]), legends placed in a free corner ([`place_legend`]),
-//! and the candidate boxes and leader lines of labels that keep off the data.
+//! this module owns what the plots share: a money plot laid out with its two axes
+//! ([`framed`]) or with room for its legend as well ([`plot_with_legend`]), legends
+//! placed in a free corner ([`place_legend`]), and the candidate boxes and leader
+//! lines of labels that keep off the data.
 //!
 //! The backends (PNG, SVG) are chosen by [`super::png`] and [`super::svg`]; every
 //! drawing operation goes through [`Canvas`], so both see the same operations in the
 //! same order.
-
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::axes::MoneyPlot;
 use super::layout::{Frame, Obstacles, Rect};
 use super::style::{Canvas, Swatch, MUTED};
 use crate::error::Error;
@@ -27,6 +28,12 @@ pub struct Description<P> {
     /// The chart kind's own data for [`Chart::plot`].
     pub plot: P,
 }
+
+/// What plotting returns: nothing, or why drawing failed.
+pub type Plotted = Result<(), Error>;
+
+/// What describing returns: the page, `None` for a blank page, or why it failed.
+pub type Described<P> = Result<Option<Description<P>>, Error>;
 
 /// The room the page leaves the plot: between the header's bottom and the footer's top.
 #[derive(Debug, Clone, Copy)]
@@ -44,18 +51,10 @@ pub trait Chart {
     /// The page's texts and the plot's data; `None` for a blank page (nothing to
     /// show). `c` is for measuring text only (the grid sizes its rows from the
     /// header's height); nothing is drawn yet.
-    fn describe<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-    ) -> Result<Option<Description<Self::Plot>>, Error>;
+    fn describe<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Described<Self::Plot>;
 
     /// Draws the plot (axes, data, labels, legend) in `room`.
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        plot: Self::Plot,
-    ) -> Result<(), Error>;
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, plot: Self::Plot) -> Plotted;
 
     /// Draws the whole chart on `root`.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), Error> {
@@ -159,39 +158,48 @@ pub struct WithLegend<G> {
     pub legend: Rect,
 }
 
-/// Lays out the plot with `layout(right)` (`right` pixels kept free right of it) and
-/// puts a legend of `size` in a free corner of it, clear of what `geometry` draws.
-/// When no corner is free, the plot is narrowed and the legend goes to its right;
-/// the geometry is then computed again, since its pixels follow the frame.
+/// Lays out `plot` (no legend) and draws its two axes. Returns the frame and the
+/// money ticks.
+pub fn framed<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    plot: &MoneyPlot,
+) -> Result<(Frame, Vec<f64>), Error> {
+    let (frame, ticks) = plot.layout(c, 0.0)?;
+    plot.draw(c, &frame, &ticks)?;
+    Ok((frame, ticks))
+}
+
+/// Lays out `plot` and puts a legend of `size` in a free corner of it, clear of
+/// what `geometry` draws, then draws the plot's two axes. When no corner is free,
+/// the plot is narrowed and the legend goes to its right; the geometry is then
+/// computed again, since its pixels follow the frame.
 pub fn plot_with_legend<DB: DrawingBackend, G: Drawn>(
     c: &Canvas<DB>,
     size: (f64, f64),
-    layout: impl Fn(f64) -> Result<(Frame, Vec<f64>), Error>,
+    plot: &MoneyPlot,
     geometry: impl Fn(&Frame) -> G,
 ) -> Result<WithLegend<G>, Error> {
-    let (frame, ticks) = layout(0.0)?;
+    let (mut frame, mut ticks) = plot.layout(c, 0.0)?;
     let mut geo = geometry(&frame);
-    let bounds = label_bounds(c, &frame);
-    if let Some(legend) = geo
+    let mut bounds = label_bounds(c, &frame);
+    let corner = geo
         .obstacles()
-        .place(&c.corners(&frame.plot, size), &bounds)
-    {
-        return Ok(WithLegend {
-            frame,
-            ticks,
-            geo,
-            bounds,
-            legend,
-        });
-    }
-    let gap = c.theme.px(24.0);
-    let (frame, ticks) = layout(size.0 + gap)?;
-    let mut geo = geometry(&frame);
-    let bounds = label_bounds(c, &frame);
-    let legend = Rect::new(frame.plot.x1 + gap, frame.plot.y0, size.0, size.1);
-    // Outside `bounds`, so no label can land on it anyway; claimed all the same, so
-    // the obstacles hold the legend in either case.
-    geo.obstacles().add_rect(legend);
+        .place(&c.corners(&frame.plot, size), &bounds);
+    let legend = match corner {
+        Some(legend) => legend,
+        None => {
+            let gap = c.theme.px(24.0);
+            (frame, ticks) = plot.layout(c, size.0 + gap)?;
+            geo = geometry(&frame);
+            bounds = label_bounds(c, &frame);
+            let legend = Rect::new(frame.plot.x1 + gap, frame.plot.y0, size.0, size.1);
+            // Outside `bounds`, so no label can land on it anyway; claimed all the
+            // same, so the obstacles hold the legend in either case.
+            geo.obstacles().add_rect(legend);
+            legend
+        }
+    };
+    plot.draw(c, &frame, &ticks)?;
     Ok(WithLegend {
         frame,
         ticks,

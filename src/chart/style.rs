@@ -448,6 +448,19 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         Ok(Rect::new(x, y, w, h))
     }
 
+    /// Draws `text` right-aligned: the top-right of its box at `(x, y)`.
+    pub fn text_right(
+        &self,
+        text: &str,
+        (x, y): (f64, f64),
+        size: f64,
+        bold: bool,
+        color: RGBColor,
+    ) -> Result<Rect, Error> {
+        let (w, _) = self.measure(text, size, bold)?;
+        self.text(text, (x - w, y), size, bold, color)
+    }
+
     /// Draws `text` inside `r` (from [`Canvas::measure`]), over a white ground so
     /// no grid line runs through it.
     pub fn label(

@@ -17,11 +17,11 @@
 
 use plotters::prelude::*;
 
-use super::axes::{axis, plot_frame, Along, Scale, XAxis};
+use super::axes::{MoneyPlot, Scale};
 use super::compare::Compare;
 use super::cumulative::{binding_point, budget, curves, headroom, Curves};
 use super::layout::{interpolate, Obstacles, Rect};
-use super::render::{around, leader, plot_with_legend, Drawn, WithLegend};
+use super::render::{around, leader, plot_with_legend, Described, Drawn, Plotted, WithLegend};
 use super::render::{Description, Room};
 use super::style::clip;
 use super::style::{count, list};
@@ -317,23 +317,16 @@ pub struct VariantsPlot {
 impl Chart for VariantsCumulative<'_> {
     type Plot = VariantsPlot;
 
-    fn describe<DB: DrawingBackend>(
-        &self,
-        _: &Canvas<DB>,
-    ) -> Result<Option<Description<VariantsPlot>>, Error> {
-        let d = self.data;
-        let money = &d.money;
-        let scenario = self.scenario;
-        let reference_result = self.reference;
+    fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<VariantsPlot> {
         let shared_shown = self.results.iter().any(|(var, _)| !var.from_file);
         let origin = self
             .results
             .iter()
             .map(|(_, r)| r.from)
-            .chain(shared_shown.then_some(reference_result.from))
+            .chain(shared_shown.then_some(self.reference.from))
             .min()
-            .unwrap_or(reference_result.from);
-        let reference = curves(reference_result, origin);
+            .unwrap_or(self.reference.from);
+        let reference = curves(self.reference, origin);
         let cvs: Vec<Curves> = self
             .results
             .iter()
@@ -345,163 +338,26 @@ impl Chart for VariantsCumulative<'_> {
             .fold(reference.end, f64::max)
             .max(1.0);
         let days = (end.round() as i64).max(1);
-        let files = self.results.iter().any(|(var, _)| var.from_file);
-
-        let what = if d.variants.iter().any(|v| v.from_file) {
-            "variant"
-        } else {
-            "cap"
-        };
-        let title = if files {
-            format!(
-                "{}: cumulative payments under {}",
-                clip(&scenario.name, 32),
-                count(self.results.len(), what)
-            )
-        } else {
-            format!(
-                "{}: cumulative payments under {} at {}",
-                clip(&scenario.name, 32),
-                count(self.results.len(), what),
-                uncapped_terms_title(d.terms, money)
-            )
-        };
-        let mut notes = vec![if shared_shown {
-            format!(
-                "Source: {}. Term {} to {}; revenue accrues evenly over the days of each period.",
-                scenario.source, reference_result.from, d.terms.through
-            )
-        } else {
-            format!(
-                "Source: {}. Revenue accrues evenly over the days of each period.",
-                scenario.source
-            )
-        }];
-        if d.variants.len() > MAX_VARIANTS {
-            let omitted: Vec<String> = d
-                .variants
-                .iter()
-                .skip(MAX_VARIANTS)
-                .map(|v| clip(&v.name, 16))
-                .collect();
-            notes.push(format!(
-                "Showing the first {MAX_VARIANTS} of {} {what}s; not shown: {}.",
-                d.variants.len(),
-                list(&omitted)
-            ));
-        }
-        if files {
-            for (var, _) in self.results.iter().filter(|(var, _)| var.from_file).take(3) {
-                notes.push(format!(
-                    "{} (terms file): {}.",
-                    clip(&var.name, 24),
-                    terms_title(&var.terms, money)
-                ));
-            }
-            if shared_shown {
-                notes.push(format!(
-                    "Caps on: {}.",
-                    uncapped_terms_title(d.terms, money)
-                ));
-            }
-        }
-        if !d.terms.already_paid.is_zero() && shared_shown {
-            notes.push(format!(
-                "Payments within the term only; {} paid before counts toward each cap, so cap lines mark what is left.",
-                money.exact(f(d.terms.already_paid))
-            ));
-        }
-        // The money axis covers everything drawn, unless what is due with no cap
-        // dwarfs the caps: then it is zoomed to the caps, and that curve runs off
-        // the top.
-        let mut full = if shared_shown {
-            reference.uncapped.iter().map(|q| q.1).fold(0.0, f64::max)
-        } else {
-            0.0
-        };
-        let mut own: f64 = 0.0;
-        for ((var, _), cv) in self.results.iter().zip(&cvs) {
-            let paid = cv.paid.iter().map(|q| q.1).fold(0.0, f64::max);
-            full = full.max(paid);
-            if let Some(b) = budget(&var.terms) {
-                own = own.max(b).max(paid);
-            }
-        }
-        let zoomed = own > 0.0 && full > ZOOM * own;
-        // Headroom above the caps for the legend.
-        let y_max = if zoomed { own * 1.9 } else { full.max(own) };
-        if zoomed {
-            notes.push(format!(
-                "Scale zoomed to the caps: payments with no cap ({} by the term end) run off the top.",
-                money.amount(full)
-            ));
-        }
-        // Legend: the shared rise, then each variant.
+        let mut notes = self.notes(shared_shown);
+        let (y_max, zoomed) = self.zoom(&reference, &cvs, shared_shown, &mut notes);
         let solid_to = self.shared_rise(&cvs, origin);
-        let mut entries = Vec::new();
-        if let Some(to) = solid_to {
-            let any_binds = self
-                .results
-                .iter()
-                .any(|(var, r)| !var.from_file && r.summary.binding_date.is_some());
-            entries.push((
-                Swatch::Line(SHARED),
-                if any_binds {
-                    "paid until each cap binds".to_string()
-                } else {
-                    "paid: no cap is reached".to_string()
-                },
-            ));
-            if to < reference.end && !self.none_shown() {
-                entries.push((
-                    Swatch::Dashed(SHARED),
-                    format!(
-                        "due with no cap ({}{})",
-                        money.amount(f(reference_result.summary.uncapped_total)),
-                        if zoomed { ", off the top" } else { "" }
-                    ),
-                ));
-            }
-        }
-        for (i, (var, r)) in self.results.iter().enumerate() {
-            let (color, dash) = variant_style(i);
-            let name = self.describe(var);
-            let text = match (var.terms.cap, r.summary.binding_date) {
-                (_, Some(b)) => format!("{name}: binds {b}"),
-                (Some(_), None) => format!(
-                    "{name}: not reached, {} headroom",
-                    money.amount(headroom(r, &var.terms))
-                ),
-                (None, None) if var.from_file => format!(
-                    "{name}: no cap, {} paid",
-                    money.amount(f(r.summary.total_paid))
-                ),
-                (None, None) => format!("no cap: {} paid", money.amount(f(r.summary.total_paid))),
-            };
-            entries.push((Swatch::Pattern(color, dash), text));
-        }
         Ok(Some(Description {
-            title,
+            title: self.title(),
             headline: self.headline(),
             notes,
             plot: VariantsPlot {
                 origin,
+                entries: self.entries(&reference, solid_to, zoomed),
                 reference,
                 cvs,
                 days,
                 solid_to,
                 y_max,
-                entries,
             },
         }))
     }
 
-    fn plot<DB: DrawingBackend>(
-        &self,
-        c: &Canvas<DB>,
-        room: Room,
-        v: VariantsPlot,
-    ) -> Result<(), Error> {
+    fn plot<DB: DrawingBackend>(&self, c: &Canvas<DB>, room: Room, v: VariantsPlot) -> Plotted {
         let t = c.theme;
         let money = &self.data.money;
         let VariantsPlot {
@@ -513,41 +369,24 @@ impl Chart for VariantsCumulative<'_> {
             y_max,
             entries,
         } = v;
-        let (top, bottom) = (room.top, room.bottom);
         let legend_size = c.legend_size(&entries)?;
-
-        let layout = |right: f64| {
-            plot_frame(
-                c,
-                top,
-                bottom,
-                (0.0, days as f64),
-                y_max,
-                money,
-                XAxis::Time { origin, days },
-                right,
-            )
+        let plot = MoneyPlot {
+            room,
+            x: Scale::Calendar { origin, days },
+            x_max: days as f64,
+            y_max,
+            money,
+            caption: "cumulative payments",
         };
         let WithLegend {
             frame,
-            ticks,
             geo,
             bounds,
             legend,
-        } = plot_with_legend(c, legend_size, layout, |frame| {
+            ..
+        } = plot_with_legend(c, legend_size, &plot, |frame| {
             self.geometry(frame, &reference, &cvs, solid_to, origin, &t)
         })?;
-        axis(
-            c,
-            &frame,
-            Along::Y,
-            Scale::Money {
-                ticks: &ticks,
-                money,
-                caption: "cumulative payments",
-            },
-        )?;
-        axis(c, &frame, Along::X, Scale::Calendar { origin, days })?;
         let p = frame.plot;
 
         // Cap lines (thin), the shared rise, then each variant's own line on top.
@@ -590,6 +429,179 @@ impl Chart for VariantsCumulative<'_> {
         }
         c.legend(legend, &entries)?;
         Ok(())
+    }
+}
+
+impl VariantsCumulative<'_> {
+    /// What the variants are: `cap` when all are caps on the shared terms, else
+    /// `variant`.
+    fn what(&self) -> &'static str {
+        if self.data.variants.iter().any(|v| v.from_file) {
+            "variant"
+        } else {
+            "cap"
+        }
+    }
+
+    fn title(&self) -> String {
+        let d = self.data;
+        let (name, variants) = (
+            clip(&self.scenario.name, 32),
+            count(self.results.len(), self.what()),
+        );
+        if self.results.iter().any(|(var, _)| var.from_file) {
+            format!("{name}: cumulative payments under {variants}")
+        } else {
+            format!(
+                "{name}: cumulative payments under {variants} at {}",
+                uncapped_terms_title(d.terms, &d.money)
+            )
+        }
+    }
+
+    /// The footnotes: the source (and the shared term when it is drawn), the
+    /// variants left out, the terms files' terms, and what already paid means.
+    fn notes(&self, shared_shown: bool) -> Vec<String> {
+        let d = self.data;
+        let money = &d.money;
+        let source = &self.scenario.source;
+        let mut notes = vec![if shared_shown {
+            format!(
+                "Source: {source}. Term {} to {}; revenue accrues evenly over the days of each period.",
+                self.reference.from, d.terms.through
+            )
+        } else {
+            format!("Source: {source}. Revenue accrues evenly over the days of each period.")
+        }];
+        if d.variants.len() > MAX_VARIANTS {
+            let omitted: Vec<String> = d
+                .variants
+                .iter()
+                .skip(MAX_VARIANTS)
+                .map(|v| clip(&v.name, 16))
+                .collect();
+            notes.push(format!(
+                "Showing the first {MAX_VARIANTS} of {} {}s; not shown: {}.",
+                d.variants.len(),
+                self.what(),
+                list(&omitted)
+            ));
+        }
+        if self.results.iter().any(|(var, _)| var.from_file) {
+            for (var, _) in self.results.iter().filter(|(var, _)| var.from_file).take(3) {
+                notes.push(format!(
+                    "{} (terms file): {}.",
+                    clip(&var.name, 24),
+                    terms_title(&var.terms, money)
+                ));
+            }
+            if shared_shown {
+                notes.push(format!(
+                    "Caps on: {}.",
+                    uncapped_terms_title(d.terms, money)
+                ));
+            }
+        }
+        if !d.terms.already_paid.is_zero() && shared_shown {
+            notes.push(format!(
+                "Payments within the term only; {} paid before counts toward each cap, so cap lines mark what is left.",
+                money.exact(f(d.terms.already_paid))
+            ));
+        }
+        notes
+    }
+
+    /// The money axis's top: it covers everything drawn, unless what is due with no
+    /// cap dwarfs the caps; then it is zoomed to the caps (that curve runs off the
+    /// top, and a note in `notes` says so). Returns the top and whether it zoomed.
+    fn zoom(
+        &self,
+        reference: &Curves,
+        cvs: &[Curves],
+        shared_shown: bool,
+        notes: &mut Vec<String>,
+    ) -> (f64, bool) {
+        let mut full = if shared_shown {
+            reference.uncapped.iter().map(|q| q.1).fold(0.0, f64::max)
+        } else {
+            0.0
+        };
+        let mut own: f64 = 0.0;
+        for ((var, _), cv) in self.results.iter().zip(cvs) {
+            let paid = cv.paid.iter().map(|q| q.1).fold(0.0, f64::max);
+            full = full.max(paid);
+            if let Some(b) = budget(&var.terms) {
+                own = own.max(b).max(paid);
+            }
+        }
+        let zoomed = own > 0.0 && full > ZOOM * own;
+        if zoomed {
+            notes.push(format!(
+                "Scale zoomed to the caps: payments with no cap ({} by the term end) run off the top.",
+                self.data.money.amount(full)
+            ));
+        }
+        // Headroom above the caps for the legend.
+        (if zoomed { own * 1.9 } else { full.max(own) }, zoomed)
+    }
+
+    /// The legend: the shared rise (drawn up to `solid_to`, if at all), then each
+    /// variant.
+    fn entries(
+        &self,
+        reference: &Curves,
+        solid_to: Option<f64>,
+        zoomed: bool,
+    ) -> Vec<(Swatch, String)> {
+        let money = &self.data.money;
+        let mut entries = Vec::new();
+        if let Some(to) = solid_to {
+            let any_binds = self
+                .results
+                .iter()
+                .any(|(var, r)| !var.from_file && r.summary.binding_date.is_some());
+            entries.push((
+                Swatch::Line(SHARED),
+                if any_binds {
+                    "paid until each cap binds".to_string()
+                } else {
+                    "paid: no cap is reached".to_string()
+                },
+            ));
+            if to < reference.end && !self.none_shown() {
+                entries.push((
+                    Swatch::Dashed(SHARED),
+                    format!(
+                        "due with no cap ({}{})",
+                        money.amount(f(self.reference.summary.uncapped_total)),
+                        if zoomed { ", off the top" } else { "" }
+                    ),
+                ));
+            }
+        }
+        for (i, (var, r)) in self.results.iter().enumerate() {
+            let (color, dash) = variant_style(i);
+            entries.push((Swatch::Pattern(color, dash), self.entry(var, r)));
+        }
+        entries
+    }
+
+    /// A variant's legend entry: what it is, and when it binds or what it leaves.
+    fn entry(&self, var: &Variant, r: &ScenarioResult) -> String {
+        let money = &self.data.money;
+        let name = self.describe(var);
+        match (var.terms.cap, r.summary.binding_date) {
+            (_, Some(b)) => format!("{name}: binds {b}"),
+            (Some(_), None) => format!(
+                "{name}: not reached, {} headroom",
+                money.amount(headroom(r, &var.terms))
+            ),
+            (None, None) if var.from_file => format!(
+                "{name}: no cap, {} paid",
+                money.amount(f(r.summary.total_paid))
+            ),
+            (None, None) => format!("no cap: {} paid", money.amount(f(r.summary.total_paid))),
+        }
     }
 }
 
