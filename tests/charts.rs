@@ -135,8 +135,9 @@ fn compare_stems() -> Vec<String> {
     stems
 }
 
-/// The acceptance run draws every compare chart as a PNG of the requested
-/// size, beside compare.csv and compare.json.
+/// `compare --caps 20B:60B:5B` on the bundled scenarios (the README's example) draws
+/// every compare chart as a PNG of the requested size, beside compare.csv and
+/// compare.json.
 #[test]
 fn compare_writes_every_chart_as_png() {
     let out = tempfile::tempdir().unwrap();
