@@ -22,6 +22,10 @@ use crate::model::{Date, PeriodInput, PeriodResult, Scenario, ScenarioResult, Te
 
 pub use sweep::Sweep;
 
+// The arithmetic below is called for every segment from `walk.rs` and `sweep.rs`,
+// which the release build may compile apart from this file (another codegen unit):
+// `#[inline]` keeps it inlinable there, as it was when the engine was one file.
+
 /// Decimal places kept by the proration of docs/spec.md §4.3.
 pub const PRORATION_DP: u32 = 12;
 
@@ -87,6 +91,7 @@ pub fn without_cap(terms: &Terms) -> Terms {
 }
 
 /// The rate in force on `date` from the terms (the last step on or before it).
+#[inline]
 pub fn rate_on(terms: &Terms, date: Date) -> Decimal {
     terms
         .rate_steps
@@ -98,6 +103,7 @@ pub fn rate_on(terms: &Terms, date: Date) -> Decimal {
 
 /// `revenue × rate × d / D`, multiplied first and divided last, rounded half-even to
 /// 12 decimal places (docs/spec.md §4.3). `None` on overflow.
+#[inline]
 pub fn prorate(revenue: Decimal, rate: Decimal, d: Decimal, big_d: Decimal) -> Option<Decimal> {
     if d == big_d {
         // A whole period: no division, so no rounding beyond 12 places. Revenue at a
@@ -111,6 +117,7 @@ pub fn prorate(revenue: Decimal, rate: Decimal, d: Decimal, big_d: Decimal) -> O
     div_round12(numerator, big_d)
 }
 
+#[inline]
 fn round12(x: Decimal) -> Option<Decimal> {
     if x.scale() <= PRORATION_DP {
         // Nothing beyond 12 places to round (the common case: cents times a rate).
@@ -126,6 +133,7 @@ fn round12(x: Decimal) -> Option<Decimal> {
 /// `n − c·d` (all products exact) and moved by one unit when it is off, which makes
 /// the result the true half-even rounding of the rational n/d.
 /// Pinned by `tests::div_round12_is_exact_half_even`.
+#[inline]
 pub fn div_round12(n: Decimal, d: Decimal) -> Option<Decimal> {
     if d <= Decimal::ZERO {
         return None;
