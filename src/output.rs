@@ -145,7 +145,7 @@ pub fn print(stdout: &mut dyn Write, text: &str) -> Result<(), Error> {
     print_all(stdout, &[text])
 }
 
-/// [`print`] for text in pieces.
+/// [`print()`] for text in pieces.
 pub fn print_all(stdout: &mut dyn Write, parts: &[impl AsRef<str>]) -> Result<(), Error> {
     parts
         .iter()

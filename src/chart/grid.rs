@@ -6,7 +6,7 @@
 //! term's first year to light for its last; "not reached" is a pale grey with grey
 //! hatching, so it stays distinct from the lightest year even without colour.
 //!
-//! Readability with many variants: columns narrower than [`MIN_CELL`] are not drawn
+//! Readability with many variants: columns narrower than `MIN_CELL` are not drawn
 //! (the first ones that fit are, and the footer says how many were left out); column
 //! labels thin to every `k`-th; cell text is dropped when it does not fit its cell.
 

@@ -3,8 +3,8 @@
 //! Scenarios are taken from the files, checked and compared a batch at a time, so a
 //! file of millions of values never exists as scenarios all at once; only the charts
 //! keep them. Every problem of every file is still found before anything is printed
-//! or written ([`each_batch`]). CSV on stdout alone keeps no row ([`stream_csv`]);
-//! every other output keeps the rows, to render them at the end ([`keep_rows`]).
+//! or written (`each_batch`). CSV on stdout alone keeps no row (`stream_csv`);
+//! every other output keeps the rows, to render them at the end (`keep_rows`).
 
 use std::io::Write;
 

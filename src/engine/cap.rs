@@ -1,20 +1,24 @@
-//! The cap rule (docs/spec.md §4.4–4.5), the one place it is written. A segment with uncapped
-//! payment `u` over `d` days, with `r` of the cap remaining at its start (cap − already
-//! paid − what earlier segments paid):
+//! The cap rule (docs/spec.md §4.4–4.5), written once, per segment. A segment with
+//! uncapped payment `u` over `d` days, with `r` of the cap remaining at its start (cap −
+//! already paid − what earlier segments paid):
 //!
 //! - pays `min(u, max(r, 0))`;
 //! - is where the cap binds if it is the first with `0 < u ≥ max(r, 0)`: on its first
 //!   day + (k − 1), `k` the smallest whole number ≥ 1 with `u × k ≥ r × d` (the day the
 //!   cumulative payments, u/d a day, reach the cap);
-//! - and with already paid ≥ cap, the cap binds on the term start, before any segment.
+//! - and with already paid ≥ cap, the cap binds on the term start, before any segment
+//!   (if the term has a day at all, `from ≤ through`).
 //!
 //! Pinned by `tests::pay_pays_one_segment_against_the_cap`,
 //! `tests::cap_reached_mid_period_binds_on_the_day`,
 //! `tests::cap_reached_exactly_at_a_period_end_binds_on_its_last_day`,
 //! `tests::already_paid_at_or_over_cap_binds_on_from`, and `sweep_matches_engine` in
-//! `tests/sweep.rs`. The ledger walk (`walk.rs`) pays every segment through [`pay`];
-//! the cap sweep (`sweep.rs`) finds the same day with [`binds_at_start`] and
-//! [`binding_date`].
+//! `tests/sweep.rs`. The ledger walk (`walk.rs`) pays every segment through [`pay`].
+//! The cap sweep (`sweep.rs`) answers many caps from the uncapped path with what
+//! follows from the rule (segments before the binding one pay in full, it pays what
+//! is left, later ones nothing; it is the first whose cumulative uncapped payment
+//! reaches the cap) and takes the day itself from [`binding_date`] and
+//! [`binds_at_start`]; `sweep_matches_engine` holds the two to the same answers.
 
 use rust_decimal::prelude::*;
 

@@ -1,9 +1,10 @@
 //! The exact computation of docs/spec.md §4: segments, proration by days, the cap walk, the
 //! binding date and present values. Pure: no I/O, no formatting.
 //!
-//! The cap rule lives in `cap.rs` alone: the ledger walk (`walk.rs`, behind
-//! [`compute`]) pays every segment through it, and the cap sweep ([`Sweep`],
-//! `sweep.rs`) finds the binding day with it. Every amount is a `Decimal`; the only
+//! The cap rule is written once, per segment, in `cap.rs`: the ledger walk
+//! (`walk.rs`, behind [`compute`]) pays every segment through it; the cap sweep
+//! ([`Sweep`], `sweep.rs`) answers many caps from one uncapped walk with what follows
+//! from the rule, taking the binding day from `cap.rs` too. Every amount is a `Decimal`; the only
 //! rounding is the half-even rounding to 12 decimal places of each segment's prorated
 //! revenue and payment ([`div_round12`]), plus Decimal's own 28 significant digits in
 //! the present value's power and the effective rate's division.
@@ -21,10 +22,6 @@ use crate::error::{Error, Problem};
 use crate::model::{Date, PeriodInput, PeriodResult, Scenario, ScenarioResult, Terms};
 
 pub use sweep::Sweep;
-
-// The arithmetic below is called for every segment from `walk.rs` and `sweep.rs`,
-// which the release build may compile apart from this file (another codegen unit):
-// `#[inline]` keeps it inlinable there, as it was when the engine was one file.
 
 /// Decimal places kept by the proration of docs/spec.md §4.3.
 pub const PRORATION_DP: u32 = 12;
@@ -89,6 +86,10 @@ pub fn without_cap(terms: &Terms) -> Terms {
         ..terms.clone()
     }
 }
+
+// The proration arithmetic below is called for every segment from `walk.rs` and `sweep.rs`,
+// which the release build may compile apart from this file (another codegen unit):
+// `#[inline]` keeps it inlinable there, as it was when the engine was one file.
 
 /// The rate in force on `date` from the terms (the last step on or before it).
 #[inline]

@@ -1,15 +1,18 @@
 //! A large regular file read as two halves on two cores ([`super::read_file`]), and
-//! every rule for whether it may be: decided here and nowhere else.
+//! the rules for whether it may be, listed here (two of them are applied elsewhere, as
+//! said).
 //!
 //! A file is cut only when all of these hold; anything else is read in one go, which
 //! gives the messages a whole read gives:
-//! - before reading ([`Cut::plan`]): it is at least `split_from` bytes; its header
+//! - before reading ([`Cut::plan`]): there is more than one core (`read_file` passes
+//!   no threshold otherwise); it is at least `split_from` bytes; its header
 //!   ends within the first MiB (read ahead for the second half); it is a long file
 //!   without a unit column (a unit is checked across the whole file); a line end lies
 //!   within 64 KiB after the middle, past the header and before the end;
 //! - while reading ([`FirstHalf`], [`LaterHalf`]): the first half holds no `"` (a
 //!   quoted value may hold a line end, so a line end may not end a record), and
-//!   neither half stops (a quote, a limit: the other half then stops too);
+//!   neither half stops (a quote, or a limit as the reader counts it in
+//!   `reader.rs`: the other half then stops too);
 //! - after reading ([`stands`]): together the halves stay within the limits.
 //!
 //! Pinned by `tests::halves_read_like_the_whole` and

@@ -127,6 +127,11 @@ pub fn read_file(
     read_file_from(path, origin, stem, size, bar, split_from)
 }
 
+/// A file that cannot be opened or read, as the one problem of that file.
+pub(super) fn cannot_read(origin: &str, e: std::io::Error) -> Vec<Problem> {
+    vec![Problem::new(origin, format!("cannot read: {e}"))]
+}
+
 /// [`read_file`], cutting files of at least `split_from` bytes when they may be cut.
 /// Public for `tests/loader_reference.rs`, which reads small files as halves with
 /// `split_from` 0; not part of the API.
@@ -139,7 +144,7 @@ pub fn read_file_from(
     bar: &indicatif::ProgressBar,
     split_from: u64,
 ) -> Result<Loaded, Vec<Problem>> {
-    let cannot_read = |e: std::io::Error| vec![Problem::new(origin, format!("cannot read: {e}"))];
+    let cannot_read = |e| cannot_read(origin, e);
     if let Some(loaded) =
         halves::read(path, origin, stem, size, bar, split_from).map_err(cannot_read)?
     {
@@ -147,14 +152,6 @@ pub fn read_file_from(
     }
     let file = std::fs::File::open(path).map_err(cannot_read)?;
     read_limited(bar.wrap_read(file), origin, stem, LIMITS)
-}
-
-/// Whether [`read_file_from`] with `split_from` 0 reads the file as two halves.
-/// For `tests/loader_reference.rs`; not part of the API.
-#[doc(hidden)]
-pub fn is_read_as_halves(path: &Path, size: u64) -> bool {
-    let bar = indicatif::ProgressBar::hidden();
-    matches!(halves::read(path, "", "", size, &bar, 0), Ok(Some(_)))
 }
 
 /// A file read: its values, grouped by scenario, and the problems of its rows. Its
@@ -166,6 +163,8 @@ pub struct Loaded {
     /// Problems of single rows, in line order.
     problems: Vec<Problem>,
     next: usize,
+    /// Whether the file was read as two halves.
+    cut: bool,
 }
 
 impl Loaded {
@@ -178,10 +177,17 @@ impl Loaded {
         }
         Loaded {
             origin: origin.to_string(),
+            cut: later.is_some(),
             store: Store::new(groups, later),
             problems: problems.into_vec(),
             next: 0,
         }
+    }
+
+    /// Whether the file was read as two halves on two cores (`halves`); what it gives
+    /// is the same either way.
+    pub fn was_cut(&self) -> bool {
+        self.cut
     }
 
     /// The file as given (`scenarios/base.csv`, `-`).

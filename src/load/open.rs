@@ -18,8 +18,7 @@ pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
     match input {
         Input::Stdin => super::read(std::io::stdin().lock(), &origin, &stem),
         Input::File(path) => {
-            let cannot_read =
-                |e: std::io::Error| vec![Problem::new(&origin, format!("cannot read: {e}"))];
+            let cannot_read = |e| super::cannot_read(&origin, e);
             // Refuse a file over the limit before reading a byte of it.
             let size = std::fs::metadata(path).map_err(cannot_read)?.len();
             if size > super::MAX_INPUT_BYTES {

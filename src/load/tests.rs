@@ -372,11 +372,11 @@ fn halves_read_like_the_whole() {
         let size = text.len() as u64;
         let whole = read_file_from(&path, "t.csv", "t", size, &bar, u64::MAX)
             .and_then(Loaded::into_scenarios);
-        let halves =
-            read_file_from(&path, "t.csv", "t", size, &bar, 0).and_then(Loaded::into_scenarios);
-        assert!(whole == halves, "text {i}");
+        let halves = read_file_from(&path, "t.csv", "t", size, &bar, 0);
         // The halves were really read apart where the file may be cut.
-        let cut = is_read_as_halves(&path, size);
+        let cut = halves.as_ref().is_ok_and(Loaded::was_cut);
+        let halves = halves.and_then(Loaded::into_scenarios);
+        assert!(whole == halves, "text {i}");
         assert_eq!(cut, ![4, 5, 6, 9].contains(&i), "text {i}");
     }
 }

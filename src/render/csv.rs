@@ -416,7 +416,7 @@ mod tests {
                 summary: full_summary(),
             },
             CompareRow {
-                scenario: "b".into(),
+                scenario: "line\nbreak\r".into(),
                 variant: "none".into(),
                 cap: None,
                 summary: empty_summary(),
@@ -452,7 +452,7 @@ mod tests {
     fn summary_is_displayed_cells() {
         let results = [
             result("a, \"quoted\"", full_summary(), Vec::new()),
-            result("b", empty_summary(), Vec::new()),
+            result("line\nbreak\r", empty_summary(), Vec::new()),
         ];
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(SUMMARY_HEADER).unwrap();
