@@ -13,8 +13,8 @@ use crate::render::Format;
 const EXAMPLES: &str = "\
 Examples:
   revcap run                                  # bundled scenarios/ with scenarios/terms.toml
-  revcap run scenarios/feb2026.csv --cap 38B --format json
-  revcap run my.csv --rate 20% --rate-step 2029-01-01=15% --from 2026-04-27
+  revcap run scenarios/feb2026.csv --terms scenarios/terms/reported.toml --format json
+  revcap run scenarios/hsbc.csv --rate 20% --rate-step 2029-01-01=15% --from 2026-04-27
   revcap compare --caps 20B:60B:5B --no-charts
   revcap validate scenarios/";
 
@@ -34,21 +34,21 @@ pub enum Command {
     /// Compute ledgers and summaries for every scenario under one set of terms.
     #[command(after_help = "Examples:
   revcap run
-  revcap run scenarios/feb2026.csv --cap 38B --format json
-  revcap run - --format csv --no-files < my.csv
-  revcap run data/ --cap none --discount-rate 8% --output reports/")]
+  revcap run scenarios/feb2026.csv --terms scenarios/terms/reported.toml --format json
+  revcap run - --format csv --no-files < scenarios/feb2026.csv
+  revcap run scenarios/ --cap none --discount-rate 8% --output reports/")]
     Run(RunArgs),
     /// Evaluate every scenario under several caps or term sets, side by side.
     #[command(after_help = "Examples:
   revcap compare --cap 25B --cap 38B --cap none
   revcap compare --caps 20B:60B:5B
-  revcap compare --terms reported.toml --terms rate-cut.toml
+  revcap compare --terms scenarios/terms/reported.toml --terms scenarios/terms/rate-cut.toml
   revcap compare --thresholds")]
     Compare(CompareArgs),
     /// Check scenario files and terms, reporting every problem found.
     #[command(after_help = "Examples:
   revcap validate
-  revcap validate data/*.csv --terms terms.toml --format json")]
+  revcap validate scenarios/feb2026.csv --terms scenarios/terms/pre2026-counts.toml --format json")]
     Validate(ValidateArgs),
 }
 
