@@ -182,8 +182,8 @@ fn cases() -> Vec<Case> {
             "error: t.csv: is empty (expected a header row with a \"period\" column)\n"),
         run_csv("header only", "period,revenue\n",
             "error: t.csv: has a header but no data rows\n"),
-        run_csv("no period column", "year,revenue\n2026,1\n",
-            r#"error: t.csv: line 1: has no "period" column (found "year", "revenue"; expected e.g. period,revenue or period,base,bull)
+        run_csv("no period column", "when,revenue\n2026,1\n",
+            r#"error: t.csv: line 1: has no "period" column (found "when", "revenue"; expected e.g. period,revenue or period,base,bull)
 "#),
         run_csv("title row above the header", "OpenAI revenue projections (USD),,\nperiod,base,bull\n2026,1,2\n",
             r#"error: t.csv: line 1: "OpenAI revenue projections (USD)" looks like a title: the first row must be the header; remove the title row above it
