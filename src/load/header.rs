@@ -426,7 +426,12 @@ fn no_period(names: &[String]) -> (String, Option<String>) {
     }
     let mut filled = names.iter().filter(|n| !n.is_empty());
     if let (Some(only), None) = (filled.next(), filled.next()) {
-        if known_name(only).is_none() {
+        // Only a name written exactly: `Revenue (USD bn)` above a table is a title.
+        let known = ["revenue", "scenario", "rate"]
+            .iter()
+            .chain(UNIT_COLUMNS)
+            .chain(ANNOTATION_COLUMNS);
+        if !known.clone().any(|k| only.eq_ignore_ascii_case(k)) {
             return (
                 "looks like a title: the first row must be the header; remove the title row above it".into(),
                 Some(only.clone()),
@@ -446,4 +451,57 @@ fn no_period(names: &[String]) -> (String, Option<String>) {
         ),
         None,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{known_name, looks_like_measure};
+
+    #[test]
+    fn names_read_as_known_columns() {
+        for (name, known) in [
+            ("Revenue ($)", Some("revenue")),
+            ("Revenue (USD m)", Some("revenue")),
+            ("Revenue [EUR]", Some("revenue")),
+            ("revenue_usd", Some("revenue")),
+            ("revenue_musd", Some("revenue")),
+            ("revenue_usd_m", Some("revenue")),
+            ("Revenue $M", Some("revenue")),
+            ("revenue_bn", Some("revenue")),
+            ("Rate (%)", Some("rate")),
+            (" YEAR ", Some("period")),
+            ("Month", Some("period")),
+            ("Notes (in USD)", Some("notes")),
+            ("Fiscal year", None),
+            ("base_usd", None),
+            ("Revenue (base)", None),
+            ("revenue_base", None),
+            ("(USD)", None),
+        ] {
+            assert_eq!(known_name(name), known, "{name}");
+        }
+    }
+
+    #[test]
+    fn measures_are_told_from_scenarios() {
+        for name in [
+            "Costs",
+            "Costs ($)",
+            "Headcount (FTE)",
+            "Gross margin %",
+            "opex_musd",
+        ] {
+            assert!(looks_like_measure(name), "{name}");
+        }
+        for name in [
+            "base",
+            "high_growth",
+            "cost_cut",
+            "Sales",
+            "price war",
+            "bear",
+        ] {
+            assert!(!looks_like_measure(name), "{name}");
+        }
+    }
 }
