@@ -197,6 +197,9 @@ fn cases() -> Vec<Case> {
         run_csv("column twice", "period,revenue,Revenue\n2026,1,2\n",
             r#"error: t.csv: line 1: header has column "Revenue" twice (columns 2 and 3); names must be unique
 "#),
+        run_csv("two columns read as period", "Year,Quarter,Revenue\n2026,Q1,1\n",
+            r#"error: t.csv: line 1: header has columns "Year" and "Quarter" (columns 1 and 2), both read as "period"; name the one to use "period"
+"#),
         run_csv("scenario without revenue", "scenario,period\nbase,2026\n",
             r#"error: t.csv: line 1: has a "scenario" column but no "revenue" column (a long file needs both period and revenue)
 "#),
