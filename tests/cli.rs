@@ -772,7 +772,7 @@ error: bad_rate.csv: line 3, column \"rate\": \"120%\" is above 100% (expected a
 fn missing_period_column() {
     run_fails_with(
         "bad_no_period.csv",
-        "error: bad_no_period.csv: line 1: has no \"period\" column (found \"year\", \"revenue\"; expected e.g. period,revenue or period,base,bull)\n",
+        "error: bad_no_period.csv: line 1: has no \"period\" column (found \"when\", \"revenue\"; expected e.g. period,revenue or period,base,bull)\n",
     );
 }
 

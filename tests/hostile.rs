@@ -182,8 +182,8 @@ fn cases() -> Vec<Case> {
             "error: t.csv: is empty (expected a header row with a \"period\" column)\n"),
         run_csv("header only", "period,revenue\n",
             "error: t.csv: has a header but no data rows\n"),
-        run_csv("no period column", "year,revenue\n2026,1\n",
-            r#"error: t.csv: line 1: has no "period" column (found "year", "revenue"; expected e.g. period,revenue or period,base,bull)
+        run_csv("no period column", "when,revenue\n2026,1\n",
+            r#"error: t.csv: line 1: has no "period" column (found "when", "revenue"; expected e.g. period,revenue or period,base,bull)
 "#),
         run_csv("title row above the header", "OpenAI revenue projections (USD),,\nperiod,base,bull\n2026,1,2\n",
             r#"error: t.csv: line 1: "OpenAI revenue projections (USD)" looks like a title: the first row must be the header; remove the title row above it
@@ -196,6 +196,9 @@ fn cases() -> Vec<Case> {
 "#),
         run_csv("column twice", "period,revenue,Revenue\n2026,1,2\n",
             r#"error: t.csv: line 1: header has column "Revenue" twice (columns 2 and 3); names must be unique
+"#),
+        run_csv("two columns read as period", "Year,Quarter,Revenue\n2026,Q1,1\n",
+            r#"error: t.csv: line 1: header has columns "Year" and "Quarter" (columns 1 and 2), both read as "period"; name the one to use "period"
 "#),
         run_csv("scenario without revenue", "scenario,period\nbase,2026\n",
             r#"error: t.csv: line 1: has a "scenario" column but no "revenue" column (a long file needs both period and revenue)

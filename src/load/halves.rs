@@ -152,12 +152,9 @@ impl Cut {
             problems.push(p);
         }
         let later = Later::new(later.groups, first.lines);
-        Ok(Some(Loaded::new(
-            origin,
-            first.groups,
-            problems,
-            Some(later),
-        )))
+        Ok(Some(
+            Loaded::new(origin, first.groups, problems, Some(later)).with_warnings(first.warnings),
+        ))
     }
 }
 

@@ -1,6 +1,8 @@
 //! A scenario file's header: finding the header row, the layout its names give (long
-//! or wide, which column holds what), and what to say about a header without a
-//! `period` column (semicolons, tabs, a title row above it).
+//! or wide, which column holds what), the names as people write them (`Revenue ($)`,
+//! `Year`: docs/spec.md §2.1), and what to say about a header without a `period`
+//! column (semicolons, tabs, a title row above it) or whose wide columns look like
+//! other measures.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -22,6 +24,9 @@ const UNIT_COLUMNS: &[&str] = &["unit", "units", "currency"];
 pub(super) struct Header {
     pub(super) names: Vec<String>,
     pub(super) layout: Layout,
+    /// What the header may have got wrong without being an error (docs/errors.md,
+    /// "Columns taken as scenarios"), for the file's [`super::Loaded::warnings`].
+    pub(super) warnings: Vec<Problem>,
     /// The byte offset after the header row.
     pub(super) end: u64,
 }
@@ -69,6 +74,10 @@ pub(super) fn read_header<R: Read>(
         .collect();
     match Layout::from_header(&names) {
         Ok(layout) => Ok(Header {
+            warnings: layout
+                .measures_warning(&names, origin)
+                .into_iter()
+                .collect(),
             names,
             layout,
             end: rdr.position().byte(),
@@ -106,8 +115,14 @@ pub(super) enum Kind {
 
 impl Layout {
     /// The layout a header gives, or what is wrong with it and the offending text.
+    ///
+    /// A column is known by its name as [`known_name`] reads it; a name written exactly
+    /// (ignoring case) comes first, so `period,Year,...` keeps `Year` as it was (a
+    /// scenario, or ignored), and two names that read as the same role without one of
+    /// them being exact are an error rather than a guess.
     fn from_header(names: &[String]) -> Result<Layout, (String, Option<String>)> {
-        if !names.iter().any(|n| n.eq_ignore_ascii_case("period")) {
+        let known: Vec<Option<&'static str>> = names.iter().map(|n| known_name(n)).collect();
+        if !known.contains(&Some("period")) {
             return Err(no_period(names));
         }
         let mut seen: HashMap<String, usize> = HashMap::new();
@@ -126,13 +141,38 @@ impl Layout {
                 ));
             }
         }
-        let find = |n: &str| seen.get(n).copied();
-        let Some(period) = find("period") else {
+        // The column of a role: its exact name, else the one name that reads as it.
+        let find = |role: &str| -> Result<Option<usize>, (String, Option<String>)> {
+            if let Some(&i) = seen.get(role) {
+                return Ok(Some(i));
+            }
+            let mut read_as = (0..names.len()).filter(|&i| known.get(i) == Some(&Some(role)));
+            match (read_as.next(), read_as.next()) {
+                (Some(a), Some(b)) => Err((
+                    format!(
+                        "header has columns {} and {} (columns {} and {}), both read as {}; name the one to use {}",
+                        quote(names.get(a).map_or("", String::as_str)),
+                        quote(names.get(b).map_or("", String::as_str)),
+                        a + 1,
+                        b + 1,
+                        quote(role),
+                        quote(role),
+                    ),
+                    None,
+                )),
+                (first, _) => Ok(first),
+            }
+        };
+        let Some(period) = find("period")? else {
             return Err(no_period(names));
         };
-        let rate = find("rate");
-        let unit = UNIT_COLUMNS.iter().find_map(|n| find(n));
-        let kind = match (find("revenue"), find("scenario")) {
+        let rate = find("rate")?;
+        let is_unit_column = |k: &Option<&str>| k.is_some_and(|k| UNIT_COLUMNS.contains(&k));
+        let unit = UNIT_COLUMNS
+            .iter()
+            .find_map(|n| seen.get(*n).copied())
+            .or_else(|| known.iter().position(is_unit_column));
+        let kind = match (find("revenue")?, find("scenario")?) {
             (Some(revenue), scenario) => Kind::Long { revenue, scenario },
             (None, Some(_)) => {
                 return Err(("has a \"scenario\" column but no \"revenue\" column (a long file needs both period and revenue)".into(), None))
@@ -141,12 +181,10 @@ impl Layout {
                 let mut scenarios = Vec::new();
                 let mut unnamed = Vec::new();
                 for (i, name) in names.iter().enumerate() {
-                    let lower = name.to_lowercase();
-                    if i == period
-                        || Some(i) == rate
-                        || ANNOTATION_COLUMNS.contains(&lower.as_str())
-                        || UNIT_COLUMNS.contains(&lower.as_str())
-                    {
+                    let ignored = known.get(i).copied().flatten().is_some_and(|k| {
+                        ANNOTATION_COLUMNS.contains(&k) || UNIT_COLUMNS.contains(&k)
+                    });
+                    if i == period || Some(i) == rate || ignored {
                         continue;
                     }
                     if name.is_empty() {
@@ -168,6 +206,205 @@ impl Layout {
             kind,
         })
     }
+
+    /// A warning when a wide file's scenario columns are named like other measures
+    /// (`Costs`, `Headcount`): a spreadsheet's columns side by side read as scenarios,
+    /// each paid on, which no error would reveal.
+    fn measures_warning(&self, names: &[String], origin: &str) -> Option<Problem> {
+        let Kind::Wide { scenarios, .. } = &self.kind else {
+            return None;
+        };
+        let measures: Vec<&String> = scenarios
+            .iter()
+            .filter_map(|&i| names.get(i))
+            .filter(|n| looks_like_measure(n))
+            .collect();
+        // A header of a million columns must not make a message of megabytes.
+        const SHOWN: usize = 10;
+        let mut listed: Vec<String> = measures.iter().take(SHOWN).map(|n| quote(n)).collect();
+        if measures.len() > SHOWN {
+            listed.push(format!("and {} more", measures.len() - SHOWN));
+        }
+        let listed = listed.join(", ");
+        let message = match measures.len() {
+            0 => return None,
+            1 => format!("column {listed} was taken as a scenario; if it is not revenue, name the revenue column \"revenue\" (a long file) or remove it"),
+            _ => format!("columns {listed} were taken as scenarios; if they are not revenue, name the revenue column \"revenue\" (a long file) or remove them"),
+        };
+        Some(Problem::new(origin, message))
+    }
+}
+
+/// The known column a header name reads as (docs/spec.md §2.1): `period` (also
+/// `year`, `quarter`, `month`, `date`), `revenue`, `scenario`, `rate`, a unit or an
+/// annotation column, compared after trimming and case folding, with a trailing unit
+/// in parentheses or brackets (`Revenue ($)`, `Revenue [EUR]`) and unit words after
+/// the name (`revenue_musd`, `revenue_usd_m`) dropped. `None` for any other name:
+/// units are dropped only to recognise these names, so a wide file's `base_usd` stays
+/// the scenario `base_usd`.
+pub(super) fn known_name(name: &str) -> Option<&'static str> {
+    let lower = name.trim().to_lowercase();
+    let mut bare = lower.as_str();
+    loop {
+        let bracketed = bare
+            .strip_suffix(')')
+            .and_then(|r| r.rsplit_once('('))
+            .or_else(|| bare.strip_suffix(']').and_then(|r| r.rsplit_once('[')));
+        match bracketed {
+            Some((before, unit)) if is_unit(unit) => bare = before.trim_end(),
+            _ => break,
+        }
+    }
+    let mut words = bare.split(is_separator).filter(|w| !w.is_empty());
+    let first = words.next()?;
+    if !words.all(is_unit_word) {
+        return None;
+    }
+    match first {
+        "year" | "quarter" | "month" | "date" => Some("period"),
+        _ => ["period", "revenue", "scenario", "rate"]
+            .iter()
+            .chain(UNIT_COLUMNS)
+            .chain(ANNOTATION_COLUMNS)
+            .find(|k| **k == first)
+            .copied(),
+    }
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '_' | '-' | ',' | '/')
+}
+
+/// Whether the text in a trailing bracket is a unit: `$`, `USD m`, `EUR`, `%`, `in $M`.
+fn is_unit(text: &str) -> bool {
+    let mut words = text
+        .split(is_separator)
+        .filter(|w| !w.is_empty())
+        .peekable();
+    if words.peek() == Some(&"in") {
+        words.next();
+    }
+    words.peek().is_some() && words.all(is_unit_word)
+}
+
+/// A currency, a scale or both, in one word (lower case): `usd`, `$`, `m`, `bn`,
+/// `musd`, `usdm`, `$m`, `eur`, `millions`, `%`.
+fn is_unit_word(word: &str) -> bool {
+    const CURRENCIES: &[&str] = &["usd", "eur", "gbp", "chf", "jpy", "cad", "aud", "cny"];
+    const SCALES: &[&str] = &[
+        "k",
+        "m",
+        "mm",
+        "mn",
+        "b",
+        "bn",
+        "t",
+        "th",
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "billion",
+        "billions",
+    ];
+    const PERCENT: &[&str] = &["%", "pct", "percent"];
+    let rest = word.trim_start_matches(['$', '€', '£', '¥']);
+    if rest.is_empty() {
+        return !word.is_empty();
+    }
+    let scale_or_none = |s: &str| s.is_empty() || SCALES.contains(&s);
+    PERCENT.contains(&word)
+        || SCALES.contains(&rest)
+        || CURRENCIES.iter().any(|c| {
+            rest.strip_suffix(c).is_some_and(scale_or_none)
+                || rest.strip_prefix(c).is_some_and(scale_or_none)
+        })
+}
+
+/// Whether a column name reads as a measure other than revenue (`Costs ($)`,
+/// `Headcount (FTE)`, `Gross margin %`): its words, units aside, are all measure words
+/// or their qualifiers, and one at least is a measure. A scenario named with such a
+/// word among others (`high_growth`, `cost_cut`) is not one.
+fn looks_like_measure(name: &str) -> bool {
+    const MEASURES: &[&str] = &[
+        "cost",
+        "costs",
+        "expense",
+        "expenses",
+        "opex",
+        "capex",
+        "cogs",
+        "spend",
+        "spending",
+        "headcount",
+        "employees",
+        "staff",
+        "fte",
+        "ftes",
+        "margin",
+        "margins",
+        "profit",
+        "profits",
+        "ebitda",
+        "ebit",
+        "income",
+        "earnings",
+        "users",
+        "customers",
+        "subscribers",
+        "price",
+        "prices",
+        "units",
+        "volume",
+        "growth",
+        "churn",
+        "arpu",
+        "cash",
+        "burn",
+        "debt",
+        "capital",
+        "salaries",
+        "wages",
+        "payroll",
+    ];
+    const QUALIFIERS: &[&str] = &[
+        "gross",
+        "net",
+        "operating",
+        "total",
+        "annual",
+        "monthly",
+        "quarterly",
+        "yoy",
+        "qoq",
+        "mom",
+        "revenue",
+        "sales",
+        "per",
+        "user",
+        "unit",
+        "avg",
+        "average",
+        "free",
+        "flow",
+        "active",
+        "paying",
+        "paid",
+        "count",
+        "rate",
+        "of",
+        "r",
+        "d",
+    ];
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !is_unit_word(w))
+        .collect();
+    words.iter().any(|w| MEASURES.contains(w))
+        && words
+            .iter()
+            .all(|w| MEASURES.contains(w) || QUALIFIERS.contains(w))
 }
 
 /// What to say about a first row without a `period` column: a header separated by
@@ -177,10 +414,10 @@ fn no_period(names: &[String]) -> (String, Option<String>) {
     const RESAVE: &str =
         "revcap reads comma-separated CSV (save as \"CSV UTF-8 (comma delimited)\")";
     for (sep, what) in [(';', "semicolons"), ('\t', "tabs")] {
-        if let Some(cell) = names.iter().find(|n| {
-            n.split(sep)
-                .any(|part| part.trim().eq_ignore_ascii_case("period"))
-        }) {
+        if let Some(cell) = names
+            .iter()
+            .find(|n| n.split(sep).any(|part| known_name(part) == Some("period")))
+        {
             return (
                 format!("separates columns with {what}; {RESAVE}"),
                 Some(cell.clone()),
@@ -189,6 +426,7 @@ fn no_period(names: &[String]) -> (String, Option<String>) {
     }
     let mut filled = names.iter().filter(|n| !n.is_empty());
     if let (Some(only), None) = (filled.next(), filled.next()) {
+        // Only a name written exactly: `Revenue (USD bn)` above a table is a title.
         let known = ["revenue", "scenario", "rate"]
             .iter()
             .chain(UNIT_COLUMNS)
@@ -213,4 +451,57 @@ fn no_period(names: &[String]) -> (String, Option<String>) {
         ),
         None,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{known_name, looks_like_measure};
+
+    #[test]
+    fn names_read_as_known_columns() {
+        for (name, known) in [
+            ("Revenue ($)", Some("revenue")),
+            ("Revenue (USD m)", Some("revenue")),
+            ("Revenue [EUR]", Some("revenue")),
+            ("revenue_usd", Some("revenue")),
+            ("revenue_musd", Some("revenue")),
+            ("revenue_usd_m", Some("revenue")),
+            ("Revenue $M", Some("revenue")),
+            ("revenue_bn", Some("revenue")),
+            ("Rate (%)", Some("rate")),
+            (" YEAR ", Some("period")),
+            ("Month", Some("period")),
+            ("Notes (in USD)", Some("notes")),
+            ("Fiscal year", None),
+            ("base_usd", None),
+            ("Revenue (base)", None),
+            ("revenue_base", None),
+            ("(USD)", None),
+        ] {
+            assert_eq!(known_name(name), known, "{name}");
+        }
+    }
+
+    #[test]
+    fn measures_are_told_from_scenarios() {
+        for name in [
+            "Costs",
+            "Costs ($)",
+            "Headcount (FTE)",
+            "Gross margin %",
+            "opex_musd",
+        ] {
+            assert!(looks_like_measure(name), "{name}");
+        }
+        for name in [
+            "base",
+            "high_growth",
+            "cost_cut",
+            "Sales",
+            "price war",
+            "bear",
+        ] {
+            assert!(!looks_like_measure(name), "{name}");
+        }
+    }
 }

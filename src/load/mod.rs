@@ -100,7 +100,7 @@ fn read_limited<R: Read>(
     limits: Limits,
 ) -> Result<Loaded, Vec<Problem>> {
     let part = reader::read_part(reader, origin, stem, limits, None, Whole)?;
-    Ok(Loaded::new(origin, part.groups, part.problems, None))
+    Ok(Loaded::new(origin, part.groups, part.problems, None).with_warnings(part.warnings))
 }
 
 /// Reads a regular file of `size` bytes, like [`read`] but on two cores when it is
@@ -165,6 +165,8 @@ pub struct Loaded {
     next: usize,
     /// Whether the file was read as two halves.
     cut: bool,
+    /// What may be wrong without being an error (`header`), printed as `warning:`.
+    warnings: Vec<Problem>,
 }
 
 impl Loaded {
@@ -181,7 +183,20 @@ impl Loaded {
             store: Store::new(groups, later),
             problems: problems.into_vec(),
             next: 0,
+            warnings: Vec::new(),
         }
+    }
+
+    fn with_warnings(mut self, warnings: Vec<Problem>) -> Loaded {
+        self.warnings = warnings;
+        self
+    }
+
+    /// What may be wrong with the file without being an error (a wide file's columns
+    /// named like other measures: docs/errors.md); the commands print each once, on
+    /// stderr, as `warning: ...`, and the file is read all the same.
+    pub fn warnings(&self) -> &[Problem] {
+        &self.warnings
     }
 
     /// Whether the file was read as two halves on two cores (`halves`); what it gives

@@ -57,7 +57,13 @@ pub fn open_all(inputs: &[Input]) -> Opened {
         // Problems are grouped by file in the order given.
         problems.register(&input.origin());
         match open(input) {
-            Ok(l) => files.push(l),
+            Ok(l) => {
+                // Every command opens its inputs here, so each warning is printed once.
+                for w in l.warnings() {
+                    eprintln!("warning: {w}");
+                }
+                files.push(l)
+            }
             Err(p) => problems.extend(p),
         }
     }

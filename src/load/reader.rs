@@ -44,6 +44,8 @@ pub(super) struct Part {
     pub(super) lines: u64,
     /// A `"` was read.
     pub(super) quoted: bool,
+    /// The header's warnings, when the header was read in this stretch.
+    pub(super) warnings: Vec<Problem>,
 }
 
 /// Whether a stretch gives up, asked after each record read, before it is used.
@@ -77,11 +79,11 @@ pub(super) fn read_part<R: Read, W: Watch>(
     // it").
     let (mut rdr, mut lines) = counted(reader.take(max_bytes.saturating_add(1)));
     let read;
-    let header = match header {
-        Some(h) => h,
+    let (header, warnings) = match header {
+        Some(h) => (h, Vec::new()),
         None => {
             read = read_header(&mut rdr, &mut lines, origin, max_bytes)?;
-            &read
+            (&read, read.warnings.clone())
         }
     };
     let mut rows = RowReader::new(origin, stem, header);
@@ -130,6 +132,7 @@ pub(super) fn read_part<R: Read, W: Watch>(
         problems,
         lines: lines.ends_read(),
         quoted: lines.quoted(),
+        warnings,
     })
 }
 

@@ -118,7 +118,7 @@ fn header_problems() {
         messages(""),
         [r#"t.csv: is empty (expected a header row with a "period" column)"#]
     );
-    assert!(messages("year,revenue\n2026,1\n")[0].contains(r#"has no "period" column"#));
+    assert!(messages("when,revenue\n2026,1\n")[0].contains(r#"has no "period" column"#));
     assert!(messages("period,revenue,Revenue\n")[0].contains("twice"));
     assert_eq!(
         messages("period,revenue\n"),

@@ -1,0 +1,183 @@
+//! Header names as spreadsheets write them (docs/spec.md §2.1): units in brackets and
+//! suffixes, `Year`/`Date` as the period column, and the warning for a wide file whose
+//! columns look like other measures (docs/errors.md, "Columns taken as scenarios").
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use common::{fixture, Workdir};
+
+const LEDGER_HEADER: &str = "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value";
+
+/// A folder holding `tests/fixtures/headers/NAME` as `NAME`.
+fn with(name: &str) -> Workdir {
+    let w = Workdir::new();
+    w.write(name, fixture(&format!("headers/{name}")));
+    w
+}
+
+fn run_csv(w: &Workdir, name: &str) -> String {
+    w.ok(&[
+        "run",
+        name,
+        "--cap",
+        "1000",
+        "--format",
+        "csv",
+        "--no-files",
+    ])
+}
+
+/// The ledger of a long file of revenue 100 and 200 in 2026 and 2027, named `stem`.
+fn long_ledger(stem: &str) -> String {
+    format!(
+        "{LEDGER_HEADER}
+{stem},2026,2026-01-01,2026-12-31,100,100,20,20,20,980,false,
+{stem},2027,2027-01-01,2027-12-31,200,200,40,40,60,940,false,
+"
+    )
+}
+
+#[test]
+fn a_unit_after_revenue_keeps_the_file_long() {
+    // Before, each of these read as a wide file of three scenarios, each paid on.
+    for stem in ["revenue_dollar", "revenue_usd", "revenue_musd"] {
+        let name = format!("{stem}.csv");
+        let w = with(&name);
+        assert_eq!(run_csv(&w, &name), long_ledger(stem), "{name}");
+    }
+}
+
+#[test]
+fn year_is_the_period_column() {
+    let w = with("year.csv");
+    assert_eq!(run_csv(&w, "year.csv"), long_ledger("year"));
+}
+
+#[test]
+fn date_is_the_period_column_and_a_whole_date_is_still_refused() {
+    let w = with("date.csv");
+    assert_eq!(
+        w.fails(&["run", "date.csv", "--no-files"], 1),
+        "error: date.csv: line 4, column \"Date\": \"2026-03-31\" is a date, not a period (did a spreadsheet turn 2026-03 into a date? write the period as text: 2026-03, 2026Q1 or 2026)\n"
+    );
+}
+
+#[test]
+fn messages_name_the_column_as_written() {
+    let w = Workdir::new();
+    w.write("t.csv", "Period,Revenue ($)\n2026,abc\n");
+    assert_eq!(
+        w.fails(&["run", "t.csv", "--no-files"], 1),
+        "error: t.csv: line 2, column \"Revenue ($)\": \"abc\" is not a number (expected e.g. 12700000000, 12.7B or \"$12,700,000,000\")\n"
+    );
+}
+
+const MEASURES_WARNING: &str = "warning: measures.csv: columns \"Costs ($)\", \"Headcount\" were taken as scenarios; if they are not revenue, name the revenue column \"revenue\" (a long file) or remove them\n";
+
+#[test]
+fn wide_columns_named_like_measures_are_warned_of() {
+    let w = with("measures.csv");
+    let out = w
+        .cmd(&["run", "measures.csv", "--format", "csv", "--no-files"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), MEASURES_WARNING);
+    // Read as before: three scenarios.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let names: Vec<&str> = stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Sales",
+            "Sales",
+            "Costs ($)",
+            "Costs ($)",
+            "Headcount",
+            "Headcount"
+        ]
+    );
+}
+
+#[test]
+fn validate_prints_the_warning_and_succeeds() {
+    let w = with("measures.csv");
+    let out = w
+        .cmd(&["validate", "measures.csv"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), MEASURES_WARNING);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "ok: 3 scenarios in 1 file\n"
+    );
+}
+
+#[test]
+fn one_measure_column_is_warned_of_in_the_singular() {
+    let w = Workdir::new();
+    w.write("t.csv", "period,base,Gross margin %\n2026,1,2\n");
+    let out = w
+        .cmd(&["validate", "t.csv"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "warning: t.csv: column \"Gross margin %\" was taken as a scenario; if it is not revenue, name the revenue column \"revenue\" (a long file) or remove it\n"
+    );
+}
+
+#[test]
+fn wide_files_with_scenario_names_are_unchanged() {
+    // Units are dropped only to recognise the known columns: `base_usd` stays a
+    // scenario, and a bracket that is not a unit (`Revenue (base)`) keeps its name.
+    let w = with("scenarios.csv");
+    let out = w.ok(&["run", "scenarios.csv", "--format", "csv", "--no-files"]);
+    let names: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "base",
+            "bull",
+            "bear",
+            "base_usd",
+            "high_growth",
+            "Revenue (base)"
+        ]
+    );
+}
+
+#[test]
+fn an_exact_name_comes_before_one_read_as_it() {
+    // `revenue` is the revenue column; `Revenue (USD)` is ignored as any other column.
+    let w = Workdir::new();
+    w.write(
+        "t.csv",
+        "period,Revenue (USD),revenue\n2026,5,100\n2027,5,200\n",
+    );
+    assert_eq!(run_csv(&w, "t.csv"), long_ledger("t"));
+}
+
+#[test]
+fn two_names_read_as_one_column_are_an_error() {
+    let w = Workdir::new();
+    w.write("t.csv", "Year,Quarter,Revenue\n2026,Q1,100\n");
+    assert_eq!(
+        w.fails(&["run", "t.csv", "--no-files"], 1),
+        "error: t.csv: line 1: header has columns \"Year\" and \"Quarter\" (columns 1 and 2), both read as \"period\"; name the one to use \"period\"\n"
+    );
+}
