@@ -135,7 +135,7 @@ For more information, try '--help'.
 fn man_prints_revcaps_page() {
     let w = Workdir::new();
     let page = w.ok(&["man"]);
-    assert!(page.starts_with(".TH revcap 1 "), "{}", &page[..80]);
+    assert!(page.starts_with(".TH revcap 1 "), "{page}");
     assert!(page.contains("\n.SH SUBCOMMANDS\n"), "{page}");
     for c in ["run", "compare", "validate", "completions", "man"] {
         assert!(
