@@ -50,10 +50,10 @@ pub enum Command {
   revcap validate
   revcap validate data/*.csv --terms terms.toml --format json")]
     Validate(ValidateArgs),
-    /// Print the completion script for a shell (bash, zsh, fish, powershell, elvish).
+    /// Print a completion script: bash, zsh, fish, powershell or elvish.
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
-    /// Print revcap's man page (roff), or write one page per command into a folder.
+    /// Print the man page, or write a page per command into a folder.
     #[command(after_help = "Examples:
   revcap man > revcap.1                     # then: man -l revcap.1
   revcap man --output ~/.local/share/man/man1")]
