@@ -50,7 +50,33 @@ pub enum Command {
   revcap validate
   revcap validate scenarios/feb2026.csv --terms scenarios/terms/pre2026-counts.toml --format json")]
     Validate(ValidateArgs),
+    /// Print a completion script: bash, zsh, fish, powershell or elvish.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page, or write a page per command into a folder.
+    #[command(after_help = "Examples:
+  revcap man > revcap.1                     # then: man -l revcap.1
+  revcap man --output ~/.local/share/man/man1")]
+    Man(ManArgs),
 }
+
+/// Where each shell looks for the script. Every line runs as written (in bash, and
+/// `$PROFILE` in PowerShell), so the folders are created first.
+const COMPLETIONS_HELP: &str = "\
+Where the script goes (once; completions work in shells started afterwards):
+  bash        mkdir -p ~/.local/share/bash-completion/completions
+              revcap completions bash > ~/.local/share/bash-completion/completions/revcap
+  zsh         mkdir -p ~/.zfunc && revcap completions zsh > ~/.zfunc/_revcap
+              (and in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath))
+  fish        mkdir -p ~/.config/fish/completions
+              revcap completions fish > ~/.config/fish/completions/revcap.fish
+  powershell  revcap completions powershell >> $PROFILE
+  elvish      mkdir -p ~/.config/elvish
+              revcap completions elvish >> ~/.config/elvish/rc.elv
+
+Examples:
+  revcap completions bash > revcap.bash
+  source <(revcap completions bash)         # bash, this shell only";
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -103,6 +129,21 @@ pub struct ValidateArgs {
     /// How to report: text (default) or json.
     #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
     pub format: ValidateFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write revcap.1 and a page per command (revcap-run.1, ...) into DIR instead of
+    /// printing revcap.1.
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
 }
 
 /// The terms of docs/spec.md §3.1 other than the cap (whose meaning differs by command).

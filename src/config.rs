@@ -43,6 +43,15 @@ pub enum Action {
         order: Vec<String>,
         json: bool,
     },
+    /// Print the completion script for a shell (docs/spec.md §5.10). The shell stays
+    /// clap_complete's type: the script is generated from the clap definition itself.
+    Completions {
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write every page into a folder (docs/spec.md §5.10).
+    Man {
+        dir: Option<PathBuf>,
+    },
 }
 
 /// One set of terms to compare, with its display name (`38B`, `none`, a file stem).
@@ -241,6 +250,15 @@ impl TryFrom<Cli> for Config {
                     },
                 })
             }
+            // These read no inputs: they describe revcap itself, so they work anywhere.
+            Command::Completions(a) => Ok(Config {
+                inputs: Vec::new(),
+                action: Action::Completions { shell: a.shell },
+            }),
+            Command::Man(a) => Ok(Config {
+                inputs: Vec::new(),
+                action: Action::Man { dir: a.output },
+            }),
         }
     }
 }

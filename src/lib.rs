@@ -59,5 +59,7 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
             order,
             json,
         } => cmd::validate::validate(inputs, problems, &order, json, stdout),
+        Action::Completions { shell } => cmd::completions::completions(shell, stdout),
+        Action::Man { dir } => cmd::man::man(dir.as_deref(), stdout),
     }
 }

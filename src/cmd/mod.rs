@@ -7,6 +7,8 @@
 //! committing files is [`crate::output`].
 
 pub mod compare;
+pub mod completions;
+pub mod man;
 pub mod run;
 pub mod validate;
 
