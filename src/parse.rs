@@ -3,8 +3,8 @@
 //!
 //! Each returns the exact `Decimal` (or period/date) or a message saying what was
 //! expected; callers add the file, line and column. `Decimal::from_str` is too
-//! lenient (it accepts `1_000` and `1.`, and silently rounds a 29th decimal place), so
-//! the grammar is checked here and only `from_str_exact` builds the number.
+//! lenient (it accepts `1_000` and silently rounds a 29th decimal place), so the
+//! grammar is checked here and only `from_str_exact` builds the number.
 
 use rust_decimal::Decimal;
 
