@@ -3,8 +3,8 @@
 //!
 //! Each returns the exact `Decimal` (or period/date) or a message saying what was
 //! expected; callers add the file, line and column. `Decimal::from_str` is too
-//! lenient (it accepts `1_000`, `.5`, and silently rounds a 29th decimal place), so
-//! the grammar is checked here and only `from_str_exact` builds the number.
+//! lenient (it accepts `1_000` and silently rounds a 29th decimal place), so the
+//! grammar is checked here and only `from_str_exact` builds the number.
 
 use rust_decimal::Decimal;
 
@@ -14,8 +14,10 @@ use crate::model::{Date, Period};
 pub const AMOUNT_EXAMPLES: &str = r#"expected e.g. 12700000000, 12.7B or "$12,700,000,000""#;
 const RATE_EXAMPLES: &str = "expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%";
 
-/// Parses a money amount: `12700000000`, `12.7`, `$12.7B`, `"12,700,000,000"`,
-/// `1.27e10`, `-5` (negative values parse; callers decide whether they are allowed).
+/// Parses a money amount: `12700000000`, `12.7`, `.5B`, `$12.7B`, `$ 30,000.00`,
+/// `"12,700,000,000"`, `1.27e10`, `-5` (negative values parse; callers decide whether
+/// they are allowed). An accounting negative `(1,000)` is refused with its reason:
+/// every amount revcap reads must be ≥ 0 (docs/spec.md §2.4).
 ///
 /// ```
 /// use revcap::parse::amount;
@@ -23,27 +25,90 @@ const RATE_EXAMPLES: &str = "expected a fraction between 0 and 1 or a percent, e
 ///
 /// assert_eq!(amount("$12.7B"), Ok(Decimal::from(12_700_000_000u64)));
 /// assert_eq!(amount("12,700,000,000"), Ok(Decimal::from(12_700_000_000u64)));
+/// assert_eq!(amount(" $ 30,000 "), Ok(Decimal::from(30_000u64)));
 /// assert!(amount("12..7").unwrap_err().starts_with("is not a number"));
 /// ```
 pub fn amount(raw: &str) -> Result<Decimal, String> {
+    amount_as(raw, Role::Revenue)
+}
+
+/// Whose amount is parsed: the hints for an empty cell, a missing value and an
+/// accounting negative differ (a missing cap is `none`, not 0).
+#[derive(Clone, Copy)]
+enum Role {
+    Revenue,
+    Cap,
+    Paid,
+}
+
+impl Role {
+    /// Why an accounting negative is refused.
+    fn must(self) -> &'static str {
+        match self {
+            Role::Revenue => "revenue must be ≥ 0",
+            Role::Cap => "a cap must be ≥ 0, or none",
+            Role::Paid => "expected an amount ≥ 0",
+        }
+    }
+    /// What to write for a missing value.
+    fn none(self) -> &'static str {
+        match self {
+            Role::Cap => "write none for no cap",
+            Role::Revenue | Role::Paid => "write 0 for none",
+        }
+    }
+    fn examples(self) -> String {
+        match self {
+            Role::Cap => AMOUNT_EXAMPLES.replace("expected e.g.", "expected none or e.g."),
+            Role::Revenue | Role::Paid => AMOUNT_EXAMPLES.to_string(),
+        }
+    }
+}
+
+fn amount_as(raw: &str, role: Role) -> Result<Decimal, String> {
     let s = raw.trim();
     // Most cells of a large file are plain `digits[.digits]`.
     if let Some(v) = plain_decimal(s) {
         return Ok(v);
     }
     if s.is_empty() {
-        return Err(format!("is empty ({AMOUNT_EXAMPLES}; write 0 for none)"));
+        return Err(format!("is empty ({}; {})", role.examples(), role.none()));
     }
     if let Some(hint) = spreadsheet_hint(s) {
         return Err(hint);
     }
+    if is_missing(s) {
+        return Err(format!(
+            "is not a number (a missing value? {})",
+            role.none()
+        ));
+    }
+    if let Some(inner) = accounting_negative(s) {
+        // `(1,000)`, `($1,000)`, `$ (1,000.00)`: say so when the inside is a number
+        // (one level only: `((1))` is not one, and nesting must not recurse deeply).
+        let number = accounting_negative(inner).is_none() && amount_as(inner, role).is_ok();
+        return Err(if number {
+            format!("is a negative amount in accounting style ({})", role.must())
+        } else {
+            format!("is not a number ({})", role.examples())
+        });
+    }
+    if s.strip_prefix('$').is_some_and(|r| r.trim() == "-") {
+        // Excel's accounting format shows zero as `$ -`; revcap does not guess.
+        return Err(
+            "is an accounting dash, which a spreadsheet shows for zero (write 0 if that is meant)"
+                .into(),
+        );
+    }
+    // A sign and a `$` in either order, each maybe followed by spaces (`-$5`, `$-5`,
+    // `$ 30,000` and Excel's accounting ` $ 30,000.00 `).
     let (negative, rest) = sign(s);
-    let rest = rest.strip_prefix('$').unwrap_or(rest);
-    // `$-5` as well as `-$5`.
+    let rest = rest.trim_start();
+    let rest = rest.strip_prefix('$').map_or(rest, str::trim_start);
     let (negative, rest) = match sign(rest) {
-        (true, r) if !negative => (true, r),
+        (true, r) if !negative => (true, r.trim_start()),
         (false, r) => (negative, r),
-        (true, _) => return Err(format!("is not a number ({AMOUNT_EXAMPLES})")),
+        (true, _) => return Err(format!("is not a number ({})", role.examples())),
     };
     let suffix = rest
         .chars()
@@ -65,7 +130,7 @@ pub fn amount(raw: &str) -> Result<Decimal, String> {
     };
     let value = unsigned_decimal(body, true).map_err(|e| {
         e.or_else(|| unit_hint(rest))
-            .unwrap_or_else(|| format!("is not a number ({AMOUNT_EXAMPLES})"))
+            .unwrap_or_else(|| format!("is not a number ({})", role.examples()))
     })?;
     let value = match multiplier_exp {
         0 => value,
@@ -74,6 +139,22 @@ pub fn amount(raw: &str) -> Result<Decimal, String> {
         e => scale_by_pow10(value, e).ok_or_else(too_large)?.normalize(),
     };
     Ok(if negative { -value } else { value })
+}
+
+/// The inside of an accounting negative: `(1,000)`, `($1,000)`, `$ (1,000)`, or
+/// `None` if `s` is not one.
+fn accounting_negative(s: &str) -> Option<&str> {
+    let s = s.strip_prefix('$').map_or(s, str::trim_start);
+    s.strip_prefix('(')?.strip_suffix(')').map(str::trim)
+}
+
+/// The words spreadsheets and people put for a value they do not have.
+fn is_missing(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "n/a" | "na" | "nan" | "null" | "none" | "-" | "—"
+    )
 }
 
 /// `digits[.digits]` built straight into a `Decimal`, without allocating: the fast
@@ -123,14 +204,37 @@ pub fn plain_decimal(s: &str) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(mantissa, scale).ok()
 }
 
-/// Parses a rate: a fraction (`0.2`) or a percent (`20%`), which must lie in [0, 1].
+/// Parses a rate: a fraction (`0.2`, `.2`) or a percent (`20%`), which must lie in
+/// [0, 1].
 pub fn rate(raw: &str) -> Result<Decimal, String> {
+    rate_as(raw, RATE_EXAMPLES)
+}
+
+/// Parses a cell of a `rate` column: as [`rate`], but a missing value is told that
+/// an empty cell, not 0, means the terms' rate (0 pays nothing).
+pub fn rate_cell(raw: &str) -> Result<Decimal, String> {
+    rate_as(
+        raw,
+        "a missing value? leave the cell empty to use the terms' rate",
+    )
+}
+
+/// `missing` is the hint for `n/a` and its kin.
+fn rate_as(raw: &str, missing: &str) -> Result<Decimal, String> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(format!("is empty ({RATE_EXAMPLES})"));
     }
     if let Some(hint) = spreadsheet_hint(s) {
         return Err(hint);
+    }
+    if is_missing(s) {
+        return Err(format!("is not a rate ({missing})"));
+    }
+    if s.starts_with('(') && s.ends_with(')') {
+        return Err(format!(
+            "is a negative rate in accounting style ({RATE_EXAMPLES})"
+        ));
     }
     let (percent, body) = match s.strip_suffix('%') {
         Some(b) => (true, b.trim_end()),
@@ -157,11 +261,13 @@ pub fn rate(raw: &str) -> Result<Decimal, String> {
     Ok(value)
 }
 
-/// Parses a period: `2027`, `2027Q3`, `2027-Q3` or `2027-03`.
+/// Parses a period, in any case: a year `2027`; a quarter `2027Q3`, `2027-Q3`,
+/// `2027 Q3`, `Q3 2027`, `Q3-2027`, `3Q27`; a month `2027-03`, `2027/3`, `Mar-2027`,
+/// `Mar 2027`, `March 2027`, `Mar-27` (docs/spec.md §2.3). A two-digit year is
+/// 2000–2099, and is read only where nothing else could be meant (`Mar 27` could be a
+/// day, and is refused).
 pub fn period(raw: &str) -> Result<Period, String> {
     let s = raw.trim();
-    let expected =
-        "is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03)";
     if s.is_empty() {
         return Err("is empty (expected a period such as 2027, 2027Q3 or 2027-03)".into());
     }
@@ -171,12 +277,22 @@ pub fn period(raw: &str) -> Result<Period, String> {
     {
         return Err("looks like a total row; remove it (revcap sums the periods itself)".into());
     }
-    let Some(year_txt) = s.get(..4) else {
-        return Err(expected.into());
-    };
-    let Some(year) = digits(year_txt).and_then(|y| i32::try_from(y).ok()) else {
-        return Err(expected.into());
-    };
+    let year = s
+        .get(..4)
+        .and_then(digits)
+        .and_then(|y| i32::try_from(y).ok());
+    match year {
+        Some(year) => year_first(s, year),
+        None => written_out(s),
+    }
+}
+
+const PERIOD_EXPECTED: &str =
+    "is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03)";
+
+/// The forms that start with the four-digit year: `2027`, `2027Q3`, `2027-Q3`,
+/// `2027 Q3`, `2027-03`, `2027/03`.
+fn year_first(s: &str, year: i32) -> Result<Period, String> {
     if let Some(d) = Date::parse(s) {
         let (y, m, _) = d.ymd();
         return Err(format!(
@@ -184,30 +300,132 @@ pub fn period(raw: &str) -> Result<Period, String> {
             (m - 1) / 3 + 1
         ));
     }
-    // `get` succeeded for ..4, so 4 is a character boundary.
+    // The caller read four ASCII digits, so 4 is a character boundary.
     let rest = s.get(4..).unwrap_or_default();
-    let quarter = rest
-        .strip_prefix("-Q")
-        .or_else(|| rest.strip_prefix("-q"))
-        .or_else(|| rest.strip_prefix('Q'))
-        .or_else(|| rest.strip_prefix('q'));
-    let found = if rest.is_empty() {
-        Period::year(year)
-    } else if let Some(q) = quarter {
-        match digits(q) {
-            Some(n @ 1..=4) if q.len() == 1 => Period::quarter(year, n as u32),
-            _ => return Err(format!("{expected}: quarters are Q1 to Q4")),
+    if rest.is_empty() {
+        return Period::year(year).ok_or_else(|| PERIOD_EXPECTED.into());
+    }
+    let quarter = ["-", " ", ""].iter().find_map(|sep| {
+        let r = rest.strip_prefix(sep)?;
+        r.strip_prefix('Q').or_else(|| r.strip_prefix('q'))
+    });
+    if let Some(q) = quarter {
+        return quarter_of(year, q);
+    }
+    match rest.strip_prefix('-').or_else(|| rest.strip_prefix('/')) {
+        Some(m) => month_of(year, m),
+        None => Err(PERIOD_EXPECTED.into()),
+    }
+}
+
+/// Quarter `q` (the text after the `Q`) of `year`.
+fn quarter_of(year: i32, q: &str) -> Result<Period, String> {
+    match digits(q) {
+        Some(n @ 1..=4) if q.len() == 1 => {
+            Period::quarter(year, n as u32).ok_or_else(|| PERIOD_EXPECTED.into())
         }
-    } else if let Some(m) = rest.strip_prefix('-') {
-        match digits(m) {
-            Some(n @ 1..=12) if m.len() <= 2 => Period::month(year, n as u32),
-            Some(_) => return Err(format!("{expected}: months are 01 to 12")),
-            None => None,
+        _ => Err(format!("{PERIOD_EXPECTED}: quarters are Q1 to Q4")),
+    }
+}
+
+/// Month `m` (its number as written, `3` or `03`) of `year`.
+fn month_of(year: i32, m: &str) -> Result<Period, String> {
+    match digits(m) {
+        Some(n @ 1..=12) if m.len() <= 2 => {
+            Period::month(year, n as u32).ok_or_else(|| PERIOD_EXPECTED.into())
         }
-    } else {
-        None
+        Some(_) => Err(format!("{PERIOD_EXPECTED}: months are 01 to 12")),
+        None => Err(PERIOD_EXPECTED.into()),
+    }
+}
+
+/// The forms that do not start with the year: `Q3 2027`, `Q3-27`, `3Q27`,
+/// `Sep-2027`, `September 2027`, `Sep-27`.
+fn written_out(s: &str) -> Result<Period, String> {
+    let lower = s.to_ascii_lowercase();
+    // `Q3 2027`, `Q3-2027`, `Q3 27`: the quarter, a separator, the year.
+    if let Some(r) = lower.strip_prefix('q') {
+        let (q, y) = r.split_at(r.find([' ', '-']).unwrap_or(r.len()));
+        let y = y.trim_start_matches([' ', '-']);
+        return match year_of(y, true) {
+            Some(year) => quarter_of(year, q),
+            None => Err(PERIOD_EXPECTED.into()),
+        };
+    }
+    // `3Q27`, `3Q2027`: the quarter's number, `Q`, the year.
+    if let Some((q, y)) = lower.split_once('q') {
+        if q.len() == 1 && q.bytes().all(|b| b.is_ascii_digit()) {
+            return match year_of(y, true) {
+                Some(year) => quarter_of(year, q),
+                None => Err(PERIOD_EXPECTED.into()),
+            };
+        }
+    }
+    // `Sep-2027`, `Sep 2027`, `September 2027`, `Sept. 2027`, `Sep-27`.
+    let name_end = lower
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(lower.len());
+    let (name, rest) = lower.split_at(name_end);
+    let Some(m) = month_number(name) else {
+        return Err(PERIOD_EXPECTED.into());
     };
-    found.ok_or_else(|| expected.into())
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    let (dash, y) = match rest.strip_prefix('-') {
+        Some(y) => (true, y),
+        None => (false, rest.trim_start()),
+    };
+    if y.len() == 2 && !dash && y.bytes().all(|b| b.is_ascii_digit()) && rest != y {
+        // `Sep 26` is as likely the 26th of September as September 2026.
+        return Err(format!(
+            "is ambiguous (a month and a two-digit year, or a day? write the year in full, e.g. {} 20{y}, or 20{y}-{m:02})",
+            name_title(s, name.len())
+        ));
+    }
+    match year_of(y, dash) {
+        Some(year) => Period::month(year, m).ok_or_else(|| PERIOD_EXPECTED.into()),
+        None => Err(PERIOD_EXPECTED.into()),
+    }
+}
+
+/// A year of four digits, or, when `short` may be read, two digits meaning
+/// 2000–2099.
+fn year_of(y: &str, short: bool) -> Option<i32> {
+    let n = i32::try_from(digits(y)?).ok()?;
+    match y.len() {
+        4 => Some(n),
+        2 if short => Some(2000 + n),
+        _ => None,
+    }
+}
+
+/// January is 1: a month's English name, its three-letter abbreviation or `Sept`
+/// (lower case).
+fn month_number(name: &str) -> Option<u32> {
+    const NAMES: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let i = NAMES.iter().position(|full| {
+        name == *full
+            || (name.len() == 3 && full.starts_with(name))
+            || (name == "sept" && *full == "september")
+    })?;
+    u32::try_from(i + 1).ok()
+}
+
+/// The month name as written in `s` (its first `len` bytes), for a message.
+fn name_title(s: &str, len: usize) -> &str {
+    s.get(..len).unwrap_or(s)
 }
 
 /// Parses a date `YYYY-MM-DD`.
@@ -221,7 +439,7 @@ pub fn cap(raw: &str) -> Result<Option<Decimal>, String> {
     if raw.trim().eq_ignore_ascii_case("none") {
         return Ok(None);
     }
-    let v = amount(raw).map_err(|e| e.replace("expected e.g.", "expected none or e.g."))?;
+    let v = amount_as(raw, Role::Cap)?;
     if v.is_sign_negative() && !v.is_zero() {
         return Err("is negative (a cap must be ≥ 0, or none)".into());
     }
@@ -231,7 +449,7 @@ pub fn cap(raw: &str) -> Result<Option<Decimal>, String> {
 
 /// Parses an amount that must be ≥ 0.
 pub fn non_negative(raw: &str) -> Result<Decimal, String> {
-    let v = amount(raw)?;
+    let v = amount_as(raw, Role::Paid)?;
     if v.is_sign_negative() && !v.is_zero() {
         return Err("is negative (expected an amount ≥ 0)".into());
     }
@@ -298,19 +516,6 @@ fn spreadsheet_hint(s: &str) -> Option<String> {
             "is a spreadsheet error value, not a number (fix the formula or write 0)".into(),
         );
     }
-    if s.starts_with('(') && s.ends_with(')') {
-        return Some(
-            "looks like an accounting negative; revenue and rates must be ≥ 0 (write a plain number)"
-                .into(),
-        );
-    }
-    let lower = s.to_ascii_lowercase();
-    if matches!(
-        lower.as_str(),
-        "n/a" | "na" | "nan" | "null" | "none" | "-" | "—"
-    ) {
-        return Some("is not a number (a missing value? write 0 for none)".into());
-    }
     None
 }
 
@@ -328,6 +533,12 @@ fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<Str
     let (int, frac) = match mantissa.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (mantissa, None),
+    };
+    // `.5` is 0.5: spreadsheets export fractions without the leading zero.
+    let int = if int.is_empty() && frac.is_some_and(|f| !f.is_empty()) {
+        "0"
+    } else {
+        int
     };
     let int_digits: String = if int.contains(',') {
         if !allow_grouping {
@@ -452,6 +663,24 @@ mod tests {
         assert_eq!(amount("1.10").unwrap().to_string(), "1.10");
     }
 
+    #[test]
+    fn amounts_as_spreadsheets_export_them() {
+        assert_eq!(amount(".5").unwrap().to_string(), "0.5");
+        assert_eq!(amount(".5B").unwrap().to_string(), "500000000");
+        assert_eq!(amount("$.5B").unwrap().to_string(), "500000000");
+        assert_eq!(amount("-.5").unwrap().to_string(), "-0.5");
+        assert_eq!(amount(".5e3").unwrap().to_string(), "500.0");
+        assert_eq!(amount("$ 30,000").unwrap().to_string(), "30000");
+        assert_eq!(amount(" $ 30,000.00 ").unwrap().to_string(), "30000.00");
+        assert_eq!(amount("$   30,000.00").unwrap().to_string(), "30000.00");
+        assert_eq!(amount("$ 12.7B").unwrap().to_string(), "12700000000");
+        assert_eq!(amount("- $ 5").unwrap().to_string(), "-5");
+        assert_eq!(amount("$ -5").unwrap().to_string(), "-5");
+        assert_eq!(amount("$- 5").unwrap().to_string(), "-5");
+        assert_eq!(non_negative(" $ 1,000 ").unwrap().to_string(), "1000");
+        assert_eq!(cap("$ .5B").unwrap().unwrap().to_string(), "500000000");
+    }
+
     proptest::proptest! {
         /// The fast path gives exactly the slow path's Decimal (mantissa and scale),
         /// and declines what it cannot represent.
@@ -480,7 +709,8 @@ mod tests {
     #[test]
     fn amounts_rejected_with_reasons() {
         for bad in [
-            "12..7", "abc", "1_000", ".5", "5.", "1e", "B", "$", "--5", "1.2.3", "1e500", "12 7",
+            "12..7", "abc", "1_000", ".", ".e5", "5.", "1e", "B", "$", "--5", "1.2.3", "1e500",
+            "12 7", "$ $5", "- -5", "((5))", "(abc)", "$ ", "5 -",
         ] {
             assert!(amount(bad).is_err(), "{bad} should be rejected");
         }
@@ -497,9 +727,40 @@ mod tests {
         assert!(amount("12 €").unwrap_err().contains(r#"currency sign "€""#));
         assert!(amount("12%").unwrap_err().contains("is a percent"));
         assert!(amount("1.234,5").unwrap_err().contains("decimal comma"));
-        assert!(amount("(1,234)")
+        for accounting in ["(1,234)", "($1,234)", "$ (1,234.00)", " ( 5 ) "] {
+            assert_eq!(
+                amount(accounting).unwrap_err(),
+                "is a negative amount in accounting style (revenue must be ≥ 0)",
+                "{accounting}"
+            );
+        }
+        assert_eq!(
+            cap("(5)").unwrap_err(),
+            "is a negative amount in accounting style (a cap must be ≥ 0, or none)"
+        );
+        assert_eq!(
+            non_negative("(5)").unwrap_err(),
+            "is a negative amount in accounting style (expected an amount ≥ 0)"
+        );
+        assert!(amount("$ -")
             .unwrap_err()
-            .contains("accounting negative"));
+            .starts_with("is an accounting dash"));
+        assert!(amount(" $-   ")
+            .unwrap_err()
+            .starts_with("is an accounting dash"));
+        // A missing cap is `none`, not 0 (0 pays nothing).
+        assert_eq!(
+            cap("n/a").unwrap_err(),
+            "is not a number (a missing value? write none for no cap)"
+        );
+        assert_eq!(
+            amount("n/a").unwrap_err(),
+            "is not a number (a missing value? write 0 for none)"
+        );
+        assert!(cap("").unwrap_err().ends_with("write none for no cap)"));
+        // Forms that now parse no longer get hints for something else.
+        assert!(amount(".5bn").unwrap_err().contains(r#"has a unit "bn""#));
+        assert!(amount("$ 12,7").unwrap_err().contains("decimal comma"));
         assert!(amount("").unwrap_err().contains("is empty"));
         assert!(amount("100000000000000000000000000000")
             .unwrap_err()
@@ -524,6 +785,22 @@ mod tests {
         assert!(rate("-0.1").unwrap_err().contains("negative"));
         assert!(rate("0.2B").is_err());
         assert!(rate("abc").is_err());
+        assert_eq!(rate(".2").unwrap().to_string(), "0.2");
+        assert_eq!(rate(".5%").unwrap().to_string(), "0.005");
+        assert_eq!(
+            rate("(20%)").unwrap_err(),
+            "is a negative rate in accounting style (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)"
+        );
+        // An empty rate cell means the terms' rate; 0 would pay nothing.
+        assert_eq!(
+            rate_cell("n/a").unwrap_err(),
+            "is not a rate (a missing value? leave the cell empty to use the terms' rate)"
+        );
+        assert_eq!(
+            rate("n/a").unwrap_err(),
+            "is not a rate (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)"
+        );
+        assert_eq!(rate_cell("20%").unwrap().to_string(), "0.20");
     }
 
     #[test]
@@ -534,13 +811,86 @@ mod tests {
         assert_eq!(period("2027q3").unwrap().to_string(), "2027Q3");
         assert_eq!(period("2027-03").unwrap().to_string(), "2027-03");
         assert_eq!(period("2027-3").unwrap().to_string(), "2027-03");
+        // As people write them; the label in outputs stays the canonical one.
+        for (written, label) in [
+            ("Q3 2026", "2026Q3"),
+            ("q3 2026", "2026Q3"),
+            ("2026 Q3", "2026Q3"),
+            ("2026 q3", "2026Q3"),
+            ("Q3-2026", "2026Q3"),
+            ("Q3 26", "2026Q3"),
+            ("Q3-26", "2026Q3"),
+            ("3Q26", "2026Q3"),
+            ("3q2026", "2026Q3"),
+            ("Q1 2000", "2000Q1"),
+            ("4Q99", "2099Q4"),
+            ("Sep-2026", "2026-09"),
+            ("Sep 2026", "2026-09"),
+            ("SEP 2026", "2026-09"),
+            ("September 2026", "2026-09"),
+            ("september 2026", "2026-09"),
+            ("Sept 2026", "2026-09"),
+            ("Sep. 2026", "2026-09"),
+            ("Sep-26", "2026-09"),
+            ("jan-00", "2000-01"),
+            ("May 2026", "2026-05"),
+            ("2026/09", "2026-09"),
+            ("2026/9", "2026-09"),
+            (" Dec-2026 ", "2026-12"),
+        ] {
+            assert_eq!(
+                period(written).map(|p| p.to_string()),
+                Ok(label.to_string()),
+                "{written}"
+            );
+        }
         for bad in [
-            "27", "2027Q5", "2027Q0", "2027-13", "2027-00", "2027-Q", "2027/03", "20270", "x",
-            "2027-003", "2027Q12",
+            "27",
+            "2027Q5",
+            "2027Q0",
+            "2027-13",
+            "2027-00",
+            "2027-Q",
+            "2027/13",
+            "20270",
+            "x",
+            "2027-003",
+            "2027Q12",
+            "Q5 2027",
+            "Q3 027",
+            "Q3 202",
+            "Q32027",
+            "5Q27",
+            "13Q27",
+            "3Q2",
+            "Sep-2",
+            "Sep-202",
+            "Sep26",
+            "Sepp 2026",
+            "Se 2026",
+            "2026 Sep",
+            "09/2026",
+            "Q3",
+            "Sep",
+            "H1 2026",
+            "FY26",
+            "2026  Q3",
+            "Q3 FY26",
+            "Sep-26-01",
         ] {
             assert!(period(bad).is_err(), "{bad} should be rejected");
         }
         assert!(period("Total").unwrap_err().contains("total row"));
+        assert_eq!(
+            period("Sep 26").unwrap_err(),
+            "is ambiguous (a month and a two-digit year, or a day? write the year in full, e.g. Sep 2026, or 2026-09)"
+        );
+        assert!(period("Q5 2026")
+            .unwrap_err()
+            .ends_with("quarters are Q1 to Q4"));
+        assert!(period("2026/13")
+            .unwrap_err()
+            .ends_with("months are 01 to 12"));
         assert_eq!(
             period("2027-03-01").unwrap_err(),
             "is a date, not a period (did a spreadsheet turn 2027-03 into a date? write the period as text: 2027-03, 2027Q1 or 2027)"

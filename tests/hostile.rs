@@ -91,7 +91,16 @@ fn cases() -> Vec<Case> {
             r#"error: t.csv: line 2, column "bull": "" is empty (expected e.g. 12700000000, 12.7B or "$12,700,000,000"; write 0 for none)
 "#),
         run_csv("accounting negative", "period,revenue\n2026,\"(1,234)\"\n",
-            r#"error: t.csv: line 2, column "revenue": "(1,234)" looks like an accounting negative; revenue and rates must be ≥ 0 (write a plain number)
+            r#"error: t.csv: line 2, column "revenue": "(1,234)" is a negative amount in accounting style (revenue must be ≥ 0)
+"#),
+        run_csv("accounting negative with a dollar sign", "period,revenue\n2026,\" $ (1,234.00) \"\n",
+            r#"error: t.csv: line 2, column "revenue": "$ (1,234.00)" is a negative amount in accounting style (revenue must be ≥ 0)
+"#),
+        run_csv("accounting dash", "period,revenue\n2026, $ -   \n",
+            r#"error: t.csv: line 2, column "revenue": "$ -" is an accounting dash, which a spreadsheet shows for zero (write 0 if that is meant)
+"#),
+        run_csv("negative after a spaced dollar sign", "period,revenue\n2026,$ -5\n",
+            r#"error: t.csv: line 2, column "revenue": "$ -5" is negative (revenue must be ≥ 0)
 "#),
         run_csv("accounting negative, unquoted", "period,revenue\n2026,(1,234)\n",
             "error: t.csv: line 2: has 3 fields, but the header has 2 (a stray or missing comma? quote values containing commas)\n"),
@@ -141,6 +150,12 @@ fn cases() -> Vec<Case> {
         run_csv("not a period", "period,revenue\nFY27,1\n",
             r#"error: t.csv: line 2, column "period": "FY27" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03)
 "#),
+        run_csv("month and two-digit year, ambiguous", "period,revenue\nSep 26,1\n",
+            r#"error: t.csv: line 2, column "period": "Sep 26" is ambiguous (a month and a two-digit year, or a day? write the year in full, e.g. Sep 2026, or 2026-09)
+"#),
+        run_csv("written-out quarter out of range", "period,revenue\nQ5 2026,1\n",
+            r#"error: t.csv: line 2, column "period": "Q5 2026" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03): quarters are Q1 to Q4
+"#),
         run_csv("a date for a period", "period,revenue\n2027-03-01,1\n",
             r#"error: t.csv: line 2, column "period": "2027-03-01" is a date, not a period (did a spreadsheet turn 2027-03 into a date? write the period as text: 2027-03, 2027Q1 or 2027)
 "#),
@@ -171,6 +186,12 @@ fn cases() -> Vec<Case> {
 "#),
         run_csv("rate with a decimal comma", "period,revenue,rate\n2026,1,\"0,2\"\n",
             r#"error: t.csv: line 2, column "rate": "0,2" has a comma (write the number without separators, e.g. 0.2)
+"#),
+        run_csv("rate missing value", "period,revenue,rate\n2026,1,n/a\n",
+            r#"error: t.csv: line 2, column "rate": "n/a" is not a rate (a missing value? leave the cell empty to use the terms' rate)
+"#),
+        run_csv("rate accounting negative", "period,revenue,rate\n2026,1,(20%)\n",
+            r#"error: t.csv: line 2, column "rate": "(20%)" is a negative rate in accounting style (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)
 "#),
         run_csv("rate not a number", "period,revenue,rate\n2026,1,high\n",
             r#"error: t.csv: line 2, column "rate": "high" is not a rate (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)
@@ -259,7 +280,16 @@ error: t.toml: line 1, key "cap": "lots" is not a number (expected none or e.g. 
             "error: --cap: \"38bn\" has a unit \"bn\" (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)\n")
             .file("t.csv", GOOD),
         case("--already-paid accounting negative", &["run", "t.csv", "--already-paid", "(5)"], 1,
-            "error: --already-paid: \"(5)\" looks like an accounting negative; revenue and rates must be ≥ 0 (write a plain number)\n")
+            "error: --already-paid: \"(5)\" is a negative amount in accounting style (expected an amount ≥ 0)\n")
+            .file("t.csv", GOOD),
+        case("--cap accounting negative", &["run", "t.csv", "--cap", "(5B)"], 1,
+            "error: --cap: \"(5B)\" is a negative amount in accounting style (a cap must be ≥ 0, or none)\n")
+            .file("t.csv", GOOD),
+        case("--cap missing value", &["run", "t.csv", "--cap", "n/a"], 1,
+            "error: --cap: \"n/a\" is not a number (a missing value? write none for no cap)\n")
+            .file("t.csv", GOOD),
+        case("--rate missing value", &["run", "t.csv", "--rate", "n/a"], 1,
+            "error: --rate: \"n/a\" is not a rate (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)\n")
             .file("t.csv", GOOD),
         case("--from not a date", &["run", "t.csv", "--from", "2026-13-01"], 1,
             "error: --from: \"2026-13-01\" is not a date (expected YYYY-MM-DD, e.g. 2026-04-27)\n")

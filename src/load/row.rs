@@ -151,7 +151,7 @@ impl<'a> RowReader<'a> {
             }
         };
         let rate = match layout.rate {
-            Some(i) if !cells.get(i).is_empty() => match parse::rate(cells.get(i)) {
+            Some(i) if !cells.get(i).is_empty() => match parse::rate_cell(cells.get(i)) {
                 Ok(r) => Some(r),
                 Err(msg) => {
                     self.problems.push(cells.problem(i, msg));
