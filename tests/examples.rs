@@ -149,15 +149,17 @@ fn invocation(line: &str, out_dir: &Path) -> Invocation {
             _ => args.push(w),
         }
     }
+    // Whatever an example writes goes into the temporary folder (`man --output
+    // ~/...` included: no shell expands `~` here, so it would land in the repository).
+    if let Some(i) = args.iter().position(|a| a == "--output") {
+        *args.get_mut(i + 1).expect("a folder after --output") = out_dir.display().to_string();
+    }
     let writes = matches!(args.first().map(String::as_str), Some("run" | "compare"));
     if writes && !args.iter().any(|a| a == "--no-files") {
-        match args.iter().position(|a| a == "--output") {
-            Some(i) => {
-                *args.get_mut(i + 1).expect("a folder after --output") =
-                    out_dir.display().to_string();
-                args.push("--no-charts".into());
-            }
-            None => args.push("--no-files".into()),
+        if args.iter().any(|a| a == "--output") {
+            args.push("--no-charts".into());
+        } else {
+            args.push("--no-files".into());
         }
     }
     if stdin.is_none() && args.iter().any(|a| a == "-") {
