@@ -161,9 +161,9 @@ impl Source {
         match self {
             Source::Default => Problem::new("terms", message),
             Source::Flag(flag) => Problem::new(*flag, message),
-            Source::File { path, line } => Problem::new(path.as_str(), message)
-                .line(*line)
-                .key(key),
+            Source::File { path, line } => {
+                Problem::new(path.as_str(), message).line(*line).key(key)
+            }
         }
     }
 }
