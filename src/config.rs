@@ -5,6 +5,7 @@
 //! or a folder's `terms.toml`), then the flags, each overriding the one before.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
@@ -119,6 +120,52 @@ pub struct PartialTerms {
     pub from: Option<Date>,
     pub through: Option<Date>,
     pub discount_rate: Option<Option<Decimal>>,
+    /// Which layer gave each term that is given, by its terms-file key (`rate_step`
+    /// for the steps), so a message can blame the value's real source (docs/spec.md
+    /// §3.3); a key absent here is the default.
+    pub sources: BTreeMap<&'static str, Source>,
+}
+
+/// Where one term's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Not given anywhere: revcap's default.
+    Default,
+    /// A flag, e.g. `--from`.
+    Flag(&'static str),
+    /// A key of a terms file (given with `--terms` or found beside the inputs).
+    File { path: String, line: u64 },
+}
+
+impl Source {
+    /// How a message names this source when it mentions `key`'s value in passing.
+    fn describe(&self, key: &str) -> String {
+        match self {
+            Source::Default => format!("the default {key}"),
+            Source::Flag(flag) => (*flag).to_string(),
+            Source::File { path, line } => format!("{key} in {path}, line {line}"),
+        }
+    }
+
+    /// How much a layer overrides: a flag beats a file beats the default.
+    fn rank(&self) -> u8 {
+        match self {
+            Source::Default => 0,
+            Source::File { .. } => 1,
+            Source::Flag(_) => 2,
+        }
+    }
+
+    /// A problem with `key`'s value, blamed on this source.
+    fn problem(&self, key: &str, message: String) -> Problem {
+        match self {
+            Source::Default => Problem::new("terms", message),
+            Source::Flag(flag) => Problem::new(*flag, message),
+            Source::File { path, line } => {
+                Problem::new(path.as_str(), message).line(*line).key(key)
+            }
+        }
+    }
 }
 
 impl PartialTerms {
@@ -136,21 +183,31 @@ impl PartialTerms {
             through,
             discount_rate
         );
+        // `over` has a source for exactly the terms it gives.
+        for (key, source) in &over.sources {
+            self.sources.insert(key, source.clone());
+        }
         self
     }
 
-    /// Fills in the defaults and checks that the whole makes sense.
-    pub fn resolve(self, origin: &str) -> Result<Terms, Problem> {
+    /// Where `key`'s value comes from.
+    pub fn source(&self, key: &str) -> Source {
+        self.sources.get(key).cloned().unwrap_or(Source::Default)
+    }
+
+    /// Fills in the defaults and checks that the whole makes sense. A problem names
+    /// the layer that gave the offending value (docs/spec.md §3.3).
+    pub fn resolve(self) -> Result<Terms, Problem> {
         let d = Terms::default();
-        let mut steps = self.rate_steps.unwrap_or_default();
+        let mut steps = self.rate_steps.clone().unwrap_or_default();
         steps.sort_by_key(|s| s.from);
         let repeated = steps.windows(2).find_map(|w| match w {
             [a, b] if a.from == b.from => Some(a.from),
             _ => None,
         });
         if let Some(date) = repeated {
-            return Err(Problem::new(
-                origin,
+            return Err(self.source("rate_step").problem(
+                "rate_step",
                 format!("has two rate steps from {date}; give each date once"),
             ));
         }
@@ -165,13 +222,47 @@ impl PartialTerms {
         };
         if let Some(from) = terms.from {
             if from > terms.through {
-                return Err(Problem::new(
-                    origin,
-                    format!("the term starts on {from}, after it ends on {}; from must not be after through", terms.through),
-                ));
+                return Err(self.term_backwards(from, terms.through));
             }
         }
         Ok(terms)
+    }
+
+    /// The problem of a term that starts after it ends, blamed on the layer that gave
+    /// the later word: a flag over a file, a file over the default, `--from` when both
+    /// are flags. The other date's source is named in brackets.
+    fn term_backwards(&self, from: Date, through: Date) -> Problem {
+        let (from_src, through_src) = (self.source("from"), self.source("through"));
+        if let (Source::File { path: a, .. }, Source::File { path: b, .. }) =
+            (&from_src, &through_src)
+        {
+            if a == b {
+                return Problem::new(a.as_str(), format!(
+                    "the term starts on {from}, after it ends on {through}; from must not be after through"
+                ));
+            }
+        }
+        if from_src.rank() >= through_src.rank() {
+            from_src
+                .problem(
+                    "from",
+                    format!(
+                        "is after the term's end, {through} ({}); from must not be after through",
+                        through_src.describe("through")
+                    ),
+                )
+                .value(&from.to_string())
+        } else {
+            through_src
+                .problem(
+                    "through",
+                    format!(
+                        "is before the term's start, {from} ({}); through must not be before from",
+                        from_src.describe("from")
+                    ),
+                )
+                .value(&through.to_string())
+        }
     }
 }
 
@@ -220,14 +311,14 @@ impl TryFrom<Cli> for Config {
                 } = find_inputs(&a.paths)?;
                 let mut files: Vec<PathBuf> = a.terms.into_iter().collect();
                 for f in folder_terms.into_iter().flatten() {
-                    if !files.contains(&f) {
-                        files.push(f);
+                    if !files.contains(&f.path) {
+                        files.push(f.path);
                     }
                 }
                 for f in &files {
                     match read_terms_file(f) {
                         Ok(t) => {
-                            if let Err(p) = t.resolve(&f.display().to_string()) {
+                            if let Err(p) = t.resolve() {
                                 problems.push(p);
                             }
                         }
@@ -263,9 +354,35 @@ impl TryFrom<Cli> for Config {
     }
 }
 
+/// A `terms.toml` beside an input (docs/spec.md §3.3).
+#[derive(Debug, Clone)]
+struct FolderTerms {
+    /// As messages name it: the folder as given, or a named file's folder, joined with
+    /// `terms.toml`.
+    path: PathBuf,
+    /// Whether the input was found by naming its folder; if not, the user may not know
+    /// these terms apply, so a run says so.
+    folder_named: bool,
+}
+
+impl FolderTerms {
+    /// The `terms.toml` in `folder`, if there is one.
+    fn find(folder: &Path, folder_named: bool) -> Option<FolderTerms> {
+        let path = folder.join("terms.toml");
+        path.is_file().then_some(FolderTerms { path, folder_named })
+    }
+
+    /// Names the same file as `other`, however each was reached
+    /// (`scenarios/terms.toml`, `./scenarios/terms.toml`).
+    fn same_file(&self, other: &FolderTerms) -> bool {
+        let real = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        self.path == other.path || real(&self.path) == real(&other.path)
+    }
+}
+
 /// Expands PATHS into inputs, remembering for each input the `terms.toml` of the
-/// folder it came from (if any); fails if any path is wrong.
-fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<PathBuf>>), Error> {
+/// folder it is in (if any); fails if any path is wrong.
+fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<FolderTerms>>), Error> {
     let found = find_inputs(paths)?;
     if found.problems.is_empty() {
         Ok((found.inputs, found.terms))
@@ -278,7 +395,7 @@ fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<PathBuf>>), 
 struct Found {
     inputs: Vec<Input>,
     /// For each input, its folder's `terms.toml`, if any.
-    terms: Vec<Option<PathBuf>>,
+    terms: Vec<Option<FolderTerms>>,
     /// One for each path that names no input.
     problems: Vec<Problem>,
     /// Inputs and wrong paths as messages name them, in the order given.
@@ -328,8 +445,7 @@ fn find_inputs(paths: &[String]) -> Result<Found, Error> {
                 problems.push(Problem::new(raw, "is a folder with no *.csv files"));
                 order.push(raw.clone());
             }
-            let folder_terms = path.join("terms.toml");
-            let folder_terms = folder_terms.is_file().then_some(folder_terms);
+            let folder_terms = FolderTerms::find(&path, true);
             for f in csvs {
                 let input = Input::File(f);
                 order.push(input.origin());
@@ -337,8 +453,13 @@ fn find_inputs(paths: &[String]) -> Result<Found, Error> {
                 terms.push(folder_terms.clone());
             }
         } else if path.is_file() {
+            // A file's folder is its parent; a bare `x.csv` is in the current folder,
+            // whose `terms.toml` joins as plain `terms.toml`.
+            terms.push(FolderTerms::find(
+                path.parent().unwrap_or_else(|| Path::new("")),
+                false,
+            ));
             inputs.push(Input::File(path));
-            terms.push(None);
             order.push(raw.clone());
         } else if path.exists() {
             problems.push(Problem::new(raw, "is neither a file nor a folder"));
@@ -359,31 +480,53 @@ fn find_inputs(paths: &[String]) -> Result<Found, Error> {
     })
 }
 
-/// The one set of terms a run uses: `--terms` if given, otherwise the folders'
-/// `terms.toml` (which must agree), with the flags on top.
+/// The one set of terms a run uses: `--terms` if given, otherwise the `terms.toml`
+/// beside the inputs (which must agree), with the flags on top. Says on stderr when
+/// that `terms.toml` is in a folder the user did not name.
 fn shared_terms(
     terms_file: Option<&Path>,
-    folder_terms: &[Option<PathBuf>],
+    folder_terms: &[Option<FolderTerms>],
     flags: &PartialTerms,
 ) -> Result<Terms, Error> {
-    let (base, origin) = match terms_file {
-        Some(f) => (read_terms_file(f)?, f.display().to_string()),
+    let mut note = None;
+    let base = match terms_file {
+        Some(f) => read_terms_file(f)?,
         None => {
-            let mut distinct: Vec<&Option<PathBuf>> = Vec::new();
+            let mut distinct: Vec<&Option<FolderTerms>> = Vec::new();
             for t in folder_terms {
-                if !distinct.contains(&t) {
+                let seen = distinct.iter().any(|d| match (d, t) {
+                    (Some(a), Some(b)) => a.same_file(b),
+                    (None, None) => true,
+                    _ => false,
+                });
+                if !seen {
                     distinct.push(t);
                 }
             }
             match distinct.as_slice() {
-                [] | [None] => (PartialTerms::default(), "terms".to_string()),
-                [Some(f)] => (read_terms_file(f)?, f.display().to_string()),
+                [] | [None] => PartialTerms::default(),
+                [Some(f)] => {
+                    if !folder_terms.iter().flatten().any(|t| t.folder_named) {
+                        let inputs = if folder_terms.len() == 1 {
+                            "the input file"
+                        } else {
+                            "the input files"
+                        };
+                        note = Some(format!(
+                            "note: terms from {} (beside {inputs}; --terms FILE to use others)",
+                            f.path.display()
+                        ));
+                    }
+                    read_terms_file(&f.path)?
+                }
                 _ => {
                     let names: Vec<String> = distinct
                         .iter()
                         .map(|t| {
-                            t.as_ref()
-                                .map_or_else(|| "the defaults".into(), |p| p.display().to_string())
+                            t.as_ref().map_or_else(
+                                || "the defaults".into(),
+                                |t| t.path.display().to_string(),
+                            )
                         })
                         .collect();
                     return Err(Problem::new(
@@ -398,7 +541,12 @@ fn shared_terms(
             }
         }
     };
-    Ok(base.overridden_by(flags).resolve(&origin)?)
+    let terms = base.overridden_by(flags).resolve()?;
+    if let Some(note) = note {
+        // Like the loader's warnings: a line on stderr, the run goes on.
+        let _ = writeln!(std::io::stderr(), "{note}");
+    }
+    Ok(terms)
 }
 
 /// The terms given as flags. `cap` is `run`'s single `--cap`.
@@ -435,14 +583,30 @@ fn flag_terms(f: &TermFlags, cap: Option<&str>) -> Result<PartialTerms, Error> {
     if !problems.is_empty() {
         return Err(problems.into());
     }
+    let rate_steps = (!f.rate_steps.is_empty()).then_some(steps);
+    let given = [
+        ("rate", "--rate", rate.is_some()),
+        ("rate_step", "--rate-step", rate_steps.is_some()),
+        ("cap", "--cap", cap.is_some()),
+        ("already_paid", "--already-paid", already_paid.is_some()),
+        ("from", "--from", from.is_some()),
+        ("through", "--through", through.is_some()),
+        ("discount_rate", "--discount-rate", discount_rate.is_some()),
+    ];
+    let sources = given
+        .into_iter()
+        .filter(|(_, _, is)| *is)
+        .map(|(key, flag, _)| (key, Source::Flag(flag)))
+        .collect();
     Ok(PartialTerms {
         rate,
-        rate_steps: (!f.rate_steps.is_empty()).then_some(steps),
+        rate_steps,
         cap,
         already_paid,
         from,
         through,
         discount_rate,
+        sources,
     })
 }
 
@@ -478,6 +642,16 @@ fn rate_step(raw: &str) -> Result<RateStep, String> {
     })
 }
 
+/// The keys of a terms file, in the order messages list them.
+const KEYS: [&str; 7] = [
+    "rate",
+    "rate_step",
+    "cap",
+    "already_paid",
+    "from",
+    "through",
+    "discount_rate",
+];
 const TERM_KEYS: &str = "rate, rate_step, cap, already_paid, from, through, discount_rate";
 
 /// Reads a TOML terms file (docs/spec.md §3.2). Values may be strings (`cap = "38B"`,
@@ -516,6 +690,15 @@ pub fn parse_terms(text: &str, origin: &str) -> Result<PartialTerms, Error> {
         let line = line_of(key.span().start);
         let (k, v) = (key.get_ref().as_str(), value.get_ref());
         let at = |msg: String, t: &str| Problem::new(origin, msg).line(line).key(k).value(t);
+        if let Some(key) = KEYS.iter().find(|key| **key == k) {
+            out.sources.insert(
+                key,
+                Source::File {
+                    path: origin.to_string(),
+                    line,
+                },
+            );
+        }
         if k == "rate_step" {
             match rate_steps_toml(v) {
                 Ok(s) => out.rate_steps = Some(s),
@@ -650,7 +833,7 @@ fn variants(
     }
     for f in terms_files {
         match read_terms_file(f) {
-            Ok(t) => match t.overridden_by(flags).resolve(&f.display().to_string()) {
+            Ok(t) => match t.overridden_by(flags).resolve() {
                 Ok(terms) => out.push(Variant {
                     name: f.file_stem().map_or_else(
                         || f.display().to_string(),
@@ -784,7 +967,7 @@ mod tests {
             "t.toml",
         )
         .unwrap()
-        .resolve("t.toml")
+        .resolve()
         .unwrap();
         assert_eq!(t.rate, Decimal::from_str("0.2").unwrap());
         assert_eq!(t.cap, Some(Decimal::from(38_000_000_000u64)));
@@ -822,7 +1005,7 @@ mod tests {
             cap: Some(None),
             ..Default::default()
         };
-        let t = file.overridden_by(&flags).resolve("x").unwrap();
+        let t = file.overridden_by(&flags).resolve().unwrap();
         assert_eq!(t.cap, None);
         assert_eq!(t.rate, Decimal::ONE);
     }

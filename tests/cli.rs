@@ -862,7 +862,7 @@ fn from_after_through_is_exit_1() {
             &["run", "long.csv", "--from", "2027-01-01", "--through", "2026-12-31"],
             1
         ),
-        "error: terms: the term starts on 2027-01-01, after it ends on 2026-12-31; from must not be after through\n"
+        "error: --from: \"2027-01-01\" is after the term's end, 2026-12-31 (--through); from must not be after through\n"
     );
     assert!(!w.path("output").exists());
 }

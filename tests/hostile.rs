@@ -295,8 +295,24 @@ error: t.toml: line 1, key "cap": "lots" is not a number (expected none or e.g. 
             "error: --from: \"2026-13-01\" is not a date (expected YYYY-MM-DD, e.g. 2026-04-27)\n")
             .file("t.csv", GOOD),
         case("--from after --through", &["run", "t.csv", "--from", "2027-01-01", "--through", "2026-12-31"], 1,
-            "error: terms: the term starts on 2027-01-01, after it ends on 2026-12-31; from must not be after through\n")
+            "error: --from: \"2027-01-01\" is after the term's end, 2026-12-31 (--through); from must not be after through\n")
             .file("t.csv", GOOD),
+        case("--from after the file's through", &["run", "t.csv", "--terms", "t.toml", "--from", "2031-01-01"], 1,
+            "error: --from: \"2031-01-01\" is after the term's end, 2030-12-31 (through in t.toml, line 2); from must not be after through\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "rate = \"20%\"\nthrough = 2030-12-31\n"),
+        case("--through before the file's from", &["run", "t.csv", "--terms", "t.toml", "--through", "2026-01-01"], 1,
+            "error: --through: \"2026-01-01\" is before the term's start, 2026-04-27 (from in t.toml, line 1); through must not be before from\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "from = 2026-04-27\n"),
+        case("terms: from after the default through", &["run", "t.csv", "--terms", "t.toml"], 1,
+            "error: t.toml: line 1, key \"from\": \"2031-01-01\" is after the term's end, 2030-12-31 (the default through); from must not be after through\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "from = 2031-01-01\n"),
+        case("terms: from after through", &["run", "t.csv", "--terms", "t.toml"], 1,
+            "error: t.toml: the term starts on 2027-01-01, after it ends on 2026-12-31; from must not be after through\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "from = 2027-01-01\nthrough = 2026-12-31\n"),
         case("--rate-step without =", &["run", "t.csv", "--rate-step", "2029-01-01"], 1,
             "error: --rate-step: \"2029-01-01\" is not DATE=RATE (expected e.g. 2029-01-01=0.15 or 2029-01-01=15%)\n")
             .file("t.csv", GOOD),
@@ -304,7 +320,7 @@ error: t.toml: line 1, key "cap": "lots" is not a number (expected none or e.g. 
             "error: --rate-step: \"2029-01-01=15\" is above 1 (a rate is a fraction: did you mean 15%?), after the =\n")
             .file("t.csv", GOOD),
         case("--rate-step date twice", &["run", "t.csv", "--rate-step", "2029-01-01=15%", "--rate-step", "2029-01-01=10%"], 1,
-            "error: terms: has two rate steps from 2029-01-01; give each date once\n")
+            "error: --rate-step: has two rate steps from 2029-01-01; give each date once\n")
             .file("t.csv", GOOD),
         case("every bad flag at once", &["run", "t.csv", "--rate", "x", "--cap", "y", "--discount-rate", "150%"], 1,
             r#"error: --rate: "x" is not a rate (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)
