@@ -216,6 +216,17 @@ fn cases() -> Vec<Case> {
         run_csv("tab-separated", "period\trevenue\n2026\t12,7\n",
             r#"error: t.csv: line 2, column "revenue": "12,7" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)
 "#),
+        case("forced delimiter splits nothing", &["run", "t.csv", "--delimiter", ","], 1,
+            r#"error: t.csv: line 1: "period;revenue" is one column when split at commas (--delimiter ,): give the delimiter the file uses, or leave --delimiter out to detect it
+"#)
+            .file("t.csv", "period;revenue\n2026;1\n"),
+        case("period found at another delimiter", &["run", "t.csv", "--delimiter", "|"], 1,
+            r#"error: t.csv: line 1: "period;revenue" separates columns with semicolons; read it with --delimiter ';'
+"#)
+            .file("t.csv", "period;revenue|notes\n2026;1|x\n"),
+        case("unknown delimiter", &["run", "t.csv", "--delimiter", ":"], 1,
+            "error: --delimiter: \":\" is not a delimiter (expected , ';' tab or '|')\n")
+            .file("t.csv", GOOD),
         run_csv("column twice", "period,revenue,Revenue\n2026,1,2\n",
             r#"error: t.csv: line 1: header has column "Revenue" twice (columns 2 and 3); names must be unique
 "#),
