@@ -46,6 +46,9 @@ pub(super) fn named(delimiter: u8) -> (&'static str, &'static str) {
     }
 }
 
+/// The bytes peeked, then the rest of the reader they came from.
+pub(super) type Peeked<R> = Chain<Cursor<Vec<u8>>, R>;
+
 /// The most bytes peeked for the header row; a longer one is sniffed on its start.
 const PEEK: usize = 1 << 20;
 
@@ -54,7 +57,7 @@ const PEEK: usize = 1 << 20;
 pub(super) fn peek<R: Read>(
     mut reader: R,
     delimiter: Delimiter,
-) -> std::io::Result<(u8, Chain<Cursor<Vec<u8>>, R>)> {
+) -> std::io::Result<(u8, Peeked<R>)> {
     let mut ahead = Vec::new();
     let chosen = match delimiter {
         Delimiter::Given(d) => d,
