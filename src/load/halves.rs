@@ -15,6 +15,9 @@
 //!   `reader.rs`: the other half then stops too);
 //! - after reading ([`stands`]): together the halves stay within the limits.
 //!
+//! Both halves are read with the delimiter chosen for the header in [`Cut::plan`]
+//! (`delimiter`), so a semicolon, tab or pipe file is cut like a comma file.
+//!
 //! Pinned by `tests::halves_read_like_the_whole` and
 //! `tests/loader_reference.rs`.
 
