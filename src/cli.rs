@@ -80,7 +80,7 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// CSV files or folders (every *.csv in name order), or - for stdin.
+    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
     #[arg(value_name = "PATHS", default_value = "scenarios/")]
     pub paths: Vec<String>,
     /// Terms file (TOML); replaces a folder's terms.toml. Flags override it.
@@ -90,6 +90,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "AMOUNT")]
     pub cap: Option<String>,
     #[command(flatten)]
+    pub input: InputFlags,
+    #[command(flatten)]
     pub term_flags: TermFlags,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -97,7 +99,7 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// CSV files or folders (every *.csv in name order), or - for stdin.
+    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
     #[arg(value_name = "PATHS", default_value = "scenarios/")]
     pub paths: Vec<String>,
     /// A whole set of terms as one variant, named by the file's stem (repeatable).
@@ -113,6 +115,8 @@ pub struct CompareArgs {
     #[arg(long)]
     pub thresholds: bool,
     #[command(flatten)]
+    pub input: InputFlags,
+    #[command(flatten)]
     pub term_flags: TermFlags,
     #[command(flatten)]
     pub output: OutputArgs,
@@ -120,7 +124,7 @@ pub struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// CSV files or folders (every *.csv in name order), or - for stdin.
+    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
     #[arg(value_name = "PATHS", default_value = "scenarios/")]
     pub paths: Vec<String>,
     /// Terms file (TOML) to check as well.
@@ -129,6 +133,8 @@ pub struct ValidateArgs {
     /// How to report: text (default) or json.
     #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
     pub format: ValidateFormat,
+    #[command(flatten)]
+    pub input: InputFlags,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +150,15 @@ pub struct ManArgs {
     /// printing revcap.1.
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+}
+
+/// How the scenario files are read (docs/spec.md §2).
+#[derive(Debug, Args, Default)]
+pub struct InputFlags {
+    /// Column delimiter: , ';' tab or '|' (quote ; and | in a shell) [default: detected
+    /// from each file's header row].
+    #[arg(long, value_name = "CHAR")]
+    pub delimiter: Option<String>,
 }
 
 /// The terms of docs/spec.md §3.1 other than the cap (whose meaning differs by command).

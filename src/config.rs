@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::cli::{self, Cli, Command, OutputArgs, TermFlags};
 use crate::error::{quote, Error, Problem};
+use crate::load::Delimiter;
 use crate::model::{Date, RateStep, Terms};
 use crate::parse;
 use crate::render::Format;
@@ -64,26 +65,26 @@ pub struct Variant {
     pub from_file: bool,
 }
 
-/// A scenario source.
+/// A scenario source, with how its columns are separated (docs/spec.md §2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    Stdin,
-    File(PathBuf),
+    Stdin(Delimiter),
+    File(PathBuf, Delimiter),
 }
 
 impl Input {
     /// How messages and outputs name it: the path as given, or `-`.
     pub fn origin(&self) -> String {
         match self {
-            Input::Stdin => "-".into(),
-            Input::File(p) => p.display().to_string(),
+            Input::Stdin(_) => "-".into(),
+            Input::File(p, _) => p.display().to_string(),
         }
     }
     /// The scenario name a long file without a `scenario` column gets.
     pub fn stem(&self) -> String {
         match self {
-            Input::Stdin => "stdin".into(),
-            Input::File(p) => p
+            Input::Stdin(_) => "stdin".into(),
+            Input::File(p, _) => p
                 .file_stem()
                 .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned()),
         }
@@ -272,7 +273,7 @@ impl TryFrom<Cli> for Config {
     fn try_from(cli: Cli) -> Result<Config, Error> {
         match cli.command {
             Command::Run(a) => {
-                let (inputs, folder_terms) = expand_paths(&a.paths)?;
+                let (inputs, folder_terms) = expand_paths(&a.paths, delimiter(&a.input)?)?;
                 let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
                 let terms = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
                 let output = output(&a.output)?;
@@ -282,7 +283,7 @@ impl TryFrom<Cli> for Config {
                 })
             }
             Command::Compare(a) => {
-                let (inputs, folder_terms) = expand_paths(&a.paths)?;
+                let (inputs, folder_terms) = expand_paths(&a.paths, delimiter(&a.input)?)?;
                 let flags = flag_terms(&a.term_flags, None)?;
                 // Terms files are variants here, not shared terms: the folder's
                 // terms.toml (or the defaults) with the flags on top is what every
@@ -308,7 +309,7 @@ impl TryFrom<Cli> for Config {
                     terms: folder_terms,
                     mut problems,
                     mut order,
-                } = find_inputs(&a.paths)?;
+                } = find_inputs(&a.paths, delimiter(&a.input)?)?;
                 let mut files: Vec<PathBuf> = a.terms.into_iter().collect();
                 for f in folder_terms.into_iter().flatten() {
                     if !files.contains(&f.path) {
@@ -382,12 +383,40 @@ impl FolderTerms {
 
 /// Expands PATHS into inputs, remembering for each input the `terms.toml` of the
 /// folder it is in (if any); fails if any path is wrong.
-fn expand_paths(paths: &[String]) -> Result<(Vec<Input>, Vec<Option<FolderTerms>>), Error> {
-    let found = find_inputs(paths)?;
+fn expand_paths(
+    paths: &[String],
+    delimiter: Delimiter,
+) -> Result<(Vec<Input>, Vec<Option<FolderTerms>>), Error> {
+    let found = find_inputs(paths, delimiter)?;
     if found.problems.is_empty() {
         Ok((found.inputs, found.terms))
     } else {
         Err(found.problems.into())
+    }
+}
+
+/// Whether a file in a folder named as a path is a scenario file: `*.csv`, `*.tsv` or
+/// `*.txt`, whichever their delimiter (docs/spec.md §2).
+fn is_scenario_file(path: &Path) -> bool {
+    path.extension().is_some_and(|x| {
+        ["csv", "tsv", "txt"]
+            .iter()
+            .any(|e| x.eq_ignore_ascii_case(e))
+    })
+}
+
+/// `--delimiter` as given, or sniffing from each file's header when absent.
+fn delimiter(a: &cli::InputFlags) -> Result<Delimiter, Error> {
+    match a.delimiter.as_deref() {
+        None => Ok(Delimiter::Sniff),
+        Some(raw) => Delimiter::parse(raw).ok_or_else(|| {
+            Problem::new(
+                "--delimiter",
+                "is not a delimiter (expected , ';' tab or '|')",
+            )
+            .value(raw)
+            .into()
+        }),
     }
 }
 
@@ -404,7 +433,7 @@ struct Found {
 
 /// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each
 /// path that names none. Only a usage error (stdin twice) fails outright.
-fn find_inputs(paths: &[String]) -> Result<Found, Error> {
+fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
     let mut inputs = Vec::new();
     let mut terms = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
@@ -418,7 +447,7 @@ fn find_inputs(paths: &[String]) -> Result<Found, Error> {
                 ));
             }
             stdin_seen = true;
-            inputs.push(Input::Stdin);
+            inputs.push(Input::Stdin(delimiter));
             terms.push(None);
             order.push(raw.clone());
             continue;
@@ -436,18 +465,19 @@ fn find_inputs(paths: &[String]) -> Result<Found, Error> {
             let mut csvs: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| {
-                    p.is_file() && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("csv"))
-                })
+                .filter(|p| p.is_file() && is_scenario_file(p))
                 .collect();
             csvs.sort();
             if csvs.is_empty() {
-                problems.push(Problem::new(raw, "is a folder with no *.csv files"));
+                problems.push(Problem::new(
+                    raw,
+                    "is a folder with no *.csv, *.tsv or *.txt files",
+                ));
                 order.push(raw.clone());
             }
             let folder_terms = FolderTerms::find(&path, true);
             for f in csvs {
-                let input = Input::File(f);
+                let input = Input::File(f, delimiter);
                 order.push(input.origin());
                 inputs.push(input);
                 terms.push(folder_terms.clone());
@@ -459,7 +489,7 @@ fn find_inputs(paths: &[String]) -> Result<Found, Error> {
                 path.parent().unwrap_or_else(|| Path::new("")),
                 false,
             ));
-            inputs.push(Input::File(path));
+            inputs.push(Input::File(path, delimiter));
             order.push(raw.clone());
         } else if path.exists() {
             problems.push(Problem::new(raw, "is neither a file nor a folder"));

@@ -209,12 +209,24 @@ fn cases() -> Vec<Case> {
         run_csv("title row above the header", "OpenAI revenue projections (USD),,\nperiod,base,bull\n2026,1,2\n",
             r#"error: t.csv: line 1: "OpenAI revenue projections (USD)" looks like a title: the first row must be the header; remove the title row above it
 "#),
+        // Read with the delimiter sniffed from the header; a decimal comma is still one.
         run_csv("semicolon-separated", "period;revenue\n2026;12,7\n",
-            r#"error: t.csv: line 1: "period;revenue" separates columns with semicolons; revcap reads comma-separated CSV (save as "CSV UTF-8 (comma delimited)")
+            r#"error: t.csv: line 2, column "revenue": "12,7" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)
 "#),
-        run_csv("tab-separated", "period\trevenue\n2026\t1\n",
-            r#"error: t.csv: line 1: "period\trevenue" separates columns with tabs; revcap reads comma-separated CSV (save as "CSV UTF-8 (comma delimited)")
+        run_csv("tab-separated", "period\trevenue\n2026\t12,7\n",
+            r#"error: t.csv: line 2, column "revenue": "12,7" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)
 "#),
+        case("forced delimiter splits nothing", &["run", "t.csv", "--delimiter", ","], 1,
+            r#"error: t.csv: line 1: "period;revenue" is one column when split at commas (--delimiter ,): give the delimiter the file uses, or leave --delimiter out to detect it
+"#)
+            .file("t.csv", "period;revenue\n2026;1\n"),
+        case("period found at another delimiter", &["run", "t.csv", "--delimiter", "|"], 1,
+            r#"error: t.csv: line 1: "period;revenue" separates columns with semicolons; read it with --delimiter ';'
+"#)
+            .file("t.csv", "period;revenue|notes\n2026;1|x\n"),
+        case("unknown delimiter", &["run", "t.csv", "--delimiter", ":"], 1,
+            "error: --delimiter: \":\" is not a delimiter (expected , ';' tab or '|')\n")
+            .file("t.csv", GOOD),
         run_csv("column twice", "period,revenue,Revenue\n2026,1,2\n",
             r#"error: t.csv: line 1: header has column "Revenue" twice (columns 2 and 3); names must be unique
 "#),
@@ -389,8 +401,8 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
         case("path missing", &["run", "nope.csv"], 1,
             "error: nope.csv: does not exist (expected a CSV file, a folder of CSV files, or -)\n"),
         case("folder without CSV files", &["run", "dir"], 1,
-            "error: dir: is a folder with no *.csv files\n")
-            .file("dir/notes.txt", "x"),
+            "error: dir: is a folder with no *.csv, *.tsv or *.txt files\n")
+            .file("dir/notes.md", "x"),
         case("not a file", &["run", "/dev/null"], 1,
             "error: /dev/null: is neither a file nor a folder\n"),
         case("read error", &["run", "/proc/self/mem"], 1,

@@ -15,6 +15,9 @@
 //!   `reader.rs`: the other half then stops too);
 //! - after reading ([`stands`]): together the halves stay within the limits.
 //!
+//! Both halves are read with the delimiter chosen for the header in [`Cut::plan`]
+//! (`delimiter`), so a semicolon, tab or pipe file is cut like a comma file.
+//!
 //! Pinned by `tests::halves_read_like_the_whole` and
 //! `tests/loader_reference.rs`.
 
@@ -23,6 +26,7 @@ use std::io::{Read, Seek};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::delimiter::{peek, Delimiter};
 use super::header::{read_header, Header, Kind};
 use super::lines::Lines;
 use super::reader::{counted, read_part, Part, Watch};
@@ -39,11 +43,12 @@ pub(super) fn read(
     size: u64,
     bar: &indicatif::ProgressBar,
     split_from: u64,
+    delimiter: Delimiter,
 ) -> std::io::Result<Option<Loaded>> {
     if size < split_from {
         return Ok(None);
     }
-    let loaded = match Cut::plan(path, size)? {
+    let loaded = match Cut::plan(path, size, delimiter)? {
         Some(cut) => cut.read(path, origin, stem, size, bar)?,
         None => None,
     };
@@ -61,13 +66,16 @@ struct Cut {
 
 impl Cut {
     /// The cut of a file of `size` bytes, or `None` when it may not be cut.
-    fn plan(path: &Path, size: u64) -> std::io::Result<Option<Cut>> {
-        // The header, from the first MiB, for the second half's layout; a header that
-        // does not end within it would be cut short there.
+    fn plan(path: &Path, size: u64, delimiter: Delimiter) -> std::io::Result<Option<Cut>> {
+        // The header, from the first MiB, for the second half's layout and delimiter
+        // (both halves are read with the one chosen here); a header that does not end
+        // within it would be cut short there.
         const WINDOW: u64 = 1 << 20;
         let header = {
-            let (mut rdr, mut lines) = counted(File::open(path)?.take(WINDOW));
-            match read_header(&mut rdr, &mut lines, "", u64::MAX) {
+            let (chosen, file) = peek(File::open(path)?.take(WINDOW), delimiter)?;
+            let given = matches!(delimiter, Delimiter::Given(_));
+            let (mut rdr, mut lines) = counted(file, chosen);
+            match read_header(&mut rdr, &mut lines, "", u64::MAX, chosen, given) {
                 Ok(h) if h.end < WINDOW => h,
                 _ => return Ok(None),
             }
@@ -122,6 +130,7 @@ impl Cut {
                     stem,
                     LIMITS,
                     None,
+                    Delimiter::Given(self.header.delimiter),
                     FirstHalf(&stop),
                 )))
             },
@@ -136,6 +145,7 @@ impl Cut {
                     stem,
                     LIMITS,
                     header,
+                    Delimiter::Given(self.header.delimiter),
                     LaterHalf(&stop),
                 )))
             },

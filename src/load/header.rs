@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+use super::delimiter::{named, CANDIDATES};
 use super::lines::Lines;
 use super::reader::csv_problem;
 use super::too_large;
@@ -29,15 +30,20 @@ pub(super) struct Header {
     pub(super) warnings: Vec<Problem>,
     /// The byte offset after the header row.
     pub(super) end: u64,
+    /// What separates its columns (`delimiter`), for a stretch read after it.
+    pub(super) delimiter: u8,
 }
 
 /// The header is the first row with something in it (csv skips empty lines, but not
-/// lines of spaces or of commas).
+/// lines of spaces or of delimiters). `rdr` separates columns with `delimiter`;
+/// `given` says it came from `--delimiter` rather than from the header itself.
 pub(super) fn read_header<R: Read>(
     rdr: &mut csv::Reader<R>,
     lines: &mut Lines,
     origin: &str,
     max_bytes: u64,
+    delimiter: u8,
+    given: bool,
 ) -> Result<Header, Vec<Problem>> {
     let problem = |msg: &str| Problem::new(origin, msg);
     let mut record = csv::StringRecord::new();
@@ -72,7 +78,20 @@ pub(super) fn read_header<R: Read>(
             }
         })
         .collect();
-    match Layout::from_header(&names) {
+    let layout = match names.as_slice() {
+        // A sniffed delimiter splits the header as much as any could: only a given one
+        // can leave a header that other delimiters would split.
+        [only] if given => Err((
+            format!(
+                "is one column when split at {} (--delimiter {}): give the delimiter the file uses, or leave --delimiter out to detect it",
+                named(delimiter).0,
+                named(delimiter).1
+            ),
+            Some(only.clone()),
+        )),
+        _ => Layout::from_header(&names, delimiter),
+    };
+    match layout {
         Ok(layout) => Ok(Header {
             warnings: layout
                 .measures_warning(&names, origin)
@@ -81,6 +100,7 @@ pub(super) fn read_header<R: Read>(
             names,
             layout,
             end: rdr.position().byte(),
+            delimiter,
         }),
         Err((msg, value)) => {
             let p = problem(&msg).line(line);
@@ -120,10 +140,10 @@ impl Layout {
     /// (ignoring case) comes first, so `period,Year,...` keeps `Year` as it was (a
     /// scenario, or ignored), and two names that read as the same role without one of
     /// them being exact are an error rather than a guess.
-    fn from_header(names: &[String]) -> Result<Layout, (String, Option<String>)> {
+    fn from_header(names: &[String], delimiter: u8) -> Result<Layout, (String, Option<String>)> {
         let known: Vec<Option<&'static str>> = names.iter().map(|n| known_name(n)).collect();
         if !known.contains(&Some("period")) {
-            return Err(no_period(names));
+            return Err(no_period(names, delimiter));
         }
         let mut seen: HashMap<String, usize> = HashMap::new();
         // Columns without a name are ignored in a long file (spreadsheets export
@@ -164,7 +184,7 @@ impl Layout {
             }
         };
         let Some(period) = find("period")? else {
-            return Err(no_period(names));
+            return Err(no_period(names, delimiter));
         };
         let rate = find("rate")?;
         let is_unit_column = |k: &Option<&str>| k.is_some_and(|k| UNIT_COLUMNS.contains(&k));
@@ -407,19 +427,21 @@ fn looks_like_measure(name: &str) -> bool {
             .all(|w| MEASURES.contains(w) || QUALIFIERS.contains(w))
 }
 
-/// What to say about a first row without a `period` column: a header separated by
-/// semicolons or tabs (a spreadsheet's regional CSV), a title row above the header, or
-/// simply the columns found.
-fn no_period(names: &[String]) -> (String, Option<String>) {
-    const RESAVE: &str =
-        "revcap reads comma-separated CSV (save as \"CSV UTF-8 (comma delimited)\")";
-    for (sep, what) in [(';', "semicolons"), ('\t', "tabs")] {
-        if let Some(cell) = names
-            .iter()
-            .find(|n| n.split(sep).any(|part| known_name(part) == Some("period")))
-        {
+/// What to say about a first row without a `period` column: a header whose columns
+/// are separated by another delimiter than the one read with (given, or sniffed on a
+/// tie), a title row above the header, or simply the columns found.
+fn no_period(names: &[String], delimiter: u8) -> (String, Option<String>) {
+    for sep in CANDIDATES.into_iter().filter(|&c| c != delimiter) {
+        if let Some(cell) = names.iter().find(|n| {
+            n.split(char::from(sep))
+                .any(|part| known_name(part) == Some("period"))
+        }) {
             return (
-                format!("separates columns with {what}; {RESAVE}"),
+                format!(
+                    "separates columns with {}; read it with --delimiter {}",
+                    named(sep).0,
+                    named(sep).1
+                ),
                 Some(cell.clone()),
             );
         }

@@ -18,6 +18,7 @@
 //!    scenarios at once; `validate` and `compare` take them a batch at a time, so a
 //!    file of millions of values never exists as scenarios all at once.
 
+mod delimiter;
 mod halves;
 mod header;
 mod lines;
@@ -34,6 +35,7 @@ use rayon::prelude::*;
 
 use crate::error::{Problem, Problems};
 use crate::model::Scenario;
+pub use delimiter::Delimiter;
 pub use open::{load_all, open, open_all, Opened};
 use periods::{check_periods, Checked};
 use reader::Whole;
@@ -90,7 +92,17 @@ pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario
 /// An `Err` is a file that cannot be read at all (no header, over the limits); the
 /// problems of single rows and scenarios come from the `Loaded` file.
 pub fn read<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Loaded, Vec<Problem>> {
-    read_limited(reader, origin, stem, LIMITS)
+    read_with(reader, origin, stem, Delimiter::Sniff)
+}
+
+/// [`read`], its columns separated as `delimiter` says.
+pub fn read_with<R: Read>(
+    reader: R,
+    origin: &str,
+    stem: &str,
+    delimiter: Delimiter,
+) -> Result<Loaded, Vec<Problem>> {
+    read_limited(reader, origin, stem, LIMITS, delimiter)
 }
 
 fn read_limited<R: Read>(
@@ -98,8 +110,9 @@ fn read_limited<R: Read>(
     origin: &str,
     stem: &str,
     limits: Limits,
+    delimiter: Delimiter,
 ) -> Result<Loaded, Vec<Problem>> {
-    let part = reader::read_part(reader, origin, stem, limits, None, Whole)?;
+    let part = reader::read_part(reader, origin, stem, limits, None, delimiter, Whole)?;
     Ok(Loaded::new(origin, part.groups, part.problems, None).with_warnings(part.warnings))
 }
 
@@ -117,6 +130,7 @@ pub fn read_file(
     stem: &str,
     size: u64,
     bar: &indicatif::ProgressBar,
+    delimiter: Delimiter,
 ) -> Result<Loaded, Vec<Problem>> {
     // One core reads the halves one after the other: no faster than reading once.
     let split_from = if rayon::current_num_threads() > 1 {
@@ -124,7 +138,7 @@ pub fn read_file(
     } else {
         u64::MAX
     };
-    read_file_from(path, origin, stem, size, bar, split_from)
+    read_file_with(path, origin, stem, size, bar, split_from, delimiter)
 }
 
 /// A file that cannot be opened or read, as the one problem of that file.
@@ -144,14 +158,26 @@ pub fn read_file_from(
     bar: &indicatif::ProgressBar,
     split_from: u64,
 ) -> Result<Loaded, Vec<Problem>> {
+    read_file_with(path, origin, stem, size, bar, split_from, Delimiter::Sniff)
+}
+
+fn read_file_with(
+    path: &Path,
+    origin: &str,
+    stem: &str,
+    size: u64,
+    bar: &indicatif::ProgressBar,
+    split_from: u64,
+    delimiter: Delimiter,
+) -> Result<Loaded, Vec<Problem>> {
     let cannot_read = |e| cannot_read(origin, e);
     if let Some(loaded) =
-        halves::read(path, origin, stem, size, bar, split_from).map_err(cannot_read)?
+        halves::read(path, origin, stem, size, bar, split_from, delimiter).map_err(cannot_read)?
     {
         return Ok(loaded);
     }
     let file = std::fs::File::open(path).map_err(cannot_read)?;
-    read_limited(bar.wrap_read(file), origin, stem, LIMITS)
+    read_limited(bar.wrap_read(file), origin, stem, LIMITS, delimiter)
 }
 
 /// A file read: its values, grouped by scenario, and the problems of its rows. Its

@@ -16,8 +16,10 @@ pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
     let origin = input.origin();
     let stem = input.stem();
     match input {
-        Input::Stdin => super::read(std::io::stdin().lock(), &origin, &stem),
-        Input::File(path) => {
+        Input::Stdin(delimiter) => {
+            super::read_with(std::io::stdin().lock(), &origin, &stem, *delimiter)
+        }
+        Input::File(path, delimiter) => {
             let cannot_read = |e| super::cannot_read(&origin, e);
             // Refuse a file over the limit before reading a byte of it.
             let size = std::fs::metadata(path).map_err(cannot_read)?.len();
@@ -25,7 +27,7 @@ pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
                 return Err(vec![Problem::new(&origin, super::too_large(Some(size)))]);
             }
             let bar = read_progress(size, &origin);
-            let result = super::read_file(path, &origin, &stem, size, &bar);
+            let result = super::read_file(path, &origin, &stem, size, &bar, *delimiter);
             bar.finish_and_clear();
             result
         }

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::io::Read;
 use std::rc::Rc;
 
+use super::delimiter::{peek, Delimiter};
 use super::header::{read_header, Header};
 use super::lines::{Counting, LineIndex, Lines};
 use super::row::RowReader;
@@ -16,24 +17,25 @@ use super::rows::Groups;
 use super::{too_large, Limits};
 use crate::error::{Problem, Problems};
 
-pub(super) fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
+pub(super) fn csv_reader<R: Read>(reader: R, delimiter: u8) -> csv::Reader<R> {
     // No `Trim::All`: it rebuilds every record; the cells used are trimmed instead.
     csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
         .from_reader(reader)
 }
 
-/// A csv reader over `reader` that counts lines as the bytes stream past (see
-/// `lines::Counting`), and the handle on those lines.
-pub(super) fn counted<R: Read>(reader: R) -> (csv::Reader<Counting<R>>, Lines) {
+/// A csv reader over `reader`, its columns separated by `delimiter`, that counts lines
+/// as the bytes stream past (see `lines::Counting`), and the handle on those lines.
+pub(super) fn counted<R: Read>(reader: R, delimiter: u8) -> (csv::Reader<Counting<R>>, Lines) {
     let index = Rc::new(RefCell::new(LineIndex::default()));
     let counting = Counting {
         inner: reader,
         index: Rc::clone(&index),
     };
-    (csv_reader(counting), Lines(index))
+    (csv_reader(counting, delimiter), Lines(index))
 }
 
 /// What reading one stretch of a file gave.
@@ -63,26 +65,32 @@ impl Watch for Whole {
     }
 }
 
-/// Reads a stretch of a file: from its header (read here when `header` is `None`, or
-/// given for a stretch that starts after it) to its end. `Err` stops the file: no
-/// header, over a limit, or (with no problem in it) a stretch whose `watch` gave up.
+/// Reads a stretch of a file: from its header (read here when `header` is `None`, its
+/// columns separated as `delimiter` says, or given for a stretch that starts after it)
+/// to its end. `Err` stops the file: no header, over a limit, or (with no problem in
+/// it) a stretch whose `watch` gave up.
 pub(super) fn read_part<R: Read, W: Watch>(
     reader: R,
     origin: &str,
     stem: &str,
     limits: Limits,
     header: Option<&Header>,
+    delimiter: Delimiter,
     watch: W,
 ) -> Result<Part, Vec<Problem>> {
     let max_bytes = limits.bytes;
+    // Chosen once, here, for the whole stretch (a later one takes its header's).
+    let delimiter = header.map_or(delimiter, |h| Delimiter::Given(h.delimiter));
+    let (chosen, reader) = peek(reader, delimiter).map_err(|e| super::cannot_read(origin, e))?;
     // Read no more than the limit (plus one byte, to tell "at the limit" from "over
     // it").
-    let (mut rdr, mut lines) = counted(reader.take(max_bytes.saturating_add(1)));
+    let (mut rdr, mut lines) = counted(reader.take(max_bytes.saturating_add(1)), chosen);
     let read;
     let (header, warnings) = match header {
         Some(h) => (h, Vec::new()),
         None => {
-            read = read_header(&mut rdr, &mut lines, origin, max_bytes)?;
+            let given = matches!(delimiter, Delimiter::Given(_));
+            read = read_header(&mut rdr, &mut lines, origin, max_bytes, chosen, given)?;
             (&read, read.warnings.clone())
         }
     };

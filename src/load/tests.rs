@@ -214,13 +214,21 @@ fn spreadsheet_headers_title_rows_and_separators() {
         messages("Revenue (USD bn),,\nperiod,revenue\n2026,1\n"),
         [title]
     );
+    // Semicolons and tabs are read (the delimiter is sniffed); a decimal comma is not.
     assert_eq!(
         messages("period;revenue\n2026;12,7\n"),
         [
-            r#"t.csv: line 1: "period;revenue" separates columns with semicolons; revcap reads comma-separated CSV (save as "CSV UTF-8 (comma delimited)")"#
+            r#"t.csv: line 2, column "revenue": "12,7" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)"#
         ]
     );
-    assert!(messages("period\trevenue\n")[0].contains("separates columns with tabs"));
+    assert!(load_str("period\trevenue\n2026\t1\n").is_ok());
+    // A tie goes to the comma, and the hint names the other delimiter.
+    assert_eq!(
+        messages("period\trevenue,x\n2026\t1\n"),
+        [
+            r#"t.csv: line 1: "period\trevenue" separates columns with tabs; read it with --delimiter tab"#
+        ]
+    );
     // A lone known column name is not mistaken for a title.
     assert!(messages("revenue\n1\n")[0].contains(r#"has no "period" column"#));
     // Lines of spaces or commas before the header are skipped like blank lines.
@@ -324,7 +332,7 @@ fn load_limited(
     stem: &str,
     limits: Limits,
 ) -> Result<Vec<Scenario>, Vec<Problem>> {
-    read_limited(reader, origin, stem, limits)?.into_scenarios()
+    read_limited(reader, origin, stem, limits, Delimiter::Sniff)?.into_scenarios()
 }
 
 /// A file read as two halves gives what one read gives: the same scenarios in the
