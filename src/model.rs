@@ -385,6 +385,13 @@ pub struct Summary {
     pub effective_rate: Option<Decimal>,
     /// Sum of the periods' present values; `None` without a discount rate.
     pub present_value: Option<Decimal>,
+    /// The first day of the scenario's first period, as the data gives it (not clipped
+    /// to the term): after the term start, the days before it earn nothing
+    /// (docs/spec.md §4.6).
+    pub covered_from: Date,
+    /// The last day of the scenario's last period, as the data gives it: before the
+    /// term end, the days after it earn nothing.
+    pub covered_through: Date,
 }
 
 impl PeriodResult {
@@ -420,6 +427,32 @@ impl Summary {
         self.effective_rate = self.effective_rate.map(|v| v.normalize());
         self.present_value = self.present_value.map(|v| v.normalize());
         self
+    }
+}
+
+/// A part of the term the scenario's data does not cover (docs/spec.md §4.6): the
+/// scenario is computed all the same, but nothing is counted there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gap {
+    /// The data starts on `data`, after the term starts on `term`.
+    StartsAfter { data: Date, term: Date },
+    /// The data ends on `data`, before the term ends on `term`.
+    EndsBefore { data: Date, term: Date },
+}
+
+/// The words of the warning and of the summary sentence (docs/errors.md).
+impl fmt::Display for Gap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Gap::StartsAfter { data, term } => write!(
+                f,
+                "data starts {data}, after the term starts ({term}): payments before it are not counted"
+            ),
+            Gap::EndsBefore { data, term } => write!(
+                f,
+                "data ends {data}, before the term ends ({term}): payments after it are not counted"
+            ),
+        }
     }
 }
 

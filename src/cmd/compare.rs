@@ -8,7 +8,7 @@
 
 use std::io::Write;
 
-use super::{chart_options, note_skipped_charts, Rendered};
+use super::{chart_options, gap_warnings, note_skipped_charts, print_warnings, Rendered};
 use crate::config::{Input, Output, Variant};
 use crate::error::Error;
 use crate::load::{self, Opened};
@@ -41,12 +41,15 @@ fn stream_csv(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     let opened = load::open_all(req.inputs);
     let plan = Plan::new(req.terms, req.variants, opened.scenarios());
     let mut text = Vec::new();
+    let mut warnings = Vec::new();
     let done = each_batch(opened, |batch| {
         text.append(&mut plan.csv_lines(&batch)?);
+        warnings.extend(plan.gap_warnings(&batch));
         Ok(())
     });
     plan.finish();
     done?;
+    print_warnings(&warnings);
     text.insert(0, render::csv::compare_header().map_err(Error::Internal)?);
     output::print_then_commit(stdout, &text, None)
 }
@@ -61,6 +64,8 @@ struct Kept {
     scenarios: Vec<Scenario>,
     /// How many scenarios the inputs name.
     count: usize,
+    /// The scenarios' coverage warnings, printed once every batch is computed.
+    warnings: Vec<String>,
 }
 
 /// Every output but `--format csv` alone: the rows of every batch are kept, then
@@ -76,11 +81,13 @@ fn keep_rows(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
         starts: Vec::new(),
         scenarios: Vec::new(),
         count,
+        warnings: Vec::new(),
     };
     let done = each_batch(opened, |batch| {
         let (mut rows, mut thresholds) = plan.rows(&batch)?;
         kept.rows.append(&mut rows);
         kept.thresholds.append(&mut thresholds);
+        kept.warnings.extend(plan.gap_warnings(&batch));
         kept.starts
             .extend(batch.iter().map(|s| engine::term_start(s, req.terms)));
         if charts {
@@ -90,6 +97,7 @@ fn keep_rows(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     });
     plan.finish();
     done?;
+    print_warnings(&kept.warnings);
     present(req, kept, stdout)
 }
 
@@ -205,6 +213,9 @@ struct Plan<'a> {
     terms: &'a Terms,
     variants: &'a [Variant],
     sweepable: Vec<bool>,
+    /// One variant's terms for each term (start and end) the variants use: what the
+    /// coverage of a scenario is checked against, once per distinct term.
+    spans: Vec<&'a Terms>,
     progress: indicatif::ProgressBar,
 }
 
@@ -215,8 +226,27 @@ impl<'a> Plan<'a> {
             terms,
             variants,
             sweepable: sweepable(terms, variants),
+            spans: spans(variants),
             progress: progress_bar(scenarios, variants.len()),
         }
+    }
+
+    /// The coverage warnings of `scenarios` (docs/spec.md §4.6): each part of a term
+    /// the data does not cover, once per scenario however many variants share it.
+    fn gap_warnings(&self, scenarios: &[Scenario]) -> Vec<String> {
+        let mut out = Vec::new();
+        for s in scenarios {
+            let mut gaps = Vec::new();
+            for t in &self.spans {
+                for g in engine::scenario_gaps(s, t) {
+                    if !gaps.contains(&g) {
+                        gaps.push(g);
+                    }
+                }
+            }
+            out.extend(gap_warnings(&s.source, &s.name, gaps));
+        }
+        out
     }
 
     /// Clears the progress bar.
@@ -305,6 +335,21 @@ impl<'a> Plan<'a> {
                 .collect()
         }
     }
+}
+
+/// The variants' terms, one for each distinct (start, end) of the term, in order.
+fn spans(variants: &[Variant]) -> Vec<&Terms> {
+    let mut out: Vec<&Terms> = Vec::new();
+    for v in variants {
+        let t = &v.terms;
+        if !out
+            .iter()
+            .any(|o| (o.from, o.through) == (t.from, t.through))
+        {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// Which variants a [`engine::Sweep`] answers: those whose terms differ from the shared

@@ -16,7 +16,8 @@ use std::io::Write;
 
 use crate::chart;
 use crate::config::{ChartOptions, Output};
-use crate::error::Error;
+use crate::error::{Error, Problem};
+use crate::model::Gap;
 use crate::render::{csv::Csv, json::Json, Format, Render};
 
 /// The chart options when charts are to be drawn for `scenarios` scenarios: not when
@@ -35,6 +36,29 @@ fn note_skipped_charts(done: &Result<(), Error>, output: &Output, scenarios: usi
         if let Some(note) = chart::skipped(scenarios) {
             let _ = writeln!(std::io::stderr(), "{note}");
         }
+    }
+}
+
+/// The warning for each part of a term a scenario's data does not cover
+/// (docs/spec.md §4.6), as `warning:` lines for stderr.
+fn gap_warnings<'a>(
+    source: &'a str,
+    name: &'a str,
+    gaps: impl IntoIterator<Item = Gap> + 'a,
+) -> impl Iterator<Item = String> + 'a {
+    gaps.into_iter().map(move |g| {
+        format!(
+            "warning: {}",
+            Problem::new(source, g.to_string()).scenario(name)
+        )
+    })
+}
+
+/// Prints `lines` on stderr, one a line.
+fn print_warnings(lines: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for l in lines {
+        let _ = writeln!(err, "{l}");
     }
 }
 

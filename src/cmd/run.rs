@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{chart_options, note_skipped_charts, Rendered};
+use super::{chart_options, gap_warnings, note_skipped_charts, print_warnings, Rendered};
 use crate::config::{Input, Output};
 use crate::error::Error;
 use crate::model::{Scenario, ScenarioResult, Terms};
@@ -17,6 +17,14 @@ pub fn run(
 ) -> Result<(), Error> {
     let scenarios = load::load_all(inputs)?;
     let results = compute_all(&scenarios, terms)?;
+    let warnings: Vec<String> = results
+        .iter()
+        .flat_map(|r| {
+            let gaps = engine::gaps(&r.summary, r.from, terms.through);
+            gap_warnings(&r.source, &r.name, gaps)
+        })
+        .collect();
+    print_warnings(&warnings);
     let view = render::RunView {
         results: &results,
         terms,

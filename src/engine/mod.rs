@@ -19,7 +19,9 @@ use rust_decimal::prelude::*;
 use rust_decimal::MathematicalOps;
 
 use crate::error::{Error, Problem};
-use crate::model::{Date, PeriodInput, PeriodResult, Scenario, ScenarioResult, Terms};
+use crate::model::{
+    Date, Gap, PeriodInput, PeriodResult, Scenario, ScenarioResult, Summary, Terms,
+};
 
 pub use sweep::Sweep;
 
@@ -67,6 +69,48 @@ pub fn term_start(scenario: &Scenario, terms: &Terms) -> Date {
             .first()
             .map_or(terms.through, |p: &PeriodInput| p.period.start())
     })
+}
+
+/// The parts of the term `from..=through` that a summary's data does not cover
+/// (docs/spec.md §4.6), start first; empty when the data covers the whole term.
+pub fn gaps(summary: &Summary, from: Date, through: Date) -> Vec<Gap> {
+    let mut out = Vec::new();
+    if summary.covered_from > from {
+        out.push(Gap::StartsAfter {
+            data: summary.covered_from,
+            term: from,
+        });
+    }
+    if summary.covered_through < through {
+        out.push(Gap::EndsBefore {
+            data: summary.covered_through,
+            term: through,
+        });
+    }
+    out
+}
+
+/// The parts of the term that `scenario`'s data does not cover under `terms`: what
+/// [`gaps`] gives for its result, without computing it.
+pub fn scenario_gaps(scenario: &Scenario, terms: &Terms) -> Vec<Gap> {
+    let (Some(first), Some(last)) = (scenario.periods.first(), scenario.periods.last()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let from = term_start(scenario, terms);
+    if first.period.start() > from {
+        out.push(Gap::StartsAfter {
+            data: first.period.start(),
+            term: from,
+        });
+    }
+    if last.period.end() < terms.through {
+        out.push(Gap::EndsBefore {
+            data: last.period.end(),
+            term: terms.through,
+        });
+    }
+    out
 }
 
 /// The term start every scenario shares: `terms.from`, or the scenarios' own starts

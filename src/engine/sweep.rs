@@ -100,6 +100,8 @@ impl Sweep {
                     Some(paid.checked_div(base.eligible_revenue)?)
                 },
                 present_value,
+                covered_from: base.covered_from,
+                covered_through: base.covered_through,
             }
             .normalized(),
         )

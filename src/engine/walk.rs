@@ -240,6 +240,18 @@ impl<'a> Ledger<'a> {
                 Some(ok(total_paid.checked_div(eligible_revenue), "total")?)
             },
             present_value,
+            // Without periods (no scenario loads so) the data covers nothing; the
+            // term's own bounds keep the fields dates.
+            covered_from: self
+                .scenario
+                .periods
+                .first()
+                .map_or(self.from, |p| p.period.start()),
+            covered_through: self
+                .scenario
+                .periods
+                .last()
+                .map_or(self.terms.through, |p| p.period.end()),
         };
         Ok(ScenarioResult {
             name: self.scenario.name.clone(),

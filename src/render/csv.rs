@@ -60,7 +60,7 @@ const LEDGER_HEADER: [&str; 12] = [
 ];
 
 /// `scenario,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,
-/// binding_period,binding_date,effective_rate,present_value`
+/// binding_period,binding_date,effective_rate,present_value,covered_from,covered_through`
 pub fn summary(results: &[ScenarioResult]) -> Result<String, String> {
     let mut w = RowWriter::new();
     let mut out = w.header(&SUMMARY_HEADER)?;
@@ -68,7 +68,7 @@ pub fn summary(results: &[ScenarioResult]) -> Result<String, String> {
     Ok(out)
 }
 
-pub const SUMMARY_HEADER: [&str; 10] = [
+pub const SUMMARY_HEADER: [&str; 12] = [
     "scenario",
     "eligible_revenue",
     "uncapped_total",
@@ -79,12 +79,14 @@ pub const SUMMARY_HEADER: [&str; 10] = [
     "binding_date",
     "effective_rate",
     "present_value",
+    "covered_from",
+    "covered_through",
 ];
 
 /// A summary's fields after the scenario's name, in [`SUMMARY_HEADER`]'s order;
 /// absent values are empty. The unit test `summary_columns_match_json_fields` keeps it
 /// in step with `Summary`.
-fn summary_fields(s: &Summary) -> [Option<Field<'_>>; 9] {
+fn summary_fields(s: &Summary) -> [Option<Field<'_>>; 11] {
     [
         Some(Field::Amount(s.eligible_revenue)),
         Some(Field::Amount(s.uncapped_total)),
@@ -95,6 +97,8 @@ fn summary_fields(s: &Summary) -> [Option<Field<'_>>; 9] {
         s.binding_date.as_ref().map(|d| Field::Text(d)),
         s.effective_rate.map(Field::Amount),
         s.present_value.map(Field::Amount),
+        Some(Field::Text(&s.covered_from)),
+        Some(Field::Text(&s.covered_through)),
     ]
 }
 
@@ -333,8 +337,8 @@ mod tests {
         String::from_utf8(w.into_inner().unwrap()).unwrap()
     }
 
-    /// The CSV summary has the same fields as the JSON summary (names only: both
-    /// lists are sorted; the column order is pinned by the CLI tests' exact header).
+    /// The CSV summary has the same fields as the JSON summary, in the same order
+    /// (the order in which serde writes `Summary`'s fields).
     #[test]
     fn summary_columns_match_json_fields() {
         let s = Summary {
@@ -347,19 +351,29 @@ mod tests {
             binding_date: None,
             effective_rate: None,
             present_value: None,
+            covered_from: Date::from_ymd(2026, 1, 1).unwrap(),
+            covered_through: Date::from_ymd(2028, 12, 31).unwrap(),
         };
         let json = serde_json::to_value(&s).unwrap();
-        let keys: Vec<&str> = json
+        let mut keys: Vec<&str> = json
             .as_object()
             .unwrap()
             .keys()
             .map(String::as_str)
             .collect();
         let mut expected: Vec<&str> = SUMMARY_HEADER[1..].to_vec();
+        // The same names ...
         expected.sort_unstable();
-        let mut keys = keys;
         keys.sort_unstable();
         assert_eq!(keys, expected);
+        // ... in the same order: each name appears in the JSON text after the one
+        // before it.
+        let text = serde_json::to_string(&s).unwrap();
+        let at: Vec<usize> = SUMMARY_HEADER[1..]
+            .iter()
+            .map(|k| text.find(&format!("\"{k}\":")).unwrap())
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
     }
 
     fn full_summary() -> Summary {
@@ -373,6 +387,8 @@ mod tests {
             binding_date: Date::from_ymd(2027, 8, 14),
             effective_rate: Some(Decimal::new(162, 3)),
             present_value: Some(Decimal::new(1999, 2)),
+            covered_from: Date::from_ymd(2026, 1, 1).unwrap(),
+            covered_through: Date::from_ymd(2028, 12, 31).unwrap(),
         }
     }
 
@@ -401,6 +417,8 @@ mod tests {
             opt(s.binding_date.map(|d| d.to_string())),
             opt(s.effective_rate.map(|d| d.to_string())),
             opt(s.present_value.map(|d| d.to_string())),
+            s.covered_from.to_string(),
+            s.covered_through.to_string(),
         ]
     }
 

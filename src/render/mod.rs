@@ -176,7 +176,12 @@ pub fn summary_sentences(r: &ScenarioResult, terms: &Terms, unit: Option<&str>) 
         Some(unit) => format!("{} {unit}", money(v)),
         None => money(v),
     };
-    let mut out = Vec::new();
+    // Only a scenario whose data leaves part of the term uncovered says so
+    // (docs/spec.md §4.6); a covered one reads as it always has.
+    let mut out: Vec<String> = crate::engine::gaps(s, r.from, terms.through)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     match terms.cap {
         Some(cap) if s.cap_binds => {
             let when = match (s.binding_date, s.binding_period) {
