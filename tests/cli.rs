@@ -30,7 +30,8 @@ fn sorted(mut k: Vec<&str>) -> Vec<&str> {
 
 const AMOUNT: &str = r#"(expected e.g. 12700000000, 12.7B or "$12,700,000,000")"#;
 const LEDGER_HEADER: &str = "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value";
-const SUMMARY_HEADER: &str = "scenario,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,binding_period,binding_date,effective_rate,present_value";
+const SUMMARY_HEADER: &str = "scenario,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,binding_period,binding_date,effective_rate,present_value,covered_from,covered_through";
+const LONG_UNCOVERED: &str = "warning: long.csv: scenario \"long\": data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n";
 
 // ---------------------------------------------------------------- formats
 
@@ -82,10 +83,13 @@ bull,2029,2029-01-01,2029-12-31,400,400,80,50,150,0,true,
 fn run_table_is_the_default_view() {
     let w = Workdir::new();
     w.fixture("long.csv");
-    let out = w.ok(&["run", "long.csv", "--no-files"]);
+    let out = w.ok_warned(&["run", "long.csv", "--no-files"], LONG_UNCOVERED);
     assert_eq!(
         out,
-        w.ok(&["run", "long.csv", "--no-files", "--format", "table"])
+        w.ok_warned(
+            &["run", "long.csv", "--no-files", "--format", "table"],
+            LONG_UNCOVERED
+        )
     );
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
@@ -104,7 +108,10 @@ fn run_table_is_the_default_view() {
 fn run_markdown_is_a_github_table() {
     let w = Workdir::new();
     w.fixture("long.csv");
-    let out = w.ok(&["run", "long.csv", "--no-files", "--format", "markdown"]);
+    let out = w.ok_warned(
+        &["run", "long.csv", "--no-files", "--format", "markdown"],
+        LONG_UNCOVERED,
+    );
     assert!(out.starts_with(
         "**Terms:** rate 20%, no cap, term 2026-01-01 to 2030-12-31\n\n### long (`long.csv`)\n\n| period |"
     ), "{out}");
@@ -239,7 +246,15 @@ fn run_json_document_has_the_documented_shape() {
     }
 
     // Nothing optional given: absent values are null.
-    let j = w.json(&["run", "long.csv", "--format", "json", "--no-files"]);
+    let j = w.json(&[
+        "run",
+        "long.csv",
+        "--through",
+        "2028-12-31",
+        "--format",
+        "json",
+        "--no-files",
+    ]);
     let t = &j["terms"];
     assert_eq!(t["cap"], Value::Null);
     assert_eq!(t["discount_rate"], Value::Null);
@@ -314,6 +329,8 @@ fn run_writes_into_the_output_dir_given() {
     w.ok(&[
         "run",
         "long.csv",
+        "--through",
+        "2028-12-31",
         "--output",
         "reports/q3",
         "--no-charts",
@@ -331,8 +348,16 @@ fn run_writes_into_the_output_dir_given() {
 fn no_files_writes_nothing() {
     let w = Workdir::new();
     w.fixture("long.csv");
-    w.ok(&["run", "long.csv", "--no-files"]);
-    w.ok(&["run", "long.csv", "--no-files", "--output", "elsewhere"]);
+    w.ok(&["run", "long.csv", "--through", "2028-12-31", "--no-files"]);
+    w.ok(&[
+        "run",
+        "long.csv",
+        "--through",
+        "2028-12-31",
+        "--no-files",
+        "--output",
+        "elsewhere",
+    ]);
     assert_eq!(w.files(""), ["long.csv"]);
 }
 
@@ -345,7 +370,7 @@ fn a_failed_run_writes_nothing_and_keeps_earlier_outputs() {
     assert!(err.starts_with("error: bad_number.csv: line 4"), "{err}");
     assert!(!w.path("output").exists());
     // After a good run, a failing one leaves its files as they were.
-    w.ok(&["run", "long.csv", "--no-charts"]);
+    w.ok(&["run", "long.csv", "--through", "2028-12-31", "--no-charts"]);
     let before: Vec<String> = ["ledger.csv", "summary.csv", "result.json"]
         .iter()
         .map(|f| w.read(&format!("output/{f}")))
@@ -510,6 +535,8 @@ fn monthly_and_quarterly_data_bind_on_the_same_day() {
         "run",
         "monthly.csv",
         "quarterly.csv",
+        "--through",
+        "2027-12-31",
         "--cap",
         "10",
         "--format",

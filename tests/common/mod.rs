@@ -67,6 +67,17 @@ impl Workdir {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// Runs, expects success and exactly `stderr` (e.g. a coverage warning), returns stdout.
+    pub fn ok_warned(&self, args: &[&str], stderr: &str) -> String {
+        let out = self.cmd(args).assert().success().get_output().clone();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            stderr,
+            "stderr of {args:?}"
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
     /// Runs, expects exit `code` and an empty stdout, returns stderr.
     pub fn fails(&self, args: &[&str], code: i32) -> String {
         let out = self.cmd(args).assert().code(code).get_output().clone();
