@@ -475,6 +475,6 @@ fn invalid_utf8_names_the_line() {
     let e = load(&bytes[..], "t.csv", "t").unwrap_err();
     assert_eq!(
         e[0].to_string(),
-        "t.csv: line 3: is not valid UTF-8 text (save the file as UTF-8 CSV)"
+        "t.csv: line 3, column \"revenue\": \"\u{fffd}\" is not valid UTF-8 text (byte 0xFF; save the file as UTF-8 CSV)"
     );
 }
