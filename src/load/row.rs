@@ -44,6 +44,9 @@ pub(super) struct RowReader<'a> {
 /// the header's column and the record's line.
 struct Cells<'r> {
     record: &'r csv::ByteRecord,
+    /// The record's bytes as text when they are all UTF-8 (validated once, as csv's
+    /// `StringRecord` would): a cell is then a slice of it, with no check of its own.
+    text: Option<&'r str>,
     line: u64,
     origin: &'r str,
     names: &'r [String],
@@ -53,10 +56,15 @@ impl Cells<'_> {
     /// Cell `i`, trimmed; a cell that is not UTF-8 reads as empty (the cells revcap
     /// uses are checked first: [`RowReader::row`]).
     fn get(&self, i: usize) -> &str {
-        self.record
-            .get(i)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .map_or("", trim)
+        self.raw(i).map_or("", trim)
+    }
+
+    /// Cell `i` untrimmed, `None` when it is missing or not UTF-8.
+    fn raw(&self, i: usize) -> Option<&str> {
+        match self.text {
+            Some(text) => text.get(self.record.range(i)?),
+            None => std::str::from_utf8(self.record.get(i)?).ok(),
+        }
     }
 
     /// A problem with cell `i`: its line, column and value.
@@ -134,11 +142,21 @@ impl<'a> RowReader<'a> {
 
     /// Reads the record on `line`.
     pub(super) fn row(&mut self, record: &csv::ByteRecord, line: u64) {
+        let cells = Cells {
+            record,
+            // Every cell must start on a character: the bytes of two cells could
+            // otherwise make one character between them (as csv checks too).
+            text: std::str::from_utf8(record.as_slice()).ok().filter(|t| {
+                t.is_ascii()
+                    || (0..record.len())
+                        .all(|i| record.range(i).is_some_and(|r| t.is_char_boundary(r.start)))
+            }),
+            line,
+            origin: self.origin,
+            names: self.names,
+        };
         // Spreadsheets export blank rows as a line of commas; they carry nothing.
-        if record
-            .iter()
-            .all(|c| std::str::from_utf8(c).is_ok_and(|c| c.trim().is_empty()))
-        {
+        if (0..record.len()).all(|i| cells.raw(i).is_some_and(|c| c.trim().is_empty())) {
             return;
         }
         // Fewer fields is fine: hand-edited files often leave trailing empty cells
@@ -157,16 +175,10 @@ impl<'a> RowReader<'a> {
             return;
         }
         let layout = self.layout;
-        let cells = Cells {
-            record,
-            line,
-            origin: self.origin,
-            names: self.names,
-        };
         // Bytes that are not UTF-8 matter only in the cells revcap uses (docs/spec.md
-        // §2.1): a note in Latin-1 is no reason to reject a file. ASCII, the common
-        // record, needs no cell-by-cell look.
-        if !record.as_slice().is_ascii() && !self.utf8_cells(&cells) {
+        // §2.1): a note in Latin-1 is no reason to reject a file. A record that is all
+        // UTF-8, the common one, needs no cell-by-cell look.
+        if cells.text.is_none() && !self.utf8_cells(&cells) {
             return;
         }
         if let Some(i) = layout.unit {
