@@ -815,7 +815,7 @@ fn empty_file() {
 fn invalid_utf8() {
     run_fails_with(
         "bad_utf8.csv",
-        "error: bad_utf8.csv: line 3: is not valid UTF-8 text (save the file as UTF-8 CSV)\n",
+        "error: bad_utf8.csv: line 3, column \"revenue\": \"\u{fffd}\u{fffd}\" is not valid UTF-8 text (byte 0xFF; save the file as UTF-8 CSV)\n",
     );
 }
 

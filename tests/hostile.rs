@@ -87,8 +87,11 @@ fn cases() -> Vec<Case> {
         run_csv("empty cell", "period,revenue\n2026,\n2027,1\n",
             r#"error: t.csv: line 2, column "revenue": "" is empty (expected e.g. 12700000000, 12.7B or "$12,700,000,000"; write 0 for none)
 "#),
-        run_csv("trailing cells left out", "period,base,bull\n2026,1\n",
-            r#"error: t.csv: line 2, column "bull": "" is empty (expected e.g. 12700000000, 12.7B or "$12,700,000,000"; write 0 for none)
+        run_csv("a wide scenario with no value", "period,base,bull\n2026,1\n",
+            r#"error: t.csv: line 2, column "bull": "" is empty, and so is every cell of scenario "bull" (expected e.g. 12700000000, 12.7B or "$12,700,000,000"; write 0 for none)
+"#),
+        run_csv("a hole in a wide scenario", "period,base,bull\n2026,1,5\n2028,3,7\n2027,2,\n",
+            r#"error: t.csv: line 4, column "bull": "" is empty in 2027, between values of scenario "bull" (2026 to 2028); only cells before a scenario's first value or after its last may be empty (write 0 for none)
 "#),
         run_csv("accounting negative", "period,revenue\n2026,\"(1,234)\"\n",
             r#"error: t.csv: line 2, column "revenue": "(1,234)" is a negative amount in accounting style (revenue must be ≥ 0)
@@ -245,8 +248,11 @@ fn cases() -> Vec<Case> {
         run_csv("too many fields", "period,revenue\n2026,1\n2027,1,2\n",
             "error: t.csv: line 3: has 3 fields, but the header has 2 (a stray or missing comma? quote values containing commas)\n"),
         case("not UTF-8", &["run", "t.csv"], 1,
-            "error: t.csv: line 3: is not valid UTF-8 text (save the file as UTF-8 CSV)\n")
-            .content("t.csv", Content::Bytes(b"period,revenue\n2026,1\n2027,\xff\n")),
+            "error: t.csv: line 3, column \"revenue\": \"2\u{fffd}\" is not valid UTF-8 text (byte 0xE9; save the file as UTF-8 CSV)\n")
+            .content("t.csv", Content::Bytes(b"period,revenue,notes\n2026,1,caf\xe9\n2027,2\xe9,x\n")),
+        case("a header not UTF-8", &["run", "t.csv"], 1,
+            "error: t.csv: line 1, column 3: \"not\u{fffd}s\" is not valid UTF-8 text (byte 0xE9; save the file as UTF-8 CSV)\n")
+            .content("t.csv", Content::Bytes(b"period,revenue,not\xe9s\n2026,1,x\n")),
         run_csv("units differ", "period,revenue,unit\n2026,1,USD\n2027,2,usd\n2028,3,EUR\n2029,4,EUR\n",
             r#"error: t.csv: line 4, column "unit": "EUR" differs from "USD" on line 2; revcap never converts units (convert the amounts to one unit, or split the file by unit)
 "#),

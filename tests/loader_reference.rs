@@ -76,6 +76,8 @@ fn reference(text: &str, stem: &str) -> Result<Vec<Scenario>, Lines> {
     let (mut order, mut tainted, mut all_tainted, mut values) =
         (Vec::new(), HashSet::new(), false, 0);
     let mut unnamed_reported = HashSet::new();
+    // A wide file's empty cells: (scenario, period, line).
+    let mut empties = Vec::new();
     for (line, cells) in records {
         if blank(&cells) {
             continue;
@@ -111,9 +113,27 @@ fn reference(text: &str, stem: &str) -> Result<Vec<Scenario>, Lines> {
                 name => vec![(name.unwrap_or(stem).to_string(), amount(rev))],
             },
             None => {
+                // A wide file's scenarios are its columns, in column order.
+                for &i in wide.iter().filter(|&&i| !names[i].is_empty()) {
+                    if !by_name.contains_key(&names[i]) {
+                        order.push(names[i].clone());
+                        by_name.insert(names[i].clone(), Vec::new());
+                    }
+                }
+                // An empty cell is no value: judged by period once every row is read.
                 let values: Vec<_> = wide
                     .iter()
                     .filter(|&&i| !names[i].is_empty())
+                    .filter(|&&i| {
+                        if !cell(i).is_empty() {
+                            return true;
+                        }
+                        match p {
+                            Some(period) => empties.push((names[i].clone(), period, line)),
+                            None => drop(tainted.insert(names[i].clone())),
+                        }
+                        false
+                    })
                     .map(|&i| (names[i].clone(), amount(i)))
                     .collect();
                 for &i in wide
@@ -149,9 +169,36 @@ fn reference(text: &str, stem: &str) -> Result<Vec<Scenario>, Lines> {
             }
         }
     }
-    if values == 0 && problems.is_empty() {
+    // An empty cell between a scenario's first and last value is a hole (its gaps are
+    // then not checked); a scenario with no value at all is reported at its first
+    // empty cell, unless its other cells were wrong.
+    let mut holes = BTreeSet::new();
+    let mut first_empty: HashMap<String, u64> = HashMap::new();
+    for (name, period, line) in &empties {
+        let rows = &by_name[name];
+        let lo = rows.iter().map(|r| r.period).min();
+        let hi = rows.iter().map(|r| r.period).max();
+        match (lo, hi) {
+            (Some(lo), Some(hi)) if lo < *period && *period < hi => {
+                holes.insert(Some(*line));
+                tainted.insert(name.clone());
+            }
+            (Some(_), _) => {}
+            _ => {
+                let l = first_empty.entry(name.clone()).or_insert(*line);
+                *l = (*l).min(*line);
+            }
+        }
+    }
+    for (name, line) in first_empty {
+        if !all_tainted && !tainted.contains(&name) {
+            holes.insert(Some(line));
+        }
+    }
+    if values == 0 && problems.is_empty() && holes.is_empty() {
         problems.insert(None);
     }
+    problems.extend(holes);
     let mut scenarios = Vec::new();
     for name in order {
         let mut rows = by_name.remove(&name).unwrap();
@@ -246,9 +293,19 @@ fn random_file(seed: u64, wide: bool, crlf: bool) -> String {
     for _ in 0..runs {
         let name = rng.pick(&["a", "b", "base case", "a-very-long-scenario-name", "\"q\""]);
         let (g, start, count) = (rng.below(3), rng.below(8), 1 + rng.below(7));
+        // A wide file's scenarios of different lengths: each column may start later
+        // or end earlier than the rows (empty cells), or have a hole.
+        let ends: Vec<(usize, usize)> = cols
+            .iter()
+            .map(|_| match rng.below(10) {
+                0..=1 => (start + rng.below(count), start + count),
+                2..=3 => (start, start + 1 + rng.below(count)),
+                _ => (start, start + count),
+            })
+            .collect();
         for k in start..start + count {
             let p = period(&mut rng, g, k);
-            let row = cols.iter().map(|&c| match c {
+            let row = cols.iter().zip(&ends).map(|(&c, &(from, to))| match c {
                 "period" => p.clone(),
                 "scenario" => name.to_string(),
                 "rate" => rng.pick(&["", "", "0.1", "15%", " 0.2 "]).to_string(),
@@ -257,6 +314,7 @@ fn random_file(seed: u64, wide: bool, crlf: bool) -> String {
                     .pick(&["", "", "CNBC", "x y", "\"see\nabove\""])
                     .to_string(),
                 "" => String::new(),
+                _ if wide && !(from..to).contains(&k) => String::new(),
                 _ if rng.chance(4) => rng.pick(&["\"1,000\"", "\"$12,700\"", "\"7\""]).to_string(),
                 _ => rng
                     .pick(&[

@@ -10,6 +10,7 @@ use std::io::Read;
 use super::delimiter::{named, CANDIDATES};
 use super::lines::Lines;
 use super::reader::csv_problem;
+use super::row::not_utf8;
 use super::too_large;
 use crate::error::{quote, Problem};
 
@@ -46,9 +47,9 @@ pub(super) fn read_header<R: Read>(
     given: bool,
 ) -> Result<Header, Vec<Problem>> {
     let problem = |msg: &str| Problem::new(origin, msg);
-    let mut record = csv::StringRecord::new();
+    let mut record = csv::ByteRecord::new();
     let header = loop {
-        match rdr.read_record(&mut record) {
+        match rdr.read_byte_record(&mut record) {
             Ok(false) => {
                 if lines.bytes_read() > max_bytes {
                     return Err(vec![problem(&too_large(None))]);
@@ -59,13 +60,30 @@ pub(super) fn read_header<R: Read>(
             }
             Err(e) => return Err(vec![csv_problem(origin, &e, lines)]),
             Ok(true)
-                if record
-                    .iter()
-                    .all(|c| c.trim().trim_start_matches('\u{feff}').trim().is_empty()) => {}
+                if record.iter().all(|c| {
+                    std::str::from_utf8(c)
+                        .is_ok_and(|c| c.trim().trim_start_matches('\u{feff}').trim().is_empty())
+                }) => {}
             Ok(true) => break record,
         }
     };
     let line = header.position().map_or(1, |p| lines.of(p));
+    // Read as bytes, so a name that is not UTF-8 is reported by its column; a csv
+    // error would name only the line.
+    let bad: Vec<Problem> = header
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| std::str::from_utf8(h).is_err())
+        .map(|(i, h)| {
+            let mut p = not_utf8(problem("").line(line), h);
+            p.field = Some(format!("column {}", i + 1));
+            p
+        })
+        .collect();
+    if !bad.is_empty() {
+        return Err(bad);
+    }
+    let header = csv::StringRecord::from_byte_record_lossy(header);
     let names: Vec<String> = header
         .iter()
         .enumerate()

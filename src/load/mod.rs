@@ -200,13 +200,16 @@ impl Loaded {
         let values = groups
             .values()
             .saturating_add(later.as_ref().map_or(0, Later::values));
-        if values == 0 && problems.is_empty() {
+        let cut = later.is_some();
+        let (store, holes) = Store::new(groups, later, origin);
+        if values == 0 && problems.is_empty() && holes.is_empty() {
             problems.push(Problem::new(origin, "has a header but no data rows"));
         }
+        problems.extend(holes);
         Loaded {
             origin: origin.to_string(),
-            cut: later.is_some(),
-            store: Store::new(groups, later),
+            cut,
+            store,
             problems: problems.into_vec(),
             next: 0,
             warnings: Vec::new(),

@@ -95,9 +95,9 @@ pub(super) fn read_part<R: Read, W: Watch>(
         }
     };
     let mut rows = RowReader::new(origin, stem, header);
-    let mut record = csv::StringRecord::new();
+    let mut record = csv::ByteRecord::new();
     loop {
-        match rdr.read_record(&mut record) {
+        match rdr.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {

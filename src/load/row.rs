@@ -34,6 +34,8 @@ pub(super) struct RowReader<'a> {
     unit_seen: Option<(String, String, u64)>,
     units_reported: HashSet<String>,
     unnamed_reported: HashSet<usize>,
+    /// The columns whose cells revcap reads: only their bytes must be UTF-8.
+    used: Vec<usize>,
     groups: Groups,
     problems: Problems,
 }
@@ -41,15 +43,28 @@ pub(super) struct RowReader<'a> {
 /// One record's cells as the row reader sees them: trimmed, and named in problems by
 /// the header's column and the record's line.
 struct Cells<'r> {
-    record: &'r csv::StringRecord,
+    record: &'r csv::ByteRecord,
+    /// The record's bytes as text when they are all UTF-8 (validated once, as csv's
+    /// `StringRecord` would): a cell is then a slice of it, with no check of its own.
+    text: Option<&'r str>,
     line: u64,
     origin: &'r str,
     names: &'r [String],
 }
 
 impl Cells<'_> {
+    /// Cell `i`, trimmed; a cell that is not UTF-8 reads as empty (the cells revcap
+    /// uses are checked first: [`RowReader::row`]).
     fn get(&self, i: usize) -> &str {
-        self.record.get(i).map_or("", trim)
+        self.raw(i).map_or("", trim)
+    }
+
+    /// Cell `i` untrimmed, `None` when it is missing or not UTF-8.
+    fn raw(&self, i: usize) -> Option<&str> {
+        match self.text {
+            Some(text) => text.get(self.record.range(i)?),
+            None => std::str::from_utf8(self.record.get(i)?).ok(),
+        }
     }
 
     /// A problem with cell `i`: its line, column and value.
@@ -66,9 +81,21 @@ impl<'a> RowReader<'a> {
     /// grouped by position in column order.
     pub(super) fn new(origin: &'a str, stem: &'a str, header: &'a Header) -> RowReader<'a> {
         let mut groups = Groups::default();
-        if let Kind::Wide { scenarios, .. } = &header.layout.kind {
-            for &i in scenarios {
-                groups.add_column(header.names.get(i).cloned().unwrap_or_default());
+        let layout = &header.layout;
+        let mut used: Vec<usize> = [Some(layout.period), layout.unit, layout.rate]
+            .into_iter()
+            .flatten()
+            .collect();
+        match &layout.kind {
+            Kind::Wide { scenarios, .. } => {
+                for &i in scenarios {
+                    groups.add_column(header.names.get(i).cloned().unwrap_or_default());
+                }
+                used.extend(scenarios);
+            }
+            Kind::Long { revenue, scenario } => {
+                used.push(*revenue);
+                used.extend(*scenario);
             }
         }
         RowReader {
@@ -79,6 +106,7 @@ impl<'a> RowReader<'a> {
             unit_seen: None,
             units_reported: HashSet::new(),
             unnamed_reported: HashSet::new(),
+            used,
             groups,
             problems: Problems::new(),
         }
@@ -113,9 +141,22 @@ impl<'a> RowReader<'a> {
     }
 
     /// Reads the record on `line`.
-    pub(super) fn row(&mut self, record: &csv::StringRecord, line: u64) {
+    pub(super) fn row(&mut self, record: &csv::ByteRecord, line: u64) {
+        let cells = Cells {
+            record,
+            // Every cell must start on a character: the bytes of two cells could
+            // otherwise make one character between them (as csv checks too).
+            text: std::str::from_utf8(record.as_slice()).ok().filter(|t| {
+                t.is_ascii()
+                    || (0..record.len())
+                        .all(|i| record.range(i).is_some_and(|r| t.is_char_boundary(r.start)))
+            }),
+            line,
+            origin: self.origin,
+            names: self.names,
+        };
         // Spreadsheets export blank rows as a line of commas; they carry nothing.
-        if record.iter().all(|c| c.trim().is_empty()) {
+        if (0..record.len()).all(|i| cells.raw(i).is_some_and(|c| c.trim().is_empty())) {
             return;
         }
         // Fewer fields is fine: hand-edited files often leave trailing empty cells
@@ -134,12 +175,12 @@ impl<'a> RowReader<'a> {
             return;
         }
         let layout = self.layout;
-        let cells = Cells {
-            record,
-            line,
-            origin: self.origin,
-            names: self.names,
-        };
+        // Bytes that are not UTF-8 matter only in the cells revcap uses (docs/spec.md
+        // §2.1): a note in Latin-1 is no reason to reject a file. A record that is all
+        // UTF-8, the common one, needs no cell-by-cell look.
+        if cells.text.is_none() && !self.utf8_cells(&cells) {
+            return;
+        }
         if let Some(i) = layout.unit {
             self.check_unit(&cells, i);
         }
@@ -168,6 +209,24 @@ impl<'a> RowReader<'a> {
                 self.wide_row(&cells, scenarios, unnamed, period, rate);
             }
         }
+    }
+
+    /// Whether every used cell of the record is UTF-8; each one that is not is
+    /// reported, and the row is lost (whose, in a long file, is unknown).
+    fn utf8_cells(&mut self, cells: &Cells) -> bool {
+        let mut ok = true;
+        for &i in &self.used {
+            let bytes = cells.record.get(i).unwrap_or_default();
+            if std::str::from_utf8(bytes).is_err() {
+                let p = cells.problem(i, String::new());
+                self.problems.push(not_utf8(p, bytes));
+                ok = false;
+            }
+        }
+        if !ok {
+            self.groups.taint_all();
+        }
+        ok
     }
 
     /// A unit differing from the first one seen is reported, once per unit.
@@ -244,6 +303,16 @@ impl<'a> RowReader<'a> {
         }
         for (slot, &i) in scenarios.iter().enumerate() {
             let slot = u32::try_from(slot).unwrap_or(u32::MAX);
+            // An empty cell is no value: before a scenario's first value or after its
+            // last it is where its data starts or ends, between two values a hole
+            // (decided by period once every row is read: `rows::Store::new`).
+            if cells.get(i).is_empty() {
+                match period {
+                    Some(period) => self.groups.empty(slot, period, cells.line),
+                    None => self.groups.taint(slot),
+                }
+                continue;
+            }
             match (period, revenue(cells, i, &mut self.problems)) {
                 (Some(period), Some(revenue)) => {
                     self.groups.push(slot, (period, revenue, rate), cells.line)
@@ -252,6 +321,18 @@ impl<'a> RowReader<'a> {
             }
         }
     }
+}
+
+/// The problem of a cell whose `bytes` are not UTF-8: the cell shown with U+FFFD
+/// for what cannot be read, the message naming the first byte that cannot.
+pub(super) fn not_utf8(p: Problem, bytes: &[u8]) -> Problem {
+    let byte = bytes
+        .utf8_chunks()
+        .find_map(|c| c.invalid().first().copied())
+        .unwrap_or_default();
+    let mut p = p.value(String::from_utf8_lossy(bytes).trim());
+    p.message = format!("is not valid UTF-8 text (byte 0x{byte:02X}; save the file as UTF-8 CSV)");
+    p
 }
 
 /// The revenue in cell `i`, or `None` with its problem noted.

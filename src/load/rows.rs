@@ -12,6 +12,7 @@ use std::hash::BuildHasherDefault;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 
+use crate::error::{quote, Problem};
 use crate::model::{Period, PeriodInput};
 
 /// One value as read, in 16 bytes: the scenario's slot (24 bits), the line (31), the
@@ -165,6 +166,9 @@ pub(super) struct Groups {
     tainted: HashSet<u32>,
     /// A row was lost without knowing whose (a bad row, an empty scenario name).
     all_tainted: bool,
+    /// A wide file's empty cells: (slot, period, line), judged once every row is read
+    /// ([`Store::new`]).
+    empties: Vec<(u32, Period, u64)>,
 }
 
 /// Slots by short name: open addressing with linear probing over one array of
@@ -375,6 +379,11 @@ impl Groups {
         self.pending = pending;
     }
 
+    /// An empty cell of the scenario in `slot` (a wide file's column) in `period`.
+    pub(super) fn empty(&mut self, slot: u32, period: Period, line: u64) {
+        self.empties.push((slot, period, line));
+    }
+
     pub(super) fn taint(&mut self, slot: u32) {
         self.tainted.insert(slot);
     }
@@ -456,7 +465,16 @@ impl Store {
     /// into buckets, giving the later part's scenarios the slots the first part gave
     /// them (new ones after), its lines their place in the file, and its side values
     /// their place in one table. Each part's chunks are freed as they are dealt.
-    pub(super) fn new(mut first: Groups, later: Option<Later>) -> Store {
+    ///
+    /// A wide file's empty cells are judged here, by period, across both parts: one
+    /// between two values of its scenario is a hole and reported (its scenario's gaps
+    /// are then not checked: the hole is that gap); one before the first value or
+    /// after the last is where the scenario starts or ends (docs/spec.md §2.2).
+    pub(super) fn new(
+        mut first: Groups,
+        later: Option<Later>,
+        origin: &str,
+    ) -> (Store, Vec<Problem>) {
         first.flush();
         let mut remap = Vec::new();
         let (mut later_rows, mut line_offset, mut side_offset) = (Vec::new(), 0u32, 0u64);
@@ -474,6 +492,12 @@ impl Store {
             }
             first.all_tainted |= groups.all_tainted;
             first.values += groups.values;
+            for (slot, period, line) in groups.empties.drain(..) {
+                let slot = remap.get(slot as usize).copied().unwrap_or(0);
+                first
+                    .empties
+                    .push((slot, period, line.saturating_add(offset)));
+            }
             side_offset = first.side.len() as u64;
             first.side.append(&mut groups.side);
             later_rows = groups.rows;
@@ -500,17 +524,19 @@ impl Store {
         for (b, mut later) in buckets.iter_mut().zip(later_buckets) {
             b.append(&mut later);
         }
+        let problems = holes(&mut first, &buckets, origin);
         let (tainted, all_tainted) = (&first.tainted, first.all_tainted);
         let check_gaps = (0..slots)
             .map(|s| !all_tainted && !u32::try_from(s).is_ok_and(|s| tainted.contains(&s)))
             .collect();
-        Store {
+        let store = Store {
             names: first.names,
             check_gaps,
             buckets,
             per_bucket,
             side: first.side,
-        }
+        };
+        (store, problems)
     }
 
     /// Scenario names in order of first appearance.
@@ -609,6 +635,53 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The problems of a wide file's empty cells (see [`Store::new`]), in line order; the
+/// scenarios with a hole are tainted. A scenario with no value at all is reported
+/// once, at its first empty cell. Costs nothing for a file without empty cells.
+fn holes(groups: &mut Groups, buckets: &[Vec<Vec<Row>>], origin: &str) -> Vec<Problem> {
+    if groups.empties.is_empty() {
+        return Vec::new();
+    }
+    // Each scenario's first and last period with a value.
+    let mut range: Vec<Option<(Period, Period)>> = vec![None; groups.names.len()];
+    for r in buckets.iter().flatten().flatten() {
+        if let Some(x) = range.get_mut(r.slot() as usize) {
+            let p = r.period();
+            *x = Some(x.map_or((p, p), |(lo, hi)| (lo.min(p), hi.max(p))));
+        }
+    }
+    let mut empties = std::mem::take(&mut groups.empties);
+    empties.sort_by_key(|&(slot, _, line)| (line, slot));
+    let mut problems = Vec::new();
+    let mut reported = HashSet::new();
+    for (slot, period, line) in empties {
+        let name = groups.names.get(slot as usize).map_or("", String::as_str);
+        let message = match range.get(slot as usize).copied().flatten() {
+            Some((lo, hi)) if lo < period && period < hi => format!(
+                "is empty in {period}, between values of scenario {} ({lo} to {hi}); only cells before a scenario's first value or after its last may be empty (write 0 for none)",
+                quote(name)
+            ),
+            Some(_) => continue,
+            // A scenario whose other cells were wrong has had those reported.
+            None if !groups.all_tainted
+                && !groups.tainted.contains(&slot)
+                && reported.insert(slot) => format!(
+                "is empty, and so is every cell of scenario {} (expected e.g. 12700000000, 12.7B or \"$12,700,000,000\"; write 0 for none)",
+                quote(name)
+            ),
+            None => continue,
+        };
+        groups.tainted.insert(slot);
+        problems.push(
+            Problem::new(origin, message)
+                .line(line)
+                .column(name)
+                .value(""),
+        );
+    }
+    problems
 }
 
 /// When `rows` are periods of one granularity, each once, with none missing between
@@ -782,14 +855,16 @@ mod tests {
         ]);
         let first = groups_of(&[("a", 1, 2), ("b", 1, 3)]);
         let later = groups_of(&[("a", 2, 1), ("c", 1, 2), ("b", 2, 3)]);
-        let mut one = Store::new(whole, None);
+        let mut one = Store::new(whole, None, "t.csv").0;
         let mut two = Store::new(
             first,
             Some(Later {
                 groups: later,
                 line_offset: 3,
             }),
-        );
+            "t.csv",
+        )
+        .0;
         assert_eq!(one.names(), two.names());
         let take = |s: &mut Store| {
             (0..s.batch_count())

@@ -475,6 +475,28 @@ fn invalid_utf8_names_the_line() {
     let e = load(&bytes[..], "t.csv", "t").unwrap_err();
     assert_eq!(
         e[0].to_string(),
-        "t.csv: line 3: is not valid UTF-8 text (save the file as UTF-8 CSV)"
+        "t.csv: line 3, column \"revenue\": \"\u{fffd}\" is not valid UTF-8 text (byte 0xFF; save the file as UTF-8 CSV)"
     );
+}
+
+#[test]
+fn a_character_split_across_two_cells_is_not_utf8() {
+    // The record's bytes are UTF-8 as a whole ("1" + "é" + "x"), its cells are not.
+    let bytes = b"period,revenue,notes\n2026,1\xc3,\xa9x\n";
+    let e = load(&bytes[..], "t.csv", "t").unwrap_err();
+    assert_eq!(
+        e[0].to_string(),
+        "t.csv: line 2, column \"revenue\": \"1\u{fffd}\" is not valid UTF-8 text (byte 0xC3; save the file as UTF-8 CSV)"
+    );
+}
+
+#[test]
+fn latin1_in_every_ignored_cell_is_accepted() {
+    let mut text = b"period,revenue,notes\n".to_vec();
+    for y in 2000..2400 {
+        text.extend_from_slice(format!("{y},1,caf").as_bytes());
+        text.extend_from_slice(b"\xe9\n");
+    }
+    let s = load(&text[..], "t.csv", "t").unwrap();
+    assert_eq!(s[0].periods.len(), 400);
 }
