@@ -45,6 +45,8 @@ fn run_csv_is_the_full_precision_ledger() {
     let out = w.ok(&[
         "run",
         "wide.csv",
+        "--through",
+        "2029-12-31",
         "--cap",
         "150",
         "--format",
@@ -67,6 +69,8 @@ bull,2029,2029-01-01,2029-12-31,400,400,80,50,150,0,true,
     let j = w.json(&[
         "run",
         "wide.csv",
+        "--through",
+        "2029-12-31",
         "--cap",
         "150",
         "--format",
@@ -128,22 +132,27 @@ fn run_markdown_is_a_github_table() {
 fn run_json_document_has_the_documented_shape() {
     let w = Workdir::new();
     w.fixture("long.csv");
-    // Everything given: cap, step, term start, discount rate.
-    let j = w.json(&[
-        "run",
-        "long.csv",
-        "--cap",
-        "10B",
-        "--from",
-        "2026-07-01",
-        "--rate-step",
-        "2028-01-01=15%",
-        "--discount-rate",
-        "8%",
-        "--format",
-        "json",
-        "--no-files",
-    ]);
+    // Everything given: cap, step, term start, discount rate. The term's end is
+    // pinned below, so the run stays uncovered and warns.
+    let j: Value = serde_json::from_str(&w.ok_warned(
+        &[
+            "run",
+            "long.csv",
+            "--cap",
+            "10B",
+            "--from",
+            "2026-07-01",
+            "--rate-step",
+            "2028-01-01=15%",
+            "--discount-rate",
+            "8%",
+            "--format",
+            "json",
+            "--no-files",
+        ],
+        LONG_UNCOVERED,
+    ))
+    .unwrap();
     assert_eq!(keys(&j), ["scenarios", "terms", "version"]);
     assert_eq!(j["version"], 1);
     let t = &j["terms"];
@@ -227,6 +236,8 @@ fn run_json_document_has_the_documented_shape() {
             "binding_date",
             "effective_rate",
             "present_value",
+            "covered_from",
+            "covered_through",
         ])
     );
     assert_eq!(sum["cap_binds"], false);
@@ -274,7 +285,15 @@ fn run_json_document_has_the_documented_shape() {
 fn run_writes_ledger_summary_and_json_into_output() {
     let w = Workdir::new();
     w.fixture("wide.csv");
-    let printed = w.ok(&["run", "wide.csv", "--cap", "150", "--no-charts"]);
+    let printed = w.ok(&[
+        "run",
+        "wide.csv",
+        "--through",
+        "2029-12-31",
+        "--cap",
+        "150",
+        "--no-charts",
+    ]);
     assert!(printed.starts_with("terms: "));
     assert_eq!(
         w.files("output"),
@@ -284,6 +303,8 @@ fn run_writes_ledger_summary_and_json_into_output() {
     let csv = w.ok(&[
         "run",
         "wide.csv",
+        "--through",
+        "2029-12-31",
         "--cap",
         "150",
         "--format",
@@ -294,6 +315,8 @@ fn run_writes_ledger_summary_and_json_into_output() {
     let json = w.ok(&[
         "run",
         "wide.csv",
+        "--through",
+        "2029-12-31",
         "--cap",
         "150",
         "--format",
@@ -305,8 +328,8 @@ fn run_writes_ledger_summary_and_json_into_output() {
         w.read("output/summary.csv"),
         format!(
             "{SUMMARY_HEADER}
-base,300,60,60,0,false,,,0.2,
-bull,900,180,150,30,true,2029,2029-08-17,0.1666666666666666666666666667,
+base,300,60,60,0,false,,,0.2,,2027-01-01,2029-12-31
+bull,900,180,150,30,true,2029,2029-08-17,0.1666666666666666666666666667,,2027-01-01,2029-12-31
 "
         )
     );
@@ -395,7 +418,15 @@ fn an_input_is_never_overwritten() {
     let w = Workdir::new();
     w.write("data/ledger.csv", fixture("long.csv"));
     let err = w.fails(
-        &["run", "data/ledger.csv", "--output", "data", "--no-charts"],
+        &[
+            "run",
+            "data/ledger.csv",
+            "--through",
+            "2028-12-31",
+            "--output",
+            "data",
+            "--no-charts",
+        ],
         1,
     );
     assert_eq!(
@@ -453,19 +484,35 @@ fn stdin_is_read_with_a_dash() {
 fn folder_terms_toml_applies_and_terms_and_flags_override_it() {
     let w = Workdir::new();
     w.write("data/a.csv", fixture("long.csv"))
-        .write("data/b.csv", "period,revenue\n2026,1\n")
+        .write("data/b.csv", "period,revenue\n2026,1\n2027,1\n2028,1\n")
         .write(
             "data/terms.toml",
             "rate = \"10%\"\ncap = \"1B\"\nfrom = 2026-07-01\n",
         )
         .write("other.toml", "cap = \"2B\"\n");
     let terms = |args: &[&str]| {
-        let mut a = vec!["run", "data", "--format", "json", "--no-files"];
+        let mut a = vec![
+            "run",
+            "data",
+            "--through",
+            "2028-12-31",
+            "--format",
+            "json",
+            "--no-files",
+        ];
         a.extend_from_slice(args);
         w.json(&a)["terms"].clone()
     };
     // The folder's terms apply to its scenarios (every *.csv in name order).
-    let j = w.json(&["run", "data", "--format", "json", "--no-files"]);
+    let j = w.json(&[
+        "run",
+        "data",
+        "--through",
+        "2028-12-31",
+        "--format",
+        "json",
+        "--no-files",
+    ]);
     let names: Vec<&str> = j["scenarios"]
         .as_array()
         .unwrap()
@@ -501,7 +548,15 @@ fn folder_terms_toml_applies_and_terms_and_flags_override_it() {
 fn long_files_with_scenarios_and_rate_columns() {
     let w = Workdir::new();
     w.fixture("long_scenarios.csv");
-    let out = w.ok(&["run", "long_scenarios.csv", "--format", "csv", "--no-files"]);
+    let out = w.ok(&[
+        "run",
+        "long_scenarios.csv",
+        "--through",
+        "2028-12-31",
+        "--format",
+        "csv",
+        "--no-files",
+    ]);
     // low 2028 at its own 10%: 10; high 2028 at 0.15: 30; others at 20%.
     let uncapped: Vec<(&str, &str, &str)> = out
         .lines()
@@ -566,16 +621,24 @@ fn monthly_and_quarterly_data_bind_on_the_same_day() {
 fn bom_crlf_and_every_number_form_are_read() {
     let w = Workdir::new();
     w.fixture("bom_crlf.csv").fixture("number_forms.csv");
-    let j = w.json(&[
-        "run",
-        "bom_crlf.csv",
-        "number_forms.csv",
-        "--from",
-        "2024-01-01",
-        "--format",
-        "json",
-        "--no-files",
-    ]);
+    // The two files cover different years, so no one term covers both.
+    let j: Value = serde_json::from_str(&w.ok_warned(
+        &[
+            "run",
+            "bom_crlf.csv",
+            "number_forms.csv",
+            "--from",
+            "2024-01-01",
+            "--format",
+            "json",
+            "--no-files",
+        ],
+        "warning: bom_crlf.csv: scenario \"bom_crlf\": data starts 2026-01-01, after the term starts (2024-01-01): payments before it are not counted
+warning: bom_crlf.csv: scenario \"bom_crlf\": data ends 2027-12-31, before the term ends (2030-12-31): payments after it are not counted
+warning: number_forms.csv: scenario \"number_forms\": data ends 2029-12-31, before the term ends (2030-12-31): payments after it are not counted
+",
+    ))
+    .unwrap();
     // Compared as numbers: the forms keep different scales (a suffix drops trailing
     // zeros, `1.27e10` keeps the mantissa's two places).
     let revenues = |i: usize| -> Vec<Decimal> {
@@ -912,7 +975,17 @@ fn a_closed_pipe_is_success() {
     let mut child = std::process::Command::new(BIN)
         .current_dir(w.path(""))
         .env_remove("RUST_BACKTRACE")
-        .args(["run", "big.csv", "--format", "csv", "--no-files"])
+        .args([
+            "run",
+            "big.csv",
+            "--from",
+            "1000-01-01",
+            "--through",
+            "1999-12-31",
+            "--format",
+            "csv",
+            "--no-files",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
