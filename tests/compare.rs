@@ -158,10 +158,14 @@ fn terms_files_are_whole_named_variants() {
         "period,revenue\n2026,100\n2027,200\n2028,300\n",
     )
     .unwrap();
-    std::fs::write(d.join("reported.toml"), "rate = \"20%\"\ncap = 50\n").unwrap();
+    std::fs::write(
+        d.join("reported.toml"),
+        "rate = \"20%\"\ncap = 50\nthrough = 2028-12-31\n",
+    )
+    .unwrap();
     std::fs::write(
         d.join("cut.toml"),
-        "rate = 0.2\n[[rate_step]]\nfrom = 2027-01-01\nrate = \"8%\"\n",
+        "rate = 0.2\nthrough = 2028-12-31\n[[rate_step]]\nfrom = 2027-01-01\nrate = \"8%\"\n",
     )
     .unwrap();
     let doc = json(&ok(
@@ -216,7 +220,7 @@ fn every_format_prints_the_same_rows() {
     let csv = with("csv");
     assert_eq!(
         csv.lines().next().unwrap(),
-        "scenario,variant,cap,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,binding_period,binding_date,effective_rate,present_value"
+        "scenario,variant,cap,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,binding_period,binding_date,effective_rate,present_value,covered_from,covered_through"
     );
     assert!(
         csv.lines()
@@ -322,8 +326,12 @@ fn cap_variants_keep_the_folder_terms_beside_terms_files() {
     let d = dir.path();
     std::fs::create_dir(d.join("s")).unwrap();
     std::fs::write(d.join("s/a.csv"), "period,revenue\n2026,365\n2027,365\n").unwrap();
-    std::fs::write(d.join("s/terms.toml"), "from = 2027-01-01\n").unwrap();
-    std::fs::write(d.join("other.toml"), "rate = 0.1\n").unwrap();
+    std::fs::write(
+        d.join("s/terms.toml"),
+        "from = 2027-01-01\nthrough = 2027-12-31\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("other.toml"), "rate = 0.1\nthrough = 2027-12-31\n").unwrap();
     let doc = json(&ok(
         d,
         &[
