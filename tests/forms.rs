@@ -42,7 +42,7 @@ fn run_json(w: &Workdir, file: &str, extra: &[&str]) -> Value {
 fn quarters_as_people_write_them() {
     let w = Workdir::new();
     w.write("quarters.csv", common::fixture("forms/quarters.csv"));
-    let got = periods(&run_json(&w, "quarters.csv", &[]));
+    let got = periods(&run_json(&w, "quarters.csv", &["--through", "2026-12-31"]));
     let names = [
         "q_space_year",
         "year_space_q",
@@ -70,7 +70,7 @@ fn quarters_as_people_write_them() {
 fn months_as_people_write_them() {
     let w = Workdir::new();
     w.write("months.csv", common::fixture("forms/months.csv"));
-    let got = periods(&run_json(&w, "months.csv", &[]));
+    let got = periods(&run_json(&w, "months.csv", &["--through", "2026-10-31"]));
     let names = [
         "abbr_dash",
         "abbr_space",
@@ -101,7 +101,15 @@ fn months_as_people_write_them() {
 fn written_periods_are_labelled_canonically_in_csv_and_validate() {
     let w = Workdir::new();
     w.write("t.csv", "period,revenue\nQ4 2026,1\n1Q27,2\nQ2-2027,3\n");
-    let csv = w.ok(&["run", "t.csv", "--format", "csv", "--no-files"]);
+    let csv = w.ok(&[
+        "run",
+        "t.csv",
+        "--through",
+        "2027-06-30",
+        "--format",
+        "csv",
+        "--no-files",
+    ]);
     let labels: Vec<&str> = csv
         .lines()
         .skip(1)
@@ -142,7 +150,11 @@ fn numbers_as_spreadsheets_export_them() {
 fn leading_dot_rate_and_cap_flags() {
     let w = Workdir::new();
     w.write("t.csv", "period,revenue\n2026,10\n");
-    let json = run_json(&w, "t.csv", &["--rate", ".2", "--cap", "$ .5K"]);
+    let json = run_json(
+        &w,
+        "t.csv",
+        &["--rate", ".2", "--cap", "$ .5K", "--through", "2026-12-31"],
+    );
     assert_eq!(json["terms"]["rate"], "0.2");
     assert_eq!(json["terms"]["cap"], "500");
     assert_eq!(json["scenarios"][0]["periods"][0]["payment"], "2");
