@@ -17,9 +17,12 @@ fn with(name: &str) -> Workdir {
 }
 
 fn run_csv(w: &Workdir, name: &str) -> String {
+    // Every file here ends with 2027, so the run covers its term.
     w.ok(&[
         "run",
         name,
+        "--through",
+        "2027-12-31",
         "--cap",
         "1000",
         "--format",
@@ -79,7 +82,15 @@ const MEASURES_WARNING: &str = "warning: measures.csv: columns \"Costs ($)\", \"
 fn wide_columns_named_like_measures_are_warned_of() {
     let w = with("measures.csv");
     let out = w
-        .cmd(&["run", "measures.csv", "--format", "csv", "--no-files"])
+        .cmd(&[
+            "run",
+            "measures.csv",
+            "--through",
+            "2027-12-31",
+            "--format",
+            "csv",
+            "--no-files",
+        ])
         .assert()
         .success()
         .get_output()
@@ -142,7 +153,15 @@ fn wide_files_with_scenario_names_are_unchanged() {
     // Units are dropped only to recognise the known columns: `base_usd` stays a
     // scenario, and a bracket that is not a unit (`Revenue (base)`) keeps its name.
     let w = with("scenarios.csv");
-    let out = w.ok(&["run", "scenarios.csv", "--format", "csv", "--no-files"]);
+    let out = w.ok(&[
+        "run",
+        "scenarios.csv",
+        "--through",
+        "2026-12-31",
+        "--format",
+        "csv",
+        "--no-files",
+    ]);
     let names: Vec<&str> = out
         .lines()
         .skip(1)
