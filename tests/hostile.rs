@@ -413,16 +413,27 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
             "error: /dev/null: is neither a file nor a folder\n"),
         case("read error", &["run", "/proc/self/mem"], 1,
             "error: /proc/self/mem: cannot read: Input/output error (os error 5)\n"),
-        case("--output is a file", &["run", "t.csv", "--output", "out.txt"], 1,
+        case("--output is a file", &["run", "t.csv", "--through", "2027-12-31", "--output", "out.txt"], 1,
             "error: out.txt: cannot write: exists and is not a folder (give --output a folder)\n")
             .file("t.csv", GOOD)
             .file("out.txt", "keep me"),
-        case("--output under a file", &["run", "t.csv", "--output", "t.csv/out"], 1,
+        case("--output under a file", &["run", "t.csv", "--through", "2027-12-31", "--output", "t.csv/out"], 1,
             "error: t.csv/out: cannot write: Not a directory (os error 20)\n")
             .file("t.csv", GOOD),
-        case("--output onto an input", &["run", "data/ledger.csv", "--output", "data", "--no-charts"], 1,
+        case("--output onto an input", &["run", "data/ledger.csv", "--through", "2027-12-31", "--output", "data", "--no-charts"], 1,
             "error: data/ledger.csv: cannot write: is one of the inputs; refusing to overwrite it (choose another --output)\n")
             .file("data/ledger.csv", GOOD),
+        // Data short of the term warns (once per scenario) before the run fails on
+        // its output, so both messages show, in order.
+        case("data short of the term, then an output that is a file",
+            &["run", "short.csv", "late.csv", "--from", "2026-04-27", "--output", "out.txt"], 1,
+            "warning: short.csv: scenario \"short\": data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted
+warning: late.csv: scenario \"late\": data starts 2027-01-01, after the term starts (2026-04-27): payments before it are not counted
+error: out.txt: cannot write: exists and is not a folder (give --output a folder)
+")
+            .file("short.csv", "period,revenue\n2026,1\n2027,1\n2028,1\n")
+            .file("late.csv", "period,revenue\n2027,1\n2028,1\n2029,1\n2030,1\n")
+            .file("out.txt", "keep me"),
         // ------------------------------------------------------------ limits
         case("a 10 MB number", &["run", "t.csv"], 1,
             r#"error: t.csv: line 2, column "revenue": "11111111111111111111111111111111111111111111111111111111111111111111111111111111..." is too large (amounts must stay below 7.9e28)
@@ -648,7 +659,15 @@ fn large_but_valid_inputs_work() {
         "long_name.csv",
         format!("scenario,period,revenue\n{name},2026,1\n"),
     );
-    let out = w.ok(&["run", "long_name.csv", "--format", "csv", "--no-files"]);
+    let out = w.ok(&[
+        "run",
+        "long_name.csv",
+        "--through",
+        "2026-12-31",
+        "--format",
+        "csv",
+        "--no-files",
+    ]);
     assert!(out
         .lines()
         .nth(1)
@@ -754,13 +773,46 @@ fn a_failed_run_leaves_the_previous_output_byte_identical() {
     let w = Workdir::new();
     w.write("t.csv", GOOD)
         .write("bad.csv", "period,revenue\n2026,x\n");
-    w.ok(&["run", "t.csv", "--cap", "1", "--no-charts"]);
+    // GOOD ends with 2027: every run here covers its term, so stderr holds only
+    // the failures.
+    w.ok(&[
+        "run",
+        "t.csv",
+        "--through",
+        "2027-12-31",
+        "--cap",
+        "1",
+        "--no-charts",
+    ]);
     let before = snapshot(&w.path("output"));
     assert_eq!(before.len(), 3, "{:?}", before.keys());
     for args in [
-        &["run", "t.csv", "bad.csv", "--no-charts"][..],
-        &["run", "t.csv", "--cap", "abc", "--no-charts"],
-        &["run", "t.csv", "--terms", "missing.toml", "--no-charts"],
+        &[
+            "run",
+            "t.csv",
+            "bad.csv",
+            "--through",
+            "2027-12-31",
+            "--no-charts",
+        ][..],
+        &[
+            "run",
+            "t.csv",
+            "--through",
+            "2027-12-31",
+            "--cap",
+            "abc",
+            "--no-charts",
+        ],
+        &[
+            "run",
+            "t.csv",
+            "--through",
+            "2027-12-31",
+            "--terms",
+            "missing.toml",
+            "--no-charts",
+        ],
         &["compare", "bad.csv", "--no-charts", "--output", "output"],
     ] {
         w.cmd(args).assert().code(1);
@@ -772,7 +824,15 @@ fn a_failed_run_leaves_the_previous_output_byte_identical() {
         let out = std::process::Command::new(BIN)
             .current_dir(w.path(""))
             .env_remove("RUST_BACKTRACE")
-            .args(["run", "t.csv", "--cap", "2", "--no-charts"])
+            .args([
+                "run",
+                "t.csv",
+                "--through",
+                "2027-12-31",
+                "--cap",
+                "2",
+                "--no-charts",
+            ])
             .stdout(full)
             .output()
             .unwrap();
@@ -781,7 +841,15 @@ fn a_failed_run_leaves_the_previous_output_byte_identical() {
         assert_eq!(snapshot(&w.path("output")), before);
     }
     // A good run does replace them.
-    w.ok(&["run", "t.csv", "--cap", "2", "--no-charts"]);
+    w.ok(&[
+        "run",
+        "t.csv",
+        "--through",
+        "2027-12-31",
+        "--cap",
+        "2",
+        "--no-charts",
+    ]);
     assert_ne!(snapshot(&w.path("output")), before);
 }
 
