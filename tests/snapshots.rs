@@ -35,7 +35,7 @@ fn scenario(name: &str, first: i32, revenues: &[&str]) -> Scenario {
     }
 }
 
-/// Two scenarios under a cap of 700 from 2026-07-01.
+/// Two scenarios under a cap of 700 from 2026-07-01 through 2028-12-31.
 ///
 /// base: 2026 has d = 184 of 365: eligible 1000·184/365 = 504.109589…, uncapped
 /// 100.821917…; 2027 pays 400 (cumulative 500.821917…); 2028 is due 600 but only
@@ -46,6 +46,8 @@ fn capped() -> (Vec<ScenarioResult>, Terms) {
     let terms = Terms {
         cap: Some(d("700")),
         from: Some(date("2026-07-01")),
+        // The last period's end, so the data covers the term.
+        through: date("2028-12-31"),
         ..Terms::default()
     };
     let results = [
@@ -58,7 +60,9 @@ fn capped() -> (Vec<ScenarioResult>, Terms) {
     (results, terms)
 }
 
-/// No cap, a rate step to 15% on 2028-01-01, present values at 10% and a unit.
+/// No cap, a rate step to 15% on 2028-01-01, present values at 10% and a unit. The
+/// term keeps its default end and starts the day before the data (the present values
+/// count from it), so the views show the coverage sentences.
 /// 2027 pays 220 on 2027-12-31, 365 days after 2026-12-31: 220 / 1.1 = 200.
 /// 2028 pays 1210·0.15 = 181.5 on 2028-12-31, 731 days after (2028 is a leap year):
 /// 181.5 / 1.1^(731/365) = 181.5 / 1.210315… = 149.96.
@@ -86,7 +90,7 @@ fn strip_trailing_spaces(s: &str) -> String {
 fn table_shows_where_the_cap_binds() {
     let (r, t) = capped();
     insta::assert_snapshot!(strip_trailing_spaces(&render::table::render(&r, &t, None)), @r#"
-    terms: rate 20%, cap 700.00, term 2026-07-01 to 2030-12-31
+    terms: rate 20%, cap 700.00, term 2026-07-01 to 2028-12-31
 
     base (data/base.csv)
     ───────────────────────────────────────────────────────────────────────────────────
@@ -107,7 +111,7 @@ fn table_shows_where_the_cap_binds() {
      2027      200.00     200.00      40.00   40.00        60.16     639.84
      2028      300.00     300.00      60.00   60.00       120.16     579.84
     ─────────────────────────────────────────────────────────────────────────────────
-      cap of 700.00 not reached: the term ends first (2030-12-31), with 579.84 headroom left
+      cap of 700.00 not reached: the term ends first (2028-12-31), with 579.84 headroom left
       paid 120.16 on 600.82 eligible revenue (effective rate 20.00%)
     "#);
 }
@@ -116,7 +120,7 @@ fn table_shows_where_the_cap_binds() {
 fn markdown_shows_where_the_cap_binds() {
     let (r, t) = capped();
     insta::assert_snapshot!(render::markdown::render(&r, &t, None), @r#"
-    **Terms:** rate 20%, cap 700.00, term 2026-07-01 to 2030-12-31
+    **Terms:** rate 20%, cap 700.00, term 2026-07-01 to 2028-12-31
 
     ### base (`data/base.csv`)
 
@@ -137,7 +141,7 @@ fn markdown_shows_where_the_cap_binds() {
     | 2027   |  200.00 |   200.00 |    40.00 | 40.00 |      60.16 |   639.84 |        |
     | 2028   |  300.00 |   300.00 |    60.00 | 60.00 |     120.16 |   579.84 |        |
 
-    - cap of 700.00 not reached: the term ends first (2030-12-31), with 579.84 headroom left
+    - cap of 700.00 not reached: the term ends first (2028-12-31), with 579.84 headroom left
     - paid 120.16 on 600.82 eligible revenue (effective rate 20.00%)
     "#);
 }
@@ -156,6 +160,8 @@ fn table_with_rate_step_present_values_and_unit() {
      2027     1,100.00   1,100.00     220.00   220.00       220.00          200.00
      2028     1,210.00   1,210.00     181.50   181.50       401.50          149.96
     ───────────────────────────────────────────────────────────────────────────────
+      data starts 2027-01-01, after the term starts (2026-12-31): payments before it are not counted
+      data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted
       no cap: everything due through 2030-12-31 is paid
       paid 401.50 USD on 2,310.00 USD eligible revenue (effective rate 17.38%)
       present value at 10%: 349.96 USD
@@ -175,6 +181,8 @@ fn markdown_with_rate_step_present_values_and_unit() {
     | 2027   | 1,100.00 | 1,100.00 |   220.00 | 220.00 |     220.00 |        200.00 |
     | 2028   | 1,210.00 | 1,210.00 |   181.50 | 181.50 |     401.50 |        149.96 |
 
+    - data starts 2027-01-01, after the term starts (2026-12-31): payments before it are not counted
+    - data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted
     - no cap: everything due through 2030-12-31 is paid
     - paid 401.50 USD on 2,310.00 USD eligible revenue (effective rate 17.38%)
     - present value at 10%: 349.96 USD
