@@ -74,20 +74,10 @@ pub fn term_start(scenario: &Scenario, terms: &Terms) -> Date {
 /// The parts of the term `from..=through` that a summary's data does not cover
 /// (docs/spec.md §4.6), start first; empty when the data covers the whole term.
 pub fn gaps(summary: &Summary, from: Date, through: Date) -> Vec<Gap> {
-    let mut out = Vec::new();
-    if summary.covered_from > from {
-        out.push(Gap::StartsAfter {
-            data: summary.covered_from,
-            term: from,
-        });
-    }
-    if summary.covered_through < through {
-        out.push(Gap::EndsBefore {
-            data: summary.covered_through,
-            term: through,
-        });
-    }
-    out
+    uncovered(
+        (summary.covered_from, summary.covered_through),
+        (from, through),
+    )
 }
 
 /// The parts of the term that `scenario`'s data does not cover under `terms`: what
@@ -96,18 +86,24 @@ pub fn scenario_gaps(scenario: &Scenario, terms: &Terms) -> Vec<Gap> {
     let (Some(first), Some(last)) = (scenario.periods.first(), scenario.periods.last()) else {
         return Vec::new();
     };
+    let data = (first.period.start(), last.period.end());
+    uncovered(data, (term_start(scenario, terms), terms.through))
+}
+
+/// The ends of the term `(from, through)` that the data's days `(first, last)` leave
+/// uncovered.
+fn uncovered((first, last): (Date, Date), (from, through): (Date, Date)) -> Vec<Gap> {
     let mut out = Vec::new();
-    let from = term_start(scenario, terms);
-    if first.period.start() > from {
+    if first > from {
         out.push(Gap::StartsAfter {
-            data: first.period.start(),
+            data: first,
             term: from,
         });
     }
-    if last.period.end() < terms.through {
+    if last < through {
         out.push(Gap::EndsBefore {
-            data: last.period.end(),
-            term: terms.through,
+            data: last,
+            term: through,
         });
     }
     out
