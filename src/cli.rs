@@ -133,6 +133,15 @@ pub struct ValidateArgs {
     /// How to report: text (default) or json.
     #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
     pub format: ValidateFormat,
+    /// Fail (exit 1) on warnings too, e.g. data that stops before the term ends.
+    #[arg(long)]
+    pub strict: bool,
+    /// Term start to check coverage against, YYYY-MM-DD [default: as `run`'s].
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Term end to check coverage against, YYYY-MM-DD [default: as `run`'s].
+    #[arg(long, value_name = "DATE")]
+    pub through: Option<String>,
     #[command(flatten)]
     pub input: InputFlags,
 }

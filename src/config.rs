@@ -44,6 +44,12 @@ pub enum Action {
         /// reported grouped by these, in this order.
         order: Vec<String>,
         json: bool,
+        /// The terms `run` would use on these inputs with no term flags, to check each
+        /// scenario's coverage against; `None` when they do not resolve (a problem
+        /// already reported).
+        terms: Option<Terms>,
+        /// Warnings fail the check too.
+        strict: bool,
     },
     /// Print the completion script for a shell (docs/spec.md §5.10). The shell stays
     /// clap_complete's type: the script is generated from the clap definition itself.
@@ -310,27 +316,48 @@ impl TryFrom<Cli> for Config {
                     mut problems,
                     mut order,
                 } = find_inputs(&a.paths, delimiter(&a.input)?)?;
-                let mut files: Vec<PathBuf> = a.terms.into_iter().collect();
-                for f in folder_terms.into_iter().flatten() {
+                let mut files: Vec<PathBuf> = a.terms.iter().cloned().collect();
+                // Only when every terms file reads: otherwise its problems are reported
+                // and coverage is not checked.
+                let mut terms_problems = Vec::new();
+                let term_flags = TermFlags {
+                    from: a.from.clone(),
+                    through: a.through.clone(),
+                    ..TermFlags::default()
+                };
+                let flags = flag_terms(&term_flags, None).unwrap_or_else(|e| {
+                    if let Error::Problems(mut p) = e {
+                        terms_problems.append(&mut p);
+                    }
+                    PartialTerms::default()
+                });
+                let coverage_terms = |problems: &[Problem]| {
+                    problems
+                        .is_empty()
+                        .then(|| shared_terms(a.terms.as_deref(), &folder_terms, &flags).ok())
+                };
+                for f in folder_terms.iter().flatten() {
                     if !files.contains(&f.path) {
-                        files.push(f.path);
+                        files.push(f.path.clone());
                     }
                 }
                 for f in &files {
                     match read_terms_file(f) {
                         Ok(t) => {
                             if let Err(p) = t.resolve() {
-                                problems.push(p);
+                                terms_problems.push(p);
                             }
                         }
-                        Err(Error::Problems(mut p)) => problems.append(&mut p),
-                        Err(Error::Read { path, source }) => problems.push(Problem::new(
+                        Err(Error::Problems(mut p)) => terms_problems.append(&mut p),
+                        Err(Error::Read { path, source }) => terms_problems.push(Problem::new(
                             path.display().to_string(),
                             format!("cannot read: {source}"),
                         )),
                         Err(e) => return Err(e),
                     }
                 }
+                let terms = coverage_terms(&terms_problems).flatten();
+                problems.append(&mut terms_problems);
                 let json = a.format == cli::ValidateFormat::Json;
                 order.extend(files.iter().map(|f| f.display().to_string()));
                 Ok(Config {
@@ -339,6 +366,8 @@ impl TryFrom<Cli> for Config {
                         problems,
                         order,
                         json,
+                        terms,
+                        strict: a.strict,
                     },
                 })
             }

@@ -58,7 +58,16 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
             problems,
             order,
             json,
-        } => cmd::validate::validate(inputs, problems, &order, json, stdout),
+            terms,
+            strict,
+        } => {
+            let checks = cmd::validate::Checks {
+                terms: terms.as_ref(),
+                strict,
+                json,
+            };
+            cmd::validate::validate(inputs, problems, &order, &checks, stdout)
+        }
         Action::Completions { shell } => cmd::completions::completions(shell, stdout),
         Action::Man { dir } => cmd::man::man(dir.as_deref(), stdout),
     }

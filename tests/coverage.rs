@@ -182,3 +182,102 @@ fn covered_scenarios_stay_silent() {
     assert!(!out.contains("data ends"), "{out}");
     w.ok(&["compare", "full.csv", "--cap", "38B"]);
 }
+
+/// `validate` gives `run`'s coverage warnings, and they do not fail the check.
+#[test]
+fn validate_warns_of_data_that_ends_early_and_says_ok() {
+    let w = workdir();
+    let out = w.cmd(&["validate", "short.csv"]).assert().success();
+    let out = out.get_output();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), ENDS_EARLY);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "ok: 1 scenario in 1 file (1 warning)\n"
+    );
+}
+
+/// With `--strict` the warnings fail the check, after being listed.
+#[test]
+fn validate_strict_fails_on_coverage_warnings() {
+    let w = workdir();
+    let err = w.fails(&["validate", "short.csv", "--strict"], 1);
+    assert_eq!(
+        err,
+        format!("{ENDS_EARLY}1 warning in 1 file; --strict makes warnings fail the check\n")
+    );
+    // Data that covers the term passes --strict.
+    w.write(
+        "full.csv",
+        "period,revenue\n2026,30B\n2027,62B\n2028,100B\n2029,150B\n2030,200B\n",
+    );
+    assert_eq!(
+        w.ok(&["validate", "full.csv", "--strict"]),
+        "ok: 1 scenario in 1 file\n"
+    );
+}
+
+/// `validate` checks against the terms `run` would use: the folder's terms.toml gives
+/// the term start that `late.csv` begins after.
+#[test]
+fn validate_checks_coverage_against_the_folder_terms() {
+    let w = Workdir::new();
+    w.write("deal/late.csv", common::fixture("coverage/late.csv"));
+    w.write("deal/terms.toml", "from = 2026-04-27\ncap = \"38B\"\n");
+    let out = w.cmd(&["validate", "deal/"]).assert().success();
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stderr),
+        "warning: deal/late.csv: scenario \"late\": data starts 2027-01-01, after the term \
+starts (2026-04-27): payments before it are not counted\n"
+    );
+    // With terms that start with the data, nothing to warn of.
+    w.write("later.toml", "from = 2027-01-01\n");
+    assert_eq!(
+        w.ok(&["validate", "deal/", "--terms", "later.toml"]),
+        "ok: 1 scenario in 1 file\n"
+    );
+}
+
+/// In JSON the warnings are listed like problems; `ok` is false only with --strict.
+#[test]
+fn validate_json_lists_warnings() {
+    let w = workdir();
+    let v: Value =
+        serde_json::from_str(&w.ok_warned(&["validate", "short.csv", "--format", "json"], ""))
+            .unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["warning_count"], 1);
+    assert_eq!(v["warnings"][0]["field"], "scenario \"short\"");
+    assert_eq!(
+        v["warnings"][0]["message"],
+        "data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted"
+    );
+    let out = w
+        .cmd(&["validate", "short.csv", "--format", "json", "--strict"])
+        .assert()
+        .code(1);
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["problem_count"], 0);
+}
+
+/// `validate --from/--through` check coverage against another term; a wrong date is a
+/// problem of the flag, not of a file.
+#[test]
+fn validate_takes_the_term_to_check_against() {
+    let w = workdir();
+    assert_eq!(
+        w.ok(&["validate", "short.csv", "--through", "2028-12-31"]),
+        "ok: 1 scenario in 1 file\n"
+    );
+    assert_eq!(
+        w.ok_warned(
+            &["validate", "late.csv", "--from", "2026-04-27"],
+            STARTS_LATE
+        ),
+        "ok: 1 scenario in 1 file (1 warning)\n"
+    );
+    assert_eq!(
+        w.fails(&["validate", "short.csv", "--through", "2026-13-01"], 1),
+        "error: --through: \"2026-13-01\" is not a date (expected YYYY-MM-DD, e.g. 2026-04-27)\n1 problem\n"
+    );
+}

@@ -119,7 +119,14 @@ fn forcing_the_delimiter_reads_the_same() {
     let sniffed = ledger(&w, "wide_pipe.txt", &[]);
     assert_eq!(ledger(&w, "wide_pipe.txt", &["--delimiter", "|"]), sniffed);
     // validate and compare take it too.
-    w.ok(&["validate", "long_semicolon.csv", "--delimiter", ";"]);
+    w.ok(&[
+        "validate",
+        "long_semicolon.csv",
+        "--delimiter",
+        ";",
+        "--through",
+        "2026-06-30",
+    ]);
     w.ok_warned(
         &[
             "compare",
@@ -219,7 +226,10 @@ fn a_folder_takes_csv_tsv_and_txt_files_in_name_order() {
         .map(|l| l.split(',').next().unwrap())
         .collect();
     assert_eq!(names, ["a", "b", "c"]);
-    assert_eq!(w.ok(&["validate", "dir"]), "ok: 3 scenarios in 3 files\n");
+    assert_eq!(
+        w.ok(&["validate", "dir", "--through", "2026-12-31"]),
+        "ok: 3 scenarios in 3 files\n"
+    );
 }
 
 #[test]

@@ -49,9 +49,8 @@ fn cases() -> Vec<(PathBuf, String)> {
 
 fn companion(stem: &str, suffix: &str) -> Option<String> {
     let p = Path::new(DIR).join(format!("{stem}{suffix}"));
-    p.is_file().then(|| {
-        String::from_utf8(fs::read(&p).unwrap()).expect("companion files are UTF-8")
-    })
+    p.is_file()
+        .then(|| String::from_utf8(fs::read(&p).unwrap()).expect("companion files are UTF-8"))
 }
 
 /// Whether `line` is the note of which files a run wrote into `out`.

@@ -120,7 +120,7 @@ fn wide_columns_named_like_measures_are_warned_of() {
 fn validate_prints_the_warning_and_succeeds() {
     let w = with("measures.csv");
     let out = w
-        .cmd(&["validate", "measures.csv"])
+        .cmd(&["validate", "measures.csv", "--through", "2027-12-31"])
         .assert()
         .code(0)
         .get_output()
@@ -137,7 +137,7 @@ fn one_measure_column_is_warned_of_in_the_singular() {
     let w = Workdir::new();
     w.write("t.csv", "period,base,Gross margin %\n2026,1,2\n");
     let out = w
-        .cmd(&["validate", "t.csv"])
+        .cmd(&["validate", "t.csv", "--through", "2026-12-31"])
         .assert()
         .code(0)
         .get_output()

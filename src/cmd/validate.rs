@@ -1,19 +1,31 @@
-//! `revcap validate`: every problem in every file and terms file, then a count.
+//! `revcap validate`: every problem in every file and terms file, then a count; and
+//! the warnings `run` would give (data that does not cover the term).
 
 use std::io::Write;
 
 use crate::config::Input;
+use crate::engine;
 use crate::error::{self, Error, Problem};
 use crate::load::{self, Opened};
+use crate::model::Terms;
 use crate::output;
 
+/// What `validate` was asked: the checks beyond the files themselves.
+pub struct Checks<'a> {
+    /// The terms `run` would use, to check coverage against (docs/spec.md §5.4).
+    pub terms: Option<&'a Terms>,
+    /// Whether warnings fail the check.
+    pub strict: bool,
+    pub json: bool,
+}
+
 /// Checks every input, adding its problems to those `config` found in the paths and
-/// terms files (`problems`, grouped by `order`), and reports them all.
+/// terms files (`problems`, grouped by `order`), and reports them all, warnings first.
 pub fn validate(
     inputs: &[Input],
     problems: Vec<Problem>,
     order: &[String],
-    json: bool,
+    checks: &Checks,
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
     // Grouped by file (terms files included) in the order given, each capped at
@@ -23,41 +35,76 @@ pub fn validate(
         grouped.register(origin);
     }
     grouped.extend(problems);
-    let (scenarios, file_problems) = count_every(inputs);
+    let Counted {
+        scenarios,
+        problems: file_problems,
+        warnings,
+    } = count_every(inputs, checks.terms);
     grouped.extend(file_problems.into_vec());
     let count = grouped.count();
     let problems = grouped.into_vec();
-    if json {
-        print_json(inputs, scenarios, count, &problems, stdout)?;
-        return if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Reported)
+    let warning_count = warnings.count();
+    let warnings = warnings.into_vec();
+    let failed = !problems.is_empty() || (checks.strict && warning_count > 0);
+    if checks.json {
+        let doc = Report {
+            inputs,
+            scenarios,
+            problem_count: count,
+            problems: &problems,
+            warning_count,
+            warnings: &warnings,
+            ok: !failed,
         };
+        print_json(&doc, stdout)?;
+        return if failed { Err(Error::Reported) } else { Ok(()) };
     }
-    if problems.is_empty() {
-        let n = inputs.len();
-        return output::print(
-            stdout,
-            &format!(
-                "ok: {scenarios} scenario{} in {n} file{}\n",
-                plural(scenarios),
-                plural(n)
-            ),
+    print_list(&warnings, "warning: ");
+    if !problems.is_empty() {
+        print_list(&problems, "error: ");
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            tally(count, "problem", files(&problems))
         );
+        return Err(Error::Reported);
     }
-    report(&problems, count);
-    Err(Error::Reported)
+    if failed {
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}; --strict makes warnings fail the check",
+            tally(warning_count, "warning", files(&warnings))
+        );
+        return Err(Error::Reported);
+    }
+    let n = inputs.len();
+    let warned = match warning_count {
+        0 => String::new(),
+        w => format!(" ({w} warning{})", plural(usize::try_from(w).unwrap_or(2))),
+    };
+    output::print(
+        stdout,
+        &format!(
+            "ok: {scenarios} scenario{} in {n} file{}{warned}\n",
+            plural(scenarios),
+            plural(n)
+        ),
+    )
+}
+
+/// What `validate --format json` reports.
+struct Report<'a> {
+    inputs: &'a [Input],
+    scenarios: usize,
+    problem_count: u64,
+    problems: &'a [Problem],
+    warning_count: u64,
+    warnings: &'a [Problem],
+    ok: bool,
 }
 
 /// `validate --format json` on stdout.
-fn print_json(
-    inputs: &[Input],
-    scenarios: usize,
-    problem_count: u64,
-    problems: &[Problem],
-    stdout: &mut dyn Write,
-) -> Result<(), Error> {
+fn print_json(r: &Report, stdout: &mut dyn Write) -> Result<(), Error> {
     /// `validate --format json`, fields in the documented order.
     #[derive(serde::Serialize)]
     struct ValidateDoc<'a> {
@@ -67,14 +114,18 @@ fn print_json(
         scenarios: usize,
         problem_count: u64,
         problems: &'a [Problem],
+        warning_count: u64,
+        warnings: &'a [Problem],
     }
     let doc = ValidateDoc {
         version: 1,
-        ok: problems.is_empty(),
-        files: inputs.iter().map(Input::origin).collect(),
-        scenarios,
-        problem_count,
-        problems,
+        ok: r.ok,
+        files: r.inputs.iter().map(Input::origin).collect(),
+        scenarios: r.scenarios,
+        problem_count: r.problem_count,
+        problems: r.problems,
+        warning_count: r.warning_count,
+        warnings: r.warnings,
     };
     let mut text =
         serde_json::to_string_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
@@ -82,55 +133,89 @@ fn print_json(
     output::print(stdout, &text)
 }
 
-/// Every problem on stderr, then how many there are in how many files.
-fn report(problems: &[Problem], count: u64) {
-    let files = {
-        let mut origins: Vec<&str> = problems.iter().map(|p| p.origin.as_str()).collect();
-        origins.dedup();
-        origins.len()
-    };
+/// Every problem (or warning) on stderr, each line after `prefix`.
+fn print_list(problems: &[Problem], prefix: &str) {
     let mut err = std::io::stderr().lock();
     for p in problems {
-        // The closing "... and N more" line of a long list is not an error of its own.
-        let prefix = if p.omitted > 0 { "" } else { "error: " };
+        // The closing "... and N more" line of a long list is not an item of its own.
+        let prefix = if p.omitted > 0 { "" } else { prefix };
         let _ = writeln!(err, "{prefix}{p}");
     }
-    let _ = writeln!(
-        err,
-        "{count} problem{} in {files} file{}",
-        plural(usize::try_from(count).unwrap_or(usize::MAX)),
-        plural(files)
-    );
+}
+
+/// How many files `problems` name (they come grouped by file); a flag (`--through`)
+/// is not a file.
+fn files(problems: &[Problem]) -> usize {
+    let mut origins: Vec<&str> = problems
+        .iter()
+        .map(|p| p.origin.as_str())
+        .filter(|o| !o.starts_with("--"))
+        .collect();
+    origins.dedup();
+    origins.len()
+}
+
+/// `3 problems in 2 files`, or `1 problem` when only flags are wrong.
+fn tally(count: u64, what: &str, files: usize) -> String {
+    let count_s = plural(usize::try_from(count).unwrap_or(usize::MAX));
+    match files {
+        0 => format!("{count} {what}{count_s}"),
+        _ => format!("{count} {what}{count_s} in {files} file{}", plural(files)),
+    }
+}
+
+/// What [`count_every`] finds.
+struct Counted {
+    scenarios: usize,
+    problems: error::Problems,
+    /// The warnings `run` would give for the scenarios that load: a term their data
+    /// does not cover (docs/spec.md §4.6).
+    warnings: error::Problems,
 }
 
 /// What loading every input finds, counting the scenarios that load (from the files
 /// that do) instead of keeping them: `validate` needs no more, and a batch is dropped
 /// as soon as it is checked.
-fn count_every(inputs: &[Input]) -> (usize, error::Problems) {
+fn count_every(inputs: &[Input], terms: Option<&Terms>) -> Counted {
     let Opened {
         files,
         mut problems,
         repeated,
     } = load::open_all(inputs);
     let mut count = 0;
+    let mut warnings = error::Problems::new();
     for mut file in files {
         // Capped like every list of problems (the first 100 kept, the rest counted),
         // so a file of millions of bad rows does not fill memory.
         let mut found = error::Problems::new();
         found.extend(file.take_problems());
         let mut scenarios = 0;
+        let mut gaps = error::Problems::new();
         while let Some((batch, p)) = file.next_batch() {
             scenarios += batch.len();
             found.extend(p);
+            for s in batch.iter().filter(|_| found.is_empty()) {
+                let Some(terms) = terms else { break };
+                gaps.extend(
+                    engine::scenario_gaps(s, terms)
+                        .into_iter()
+                        .map(|g| Problem::new(&s.source, g.to_string()).scenario(&s.name)),
+                );
+            }
         }
         if found.is_empty() {
             count += scenarios;
+            warnings.extend(gaps.into_vec());
         } else {
             problems.extend(found.into_vec());
         }
     }
     problems.extend(repeated);
-    (count, problems)
+    Counted {
+        scenarios: count,
+        problems,
+        warnings,
+    }
 }
 
 fn plural(n: usize) -> &'static str {
