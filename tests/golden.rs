@@ -16,6 +16,8 @@
 //! the names in the summary and in warnings do not depend on where the tests run, and
 //! no terms file beside the fixtures applies.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod common;
 
 use std::fs;
