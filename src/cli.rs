@@ -159,6 +159,13 @@ pub struct InputFlags {
     /// from each file's header row].
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
+    /// Read numbers with a decimal comma (12,7 and 1.234,56) [default: decided per
+    /// file from its first rows when its columns are not separated by commas].
+    #[arg(long, conflicts_with = "decimal_point")]
+    pub decimal_comma: bool,
+    /// Read numbers with a decimal point (12.7 and 1,234.56), whatever the file.
+    #[arg(long)]
+    pub decimal_point: bool,
 }
 
 /// The terms of docs/spec.md §3.1 other than the cap (whose meaning differs by command).

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::cli::{self, Cli, Command, OutputArgs, TermFlags};
 use crate::error::{quote, Error, Problem};
-use crate::load::Delimiter;
+use crate::load::{DecimalMark, Delimiter, Reading};
 use crate::model::{Date, RateStep, Terms};
 use crate::parse;
 use crate::render::Format;
@@ -68,8 +68,8 @@ pub struct Variant {
 /// A scenario source, with how its columns are separated (docs/spec.md §2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    Stdin(Delimiter),
-    File(PathBuf, Delimiter),
+    Stdin(Reading),
+    File(PathBuf, Reading),
 }
 
 impl Input {
@@ -273,7 +273,7 @@ impl TryFrom<Cli> for Config {
     fn try_from(cli: Cli) -> Result<Config, Error> {
         match cli.command {
             Command::Run(a) => {
-                let (inputs, folder_terms) = expand_paths(&a.paths, delimiter(&a.input)?)?;
+                let (inputs, folder_terms) = expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
                 let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
                 let terms = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
                 let output = output(&a.output)?;
@@ -283,7 +283,7 @@ impl TryFrom<Cli> for Config {
                 })
             }
             Command::Compare(a) => {
-                let (inputs, folder_terms) = expand_paths(&a.paths, delimiter(&a.input)?)?;
+                let (inputs, folder_terms) = expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
                 let flags = flag_terms(&a.term_flags, None)?;
                 // Terms files are variants here, not shared terms: the folder's
                 // terms.toml (or the defaults) with the flags on top is what every
@@ -309,7 +309,7 @@ impl TryFrom<Cli> for Config {
                     terms: folder_terms,
                     mut problems,
                     mut order,
-                } = find_inputs(&a.paths, delimiter(&a.input)?)?;
+                } = find_inputs(&a.paths, reading(&a.input, None)?)?;
                 let mut files: Vec<PathBuf> = a.terms.into_iter().collect();
                 for f in folder_terms.into_iter().flatten() {
                     if !files.contains(&f.path) {
@@ -385,9 +385,9 @@ impl FolderTerms {
 /// folder it is in (if any); fails if any path is wrong.
 fn expand_paths(
     paths: &[String],
-    delimiter: Delimiter,
+    reading: Reading,
 ) -> Result<(Vec<Input>, Vec<Option<FolderTerms>>), Error> {
-    let found = find_inputs(paths, delimiter)?;
+    let found = find_inputs(paths, reading)?;
     if found.problems.is_empty() {
         Ok((found.inputs, found.terms))
     } else {
@@ -402,6 +402,22 @@ fn is_scenario_file(path: &Path) -> bool {
         ["csv", "tsv", "txt"]
             .iter()
             .any(|e| x.eq_ignore_ascii_case(e))
+    })
+}
+
+/// How the files are read: the delimiter, the decimal mark (`--decimal-comma`,
+/// `--decimal-point`, or decided per file) and the currency `--unit` names, whose
+/// sign amount cells may carry (docs/spec.md §2.4).
+fn reading(a: &cli::InputFlags, unit: Option<&str>) -> Result<Reading, Error> {
+    let decimal = match (a.decimal_comma, a.decimal_point) {
+        (true, _) => DecimalMark::Given(crate::parse::Mark::Comma),
+        (_, true) => DecimalMark::Given(crate::parse::Mark::Point),
+        _ => DecimalMark::Sniff,
+    };
+    Ok(Reading {
+        delimiter: delimiter(a)?,
+        decimal,
+        currency: unit.and_then(crate::parse::currency_of),
     })
 }
 
@@ -433,7 +449,7 @@ struct Found {
 
 /// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each
 /// path that names none. Only a usage error (stdin twice) fails outright.
-fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
+fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
     let mut inputs = Vec::new();
     let mut terms = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
@@ -447,7 +463,7 @@ fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
                 ));
             }
             stdin_seen = true;
-            inputs.push(Input::Stdin(delimiter));
+            inputs.push(Input::Stdin(reading));
             terms.push(None);
             order.push(raw.clone());
             continue;
@@ -477,7 +493,7 @@ fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
             }
             let folder_terms = FolderTerms::find(&path, true);
             for f in csvs {
-                let input = Input::File(f, delimiter);
+                let input = Input::File(f, reading);
                 order.push(input.origin());
                 inputs.push(input);
                 terms.push(folder_terms.clone());
@@ -489,7 +505,7 @@ fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
                 path.parent().unwrap_or_else(|| Path::new("")),
                 false,
             ));
-            inputs.push(Input::File(path, delimiter));
+            inputs.push(Input::File(path, reading));
             order.push(raw.clone());
         } else if path.exists() {
             problems.push(Problem::new(raw, "is neither a file nor a folder"));

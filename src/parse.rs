@@ -14,6 +14,161 @@ use crate::model::{Date, Period};
 pub const AMOUNT_EXAMPLES: &str = r#"expected e.g. 12700000000, 12.7B or "$12,700,000,000""#;
 const RATE_EXAMPLES: &str = "expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%";
 
+/// Which mark ends a number's whole part: `12.7` (a point, commas for thousands) or
+/// `12,7` (a comma, dots or spaces for thousands). A file's numbers are all read with
+/// one mark (docs/spec.md §2.4); the loader decides which.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mark {
+    #[default]
+    Point,
+    Comma,
+}
+
+impl Mark {
+    /// The decimal mark and the thousands separator.
+    fn chars(self) -> (char, char) {
+        match self {
+            Mark::Point => ('.', ','),
+            Mark::Comma => (',', '.'),
+        }
+    }
+}
+
+/// A currency an amount cell may be marked with. revcap never converts: a sign is
+/// accepted only where the file's unit says that currency (docs/spec.md §2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Currency {
+    Usd,
+    Eur,
+    Gbp,
+}
+
+impl Currency {
+    /// The sign written before (or after) an amount.
+    pub fn sign(self) -> char {
+        match self {
+            Currency::Usd => '$',
+            Currency::Eur => '€',
+            Currency::Gbp => '£',
+        }
+    }
+    /// The ISO code, as `--unit` takes it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Usd => "USD",
+            Currency::Eur => "EUR",
+            Currency::Gbp => "GBP",
+        }
+    }
+    fn of_sign(c: char) -> Option<Currency> {
+        [Currency::Usd, Currency::Eur, Currency::Gbp]
+            .into_iter()
+            .find(|k| k.sign() == c)
+    }
+}
+
+/// The currency a unit names: `€`, `EUR`, `€bn`, `EUR m`, `£`, `GBP`, `$`, `USD`,
+/// `US$`, `USD m`, `$M`, `Revenue (€)`, `revenue_eur`; `None` when it names none
+/// (`m`, `thousands`) or more than one.
+///
+/// ```
+/// use revcap::parse::{currency_of, Currency};
+///
+/// assert_eq!(currency_of("€bn"), Some(Currency::Eur));
+/// assert_eq!(currency_of("USD m"), Some(Currency::Usd));
+/// assert_eq!(currency_of("thousands"), None);
+/// ```
+pub fn currency_of(unit: &str) -> Option<Currency> {
+    const SCALES: &[&str] = &["", "k", "m", "mm", "mn", "b", "bn", "t", "th"];
+    let lower = unit.to_lowercase();
+    let mut found: Option<Currency> = None;
+    let mut note = |c: Currency| -> bool {
+        match found {
+            Some(f) if f != c => false,
+            _ => {
+                found = Some(c);
+                true
+            }
+        }
+    };
+    for word in lower.split(|c: char| !(c.is_alphanumeric() || "$€£".contains(c))) {
+        let mut signs = word.chars().filter(|c| "$€£".contains(*c));
+        if let Some(sign) = signs.next() {
+            if !signs.all(|c| c == sign) || !Currency::of_sign(sign).is_some_and(&mut note) {
+                return None;
+            }
+            continue;
+        }
+        for (code, c) in [
+            ("usd", Currency::Usd),
+            ("eur", Currency::Eur),
+            ("gbp", Currency::Gbp),
+        ] {
+            let scaled = |r: Option<&str>| r.is_some_and(|r| SCALES.contains(&r));
+            if (scaled(word.strip_prefix(code)) || scaled(word.strip_suffix(code))) && !note(c) {
+                return None;
+            }
+        }
+    }
+    found
+}
+
+/// How one file writes its amounts: the decimal mark and the currency its unit names
+/// (`None`: only `$` signs are taken, as before currencies were).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Style {
+    pub mark: Mark,
+    pub currency: Option<Currency>,
+}
+
+/// What a cell's number says about the decimal mark (docs/spec.md §2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Reads the same with either mark (`12`, `1234`, `20%`).
+    Either,
+    /// Reads as two different numbers (`1,234`, `1.234`).
+    Ambiguous,
+    /// Reads only with a decimal point (`12.7`, `1,234.5`, `1,234,567`).
+    Point,
+    /// Reads only with a decimal comma (`12,7`, `1.234,56`, `0,2`, `1.234.567`).
+    Comma,
+}
+
+/// What `raw` (an amount or a rate as written in a cell) says about the decimal
+/// mark, or `None` when it is no number either way.
+///
+/// ```
+/// use revcap::parse::{form, Form};
+///
+/// assert_eq!(form("12,7"), Some(Form::Comma));
+/// assert_eq!(form("$1,234.5M"), Some(Form::Point));
+/// assert_eq!(form("1,234"), Some(Form::Ambiguous));
+/// assert_eq!(form("20%"), Some(Form::Either));
+/// ```
+pub fn form(raw: &str) -> Option<Form> {
+    // The digits and marks only: signs, suffixes and words say nothing of the mark;
+    // spaces between digits are thousands separators with either mark.
+    let core: String = raw
+        .trim_matches(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .chars()
+        .filter(|c| !is_space_separator(*c))
+        .collect();
+    let point = unsigned_decimal(&core, true, Mark::Point).ok();
+    let comma = unsigned_decimal(&core, true, Mark::Comma).ok();
+    match (point, comma) {
+        (Some(p), Some(c)) if p == c => Some(Form::Either),
+        (Some(_), Some(_)) => Some(Form::Ambiguous),
+        (Some(_), None) => Some(Form::Point),
+        (None, Some(_)) => Some(Form::Comma),
+        (None, None) => None,
+    }
+}
+
+/// A space, no-break space or narrow no-break space: French thousands separators.
+fn is_space_separator(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}')
+}
+
 /// Parses a money amount: `12700000000`, `12.7`, `.5B`, `$12.7B`, `$ 30,000.00`,
 /// `"12,700,000,000"`, `1.27e10`, `-5` (negative values parse; callers decide whether
 /// they are allowed). An accounting negative `(1,000)` is refused with its reason:
@@ -29,7 +184,22 @@ const RATE_EXAMPLES: &str = "expected a fraction between 0 and 1 or a percent, e
 /// assert!(amount("12..7").unwrap_err().starts_with("is not a number"));
 /// ```
 pub fn amount(raw: &str) -> Result<Decimal, String> {
-    amount_as(raw, Role::Revenue)
+    amount_as(raw, Role::Revenue, Style::default())
+}
+
+/// A revenue cell of a file whose amounts are written as `style` says: with its
+/// decimal mark, and with its currency's sign (`1.234,5 €` with a comma and euros).
+///
+/// ```
+/// use revcap::parse::{amount_in, Currency, Mark, Style};
+/// use rust_decimal::Decimal;
+///
+/// let german = Style { mark: Mark::Comma, currency: Some(Currency::Eur) };
+/// assert_eq!(amount_in("1.234,5 €", german), Ok(Decimal::new(12345, 1)));
+/// assert!(amount_in("$5", german).is_err());
+/// ```
+pub fn amount_in(raw: &str, style: Style) -> Result<Decimal, String> {
+    amount_as(raw, Role::Revenue, style)
 }
 
 /// Whose amount is parsed: the hints for an empty cell, a missing value and an
@@ -65,11 +235,14 @@ impl Role {
     }
 }
 
-fn amount_as(raw: &str, role: Role) -> Result<Decimal, String> {
+fn amount_as(raw: &str, role: Role, style: Style) -> Result<Decimal, String> {
     let s = raw.trim();
-    // Most cells of a large file are plain `digits[.digits]`.
-    if let Some(v) = plain_decimal(s) {
-        return Ok(v);
+    // Most cells of a large file are plain `digits[.digits]` (with a decimal comma,
+    // `1.234` is a thousand and more, so only `digits` are plain).
+    if style.mark == Mark::Point || !s.contains('.') {
+        if let Some(v) = plain_decimal(s) {
+            return Ok(v);
+        }
     }
     if s.is_empty() {
         return Err(format!("is empty ({}; {})", role.examples(), role.none()));
@@ -86,30 +259,42 @@ fn amount_as(raw: &str, role: Role) -> Result<Decimal, String> {
     if let Some(inner) = accounting_negative(s) {
         // `(1,000)`, `($1,000)`, `$ (1,000.00)`: say so when the inside is a number
         // (one level only: `((1))` is not one, and nesting must not recurse deeply).
-        let number = accounting_negative(inner).is_none() && amount_as(inner, role).is_ok();
+        let number =
+            accounting_negative(inner).is_none() && amount_as(inner, role, style).is_ok();
         return Err(if number {
             format!("is a negative amount in accounting style ({})", role.must())
         } else {
             format!("is not a number ({})", role.examples())
         });
     }
-    if s.strip_prefix('$').is_some_and(|r| r.trim() == "-") {
+    if strip_currency_sign(s).is_some_and(|(_, r)| r.trim() == "-") {
         // Excel's accounting format shows zero as `$ -`; revcap does not guess.
         return Err(
             "is an accounting dash, which a spreadsheet shows for zero (write 0 if that is meant)"
                 .into(),
         );
     }
-    // A sign and a `$` in either order, each maybe followed by spaces (`-$5`, `$-5`,
-    // `$ 30,000` and Excel's accounting ` $ 30,000.00 `).
+    // A sign and a currency sign in either order, each maybe followed by spaces
+    // (`-$5`, `$-5`, `$ 30,000` and Excel's accounting ` $ 30,000.00 `), or the
+    // currency sign after the number (`1.234,50 €`).
     let (negative, rest) = sign(s);
     let rest = rest.trim_start();
-    let rest = rest.strip_prefix('$').map_or(rest, str::trim_start);
+    let (lead, rest) = match strip_currency_sign(rest) {
+        Some((c, r)) => (Some(c), r.trim_start()),
+        None => (None, rest),
+    };
     let (negative, rest) = match sign(rest) {
         (true, r) if !negative => (true, r.trim_start()),
         (false, r) => (negative, r),
         (true, _) => return Err(format!("is not a number ({})", role.examples())),
     };
+    let (trail, rest) = match rest.chars().last().and_then(Currency::of_sign) {
+        Some(c) if lead.is_none() => (Some(c), rest[..rest.len() - c.sign().len_utf8()].trim_end()),
+        _ => (None, rest),
+    };
+    if let Some(c) = lead.or(trail) {
+        check_currency(c, style.currency)?;
+    }
     let suffix = rest
         .chars()
         .last()
@@ -128,7 +313,14 @@ fn amount_as(raw: &str, role: Role) -> Result<Decimal, String> {
         }
         None => (rest, 0),
     };
-    let value = unsigned_decimal(body, true).map_err(|e| {
+    let body = match style.mark {
+        // French thousands: `1 234 567,89`, with spaces or no-break spaces.
+        Mark::Comma if body.contains(is_space_separator) => {
+            std::borrow::Cow::Owned(body.replace(is_space_separator, "."))
+        }
+        _ => std::borrow::Cow::Borrowed(body),
+    };
+    let value = unsigned_decimal(&body, true, style.mark).map_err(|e| {
         e.or_else(|| unit_hint(rest))
             .unwrap_or_else(|| format!("is not a number ({})", role.examples()))
     })?;
@@ -144,8 +336,33 @@ fn amount_as(raw: &str, role: Role) -> Result<Decimal, String> {
 /// The inside of an accounting negative: `(1,000)`, `($1,000)`, `$ (1,000)`, or
 /// `None` if `s` is not one.
 fn accounting_negative(s: &str) -> Option<&str> {
-    let s = s.strip_prefix('$').map_or(s, str::trim_start);
+    let s = strip_currency_sign(s).map_or(s, |(_, r)| r.trim_start());
     s.strip_prefix('(')?.strip_suffix(')').map(str::trim)
+}
+
+/// A leading `$`, `€` or `£` and what follows it.
+fn strip_currency_sign(s: &str) -> Option<(Currency, &str)> {
+    let c = Currency::of_sign(s.chars().next()?)?;
+    Some((c, &s[c.sign().len_utf8()..]))
+}
+
+/// Whether a cell may carry the sign of `sign`: the file's currency, or `$` when
+/// nothing names one.
+fn check_currency(sign: Currency, file: Option<Currency>) -> Result<(), String> {
+    let shown = crate::error::quote(&sign.sign().to_string());
+    match file {
+        Some(c) if c == sign => Ok(()),
+        None if sign == Currency::Usd => Ok(()),
+        None => Err(format!(
+            "has a currency sign {shown}, but nothing says the amounts are in {code} (pass --unit {code}, or write the currency in the header, e.g. Revenue ({sign}); revcap never converts)",
+            code = sign.code(),
+            sign = sign.sign()
+        )),
+        Some(c) => Err(format!(
+            "has a currency sign {shown}, but the amounts are in {} (revcap never converts: write every amount in one currency)",
+            c.code()
+        )),
+    }
 }
 
 /// The words spreadsheets and people put for a value they do not have.
@@ -207,20 +424,26 @@ pub fn plain_decimal(s: &str) -> Option<Decimal> {
 /// Parses a rate: a fraction (`0.2`, `.2`) or a percent (`20%`), which must lie in
 /// [0, 1].
 pub fn rate(raw: &str) -> Result<Decimal, String> {
-    rate_as(raw, RATE_EXAMPLES)
+    rate_as(raw, RATE_EXAMPLES, Mark::Point)
 }
 
 /// Parses a cell of a `rate` column: as [`rate`], but a missing value is told that
 /// an empty cell, not 0, means the terms' rate (0 pays nothing).
 pub fn rate_cell(raw: &str) -> Result<Decimal, String> {
+    rate_cell_in(raw, Mark::Point)
+}
+
+/// [`rate_cell`] in a file whose decimal mark is `mark` (`0,2`, `20,5%`).
+pub fn rate_cell_in(raw: &str, mark: Mark) -> Result<Decimal, String> {
     rate_as(
         raw,
         "a missing value? leave the cell empty to use the terms' rate",
+        mark,
     )
 }
 
 /// `missing` is the hint for `n/a` and its kin.
-fn rate_as(raw: &str, missing: &str) -> Result<Decimal, String> {
+fn rate_as(raw: &str, missing: &str, mark: Mark) -> Result<Decimal, String> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(format!("is empty ({RATE_EXAMPLES})"));
@@ -241,7 +464,7 @@ fn rate_as(raw: &str, missing: &str) -> Result<Decimal, String> {
         None => (false, s),
     };
     let (negative, body) = sign(body);
-    let value = unsigned_decimal(body, false)
+    let value = unsigned_decimal(body, false, mark)
         .map_err(|e| e.unwrap_or_else(|| format!("is not a rate ({RATE_EXAMPLES})")))?;
     let value = if percent {
         scale_by_pow10(value, -2).ok_or_else(|| "has too many decimal places".to_string())?
@@ -439,7 +662,7 @@ pub fn cap(raw: &str) -> Result<Option<Decimal>, String> {
     if raw.trim().eq_ignore_ascii_case("none") {
         return Ok(None);
     }
-    let v = amount_as(raw, Role::Cap)?;
+    let v = amount_as(raw, Role::Cap, Style::default())?;
     if v.is_sign_negative() && !v.is_zero() {
         return Err("is negative (a cap must be ≥ 0, or none)".into());
     }
@@ -449,7 +672,7 @@ pub fn cap(raw: &str) -> Result<Option<Decimal>, String> {
 
 /// Parses an amount that must be ≥ 0.
 pub fn non_negative(raw: &str) -> Result<Decimal, String> {
-    let v = amount_as(raw, Role::Paid)?;
+    let v = amount_as(raw, Role::Paid, Style::default())?;
     if v.is_sign_negative() && !v.is_zero() {
         return Err("is negative (expected an amount ≥ 0)".into());
     }
@@ -521,7 +744,8 @@ fn spreadsheet_hint(s: &str) -> Option<String> {
 
 /// `digits[.digits][e[+-]digits]`, with thousands separators in the integer part when
 /// `allow_grouping`. `Err(None)` means "not a number"; `Err(Some(msg))` a specific hint.
-fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<String>> {
+fn unsigned_decimal(s: &str, allow_grouping: bool, mark: Mark) -> Result<Decimal, Option<String>> {
+    let (decimal, group) = mark.chars();
     let (mantissa, exp) = match s.split_once(['e', 'E']) {
         Some((mantissa, e)) => {
             let (neg, e_digits) = sign(e);
@@ -530,7 +754,7 @@ fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<Str
         }
         None => (s, 0),
     };
-    let (int, frac) = match mantissa.split_once('.') {
+    let (int, frac) = match mantissa.split_once(decimal) {
         Some((i, f)) => (i, Some(f)),
         None => (mantissa, None),
     };
@@ -540,22 +764,34 @@ fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<Str
     } else {
         int
     };
-    let int_digits: String = if int.contains(',') {
+    let int_digits: String = if int.contains(group) {
         if !allow_grouping {
-            return Err(Some(
-                "has a comma (write the number without separators, e.g. 0.2)".into(),
-            ));
+            return Err(Some(match mark {
+                Mark::Point => "has a comma (write the number without separators, e.g. 0.2)",
+                Mark::Comma => "has a dot (write the number without separators, e.g. 0,2)",
+            }
+            .into()));
         }
-        let groups: Vec<&str> = int.split(',').collect();
-        let well_formed = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+        let groups: Vec<&str> = int.split(group).collect();
+        // A thousands group never leads with 0: `0,125` is no hundred and twenty-five.
+        let well_formed = groups
+            .first()
+            .is_some_and(|g| (1..=3).contains(&g.len()) && !g.starts_with('0'))
             && groups.iter().skip(1).all(|g| g.len() == 3)
             && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
         if !well_formed {
-            return Err(Some(if frac.is_none() && groups.len() == 2 {
-                "has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)".into()
-            } else {
-                "has misplaced thousands separators (expected groups of three digits, e.g. 12,700,000)".into()
-            }));
+            return Err(Some(match mark {
+                Mark::Point if frac.is_none() && groups.len() == 2 => {
+                    "has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)"
+                }
+                Mark::Point => {
+                    "has misplaced thousands separators (expected groups of three digits, e.g. 12,700,000)"
+                }
+                Mark::Comma => {
+                    "has misplaced thousands separators (expected groups of three digits, e.g. 12.700.000,5)"
+                }
+            }
+            .into()));
         }
         groups.concat()
     } else {
@@ -570,7 +806,11 @@ fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<Str
         return Err(Some(too_large()));
     }
     if let Some(f) = frac {
-        if allow_grouping && f.contains(',') && int.bytes().all(|b| b.is_ascii_digit()) {
+        if allow_grouping
+            && mark == Mark::Point
+            && f.contains(',')
+            && int.bytes().all(|b| b.is_ascii_digit())
+        {
             return Err(Some(
                 "has a comma after the decimal point (a decimal comma, as in 1.234,5? write 1234.5)"
                     .into(),

@@ -26,11 +26,13 @@ use std::io::{Read, Seek};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::decimal::{Decided, Reading};
 use super::delimiter::{peek, Delimiter};
 use super::header::{read_header, Header, Kind};
 use super::lines::Lines;
-use super::reader::{counted, read_part, Part, Watch};
+use super::reader::{counted, decide_from, read_ahead, read_part, Part, Watch};
 use super::rows::Later;
+use super::utf16;
 use super::{Loaded, LIMITS};
 use crate::error::Problem;
 
@@ -43,12 +45,12 @@ pub(super) fn read(
     size: u64,
     bar: &indicatif::ProgressBar,
     split_from: u64,
-    delimiter: Delimiter,
+    reading: Reading,
 ) -> std::io::Result<Option<Loaded>> {
     if size < split_from {
         return Ok(None);
     }
-    let loaded = match Cut::plan(path, size, delimiter)? {
+    let loaded = match Cut::plan(path, size, reading)? {
         Some(cut) => cut.read(path, origin, stem, size, bar)?,
         None => None,
     };
@@ -58,27 +60,49 @@ pub(super) fn read(
     Ok(loaded)
 }
 
-/// Where a file is cut, and the header its second half is read under.
+/// Where a file is cut, the header its second half is read under and the decimal
+/// mark both are.
 struct Cut {
     header: Header,
     at: u64,
+    decided: Decided,
+    reading: Reading,
 }
 
 impl Cut {
     /// The cut of a file of `size` bytes, or `None` when it may not be cut.
-    fn plan(path: &Path, size: u64, delimiter: Delimiter) -> std::io::Result<Option<Cut>> {
+    fn plan(path: &Path, size: u64, reading: Reading) -> std::io::Result<Option<Cut>> {
         // The header, from the first MiB, for the second half's layout and delimiter
         // (both halves are read with the one chosen here); a header that does not end
-        // within it would be cut short there.
+        // within it would be cut short there. The decimal mark is decided here too,
+        // from the same first rows a read in one go looks at (`decimal`).
         const WINDOW: u64 = 1 << 20;
-        let header = {
+        let mut start = Vec::new();
+        File::open(path)?.take(4).read_to_end(&mut start)?;
+        if utf16::is_utf16(&start).is_some() {
+            return Ok(None);
+        }
+        let delimiter = reading.delimiter;
+        let (header, decided) = {
             let (chosen, file) = peek(File::open(path)?.take(WINDOW), delimiter)?;
             let given = matches!(delimiter, Delimiter::Given(_));
             let (mut rdr, mut lines) = counted(file, chosen);
-            match read_header(&mut rdr, &mut lines, "", u64::MAX, chosen, given) {
+            let header = match read_header(&mut rdr, &mut lines, "", u64::MAX, chosen, given) {
                 Ok(h) if h.end < WINDOW => h,
                 _ => return Ok(None),
-            }
+            };
+            let decided = match Decided::before_rows(&reading, chosen) {
+                Some(d) => d,
+                None => {
+                    let ahead = read_ahead(&mut rdr, &mut lines, "");
+                    match decide_from(&ahead, &header, "") {
+                        Ok(d) => d,
+                        // Read in one go, for the message of a whole read.
+                        Err(_) => return Ok(None),
+                    }
+                }
+            };
+            (header, decided)
         };
         let splittable =
             matches!(header.layout.kind, Kind::Long { .. }) && header.layout.unit.is_none();
@@ -99,7 +123,12 @@ impl Cut {
         if at >= size || at <= header.end {
             return Ok(None);
         }
-        Ok(Some(Cut { header, at }))
+        Ok(Some(Cut {
+            header,
+            at,
+            decided,
+            reading,
+        }))
     }
 
     /// Reads the two halves, one per core, and places the second's scenarios, lines
@@ -130,7 +159,8 @@ impl Cut {
                     stem,
                     LIMITS,
                     None,
-                    Delimiter::Given(self.header.delimiter),
+                    self.reading_given(),
+                    Some(self.decided.clone()),
                     FirstHalf(&stop),
                 )))
             },
@@ -145,7 +175,8 @@ impl Cut {
                     stem,
                     LIMITS,
                     header,
-                    Delimiter::Given(self.header.delimiter),
+                    self.reading_given(),
+                    Some(self.decided.clone()),
                     LaterHalf(&stop),
                 )))
             },
@@ -162,9 +193,20 @@ impl Cut {
             problems.push(p);
         }
         let later = Later::new(later.groups, first.lines);
+        let note = self.decided.note(origin);
         Ok(Some(
-            Loaded::new(origin, first.groups, problems, Some(later)).with_warnings(first.warnings),
+            Loaded::new(origin, first.groups, problems, Some(later))
+                .with_warnings(first.warnings)
+                .with_note(note),
         ))
+    }
+
+    /// How both halves are read: with the delimiter chosen for the header.
+    fn reading_given(&self) -> Reading {
+        Reading {
+            delimiter: Delimiter::Given(self.header.delimiter),
+            ..self.reading
+        }
     }
 }
 
