@@ -133,6 +133,9 @@ pub struct ValidateArgs {
     /// How to report: text (default) or json.
     #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
     pub format: ValidateFormat,
+    /// The amounts' currency, e.g. EUR: its sign (€) is then taken in amount cells.
+    #[arg(long, value_name = "LABEL")]
+    pub unit: Option<String>,
     #[command(flatten)]
     pub input: InputFlags,
 }

@@ -309,7 +309,7 @@ impl TryFrom<Cli> for Config {
                     terms: folder_terms,
                     mut problems,
                     mut order,
-                } = find_inputs(&a.paths, reading(&a.input, None)?)?;
+                } = find_inputs(&a.paths, reading(&a.input, a.unit.as_deref())?)?;
                 let mut files: Vec<PathBuf> = a.terms.into_iter().collect();
                 for f in folder_terms.into_iter().flatten() {
                     if !files.contains(&f.path) {
