@@ -273,7 +273,8 @@ impl TryFrom<Cli> for Config {
     fn try_from(cli: Cli) -> Result<Config, Error> {
         match cli.command {
             Command::Run(a) => {
-                let (inputs, folder_terms) = expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
+                let (inputs, folder_terms) =
+                    expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
                 let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
                 let terms = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
                 let output = output(&a.output)?;
@@ -283,7 +284,8 @@ impl TryFrom<Cli> for Config {
                 })
             }
             Command::Compare(a) => {
-                let (inputs, folder_terms) = expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
+                let (inputs, folder_terms) =
+                    expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
                 let flags = flag_terms(&a.term_flags, None)?;
                 // Terms files are variants here, not shared terms: the folder's
                 // terms.toml (or the defaults) with the flags on top is what every

@@ -259,8 +259,7 @@ fn amount_as(raw: &str, role: Role, style: Style) -> Result<Decimal, String> {
     if let Some(inner) = accounting_negative(s) {
         // `(1,000)`, `($1,000)`, `$ (1,000.00)`: say so when the inside is a number
         // (one level only: `((1))` is not one, and nesting must not recurse deeply).
-        let number =
-            accounting_negative(inner).is_none() && amount_as(inner, role, style).is_ok();
+        let number = accounting_negative(inner).is_none() && amount_as(inner, role, style).is_ok();
         return Err(if number {
             format!("is a negative amount in accounting style ({})", role.must())
         } else {
@@ -766,11 +765,13 @@ fn unsigned_decimal(s: &str, allow_grouping: bool, mark: Mark) -> Result<Decimal
     };
     let int_digits: String = if int.contains(group) {
         if !allow_grouping {
-            return Err(Some(match mark {
-                Mark::Point => "has a comma (write the number without separators, e.g. 0.2)",
-                Mark::Comma => "has a dot (write the number without separators, e.g. 0,2)",
-            }
-            .into()));
+            return Err(Some(
+                match mark {
+                    Mark::Point => "has a comma (write the number without separators, e.g. 0.2)",
+                    Mark::Comma => "has a dot (write the number without separators, e.g. 0,2)",
+                }
+                .into(),
+            ));
         }
         let groups: Vec<&str> = int.split(group).collect();
         // A thousands group never leads with 0: `0,125` is no hundred and twenty-five.

@@ -192,12 +192,15 @@ fn a_decimal_comma_in_a_semicolon_file_is_read_and_said() {
     // has the rest); with --decimal-point its decimal comma is refused.
     let w = with(&["decimal_comma.csv"]);
     w.ok_warned(
-        &["run", "decimal_comma.csv", "--no-files"],
+        &["run", "decimal_comma.csv", "--no-files", "--through", "2027-12-31"],
         r#"note: decimal_comma.csv: numbers read with a decimal comma (line 3: "12,7" is 12.7); --decimal-point to read them otherwise
 "#,
     );
     assert_eq!(
-        w.fails(&["run", "decimal_comma.csv", "--no-files", "--decimal-point"], 1),
+        w.fails(
+            &["run", "decimal_comma.csv", "--no-files", "--decimal-point"],
+            1
+        ),
         r#"error: decimal_comma.csv: line 3, column "bull": "12,7" has a decimal comma, but --decimal-point reads numbers with a decimal point (write it with a decimal point, or pass --decimal-comma)
 "#
     );

@@ -149,7 +149,11 @@ pub fn read_file(
 
 /// A file that cannot be opened or read, as the one problem of that file.
 pub(super) fn cannot_read(origin: &str, e: std::io::Error) -> Vec<Problem> {
-    vec![Problem::new(origin, format!("cannot read: {e}"))]
+    let message = match utf16::message(&e) {
+        Some(m) => m.to_string(),
+        None => format!("cannot read: {e}"),
+    };
+    vec![Problem::new(origin, message)]
 }
 
 /// [`read_file`], cutting files of at least `split_from` bytes when they may be cut.
@@ -164,7 +168,15 @@ pub fn read_file_from(
     bar: &indicatif::ProgressBar,
     split_from: u64,
 ) -> Result<Loaded, Vec<Problem>> {
-    read_file_with(path, origin, stem, size, bar, split_from, Reading::default())
+    read_file_with(
+        path,
+        origin,
+        stem,
+        size,
+        bar,
+        split_from,
+        Reading::default(),
+    )
 }
 
 fn read_file_with(

@@ -11,11 +11,11 @@ use std::rc::Rc;
 
 use super::decimal::{decide, number_columns, Decided, Reading, SNIFF_BYTES, SNIFF_ROWS};
 use super::delimiter::{peek, Delimiter};
-use super::utf16;
 use super::header::{read_header, Header};
 use super::lines::{Counting, LineIndex, Lines};
 use super::row::RowReader;
 use super::rows::Groups;
+use super::utf16;
 use super::{too_large, Limits};
 use crate::error::{Problem, Problems};
 use crate::parse;
@@ -226,7 +226,11 @@ pub(super) fn read_ahead<R: Read>(
 
 /// The decimal mark the records read ahead give (only those within
 /// [`SNIFF_BYTES`] count, so a file read as halves decides as one read whole).
-pub(super) fn decide_from(ahead: &[Ahead], header: &Header, origin: &str) -> Result<Decided, Problem> {
+pub(super) fn decide_from(
+    ahead: &[Ahead],
+    header: &Header,
+    origin: &str,
+) -> Result<Decided, Problem> {
     let columns = number_columns(header);
     let cells = ahead
         .iter()

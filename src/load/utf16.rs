@@ -143,7 +143,8 @@ impl<R: Read> Utf16<R> {
                     _ => Err(self.unpaired(0)),
                 };
             }
-            self.left.extend_from_slice(chunk.get(..n).unwrap_or_default());
+            self.left
+                .extend_from_slice(chunk.get(..n).unwrap_or_default());
             self.out.clear();
             self.given = 0;
             let units = self.left.len() / 2;
@@ -157,7 +158,9 @@ impl<R: Read> Utf16<R> {
                         if !(0xDC00..=0xDFFF).contains(&low) {
                             return Err(self.unpaired(i));
                         }
-                        let c = 0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
+                        let c = 0x10000
+                            + ((u32::from(unit) - 0xD800) << 10)
+                            + (u32::from(low) - 0xDC00);
                         self.push(c);
                         i += 2;
                     }
@@ -193,7 +196,8 @@ impl<R: Read> Utf16<R> {
         // Only surrogates are not characters, and they were dealt with.
         let c = char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER);
         let mut utf8 = [0u8; 4];
-        self.out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+        self.out
+            .extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
     }
 
     fn unpaired(&self, i: usize) -> std::io::Error {
@@ -230,7 +234,13 @@ mod tests {
         let units = bom.into_iter().chain(text.chars()).collect::<String>();
         units
             .encode_utf16()
-            .flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() })
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
             .collect()
     }
 
@@ -246,7 +256,11 @@ mod tests {
         for big_endian in [false, true] {
             for bom in [false, true] {
                 let bytes = utf16(&text, big_endian, bom);
-                let want = if bom { format!("\u{feff}{text}") } else { text.clone() };
+                let want = if bom {
+                    format!("\u{feff}{text}")
+                } else {
+                    text.clone()
+                };
                 assert_eq!(read(&bytes).unwrap(), want, "{big_endian} {bom}");
             }
         }

@@ -1,0 +1,196 @@
+//! Numbers and files as European spreadsheets and Excel's "Unicode Text" export them
+//! (docs/spec.md §2.1, §2.4): a decimal comma decided per file from its first rows,
+//! currency signs where the unit names the currency, UTF-16 decoded, with the exact
+//! messages when a file cannot be read so.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+mod common;
+
+use common::Workdir;
+
+const TWIN: &str = "period,revenue,rate\n2026,12.7,20.5%\n2027,1234.56,\n2028,1234567,\n";
+
+/// stdout of `run --format json --no-files` on `name`, with `more` flags.
+fn json(w: &Workdir, name: &str, more: &[&str]) -> String {
+    let mut args = vec![
+        "run",
+        name,
+        "--format",
+        "json",
+        "--no-files",
+        "--through",
+        "2026-12-31",
+    ];
+    args.extend(more);
+    w.ok(&args).replace(name, "FILE")
+}
+
+fn json_warned(w: &Workdir, name: &str, more: &[&str], stderr: &str) -> String {
+    let mut args = vec![
+        "run",
+        name,
+        "--format",
+        "json",
+        "--no-files",
+        "--through",
+        "2026-12-31",
+    ];
+    args.extend(more);
+    w.ok_warned(&args, stderr).replace(name, "FILE")
+}
+
+fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+    let text: String = bom
+        .then_some('\u{feff}')
+        .into_iter()
+        .chain(text.chars())
+        .collect();
+    text.encode_utf16()
+        .flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_semicolon_file_with_decimal_commas_reads_like_its_twin() {
+    let w = Workdir::new();
+    w.write("twin.csv", TWIN);
+    w.write(
+        "de.csv",
+        "period;revenue;rate\r\n2026;12,7;20,5%\r\n2027;1.234,56;\r\n2028;1.234.567;\r\n",
+    );
+    let twin = json(&w, "twin.csv", &[]);
+    let de = json_warned(
+        &w,
+        "de.csv",
+        &[],
+        "note: de.csv: numbers read with a decimal comma (line 2: \"12,7\" is 12.7); --decimal-point to read them otherwise\n",
+    );
+    assert_eq!(de.replace("\"de\"", "\"twin\""), twin);
+    // Given, the mark is not told.
+    let given = json(&w, "de.csv", &["--decimal-comma"]);
+    assert_eq!(given, de);
+}
+
+#[test]
+fn an_ambiguous_file_needs_the_flag() {
+    let w = Workdir::new();
+    w.write("amb.csv", "period;revenue\n2026;1.234\n2027;2.500\n");
+    assert_eq!(
+        w.fails(&["run", "amb.csv", "--no-files"], 1),
+        "error: amb.csv: line 2, column \"revenue\": \"1.234\" reads as 1.234 with a decimal point or as 1234 with a decimal comma, and no number in the first 200 rows tells which (pass --decimal-point or --decimal-comma)\n"
+    );
+    let comma = json(&w, "amb.csv", &["--decimal-comma"]);
+    assert!(comma.contains("\"revenue\": \"1234\""), "{comma}");
+    let point = json(&w, "amb.csv", &["--decimal-point"]);
+    assert!(point.contains("\"revenue\": \"1.234\""), "{point}");
+}
+
+#[test]
+fn a_cell_against_the_decided_mark_is_an_error() {
+    let w = Workdir::new();
+    w.write(
+        "mixed.csv",
+        "period;revenue\n2026;12,7\n2027;1,234\n2028;3.5\n",
+    );
+    assert_eq!(
+        w.fails(&["run", "mixed.csv", "--no-files"], 1),
+        "note: mixed.csv: numbers read with a decimal comma (line 2: \"12,7\" is 12.7); --decimal-point to read them otherwise\n\
+error: mixed.csv: line 4, column \"revenue\": \"3.5\" has a decimal point, but this file's numbers have a decimal comma (line 2: \"12,7\"); write it with a decimal comma, or pass --decimal-point if line 2 is the odd one\n"
+    );
+    // Nothing in the first rows: a point, and a later decimal comma says so.
+    let mut late = String::from("period|revenue\n");
+    for m in 1..=12 {
+        late.push_str(&format!("2026-{m:02}|1\n"));
+    }
+    for y in 2027..2045 {
+        for m in 1..=12 {
+            late.push_str(&format!("{y}-{m:02}|1\n"));
+        }
+    }
+    late.push_str("2045-01|2,5\n");
+    w.write("late.txt", &late);
+    assert_eq!(
+        w.fails(&["validate", "late.txt"], 1),
+        "error: late.txt: line 230, column \"revenue\": \"2,5\" has a decimal comma, but this file's numbers are read with a decimal point (none of its first 200 rows has a decimal comma); pass --decimal-comma to read them with one\n1 problem in 1 file\n"
+    );
+    // A comma file's quoted decimal comma keeps its own hint.
+    w.write("comma.csv", "period,revenue\n2026,\"12,7\"\n");
+    assert_eq!(
+        w.fails(&["run", "comma.csv", "--no-files"], 1),
+        "error: comma.csv: line 2, column \"revenue\": \"12,7\" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)\n"
+    );
+}
+
+#[test]
+fn currency_signs_only_where_the_unit_says_that_currency() {
+    let w = Workdir::new();
+    w.write("eur.csv", "period;revenue\n2026;12,7 €\n");
+    assert_eq!(
+        w.fails(&["run", "eur.csv", "--no-files"], 1),
+        "note: eur.csv: numbers read with a decimal comma (line 2: \"12,7 €\" is 12.7); --decimal-point to read them otherwise\n\
+error: eur.csv: line 2, column \"revenue\": \"12,7 €\" has a currency sign \"€\", but nothing says the amounts are in EUR (pass --unit EUR, or write the currency in the header, e.g. Revenue (€); revcap never converts)\n"
+    );
+    let note = "note: eur.csv: numbers read with a decimal comma (line 2: \"12,7 €\" is 12.7); --decimal-point to read them otherwise\n";
+    let with_unit = json_warned(&w, "eur.csv", &["--unit", "EUR"], note);
+    assert!(with_unit.contains("\"revenue\": \"12.7\""), "{with_unit}");
+    // The header says it as well; then a dollar is the wrong currency.
+    w.write(
+        "header.csv",
+        "period,Revenue (€),note\n2026,€12.7,\n2027,$5,\n",
+    );
+    assert_eq!(
+        w.fails(&["validate", "header.csv"], 1),
+        "error: header.csv: line 3, column \"Revenue (€)\": \"$5\" has a currency sign \"$\", but the amounts are in EUR (revcap never converts: write every amount in one currency)\n1 problem in 1 file\n"
+    );
+    w.write("gbp.csv", "period,revenue_gbp\n2026,£12.7\n");
+    w.ok(&["validate", "gbp.csv"]);
+}
+
+#[test]
+fn utf16_reads_like_its_utf8_twin() {
+    let w = Workdir::new();
+    let text = "period\trevenue\r\n2026\t12.7\r\n2027\t2027Q1\r\n";
+    w.write("twin.txt", text);
+    let want = w
+        .fails(&["validate", "twin.txt"], 1)
+        .replace("twin.txt", "FILE");
+    assert!(want.contains("line 3, column \"revenue\""), "{want}");
+    for (name, big_endian, bom) in [
+        ("le_bom.txt", false, true),
+        ("be_bom.txt", true, true),
+        ("le.txt", false, false),
+        ("be.txt", true, false),
+    ] {
+        w.write(name, utf16(text, big_endian, bom));
+        let got = w.fails(&["validate", name], 1).replace(name, "FILE");
+        assert_eq!(got, want, "{name}");
+    }
+    let good = "period\trevenue\n2026\t12,7\n";
+    w.write("good.txt", utf16(good, false, true));
+    w.write("good8.txt", good);
+    let note = |n: &str| {
+        format!("note: {n}: numbers read with a decimal comma (line 2: \"12,7\" is 12.7); --decimal-point to read them otherwise\n")
+    };
+    assert_eq!(
+        json_warned(&w, "good.txt", &[], &note("good.txt")).replace("\"good\"", "\"x\""),
+        json_warned(&w, "good8.txt", &[], &note("good8.txt")).replace("\"good8\"", "\"x\"")
+    );
+}
+
+#[test]
+fn broken_utf16_is_told() {
+    let w = Workdir::new();
+    let mut odd = utf16("period\trevenue\n2026\t1\n", false, true);
+    odd.push(b'\n');
+    w.write("odd.txt", odd);
+    assert_eq!(
+        w.fails(&["validate", "odd.txt"], 1),
+        "error: odd.txt: is UTF-16 text with an odd number of bytes (47): its end is cut off (save it again, or as UTF-8 CSV)\n1 problem in 1 file\n"
+    );
+}
