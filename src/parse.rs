@@ -164,6 +164,32 @@ pub fn form(raw: &str) -> Option<Form> {
     }
 }
 
+/// `s` written with a decimal point: its thousands dots and spaces dropped, its
+/// decimal comma made a point (`1.234,5 €` → `1234.5 €`), for a hint.
+pub fn with_decimal_point(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_digit = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_digit = chars.peek().is_some_and(char::is_ascii_digit);
+        match c {
+            '.' => {}
+            ',' => out.push('.'),
+            c if is_space_separator(c) && prev_digit && next_digit => {}
+            c => out.push(c),
+        }
+        prev_digit = c.is_ascii_digit();
+    }
+    out
+}
+
+/// The hint for a number that reads only with a decimal comma where a point is
+/// read: the number as it would be written with a point.
+fn decimal_comma_hint(s: &str, mark: Mark) -> Option<String> {
+    (mark == Mark::Point && form(s) == Some(Form::Comma))
+        .then(|| format!("has a decimal comma (write {})", with_decimal_point(s)))
+}
+
 /// A space, no-break space or narrow no-break space: French thousands separators.
 fn is_space_separator(c: char) -> bool {
     matches!(c, ' ' | '\u{a0}' | '\u{202f}')
@@ -320,7 +346,9 @@ fn amount_as(raw: &str, role: Role, style: Style) -> Result<Decimal, String> {
         _ => std::borrow::Cow::Borrowed(body),
     };
     let value = unsigned_decimal(&body, true, style.mark).map_err(|e| {
-        e.or_else(|| unit_hint(rest))
+        decimal_comma_hint(s, style.mark)
+            .or(e)
+            .or_else(|| unit_hint(rest))
             .unwrap_or_else(|| format!("is not a number ({})", role.examples()))
     })?;
     let value = match multiplier_exp {
@@ -463,8 +491,11 @@ fn rate_as(raw: &str, missing: &str, mark: Mark) -> Result<Decimal, String> {
         None => (false, s),
     };
     let (negative, body) = sign(body);
-    let value = unsigned_decimal(body, false, mark)
-        .map_err(|e| e.unwrap_or_else(|| format!("is not a rate ({RATE_EXAMPLES})")))?;
+    let value = unsigned_decimal(body, false, mark).map_err(|e| {
+        decimal_comma_hint(s, mark)
+            .or(e)
+            .unwrap_or_else(|| format!("is not a rate ({RATE_EXAMPLES})"))
+    })?;
     let value = if percent {
         scale_by_pow10(value, -2).ok_or_else(|| "has too many decimal places".to_string())?
     } else {

@@ -101,17 +101,20 @@ impl Decided {
         }
     }
 
-    /// The message for a cell whose `form` reads only with the other mark, or `None`
-    /// when it does not (or in a comma file, where the number's own hint says more).
-    pub(super) fn contradicted(&self, form: Option<Form>) -> Option<String> {
-        let other = match (self.mark(), form?) {
+    /// The message for a cell that reads only with the other mark, or `None` when it
+    /// does not.
+    pub(super) fn contradicted(&self, cell: &str) -> Option<String> {
+        let other = match (self.mark(), parse::form(cell)?) {
             (Mark::Point, Form::Comma) => Mark::Comma,
             (Mark::Comma, Form::Point) => Mark::Point,
             _ => return None,
         };
         let (has, flag) = (mark_name(other), flag_of(other));
         Some(match self {
-            Decided::CommaFile => return None,
+            Decided::CommaFile => format!(
+                "has a decimal comma (write {}, or pass --decimal-comma to read this file's numbers with one)",
+                parse::with_decimal_point(cell)
+            ),
             Decided::Flag(mark) => format!(
                 "has a {has}, but {} reads numbers with a {} (write it with a {}, or pass {flag})",
                 flag_of(*mark),

@@ -358,7 +358,7 @@ impl<'a> RowReader<'a> {
     /// The message for a cell that is not read because it is written with the other
     /// decimal mark than the file's (docs/spec.md §2.4), or `None`.
     fn other_mark(&self, cell: &str) -> Option<String> {
-        self.decided.contradicted(parse::form(cell))
+        self.decided.contradicted(cell)
     }
 }
 
