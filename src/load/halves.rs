@@ -5,7 +5,10 @@
 //! A file is cut only when all of these hold; anything else is read in one go, which
 //! gives the messages a whole read gives:
 //! - before reading ([`Cut::plan`]): there is more than one core (`read_file` passes
-//!   no threshold otherwise); it is at least `split_from` bytes; its header
+//!   no threshold otherwise); it is at least `split_from` bytes; it is not UTF-16
+//!   (`utf16`: the cut's byte offsets would be the file's, not its text's); its
+//!   decimal mark is decided (`decimal`: a file whose first rows leave it ambiguous
+//!   is read in one go, for that message); its header
 //!   ends within the first MiB (read ahead for the second half); it is a long file
 //!   without a unit column (a unit is checked across the whole file); a line end lies
 //!   within 64 KiB after the middle, past the header and before the end;
@@ -16,7 +19,8 @@
 //! - after reading ([`stands`]): together the halves stay within the limits.
 //!
 //! Both halves are read with the delimiter chosen for the header in [`Cut::plan`]
-//! (`delimiter`), so a semicolon, tab or pipe file is cut like a comma file.
+//! (`delimiter`), so a semicolon, tab or pipe file is cut like a comma file, and with
+//! the decimal mark decided there from the same first rows a read in one go looks at.
 //!
 //! Pinned by `tests::halves_read_like_the_whole` and
 //! `tests/loader_reference.rs`.
