@@ -1045,6 +1045,182 @@ mod tests {
             .contains("28 decimal"));
     }
 
+    fn comma(s: &str) -> Result<String, String> {
+        let style = Style {
+            mark: Mark::Comma,
+            currency: None,
+        };
+        amount_in(s, style).map(|v| v.to_string())
+    }
+
+    #[test]
+    fn amounts_with_a_decimal_comma() {
+        for (written, value) in [
+            ("12,7", "12.7"),
+            ("0,2", "0.2"),
+            (",5", "0.5"),
+            ("1.234", "1234"),
+            ("1.234,56", "1234.56"),
+            ("1.234.567", "1234567"),
+            ("1 234,56", "1234.56"),
+            ("1\u{a0}234\u{a0}567,5", "1234567.5"),
+            ("3\u{202f}700,00", "3700.00"),
+            ("12,7B", "12700000000"),
+            ("$ 1.234,50", "1234.50"),
+            ("-12,5", "-12.5"),
+            ("1234", "1234"),
+            ("1,27e3", "1270.00"),
+        ] {
+            assert_eq!(comma(written), Ok(value.to_string()), "{written}");
+        }
+        for bad in [
+            "12.7",
+            "1.23",
+            "1,234,567",
+            "1.2345",
+            "0.125",
+            "1 23,5",
+            "12,7,1",
+        ] {
+            assert!(comma(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            comma("1.23").unwrap_err(),
+            "has misplaced thousands separators (expected groups of three digits, e.g. 12.700.000,5)"
+        );
+        let rate_comma = |s: &str| rate_cell_in(s, Mark::Comma).map(|v| v.to_string());
+        assert_eq!(rate_comma("0,2"), Ok("0.2".into()));
+        assert_eq!(rate_comma("20,5%"), Ok("0.205".into()));
+        assert_eq!(rate_comma("20,5 %"), Ok("0.205".into()));
+        assert_eq!(
+            rate_comma("0.2").unwrap_err(),
+            "has a dot (write the number without separators, e.g. 0,2)"
+        );
+    }
+
+    #[test]
+    fn what_a_number_says_of_the_mark() {
+        for (written, want) in [
+            ("12,7", Some(Form::Comma)),
+            ("1.234,56", Some(Form::Comma)),
+            ("0,2", Some(Form::Comma)),
+            ("0,125", Some(Form::Comma)),
+            ("1.234.567", Some(Form::Comma)),
+            ("20,5%", Some(Form::Comma)),
+            ("1 234,5 €", Some(Form::Comma)),
+            ("12.7", Some(Form::Point)),
+            ("1,234,567", Some(Form::Point)),
+            ("1,234.5", Some(Form::Point)),
+            ("0.125", Some(Form::Point)),
+            ("$3.7B", Some(Form::Point)),
+            ("1,234", Some(Form::Ambiguous)),
+            ("1.234", Some(Form::Ambiguous)),
+            ("$ 1,234 ", Some(Form::Ambiguous)),
+            ("12", Some(Form::Either)),
+            ("1 234", Some(Form::Either)),
+            ("20%", Some(Form::Either)),
+            ("n/a", None),
+            ("", None),
+            ("1,2,3", None),
+        ] {
+            assert_eq!(form(written), want, "{written}");
+        }
+        assert_eq!(with_decimal_point("1.234,5 €"), "1234.5 €");
+        assert_eq!(with_decimal_point("3 700,5"), "3700.5");
+    }
+
+    #[test]
+    fn hints_for_a_decimal_comma_name_the_cell() {
+        assert_eq!(
+            amount("12,7").unwrap_err(),
+            "has a decimal comma (write 12.7)"
+        );
+        assert_eq!(
+            amount("$1.234,5M").unwrap_err(),
+            "has a decimal comma (write $1234.5M)"
+        );
+        assert_eq!(rate("0,2").unwrap_err(), "has a decimal comma (write 0.2)");
+        assert_eq!(
+            cap("1.234,5").unwrap_err(),
+            "has a decimal comma (write 1234.5)"
+        );
+        // A thousands group never leads with 0.
+        assert_eq!(
+            amount("0,125").unwrap_err(),
+            "has a decimal comma (write 0.125)"
+        );
+        // What is not a decimal comma keeps its hint.
+        assert!(amount("1,00,000")
+            .unwrap_err()
+            .contains("misplaced thousands separators"));
+    }
+
+    #[test]
+    fn currency_signs_only_in_their_currency() {
+        let eur = Style {
+            mark: Mark::Point,
+            currency: Some(Currency::Eur),
+        };
+        let gbp = Style {
+            mark: Mark::Point,
+            currency: Some(Currency::Gbp),
+        };
+        for written in ["€12.5", "12.5€", "12.5 €", "- € 12.5", "€ -12.5"] {
+            assert!(amount_in(written, eur).is_ok(), "{written}");
+        }
+        assert_eq!(amount_in("12.5 €", eur).unwrap().to_string(), "12.5");
+        assert_eq!(amount_in("£3B", gbp).unwrap().to_string(), "3000000000");
+        assert_eq!(
+            amount_in("$5", eur).unwrap_err(),
+            r#"has a currency sign "$", but the amounts are in EUR (revcap never converts: write every amount in one currency)"#
+        );
+        assert!(amount_in("€5", gbp).unwrap_err().contains("in GBP"));
+        assert_eq!(
+            amount("£5").unwrap_err(),
+            r#"has a currency sign "£", but nothing says the amounts are in GBP (pass --unit GBP, or write the currency in the header, e.g. Revenue (£); revcap never converts)"#
+        );
+        assert_eq!(amount("5$").unwrap().to_string(), "5");
+        assert!(amount_in("(€5)", eur)
+            .unwrap_err()
+            .contains("accounting style"));
+        assert!(amount_in("€ -", eur)
+            .unwrap_err()
+            .contains("accounting dash"));
+        assert!(amount("¥5").unwrap_err().contains(r#"currency sign "¥""#));
+        assert!(amount_in("€€5", eur).is_err());
+        assert!(amount_in("€5€", eur).is_err());
+    }
+
+    #[test]
+    fn currencies_in_units() {
+        for (unit, want) in [
+            ("€", Some(Currency::Eur)),
+            ("EUR", Some(Currency::Eur)),
+            ("€bn", Some(Currency::Eur)),
+            ("EUR m", Some(Currency::Eur)),
+            ("meur", Some(Currency::Eur)),
+            ("£", Some(Currency::Gbp)),
+            ("GBP", Some(Currency::Gbp)),
+            ("$", Some(Currency::Usd)),
+            ("USD", Some(Currency::Usd)),
+            ("US$", Some(Currency::Usd)),
+            ("USD m", Some(Currency::Usd)),
+            ("$M", Some(Currency::Usd)),
+            ("Revenue (€)", Some(Currency::Eur)),
+            ("Revenue [EUR m]", Some(Currency::Eur)),
+            ("revenue_eur", Some(Currency::Eur)),
+            ("revenue_musd", Some(Currency::Usd)),
+            ("m", None),
+            ("thousands", None),
+            ("CHF", None),
+            ("Europe", None),
+            ("EUR/USD", None),
+            ("", None),
+        ] {
+            assert_eq!(currency_of(unit), want, "{unit}");
+        }
+    }
+
     #[test]
     fn rates_as_fractions_and_percents() {
         assert_eq!(rate("0.2").unwrap(), d("0.2"));
