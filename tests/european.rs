@@ -119,12 +119,15 @@ error: mixed.csv: line 4, column \"revenue\": \"3.5\" has a decimal point, but t
         w.fails(&["validate", "late.txt"], 1),
         "error: late.txt: line 230, column \"revenue\": \"2,5\" has a decimal comma, but this file's numbers are read with a decimal point (none of its first 200 rows has a decimal comma); pass --decimal-comma to read them with one\n1 problem in 1 file\n"
     );
-    // A comma file's quoted decimal comma keeps its own hint.
+    // A comma file's quoted decimal comma is refused, with the number as it would be
+    // written with a point; the flag reads it.
     w.write("comma.csv", "period,revenue\n2026,\"12,7\"\n");
     assert_eq!(
         w.fails(&["run", "comma.csv", "--no-files"], 1),
-        "error: comma.csv: line 2, column \"revenue\": \"12,7\" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)\n"
+        "error: comma.csv: line 2, column \"revenue\": \"12,7\" has a decimal comma (write 12.7, or pass --decimal-comma to read this file's numbers with one)\n"
     );
+    let read = json(&w, "comma.csv", &["--decimal-comma"]);
+    assert!(read.contains("\"revenue\": \"12.7\""), "{read}");
 }
 
 #[test]
@@ -192,5 +195,67 @@ fn broken_utf16_is_told() {
     assert_eq!(
         w.fails(&["validate", "odd.txt"], 1),
         "error: odd.txt: is UTF-16 text with an odd number of bytes (47): its end is cut off (save it again, or as UTF-8 CSV)\n1 problem in 1 file\n"
+    );
+}
+
+#[test]
+fn a_decimal_comma_file_read_as_halves_reads_like_the_whole() {
+    // The mark is decided from the file's start and both halves are read with it: a
+    // cell in the second half written with a point is the same error either way.
+    let mut text = String::from("scenario;period;revenue\n");
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "s{};{};1.{:03},5\n",
+            i % 7,
+            2000 + i / 7,
+            i % 1000
+        ));
+    }
+    let broken = format!("{text}s0;3000;2.5\n");
+    let w = Workdir::new();
+    for name in ["good.csv", "broken.csv"] {
+        let body = if name == "good.csv" { &text } else { &broken };
+        w.write(name, body);
+        let path = w.path(name);
+        let size = std::fs::metadata(&path).unwrap().len();
+        let bar = indicatif::ProgressBar::hidden();
+        let once = revcap::load::load(body.as_bytes(), name, "t");
+        let halves = revcap::load::read_file_from(&path, name, "t", size, &bar, 0).unwrap();
+        assert!(halves.was_cut(), "{name}");
+        assert_eq!(
+            halves.note(),
+            Some(
+                format!("{name}: numbers read with a decimal comma (line 2: \"1.000,5\" is 1000.5); --decimal-point to read them otherwise")
+                    .as_str()
+            )
+        );
+        let halves = halves.into_scenarios();
+        assert_eq!(format!("{once:?}"), format!("{halves:?}"), "{name}");
+        if name == "broken.csv" {
+            assert_eq!(
+                once.unwrap_err()[0].to_string(),
+                "broken.csv: line 3002, column \"revenue\": \"2.5\" has a decimal point, but this file's numbers have a decimal comma (line 2: \"1.000,5\"); write it with a decimal comma, or pass --decimal-point if line 2 is the odd one"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_utf16_file_is_not_cut_and_reads_like_the_whole() {
+    let mut text = String::from("period\trevenue\n");
+    for i in 0..2000 {
+        text.push_str(&format!("{}\t{},5\n", 2000 + i, i));
+    }
+    let w = Workdir::new();
+    w.write("u.txt", utf16(&text, false, true));
+    let path = w.path("u.txt");
+    let size = std::fs::metadata(&path).unwrap().len();
+    let bar = indicatif::ProgressBar::hidden();
+    let halves = revcap::load::read_file_from(&path, "u.txt", "u", size, &bar, 0).unwrap();
+    assert!(!halves.was_cut());
+    let once = revcap::load::load(text.as_bytes(), "u.txt", "u");
+    assert_eq!(
+        format!("{:?}", halves.into_scenarios()),
+        format!("{once:?}")
     );
 }
