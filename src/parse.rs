@@ -314,7 +314,10 @@ fn amount_as(raw: &str, role: Role, style: Style) -> Result<Decimal, String> {
         (true, _) => return Err(format!("is not a number ({})", role.examples())),
     };
     let (trail, rest) = match rest.chars().last().and_then(Currency::of_sign) {
-        Some(c) if lead.is_none() => (Some(c), rest[..rest.len() - c.sign().len_utf8()].trim_end()),
+        Some(c) if lead.is_none() => (
+            Some(c),
+            rest.strip_suffix(c.sign()).unwrap_or(rest).trim_end(),
+        ),
         _ => (None, rest),
     };
     if let Some(c) = lead.or(trail) {
@@ -370,7 +373,7 @@ fn accounting_negative(s: &str) -> Option<&str> {
 /// A leading `$`, `€` or `£` and what follows it.
 fn strip_currency_sign(s: &str) -> Option<(Currency, &str)> {
     let c = Currency::of_sign(s.chars().next()?)?;
-    Some((c, &s[c.sign().len_utf8()..]))
+    Some((c, s.strip_prefix(c.sign())?))
 }
 
 /// Whether a cell may carry the sign of `sign`: the file's currency, or `$` when

@@ -61,7 +61,10 @@ pub(super) fn is_utf16(start: &[u8]) -> Option<bool> {
 /// characters have a NUL high byte (ASCII), on the same side each time, and no
 /// character has a NUL low byte.
 fn sniff(start: &[u8]) -> Option<bool> {
-    let pairs: Vec<(u8, u8)> = start.chunks_exact(2).map(|p| (p[0], p[1])).collect();
+    let pairs: Vec<(u8, u8)> = start
+        .chunks_exact(2)
+        .filter_map(|p| Some((*p.first()?, *p.get(1)?)))
+        .collect();
     if pairs.len() < 2 {
         return None;
     }
