@@ -222,7 +222,7 @@ fn spreadsheet_headers_title_rows_and_separators() {
     assert_eq!(
         messages("period,revenue\n2026,\"12,7\"\n"),
         [
-            r#"t.csv: line 2, column "revenue": "12,7" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)"#
+            r#"t.csv: line 2, column "revenue": "12,7" has a decimal comma (write 12.7, or pass --decimal-comma to read this file's numbers with one)"#
         ]
     );
     assert!(load_str("period\trevenue\n2026\t1\n").is_ok());
