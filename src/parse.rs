@@ -190,6 +190,33 @@ fn decimal_comma_hint(s: &str, mark: Mark) -> Option<String> {
         .then(|| format!("has a decimal comma (write {})", with_decimal_point(s)))
 }
 
+/// `body` with the spaces of its whole part made the thousands separator of `mark`,
+/// when they part it into groups of three (`30 000 000,5`); `None` otherwise.
+fn space_grouped(body: &str, mark: Mark) -> Option<String> {
+    let (decimal, group) = mark.chars();
+    let (int, frac) = match body.split_once(decimal) {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if !int.contains(is_space_separator) {
+        return None;
+    }
+    let groups: Vec<&str> = int.split(is_space_separator).collect();
+    let digits = |g: &&str| g.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+        && groups.iter().skip(1).all(|g| g.len() == 3)
+        && groups.iter().all(digits);
+    if !well_formed {
+        return None;
+    }
+    let mut out = groups.join(&group.to_string());
+    if let Some(f) = frac {
+        out.push(decimal);
+        out.push_str(f);
+    }
+    Some(out)
+}
+
 /// A space, no-break space or narrow no-break space: French thousands separators.
 fn is_space_separator(c: char) -> bool {
     matches!(c, ' ' | '\u{a0}' | '\u{202f}')
@@ -341,12 +368,11 @@ fn amount_as(raw: &str, role: Role, style: Style) -> Result<Decimal, String> {
         }
         None => (rest, 0),
     };
-    let body = match style.mark {
-        // French thousands: `1 234 567,89`, with spaces or no-break spaces.
-        Mark::Comma if body.contains(is_space_separator) => {
-            std::borrow::Cow::Owned(body.replace(is_space_separator, "."))
-        }
-        _ => std::borrow::Cow::Borrowed(body),
+    // Spaces for thousands (French `1 234 567,89`, SI `30 000 000`), with spaces or
+    // no-break spaces, when they make groups of three.
+    let body = match space_grouped(body, style.mark) {
+        Some(b) => std::borrow::Cow::Owned(b),
+        None => std::borrow::Cow::Borrowed(body),
     };
     let value = unsigned_decimal(&body, true, style.mark).map_err(|e| {
         decimal_comma_hint(s, style.mark)

@@ -113,11 +113,13 @@ error: mixed.csv: line 4, column \"revenue\": \"3.5\" has a decimal point, but t
             late.push_str(&format!("{y}-{m:02}|1\n"));
         }
     }
-    late.push_str("2045-01|2,5\n");
+    late.push_str("2045-01|2,5\n2045-02|1,500\n");
     w.write("late.txt", &late);
     assert_eq!(
         w.fails(&["validate", "late.txt"], 1),
-        "error: late.txt: line 230, column \"revenue\": \"2,5\" has a decimal comma, but this file's numbers are read with a decimal point (none of its first 200 rows has a decimal comma); pass --decimal-comma to read them with one\n1 problem in 1 file\n"
+        "error: late.txt: line 230, column \"revenue\": \"2,5\" has a decimal comma, but this file's numbers are read with a decimal point (none of its first 200 rows has a decimal comma); pass --decimal-comma to read them with one\n\
+error: late.txt: line 231, column \"revenue\": \"1,500\" reads as 1500 with a decimal point or as 1.500 with a decimal comma, and no number in the first 200 rows tells which (pass --decimal-point or --decimal-comma)\n\
+2 problems in 1 file\n"
     );
     // A comma file's quoted decimal comma is refused, with the number as it would be
     // written with a point; the flag reads it.

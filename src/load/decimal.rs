@@ -101,6 +101,14 @@ impl Decided {
         }
     }
 
+    /// The message for a cell read although nothing decided the mark, when it reads as
+    /// two numbers (`1,234` after 200 rows of whole numbers): as in the first rows, it
+    /// is not guessed. `None` for any other cell, and where something decided.
+    pub(super) fn undecided(&self, cell: &str) -> Option<String> {
+        let maybe = *self == Decided::Nothing && cell.contains([',', '.']);
+        (maybe && parse::form(cell) == Some(Form::Ambiguous)).then(|| ambiguous_message(cell))
+    }
+
     /// The message for a cell that reads only with the other mark, or `None` when it
     /// does not.
     pub(super) fn contradicted(&self, cell: &str) -> Option<String> {
@@ -195,17 +203,19 @@ pub(super) fn decide<'c>(
     let Some((line, column, value)) = ambiguous else {
         return Ok(Decided::Nothing);
     };
-    let point = number_of(&value, Mark::Point).unwrap_or_default();
-    let comma = number_of(&value, Mark::Comma).unwrap_or_default();
-    Err(Problem::new(
-        origin,
-        format!(
-            "reads as {point} with a decimal point or as {comma} with a decimal comma, and no number in the first {SNIFF_ROWS} rows tells which (pass --decimal-point or --decimal-comma)"
-        ),
+    Err(Problem::new(origin, ambiguous_message(&value))
+        .line(line)
+        .column(names.get(column).map_or("", String::as_str))
+        .value(&value))
+}
+
+/// The message for a cell that reads as two numbers when nothing decided the mark.
+fn ambiguous_message(value: &str) -> String {
+    let point = number_of(value, Mark::Point).unwrap_or_default();
+    let comma = number_of(value, Mark::Comma).unwrap_or_default();
+    format!(
+        "reads as {point} with a decimal point or as {comma} with a decimal comma, and no number in the first {SNIFF_ROWS} rows tells which (pass --decimal-point or --decimal-comma)"
     )
-    .line(line)
-    .column(names.get(column).map_or("", String::as_str))
-    .value(&value))
 }
 
 fn decided_by(mark: Mark, line: u64, value: &str) -> Decided {

@@ -207,7 +207,13 @@ impl<'a> RowReader<'a> {
         let rate = match layout.rate {
             Some(i) if !cells.get(i).is_empty() => {
                 match parse::rate_cell_in(cells.get(i), self.style.mark) {
-                    Ok(r) => Some(r),
+                    Ok(r) => match self.decided.undecided(cells.get(i)) {
+                        Some(msg) => {
+                            self.problems.push(cells.problem(i, msg));
+                            None
+                        }
+                        None => Some(r),
+                    },
                     Err(msg) => {
                         let msg = self.other_mark(cells.get(i)).unwrap_or(msg);
                         self.problems.push(cells.problem(i, msg));
@@ -346,7 +352,13 @@ impl<'a> RowReader<'a> {
                     .push(cells.problem(i, "is negative (revenue must be ≥ 0)".into()));
                 None
             }
-            Ok(v) => Some(v.abs()),
+            Ok(v) => match self.decided.undecided(cells.get(i)) {
+                Some(msg) => {
+                    self.problems.push(cells.problem(i, msg));
+                    None
+                }
+                None => Some(v.abs()),
+            },
             Err(msg) => {
                 let msg = self.other_mark(cells.get(i)).unwrap_or(msg);
                 self.problems.push(cells.problem(i, msg));
