@@ -293,7 +293,7 @@ fn amount_as(raw: &str, role: Role, style: Style) -> Result<Decimal, String> {
     // Most cells of a large file are plain `digits[.digits]` (with a decimal comma,
     // `1.234` is a thousand and more, so only `digits` are plain).
     if style.mark == Mark::Point || !s.contains('.') {
-        if let Some(v) = plain_decimal(s) {
+        if let Some(v) = plain_with(s, style.mark.chars().0) {
             return Ok(v);
         }
     }
@@ -436,7 +436,13 @@ fn is_missing(s: &str) -> bool {
 /// is `None` and goes the slow way, which parses it or says what is wrong.
 /// Pinned by `tests::plain_decimal_matches_from_str_exact`.
 pub fn plain_decimal(s: &str) -> Option<Decimal> {
-    let (int, frac) = match s.split_once('.') {
+    plain_with(s, '.')
+}
+
+/// [`plain_decimal`] with `decimal` for the decimal mark (`digits[,digits]` in a file
+/// read with a decimal comma).
+fn plain_with(s: &str, decimal: char) -> Option<Decimal> {
+    let (int, frac) = match s.split_once(decimal) {
         Some((i, f)) => (i, Some(f)),
         None => (s, None),
     };
