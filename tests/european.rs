@@ -261,3 +261,66 @@ fn a_utf16_file_is_not_cut_and_reads_like_the_whole() {
         format!("{once:?}")
     );
 }
+
+/// The spreadsheet exports of `tests/fixtures/real/numbers-*`: each gives its
+/// `.expected.csv` summary and `.expected.stderr` (empty when absent), run from the
+/// repository root as `revcap run INPUT ARGS --output DIR --no-charts`; each `.why`
+/// says why that summary is right (they are all `scenarios/feb2026.csv`'s).
+#[test]
+fn spreadsheet_exports_give_their_expected_summaries() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("tests/fixtures/real");
+    let mut inputs: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with("numbers-") && [".csv", ".tsv", ".txt"].iter().any(|x| n.ends_with(x))
+        })
+        .filter(|n| !n.ends_with(".expected.csv"))
+        .collect();
+    inputs.sort();
+    assert!(inputs.len() >= 8, "{inputs:?}");
+    let feb2026 = {
+        let out = tempfile::tempdir().unwrap();
+        assert_cmd::Command::new(common::BIN)
+            .current_dir(root)
+            .env_remove("RUST_BACKTRACE")
+            .args(["run", "scenarios/feb2026.csv", "--no-charts", "--output"])
+            .arg(out.path())
+            .assert()
+            .success();
+        std::fs::read_to_string(out.path().join("summary.csv")).unwrap()
+    };
+    for input in inputs {
+        let stem = input.rsplit_once('.').unwrap().0;
+        let read = |ext: &str| std::fs::read_to_string(dir.join(format!("{stem}{ext}")));
+        let args: Vec<String> = read(".args")
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let out = tempfile::tempdir().unwrap();
+        let run = assert_cmd::Command::new(common::BIN)
+            .current_dir(root)
+            .env_remove("RUST_BACKTRACE")
+            .arg("run")
+            .arg(format!("tests/fixtures/real/{input}"))
+            .args(&args)
+            .arg("--output")
+            .arg(out.path())
+            .arg("--no-charts")
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+        assert_eq!(
+            stderr,
+            read(".expected.stderr").unwrap_or_default(),
+            "{input}"
+        );
+        let summary = std::fs::read_to_string(out.path().join("summary.csv")).unwrap();
+        assert_eq!(summary, read(".expected.csv").unwrap(), "{input}");
+        // As every .why says: the bundled scenario's summary, byte for byte.
+        assert_eq!(summary, feb2026, "{input}");
+        assert!(read(".why").is_ok(), "{input} has no .why");
+    }
+}
