@@ -142,6 +142,9 @@ pub struct ValidateArgs {
     /// Term end to check coverage against, YYYY-MM-DD [default: as `run`'s].
     #[arg(long, value_name = "DATE")]
     pub through: Option<String>,
+    /// The amounts' currency, e.g. EUR: its sign (€) is then taken in amount cells.
+    #[arg(long, value_name = "LABEL")]
+    pub unit: Option<String>,
     #[command(flatten)]
     pub input: InputFlags,
 }
@@ -168,6 +171,13 @@ pub struct InputFlags {
     /// from each file's header row].
     #[arg(long, value_name = "CHAR")]
     pub delimiter: Option<String>,
+    /// Read numbers with a decimal comma (12,7 and 1.234,56) [default: decided per
+    /// file from its first rows when its columns are not separated by commas].
+    #[arg(long, conflicts_with = "decimal_point")]
+    pub decimal_comma: bool,
+    /// Read numbers with a decimal point (12.7 and 1,234.56), whatever the file.
+    #[arg(long)]
+    pub decimal_point: bool,
 }
 
 /// The terms of docs/spec.md §3.1 other than the cap (whose meaning differs by command).

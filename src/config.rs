@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::cli::{self, Cli, Command, OutputArgs, TermFlags};
 use crate::error::{quote, Error, Problem};
-use crate::load::Delimiter;
+use crate::load::{DecimalMark, Delimiter, Reading};
 use crate::model::{Date, RateStep, Terms};
 use crate::parse;
 use crate::render::Format;
@@ -74,8 +74,8 @@ pub struct Variant {
 /// A scenario source, with how its columns are separated (docs/spec.md §2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    Stdin(Delimiter),
-    File(PathBuf, Delimiter),
+    Stdin(Reading),
+    File(PathBuf, Reading),
 }
 
 impl Input {
@@ -279,7 +279,8 @@ impl TryFrom<Cli> for Config {
     fn try_from(cli: Cli) -> Result<Config, Error> {
         match cli.command {
             Command::Run(a) => {
-                let (inputs, folder_terms) = expand_paths(&a.paths, delimiter(&a.input)?)?;
+                let (inputs, folder_terms) =
+                    expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
                 let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
                 let terms = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
                 let output = output(&a.output)?;
@@ -289,7 +290,8 @@ impl TryFrom<Cli> for Config {
                 })
             }
             Command::Compare(a) => {
-                let (inputs, folder_terms) = expand_paths(&a.paths, delimiter(&a.input)?)?;
+                let (inputs, folder_terms) =
+                    expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
                 let flags = flag_terms(&a.term_flags, None)?;
                 // Terms files are variants here, not shared terms: the folder's
                 // terms.toml (or the defaults) with the flags on top is what every
@@ -315,7 +317,7 @@ impl TryFrom<Cli> for Config {
                     terms: folder_terms,
                     mut problems,
                     mut order,
-                } = find_inputs(&a.paths, delimiter(&a.input)?)?;
+                } = find_inputs(&a.paths, reading(&a.input, a.unit.as_deref())?)?;
                 let mut files: Vec<PathBuf> = a.terms.iter().cloned().collect();
                 // Only when every terms file reads: otherwise its problems are reported
                 // and coverage is not checked.
@@ -414,9 +416,9 @@ impl FolderTerms {
 /// folder it is in (if any); fails if any path is wrong.
 fn expand_paths(
     paths: &[String],
-    delimiter: Delimiter,
+    reading: Reading,
 ) -> Result<(Vec<Input>, Vec<Option<FolderTerms>>), Error> {
-    let found = find_inputs(paths, delimiter)?;
+    let found = find_inputs(paths, reading)?;
     if found.problems.is_empty() {
         Ok((found.inputs, found.terms))
     } else {
@@ -431,6 +433,22 @@ fn is_scenario_file(path: &Path) -> bool {
         ["csv", "tsv", "txt"]
             .iter()
             .any(|e| x.eq_ignore_ascii_case(e))
+    })
+}
+
+/// How the files are read: the delimiter, the decimal mark (`--decimal-comma`,
+/// `--decimal-point`, or decided per file) and the currency `--unit` names, whose
+/// sign amount cells may carry (docs/spec.md §2.4).
+fn reading(a: &cli::InputFlags, unit: Option<&str>) -> Result<Reading, Error> {
+    let decimal = match (a.decimal_comma, a.decimal_point) {
+        (true, _) => DecimalMark::Given(crate::parse::Mark::Comma),
+        (_, true) => DecimalMark::Given(crate::parse::Mark::Point),
+        _ => DecimalMark::Sniff,
+    };
+    Ok(Reading {
+        delimiter: delimiter(a)?,
+        decimal,
+        currency: unit.and_then(crate::parse::currency_of),
     })
 }
 
@@ -462,7 +480,7 @@ struct Found {
 
 /// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each
 /// path that names none. Only a usage error (stdin twice) fails outright.
-fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
+fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
     let mut inputs = Vec::new();
     let mut terms = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
@@ -476,7 +494,7 @@ fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
                 ));
             }
             stdin_seen = true;
-            inputs.push(Input::Stdin(delimiter));
+            inputs.push(Input::Stdin(reading));
             terms.push(None);
             order.push(raw.clone());
             continue;
@@ -506,7 +524,7 @@ fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
             }
             let folder_terms = FolderTerms::find(&path, true);
             for f in csvs {
-                let input = Input::File(f, delimiter);
+                let input = Input::File(f, reading);
                 order.push(input.origin());
                 inputs.push(input);
                 terms.push(folder_terms.clone());
@@ -518,7 +536,7 @@ fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
                 path.parent().unwrap_or_else(|| Path::new("")),
                 false,
             ));
-            inputs.push(Input::File(path, delimiter));
+            inputs.push(Input::File(path, reading));
             order.push(raw.clone());
         } else if path.exists() {
             problems.push(Problem::new(raw, "is neither a file nor a folder"));

@@ -14,6 +14,214 @@ use crate::model::{Date, Period};
 pub const AMOUNT_EXAMPLES: &str = r#"expected e.g. 12700000000, 12.7B or "$12,700,000,000""#;
 const RATE_EXAMPLES: &str = "expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%";
 
+/// Which mark ends a number's whole part: `12.7` (a point, commas for thousands) or
+/// `12,7` (a comma, dots or spaces for thousands). A file's numbers are all read with
+/// one mark (docs/spec.md §2.4); the loader decides which.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mark {
+    #[default]
+    Point,
+    Comma,
+}
+
+impl Mark {
+    /// The decimal mark and the thousands separator.
+    fn chars(self) -> (char, char) {
+        match self {
+            Mark::Point => ('.', ','),
+            Mark::Comma => (',', '.'),
+        }
+    }
+}
+
+/// A currency an amount cell may be marked with. revcap never converts: a sign is
+/// accepted only where the file's unit says that currency (docs/spec.md §2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Currency {
+    Usd,
+    Eur,
+    Gbp,
+}
+
+impl Currency {
+    /// The sign written before (or after) an amount.
+    pub fn sign(self) -> char {
+        match self {
+            Currency::Usd => '$',
+            Currency::Eur => '€',
+            Currency::Gbp => '£',
+        }
+    }
+    /// The ISO code, as `--unit` takes it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Usd => "USD",
+            Currency::Eur => "EUR",
+            Currency::Gbp => "GBP",
+        }
+    }
+    fn of_sign(c: char) -> Option<Currency> {
+        [Currency::Usd, Currency::Eur, Currency::Gbp]
+            .into_iter()
+            .find(|k| k.sign() == c)
+    }
+}
+
+/// The currency a unit names: `€`, `EUR`, `€bn`, `EUR m`, `£`, `GBP`, `$`, `USD`,
+/// `US$`, `USD m`, `$M`, `Revenue (€)`, `revenue_eur`; `None` when it names none
+/// (`m`, `thousands`) or more than one.
+///
+/// ```
+/// use revcap::parse::{currency_of, Currency};
+///
+/// assert_eq!(currency_of("€bn"), Some(Currency::Eur));
+/// assert_eq!(currency_of("USD m"), Some(Currency::Usd));
+/// assert_eq!(currency_of("thousands"), None);
+/// ```
+pub fn currency_of(unit: &str) -> Option<Currency> {
+    const SCALES: &[&str] = &["", "k", "m", "mm", "mn", "b", "bn", "t", "th"];
+    let lower = unit.to_lowercase();
+    let mut found: Option<Currency> = None;
+    let mut note = |c: Currency| -> bool {
+        match found {
+            Some(f) if f != c => false,
+            _ => {
+                found = Some(c);
+                true
+            }
+        }
+    };
+    for word in lower.split(|c: char| !(c.is_alphanumeric() || "$€£".contains(c))) {
+        let mut signs = word.chars().filter(|c| "$€£".contains(*c));
+        if let Some(sign) = signs.next() {
+            if !signs.all(|c| c == sign) || !Currency::of_sign(sign).is_some_and(&mut note) {
+                return None;
+            }
+            continue;
+        }
+        for (code, c) in [
+            ("usd", Currency::Usd),
+            ("eur", Currency::Eur),
+            ("gbp", Currency::Gbp),
+        ] {
+            let scaled = |r: Option<&str>| r.is_some_and(|r| SCALES.contains(&r));
+            if (scaled(word.strip_prefix(code)) || scaled(word.strip_suffix(code))) && !note(c) {
+                return None;
+            }
+        }
+    }
+    found
+}
+
+/// How one file writes its amounts: the decimal mark and the currency its unit names
+/// (`None`: only `$` signs are taken, as before currencies were).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Style {
+    pub mark: Mark,
+    pub currency: Option<Currency>,
+}
+
+/// What a cell's number says about the decimal mark (docs/spec.md §2.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Reads the same with either mark (`12`, `1234`, `20%`).
+    Either,
+    /// Reads as two different numbers (`1,234`, `1.234`).
+    Ambiguous,
+    /// Reads only with a decimal point (`12.7`, `1,234.5`, `1,234,567`).
+    Point,
+    /// Reads only with a decimal comma (`12,7`, `1.234,56`, `0,2`, `1.234.567`).
+    Comma,
+}
+
+/// What `raw` (an amount or a rate as written in a cell) says about the decimal
+/// mark, or `None` when it is no number either way.
+///
+/// ```
+/// use revcap::parse::{form, Form};
+///
+/// assert_eq!(form("12,7"), Some(Form::Comma));
+/// assert_eq!(form("$1,234.5M"), Some(Form::Point));
+/// assert_eq!(form("1,234"), Some(Form::Ambiguous));
+/// assert_eq!(form("20%"), Some(Form::Either));
+/// ```
+pub fn form(raw: &str) -> Option<Form> {
+    // The digits and marks only: signs, suffixes and words say nothing of the mark;
+    // spaces between digits are thousands separators with either mark.
+    let core: String = raw
+        .trim_matches(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .chars()
+        .filter(|c| !is_space_separator(*c))
+        .collect();
+    let point = unsigned_decimal(&core, true, Mark::Point).ok();
+    let comma = unsigned_decimal(&core, true, Mark::Comma).ok();
+    match (point, comma) {
+        (Some(p), Some(c)) if p == c => Some(Form::Either),
+        (Some(_), Some(_)) => Some(Form::Ambiguous),
+        (Some(_), None) => Some(Form::Point),
+        (None, Some(_)) => Some(Form::Comma),
+        (None, None) => None,
+    }
+}
+
+/// `s` written with a decimal point: its thousands dots and spaces dropped, its
+/// decimal comma made a point (`1.234,5 €` → `1234.5 €`), for a hint.
+pub fn with_decimal_point(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_digit = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next_digit = chars.peek().is_some_and(char::is_ascii_digit);
+        match c {
+            '.' => {}
+            ',' => out.push('.'),
+            c if is_space_separator(c) && prev_digit && next_digit => {}
+            c => out.push(c),
+        }
+        prev_digit = c.is_ascii_digit();
+    }
+    out
+}
+
+/// The hint for a number that reads only with a decimal comma where a point is
+/// read: the number as it would be written with a point.
+fn decimal_comma_hint(s: &str, mark: Mark) -> Option<String> {
+    (mark == Mark::Point && form(s) == Some(Form::Comma))
+        .then(|| format!("has a decimal comma (write {})", with_decimal_point(s)))
+}
+
+/// `body` with the spaces of its whole part made the thousands separator of `mark`,
+/// when they part it into groups of three (`30 000 000,5`); `None` otherwise.
+fn space_grouped(body: &str, mark: Mark) -> Option<String> {
+    let (decimal, group) = mark.chars();
+    let (int, frac) = match body.split_once(decimal) {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if !int.contains(is_space_separator) {
+        return None;
+    }
+    let groups: Vec<&str> = int.split(is_space_separator).collect();
+    let digits = |g: &&str| g.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+        && groups.iter().skip(1).all(|g| g.len() == 3)
+        && groups.iter().all(digits);
+    if !well_formed {
+        return None;
+    }
+    let mut out = groups.join(&group.to_string());
+    if let Some(f) = frac {
+        out.push(decimal);
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+/// A space, no-break space or narrow no-break space: French thousands separators.
+fn is_space_separator(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}')
+}
+
 /// Parses a money amount: `12700000000`, `12.7`, `.5B`, `$12.7B`, `$ 30,000.00`,
 /// `"12,700,000,000"`, `1.27e10`, `-5` (negative values parse; callers decide whether
 /// they are allowed). An accounting negative `(1,000)` is refused with its reason:
@@ -29,7 +237,22 @@ const RATE_EXAMPLES: &str = "expected a fraction between 0 and 1 or a percent, e
 /// assert!(amount("12..7").unwrap_err().starts_with("is not a number"));
 /// ```
 pub fn amount(raw: &str) -> Result<Decimal, String> {
-    amount_as(raw, Role::Revenue)
+    amount_as(raw, Role::Revenue, Style::default())
+}
+
+/// A revenue cell of a file whose amounts are written as `style` says: with its
+/// decimal mark, and with its currency's sign (`1.234,5 €` with a comma and euros).
+///
+/// ```
+/// use revcap::parse::{amount_in, Currency, Mark, Style};
+/// use rust_decimal::Decimal;
+///
+/// let german = Style { mark: Mark::Comma, currency: Some(Currency::Eur) };
+/// assert_eq!(amount_in("1.234,5 €", german), Ok(Decimal::new(12345, 1)));
+/// assert!(amount_in("$5", german).is_err());
+/// ```
+pub fn amount_in(raw: &str, style: Style) -> Result<Decimal, String> {
+    amount_as(raw, Role::Revenue, style)
 }
 
 /// Whose amount is parsed: the hints for an empty cell, a missing value and an
@@ -65,11 +288,14 @@ impl Role {
     }
 }
 
-fn amount_as(raw: &str, role: Role) -> Result<Decimal, String> {
+fn amount_as(raw: &str, role: Role, style: Style) -> Result<Decimal, String> {
     let s = raw.trim();
-    // Most cells of a large file are plain `digits[.digits]`.
-    if let Some(v) = plain_decimal(s) {
-        return Ok(v);
+    // Most cells of a large file are plain `digits[.digits]` (with a decimal comma,
+    // `1.234` is a thousand and more, so only `digits` are plain).
+    if style.mark == Mark::Point || !s.contains('.') {
+        if let Some(v) = plain_with(s, style.mark.chars().0) {
+            return Ok(v);
+        }
     }
     if s.is_empty() {
         return Err(format!("is empty ({}; {})", role.examples(), role.none()));
@@ -86,30 +312,44 @@ fn amount_as(raw: &str, role: Role) -> Result<Decimal, String> {
     if let Some(inner) = accounting_negative(s) {
         // `(1,000)`, `($1,000)`, `$ (1,000.00)`: say so when the inside is a number
         // (one level only: `((1))` is not one, and nesting must not recurse deeply).
-        let number = accounting_negative(inner).is_none() && amount_as(inner, role).is_ok();
+        let number = accounting_negative(inner).is_none() && amount_as(inner, role, style).is_ok();
         return Err(if number {
             format!("is a negative amount in accounting style ({})", role.must())
         } else {
             format!("is not a number ({})", role.examples())
         });
     }
-    if s.strip_prefix('$').is_some_and(|r| r.trim() == "-") {
+    if strip_currency_sign(s).is_some_and(|(_, r)| r.trim() == "-") {
         // Excel's accounting format shows zero as `$ -`; revcap does not guess.
         return Err(
             "is an accounting dash, which a spreadsheet shows for zero (write 0 if that is meant)"
                 .into(),
         );
     }
-    // A sign and a `$` in either order, each maybe followed by spaces (`-$5`, `$-5`,
-    // `$ 30,000` and Excel's accounting ` $ 30,000.00 `).
+    // A sign and a currency sign in either order, each maybe followed by spaces
+    // (`-$5`, `$-5`, `$ 30,000` and Excel's accounting ` $ 30,000.00 `), or the
+    // currency sign after the number (`1.234,50 €`).
     let (negative, rest) = sign(s);
     let rest = rest.trim_start();
-    let rest = rest.strip_prefix('$').map_or(rest, str::trim_start);
+    let (lead, rest) = match strip_currency_sign(rest) {
+        Some((c, r)) => (Some(c), r.trim_start()),
+        None => (None, rest),
+    };
     let (negative, rest) = match sign(rest) {
         (true, r) if !negative => (true, r.trim_start()),
         (false, r) => (negative, r),
         (true, _) => return Err(format!("is not a number ({})", role.examples())),
     };
+    let (trail, rest) = match rest.chars().last().and_then(Currency::of_sign) {
+        Some(c) if lead.is_none() => (
+            Some(c),
+            rest.strip_suffix(c.sign()).unwrap_or(rest).trim_end(),
+        ),
+        _ => (None, rest),
+    };
+    if let Some(c) = lead.or(trail) {
+        check_currency(c, style.currency)?;
+    }
     let suffix = rest
         .chars()
         .last()
@@ -128,8 +368,16 @@ fn amount_as(raw: &str, role: Role) -> Result<Decimal, String> {
         }
         None => (rest, 0),
     };
-    let value = unsigned_decimal(body, true).map_err(|e| {
-        e.or_else(|| unit_hint(rest))
+    // Spaces for thousands (French `1 234 567,89`, SI `30 000 000`), with spaces or
+    // no-break spaces, when they make groups of three.
+    let body = match space_grouped(body, style.mark) {
+        Some(b) => std::borrow::Cow::Owned(b),
+        None => std::borrow::Cow::Borrowed(body),
+    };
+    let value = unsigned_decimal(&body, true, style.mark).map_err(|e| {
+        decimal_comma_hint(s, style.mark)
+            .or(e)
+            .or_else(|| unit_hint(rest))
             .unwrap_or_else(|| format!("is not a number ({})", role.examples()))
     })?;
     let value = match multiplier_exp {
@@ -144,8 +392,33 @@ fn amount_as(raw: &str, role: Role) -> Result<Decimal, String> {
 /// The inside of an accounting negative: `(1,000)`, `($1,000)`, `$ (1,000)`, or
 /// `None` if `s` is not one.
 fn accounting_negative(s: &str) -> Option<&str> {
-    let s = s.strip_prefix('$').map_or(s, str::trim_start);
+    let s = strip_currency_sign(s).map_or(s, |(_, r)| r.trim_start());
     s.strip_prefix('(')?.strip_suffix(')').map(str::trim)
+}
+
+/// A leading `$`, `€` or `£` and what follows it.
+fn strip_currency_sign(s: &str) -> Option<(Currency, &str)> {
+    let c = Currency::of_sign(s.chars().next()?)?;
+    Some((c, s.strip_prefix(c.sign())?))
+}
+
+/// Whether a cell may carry the sign of `sign`: the file's currency, or `$` when
+/// nothing names one.
+fn check_currency(sign: Currency, file: Option<Currency>) -> Result<(), String> {
+    let shown = crate::error::quote(&sign.sign().to_string());
+    match file {
+        Some(c) if c == sign => Ok(()),
+        None if sign == Currency::Usd => Ok(()),
+        None => Err(format!(
+            "has a currency sign {shown}, but nothing says the amounts are in {code} (pass --unit {code}, or write the currency in the header, e.g. Revenue ({sign}); revcap never converts)",
+            code = sign.code(),
+            sign = sign.sign()
+        )),
+        Some(c) => Err(format!(
+            "has a currency sign {shown}, but the amounts are in {} (revcap never converts: write every amount in one currency)",
+            c.code()
+        )),
+    }
 }
 
 /// The words spreadsheets and people put for a value they do not have.
@@ -163,7 +436,13 @@ fn is_missing(s: &str) -> bool {
 /// is `None` and goes the slow way, which parses it or says what is wrong.
 /// Pinned by `tests::plain_decimal_matches_from_str_exact`.
 pub fn plain_decimal(s: &str) -> Option<Decimal> {
-    let (int, frac) = match s.split_once('.') {
+    plain_with(s, '.')
+}
+
+/// [`plain_decimal`] with `decimal` for the decimal mark (`digits[,digits]` in a file
+/// read with a decimal comma).
+fn plain_with(s: &str, decimal: char) -> Option<Decimal> {
+    let (int, frac) = match s.split_once(decimal) {
         Some((i, f)) => (i, Some(f)),
         None => (s, None),
     };
@@ -207,20 +486,26 @@ pub fn plain_decimal(s: &str) -> Option<Decimal> {
 /// Parses a rate: a fraction (`0.2`, `.2`) or a percent (`20%`), which must lie in
 /// [0, 1].
 pub fn rate(raw: &str) -> Result<Decimal, String> {
-    rate_as(raw, RATE_EXAMPLES)
+    rate_as(raw, RATE_EXAMPLES, Mark::Point)
 }
 
 /// Parses a cell of a `rate` column: as [`rate`], but a missing value is told that
 /// an empty cell, not 0, means the terms' rate (0 pays nothing).
 pub fn rate_cell(raw: &str) -> Result<Decimal, String> {
+    rate_cell_in(raw, Mark::Point)
+}
+
+/// [`rate_cell`] in a file whose decimal mark is `mark` (`0,2`, `20,5%`).
+pub fn rate_cell_in(raw: &str, mark: Mark) -> Result<Decimal, String> {
     rate_as(
         raw,
         "a missing value? leave the cell empty to use the terms' rate",
+        mark,
     )
 }
 
 /// `missing` is the hint for `n/a` and its kin.
-fn rate_as(raw: &str, missing: &str) -> Result<Decimal, String> {
+fn rate_as(raw: &str, missing: &str, mark: Mark) -> Result<Decimal, String> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(format!("is empty ({RATE_EXAMPLES})"));
@@ -241,8 +526,11 @@ fn rate_as(raw: &str, missing: &str) -> Result<Decimal, String> {
         None => (false, s),
     };
     let (negative, body) = sign(body);
-    let value = unsigned_decimal(body, false)
-        .map_err(|e| e.unwrap_or_else(|| format!("is not a rate ({RATE_EXAMPLES})")))?;
+    let value = unsigned_decimal(body, false, mark).map_err(|e| {
+        decimal_comma_hint(s, mark)
+            .or(e)
+            .unwrap_or_else(|| format!("is not a rate ({RATE_EXAMPLES})"))
+    })?;
     let value = if percent {
         scale_by_pow10(value, -2).ok_or_else(|| "has too many decimal places".to_string())?
     } else {
@@ -439,7 +727,7 @@ pub fn cap(raw: &str) -> Result<Option<Decimal>, String> {
     if raw.trim().eq_ignore_ascii_case("none") {
         return Ok(None);
     }
-    let v = amount_as(raw, Role::Cap)?;
+    let v = amount_as(raw, Role::Cap, Style::default())?;
     if v.is_sign_negative() && !v.is_zero() {
         return Err("is negative (a cap must be ≥ 0, or none)".into());
     }
@@ -449,7 +737,7 @@ pub fn cap(raw: &str) -> Result<Option<Decimal>, String> {
 
 /// Parses an amount that must be ≥ 0.
 pub fn non_negative(raw: &str) -> Result<Decimal, String> {
-    let v = amount_as(raw, Role::Paid)?;
+    let v = amount_as(raw, Role::Paid, Style::default())?;
     if v.is_sign_negative() && !v.is_zero() {
         return Err("is negative (expected an amount ≥ 0)".into());
     }
@@ -521,7 +809,8 @@ fn spreadsheet_hint(s: &str) -> Option<String> {
 
 /// `digits[.digits][e[+-]digits]`, with thousands separators in the integer part when
 /// `allow_grouping`. `Err(None)` means "not a number"; `Err(Some(msg))` a specific hint.
-fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<String>> {
+fn unsigned_decimal(s: &str, allow_grouping: bool, mark: Mark) -> Result<Decimal, Option<String>> {
+    let (decimal, group) = mark.chars();
     let (mantissa, exp) = match s.split_once(['e', 'E']) {
         Some((mantissa, e)) => {
             let (neg, e_digits) = sign(e);
@@ -530,7 +819,7 @@ fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<Str
         }
         None => (s, 0),
     };
-    let (int, frac) = match mantissa.split_once('.') {
+    let (int, frac) = match mantissa.split_once(decimal) {
         Some((i, f)) => (i, Some(f)),
         None => (mantissa, None),
     };
@@ -540,22 +829,36 @@ fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<Str
     } else {
         int
     };
-    let int_digits: String = if int.contains(',') {
+    let int_digits: String = if int.contains(group) {
         if !allow_grouping {
             return Err(Some(
-                "has a comma (write the number without separators, e.g. 0.2)".into(),
+                match mark {
+                    Mark::Point => "has a comma (write the number without separators, e.g. 0.2)",
+                    Mark::Comma => "has a dot (write the number without separators, e.g. 0,2)",
+                }
+                .into(),
             ));
         }
-        let groups: Vec<&str> = int.split(',').collect();
-        let well_formed = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+        let groups: Vec<&str> = int.split(group).collect();
+        // A thousands group never leads with 0: `0,125` is no hundred and twenty-five.
+        let well_formed = groups
+            .first()
+            .is_some_and(|g| (1..=3).contains(&g.len()) && !g.starts_with('0'))
             && groups.iter().skip(1).all(|g| g.len() == 3)
             && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
         if !well_formed {
-            return Err(Some(if frac.is_none() && groups.len() == 2 {
-                "has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)".into()
-            } else {
-                "has misplaced thousands separators (expected groups of three digits, e.g. 12,700,000)".into()
-            }));
+            return Err(Some(match mark {
+                Mark::Point if frac.is_none() && groups.len() == 2 => {
+                    "has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)"
+                }
+                Mark::Point => {
+                    "has misplaced thousands separators (expected groups of three digits, e.g. 12,700,000)"
+                }
+                Mark::Comma => {
+                    "has misplaced thousands separators (expected groups of three digits, e.g. 12.700.000,5)"
+                }
+            }
+            .into()));
         }
         groups.concat()
     } else {
@@ -570,7 +873,11 @@ fn unsigned_decimal(s: &str, allow_grouping: bool) -> Result<Decimal, Option<Str
         return Err(Some(too_large()));
     }
     if let Some(f) = frac {
-        if allow_grouping && f.contains(',') && int.bytes().all(|b| b.is_ascii_digit()) {
+        if allow_grouping
+            && mark == Mark::Point
+            && f.contains(',')
+            && int.bytes().all(|b| b.is_ascii_digit())
+        {
             return Err(Some(
                 "has a comma after the decimal point (a decimal comma, as in 1.234,5? write 1234.5)"
                     .into(),
@@ -771,6 +1078,182 @@ mod tests {
         assert!(amount("0.00000000000000000000000000001")
             .unwrap_err()
             .contains("28 decimal"));
+    }
+
+    fn comma(s: &str) -> Result<String, String> {
+        let style = Style {
+            mark: Mark::Comma,
+            currency: None,
+        };
+        amount_in(s, style).map(|v| v.to_string())
+    }
+
+    #[test]
+    fn amounts_with_a_decimal_comma() {
+        for (written, value) in [
+            ("12,7", "12.7"),
+            ("0,2", "0.2"),
+            (",5", "0.5"),
+            ("1.234", "1234"),
+            ("1.234,56", "1234.56"),
+            ("1.234.567", "1234567"),
+            ("1 234,56", "1234.56"),
+            ("1\u{a0}234\u{a0}567,5", "1234567.5"),
+            ("3\u{202f}700,00", "3700.00"),
+            ("12,7B", "12700000000"),
+            ("$ 1.234,50", "1234.50"),
+            ("-12,5", "-12.5"),
+            ("1234", "1234"),
+            ("1,27e3", "1270.00"),
+        ] {
+            assert_eq!(comma(written), Ok(value.to_string()), "{written}");
+        }
+        for bad in [
+            "12.7",
+            "1.23",
+            "1,234,567",
+            "1.2345",
+            "0.125",
+            "1 23,5",
+            "12,7,1",
+        ] {
+            assert!(comma(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            comma("1.23").unwrap_err(),
+            "has misplaced thousands separators (expected groups of three digits, e.g. 12.700.000,5)"
+        );
+        let rate_comma = |s: &str| rate_cell_in(s, Mark::Comma).map(|v| v.to_string());
+        assert_eq!(rate_comma("0,2"), Ok("0.2".into()));
+        assert_eq!(rate_comma("20,5%"), Ok("0.205".into()));
+        assert_eq!(rate_comma("20,5 %"), Ok("0.205".into()));
+        assert_eq!(
+            rate_comma("0.2").unwrap_err(),
+            "has a dot (write the number without separators, e.g. 0,2)"
+        );
+    }
+
+    #[test]
+    fn what_a_number_says_of_the_mark() {
+        for (written, want) in [
+            ("12,7", Some(Form::Comma)),
+            ("1.234,56", Some(Form::Comma)),
+            ("0,2", Some(Form::Comma)),
+            ("0,125", Some(Form::Comma)),
+            ("1.234.567", Some(Form::Comma)),
+            ("20,5%", Some(Form::Comma)),
+            ("1 234,5 €", Some(Form::Comma)),
+            ("12.7", Some(Form::Point)),
+            ("1,234,567", Some(Form::Point)),
+            ("1,234.5", Some(Form::Point)),
+            ("0.125", Some(Form::Point)),
+            ("$3.7B", Some(Form::Point)),
+            ("1,234", Some(Form::Ambiguous)),
+            ("1.234", Some(Form::Ambiguous)),
+            ("$ 1,234 ", Some(Form::Ambiguous)),
+            ("12", Some(Form::Either)),
+            ("1 234", Some(Form::Either)),
+            ("20%", Some(Form::Either)),
+            ("n/a", None),
+            ("", None),
+            ("1,2,3", None),
+        ] {
+            assert_eq!(form(written), want, "{written}");
+        }
+        assert_eq!(with_decimal_point("1.234,5 €"), "1234.5 €");
+        assert_eq!(with_decimal_point("3 700,5"), "3700.5");
+    }
+
+    #[test]
+    fn hints_for_a_decimal_comma_name_the_cell() {
+        assert_eq!(
+            amount("12,7").unwrap_err(),
+            "has a decimal comma (write 12.7)"
+        );
+        assert_eq!(
+            amount("$1.234,5M").unwrap_err(),
+            "has a decimal comma (write $1234.5M)"
+        );
+        assert_eq!(rate("0,2").unwrap_err(), "has a decimal comma (write 0.2)");
+        assert_eq!(
+            cap("1.234,5").unwrap_err(),
+            "has a decimal comma (write 1234.5)"
+        );
+        // A thousands group never leads with 0.
+        assert_eq!(
+            amount("0,125").unwrap_err(),
+            "has a decimal comma (write 0.125)"
+        );
+        // What is not a decimal comma keeps its hint.
+        assert!(amount("1,00,000")
+            .unwrap_err()
+            .contains("misplaced thousands separators"));
+    }
+
+    #[test]
+    fn currency_signs_only_in_their_currency() {
+        let eur = Style {
+            mark: Mark::Point,
+            currency: Some(Currency::Eur),
+        };
+        let gbp = Style {
+            mark: Mark::Point,
+            currency: Some(Currency::Gbp),
+        };
+        for written in ["€12.5", "12.5€", "12.5 €", "- € 12.5", "€ -12.5"] {
+            assert!(amount_in(written, eur).is_ok(), "{written}");
+        }
+        assert_eq!(amount_in("12.5 €", eur).unwrap().to_string(), "12.5");
+        assert_eq!(amount_in("£3B", gbp).unwrap().to_string(), "3000000000");
+        assert_eq!(
+            amount_in("$5", eur).unwrap_err(),
+            r#"has a currency sign "$", but the amounts are in EUR (revcap never converts: write every amount in one currency)"#
+        );
+        assert!(amount_in("€5", gbp).unwrap_err().contains("in GBP"));
+        assert_eq!(
+            amount("£5").unwrap_err(),
+            r#"has a currency sign "£", but nothing says the amounts are in GBP (pass --unit GBP, or write the currency in the header, e.g. Revenue (£); revcap never converts)"#
+        );
+        assert_eq!(amount("5$").unwrap().to_string(), "5");
+        assert!(amount_in("(€5)", eur)
+            .unwrap_err()
+            .contains("accounting style"));
+        assert!(amount_in("€ -", eur)
+            .unwrap_err()
+            .contains("accounting dash"));
+        assert!(amount("¥5").unwrap_err().contains(r#"currency sign "¥""#));
+        assert!(amount_in("€€5", eur).is_err());
+        assert!(amount_in("€5€", eur).is_err());
+    }
+
+    #[test]
+    fn currencies_in_units() {
+        for (unit, want) in [
+            ("€", Some(Currency::Eur)),
+            ("EUR", Some(Currency::Eur)),
+            ("€bn", Some(Currency::Eur)),
+            ("EUR m", Some(Currency::Eur)),
+            ("meur", Some(Currency::Eur)),
+            ("£", Some(Currency::Gbp)),
+            ("GBP", Some(Currency::Gbp)),
+            ("$", Some(Currency::Usd)),
+            ("USD", Some(Currency::Usd)),
+            ("US$", Some(Currency::Usd)),
+            ("USD m", Some(Currency::Usd)),
+            ("$M", Some(Currency::Usd)),
+            ("Revenue (€)", Some(Currency::Eur)),
+            ("Revenue [EUR m]", Some(Currency::Eur)),
+            ("revenue_eur", Some(Currency::Eur)),
+            ("revenue_musd", Some(Currency::Usd)),
+            ("m", None),
+            ("thousands", None),
+            ("CHF", None),
+            ("Europe", None),
+            ("EUR/USD", None),
+            ("", None),
+        ] {
+            assert_eq!(currency_of(unit), want, "{unit}");
+        }
     }
 
     #[test]

@@ -194,11 +194,21 @@ unit_with_comma,2027,2027-01-01,2027-12-31,12.5,12.5,2.5,2.5,4.5,995.5,false,
 }
 
 #[test]
-fn a_decimal_comma_in_a_semicolon_file_is_still_refused() {
+fn a_decimal_comma_in_a_semicolon_file_is_read_and_said() {
+    // A semicolon file's decimal mark is decided from its first rows (tests/european.rs
+    // has the rest); with --decimal-point its decimal comma is refused.
     let w = with(&["decimal_comma.csv"]);
+    w.ok_warned(
+        &["run", "decimal_comma.csv", "--no-files", "--through", "2027-12-31"],
+        r#"note: decimal_comma.csv: numbers read with a decimal comma (line 3: "12,7" is 12.7); --decimal-point to read them otherwise
+"#,
+    );
     assert_eq!(
-        w.fails(&["run", "decimal_comma.csv", "--no-files"], 1),
-        r#"error: decimal_comma.csv: line 3, column "bull": "12,7" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)
+        w.fails(
+            &["run", "decimal_comma.csv", "--no-files", "--decimal-point"],
+            1
+        ),
+        r#"error: decimal_comma.csv: line 3, column "bull": "12,7" has a decimal comma, but --decimal-point reads numbers with a decimal point (write it with a decimal point, or pass --decimal-comma)
 "#
     );
 }
@@ -239,7 +249,7 @@ fn a_semicolon_file_read_as_halves_reads_like_the_whole() {
     let mut text = String::from("scenario;period;revenue;note\n");
     for i in 0..2000 {
         text.push_str(&format!(
-            "s{};{};1,{:03};\"a;b\"\n",
+            "s{};{};1,{:03}.5;\"a;b\"\n",
             i % 7,
             2000 + i / 7,
             i % 1000

@@ -108,10 +108,10 @@ fn cases() -> Vec<Case> {
         run_csv("accounting negative, unquoted", "period,revenue\n2026,(1,234)\n",
             "error: t.csv: line 2: has 3 fields, but the header has 2 (a stray or missing comma? quote values containing commas)\n"),
         run_csv("decimal comma", "period,revenue\n2026,\"12,7\"\n",
-            r#"error: t.csv: line 2, column "revenue": "12,7" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)
+            r#"error: t.csv: line 2, column "revenue": "12,7" has a decimal comma (write 12.7, or pass --decimal-comma to read this file's numbers with one)
 "#),
         run_csv("decimal comma after thousands point", "period,revenue\n2026,\"1.234,5\"\n",
-            r#"error: t.csv: line 2, column "revenue": "1.234,5" has a comma after the decimal point (a decimal comma, as in 1.234,5? write 1234.5)
+            r#"error: t.csv: line 2, column "revenue": "1.234,5" has a decimal comma (write 1234.5, or pass --decimal-comma to read this file's numbers with one)
 "#),
         run_csv("misplaced thousands separators", "period,revenue\n2026,\"1,00,000\"\n",
             r#"error: t.csv: line 2, column "revenue": "1,00,000" has misplaced thousands separators (expected groups of three digits, e.g. 12,700,000)
@@ -123,7 +123,10 @@ fn cases() -> Vec<Case> {
             r#"error: t.csv: line 2, column "revenue": "12.7bn" has a unit "bn" (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)
 "#),
         run_csv("currency sign", "period,revenue\n2026,€12\n",
-            r#"error: t.csv: line 2, column "revenue": "€12" has a currency sign "€" (write the number alone; revcap never converts units)
+            r#"error: t.csv: line 2, column "revenue": "€12" has a currency sign "€", but nothing says the amounts are in EUR (pass --unit EUR, or write the currency in the header, e.g. Revenue (€); revcap never converts)
+"#),
+        run_csv("currency sign against the header", "period,Revenue (€)\n2026,€5\n2027,$5\n",
+            r#"error: t.csv: line 3, column "Revenue (€)": "$5" has a currency sign "$", but the amounts are in EUR (revcap never converts: write every amount in one currency)
 "#),
         run_csv("percent as revenue", "period,revenue\n2026,12%\n",
             r#"error: t.csv: line 2, column "revenue": "12%" is a percent, not an amount (expected an amount in money)
@@ -188,7 +191,7 @@ fn cases() -> Vec<Case> {
             r#"error: t.csv: line 2, column "rate": "-0.1" is negative (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)
 "#),
         run_csv("rate with a decimal comma", "period,revenue,rate\n2026,1,\"0,2\"\n",
-            r#"error: t.csv: line 2, column "rate": "0,2" has a comma (write the number without separators, e.g. 0.2)
+            r#"error: t.csv: line 2, column "rate": "0,2" has a decimal comma (write 0.2, or pass --decimal-comma to read this file's numbers with one)
 "#),
         run_csv("rate missing value", "period,revenue,rate\n2026,1,n/a\n",
             r#"error: t.csv: line 2, column "rate": "n/a" is not a rate (a missing value? leave the cell empty to use the terms' rate)
@@ -212,13 +215,40 @@ fn cases() -> Vec<Case> {
         run_csv("title row above the header", "OpenAI revenue projections (USD),,\nperiod,base,bull\n2026,1,2\n",
             r#"error: t.csv: line 1: "OpenAI revenue projections (USD)" looks like a title: the first row must be the header; remove the title row above it
 "#),
-        // Read with the delimiter sniffed from the header; a decimal comma is still one.
-        run_csv("semicolon-separated", "period;revenue\n2026;12,7\n",
-            r#"error: t.csv: line 2, column "revenue": "12,7" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)
+        // Read with the delimiter sniffed from the header, and the decimal mark decided
+        // from the first rows (docs/spec.md §2.4).
+        run_csv("semicolon-separated, a point against the decided comma", "period;revenue\n2026;12,7\n2027;3.5\n",
+            r#"note: t.csv: numbers read with a decimal comma (line 2: "12,7" is 12.7); --decimal-point to read them otherwise
+error: t.csv: line 3, column "revenue": "3.5" has a decimal point, but this file's numbers have a decimal comma (line 2: "12,7"); write it with a decimal comma, or pass --decimal-point if line 2 is the odd one
 "#),
-        run_csv("tab-separated", "period\trevenue\n2026\t12,7\n",
-            r#"error: t.csv: line 2, column "revenue": "12,7" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)
+        run_csv("tab-separated, a mark nothing decides", "period\trevenue\n2026\t1,234\n",
+            r#"error: t.csv: line 2, column "revenue": "1,234" reads as 1234 with a decimal point or as 1.234 with a decimal comma, and no number in the first 200 rows tells which (pass --decimal-point or --decimal-comma)
 "#),
+        case("a decimal comma against --decimal-point", &["run", "t.csv", "--decimal-point"], 1,
+            r#"error: t.csv: line 2, column "revenue": "12,7" has a decimal comma, but --decimal-point reads numbers with a decimal point (write it with a decimal point, or pass --decimal-comma)
+"#)
+            .file("t.csv", "period;revenue\n2026;12,7\n"),
+        case("a decimal point against --decimal-comma", &["run", "t.csv", "--decimal-comma"], 1,
+            r#"error: t.csv: line 2, column "revenue": "12.7" has a decimal point, but --decimal-comma reads numbers with a decimal comma (write it with a decimal comma, or pass --decimal-point)
+"#)
+            .file("t.csv", "period;revenue\n2026;12.7\n"),
+        case("a decimal comma after rows of none", &["run", "t.csv"], 1,
+            r#"error: t.csv: line 203, column "revenue": "2,5" has a decimal comma, but this file's numbers are read with a decimal point (none of its first 200 rows has a decimal comma); pass --decimal-comma to read them with one
+"#)
+            .content("t.csv", Content::Made(|| {
+                let mut text = String::from("scenario;period;revenue\n");
+                for i in 0..201 {
+                    text.push_str(&format!("s{i};2026;1\n"));
+                }
+                text.push_str("s;2026;2,5\n");
+                text.into_bytes()
+            })),
+        case("UTF-16 of odd length", &["run", "t.txt"], 1,
+            "error: t.txt: is UTF-16 text with an odd number of bytes (25): its end is cut off (save it again, or as UTF-8 CSV)\n")
+            .content("t.txt", Content::Bytes(b"\xff\xfep\x00e\x00r\x00i\x00o\x00d\x00\t\x00r\x00e\x00v\x00\n\x00x")),
+        case("UTF-16 with an unpaired surrogate", &["run", "t.txt"], 1,
+            "error: t.txt: is not valid UTF-16 text (an unpaired surrogate 0xD800 at byte 2; save the file as UTF-8 CSV)\n")
+            .content("t.txt", Content::Bytes(b"\xff\xfe\x00\xd8p\x00e\x00r\x00i\x00o\x00d\x00\n\x00")),
         case("forced delimiter splits nothing", &["run", "t.csv", "--delimiter", ","], 1,
             r#"error: t.csv: line 1: "period;revenue" is one column when split at commas (--delimiter ,): give the delimiter the file uses, or leave --delimiter out to detect it
 "#)

@@ -5,7 +5,10 @@
 //! A file is cut only when all of these hold; anything else is read in one go, which
 //! gives the messages a whole read gives:
 //! - before reading ([`Cut::plan`]): there is more than one core (`read_file` passes
-//!   no threshold otherwise); it is at least `split_from` bytes; its header
+//!   no threshold otherwise); it is at least `split_from` bytes; it is not UTF-16
+//!   (`utf16`: the cut's byte offsets would be the file's, not its text's); its
+//!   decimal mark is decided (`decimal`: a file whose first rows leave it ambiguous
+//!   is read in one go, for that message); its header
 //!   ends within the first MiB (read ahead for the second half); it is a long file
 //!   without a unit column (a unit is checked across the whole file); a line end lies
 //!   within 64 KiB after the middle, past the header and before the end;
@@ -16,7 +19,8 @@
 //! - after reading ([`stands`]): together the halves stay within the limits.
 //!
 //! Both halves are read with the delimiter chosen for the header in [`Cut::plan`]
-//! (`delimiter`), so a semicolon, tab or pipe file is cut like a comma file.
+//! (`delimiter`), so a semicolon, tab or pipe file is cut like a comma file, and with
+//! the decimal mark decided there from the same first rows a read in one go looks at.
 //!
 //! Pinned by `tests::halves_read_like_the_whole` and
 //! `tests/loader_reference.rs`.
@@ -26,11 +30,13 @@ use std::io::{Read, Seek};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::decimal::{Decided, Reading};
 use super::delimiter::{peek, Delimiter};
 use super::header::{read_header, Header, Kind};
 use super::lines::Lines;
-use super::reader::{counted, read_part, Part, Watch};
+use super::reader::{counted, decide_from, read_ahead, read_part, Part, Watch};
 use super::rows::Later;
+use super::utf16;
 use super::{Loaded, LIMITS};
 use crate::error::Problem;
 
@@ -43,12 +49,12 @@ pub(super) fn read(
     size: u64,
     bar: &indicatif::ProgressBar,
     split_from: u64,
-    delimiter: Delimiter,
+    reading: Reading,
 ) -> std::io::Result<Option<Loaded>> {
     if size < split_from {
         return Ok(None);
     }
-    let loaded = match Cut::plan(path, size, delimiter)? {
+    let loaded = match Cut::plan(path, size, reading)? {
         Some(cut) => cut.read(path, origin, stem, size, bar)?,
         None => None,
     };
@@ -58,27 +64,49 @@ pub(super) fn read(
     Ok(loaded)
 }
 
-/// Where a file is cut, and the header its second half is read under.
+/// Where a file is cut, the header its second half is read under and the decimal
+/// mark both are.
 struct Cut {
     header: Header,
     at: u64,
+    decided: Decided,
+    reading: Reading,
 }
 
 impl Cut {
     /// The cut of a file of `size` bytes, or `None` when it may not be cut.
-    fn plan(path: &Path, size: u64, delimiter: Delimiter) -> std::io::Result<Option<Cut>> {
+    fn plan(path: &Path, size: u64, reading: Reading) -> std::io::Result<Option<Cut>> {
         // The header, from the first MiB, for the second half's layout and delimiter
         // (both halves are read with the one chosen here); a header that does not end
-        // within it would be cut short there.
+        // within it would be cut short there. The decimal mark is decided here too,
+        // from the same first rows a read in one go looks at (`decimal`).
         const WINDOW: u64 = 1 << 20;
-        let header = {
+        let mut start = Vec::new();
+        File::open(path)?.take(4).read_to_end(&mut start)?;
+        if utf16::is_utf16(&start).is_some() {
+            return Ok(None);
+        }
+        let delimiter = reading.delimiter;
+        let (header, decided) = {
             let (chosen, file) = peek(File::open(path)?.take(WINDOW), delimiter)?;
             let given = matches!(delimiter, Delimiter::Given(_));
             let (mut rdr, mut lines) = counted(file, chosen);
-            match read_header(&mut rdr, &mut lines, "", u64::MAX, chosen, given) {
+            let header = match read_header(&mut rdr, &mut lines, "", u64::MAX, chosen, given) {
                 Ok(h) if h.end < WINDOW => h,
                 _ => return Ok(None),
-            }
+            };
+            let decided = match Decided::before_rows(&reading, chosen) {
+                Some(d) => d,
+                None => {
+                    let ahead = read_ahead(&mut rdr, &mut lines, "");
+                    match decide_from(&ahead, &header, "") {
+                        Ok(d) => d,
+                        // Read in one go, for the message of a whole read.
+                        Err(_) => return Ok(None),
+                    }
+                }
+            };
+            (header, decided)
         };
         let splittable =
             matches!(header.layout.kind, Kind::Long { .. }) && header.layout.unit.is_none();
@@ -99,7 +127,12 @@ impl Cut {
         if at >= size || at <= header.end {
             return Ok(None);
         }
-        Ok(Some(Cut { header, at }))
+        Ok(Some(Cut {
+            header,
+            at,
+            decided,
+            reading,
+        }))
     }
 
     /// Reads the two halves, one per core, and places the second's scenarios, lines
@@ -130,7 +163,8 @@ impl Cut {
                     stem,
                     LIMITS,
                     None,
-                    Delimiter::Given(self.header.delimiter),
+                    self.reading_given(),
+                    Some(self.decided.clone()),
                     FirstHalf(&stop),
                 )))
             },
@@ -145,7 +179,8 @@ impl Cut {
                     stem,
                     LIMITS,
                     header,
-                    Delimiter::Given(self.header.delimiter),
+                    self.reading_given(),
+                    Some(self.decided.clone()),
                     LaterHalf(&stop),
                 )))
             },
@@ -162,9 +197,20 @@ impl Cut {
             problems.push(p);
         }
         let later = Later::new(later.groups, first.lines);
+        let note = self.decided.note(origin);
         Ok(Some(
-            Loaded::new(origin, first.groups, problems, Some(later)).with_warnings(first.warnings),
+            Loaded::new(origin, first.groups, problems, Some(later))
+                .with_warnings(first.warnings)
+                .with_note(note),
         ))
+    }
+
+    /// How both halves are read: with the delimiter chosen for the header.
+    fn reading_given(&self) -> Reading {
+        Reading {
+            delimiter: Delimiter::Given(self.header.delimiter),
+            ..self.reading
+        }
     }
 }
 

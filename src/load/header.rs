@@ -13,6 +13,7 @@ use super::reader::csv_problem;
 use super::row::not_utf8;
 use super::too_large;
 use crate::error::{quote, Problem};
+use crate::parse::{currency_of, Currency};
 
 /// Columns a wide file may carry besides scenarios; they are ignored like extra
 /// columns in a long file.
@@ -137,6 +138,9 @@ pub(super) struct Layout {
     /// A `unit`, `units` or `currency` column, checked for one unit throughout.
     pub(super) unit: Option<usize>,
     pub(super) kind: Kind,
+    /// The currency the revenue column's name gives (`Revenue (€)`, `revenue_eur`):
+    /// its sign is then taken in amount cells (docs/spec.md §2.4).
+    pub(super) currency: Option<Currency>,
 }
 
 pub(super) enum Kind {
@@ -237,11 +241,17 @@ impl Layout {
                 Kind::Wide { scenarios, unnamed }
             }
         };
+        // The name's unit was dropped to recognise it; its currency is kept.
+        let currency = match &kind {
+            Kind::Long { revenue, .. } => names.get(*revenue).and_then(|n| currency_of(n)),
+            Kind::Wide { .. } => None,
+        };
         Ok(Layout {
             period,
             rate,
             unit,
             kind,
+            currency,
         })
     }
 

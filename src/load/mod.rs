@@ -18,6 +18,7 @@
 //!    scenarios at once; `validate` and `compare` take them a batch at a time, so a
 //!    file of millions of values never exists as scenarios all at once.
 
+mod decimal;
 mod delimiter;
 mod halves;
 mod header;
@@ -27,6 +28,7 @@ mod periods;
 mod reader;
 mod row;
 mod rows;
+mod utf16;
 
 use std::io::Read;
 use std::path::Path;
@@ -35,6 +37,7 @@ use rayon::prelude::*;
 
 use crate::error::{Problem, Problems};
 use crate::model::Scenario;
+pub use decimal::{DecimalMark, Reading};
 pub use delimiter::Delimiter;
 pub use open::{load_all, open, open_all, Opened};
 use periods::{check_periods, Checked};
@@ -92,17 +95,17 @@ pub fn load<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Vec<Scenario
 /// An `Err` is a file that cannot be read at all (no header, over the limits); the
 /// problems of single rows and scenarios come from the `Loaded` file.
 pub fn read<R: Read>(reader: R, origin: &str, stem: &str) -> Result<Loaded, Vec<Problem>> {
-    read_with(reader, origin, stem, Delimiter::Sniff)
+    read_with(reader, origin, stem, Reading::default())
 }
 
-/// [`read`], its columns separated as `delimiter` says.
+/// [`read`], its columns separated and its numbers read as `reading` says.
 pub fn read_with<R: Read>(
     reader: R,
     origin: &str,
     stem: &str,
-    delimiter: Delimiter,
+    reading: Reading,
 ) -> Result<Loaded, Vec<Problem>> {
-    read_limited(reader, origin, stem, LIMITS, delimiter)
+    read_limited(reader, origin, stem, LIMITS, reading)
 }
 
 fn read_limited<R: Read>(
@@ -110,10 +113,13 @@ fn read_limited<R: Read>(
     origin: &str,
     stem: &str,
     limits: Limits,
-    delimiter: Delimiter,
+    reading: Reading,
 ) -> Result<Loaded, Vec<Problem>> {
-    let part = reader::read_part(reader, origin, stem, limits, None, delimiter, Whole)?;
-    Ok(Loaded::new(origin, part.groups, part.problems, None).with_warnings(part.warnings))
+    let part = reader::read_part(reader, origin, stem, limits, None, reading, None, Whole)?;
+    let note = part.decided.note(origin);
+    Ok(Loaded::new(origin, part.groups, part.problems, None)
+        .with_warnings(part.warnings)
+        .with_note(note))
 }
 
 /// Reads a regular file of `size` bytes, like [`read`] but on two cores when it is
@@ -130,7 +136,7 @@ pub fn read_file(
     stem: &str,
     size: u64,
     bar: &indicatif::ProgressBar,
-    delimiter: Delimiter,
+    reading: Reading,
 ) -> Result<Loaded, Vec<Problem>> {
     // One core reads the halves one after the other: no faster than reading once.
     let split_from = if rayon::current_num_threads() > 1 {
@@ -138,12 +144,16 @@ pub fn read_file(
     } else {
         u64::MAX
     };
-    read_file_with(path, origin, stem, size, bar, split_from, delimiter)
+    read_file_with(path, origin, stem, size, bar, split_from, reading)
 }
 
 /// A file that cannot be opened or read, as the one problem of that file.
 pub(super) fn cannot_read(origin: &str, e: std::io::Error) -> Vec<Problem> {
-    vec![Problem::new(origin, format!("cannot read: {e}"))]
+    let message = match utf16::message(&e) {
+        Some(m) => m.to_string(),
+        None => format!("cannot read: {e}"),
+    };
+    vec![Problem::new(origin, message)]
 }
 
 /// [`read_file`], cutting files of at least `split_from` bytes when they may be cut.
@@ -158,7 +168,15 @@ pub fn read_file_from(
     bar: &indicatif::ProgressBar,
     split_from: u64,
 ) -> Result<Loaded, Vec<Problem>> {
-    read_file_with(path, origin, stem, size, bar, split_from, Delimiter::Sniff)
+    read_file_with(
+        path,
+        origin,
+        stem,
+        size,
+        bar,
+        split_from,
+        Reading::default(),
+    )
 }
 
 fn read_file_with(
@@ -168,16 +186,16 @@ fn read_file_with(
     size: u64,
     bar: &indicatif::ProgressBar,
     split_from: u64,
-    delimiter: Delimiter,
+    reading: Reading,
 ) -> Result<Loaded, Vec<Problem>> {
     let cannot_read = |e| cannot_read(origin, e);
     if let Some(loaded) =
-        halves::read(path, origin, stem, size, bar, split_from, delimiter).map_err(cannot_read)?
+        halves::read(path, origin, stem, size, bar, split_from, reading).map_err(cannot_read)?
     {
         return Ok(loaded);
     }
     let file = std::fs::File::open(path).map_err(cannot_read)?;
-    read_limited(bar.wrap_read(file), origin, stem, LIMITS, delimiter)
+    read_limited(bar.wrap_read(file), origin, stem, LIMITS, reading)
 }
 
 /// A file read: its values, grouped by scenario, and the problems of its rows. Its
@@ -193,6 +211,9 @@ pub struct Loaded {
     cut: bool,
     /// What may be wrong without being an error (`header`), printed as `warning:`.
     warnings: Vec<Problem>,
+    /// How the file was read where that is worth saying (its numbers read with a
+    /// decimal comma: `decimal`), printed as `note:`.
+    note: Option<String>,
 }
 
 impl Loaded {
@@ -213,7 +234,19 @@ impl Loaded {
             problems: problems.into_vec(),
             next: 0,
             warnings: Vec::new(),
+            note: None,
         }
+    }
+
+    fn with_note(mut self, note: Option<String>) -> Loaded {
+        self.note = note;
+        self
+    }
+
+    /// How the file was read, when that is worth saying (its numbers read with a
+    /// decimal comma); the commands print it once, on stderr, as `note: ...`.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
     }
 
     fn with_warnings(mut self, warnings: Vec<Problem>) -> Loaded {

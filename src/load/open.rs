@@ -16,10 +16,10 @@ pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
     let origin = input.origin();
     let stem = input.stem();
     match input {
-        Input::Stdin(delimiter) => {
-            super::read_with(std::io::stdin().lock(), &origin, &stem, *delimiter)
+        Input::Stdin(reading) => {
+            super::read_with(std::io::stdin().lock(), &origin, &stem, *reading)
         }
-        Input::File(path, delimiter) => {
+        Input::File(path, reading) => {
             let cannot_read = |e| super::cannot_read(&origin, e);
             // Refuse a file over the limit before reading a byte of it.
             let size = std::fs::metadata(path).map_err(cannot_read)?.len();
@@ -27,7 +27,7 @@ pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
                 return Err(vec![Problem::new(&origin, super::too_large(Some(size)))]);
             }
             let bar = read_progress(size, &origin);
-            let result = super::read_file(path, &origin, &stem, size, &bar, *delimiter);
+            let result = super::read_file(path, &origin, &stem, size, &bar, *reading);
             bar.finish_and_clear();
             result
         }
@@ -63,6 +63,9 @@ pub fn open_all(inputs: &[Input]) -> Opened {
                 // Every command opens its inputs here, so each warning is printed once.
                 for w in l.warnings() {
                     eprintln!("warning: {w}");
+                }
+                if let Some(n) = l.note() {
+                    eprintln!("note: {n}");
                 }
                 files.push(l)
             }

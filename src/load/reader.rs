@@ -9,13 +9,16 @@ use std::cell::RefCell;
 use std::io::Read;
 use std::rc::Rc;
 
+use super::decimal::{decide, number_columns, Decided, Reading, SNIFF_BYTES, SNIFF_ROWS};
 use super::delimiter::{peek, Delimiter};
 use super::header::{read_header, Header};
 use super::lines::{Counting, LineIndex, Lines};
 use super::row::RowReader;
 use super::rows::Groups;
+use super::utf16;
 use super::{too_large, Limits};
 use crate::error::{Problem, Problems};
+use crate::parse;
 
 pub(super) fn csv_reader<R: Read>(reader: R, delimiter: u8) -> csv::Reader<R> {
     // No `Trim::All`: it rebuilds every record; the cells used are trimmed instead.
@@ -48,6 +51,8 @@ pub(super) struct Part {
     pub(super) quoted: bool,
     /// The header's warnings, when the header was read in this stretch.
     pub(super) warnings: Vec<Problem>,
+    /// How the stretch's decimal mark was decided.
+    pub(super) decided: Decided,
 }
 
 /// Whether a stretch gives up, asked after each record read, before it is used.
@@ -66,21 +71,31 @@ impl Watch for Whole {
 }
 
 /// Reads a stretch of a file: from its header (read here when `header` is `None`, its
-/// columns separated as `delimiter` says, or given for a stretch that starts after it)
-/// to its end. `Err` stops the file: no header, over a limit, or (with no problem in
-/// it) a stretch whose `watch` gave up.
+/// columns separated as `reading` says, or given for a stretch that starts after it)
+/// to its end, its numbers read with the decimal mark `decided` (decided here from
+/// the first rows when `None`: `decimal`). `Err` stops the file: no header, a mark
+/// that cannot be decided, over a limit, or (with no problem in it) a stretch whose
+/// `watch` gave up.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn read_part<R: Read, W: Watch>(
     reader: R,
     origin: &str,
     stem: &str,
     limits: Limits,
     header: Option<&Header>,
-    delimiter: Delimiter,
+    reading: Reading,
+    decided: Option<Decided>,
     watch: W,
 ) -> Result<Part, Vec<Problem>> {
     let max_bytes = limits.bytes;
+    // A UTF-16 file (Excel's "Unicode Text") is read as the UTF-8 it decodes to; a
+    // stretch after a header is never UTF-16 (`halves` does not cut those).
+    let reader = match header {
+        None => utf16::decoded(reader).map_err(|e| super::cannot_read(origin, e))?,
+        Some(_) => utf16::Decoded::plain(reader),
+    };
     // Chosen once, here, for the whole stretch (a later one takes its header's).
-    let delimiter = header.map_or(delimiter, |h| Delimiter::Given(h.delimiter));
+    let delimiter = header.map_or(reading.delimiter, |h| Delimiter::Given(h.delimiter));
     let (chosen, reader) = peek(reader, delimiter).map_err(|e| super::cannot_read(origin, e))?;
     // Read no more than the limit (plus one byte, to tell "at the limit" from "over
     // it").
@@ -94,24 +109,50 @@ pub(super) fn read_part<R: Read, W: Watch>(
             (&read, read.warnings.clone())
         }
     };
-    let mut rows = RowReader::new(origin, stem, header);
+    // The first rows, read ahead when they decide the decimal mark.
+    let mut ahead = Vec::new();
+    let decided = match decided.or_else(|| Decided::before_rows(&reading, chosen)) {
+        Some(d) => d,
+        None => {
+            ahead = read_ahead(&mut rdr, &mut lines, origin);
+            decide_from(&ahead, header, origin).map_err(|p| vec![p])?
+        }
+    };
+    let style = parse::Style {
+        mark: decided.mark(),
+        currency: header.layout.currency.or(reading.currency),
+    };
+    let mut rows = RowReader::new(origin, stem, header, style, &decided);
+    let mut ahead = ahead.into_iter();
     let mut record = csv::ByteRecord::new();
     loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                rows.unreadable(csv_problem(origin, &e, &mut lines));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+        let line = match ahead.next() {
+            Some(Ahead::Record(r, line, _)) => {
+                record = r;
+                line
+            }
+            Some(Ahead::Unreadable(p, io)) => {
+                rows.unreadable(p);
+                if io {
                     break;
                 }
                 continue;
             }
-        }
+            None => match rdr.read_byte_record(&mut record) {
+                Ok(true) => record.position().map_or(0, |p| lines.of(p)),
+                Ok(false) => break,
+                Err(e) => {
+                    rows.unreadable(csv_problem(origin, &e, &mut lines));
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        break;
+                    }
+                    continue;
+                }
+            },
+        };
         if watch.give_up(&lines) {
             return Err(Vec::new());
         }
-        let line = record.position().map_or(0, |p| lines.of(p));
         rows.row(&record, line);
         if rows.scenarios() > limits.scenarios {
             return Err(vec![too_many_scenarios(origin, limits)]);
@@ -141,7 +182,69 @@ pub(super) fn read_part<R: Read, W: Watch>(
         lines: lines.ends_read(),
         quoted: lines.quoted(),
         warnings,
+        decided,
     })
+}
+
+/// A record read ahead to decide the decimal mark, with its line and whether it
+/// ends within [`SNIFF_BYTES`] (and so counts), or a problem of csv's (and whether
+/// it was one of reading, which ends the file).
+pub(super) enum Ahead {
+    Record(csv::ByteRecord, u64, bool),
+    Unreadable(Problem, bool),
+}
+
+/// The first [`SNIFF_ROWS`] records after the header, or fewer: up to the first
+/// that ends past [`SNIFF_BYTES`] or cannot be read.
+pub(super) fn read_ahead<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    lines: &mut Lines,
+    origin: &str,
+) -> Vec<Ahead> {
+    let mut ahead = Vec::new();
+    while ahead.len() < SNIFF_ROWS {
+        let mut record = csv::ByteRecord::new();
+        match rdr.read_byte_record(&mut record) {
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| lines.of(p));
+                let past = rdr.position().byte() > SNIFF_BYTES;
+                ahead.push(Ahead::Record(record, line, !past));
+                if past {
+                    break;
+                }
+            }
+            Ok(false) => break,
+            Err(e) => {
+                let io = matches!(e.kind(), csv::ErrorKind::Io(_));
+                ahead.push(Ahead::Unreadable(csv_problem(origin, &e, lines), io));
+                break;
+            }
+        }
+    }
+    ahead
+}
+
+/// The decimal mark the records read ahead give (only those within
+/// [`SNIFF_BYTES`] count, so a file read as halves decides as one read whole).
+pub(super) fn decide_from(
+    ahead: &[Ahead],
+    header: &Header,
+    origin: &str,
+) -> Result<Decided, Problem> {
+    let columns = number_columns(header);
+    let cells = ahead
+        .iter()
+        .filter_map(|a| match a {
+            Ahead::Record(r, line, true) => Some((r, *line)),
+            Ahead::Record(..) | Ahead::Unreadable(..) => None,
+        })
+        .flat_map(|(r, line)| {
+            columns.iter().filter_map(move |&i| {
+                let cell = std::str::from_utf8(r.get(i)?).ok()?.trim();
+                Some((line, i, cell))
+            })
+        });
+    decide(origin, &header.names, cells)
 }
 
 /// Scenarios are numbered in 24 bits while loading ([`super::rows::MAX_SCENARIOS`]).
@@ -161,7 +264,10 @@ pub(super) fn csv_problem(origin: &str, e: &csv::Error, lines: &mut Lines) -> Pr
         csv::ErrorKind::Utf8 { .. } => {
             "is not valid UTF-8 text (save the file as UTF-8 CSV)".to_string()
         }
-        csv::ErrorKind::Io(io) => format!("cannot read: {io}"),
+        csv::ErrorKind::Io(io) => match utf16::message(io) {
+            Some(m) => m.to_string(),
+            None => format!("cannot read: {io}"),
+        },
         _ => format!("is not valid CSV: {e}"),
     };
     let p = Problem::new(origin, message);

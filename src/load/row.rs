@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use rust_decimal::Decimal;
 
+use super::decimal::Decided;
 use super::header::{Header, Kind, Layout};
 use super::rows::Groups;
 use crate::error::{quote, Problem, Problems};
@@ -38,6 +39,10 @@ pub(super) struct RowReader<'a> {
     used: Vec<usize>,
     groups: Groups,
     problems: Problems,
+    /// How the file writes its amounts (decimal mark, currency), and how its mark
+    /// was decided, for a cell written the other way.
+    style: parse::Style,
+    decided: &'a Decided,
 }
 
 /// One record's cells as the row reader sees them: trimmed, and named in problems by
@@ -79,7 +84,13 @@ impl Cells<'_> {
 impl<'a> RowReader<'a> {
     /// A reader of the rows under `header`; a wide file's scenarios are its columns,
     /// grouped by position in column order.
-    pub(super) fn new(origin: &'a str, stem: &'a str, header: &'a Header) -> RowReader<'a> {
+    pub(super) fn new(
+        origin: &'a str,
+        stem: &'a str,
+        header: &'a Header,
+        style: parse::Style,
+        decided: &'a Decided,
+    ) -> RowReader<'a> {
         let mut groups = Groups::default();
         let layout = &header.layout;
         let mut used: Vec<usize> = [Some(layout.period), layout.unit, layout.rate]
@@ -109,6 +120,8 @@ impl<'a> RowReader<'a> {
             used,
             groups,
             problems: Problems::new(),
+            style,
+            decided,
         }
     }
 
@@ -192,13 +205,22 @@ impl<'a> RowReader<'a> {
             }
         };
         let rate = match layout.rate {
-            Some(i) if !cells.get(i).is_empty() => match parse::rate_cell(cells.get(i)) {
-                Ok(r) => Some(r),
-                Err(msg) => {
-                    self.problems.push(cells.problem(i, msg));
-                    None
+            Some(i) if !cells.get(i).is_empty() => {
+                match parse::rate_cell_in(cells.get(i), self.style.mark) {
+                    Ok(r) => match self.decided.undecided(cells.get(i)) {
+                        Some(msg) => {
+                            self.problems.push(cells.problem(i, msg));
+                            None
+                        }
+                        None => Some(r),
+                    },
+                    Err(msg) => {
+                        let msg = self.other_mark(cells.get(i)).unwrap_or(msg);
+                        self.problems.push(cells.problem(i, msg));
+                        None
+                    }
                 }
-            },
+            }
             _ => None,
         };
         match &layout.kind {
@@ -271,7 +293,7 @@ impl<'a> RowReader<'a> {
             Some(i) => cells.get(i),
             None => self.stem,
         };
-        let value = match (period, revenue(cells, revenue_column, &mut self.problems)) {
+        let value = match (period, self.revenue(cells, revenue_column)) {
             (Some(period), Some(revenue)) => Some((period, revenue, rate)),
             _ => None,
         };
@@ -313,13 +335,42 @@ impl<'a> RowReader<'a> {
                 }
                 continue;
             }
-            match (period, revenue(cells, i, &mut self.problems)) {
+            match (period, self.revenue(cells, i)) {
                 (Some(period), Some(revenue)) => {
                     self.groups.push(slot, (period, revenue, rate), cells.line)
                 }
                 _ => self.groups.taint(slot),
             }
         }
+    }
+
+    /// The revenue in cell `i`, or `None` with its problem noted.
+    fn revenue(&mut self, cells: &Cells, i: usize) -> Option<Decimal> {
+        match parse::amount_in(cells.get(i), self.style) {
+            Ok(v) if v.is_sign_negative() && !v.is_zero() => {
+                self.problems
+                    .push(cells.problem(i, "is negative (revenue must be ≥ 0)".into()));
+                None
+            }
+            Ok(v) => match self.decided.undecided(cells.get(i)) {
+                Some(msg) => {
+                    self.problems.push(cells.problem(i, msg));
+                    None
+                }
+                None => Some(v.abs()),
+            },
+            Err(msg) => {
+                let msg = self.other_mark(cells.get(i)).unwrap_or(msg);
+                self.problems.push(cells.problem(i, msg));
+                None
+            }
+        }
+    }
+
+    /// The message for a cell that is not read because it is written with the other
+    /// decimal mark than the file's (docs/spec.md §2.4), or `None`.
+    fn other_mark(&self, cell: &str) -> Option<String> {
+        self.decided.contradicted(cell)
     }
 }
 
@@ -333,19 +384,4 @@ pub(super) fn not_utf8(p: Problem, bytes: &[u8]) -> Problem {
     let mut p = p.value(String::from_utf8_lossy(bytes).trim());
     p.message = format!("is not valid UTF-8 text (byte 0x{byte:02X}; save the file as UTF-8 CSV)");
     p
-}
-
-/// The revenue in cell `i`, or `None` with its problem noted.
-fn revenue(cells: &Cells, i: usize, problems: &mut Problems) -> Option<Decimal> {
-    match parse::amount(cells.get(i)) {
-        Ok(v) if v.is_sign_negative() && !v.is_zero() => {
-            problems.push(cells.problem(i, "is negative (revenue must be ≥ 0)".into()));
-            None
-        }
-        Ok(v) => Some(v.abs()),
-        Err(msg) => {
-            problems.push(cells.problem(i, msg));
-            None
-        }
-    }
 }

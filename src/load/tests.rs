@@ -214,11 +214,15 @@ fn spreadsheet_headers_title_rows_and_separators() {
         messages("Revenue (USD bn),,\nperiod,revenue\n2026,1\n"),
         [title]
     );
-    // Semicolons and tabs are read (the delimiter is sniffed); a decimal comma is not.
+    // Semicolons and tabs are read (the delimiter is sniffed), and so is a decimal
+    // comma where commas do not separate columns (docs/spec.md §2.4); in a comma file
+    // a quoted one is an error.
+    let semicolons = load_str("period;revenue\n2026;12,7\n").unwrap();
+    assert_eq!(semicolons[0].periods[0].revenue.to_string(), "12.7");
     assert_eq!(
-        messages("period;revenue\n2026;12,7\n"),
+        messages("period,revenue\n2026,\"12,7\"\n"),
         [
-            r#"t.csv: line 2, column "revenue": "12,7" has a comma that is not a thousands separator (a decimal comma? write 12.7, not 12,7)"#
+            r#"t.csv: line 2, column "revenue": "12,7" has a decimal comma (write 12.7, or pass --decimal-comma to read this file's numbers with one)"#
         ]
     );
     assert!(load_str("period\trevenue\n2026\t1\n").is_ok());
@@ -332,7 +336,7 @@ fn load_limited(
     stem: &str,
     limits: Limits,
 ) -> Result<Vec<Scenario>, Vec<Problem>> {
-    read_limited(reader, origin, stem, limits, Delimiter::Sniff)?.into_scenarios()
+    read_limited(reader, origin, stem, limits, Reading::default())?.into_scenarios()
 }
 
 /// A file read as two halves gives what one read gives: the same scenarios in the
