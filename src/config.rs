@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use crate::cli::{self, Cli, Command, OutputArgs, TermFlags};
 use crate::error::{quote, Error, Problem};
 use crate::load::Delimiter;
-use crate::model::{Date, RateStep, Terms};
+use crate::model::{Date, FiscalStart, RateStep, Terms};
 use crate::parse;
 use crate::render::Format;
 
@@ -65,26 +65,27 @@ pub struct Variant {
     pub from_file: bool,
 }
 
-/// A scenario source, with how its columns are separated (docs/spec.md §2).
+/// A scenario source, with how its columns are separated (docs/spec.md §2) and the
+/// month its fiscal years start in (§2.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    Stdin(Delimiter),
-    File(PathBuf, Delimiter),
+    Stdin(Delimiter, FiscalStart),
+    File(PathBuf, Delimiter, FiscalStart),
 }
 
 impl Input {
     /// How messages and outputs name it: the path as given, or `-`.
     pub fn origin(&self) -> String {
         match self {
-            Input::Stdin(_) => "-".into(),
-            Input::File(p, _) => p.display().to_string(),
+            Input::Stdin(..) => "-".into(),
+            Input::File(p, ..) => p.display().to_string(),
         }
     }
     /// The scenario name a long file without a `scenario` column gets.
     pub fn stem(&self) -> String {
         match self {
-            Input::Stdin(_) => "stdin".into(),
-            Input::File(p, _) => p
+            Input::Stdin(..) => "stdin".into(),
+            Input::File(p, ..) => p
                 .file_stem()
                 .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned()),
         }
@@ -273,7 +274,7 @@ impl TryFrom<Cli> for Config {
     fn try_from(cli: Cli) -> Result<Config, Error> {
         match cli.command {
             Command::Run(a) => {
-                let (inputs, folder_terms) = expand_paths(&a.paths, delimiter(&a.input)?)?;
+                let (inputs, folder_terms) = expand_paths(&a.paths, reading(&a.input)?)?;
                 let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
                 let terms = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
                 let output = output(&a.output)?;
@@ -283,7 +284,7 @@ impl TryFrom<Cli> for Config {
                 })
             }
             Command::Compare(a) => {
-                let (inputs, folder_terms) = expand_paths(&a.paths, delimiter(&a.input)?)?;
+                let (inputs, folder_terms) = expand_paths(&a.paths, reading(&a.input)?)?;
                 let flags = flag_terms(&a.term_flags, None)?;
                 // Terms files are variants here, not shared terms: the folder's
                 // terms.toml (or the defaults) with the flags on top is what every
@@ -309,7 +310,7 @@ impl TryFrom<Cli> for Config {
                     terms: folder_terms,
                     mut problems,
                     mut order,
-                } = find_inputs(&a.paths, delimiter(&a.input)?)?;
+                } = find_inputs(&a.paths, reading(&a.input)?)?;
                 let mut files: Vec<PathBuf> = a.terms.into_iter().collect();
                 for f in folder_terms.into_iter().flatten() {
                     if !files.contains(&f.path) {
@@ -385,9 +386,9 @@ impl FolderTerms {
 /// folder it is in (if any); fails if any path is wrong.
 fn expand_paths(
     paths: &[String],
-    delimiter: Delimiter,
+    reading: Reading,
 ) -> Result<(Vec<Input>, Vec<Option<FolderTerms>>), Error> {
-    let found = find_inputs(paths, delimiter)?;
+    let found = find_inputs(paths, reading)?;
     if found.problems.is_empty() {
         Ok((found.inputs, found.terms))
     } else {
@@ -420,6 +421,19 @@ fn delimiter(a: &cli::InputFlags) -> Result<Delimiter, Error> {
     }
 }
 
+/// How every input is read: `--delimiter` and `--fiscal-year-start`.
+type Reading = (Delimiter, FiscalStart);
+
+/// The input flags, checked.
+fn reading(a: &cli::InputFlags) -> Result<Reading, Error> {
+    let fiscal = match a.fiscal_year_start.as_deref() {
+        None => FiscalStart::default(),
+        Some(raw) => parse::fiscal_start(raw)
+            .map_err(|m| Error::from(Problem::new("--fiscal-year-start", m).value(raw)))?,
+    };
+    Ok((delimiter(a)?, fiscal))
+}
+
 /// What PATHS name.
 struct Found {
     inputs: Vec<Input>,
@@ -433,7 +447,7 @@ struct Found {
 
 /// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each
 /// path that names none. Only a usage error (stdin twice) fails outright.
-fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
+fn find_inputs(paths: &[String], (delimiter, fiscal): Reading) -> Result<Found, Error> {
     let mut inputs = Vec::new();
     let mut terms = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
@@ -447,7 +461,7 @@ fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
                 ));
             }
             stdin_seen = true;
-            inputs.push(Input::Stdin(delimiter));
+            inputs.push(Input::Stdin(delimiter, fiscal));
             terms.push(None);
             order.push(raw.clone());
             continue;
@@ -477,7 +491,7 @@ fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
             }
             let folder_terms = FolderTerms::find(&path, true);
             for f in csvs {
-                let input = Input::File(f, delimiter);
+                let input = Input::File(f, delimiter, fiscal);
                 order.push(input.origin());
                 inputs.push(input);
                 terms.push(folder_terms.clone());
@@ -489,7 +503,7 @@ fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
                 path.parent().unwrap_or_else(|| Path::new("")),
                 false,
             ));
-            inputs.push(Input::File(path, delimiter));
+            inputs.push(Input::File(path, delimiter, fiscal));
             order.push(raw.clone());
         } else if path.exists() {
             problems.push(Problem::new(raw, "is neither a file nor a folder"));

@@ -15,11 +15,13 @@ use super::Loaded;
 pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
     let origin = input.origin();
     let stem = input.stem();
+    let (Input::Stdin(_, fiscal) | Input::File(_, _, fiscal)) = input;
+    let fiscal = *fiscal;
     match input {
-        Input::Stdin(delimiter) => {
+        Input::Stdin(delimiter, _) => {
             super::read_with(std::io::stdin().lock(), &origin, &stem, *delimiter)
         }
-        Input::File(path, delimiter) => {
+        Input::File(path, delimiter, _) => {
             let cannot_read = |e| super::cannot_read(&origin, e);
             // Refuse a file over the limit before reading a byte of it.
             let size = std::fs::metadata(path).map_err(cannot_read)?.len();
@@ -32,6 +34,7 @@ pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
             result
         }
     }
+    .map(|loaded| loaded.with_fiscal_start(fiscal))
 }
 
 /// Every input opened: the files read, the problems of those that cannot be, and,
