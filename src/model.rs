@@ -701,4 +701,76 @@ mod tests {
         // Labels read back: four-digit years even before 1000.
         assert_eq!(Period::month(987, 3).unwrap().to_string(), "0987-03");
     }
+
+    #[test]
+    fn half_and_fiscal_years_cross_boundaries() {
+        let h = Period::half(2028, 1).unwrap();
+        assert_eq!(h.to_string(), "2028H1");
+        assert_eq!(
+            (h.start().to_string(), h.end().to_string()),
+            ("2028-01-01".into(), "2028-06-30".into())
+        );
+        assert_eq!(h.days(), 182); // leap year
+        assert_eq!(
+            Period::half(2027, 2).unwrap().next().unwrap().to_string(),
+            "2028H1"
+        );
+        assert_eq!(Period::half(2027, 3), None);
+        let july = FiscalStart::month(7).unwrap();
+        let fy = Period::fiscal_year(2026, july).unwrap();
+        assert_eq!(fy.to_string(), "FY2026");
+        assert_eq!(fy.start().to_string(), "2025-07-01");
+        assert_eq!(fy.end().to_string(), "2026-06-30");
+        assert_eq!(fy.days(), 365);
+        assert_eq!(fy.next().unwrap().to_string(), "FY2027");
+        assert_eq!(fy.next().unwrap().ordinal(), fy.ordinal() + 1);
+        assert!(fy.contains(Date::from_ymd(2025, 12, 31).unwrap()));
+        assert!(!fy.contains(Date::from_ymd(2026, 7, 1).unwrap()));
+        // A January start is the calendar year; a fiscal year must fit years 1..=9999.
+        let jan = FiscalStart::month(1).unwrap();
+        assert_eq!(Period::fiscal_year(2026, jan), Period::year(2026));
+        assert_eq!(Period::fiscal_year(1, july), None);
+        assert_eq!(FiscalStart::month(13), None);
+        // A February fiscal year ends in January of the year it is named for.
+        let feb = Period::fiscal_year(2027, FiscalStart::month(2).unwrap()).unwrap();
+        assert_eq!(feb.end().to_string(), "2027-01-31");
+        // Periods ending a month; whether they have a label.
+        let q = Period::ending(2027, 2, 3).unwrap();
+        assert_eq!(
+            (q.start().to_string(), q.is_named()),
+            ("2026-12-01".into(), false)
+        );
+        assert_eq!(Period::ending(2027, 9, 3), Period::quarter(2027, 3));
+        assert_eq!(Period::ending(2027, 12, 6), Period::half(2027, 2));
+        assert_eq!(Period::ending(2027, 6, 12), Period::fiscal_year(2027, july));
+        assert_eq!(Period::ending(2027, 6, 2), None);
+        // Pending periods show as written and keep their flag through the bits.
+        let d = Period::pending_end(2024, 2).unwrap();
+        assert_eq!(d.to_string(), "2024-02-29");
+        assert_eq!(d.pending_month_end(), Some((2024, 2)));
+        assert_eq!(Period::from_bits(d.to_bits()), d);
+        let f = Period::pending_fiscal_year(2026).unwrap();
+        assert_eq!(
+            (f.to_string(), f.pending_fiscal()),
+            ("FY2026".into(), Some(2026))
+        );
+        assert_eq!(Period::from_bits(f.to_bits()), f);
+        assert!(!f.same_kind(&Period::year(2026).unwrap()));
+        assert!(!fy.same_kind(&Period::year(2026).unwrap()));
+        assert!(fy.same_kind(&Period::fiscal_year(2030, july).unwrap()));
+        // Ordered by start, then length.
+        let mut all = vec![
+            Period::year(2026).unwrap(),
+            Period::quarter(2026, 1).unwrap(),
+            fy,
+        ];
+        all.sort();
+        let labels: Vec<String> = all.iter().map(ToString::to_string).collect();
+        assert_eq!(labels, ["FY2026", "2026Q1", "2026"]);
+        // Any bits make a period, in range.
+        for bits in [0, u32::MAX, 0x1_ffff, 1 << 19] {
+            let p = Period::from_bits(bits);
+            assert!(p.start() <= p.end());
+        }
+    }
 }

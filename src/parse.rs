@@ -917,6 +917,25 @@ mod tests {
             ("2026/09", "2026-09"),
             ("2026/9", "2026-09"),
             (" Dec-2026 ", "2026-12"),
+            ("H1 2026", "2026H1"),
+            ("h2 2026", "2026H2"),
+            ("2026H1", "2026H1"),
+            ("2026h2", "2026H2"),
+            ("2026 H1", "2026H1"),
+            ("2026-H2", "2026H2"),
+            ("H1-2026", "2026H1"),
+            ("H2 26", "2026H2"),
+            ("1H26", "2026H1"),
+            ("2h26", "2026H2"),
+            ("1H2026", "2026H1"),
+            // Fiscal years and dates are pending: shown as written until settled.
+            ("FY2026", "FY2026"),
+            ("FY26", "FY2026"),
+            ("fy 2026", "FY2026"),
+            ("FY-26", "FY2026"),
+            ("2026-09-30", "2026-09-30"),
+            ("2026/09/30", "2026-09-30"),
+            ("2024-02-29", "2024-02-29"),
         ] {
             assert_eq!(
                 period(written).map(|p| p.to_string()),
@@ -952,10 +971,18 @@ mod tests {
             "09/2026",
             "Q3",
             "Sep",
-            "H1 2026",
-            "FY26",
+            "H3 2026",
+            "2026H0",
+            "2026H12",
+            "3H26",
+            "H1",
+            "FY",
+            "FY2026Q1",
+            "FY202",
             "2026  Q3",
             "Q3 FY26",
+            "2026/9/30",
+            "2026-02-30",
             "Sep-26-01",
         ] {
             assert!(period(bad).is_err(), "{bad} should be rejected");
@@ -975,9 +1002,48 @@ mod tests {
             period("2027-03-01").unwrap_err(),
             "is a date, not a period (did a spreadsheet turn 2027-03 into a date? write the period as text: 2027-03, 2027Q1 or 2027)"
         );
+        assert!(period("2026-06-30").unwrap().is_pending());
+        assert!(period("FY26").unwrap().is_pending());
+        assert!(!period("2026H1").unwrap().is_pending());
+        assert_eq!(
+            period("2026-09-15").unwrap_err(),
+            "is a date that does not end a month (a date is read as the last day of a period; write the period instead, e.g. 2026-09 or 2026Q3)"
+        );
+        assert_eq!(
+            period("2026H3").unwrap_err(),
+            "is not a period: half-years are H1 and H2 (e.g. 2026H1 or H1 2026)"
+        );
+        assert_eq!(
+            period("FY2026Q1").unwrap_err(),
+            "is not a period: a fiscal year is FY and its year, e.g. FY2026 or FY26"
+        );
         // Multi-byte text where the year would be is rejected, not sliced mid-character.
         for bad in ["20€7", "€", "2027€", "202\u{301}7-03"] {
             assert!(period(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fiscal_starts_by_name_or_number() {
+        for (raw, month0) in [
+            ("July", 6),
+            ("jul", 6),
+            ("7", 6),
+            ("07", 6),
+            ("Sept", 8),
+            ("1", 0),
+        ] {
+            assert_eq!(
+                fiscal_start(raw).map(FiscalStart::month0),
+                Ok(month0),
+                "{raw}"
+            );
+        }
+        for bad in ["0", "13", "Jully", "", "007"] {
+            assert_eq!(
+                fiscal_start(bad).unwrap_err(),
+                "is not a month (expected a month's name or number, e.g. July, Jul or 7)"
+            );
         }
     }
 

@@ -174,8 +174,11 @@ fn cases() -> Vec<Case> {
         run_csv("repeated period", "period,revenue\n2026,1\n2027,2\n2026,3\n",
             r#"error: t.csv: line 4, column "period": "2026" repeats line 2 for scenario "t"; each period appears once
 "#),
-        run_csv("mixed granularity", "period,revenue\n2026,1\n2027-03,2\n",
-            r#"error: t.csv: line 3, column "period": "2027-03" is a month, but scenario "t" uses years (line 2); one scenario has one granularity
+        run_csv("a year then a month, with a gap", "period,revenue\n2026,1\n2027-03,2\n",
+            r#"error: t.csv: line 3, column "period": "2027-03" leaves a gap in scenario "t": 2027-01-01 to 2027-02-28 is missing after 2026 (line 2)
+"#),
+        run_csv("a year over its quarter", "period,revenue\n2026,1\n2026Q2,2\n",
+            r#"error: t.csv: line 3, column "period": "2026Q2" overlaps "2026" (line 2) in scenario "t": 2026-04-01 to 2026-06-30 would be counted twice; each day belongs to one period
 "#),
         // ------------------------------------------------------------ rates
         run_csv("rate above 1", "period,revenue,rate\n2026,1,20\n",
