@@ -32,6 +32,7 @@ pub(super) fn check_periods(
             name,
             &mut periods,
             fiscal,
+            check_gaps,
             &mut written,
             &mut problems,
         );
@@ -135,12 +136,15 @@ fn missing(before: Period, after: Period) -> String {
 
 /// Gives pending periods their months: a fiscal year from `fiscal`; a date the period
 /// that ends on it, as long as the scenario's other periods say (docs/spec.md §2.3).
-/// Those that cannot be settled are reported and dropped.
+/// Those that cannot be settled are reported and dropped; a lone date is not reported
+/// in a scenario that is not `complete` (it lost a row to a bad value, reported
+/// already, which may have been the period to say).
 fn settle(
     origin: &str,
     name: &str,
     periods: &mut Vec<PeriodInput>,
     fiscal: FiscalStart,
+    complete: bool,
     written: &mut HashMap<u64, String>,
     problems: &mut Vec<Problem>,
 ) {
@@ -217,7 +221,9 @@ fn settle(
                 p.period = period;
             }
             Err(why) => {
-                problems.push(problem(p, format!("{why}, e.g. {}", choices(y, m))));
+                if complete || lengths.len() + ends.len() > 1 {
+                    problems.push(problem(p, format!("{why}, e.g. {}", choices(y, m))));
+                }
                 bad.push(p.line);
             }
         }
@@ -231,7 +237,9 @@ fn settle(
 /// can name: a month, a calendar quarter or half-year, a calendar year, or a fiscal
 /// year of `fiscal`.
 fn ending(y: i32, m: u32, months: u32, fiscal: FiscalStart) -> Result<Period, String> {
-    let out_of_range = || "is not a period (it must lie within years 1 to 9999)".to_string();
+    let out_of_range = || {
+        "is not a period (the period that ends on it would start before year 1); write the period instead".to_string()
+    };
     let period = Period::ending(y, m, months).ok_or_else(out_of_range)?;
     let fiscal_year = months == 12 && period.start().ymd().1 == fiscal.month0() + 1;
     if period.is_named() && (months != 12 || m == 12 || fiscal_year) {
