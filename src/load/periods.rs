@@ -26,8 +26,11 @@ pub(super) fn check_periods(
     // A settled date is named in messages as written (`2026-09-30`), by its line:
     // each line gives a scenario one value.
     let mut written: HashMap<u64, String> = HashMap::new();
+    let mut check_gaps = check_gaps;
     if periods.iter().any(|p| p.period.is_pending()) {
-        settle(
+        // A period that cannot be settled is reported and dropped; the gap it
+        // leaves is not reported as well.
+        check_gaps &= !settle(
             origin,
             name,
             &mut periods,
@@ -136,7 +139,8 @@ fn missing(before: Period, after: Period) -> String {
 
 /// Gives pending periods their months: a fiscal year from `fiscal`; a date the period
 /// that ends on it, as long as the scenario's other periods say (docs/spec.md §2.3).
-/// Those that cannot be settled are reported and dropped; a lone date is not reported
+/// Those that cannot be settled are reported and dropped (the result says whether
+/// any was); a lone date is not reported
 /// in a scenario that is not `complete` (it lost a row to a bad value, reported
 /// already, which may have been the period to say).
 fn settle(
@@ -147,7 +151,7 @@ fn settle(
     complete: bool,
     written: &mut HashMap<u64, String>,
     problems: &mut Vec<Problem>,
-) {
+) -> bool {
     let problem = |p: &PeriodInput, message: String| {
         Problem::new(origin, message)
             .line(p.line)
@@ -231,6 +235,7 @@ fn settle(
     if !bad.is_empty() {
         periods.retain(|p| !bad.contains(&p.line));
     }
+    !bad.is_empty()
 }
 
 /// The period of `months` months that ends with month `m` of `y`, if it is one revcap
