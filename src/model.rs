@@ -250,7 +250,7 @@ impl Period {
     pub fn is_named(&self) -> bool {
         match self.ms() {
             1 | 12 => true,
-            m => self.sm() % m == 0,
+            m => self.sm().is_multiple_of(m),
         }
     }
     fn y(&self) -> i32 {
@@ -759,7 +759,7 @@ mod tests {
         assert!(!fy.same_kind(&Period::year(2026).unwrap()));
         assert!(fy.same_kind(&Period::fiscal_year(2030, july).unwrap()));
         // Ordered by start, then length.
-        let mut all = vec![
+        let mut all = [
             Period::year(2026).unwrap(),
             Period::quarter(2026, 1).unwrap(),
             fy,

@@ -289,10 +289,10 @@ fn choices(y: i32, m: u32) -> String {
     if m == 12 {
         all.push(format!("{y:04}"));
     }
-    if m % 6 == 0 {
+    if m.is_multiple_of(6) {
         all.push(format!("{y:04}H{}", m / 6));
     }
-    if m % 3 == 0 {
+    if m.is_multiple_of(3) {
         all.push(format!("{y:04}Q{}", m / 3));
     }
     all.push(format!("{y:04}-{m:02}"));
