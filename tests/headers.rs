@@ -70,7 +70,10 @@ fn date_is_the_period_column_and_a_month_end_date_is_its_month() {
         "--through",
         "2026-03-31",
     ]);
-    assert!(csv.contains("\ndate,2026-03,2026-03-01,2026-03-31,300,"), "{csv}");
+    assert!(
+        csv.contains("\ndate,2026-03,2026-03-01,2026-03-31,300,"),
+        "{csv}"
+    );
     // A day that ends no month is still refused.
     w.write(
         "mid.csv",
