@@ -52,8 +52,8 @@ fn run() -> Result<(), String> {
         .inputs
         .iter()
         .filter_map(|i| match i {
-            revcap::config::Input::File(p, _) => std::fs::metadata(p).ok().map(|m| m.len()),
-            revcap::config::Input::Stdin(_) => None,
+            revcap::config::Input::File(p, ..) => std::fs::metadata(p).ok().map(|m| m.len()),
+            revcap::config::Input::Stdin(..) => None,
         })
         .sum();
     println!(
@@ -77,7 +77,7 @@ fn run() -> Result<(), String> {
     let t = Instant::now();
     let mut files = Vec::new();
     for input in &config.inputs {
-        let revcap::config::Input::File(path, delimiter) = input else {
+        let revcap::config::Input::File(path, reading) = input else {
             return Err("stdin is not supported here".into());
         };
         let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
@@ -88,9 +88,10 @@ fn run() -> Result<(), String> {
             &input.stem(),
             size,
             &hidden,
-            *delimiter,
+            *reading,
         )
-        .map_err(|p| format!("load: {} problem(s), first: {}", p.len(), p[0]))?;
+        .map_err(|p| format!("load: {} problem(s), first: {}", p.len(), p[0]))?
+        .with_fiscal_start(reading.fiscal);
         files.push(file);
     }
     stage("read (csv+parse+group)", t);

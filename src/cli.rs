@@ -178,6 +178,10 @@ pub struct InputFlags {
     /// Read numbers with a decimal point (12.7 and 1,234.56), whatever the file.
     #[arg(long)]
     pub decimal_point: bool,
+    /// The month fiscal years (FY2026) start in: a name (July, Jul) or number 1-12;
+    /// FY2026 is the fiscal year that ends in 2026 [default: January].
+    #[arg(long, value_name = "MONTH")]
+    pub fiscal_year_start: Option<String>,
 }
 
 /// The terms of docs/spec.md §3.1 other than the cap (whose meaning differs by command).

@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 use crate::cli::{self, Cli, Command, OutputArgs, TermFlags};
 use crate::error::{quote, Error, Problem};
 use crate::load::{DecimalMark, Delimiter, Reading};
-use crate::model::{Date, RateStep, Terms};
+use crate::model::{Date, FiscalStart, RateStep, Terms};
 use crate::parse;
 use crate::render::Format;
 
@@ -71,7 +71,8 @@ pub struct Variant {
     pub from_file: bool,
 }
 
-/// A scenario source, with how its columns are separated (docs/spec.md §2).
+/// A scenario source, with how its columns are separated (docs/spec.md §2) and the
+/// month its fiscal years start in (§2.3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Stdin(Reading),
@@ -82,15 +83,15 @@ impl Input {
     /// How messages and outputs name it: the path as given, or `-`.
     pub fn origin(&self) -> String {
         match self {
-            Input::Stdin(_) => "-".into(),
-            Input::File(p, _) => p.display().to_string(),
+            Input::Stdin(..) => "-".into(),
+            Input::File(p, ..) => p.display().to_string(),
         }
     }
     /// The scenario name a long file without a `scenario` column gets.
     pub fn stem(&self) -> String {
         match self {
-            Input::Stdin(_) => "stdin".into(),
-            Input::File(p, _) => p
+            Input::Stdin(..) => "stdin".into(),
+            Input::File(p, ..) => p
                 .file_stem()
                 .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned()),
         }
@@ -438,17 +439,24 @@ fn is_scenario_file(path: &Path) -> bool {
 
 /// How the files are read: the delimiter, the decimal mark (`--decimal-comma`,
 /// `--decimal-point`, or decided per file) and the currency `--unit` names, whose
-/// sign amount cells may carry (docs/spec.md §2.4).
+/// sign amount cells may carry (docs/spec.md §2.4), and the month fiscal years start in
+/// (§2.3).
 fn reading(a: &cli::InputFlags, unit: Option<&str>) -> Result<Reading, Error> {
     let decimal = match (a.decimal_comma, a.decimal_point) {
         (true, _) => DecimalMark::Given(crate::parse::Mark::Comma),
         (_, true) => DecimalMark::Given(crate::parse::Mark::Point),
         _ => DecimalMark::Sniff,
     };
+    let fiscal = match a.fiscal_year_start.as_deref() {
+        None => FiscalStart::default(),
+        Some(raw) => parse::fiscal_start(raw)
+            .map_err(|m| Error::from(Problem::new("--fiscal-year-start", m).value(raw)))?,
+    };
     Ok(Reading {
         delimiter: delimiter(a)?,
         decimal,
         currency: unit.and_then(crate::parse::currency_of),
+        fiscal,
     })
 }
 

@@ -119,10 +119,12 @@ fn civil_from_days(z: i32) -> (i32, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// How long a period is. A scenario uses exactly one.
+/// How long a period is. A scenario may mix them as long as its periods neither
+/// overlap nor leave gaps (docs/spec.md §2.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Granularity {
     Year,
+    HalfYear,
     Quarter,
     Month,
 }
@@ -131,26 +133,62 @@ impl fmt::Display for Granularity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Granularity::Year => "year",
+            Granularity::HalfYear => "half-year",
             Granularity::Quarter => "quarter",
             Granularity::Month => "month",
         })
     }
 }
 
-/// A calendar year, quarter or month. Ordered by start date.
+/// The month a fiscal year starts in (`--fiscal-year-start`); January by default,
+/// when a fiscal year is the calendar year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct FiscalStart(u8);
+
+impl FiscalStart {
+    /// The start for `month` (1 = January), or `None` outside 1..=12.
+    pub fn month(month: u32) -> Option<FiscalStart> {
+        (1..=12)
+            .contains(&month)
+            .then(|| FiscalStart(u8::try_from(month - 1).unwrap_or(0)))
+    }
+    /// Months after January (0..=11).
+    pub fn month0(self) -> u32 {
+        u32::from(self.0)
+    }
+}
+
+/// A calendar year, half-year, quarter or month, or a fiscal year (twelve months
+/// from a start month other than January, which may cross a calendar year). Ordered by
+/// start date, then length.
+///
+/// A period may also be *pending*: read from the file but not yet known in full until
+/// its scenario is gathered (`load::periods`). A pending period is either a fiscal
+/// year `FY2026` (kept as the twelve months of its end year until the fiscal start
+/// is applied) or a date `2026-09-30` (kept as the month it ends, until the scenario's
+/// other periods say how long a period it ends).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Period {
     // Small fields: a large file holds millions of periods (see `PeriodInput`).
     year: i16,
-    /// Months since the start of the year at which the period starts (0..=11),
-    /// followed by its length in months; together they order periods by start.
+    /// Months since the start of `year` at which the period starts (0..=11),
+    /// followed by its length in months (1, 3, 6 or 12); together they order periods
+    /// by start.
     start_month0: u8,
     months: u8,
+    pending: bool,
 }
+
+/// The lengths a period may have, in months.
+const LENGTHS: [u32; 4] = [1, 3, 6, 12];
 
 impl Period {
     pub fn year(year: i32) -> Option<Period> {
         Period::new(year, 0, 12)
+    }
+    pub fn half(year: i32, h: u32) -> Option<Period> {
+        (1..=2).contains(&h).then_some(())?;
+        Period::new(year, (h - 1) * 6, 6)
     }
     pub fn quarter(year: i32, q: u32) -> Option<Period> {
         (1..=4).contains(&q).then_some(())?;
@@ -159,6 +197,61 @@ impl Period {
     pub fn month(year: i32, m: u32) -> Option<Period> {
         (1..=12).contains(&m).then_some(())?;
         Period::new(year, m - 1, 1)
+    }
+    /// The fiscal year that ends in calendar year `end_year`: with a July start,
+    /// `FY2026` is 2025-07-01 to 2026-06-30; with a January start it is the calendar
+    /// year 2026.
+    pub fn fiscal_year(end_year: i32, start: FiscalStart) -> Option<Period> {
+        if start.month0() == 0 {
+            Period::year(end_year)
+        } else {
+            Period::new(end_year.checked_sub(1)?, start.month0(), 12)
+        }
+    }
+    /// The period of `months` months (1, 3, 6 or 12) whose last month is `month`
+    /// (1-12) of `year`. Any start month makes a period; [`Period::is_named`] says
+    /// whether it has a label that reads back.
+    pub fn ending(year: i32, month: u32, months: u32) -> Option<Period> {
+        if !(1..=12).contains(&month) || !LENGTHS.contains(&months) {
+            return None;
+        }
+        let start = (year.checked_mul(12)?).checked_add(month as i32 - months as i32)?;
+        Period::new(start.div_euclid(12), start.rem_euclid(12) as u32, months)
+    }
+    /// A fiscal year `FY{end_year}` whose start month is not yet applied (pending).
+    pub fn pending_fiscal_year(end_year: i32) -> Option<Period> {
+        Period::year(end_year).map(Period::as_pending)
+    }
+    /// A date that ends month `month` of `year`, standing for the period that ends on
+    /// it once its length is known (pending).
+    pub fn pending_end(year: i32, month: u32) -> Option<Period> {
+        Period::month(year, month).map(Period::as_pending)
+    }
+    fn as_pending(self) -> Period {
+        Period {
+            pending: true,
+            ..self
+        }
+    }
+    /// Whether this is a pending fiscal year or date (see [`Period`]).
+    pub fn is_pending(&self) -> bool {
+        self.pending
+    }
+    /// For a pending fiscal year, the calendar year it ends in.
+    pub fn pending_fiscal(&self) -> Option<i32> {
+        (self.pending && self.months == 12).then(|| self.y())
+    }
+    /// For a pending date, the year and month (1-12) it ends.
+    pub fn pending_month_end(&self) -> Option<(i32, u32)> {
+        (self.pending && self.months == 1).then(|| (self.y(), self.sm() + 1))
+    }
+    /// Whether the period has a label that reads back: a month; a calendar quarter,
+    /// half-year or year; or twelve months from another month (a fiscal year).
+    pub fn is_named(&self) -> bool {
+        match self.ms() {
+            1 | 12 => true,
+            m => self.sm().is_multiple_of(m),
+        }
     }
     fn y(&self) -> i32 {
         i32::from(self.year)
@@ -169,24 +262,46 @@ impl Period {
     fn ms(&self) -> u32 {
         u32::from(self.months)
     }
+    /// Months since January of year 0 at which the period starts.
+    fn start_index(&self) -> i32 {
+        self.y() * 12 + self.sm() as i32
+    }
+    /// Months since January of year 0 of the period's last month.
+    fn end_index(&self) -> i32 {
+        self.start_index() + self.ms() as i32 - 1
+    }
 
     fn new(year: i32, start_month0: u32, months: u32) -> Option<Period> {
-        if !(1..=9999).contains(&year) {
+        if start_month0 > 11 || !LENGTHS.contains(&months) {
+            return None;
+        }
+        // The period must start and end within years 1..=9999.
+        let last = year
+            .checked_mul(12)?
+            .checked_add(i32::try_from(start_month0 + months).ok()? - 1)?;
+        if !(1..=9999).contains(&year) || !(1..=9999).contains(&last.div_euclid(12)) {
             return None;
         }
         Some(Period {
             year: i16::try_from(year).ok()?,
             start_month0: u8::try_from(start_month0).ok()?,
             months: u8::try_from(months).ok()?,
+            pending: false,
         })
     }
 
     pub fn granularity(&self) -> Granularity {
         match self.ms() {
             12 => Granularity::Year,
+            6 => Granularity::HalfYear,
             3 => Granularity::Quarter,
             _ => Granularity::Month,
         }
+    }
+
+    /// How many months long the period is: 1, 3, 6 or 12.
+    pub fn months(&self) -> u32 {
+        self.ms()
     }
 
     pub fn start(&self) -> Date {
@@ -196,8 +311,9 @@ impl Period {
     }
 
     pub fn end(&self) -> Date {
-        let last_month = self.sm() + self.ms(); // 1-based
-        Date::from_ymd(self.y(), last_month, days_in_month(self.y(), last_month)).unwrap_or(Date(0))
+        let last = self.end_index();
+        let (y, m) = (last.div_euclid(12), last.rem_euclid(12) as u32 + 1);
+        Date::from_ymd(y, m, days_in_month(y, m)).unwrap_or(Date(0))
     }
 
     /// Number of days in the period, counted inclusively (leap days count).
@@ -205,50 +321,59 @@ impl Period {
         self.start().days_until(self.end()) + 1
     }
 
-    /// The period right after this one, of the same granularity.
+    /// The period right after this one, of the same length.
     pub fn next(&self) -> Option<Period> {
-        let m = self.sm() + self.ms();
-        if m >= 12 {
-            Period::new(self.y() + 1, m - 12, self.ms())
-        } else {
-            Period::new(self.y(), m, self.ms())
-        }
+        let next = self.start_index() + self.ms() as i32;
+        Period::new(next.div_euclid(12), next.rem_euclid(12) as u32, self.ms())
     }
 
-    /// The period in 20 bits (year, start month, length), for compact storage;
-    /// [`Period::from_bits`] gives it back.
+    /// The period in 20 bits, for compact storage: months since year 0 at which it
+    /// starts (17 bits), its length (2 bits: 1, 3, 6 or 12 months) and whether it is
+    /// pending (1 bit). [`Period::from_bits`] gives it back.
     pub fn to_bits(self) -> u32 {
         let length = match self.months {
             1 => 0,
             3 => 1,
-            _ => 2,
+            6 => 2,
+            _ => 3,
         };
-        u32::from(self.year.unsigned_abs()) | u32::from(self.start_month0) << 14 | length << 18
+        (self.start_index().max(0) as u32 & 0x1_ffff) | length << 17 | u32::from(self.pending) << 19
     }
 
     /// The period of [`Period::to_bits`]. Bits that no period gave still make a
     /// period (fields are clamped into range), so this cannot fail.
     pub fn from_bits(bits: u32) -> Period {
-        let year = i16::try_from(bits & 0x3fff).unwrap_or(1).clamp(1, 9999);
-        let months = match (bits >> 18) & 3 {
-            0 => 1,
-            1 => 3,
-            _ => 12,
-        };
-        // The start month, kept on a boundary of the period's length.
-        let start = ((bits >> 14) & 0xf).min(11) as u8;
+        let months = LENGTHS
+            .get(((bits >> 17) & 3) as usize)
+            .copied()
+            .unwrap_or(1);
+        let start = (bits & 0x1_ffff) as i32;
+        // Starts from January of year 1 to the last that ends within year 9999.
+        let start = start.clamp(12, 9999 * 12 + 12 - months as i32);
         Period {
-            year,
-            start_month0: start - start % months,
-            months,
+            year: i16::try_from(start / 12).unwrap_or(1),
+            start_month0: (start % 12) as u8,
+            months: months as u8,
+            pending: bits >> 19 & 1 == 1,
         }
     }
 
-    /// The period's place in a count of periods of its granularity (months, quarters
-    /// or years since year 0): consecutive periods of one granularity have
-    /// consecutive numbers.
+    /// The period's place in a count of periods of its length and phase (months,
+    /// quarters, half-years or years since year 0): consecutive periods of one length
+    /// and start month have consecutive numbers.
     pub fn ordinal(&self) -> i32 {
-        (self.y() * 12 + self.sm() as i32) / self.ms().max(1) as i32
+        self.start_index() / self.ms().max(1) as i32
+    }
+
+    /// Whether `other` has this period's length and phase (both settled): calendar
+    /// quarters with calendar quarters, July fiscal years with July fiscal years.
+    /// Periods of one kind follow each other by [`Period::next`], their ordinals
+    /// counting up by one.
+    pub fn same_kind(&self, other: &Period) -> bool {
+        !self.pending
+            && !other.pending
+            && self.months == other.months
+            && self.sm() % self.ms().max(1) == other.sm() % other.ms().max(1)
     }
 
     /// Whether `date` falls in this period.
@@ -257,11 +382,26 @@ impl Period {
     }
 }
 
-/// Canonical label: `2027`, `2027Q3` or `2027-03`.
+/// Canonical label: `2027`, `FY2027` (a fiscal year not starting in January, named by
+/// the year it ends in), `2027H2`, `2027Q3` or `2027-03`. A pending date shows as the
+/// date (`2027-03-31`), a pending fiscal year as `FY2027`. A quarter or half-year
+/// that is not a calendar one (never built by the loader) shows as its first month
+/// and length (`2027-02+3m`).
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(year) = self.pending_fiscal() {
+            return write!(f, "FY{year:04}");
+        }
+        if self.pending {
+            return write!(f, "{}", self.end());
+        }
+        if !self.is_named() {
+            return write!(f, "{:04}-{:02}+{}m", self.y(), self.sm() + 1, self.ms());
+        }
         match self.granularity() {
-            Granularity::Year => write!(f, "{:04}", self.y()),
+            Granularity::Year if self.sm() == 0 => write!(f, "{:04}", self.y()),
+            Granularity::Year => write!(f, "FY{:04}", self.y() + 1),
+            Granularity::HalfYear => write!(f, "{:04}H{}", self.y(), self.sm() / 6 + 1),
             Granularity::Quarter => write!(f, "{:04}Q{}", self.y(), self.sm() / 3 + 1),
             Granularity::Month => write!(f, "{:04}-{:02}", self.y(), self.sm() + 1),
         }
@@ -285,7 +425,8 @@ pub struct PeriodInput {
     pub line: u64,
 }
 
-/// A named revenue projection: periods of one granularity, sorted, without gaps.
+/// A named revenue projection: periods sorted by start, neither overlapping nor
+/// leaving gaps.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     pub name: String,
@@ -338,7 +479,7 @@ impl Default for Terms {
 /// One row of the ledger: a period's revenue and payments.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PeriodResult {
-    /// Period label: `2027`, `2027Q3` or `2027-03`.
+    /// Period label: `2027`, `FY2027`, `2027H2`, `2027Q3` or `2027-03`.
     pub period: Period,
     /// First day of the period.
     pub start: Date,
@@ -559,5 +700,77 @@ mod tests {
         assert!(Period::year(2027).unwrap() < Period::year(2028).unwrap());
         // Labels read back: four-digit years even before 1000.
         assert_eq!(Period::month(987, 3).unwrap().to_string(), "0987-03");
+    }
+
+    #[test]
+    fn half_and_fiscal_years_cross_boundaries() {
+        let h = Period::half(2028, 1).unwrap();
+        assert_eq!(h.to_string(), "2028H1");
+        assert_eq!(
+            (h.start().to_string(), h.end().to_string()),
+            ("2028-01-01".into(), "2028-06-30".into())
+        );
+        assert_eq!(h.days(), 182); // leap year
+        assert_eq!(
+            Period::half(2027, 2).unwrap().next().unwrap().to_string(),
+            "2028H1"
+        );
+        assert_eq!(Period::half(2027, 3), None);
+        let july = FiscalStart::month(7).unwrap();
+        let fy = Period::fiscal_year(2026, july).unwrap();
+        assert_eq!(fy.to_string(), "FY2026");
+        assert_eq!(fy.start().to_string(), "2025-07-01");
+        assert_eq!(fy.end().to_string(), "2026-06-30");
+        assert_eq!(fy.days(), 365);
+        assert_eq!(fy.next().unwrap().to_string(), "FY2027");
+        assert_eq!(fy.next().unwrap().ordinal(), fy.ordinal() + 1);
+        assert!(fy.contains(Date::from_ymd(2025, 12, 31).unwrap()));
+        assert!(!fy.contains(Date::from_ymd(2026, 7, 1).unwrap()));
+        // A January start is the calendar year; a fiscal year must fit years 1..=9999.
+        let jan = FiscalStart::month(1).unwrap();
+        assert_eq!(Period::fiscal_year(2026, jan), Period::year(2026));
+        assert_eq!(Period::fiscal_year(1, july), None);
+        assert_eq!(FiscalStart::month(13), None);
+        // A February fiscal year ends in January of the year it is named for.
+        let feb = Period::fiscal_year(2027, FiscalStart::month(2).unwrap()).unwrap();
+        assert_eq!(feb.end().to_string(), "2027-01-31");
+        // Periods ending a month; whether they have a label.
+        let q = Period::ending(2027, 2, 3).unwrap();
+        assert_eq!(
+            (q.start().to_string(), q.is_named()),
+            ("2026-12-01".into(), false)
+        );
+        assert_eq!(Period::ending(2027, 9, 3), Period::quarter(2027, 3));
+        assert_eq!(Period::ending(2027, 12, 6), Period::half(2027, 2));
+        assert_eq!(Period::ending(2027, 6, 12), Period::fiscal_year(2027, july));
+        assert_eq!(Period::ending(2027, 6, 2), None);
+        // Pending periods show as written and keep their flag through the bits.
+        let d = Period::pending_end(2024, 2).unwrap();
+        assert_eq!(d.to_string(), "2024-02-29");
+        assert_eq!(d.pending_month_end(), Some((2024, 2)));
+        assert_eq!(Period::from_bits(d.to_bits()), d);
+        let f = Period::pending_fiscal_year(2026).unwrap();
+        assert_eq!(
+            (f.to_string(), f.pending_fiscal()),
+            ("FY2026".into(), Some(2026))
+        );
+        assert_eq!(Period::from_bits(f.to_bits()), f);
+        assert!(!f.same_kind(&Period::year(2026).unwrap()));
+        assert!(!fy.same_kind(&Period::year(2026).unwrap()));
+        assert!(fy.same_kind(&Period::fiscal_year(2030, july).unwrap()));
+        // Ordered by start, then length.
+        let mut all = [
+            Period::year(2026).unwrap(),
+            Period::quarter(2026, 1).unwrap(),
+            fy,
+        ];
+        all.sort();
+        let labels: Vec<String> = all.iter().map(ToString::to_string).collect();
+        assert_eq!(labels, ["FY2026", "2026Q1", "2026"]);
+        // Any bits make a period, in range.
+        for bits in [0, u32::MAX, 0x1_ffff, 1 << 19] {
+            let p = Period::from_bits(bits);
+            assert!(p.start() <= p.end());
+        }
     }
 }

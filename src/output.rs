@@ -160,8 +160,8 @@ pub fn refuse_overwriting_inputs(inputs: &[Input], staged: &Staged) -> Result<()
     let inputs: Vec<_> = inputs
         .iter()
         .filter_map(|i| match i {
-            Input::File(p, _) => canon(p),
-            Input::Stdin(_) => None,
+            Input::File(p, ..) => canon(p),
+            Input::Stdin(..) => None,
         })
         .collect();
     for target in staged.targets() {

@@ -8,7 +8,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::model::{Date, Period};
+use crate::model::{days_in_month, Date, FiscalStart, Period};
 
 /// What an amount looks like, for messages.
 pub const AMOUNT_EXAMPLES: &str = r#"expected e.g. 12700000000, 12.7B or "$12,700,000,000""#;
@@ -549,11 +549,16 @@ fn rate_as(raw: &str, missing: &str, mark: Mark) -> Result<Decimal, String> {
     Ok(value)
 }
 
-/// Parses a period, in any case: a year `2027`; a quarter `2027Q3`, `2027-Q3`,
+/// Parses a period, in any case: a year `2027`; a half-year `2027H1`, `2027-H1`,
+/// `2027 H1`, `H1 2027`, `H1-2027`, `1H27`; a quarter `2027Q3`, `2027-Q3`,
 /// `2027 Q3`, `Q3 2027`, `Q3-2027`, `3Q27`; a month `2027-03`, `2027/3`, `Mar-2027`,
-/// `Mar 2027`, `March 2027`, `Mar-27` (docs/spec.md §2.3). A two-digit year is
+/// `Mar 2027`, `March 2027`, `Mar-27`; a fiscal year `FY2027`, `FY27`, `FY 2027`; a
+/// month-end date `2027-03-31`, `2027/03/31` (docs/spec.md §2.3). A two-digit year is
 /// 2000–2099, and is read only where nothing else could be meant (`Mar 27` could be a
 /// day, and is refused).
+///
+/// A fiscal year or a date comes back *pending* ([`Period::is_pending`]): which
+/// months it covers is settled once its scenario is gathered (`load::periods`).
 pub fn period(raw: &str) -> Result<Period, String> {
     let s = raw.trim();
     if s.is_empty() {
@@ -581,17 +586,21 @@ const PERIOD_EXPECTED: &str =
 /// The forms that start with the four-digit year: `2027`, `2027Q3`, `2027-Q3`,
 /// `2027 Q3`, `2027-03`, `2027/03`.
 fn year_first(s: &str, year: i32) -> Result<Period, String> {
-    if let Some(d) = Date::parse(s) {
-        let (y, m, _) = d.ymd();
-        return Err(format!(
-            "is a date, not a period (did a spreadsheet turn {y:04}-{m:02} into a date? write the period as text: {y:04}-{m:02}, {y:04}Q{} or {y:04})",
-            (m - 1) / 3 + 1
-        ));
+    let slashed = s.replace('/', "-");
+    if let Some(d) = Date::parse(&slashed).filter(|_| s.len() == 10) {
+        return month_end(d);
     }
     // The caller read four ASCII digits, so 4 is a character boundary.
     let rest = s.get(4..).unwrap_or_default();
     if rest.is_empty() {
         return Period::year(year).ok_or_else(|| PERIOD_EXPECTED.into());
+    }
+    let half = ["-", " ", ""].iter().find_map(|sep| {
+        let r = rest.strip_prefix(sep)?;
+        r.strip_prefix('H').or_else(|| r.strip_prefix('h'))
+    });
+    if let Some(h) = half {
+        return half_of(year, h);
     }
     let quarter = ["-", " ", ""].iter().find_map(|sep| {
         let r = rest.strip_prefix(sep)?;
@@ -605,6 +614,36 @@ fn year_first(s: &str, year: i32) -> Result<Period, String> {
         None => Err(PERIOD_EXPECTED.into()),
     }
 }
+
+/// A date read as a period's end: the last day of a month stands for the period that
+/// ends on it (pending until its scenario says how long); any other day is refused.
+fn month_end(d: Date) -> Result<Period, String> {
+    let (y, m, day) = d.ymd();
+    let quarter = format!("{y:04}Q{}", (m - 1) / 3 + 1);
+    if day == 1 {
+        return Err(format!(
+            "is a date, not a period (did a spreadsheet turn {y:04}-{m:02} into a date? write the period as text: {y:04}-{m:02}, {quarter} or {y:04})"
+        ));
+    }
+    if day != days_in_month(y, m) {
+        return Err(format!(
+            "is a date that does not end a month (a date is read as the last day of a period; write the period instead, e.g. {y:04}-{m:02} or {quarter})"
+        ));
+    }
+    Period::pending_end(y, m).ok_or_else(|| PERIOD_EXPECTED.into())
+}
+
+/// Half-year `h` (the text after the `H`) of `year`.
+fn half_of(year: i32, h: &str) -> Result<Period, String> {
+    match digits(h) {
+        Some(n @ 1..=2) if h.len() == 1 => {
+            Period::half(year, n as u32).ok_or_else(|| PERIOD_EXPECTED.into())
+        }
+        _ => Err(HALF_EXPECTED.into()),
+    }
+}
+
+const HALF_EXPECTED: &str = "is not a period: half-years are H1 and H2 (e.g. 2026H1 or H1 2026)";
 
 /// Quarter `q` (the text after the `Q`) of `year`.
 fn quarter_of(year: i32, q: &str) -> Result<Period, String> {
@@ -631,6 +670,34 @@ fn month_of(year: i32, m: &str) -> Result<Period, String> {
 /// `Sep-2027`, `September 2027`, `Sep-27`.
 fn written_out(s: &str) -> Result<Period, String> {
     let lower = s.to_ascii_lowercase();
+    // `FY2027`, `FY27`, `FY 2027`, `FY-2027`: a fiscal year, named by the year it ends
+    // in; its months are settled with the fiscal start (`load::periods`).
+    if let Some(r) = lower.strip_prefix("fy") {
+        let y = r.strip_prefix([' ', '-']).unwrap_or(r);
+        return year_of(y, true)
+            .and_then(Period::pending_fiscal_year)
+            .ok_or_else(|| {
+                "is not a period: a fiscal year is FY and its year, e.g. FY2026 or FY26".into()
+            });
+    }
+    // `H1 2027`, `H1-2027`, `H1 27`: the half, a separator, the year.
+    if let Some(r) = lower.strip_prefix('h') {
+        let (h, y) = r.split_at(r.find([' ', '-']).unwrap_or(r.len()));
+        let y = y.trim_start_matches([' ', '-']);
+        return match year_of(y, true) {
+            Some(year) => half_of(year, h),
+            None => Err(HALF_EXPECTED.into()),
+        };
+    }
+    // `1H27`, `1H2027`: the half's number, `H`, the year.
+    if let Some((h, y)) = lower.split_once('h') {
+        if h.len() == 1 && h.bytes().all(|b| b.is_ascii_digit()) {
+            return match year_of(y, true) {
+                Some(year) => half_of(year, h),
+                None => Err(HALF_EXPECTED.into()),
+            };
+        }
+    }
     // `Q3 2027`, `Q3-2027`, `Q3 27`: the quarter, a separator, the year.
     if let Some(r) = lower.strip_prefix('q') {
         let (q, y) = r.split_at(r.find([' ', '-']).unwrap_or(r.len()));
@@ -714,6 +781,19 @@ fn month_number(name: &str) -> Option<u32> {
 /// The month name as written in `s` (its first `len` bytes), for a message.
 fn name_title(s: &str, len: usize) -> &str {
     s.get(..len).unwrap_or(s)
+}
+
+/// Parses the month a fiscal year starts in: a month's name (`July`, `Jul`, any case)
+/// or its number 1 to 12.
+pub fn fiscal_start(raw: &str) -> Result<FiscalStart, String> {
+    let s = raw.trim();
+    let month = match digits(s) {
+        Some(n) if s.len() <= 2 => u32::try_from(n).ok(),
+        _ => month_number(&s.to_ascii_lowercase()),
+    };
+    month.and_then(FiscalStart::month).ok_or_else(|| {
+        "is not a month (expected a month's name or number, e.g. July, Jul or 7)".into()
+    })
 }
 
 /// Parses a date `YYYY-MM-DD`.
@@ -1320,6 +1400,25 @@ mod tests {
             ("2026/09", "2026-09"),
             ("2026/9", "2026-09"),
             (" Dec-2026 ", "2026-12"),
+            ("H1 2026", "2026H1"),
+            ("h2 2026", "2026H2"),
+            ("2026H1", "2026H1"),
+            ("2026h2", "2026H2"),
+            ("2026 H1", "2026H1"),
+            ("2026-H2", "2026H2"),
+            ("H1-2026", "2026H1"),
+            ("H2 26", "2026H2"),
+            ("1H26", "2026H1"),
+            ("2h26", "2026H2"),
+            ("1H2026", "2026H1"),
+            // Fiscal years and dates are pending: shown as written until settled.
+            ("FY2026", "FY2026"),
+            ("FY26", "FY2026"),
+            ("fy 2026", "FY2026"),
+            ("FY-26", "FY2026"),
+            ("2026-09-30", "2026-09-30"),
+            ("2026/09/30", "2026-09-30"),
+            ("2024-02-29", "2024-02-29"),
         ] {
             assert_eq!(
                 period(written).map(|p| p.to_string()),
@@ -1355,10 +1454,18 @@ mod tests {
             "09/2026",
             "Q3",
             "Sep",
-            "H1 2026",
-            "FY26",
+            "H3 2026",
+            "2026H0",
+            "2026H12",
+            "3H26",
+            "H1",
+            "FY",
+            "FY2026Q1",
+            "FY202",
             "2026  Q3",
             "Q3 FY26",
+            "2026/9/30",
+            "2026-02-30",
             "Sep-26-01",
         ] {
             assert!(period(bad).is_err(), "{bad} should be rejected");
@@ -1378,9 +1485,48 @@ mod tests {
             period("2027-03-01").unwrap_err(),
             "is a date, not a period (did a spreadsheet turn 2027-03 into a date? write the period as text: 2027-03, 2027Q1 or 2027)"
         );
+        assert!(period("2026-06-30").unwrap().is_pending());
+        assert!(period("FY26").unwrap().is_pending());
+        assert!(!period("2026H1").unwrap().is_pending());
+        assert_eq!(
+            period("2026-09-15").unwrap_err(),
+            "is a date that does not end a month (a date is read as the last day of a period; write the period instead, e.g. 2026-09 or 2026Q3)"
+        );
+        assert_eq!(
+            period("2026H3").unwrap_err(),
+            "is not a period: half-years are H1 and H2 (e.g. 2026H1 or H1 2026)"
+        );
+        assert_eq!(
+            period("FY2026Q1").unwrap_err(),
+            "is not a period: a fiscal year is FY and its year, e.g. FY2026 or FY26"
+        );
         // Multi-byte text where the year would be is rejected, not sliced mid-character.
         for bad in ["20€7", "€", "2027€", "202\u{301}7-03"] {
             assert!(period(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn fiscal_starts_by_name_or_number() {
+        for (raw, month0) in [
+            ("July", 6),
+            ("jul", 6),
+            ("7", 6),
+            ("07", 6),
+            ("Sept", 8),
+            ("1", 0),
+        ] {
+            assert_eq!(
+                fiscal_start(raw).map(FiscalStart::month0),
+                Ok(month0),
+                "{raw}"
+            );
+        }
+        for bad in ["0", "13", "Jully", "", "007"] {
+            assert_eq!(
+                fiscal_start(bad).unwrap_err(),
+                "is not a month (expected a month's name or number, e.g. July, Jul or 7)"
+            );
         }
     }
 

@@ -845,10 +845,10 @@ fn duplicate_period() {
 }
 
 #[test]
-fn mixed_granularity() {
+fn mixed_lengths_must_not_leave_a_gap() {
     run_fails_with(
         "bad_mixed.csv",
-        "error: bad_mixed.csv: line 3, column \"period\": \"2027-03\" is a month, but scenario \"bad_mixed\" uses years (line 2); one scenario has one granularity\n",
+        "error: bad_mixed.csv: line 3, column \"period\": \"2027-03\" leaves a gap in scenario \"bad_mixed\": 2027-01-01 to 2027-02-28 is missing after 2026 (line 2)\n",
     );
 }
 

@@ -67,6 +67,34 @@ fn quarters_as_people_write_them() {
 }
 
 #[test]
+fn half_years_as_people_write_them() {
+    let w = Workdir::new();
+    w.write("halves.csv", common::fixture("forms/halves.csv"));
+    let got = periods(&run_json(&w, "halves.csv", &["--through", "2026-12-31"]));
+    let names = [
+        "h_space_year",
+        "year_space_h",
+        "h_dash_year",
+        "nh_short",
+        "nh_long",
+        "canonical",
+        "half_end_dates",
+    ];
+    assert_eq!(got.len(), names.len());
+    for ((name, rows), want) in got.iter().zip(names) {
+        assert_eq!(name, want);
+        assert_eq!(
+            rows,
+            &[
+                ("2026H1".to_string(), "1".to_string()),
+                ("2026H2".to_string(), "2".to_string())
+            ],
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn months_as_people_write_them() {
     let w = Workdir::new();
     w.write("months.csv", common::fixture("forms/months.csv"));

@@ -58,11 +58,30 @@ fn year_is_the_period_column() {
 }
 
 #[test]
-fn date_is_the_period_column_and_a_whole_date_is_still_refused() {
+fn date_is_the_period_column_and_a_month_end_date_is_its_month() {
     let w = with("date.csv");
+    // Among months, 2026-03-31 is the month it ends (docs/spec.md §2.3).
+    let csv = w.ok(&[
+        "run",
+        "date.csv",
+        "--no-files",
+        "--format",
+        "csv",
+        "--through",
+        "2026-03-31",
+    ]);
+    assert!(
+        csv.contains("\ndate,2026-03,2026-03-01,2026-03-31,300,"),
+        "{csv}"
+    );
+    // A day that ends no month is still refused.
+    w.write(
+        "mid.csv",
+        "Date,Revenue (USD m)\n2026-01,100\n2026-03-15,300\n",
+    );
     assert_eq!(
-        w.fails(&["run", "date.csv", "--no-files"], 1),
-        "error: date.csv: line 4, column \"Date\": \"2026-03-31\" is a date, not a period (did a spreadsheet turn 2026-03 into a date? write the period as text: 2026-03, 2026Q1 or 2026)\n"
+        w.fails(&["run", "mid.csv", "--no-files"], 1),
+        "error: mid.csv: line 3, column \"Date\": \"2026-03-15\" is a date that does not end a month (a date is read as the last day of a period; write the period instead, e.g. 2026-03 or 2026Q1)\n"
     );
 }
 

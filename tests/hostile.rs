@@ -153,8 +153,8 @@ fn cases() -> Vec<Case> {
         run_csv("month out of range", "period,revenue\n2027-13,1\n",
             r#"error: t.csv: line 2, column "period": "2027-13" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03): months are 01 to 12
 "#),
-        run_csv("not a period", "period,revenue\nFY27,1\n",
-            r#"error: t.csv: line 2, column "period": "FY27" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03)
+        run_csv("not a period", "period,revenue\nP07 2027,1\n",
+            r#"error: t.csv: line 2, column "period": "P07 2027" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03)
 "#),
         run_csv("month and two-digit year, ambiguous", "period,revenue\nSep 26,1\n",
             r#"error: t.csv: line 2, column "period": "Sep 26" is ambiguous (a month and a two-digit year, or a day? write the year in full, e.g. Sep 2026, or 2026-09)
@@ -177,8 +177,56 @@ fn cases() -> Vec<Case> {
         run_csv("repeated period", "period,revenue\n2026,1\n2027,2\n2026,3\n",
             r#"error: t.csv: line 4, column "period": "2026" repeats line 2 for scenario "t"; each period appears once
 "#),
-        run_csv("mixed granularity", "period,revenue\n2026,1\n2027-03,2\n",
-            r#"error: t.csv: line 3, column "period": "2027-03" is a month, but scenario "t" uses years (line 2); one scenario has one granularity
+        run_csv("a year then a month, with a gap", "period,revenue\n2026,1\n2027-03,2\n",
+            r#"error: t.csv: line 3, column "period": "2027-03" leaves a gap in scenario "t": 2027-01-01 to 2027-02-28 is missing after 2026 (line 2)
+"#),
+        run_csv("a year over its quarter", "period,revenue\n2026,1\n2026Q2,2\n",
+            r#"error: t.csv: line 3, column "period": "2026Q2" overlaps "2026" (line 2) in scenario "t": 2026-04-01 to 2026-06-30 would be counted twice; each day belongs to one period
+"#),
+        // ---------------------------------------- half-years, fiscal years, dates
+        run_csv("half-year 3", "period,revenue\n2026H1,1\n2026H3,2\n",
+            r#"error: t.csv: line 3, column "period": "2026H3" is not a period: half-years are H1 and H2 (e.g. 2026H1 or H1 2026)
+"#),
+        run_csv("fiscal quarter", "period,revenue\nFY2026Q1,1\n",
+            r#"error: t.csv: line 2, column "period": "FY2026Q1" is not a period: a fiscal year is FY and its year, e.g. FY2026 or FY26
+"#),
+        case("fiscal year before year 1", &["run", "t.csv", "--fiscal-year-start", "July"], 1,
+            r#"error: t.csv: line 2, column "period": "FY0001" is not a period (a fiscal year must lie within years 1 to 9999)
+"#).file("t.csv", "period,revenue\nFY0001,1\nFY0002,1\n"),
+        case("unknown fiscal start", &["run", "t.csv", "--fiscal-year-start", "Jully"], 1,
+            "error: --fiscal-year-start: \"Jully\" is not a month (expected a month's name or number, e.g. July, Jul or 7)\n")
+            .file("t.csv", GOOD),
+        run_csv("date mid-month", "period,revenue\n2026-08-31,1\n2026-09-15,2\n",
+            r#"error: t.csv: line 3, column "period": "2026-09-15" is a date that does not end a month (a date is read as the last day of a period; write the period instead, e.g. 2026-09 or 2026Q3)
+"#),
+        run_csv("lone date", "period,revenue\n2026-09-30,1\n",
+            r#"error: t.csv: line 2, column "period": "2026-09-30" is a date, and scenario "t" has no other period to say how long a period ends on it; write the period instead, e.g. 2026Q3 or 2026-09
+"#),
+        run_csv("date among lengths", "period,revenue\n2026,1\n2027Q1,1\n2027-06-30,1\n",
+            r#"error: t.csv: line 4, column "period": "2027-06-30" is a date, and the other periods of scenario "t" differ in length, so which period ends on it is unclear; write the period instead, e.g. 2027H1, 2027Q2 or 2027-06
+"#),
+        run_csv("dates two months apart", "period,revenue\n2026-10-31,1\n2026-12-31,1\n",
+            r#"error: t.csv: line 2, column "period": "2026-10-31" is a date, and the dates of scenario "t" are 2 months apart at the least; a date is read as the end of a period of 1, 3, 6 or 12 months, so write the period instead, e.g. 2026-10
+error: t.csv: line 3, column "period": "2026-12-31" is a date, and the dates of scenario "t" are 2 months apart at the least; a date is read as the end of a period of 1, 3, 6 or 12 months, so write the period instead, e.g. 2026, 2026H2, 2026Q4 or 2026-12
+"#),
+        run_csv("date ends no quarter", "period,revenue\n2026Q1,1\n2026-05-31,1\n",
+            r#"error: t.csv: line 3, column "period": "2026-05-31" is a date that ends the 3 months from 2026-03-01, which are not a calendar quarter; write the periods instead, e.g. 2026-05
+"#),
+        run_csv("date ends no half-year", "period,revenue\n2026H1,1\n2026-09-30,1\n",
+            r#"error: t.csv: line 3, column "period": "2026-09-30" is a date that ends the 6 months from 2026-04-01, which are not a calendar half-year; write the periods instead, e.g. 2026Q3 or 2026-09
+"#),
+        run_csv("date ends no year", "period,revenue\n2026,1\n2027-06-30,1\n",
+            r#"error: t.csv: line 3, column "period": "2027-06-30" is a date that ends the 12 months from 2026-07-01, which are not a calendar year, nor a fiscal year (fiscal years start in January; --fiscal-year-start July reads it as FY2027); write the periods instead, e.g. 2027H1, 2027Q2 or 2027-06
+"#),
+        run_csv("date before year 1", "period,revenue\n0001-02-28,1\n0001-05-31,1\n",
+            r#"error: t.csv: line 2, column "period": "0001-02-28" is not a period (the period that ends on it would start before year 1); write the period instead, e.g. 0001-02
+error: t.csv: line 3, column "period": "0001-05-31" is a date that ends the 3 months from 0001-03-01, which are not a calendar quarter; write the periods instead, e.g. 0001-05
+"#),
+        case("fiscal year over its calendar year", &["run", "t.csv", "--fiscal-year-start", "7"], 1,
+            r#"error: t.csv: line 3, column "period": "2026" overlaps "FY2026" (line 2) in scenario "t": 2026-01-01 to 2026-06-30 would be counted twice; each day belongs to one period
+"#).file("t.csv", "period,revenue\nFY2026,1\n2026,1\n"),
+        run_csv("dates with a quarter missing", "period,revenue\n2026-03-31,1\n2026-06-30,1\n2026-12-31,1\n",
+            r#"error: t.csv: line 4, column "period": "2026-12-31" leaves a gap in scenario "t": 2026Q3 is missing after 2026Q2 (line 3)
 "#),
         // ------------------------------------------------------------ rates
         run_csv("rate above 1", "period,revenue,rate\n2026,1,20\n",

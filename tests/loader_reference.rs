@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use revcap::model::{PeriodInput, Scenario};
+use revcap::model::{Period, PeriodInput, Scenario};
 use revcap::parse;
 
 /// Lines of a rejected file's problems (`None`: a problem of the whole file).
@@ -202,22 +202,27 @@ fn reference(text: &str, stem: &str) -> Result<Vec<Scenario>, Lines> {
     let mut scenarios = Vec::new();
     for name in order {
         let mut rows = by_name.remove(&name).unwrap();
-        let Some(first) = rows.first().map(|r| r.period.granularity()) else {
+        if rows.is_empty() {
             continue;
-        };
-        for r in rows.iter().filter(|r| r.period.granularity() != first) {
-            problems.insert(Some(r.line));
         }
-        rows.retain(|r| r.period.granularity() == first);
         rows.sort_by_key(|r| r.period);
         let gaps = !all_tainted && !tainted.contains(&name);
-        for w in rows.windows(2) {
-            // A repeat is reported at its later line, a gap at the period after it.
-            if w[0].period == w[1].period {
-                problems.insert(Some(w[0].line.max(w[1].line)));
-            } else if gaps && w[0].period.next() != Some(w[1].period) {
-                problems.insert(Some(w[1].line));
+        // Each period must start the day after the furthest-reaching one before it
+        // ends: a repeat or an overlap is reported at its later line, a gap at the
+        // period after it.
+        let mut reach: Option<(Period, u64)> = None;
+        for r in &rows {
+            if let Some((a, line)) = reach {
+                if r.period.start() <= a.end() {
+                    problems.insert(Some(line.max(r.line)));
+                } else if gaps && a.next().map(|n| n.start()) != Some(r.period.start()) {
+                    problems.insert(Some(r.line));
+                }
+                if r.period.end() <= a.end() {
+                    continue;
+                }
             }
+            reach = Some((r.period, r.line));
         }
         scenarios.push(Scenario {
             name,

@@ -35,6 +35,9 @@ pub enum Scale<'a> {
     Calendar { origin: Date, days: i64 },
     /// One label per slot `[i, i + 1)` (along x only).
     Categories(&'a [String]),
+    /// One label per span `[from, to)` of any width, centred on it (along x only):
+    /// bars as wide as periods of several lengths.
+    Spans(&'a [(f64, f64, String)]),
 }
 
 /// Draws `scale` along one side of `frame`.
@@ -67,6 +70,8 @@ pub fn axis<DB: DrawingBackend>(
         (Along::Y, Scale::Categories(_)) => {
             Err(Error::Chart("no chart has categories along y".into()))
         }
+        (Along::X, Scale::Spans(spans)) => span_x(c, frame, spans),
+        (Along::Y, Scale::Spans(_)) => Err(Error::Chart("no chart has spans along y".into())),
     }
 }
 
@@ -360,6 +365,28 @@ fn category_x<DB: DrawingBackend>(
         let (tw, _) = c.measure(l, t.label(), false)?;
         let x = frame.x(i as f64 + 0.5) - tw / 2.0;
         c.text(l, (x, p.y1 + t.px(14.0)), t.label(), false, INK)?;
+    }
+    Ok(())
+}
+
+/// Each span's label under its centre, left out where it would touch the one before.
+fn span_x<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    frame: &Frame,
+    spans: &[(f64, f64, String)],
+) -> Result<(), Error> {
+    let t = c.theme;
+    let p = frame.plot;
+    let pad = t.px(8.0);
+    let mut free_from = f64::NEG_INFINITY;
+    for (from, to, l) in spans {
+        let (tw, _) = c.measure(l, t.label(), false)?;
+        let x = (frame.x(*from) + frame.x(*to)) / 2.0 - tw / 2.0;
+        if x < free_from {
+            continue;
+        }
+        c.text(l, (x, p.y1 + t.px(14.0)), t.label(), false, INK)?;
+        free_from = x + tw + pad;
     }
     Ok(())
 }

@@ -43,6 +43,29 @@ pub struct Bars<'a> {
     periods: &'a [PeriodResult],
     labels: Vec<String>,
     unit: String,
+    /// When the periods differ in length: each one's extent along x, in periods of
+    /// the shortest length (a year after quarters spans four slots). Its bar is drawn
+    /// as wide as that, at its average per shortest period, so its area is its
+    /// payment. Empty when all have one length (one slot each).
+    spans: Vec<(f64, f64, String)>,
+}
+
+/// Each period's extent in slots of the shortest period, when lengths differ.
+fn spans(periods: &[PeriodResult], labels: &[String]) -> Vec<(f64, f64, String)> {
+    let shortest = periods.iter().map(|p| p.period.months()).min().unwrap_or(1);
+    if periods.iter().all(|p| p.period.months() == shortest) {
+        return Vec::new();
+    }
+    let mut at = 0.0;
+    periods
+        .iter()
+        .zip(labels)
+        .map(|(p, l)| {
+            let from = at;
+            at += f64::from(p.period.months()) / f64::from(shortest.max(1));
+            (from, at, l.clone())
+        })
+        .collect()
 }
 
 /// Each bar's top centre, in pixels.
@@ -105,20 +128,35 @@ impl<'a> Payments<'a> {
         c: &Canvas<DB>,
         frame: &Frame,
         periods: &[PeriodResult],
+        spans: &[(f64, f64, String)],
         obs: &mut Obstacles,
     ) -> Result<(Vec<Placed>, BarTops), Error> {
         let t = c.theme;
-        let slot = frame.x(1.0) - frame.x(0.0);
-        let bar_w = (slot * 0.66).min(t.px(210.0));
+        let unit = frame.x(1.0) - frame.x(0.0);
         let fill = tint(self.color, 0.72);
         let mut texts: Vec<Placed> = Vec::new();
         let mut bar_tops = Vec::new();
         for (i, pr) in periods.iter().enumerate() {
-            let cx = frame.x(i as f64 + 0.5);
+            // One slot each, or (lengths differing) as many as the period spans, drawn
+            // at its average per slot.
+            let (from, to) = spans
+                .get(i)
+                .map_or((i as f64, i as f64 + 1.0), |(a, b, _)| (*a, *b));
+            let (slot, per) = (frame.x(to) - frame.x(from), (to - from).max(1.0));
+            let bar_w = if spans.is_empty() {
+                (slot * 0.66).min(t.px(210.0))
+            } else {
+                slot - unit * 0.34
+            };
+            let cx = frame.x((from + to) / 2.0);
             let (x0, x1) = (cx - bar_w / 2.0, cx + bar_w / 2.0);
             let paid = f(pr.payment);
             let cut = (f(pr.uncapped_payment) - paid).max(0.0);
-            let (y0, yp, yt) = (frame.y(0.0), frame.y(paid), frame.y(paid + cut));
+            let (y0, yp, yt) = (
+                frame.y(0.0),
+                frame.y(paid / per),
+                frame.y((paid + cut) / per),
+            );
             if paid > 0.0 {
                 let r = Rect {
                     x0,
@@ -290,10 +328,18 @@ impl<'a> Chart for Payments<'a> {
     fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<Bars<'a>> {
         let (r, terms, money) = (self.result, self.terms, self.money);
         let periods = shown_periods(r);
-        let unit = periods.first().map_or_else(
-            || "period".to_string(),
-            |p| p.period.granularity().to_string(),
-        );
+        // The shortest period's name: the bars' height is per one of those.
+        let unit = periods
+            .iter()
+            .map(|p| p.period)
+            .min_by_key(|p| p.months())
+            .map_or_else(
+                || "period".to_string(),
+                |p| match p.to_string().starts_with("FY") {
+                    true => "fiscal year".to_string(),
+                    false => p.granularity().to_string(),
+                },
+            );
         let last = r.segments.last().map_or(terms.through, |s| s.end);
         let labels: Vec<String> = periods
             .iter()
@@ -305,6 +351,7 @@ impl<'a> Chart for Payments<'a> {
                 }
             })
             .collect();
+        let spans = spans(periods, &labels);
         let mut notes = vec![format!(
             "Source: {}. Foregone: what the rate would take with no cap, minus what is paid.",
             r.source
@@ -317,10 +364,16 @@ impl<'a> Chart for Payments<'a> {
         if !starred.is_empty() {
             notes.push(format!("* {}.", starred.join("; ")));
         }
+        if !spans.is_empty() {
+            notes.push(format!(
+                "Periods differ in length: each bar is as wide as its period and as tall as its average per {unit}, so its area is its payment; the labels are each period's total."
+            ));
+        }
         Ok(Some(Description {
             title: format!(
-                "{}: payments per {unit} at {}",
+                "{}: payments per {} at {}",
                 r.name,
+                if spans.is_empty() { &unit } else { "period" },
                 terms_title(terms, money)
             ),
             headline: headline(r, terms, money, last),
@@ -329,6 +382,7 @@ impl<'a> Chart for Payments<'a> {
                 periods,
                 labels,
                 unit,
+                spans,
             },
         }))
     }
@@ -337,15 +391,25 @@ impl<'a> Chart for Payments<'a> {
         let t = c.theme;
         let (money, periods) = (self.money, bars.periods);
         let n = periods.len().max(1);
+        // Heights per slot: a period spanning several is drawn at its average.
+        let per = |i: usize| bars.spans.get(i).map_or(1.0, |(a, b, _)| (b - a).max(1.0));
         let y_max = periods
             .iter()
-            .map(|p| f(p.uncapped_payment).max(f(p.payment)))
+            .enumerate()
+            .map(|(i, p)| f(p.uncapped_payment).max(f(p.payment)) / per(i))
             .fold(0.0, f64::max);
-        let caption = format!("payments per {}", bars.unit);
+        let caption = match bars.spans.is_empty() {
+            true => format!("payments per {}", bars.unit),
+            false => format!("average payments per {}", bars.unit),
+        };
+        let (x, x_max) = match bars.spans.last() {
+            Some((_, end, _)) => (Scale::Spans(&bars.spans), *end),
+            None => (Scale::Categories(&bars.labels), n as f64),
+        };
         let plot = MoneyPlot {
             room,
-            x: Scale::Categories(&bars.labels),
-            x_max: n as f64,
+            x,
+            x_max,
             y_max: y_max * 1.06,
             money,
             caption: &caption,
@@ -353,7 +417,7 @@ impl<'a> Chart for Payments<'a> {
         let (frame, _) = framed(c, &plot)?;
 
         let mut obs = Obstacles::new();
-        let (texts, bar_tops) = self.bars(c, &frame, periods, &mut obs)?;
+        let (texts, bar_tops) = self.bars(c, &frame, periods, &bars.spans, &mut obs)?;
         let bounds = frame.plot.inflate(-t.px(6.0));
         let binding = self.binding(c, &frame, periods, &bar_tops, &mut obs, &bounds)?;
 

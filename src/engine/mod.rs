@@ -30,8 +30,8 @@ pub const PRORATION_DP: u32 = 12;
 
 /// Computes one scenario under `terms`.
 ///
-/// Periods must be sorted and of one granularity (the loader guarantees it); the
-/// result lists every input period, in order.
+/// Periods must be sorted and neither overlap nor leave gaps (the loader guarantees it;
+/// their lengths may differ); the result lists every input period, in order.
 pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Error> {
     let mut r = walk::walk(scenario, terms)?;
     r.periods = r

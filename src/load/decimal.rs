@@ -13,6 +13,7 @@
 use super::delimiter::Delimiter;
 use super::header::{Header, Kind};
 use crate::error::{quote, Problem};
+use crate::model::FiscalStart;
 use crate::parse::{self, Currency, Form, Mark};
 
 /// How the files named on the command line are read.
@@ -22,6 +23,8 @@ pub struct Reading {
     pub decimal: DecimalMark,
     /// The currency `--unit` names: amount cells may carry its sign.
     pub currency: Option<Currency>,
+    /// The month fiscal years (`FY2026`) start in (`--fiscal-year-start`).
+    pub fiscal: FiscalStart,
 }
 
 impl Reading {

@@ -14,7 +14,8 @@
 //! 3. `halves`: a large regular file is read as two halves on two cores
 //!    ([`read_file`]) when, and only when, it may be cut;
 //! 4. a [`Loaded`] file gives its scenarios a batch at a time, each scenario's periods
-//!    sorted and checked (`periods`: granularity, repeats, gaps). `run` takes all its
+//!    settled, sorted and checked (`periods`: fiscal years, dates, repeats, overlaps,
+//!    gaps). `run` takes all its
 //!    scenarios at once; `validate` and `compare` take them a batch at a time, so a
 //!    file of millions of values never exists as scenarios all at once.
 
@@ -36,7 +37,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::error::{Problem, Problems};
-use crate::model::Scenario;
+use crate::model::{FiscalStart, Scenario};
 pub use decimal::{DecimalMark, Reading};
 pub use delimiter::Delimiter;
 pub use open::{load_all, open, open_all, Opened};
@@ -214,6 +215,8 @@ pub struct Loaded {
     /// How the file was read where that is worth saying (its numbers read with a
     /// decimal comma: `decimal`), printed as `note:`.
     note: Option<String>,
+    /// The month fiscal years (`FY2026`) start in (`--fiscal-year-start`).
+    fiscal: FiscalStart,
 }
 
 impl Loaded {
@@ -235,6 +238,7 @@ impl Loaded {
             next: 0,
             warnings: Vec::new(),
             note: None,
+            fiscal: FiscalStart::default(),
         }
     }
 
@@ -251,6 +255,13 @@ impl Loaded {
 
     fn with_warnings(mut self, warnings: Vec<Problem>) -> Loaded {
         self.warnings = warnings;
+        self
+    }
+
+    /// Reads fiscal years (`FY2026`) as starting in `fiscal`'s month (January, the
+    /// calendar year, unless set); applied as scenarios are taken.
+    pub fn with_fiscal_start(mut self, fiscal: FiscalStart) -> Loaded {
+        self.fiscal = fiscal;
         self
     }
 
@@ -292,10 +303,11 @@ impl Loaded {
         let batch = self.store.take_batch(self.next);
         self.next += 1;
         let origin = self.origin.as_str();
+        let fiscal = self.fiscal;
         let checked: Vec<(String, Checked)> = batch
             .into_par_iter()
             .map(|(name, periods, check_gaps)| {
-                let checked = check_periods(origin, &name, periods, check_gaps);
+                let checked = check_periods(origin, &name, periods, check_gaps, fiscal);
                 (name, checked)
             })
             .collect();

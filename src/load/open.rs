@@ -15,6 +15,8 @@ use super::Loaded;
 pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
     let origin = input.origin();
     let stem = input.stem();
+    let (Input::Stdin(reading) | Input::File(_, reading)) = input;
+    let fiscal = reading.fiscal;
     match input {
         Input::Stdin(reading) => {
             super::read_with(std::io::stdin().lock(), &origin, &stem, *reading)
@@ -32,6 +34,7 @@ pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
             result
         }
     }
+    .map(|loaded| loaded.with_fiscal_start(fiscal))
 }
 
 /// Every input opened: the files read, the problems of those that cannot be, and,

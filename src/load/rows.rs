@@ -625,9 +625,8 @@ impl Store {
                         .filter_map(|&j| rows.get(j as usize))
                         .map(decode)
                         .collect(),
-                    // File order: the first row sets the scenario's granularity in
-                    // `check_periods`, which reports the rest against it. Pinned by
-                    // `load::tests::mixed_granularity_is_judged_by_the_first_row`.
+                    // File order: `check_periods` settles pending periods, sorts
+                    // and reports repeats, overlaps and gaps.
                     None => rows.iter().map(decode).collect(),
                 };
                 let name = names.get(i).cloned().unwrap_or_default();
@@ -684,16 +683,17 @@ fn holes(groups: &mut Groups, buckets: &[Vec<Vec<Row>>], origin: &str) -> Vec<Pr
     problems
 }
 
-/// When `rows` are periods of one granularity, each once, with none missing between
+/// When `rows` are settled periods of one length and phase, each once, with none missing between
 /// them (a valid scenario), the index of the row of each period in period order: a
 /// placement in one pass instead of a sort. `None` otherwise.
 fn consecutive(rows: &[Row]) -> Option<Vec<u32>> {
-    let first = rows.first()?;
-    let months = first.period().granularity();
+    let first = rows.first()?.period();
     let low = rows.iter().map(|r| r.period().ordinal()).min()?;
     let mut order = vec![u32::MAX; rows.len()];
     for (j, r) in rows.iter().enumerate() {
-        if r.period().granularity() != months {
+        // Pending periods (fiscal years, dates) and mixed lengths take the sorting
+        // path of `check_periods`.
+        if !r.period().same_kind(&first) {
             return None;
         }
         let at = usize::try_from(r.period().ordinal() - low).ok()?;
@@ -763,6 +763,7 @@ impl std::hash::Hasher for FxHasher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::FiscalStart;
     use proptest::prelude::*;
 
     #[test]
@@ -777,7 +778,15 @@ mod tests {
             let all = (1..=12)
                 .filter_map(|m| Period::month(y, m))
                 .chain((1..=4).filter_map(|q| Period::quarter(y, q)))
-                .chain(Period::year(y));
+                .chain((1..=2).filter_map(|h| Period::half(y, h)))
+                .chain(
+                    (1..=12)
+                        .filter_map(FiscalStart::month)
+                        .filter_map(|f| Period::fiscal_year(y, f)),
+                )
+                .chain(Period::year(y))
+                .chain(Period::pending_fiscal_year(y))
+                .chain((1..=12).filter_map(|m| Period::pending_end(y, m)));
             for p in all {
                 assert_eq!(Period::from_bits(p.to_bits()), p);
                 assert!(p.to_bits() < 1 << 20);

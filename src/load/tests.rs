@@ -69,7 +69,7 @@ fn every_problem_is_reported_with_line_column_and_value() {
 }
 
 #[test]
-fn period_rules_gap_repeat_granularity() {
+fn period_rules_gap_repeat_overlap() {
     assert_eq!(
         messages("period,revenue\n2026,1\n2029,1\n"),
         [
@@ -82,34 +82,144 @@ fn period_rules_gap_repeat_granularity() {
             r#"t.csv: line 3, column "period": "2026" repeats line 2 for scenario "t"; each period appears once"#
         ]
     );
+    // Lengths may differ; the days between them must not be missing.
     assert_eq!(
-        messages("period,revenue\n2026,1\n2027Q1,2\n"),
+        messages("period,revenue\n2026,1\n2027Q2,2\n"),
         [
-            r#"t.csv: line 3, column "period": "2027Q1" is a quarter, but scenario "t" uses years (line 2); one scenario has one granularity"#
+            r#"t.csv: line 3, column "period": "2027Q2" leaves a gap in scenario "t": 2027-01-01 to 2027-03-31 is missing after 2026 (line 2)"#
         ]
     );
 }
 
-/// The first row in file order sets a scenario's granularity; rows of another
-/// are reported against it, in file order, and the rest is still checked for
-/// repeats and gaps (a regression: rows were once sorted before this check).
+/// Periods of several lengths are sorted by start; each overlap is reported at the
+/// later line, against the period reaching furthest before it, and the rest is still
+/// checked for repeats and gaps.
 #[test]
-fn mixed_granularity_is_judged_by_the_first_row() {
+fn mixed_lengths_are_sorted_and_checked_for_overlaps() {
     assert_eq!(
         messages("period,revenue\n2026,1\n2026-01,2\n2027,3\n2026,4\n2030,5\n2026Q2,6\n"),
         [
-            r#"t.csv: line 3, column "period": "2026-01" is a month, but scenario "t" uses years (line 2); one scenario has one granularity"#,
-            r#"t.csv: line 7, column "period": "2026Q2" is a quarter, but scenario "t" uses years (line 2); one scenario has one granularity"#,
+            r#"t.csv: line 3, column "period": "2026-01" overlaps "2026" (line 2) in scenario "t": 2026-01-01 to 2026-01-31 would be counted twice; each day belongs to one period"#,
             r#"t.csv: line 5, column "period": "2026" repeats line 2 for scenario "t"; each period appears once"#,
+            r#"t.csv: line 7, column "period": "2026Q2" overlaps "2026" (line 2) in scenario "t": 2026-04-01 to 2026-06-30 would be counted twice; each day belongs to one period"#,
             r#"t.csv: line 6, column "period": "2030" leaves a gap in scenario "t": 2028 to 2029 is missing after 2027 (line 4)"#,
         ]
     );
+    // Quarters, then years; months, then quarters: in any row order.
+    let s = load_str("period,revenue\n2027,5\n2026Q1,1\n2026Q3,1\n2026Q2,1\n2028,6\n2026Q4,1\n")
+        .unwrap();
+    let got: Vec<String> = s[0].periods.iter().map(|p| p.period.to_string()).collect();
     assert_eq!(
-        messages("period,revenue\n2027-01,1\n2026,2\n"),
+        got,
+        ["2026Q1", "2026Q2", "2026Q3", "2026Q4", "2027", "2028"]
+    );
+    let s =
+        load_str("period,revenue\n2026-01,1\n2026-02,1\n2026-03,1\n2026Q2,3\n2026H2,6\n").unwrap();
+    let got: Vec<String> = s[0].periods.iter().map(|p| p.period.to_string()).collect();
+    assert_eq!(got, ["2026-01", "2026-02", "2026-03", "2026Q2", "2026H2"]);
+}
+
+#[test]
+fn dates_end_periods_the_scenario_says() {
+    let labels = |text: &str| -> Vec<String> {
+        load_str(text).unwrap()[0]
+            .periods
+            .iter()
+            .map(|p| p.period.to_string())
+            .collect()
+    };
+    // All dates: their spacing says the length.
+    assert_eq!(
+        labels("period,revenue\n2026-03-31,1\n2026-06-30,1\n2026/09/30,1\n"),
+        ["2026Q1", "2026Q2", "2026Q3"]
+    );
+    assert_eq!(
+        labels("period,revenue\n2026-12-31,1\n2027-12-31,1\n"),
+        ["2026", "2027"]
+    );
+    assert_eq!(
+        labels("period,revenue\n2026-01-31,1\n2026-02-28,1\n"),
+        ["2026-01", "2026-02"]
+    );
+    // Other periods of one length say it, wherever the date is.
+    assert_eq!(
+        labels("period,revenue\n2026H1,1\n2026-12-31,1\n2027H1,1\n"),
+        ["2026H1", "2026H2", "2027H1"]
+    );
+    // A missing quarter between dates is a gap, not another length.
+    assert_eq!(
+        messages("period,revenue\n2026-03-31,1\n2026-06-30,1\n2026-12-31,1\n"),
         [
-            r#"t.csv: line 3, column "period": "2026" is a year, but scenario "t" uses months (line 2); one scenario has one granularity"#
+            r#"t.csv: line 4, column "period": "2026-12-31" leaves a gap in scenario "t": 2026Q3 is missing after 2026Q2 (line 3)"#
         ]
     );
+    assert_eq!(
+        messages("period,revenue\n2026-09-30,1\n"),
+        [
+            r#"t.csv: line 2, column "period": "2026-09-30" is a date, and scenario "t" has no other period to say how long a period ends on it; write the period instead, e.g. 2026Q3 or 2026-09"#
+        ]
+    );
+    assert_eq!(
+        messages("period,revenue\n2026,1\n2027Q1,1\n2027-06-30,1\n"),
+        [
+            r#"t.csv: line 4, column "period": "2027-06-30" is a date, and the other periods of scenario "t" differ in length, so which period ends on it is unclear; write the period instead, e.g. 2027H1, 2027Q2 or 2027-06"#
+        ]
+    );
+    assert_eq!(
+        messages("period,revenue\n2026-01-31,1\n2026-03-31,1\n"),
+        [
+            r#"t.csv: line 2, column "period": "2026-01-31" is a date, and the dates of scenario "t" are 2 months apart at the least; a date is read as the end of a period of 1, 3, 6 or 12 months, so write the period instead, e.g. 2026-01"#,
+            r#"t.csv: line 3, column "period": "2026-03-31" is a date, and the dates of scenario "t" are 2 months apart at the least; a date is read as the end of a period of 1, 3, 6 or 12 months, so write the period instead, e.g. 2026Q1 or 2026-03"#,
+        ]
+    );
+    assert_eq!(
+        messages("period,revenue\n2026Q1,1\n2026-05-31,1\n"),
+        [
+            r#"t.csv: line 3, column "period": "2026-05-31" is a date that ends the 3 months from 2026-03-01, which are not a calendar quarter; write the periods instead, e.g. 2026-05"#
+        ]
+    );
+    assert_eq!(
+        messages("period,revenue\n2026-06-30,1\n2027-06-30,1\n"),
+        [
+            r#"t.csv: line 2, column "period": "2026-06-30" is a date that ends the 12 months from 2025-07-01, which are not a calendar year, nor a fiscal year (fiscal years start in January; --fiscal-year-start July reads it as FY2026); write the periods instead, e.g. 2026H1, 2026Q2 or 2026-06"#,
+            r#"t.csv: line 3, column "period": "2027-06-30" is a date that ends the 12 months from 2026-07-01, which are not a calendar year, nor a fiscal year (fiscal years start in January; --fiscal-year-start July reads it as FY2027); write the periods instead, e.g. 2027H1, 2027Q2 or 2027-06"#,
+        ]
+    );
+}
+
+#[test]
+fn fiscal_years_start_in_the_month_given() {
+    let read = |text: &str, month: u32| {
+        read(text.as_bytes(), "t.csv", "t")
+            .unwrap()
+            .with_fiscal_start(crate::model::FiscalStart::month(month).unwrap())
+            .into_scenarios()
+    };
+    let s = read("period,revenue\nFY27,1\nfy 2026,1\n", 7).unwrap();
+    let got: Vec<String> = s[0]
+        .periods
+        .iter()
+        .map(|p| format!("{} {} {}", p.period, p.period.start(), p.period.end()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "FY2026 2025-07-01 2026-06-30",
+            "FY2027 2026-07-01 2027-06-30"
+        ]
+    );
+    // With a January start a fiscal year is the calendar year.
+    let s = read("period,revenue\nFY2026,1\n2027,1\n", 1).unwrap();
+    assert_eq!(s[0].periods[0].period.to_string(), "2026");
+    // A plain year stays the calendar year, and overlaps July fiscal years.
+    let e = read("period,revenue\nFY2026,1\n2026,1\n", 7).unwrap_err();
+    assert_eq!(
+        e[0].to_string(),
+        r#"t.csv: line 3, column "period": "2026" overlaps "FY2026" (line 2) in scenario "t": 2026-01-01 to 2026-06-30 would be counted twice; each day belongs to one period"#
+    );
+    // Dates a year apart that end the month before the fiscal start are fiscal years.
+    let s = read("period,revenue\n2026-06-30,1\n2027-06-30,1\n", 7).unwrap();
+    assert_eq!(s[0].periods[1].period.to_string(), "FY2027");
 }
 
 #[test]
