@@ -15,7 +15,8 @@ use crate::error::{quote, Error, Problem};
 use crate::load::Delimiter;
 use crate::model::{Date, RateStep, Terms};
 use crate::parse;
-use crate::render::Format;
+use crate::render::{Format, TermSources};
+use crate::unit::Unit;
 
 /// Everything a command needs, validated.
 #[derive(Debug)]
@@ -99,8 +100,9 @@ pub struct Output {
     pub dir: Option<PathBuf>,
     /// `None` with `--no-charts` (or `--no-files`).
     pub charts: Option<ChartOptions>,
-    /// Label for money in tables and charts.
-    pub unit: Option<String>,
+    /// The unit of the amounts (`--unit`), whether to show them exactly (`--exact`),
+    /// and where each shared term came from, for the printed views.
+    pub shown: crate::render::Shown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -191,6 +193,23 @@ impl PartialTerms {
         self
     }
 
+    /// Where every term's value comes from, as the printed views and JSON name it
+    /// (docs/spec.md §5.5): a flag, a terms file's path, or `default`.
+    pub fn sources(&self) -> TermSources {
+        TermSources(
+            KEYS.iter()
+                .map(|key| {
+                    let text = match self.source(key) {
+                        Source::Default => "default".to_string(),
+                        Source::Flag(flag) => flag.to_string(),
+                        Source::File { path, .. } => path,
+                    };
+                    (*key, text)
+                })
+                .collect(),
+        )
+    }
+
     /// Where `key`'s value comes from.
     pub fn source(&self, key: &str) -> Source {
         self.sources.get(key).cloned().unwrap_or(Source::Default)
@@ -275,8 +294,9 @@ impl TryFrom<Cli> for Config {
             Command::Run(a) => {
                 let (inputs, folder_terms) = expand_paths(&a.paths, delimiter(&a.input)?)?;
                 let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
-                let terms = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
-                let output = output(&a.output)?;
+                let (terms, sources) = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
+                let mut output = output(&a.output)?;
+                output.shown.sources = sources;
                 Ok(Config {
                     inputs,
                     action: Action::Run { terms, output },
@@ -288,9 +308,10 @@ impl TryFrom<Cli> for Config {
                 // Terms files are variants here, not shared terms: the folder's
                 // terms.toml (or the defaults) with the flags on top is what every
                 // --cap/--caps variant, the thresholds and the JSON "terms" use.
-                let shared = shared_terms(None, &folder_terms, &flags)?;
+                let (shared, sources) = shared_terms(None, &folder_terms, &flags)?;
                 let variants = variants(&a.cap, a.caps.as_deref(), &a.terms, &shared, &flags)?;
-                let output = output(&a.output)?;
+                let mut output = output(&a.output)?;
+                output.shown.sources = sources;
                 Ok(Config {
                     inputs,
                     action: Action::Compare {
@@ -517,7 +538,7 @@ fn shared_terms(
     terms_file: Option<&Path>,
     folder_terms: &[Option<FolderTerms>],
     flags: &PartialTerms,
-) -> Result<Terms, Error> {
+) -> Result<(Terms, TermSources), Error> {
     let mut note = None;
     let base = match terms_file {
         Some(f) => read_terms_file(f)?,
@@ -571,12 +592,14 @@ fn shared_terms(
             }
         }
     };
-    let terms = base.overridden_by(flags).resolve()?;
+    let layered = base.overridden_by(flags);
+    let sources = layered.sources();
+    let terms = layered.resolve()?;
     if let Some(note) = note {
         // Like the loader's warnings: a line on stderr, the run goes on.
         let _ = writeln!(std::io::stderr(), "{note}");
     }
-    Ok(terms)
+    Ok((terms, sources))
 }
 
 /// The terms given as flags. `cap` is `run`'s single `--cap`.
@@ -966,11 +989,21 @@ fn output(a: &OutputArgs) -> Result<Output, Error> {
         width,
         height,
     });
+    let unit = match a.unit.as_deref() {
+        None => None,
+        Some(raw) => {
+            Some(Unit::parse(raw).map_err(|m| Error::from(Problem::new("--unit", m).value(raw)))?)
+        }
+    };
     Ok(Output {
         format: a.format,
         dir: (!a.no_files).then(|| a.output.clone()),
         charts,
-        unit: a.unit.clone(),
+        shown: crate::render::Shown {
+            unit,
+            exact: a.exact,
+            sources: TermSources::default(),
+        },
     })
 }
 
