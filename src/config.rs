@@ -990,7 +990,9 @@ fn output(a: &OutputArgs) -> Result<Output, Error> {
         height,
     });
     let unit = match a.unit.as_deref() {
+        // An empty --unit is no unit, as it always was (e.g. `--unit "$UNIT"` unset).
         None => None,
+        Some(raw) if raw.trim().is_empty() => None,
         Some(raw) => {
             Some(Unit::parse(raw).map_err(|m| Error::from(Problem::new("--unit", m).value(raw)))?)
         }
