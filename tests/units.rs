@@ -133,6 +133,22 @@ fn machine_outputs_keep_the_values_and_say_their_unit() {
     ]);
     assert_eq!(j["terms"]["unit"], Value::Null);
     assert_eq!(j["terms"]["scale"], "1000");
+    // compare's document says the same of its shared terms.
+    let j = w.json(&[
+        "compare",
+        "m.csv",
+        "--cap",
+        "38000",
+        "--unit",
+        "$M",
+        "--format",
+        "json",
+        "--no-files",
+    ]);
+    assert_eq!(j["terms"]["unit"], "$");
+    assert_eq!(j["terms"]["scale"], "1000000");
+    assert_eq!(j["terms"]["sources"]["cap"], "default");
+    assert_eq!(j["results"][0]["cap"], "38000");
 }
 
 /// The texts of an SVG's `<text>` elements.

@@ -151,9 +151,17 @@ impl Amounts {
     pub fn one(&self, v: Decimal) -> String {
         let exponent = self.unit.scale.exponent();
         if !self.exact {
-            let shown = readable(magnitude(v) + i64::from(exponent));
-            let shift = i64::from(exponent) - i64::from(shown.exponent());
-            if let Some(x) = shifted(v, shift) {
+            let mut shown = readable(magnitude(v) + i64::from(exponent));
+            // Rounding can carry into the next scale: 999.996B is $1T, not $1,000B.
+            let rounded = |shown: Scale| {
+                let shift = i64::from(exponent) - i64::from(shown.exponent());
+                shifted(v, shift)
+                    .map(|x| x.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven))
+            };
+            if rounded(shown).is_some_and(|x| x.abs() >= Decimal::ONE_THOUSAND) {
+                shown = readable(i64::from(shown.exponent()) + 3);
+            }
+            if let Some(x) = rounded(shown) {
                 let number = money(x);
                 let number = if shown == Scale::One {
                     number
@@ -456,6 +464,73 @@ mod tests {
         assert_eq!(m("-1234.5"), "-1,234.50");
         assert_eq!(m("-0.001"), "0.00");
         assert_eq!(m("100"), "100.00");
+    }
+
+    fn amounts(unit: Option<&str>, exact: bool) -> Amounts {
+        Shown {
+            unit: unit.map(|u| Unit::parse(u).unwrap()),
+            exact,
+            ..Shown::default()
+        }
+        .amounts()
+    }
+
+    #[test]
+    fn amounts_in_words_take_their_own_scale() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let dollars = amounts(None, false);
+        assert_eq!(dollars.one(d("38000000000")), "$38B");
+        assert_eq!(dollars.one(d("50768887671.23")), "$50.77B");
+        assert_eq!(dollars.one(d("629797753424.66")), "$629.8B");
+        assert_eq!(dollars.one(d("1500000")), "$1.5M");
+        assert_eq!(dollars.one(d("999996000000")), "$1T");
+        assert_eq!(dollars.one(d("400.82")), "$400.82");
+        assert_eq!(dollars.one(d("700")), "$700");
+        assert_eq!(dollars.one(d("0")), "$0");
+        let millions = amounts(Some("$M"), false);
+        assert_eq!(millions.one(d("38000")), "$38B");
+        assert_eq!(millions.one(d("0.5")), "$500,000");
+        assert_eq!(amounts(Some("EUR bn"), false).one(d("1.5")), "1.5B EUR");
+        assert_eq!(amounts(Some("k"), false).one(d("38000000")), "38B");
+        // --exact: in full, at the unit's own scale.
+        assert_eq!(
+            amounts(None, true).one(d("38000000000")),
+            "$38,000,000,000.00"
+        );
+        assert_eq!(amounts(Some("$M"), true).one(d("38000")), "$38,000.00M");
+        assert_eq!(amounts(Some("EUR"), true).one(d("1234.5")), "1,234.50 EUR");
+    }
+
+    #[test]
+    fn a_column_takes_the_scale_of_its_largest_amount() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let values = [d("29400000000"), d("280000000000"), d("1506849315.07")];
+        let c = amounts(None, false).column(values);
+        assert_eq!(c.label, "$B");
+        assert_eq!(c.cell(values[0]), "29.40");
+        assert_eq!(c.cell(values[2]), "1.51");
+        assert_eq!(c.header("paid", false), "paid ($B)");
+        assert_eq!(c.header("paid", true), "paid\n$B");
+        // Below a million, in full.
+        let c = amounts(None, false).column([d("999999.99")]);
+        assert_eq!(
+            (c.label.as_str(), c.cell(d("504.109"))),
+            ("$", "504.11".into())
+        );
+        // A unit's scale counts: 38,000 in $M is 38 in $B.
+        let c = amounts(Some("$M"), false).column([d("38000"), d("6000")]);
+        assert_eq!((c.label.as_str(), c.cell(d("6000"))), ("$B", "6.00".into()));
+        let c = amounts(Some("thousands"), false).column([d("5000000")]);
+        assert_eq!(
+            (c.label.as_str(), c.cell(d("5000000"))),
+            ("billions", "5.00".into())
+        );
+        let c = amounts(Some("$M"), true).column([d("38000")]);
+        assert_eq!(
+            (c.label.as_str(), c.cell(d("38000"))),
+            ("$M", "38,000.00".into())
+        );
+        assert_eq!(amounts(None, false).column([]).label, "$");
     }
 
     #[test]
