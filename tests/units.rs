@@ -378,3 +378,39 @@ fn a_unit_with_two_scales_is_refused() {
     let plain = ["run", "b.csv", "--through", "2028-12-31", "--no-files"];
     assert_eq!(w.ok(&[&plain[..], &["--unit", " "]].concat()), w.ok(&plain));
 }
+
+#[test]
+fn each_ledger_takes_its_own_scale_and_hides_no_payment() {
+    let w = Workdir::new();
+    w.write(
+        "w.csv",
+        "Year,Small,Big\n2026,0.4,30000\n2027,1.2,62000\n2028,2.5,100000\n",
+    );
+    let out = w.ok(&[
+        "run",
+        "w.csv",
+        "--unit",
+        "USD thousands",
+        "--through",
+        "2028-12-31",
+        "--cap",
+        "20000",
+        "--no-files",
+    ]);
+    // Small pays $80 next to a $20M cap: in full, not 0.00 in millions.
+    assert!(
+        out.contains("\n 2026       400.00     400.00    20%      80.00    80.00        80.00   19,999,920.00 "),
+        "{out}"
+    );
+    // Big is in millions.
+    assert!(
+        out.contains(
+            "\n 2026       30.00      30.00    20%       6.00    6.00         6.00      14.00 "
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("\n            M USD      M USD             M USD "),
+        "{out}"
+    );
+}

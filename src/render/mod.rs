@@ -151,7 +151,7 @@ impl Amounts {
     pub fn one(&self, v: Decimal) -> String {
         let exponent = self.unit.scale.exponent();
         if !self.exact {
-            let mut shown = readable(magnitude(v) + i64::from(exponent));
+            let mut shown = magnitude(v).map_or(Scale::One, |m| readable(m + i64::from(exponent)));
             // Rounding can carry into the next scale: 999.996B is $1T, not $1,000B.
             let rounded = |shown: Scale| {
                 let shift = i64::from(exponent) - i64::from(shown.exponent());
@@ -178,14 +178,23 @@ impl Amounts {
     }
 
     /// The column for `values`: at the scale of the largest (2 decimals at that
-    /// scale: `29.40` in `$B`), or, with `--exact`, as given.
+    /// scale: `29.40` in `$B`), or a smaller one if that would show an amount of a
+    /// unit or more with fewer than 2 significant digits (a payment of $80 is not
+    /// `0.00` in `$M`); with `--exact`, as given.
     pub fn column(&self, values: impl IntoIterator<Item = Decimal>) -> Column {
         let exponent = i64::from(self.unit.scale.exponent());
         let scale = if self.exact {
             self.unit.scale
         } else {
-            let largest = values.into_iter().map(|v| v.abs()).max();
-            readable(largest.map_or(0, magnitude) + exponent)
+            // Zeros have none: they show as 0.00 at any scale.
+            let magnitudes: Vec<i64> = values
+                .into_iter()
+                .filter_map(|v| Some(magnitude(v)? + exponent))
+                .collect();
+            let largest = readable(magnitudes.iter().copied().max().unwrap_or(0));
+            // Below a unit is dust: it shows as 0.00 at any scale.
+            let smallest = magnitudes.iter().copied().filter(|m| *m >= 0).min();
+            smallest.map_or(largest, |m| largest.min(readable(m + 1)))
         };
         Column {
             shift: exponent - i64::from(scale.exponent()),
@@ -221,15 +230,11 @@ fn readable(exponent: i64) -> Scale {
     }
 }
 
-/// The power of ten of `v`'s leading digit: 0 for `1`–`9.99`, 9 for 38 billion; -1
-/// below 1 (and for 0).
-fn magnitude(v: Decimal) -> i64 {
-    let whole = v.abs().trunc();
-    if whole.is_zero() {
-        -1
-    } else {
-        whole.normalize().to_string().len() as i64 - 1
-    }
+/// The power of ten of `v`'s leading digit: 0 for `1`–`9.99`, 9 for 38 billion, -2
+/// for `0.05`; `None` for 0.
+fn magnitude(v: Decimal) -> Option<i64> {
+    let digits = v.mantissa().unsigned_abs().checked_ilog10()?;
+    Some(i64::from(digits) - i64::from(v.scale()))
 }
 
 /// `v · 10^shift`, or `None` out of Decimal's range.
@@ -490,6 +495,8 @@ mod tests {
         let millions = amounts(Some("$M"), false);
         assert_eq!(millions.one(d("38000")), "$38B");
         assert_eq!(millions.one(d("0.5")), "$500,000");
+        assert_eq!(millions.one(d("0")), "$0");
+        assert_eq!(millions.one(d("0.05")), "$50,000");
         assert_eq!(amounts(Some("EUR bn"), false).one(d("1.5")), "1.5B EUR");
         assert_eq!(amounts(Some("k"), false).one(d("38000000")), "38B");
         // --exact: in full, at the unit's own scale.
@@ -524,6 +531,14 @@ mod tests {
         assert_eq!(
             (c.label.as_str(), c.cell(d("5000000"))),
             ("billions", "5.00".into())
+        );
+        // ... unless that hides an amount: $80 next to $20M is not 0.00 in $M.
+        let c = amounts(None, false).column([d("20000000"), d("80"), d("0"), d("0.4")]);
+        assert_eq!((c.label.as_str(), c.cell(d("80"))), ("$", "80.00".into()));
+        let c = amounts(None, false).column([d("280000000000"), d("82000000")]);
+        assert_eq!(
+            (c.label.as_str(), c.cell(d("82000000"))),
+            ("$M", "82.00".into())
         );
         let c = amounts(Some("$M"), true).column([d("38000")]);
         assert_eq!(
