@@ -309,8 +309,15 @@ impl TryFrom<Cli> for Config {
                 // terms.toml (or the defaults) with the flags on top is what every
                 // --cap/--caps variant, the thresholds and the JSON "terms" use.
                 let (shared, sources) = shared_terms(None, &folder_terms, &flags)?;
-                let variants = variants(&a.cap, a.caps.as_deref(), &a.terms, &shared, &flags)?;
                 let mut output = output(&a.output)?;
+                // A cap's short name reads at the unit's scale: 30000 in $M is `30B`.
+                let scale = output.shown.unit.as_ref().map_or(0, |u| u.scale.exponent());
+                let name = |cap: Decimal| {
+                    let power = Decimal::from_i128_with_scale(10i128.pow(scale), 0);
+                    short_amount(cap.checked_mul(power).unwrap_or(cap))
+                };
+                let variants =
+                    variants(&a.cap, a.caps.as_deref(), &a.terms, &shared, &flags, &name)?;
                 output.shown.sources = sources;
                 Ok(Config {
                     inputs,
@@ -855,6 +862,7 @@ fn variants(
     terms_files: &[PathBuf],
     shared: &Terms,
     flags: &PartialTerms,
+    short_amount: &dyn Fn(Decimal) -> String,
 ) -> Result<Vec<Variant>, Error> {
     let mut out = Vec::new();
     let mut problems = Vec::new();

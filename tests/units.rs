@@ -149,6 +149,25 @@ fn machine_outputs_keep_the_values_and_say_their_unit() {
     assert_eq!(j["terms"]["scale"], "1000000");
     assert_eq!(j["terms"]["sources"]["cap"], "default");
     assert_eq!(j["results"][0]["cap"], "38000");
+    // A range's caps are named at the unit's scale; without a unit, as before.
+    let names = |unit: &[&str]| -> Vec<String> {
+        let args = [
+            "compare",
+            "m.csv",
+            "--caps",
+            "30000:40000:10000",
+            "--no-files",
+        ];
+        let j = w.json(&[&args[..], unit, &["--format", "json"]].concat());
+        j["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["variant"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(names(&["--unit", "$M"]), ["30B", "40B"]);
+    assert_eq!(names(&[]), ["30K", "40K"]);
 }
 
 /// The texts of an SVG's `<text>` elements.
