@@ -127,7 +127,8 @@ impl Unit {
 
     /// Reads `--unit`: a currency, a scale, or both in either order, with or without a
     /// space between (`$M`, `USD m`, `€bn`, `thousands`, `$ millions`, `M$`), in
-    /// brackets or not (`(USD m)`, as spreadsheet headers write it). A text that is
+    /// brackets or not (`(USD m)`, as spreadsheet headers write it), joined by `in` or
+    /// `of` or not (`millions of dollars`, `in $M`). A text that is
     /// not a scale and holds none is a currency kept as written (`CHF`, `US dollars`).
     /// Two scales (`M B`) are refused.
     pub fn parse(raw: &str) -> Result<Unit, String> {
@@ -138,6 +139,16 @@ impl Unit {
             .or_else(|| t.strip_prefix('[').and_then(|s| s.strip_suffix(']')))
         {
             t = inner.trim();
+        }
+        // Words that join a currency and a scale are dropped: `$ in millions`,
+        // `millions of dollars`, `in $M`.
+        let words: Vec<&str> = t
+            .split_whitespace()
+            .filter(|w| !["in", "of"].iter().any(|f| w.eq_ignore_ascii_case(f)))
+            .collect();
+        let joined = words.join(" ");
+        if !words.is_empty() {
+            t = &joined;
         }
         if t.is_empty() {
             return Err(
@@ -259,6 +270,12 @@ mod tests {
         assert_eq!(parts("T"), (None, Scale::Trillions, false));
         assert_eq!(parts("(USD m)"), (c("USD"), Scale::Millions, false));
         assert_eq!(parts("[EUR]"), (c("EUR"), Scale::One, false));
+        assert_eq!(parts("in $M"), (c("$"), Scale::Millions, true));
+        assert_eq!(parts("$ in millions"), (c("$"), Scale::Millions, true));
+        assert_eq!(
+            parts("millions of dollars"),
+            (c("dollars"), Scale::Millions, false)
+        );
     }
 
     #[test]
