@@ -66,7 +66,7 @@ pub fn run_charts(
     results: &[ScenarioResult],
     terms: &Terms,
     opts: &ChartOptions,
-    unit: Option<&str>,
+    unit: Option<&crate::unit::Unit>,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     style::register_fonts()?;
     let money = Money::new(unit);
@@ -267,7 +267,7 @@ pub fn compare_charts(
     rows: &[crate::model::CompareRow],
     terms: &Terms,
     opts: &ChartOptions,
-    unit: Option<&str>,
+    unit: Option<&crate::unit::Unit>,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     style::register_fonts()?;
     let mut out = Vec::new();

@@ -227,9 +227,15 @@ pub struct OutputArgs {
     /// Chart size in pixels, WIDTHxHEIGHT.
     #[arg(long, value_name = "WxH", default_value = "1600x1000")]
     pub chart_size: String,
-    /// Label for money amounts in tables and charts, e.g. USD or $.
-    #[arg(long, value_name = "LABEL")]
+    /// What the amounts are in: a currency, a scale or both, e.g. $, USD, $M, 'USD m',
+    /// €bn, thousands. Tables and charts show real magnitudes ($M data: 38000 reads
+    /// $38B); CSV and JSON values stay as computed.
+    #[arg(long, value_name = "UNIT")]
     pub unit: Option<String>,
+    /// Show every amount of the table and Markdown views in full (2 decimals, at the
+    /// unit's scale) instead of at a scale chosen from the amounts.
+    #[arg(long)]
+    pub exact: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

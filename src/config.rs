@@ -15,7 +15,8 @@ use crate::error::{quote, Error, Problem};
 use crate::load::{DecimalMark, Delimiter, Reading};
 use crate::model::{Date, FiscalStart, RateStep, Terms};
 use crate::parse;
-use crate::render::Format;
+use crate::render::{Format, TermSources};
+use crate::unit::Unit;
 
 /// Everything a command needs, validated.
 #[derive(Debug)]
@@ -106,8 +107,9 @@ pub struct Output {
     pub dir: Option<PathBuf>,
     /// `None` with `--no-charts` (or `--no-files`).
     pub charts: Option<ChartOptions>,
-    /// Label for money in tables and charts.
-    pub unit: Option<String>,
+    /// The unit of the amounts (`--unit`), whether to show them exactly (`--exact`),
+    /// and where each shared term came from, for the printed views.
+    pub shown: crate::render::Shown,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,6 +200,23 @@ impl PartialTerms {
         self
     }
 
+    /// Where every term's value comes from, as the printed views and JSON name it
+    /// (docs/spec.md §5.5): a flag, a terms file's path, or `default`.
+    pub fn sources(&self) -> TermSources {
+        TermSources(
+            KEYS.iter()
+                .map(|key| {
+                    let text = match self.source(key) {
+                        Source::Default => "default".to_string(),
+                        Source::Flag(flag) => flag.to_string(),
+                        Source::File { path, .. } => path,
+                    };
+                    (*key, text)
+                })
+                .collect(),
+        )
+    }
+
     /// Where `key`'s value comes from.
     pub fn source(&self, key: &str) -> Source {
         self.sources.get(key).cloned().unwrap_or(Source::Default)
@@ -283,8 +302,9 @@ impl TryFrom<Cli> for Config {
                 let (inputs, folder_terms) =
                     expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
                 let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
-                let terms = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
-                let output = output(&a.output)?;
+                let (terms, sources) = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
+                let mut output = output(&a.output)?;
+                output.shown.sources = sources;
                 Ok(Config {
                     inputs,
                     action: Action::Run { terms, output },
@@ -297,9 +317,17 @@ impl TryFrom<Cli> for Config {
                 // Terms files are variants here, not shared terms: the folder's
                 // terms.toml (or the defaults) with the flags on top is what every
                 // --cap/--caps variant, the thresholds and the JSON "terms" use.
-                let shared = shared_terms(None, &folder_terms, &flags)?;
-                let variants = variants(&a.cap, a.caps.as_deref(), &a.terms, &shared, &flags)?;
-                let output = output(&a.output)?;
+                let (shared, sources) = shared_terms(None, &folder_terms, &flags)?;
+                let mut output = output(&a.output)?;
+                // A cap's short name reads at the unit's scale: 30000 in $M is `30B`.
+                let scale = output.shown.unit.as_ref().map_or(0, |u| u.scale.exponent());
+                let name = |cap: Decimal| {
+                    let power = Decimal::from_i128_with_scale(10i128.pow(scale), 0);
+                    short_amount(cap.checked_mul(power).unwrap_or(cap))
+                };
+                let variants =
+                    variants(&a.cap, a.caps.as_deref(), &a.terms, &shared, &flags, &name)?;
+                output.shown.sources = sources;
                 Ok(Config {
                     inputs,
                     action: Action::Compare {
@@ -335,9 +363,11 @@ impl TryFrom<Cli> for Config {
                     PartialTerms::default()
                 });
                 let coverage_terms = |problems: &[Problem]| {
-                    problems
-                        .is_empty()
-                        .then(|| shared_terms(a.terms.as_deref(), &folder_terms, &flags).ok())
+                    problems.is_empty().then(|| {
+                        shared_terms(a.terms.as_deref(), &folder_terms, &flags)
+                            .ok()
+                            .map(|(terms, _)| terms)
+                    })
                 };
                 for f in folder_terms.iter().flatten() {
                     if !files.contains(&f.path) {
@@ -572,7 +602,7 @@ fn shared_terms(
     terms_file: Option<&Path>,
     folder_terms: &[Option<FolderTerms>],
     flags: &PartialTerms,
-) -> Result<Terms, Error> {
+) -> Result<(Terms, TermSources), Error> {
     let mut note = None;
     let base = match terms_file {
         Some(f) => read_terms_file(f)?,
@@ -626,12 +656,14 @@ fn shared_terms(
             }
         }
     };
-    let terms = base.overridden_by(flags).resolve()?;
+    let layered = base.overridden_by(flags);
+    let sources = layered.sources();
+    let terms = layered.resolve()?;
     if let Some(note) = note {
         // Like the loader's warnings: a line on stderr, the run goes on.
         let _ = writeln!(std::io::stderr(), "{note}");
     }
-    Ok(terms)
+    Ok((terms, sources))
 }
 
 /// The terms given as flags. `cap` is `run`'s single `--cap`.
@@ -887,6 +919,7 @@ fn variants(
     terms_files: &[PathBuf],
     shared: &Terms,
     flags: &PartialTerms,
+    short_amount: &dyn Fn(Decimal) -> String,
 ) -> Result<Vec<Variant>, Error> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
@@ -1021,11 +1054,23 @@ fn output(a: &OutputArgs) -> Result<Output, Error> {
         width,
         height,
     });
+    let unit = match a.unit.as_deref() {
+        // An empty --unit is no unit, as it always was (e.g. `--unit "$UNIT"` unset).
+        None => None,
+        Some(raw) if raw.trim().is_empty() => None,
+        Some(raw) => {
+            Some(Unit::parse(raw).map_err(|m| Error::from(Problem::new("--unit", m).value(raw)))?)
+        }
+    };
     Ok(Output {
         format: a.format,
         dir: (!a.no_files).then(|| a.output.clone()),
         charts,
-        unit: a.unit.clone(),
+        shown: crate::render::Shown {
+            unit,
+            exact: a.exact,
+            sources: TermSources::default(),
+        },
     })
 }
 

@@ -24,6 +24,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod unit;
 
 use std::io::Write;
 

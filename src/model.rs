@@ -503,6 +503,10 @@ pub struct PeriodResult {
     /// The payment, made on the period's last day, discounted to the term start;
     /// `None` without a discount rate.
     pub present_value: Option<Decimal>,
+    /// The rate applied on the period's last day in the term (a rate step inside
+    /// the period changes it from that day); `None` when no day of the period is in
+    /// the term.
+    pub rate: Option<Decimal>,
 }
 
 /// Per-scenario totals.
@@ -550,6 +554,7 @@ impl PeriodResult {
         }
         self.remaining_cap = self.remaining_cap.map(|v| v.normalize());
         self.present_value = self.present_value.map(|v| v.normalize());
+        self.rate = self.rate.map(|v| v.normalize());
         self
     }
 }

@@ -29,7 +29,7 @@ fn sorted(mut k: Vec<&str>) -> Vec<&str> {
 }
 
 const AMOUNT: &str = r#"(expected e.g. 12700000000, 12.7B or "$12,700,000,000")"#;
-const LEDGER_HEADER: &str = "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value";
+const LEDGER_HEADER: &str = "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value,rate";
 const SUMMARY_HEADER: &str = "scenario,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,binding_period,binding_date,effective_rate,present_value,covered_from,covered_through";
 const LONG_UNCOVERED: &str = "warning: long.csv: scenario \"long\": data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n";
 
@@ -57,12 +57,12 @@ fn run_csv_is_the_full_precision_ledger() {
         out,
         format!(
             "{LEDGER_HEADER}
-base,2027,2027-01-01,2027-12-31,100,100,20,20,20,130,false,
-base,2028,2028-01-01,2028-12-31,100,100,20,20,40,110,false,
-base,2029,2029-01-01,2029-12-31,100,100,20,20,60,90,false,
-bull,2027,2027-01-01,2027-12-31,200,200,40,40,40,110,false,
-bull,2028,2028-01-01,2028-12-31,300,300,60,60,100,50,false,
-bull,2029,2029-01-01,2029-12-31,400,400,80,50,150,0,true,
+base,2027,2027-01-01,2027-12-31,100,100,20,20,20,130,false,,0.2
+base,2028,2028-01-01,2028-12-31,100,100,20,20,40,110,false,,0.2
+base,2029,2029-01-01,2029-12-31,100,100,20,20,60,90,false,,0.2
+bull,2027,2027-01-01,2027-12-31,200,200,40,40,40,110,false,,0.2
+bull,2028,2028-01-01,2028-12-31,300,300,60,60,100,50,false,,0.2
+bull,2029,2029-01-01,2029-12-31,400,400,80,50,150,0,true,,0.2
 "
         )
     );
@@ -98,13 +98,29 @@ fn run_table_is_the_default_view() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "terms: rate 20%, no cap, term 2026-01-01 to 2030-12-31"
+        "terms from the defaults: rate 20%, no cap, term 2026-01-01 (first period) to 2030-12-31"
     );
     assert_eq!(lines[2], "long (long.csv)");
-    assert!(out.contains(" 2027 "), "{out}");
-    assert!(out.contains("20,000,000,000.00"), "{out}");
+    // Amounts in billions, the unit under each amount's column name.
+    assert_eq!(
+        lines[4].split_whitespace().collect::<Vec<_>>(),
+        [
+            "period",
+            "revenue",
+            "eligible",
+            "rate",
+            "uncapped",
+            "paid",
+            "cumulative"
+        ]
+    );
+    assert_eq!(lines[5].split_whitespace().collect::<Vec<_>>(), ["$B"; 5]);
+    assert_eq!(
+        lines[8].split_whitespace().collect::<Vec<_>>(),
+        ["2027", "20.00", "20.00", "20%", "4.00", "4.00", "6.00"]
+    );
     assert!(out.ends_with(
-        "  no cap: everything due through 2030-12-31 is paid\n  paid 12,000,000,000.00 on 60,000,000,000.00 eligible revenue (effective rate 20.00%)\n"
+        "  no cap: everything due through 2030-12-31 is paid\n  paid $12B on $60B eligible revenue (effective rate 20.00%)\n"
     ), "{out}");
 }
 
@@ -117,13 +133,11 @@ fn run_markdown_is_a_github_table() {
         LONG_UNCOVERED,
     );
     assert!(out.starts_with(
-        "**Terms:** rate 20%, no cap, term 2026-01-01 to 2030-12-31\n\n### long (`long.csv`)\n\n| period |"
+        "**Terms from the defaults:** rate 20%, no cap, term 2026-01-01 (first period) to 2030-12-31\n\n### long (`long.csv`)\n\n| period | revenue ($B) |"
     ), "{out}");
-    assert!(out.contains("\n| 2028   | 30,000,000,000.00 |"), "{out}");
+    assert!(out.contains("\n| 2028   |        30.00 |"), "{out}");
     assert!(
-        out.ends_with(
-            "- paid 12,000,000,000.00 on 60,000,000,000.00 eligible revenue (effective rate 20.00%)\n"
-        ),
+        out.ends_with("- paid $12B on $60B eligible revenue (effective rate 20.00%)\n"),
         "{out}"
     );
 }
@@ -165,10 +179,28 @@ fn run_json_document_has_the_documented_shape() {
             "already_paid",
             "from",
             "through",
-            "discount_rate"
+            "discount_rate",
+            "unit",
+            "scale",
+            "sources"
         ])
     );
     assert_eq!(t["rate"], "0.20");
+    // No --unit: no currency, amounts as they are.
+    assert_eq!(t["unit"], Value::Null);
+    assert_eq!(t["scale"], "1");
+    assert_eq!(
+        t["sources"],
+        serde_json::json!({
+            "rate": "default",
+            "rate_step": "--rate-step",
+            "cap": "--cap",
+            "already_paid": "default",
+            "from": "--from",
+            "through": "default",
+            "discount_rate": "--discount-rate"
+        })
+    );
     assert_eq!(
         t["rate_steps"],
         serde_json::json!([{"from": "2028-01-01", "rate": "0.15"}])
@@ -199,6 +231,7 @@ fn run_json_document_has_the_documented_shape() {
         "remaining_cap",
         "capped",
         "present_value",
+        "rate",
     ]);
     for p in periods {
         assert_eq!(keys(p), period_keys);
@@ -294,7 +327,7 @@ fn run_writes_ledger_summary_and_json_into_output() {
         "150",
         "--no-charts",
     ]);
-    assert!(printed.starts_with("terms: "));
+    assert!(printed.starts_with("terms from the defaults: "));
     assert_eq!(
         w.files("output"),
         ["ledger.csv", "result.json", "summary.csv"]
@@ -453,7 +486,7 @@ fn stdin_is_read_with_a_dash() {
     let out = String::from_utf8(out).unwrap();
     assert_eq!(
         out.lines().nth(1),
-        Some("stdin,2026,2026-01-01,2026-12-31,10000000000,10000000000,2000000000,2000000000,2000000000,,false,")
+        Some("stdin,2026,2026-01-01,2026-12-31,10000000000,10000000000,2000000000,2000000000,2000000000,,false,,0.2")
     );
     let j: Value = serde_json::from_slice(
         &w.cmd(&["run", "-", "--format", "json", "--no-files"])

@@ -36,7 +36,7 @@ fn data_ending_before_the_term_is_flagged() {
     assert_eq!(err, ENDS_EARLY);
     assert!(
         out.contains(
-            "\n  data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n  cap of 38,000,000,000.00 not reached"
+            "\n  data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n  cap of $38B not reached"
         ),
         "{out}"
     );
@@ -280,4 +280,48 @@ fn validate_takes_the_term_to_check_against() {
         w.fails(&["validate", "short.csv", "--through", "2026-13-01"], 1),
         "error: --through: \"2026-13-01\" is not a date (expected YYYY-MM-DD, e.g. 2026-04-27)\n1 problem\n"
     );
+}
+
+#[test]
+fn compare_table_says_what_the_data_leaves_uncovered() {
+    let w = workdir();
+    let args = [
+        "compare",
+        "short.csv",
+        "late.csv",
+        "--from",
+        "2026-04-27",
+        "--no-files",
+    ];
+    let (out, err) = run(&w, &[&args[..], &["--cap", "38B", "--cap", "20B"]].concat());
+    assert_eq!(err, ENDS_EARLY.to_string() + STARTS_LATE);
+    // Under the table, once per scenario whatever the number of variants, in the
+    // words of run's summaries, named by scenario.
+    let after = out
+        .split_once("\n\n")
+        .unwrap()
+        .1
+        .split_once("\n\n")
+        .unwrap()
+        .1;
+    assert_eq!(
+        after,
+        "  short: data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n  \
+late: data starts 2027-01-01, after the term starts (2026-04-27): payments before it are not counted\n"
+    );
+    let (md, _) = run(
+        &w,
+        &[&args[..], &["--cap", "38B", "--format", "markdown"]].concat(),
+    );
+    assert!(
+        md.ends_with("|\n\n- short: data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n- late: data starts 2027-01-01, after the term starts (2026-04-27): payments before it are not counted\n"),
+        "{md}"
+    );
+    // A covered scenario adds nothing under the table.
+    w.write(
+        "full.csv",
+        "period,revenue\n2026,30B\n2027,62B\n2028,42B\n2029,50B\n2030,60B\n",
+    );
+    let (out, _) = run(&w, &["compare", "full.csv", "--cap", "38B", "--no-files"]);
+    assert!(out.ends_with("───\n"), "{out}");
 }

@@ -85,11 +85,11 @@ fn the_long_ledger_is_right() {
     let w = with(&["long_semicolon.csv"]);
     assert_eq!(
         ledger(&w, "long_semicolon.csv", &[]),
-        "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value
-low,2026,2026-01-01,2026-12-31,100,100,20,20,20,980,false,
-low,2027,2027-01-01,2027-12-31,1000,1000,100,100,120,880,false,
-high,2026Q1,2026-01-01,2026-03-31,2000,2000,400,400,400,600,false,
-high,2026Q2,2026-04-01,2026-06-30,250.5,250.5,37.575,37.575,437.575,562.425,false,
+        "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value,rate
+low,2026,2026-01-01,2026-12-31,100,100,20,20,20,980,false,,0.2
+low,2027,2027-01-01,2027-12-31,1000,1000,100,100,120,880,false,,0.1
+high,2026Q1,2026-01-01,2026-03-31,2000,2000,400,400,400,600,false,,0.2
+high,2026Q2,2026-04-01,2026-06-30,250.5,250.5,37.575,37.575,437.575,562.425,false,,0.15
 "
     );
 }
@@ -186,9 +186,9 @@ fn a_tie_goes_to_the_comma_and_the_flag_settles_it() {
     );
     assert_eq!(
         ledger(&w, "unit_with_comma.csv", &["--delimiter", ";"]),
-        "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value
-unit_with_comma,2026,2026-01-01,2026-12-31,10,10,2,2,2,998,false,
-unit_with_comma,2027,2027-01-01,2027-12-31,12.5,12.5,2.5,2.5,4.5,995.5,false,
+        "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value,rate
+unit_with_comma,2026,2026-01-01,2026-12-31,10,10,2,2,2,998,false,,0.2
+unit_with_comma,2027,2027-01-01,2027-12-31,12.5,12.5,2.5,2.5,4.5,995.5,false,,0.2
 "
     );
 }

@@ -7,7 +7,7 @@ mod common;
 
 use common::{fixture, Workdir};
 
-const LEDGER_HEADER: &str = "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value";
+const LEDGER_HEADER: &str = "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value,rate";
 
 /// A folder holding `tests/fixtures/headers/NAME` as `NAME`.
 fn with(name: &str) -> Workdir {
@@ -35,8 +35,8 @@ fn run_csv(w: &Workdir, name: &str) -> String {
 fn long_ledger(stem: &str) -> String {
     format!(
         "{LEDGER_HEADER}
-{stem},2026,2026-01-01,2026-12-31,100,100,20,20,20,980,false,
-{stem},2027,2027-01-01,2027-12-31,200,200,40,40,60,940,false,
+{stem},2026,2026-01-01,2026-12-31,100,100,20,20,20,980,false,,0.2
+{stem},2027,2027-01-01,2027-12-31,200,200,40,40,60,940,false,,0.2
 "
     )
 }

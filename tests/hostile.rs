@@ -472,6 +472,12 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
         case("--chart-size too small", &["run", "t.csv", "--chart-size", "10x10"], 1,
             "error: --chart-size: \"10x10\" is not WIDTHxHEIGHT between 400x300 and 8000x8000 (expected e.g. 1600x1000)\n")
             .file("t.csv", GOOD),
+        case("--unit with two scales", &["run", "t.csv", "--unit", "M bn"], 1,
+            "error: --unit: \"M bn\" gives two scales (expected one currency and at most one scale, e.g. $M)\n")
+            .file("t.csv", GOOD),
+        case("--unit in brackets with nothing in them", &["run", "t.csv", "--unit", "()"], 1,
+            "error: --unit: \"()\" is empty (expected a currency and/or a scale, e.g. $M, USD m, €bn, thousands)\n")
+            .file("t.csv", GOOD),
         case("unknown flag", &["run", "t.csv", "--bogus"], 2,
             "error: unexpected argument '--bogus' found\n")
             .file("t.csv", GOOD),

@@ -1,5 +1,6 @@
 //! Snapshots of the human views (table and Markdown) on small fixed scenarios, checked
-//! by eye when written. Money is rounded to 2 decimals with thousands separators;
+//! by eye when written. Money is shown at a scale chosen from the amounts (here
+//! plain dollars), rounded to 2 decimals with thousands separators;
 //! the exact values behind them are pinned by the engine's unit tests.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -7,7 +8,8 @@ use std::str::FromStr;
 
 use revcap::engine::compute;
 use revcap::model::{Date, Period, PeriodInput, RateStep, Scenario, ScenarioResult, Terms};
-use revcap::render;
+use revcap::render::{self, RunView, Shown};
+use revcap::unit::Unit;
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -80,6 +82,42 @@ fn discounted() -> (Vec<ScenarioResult>, Terms) {
     (results, terms)
 }
 
+/// The views as `run` prints them, without `--unit` or `--exact`.
+fn plain() -> Shown {
+    Shown::default()
+}
+
+/// With `--unit USD`, terms from `terms.toml` but for `--from` and `--rate-step`.
+fn usd() -> Shown {
+    let mut sources = render::TermSources::default();
+    for key in ["rate", "cap", "already_paid", "through", "discount_rate"] {
+        sources.0.insert(key, "terms.toml".into());
+    }
+    sources.0.insert("from", "--from".into());
+    sources.0.insert("rate_step", "--rate-step".into());
+    Shown {
+        unit: Some(Unit::parse("USD").unwrap()),
+        sources,
+        ..Shown::default()
+    }
+}
+
+fn table(results: &[ScenarioResult], terms: &Terms, shown: &Shown) -> String {
+    strip_trailing_spaces(&render::table::render(&RunView {
+        results,
+        terms,
+        shown,
+    }))
+}
+
+fn markdown(results: &[ScenarioResult], terms: &Terms, shown: &Shown) -> String {
+    render::markdown::render(&RunView {
+        results,
+        terms,
+        shown,
+    })
+}
+
 /// comfy-table pads the last column with spaces; they are dropped so the snapshot
 /// survives editors that strip trailing whitespace.
 fn strip_trailing_spaces(s: &str) -> String {
@@ -89,81 +127,83 @@ fn strip_trailing_spaces(s: &str) -> String {
 #[test]
 fn table_shows_where_the_cap_binds() {
     let (r, t) = capped();
-    insta::assert_snapshot!(strip_trailing_spaces(&render::table::render(&r, &t, None)), @r#"
-    terms: rate 20%, cap 700.00, term 2026-07-01 to 2028-12-31
+    insta::assert_snapshot!(table(&r, &t, &plain()), @r#"
+    terms from the defaults: rate 20%, cap $700, term 2026-07-01 to 2028-12-31
 
     base (data/base.csv)
-    ───────────────────────────────────────────────────────────────────────────────────
-     period    revenue   eligible   uncapped     paid   cumulative   cap left   capped
-    ───────────────────────────────────────────────────────────────────────────────────
-     2026     1,000.00     504.11     100.82   100.82       100.82     599.18
-     2027     2,000.00   2,000.00     400.00   400.00       500.82     199.18
-     2028     3,000.00   3,000.00     600.00   199.18       700.00       0.00      yes
-    ───────────────────────────────────────────────────────────────────────────────────
-      cap of 700.00 binds on 2028-05-01 (2028); 400.82 foregone against 1,100.82 uncapped
-      paid 700.00 on 5,504.11 eligible revenue (effective rate 12.72%)
+    ──────────────────────────────────────────────────────────────────────────────────────────
+     period    revenue   eligible   rate   uncapped     paid   cumulative   cap left   capped
+                     $          $                 $        $            $          $
+    ──────────────────────────────────────────────────────────────────────────────────────────
+     2026     1,000.00     504.11    20%     100.82   100.82       100.82     599.18
+     2027     2,000.00   2,000.00    20%     400.00   400.00       500.82     199.18
+     2028     3,000.00   3,000.00    20%     600.00   199.18       700.00       0.00      yes
+    ──────────────────────────────────────────────────────────────────────────────────────────
+      cap of $700 binds on 2028-05-01 (2028); $400.82 foregone against $1,100.82 uncapped
+      paid $700 on $5,504.11 eligible revenue (effective rate 12.72%)
 
     small (data/small.csv)
-    ─────────────────────────────────────────────────────────────────────────────────
-     period   revenue   eligible   uncapped    paid   cumulative   cap left   capped
-    ─────────────────────────────────────────────────────────────────────────────────
-     2026      200.00     100.82      20.16   20.16        20.16     679.84
-     2027      200.00     200.00      40.00   40.00        60.16     639.84
-     2028      300.00     300.00      60.00   60.00       120.16     579.84
-    ─────────────────────────────────────────────────────────────────────────────────
-      cap of 700.00 not reached: the term ends first (2028-12-31), with 579.84 headroom left
-      paid 120.16 on 600.82 eligible revenue (effective rate 20.00%)
+    ────────────────────────────────────────────────────────────────────────────────────────
+     period   revenue   eligible   rate   uncapped    paid   cumulative   cap left   capped
+                    $          $                 $       $            $          $
+    ────────────────────────────────────────────────────────────────────────────────────────
+     2026      200.00     100.82    20%      20.16   20.16        20.16     679.84
+     2027      200.00     200.00    20%      40.00   40.00        60.16     639.84
+     2028      300.00     300.00    20%      60.00   60.00       120.16     579.84
+    ────────────────────────────────────────────────────────────────────────────────────────
+      cap of $700 not reached: the term ends first (2028-12-31), with $579.84 headroom left
+      paid $120.16 on $600.82 eligible revenue (effective rate 20.00%)
     "#);
 }
 
 #[test]
 fn markdown_shows_where_the_cap_binds() {
     let (r, t) = capped();
-    insta::assert_snapshot!(render::markdown::render(&r, &t, None), @r#"
-    **Terms:** rate 20%, cap 700.00, term 2026-07-01 to 2028-12-31
+    insta::assert_snapshot!(markdown(&r, &t, &plain()), @r#"
+    **Terms from the defaults:** rate 20%, cap $700, term 2026-07-01 to 2028-12-31
 
     ### base (`data/base.csv`)
 
-    | period |  revenue | eligible | uncapped |   paid | cumulative | cap left | capped |
-    |--------|----------|----------|----------|--------|------------|----------|--------|
-    | 2026   | 1,000.00 |   504.11 |   100.82 | 100.82 |     100.82 |   599.18 |        |
-    | 2027   | 2,000.00 | 2,000.00 |   400.00 | 400.00 |     500.82 |   199.18 |        |
-    | 2028   | 3,000.00 | 3,000.00 |   600.00 | 199.18 |     700.00 |     0.00 |    yes |
+    | period | revenue ($) | eligible ($) | rate | uncapped ($) | paid ($) | cumulative ($) | cap left ($) | capped |
+    |--------|-------------|--------------|------|--------------|----------|----------------|--------------|--------|
+    | 2026   |    1,000.00 |       504.11 |  20% |       100.82 |   100.82 |         100.82 |       599.18 |        |
+    | 2027   |    2,000.00 |     2,000.00 |  20% |       400.00 |   400.00 |         500.82 |       199.18 |        |
+    | 2028   |    3,000.00 |     3,000.00 |  20% |       600.00 |   199.18 |         700.00 |         0.00 |    yes |
 
-    - cap of 700.00 binds on 2028-05-01 (2028); 400.82 foregone against 1,100.82 uncapped
-    - paid 700.00 on 5,504.11 eligible revenue (effective rate 12.72%)
+    - cap of $700 binds on 2028-05-01 (2028); $400.82 foregone against $1,100.82 uncapped
+    - paid $700 on $5,504.11 eligible revenue (effective rate 12.72%)
 
     ### small (`data/small.csv`)
 
-    | period | revenue | eligible | uncapped |  paid | cumulative | cap left | capped |
-    |--------|---------|----------|----------|-------|------------|----------|--------|
-    | 2026   |  200.00 |   100.82 |    20.16 | 20.16 |      20.16 |   679.84 |        |
-    | 2027   |  200.00 |   200.00 |    40.00 | 40.00 |      60.16 |   639.84 |        |
-    | 2028   |  300.00 |   300.00 |    60.00 | 60.00 |     120.16 |   579.84 |        |
+    | period | revenue ($) | eligible ($) | rate | uncapped ($) | paid ($) | cumulative ($) | cap left ($) | capped |
+    |--------|-------------|--------------|------|--------------|----------|----------------|--------------|--------|
+    | 2026   |      200.00 |       100.82 |  20% |        20.16 |    20.16 |          20.16 |       679.84 |        |
+    | 2027   |      200.00 |       200.00 |  20% |        40.00 |    40.00 |          60.16 |       639.84 |        |
+    | 2028   |      300.00 |       300.00 |  20% |        60.00 |    60.00 |         120.16 |       579.84 |        |
 
-    - cap of 700.00 not reached: the term ends first (2028-12-31), with 579.84 headroom left
-    - paid 120.16 on 600.82 eligible revenue (effective rate 20.00%)
+    - cap of $700 not reached: the term ends first (2028-12-31), with $579.84 headroom left
+    - paid $120.16 on $600.82 eligible revenue (effective rate 20.00%)
     "#);
 }
 
 #[test]
 fn table_with_rate_step_present_values_and_unit() {
     let (r, t) = discounted();
-    insta::assert_snapshot!(strip_trailing_spaces(&render::table::render(&r, &t, Some("USD"))), @r#"
-    terms: rate 20% (15% from 2028-01-01), no cap, term 2026-12-31 to 2030-12-31, discounted at 10%
-    amounts in USD
+    insta::assert_snapshot!(table(&r, &t, &usd()), @r#"
+    terms from terms.toml: rate 20% then 15% from 2028-01-01 (--rate-step), no cap, term 2026-12-31 (--from) to 2030-12-31, discounted at 10%
 
     pv (data/pv.csv)
-    ───────────────────────────────────────────────────────────────────────────────
-     period    revenue   eligible   uncapped     paid   cumulative   present value
-    ───────────────────────────────────────────────────────────────────────────────
-     2027     1,100.00   1,100.00     220.00   220.00       220.00          200.00
-     2028     1,210.00   1,210.00     181.50   181.50       401.50          149.96
-    ───────────────────────────────────────────────────────────────────────────────
+    ──────────────────────────────────────────────────────────────────────────────────────
+     period    revenue   eligible   rate   uncapped     paid   cumulative   present value
+                   USD        USD               USD      USD          USD             USD
+    ──────────────────────────────────────────────────────────────────────────────────────
+     2027     1,100.00   1,100.00    20%     220.00   220.00       220.00          200.00
+     2028     1,210.00   1,210.00    15%     181.50   181.50       401.50          149.96
+    ──────────────────────────────────────────────────────────────────────────────────────
       data starts 2027-01-01, after the term starts (2026-12-31): payments before it are not counted
       data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted
       no cap: everything due through 2030-12-31 is paid
-      paid 401.50 USD on 2,310.00 USD eligible revenue (effective rate 17.38%)
+      paid 401.50 USD on 2,310 USD eligible revenue (effective rate 17.38%)
       present value at 10%: 349.96 USD
     "#);
 }
@@ -171,20 +211,20 @@ fn table_with_rate_step_present_values_and_unit() {
 #[test]
 fn markdown_with_rate_step_present_values_and_unit() {
     let (r, t) = discounted();
-    insta::assert_snapshot!(render::markdown::render(&r, &t, Some("USD")), @r#"
-    **Terms:** rate 20% (15% from 2028-01-01), no cap, term 2026-12-31 to 2030-12-31, discounted at 10%; amounts in USD
+    insta::assert_snapshot!(markdown(&r, &t, &usd()), @r#"
+    **Terms from terms.toml:** rate 20% then 15% from 2028-01-01 (--rate-step), no cap, term 2026-12-31 (--from) to 2030-12-31, discounted at 10%
 
     ### pv (`data/pv.csv`)
 
-    | period |  revenue | eligible | uncapped |   paid | cumulative | present value |
-    |--------|----------|----------|----------|--------|------------|---------------|
-    | 2027   | 1,100.00 | 1,100.00 |   220.00 | 220.00 |     220.00 |        200.00 |
-    | 2028   | 1,210.00 | 1,210.00 |   181.50 | 181.50 |     401.50 |        149.96 |
+    | period | revenue (USD) | eligible (USD) | rate | uncapped (USD) | paid (USD) | cumulative (USD) | present value (USD) |
+    |--------|---------------|----------------|------|----------------|------------|------------------|---------------------|
+    | 2027   |      1,100.00 |       1,100.00 |  20% |         220.00 |     220.00 |           220.00 |              200.00 |
+    | 2028   |      1,210.00 |       1,210.00 |  15% |         181.50 |     181.50 |           401.50 |              149.96 |
 
     - data starts 2027-01-01, after the term starts (2026-12-31): payments before it are not counted
     - data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted
     - no cap: everything due through 2030-12-31 is paid
-    - paid 401.50 USD on 2,310.00 USD eligible revenue (effective rate 17.38%)
+    - paid 401.50 USD on 2,310 USD eligible revenue (effective rate 17.38%)
     - present value at 10%: 349.96 USD
     "#);
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use common::{Workdir, BIN};
 
-const HEADER: &str = "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value\n";
+const HEADER: &str = "scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,cumulative,remaining_cap,capped,present_value,rate\n";
 
 /// `deal/` (q.csv, q2.csv, terms.toml: 10%, cap 15), `other/` (r.csv, terms.toml: 5%),
 /// `plain/` (s.csv, no terms) and `alt.toml` (50%).
@@ -45,8 +45,8 @@ fn in_repo(args: &[&str]) -> (i32, String, String) {
 const Q_SHORT: &str = "warning: deal/q.csv: scenario \"q\": data ends 2027-12-31, before the term ends (2030-12-31): payments after it are not counted\n";
 
 const Q_UNDER_DEAL: &str = "\
-q,2026,2026-01-01,2026-12-31,100,100,10,10,10,5,false,
-q,2027,2027-01-01,2027-12-31,100,100,10,5,15,0,true,
+q,2026,2026-01-01,2026-12-31,100,100,10,10,10,5,false,,0.1
+q,2027,2027-01-01,2027-12-31,100,100,10,5,15,0,true,,0.1
 ";
 
 #[test]
@@ -68,7 +68,9 @@ fn naming_the_folder_gives_the_same_terms_without_a_note() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        format!("{HEADER}{Q_UNDER_DEAL}q2,2028,2028-01-01,2028-12-31,100,100,10,10,10,5,false,\n")
+        format!(
+            "{HEADER}{Q_UNDER_DEAL}q2,2028,2028-01-01,2028-12-31,100,100,10,10,10,5,false,,0.1\n"
+        )
     );
     assert_eq!(err, format!("{Q_SHORT}warning: deal/q2.csv: scenario \"q2\": data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n"));
 }
@@ -86,7 +88,9 @@ fn two_files_of_one_folder_share_its_terms_however_the_folder_is_spelled() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        format!("{HEADER}{Q_UNDER_DEAL}q2,2028,2028-01-01,2028-12-31,100,100,10,10,10,5,false,\n")
+        format!(
+            "{HEADER}{Q_UNDER_DEAL}q2,2028,2028-01-01,2028-12-31,100,100,10,10,10,5,false,,0.1\n"
+        )
     );
     assert_eq!(
         err,
@@ -105,7 +109,9 @@ fn the_bundled_file_named_alone_runs_under_the_bundled_terms() {
         "note: terms from scenarios/terms.toml (beside the input file; --terms FILE to use others)\n"
     );
     assert!(
-        out.starts_with("terms: rate 20%, cap 38,000,000,000.00, term 2026-04-27 to 2030-12-31\n"),
+        out.starts_with(
+            "terms from scenarios/terms.toml: rate 20%, cap $38B (--cap), term 2026-04-27 to 2030-12-31\n"
+        ),
         "{out}"
     );
     assert!(out.contains("binds on 2029-01-17"), "{out}");
@@ -168,7 +174,7 @@ fn terms_file_replaces_the_folders_terms() {
     assert_eq!(
         out,
         format!(
-            "{HEADER}q,2026,2026-01-01,2026-12-31,100,100,50,50,50,,false,\nq,2027,2027-01-01,2027-12-31,100,100,50,50,100,,false,\n"
+            "{HEADER}q,2026,2026-01-01,2026-12-31,100,100,50,50,50,,false,,0.5\nq,2027,2027-01-01,2027-12-31,100,100,50,50,100,,false,,0.5\n"
         )
     );
     assert_eq!(err, Q_SHORT);
@@ -189,7 +195,7 @@ fn flags_override_the_folders_terms() {
     assert_eq!(
         out,
         format!(
-            "{HEADER}q,2026,2026-01-01,2026-12-31,100,100,1,1,1,14,false,\nq,2027,2027-01-01,2027-12-31,100,100,1,1,2,13,false,\n"
+            "{HEADER}q,2026,2026-01-01,2026-12-31,100,100,1,1,1,14,false,,0.01\nq,2027,2027-01-01,2027-12-31,100,100,1,1,2,13,false,,0.01\n"
         )
     );
     assert_eq!(
@@ -243,7 +249,7 @@ fn stdin_has_no_folder() {
         .unwrap();
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        format!("{HEADER}stdin,2026,2026-01-01,2026-12-31,100,100,20,20,20,,false,\n")
+        format!("{HEADER}stdin,2026,2026-01-01,2026-12-31,100,100,20,20,20,,false,,0.2\n")
     );
     assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
 }

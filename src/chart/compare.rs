@@ -62,7 +62,7 @@ impl<'a> Compare<'a> {
         variants: &'a [Variant],
         rows: &'a [CompareRow],
         terms: &'a Terms,
-        unit: Option<&str>,
+        unit: Option<&crate::unit::Unit>,
     ) -> Result<Compare<'a>, Error> {
         let shared = Terms {
             cap: None,

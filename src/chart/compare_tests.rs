@@ -144,7 +144,8 @@ fn total_paid_chart_says_what_already_paid_does() {
     let scenarios = vec![base()];
     let variants = vec![cap(&shared, Some(20)), cap(&shared, Some(38))];
     let rows = rows(&scenarios, &shared, &variants);
-    let data = Compare::new(&scenarios, &variants, &rows, &shared, Some("USD")).unwrap();
+    let usd = crate::unit::Unit::parse("USD").unwrap();
+    let data = Compare::new(&scenarios, &variants, &rows, &shared, Some(&usd)).unwrap();
     let svg = render(&TotalPaid { data: &data });
     assert!(has_text(
         &svg,

@@ -17,6 +17,7 @@ use super::layout::Rect;
 use crate::error::Error;
 use crate::model::Terms;
 use crate::render::percent;
+use crate::unit::Unit;
 
 /// The one font family the charts name; both styles are embedded.
 pub const FONT: &str = "sans-serif";
@@ -144,45 +145,60 @@ impl Theme {
 }
 
 /// Money labels in the run's unit: `$38B` by default, `38B USD` with `--unit USD`, a
-/// one-character symbol like `€` in front (`€38B`). Amounts are scaled to K, M, B or
-/// T from their own size.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// symbol like `€` in front (`€38B`). Amounts are multiplied by the unit's scale
+/// (`--unit '$M'`: 38000 is `$38B`), then shown in K, M, B or T from their own size.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Money {
     prefix: String,
     suffix: String,
+    /// The unit's scale: what an amount is multiplied by before it is shown.
+    factor: f64,
 }
 
 impl Money {
-    pub fn new(unit: Option<&str>) -> Money {
-        match unit.map(str::trim) {
-            None | Some("") => Money {
+    pub fn new(unit: Option<&Unit>) -> Money {
+        let factor = unit.map_or(1.0, Unit::factor);
+        match unit.map(|u| u.currency.as_ref()) {
+            None => Money {
                 prefix: "$".into(),
                 suffix: String::new(),
+                factor,
             },
-            Some(u) if u.chars().count() == 1 && !u.chars().all(char::is_alphanumeric) => Money {
-                prefix: u.into(),
+            Some(Some(c)) if c.symbol => Money {
+                prefix: c.text.clone(),
                 suffix: String::new(),
+                factor,
             },
-            Some(u) => Money {
+            Some(Some(c)) => Money {
                 prefix: String::new(),
-                suffix: format!(" {u}"),
+                suffix: format!(" {}", c.text),
+                factor,
+            },
+            // A scale without a currency: plain numbers.
+            Some(None) => Money {
+                prefix: String::new(),
+                suffix: String::new(),
+                factor,
             },
         }
     }
 
     /// An amount to 3 significant digits: `$88B`, `$4.09B`, `$126B`, `12.3B USD`.
     pub fn amount(&self, v: f64) -> String {
+        let v = v * self.factor;
         format!("{}{}{}", self.sign(v), self.prefix, short(v.abs(), 3)) + &self.suffix
     }
 
     /// An amount as typed in terms, to 4 significant digits: `$38B`, `$37.25B`.
     pub fn exact(&self, v: f64) -> String {
+        let v = v * self.factor;
         format!("{}{}{}", self.sign(v), self.prefix, short(v.abs(), 4)) + &self.suffix
     }
 
     /// An axis tick: like [`Money::exact`] but without a suffix unit, which the
     /// axis caption carries instead ([`Money::caption`]).
     pub fn tick(&self, v: f64) -> String {
+        let v = v * self.factor;
         format!("{}{}{}", self.sign(v), self.prefix, short(v.abs(), 4))
     }
 
@@ -746,12 +762,19 @@ mod tests {
         assert_eq!(m.amount(0.0), "$0");
         assert_eq!(m.exact(37.25e9), "$37.25B");
         assert_eq!(m.tick(2.5e9), "$2.5B");
-        let usd = Money::new(Some("USD"));
+        let unit = |u: &str| Unit::parse(u).unwrap();
+        let usd = Money::new(Some(&unit("USD")));
         assert_eq!(usd.amount(38e9), "38B USD");
         assert_eq!(usd.tick(38e9), "38B");
         assert_eq!(usd.caption("paid"), "paid (USD)");
-        assert_eq!(Money::new(Some("€")).amount(38e9), "€38B");
+        assert_eq!(Money::new(Some(&unit("€"))).amount(38e9), "€38B");
         assert_eq!(m.caption("paid"), "paid");
+        // The unit's scale applies first: 38000 in $M is $38B.
+        let millions = Money::new(Some(&unit("$M")));
+        assert_eq!(millions.exact(38_000.0), "$38B");
+        assert_eq!(millions.tick(-2.5), "-$2.5M");
+        assert_eq!(Money::new(Some(&unit("EUR bn"))).amount(1500.0), "1.5T EUR");
+        assert_eq!(Money::new(Some(&unit("thousands"))).amount(38e6), "38B");
         let share = Decimal::from_str_exact("0.0603371").unwrap();
         assert_eq!(rounded_percent(share), "6.03%");
     }

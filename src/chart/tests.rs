@@ -81,7 +81,8 @@ pub(super) fn has_label(svg: &str, label: &str) -> bool {
 }
 
 fn cumulative_svg(r: &ScenarioResult, t: &Terms, unit: Option<&str>) -> String {
-    let money = Money::new(unit);
+    let unit = unit.map(|u| crate::unit::Unit::parse(u).unwrap());
+    let money = Money::new(unit.as_ref());
     render(&CumulativeChart {
         result: r,
         terms: t,

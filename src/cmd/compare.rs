@@ -12,7 +12,7 @@ use super::{chart_options, gap_warnings, note_skipped_charts, print_warnings, Re
 use crate::config::{Input, Output, Variant};
 use crate::error::Error;
 use crate::load::{self, Opened};
-use crate::model::{CompareRow, Date, Scenario, Terms, Threshold, Thresholds};
+use crate::model::{CompareRow, Date, Gap, Scenario, Terms, Threshold, Thresholds};
 use crate::render::Format;
 use crate::{chart, engine, output, render};
 
@@ -66,6 +66,8 @@ struct Kept {
     count: usize,
     /// The scenarios' coverage warnings, printed once every batch is computed.
     warnings: Vec<String>,
+    /// The gaps behind them, per scenario that has any, for the table's sentences.
+    coverage: Vec<(String, Vec<Gap>)>,
 }
 
 /// Every output but `--format csv` alone: the rows of every batch are kept, then
@@ -82,12 +84,19 @@ fn keep_rows(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
         scenarios: Vec::new(),
         count,
         warnings: Vec::new(),
+        coverage: Vec::new(),
     };
     let done = each_batch(opened, |batch| {
         let (mut rows, mut thresholds) = plan.rows(&batch)?;
         kept.rows.append(&mut rows);
         kept.thresholds.append(&mut thresholds);
         kept.warnings.extend(plan.gap_warnings(&batch));
+        for s in batch.iter() {
+            let gaps = plan.gaps(s);
+            if !gaps.is_empty() {
+                kept.coverage.push((s.name.clone(), gaps));
+            }
+        }
         kept.starts
             .extend(batch.iter().map(|s| engine::term_start(s, req.terms)));
         if charts {
@@ -110,7 +119,8 @@ fn present(req: &Request, kept: Kept, stdout: &mut dyn Write) -> Result<(), Erro
         shared: shared_terms(terms, variants),
         from: engine::common_start(terms, kept.starts),
         thresholds: req.thresholds.then_some(kept.thresholds.as_slice()),
-        unit: output.unit.as_deref(),
+        coverage: &kept.coverage,
+        shown: &output.shown,
     };
     let rendered = Rendered::new(output, |f| f.compare(&view))?;
     let staged = if let Some(dir) = &output.dir {
@@ -118,9 +128,14 @@ fn present(req: &Request, kept: Kept, stdout: &mut dyn Write) -> Result<(), Erro
         staged.add_parts("compare.csv", rendered.csv())?;
         staged.add_parts("compare.json", rendered.json())?;
         if let Some(opts) = chart_options(output, kept.count) {
-            for (name, bytes) in
-                chart::compare_charts(&kept.scenarios, variants, view.rows, terms, opts, view.unit)?
-            {
+            for (name, bytes) in chart::compare_charts(
+                &kept.scenarios,
+                variants,
+                view.rows,
+                terms,
+                opts,
+                output.shown.unit.as_ref(),
+            )? {
                 staged.add(&name, &bytes)?;
             }
         }
@@ -231,22 +246,26 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// The coverage warnings of `scenarios` (docs/spec.md §4.6): each part of a term
-    /// the data does not cover, once per scenario however many variants share it.
+    /// The coverage warnings of `scenarios` (docs/spec.md §4.6).
     fn gap_warnings(&self, scenarios: &[Scenario]) -> Vec<String> {
-        let mut out = Vec::new();
-        for s in scenarios {
-            let mut gaps = Vec::new();
-            for t in &self.spans {
-                for g in engine::scenario_gaps(s, t) {
-                    if !gaps.contains(&g) {
-                        gaps.push(g);
-                    }
+        scenarios
+            .iter()
+            .flat_map(|s| gap_warnings(&s.source, &s.name, self.gaps(s)).collect::<Vec<_>>())
+            .collect()
+    }
+
+    /// Each part of a term that `s`'s data does not cover, once however many
+    /// variants share it.
+    fn gaps(&self, s: &Scenario) -> Vec<Gap> {
+        let mut gaps = Vec::new();
+        for t in &self.spans {
+            for g in engine::scenario_gaps(s, t) {
+                if !gaps.contains(&g) {
+                    gaps.push(g);
                 }
             }
-            out.extend(gap_warnings(&s.source, &s.name, gaps));
         }
-        out
+        gaps
     }
 
     /// Clears the progress bar.

@@ -28,7 +28,7 @@ pub fn run(
     let view = render::RunView {
         results: &results,
         terms,
-        unit: output.unit.as_deref(),
+        shown: &output.shown,
     };
     let rendered = Rendered::new(output, |f| f.run(&view))?;
     let staged = if let Some(dir) = &output.dir {
@@ -42,7 +42,9 @@ pub fn run(
         )?;
         staged.add_parts("result.json", rendered.json())?;
         if let Some(opts) = chart_options(output, results.len()) {
-            for (name, bytes) in chart::run_charts(&results, terms, opts, view.unit)? {
+            for (name, bytes) in
+                chart::run_charts(&results, terms, opts, output.shown.unit.as_ref())?
+            {
                 staged.add(&name, &bytes)?;
             }
         }

@@ -51,6 +51,8 @@ struct Sums {
     eligible: Decimal,
     uncapped: Decimal,
     paid: Decimal,
+    /// The rate of the last segment walked.
+    rate: Option<Decimal>,
 }
 
 /// The walk's state between periods.
@@ -119,6 +121,7 @@ impl<'a> Ledger<'a> {
             eligible: Decimal::ZERO,
             uncapped: Decimal::ZERO,
             paid: Decimal::ZERO,
+            rate: None,
         };
         // Taken out while the segments borrow the ledger; no allocation.
         let mut stretches = std::mem::take(&mut self.stretches);
@@ -133,6 +136,7 @@ impl<'a> Ledger<'a> {
             eligible,
             uncapped,
             paid,
+            rate,
         } = sums;
         self.totals.0 = add(self.totals.0, eligible, "eligible revenue")?;
         self.totals.1 = add(self.totals.1, uncapped, "payment")?;
@@ -159,6 +163,7 @@ impl<'a> Ledger<'a> {
             remaining_cap,
             capped: paid < uncapped,
             present_value,
+            rate,
         });
         Ok(())
     }
@@ -199,6 +204,7 @@ impl<'a> Ledger<'a> {
         sums.eligible = add(sums.eligible, eligible, "eligible revenue")?;
         sums.uncapped = add(sums.uncapped, uncapped, "payment")?;
         sums.paid = add(sums.paid, paid, "payment")?;
+        sums.rate = Some(rate);
         self.cum_uncapped = add(self.cum_uncapped, uncapped, "cumulative payment")?;
         self.cum_paid = add(self.cum_paid, paid, "cumulative payment")?;
         self.segments.push(Segment {

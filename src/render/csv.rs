@@ -25,7 +25,7 @@ impl Render for Csv {
 }
 
 /// `scenario,period,start,end,revenue,eligible_revenue,uncapped_payment,payment,
-/// cumulative,remaining_cap,capped,present_value`
+/// cumulative,remaining_cap,capped,present_value,rate`
 ///
 /// In pieces to be written in order: a ledger can run to millions of lines, so its
 /// scenarios are rendered on every core, and the pieces are never joined (which would
@@ -44,7 +44,7 @@ pub fn ledger(results: &[ScenarioResult]) -> Result<Vec<String>, String> {
 }
 
 /// The ledger's columns, in order (pinned by the unit test `ledger_is_what_serde_writes`).
-const LEDGER_HEADER: [&str; 12] = [
+const LEDGER_HEADER: [&str; 13] = [
     "scenario",
     "period",
     "start",
@@ -57,6 +57,8 @@ const LEDGER_HEADER: [&str; 12] = [
     "remaining_cap",
     "capped",
     "present_value",
+    // Last, so that scripts reading the earlier columns by position still work.
+    "rate",
 ];
 
 /// `scenario,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,
@@ -261,6 +263,7 @@ impl RowWriter {
                     p.remaining_cap.map(Field::Amount),
                     Some(Field::Text(&p.capped)),
                     p.present_value.map(Field::Amount),
+                    p.rate.map(Field::Amount),
                 ])?;
                 self.end()?;
             }
@@ -495,6 +498,7 @@ mod tests {
         remaining_cap: Option<Decimal>,
         capped: bool,
         present_value: Option<Decimal>,
+        rate: Option<Decimal>,
     }
 
     /// The ledger (header included) is what csv's serde writes for one flat row per
@@ -514,6 +518,7 @@ mod tests {
             remaining_cap: capped.then(|| Decimal::new(5, 0)),
             capped,
             present_value: (!capped).then(|| Decimal::new(123_456, 4)),
+            rate: capped.then(|| Decimal::new(15, 2)),
         };
         let results = [
             result(
@@ -539,6 +544,7 @@ mod tests {
                     remaining_cap: p.remaining_cap,
                     capped: p.capped,
                     present_value: p.present_value,
+                    rate: p.rate,
                 })
                 .unwrap();
             }

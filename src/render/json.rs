@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use super::{common_from, CompareView, Render, RunView};
+use rust_decimal::Decimal;
+
+use super::{common_from, CompareView, Render, RunView, Shown, TermSources};
 use crate::model::{CompareRow, Date, ScenarioResult, Terms, Thresholds};
 
 /// `--format json`: one document, also `result.json` and `compare.json`.
@@ -11,7 +13,7 @@ pub struct Json;
 
 impl Render for Json {
     fn run(&self, view: &RunView) -> Result<Vec<String>, String> {
-        Ok(vec![render(view.results, view.terms)?])
+        Ok(vec![render(view.results, view.terms, view.shown)?])
     }
 
     fn compare(&self, view: &CompareView) -> Result<Vec<String>, String> {
@@ -20,31 +22,53 @@ impl Render for Json {
             view.terms,
             view.from,
             view.thresholds,
+            view.shown,
         )?])
     }
 }
 
 /// The terms as reported: `from` is the resolved term start when every scenario
-/// shares one, `null` otherwise (each scenario then starts at its first period).
-fn reported(terms: &Terms, from: Option<Date>) -> Terms {
-    Terms {
-        from,
-        ..terms.clone()
+/// shares one, `null` otherwise (each scenario then starts at its first period);
+/// then the unit of the amounts and where each term came from.
+#[derive(Serialize)]
+struct Reported<'a> {
+    #[serde(flatten)]
+    terms: Terms,
+    /// The currency of `--unit` as written; `null` without one.
+    unit: Option<&'a str>,
+    /// What an amount is multiplied by to be in `unit`: `1000000` for `$M`.
+    scale: Decimal,
+    sources: &'a TermSources,
+}
+
+fn reported<'a>(terms: &Terms, from: Option<Date>, shown: &'a Shown) -> Reported<'a> {
+    let unit = shown.unit.as_ref();
+    let exponent = unit.map_or(0, |u| u.scale.exponent());
+    Reported {
+        terms: Terms {
+            from,
+            ..terms.clone()
+        },
+        unit: unit
+            .and_then(|u| u.currency.as_ref())
+            .map(|c| c.text.as_str()),
+        scale: Decimal::from_i128_with_scale(10i128.pow(exponent), 0),
+        sources: &shown.sources,
     }
 }
 
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
-    terms: Terms,
+    terms: Reported<'a>,
     scenarios: &'a [ScenarioResult],
 }
 
 /// `run --format json`: the terms and every scenario's result.
-pub fn render(results: &[ScenarioResult], terms: &Terms) -> Result<String, String> {
+pub fn render(results: &[ScenarioResult], terms: &Terms, shown: &Shown) -> Result<String, String> {
     let doc = Document {
         version: 1,
-        terms: reported(terms, common_from(terms, results)),
+        terms: reported(terms, common_from(terms, results), shown),
         scenarios: results,
     };
     let mut s = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
@@ -55,7 +79,7 @@ pub fn render(results: &[ScenarioResult], terms: &Terms) -> Result<String, Strin
 #[derive(Serialize)]
 struct CompareDocument<'a> {
     version: u32,
-    terms: Terms,
+    terms: Reported<'a>,
     results: &'a [CompareRow],
     #[serde(skip_serializing_if = "Option::is_none")]
     thresholds: Option<&'a [Thresholds]>,
@@ -68,10 +92,11 @@ pub fn compare(
     terms: &Terms,
     from: Option<Date>,
     thresholds: Option<&[Thresholds]>,
+    shown: &Shown,
 ) -> Result<String, String> {
     let doc = CompareDocument {
         version: 1,
-        terms: reported(terms, from),
+        terms: reported(terms, from, shown),
         results: rows,
         thresholds,
     };

@@ -2,14 +2,13 @@
 
 use super::table::{compare_view, ledger, Style};
 use super::{common_from, summary_sentences, terms_line, CompareView, Render, RunView};
-use crate::model::{ScenarioResult, Terms};
 
 /// `--format markdown`.
 pub struct Markdown;
 
 impl Render for Markdown {
     fn run(&self, view: &RunView) -> Result<Vec<String>, String> {
-        Ok(vec![render(view.results, view.terms, view.unit)])
+        Ok(vec![render(view)])
     }
 
     fn compare(&self, view: &CompareView) -> Result<Vec<String>, String> {
@@ -17,21 +16,20 @@ impl Render for Markdown {
     }
 }
 
-/// `run`'s view as Markdown.
-pub fn render(results: &[ScenarioResult], terms: &Terms, unit: Option<&str>) -> String {
+/// `run`'s view as Markdown: the table view's terms, ledgers (each header with its
+/// unit) and sentences.
+pub fn render(view: &RunView) -> String {
+    let (terms, shown) = (view.terms, view.shown);
     let mut out = format!(
-        "**Terms:** {}",
-        terms_line(terms, common_from(terms, results).map(|d| d.to_string()))
+        "**Terms {}:** {}\n",
+        shown.sources.opening(),
+        terms_line(terms, common_from(terms, view.results), shown)
     );
-    if let Some(unit) = unit {
-        out.push_str(&format!("; amounts in {unit}"));
-    }
-    out.push('\n');
-    for r in results {
+    for r in view.results {
         out.push_str(&format!("\n### {} (`{}`)\n\n", r.name, r.source));
-        out.push_str(&ledger(r, terms, Style::Markdown).to_string());
+        out.push_str(&ledger(r, terms, shown, Style::Markdown).to_string());
         out.push_str("\n\n");
-        for s in summary_sentences(r, terms, unit) {
+        for s in summary_sentences(r, terms, shown) {
             out.push_str(&format!("- {s}\n"));
         }
     }

@@ -10,9 +10,13 @@ pub mod json;
 pub mod markdown;
 pub mod table;
 
-use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::BTreeMap;
 
-use crate::model::{CompareRow, Date, ScenarioResult, Terms, Thresholds};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+
+use crate::model::{CompareRow, Date, Gap, ScenarioResult, Terms, Thresholds};
+use crate::unit::{Scale, Unit};
 
 /// What `--format` prints on stdout; clap's value names are the variants' names in
 /// lower case.
@@ -41,8 +45,8 @@ impl Format {
 pub struct RunView<'a> {
     pub results: &'a [ScenarioResult],
     pub terms: &'a Terms,
-    /// Label for money amounts (`--unit`).
-    pub unit: Option<&'a str>,
+    /// How amounts are shown (`--unit`, `--exact`) and where each term came from.
+    pub shown: &'a Shown,
 }
 
 /// What `compare` presents: one row per (scenario, variant).
@@ -56,7 +60,203 @@ pub struct CompareView<'a> {
     pub from: Option<Date>,
     /// Per scenario, when asked for (`--thresholds`).
     pub thresholds: Option<&'a [Thresholds]>,
-    pub unit: Option<&'a str>,
+    /// Per scenario whose data leaves part of the term uncovered, in scenario order:
+    /// its name and the gaps (docs/spec.md §4.6), said under the table.
+    pub coverage: &'a [(String, Vec<Gap>)],
+    pub shown: &'a Shown,
+}
+
+/// What the views say besides the results: the unit of the amounts, whether to show
+/// them exactly, and where each term came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shown {
+    /// `--unit`; `None` when not given (the human views then show dollars).
+    pub unit: Option<Unit>,
+    /// `--exact`: every amount in full, 2 decimals, at the unit's own scale.
+    pub exact: bool,
+    pub sources: TermSources,
+}
+
+impl Shown {
+    /// How the human views write amounts.
+    pub fn amounts(&self) -> Amounts {
+        Amounts {
+            unit: self.unit.clone().unwrap_or_else(Unit::dollars),
+            exact: self.exact,
+        }
+    }
+}
+
+/// Where each term's value came from, by terms-file key (`rate`, `rate_step`, `cap`,
+/// `already_paid`, `from`, `through`, `discount_rate`): a flag (`--cap`), a terms
+/// file's path, or `default`. JSON's `terms.sources`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TermSources(pub BTreeMap<&'static str, String>);
+
+impl TermSources {
+    /// Where `key`'s value came from; `default` when not recorded.
+    pub fn of(&self, key: &str) -> &str {
+        self.0.get(key).map_or("default", String::as_str)
+    }
+
+    /// The source most terms come from: the terms file if one gave any, else the
+    /// defaults (flags are always marked).
+    fn main(&self) -> &str {
+        self.0
+            .values()
+            .find(|s| *s != "default" && !s.starts_with("--"))
+            .map_or("default", String::as_str)
+    }
+
+    /// How the terms line opens: `terms from scenarios/terms.toml`, `terms from the
+    /// defaults`.
+    pub fn opening(&self) -> String {
+        match self.main() {
+            "default" => "from the defaults".to_string(),
+            file => format!("from {file}"),
+        }
+    }
+
+    /// ` (--cap)` after a term from elsewhere than [`TermSources::opening`] names;
+    /// nothing after one from there.
+    fn mark(&self, key: &str) -> String {
+        let source = self.of(key);
+        if source == self.main() {
+            String::new()
+        } else {
+            format!(" ({source})")
+        }
+    }
+}
+
+/// How the human views write amounts: in a unit (dollars without `--unit`), at a
+/// scale chosen from the amounts, or exactly (`--exact`).
+pub struct Amounts {
+    unit: Unit,
+    exact: bool,
+}
+
+/// A column of amounts, all at one scale: its header's unit and its cells.
+pub struct Column {
+    /// Powers of ten the amounts move by (the unit's scale minus the shown scale).
+    shift: i64,
+    /// What the column is in: `$B`, `B EUR`, `billions`, or empty.
+    pub label: String,
+}
+
+impl Amounts {
+    /// One amount in words: `$38B`, `$50.77B`, `12.5K EUR` (its own scale, up to 2
+    /// decimals, trailing zeros dropped); with `--exact`, `$38,000,000,000.00`,
+    /// `$38,000.00M`, `1,234.50 EUR`.
+    pub fn one(&self, v: Decimal) -> String {
+        let exponent = self.unit.scale.exponent();
+        if !self.exact {
+            let mut shown = magnitude(v).map_or(Scale::One, |m| readable(m + i64::from(exponent)));
+            // Rounding can carry into the next scale: 999.996B is $1T, not $1,000B.
+            let rounded = |shown: Scale| {
+                let shift = i64::from(exponent) - i64::from(shown.exponent());
+                shifted(v, shift)
+                    .map(|x| x.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven))
+            };
+            if rounded(shown).is_some_and(|x| x.abs() >= Decimal::ONE_THOUSAND) {
+                shown = readable(i64::from(shown.exponent()) + 3);
+            }
+            if let Some(x) = rounded(shown) {
+                let number = money(x);
+                let number = if shown == Scale::One {
+                    number
+                        .strip_suffix(".00")
+                        .map(str::to_string)
+                        .unwrap_or(number)
+                } else {
+                    trim_zeros(&number)
+                };
+                return self.unit.write(&number, shown);
+            }
+        }
+        self.unit.write(&money(v), self.unit.scale)
+    }
+
+    /// The column for `values`: at the scale of the largest (2 decimals at that
+    /// scale: `29.40` in `$B`), or a smaller one if that would show an amount of a
+    /// unit or more with fewer than 2 significant digits (a payment of $80 is not
+    /// `0.00` in `$M`); with `--exact`, as given.
+    pub fn column(&self, values: impl IntoIterator<Item = Decimal>) -> Column {
+        let exponent = i64::from(self.unit.scale.exponent());
+        let scale = if self.exact {
+            self.unit.scale
+        } else {
+            // Zeros have none: they show as 0.00 at any scale.
+            let magnitudes: Vec<i64> = values
+                .into_iter()
+                .filter_map(|v| Some(magnitude(v)? + exponent))
+                .collect();
+            let largest = readable(magnitudes.iter().copied().max().unwrap_or(0));
+            // Below a unit is dust: it shows as 0.00 at any scale.
+            let smallest = magnitudes.iter().copied().filter(|m| *m >= 0).min();
+            smallest.map_or(largest, |m| largest.min(readable(m + 1)))
+        };
+        Column {
+            shift: exponent - i64::from(scale.exponent()),
+            label: self.unit.label(scale),
+        }
+    }
+}
+
+impl Column {
+    /// A cell: `29.40`; as given (`money`) if the shift leaves Decimal's range.
+    pub fn cell(&self, v: Decimal) -> String {
+        money(shifted(v, self.shift).unwrap_or(v))
+    }
+
+    /// A header with its unit: `revenue ($B)`, or on two lines for the terminal.
+    pub fn header(&self, name: &str, two_lines: bool) -> String {
+        match (self.label.is_empty(), two_lines) {
+            (true, _) => name.to_string(),
+            (false, true) => format!("{name}\n{}", self.label),
+            (false, false) => format!("{name} ({})", self.label),
+        }
+    }
+}
+
+/// The scale that shows an amount whose leading digit is `10^exponent`: M, B or T
+/// from a million on; below that, amounts are short enough to show in full, and a
+/// scale of thousands would hide their cents.
+fn readable(exponent: i64) -> Scale {
+    if exponent < 6 {
+        Scale::One
+    } else {
+        Scale::at_most(exponent)
+    }
+}
+
+/// The power of ten of `v`'s leading digit: 0 for `1`–`9.99`, 9 for 38 billion, -2
+/// for `0.05`; `None` for 0.
+fn magnitude(v: Decimal) -> Option<i64> {
+    let digits = v.mantissa().unsigned_abs().checked_ilog10()?;
+    Some(i64::from(digits) - i64::from(v.scale()))
+}
+
+/// `v · 10^shift`, or `None` out of Decimal's range.
+fn shifted(v: Decimal, shift: i64) -> Option<Decimal> {
+    let power = Decimal::from_i128_with_scale(
+        10i128.checked_pow(shift.unsigned_abs().try_into().ok()?)?,
+        0,
+    );
+    if shift >= 0 {
+        v.checked_mul(power)
+    } else {
+        v.checked_div(power)
+    }
+}
+
+/// `38.00` → `38`, `50.70` → `50.7`.
+fn trim_zeros(s: &str) -> String {
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 /// One output format: what it prints for each command, as pieces to be written in
@@ -109,12 +309,17 @@ pub fn percent2(v: Decimal) -> String {
     format!("{p:.2}%")
 }
 
-/// One line describing the terms, e.g. `rate 20% (15% from 2029-01-01), cap 38,000,000,000.00, 2026-04-27 to 2030-12-31`.
-pub fn terms_line(terms: &Terms, from: Option<String>) -> String {
-    let cap = terms
-        .cap
-        .map_or_else(|| "no cap".to_string(), |c| format!("cap {}", money(c)));
-    terms_line_with_cap(terms, from, &cap)
+/// One line describing the terms and where each came from (docs/spec.md §5.5), after
+/// `terms from scenarios/terms.toml: ` ([`TermSources::opening`]): `rate 20%, cap $38B
+/// (--cap), term 2026-04-27 to 2030-12-31 (default)`; a term from elsewhere than the
+/// opening names says where.
+pub fn terms_line(terms: &Terms, from: Option<Date>, shown: &Shown) -> String {
+    let src = &shown.sources;
+    let cap = terms.cap.map_or_else(
+        || format!("no cap{}", src.mark("cap")),
+        |c| format!("cap {}{}", shown.amounts().one(c), src.mark("cap")),
+    );
+    terms_line_with_cap(terms, from, &cap, shown)
 }
 
 /// Which terms the variants of `compare` share, for its header line.
@@ -128,39 +333,54 @@ pub enum SharedTerms<'a> {
 }
 
 /// The header line of `compare`.
-pub fn compare_terms_line(shared: &SharedTerms, from: Option<String>) -> String {
+pub fn compare_terms_line(shared: &SharedTerms, from: Option<Date>, shown: &Shown) -> String {
     match shared {
-        SharedTerms::All(t) => terms_line_with_cap(t, from, "cap per variant"),
+        SharedTerms::All(t) => terms_line_with_cap(t, from, "cap per variant", shown),
         SharedTerms::Some(t) => format!(
             "{}; terms-file variants use their own",
-            terms_line_with_cap(t, from, "cap per variant")
+            terms_line_with_cap(t, from, "cap per variant", shown)
         ),
         SharedTerms::None => "each variant's own, from its terms file".to_string(),
     }
 }
 
-fn terms_line_with_cap(terms: &Terms, from: Option<String>, cap: &str) -> String {
-    let mut rate = percent(terms.rate);
+fn terms_line_with_cap(terms: &Terms, from: Option<Date>, cap: &str, shown: &Shown) -> String {
+    let src = &shown.sources;
+    let mut rate = format!("{}{}", percent(terms.rate), src.mark("rate"));
     if !terms.rate_steps.is_empty() {
         let steps: Vec<String> = terms
             .rate_steps
             .iter()
             .map(|s| format!("{} from {}", percent(s.rate), s.from))
             .collect();
-        rate = format!("{rate} ({})", steps.join(", "));
+        rate = format!("{rate} then {}{}", steps.join(", "), src.mark("rate_step"));
     }
     let paid = if terms.already_paid.is_zero() {
         String::new()
     } else {
-        format!(" ({} already paid)", money(terms.already_paid))
+        format!(
+            ", {} already paid{}",
+            shown.amounts().one(terms.already_paid),
+            src.mark("already_paid")
+        )
     };
-    let from = from.unwrap_or_else(|| "each scenario's first period".into());
-    let pv = terms
-        .discount_rate
-        .map_or_else(String::new, |r| format!(", discounted at {}", percent(r)));
+    // Without a `from`, the term starts with each scenario's data.
+    let from = match (terms.from, from) {
+        (Some(d), _) => format!("{d}{}", src.mark("from")),
+        (None, Some(d)) => format!("{d} (first period)"),
+        (None, None) => "each scenario's first period".into(),
+    };
+    let pv = terms.discount_rate.map_or_else(String::new, |r| {
+        format!(
+            ", discounted at {}{}",
+            percent(r),
+            src.mark("discount_rate")
+        )
+    });
     format!(
-        "rate {rate}, {cap}{paid}, term {from} to {}{pv}",
-        terms.through
+        "rate {rate}, {cap}{paid}, term {from} to {}{}{pv}",
+        terms.through,
+        src.mark("through")
     )
 }
 
@@ -170,12 +390,10 @@ pub fn common_from(terms: &Terms, results: &[ScenarioResult]) -> Option<crate::m
 }
 
 /// The plain-words summary of one scenario (the table and Markdown views).
-pub fn summary_sentences(r: &ScenarioResult, terms: &Terms, unit: Option<&str>) -> Vec<String> {
+pub fn summary_sentences(r: &ScenarioResult, terms: &Terms, shown: &Shown) -> Vec<String> {
     let s = &r.summary;
-    let u = |v: Decimal| match unit {
-        Some(unit) => format!("{} {unit}", money(v)),
-        None => money(v),
-    };
+    let amounts = shown.amounts();
+    let u = |v: Decimal| amounts.one(v);
     // Only a scenario whose data leaves part of the term uncovered says so
     // (docs/spec.md §4.6); a covered one reads as it always has.
     let mut out: Vec<String> = crate::engine::gaps(s, r.from, terms.through)
@@ -251,6 +469,83 @@ mod tests {
         assert_eq!(m("-1234.5"), "-1,234.50");
         assert_eq!(m("-0.001"), "0.00");
         assert_eq!(m("100"), "100.00");
+    }
+
+    fn amounts(unit: Option<&str>, exact: bool) -> Amounts {
+        Shown {
+            unit: unit.map(|u| Unit::parse(u).unwrap()),
+            exact,
+            ..Shown::default()
+        }
+        .amounts()
+    }
+
+    #[test]
+    fn amounts_in_words_take_their_own_scale() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let dollars = amounts(None, false);
+        assert_eq!(dollars.one(d("38000000000")), "$38B");
+        assert_eq!(dollars.one(d("50768887671.23")), "$50.77B");
+        assert_eq!(dollars.one(d("629797753424.66")), "$629.8B");
+        assert_eq!(dollars.one(d("1500000")), "$1.5M");
+        assert_eq!(dollars.one(d("999996000000")), "$1T");
+        assert_eq!(dollars.one(d("400.82")), "$400.82");
+        assert_eq!(dollars.one(d("700")), "$700");
+        assert_eq!(dollars.one(d("0")), "$0");
+        let millions = amounts(Some("$M"), false);
+        assert_eq!(millions.one(d("38000")), "$38B");
+        assert_eq!(millions.one(d("0.5")), "$500,000");
+        assert_eq!(millions.one(d("0")), "$0");
+        assert_eq!(millions.one(d("0.05")), "$50,000");
+        assert_eq!(amounts(Some("EUR bn"), false).one(d("1.5")), "1.5B EUR");
+        assert_eq!(amounts(Some("k"), false).one(d("38000000")), "38B");
+        // --exact: in full, at the unit's own scale.
+        assert_eq!(
+            amounts(None, true).one(d("38000000000")),
+            "$38,000,000,000.00"
+        );
+        assert_eq!(amounts(Some("$M"), true).one(d("38000")), "$38,000.00M");
+        assert_eq!(amounts(Some("EUR"), true).one(d("1234.5")), "1,234.50 EUR");
+    }
+
+    #[test]
+    fn a_column_takes_the_scale_of_its_largest_amount() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let values = [d("29400000000"), d("280000000000"), d("1506849315.07")];
+        let c = amounts(None, false).column(values);
+        assert_eq!(c.label, "$B");
+        assert_eq!(c.cell(values[0]), "29.40");
+        assert_eq!(c.cell(values[2]), "1.51");
+        assert_eq!(c.header("paid", false), "paid ($B)");
+        assert_eq!(c.header("paid", true), "paid\n$B");
+        // Below a million, in full.
+        let c = amounts(None, false).column([d("999999.99")]);
+        assert_eq!(
+            (c.label.as_str(), c.cell(d("504.109"))),
+            ("$", "504.11".into())
+        );
+        // A unit's scale counts: 38,000 in $M is 38 in $B.
+        let c = amounts(Some("$M"), false).column([d("38000"), d("6000")]);
+        assert_eq!((c.label.as_str(), c.cell(d("6000"))), ("$B", "6.00".into()));
+        let c = amounts(Some("thousands"), false).column([d("5000000")]);
+        assert_eq!(
+            (c.label.as_str(), c.cell(d("5000000"))),
+            ("billions", "5.00".into())
+        );
+        // ... unless that hides an amount: $80 next to $20M is not 0.00 in $M.
+        let c = amounts(None, false).column([d("20000000"), d("80"), d("0"), d("0.4")]);
+        assert_eq!((c.label.as_str(), c.cell(d("80"))), ("$", "80.00".into()));
+        let c = amounts(None, false).column([d("280000000000"), d("82000000")]);
+        assert_eq!(
+            (c.label.as_str(), c.cell(d("82000000"))),
+            ("$M", "82.00".into())
+        );
+        let c = amounts(Some("$M"), true).column([d("38000")]);
+        assert_eq!(
+            (c.label.as_str(), c.cell(d("38000"))),
+            ("$M", "38,000.00".into())
+        );
+        assert_eq!(amounts(None, false).column([]).label, "$");
     }
 
     #[test]
