@@ -202,6 +202,19 @@ impl<'a> Compare<'a> {
         }
     }
 
+    /// The footnotes for the ends of the shared term the scenarios' data leaves
+    /// uncovered ([`super::coverage::notes`]).
+    pub fn coverage_notes(&self) -> Vec<String> {
+        let results: Vec<&ScenarioResult> = self.uncapped.iter().collect();
+        super::coverage::notes(&results, self.terms.through)
+    }
+
+    /// The last day the scenarios' data covers, when before the shared term's end.
+    pub fn data_end(&self) -> Option<Date> {
+        let results: Vec<&ScenarioResult> = self.uncapped.iter().collect();
+        super::coverage::data_end(&results, self.terms.through)
+    }
+
     /// `4 scenarios` or `1 scenario`.
     pub fn scenario_count(&self) -> String {
         count(self.scenarios.len(), "scenario")
@@ -464,7 +477,7 @@ impl Chart for TotalPaid<'_> {
         let title = format!(
             "{}: total paid by cap at {}",
             d.scenario_count(),
-            uncapped_terms_title(d.terms, money)
+            uncapped_terms_title(d.terms, money, d.data_end())
         );
         let mut notes = vec![format!(
             "{}; revenue accrues evenly over the days of each period.",
@@ -483,6 +496,7 @@ impl Chart for TotalPaid<'_> {
             compared = format!("{compared} {left_out}");
         }
         notes.push(compared);
+        notes.extend(d.coverage_notes());
         Ok(Some(Description {
             title,
             headline: self.headline(),
@@ -716,7 +730,7 @@ impl Chart for BindingDate<'_> {
         let title = format!(
             "{}: when the cap binds, by cap, at {}",
             d.scenario_count(),
-            uncapped_terms_title(d.terms, money)
+            uncapped_terms_title(d.terms, money, d.data_end())
         );
         let mut compared = format!(
             "Compared: {} (dots); the lines give the exact date for every cap between.",
@@ -725,13 +739,14 @@ impl Chart for BindingDate<'_> {
         if let Some(left_out) = d.left_out() {
             compared = format!("{compared} {left_out}");
         }
-        let notes = vec![
+        let mut notes = vec![
             format!(
                 "{}; the cap binds on the day cumulative payments reach it.",
                 d.sources_and_term()
             ),
             compared,
         ];
+        notes.extend(d.coverage_notes());
         Ok(Some(Description {
             title,
             headline: self.headline(),
