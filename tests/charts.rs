@@ -199,7 +199,12 @@ fn charts_are_skipped_for_many_scenarios() {
                 .assert()
                 .success();
             let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-            assert_eq!(stderr, expected_note, "{command:?} {extra:?}");
+            let wrote = format!("wrote {} files to {}\n", files.len(), out.path().display());
+            assert_eq!(
+                stderr,
+                format!("{expected_note}{wrote}"),
+                "{command:?} {extra:?}"
+            );
             let mut written = files_with(out.path(), "");
             written.retain(|f| !f.starts_with('.'));
             assert_eq!(written, files, "{command:?} {extra:?}");

@@ -775,15 +775,19 @@ fn a_failed_run_leaves_the_previous_output_byte_identical() {
         .write("bad.csv", "period,revenue\n2026,x\n");
     // GOOD ends with 2027: every run here covers its term, so stderr holds only
     // the failures.
-    w.ok(&[
-        "run",
-        "t.csv",
-        "--through",
-        "2027-12-31",
-        "--cap",
-        "1",
-        "--no-charts",
-    ]);
+    w.ok_wrote(
+        &[
+            "run",
+            "t.csv",
+            "--through",
+            "2027-12-31",
+            "--cap",
+            "1",
+            "--no-charts",
+        ],
+        3,
+        "output",
+    );
     let before = snapshot(&w.path("output"));
     assert_eq!(before.len(), 3, "{:?}", before.keys());
     for args in [
@@ -841,15 +845,19 @@ fn a_failed_run_leaves_the_previous_output_byte_identical() {
         assert_eq!(snapshot(&w.path("output")), before);
     }
     // A good run does replace them.
-    w.ok(&[
-        "run",
-        "t.csv",
-        "--through",
-        "2027-12-31",
-        "--cap",
-        "2",
-        "--no-charts",
-    ]);
+    w.ok_wrote(
+        &[
+            "run",
+            "t.csv",
+            "--through",
+            "2027-12-31",
+            "--cap",
+            "2",
+            "--no-charts",
+        ],
+        3,
+        "output",
+    );
     assert_ne!(snapshot(&w.path("output")), before);
 }
 
