@@ -53,6 +53,7 @@ fn run() -> Result<(), String> {
         .iter()
         .filter_map(|i| match i {
             revcap::config::Input::File(p, _) => std::fs::metadata(p).ok().map(|m| m.len()),
+            revcap::config::Input::Builtin(f) => Some(f.text.len() as u64),
             revcap::config::Input::Stdin(_) => None,
         })
         .sum();

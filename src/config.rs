@@ -54,6 +54,10 @@ pub enum Action {
     Man {
         dir: Option<PathBuf>,
     },
+    /// List the built-in scenarios and terms, or write them into a folder.
+    Scenarios {
+        export: Option<PathBuf>,
+    },
 }
 
 /// One set of terms to compare, with its display name (`38B`, `none`, a file stem).
@@ -70,6 +74,9 @@ pub struct Variant {
 pub enum Input {
     Stdin(Delimiter),
     File(PathBuf, Delimiter),
+    /// A bundled scenario file compiled into the binary ([`crate::builtin`]), read
+    /// where `scenarios/` does not exist.
+    Builtin(&'static crate::builtin::File),
 }
 
 impl Input {
@@ -78,12 +85,14 @@ impl Input {
         match self {
             Input::Stdin(_) => "-".into(),
             Input::File(p, _) => p.display().to_string(),
+            Input::Builtin(f) => f.origin(),
         }
     }
     /// The scenario name a long file without a `scenario` column gets.
     pub fn stem(&self) -> String {
         match self {
             Input::Stdin(_) => "stdin".into(),
+            Input::Builtin(f) => f.stem().into(),
             Input::File(p, _) => p
                 .file_stem()
                 .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned()),
@@ -274,6 +283,7 @@ impl TryFrom<Cli> for Config {
         match cli.command {
             Command::Run(a) => {
                 let (inputs, folder_terms) = expand_paths(&a.paths, delimiter(&a.input)?)?;
+                note_built_in_terms(&a.terms);
                 let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
                 let terms = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
                 let output = output(&a.output)?;
@@ -284,6 +294,7 @@ impl TryFrom<Cli> for Config {
             }
             Command::Compare(a) => {
                 let (inputs, folder_terms) = expand_paths(&a.paths, delimiter(&a.input)?)?;
+                note_built_in_terms(&a.terms);
                 let flags = flag_terms(&a.term_flags, None)?;
                 // Terms files are variants here, not shared terms: the folder's
                 // terms.toml (or the defaults) with the flags on top is what every
@@ -310,6 +321,7 @@ impl TryFrom<Cli> for Config {
                     mut problems,
                     mut order,
                 } = find_inputs(&a.paths, delimiter(&a.input)?)?;
+                note_built_in_terms(&a.terms);
                 let mut files: Vec<PathBuf> = a.terms.into_iter().collect();
                 for f in folder_terms.into_iter().flatten() {
                     if !files.contains(&f.path) {
@@ -351,6 +363,10 @@ impl TryFrom<Cli> for Config {
                 inputs: Vec::new(),
                 action: Action::Man { dir: a.output },
             }),
+            Command::Scenarios(a) => Ok(Config {
+                inputs: Vec::new(),
+                action: Action::Scenarios { export: a.export },
+            }),
         }
     }
 }
@@ -367,6 +383,15 @@ struct FolderTerms {
 }
 
 impl FolderTerms {
+    /// The bundled `terms.toml`, beside the built-in scenarios; [`read_terms_file`]
+    /// reads it from the binary.
+    fn built_in(folder_named: bool) -> FolderTerms {
+        FolderTerms {
+            path: PathBuf::from(crate::builtin::TERMS.origin()),
+            folder_named,
+        }
+    }
+
     /// The `terms.toml` in `folder`, if there is one.
     fn find(folder: &Path, folder_named: bool) -> Option<FolderTerms> {
         let path = folder.join("terms.toml");
@@ -453,6 +478,25 @@ fn find_inputs(paths: &[String], delimiter: Delimiter) -> Result<Found, Error> {
             continue;
         }
         let path = PathBuf::from(raw);
+        if crate::builtin::folder(raw) {
+            // No scenarios/ here: the bundled scenarios and their terms.toml stand in.
+            note_built_in(raw);
+            let terms_file = FolderTerms::built_in(true);
+            for f in &crate::builtin::SCENARIOS {
+                let input = Input::Builtin(f);
+                order.push(input.origin());
+                inputs.push(input);
+                terms.push(Some(terms_file.clone()));
+            }
+            continue;
+        }
+        if let Some(f) = crate::builtin::scenario(raw) {
+            note_built_in(raw);
+            inputs.push(Input::Builtin(f));
+            terms.push(Some(FolderTerms::built_in(false)));
+            order.push(raw.clone());
+            continue;
+        }
         if path.is_dir() {
             let entries = match std::fs::read_dir(&path) {
                 Ok(e) => e,
@@ -579,6 +623,23 @@ fn shared_terms(
     Ok(terms)
 }
 
+/// Says on stderr that `raw`, which does not exist here, stands for built-in files.
+fn note_built_in(raw: &str) {
+    let _ = writeln!(std::io::stderr(), "{}", crate::builtin::note(raw));
+}
+
+/// Says on stderr which of the terms files `files` are read from the binary
+/// ([`read_terms_file`]).
+fn note_built_in_terms<'a>(files: impl IntoIterator<Item = &'a PathBuf>) {
+    for f in files {
+        if crate::builtin::terms(f).is_some()
+            && !f.to_string_lossy().starts_with(crate::builtin::PREFIX)
+        {
+            note_built_in(&f.display().to_string());
+        }
+    }
+}
+
 /// The terms given as flags. `cap` is `run`'s single `--cap`.
 fn flag_terms(f: &TermFlags, cap: Option<&str>) -> Result<PartialTerms, Error> {
     let mut problems = Vec::new();
@@ -688,7 +749,14 @@ const TERM_KEYS: &str = "rate, rate_step, cap, already_paid, from, through, disc
 /// `rate = "20%"`) or TOML numbers and dates. A TOML float is a binary float, so it is
 /// read through its shortest decimal form, which is the number as written for up to
 /// 15 significant digits; quote longer numbers.
+///
+/// A path to one of the bundled terms files that does not exist here
+/// (`scenarios/terms/reported.toml` run elsewhere) reads the built-in copy
+/// ([`crate::builtin::terms`]); [`note_built_in_terms`] says so.
 pub fn read_terms_file(path: &Path) -> Result<PartialTerms, Error> {
+    if let Some(f) = crate::builtin::terms(path) {
+        return parse_terms(f.text, &f.origin());
+    }
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,

@@ -161,7 +161,7 @@ pub fn refuse_overwriting_inputs(inputs: &[Input], staged: &Staged) -> Result<()
         .iter()
         .filter_map(|i| match i {
             Input::File(p, _) => canon(p),
-            Input::Stdin(_) => None,
+            Input::Stdin(_) | Input::Builtin(_) => None,
         })
         .collect();
     for target in staged.targets() {

@@ -19,6 +19,10 @@ pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
         Input::Stdin(delimiter) => {
             super::read_with(std::io::stdin().lock(), &origin, &stem, *delimiter)
         }
+        // Compiled into the binary (crate::builtin): small, so no size check or bar.
+        Input::Builtin(f) => {
+            super::read_with(f.text.as_bytes(), &origin, &stem, super::Delimiter::Sniff)
+        }
         Input::File(path, delimiter) => {
             let cannot_read = |e| super::cannot_read(&origin, e);
             // Refuse a file over the limit before reading a byte of it.
