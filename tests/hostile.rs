@@ -420,6 +420,9 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
         case("--output under a file", &["run", "t.csv", "--through", "2027-12-31", "--output", "t.csv/out"], 1,
             "error: t.csv/out: cannot write: Not a directory (os error 20)\n")
             .file("t.csv", GOOD),
+        case("--export where a file is already", &["scenarios", "--export", "ex"], 1,
+            "error: ex/apr2025.csv: cannot write: already exists; revcap scenarios --export never replaces a file (choose an empty folder)\n")
+            .file("ex/apr2025.csv", GOOD),
         case("--output onto an input", &["run", "data/ledger.csv", "--through", "2027-12-31", "--output", "data", "--no-charts"], 1,
             "error: data/ledger.csv: cannot write: is one of the inputs; refusing to overwrite it (choose another --output)\n")
             .file("data/ledger.csv", GOOD),
