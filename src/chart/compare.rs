@@ -606,7 +606,7 @@ impl TotalPaid<'_> {
     ) -> Result<(), Error> {
         let t = c.theme;
         let d = self.data;
-        let mut labels = Vec::new();
+        let mut labels: Vec<(String, Rect, (f64, f64), usize)> = Vec::new();
         for ((s, scenario, r), flat) in d.each().zip(&geo.flats) {
             let Some((_, k)) = flat else { continue };
             let text = format!(
@@ -616,9 +616,24 @@ impl TotalPaid<'_> {
             );
             let size = c.measure(&text, t.label(), true)?;
             let cands = around(*k, size, t.px(16.0), &[1.0, 1.6, 2.5, 4.0, 6.0, 9.0]);
-            if let Some(b) = geo.obs.place_best(&cands, bounds) {
-                // Room for the label's white ground, so the next label keeps clear.
+            // Kinks close together (thresholds a few billion apart, or a small
+            // chart) must not have a leader run across an earlier label: prefer the
+            // spots whose leader crosses none.
+            // Among the spots inside the plot, the first touching nothing with a
+            // clear leader; else the one touching fewest whose leader crosses no
+            // label (a line under a label's white ground still reads; a leader
+            // through a label does not); else the one touching fewest.
+            let placed: Vec<Rect> = labels.iter().map(|l| l.1.inflate(t.px(3.0))).collect();
+            let spot = cands
+                .iter()
+                .filter(|b| bounds.contains(b))
+                .min_by_key(|b| (crosses(*k, b, &placed), geo.obs.hits(b)))
+                .copied();
+            if let Some(b) = spot {
+                // Room for the label's white ground and its leader, so the next
+                // label keeps clear of both.
                 geo.obs.add_rect(b.inflate(t.px(5.0)));
+                geo.obs.add_polyline(&[*k, b.nearest_point(*k)], t.px(2.0));
                 labels.push((text, b, *k, s));
             }
         }
@@ -628,6 +643,19 @@ impl TotalPaid<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether the leader from `k` to the label box `b` passes through any of `placed`.
+fn crosses(k: (f64, f64), b: &Rect, placed: &[Rect]) -> bool {
+    let end = b.nearest_point(k);
+    let steps = 24;
+    (0..=steps).any(|i| {
+        let t = f64::from(i) / f64::from(steps);
+        let p = (k.0 + (end.0 - k.0) * t, k.1 + (end.1 - k.1) * t);
+        placed
+            .iter()
+            .any(|r| r.x0 < p.0 && p.0 < r.x1 && r.y0 < p.1 && p.1 < r.y1)
+    })
 }
 
 /// `compare-binding-date`: the binding date (y) against the cap (x), a line per
