@@ -105,8 +105,9 @@ pub fn is_dark(c: RGBColor) -> bool {
 }
 
 /// Sizes for a canvas: everything is designed at 1600×1000 and scaled with it, by
-/// the side that shrinks most, but never below [`Theme::MIN_SCALE`], so text stays
-/// legible on small charts (footnotes 11 px high at 600×400, not 7).
+/// the side that shrinks most, but never below [`Theme::MIN_SCALE`] (eased down
+/// below 600×400), so text stays legible on small charts (footnotes 11 px high at
+/// 600×400, not 7).
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub width: f64,
@@ -116,10 +117,19 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// The smallest scale: the design's 18 px footnotes become 11 px, its 22 px
-    /// labels 13.6 px. Below 1000×620 the text takes a larger share of the canvas
-    /// rather than shrinking out of reach.
+    /// The smallest scale from 600×400 up: the design's 18 px footnotes become
+    /// 11 px, its 22 px labels 13.6 px. Below 1000×620 the text takes a larger
+    /// share of the canvas rather than shrinking out of reach.
     pub const MIN_SCALE: f64 = 0.62;
+
+    /// The floor of the scale for a `w`×`h` canvas at `density`: [`Theme::MIN_SCALE`]
+    /// from 600×400 up; below that it eases down with the square root of the size
+    /// (0.51 at 400×300), so the smallest charts keep room for their plot.
+    fn min_scale(w: f64, h: f64, density: f64) -> f64 {
+        let density = density.max(1.0);
+        let small = (w / density / 600.0).min(h / density / 400.0).min(1.0);
+        Theme::MIN_SCALE * small.sqrt() * density
+    }
 
     /// The theme of a `width`×`height` canvas drawn at `density` canvas pixels per
     /// pixel of the image shown (2 for a PNG drawn at twice its size and scaled
@@ -131,7 +141,7 @@ impl Theme {
             height: h,
             s: (w / 1600.0)
                 .min(h / 1000.0)
-                .max(Theme::MIN_SCALE * density.max(1.0)),
+                .max(Theme::min_scale(w, h, density)),
         }
     }
     /// `v` design pixels at this scale.
