@@ -624,17 +624,18 @@ fn shared_terms(
 }
 
 /// Says on stderr that `raw`, which does not exist here, stands for built-in files.
+/// A `built-in:NAME` asked for by that name needs no note.
 fn note_built_in(raw: &str) {
-    let _ = writeln!(std::io::stderr(), "{}", crate::builtin::note(raw));
+    if !raw.starts_with(crate::builtin::PREFIX) {
+        let _ = writeln!(std::io::stderr(), "{}", crate::builtin::note(raw));
+    }
 }
 
 /// Says on stderr which of the terms files `files` are read from the binary
 /// ([`read_terms_file`]).
 fn note_built_in_terms<'a>(files: impl IntoIterator<Item = &'a PathBuf>) {
     for f in files {
-        if crate::builtin::terms(f).is_some()
-            && !f.to_string_lossy().starts_with(crate::builtin::PREFIX)
-        {
+        if crate::builtin::terms(f).is_some() {
             note_built_in(&f.display().to_string());
         }
     }

@@ -86,6 +86,28 @@ fn named_built_in_files_and_presets_fall_back_with_a_note_each() {
             + "note: terms from built-in:terms.toml (beside the input file; --terms FILE to use others)\n"),
     );
     assert_eq!(out, in_repo(&args));
+    // Built-in files can be named as outputs name them, with no note for that.
+    let args = [
+        "run",
+        "built-in:hsbc.csv",
+        "--terms",
+        "built-in:terms/reported.toml",
+        "--no-files",
+        "--format",
+        "csv",
+    ];
+    assert_eq!(
+        w.ok(&args),
+        in_repo(&[
+            "run",
+            "scenarios/hsbc.csv",
+            "--terms",
+            "scenarios/terms/reported.toml",
+            "--no-files",
+            "--format",
+            "csv"
+        ])
+    );
     // A file that is not bundled is still an error.
     let err = w.fails(&["run", "scenarios/nope.csv", "--no-files"], 1);
     assert_eq!(
