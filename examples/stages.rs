@@ -53,7 +53,8 @@ fn run() -> Result<(), String> {
         .iter()
         .filter_map(|i| match i {
             revcap::config::Input::File(p, ..) => std::fs::metadata(p).ok().map(|m| m.len()),
-            revcap::config::Input::Stdin(..) => None,
+            revcap::config::Input::Builtin(f, _) => Some(f.text.len() as u64),
+            revcap::config::Input::Stdin(_) => None,
         })
         .sum();
     println!(

@@ -25,6 +25,7 @@
 //! into a string and check its labels, and `run` renders PNG into memory.
 pub mod axes;
 pub mod compare;
+pub mod coverage;
 pub mod cumulative;
 pub mod grid;
 pub mod layout;
@@ -137,7 +138,7 @@ pub fn png(chart: &impl Chart, width: u32, height: u32) -> Result<Vec<u8>, Error
     let mut buf = vec![255u8; len];
     {
         let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
-        chart.draw(&root)?;
+        chart.draw_at(&root, f64::from(factor))?;
         root.present()
             .map_err(|e| Error::Chart(format!("cannot render: {e}")))?;
     }

@@ -58,6 +58,19 @@ pub enum Command {
   revcap man > revcap.1                     # then: man -l revcap.1
   revcap man --output ~/.local/share/man/man1")]
     Man(ManArgs),
+    /// List the built-in scenarios and terms, or write them into a folder.
+    #[command(after_help = "Examples:
+  revcap scenarios
+  revcap scenarios --export my-scenarios")]
+    Scenarios(ScenariosArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScenariosArgs {
+    /// Write the built-in scenarios, terms.toml, terms/ and README.md into DIR
+    /// (created if needed; existing files are not replaced).
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<PathBuf>,
 }
 
 /// Where each shell looks for the script. Every line runs as written (in bash, and

@@ -61,6 +61,10 @@ pub enum Action {
     Man {
         dir: Option<PathBuf>,
     },
+    /// List the built-in scenarios and terms, or write them into a folder.
+    Scenarios {
+        export: Option<PathBuf>,
+    },
 }
 
 /// One set of terms to compare, with its display name (`38B`, `none`, a file stem).
@@ -78,6 +82,9 @@ pub struct Variant {
 pub enum Input {
     Stdin(Reading),
     File(PathBuf, Reading),
+    /// A bundled scenario file compiled into the binary ([`crate::builtin`]), read
+    /// where `scenarios/` does not exist.
+    Builtin(&'static crate::builtin::File, Reading),
 }
 
 impl Input {
@@ -86,12 +93,14 @@ impl Input {
         match self {
             Input::Stdin(..) => "-".into(),
             Input::File(p, ..) => p.display().to_string(),
+            Input::Builtin(f, _) => f.origin(),
         }
     }
     /// The scenario name a long file without a `scenario` column gets.
     pub fn stem(&self) -> String {
         match self {
             Input::Stdin(..) => "stdin".into(),
+            Input::Builtin(f, _) => f.stem().into(),
             Input::File(p, ..) => p
                 .file_stem()
                 .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned()),
@@ -301,6 +310,7 @@ impl TryFrom<Cli> for Config {
             Command::Run(a) => {
                 let (inputs, folder_terms) =
                     expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
+                note_built_in_terms(&a.terms);
                 let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
                 let (terms, sources) = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
                 let mut output = output(&a.output)?;
@@ -313,6 +323,7 @@ impl TryFrom<Cli> for Config {
             Command::Compare(a) => {
                 let (inputs, folder_terms) =
                     expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
+                note_built_in_terms(&a.terms);
                 let flags = flag_terms(&a.term_flags, None)?;
                 // Terms files are variants here, not shared terms: the folder's
                 // terms.toml (or the defaults) with the flags on top is what every
@@ -347,6 +358,7 @@ impl TryFrom<Cli> for Config {
                     mut problems,
                     mut order,
                 } = find_inputs(&a.paths, reading(&a.input, a.unit.as_deref())?)?;
+                note_built_in_terms(&a.terms);
                 let mut files: Vec<PathBuf> = a.terms.iter().cloned().collect();
                 // Only when every terms file reads: otherwise its problems are reported
                 // and coverage is not checked.
@@ -413,6 +425,10 @@ impl TryFrom<Cli> for Config {
                 inputs: Vec::new(),
                 action: Action::Man { dir: a.output },
             }),
+            Command::Scenarios(a) => Ok(Config {
+                inputs: Vec::new(),
+                action: Action::Scenarios { export: a.export },
+            }),
         }
     }
 }
@@ -429,6 +445,15 @@ struct FolderTerms {
 }
 
 impl FolderTerms {
+    /// The bundled `terms.toml`, beside the built-in scenarios; [`read_terms_file`]
+    /// reads it from the binary.
+    fn built_in(folder_named: bool) -> FolderTerms {
+        FolderTerms {
+            path: PathBuf::from(crate::builtin::TERMS.origin()),
+            folder_named,
+        }
+    }
+
     /// The `terms.toml` in `folder`, if there is one.
     fn find(folder: &Path, folder_named: bool) -> Option<FolderTerms> {
         let path = folder.join("terms.toml");
@@ -516,6 +541,16 @@ struct Found {
     order: Vec<String>,
 }
 
+/// How the built-in scenarios are read whatever the flags say: they are comma
+/// separated, with decimal points and calendar years (a `--decimal-comma` meant for the
+/// user's files must not turn their 3.7B into 37B).
+const BUILT_IN_READING: Reading = Reading {
+    delimiter: Delimiter::Sniff,
+    decimal: DecimalMark::Given(crate::parse::Mark::Point),
+    currency: None,
+    fiscal: FiscalStart::JANUARY,
+};
+
 /// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each
 /// path that names none. Only a usage error (stdin twice) fails outright.
 fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
@@ -538,6 +573,25 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
             continue;
         }
         let path = PathBuf::from(raw);
+        if crate::builtin::folder(raw) {
+            // No scenarios/ here: the bundled scenarios and their terms.toml stand in.
+            note_built_in(raw);
+            let terms_file = FolderTerms::built_in(true);
+            for f in &crate::builtin::SCENARIOS {
+                let input = Input::Builtin(f, BUILT_IN_READING);
+                order.push(input.origin());
+                inputs.push(input);
+                terms.push(Some(terms_file.clone()));
+            }
+            continue;
+        }
+        if let Some(f) = crate::builtin::scenario(raw) {
+            note_built_in(raw);
+            inputs.push(Input::Builtin(f, BUILT_IN_READING));
+            terms.push(Some(FolderTerms::built_in(false)));
+            order.push(raw.clone());
+            continue;
+        }
         if path.is_dir() {
             let entries = match std::fs::read_dir(&path) {
                 Ok(e) => e,
@@ -666,6 +720,24 @@ fn shared_terms(
     Ok((terms, sources))
 }
 
+/// Says on stderr that `raw`, which does not exist here, stands for built-in files.
+/// A `built-in:NAME` asked for by that name needs no note.
+fn note_built_in(raw: &str) {
+    if !raw.starts_with(crate::builtin::PREFIX) {
+        let _ = writeln!(std::io::stderr(), "{}", crate::builtin::note(raw));
+    }
+}
+
+/// Says on stderr which of the terms files `files` are read from the binary
+/// ([`read_terms_file`]).
+fn note_built_in_terms<'a>(files: impl IntoIterator<Item = &'a PathBuf>) {
+    for f in files {
+        if crate::builtin::terms(f).is_some() {
+            note_built_in(&f.display().to_string());
+        }
+    }
+}
+
 /// The terms given as flags. `cap` is `run`'s single `--cap`.
 fn flag_terms(f: &TermFlags, cap: Option<&str>) -> Result<PartialTerms, Error> {
     let mut problems = Vec::new();
@@ -775,7 +847,14 @@ const TERM_KEYS: &str = "rate, rate_step, cap, already_paid, from, through, disc
 /// `rate = "20%"`) or TOML numbers and dates. A TOML float is a binary float, so it is
 /// read through its shortest decimal form, which is the number as written for up to
 /// 15 significant digits; quote longer numbers.
+///
+/// A path to one of the bundled terms files that does not exist here
+/// (`scenarios/terms/reported.toml` run elsewhere) reads the built-in copy
+/// ([`crate::builtin::terms`]); [`note_built_in_terms`] says so.
 pub fn read_terms_file(path: &Path) -> Result<PartialTerms, Error> {
+    if let Some(f) = crate::builtin::terms(path) {
+        return parse_terms(f.text, &f.origin());
+    }
     let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,

@@ -13,6 +13,7 @@
 //! [`cmd`] holds the commands, one module each, which run that pipeline from a
 //! validated config; [`run`] picks one.
 
+pub mod builtin;
 pub mod chart;
 pub mod cli;
 pub mod cmd;
@@ -71,5 +72,6 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
         }
         Action::Completions { shell } => cmd::completions::completions(shell, stdout),
         Action::Man { dir } => cmd::man::man(dir.as_deref(), stdout),
+        Action::Scenarios { export } => cmd::scenarios::scenarios(export.as_deref(), stdout),
     }
 }

@@ -146,6 +146,9 @@ impl fmt::Display for Granularity {
 pub struct FiscalStart(u8);
 
 impl FiscalStart {
+    /// Fiscal years that are calendar years (the default).
+    pub const JANUARY: FiscalStart = FiscalStart(0);
+
     /// The start for `month` (1 = January), or `None` outside 1..=12.
     pub fn month(month: u32) -> Option<FiscalStart> {
         (1..=12)

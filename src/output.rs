@@ -161,7 +161,7 @@ pub fn refuse_overwriting_inputs(inputs: &[Input], staged: &Staged) -> Result<()
         .iter()
         .filter_map(|i| match i {
             Input::File(p, ..) => canon(p),
-            Input::Stdin(..) => None,
+            Input::Stdin(..) | Input::Builtin(..) => None,
         })
         .collect();
     for target in staged.targets() {

@@ -199,10 +199,175 @@ fn charts_are_skipped_for_many_scenarios() {
                 .assert()
                 .success();
             let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-            assert_eq!(stderr, expected_note, "{command:?} {extra:?}");
+            let wrote = format!("wrote {} files to {}\n", files.len(), out.path().display());
+            assert_eq!(
+                stderr,
+                format!("{expected_note}{wrote}"),
+                "{command:?} {extra:?}"
+            );
             let mut written = files_with(out.path(), "");
             written.retain(|f| !f.starts_with('.'));
             assert_eq!(written, files, "{command:?} {extra:?}");
         }
     }
+}
+
+/// `revcap ARGS --format csv --chart-format svg --output DIR` from the repository
+/// root; returns stderr.
+fn draw_svg(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("RUST_BACKTRACE")
+        .args(args)
+        .args(["--format", "csv", "--chart-format", "svg", "--output"])
+        .arg(dir)
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn read_svg(dir: &Path, stem: &str) -> String {
+    let path = dir.join(format!("{stem}.svg"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every `font-size` in an SVG.
+fn font_sizes(svg: &str) -> Vec<f64> {
+    svg.split("font-size=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+/// The texts of an SVG drawn in bold.
+fn bold_texts(svg: &str) -> Vec<String> {
+    svg.split("<text ")
+        .skip(1)
+        .filter(|t| t.contains("font-weight=\"bold\""))
+        .map(|t| {
+            let body = t.split_once('>').unwrap().1;
+            body.split("</text>").next().unwrap().trim().to_string()
+        })
+        .collect()
+}
+
+/// Text scales with `--chart-size` but not below a legible floor: at 600×400 no
+/// text of any chart is smaller than 9.3 px, and at 2400×1600 text is larger than at
+/// the default size. (plotters writes an SVG `font-size` as the size drawn ÷ 1.24:
+/// the floor is 7.5 there. When text shrank with the canvas, 600×400 footnotes were
+/// drawn at 7.6 px, `font-size` 6.1, and shrunk further to fit.)
+#[test]
+fn chart_text_stays_legible_at_small_sizes_and_grows_with_large_ones() {
+    let sizes = |size: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let mut all = Vec::new();
+        draw_svg(out.path(), &["run", "scenarios", "--chart-size", size]);
+        for stem in chart_stems() {
+            all.push((stem.clone(), font_sizes(&read_svg(out.path(), &stem))));
+        }
+        let cmp = tempfile::tempdir().unwrap();
+        let args = ["compare", "scenarios", "--caps", "20B:60B:10B"];
+        draw_svg(cmp.path(), &[&args[..], &["--chart-size", size]].concat());
+        for stem in compare_stems() {
+            all.push((stem.clone(), font_sizes(&read_svg(cmp.path(), &stem))));
+        }
+        all
+    };
+    let min = |all: &[(String, Vec<f64>)]| {
+        all.iter()
+            .map(|(stem, s)| (stem.clone(), s.iter().copied().fold(f64::MAX, f64::min)))
+            .collect::<Vec<_>>()
+    };
+    for (stem, smallest) in min(&sizes("600x400")) {
+        assert!(smallest >= 7.5, "{stem}: font-size {smallest} at 600x400");
+    }
+    let default = min(&sizes("1600x1000"));
+    for ((stem, big), (_, normal)) in min(&sizes("2400x1600")).into_iter().zip(default) {
+        assert!(
+            big > normal * 1.4,
+            "{stem}: {big} px at 2400x1600, {normal} at 1600x1000"
+        );
+    }
+}
+
+/// Bar amounts follow one rule (docs/charts.md, "Bar labels"): every bar carries its
+/// amount, or none does. Twenty quarterly bars too narrow for `$1.52B` get none
+/// (only the binding label is bold); twelve monthly bars wide enough all get theirs.
+#[test]
+fn bars_are_labelled_all_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("period,revenue\n");
+    let mut v = 3.0f64;
+    for y in 2026..=2030 {
+        for q in 1..=4 {
+            csv.push_str(&format!("{y}-Q{q},{v:.3}B\n"));
+            v *= 1.17;
+        }
+    }
+    let file = dir.path().join("q20.csv");
+    std::fs::write(&file, csv).unwrap();
+    let file = file.to_str().unwrap();
+    for (cap, bold) in [("none", vec![]), ("10B", vec!["cap binds 2028-02-19"])] {
+        let out = tempfile::tempdir().unwrap();
+        draw_svg(out.path(), &["run", file, "--cap", cap]);
+        let svg = read_svg(out.path(), "q20-payments");
+        let labels: Vec<String> = bold_texts(&svg)
+            .into_iter()
+            .filter(|t| !t.starts_with("q20:"))
+            .collect();
+        assert_eq!(labels, bold, "--cap {cap}");
+    }
+    let out = tempfile::tempdir().unwrap();
+    let stderr = draw_svg(out.path(), &["run", "tests/fixtures/monthly.csv"]);
+    assert!(stderr.contains("data ends 2027-12-31"), "{stderr}");
+    let svg = read_svg(out.path(), "monthly-payments");
+    let amounts = bold_texts(&svg)
+        .into_iter()
+        .filter(|t| t.starts_with('$'))
+        .count();
+    assert_eq!(amounts, 12);
+}
+
+/// A scenario whose data ends before the term does says so on every chart: its
+/// title gives the day the data ends beside the term's end, and a footnote repeats
+/// the warning; a scenario that covers its term shows neither.
+#[test]
+fn charts_say_when_the_data_does_not_cover_the_term() {
+    let short = "tests/fixtures/coverage/short.csv";
+    let note = "Data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted.";
+    let out = tempfile::tempdir().unwrap();
+    draw_svg(out.path(), &["run", short, "--cap", "30B"]);
+    for stem in ["short-cumulative", "short-payments"] {
+        let svg = read_svg(out.path(), stem);
+        assert!(svg.contains("(data ends 2028-12-31)"), "{stem} title");
+        assert!(svg.contains(note), "{stem} note");
+    }
+    let all = read_svg(out.path(), "scenarios-cumulative");
+    assert!(all.contains("(data ends 2028-12-31)"));
+    assert!(all.contains(note));
+
+    let cmp = tempfile::tempdir().unwrap();
+    draw_svg(cmp.path(), &["compare", short, "--caps", "10B:30B:10B"]);
+    for stem in ["compare-total-paid", "compare-binding-date", "compare-grid"] {
+        let svg = read_svg(cmp.path(), stem);
+        assert!(svg.contains("(data ends 2028-12-31)"), "{stem} title");
+        assert!(svg.contains(note), "{stem} note");
+    }
+    let svg = read_svg(cmp.path(), "short-compare-cumulative");
+    assert!(svg.contains(note), "compare-cumulative note");
+
+    // With several scenarios, each note names its scenario.
+    let two = tempfile::tempdir().unwrap();
+    draw_svg(two.path(), &["run", short, "tests/fixtures/quarterly.csv"]);
+    let all = read_svg(two.path(), "scenarios-cumulative");
+    assert!(all.contains("short: data ends 2028-12-31, before the term ends"));
+    assert!(all.contains("quarterly: data ends 2027-12-31, before the term ends"));
+    assert!(all.contains("(data ends 2028-12-31)"), "the latest end");
+
+    let covered = tempfile::tempdir().unwrap();
+    draw_svg(covered.path(), &["run", "scenarios"]);
+    let svg = read_svg(covered.path(), "feb2026-cumulative");
+    assert!(!svg.contains("data ends"));
 }

@@ -318,15 +318,19 @@ fn run_json_document_has_the_documented_shape() {
 fn run_writes_ledger_summary_and_json_into_output() {
     let w = Workdir::new();
     w.fixture("wide.csv");
-    let printed = w.ok(&[
-        "run",
-        "wide.csv",
-        "--through",
-        "2029-12-31",
-        "--cap",
-        "150",
-        "--no-charts",
-    ]);
+    let printed = w.ok_wrote(
+        &[
+            "run",
+            "wide.csv",
+            "--through",
+            "2029-12-31",
+            "--cap",
+            "150",
+            "--no-charts",
+        ],
+        3,
+        "output",
+    );
     assert!(printed.starts_with("terms from the defaults: "));
     assert_eq!(
         w.files("output"),
@@ -382,17 +386,21 @@ bull,900,180,150,30,true,2029,2029-08-17,0.1666666666666666666666666667,,2027-01
 fn run_writes_into_the_output_dir_given() {
     let w = Workdir::new();
     w.fixture("long.csv");
-    w.ok(&[
-        "run",
-        "long.csv",
-        "--through",
-        "2028-12-31",
-        "--output",
+    w.ok_wrote(
+        &[
+            "run",
+            "long.csv",
+            "--through",
+            "2028-12-31",
+            "--output",
+            "reports/q3",
+            "--no-charts",
+            "--format",
+            "json",
+        ],
+        3,
         "reports/q3",
-        "--no-charts",
-        "--format",
-        "json",
-    ]);
+    );
     assert_eq!(
         w.files("reports/q3"),
         ["ledger.csv", "result.json", "summary.csv"]
@@ -426,7 +434,11 @@ fn a_failed_run_writes_nothing_and_keeps_earlier_outputs() {
     assert!(err.starts_with("error: bad_number.csv: line 4"), "{err}");
     assert!(!w.path("output").exists());
     // After a good run, a failing one leaves its files as they were.
-    w.ok(&["run", "long.csv", "--through", "2028-12-31", "--no-charts"]);
+    w.ok_wrote(
+        &["run", "long.csv", "--through", "2028-12-31", "--no-charts"],
+        3,
+        "output",
+    );
     let before: Vec<String> = ["ledger.csv", "summary.csv", "result.json"]
         .iter()
         .map(|f| w.read(&format!("output/{f}")))

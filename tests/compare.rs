@@ -54,17 +54,21 @@ fn cap_range_on_bundled_scenarios_agrees_with_run() {
     let out = tempfile::tempdir().unwrap();
     let out_dir = out.path().to_str().unwrap();
     let repo = Path::new(REPO);
-    let table = ok(
-        repo,
-        &[
-            "compare",
-            "--caps",
-            "20B:60B:5B",
-            "--output",
-            out_dir,
-            "--no-charts",
-        ],
+    let args = [
+        "compare",
+        "--caps",
+        "20B:60B:5B",
+        "--output",
+        out_dir,
+        "--no-charts",
+    ];
+    let done = revcap(repo, &args).assert().success().get_output().clone();
+    // The one line on stderr names the files written and the folder as given.
+    assert_eq!(
+        String::from_utf8_lossy(&done.stderr),
+        format!("wrote 2 files to {out_dir}\n")
     );
+    let table = String::from_utf8(done.stdout).unwrap();
     assert!(table.contains("feb2026    45B"), "{table}");
     let mut written: Vec<String> = std::fs::read_dir(out.path())
         .unwrap()

@@ -13,13 +13,14 @@ use common::{Workdir, BIN};
 const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "powershell", "elvish"];
 
 /// The page of each command `revcap man --output` writes, in the order written.
-const PAGES: [&str; 6] = [
+const PAGES: [&str; 7] = [
     "revcap.1",
     "revcap-run.1",
     "revcap-compare.1",
     "revcap-validate.1",
     "revcap-completions.1",
     "revcap-man.1",
+    "revcap-scenarios.1",
 ];
 
 // ---------------------------------------------------------------- completions
@@ -160,7 +161,7 @@ fn man_output_writes_a_page_per_command() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "");
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        format!("wrote 6 man pages to man/man1: {}\n", PAGES.join(", "))
+        format!("wrote 7 man pages to man/man1: {}\n", PAGES.join(", "))
     );
     let mut sorted = PAGES.map(String::from).to_vec();
     sorted.sort();

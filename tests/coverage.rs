@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::Workdir;
+use common::{wrote, Workdir};
 use serde_json::Value;
 
 const ENDS_EARLY: &str = "warning: short.csv: scenario \"short\": data ends 2028-12-31, \
@@ -33,7 +33,7 @@ fn run(w: &Workdir, args: &[&str]) -> (String, String) {
 fn data_ending_before_the_term_is_flagged() {
     let w = workdir();
     let (out, err) = run(&w, &["run", "short.csv", "--cap", "38B"]);
-    assert_eq!(err, ENDS_EARLY);
+    assert_eq!(err, ENDS_EARLY.to_string() + &wrote(6, "output"));
     assert!(
         out.contains(
             "\n  data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n  cap of $38B not reached"
@@ -45,7 +45,7 @@ fn data_ending_before_the_term_is_flagged() {
         &w,
         &["run", "short.csv", "--cap", "38B", "--format", "markdown"],
     );
-    assert_eq!(err, ENDS_EARLY);
+    assert_eq!(err, ENDS_EARLY.to_string() + &wrote(6, "output"));
     assert!(
         out.contains("\n- data ends 2028-12-31, before the term ends (2030-12-31)"),
         "{out}"
@@ -56,14 +56,14 @@ fn data_ending_before_the_term_is_flagged() {
 fn data_starting_after_the_term_is_flagged() {
     let w = workdir();
     let (out, err) = run(&w, &["run", "late.csv", "--from", "2026-04-27"]);
-    assert_eq!(err, STARTS_LATE);
+    assert_eq!(err, STARTS_LATE.to_string() + &wrote(6, "output"));
     assert!(
         out.contains("\n  data starts 2027-01-01, after the term starts (2026-04-27): payments before it are not counted\n  no cap:"),
         "{out}"
     );
     // Without --from the term starts with the data: covered.
     let (out, err) = run(&w, &["run", "late.csv"]);
-    assert_eq!(err, "");
+    assert_eq!(err, wrote(6, "output"));
     assert!(!out.contains("data starts"), "{out}");
 }
 
@@ -87,6 +87,7 @@ fn both_ends_are_flagged_start_first() {
 (2025-07-01): payments before it are not counted\n"
             .to_string()
             + ENDS_EARLY
+            + &wrote(6, "output")
     );
 }
 
@@ -105,7 +106,7 @@ fn summaries_give_the_covered_days() {
             "out",
         ],
     );
-    assert_eq!(err, ENDS_EARLY);
+    assert_eq!(err, ENDS_EARLY.to_string() + &wrote(8, "out"));
     let csv = w.read("out/summary.csv");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
@@ -138,7 +139,7 @@ fn compare_warns_once_per_scenario_and_prints_the_fields() {
             "csv",
         ],
     );
-    assert_eq!(err, ENDS_EARLY);
+    assert_eq!(err, ENDS_EARLY.to_string() + &wrote(6, "output"));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
@@ -163,7 +164,7 @@ binding_period,binding_date,effective_rate,present_value,covered_from,covered_th
             "json",
         ],
     );
-    assert_eq!(err, ENDS_EARLY);
+    assert_eq!(err, ENDS_EARLY.to_string() + &wrote(6, "output"));
     let json: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         json["results"][1]["summary"]["covered_through"],
@@ -178,9 +179,9 @@ fn covered_scenarios_stay_silent() {
         "full.csv",
         "period,revenue\n2026,30B\n2027,62B\n2028,42B\n2029,50B\n2030,60B\n",
     );
-    let out = w.ok(&["run", "full.csv", "--cap", "38B"]);
+    let out = w.ok_wrote(&["run", "full.csv", "--cap", "38B"], 6, "output");
     assert!(!out.contains("data ends"), "{out}");
-    w.ok(&["compare", "full.csv", "--cap", "38B"]);
+    w.ok_wrote(&["compare", "full.csv", "--cap", "38B"], 4, "output");
 }
 
 /// `validate` gives `run`'s coverage warnings, and they do not fail the check.

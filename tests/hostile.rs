@@ -504,6 +504,9 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
         case("--output under a file", &["run", "t.csv", "--through", "2027-12-31", "--output", "t.csv/out"], 1,
             "error: t.csv/out: cannot write: Not a directory (os error 20)\n")
             .file("t.csv", GOOD),
+        case("--export where a file is already", &["scenarios", "--export", "ex"], 1,
+            "error: ex/apr2025.csv: cannot write: already exists; revcap scenarios --export never replaces a file (choose an empty folder)\n")
+            .file("ex/apr2025.csv", GOOD),
         case("--output onto an input", &["run", "data/ledger.csv", "--through", "2027-12-31", "--output", "data", "--no-charts"], 1,
             "error: data/ledger.csv: cannot write: is one of the inputs; refusing to overwrite it (choose another --output)\n")
             .file("data/ledger.csv", GOOD),
@@ -859,15 +862,19 @@ fn a_failed_run_leaves_the_previous_output_byte_identical() {
         .write("bad.csv", "period,revenue\n2026,x\n");
     // GOOD ends with 2027: every run here covers its term, so stderr holds only
     // the failures.
-    w.ok(&[
-        "run",
-        "t.csv",
-        "--through",
-        "2027-12-31",
-        "--cap",
-        "1",
-        "--no-charts",
-    ]);
+    w.ok_wrote(
+        &[
+            "run",
+            "t.csv",
+            "--through",
+            "2027-12-31",
+            "--cap",
+            "1",
+            "--no-charts",
+        ],
+        3,
+        "output",
+    );
     let before = snapshot(&w.path("output"));
     assert_eq!(before.len(), 3, "{:?}", before.keys());
     for args in [
@@ -925,15 +932,19 @@ fn a_failed_run_leaves_the_previous_output_byte_identical() {
         assert_eq!(snapshot(&w.path("output")), before);
     }
     // A good run does replace them.
-    w.ok(&[
-        "run",
-        "t.csv",
-        "--through",
-        "2027-12-31",
-        "--cap",
-        "2",
-        "--no-charts",
-    ]);
+    w.ok_wrote(
+        &[
+            "run",
+            "t.csv",
+            "--through",
+            "2027-12-31",
+            "--cap",
+            "2",
+            "--no-charts",
+        ],
+        3,
+        "output",
+    );
     assert_ne!(snapshot(&w.path("output")), before);
 }
 

@@ -300,34 +300,42 @@ fn the_payments_chart_of_mixed_lengths_says_how_it_draws_them() {
         "p.csv",
         "period,revenue\n2026Q1,10B\n2026Q2,10B\n2026Q3,10B\n2026Q4,10B\n2027,50B\n2028,60B\n",
     );
-    w.ok(&[
-        "run",
-        "p.csv",
-        "--cap",
-        "15B",
-        "--through",
-        "2028-12-31",
-        "--chart-format",
-        "svg",
-        "--output",
+    w.ok_wrote(
+        &[
+            "run",
+            "p.csv",
+            "--cap",
+            "15B",
+            "--through",
+            "2028-12-31",
+            "--chart-format",
+            "svg",
+            "--output",
+            "out",
+        ],
+        6,
         "out",
-    ]);
+    );
     let svg = w.read("out/p-payments.svg");
     assert!(svg.contains("payments per period"), "title");
     assert!(svg.contains("average payments per quarter"), "caption");
     assert!(svg.contains("each bar is as wide as its period"), "note");
     // One length: the chart is as before.
     w.write("q.csv", "period,revenue\n2026Q1,10B\n2026Q2,10B\n");
-    w.ok(&[
-        "run",
-        "q.csv",
-        "--through",
-        "2026-06-30",
-        "--chart-format",
-        "svg",
-        "--output",
+    w.ok_wrote(
+        &[
+            "run",
+            "q.csv",
+            "--through",
+            "2026-06-30",
+            "--chart-format",
+            "svg",
+            "--output",
+            "out2",
+        ],
+        6,
         "out2",
-    ]);
+    );
     let svg = w.read("out2/q-payments.svg");
     assert!(svg.contains("payments per quarter") && !svg.contains("average"));
 }

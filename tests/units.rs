@@ -181,16 +181,20 @@ fn texts(svg: &str) -> Vec<String> {
 #[test]
 fn charts_label_real_magnitudes() {
     let w = workdir();
-    w.ok(&[
-        "run",
-        "m.csv",
-        "--cap",
-        "38000",
-        "--unit",
-        "$M",
-        "--chart-format",
-        "svg",
-    ]);
+    w.ok_wrote(
+        &[
+            "run",
+            "m.csv",
+            "--cap",
+            "38000",
+            "--unit",
+            "$M",
+            "--chart-format",
+            "svg",
+        ],
+        6,
+        "output",
+    );
     let svg = w.read("output/m-cumulative.svg");
     let texts = texts(&svg);
     assert!(texts.iter().any(|t| t == "cap $38B"), "{texts:?}");

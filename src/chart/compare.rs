@@ -202,6 +202,19 @@ impl<'a> Compare<'a> {
         }
     }
 
+    /// The footnotes for the ends of the shared term the scenarios' data leaves
+    /// uncovered ([`super::coverage::notes`]).
+    pub fn coverage_notes(&self) -> Vec<String> {
+        let results: Vec<&ScenarioResult> = self.uncapped.iter().collect();
+        super::coverage::notes(&results, self.terms.through)
+    }
+
+    /// The last day the scenarios' data covers, when before the shared term's end.
+    pub fn data_end(&self) -> Option<Date> {
+        let results: Vec<&ScenarioResult> = self.uncapped.iter().collect();
+        super::coverage::data_end(&results, self.terms.through)
+    }
+
     /// `4 scenarios` or `1 scenario`.
     pub fn scenario_count(&self) -> String {
         count(self.scenarios.len(), "scenario")
@@ -464,7 +477,7 @@ impl Chart for TotalPaid<'_> {
         let title = format!(
             "{}: total paid by cap at {}",
             d.scenario_count(),
-            uncapped_terms_title(d.terms, money)
+            uncapped_terms_title(d.terms, money, d.data_end())
         );
         let mut notes = vec![format!(
             "{}; revenue accrues evenly over the days of each period.",
@@ -483,6 +496,7 @@ impl Chart for TotalPaid<'_> {
             compared = format!("{compared} {left_out}");
         }
         notes.push(compared);
+        notes.extend(d.coverage_notes());
         Ok(Some(Description {
             title,
             headline: self.headline(),
@@ -592,7 +606,7 @@ impl TotalPaid<'_> {
     ) -> Result<(), Error> {
         let t = c.theme;
         let d = self.data;
-        let mut labels = Vec::new();
+        let mut labels: Vec<(String, Rect, (f64, f64), usize)> = Vec::new();
         for ((s, scenario, r), flat) in d.each().zip(&geo.flats) {
             let Some((_, k)) = flat else { continue };
             let text = format!(
@@ -602,9 +616,24 @@ impl TotalPaid<'_> {
             );
             let size = c.measure(&text, t.label(), true)?;
             let cands = around(*k, size, t.px(16.0), &[1.0, 1.6, 2.5, 4.0, 6.0, 9.0]);
-            if let Some(b) = geo.obs.place_best(&cands, bounds) {
-                // Room for the label's white ground, so the next label keeps clear.
+            // Kinks close together (thresholds a few billion apart, or a small
+            // chart) must not have a leader run across an earlier label: prefer the
+            // spots whose leader crosses none.
+            // Among the spots inside the plot, the first touching nothing with a
+            // clear leader; else the one touching fewest whose leader crosses no
+            // label (a line under a label's white ground still reads; a leader
+            // through a label does not); else the one touching fewest.
+            let placed: Vec<Rect> = labels.iter().map(|l| l.1.inflate(t.px(3.0))).collect();
+            let spot = cands
+                .iter()
+                .filter(|b| bounds.contains(b))
+                .min_by_key(|b| (crosses(*k, b, &placed), geo.obs.hits(b)))
+                .copied();
+            if let Some(b) = spot {
+                // Room for the label's white ground and its leader, so the next
+                // label keeps clear of both.
                 geo.obs.add_rect(b.inflate(t.px(5.0)));
+                geo.obs.add_polyline(&[*k, b.nearest_point(*k)], t.px(2.0));
                 labels.push((text, b, *k, s));
             }
         }
@@ -614,6 +643,19 @@ impl TotalPaid<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether the leader from `k` to the label box `b` passes through any of `placed`.
+fn crosses(k: (f64, f64), b: &Rect, placed: &[Rect]) -> bool {
+    let end = b.nearest_point(k);
+    let steps = 24;
+    (0..=steps).any(|i| {
+        let t = f64::from(i) / f64::from(steps);
+        let p = (k.0 + (end.0 - k.0) * t, k.1 + (end.1 - k.1) * t);
+        placed
+            .iter()
+            .any(|r| r.x0 < p.0 && p.0 < r.x1 && r.y0 < p.1 && p.1 < r.y1)
+    })
 }
 
 /// `compare-binding-date`: the binding date (y) against the cap (x), a line per
@@ -716,7 +758,7 @@ impl Chart for BindingDate<'_> {
         let title = format!(
             "{}: when the cap binds, by cap, at {}",
             d.scenario_count(),
-            uncapped_terms_title(d.terms, money)
+            uncapped_terms_title(d.terms, money, d.data_end())
         );
         let mut compared = format!(
             "Compared: {} (dots); the lines give the exact date for every cap between.",
@@ -725,13 +767,14 @@ impl Chart for BindingDate<'_> {
         if let Some(left_out) = d.left_out() {
             compared = format!("{compared} {left_out}");
         }
-        let notes = vec![
+        let mut notes = vec![
             format!(
                 "{}; the cap binds on the day cumulative payments reach it.",
                 d.sources_and_term()
             ),
             compared,
         ];
+        notes.extend(d.coverage_notes());
         Ok(Some(Description {
             title,
             headline: self.headline(),

@@ -424,6 +424,7 @@ impl Chart for Scenario<'_> {
             "Source: {}. Term {} to {}; revenue accrues evenly over the days of each period.",
             r.source, r.from, terms.through
         )];
+        notes.extend(super::coverage::notes(&[r], terms.through));
         if !terms.already_paid.is_zero() {
             notes.push(format!(
                 "Payments within the term only; {} paid before {} counts toward the cap, so the line marks the {} left.",
@@ -436,7 +437,7 @@ impl Chart for Scenario<'_> {
             title: format!(
                 "{}: cumulative payments at {}",
                 r.name,
-                terms_title(terms, money)
+                terms_title(terms, money, super::coverage::data_end(&[r], terms.through))
             ),
             headline: headline(r, terms, money, last),
             notes,
@@ -663,17 +664,21 @@ impl Chart for All<'_> {
             .iter()
             .flat_map(|cv| cv.paid.iter().map(|p| p.1))
             .fold(0.0, f64::max);
+        let results: Vec<&ScenarioResult> = self.results.iter().collect();
+        let mut notes = vec![format!(
+            "Sources: {}. {from}; revenue accrues evenly over the days of each period.",
+            sources.join(", ")
+        )];
+        notes.extend(super::coverage::notes(&results, terms.through));
+        let data_end = super::coverage::data_end(&results, terms.through);
         Ok(Some(Description {
             title: format!(
                 "{}: cumulative payments at {}",
                 count(n, "scenario"),
-                terms_title(terms, money)
+                terms_title(terms, money, data_end)
             ),
             headline: all_headline(self.results, terms, money, last),
-            notes: vec![format!(
-                "Sources: {}. {from}; revenue accrues evenly over the days of each period.",
-                sources.join(", ")
-            )],
+            notes,
             plot: AllPlot {
                 origin,
                 days,

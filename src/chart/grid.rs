@@ -312,7 +312,7 @@ impl Grid<'_> {
                 "When the cap binds: {} × {} at {}",
                 d.scenario_count(),
                 count(nv, what),
-                uncapped_terms_title(d.terms, &d.money)
+                uncapped_terms_title(d.terms, &d.money, d.data_end())
             )
         }
     }
@@ -373,17 +373,18 @@ impl Grid<'_> {
                 notes.push(format!(
                     "{}: {}.",
                     list(&shared),
-                    uncapped_terms_title(d.terms, money)
+                    uncapped_terms_title(d.terms, money, d.data_end())
                 ));
             }
             for v in d.variants.iter().filter(|v| v.from_file).take(3) {
                 notes.push(format!(
                     "{} (terms file): {}.",
                     clip(&v.name, 24),
-                    terms_title(&v.terms, money)
+                    terms_title(&v.terms, money, None)
                 ));
             }
         }
+        notes.extend(d.coverage_notes());
         Ok(notes)
     }
 }

@@ -88,6 +88,18 @@ struct Bar {
 /// A text placed in the plot: its text, box, size, boldness and colour.
 type Placed = (String, Rect, f64, bool, RGBColor);
 
+/// A bar's paid amount, where it would go.
+enum Label {
+    /// Inside the top of the paid part.
+    Inside(Placed),
+    /// Just above the paid part (claims its room from the obstacles).
+    Above(Placed),
+    /// The bar pays nothing, so it has no paid amount to show.
+    None,
+    /// The amount fits neither inside nor above the bar.
+    Missing,
+}
+
 impl<'a> Payments<'a> {
     /// The payments chart of the scenario `chart` shows, in the same money and
     /// colour.
@@ -121,8 +133,12 @@ impl<'a> Payments<'a> {
         }
     }
 
-    /// Each bar, with its paid and foregone labels where they fit; the bars claim
-    /// their room in `obs`. Returns the labels and each bar's top `(x, y)`.
+    /// Each bar, and its amounts by the one rule of docs/charts.md ("Bar labels"):
+    /// a kind of amount (paid, foregone) is written on every bar that has one or on
+    /// none, so a reader never wonders why one bar has a number and its neighbour
+    /// not; when one bar's amount cannot fit, the ledger has them all. The bars (and
+    /// labels above them) claim their room in `obs`. Returns the labels and each
+    /// bar's top `(x, y)`.
     fn bars<DB: DrawingBackend>(
         &self,
         c: &Canvas<DB>,
@@ -134,7 +150,7 @@ impl<'a> Payments<'a> {
         let t = c.theme;
         let unit = frame.x(1.0) - frame.x(0.0);
         let fill = tint(self.color, 0.72);
-        let mut texts: Vec<Placed> = Vec::new();
+        let mut bars = Vec::with_capacity(periods.len());
         let mut bar_tops = Vec::new();
         for (i, pr) in periods.iter().enumerate() {
             // One slot each, or (lengths differing) as many as the period spans, drawn
@@ -191,18 +207,46 @@ impl<'a> Payments<'a> {
                 paid: yp,
                 top: yt,
             };
-            let top_used = self.paid_label(c, &bar, paid, cut, obs, &mut texts)?;
-            if cut > 0.0 {
-                self.foregone_label(c, &bar, cut, top_used, &mut texts)?;
+            bars.push((bar, paid, cut));
+        }
+        let mut texts: Vec<Placed> = Vec::new();
+        // Paid amounts: every bar that pays has one, or none does.
+        let mut paid_labels = Vec::with_capacity(bars.len());
+        for (bar, paid, cut) in &bars {
+            paid_labels.push(self.paid_label(c, bar, *paid, *cut)?);
+        }
+        let all_paid = paid_labels.iter().all(|l| !matches!(l, Label::Missing));
+        let mut tops = Vec::with_capacity(bars.len());
+        for ((bar, ..), label) in bars.iter().zip(paid_labels) {
+            let mut top_used = bar.paid;
+            match label {
+                Label::Inside(p) if all_paid => texts.push(p),
+                Label::Above(p) if all_paid => {
+                    obs.add_rect(p.1);
+                    top_used = p.1.y0;
+                    texts.push(p);
+                }
+                _ => {}
             }
+            tops.push(top_used);
+        }
+        // Foregone amounts: the same rule among the bars the cap cuts.
+        let mut foregone = Vec::new();
+        for ((bar, _, cut), top_used) in bars.iter().zip(&tops) {
+            if *cut > 0.0 {
+                foregone.push(self.foregone_label(c, bar, *cut, *top_used)?);
+            }
+        }
+        if foregone.iter().all(Option::is_some) {
+            texts.extend(foregone.into_iter().flatten());
         }
         Ok((texts, bar_tops))
     }
 
     /// The paid amount: inside the bar's top when it fits, else just above the paid
-    /// part (saying "paid" when that is inside the foregone part). No label for a
-    /// period that pays nothing: its bar is all foregone. Returns the top of what the
-    /// paid part and its label use.
+    /// part (saying "paid" when that is inside the foregone part), [`Label::Missing`]
+    /// when it fits neither. [`Label::None`] for a period that pays nothing: its bar
+    /// is all foregone.
     fn paid_label<DB: DrawingBackend>(
         &self,
         c: &Canvas<DB>,
@@ -216,21 +260,18 @@ impl<'a> Payments<'a> {
         }: &Bar,
         paid: f64,
         cut: f64,
-        obs: &mut Obstacles,
-        texts: &mut Vec<Placed>,
-    ) -> Result<f64, Error> {
+    ) -> Result<Label, Error> {
         let t = c.theme;
         let (size, pad) = (t.label(), t.px(7.0));
         if paid <= 0.0 && cut > 0.0 {
-            return Ok(yp);
+            return Ok(Label::None);
         }
         let text = self.money.amount(paid);
         let (w, h) = c.measure(&text, size, true)?;
         if y0 - yp >= h + 2.0 * pad && w + 2.0 * pad <= bar_w {
             let ink = if is_dark(self.color) { WHITE } else { INK };
             let b = Rect::new(cx - w / 2.0, yp + pad, w, h);
-            texts.push((text, b, size, true, ink));
-            return Ok(yp);
+            return Ok(Label::Inside((text, b, size, true, ink)));
         }
         let text = if cut > 0.0 {
             format!("{text} paid")
@@ -239,15 +280,14 @@ impl<'a> Payments<'a> {
         };
         let (w, h) = c.measure(&text, size, true)?;
         if w > slot - pad {
-            return Ok(yp);
+            return Ok(Label::Missing);
         }
         let b = Rect::new(cx - w / 2.0, yp - pad - h, w, h);
-        obs.add_rect(b);
-        texts.push((text, b, size, true, INK));
-        Ok(b.y0)
+        Ok(Label::Above((text, b, size, true, INK)))
     }
 
-    /// The foregone amount, centred in what is left of its part above `top_used`.
+    /// The foregone amount, centred in what is left of its part above `top_used`;
+    /// `None` when it does not fit there.
     fn foregone_label<DB: DrawingBackend>(
         &self,
         c: &Canvas<DB>,
@@ -259,8 +299,7 @@ impl<'a> Payments<'a> {
         }: &Bar,
         cut: f64,
         top_used: f64,
-        texts: &mut Vec<Placed>,
-    ) -> Result<(), Error> {
+    ) -> Result<Option<Placed>, Error> {
         let t = c.theme;
         let (size, pad) = (t.label(), t.px(7.0));
         let room = (top_used - pad) - yt;
@@ -276,11 +315,10 @@ impl<'a> Payments<'a> {
             if w + 2.0 * pad <= bar_w && room >= h + 2.0 * pad {
                 let y = yt + (room - h) / 2.0;
                 let b = Rect::new(cx - w / 2.0, y, w, h);
-                texts.push((text, b, sz, false, shade(self.color, 0.5)));
-                break;
+                return Ok(Some((text, b, sz, false, shade(self.color, 0.5))));
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Where the cap binds: a label above its bar, clear of the neighbours, and the
@@ -369,12 +407,13 @@ impl<'a> Chart for Payments<'a> {
                 "Periods differ in length: each bar is as wide as its period and as tall as its average per {unit}, so its area is its payment; the labels are each period's total."
             ));
         }
+        notes.extend(super::coverage::notes(&[r], terms.through));
         Ok(Some(Description {
             title: format!(
                 "{}: payments per {} at {}",
                 r.name,
                 if spans.is_empty() { &unit } else { "period" },
-                terms_title(terms, money)
+                terms_title(terms, money, super::coverage::data_end(&[r], terms.through))
             ),
             headline: headline(r, terms, money, last),
             notes,

@@ -58,7 +58,17 @@ pub trait Chart {
 
     /// Draws the whole chart on `root`.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), Error> {
-        draw(self, root)
+        draw(self, root, 1.0)
+    }
+
+    /// Draws the whole chart on `root`, which has `density` pixels per pixel of
+    /// the image shown (see [`super::style::Theme::new`]).
+    fn draw_at<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        density: f64,
+    ) -> Result<(), Error> {
+        draw(self, root, density)
     }
 }
 
@@ -66,8 +76,9 @@ pub trait Chart {
 pub fn draw<C: Chart + ?Sized, DB: DrawingBackend>(
     chart: &C,
     root: &DrawingArea<DB, Shift>,
+    density: f64,
 ) -> Result<(), Error> {
-    let c = Canvas::blank(root)?;
+    let c = Canvas::blank(root, density)?;
     let Some(d) = chart.describe(&c)? else {
         return Ok(());
     };

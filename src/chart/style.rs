@@ -13,9 +13,10 @@ use plotters::style::{register_font, FontDesc, FontFamily, FontStyle, RGBAColor}
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
+use super::coverage::through_text;
 use super::layout::Rect;
 use crate::error::Error;
-use crate::model::Terms;
+use crate::model::{Date, Terms};
 use crate::render::percent;
 use crate::unit::Unit;
 
@@ -104,7 +105,10 @@ pub fn is_dark(c: RGBColor) -> bool {
     on_white >= 3.0 && on_white * 1.6 >= on_ink
 }
 
-/// Sizes for a canvas: everything is designed at 1600×1000 and scaled with it.
+/// Sizes for a canvas: everything is designed at 1600×1000 and scaled with it, by
+/// the side that shrinks most, but never below [`Theme::MIN_SCALE`] (eased down
+/// below 600×400), so text stays legible on small charts (footnotes 11 px high at
+/// 600×400, not 7).
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub width: f64,
@@ -114,12 +118,31 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn new(width: u32, height: u32) -> Theme {
+    /// The smallest scale from 600×400 up: the design's 18 px footnotes become
+    /// 11 px, its 22 px labels 13.6 px. Below 1000×620 the text takes a larger
+    /// share of the canvas rather than shrinking out of reach.
+    pub const MIN_SCALE: f64 = 0.62;
+
+    /// The floor of the scale for a `w`×`h` canvas at `density`: [`Theme::MIN_SCALE`]
+    /// from 600×400 up; below that it eases down with the square root of the size
+    /// (0.51 at 400×300), so the smallest charts keep room for their plot.
+    fn min_scale(w: f64, h: f64, density: f64) -> f64 {
+        let density = density.max(1.0);
+        let small = (w / density / 600.0).min(h / density / 400.0).min(1.0);
+        Theme::MIN_SCALE * small.sqrt() * density
+    }
+
+    /// The theme of a `width`×`height` canvas drawn at `density` canvas pixels per
+    /// pixel of the image shown (2 for a PNG drawn at twice its size and scaled
+    /// down), so the floor applies to what is seen.
+    pub fn new(width: u32, height: u32, density: f64) -> Theme {
         let (w, h) = (f64::from(width), f64::from(height));
         Theme {
             width: w,
             height: h,
-            s: (w / 1600.0).min(h / 1000.0).max(0.42),
+            s: (w / 1600.0)
+                .min(h / 1000.0)
+                .max(Theme::min_scale(w, h, density)),
         }
     }
     /// `v` design pixels at this scale.
@@ -271,9 +294,10 @@ pub fn rounded_percent(v: Decimal) -> String {
 }
 
 /// The terms in a title: `20% of revenue, capped at $38B, through 2030-12-31`, with
-/// rate steps (`20% of revenue (15% from 2029-01-01)`) and an amount already paid
-/// (`capped at $38B, $5B already paid`).
-pub fn terms_title(terms: &Terms, money: &Money) -> String {
+/// rate steps (`20% of revenue (15% from 2029-01-01)`), an amount already paid
+/// (`capped at $38B, $5B already paid`) and the day the data ends when that is
+/// before the term's (`through 2030-12-31 (data ends 2028-12-31)`).
+pub fn terms_title(terms: &Terms, money: &Money, data_end: Option<Date>) -> String {
     let rate = rate_text(terms);
     let cap = match terms.cap {
         Some(c) if terms.already_paid.is_zero() => format!("capped at {}", money.exact(f(c))),
@@ -284,7 +308,7 @@ pub fn terms_title(terms: &Terms, money: &Money) -> String {
         ),
         None => "no cap".into(),
     };
-    format!("{rate}, {cap}, through {}", terms.through)
+    format!("{rate}, {cap}, {}", through_text(terms.through, data_end))
 }
 
 /// The rate in a title: `20% of revenue`, `20% of revenue (15% from 2029-01-01)`.
@@ -302,13 +326,14 @@ pub fn rate_text(terms: &Terms) -> String {
 }
 
 /// The terms in a title when the cap is what varies (the `compare` charts):
-/// `20% of revenue, through 2030-12-31`, with `$5B already paid` when there is.
-pub fn uncapped_terms_title(terms: &Terms, money: &Money) -> String {
+/// `20% of revenue, through 2030-12-31`, with `$5B already paid` when there is, and
+/// the day the data ends as in [`terms_title`].
+pub fn uncapped_terms_title(terms: &Terms, money: &Money, data_end: Option<Date>) -> String {
     let mut s = rate_text(terms);
     if !terms.already_paid.is_zero() {
         s = format!("{s}, {} already paid", money.exact(f(terms.already_paid)));
     }
-    format!("{s}, through {}", terms.through)
+    format!("{s}, {}", through_text(terms.through, data_end))
 }
 
 /// `name` cut to `max` characters with an ellipsis, for legends.
@@ -401,18 +426,19 @@ fn ipt(p: (f64, f64)) -> (i32, i32) {
 }
 
 impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
-    pub fn new(area: &'a DrawingArea<DB, Shift>) -> Canvas<'a, DB> {
+    /// A canvas on `area`, drawn at `density` (see [`Theme::new`]).
+    pub fn new(area: &'a DrawingArea<DB, Shift>, density: f64) -> Canvas<'a, DB> {
         let (w, h) = area.dim_in_pixel();
         Canvas {
             area,
-            theme: Theme::new(w, h),
+            theme: Theme::new(w, h, density),
         }
     }
 
     /// A canvas on `area` cleared to white: every chart starts from one, whatever
     /// the backend's buffer held before.
-    pub fn blank(area: &'a DrawingArea<DB, Shift>) -> Result<Canvas<'a, DB>, Error> {
-        let c = Canvas::new(area);
+    pub fn blank(area: &'a DrawingArea<DB, Shift>, density: f64) -> Result<Canvas<'a, DB>, Error> {
+        let c = Canvas::new(area, density);
         let t = c.theme;
         c.fill(Rect::new(0.0, 0.0, t.width, t.height), WHITE.to_rgba())?;
         Ok(c)
@@ -509,14 +535,84 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
             s -= size * 0.05;
         }
         let s = size * 0.7;
+        Ok((self.ellipsize(text, s, bold, max_w)?, s))
+    }
+
+    /// `text` as is when it fits `max_w` at `size`, else cut with an ellipsis.
+    fn ellipsize(&self, text: &str, size: f64, bold: bool, max_w: f64) -> Result<String, Error> {
+        if self.measure(text, size, bold)?.0 <= max_w {
+            return Ok(text.to_string());
+        }
         let chars: Vec<char> = text.chars().collect();
         for n in (1..chars.len()).rev() {
             let cut: String = chars.iter().take(n).collect::<String>() + "…";
-            if self.measure(&cut, s, bold)?.0 <= max_w {
-                return Ok((cut, s));
+            if self.measure(&cut, size, bold)?.0 <= max_w {
+                return Ok(cut);
             }
         }
-        Ok(("…".into(), s))
+        Ok("…".into())
+    }
+
+    /// `text` in at most `max_lines` lines of width `max_w`, rather than shrunk out
+    /// of reach or cut short as [`Canvas::fit`] would: on one line when it fits at
+    /// 85% of `size` or more (as large as fits), else wrapped at word breaks at
+    /// `size`, else (too long even so) wrapped
+    /// at 85% of `size`, the last line cut with an ellipsis if need be. Small charts
+    /// so keep their whole titles and footnotes. Returns the lines and their size.
+    pub fn wrap(
+        &self,
+        text: &str,
+        size: f64,
+        bold: bool,
+        max_w: f64,
+        max_lines: usize,
+    ) -> Result<(Vec<String>, f64), Error> {
+        let (one, s) = self.fit(text, size, bold, max_w)?;
+        if max_lines < 2 || (one == text && s >= size * 0.85 - 1e-9) {
+            return Ok((vec![one], s));
+        }
+        let lines = self.break_lines(text, size, bold, max_w, max_lines)?;
+        let mut fits = true;
+        for line in &lines {
+            fits &= self.measure(line, size, bold)?.0 <= max_w;
+        }
+        if fits {
+            return Ok((lines, size));
+        }
+        let s = size * 0.85;
+        let mut out = Vec::new();
+        for line in self.break_lines(text, s, bold, max_w, max_lines)? {
+            // A lone word wider than the canvas, or the last line's rest, is cut.
+            out.push(self.ellipsize(&line, s, bold, max_w)?);
+        }
+        Ok((out, s))
+    }
+
+    /// `text` broken greedily at spaces into lines of width `max_w` at `size`; the
+    /// `max_lines`-th line takes all the rest.
+    fn break_lines(
+        &self,
+        text: &str,
+        size: f64,
+        bold: bool,
+        max_w: f64,
+        max_lines: usize,
+    ) -> Result<Vec<String>, Error> {
+        let mut lines: Vec<String> = Vec::new();
+        for word in text.split(' ') {
+            let full = lines.len() == max_lines;
+            let Some(last) = lines.last_mut() else {
+                lines.push(word.to_string());
+                continue;
+            };
+            let joined = format!("{last} {word}");
+            if full || self.measure(&joined, size, bold)?.0 <= max_w {
+                *last = joined;
+            } else {
+                lines.push(word.to_string());
+            }
+        }
+        Ok(lines)
     }
 
     pub fn line(&self, pts: &[(f64, f64)], color: RGBAColor, width: f64) -> Result<(), Error> {
@@ -598,17 +694,22 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         let x = t.margin();
         let max_w = t.width - 2.0 * t.margin();
         let mut y = t.margin() * 0.8;
-        let (title, size) = self.fit(title, t.title(), true, max_w)?;
-        if draw {
-            self.text(&title, (x, y), size, true, INK)?;
-        }
-        y += line_height(size) + t.px(10.0);
-        if !subtitle.is_empty() {
-            let (sub, size) = self.fit(subtitle, t.subtitle(), false, max_w)?;
+        let (lines, size) = self.wrap(title, t.title(), true, max_w, 2)?;
+        for line in &lines {
             if draw {
-                self.text(&sub, (x, y), size, false, MUTED)?;
+                self.text(line, (x, y), size, true, INK)?;
             }
             y += line_height(size);
+        }
+        y += t.px(10.0);
+        if !subtitle.is_empty() {
+            let (lines, size) = self.wrap(subtitle, t.subtitle(), false, max_w, 2)?;
+            for line in &lines {
+                if draw {
+                    self.text(line, (x, y), size, false, MUTED)?;
+                }
+                y += line_height(size);
+            }
         }
         Ok(y)
     }
@@ -620,9 +721,11 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         let max_w = t.width - 2.0 * t.margin();
         let mut y = t.height - t.margin() * 0.7;
         for line in lines.iter().rev() {
-            let (text, s) = self.fit(line, size, false, max_w)?;
-            y -= line_height(s) + t.px(4.0);
-            self.text(&text, (t.margin(), y), s, false, MUTED)?;
+            let (wrapped, s) = self.wrap(line, size, false, max_w, 3)?;
+            for text in wrapped.iter().rev() {
+                y -= line_height(s) + t.px(4.0);
+                self.text(text, (t.margin(), y), s, false, MUTED)?;
+            }
         }
         Ok(y)
     }
@@ -799,12 +902,12 @@ mod tests {
         };
         let m = Money::new(None);
         assert_eq!(
-            terms_title(&terms, &m),
+            terms_title(&terms, &m, None),
             "20% of revenue, capped at $38B, through 2030-12-31"
         );
         terms.already_paid = Decimal::from(5_000_000_000i64);
-        assert!(terms_title(&terms, &m).contains("$5B already paid"));
+        assert!(terms_title(&terms, &m, None).contains("$5B already paid"));
         terms.cap = None;
-        assert!(terms_title(&terms, &m).contains("no cap"));
+        assert!(terms_title(&terms, &m, None).contains("no cap"));
     }
 }

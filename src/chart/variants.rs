@@ -454,7 +454,11 @@ impl VariantsCumulative<'_> {
         } else {
             format!(
                 "{name}: cumulative payments under {variants} at {}",
-                uncapped_terms_title(d.terms, &d.money)
+                uncapped_terms_title(
+                    d.terms,
+                    &d.money,
+                    super::coverage::data_end(&[self.reference], d.terms.through)
+                )
             )
         }
     }
@@ -492,13 +496,13 @@ impl VariantsCumulative<'_> {
                 notes.push(format!(
                     "{} (terms file): {}.",
                     clip(&var.name, 24),
-                    terms_title(&var.terms, money)
+                    terms_title(&var.terms, money, None)
                 ));
             }
             if shared_shown {
                 notes.push(format!(
                     "Caps on: {}.",
-                    uncapped_terms_title(d.terms, money)
+                    uncapped_terms_title(d.terms, money, None)
                 ));
             }
         }
@@ -507,6 +511,9 @@ impl VariantsCumulative<'_> {
                 "Payments within the term only; {} paid before counts toward each cap, so cap lines mark what is left.",
                 money.exact(f(d.terms.already_paid))
             ));
+        }
+        if shared_shown {
+            notes.extend(super::coverage::notes(&[self.reference], d.terms.through));
         }
         notes
     }

@@ -8,7 +8,9 @@
 
 use std::io::Write;
 
-use super::{chart_options, gap_warnings, note_skipped_charts, print_warnings, Rendered};
+use super::{
+    chart_options, gap_warnings, note_skipped_charts, note_written, print_warnings, Rendered,
+};
 use crate::config::{Input, Output, Variant};
 use crate::error::Error;
 use crate::load::{self, Opened};
@@ -145,8 +147,10 @@ fn present(req: &Request, kept: Kept, stdout: &mut dyn Write) -> Result<(), Erro
         None
     };
     let text = rendered.stdout(output.format)?;
+    let files = staged.as_ref().map(|s| s.targets().count());
     let done = output::print_then_commit(stdout, &text, staged);
     note_skipped_charts(&done, output, kept.count);
+    note_written(&done, output, files);
     done
 }
 

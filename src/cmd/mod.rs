@@ -10,6 +10,7 @@ pub mod compare;
 pub mod completions;
 pub mod man;
 pub mod run;
+pub mod scenarios;
 pub mod validate;
 
 use std::io::Write;
@@ -36,6 +37,16 @@ fn note_skipped_charts(done: &Result<(), Error>, output: &Output, scenarios: usi
         if let Some(note) = chart::skipped(scenarios) {
             let _ = writeln!(std::io::stderr(), "{note}");
         }
+    }
+}
+
+/// Says on stderr how many files a run wrote, and where (the folder as given:
+/// `wrote 11 files to output`), once they are in place; nothing with `--no-files`
+/// (docs/spec.md §5.8).
+fn note_written(done: &Result<(), Error>, output: &Output, files: Option<usize>) {
+    if let (Ok(()), Some(dir), Some(n)) = (done, &output.dir, files) {
+        let files = if n == 1 { "file" } else { "files" };
+        let _ = writeln!(std::io::stderr(), "wrote {n} {files} to {}", dir.display());
     }
 }
 

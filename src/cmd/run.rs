@@ -2,7 +2,9 @@
 
 use std::io::Write;
 
-use super::{chart_options, gap_warnings, note_skipped_charts, print_warnings, Rendered};
+use super::{
+    chart_options, gap_warnings, note_skipped_charts, note_written, print_warnings, Rendered,
+};
 use crate::config::{Input, Output};
 use crate::error::Error;
 use crate::model::{Scenario, ScenarioResult, Terms};
@@ -54,8 +56,10 @@ pub fn run(
         None
     };
     let text = rendered.stdout(output.format)?;
+    let files = staged.as_ref().map(|s| s.targets().count());
     let done = output::print_then_commit(stdout, &text, staged);
     note_skipped_charts(&done, output, results.len());
+    note_written(&done, output, files);
     done
 }
 

@@ -15,12 +15,14 @@ use super::Loaded;
 pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
     let origin = input.origin();
     let stem = input.stem();
-    let (Input::Stdin(reading) | Input::File(_, reading)) = input;
+    let (Input::Stdin(reading) | Input::File(_, reading) | Input::Builtin(_, reading)) = input;
     let fiscal = reading.fiscal;
     match input {
         Input::Stdin(reading) => {
             super::read_with(std::io::stdin().lock(), &origin, &stem, *reading)
         }
+        // Compiled into the binary (crate::builtin): small, so no size check or bar.
+        Input::Builtin(f, reading) => super::read_with(f.text.as_bytes(), &origin, &stem, *reading),
         Input::File(path, reading) => {
             let cannot_read = |e| super::cannot_read(&origin, e);
             // Refuse a file over the limit before reading a byte of it.

@@ -78,6 +78,13 @@ impl Workdir {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// Runs a command that writes files (`run`, `compare`), expects success and a
+    /// stderr of exactly the line saying it wrote `files` files into `dir`
+    /// ([`wrote`]), returns stdout.
+    pub fn ok_wrote(&self, args: &[&str], files: usize, dir: &str) -> String {
+        self.ok_warned(args, &wrote(files, dir))
+    }
+
     /// Runs, expects exit `code` and an empty stdout, returns stderr.
     pub fn fails(&self, args: &[&str], code: i32) -> String {
         let out = self.cmd(args).assert().code(code).get_output().clone();
@@ -115,6 +122,13 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
             out.push(p.strip_prefix(root).unwrap().display().to_string());
         }
     }
+}
+
+/// The line `run` and `compare` end stderr with once they have written `files` files
+/// into `dir`, the folder as given (docs/spec.md §5.8).
+pub fn wrote(files: usize, dir: &str) -> String {
+    let noun = if files == 1 { "file" } else { "files" };
+    format!("wrote {files} {noun} to {dir}\n")
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
