@@ -4,9 +4,9 @@
 //!
 //! An example is a line starting with `revcap ` (after indentation or `$ `) in one of
 //! README.md's code blocks (indented or fenced) or in the examples of `revcap --help`,
-//! `revcap run --help`, `revcap compare --help` and `revcap validate --help`. A trailing
+//! `revcap run --help`, `compare --help`, `validate --help` and `scenarios --help`. A trailing
 //! `# comment` is dropped. So that nothing is written into the repository, a `run` or
-//! `compare` that passes `--output DIR` writes into a temporary folder instead (without
+//! `compare` that passes `--output DIR` (or `scenarios --export DIR`) writes into a temporary folder instead (without
 //! charts, which take seconds each in a debug build and have their own tests), and one
 //! that passes neither `--output` nor `--no-files` gets `--no-files`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -26,6 +26,7 @@ const HELP: &[&[&str]] = &[
     &["run", "--help"],
     &["compare", "--help"],
     &["validate", "--help"],
+    &["scenarios", "--help"],
 ];
 
 /// What a command that reads `-` gets on stdin when the example does not redirect it.
@@ -150,9 +151,11 @@ fn invocation(line: &str, out_dir: &Path) -> Invocation {
         }
     }
     // Whatever an example writes goes into the temporary folder (`man --output
-    // ~/...` included: no shell expands `~` here, so it would land in the repository).
-    if let Some(i) = args.iter().position(|a| a == "--output") {
-        *args.get_mut(i + 1).expect("a folder after --output") = out_dir.display().to_string();
+    // ~/...` and `scenarios --export DIR` included: no shell expands `~` here, so it would land in the repository).
+    for flag in ["--output", "--export"] {
+        if let Some(i) = args.iter().position(|a| a == flag) {
+            *args.get_mut(i + 1).expect("a folder after the flag") = out_dir.display().to_string();
+        }
     }
     let writes = matches!(args.first().map(String::as_str), Some("run" | "compare"));
     if writes && !args.iter().any(|a| a == "--no-files") {
