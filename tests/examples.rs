@@ -4,11 +4,12 @@
 //!
 //! An example is a line starting with `revcap ` (after indentation or `$ `) in one of
 //! README.md's code blocks (indented or fenced) or in the examples of `revcap --help`,
-//! `revcap run --help`, `compare --help`, `validate --help` and `scenarios --help`. A trailing
-//! `# comment` is dropped. So that nothing is written into the repository, a `run` or
-//! `compare` that passes `--output DIR` (or `scenarios --export DIR`) writes into a temporary folder instead (without
-//! charts, which take seconds each in a debug build and have their own tests), and one
-//! that passes neither `--output` nor `--no-files` gets `--no-files`.
+//! `revcap run --help`, `compare --help`, `validate --help` and `scenarios --help`. A
+//! trailing `# comment` is dropped. So that nothing is written into the repository, a
+//! `run` or `compare` that passes `--output DIR` (or `scenarios --export DIR`) writes into
+//! a temporary folder instead (without charts, which take seconds each in a debug build
+//! and have their own tests), and one that passes neither `--output` nor `--no-files`
+//! gets `--no-files`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::{Path, PathBuf};
