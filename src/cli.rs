@@ -216,6 +216,9 @@ pub struct OutputArgs {
     /// Label for money amounts in tables and charts, e.g. USD or $.
     #[arg(long, value_name = "LABEL")]
     pub unit: Option<String>,
+    /// Fail at once, instead of waiting, when another run is writing to the output folder.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
