@@ -95,6 +95,10 @@ impl Staged {
                 .map(Path::to_path_buf)
                 .collect();
             let mut staged = Staged::empty(dir, created);
+            if parent.exists() && !parent.is_dir() {
+                // Under a file: the error creating it names the problem.
+                std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+            }
             std::fs::create_dir_all(parent).map_err(write_err(dir))?;
             let real = std::fs::canonicalize(parent)
                 .map_err(write_err(dir))?
