@@ -352,6 +352,11 @@ impl Staged {
                 Err(e) => return Err(err(e)),
             }
         }
+        // The staging folder's entries on disk before it becomes the folder, and the
+        // swap itself after, so a power cut cannot undo half of it (best effort: some
+        // filesystems cannot sync a folder).
+        let sync = |p: &Path| std::fs::File::open(p).and_then(|f| f.sync_all());
+        let _ = sync(&self.staging);
         {
             let _left = interrupt::registry();
             step(|| "exchange".into()).map_err(&err)?;
@@ -365,6 +370,9 @@ impl Staged {
                 Err(e) if existed && unsupported(&e) => return Ok(false),
                 Err(e) => return Err(err(e)),
             }
+        }
+        if let Some(parent) = self.real.parent() {
+            let _ = sync(parent);
         }
         // The staging path now holds the old folder (or nothing): the new set is in
         // place whatever happens next; a leftover is removed by the next run.

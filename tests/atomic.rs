@@ -107,10 +107,20 @@ fn with(a: &Set, b: &Set) -> Set {
         .collect()
 }
 
-/// The steps of one run into `out`, as the fault hook counts them.
-fn count_steps(w: &Workdir, fault: &str) -> Vec<String> {
+/// Makes `out` hold exactly `files`.
+fn put_out(w: &Workdir, files: &Set) {
+    let _ = std::fs::remove_dir_all(w.path("out"));
+    std::fs::create_dir(w.path("out")).unwrap();
+    for (name, bytes) in files {
+        w.write(&format!("out/{name}"), bytes);
+    }
+}
+
+/// The steps of `args` run on `out` holding `before`, as the fault hook counts them.
+fn count_steps(w: &Workdir, args: &[&str], before: &Set, fault: &str) -> Vec<String> {
+    put_out(w, before);
     let out = w
-        .cmd(&run_args("20B", "out"))
+        .cmd(args)
         .env("REVCAP_FAULT", fault)
         .assert()
         .success()
@@ -119,60 +129,111 @@ fn count_steps(w: &Workdir, fault: &str) -> Vec<String> {
     String::from_utf8(out.stderr)
         .unwrap()
         .lines()
+        .filter_map(|l| l.strip_prefix("fault step "))
         .map(|l| l.split_once(": ").unwrap().1.to_string())
         .collect()
+}
+
+/// Runs `args` on `out` holding `before`, killed, then failed, at each step in turn;
+/// after each, `out` holds `before` or `after` exactly, and the next run completes
+/// and leaves nothing behind. Both outcomes must happen (killed before the exchange,
+/// the old set; after it, the new).
+fn at_every_step(w: &Workdir, args: &[&str], before: &Set, after: &Set) -> Vec<String> {
+    let steps = count_steps(w, args, before, "count");
+    assert!(steps.contains(&"exchange".to_string()), "{steps:?}");
+    let (mut saw_old, mut saw_new) = (0, 0);
+    for n in 1..=steps.len() {
+        for action in ["kill", "fail"] {
+            put_out(w, before);
+            let status = w
+                .cmd(args)
+                .env("REVCAP_FAULT", format!("{n}:{action}"))
+                .output()
+                .unwrap()
+                .status;
+            let step = &steps[n - 1];
+            if action == "kill" {
+                assert_eq!(status.code(), None, "step {n} ({step})");
+            }
+            let got = snapshot(&w.path("out"));
+            if &got == before {
+                saw_old += 1;
+            } else if &got == after {
+                saw_new += 1;
+            } else {
+                panic!(
+                    "{action} at step {n} ({step}): a mixed set: {:?}",
+                    got.keys()
+                );
+            }
+            w.cmd(args).assert().success();
+            assert_eq!(&snapshot(&w.path("out")), after, "after step {n} ({step})");
+            assert_no_leftovers(w);
+        }
+    }
+    assert!(saw_old > 0 && saw_new > 0, "{saw_old} old, {saw_new} new");
+    steps
 }
 
 #[test]
 fn a_kill_or_failure_at_any_step_leaves_one_complete_set() {
     let (w, old, new) = setup();
-    reset_out(&w, &old);
-    let steps = count_steps(&w, "count");
-    assert!(steps.contains(&"exchange".to_string()), "{steps:?}");
+    let foreign = reset_out(&w, &old);
+    let steps = at_every_step(
+        &w,
+        &run_args("20B", "out"),
+        &with(&old, &foreign),
+        &with(&new, &foreign),
+    );
     assert!(
         steps.contains(&"carry over notes.txt".to_string()),
         "{steps:?}"
     );
-    let (mut saw_old, mut saw_new) = (0, 0);
-    for n in 1..=steps.len() {
-        for action in ["kill", "fail"] {
-            let foreign = reset_out(&w, &old);
-            let status = w
-                .cmd(&run_args("20B", "out"))
-                .env("REVCAP_FAULT", format!("{n}:{action}"))
-                .output()
-                .unwrap()
-                .status;
-            if action == "kill" {
-                assert_eq!(status.code(), None, "step {n} ({})", steps[n - 1]);
-            }
-            let got = snapshot(&w.path("out"));
-            if got == with(&old, &foreign) {
-                saw_old += 1;
-            } else if got == with(&new, &foreign) {
-                saw_new += 1;
-            } else {
-                panic!(
-                    "{action} at step {n} ({}): a mixed set: {:?}",
-                    steps[n - 1],
-                    got.keys()
-                );
-            }
-            // The next run completes and leaves nothing of the interrupted one.
-            w.ok(&run_args("20B", "out"));
-            assert_eq!(snapshot(&w.path("out")), with(&new, &foreign), "step {n}");
-            assert_no_leftovers(&w);
-        }
-    }
-    // Both outcomes happen: killed before the exchange, the old set; after, the new.
-    assert!(saw_old > 0 && saw_new > 0, "{saw_old} old, {saw_new} new");
+}
+
+#[test]
+fn compare_with_charts_beside_a_runs_files_is_all_or_nothing_too() {
+    let (w, old, _) = setup();
+    let args = |out| {
+        [
+            "compare",
+            "sc",
+            "--through",
+            "2027-12-31",
+            "--cap",
+            "20B",
+            "--cap",
+            "38B",
+            "--output",
+            out,
+            "--chart-format",
+            "svg",
+            "--format",
+            "csv",
+        ]
+    };
+    w.cmd(&args("ref_cmp")).assert().success();
+    let compare = snapshot(&w.path("ref_cmp"));
+    assert!(
+        compare.keys().filter(|k| k.ends_with(".svg")).count() >= 2,
+        "{compare:?}"
+    );
+    let foreign = reset_out(&w, &old);
+    let before = with(&old, &foreign);
+    // compare's files join the run's, which stay.
+    at_every_step(&w, &args("out"), &before, &with(&before, &compare));
 }
 
 #[test]
 fn without_the_exchange_files_are_renamed_one_by_one() {
     let (w, old, new) = setup();
     let foreign = reset_out(&w, &old);
-    let steps = count_steps(&w, "count,noexchange");
+    let steps = count_steps(
+        &w,
+        &run_args("20B", "out"),
+        &with(&old, &foreign),
+        "count,noexchange",
+    );
     assert!(
         steps.contains(&"rename ledger.csv".to_string()),
         "{steps:?}"
