@@ -52,6 +52,32 @@ pub struct Staged {
     committed: bool,
 }
 
+/// Folders created for the output, deepest first; removed again (if empty) on drop,
+/// unless taken.
+struct Created(Vec<PathBuf>);
+
+impl Created {
+    /// Creates `dir` and its missing parents.
+    fn all(dir: &Path) -> std::io::Result<Created> {
+        let made = Created(
+            dir.ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+                .map(Path::to_path_buf)
+                .collect(),
+        );
+        std::fs::create_dir_all(dir)?;
+        Ok(made)
+    }
+}
+
+impl Drop for Created {
+    fn drop(&mut self) {
+        for dir in &self.0 {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
 /// An error writing the output folder `path`.
 fn write_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     move |e| Error::Write {
@@ -81,7 +107,8 @@ impl Staged {
                 });
             }
         }
-        let mut created: Vec<PathBuf> = Vec::new();
+        // Folders made before `staged` exists are removed again by `made` on failure.
+        let mut made = Created(Vec::new());
         let real = if dir.is_dir() {
             std::fs::canonicalize(dir).map_err(write_err(dir))?
         } else if let Some(name) = dir.file_name() {
@@ -89,37 +116,20 @@ impl Staged {
                 Some(p) if !p.as_os_str().is_empty() => p,
                 _ => Path::new("."),
             };
-            created = parent
-                .ancestors()
-                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
-                .map(Path::to_path_buf)
-                .collect();
-            let mut staged = Staged::empty(dir, created);
             if parent.exists() && !parent.is_dir() {
                 // Under a file: the error creating it names the problem.
                 std::fs::create_dir_all(dir).map_err(write_err(dir))?;
             }
-            std::fs::create_dir_all(parent).map_err(write_err(dir))?;
-            let real = std::fs::canonicalize(parent)
+            made = Created::all(parent).map_err(write_err(dir))?;
+            std::fs::canonicalize(parent)
                 .map_err(write_err(dir))?
-                .join(name);
-            created = std::mem::take(&mut staged.created);
-            staged.committed = true;
-            real
+                .join(name)
         } else {
             // `a/..` and the like: create it as given, then it is an existing folder.
-            created = dir
-                .ancestors()
-                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
-                .map(Path::to_path_buf)
-                .collect();
-            let mut staged = Staged::empty(dir, created);
-            std::fs::create_dir_all(dir).map_err(write_err(dir))?;
-            let real = std::fs::canonicalize(dir).map_err(write_err(dir))?;
-            created = std::mem::take(&mut staged.created);
-            staged.committed = true;
-            real
+            made = Created::all(dir).map_err(write_err(dir))?;
+            std::fs::canonicalize(dir).map_err(write_err(dir))?
         };
+        let created = std::mem::take(&mut made.0);
         // From here on, dropping `staged` removes what this run created.
         let mut staged = Staged::empty(dir, created);
         staged.real = real;
@@ -135,7 +145,8 @@ impl Staged {
         staged.lock = Some(lock);
         // Another run may have created or removed the folder while this one waited.
         let existed = staged.real.is_dir();
-        staged.remove_leftovers().map_err(write_err(dir))?;
+        // Best effort: a leftover this user cannot remove does not stop the run.
+        let _ = staged.remove_leftovers();
         staged.mode = Mode::Swap { existed };
         if !staged.start_swap(existed) {
             staged.start_per_file(existed)?;
@@ -208,6 +219,11 @@ impl Staged {
         } else {
             None
         };
+        // A folder this user may not write to is not replaced either (whoever made it
+        // read-only meant to keep its files): the per-file path fails as it should.
+        if existed && !writable(&self.real) {
+            return false;
+        }
         // The folder a process works in cannot be swapped from under it.
         let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
         if existed && cwd.is_ok_and(|c| c.starts_with(&self.real)) {
@@ -460,6 +476,16 @@ fn alive(pid: &str) -> bool {
     // SAFETY: signal 0 only checks that the process exists.
     let r = unsafe { libc::kill(pid, 0) };
     r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Whether this process may create files in the folder `path`.
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a NUL-terminated path that lives across the call.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
 }
 
 /// `.revcap-*.tmp`: a temporary file of earlier versions (or of a copy in [`per_file`]).
