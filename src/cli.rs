@@ -216,7 +216,7 @@ pub struct OutputArgs {
     /// Label for money amounts in tables and charts, e.g. USD or $.
     #[arg(long, value_name = "LABEL")]
     pub unit: Option<String>,
-    /// Fail at once, instead of waiting, when another run is writing to the output folder.
+    /// Fail at once, not wait, while another run writes to --output.
     #[arg(long)]
     pub no_wait: bool,
 }

@@ -30,7 +30,7 @@ run() { "$BIN" run sc --cap "$1" --output "$2" --format csv >/dev/null 2>&1; }
 sums() { md5sum "$1/ledger.csv" "$1/result.json" "$1/summary.csv" | cut -d' ' -f1; }
 start=$(date +%s.%N)
 run 38B ref_38B
-took=$(echo "$(date +%s.%N) - $start" | bc)
+took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 run 20B ref_20B
 a=$(sums ref_38B)
 b=$(sums ref_20B)
@@ -43,14 +43,27 @@ for i in $(seq 1 "$KILLS"); do
     if (( i % 2 == 0 )); then cap=38B; fi
     "$BIN" run sc --cap "$cap" --output out --format csv >/dev/null 2>&1 &
     pid=$!
-    t=$(awk -v t="$took" -v r="$RANDOM" 'BEGIN { printf "%.2f", t * r / 32767 }')
-    sleep "$t"
+    if (( i % 4 < 2 )); then
+        # Anywhere in the run.
+        t=$(awk -v t="$took" -v r="$RANDOM" 'BEGIN { printf "%.2f", t * r / 32767 }')
+        sleep "$t"
+        t="${t}s"
+    else
+        # While the files are written and swapped in: once the staging folder is
+        # there, anywhere in the next quarter of the run's time.
+        while ! ls -A . | grep -q '^\.out\.revcap-staging-' && kill -0 "$pid" 2>/dev/null; do
+            sleep 0.05
+        done
+        t=$(awk -v t="$took" -v r="$RANDOM" 'BEGIN { printf "%.2f", t / 4 * r / 32767 }')
+        sleep "$t"
+        t="${t}s after staging began"
+    fi
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
     got=$(sums out)
     if [[ $got == "$a" ]]; then set=38B; elif [[ $got == "$b" ]]; then set=20B; else set=MIXED; mixed=$((mixed + 1)); fi
     [[ $(cat out/notes.txt) == "someone else's" ]] || { set="$set, notes.txt lost"; mixed=$((mixed + 1)); }
-    echo "kill $i at ${t}s of a ${took}s run (cap $cap): the folder holds the $set set; leftovers: $(ls -A . out | grep -c revcap- || true)"
+    echo "kill $i at $t of a ${took}s run (cap $cap): the folder holds the $set set; leftovers: $(ls -A . out | grep -c revcap- || true)"
 done
 run 20B out
 [[ $(sums out) == "$b" ]] || { echo "the next run's set is wrong"; mixed=$((mixed + 1)); }
