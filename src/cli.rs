@@ -249,6 +249,9 @@ pub struct OutputArgs {
     /// unit's scale) instead of at a scale chosen from the amounts.
     #[arg(long)]
     pub exact: bool,
+    /// Fail at once, not wait, while another run writes to --output.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -119,6 +119,8 @@ pub struct Output {
     /// The unit of the amounts (`--unit`), whether to show them exactly (`--exact`),
     /// and where each shared term came from, for the printed views.
     pub shown: crate::render::Shown,
+    /// `--no-wait`: fail at once when another run is writing to `dir`.
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -315,6 +317,7 @@ impl TryFrom<Cli> for Config {
                 let (terms, sources) = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
                 let mut output = output(&a.output)?;
                 output.shown.sources = sources;
+                refuse_output_among_inputs(&a.paths, &output)?;
                 Ok(Config {
                     inputs,
                     action: Action::Run { terms, output },
@@ -339,6 +342,7 @@ impl TryFrom<Cli> for Config {
                 let variants =
                     variants(&a.cap, a.caps.as_deref(), &a.terms, &shared, &flags, &name)?;
                 output.shown.sources = sources;
+                refuse_output_among_inputs(&a.paths, &output)?;
                 Ok(Config {
                     inputs,
                     action: Action::Compare {
@@ -1150,7 +1154,67 @@ fn output(a: &OutputArgs) -> Result<Output, Error> {
             exact: a.exact,
             sources: TermSources::default(),
         },
+        no_wait: a.no_wait,
     })
+}
+
+/// Refuses an output folder that is an input folder or inside one: its files would
+/// be mixed with the inputs, and the next run would read them as scenarios.
+fn refuse_output_among_inputs(paths: &[String], output: &Output) -> Result<(), Error> {
+    let Some(dir) = &output.dir else {
+        return Ok(());
+    };
+    let Some(out) = resolve(dir) else {
+        return Ok(());
+    };
+    for raw in paths {
+        let input = Path::new(raw);
+        if raw == "-" || !input.is_dir() {
+            continue;
+        }
+        let Ok(folder) = std::fs::canonicalize(input) else {
+            continue;
+        };
+        if out.starts_with(&folder) {
+            let how = if out == folder { "is" } else { "is inside" };
+            return Err(Error::Usage(format!(
+                "error: --output {} {how} the input folder {raw}: its files would be read as scenarios (choose an --output outside the input folders)",
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `path` made absolute with links followed, for a path that may not exist yet: its
+/// deepest existing ancestor resolved, the rest appended.
+fn resolve(path: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let mut rest = Vec::new();
+    let mut at = path;
+    loop {
+        if let Ok(mut out) = std::fs::canonicalize(at) {
+            for c in rest.iter().rev() {
+                match c {
+                    Component::ParentDir => {
+                        out.pop();
+                    }
+                    Component::Normal(n) => out.push(n),
+                    _ => {}
+                }
+            }
+            return Some(out);
+        }
+        if at == Path::new(".") {
+            return None;
+        }
+        let mut parts = at.components();
+        rest.push(parts.next_back()?);
+        at = parts.as_path();
+        if at.as_os_str().is_empty() {
+            at = Path::new(".");
+        }
+    }
 }
 
 fn chart_size(raw: &str) -> Result<(u32, u32), String> {

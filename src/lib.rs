@@ -39,6 +39,9 @@ use error::Error;
 /// Runs a command, printing its main output to `stdout`.
 pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
     let inputs = &config.inputs;
+    if let Action::Run { output, .. } | Action::Compare { output, .. } = &config.action {
+        output::set_no_wait(output.no_wait);
+    }
     match config.action {
         Action::Run { terms, output } => cmd::run::run(inputs, &terms, &output, stdout),
         Action::Compare {

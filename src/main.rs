@@ -1,5 +1,6 @@
 //! The `revcap` binary: parse arguments, build the configuration, run, and map
-//! errors to exit codes (0 success, 1 wrong input or terms, 2 usage).
+//! errors to exit codes (0 success, 1 wrong input or terms, 2 usage; 128 + the signal
+//! after SIGINT, SIGTERM or SIGHUP).
 
 use std::io::ErrorKind;
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ fn main() -> ExitCode {
         );
     }));
     let cli = Cli::parse();
+    // SIGINT, SIGTERM, SIGHUP: remove the staging folder, exit 130, 143, 129.
+    revcap::output::interrupt::install();
     let outcome = std::panic::catch_unwind(|| {
         // Debug builds only: lets the tests check this guard with a real panic.
         #[cfg(debug_assertions)]

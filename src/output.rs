@@ -1,53 +1,292 @@
-//! Where results go: stdout, and output files written atomically. Everything is
-//! written to temporary files in the target folder and renamed into place only once
-//! the whole run (printing included) has succeeded, so a failed run leaves the previous
-//! outputs untouched and no file is ever half-written.
+//! Where results go: stdout, and output files written as one set, all or nothing.
+//!
+//! The files of a run are staged in a sibling of the output folder
+//! (`.NAME.revcap-staging-PID`, same filesystem), completed with the entries of the old
+//! folder the run does not write (hard links), and swapped in with one atomic
+//! `renameat2(RENAME_EXCHANGE)`; the old folder, now at the staging path, is then
+//! removed. Whatever fails and whenever the process dies, the folder holds one run's
+//! complete set. Where the exchange is not possible (another filesystem or OS, a
+//! folder owned by someone else, the current folder), the files are staged inside the
+//! folder and renamed one by one, as docs/spec.md §5.8 says. An advisory lock beside
+//! the folder ([`lock`]) keeps runs from interleaving; signals remove the staging
+//! folder ([`interrupt`]); leftovers of killed runs are removed by the next run.
+
+pub mod fault;
+pub mod interrupt;
+pub mod lock;
 
 use std::io::Write;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-
-use tempfile::NamedTempFile;
 
 use crate::config::Input;
 use crate::error::Error;
 
+pub use lock::set_no_wait;
+
+/// How the staged set becomes the output folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Staged beside the folder, swapped in with one atomic step; `existed` says
+    /// whether there is an old folder to exchange with (else one rename).
+    Swap { existed: bool },
+    /// Staged inside the folder, renamed into place one file at a time.
+    PerFile,
+}
+
 /// Files staged for one run, not yet visible under their final names. Dropped without
-/// [`Staged::commit`], it deletes its temporary files and the folders it created.
+/// [`Staged::commit`], it removes its staging folder and the folders it created.
 pub struct Staged {
+    /// The folder as given (`--output`), for messages and [`Staged::targets`].
     dir: PathBuf,
-    files: Vec<(NamedTempFile, PathBuf)>,
+    /// The folder resolved (symbolic links followed): what is exchanged.
+    real: PathBuf,
+    staging: PathBuf,
+    mode: Mode,
+    /// Each file's name in the folder and its final path as given.
+    files: Vec<(String, PathBuf)>,
     /// Folders created for the output, deepest first; removed again (if still empty)
     /// when the run fails.
     created: Vec<PathBuf>,
+    lock: Option<lock::Lock>,
     committed: bool,
 }
 
-impl Staged {
-    /// Prepares `dir` (creating it if needed).
-    pub fn new(dir: &Path) -> Result<Staged, Error> {
-        if dir.exists() && !dir.is_dir() {
-            return Err(Error::Write {
-                path: dir.to_path_buf(),
-                message: "exists and is not a folder (give --output a folder)".into(),
-            });
+/// Folders created for the output, deepest first; removed again (if empty) on drop,
+/// unless taken.
+struct Created(Vec<PathBuf>);
+
+impl Created {
+    /// Creates `dir` and its missing parents.
+    fn all(dir: &Path) -> std::io::Result<Created> {
+        let made = Created(
+            dir.ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+                .map(Path::to_path_buf)
+                .collect(),
+        );
+        std::fs::create_dir_all(dir)?;
+        Ok(made)
+    }
+}
+
+impl Drop for Created {
+    fn drop(&mut self) {
+        for dir in &self.0 {
+            let _ = std::fs::remove_dir(dir);
         }
-        let created: Vec<PathBuf> = dir
-            .ancestors()
-            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
-            .map(Path::to_path_buf)
-            .collect();
-        let staged = Staged {
+    }
+}
+
+/// An error writing the output folder `path`.
+fn write_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// One filesystem step of staging or committing (see [`fault`]).
+fn step(what: impl Fn() -> String) -> std::io::Result<()> {
+    fault::step(&what)
+}
+
+impl Staged {
+    /// Prepares to write into `dir` (created with its parents if needed): waits for
+    /// the lock, removes leftovers of killed runs, creates the staging folder.
+    pub fn new(dir: &Path) -> Result<Staged, Error> {
+        if let Ok(meta) = std::fs::symlink_metadata(dir) {
+            if meta.file_type().is_symlink() && std::fs::metadata(dir).is_err() {
+                // A link to nothing: the error creating it names the problem.
+                std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+            }
+            if !dir.is_dir() {
+                return Err(Error::Write {
+                    path: dir.to_path_buf(),
+                    message: "exists and is not a folder (give --output a folder)".into(),
+                });
+            }
+        }
+        // Folders made before `staged` exists are removed again by `made` on failure.
+        let mut made = Created(Vec::new());
+        let real = if dir.is_dir() {
+            std::fs::canonicalize(dir).map_err(write_err(dir))?
+        } else if let Some(name) = dir.file_name() {
+            let parent = match dir.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            if parent.exists() && !parent.is_dir() {
+                // Under a file: the error creating it names the problem.
+                std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+            }
+            made = Created::all(parent).map_err(write_err(dir))?;
+            std::fs::canonicalize(parent)
+                .map_err(write_err(dir))?
+                .join(name)
+        } else {
+            // `a/..` and the like: create it as given, then it is an existing folder.
+            made = Created::all(dir).map_err(write_err(dir))?;
+            std::fs::canonicalize(dir).map_err(write_err(dir))?
+        };
+        let created = std::mem::take(&mut made.0);
+        // From here on, dropping `staged` removes what this run created.
+        let mut staged = Staged::empty(dir, created);
+        staged.real = real;
+        let lock = lock::acquire(&staged.real, dir).map_err(|e| match e {
+            lock::LockError::Busy => Error::Write {
+                path: dir.to_path_buf(),
+                message:
+                    "another revcap run is writing to this folder (not waiting for it: --no-wait)"
+                        .into(),
+            },
+            lock::LockError::Io(e) => write_err(dir)(e),
+        })?;
+        staged.lock = Some(lock);
+        // Another run may have created or removed the folder while this one waited.
+        let existed = staged.real.is_dir();
+        // Best effort: a leftover this user cannot remove does not stop the run.
+        let _ = staged.remove_leftovers();
+        staged.mode = Mode::Swap { existed };
+        if !staged.start_swap(existed) {
+            staged.start_per_file(existed)?;
+        }
+        Ok(staged)
+    }
+
+    fn empty(dir: &Path, created: Vec<PathBuf>) -> Staged {
+        Staged {
             dir: dir.to_path_buf(),
+            real: dir.to_path_buf(),
+            staging: PathBuf::new(),
+            mode: Mode::PerFile,
             files: Vec::new(),
             created,
+            lock: None,
             committed: false,
+        }
+    }
+
+    /// Removes the staging folders and temporary files of runs that are no longer
+    /// alive. The lock is held, so no live run is writing; the owner's pid is checked
+    /// as well, in case locks do not work on this filesystem.
+    fn remove_leftovers(&self) -> std::io::Result<()> {
+        if let (Some(parent), Some(name)) = (self.real.parent(), self.real.file_name()) {
+            let prefix = format!(".{}.revcap-staging-", name.to_string_lossy());
+            for entry in std::fs::read_dir(parent)?.filter_map(Result::ok) {
+                let entry_name = entry.file_name().to_string_lossy().into_owned();
+                if let Some(pid) = entry_name.strip_prefix(&prefix) {
+                    if !alive(pid) {
+                        let path = entry.path();
+                        step(|| format!("remove leftover {}", path.display()))?;
+                        std::fs::remove_dir_all(&path)?;
+                    }
+                }
+            }
+        }
+        if !self.real.is_dir() {
+            return Ok(());
+        }
+        for entry in std::fs::read_dir(&self.real)?.filter_map(Result::ok) {
+            let entry_name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if let Some(pid) = entry_name.strip_prefix(".revcap-staging-") {
+                if !alive(pid) {
+                    step(|| format!("remove leftover {}", path.display()))?;
+                    std::fs::remove_dir_all(&path)?;
+                }
+            } else if is_old_temp(&entry_name) && path.is_file() {
+                // Temporary files of earlier versions carry no pid; with the lock held
+                // no revcap run of this version is writing them.
+                step(|| format!("remove leftover {}", path.display()))?;
+                std::fs::remove_file(&path)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Creates the staging folder beside the output folder, with the old folder's mode
+    /// and owner; false when that is not possible here (then files go one by one).
+    fn start_swap(&mut self, existed: bool) -> bool {
+        let (Some(parent), Some(name)) = (self.real.parent(), self.real.file_name()) else {
+            return false;
         };
-        std::fs::create_dir_all(dir).map_err(|e| Error::Write {
-            path: dir.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        // On failure `staged` is dropped here and removes what it did create.
-        Ok(staged)
+        let old = if existed {
+            match std::fs::metadata(&self.real) {
+                Ok(m) => Some(m),
+                Err(_) => return false,
+            }
+        } else {
+            None
+        };
+        // A folder this user may not write to is not replaced either (whoever made it
+        // read-only meant to keep its files): the per-file path fails as it should.
+        if existed && !writable(&self.real) {
+            return false;
+        }
+        // The folder a process works in cannot be swapped from under it.
+        let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+        if existed && cwd.is_ok_and(|c| c.starts_with(&self.real)) {
+            return false;
+        }
+        let staging = parent.join(format!(
+            ".{}.revcap-staging-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        {
+            let mut left = interrupt::registry();
+            if step(|| "create staging folder".into()).is_err()
+                || std::fs::create_dir(&staging).is_err()
+            {
+                return false;
+            }
+            left.staging = Some(staging.clone());
+        }
+        self.staging = staging;
+        if let Some(old) = old {
+            let keep = step(|| "set staging folder's mode and owner".into())
+                .and_then(|()| std::fs::set_permissions(&self.staging, old.permissions()))
+                .and_then(|()| same_owner(&self.staging, &old));
+            if keep.is_err() {
+                self.drop_staging();
+                return false;
+            }
+        }
+        self.mode = Mode::Swap { existed };
+        true
+    }
+
+    /// Creates the staging folder inside the output folder (creating that if needed).
+    fn start_per_file(&mut self, existed: bool) -> Result<(), Error> {
+        self.mode = Mode::PerFile;
+        if !existed {
+            step(|| "create output folder".into())
+                .and_then(|()| std::fs::create_dir(&self.real))
+                .map_err(write_err(&self.dir))?;
+            self.created.insert(0, self.real.clone());
+        }
+        let staging = self
+            .real
+            .join(format!(".revcap-staging-{}", std::process::id()));
+        let mut left = interrupt::registry();
+        step(|| "create staging folder".into())
+            .and_then(|()| std::fs::create_dir(&staging))
+            .map_err(write_err(&self.dir))?;
+        left.staging = Some(staging.clone());
+        self.staging = staging;
+        Ok(())
+    }
+
+    /// Removes the staging folder (and its registration).
+    fn drop_staging(&mut self) {
+        if self.staging.as_os_str().is_empty() {
+            return;
+        }
+        let mut left = interrupt::registry();
+        let _ = std::fs::remove_dir_all(&self.staging);
+        left.staging = None;
+        self.staging = PathBuf::new();
     }
 
     /// Stages `bytes` as `name` in the folder.
@@ -58,29 +297,39 @@ impl Staged {
     /// Stages `parts`, one after another, as `name` in the folder.
     pub fn add_parts(&mut self, name: &str, parts: &[impl AsRef<[u8]>]) -> Result<(), Error> {
         let target = self.dir.join(name);
-        let err = |e: std::io::Error| Error::Write {
-            path: target.clone(),
-            message: e.to_string(),
-        };
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".revcap-")
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)
-            .map_err(err)?;
+        refuse_replacing_a_folder(&self.real.join(name), &target)?;
+        let err = write_err(&target);
+        let path = self.staging.join(name);
+        step(|| format!("write {name}")).map_err(&err)?;
+        // Subfolders one level at a time: never re-create a staging folder a signal
+        // has just removed.
+        if let Some(sub) = Path::new(name).parent() {
+            let mut at = self.staging.clone();
+            for part in sub.components() {
+                at.push(part);
+                match std::fs::create_dir(&at) {
+                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(err(e)),
+                    _ => {}
+                }
+            }
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o644)
+            .open(&path)
+            .map_err(&err)?;
         for part in parts {
-            tmp.write_all(part.as_ref()).map_err(err)?;
+            file.write_all(part.as_ref()).map_err(&err)?;
         }
-        // tempfile creates files readable by their owner only; outputs are reports
-        // to share, so give them the usual mode of a new file.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            tmp.as_file()
-                .set_permissions(std::fs::Permissions::from_mode(0o644))
-                .map_err(err)?;
+        // Outputs are reports to share: the usual mode of a new file, whatever the umask.
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(&err)?;
+        file.sync_all().map_err(&err)?;
+        if !self.files.iter().any(|(n, _)| n == name) {
+            self.files.push((name.to_string(), self.dir.join(name)));
         }
-        tmp.as_file().sync_all().map_err(err)?;
-        self.files.push((tmp, target));
         Ok(())
     }
 
@@ -89,34 +338,258 @@ impl Staged {
         self.files.iter().map(|(_, p)| p.as_path())
     }
 
-    /// Renames every staged file into place.
+    /// Makes the staged set the output folder: one atomic exchange where possible,
+    /// else one rename per file.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, Error> {
-        self.committed = true;
-        let files = std::mem::take(&mut self.files);
-        let mut written = Vec::with_capacity(files.len());
-        for (tmp, target) in files {
-            tmp.persist(&target).map_err(|e| Error::Write {
-                path: target.clone(),
-                message: e.error.to_string(),
-            })?;
-            written.push(target);
+        // Checked when staged too; again here, before anything changes.
+        for (name, target) in &self.files {
+            refuse_replacing_a_folder(&self.real.join(name), target)?;
         }
-        Ok(written)
+        if let Mode::Swap { existed } = self.mode {
+            if self.swap(existed)? {
+                self.committed = true;
+                return Ok(self.files.iter().map(|(_, t)| t.clone()).collect());
+            }
+        }
+        self.per_file()?;
+        self.committed = true;
+        Ok(self.files.iter().map(|(_, t)| t.clone()).collect())
+    }
+
+    /// The atomic commit; false (nothing changed) when the exchange is not possible
+    /// here and the files must go one by one.
+    fn swap(&mut self, existed: bool) -> Result<bool, Error> {
+        let dir = self.dir.clone();
+        let err = write_err(&dir);
+        if existed {
+            match carry_over(&self.real, &self.staging) {
+                Ok(true) => {}
+                Ok(false) => return Ok(false),
+                Err(e) => return Err(err(e)),
+            }
+        }
+        // The staging folder's entries on disk before it becomes the folder, and the
+        // swap itself after, so a power cut cannot undo half of it (best effort: some
+        // filesystems cannot sync a folder).
+        let sync = |p: &Path| std::fs::File::open(p).and_then(|f| f.sync_all());
+        let _ = sync(&self.staging);
+        {
+            let _left = interrupt::registry();
+            step(|| "exchange".into()).map_err(&err)?;
+            let done = if existed {
+                exchange(&self.staging, &self.real)
+            } else {
+                std::fs::rename(&self.staging, &self.real)
+            };
+            match done {
+                Ok(()) => {}
+                Err(e) if existed && unsupported(&e) => return Ok(false),
+                Err(e) => return Err(err(e)),
+            }
+        }
+        if let Some(parent) = self.real.parent() {
+            let _ = sync(parent);
+        }
+        // The staging path now holds the old folder (or nothing): the new set is in
+        // place whatever happens next; a leftover is removed by the next run.
+        let _ = step(|| "remove old folder".into());
+        self.drop_staging();
+        Ok(true)
+    }
+
+    /// Renames each staged file into the folder, then removes the staging folder.
+    fn per_file(&mut self) -> Result<(), Error> {
+        for (name, target) in &self.files {
+            let err = write_err(target);
+            let to = self.real.join(name);
+            if let Some(sub) = to.parent() {
+                std::fs::create_dir_all(sub).map_err(&err)?;
+            }
+            step(|| format!("rename {name}")).map_err(&err)?;
+            let from = self.staging.join(name);
+            match std::fs::rename(&from, &to) {
+                Err(e) if e.raw_os_error() == Some(libc::EXDEV) => {
+                    // Staged on another filesystem (the folder is a mount point):
+                    // copy beside the target, then rename that.
+                    let tmp = to.with_file_name(format!(
+                        ".revcap-{}-{}.tmp",
+                        std::process::id(),
+                        to.file_name()
+                            .map(|n| n.to_string_lossy())
+                            .unwrap_or_default()
+                    ));
+                    std::fs::copy(&from, &tmp)
+                        .and_then(|_| std::fs::rename(&tmp, &to))
+                        .inspect_err(|_| {
+                            let _ = std::fs::remove_file(&tmp);
+                        })
+                        .map_err(&err)?;
+                }
+                other => other.map_err(&err)?,
+            }
+        }
+        let _ = step(|| "remove staging folder".into());
+        self.drop_staging();
+        Ok(())
     }
 }
 
 impl Drop for Staged {
     fn drop(&mut self) {
-        if self.committed {
+        if self.committed && self.staging.as_os_str().is_empty() && self.lock.is_none() {
             return;
         }
-        // Temporary files first (they are in the folder), then the folders this run
-        // created, deepest first; `remove_dir` leaves any folder that is not empty.
-        self.files.clear();
-        for dir in &self.created {
-            let _ = std::fs::remove_dir(dir);
+        // The staging folder first, then the lock (its file may be in a folder this
+        // run created), then the folders this run created, deepest first;
+        // `remove_dir` leaves any folder that is not empty.
+        self.drop_staging();
+        self.lock = None;
+        if !self.committed {
+            for dir in &self.created {
+                let _ = std::fs::remove_dir(dir);
+            }
         }
     }
+}
+
+/// A folder where a file is to go would have to be deleted with all it holds: refused,
+/// before anything is printed or changed.
+fn refuse_replacing_a_folder(at: &Path, target: &Path) -> Result<(), Error> {
+    if std::fs::symlink_metadata(at).is_ok_and(|m| m.is_dir()) {
+        return Err(Error::Write {
+            path: target.to_path_buf(),
+            message: "is a folder; refusing to replace it with a file (move or remove it)".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether the process `pid` (a staging folder's suffix) is alive; a name that is
+/// not a pid is not revcap's and is kept.
+fn alive(pid: &str) -> bool {
+    let Ok(pid) = pid.parse::<libc::pid_t>() else {
+        return true;
+    };
+    if pid <= 0 || pid as u32 == std::process::id() {
+        return pid <= 0;
+    }
+    // SAFETY: signal 0 only checks that the process exists.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Whether this process may create files in the folder `path`.
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a NUL-terminated path that lives across the call.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+}
+
+/// `.revcap-*.tmp`: a temporary file of earlier versions (or of a copy in [`per_file`]).
+fn is_old_temp(name: &str) -> bool {
+    name.starts_with(".revcap-") && name.ends_with(".tmp")
+}
+
+/// Gives `path` the owner and group of `old` when they differ (an error if not allowed:
+/// then the folder is not swapped, so its owner stays).
+fn same_owner(path: &Path, old: &std::fs::Metadata) -> std::io::Result<()> {
+    let new = std::fs::metadata(path)?;
+    if new.uid() == old.uid() && new.gid() == old.gid() {
+        return Ok(());
+    }
+    std::os::unix::fs::chown(path, Some(old.uid()), Some(old.gid()))
+}
+
+/// Hard-links (copies when linking fails) into `new` every entry of `old` that the run
+/// does not write, merging subfolders both have. False when an entry can be neither
+/// linked nor copied (a FIFO, a socket, a device): then the set cannot be swapped.
+fn carry_over(old: &Path, new: &Path) -> std::io::Result<bool> {
+    for entry in std::fs::read_dir(old)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name_str = name.to_string_lossy();
+        if name_str.starts_with(".revcap-staging-") || is_old_temp(&name_str) {
+            continue;
+        }
+        let from = entry.path();
+        let to = new.join(&name);
+        let kind = entry.file_type()?;
+        match std::fs::symlink_metadata(&to) {
+            Ok(m) if m.is_dir() && kind.is_dir() => {
+                if !carry_over(&from, &to)? {
+                    return Ok(false);
+                }
+                continue;
+            }
+            // Written by this run: the run's file wins.
+            Ok(_) => continue,
+            Err(_) => {}
+        }
+        step(|| format!("carry over {name_str}"))?;
+        if kind.is_dir() {
+            std::fs::create_dir(&to)?;
+            std::fs::set_permissions(&to, std::fs::metadata(&from)?.permissions())?;
+            if !carry_over(&from, &to)? {
+                return Ok(false);
+            }
+        } else if kind.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(&from)?, &to)?;
+        } else if kind.is_file() {
+            if std::fs::hard_link(&from, &to).is_err() {
+                std::fs::copy(&from, &to)?;
+            }
+        } else {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Swaps two folders in one atomic step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    if fault::no_exchange() {
+        return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+    }
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: two NUL-terminated paths that live across the call.
+    let r = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from_raw_os_error(libc::ENOSYS))
+}
+
+/// An exchange error that means "not here" rather than "failed": the files then go one
+/// by one.
+fn unsupported(e: &std::io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EINVAL | libc::ENOSYS | libc::EXDEV | libc::EBUSY | libc::EOPNOTSUPP)
+    )
 }
 
 /// Prints, then renames the staged files into place, so that a run that fails,

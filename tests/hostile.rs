@@ -507,6 +507,16 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
         case("--export where a file is already", &["scenarios", "--export", "ex"], 1,
             "error: ex/apr2025.csv: cannot write: already exists; revcap scenarios --export never replaces a file (choose an empty folder)\n")
             .file("ex/apr2025.csv", GOOD),
+        case("--output is an input folder", &["run", "sc2", "--through", "2027-12-31", "--output", "sc2"], 2,
+            "error: --output sc2 is the input folder sc2: its files would be read as scenarios (choose an --output outside the input folders)\n")
+            .file("sc2/base.csv", GOOD),
+        case("--output inside an input folder", &["run", "sc2", "--through", "2027-12-31", "--output", "sc2/reports"], 2,
+            "error: --output sc2/reports is inside the input folder sc2: its files would be read as scenarios (choose an --output outside the input folders)\n")
+            .file("sc2/base.csv", GOOD),
+        case("a folder where an output file goes", &["run", "t.csv", "--through", "2027-12-31", "--output", "cm", "--no-charts"], 1,
+            "error: cm/summary.csv: cannot write: is a folder; refusing to replace it with a file (move or remove it)\n")
+            .file("t.csv", GOOD)
+            .file("cm/summary.csv/keep.txt", "mine"),
         case("--output onto an input", &["run", "data/ledger.csv", "--through", "2027-12-31", "--output", "data", "--no-charts"], 1,
             "error: data/ledger.csv: cannot write: is one of the inputs; refusing to overwrite it (choose another --output)\n")
             .file("data/ledger.csv", GOOD),
@@ -689,13 +699,18 @@ fn hostile_inputs_fail_with_exact_messages_and_write_nothing() {
 /// What a run prints when stdout is a full disk.
 const STDOUT_FULL: &str = "error: cannot write to stdout: No space left on device (os error 28)\n";
 
+/// What `--no-wait` says while another run writes to `output/`; it takes two runs at
+/// once, so tests/atomic.rs (`a_second_run_waits_for_the_first_or_fails_with_no_wait`)
+/// checks it.
+const NO_WAIT: &str = "error: output: cannot write: another revcap run is writing to this folder (not waiting for it: --no-wait)\n";
+
 /// The messages of the suite, line by line (the sample line of the garbage case aside),
 /// and of the tests below the table.
 fn expected_lines() -> Vec<String> {
     let stderrs: Vec<&str> = cases().iter().map(|c| c.stderr).collect();
     stderrs
         .into_iter()
-        .chain([STDOUT_FULL])
+        .chain([STDOUT_FULL, NO_WAIT])
         .flat_map(str::lines)
         .filter(|l| !l.starts_with("(..."))
         .map(str::to_string)

@@ -136,12 +136,7 @@ fn write_out(dir: &Path) -> Result<(), Error> {
     for f in &files {
         staged.add(f.name, f.text.as_bytes())?;
     }
-    // The presets' folder, for the renames into it.
-    let presets = dir.join("terms");
-    std::fs::create_dir_all(&presets).map_err(|e| Error::Write {
-        path: presets,
-        message: e.to_string(),
-    })?;
+    // The presets' `terms/` is staged with the rest: the set appears whole.
     staged.commit()?;
     let _ = writeln!(
         std::io::stderr(),

@@ -1,0 +1,55 @@
+//! Clean interruption: SIGINT, SIGTERM and SIGHUP remove the staging folder of the run
+//! (and its lock file) and exit 128 + the signal (130, 143, 129).
+//!
+//! The staging folder and the lock file are registered here while they exist. The
+//! commit holds the same mutex around its atomic step, so a signal never removes a
+//! staging folder half-way through being swapped in: either before the exchange (the
+//! new set is dropped, the old one stays) or after it (the staging path then holds
+//! the old set, which was to be removed anyway).
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard};
+
+/// What a signal must clean up.
+#[derive(Default)]
+pub struct Leftovers {
+    /// The run's staging folder.
+    pub staging: Option<PathBuf>,
+    /// The lock file this run holds (removed while still held: see `lock.rs`).
+    pub lock_file: Option<PathBuf>,
+}
+
+static REGISTRY: Mutex<Leftovers> = Mutex::new(Leftovers {
+    staging: None,
+    lock_file: None,
+});
+
+/// The registry, locked; a poisoned lock is still usable (it holds only paths).
+pub fn registry() -> MutexGuard<'static, Leftovers> {
+    REGISTRY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Installs the handler: a thread that waits for SIGINT, SIGTERM or SIGHUP, removes
+/// what is registered and exits with 128 + the signal. Called once by the binary;
+/// the library alone (the tests calling `revcap::run`) keeps the default handlers.
+pub fn install() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        // Without the handler a signal still stops the run; only the cleanup is lost,
+        // and the next run removes the leftovers.
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            // Held until exit: the commit cannot start its atomic step after this.
+            let left = registry();
+            if let Some(dir) = &left.staging {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            if let Some(file) = &left.lock_file {
+                let _ = std::fs::remove_file(file);
+            }
+            std::process::exit(128 + sig);
+        }
+    });
+}
