@@ -206,6 +206,26 @@ fn charts_label_real_magnitudes() {
         "{texts:?}"
     );
     assert!(!svg.contains("$38K"), "{texts:?}");
+    // Written as a code and a scale, as `--unit 'USD m'` once gave "38K USD m".
+    w.ok_wrote(
+        &[
+            "run",
+            "m.csv",
+            "--cap",
+            "38000",
+            "--unit",
+            "USD m",
+            "--chart-format",
+            "svg",
+            "--output",
+            "usd",
+        ],
+        6,
+        "usd",
+    );
+    let usd = self::texts(&w.read("usd/m-cumulative.svg"));
+    assert!(usd.iter().any(|t| t == "cap 38B USD"), "{usd:?}");
+    assert!(!usd.iter().any(|t| t.contains("USD m")), "{usd:?}");
 }
 
 #[test]
