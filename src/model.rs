@@ -265,12 +265,14 @@ impl Period {
     fn ms(&self) -> u32 {
         u32::from(self.months)
     }
-    /// Months since January of year 0 at which the period starts.
-    fn start_index(&self) -> i32 {
+    /// Months since January of year 0 at which the period starts. Periods are whole
+    /// months, so comparing these orders them as their first days would, without
+    /// building dates (the checks of every loaded period use this).
+    pub fn start_index(&self) -> i32 {
         self.y() * 12 + self.sm() as i32
     }
     /// Months since January of year 0 of the period's last month.
-    fn end_index(&self) -> i32 {
+    pub fn end_index(&self) -> i32 {
         self.start_index() + self.ms() as i32 - 1
     }
 

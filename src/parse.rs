@@ -442,8 +442,11 @@ pub fn plain_decimal(s: &str) -> Option<Decimal> {
 /// [`plain_decimal`] with `decimal` for the decimal mark (`digits[,digits]` in a file
 /// read with a decimal comma).
 fn plain_with(s: &str, decimal: char) -> Option<Decimal> {
-    let (int, frac) = match s.split_once(decimal) {
-        Some((i, f)) => (i, Some(f)),
+    // The mark is ASCII (`.` or `,`): a byte search, cheaper than a `char` pattern on
+    // every cell of a large file.
+    let mark = u8::try_from(decimal).ok()?;
+    let (int, frac) = match s.bytes().position(|b| b == mark) {
+        Some(i) => (s.get(..i)?, Some(s.get(i + 1..)?)),
         None => (s, None),
     };
     if int.is_empty() || frac.is_some_and(str::is_empty) {

@@ -68,7 +68,8 @@ pub(super) fn check_periods(
                 quote(name)
             );
             problems.push(pr);
-        } else if b.period.start() <= a.period.end() {
+        } else if b.period.start_index() <= a.period.end_index() {
+            // Whole months: `b` starts on or before the last day of `a`.
             let (first, again) = if a.line <= b.line { (a, b) } else { (b, a) };
             let both_end = a.period.end().min(b.period.end());
             let mut pr = at(again);
@@ -81,7 +82,8 @@ pub(super) fn check_periods(
                 both_end,
             );
             problems.push(pr);
-        } else if check_gaps && a.period.next().map(|n| n.start()) != Some(b.period.start()) {
+        } else if check_gaps && a.period.end_index() + 1 != b.period.start_index() {
+            // Whole months: `b` does not start the day after `a` ends.
             let mut pr = at(b);
             pr.message = format!(
                 "leaves a gap in scenario {}: {} is missing after {} (line {})",
@@ -92,7 +94,7 @@ pub(super) fn check_periods(
             );
             problems.push(pr);
         }
-        if b.period.end() > a.period.end() {
+        if b.period.end_index() > a.period.end_index() {
             reach = Some(b);
         }
     }
