@@ -342,6 +342,21 @@ mod tests {
     }
 
     #[test]
+    fn printable_escapes_controls_and_bidi_only() {
+        assert!(matches!(
+            printable("plain €, ü"),
+            Cow::Borrowed("plain €, ü")
+        ));
+        assert_eq!(
+            printable("a\x1b[31m\tb\nc\u{7f}\u{85}\u{202e}\u{2066}d\\"),
+            r"a\u{1b}[31m\tb\nc\u{7f}\u{85}\u{202e}\u{2066}d\"
+        );
+        assert_eq!(quote("\u{2069}"), r#""\u{2069}""#);
+        let p = Problem::new("a\x1b.csv", "names \x07").value("\x1b");
+        assert_eq!(p.to_string(), r#"a\u{1b}.csv: "\u{1b}" names \u{7}"#);
+    }
+
+    #[test]
     fn problems_are_grouped_by_origin_and_capped() {
         let mut all = Problems::new();
         for i in 0..150u64 {
