@@ -102,8 +102,7 @@ pub struct RunArgs {
     /// Total cap on payments, e.g. 38B, 38000000000, or none.
     #[arg(long, value_name = "AMOUNT")]
     pub cap: Option<String>,
-    /// Fail (exit 1) when a folder holds an entry named like a scenario file that is
-    /// not one (a subfolder, a FIFO, a broken link) instead of skipping it.
+    /// Fail, not skip, when a folder's *.csv is no regular file.
     #[arg(long)]
     pub strict: bool,
     #[command(flatten)]
@@ -131,8 +130,7 @@ pub struct CompareArgs {
     /// Also print, per scenario, the cap below which it binds by each year-end.
     #[arg(long)]
     pub thresholds: bool,
-    /// Fail (exit 1) when a folder holds an entry named like a scenario file that is
-    /// not one (a subfolder, a FIFO, a broken link) instead of skipping it.
+    /// Fail, not skip, when a folder's *.csv is no regular file.
     #[arg(long)]
     pub strict: bool,
     #[command(flatten)]
