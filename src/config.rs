@@ -665,6 +665,7 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
                 order.push(raw.clone());
             }
             let folder_terms = FolderTerms::find(&path, true);
+            skip_odd_terms(&path, &mut skipped);
             for f in csvs {
                 let input = Input::File(f, reading);
                 order.push(input.origin());
@@ -674,10 +675,9 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
         } else if path.is_file() {
             // A file's folder is its parent; a bare `x.csv` is in the current folder,
             // whose `terms.toml` joins as plain `terms.toml`.
-            terms.push(FolderTerms::find(
-                path.parent().unwrap_or_else(|| Path::new("")),
-                false,
-            ));
+            let folder = path.parent().unwrap_or_else(|| Path::new(""));
+            terms.push(FolderTerms::find(folder, false));
+            skip_odd_terms(folder, &mut skipped);
             inputs.push(Input::File(path, reading));
             order.push(raw.clone());
         } else if path.exists() {
@@ -698,6 +698,22 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
         order,
         skipped,
     })
+}
+
+/// A `terms.toml` in `folder` that is there but is not a regular file (a broken link,
+/// a folder) gives no terms: said once among the skipped entries, not passed over in
+/// silence for the defaults.
+fn skip_odd_terms(folder: &Path, skipped: &mut Vec<Problem>) {
+    let path = folder.join("terms.toml");
+    if std::fs::symlink_metadata(&path).is_err() {
+        return;
+    }
+    if let Some(why) = unreadable_entry(&path) {
+        let p = Problem::new(path.display().to_string(), format!("skipped: {why}"));
+        if !skipped.contains(&p) {
+            skipped.push(p);
+        }
+    }
 }
 
 /// Why the folder entry `path` (named like a scenario file) is not read, or `None`

@@ -323,3 +323,50 @@ fn a_cap_range_at_the_largest_amount_is_one_cap() {
     args.extend(TERM);
     assert_eq!(run(&w, &args, 0, "").lines().count(), 1 + 2);
 }
+
+#[test]
+fn a_folder_terms_toml_that_is_no_file_is_said_not_passed_over() {
+    let w = Workdir::new();
+    w.write("sc/a.csv", GOOD);
+    w.write("sc/b.csv", GOOD.replace("1B", "3B"));
+    symlink("../shared/terms.toml", w.path("sc/terms.toml")).unwrap();
+    let warning = "warning: sc/terms.toml: skipped: a link to nothing (../shared/terms.toml)\n";
+    let mut args = vec!["run", "sc", "--no-files", "--format", "csv"];
+    args.extend(TERM);
+    let skipped = run(&w, &args, 0, warning);
+    // Said once, however many files of the folder are named.
+    let mut by_file = vec![
+        "run",
+        "sc/a.csv",
+        "sc/b.csv",
+        "--no-files",
+        "--format",
+        "csv",
+    ];
+    by_file.extend(TERM);
+    assert_eq!(run(&w, &by_file, 0, warning), skipped);
+    // The defaults apply, as with no terms.toml at all.
+    std::fs::remove_file(w.path("sc/terms.toml")).unwrap();
+    assert_eq!(run(&w, &args, 0, ""), skipped);
+    // With --strict, an error; validate warns.
+    w.write("sc/terms.toml/x", "a folder");
+    let mut strict = args.clone();
+    strict.push("--strict");
+    run(
+        &w,
+        &strict,
+        1,
+        "error: sc/terms.toml: not read: a folder, not a file (--strict)\n",
+    );
+    let mut args = vec!["validate", "sc"];
+    args.extend(TERM);
+    assert_eq!(
+        run(
+            &w,
+            &args,
+            0,
+            "warning: sc/terms.toml: skipped: a folder, not a file\n"
+        ),
+        "ok: 2 scenarios in 2 files (1 warning)\n"
+    );
+}
