@@ -1077,7 +1077,7 @@ fn toml_overflow(
     let fits = integer && digits.parse::<Decimal>().is_ok();
     let message = if fits {
         format!(
-            "is beyond what a TOML integer holds (±{}); quote it: {key} = \"{value}\"",
+            "is beyond what a TOML integer holds (±{}); quote it: {key} = \"{bare}\"",
             i64::MAX
         )
     } else if ["cap", "already_paid"].contains(&key) {
@@ -1391,6 +1391,48 @@ fn chart_size(raw: &str) -> Result<(u32, u32), String> {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn a_toml_number_too_large_names_its_key_however_toml_words_it() {
+        let message = |text: &str| match parse_terms(text, "t.toml") {
+            Err(Error::Problems(p)) => p.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        let quote_it = |v: &str, line: u64| {
+            vec![format!(
+                "t.toml: line {line}, key \"cap\": \"{v}\" is beyond what a TOML integer holds (±9223372036854775807); quote it: cap = \"{v}\""
+            )]
+        };
+        // The toml crate says "u64 value was too large", "invalid type: integer ... as
+        // i128" or "integer number overflowed" depending on the digits and what follows.
+        assert_eq!(
+            message("cap = 10000000000000000000\n"),
+            quote_it("10000000000000000000", 1)
+        );
+        assert_eq!(
+            message("rate = 0.1\ncap=99999999999999999999 # x\n"),
+            quote_it("99999999999999999999", 2)
+        );
+        assert_eq!(
+            message("\"cap\" = -99999999999999999999\n"),
+            quote_it("-99999999999999999999", 1)
+        );
+        assert_eq!(
+            message("cap = 1_000_000_000_000_000_000_000_000_000_000\n"),
+            vec!["t.toml: line 1, key \"cap\": \"1_000_000_000_000_000_000_000_000_000_000\" is beyond the largest amount, 79228162514264337593543950335 (about 7.9e28)".to_string()]
+        );
+        // Other TOML errors on numbers keep TOML's own words.
+        assert_eq!(
+            message("cap = 01\n"),
+            vec![
+                "t.toml: line 1: is not valid TOML: unexpected leading zero, expected nothing"
+                    .to_string()
+            ]
+        );
+        // And a quoted large amount is taken.
+        let t = parse_terms("cap = \"99999999999999999999\"\n", "t.toml").unwrap();
+        assert_eq!(t.cap, Some(Decimal::from_str("99999999999999999999").ok()));
+    }
 
     #[test]
     fn terms_file_with_every_key() {
