@@ -102,6 +102,9 @@ pub struct RunArgs {
     /// Total cap on payments, e.g. 38B, 38000000000, or none.
     #[arg(long, value_name = "AMOUNT")]
     pub cap: Option<String>,
+    /// Fail, not skip, when a folder's *.csv is no regular file.
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub input: InputFlags,
     #[command(flatten)]
@@ -127,6 +130,9 @@ pub struct CompareArgs {
     /// Also print, per scenario, the cap below which it binds by each year-end.
     #[arg(long)]
     pub thresholds: bool,
+    /// Fail, not skip, when a folder's *.csv is no regular file.
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub input: InputFlags,
     #[command(flatten)]
@@ -146,7 +152,8 @@ pub struct ValidateArgs {
     /// How to report: text (default) or json.
     #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
     pub format: ValidateFormat,
-    /// Fail (exit 1) on warnings too, e.g. data that stops before the term ends.
+    /// Fail (exit 1) on warnings too, e.g. data that stops before the term ends, or a
+    /// skipped folder entry.
     #[arg(long)]
     pub strict: bool,
     /// Term start to check coverage against, YYYY-MM-DD [default: as `run`'s].

@@ -51,6 +51,8 @@ pub enum Action {
         terms: Option<Terms>,
         /// Warnings fail the check too.
         strict: bool,
+        /// Folder entries skipped (not scenario files though named like one): warnings.
+        skipped: Vec<Problem>,
     },
     /// Print the completion script for a shell (docs/spec.md §5.10). The shell stays
     /// clap_complete's type: the script is generated from the clap definition itself.
@@ -310,8 +312,11 @@ impl TryFrom<Cli> for Config {
     fn try_from(cli: Cli) -> Result<Config, Error> {
         match cli.command {
             Command::Run(a) => {
-                let (inputs, folder_terms) =
-                    expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
+                let (inputs, folder_terms) = expand_paths(
+                    &a.paths,
+                    reading(&a.input, a.output.unit.as_deref())?,
+                    a.strict,
+                )?;
                 note_built_in_terms(&a.terms);
                 let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
                 let (terms, sources) = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
@@ -324,8 +329,11 @@ impl TryFrom<Cli> for Config {
                 })
             }
             Command::Compare(a) => {
-                let (inputs, folder_terms) =
-                    expand_paths(&a.paths, reading(&a.input, a.output.unit.as_deref())?)?;
+                let (inputs, folder_terms) = expand_paths(
+                    &a.paths,
+                    reading(&a.input, a.output.unit.as_deref())?,
+                    a.strict,
+                )?;
                 note_built_in_terms(&a.terms);
                 let flags = flag_terms(&a.term_flags, None)?;
                 // Terms files are variants here, not shared terms: the folder's
@@ -361,6 +369,7 @@ impl TryFrom<Cli> for Config {
                     terms: folder_terms,
                     mut problems,
                     mut order,
+                    skipped,
                 } = find_inputs(&a.paths, reading(&a.input, a.unit.as_deref())?)?;
                 note_built_in_terms(&a.terms);
                 let mut files: Vec<PathBuf> = a.terms.iter().cloned().collect();
@@ -417,6 +426,7 @@ impl TryFrom<Cli> for Config {
                         json,
                         terms,
                         strict: a.strict,
+                        skipped,
                     },
                 })
             }
@@ -474,11 +484,30 @@ impl FolderTerms {
 
 /// Expands PATHS into inputs, remembering for each input the `terms.toml` of the
 /// folder it is in (if any); fails if any path is wrong.
+/// Entries of a folder that are skipped are warned about on stderr, or, with
+/// `strict`, are problems too.
 fn expand_paths(
     paths: &[String],
     reading: Reading,
+    strict: bool,
 ) -> Result<(Vec<Input>, Vec<Option<FolderTerms>>), Error> {
-    let found = find_inputs(paths, reading)?;
+    let mut found = find_inputs(paths, reading)?;
+    if strict {
+        found
+            .problems
+            .extend(found.skipped.into_iter().map(|mut p| {
+                p.message = match p.message.strip_prefix("skipped: ") {
+                    Some(why) => format!("not read: {why} (--strict)"),
+                    None => p.message,
+                };
+                p
+            }));
+    } else {
+        let mut err = std::io::stderr().lock();
+        for p in &found.skipped {
+            let _ = writeln!(err, "warning: {p}");
+        }
+    }
     if found.problems.is_empty() {
         Ok((found.inputs, found.terms))
     } else {
@@ -543,6 +572,9 @@ struct Found {
     problems: Vec<Problem>,
     /// Inputs and wrong paths as messages name them, in the order given.
     order: Vec<String>,
+    /// One for each entry of a folder that is named like a scenario file but is not
+    /// one (a subfolder, a FIFO, a broken link), in the order found.
+    skipped: Vec<Problem>,
 }
 
 /// How the built-in scenarios are read whatever the flags say: they are comma
@@ -562,6 +594,7 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
     let mut terms = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
     let mut order: Vec<String> = Vec::new();
+    let mut skipped: Vec<Problem> = Vec::new();
     let mut stdin_seen = false;
     for raw in paths {
         if raw == "-" {
@@ -605,12 +638,25 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
                     continue;
                 }
             };
-            let mut csvs: Vec<PathBuf> = entries
+            let mut named: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
                 .map(|e| e.path())
-                .filter(|p| p.is_file() && is_scenario_file(p))
+                .filter(|p| is_scenario_file(p))
                 .collect();
-            csvs.sort();
+            named.sort();
+            // An entry named like a scenario file that is not a readable regular file
+            // is skipped, but said (docs/spec.md §2): never opened, so a FIFO cannot
+            // block.
+            let mut csvs = Vec::with_capacity(named.len());
+            for p in named {
+                match unreadable_entry(&p) {
+                    None => csvs.push(p),
+                    Some(why) => skipped.push(Problem::new(
+                        p.display().to_string(),
+                        format!("skipped: {why}"),
+                    )),
+                }
+            }
             if csvs.is_empty() {
                 problems.push(Problem::new(
                     raw,
@@ -619,6 +665,7 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
                 order.push(raw.clone());
             }
             let folder_terms = FolderTerms::find(&path, true);
+            skip_odd_terms(&path, &mut skipped);
             for f in csvs {
                 let input = Input::File(f, reading);
                 order.push(input.origin());
@@ -628,10 +675,9 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
         } else if path.is_file() {
             // A file's folder is its parent; a bare `x.csv` is in the current folder,
             // whose `terms.toml` joins as plain `terms.toml`.
-            terms.push(FolderTerms::find(
-                path.parent().unwrap_or_else(|| Path::new("")),
-                false,
-            ));
+            let folder = path.parent().unwrap_or_else(|| Path::new(""));
+            terms.push(FolderTerms::find(folder, false));
+            skip_odd_terms(folder, &mut skipped);
             inputs.push(Input::File(path, reading));
             order.push(raw.clone());
         } else if path.exists() {
@@ -650,7 +696,51 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
         terms,
         problems,
         order,
+        skipped,
     })
+}
+
+/// A `terms.toml` in `folder` that is there but is not a regular file (a broken link,
+/// a folder) gives no terms: said once among the skipped entries, not passed over in
+/// silence for the defaults.
+fn skip_odd_terms(folder: &Path, skipped: &mut Vec<Problem>) {
+    let path = folder.join("terms.toml");
+    if std::fs::symlink_metadata(&path).is_err() {
+        return;
+    }
+    if let Some(why) = unreadable_entry(&path) {
+        let p = Problem::new(path.display().to_string(), format!("skipped: {why}"));
+        if !skipped.contains(&p) {
+            skipped.push(p);
+        }
+    }
+}
+
+/// Why the folder entry `path` (named like a scenario file) is not read, or `None`
+/// when it is a regular file (or a link to one). Only metadata is asked: a FIFO is
+/// never opened.
+fn unreadable_entry(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => None,
+        Ok(m) if m.is_dir() => Some("a folder, not a file".into()),
+        Ok(m) => {
+            use std::os::unix::fs::FileTypeExt;
+            let t = m.file_type();
+            Some(if t.is_fifo() {
+                "a FIFO, not a regular file".into()
+            } else if t.is_socket() {
+                "a socket, not a regular file".into()
+            } else {
+                "a device, not a regular file".into()
+            })
+        }
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => Some("a link that loops".into()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::read_link(path) {
+            Ok(target) => Some(format!("a link to nothing ({})", target.display())),
+            Err(_) => Some("removed while being read".into()),
+        },
+        Err(e) => Some(format!("cannot read: {e}")),
+    }
 }
 
 /// The one set of terms a run uses: `--terms` if given, otherwise the `terms.toml`
@@ -687,7 +777,7 @@ fn shared_terms(
                         };
                         note = Some(format!(
                             "note: terms from {} (beside {inputs}; --terms FILE to use others)",
-                            f.path.display()
+                            crate::error::printable(&f.path.display().to_string())
                         ));
                     }
                     read_terms_file(&f.path)?
@@ -875,6 +965,9 @@ pub fn parse_terms(text: &str, origin: &str) -> Result<PartialTerms, Error> {
     };
     let table: BTreeMap<Spanned<String>, Spanned<toml::Value>> =
         toml::from_str(text).map_err(|e| {
+            if let Some((p, at)) = e.span().and_then(|span| toml_overflow(text, span, origin)) {
+                return Error::from(p.line(line_of(at)));
+            }
             let mut p = Problem::new(origin, format!("is not valid TOML: {}", e.message()));
             if let Some(span) = e.span() {
                 p = p.line(line_of(span.start));
@@ -947,6 +1040,58 @@ pub fn parse_terms(text: &str, origin: &str) -> Result<PartialTerms, Error> {
     } else {
         Err(problems.into())
     }
+}
+
+/// A number too large for TOML (an integer past 2⁶³ − 1, a float past f64), named by
+/// its key with the limits that apply: revcap's largest amount, and quotes to carry
+/// a large amount past TOML's integers; with the position of its line. Told by the
+/// value the error points at (the toml crate words this error in several ways);
+/// `None` for any other TOML error.
+fn toml_overflow(
+    text: &str,
+    span: std::ops::Range<usize>,
+    origin: &str,
+) -> Option<(Problem, usize)> {
+    let value = text.get(span.clone())?.trim();
+    let bare = value.replace('_', "");
+    let digits = bare.strip_prefix(['+', '-']).unwrap_or(&bare);
+    let integer = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+    let too_large = if integer {
+        bare.parse::<i64>().is_err()
+    } else {
+        digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"eE.+-".contains(&b))
+            && bare.parse::<f64>().is_ok_and(f64::is_infinite)
+    };
+    if !too_large {
+        return None;
+    }
+    let line_start = text.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let key = text
+        .get(line_start..span.start)?
+        .trim_end()
+        .strip_suffix('=')?;
+    let key = key.trim().trim_matches(|c| c == '"' || c == '\'');
+    // A Decimal takes it (as any amount): only TOML's integers are too small.
+    let fits = integer && digits.parse::<Decimal>().is_ok();
+    let message = if fits {
+        format!(
+            "is beyond what a TOML integer holds (±{}); quote it: {key} = \"{bare}\"",
+            i64::MAX
+        )
+    } else if ["cap", "already_paid"].contains(&key) {
+        format!(
+            "is beyond the largest amount, {} (about 7.9e28)",
+            Decimal::MAX
+        )
+    } else {
+        "is beyond the largest number TOML holds (about 1.8e308)".into()
+    };
+    Some((
+        Problem::new(origin, message).key(key).value(value),
+        line_start,
+    ))
 }
 
 /// The text of a scalar TOML value, as revcap's parsers take it.
@@ -1095,21 +1240,35 @@ pub fn cap_range(raw: &str) -> Result<Vec<Decimal>, String> {
             "starts above its end ({start_text} > {end_text}); expected START ≤ END"
         ));
     }
+    // The count exactly when it can be written (a Decimal), else only that it is
+    // too many: a quotient past Decimal's range is far past the limit.
     let count = end
         .checked_sub(start)
         .and_then(|span| span.checked_div(step))
-        .and_then(|n| u64::try_from(n.floor()).ok())
-        .map_or(u64::MAX, |n| n.saturating_add(1));
-    if count > MAX_RANGE_CAPS {
-        return Err(format!(
-            "gives {count} caps; at most {MAX_RANGE_CAPS} (use a larger step)"
-        ));
+        .and_then(|n| n.floor().checked_add(Decimal::ONE));
+    let limit = Decimal::from(MAX_RANGE_CAPS);
+    match count {
+        Some(n) if n <= limit => {}
+        Some(n) => {
+            return Err(format!(
+                "gives {n} caps; at most {MAX_RANGE_CAPS} (use a larger step)"
+            ))
+        }
+        None => {
+            return Err(format!(
+                "gives more caps than a number holds (past 7.9e28); at most {MAX_RANGE_CAPS} (use a larger step)"
+            ))
+        }
     }
-    let mut caps = Vec::with_capacity(count as usize);
+    let mut caps = Vec::new();
     let mut c = start;
     while c <= end {
         caps.push(c);
-        c = c.checked_add(step).ok_or("overflows")?;
+        // Past the largest amount is past END too: the range is complete.
+        match c.checked_add(step) {
+            Some(next) => c = next,
+            None => break,
+        }
     }
     Ok(caps)
 }
@@ -1232,6 +1391,48 @@ fn chart_size(raw: &str) -> Result<(u32, u32), String> {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn a_toml_number_too_large_names_its_key_however_toml_words_it() {
+        let message = |text: &str| match parse_terms(text, "t.toml") {
+            Err(Error::Problems(p)) => p.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        let quote_it = |v: &str, line: u64| {
+            vec![format!(
+                "t.toml: line {line}, key \"cap\": \"{v}\" is beyond what a TOML integer holds (±9223372036854775807); quote it: cap = \"{v}\""
+            )]
+        };
+        // The toml crate says "u64 value was too large", "invalid type: integer ... as
+        // i128" or "integer number overflowed" depending on the digits and what follows.
+        assert_eq!(
+            message("cap = 10000000000000000000\n"),
+            quote_it("10000000000000000000", 1)
+        );
+        assert_eq!(
+            message("rate = 0.1\ncap=99999999999999999999 # x\n"),
+            quote_it("99999999999999999999", 2)
+        );
+        assert_eq!(
+            message("\"cap\" = -99999999999999999999\n"),
+            quote_it("-99999999999999999999", 1)
+        );
+        assert_eq!(
+            message("cap = 1_000_000_000_000_000_000_000_000_000_000\n"),
+            vec!["t.toml: line 1, key \"cap\": \"1_000_000_000_000_000_000_000_000_000_000\" is beyond the largest amount, 79228162514264337593543950335 (about 7.9e28)".to_string()]
+        );
+        // Other TOML errors on numbers keep TOML's own words.
+        assert_eq!(
+            message("cap = 01\n"),
+            vec![
+                "t.toml: line 1: is not valid TOML: unexpected leading zero, expected nothing"
+                    .to_string()
+            ]
+        );
+        // And a quoted large amount is taken.
+        let t = parse_terms("cap = \"99999999999999999999\"\n", "t.toml").unwrap();
+        assert_eq!(t.cap, Some(Decimal::from_str("99999999999999999999").ok()));
+    }
 
     #[test]
     fn terms_file_with_every_key() {

@@ -4,6 +4,7 @@
 //! validation collect every problem they find, so `revcap validate` can report them
 //! all at once. [`Error`] is what `run` returns; `main` maps it to an exit code.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -92,6 +93,34 @@ impl Problem {
     }
 }
 
+/// Whether `c` must not reach a terminal as itself: a control character (C0, DEL,
+/// C1: an escape sequence could recolour, move the cursor or retitle the window) or a
+/// bidirectional override or isolate (it could make text read in another order).
+fn unprintable(c: char) -> bool {
+    c.is_control()
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// `s` as it may be shown on a terminal (docs/spec.md §6): every character
+/// [`unprintable`] escaped as Rust writes it (`\t`, `\n`, `\r`, `\u{1b}`), the rest
+/// as is. Names, paths and values from files pass through here on their way to the
+/// table, Markdown and stderr; CSV and JSON keep the exact text.
+pub fn printable(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(unprintable) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unprintable(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Quotes a value for a message, escaping quotes and control characters and cutting
 /// very long values so one bad cell cannot flood the terminal.
 pub fn quote(s: &str) -> String {
@@ -105,7 +134,7 @@ pub fn quote(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&c.escape_default().to_string()),
+            c if unprintable(c) => out.extend(c.escape_default()),
             c => out.push(c),
         }
     }
@@ -115,7 +144,7 @@ pub fn quote(s: &str) -> String {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:", self.origin)?;
+        write!(f, "{}:", printable(&self.origin))?;
         let mut sep = " ";
         if let Some(line) = self.line {
             write!(f, "{sep}line {line}")?;
@@ -130,7 +159,7 @@ impl fmt::Display for Problem {
         if let Some(value) = &self.value {
             write!(f, " {}", quote(value))?;
         }
-        write!(f, " {}", self.message)
+        write!(f, " {}", printable(&self.message))
     }
 }
 
@@ -141,14 +170,14 @@ pub enum Error {
     Problems(Vec<Problem>),
 
     /// An input or terms file could not be read.
-    #[error("{}: cannot read: {source}", .path.display())]
+    #[error("{}: cannot read: {source}", printable(&.path.display().to_string()))]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
 
     /// An output could not be written.
-    #[error("{}: cannot write: {message}", .path.display())]
+    #[error("{}: cannot write: {}", printable(&.path.display().to_string()), printable(.message))]
     Write { path: PathBuf, message: String },
 
     /// A chart could not be drawn or encoded.
@@ -310,6 +339,21 @@ mod tests {
     fn quote_escapes_and_truncates() {
         assert_eq!(quote("a\"b\n"), r#""a\"b\n""#);
         assert_eq!(quote(&"x".repeat(200)).len(), 80 + 2 + 3);
+    }
+
+    #[test]
+    fn printable_escapes_controls_and_bidi_only() {
+        assert!(matches!(
+            printable("plain €, ü"),
+            Cow::Borrowed("plain €, ü")
+        ));
+        assert_eq!(
+            printable("a\x1b[31m\tb\nc\u{7f}\u{85}\u{202e}\u{2066}d\\"),
+            r"a\u{1b}[31m\tb\nc\u{7f}\u{85}\u{202e}\u{2066}d\"
+        );
+        assert_eq!(quote("\u{2069}"), r#""\u{2069}""#);
+        let p = Problem::new("a\x1b.csv", "names \x07").value("\x1b");
+        assert_eq!(p.to_string(), r#"a\u{1b}.csv: "\u{1b}" names \u{7}"#);
     }
 
     #[test]

@@ -65,11 +65,13 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
             json,
             terms,
             strict,
+            skipped,
         } => {
             let checks = cmd::validate::Checks {
                 terms: terms.as_ref(),
                 strict,
                 json,
+                skipped,
             };
             cmd::validate::validate(inputs, problems, &order, &checks, stdout)
         }

@@ -86,6 +86,21 @@ fn write_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
+/// Why the link `dir` leads to no folder: to nothing (its target named), round in a
+/// loop, or through something unreadable.
+fn dangling(dir: &Path, e: &std::io::Error) -> String {
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        "a link that loops; point it at a folder or choose another --output".into()
+    } else if e.kind() == std::io::ErrorKind::NotFound {
+        let target = std::fs::read_link(dir)
+            .map(|t| format!(" ({})", t.display()))
+            .unwrap_or_default();
+        format!("a link to nothing{target}; create its target or choose another --output")
+    } else {
+        e.to_string()
+    }
+}
+
 /// One filesystem step of staging or committing (see [`fault`]).
 fn step(what: impl Fn() -> String) -> std::io::Result<()> {
     fault::step(&what)
@@ -96,9 +111,13 @@ impl Staged {
     /// the lock, removes leftovers of killed runs, creates the staging folder.
     pub fn new(dir: &Path) -> Result<Staged, Error> {
         if let Ok(meta) = std::fs::symlink_metadata(dir) {
-            if meta.file_type().is_symlink() && std::fs::metadata(dir).is_err() {
-                // A link to nothing: the error creating it names the problem.
-                std::fs::create_dir_all(dir).map_err(write_err(dir))?;
+            if meta.file_type().is_symlink() {
+                if let Err(e) = std::fs::metadata(dir) {
+                    return Err(Error::Write {
+                        path: dir.to_path_buf(),
+                        message: dangling(dir, &e),
+                    });
+                }
             }
             if !dir.is_dir() {
                 return Err(Error::Write {

@@ -24,6 +24,10 @@ enum Content {
     Made(fn() -> Vec<u8>),
     /// A sparse file of this many bytes: large on paper, nothing on disk or in memory.
     Sparse(u64),
+    /// A symbolic link to this target (which need not exist).
+    Link(&'static str),
+    /// A FIFO (named pipe): opening it would block.
+    Fifo,
 }
 
 struct Case {
@@ -436,6 +440,22 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
             "error: t.toml: line 1, key \"cap\": \"true\" must be a string, number or date\n")
             .file("t.csv", GOOD)
             .file("t.toml", "cap = true\n"),
+        case("terms: an integer past TOML's", &["run", "t.csv", "--terms", "t.toml"], 1,
+            "error: t.toml: line 2, key \"cap\": \"99999999999999999999\" is beyond what a TOML integer holds (±9223372036854775807); quote it: cap = \"99999999999999999999\"\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "rate = 0.2\ncap = 99999999999999999999\n"),
+        case("terms: a cap past the largest amount", &["run", "t.csv", "--terms", "t.toml"], 1,
+            "error: t.toml: line 1, key \"cap\": \"99999999999999999999999999999999999999999\" is beyond the largest amount, 79228162514264337593543950335 (about 7.9e28)\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "cap = 99999999999999999999999999999999999999999\n"),
+        case("terms: a rate past any number", &["run", "t.csv", "--terms", "t.toml"], 1,
+            "error: t.toml: line 1, key \"discount_rate\": \"1e400\" is beyond the largest number TOML holds (about 1.8e308)\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "discount_rate = 1e400\n"),
+        case("--from after --through beside a terms.toml", &["run", "sc", "--from", "2027-01-01", "--through", "2026-12-31"], 1,
+            "error: --from: \"2027-01-01\" is after the term's end, 2026-12-31 (--through); from must not be after through\n")
+            .file("sc/t.csv", GOOD)
+            .file("sc/terms.toml", "from = 2026-04-27\nthrough = 2030-12-31\n"),
         case("terms: rate_step not a table", &["run", "t.csv", "--terms", "t.toml"], 1,
             "error: t.toml: line 1, key \"rate_step\": must be an array of tables: [[rate_step]] with from and rate\n")
             .file("t.csv", GOOD)
@@ -462,6 +482,12 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
             .file("t.csv", GOOD),
         case("--caps too many", &["compare", "t.csv", "--caps", "0:1T:1"], 1,
             "error: --caps: \"0:1T:1\" gives 1000000000001 caps; at most 1000000 (use a larger step)\n")
+            .file("t.csv", GOOD),
+        case("--caps past any count", &["compare", "t.csv", "--caps", "0:79228162514264337593543950335:1"], 1,
+            "error: --caps: \"0:79228162514264337593543950335:1\" gives more caps than a number holds (past 7.9e28); at most 1000000 (use a larger step)\n")
+            .file("t.csv", GOOD),
+        case("--caps with a count past 2^64", &["compare", "t.csv", "--caps", "0:79228162514264337593543950:1000"], 1,
+            "error: --caps: \"0:79228162514264337593543950:1000\" gives 79228162514264337593544 caps; at most 1000000 (use a larger step)\n")
             .file("t.csv", GOOD),
         case("compare --cap not a number", &["compare", "t.csv", "--cap", "38B", "--cap", "lots"], 1,
             "error: --cap: \"lots\" is not a number (expected none or e.g. 12700000000, 12.7B or \"$12,700,000,000\")\n")
@@ -520,6 +546,39 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
         case("--output onto an input", &["run", "data/ledger.csv", "--through", "2027-12-31", "--output", "data", "--no-charts"], 1,
             "error: data/ledger.csv: cannot write: is one of the inputs; refusing to overwrite it (choose another --output)\n")
             .file("data/ledger.csv", GOOD),
+        case("--output a link to nothing", &["run", "t.csv", "--through", "2027-12-31", "--output", "out"], 1,
+            "error: out: cannot write: a link to nothing (x/y); create its target or choose another --output\n")
+            .file("t.csv", GOOD)
+            .content("out", Content::Link("x/y")),
+        case("--output a link that loops", &["run", "t.csv", "--through", "2027-12-31", "--output", "out"], 1,
+            "error: out: cannot write: a link that loops; point it at a folder or choose another --output\n")
+            .file("t.csv", GOOD)
+            .content("out", Content::Link("out")),
+        // Entries named like scenario files that are not: skipped with a warning
+        // (tests/skipped.rs), refused with --strict.
+        case("--strict: entries that are not scenario files", &["run", "sc", "--strict", "--through", "2027-12-31"], 1,
+            "error: sc/loop.csv: not read: a link that loops (--strict)
+error: sc/old.csv: not read: a link to nothing (archive/old.csv) (--strict)
+error: sc/pipe.csv: not read: a FIFO, not a regular file (--strict)
+error: sc/x.csv: not read: a folder, not a file (--strict)
+")
+            .file("sc/a.csv", GOOD)
+            .content("sc/loop.csv", Content::Link("loop.csv"))
+            .content("sc/old.csv", Content::Link("archive/old.csv"))
+            .content("sc/pipe.csv", Content::Fifo)
+            .file("sc/x.csv/keep.txt", "mine"),
+        case("compare --strict: a folder named x.csv", &["compare", "sc", "--strict"], 1,
+            "error: sc/x.csv: not read: a folder, not a file (--strict)\n")
+            .file("sc/a.csv", GOOD)
+            .file("sc/x.csv/keep.txt", "mine"),
+        case("validate --strict: skipped entries", &["validate", "sc", "--strict", "--through", "2027-12-31"], 1,
+            "warning: sc/pipe.csv: skipped: a FIFO, not a regular file
+warning: sc/x.csv: skipped: a folder, not a file
+2 warnings in 2 files; --strict makes warnings fail the check
+")
+            .file("sc/a.csv", GOOD)
+            .content("sc/pipe.csv", Content::Fifo)
+            .file("sc/x.csv/keep.txt", "mine"),
         // Data short of the term warns (once per scenario) before the run fails on
         // its output, so both messages show, in order.
         case("data short of the term, then an output that is a file",
@@ -583,7 +642,17 @@ fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
             let rel = p.strip_prefix(root).unwrap().display().to_string();
-            if p.is_dir() {
+            let kind = std::fs::symlink_metadata(&p).unwrap().file_type();
+            if kind.is_symlink() {
+                // A link is its target, not what it leads to (perhaps nothing).
+                let target = std::fs::read_link(&p).unwrap();
+                out.insert(
+                    format!("{rel} ->"),
+                    target.display().to_string().into_bytes(),
+                );
+            } else if !kind.is_dir() && !kind.is_file() {
+                out.insert(format!("{rel} (special)"), Vec::new());
+            } else if p.is_dir() {
                 out.insert(format!("{rel}/"), Vec::new());
                 walk(root, &p, out);
             } else {
@@ -621,6 +690,18 @@ fn check(c: &Case) {
                     .unwrap()
                     .set_len(*len)
                     .unwrap();
+            }
+            Content::Link(target) => {
+                std::fs::create_dir_all(w.path(path).parent().unwrap()).unwrap();
+                std::os::unix::fs::symlink(target, w.path(path)).unwrap();
+            }
+            Content::Fifo => {
+                std::fs::create_dir_all(w.path(path).parent().unwrap()).unwrap();
+                let made = std::process::Command::new("mkfifo")
+                    .arg(w.path(path))
+                    .status()
+                    .unwrap();
+                assert!(made.success(), "mkfifo {path}");
             }
         }
     }

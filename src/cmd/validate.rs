@@ -17,6 +17,9 @@ pub struct Checks<'a> {
     /// Whether warnings fail the check.
     pub strict: bool,
     pub json: bool,
+    /// Folder entries named like scenario files that are not (docs/spec.md §2):
+    /// warnings, listed before those of the scenarios.
+    pub skipped: Vec<Problem>,
 }
 
 /// Checks every input, adding its problems to those `config` found in the paths and
@@ -40,6 +43,10 @@ pub fn validate(
         problems: file_problems,
         warnings,
     } = count_every(inputs, checks.terms);
+    let mut all_warnings = error::Problems::new();
+    all_warnings.extend(checks.skipped.iter().cloned());
+    all_warnings.extend(warnings.into_vec());
+    let warnings = all_warnings;
     grouped.extend(file_problems.into_vec());
     let count = grouped.count();
     let problems = grouped.into_vec();

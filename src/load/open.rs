@@ -70,7 +70,7 @@ pub fn open_all(inputs: &[Input]) -> Opened {
                     eprintln!("warning: {w}");
                 }
                 if let Some(n) = l.note() {
-                    eprintln!("note: {n}");
+                    eprintln!("note: {}", crate::error::printable(n));
                 }
                 files.push(l)
             }

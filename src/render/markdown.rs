@@ -1,6 +1,8 @@
 //! The table view as GitHub Markdown, for pasting into notes and issues.
 
 use super::table::{compare_view, ledger, Style};
+use crate::error::printable;
+
 use super::{common_from, summary_sentences, terms_line, CompareView, Render, RunView};
 
 /// `--format markdown`.
@@ -26,7 +28,11 @@ pub fn render(view: &RunView) -> String {
         terms_line(terms, common_from(terms, view.results), shown)
     );
     for r in view.results {
-        out.push_str(&format!("\n### {} (`{}`)\n\n", r.name, r.source));
+        out.push_str(&format!(
+            "\n### {} (`{}`)\n\n",
+            printable(&r.name),
+            printable(&r.source)
+        ));
         out.push_str(&ledger(r, terms, shown, Style::Markdown).to_string());
         out.push_str("\n\n");
         for s in summary_sentences(r, terms, shown) {

@@ -113,7 +113,7 @@ impl TermSources {
     pub fn opening(&self) -> String {
         match self.main() {
             "default" => "from the defaults".to_string(),
-            file => format!("from {file}"),
+            file => format!("from {}", crate::error::printable(file)),
         }
     }
 
@@ -124,7 +124,7 @@ impl TermSources {
         if source == self.main() {
             String::new()
         } else {
-            format!(" ({source})")
+            format!(" ({})", crate::error::printable(source))
         }
     }
 }

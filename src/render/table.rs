@@ -15,6 +15,7 @@ use super::{
     common_from, compare_terms_line, percent, percent2, summary_sentences, terms_line, CompareView,
     Render, RunView, Shown,
 };
+use crate::error::printable;
 use crate::model::{PeriodResult, ScenarioResult, Segment, Terms};
 
 /// `--format table`, the default.
@@ -54,7 +55,11 @@ pub fn render(view: &RunView) -> String {
         terms_line(terms, common_from(terms, view.results), shown)
     );
     for r in view.results {
-        out.push_str(&format!("\n{} ({})\n", r.name, r.source));
+        out.push_str(&format!(
+            "\n{} ({})\n",
+            printable(&r.name),
+            printable(&r.source)
+        ));
         out.push_str(&ledger(r, terms, shown, Style::Terminal).to_string());
         out.push('\n');
         for s in summary_sentences(r, terms, shown) {
@@ -192,8 +197,8 @@ pub(crate) fn compare_view(view: &CompareView, style: Style) -> String {
     for r in rows {
         let s = &r.summary;
         let mut row = vec![
-            r.scenario.clone(),
-            r.variant.clone(),
+            printable(&r.scenario).into_owned(),
+            printable(&r.variant).into_owned(),
             r.cap.map_or_else(|| "none".into(), money),
             money(s.total_paid),
             money(s.foregone),
@@ -215,6 +220,7 @@ pub(crate) fn compare_view(view: &CompareView, style: Style) -> String {
         out.push('\n');
         for (name, gaps) in view.coverage {
             for g in gaps {
+                let name = printable(name);
                 if md {
                     out.push_str(&format!("- {name}: {g}\n"));
                 } else {
@@ -243,13 +249,13 @@ pub(crate) fn compare_view(view: &CompareView, style: Style) -> String {
         for th in thresholds {
             for b in &th.by {
                 t.add_row(vec![
-                    th.scenario.clone(),
+                    printable(&th.scenario).into_owned(),
                     b.date.to_string(),
                     column.cell(b.cap),
                 ]);
             }
             t.add_row(vec![
-                th.scenario.clone(),
+                printable(&th.scenario).into_owned(),
                 "never".into(),
                 format!("above {}", column.cell(th.never_binds_above)),
             ]);
