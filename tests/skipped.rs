@@ -329,8 +329,8 @@ fn a_folder_terms_toml_that_is_no_file_is_said_not_passed_over() {
     let w = Workdir::new();
     w.write("sc/a.csv", GOOD);
     w.write("sc/b.csv", GOOD.replace("1B", "3B"));
-    symlink("../shared/terms.toml", w.path("sc/terms.toml")).unwrap();
-    let warning = "warning: sc/terms.toml: skipped: a link to nothing (../shared/terms.toml)\n";
+    symlink("../common/terms.toml", w.path("sc/terms.toml")).unwrap();
+    let warning = "warning: sc/terms.toml: skipped: a link to nothing (../common/terms.toml)\n";
     let mut args = vec!["run", "sc", "--no-files", "--format", "csv"];
     args.extend(TERM);
     let skipped = run(&w, &args, 0, warning);
