@@ -118,3 +118,59 @@ fn a_long_line_in_either_half_of_a_large_file_is_named_by_its_line() {
         );
     }
 }
+
+/// `run --format csv --no-files` computes and renders a batch of scenarios at a time:
+/// its stdout is the ledger file byte for byte, over several files and over a file of
+/// two batches (of about 131,072 rows each), its header once.
+#[test]
+fn csv_on_stdout_is_the_ledger_file_rendered_batch_by_batch() {
+    let w = Workdir::new();
+    let mut big = String::from("scenario,period,revenue\n");
+    for i in 0..150_000 {
+        big.push_str(&format!("s{i:06},{},{}M\n", 2026 + i % 3, i % 1000));
+    }
+    w.write("big.csv", big)
+        .write("a.csv", "period,revenue\n2026,40B\n2027,50B\n")
+        .write("b.csv", "scenario,period,revenue\nx,2026-Q1,1B\ny,2030,70B\n");
+    let args = ["a.csv", "big.csv", "b.csv", "--cap", "38B"];
+    let files = w
+        .cmd(&[&["run"], &args[..], &["--output", "out", "--no-charts"]].concat())
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let streamed = w
+        .cmd(&[&["run"], &args[..], &["--format", "csv", "--no-files"]].concat())
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let ledger = std::fs::read(w.path("out/ledger.csv")).unwrap();
+    assert_eq!(ledger.len(), streamed.stdout.len());
+    assert!(ledger == streamed.stdout, "the streamed ledger differs");
+    assert_eq!(
+        ledger.iter().filter(|&&b| b == b'\n').count(),
+        1 + 2 + 150_000 + 2
+    );
+    // The same warnings, in the same order, less the line saying files were written.
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(
+        stderr(&files).replace("wrote 3 files to out\n", ""),
+        stderr(&streamed)
+    );
+}
+
+/// The streamed CSV stops on the same errors: every problem of every file, before a
+/// computation's.
+#[test]
+fn csv_on_stdout_fails_as_a_run_with_files_does() {
+    let w = Workdir::new();
+    w.write("a.csv", "period,revenue\n2026,x\n")
+        .write("b.csv", "period,revenue\n2026,1\n2026,2\n");
+    let with_files = w.fails(&["run", "a.csv", "b.csv", "--no-charts"], 1);
+    assert!(with_files.contains("a.csv") && with_files.contains("b.csv"));
+    assert_eq!(
+        w.fails(&["run", "a.csv", "b.csv", "--format", "csv", "--no-files"], 1),
+        with_files
+    );
+}
