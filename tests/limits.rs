@@ -131,7 +131,10 @@ fn csv_on_stdout_is_the_ledger_file_rendered_batch_by_batch() {
     }
     w.write("big.csv", big)
         .write("a.csv", "period,revenue\n2026,40B\n2027,50B\n")
-        .write("b.csv", "scenario,period,revenue\nx,2026-Q1,1B\ny,2030,70B\n");
+        .write(
+            "b.csv",
+            "scenario,period,revenue\nx,2026-Q1,1B\ny,2030,70B\n",
+        );
     let args = ["a.csv", "big.csv", "b.csv", "--cap", "38B"];
     let files = w
         .cmd(&[&["run"], &args[..], &["--output", "out", "--no-charts"]].concat())
@@ -170,7 +173,10 @@ fn csv_on_stdout_fails_as_a_run_with_files_does() {
     let with_files = w.fails(&["run", "a.csv", "b.csv", "--no-charts"], 1);
     assert!(with_files.contains("a.csv") && with_files.contains("b.csv"));
     assert_eq!(
-        w.fails(&["run", "a.csv", "b.csv", "--format", "csv", "--no-files"], 1),
+        w.fails(
+            &["run", "a.csv", "b.csv", "--format", "csv", "--no-files"],
+            1
+        ),
         with_files
     );
 }
