@@ -81,14 +81,19 @@ pub fn run(
 fn stream_csv(inputs: &[Input], terms: &Terms, stdout: &mut dyn Write) -> Result<(), Error> {
     let opened = load::open_all(inputs);
     let mut text = Vec::new();
-    let mut warnings = Vec::new();
+    // One text, not a string a warning: a file of millions of scenarios short of the
+    // term has millions of them.
+    let mut warnings = String::new();
     let mut header = false;
     super::compare::each_batch(opened, |batch| {
         let results = compute_all(&batch, terms)?;
         drop(batch);
         for r in &results {
             let gaps = engine::gaps(&r.summary, r.from, terms.through);
-            warnings.extend(gap_warnings(&r.source, &r.name, gaps));
+            for w in gap_warnings(&r.source, &r.name, gaps) {
+                warnings.push_str(&w);
+                warnings.push('\n');
+            }
         }
         let mut lines = render::csv::ledger(&results).map_err(Error::Internal)?;
         // The header is kept once, from the first batch with a row.
@@ -101,7 +106,7 @@ fn stream_csv(inputs: &[Input], terms: &Terms, stdout: &mut dyn Write) -> Result
         text.append(&mut lines);
         Ok(())
     })?;
-    print_warnings(&warnings);
+    let _ = std::io::stderr().lock().write_all(warnings.as_bytes());
     output::print_then_commit(stdout, &text, None)
 }
 
