@@ -167,7 +167,7 @@ fn shared_terms<'a>(terms: &'a Terms, variants: &[Variant]) -> render::SharedTer
 /// (sorted and checked: partly one core's work). Once a problem is found or `each`
 /// fails, no more batch is handed over, but every file is still checked to the end,
 /// so the error lists every problem; `each`'s error is returned only if there is none.
-fn each_batch(
+pub(super) fn each_batch(
     opened: Opened,
     mut each: impl FnMut(Vec<Scenario>) -> Result<(), Error> + Send,
 ) -> Result<(), Error> {

@@ -1,4 +1,5 @@
-//! Line numbers for csv records, counted from byte offsets as the input streams.
+//! Line numbers for csv records, counted from byte offsets as the input streams, and
+//! the limit on a line's length ([`MAX_LINE_BYTES`]), enforced as the bytes pass.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -14,6 +15,10 @@ use std::rc::Rc;
 /// [`Lines::of`] turns a record's offset into its line. Records come in file order, so
 /// notes already passed are dropped and memory stays bounded by csv's read-ahead, not
 /// the file. Pinned by `tests::lines_are_right_with_crlf_cr_and_blank_lines`.
+///
+/// It also stops a line longer than [`MAX_LINE_BYTES`] with a [`TooLong`] error: csv
+/// grows its record to hold a whole record, so without it a file with no line end
+/// (`/dev/zero`, a disk image) would be held whole, in copies, before any check.
 pub(super) struct Counting<R> {
     pub(super) inner: R,
     pub(super) index: Rc<RefCell<LineIndex>>,
@@ -33,6 +38,37 @@ pub(super) struct LineIndex {
     passed: u64,
     /// A `"` was read: quoting may span lines, so lines are not records.
     quoted: bool,
+    /// Where the line being read started.
+    line_start: u64,
+    /// Lines ended so far (read, passed or not).
+    ended: u64,
+}
+
+/// The longest line read, in bytes (its line end not counted). It bounds what one
+/// record costs while it is read: csv holds a record whole, so memory while reading is
+/// a few times this, whatever the file. A header of 100,000 short names fits; a file
+/// with no line end stops after its first MiB.
+pub(super) const MAX_LINE_BYTES: u64 = 1 << 20;
+
+/// A line over [`MAX_LINE_BYTES`]: the 1-based line it is.
+#[derive(Debug)]
+pub(super) struct TooLong(pub(super) u64);
+
+impl std::fmt::Display for TooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(TOO_LONG)
+    }
+}
+
+impl std::error::Error for TooLong {}
+
+/// The message for a line over [`MAX_LINE_BYTES`].
+pub(super) const TOO_LONG: &str =
+    "is longer than 1 MiB (revcap reads lines of at most 1 MiB: is this a CSV file?)";
+
+/// The line of a [`TooLong`] error, when `e` is one.
+pub(super) fn too_long(e: &std::io::Error) -> Option<u64> {
+    e.get_ref()?.downcast_ref::<TooLong>().map(|t| t.0)
 }
 
 impl Default for LineIndex {
@@ -44,6 +80,8 @@ impl Default for LineIndex {
             line: 1,
             passed: 0,
             quoted: false,
+            line_start: 0,
+            ended: 0,
         }
     }
 }
@@ -62,11 +100,11 @@ impl<R: Read> Read for Counting<R> {
             let after_cr = ix.after_cr && i == next;
             match got.get(i) {
                 Some(b'\r') => {
-                    ix.ends.push_back((start + i as u64, true));
+                    ix.line_ends(start + i as u64, true)?;
                     ix.after_cr = true;
                 }
                 Some(b'\n') => {
-                    ix.ends.push_back((start + i as u64, !after_cr));
+                    ix.line_ends(start + i as u64, !after_cr)?;
                     ix.after_cr = false;
                 }
                 _ => {
@@ -80,7 +118,28 @@ impl<R: Read> Read for Counting<R> {
             ix.after_cr = false;
         }
         ix.read = start + n as u64;
+        if ix.read - ix.line_start > MAX_LINE_BYTES {
+            return Err(ix.too_long());
+        }
         Ok(n)
+    }
+}
+
+impl LineIndex {
+    /// Notes the line-end byte at `offset` (`ends_line`: it ends a line, not the LF of
+    /// a CRLF), or stops the line it ends when that is too long.
+    fn line_ends(&mut self, offset: u64, ends_line: bool) -> std::io::Result<()> {
+        if offset - self.line_start > MAX_LINE_BYTES {
+            return Err(self.too_long());
+        }
+        self.ends.push_back((offset, ends_line));
+        self.ended += u64::from(ends_line);
+        self.line_start = offset + 1;
+        Ok(())
+    }
+
+    fn too_long(&self) -> std::io::Error {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, TooLong(self.ended + 1))
     }
 }
 

@@ -15,9 +15,10 @@
 //!    ([`read_file`]) when, and only when, it may be cut;
 //! 4. a [`Loaded`] file gives its scenarios a batch at a time, each scenario's periods
 //!    settled, sorted and checked (`periods`: fiscal years, dates, repeats, overlaps,
-//!    gaps). `run` takes all its
-//!    scenarios at once; `validate` and `compare` take them a batch at a time, so a
-//!    file of millions of values never exists as scenarios all at once.
+//!    gaps). `run` takes all its scenarios at once (but for CSV on stdout alone);
+//!    `validate` and `compare` take them a batch at a time, so a file of millions of
+//!    values never exists as scenarios all at once. The line limit (`lines`) bounds
+//!    what reading costs; docs/memory.md says what grows with what.
 
 mod decimal;
 mod delimiter;

@@ -12,7 +12,7 @@ use std::rc::Rc;
 use super::decimal::{decide, number_columns, Decided, Reading, SNIFF_BYTES, SNIFF_ROWS};
 use super::delimiter::{peek, Delimiter};
 use super::header::{read_header, Header};
-use super::lines::{Counting, LineIndex, Lines};
+use super::lines::{too_long, Counting, LineIndex, Lines};
 use super::row::RowReader;
 use super::rows::Groups;
 use super::utf16;
@@ -115,7 +115,12 @@ pub(super) fn read_part<R: Read, W: Watch>(
         Some(d) => d,
         None => {
             ahead = read_ahead(&mut rdr, &mut lines, origin);
-            decide_from(&ahead, header, origin).map_err(|p| vec![p])?
+            // A line over the limit among the first rows stops the file before the
+            // mark it left undecided is blamed.
+            decide_from(&ahead, header, origin).map_err(|p| match ahead.last() {
+                Some(Ahead::Over(over)) => vec![over.clone()],
+                _ => vec![p],
+            })?
         }
     };
     let style = parse::Style {
@@ -131,6 +136,7 @@ pub(super) fn read_part<R: Read, W: Watch>(
                 record = r;
                 line
             }
+            Some(Ahead::Over(p)) => return Err(over(rows, p)),
             Some(Ahead::Unreadable(p, io)) => {
                 rows.unreadable(p);
                 if io {
@@ -141,6 +147,9 @@ pub(super) fn read_part<R: Read, W: Watch>(
             None => match rdr.read_byte_record(&mut record) {
                 Ok(true) => record.position().map_or(0, |p| lines.of(p)),
                 Ok(false) => break,
+                Err(e) if is_too_long(&e) => {
+                    return Err(over(rows, csv_problem(origin, &e, &mut lines)));
+                }
                 Err(e) => {
                     rows.unreadable(csv_problem(origin, &e, &mut lines));
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
@@ -186,12 +195,25 @@ pub(super) fn read_part<R: Read, W: Watch>(
     })
 }
 
+/// The problems so far and `p`, a line over the limit, which stops the file.
+fn over(rows: RowReader, p: Problem) -> Vec<Problem> {
+    let mut problems = rows.into_problems();
+    problems.push(p);
+    problems.into_vec()
+}
+
+/// Whether csv stopped at a line over [`super::lines::MAX_LINE_BYTES`].
+fn is_too_long(e: &csv::Error) -> bool {
+    matches!(e.kind(), csv::ErrorKind::Io(io) if too_long(io).is_some())
+}
+
 /// A record read ahead to decide the decimal mark, with its line and whether it
 /// ends within [`SNIFF_BYTES`] (and so counts), or a problem of csv's (and whether
-/// it was one of reading, which ends the file).
+/// it was one of reading, which ends the file), or a line over the limit.
 pub(super) enum Ahead {
     Record(csv::ByteRecord, u64, bool),
     Unreadable(Problem, bool),
+    Over(Problem),
 }
 
 /// The first [`SNIFF_ROWS`] records after the header, or fewer: up to the first
@@ -214,6 +236,10 @@ pub(super) fn read_ahead<R: Read>(
                 }
             }
             Ok(false) => break,
+            Err(e) if is_too_long(&e) => {
+                ahead.push(Ahead::Over(csv_problem(origin, &e, lines)));
+                break;
+            }
             Err(e) => {
                 let io = matches!(e.kind(), csv::ErrorKind::Io(_));
                 ahead.push(Ahead::Unreadable(csv_problem(origin, &e, lines), io));
@@ -236,7 +262,7 @@ pub(super) fn decide_from(
         .iter()
         .filter_map(|a| match a {
             Ahead::Record(r, line, true) => Some((r, *line)),
-            Ahead::Record(..) | Ahead::Unreadable(..) => None,
+            Ahead::Record(..) | Ahead::Unreadable(..) | Ahead::Over(..) => None,
         })
         .flat_map(|(r, line)| {
             columns.iter().filter_map(move |&i| {
@@ -259,6 +285,11 @@ fn too_many_scenarios(origin: &str, limits: Limits) -> Problem {
 }
 
 pub(super) fn csv_problem(origin: &str, e: &csv::Error, lines: &mut Lines) -> Problem {
+    if let csv::ErrorKind::Io(io) = e.kind() {
+        if let Some(line) = too_long(io) {
+            return Problem::new(origin, super::lines::TOO_LONG).line(line);
+        }
+    }
     let line = e.position().map(|p| lines.of(p));
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => {
