@@ -125,6 +125,15 @@ impl Unit {
         }
     }
 
+    /// Amounts as written in `currency` (the sign a file's header gives, `Revenue (€)`),
+    /// or in no named currency when `None`.
+    pub fn written_in(currency: Option<crate::parse::Currency>) -> Unit {
+        Unit {
+            currency: currency.map(|c| Currency::new(&c.sign().to_string())),
+            scale: Scale::One,
+        }
+    }
+
     /// Reads `--unit`: a currency, a scale, or both in either order, with or without a
     /// space between (`$M`, `USD m`, `€bn`, `thousands`, `$ millions`, `M$`), in
     /// brackets or not (`(USD m)`, as spreadsheet headers write it), joined by `in` or

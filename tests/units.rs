@@ -457,3 +457,36 @@ fn each_ledger_takes_its_own_scale_and_hides_no_payment() {
         "{out}"
     );
 }
+
+/// With no `--unit`, a header's currency labels the amounts (`Revenue (€)` data is not
+/// shown as dollars); headers that disagree get no currency; `--unit` always wins.
+#[test]
+fn a_headers_currency_labels_the_views_when_unit_says_nothing() {
+    let w = Workdir::new();
+    w.write("eu.csv", "period,Revenue (€)\n2026,€30B\n2027,€62B\n");
+    w.write("gb.csv", "period,revenue_gbp\n2026,£30B\n2027,£62B\n");
+    let args = ["--cap", "38B", "--through", "2027-12-31", "--no-files"];
+    let eu = w.ok(&[&["run", "eu.csv"][..], &args].concat());
+    assert!(
+        eu.starts_with("terms from the defaults: rate 20%, cap €38B (--cap), "),
+        "{eu}"
+    );
+    assert!(
+        eu.contains("  paid €18.4B on €92B eligible revenue"),
+        "{eu}"
+    );
+    assert!(!eu.contains('$'), "{eu}");
+    // --unit wins over the header.
+    let given = w.ok(&[&["run", "eu.csv", "--unit", "EUR"][..], &args].concat());
+    assert!(
+        given.contains("  paid 18.4B EUR on 92B EUR eligible revenue"),
+        "{given}"
+    );
+    // Two currencies: amounts are shown in no named currency.
+    let mixed = w.ok(&[&["compare", "eu.csv", "gb.csv"][..], &args].concat());
+    assert!(mixed.contains(" billions "), "{mixed}");
+    assert!(
+        !mixed.contains('€') && !mixed.contains('£') && !mixed.contains('$'),
+        "{mixed}"
+    );
+}

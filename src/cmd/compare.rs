@@ -15,7 +15,7 @@ use crate::config::{Input, Output, Variant};
 use crate::error::Error;
 use crate::load::{self, Opened};
 use crate::model::{CompareRow, Date, Gap, Scenario, Terms, Threshold, Thresholds};
-use crate::render::Format;
+use crate::render::{Format, Shown};
 use crate::{chart, engine, output, render};
 
 /// What `compare` is asked for (the command's part of the validated config).
@@ -77,6 +77,7 @@ struct Kept {
 fn keep_rows(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     let opened = load::open_all(req.inputs);
     let count = opened.scenarios();
+    let shown = req.output.shown.for_headers(opened.currency());
     let charts = req.output.dir.is_some() && chart_options(req.output, count).is_some();
     let plan = Plan::new(req.terms, req.variants, count);
     let mut kept = Kept {
@@ -109,11 +110,11 @@ fn keep_rows(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     plan.finish();
     done?;
     print_warnings(&kept.warnings);
-    present(req, kept, stdout)
+    present(req, kept, &shown, stdout)
 }
 
 /// Renders the rows kept, stages the files, prints, commits.
-fn present(req: &Request, kept: Kept, stdout: &mut dyn Write) -> Result<(), Error> {
+fn present(req: &Request, kept: Kept, shown: &Shown, stdout: &mut dyn Write) -> Result<(), Error> {
     let (terms, variants, output) = (req.terms, req.variants, req.output);
     let view = render::CompareView {
         rows: &kept.rows,
@@ -122,7 +123,7 @@ fn present(req: &Request, kept: Kept, stdout: &mut dyn Write) -> Result<(), Erro
         from: engine::common_start(terms, kept.starts),
         thresholds: req.thresholds.then_some(kept.thresholds.as_slice()),
         coverage: &kept.coverage,
-        shown: &output.shown,
+        shown,
     };
     let rendered = Rendered::new(output, |f| f.compare(&view))?;
     let staged = if let Some(dir) = &output.dir {
@@ -136,7 +137,7 @@ fn present(req: &Request, kept: Kept, stdout: &mut dyn Write) -> Result<(), Erro
                 view.rows,
                 terms,
                 opts,
-                output.shown.unit.as_ref(),
+                shown.unit.as_ref(),
             )? {
                 staged.add(&name, &bytes)?;
             }

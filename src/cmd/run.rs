@@ -25,7 +25,8 @@ pub fn run(
     if output.dir.is_none() && output.format == Format::Csv {
         return stream_csv(inputs, terms, stdout);
     }
-    let scenarios = load::load_all(inputs)?;
+    let (scenarios, currency) = load::load_all(inputs)?;
+    let shown = output.shown.for_headers(currency);
     let results = compute_all(&scenarios, terms)?;
     // Every output is made from the results.
     drop(scenarios);
@@ -40,7 +41,7 @@ pub fn run(
     let view = render::RunView {
         results: &results,
         terms,
-        shown: &output.shown,
+        shown: &shown,
     };
     let rendered = Rendered::new(output, |f| f.run(&view))?;
     let staged = if let Some(dir) = &output.dir {
@@ -54,9 +55,7 @@ pub fn run(
         )?;
         staged.add_parts("result.json", rendered.json())?;
         if let Some(opts) = chart_options(output, results.len()) {
-            for (name, bytes) in
-                chart::run_charts(&results, terms, opts, output.shown.unit.as_ref())?
-            {
+            for (name, bytes) in chart::run_charts(&results, terms, opts, shown.unit.as_ref())? {
                 staged.add(&name, &bytes)?;
             }
         }

@@ -201,7 +201,8 @@ impl Cut {
         Ok(Some(
             Loaded::new(origin, first.groups, problems, Some(later))
                 .with_warnings(first.warnings)
-                .with_note(note),
+                .with_note(note)
+                .with_currency(first.currency),
         ))
     }
 

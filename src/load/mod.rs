@@ -41,7 +41,7 @@ use crate::error::{Problem, Problems};
 use crate::model::{FiscalStart, Scenario};
 pub use decimal::{DecimalMark, Reading};
 pub use delimiter::Delimiter;
-pub use open::{load_all, open, open_all, Opened};
+pub use open::{load_all, open, open_all, HeaderCurrency, Opened};
 use periods::{check_periods, Checked};
 use reader::Whole;
 use rows::{Groups, Later, Store};
@@ -121,7 +121,8 @@ fn read_limited<R: Read>(
     let note = part.decided.note(origin);
     Ok(Loaded::new(origin, part.groups, part.problems, None)
         .with_warnings(part.warnings)
-        .with_note(note))
+        .with_note(note)
+        .with_currency(part.currency))
 }
 
 /// Reads a regular file of `size` bytes, like [`read`] but on two cores when it is
@@ -218,6 +219,9 @@ pub struct Loaded {
     note: Option<String>,
     /// The month fiscal years (`FY2026`) start in (`--fiscal-year-start`).
     fiscal: FiscalStart,
+    /// The currency the revenue column's name gives (`Revenue (€)`), which the
+    /// printed views show when `--unit` does not say one.
+    currency: Option<crate::parse::Currency>,
 }
 
 impl Loaded {
@@ -240,7 +244,18 @@ impl Loaded {
             warnings: Vec::new(),
             note: None,
             fiscal: FiscalStart::default(),
+            currency: None,
         }
+    }
+
+    fn with_currency(mut self, currency: Option<crate::parse::Currency>) -> Loaded {
+        self.currency = currency;
+        self
+    }
+
+    /// The currency the revenue column's name gives (`Revenue (€)`), if any.
+    pub fn currency(&self) -> Option<crate::parse::Currency> {
+        self.currency
     }
 
     fn with_note(mut self, note: Option<String>) -> Loaded {

@@ -54,6 +54,37 @@ impl Opened {
     pub fn scenarios(&self) -> usize {
         self.files.iter().map(|l| l.names().len()).sum()
     }
+
+    /// The currency the files' headers name ([`Loaded::currency`]).
+    pub fn currency(&self) -> HeaderCurrency {
+        header_currency(self.files.iter().map(Loaded::currency))
+    }
+}
+
+/// What the inputs' headers say of their currency (`Revenue (€)`), for the printed
+/// views when `--unit` says nothing (docs/spec.md §5.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderCurrency {
+    /// No header names one: the views assume dollars, as they always have.
+    Unsaid,
+    /// Every header that names one names this one.
+    One(crate::parse::Currency),
+    /// Headers name different currencies: the views name none.
+    Mixed,
+}
+
+fn header_currency(
+    currencies: impl Iterator<Item = Option<crate::parse::Currency>>,
+) -> HeaderCurrency {
+    let mut found = HeaderCurrency::Unsaid;
+    for c in currencies.flatten() {
+        found = match found {
+            HeaderCurrency::Unsaid => HeaderCurrency::One(c),
+            HeaderCurrency::One(d) if d == c => found,
+            _ => HeaderCurrency::Mixed,
+        };
+    }
+    found
 }
 
 /// Opens every input, in the order given.
@@ -109,12 +140,14 @@ fn repeated_names(files: &[Loaded]) -> Vec<Problem> {
 
 /// Reads every input into scenarios, collecting the problems of all files (grouped by
 /// file, at most [`error::MAX_LISTED`] listed per file) before failing.
-pub fn load_all(inputs: &[Input]) -> Result<Vec<Scenario>, Error> {
+pub fn load_all(inputs: &[Input]) -> Result<(Vec<Scenario>, HeaderCurrency), Error> {
+    let opened = open_all(inputs);
+    let currency = opened.currency();
     let Opened {
         files,
         mut problems,
         repeated,
-    } = open_all(inputs);
+    } = opened;
     let mut scenarios: Vec<Scenario> = Vec::new();
     for file in files {
         match file.into_scenarios() {
@@ -124,7 +157,7 @@ pub fn load_all(inputs: &[Input]) -> Result<Vec<Scenario>, Error> {
     }
     problems.extend(repeated);
     if problems.is_empty() {
-        Ok(scenarios)
+        Ok((scenarios, currency))
     } else {
         Err(Error::Problems(problems.into_vec()))
     }

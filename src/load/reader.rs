@@ -53,6 +53,8 @@ pub(super) struct Part {
     pub(super) warnings: Vec<Problem>,
     /// How the stretch's decimal mark was decided.
     pub(super) decided: Decided,
+    /// The currency the revenue column's name gives (`Revenue (€)`).
+    pub(super) currency: Option<parse::Currency>,
 }
 
 /// Whether a stretch gives up, asked after each record read, before it is used.
@@ -123,6 +125,7 @@ pub(super) fn read_part<R: Read, W: Watch>(
             })?
         }
     };
+    let currency = header.layout.currency;
     let style = parse::Style {
         mark: decided.mark(),
         currency: header.layout.currency.or(reading.currency),
@@ -192,6 +195,7 @@ pub(super) fn read_part<R: Read, W: Watch>(
         quoted: lines.quoted(),
         warnings,
         decided,
+        currency,
     })
 }
 

@@ -78,6 +78,24 @@ pub struct Shown {
 }
 
 impl Shown {
+    /// These views for inputs whose headers say `currency`: with no `--unit`, a
+    /// header's currency is shown instead of dollars (`Revenue (€)` data is not
+    /// labelled `$`), and headers that disagree get no currency at all
+    /// (docs/spec.md §5.5). `--unit` always wins.
+    pub fn for_headers(&self, currency: crate::load::HeaderCurrency) -> Shown {
+        use crate::load::HeaderCurrency;
+        let unit = match (&self.unit, currency) {
+            (Some(u), _) => Some(u.clone()),
+            (None, HeaderCurrency::Unsaid) => None,
+            (None, HeaderCurrency::One(c)) => Some(Unit::written_in(Some(c))),
+            (None, HeaderCurrency::Mixed) => Some(Unit::written_in(None)),
+        };
+        Shown {
+            unit,
+            ..self.clone()
+        }
+    }
+
     /// How the human views write amounts.
     pub fn amounts(&self) -> Amounts {
         Amounts {
