@@ -201,8 +201,11 @@ fn count_every(inputs: &[Input], terms: Option<&Terms>) -> Counted {
         while let Some((batch, p)) = file.next_batch() {
             scenarios += batch.len();
             found.extend(p);
-            for s in batch.iter().filter(|_| found.is_empty()) {
-                let Some(terms) = terms else { break };
+            // A file with problems gives no warnings: only its problems are reported.
+            let Some(terms) = terms.filter(|_| found.is_empty()) else {
+                continue;
+            };
+            for s in &batch {
                 gaps.extend(
                     engine::scenario_gaps(s, terms)
                         .into_iter()
