@@ -315,10 +315,23 @@ impl Staged {
 
     /// Stages `parts`, one after another, as `name` in the folder.
     pub fn add_parts(&mut self, name: &str, parts: &[impl AsRef<[u8]>]) -> Result<(), Error> {
+        let mut file = self.create(name)?;
+        for part in parts {
+            file.write(part.as_ref())?;
+        }
+        file.finish().map(drop)
+    }
+
+    /// Creates `name` in the folder, to be written a piece at a time
+    /// ([`StagedFile::write`]) and closed with [`StagedFile::finish`]: a file as large
+    /// as a ledger of millions of lines is never held whole. It is part of the set
+    /// from now on; a run that fails before the commit leaves it in the staging folder,
+    /// which is removed.
+    pub fn create(&mut self, name: &str) -> Result<StagedFile, Error> {
         let target = self.dir.join(name);
         refuse_replacing_a_folder(&self.real.join(name), &target)?;
-        let err = write_err(&target);
         let path = self.staging.join(name);
+        let err = write_err(&target);
         step(|| format!("write {name}")).map_err(&err)?;
         // Subfolders one level at a time: never re-create a staging folder a signal
         // has just removed.
@@ -332,24 +345,21 @@ impl Staged {
                 }
             }
         }
-        let mut file = std::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
+            .read(true)
             .write(true)
             .create(true)
             .truncate(true)
             .mode(0o644)
             .open(&path)
             .map_err(&err)?;
-        for part in parts {
-            file.write_all(part.as_ref()).map_err(&err)?;
-        }
-        // Outputs are reports to share: the usual mode of a new file, whatever the umask.
-        file.set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(&err)?;
-        file.sync_all().map_err(&err)?;
         if !self.files.iter().any(|(n, _)| n == name) {
             self.files.push((name.to_string(), self.dir.join(name)));
         }
-        Ok(())
+        Ok(StagedFile {
+            out: std::io::BufWriter::with_capacity(1 << 16, file),
+            target: self.dir.join(name),
+        })
     }
 
     /// The final paths of the staged files.
@@ -468,6 +478,151 @@ impl Drop for Staged {
                 let _ = std::fs::remove_dir(dir);
             }
         }
+    }
+}
+
+/// A file being written into the staging folder ([`Staged::create`]).
+pub struct StagedFile {
+    out: std::io::BufWriter<std::fs::File>,
+    /// Its final path as given, for messages.
+    target: PathBuf,
+}
+
+impl StagedFile {
+    /// Appends `bytes`.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.out.write_all(bytes).map_err(write_err(&self.target))
+    }
+
+    /// Appends what `from` holds (a [`Spool`] of one part of the file).
+    pub fn append(&mut self, from: &mut Spool) -> Result<(), Error> {
+        let target = self.target.clone();
+        from.copy_to(&mut self.out, |e| write_err(&target)(e))
+    }
+
+    /// Writes what is buffered, gives the file the mode of a report to share, and
+    /// puts it on disk; the file, rewound, is returned, to be printed as well.
+    pub fn finish(self) -> Result<std::fs::File, Error> {
+        use std::io::Seek;
+        let err = write_err(&self.target);
+        let mut file = self.out.into_inner().map_err(|e| err(e.into_error()))?;
+        // Outputs are reports to share: the usual mode of a new file, whatever the umask.
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(&err)?;
+        file.sync_all().map_err(&err)?;
+        file.rewind().map_err(&err)?;
+        Ok(file)
+    }
+}
+
+/// Text kept until the end of a run, in memory while it is small, then in an
+/// anonymous temporary file (removed by the system however the process ends): what
+/// stdout and stderr print once every problem is known, and parts of a file that can
+/// only be put together at the end. Memory stays bounded whatever the text's size.
+pub struct Spool {
+    memory: Vec<u8>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    /// Bytes written in all.
+    len: u64,
+}
+
+/// Text a [`Spool`] keeps in memory before moving to a temporary file.
+const SPOOL_IN_MEMORY: usize = 4 << 20;
+
+impl Default for Spool {
+    fn default() -> Self {
+        Spool::new()
+    }
+}
+
+impl Spool {
+    pub fn new() -> Spool {
+        Spool {
+            memory: Vec::new(),
+            file: None,
+            len: 0,
+        }
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends `bytes`; an error is the temporary file's.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        self.len += bytes.len() as u64;
+        if let Some(f) = &mut self.file {
+            return f.write_all(bytes).map_err(spool_err);
+        }
+        if self.memory.len() + bytes.len() <= SPOOL_IN_MEMORY {
+            self.memory.extend_from_slice(bytes);
+            return Ok(());
+        }
+        let mut f =
+            std::io::BufWriter::with_capacity(1 << 16, tempfile::tempfile().map_err(spool_err)?);
+        f.write_all(&self.memory).map_err(spool_err)?;
+        f.write_all(bytes).map_err(spool_err)?;
+        self.memory = Vec::new();
+        self.file = Some(f);
+        Ok(())
+    }
+
+    /// Copies everything written so far into `out` (errors writing it made by
+    /// `out_err`), and can be read again after.
+    pub fn copy_to(
+        &mut self,
+        out: &mut dyn Write,
+        out_err: impl Fn(std::io::Error) -> Error,
+    ) -> Result<(), Error> {
+        let Some(f) = &mut self.file else {
+            return out.write_all(&self.memory).map_err(out_err);
+        };
+        copy_file(f, out, out_err)
+    }
+
+    /// Reads everything written so far, from the start (again each time).
+    pub fn reader(&mut self) -> Result<Box<dyn std::io::Read + '_>, Error> {
+        use std::io::Seek;
+        match &mut self.file {
+            None => Ok(Box::new(self.memory.as_slice())),
+            Some(f) => {
+                f.flush().map_err(spool_err)?;
+                let file = f.get_mut();
+                file.rewind().map_err(spool_err)?;
+                Ok(Box::new(std::io::BufReader::with_capacity(1 << 16, file)))
+            }
+        }
+    }
+}
+
+/// Copies a spool's file from its start into `out`, then goes back to its end.
+fn copy_file(
+    f: &mut std::io::BufWriter<std::fs::File>,
+    out: &mut dyn Write,
+    out_err: impl Fn(std::io::Error) -> Error,
+) -> Result<(), Error> {
+    use std::io::{Read, Seek};
+    f.flush().map_err(spool_err)?;
+    let file = f.get_mut();
+    file.rewind().map_err(spool_err)?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf).map_err(spool_err)?;
+        let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+            break;
+        };
+        out.write_all(chunk).map_err(&out_err)?;
+    }
+    file.seek(std::io::SeekFrom::End(0)).map_err(spool_err)?;
+    Ok(())
+}
+
+/// An error of a spool's temporary file (the disk of `TMPDIR` full, say).
+fn spool_err(e: std::io::Error) -> Error {
+    Error::Write {
+        path: std::env::temp_dir(),
+        message: format!("temporary file: {e}"),
     }
 }
 
@@ -619,7 +774,17 @@ pub fn print_then_commit(
     text: &[impl AsRef<str>],
     staged: Option<Staged>,
 ) -> Result<(), Error> {
-    let printed = print_all(stdout, text);
+    print_with_then_commit(stdout, |out| print_all(out, text), staged)
+}
+
+/// [`print_then_commit`] for text that `print` writes (copied from a [`Spool`] or a
+/// staged file, say): its errors are `Error::Stdout` when stdout fails.
+pub fn print_with_then_commit(
+    stdout: &mut dyn Write,
+    print: impl FnOnce(&mut dyn Write) -> Result<(), Error>,
+    staged: Option<Staged>,
+) -> Result<(), Error> {
+    let printed = print(stdout).and_then(|()| stdout.flush().map_err(Error::Stdout));
     if let Err(Error::Stdout(e)) = &printed {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return printed;

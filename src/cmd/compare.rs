@@ -1,20 +1,25 @@
 //! `revcap compare`: every scenario under every variant; files, then stdout.
 //!
-//! Scenarios are taken from the files, checked and compared a batch at a time, so a
-//! file of millions of values never exists as scenarios all at once; only the charts
-//! keep them. Every problem of every file is still found before anything is printed
-//! or written (`each_batch`). CSV on stdout alone keeps no row (`stream_csv`);
-//! every other output keeps the rows, to render them at the end (`keep_rows`).
+//! Scenarios are taken from the files, checked and compared a batch at a time
+//! ([`each_batch`]), and each batch's rows are handed to every output a piece at a
+//! time as they are computed ([`Plan::each_piece`]): `compare.csv` is written into
+//! its staged file as it comes, and what can only be put together at the end (the
+//! text for stdout, the JSON document's arrays, the table's rows until its column
+//! widths are known, the warnings) waits in a [`Spool`], on disk once it is large.
+//! Only the charts keep scenarios and rows, and only when they are drawn. Every
+//! problem of every file is still found before anything is printed or written.
 
 use std::io::Write;
 
 use super::{
-    chart_options, gap_warnings, note_skipped_charts, note_written, print_warnings, Rendered,
+    chart_options, gap_warnings, note_skipped_charts, note_written, Consumer, Start, Warnings,
 };
 use crate::config::{Input, Output, Variant};
 use crate::error::Error;
 use crate::load::{self, Opened};
-use crate::model::{CompareRow, Date, Gap, Scenario, Terms, Threshold, Thresholds};
+use crate::model::{CompareRow, Gap, Scenario, Terms, Threshold, Thresholds};
+use crate::output::{Spool, Staged, StagedFile};
+use crate::render::table::{CompareLine, Layout, Style, ThresholdLine};
 use crate::render::{Format, Shown};
 use crate::{chart, engine, output, render};
 
@@ -28,131 +33,516 @@ pub struct Request<'a> {
     pub output: &'a Output,
 }
 
-/// Compares every scenario of the inputs under every variant, then writes and prints.
+/// Compares every scenario of the inputs under every variant, a batch at a time,
+/// handing each piece of rows to every output; then writes and prints.
 pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
-    if req.output.dir.is_none() && req.output.format == Format::Csv {
-        stream_csv(req, stdout)
-    } else {
-        keep_rows(req, stdout)
-    }
-}
-
-/// `--format csv` with no files: each batch is printed into text as it is computed,
-/// so memory follows the text, not the rows behind it.
-fn stream_csv(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
-    let opened = load::open_all(req.inputs);
-    let plan = Plan::new(req.terms, req.variants, opened.scenarios());
-    let mut text = Vec::new();
-    let mut warnings = Vec::new();
-    let done = each_batch(opened, |batch| {
-        text.append(&mut plan.csv_lines(&batch)?);
-        warnings.extend(plan.gap_warnings(&batch));
-        Ok(())
-    });
-    plan.finish();
-    done?;
-    print_warnings(&warnings);
-    text.insert(0, render::csv::compare_header().map_err(Error::Internal)?);
-    output::print_then_commit(stdout, &text, None)
-}
-
-/// What every other output needs of every batch.
-struct Kept {
-    rows: Vec<CompareRow>,
-    thresholds: Vec<Thresholds>,
-    /// Each scenario's term start, for the shared one the outputs report.
-    starts: Vec<Date>,
-    /// Only when charts are drawn.
-    scenarios: Vec<Scenario>,
-    /// How many scenarios the inputs name.
-    count: usize,
-    /// The scenarios' coverage warnings, printed once every batch is computed.
-    warnings: Vec<String>,
-    /// The gaps behind them, per scenario that has any, for the table's sentences.
-    coverage: Vec<(String, Vec<Gap>)>,
-}
-
-/// Every output but `--format csv` alone: the rows of every batch are kept, then
-/// rendered ([`present`]).
-fn keep_rows(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     let opened = load::open_all(req.inputs);
     let count = opened.scenarios();
     let shown = req.output.shown.for_headers(opened.currency());
-    let charts = req.output.dir.is_some() && chart_options(req.output, count).is_some();
-    let plan = Plan::new(req.terms, req.variants, count);
-    let mut kept = Kept {
-        rows: Vec::with_capacity(count.saturating_mul(req.variants.len())),
-        thresholds: Vec::new(),
-        starts: Vec::new(),
-        scenarios: Vec::new(),
-        count,
-        warnings: Vec::new(),
-        coverage: Vec::new(),
+    let output = req.output;
+    let files = output.dir.is_some();
+    let charts = files && chart_options(output, count).is_some();
+    let style = match output.format {
+        Format::Table => Some(Style::Terminal),
+        Format::Markdown => Some(Style::Markdown),
+        Format::Csv | Format::Json => None,
     };
+    let plan = Plan::new(req.terms, req.variants, count);
+    let mut outs = Outputs {
+        start: Start::new(req.terms),
+        warnings: Warnings::default(),
+        csv: CsvRows {
+            file: output.dir.clone().map(|dir| (dir, None)),
+            stdout: (!files && output.format == Format::Csv).then(Spool::new),
+        },
+        json: (files || output.format == Format::Json).then(JsonParts::default),
+        table: style.map(|style| TableParts::new(style, &shown)),
+        charts: charts.then(|| (Vec::new(), Vec::new())),
+    };
+    let csv = outs.csv.file.is_some() || outs.csv.stdout.is_some();
+    let json = outs.json.is_some();
     let done = each_batch(opened, |batch| {
-        let (mut rows, mut thresholds) = plan.rows(&batch)?;
-        kept.rows.append(&mut rows);
-        kept.thresholds.append(&mut thresholds);
-        kept.warnings.extend(plan.gap_warnings(&batch));
-        for s in batch.iter() {
-            let gaps = plan.gaps(s);
-            if !gaps.is_empty() {
-                kept.coverage.push((s.name.clone(), gaps));
-            }
-        }
-        kept.starts
-            .extend(batch.iter().map(|s| engine::term_start(s, req.terms)));
-        if charts {
-            kept.scenarios.extend(batch);
+        outs.scenarios(&plan, &batch)?;
+        plan.each_piece(
+            &batch,
+            |rows, thresholds| Piece::new(rows, thresholds, csv, json),
+            |piece| outs.take(&piece),
+        )?;
+        if let Some((scenarios, _)) = &mut outs.charts {
+            scenarios.extend(batch);
         }
         Ok(())
     });
     plan.finish();
     done?;
-    print_warnings(&kept.warnings);
-    present(req, kept, &shown, stdout)
+    outs.finish(req, &shown, count, stdout)
 }
 
-/// Renders the rows kept, stages the files, prints, commits.
-fn present(req: &Request, kept: Kept, shown: &Shown, stdout: &mut dyn Write) -> Result<(), Error> {
-    let (terms, variants, output) = (req.terms, req.variants, req.output);
-    let view = render::CompareView {
-        rows: &kept.rows,
-        terms,
-        shared: shared_terms(terms, variants),
-        from: engine::common_start(terms, kept.starts),
-        thresholds: req.thresholds.then_some(kept.thresholds.as_slice()),
-        coverage: &kept.coverage,
-        shown,
-    };
-    let rendered = Rendered::new(output, |f| f.compare(&view))?;
-    let staged = if let Some(dir) = &output.dir {
-        let mut staged = output::Staged::new(dir)?;
-        staged.add_parts("compare.csv", rendered.csv())?;
-        staged.add_parts("compare.json", rendered.json())?;
-        if let Some(opts) = chart_options(output, kept.count) {
-            for (name, bytes) in chart::compare_charts(
-                &kept.scenarios,
-                variants,
-                view.rows,
-                terms,
-                opts,
-                shown.unit.as_ref(),
-            )? {
-                staged.add(&name, &bytes)?;
+/// One piece of a batch's work, as computed on a core: its rows, its scenarios'
+/// thresholds, and their text in the machine formats when those are written.
+struct Piece {
+    rows: Vec<CompareRow>,
+    thresholds: Vec<Thresholds>,
+    csv: String,
+    /// The rows as items of the JSON `results` array, each after a comma.
+    json: String,
+    /// The thresholds as items of the JSON `thresholds` array, each after a comma.
+    json_thresholds: String,
+}
+
+impl Piece {
+    fn new(
+        rows: Vec<CompareRow>,
+        thresholds: Vec<Thresholds>,
+        csv: bool,
+        json: bool,
+    ) -> Result<Piece, Error> {
+        let csv = if csv {
+            render::csv::RowWriter::new()
+                .rows(&rows)
+                .map_err(Error::Internal)?
+        } else {
+            String::new()
+        };
+        let (json, json_thresholds) = if json {
+            (
+                render::json::items(&rows, false).map_err(Error::Internal)?,
+                render::json::items(&thresholds, false).map_err(Error::Internal)?,
+            )
+        } else {
+            (String::new(), String::new())
+        };
+        Ok(Piece {
+            rows,
+            thresholds,
+            csv,
+            json,
+            json_thresholds,
+        })
+    }
+}
+
+/// Every output of one `compare`, each handed every piece of rows in turn.
+struct Outputs<'a> {
+    /// The term start the scenarios share, for the terms the views report.
+    start: Start<'a>,
+    warnings: Warnings,
+    csv: CsvRows,
+    /// `compare.json` or `--format json`.
+    json: Option<JsonParts>,
+    /// The table or Markdown view.
+    table: Option<TableParts<'a>>,
+    /// The scenarios and rows the charts draw, when they are drawn.
+    charts: Option<(Vec<Scenario>, Vec<CompareRow>)>,
+}
+
+impl Outputs<'_> {
+    /// What is said of each scenario of a batch, whatever its rows: its coverage
+    /// warnings and sentences, its term start.
+    fn scenarios(&mut self, plan: &Plan, batch: &[Scenario]) -> Result<(), Error> {
+        self.warnings.add(plan.gap_warnings(batch))?;
+        self.start
+            .add(batch.iter().map(|s| engine::term_start(s, plan.terms)));
+        if let Some(table) = &mut self.table {
+            for s in batch {
+                for g in plan.gaps(s) {
+                    table.coverage(&s.name, &g)?;
+                }
             }
         }
-        output::refuse_overwriting_inputs(req.inputs, &staged)?;
-        Some(staged)
+        Ok(())
+    }
+
+    /// Hands one piece to every output.
+    fn take(&mut self, piece: &Piece) -> Result<(), Error> {
+        let mut outs: Vec<&mut dyn Consumer<Piece>> = vec![&mut self.csv];
+        if let Some(json) = &mut self.json {
+            outs.push(json);
+        }
+        if let Some(table) = &mut self.table {
+            outs.push(table);
+        }
+        for out in outs {
+            out.take(piece)?;
+        }
+        if let Some((_, rows)) = &mut self.charts {
+            rows.extend(piece.rows.iter().cloned());
+        }
+        Ok(())
+    }
+
+    /// Prints the warnings, finishes and stages the files, prints, commits.
+    fn finish(
+        self,
+        req: &Request,
+        shown: &Shown,
+        count: usize,
+        stdout: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let (terms, output) = (req.terms, req.output);
+        let from = self.start.shared();
+        self.warnings.print();
+        let mut json = self.json;
+        let mut document = |out: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+                            append: &mut dyn FnMut(&mut Spool) -> Result<(), Error>|
+         -> Result<(), Error> {
+            let mut parts = json.take().unwrap_or_default();
+            let head = render::json::compare_head(terms, from, shown).map_err(Error::Internal)?;
+            out(head.as_bytes())?;
+            out(b"[")?;
+            append(&mut parts.results)?;
+            out(render::json::close_array(parts.results.is_empty()).as_bytes())?;
+            if req.thresholds {
+                out(render::json::THRESHOLDS_KEY.as_bytes())?;
+                out(b"[")?;
+                append(&mut parts.thresholds)?;
+                out(render::json::close_array(parts.thresholds.is_empty()).as_bytes())?;
+            }
+            out(render::json::END.as_bytes())
+        };
+        let mut printed: Option<std::fs::File> = None;
+        let staged = if let Some((dir, open)) = self.csv.file {
+            let (mut staged, csv) = match open {
+                Some(open) => open,
+                None => CsvRows::start(&dir)?,
+            };
+            let csv = csv.finish()?;
+            let file = std::cell::RefCell::new(staged.create("compare.json")?);
+            document(&mut |bytes| file.borrow_mut().write(bytes), &mut |spool| {
+                file.borrow_mut().append(spool)
+            })?;
+            let json = file.into_inner().finish()?;
+            if let (Some((scenarios, rows)), Some(opts)) =
+                (&self.charts, chart_options(output, count))
+            {
+                for (name, bytes) in chart::compare_charts(
+                    scenarios,
+                    req.variants,
+                    rows,
+                    terms,
+                    opts,
+                    shown.unit.as_ref(),
+                )? {
+                    staged.add(&name, &bytes)?;
+                }
+            }
+            output::refuse_overwriting_inputs(req.inputs, &staged)?;
+            printed = match output.format {
+                Format::Csv => Some(csv),
+                Format::Json => Some(json),
+                _ => None,
+            };
+            Some(staged)
+        } else {
+            None
+        };
+        // The table is laid out before anything is printed: its text goes to a spool.
+        let mut table = match self.table {
+            Some(t) => Some(t.finish(&shared_terms(terms, req.variants), from, req.thresholds)?),
+            None => None,
+        };
+        let mut csv = self.csv.stdout;
+        let files = staged.as_ref().map(|s| s.targets().count());
+        let done = output::print_with_then_commit(
+            stdout,
+            |out| {
+                if let Some(mut file) = printed {
+                    return super::run::copy_file(&mut file, out);
+                }
+                if let Some(text) = table.as_mut().or(csv.as_mut()) {
+                    return text.copy_to(out, Error::Stdout);
+                }
+                let out = std::cell::RefCell::new(out);
+                document(
+                    &mut |bytes| out.borrow_mut().write_all(bytes).map_err(Error::Stdout),
+                    &mut |spool| spool.copy_to(*out.borrow_mut(), Error::Stdout),
+                )
+            },
+            staged,
+        );
+        note_skipped_charts(&done, output, count);
+        note_written(&done, output, files);
+        done
+    }
+}
+
+/// `compare.csv`, written a piece at a time into the staged set (started with the
+/// first batch, once the inputs have shown no problem so far), and the same lines
+/// for stdout without files.
+struct CsvRows {
+    file: Option<(std::path::PathBuf, Option<(Staged, StagedFile)>)>,
+    stdout: Option<Spool>,
+}
+
+impl CsvRows {
+    /// Starts the staged set and `compare.csv`, its header written.
+    fn start(dir: &std::path::Path) -> Result<(Staged, StagedFile), Error> {
+        let mut staged = Staged::new(dir)?;
+        let mut csv = staged.create("compare.csv")?;
+        csv.write(header()?.as_bytes())?;
+        Ok((staged, csv))
+    }
+}
+
+fn header() -> Result<String, Error> {
+    render::csv::compare_header().map_err(Error::Internal)
+}
+
+impl Consumer<Piece> for CsvRows {
+    fn take(&mut self, piece: &Piece) -> Result<(), Error> {
+        if let Some((dir, open)) = &mut self.file {
+            let (_, file) = match open {
+                Some(open) => open,
+                None => open.insert(CsvRows::start(dir)?),
+            };
+            file.write(piece.csv.as_bytes())?;
+        }
+        if let Some(spool) = &mut self.stdout {
+            if spool.is_empty() {
+                spool.write(header()?.as_bytes())?;
+            }
+            spool.write(piece.csv.as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// The items of the JSON document's arrays, the head of the document (whose `from`
+/// depends on every scenario) written in front of them at the end.
+#[derive(Default)]
+struct JsonParts {
+    results: Spool,
+    thresholds: Spool,
+}
+
+/// Appends items rendered each after a comma, the first one's comma left out.
+fn append_items(spool: &mut Spool, items: &str) -> Result<(), Error> {
+    let items = if spool.is_empty() {
+        items.strip_prefix(',').unwrap_or(items)
     } else {
-        None
+        items
     };
-    let text = rendered.stdout(output.format)?;
-    let files = staged.as_ref().map(|s| s.targets().count());
-    let done = output::print_then_commit(stdout, &text, staged);
-    note_skipped_charts(&done, output, kept.count);
-    note_written(&done, output, files);
-    done
+    spool.write(items.as_bytes())
+}
+
+impl Consumer<Piece> for JsonParts {
+    fn take(&mut self, piece: &Piece) -> Result<(), Error> {
+        append_items(&mut self.results, &piece.json)?;
+        append_items(&mut self.thresholds, &piece.json_thresholds)
+    }
+}
+
+/// The table or Markdown view, a piece at a time: its rows and thresholds wait in
+/// spools until every amount is known (the scale of a column depends on all of
+/// them), then are laid out in two passes ([`Layout`]).
+struct TableParts<'a> {
+    style: Style,
+    shown: &'a Shown,
+    amounts: render::Amounts,
+    rows: Spool,
+    seen: render::Magnitudes,
+    /// Whether any row has a present value (it then gets a column).
+    pv: bool,
+    coverage: Spool,
+    thresholds: Spool,
+    thresholds_seen: render::Magnitudes,
+}
+
+/// Rows laid out in one chunk, each pass.
+const TABLE_CHUNK: usize = 4096;
+
+impl<'a> TableParts<'a> {
+    fn new(style: Style, shown: &'a Shown) -> TableParts<'a> {
+        let amounts = shown.amounts();
+        TableParts {
+            style,
+            shown,
+            seen: amounts.magnitudes(),
+            thresholds_seen: amounts.magnitudes(),
+            amounts,
+            rows: Spool::new(),
+            pv: false,
+            coverage: Spool::new(),
+            thresholds: Spool::new(),
+        }
+    }
+
+    /// One sentence under the table.
+    fn coverage(&mut self, name: &str, gap: &Gap) -> Result<(), Error> {
+        let line = render::table::coverage_line(name, gap, self.style);
+        self.coverage.write(line.as_bytes())
+    }
+
+    /// The whole view, laid out, in a spool.
+    fn finish(
+        mut self,
+        shared: &render::SharedTerms,
+        from: Option<crate::model::Date>,
+        thresholds: bool,
+    ) -> Result<Spool, Error> {
+        let style = self.style;
+        let mut out = Spool::new();
+        let opening = render::table::compare_opening(shared, from, self.shown, style);
+        out.write(opening.as_bytes())?;
+        let column = self.amounts.column_of(&self.seen);
+        let header = render::table::compare_header(style, &column, self.pv);
+        let pv = self.pv;
+        lay_out(
+            &mut self.rows,
+            Layout::new(style, header, &render::table::COMPARE_RIGHT),
+            |r| Ok(compare_line(r)?.cells(&column, pv)),
+            &mut out,
+        )?;
+        if !self.coverage.is_empty() {
+            out.write(b"\n")?;
+            self.coverage
+                .copy_to(&mut SpoolWriter(&mut out), spool_err)?;
+        }
+        if thresholds {
+            out.write(render::table::thresholds_intro(style).as_bytes())?;
+            let column = self.amounts.column_of(&self.thresholds_seen);
+            let header = render::table::thresholds_header(style, &column);
+            lay_out(
+                &mut self.thresholds,
+                Layout::new(style, header, &render::table::THRESHOLDS_RIGHT),
+                |r| Ok(threshold_line(r)?.cells(&column)),
+                &mut out,
+            )?;
+        }
+        Ok(out)
+    }
+}
+
+impl Consumer<Piece> for TableParts<'_> {
+    fn take(&mut self, piece: &Piece) -> Result<(), Error> {
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let text = |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
+        for r in &piece.rows {
+            let l = CompareLine::of(r);
+            l.amounts().for_each(|v| self.seen.add(v));
+            self.pv |= l.present_value.is_some();
+            w.write_record([
+                l.scenario.as_str(),
+                &l.variant,
+                &text(l.cap),
+                &l.total_paid.to_string(),
+                &l.foregone.to_string(),
+                &l.binds,
+                &l.period,
+                &l.effective_rate,
+                &text(l.present_value),
+            ])
+            .map_err(internal)?;
+        }
+        self.rows.write(&w.into_inner().map_err(internal)?)?;
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        for th in &piece.thresholds {
+            for l in ThresholdLine::of(th) {
+                self.thresholds_seen.add(l.cap);
+                w.write_record([
+                    l.scenario.as_str(),
+                    l.by.as_deref().unwrap_or_default(),
+                    &l.cap.to_string(),
+                ])
+                .map_err(internal)?;
+            }
+        }
+        self.thresholds.write(&w.into_inner().map_err(internal)?)
+    }
+}
+
+/// A bug: text written to memory, or read back from a spool, that fails.
+fn internal(e: impl std::fmt::Display) -> Error {
+    Error::Internal(e.to_string())
+}
+
+fn spool_err(e: std::io::Error) -> Error {
+    internal(e)
+}
+
+/// A [`Spool`] as an `io::Write`.
+struct SpoolWriter<'s>(&'s mut Spool);
+
+impl Write for SpoolWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .write(bytes)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A decimal written by its `Display`, read back exactly.
+fn decimal(s: &str) -> Result<rust_decimal::Decimal, Error> {
+    s.parse().map_err(internal)
+}
+
+fn optional(s: &str) -> Result<Option<rust_decimal::Decimal>, Error> {
+    (!s.is_empty()).then(|| decimal(s)).transpose()
+}
+
+/// A row of the table read back from its spool.
+fn compare_line(r: &csv::StringRecord) -> Result<CompareLine, Error> {
+    let f = |i: usize| r.get(i).unwrap_or_default();
+    Ok(CompareLine {
+        scenario: f(0).to_string(),
+        variant: f(1).to_string(),
+        cap: optional(f(2))?,
+        total_paid: decimal(f(3))?,
+        foregone: decimal(f(4))?,
+        binds: f(5).to_string(),
+        period: f(6).to_string(),
+        effective_rate: f(7).to_string(),
+        present_value: optional(f(8))?,
+    })
+}
+
+/// A row of the thresholds' table read back from its spool.
+fn threshold_line(r: &csv::StringRecord) -> Result<ThresholdLine, Error> {
+    let f = |i: usize| r.get(i).unwrap_or_default();
+    Ok(ThresholdLine {
+        scenario: f(0).to_string(),
+        by: (!f(1).is_empty()).then(|| f(1).to_string()),
+        cap: decimal(f(2))?,
+    })
+}
+
+/// Lays out the rows spooled in `rows` (read back by `cells`) with `layout`, in two
+/// passes of [`TABLE_CHUNK`] rows: the widths, then the lines, into `out`.
+fn lay_out(
+    rows: &mut Spool,
+    mut layout: Layout,
+    cells: impl Fn(&csv::StringRecord) -> Result<Vec<String>, Error>,
+    out: &mut Spool,
+) -> Result<(), Error> {
+    let chunks =
+        |rows: &mut Spool, each: &mut dyn FnMut(Vec<Vec<String>>, bool) -> Result<(), Error>| {
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(rows.reader()?);
+            let mut chunk = Vec::new();
+            let mut record = csv::StringRecord::new();
+            while reader.read_record(&mut record).map_err(internal)? {
+                chunk.push(cells(&record)?);
+                if chunk.len() == TABLE_CHUNK {
+                    each(std::mem::take(&mut chunk), false)?;
+                }
+            }
+            each(chunk, true)
+        };
+    chunks(rows, &mut |chunk, _| {
+        layout.widen(chunk);
+        Ok(())
+    })?;
+    let mut first = true;
+    chunks(rows, &mut |chunk, last| {
+        let text = layout.draw(chunk, first, last);
+        first = false;
+        out.write(text.as_bytes())
+    })
 }
 
 /// Which terms the variants share, for the header line of the text formats.
@@ -222,6 +612,10 @@ pub fn compare_all(
 /// printed this many at a time, so no more are held at once per core.
 const VARIANTS_PER_PIECE: usize = 4096;
 
+/// Pieces computed at once per core before they are handed on, in order: enough to
+/// keep the cores busy when pieces differ in cost, few enough to hold.
+const PIECES_PER_CORE: usize = 4;
+
 /// About this many rows make a piece when variants are few: scenarios are grouped so
 /// that a piece is worth printing on its own, and pieces stay small enough to share
 /// out evenly between the cores.
@@ -280,62 +674,67 @@ impl<'a> Plan<'a> {
 
     /// The rows of `scenarios` under every variant, and their thresholds, in order.
     fn rows(&self, scenarios: &[Scenario]) -> Result<(Vec<CompareRow>, Vec<Thresholds>), Error> {
-        let pieces = self.pieces(scenarios, || (), |(), rows, ths| Ok((rows, ths)))?;
         let mut rows = Vec::with_capacity(scenarios.len().saturating_mul(self.variants.len()));
         let mut thresholds = Vec::with_capacity(scenarios.len());
-        for (mut r, mut t) in pieces {
-            rows.append(&mut r);
-            thresholds.append(&mut t);
-        }
+        self.each_piece(
+            scenarios,
+            |r, t| Ok((r, t)),
+            |(mut r, mut t)| {
+                rows.append(&mut r);
+                thresholds.append(&mut t);
+                Ok(())
+            },
+        )?;
         Ok((rows, thresholds))
     }
 
-    /// The CSV lines of the rows of `scenarios` alone, in pieces: each piece is
-    /// printed into text as soon as it is computed, so no row is kept.
-    fn csv_lines(&self, scenarios: &[Scenario]) -> Result<Vec<String>, Error> {
-        self.pieces(scenarios, render::csv::RowWriter::new, |writer, rows, _| {
-            writer.rows(&rows).map_err(Error::Internal)
-        })
-    }
-
-    /// Computes the pieces of `scenarios` ([`Plan::split`]) on every core, counting
-    /// scenarios on the progress bar, and gives what `keep` makes of each piece's rows
-    /// and thresholds (with a state from `init` per worker), in order; the error is
-    /// the first piece's in order.
-    fn pieces<S, T: Send>(
+    /// Computes the pieces of `scenarios` ([`Plan::split`]) on every core, a few at a
+    /// time, counting scenarios on the progress bar; `make` turns each piece's rows and
+    /// thresholds into what `take` is then given, piece by piece in order. So no more
+    /// than a few pieces are held at once, however many rows a batch has (a sweep of a
+    /// million caps). The error is the first piece's in order.
+    fn each_piece<T: Send>(
         &self,
         scenarios: &[Scenario],
-        init: impl Fn() -> S + Sync + Send,
-        keep: impl Fn(&mut S, Vec<CompareRow>, Vec<Thresholds>) -> Result<T, Error> + Sync + Send,
-    ) -> Result<Vec<T>, Error> {
+        make: impl Fn(Vec<CompareRow>, Vec<Thresholds>) -> Result<T, Error> + Sync + Send,
+        mut take: impl FnMut(T) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         use rayon::prelude::*;
         let n = self.variants.len();
-        let done: Vec<Result<T, Error>> = self
-            .split(scenarios.len())
-            .par_iter()
-            .map_init(init, |state, &(first, count, from, len)| {
-                let to = from.saturating_add(len).min(n);
-                let (vs, fast) = (
-                    self.variants.get(from..to).unwrap_or_default(),
-                    self.sweepable.get(from..to).unwrap_or_default(),
-                );
-                let end = first.saturating_add(count).min(scenarios.len());
-                let mut rows = Vec::with_capacity((end - first).saturating_mul(vs.len()));
-                let mut thresholds = Vec::new();
-                for s in scenarios.get(first..end).unwrap_or_default() {
-                    // Thresholds once per scenario, in every mode: printed or not,
-                    // a threshold out of Decimal's range fails the compare alike.
-                    let (mut r, t) = compare_one(s, self.terms, vs, fast, from == 0)?;
-                    rows.append(&mut r);
-                    thresholds.extend(t);
-                    if to == n {
-                        self.progress.inc(1);
+        let pieces = self.split(scenarios.len());
+        let at_once = rayon::current_num_threads()
+            .max(1)
+            .saturating_mul(PIECES_PER_CORE);
+        for group in pieces.chunks(at_once) {
+            let done: Vec<Result<T, Error>> = group
+                .par_iter()
+                .map(|&(first, count, from, len)| {
+                    let to = from.saturating_add(len).min(n);
+                    let (vs, fast) = (
+                        self.variants.get(from..to).unwrap_or_default(),
+                        self.sweepable.get(from..to).unwrap_or_default(),
+                    );
+                    let end = first.saturating_add(count).min(scenarios.len());
+                    let mut rows = Vec::with_capacity((end - first).saturating_mul(vs.len()));
+                    let mut thresholds = Vec::new();
+                    for s in scenarios.get(first..end).unwrap_or_default() {
+                        // Thresholds once per scenario, in every mode: printed or not,
+                        // a threshold out of Decimal's range fails the compare alike.
+                        let (mut r, t) = compare_one(s, self.terms, vs, fast, from == 0)?;
+                        rows.append(&mut r);
+                        thresholds.extend(t);
+                        if to == n {
+                            self.progress.inc(1);
+                        }
                     }
-                }
-                keep(state, rows, thresholds)
-            })
-            .collect();
-        done.into_iter().collect()
+                    make(rows, thresholds)
+                })
+                .collect();
+            for piece in done {
+                take(piece?)?;
+            }
+        }
+        Ok(())
     }
 
     /// The pieces of work for `scenarios` scenarios, as (first scenario, scenarios,

@@ -19,7 +19,6 @@ use crate::chart;
 use crate::config::{ChartOptions, Output};
 use crate::error::{Error, Problem};
 use crate::model::Gap;
-use crate::render::{csv::Csv, json::Json, Format, Render};
 
 /// The chart options when charts are to be drawn for `scenarios` scenarios: not when
 /// there are too many of them to draw ([`chart::MAX_SCENARIOS`]).
@@ -65,51 +64,66 @@ fn gap_warnings<'a>(
     })
 }
 
-/// Prints `lines` on stderr, one a line.
-fn print_warnings(lines: &[String]) {
-    let mut err = std::io::stderr().lock();
-    for l in lines {
-        let _ = writeln!(err, "{l}");
-    }
+/// One output of a command that takes the results a batch at a time, in input
+/// order: a file being written, text kept for stdout, the warnings, what the charts
+/// draw. A command's loop is "for each batch: compute, then hand the batch's results
+/// to each output" (docs/architecture.md); an output keeps what it needs of a batch
+/// (text in a spool or a staged file, a few numbers) and nothing more, and is
+/// finished by the command once every batch is in.
+pub(crate) trait Consumer<B: ?Sized> {
+    fn take(&mut self, batch: &B) -> Result<(), crate::error::Error>;
 }
 
-/// One view rendered in the formats a command writes and prints, each at most once:
-/// the CSV and JSON files' text when files are written, reused for stdout when it
-/// asks for the same format.
-struct Rendered<F> {
-    /// Renders the view in one format (`|f| f.run(&view)`).
-    render: F,
-    csv: Option<Vec<String>>,
-    json: Option<Vec<String>>,
-}
+/// The coverage warnings of every batch (docs/spec.md §4.6), printed on stderr once
+/// every batch is computed; spooled, as a file of millions of scenarios short of the
+/// term has millions of them.
+#[derive(Default)]
+struct Warnings(crate::output::Spool);
 
-impl<F: Fn(&dyn Render) -> Result<Vec<String>, String>> Rendered<F> {
-    /// Renders the files' formats now if `output` writes files.
-    fn new(output: &Output, render: F) -> Result<Self, Error> {
-        let files = output.dir.is_some();
-        let once = |f: &dyn Render| files.then(|| render(f)).transpose();
-        let (csv, json) = (once(&Csv), once(&Json));
-        Ok(Rendered {
-            csv: csv.map_err(Error::Internal)?,
-            json: json.map_err(Error::Internal)?,
-            render,
-        })
-    }
-
-    /// The text of a file's format (empty without files).
-    fn csv(&self) -> &[String] {
-        self.csv.as_deref().unwrap_or_default()
-    }
-
-    fn json(&self) -> &[String] {
-        self.json.as_deref().unwrap_or_default()
-    }
-
-    /// What stdout prints in `format`: a file's text when there is one, else rendered.
-    fn stdout(self, format: Format) -> Result<Vec<String>, Error> {
-        match (format, self.csv, self.json) {
-            (Format::Csv, Some(text), _) | (Format::Json, _, Some(text)) => Ok(text),
-            (format, ..) => (self.render)(format.renderer()).map_err(Error::Internal),
+impl Warnings {
+    /// Adds `lines`, one a line.
+    fn add(&mut self, lines: impl IntoIterator<Item = String>) -> Result<(), Error> {
+        for l in lines {
+            self.0.write(l.as_bytes())?;
+            self.0.write(b"\n")?;
         }
+        Ok(())
+    }
+
+    /// Prints them on stderr.
+    fn print(mut self) {
+        let mut err = std::io::stderr().lock();
+        let _ = self.0.copy_to(&mut err, Error::Stdout);
+    }
+}
+
+/// The term start every scenario shares, if they share one, gathered a batch at a
+/// time: [`crate::engine::common_start`] of every scenario's start.
+struct Start<'a> {
+    terms: &'a crate::model::Terms,
+    first: Option<crate::model::Date>,
+    same: bool,
+}
+
+impl<'a> Start<'a> {
+    fn new(terms: &'a crate::model::Terms) -> Start<'a> {
+        Start {
+            terms,
+            first: None,
+            same: true,
+        }
+    }
+
+    fn add(&mut self, starts: impl IntoIterator<Item = crate::model::Date>) {
+        for s in starts {
+            match self.first {
+                None => self.first = Some(s),
+                Some(f) => self.same &= f == s,
+            }
+        }
+    }
+
+    fn shared(&self) -> Option<crate::model::Date> {
+        crate::engine::common_start(self.terms, self.first.filter(|_| self.same))
     }
 }

@@ -1,112 +1,354 @@
 //! `revcap run`: every scenario under one set of terms; files, then stdout.
 //!
-//! CSV on stdout alone (`--format csv --no-files`) is computed and rendered a batch
-//! of scenarios at a time (`stream_csv`), so memory follows the ledger's text, not
-//! the scenarios and results behind it; every other output keeps every result.
+//! Scenarios are taken, computed and handed to each output a batch at a time
+//! ([`super::compare::each_batch`]), in every mode: the ledger and the summary are
+//! written into their staged files as they come, and what is printed or put together
+//! only at the end (the text for stdout, the JSON document's scenarios, the warnings)
+//! waits in a [`Spool`], on disk once it is large. Only the charts keep results, and
+//! only when they are drawn (at most [`crate::chart::MAX_SCENARIOS`] scenarios).
 
 use std::io::Write;
 
 use super::{
-    chart_options, gap_warnings, note_skipped_charts, note_written, print_warnings, Rendered,
+    chart_options, gap_warnings, note_skipped_charts, note_written, Consumer, Start, Warnings,
 };
 use crate::config::{Input, Output};
 use crate::error::Error;
 use crate::model::{Scenario, ScenarioResult, Terms};
-use crate::render::Format;
-use crate::{chart, engine, load, output, render};
+use crate::output::{Spool, Staged, StagedFile};
+use crate::render::{self, Format, Shown};
+use crate::{chart, engine, load, output};
 
-/// Loads every input, computes every scenario, stages the files, prints, commits.
+/// Loads every input, computes every scenario a batch at a time and hands each batch
+/// to every output, then finishes the files, prints, commits.
 pub fn run(
     inputs: &[Input],
     terms: &Terms,
     output: &Output,
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
-    if output.dir.is_none() && output.format == Format::Csv {
-        return stream_csv(inputs, terms, stdout);
-    }
-    let (scenarios, currency) = load::load_all(inputs)?;
-    let shown = output.shown.for_headers(currency);
-    let results = compute_all(&scenarios, terms)?;
-    // Every output is made from the results.
-    drop(scenarios);
-    let warnings: Vec<String> = results
-        .iter()
-        .flat_map(|r| {
-            let gaps = engine::gaps(&r.summary, r.from, terms.through);
-            gap_warnings(&r.source, &r.name, gaps)
-        })
-        .collect();
-    print_warnings(&warnings);
-    let view = render::RunView {
-        results: &results,
-        terms,
-        shown: &shown,
-    };
-    let rendered = Rendered::new(output, |f| f.run(&view))?;
-    let staged = if let Some(dir) = &output.dir {
-        let mut staged = output::Staged::new(dir)?;
-        staged.add_parts("ledger.csv", rendered.csv())?;
-        staged.add(
-            "summary.csv",
-            render::csv::summary(&results)
-                .map_err(Error::Internal)?
-                .as_bytes(),
-        )?;
-        staged.add_parts("result.json", rendered.json())?;
-        if let Some(opts) = chart_options(output, results.len()) {
-            for (name, bytes) in chart::run_charts(&results, terms, opts, shown.unit.as_ref())? {
-                staged.add(&name, &bytes)?;
-            }
-        }
-        output::refuse_overwriting_inputs(inputs, &staged)?;
-        Some(staged)
-    } else {
-        None
-    };
-    let text = rendered.stdout(output.format)?;
-    let files = staged.as_ref().map(|s| s.targets().count());
-    let done = output::print_then_commit(stdout, &text, staged);
-    note_skipped_charts(&done, output, results.len());
-    note_written(&done, output, files);
-    done
-}
-
-/// `--format csv` with no files: each batch's ledger lines are rendered as it is
-/// computed, and its results dropped. The same bytes as rendering all results at once
-/// (`render::csv::ledger` renders scenario by scenario; its header comes first when
-/// there is a row), and the same errors (`each_batch` lists every problem of every
-/// file before a computation's error, which is the first in input order).
-fn stream_csv(inputs: &[Input], terms: &Terms, stdout: &mut dyn Write) -> Result<(), Error> {
     let opened = load::open_all(inputs);
-    let mut text = Vec::new();
-    // One text, not a string a warning: a file of millions of scenarios short of the
-    // term has millions of them.
-    let mut warnings = String::new();
-    let mut header = false;
+    let count = opened.scenarios();
+    let shown = output.shown.for_headers(opened.currency());
+    let mut outs = Outputs {
+        start: Start::new(terms),
+        warnings: RunWarnings {
+            terms,
+            lines: Warnings::default(),
+        },
+        files: output.dir.clone().map(|dir| Files { dir, open: None }),
+        json: (output.dir.is_some() || output.format == Format::Json).then(JsonScenarios::default),
+        text: Text::new(output, terms, &shown),
+        charts: (output.dir.is_some() && chart_options(output, count).is_some()).then(Vec::new),
+    };
     super::compare::each_batch(opened, |batch| {
         let results = compute_all(&batch, terms)?;
         drop(batch);
-        for r in &results {
-            let gaps = engine::gaps(&r.summary, r.from, terms.through);
-            for w in gap_warnings(&r.source, &r.name, gaps) {
-                warnings.push_str(&w);
-                warnings.push('\n');
-            }
-        }
-        let mut lines = render::csv::ledger(&results).map_err(Error::Internal)?;
-        // The header is kept once, from the first batch with a row.
-        if lines.iter().any(|l| !l.is_empty()) {
-            if header {
-                lines.remove(0);
-            }
-            header = true;
-        }
-        text.append(&mut lines);
-        Ok(())
+        outs.take(results)
     })?;
-    let _ = std::io::stderr().lock().write_all(warnings.as_bytes());
-    output::print_then_commit(stdout, &text, None)
+    outs.finish(inputs, terms, &shown, output, count, stdout)
+}
+
+/// Every output of one `run`, each handed every batch of results in turn.
+struct Outputs<'a> {
+    /// The term start the scenarios share, for the terms the views report.
+    start: Start<'a>,
+    warnings: RunWarnings<'a>,
+    /// `ledger.csv` and `summary.csv`, with files.
+    files: Option<Files>,
+    /// The scenarios of `result.json` or of `--format json`.
+    json: Option<JsonScenarios>,
+    /// What stdout prints when it is not a file's text.
+    text: Text<'a>,
+    /// The results the charts draw, when they are drawn.
+    charts: Option<Vec<ScenarioResult>>,
+}
+
+impl Outputs<'_> {
+    /// Hands one batch's results to every output.
+    fn take(&mut self, results: Vec<ScenarioResult>) -> Result<(), Error> {
+        let mut outs: Vec<&mut dyn Consumer<[ScenarioResult]>> =
+            vec![&mut self.start, &mut self.warnings, &mut self.text];
+        if let Some(files) = &mut self.files {
+            outs.push(files);
+        }
+        if let Some(json) = &mut self.json {
+            outs.push(json);
+        }
+        for out in outs {
+            out.take(&results)?;
+        }
+        if let Some(kept) = &mut self.charts {
+            kept.extend(results);
+        }
+        Ok(())
+    }
+
+    /// Prints the warnings, finishes and stages the files, prints, commits.
+    fn finish(
+        self,
+        inputs: &[Input],
+        terms: &Terms,
+        shown: &Shown,
+        output: &Output,
+        count: usize,
+        stdout: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let from = self.start.shared();
+        self.warnings.lines.print();
+        let json_head = || render::json::run_head(terms, from, shown).map_err(Error::Internal);
+        let mut printed: Option<std::fs::File> = None;
+        let mut scenarios = self.json;
+        let staged = if let Some(files) = self.files {
+            let (mut staged, ledger, summary) = match files.open {
+                Some(open) => (open.staged, open.ledger, open.summary),
+                None => Files::start(&files.dir)?,
+            };
+            let ledger = ledger.finish()?;
+            summary.finish()?;
+            let mut json = staged.create("result.json")?;
+            json.write(json_head()?.as_bytes())?;
+            let mut parts = scenarios.take().unwrap_or_default();
+            json.write(b"[")?;
+            json.append(&mut parts.items)?;
+            json.write(render::json::close_array(parts.items.is_empty()).as_bytes())?;
+            json.write(render::json::END.as_bytes())?;
+            let json = json.finish()?;
+            if let (Some(results), Some(opts)) = (&self.charts, chart_options(output, count)) {
+                for (name, bytes) in chart::run_charts(results, terms, opts, shown.unit.as_ref())? {
+                    staged.add(&name, &bytes)?;
+                }
+            }
+            output::refuse_overwriting_inputs(inputs, &staged)?;
+            printed = match output.format {
+                Format::Csv => Some(ledger),
+                Format::Json => Some(json),
+                _ => None,
+            };
+            Some(staged)
+        } else {
+            None
+        };
+        let files = staged.as_ref().map(|s| s.targets().count());
+        let mut text = self.text;
+        let done = output::print_with_then_commit(
+            stdout,
+            |out| {
+                if let Some(mut file) = printed {
+                    return copy_file(&mut file, out);
+                }
+                match (output.format, &mut scenarios) {
+                    (Format::Json, Some(parts)) => {
+                        out.write_all(json_head()?.as_bytes())
+                            .map_err(Error::Stdout)?;
+                        out.write_all(b"[").map_err(Error::Stdout)?;
+                        parts.items.copy_to(out, Error::Stdout)?;
+                        let end = render::json::close_array(parts.items.is_empty());
+                        out.write_all(end.as_bytes()).map_err(Error::Stdout)?;
+                        out.write_all(render::json::END.as_bytes())
+                            .map_err(Error::Stdout)
+                    }
+                    _ => text.print(from, out),
+                }
+            },
+            staged,
+        );
+        note_skipped_charts(&done, output, count);
+        note_written(&done, output, files);
+        done
+    }
+}
+
+/// Copies a staged file, as written, to stdout.
+pub(super) fn copy_file(file: &mut std::fs::File, out: &mut dyn Write) -> Result<(), Error> {
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = std::io::Read::read(file, &mut buf)
+            .map_err(|e| Error::Internal(format!("cannot read back a staged file: {e}")))?;
+        let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+            return Ok(());
+        };
+        out.write_all(chunk).map_err(Error::Stdout)?;
+    }
+}
+
+impl Consumer<[ScenarioResult]> for Start<'_> {
+    fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
+        self.add(results.iter().map(|r| r.from));
+        Ok(())
+    }
+}
+
+/// The warning for each scenario whose data leaves part of the term uncovered.
+struct RunWarnings<'a> {
+    terms: &'a Terms,
+    lines: Warnings,
+}
+
+impl Consumer<[ScenarioResult]> for RunWarnings<'_> {
+    fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
+        for r in results {
+            let gaps = engine::gaps(&r.summary, r.from, self.terms.through);
+            self.lines.add(gap_warnings(&r.source, &r.name, gaps))?;
+        }
+        Ok(())
+    }
+}
+
+/// `ledger.csv` and `summary.csv`, written a batch at a time into the staged set,
+/// which is started with the first batch: once the inputs have shown no problem so
+/// far and a batch has been computed.
+struct Files {
+    dir: std::path::PathBuf,
+    open: Option<OpenFiles>,
+}
+
+struct OpenFiles {
+    staged: Staged,
+    ledger: StagedFile,
+    /// Whether the ledger's header is written (before its first line).
+    header: bool,
+    summary: StagedFile,
+}
+
+impl Files {
+    /// Starts the staged set and its two CSV files, the summary's header written.
+    fn start(dir: &std::path::Path) -> Result<(Staged, StagedFile, StagedFile), Error> {
+        let mut staged = Staged::new(dir)?;
+        let ledger = staged.create("ledger.csv")?;
+        let mut summary = staged.create("summary.csv")?;
+        summary.write(
+            render::csv::summary_header()
+                .map_err(Error::Internal)?
+                .as_bytes(),
+        )?;
+        Ok((staged, ledger, summary))
+    }
+}
+
+impl Consumer<[ScenarioResult]> for Files {
+    fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
+        let open = match &mut self.open {
+            Some(open) => open,
+            None => {
+                let (staged, ledger, summary) = Files::start(&self.dir)?;
+                self.open.insert(OpenFiles {
+                    staged,
+                    ledger,
+                    header: false,
+                    summary,
+                })
+            }
+        };
+        for piece in ledger_lines(results, &mut open.header)? {
+            open.ledger.write(piece.as_bytes())?;
+        }
+        let lines = render::csv::summary_rows(results).map_err(Error::Internal)?;
+        open.summary.write(lines.as_bytes())
+    }
+}
+
+/// The ledger lines of `results`, in pieces, the header first if `header` says it is
+/// not written yet and there is a line: the same bytes as rendering every result at
+/// once (`render::csv::ledger` renders scenario by scenario, its header first when
+/// there is a row).
+fn ledger_lines(results: &[ScenarioResult], header: &mut bool) -> Result<Vec<String>, Error> {
+    let mut lines = render::csv::ledger(results).map_err(Error::Internal)?;
+    if lines.iter().any(|l| !l.is_empty()) {
+        if *header && !lines.is_empty() {
+            lines.remove(0);
+        }
+        *header = true;
+    }
+    Ok(lines)
+}
+
+/// The items of the JSON document's `scenarios` array, the head of the document
+/// (whose `from` depends on every scenario) written in front of them at the end.
+#[derive(Default)]
+struct JsonScenarios {
+    items: Spool,
+}
+
+impl Consumer<[ScenarioResult]> for JsonScenarios {
+    fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
+        let first = self.items.is_empty();
+        let text = render::json::items(results, first).map_err(Error::Internal)?;
+        self.items.write(text.as_bytes())
+    }
+}
+
+/// What stdout prints when it is not a file's text: the table or Markdown view (each
+/// scenario's part as it comes; the terms line, which names the shared term start,
+/// in front at the end), or the ledger's CSV without files.
+struct Text<'a> {
+    format: Format,
+    /// Nothing to keep: stdout prints a file (or the JSON document).
+    none: bool,
+    terms: &'a Terms,
+    shown: &'a Shown,
+    body: Spool,
+    /// Whether the ledger's header is written (CSV).
+    header: bool,
+}
+
+impl<'a> Text<'a> {
+    fn new(output: &Output, terms: &'a Terms, shown: &'a Shown) -> Text<'a> {
+        let none = match output.format {
+            Format::Json => true,
+            Format::Csv => output.dir.is_some(),
+            Format::Table | Format::Markdown => false,
+        };
+        Text {
+            format: output.format,
+            none,
+            terms,
+            shown,
+            body: Spool::new(),
+            header: false,
+        }
+    }
+
+    /// Prints the text, its head first.
+    fn print(
+        &mut self,
+        from: Option<crate::model::Date>,
+        out: &mut dyn Write,
+    ) -> Result<(), Error> {
+        let head = match self.format {
+            Format::Table => render::table::run_head(self.terms, from, self.shown),
+            Format::Markdown => render::markdown::run_head(self.terms, from, self.shown),
+            Format::Csv | Format::Json => String::new(),
+        };
+        out.write_all(head.as_bytes()).map_err(Error::Stdout)?;
+        self.body.copy_to(out, Error::Stdout)
+    }
+}
+
+impl Consumer<[ScenarioResult]> for Text<'_> {
+    fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
+        use rayon::prelude::*;
+        if self.none {
+            return Ok(());
+        }
+        let (terms, shown) = (self.terms, self.shown);
+        let pieces: Vec<String> = match self.format {
+            Format::Csv => ledger_lines(results, &mut self.header)?,
+            Format::Table => results
+                .par_iter()
+                .map(|r| render::table::run_block(r, terms, shown))
+                .collect(),
+            Format::Markdown => results
+                .par_iter()
+                .map(|r| render::markdown::run_block(r, terms, shown))
+                .collect(),
+            Format::Json => Vec::new(),
+        };
+        for p in pieces {
+            self.body.write(p.as_bytes())?;
+        }
+        Ok(())
+    }
 }
 
 /// Computes every scenario under `terms`, on every core; the error is the first

@@ -64,10 +64,19 @@ const LEDGER_HEADER: [&str; 13] = [
 /// `scenario,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,
 /// binding_period,binding_date,effective_rate,present_value,covered_from,covered_through`
 pub fn summary(results: &[ScenarioResult]) -> Result<String, String> {
-    let mut w = RowWriter::new();
-    let mut out = w.header(&SUMMARY_HEADER)?;
-    out.push_str(&w.summaries(results)?);
+    let mut out = summary_header()?;
+    out.push_str(&summary_rows(results)?);
     Ok(out)
+}
+
+/// The header line of [`summary`].
+pub fn summary_header() -> Result<String, String> {
+    RowWriter::new().header(&SUMMARY_HEADER)
+}
+
+/// The lines of [`summary`] after its header: one a scenario.
+pub fn summary_rows(results: &[ScenarioResult]) -> Result<String, String> {
+    RowWriter::new().summaries(results)
 }
 
 pub const SUMMARY_HEADER: [&str; 12] = [

@@ -104,3 +104,74 @@ pub fn compare(
     s.push('\n');
     Ok(s)
 }
+
+/// A document too large to hold is written in parts: its head ([`run_head`],
+/// [`compare_head`]) once what it reports of the terms is known, its arrays' items a
+/// batch at a time ([`items`]), each array closed by [`close_array`], and [`END`].
+/// The bytes are those of the whole document (`serde_json`'s pretty printer, which
+/// indents an item of a top-level array by 4 spaces and never breaks a string across
+/// lines); pinned by the unit test `parts_make_the_whole_document`.
+pub fn run_head(terms: &Terms, from: Option<Date>, shown: &Shown) -> Result<String, String> {
+    head(&Document {
+        version: 1,
+        terms: reported(terms, from, shown),
+        scenarios: &[],
+    })
+}
+
+/// `compare`'s head, up to its `results` array.
+pub fn compare_head(terms: &Terms, from: Option<Date>, shown: &Shown) -> Result<String, String> {
+    head(&CompareDocument {
+        version: 1,
+        terms: reported(terms, from, shown),
+        results: &[],
+        thresholds: None,
+    })
+}
+
+/// The document up to its last array's opening `[`, left out.
+fn head(doc: &impl Serialize) -> Result<String, String> {
+    let s = serde_json::to_string_pretty(doc).map_err(|e| e.to_string())?;
+    s.strip_suffix("[]\n}")
+        .map(str::to_string)
+        .ok_or_else(|| "a JSON document ends in something else than its array".to_string())
+}
+
+/// The key of `compare`'s thresholds array, after its results array is closed.
+pub const THRESHOLDS_KEY: &str = ",\n  \"thresholds\": ";
+
+/// The end of a document, after its last array.
+pub const END: &str = "\n}\n";
+
+/// The items of a top-level array, each after a comma unless it is the array's first
+/// (`first`), rendered on every core.
+pub fn items<T: Serialize + Sync>(items: &[T], first: bool) -> Result<String, String> {
+    use rayon::prelude::*;
+    let parts: Vec<String> = items
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut out = String::new();
+            for item in chunk {
+                let text = serde_json::to_string_pretty(item).map_err(|e| e.to_string())?;
+                out.push_str(",\n    ");
+                out.push_str(&text.replace('\n', "\n    "));
+            }
+            Ok(out)
+        })
+        .collect::<Result<_, String>>()?;
+    let mut out = parts.concat();
+    if first && !out.is_empty() {
+        out.drain(..1);
+    }
+    Ok(out)
+}
+
+/// How an array ends: `[` + its items + `\n  ]`, or `[]` without any. `[` is written
+/// before the items, this after them.
+pub fn close_array(empty: bool) -> &'static str {
+    if empty {
+        "]"
+    } else {
+        "\n  ]"
+    }
+}

@@ -3,7 +3,8 @@
 use super::table::{compare_view, ledger, Style};
 use crate::error::printable;
 
-use super::{common_from, summary_sentences, terms_line, CompareView, Render, RunView};
+use super::{common_from, summary_sentences, terms_line, CompareView, Render, RunView, Shown};
+use crate::model::{Date, ScenarioResult, Terms};
 
 /// `--format markdown`.
 pub struct Markdown;
@@ -22,22 +23,34 @@ impl Render for Markdown {
 /// unit) and sentences.
 pub fn render(view: &RunView) -> String {
     let (terms, shown) = (view.terms, view.shown);
-    let mut out = format!(
+    let mut out = run_head(terms, common_from(terms, view.results), shown);
+    for r in view.results {
+        out.push_str(&run_block(r, terms, shown));
+    }
+    out
+}
+
+/// The first line of `run`'s Markdown: the terms, with the term start every scenario
+/// shares (`from`).
+pub fn run_head(terms: &Terms, from: Option<Date>, shown: &Shown) -> String {
+    format!(
         "**Terms {}:** {}\n",
         shown.sources.opening(),
-        terms_line(terms, common_from(terms, view.results), shown)
+        terms_line(terms, from, shown)
+    )
+}
+
+/// One scenario of `run`'s Markdown: its heading, its ledger and its summary.
+pub fn run_block(r: &ScenarioResult, terms: &Terms, shown: &Shown) -> String {
+    let mut out = format!(
+        "\n### {} (`{}`)\n\n",
+        printable(&r.name),
+        printable(&r.source)
     );
-    for r in view.results {
-        out.push_str(&format!(
-            "\n### {} (`{}`)\n\n",
-            printable(&r.name),
-            printable(&r.source)
-        ));
-        out.push_str(&ledger(r, terms, shown, Style::Markdown).to_string());
-        out.push_str("\n\n");
-        for s in summary_sentences(r, terms, shown) {
-            out.push_str(&format!("- {s}\n"));
-        }
+    out.push_str(&ledger(r, terms, shown, Style::Markdown).to_string());
+    out.push_str("\n\n");
+    for s in summary_sentences(r, terms, shown) {
+        out.push_str(&format!("- {s}\n"));
     }
     out
 }

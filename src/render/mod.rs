@@ -200,23 +200,60 @@ impl Amounts {
     /// unit or more with fewer than 2 significant digits (a payment of $80 is not
     /// `0.00` in `$M`); with `--exact`, as given.
     pub fn column(&self, values: impl IntoIterator<Item = Decimal>) -> Column {
+        let mut seen = self.magnitudes();
+        if !self.exact {
+            values.into_iter().for_each(|v| seen.add(v));
+        }
+        self.column_of(&seen)
+    }
+
+    /// What [`Amounts::column_of`] needs to know of the amounts of a column, gathered a
+    /// batch at a time ([`Magnitudes::add`]).
+    pub fn magnitudes(&self) -> Magnitudes {
+        Magnitudes {
+            exponent: i64::from(self.unit.scale.exponent()),
+            largest: None,
+            smallest_unit: None,
+        }
+    }
+
+    /// [`Amounts::column`] for the amounts `seen` was given.
+    pub fn column_of(&self, seen: &Magnitudes) -> Column {
         let exponent = i64::from(self.unit.scale.exponent());
         let scale = if self.exact {
             self.unit.scale
         } else {
-            // Zeros have none: they show as 0.00 at any scale.
-            let magnitudes: Vec<i64> = values
-                .into_iter()
-                .filter_map(|v| Some(magnitude(v)? + exponent))
-                .collect();
-            let largest = readable(magnitudes.iter().copied().max().unwrap_or(0));
-            // Below a unit is dust: it shows as 0.00 at any scale.
-            let smallest = magnitudes.iter().copied().filter(|m| *m >= 0).min();
-            smallest.map_or(largest, |m| largest.min(readable(m + 1)))
+            let largest = readable(seen.largest.unwrap_or(0));
+            seen.smallest_unit
+                .map_or(largest, |m| largest.min(readable(m + 1)))
         };
         Column {
             shift: exponent - i64::from(scale.exponent()),
             label: self.unit.label(scale),
+        }
+    }
+}
+
+/// The powers of ten of a column's amounts (in its unit), as far as the scale of the
+/// column depends on them: the largest, and the smallest of an amount of a unit or
+/// more (below a unit is dust: it shows as 0.00 at any scale). Zeros have none: they
+/// show as 0.00 at any scale.
+#[derive(Debug, Clone)]
+pub struct Magnitudes {
+    exponent: i64,
+    largest: Option<i64>,
+    smallest_unit: Option<i64>,
+}
+
+impl Magnitudes {
+    /// Counts `v` in.
+    pub fn add(&mut self, v: Decimal) {
+        let Some(m) = magnitude(v).map(|m| m + self.exponent) else {
+            return;
+        };
+        self.largest = Some(self.largest.map_or(m, |l| l.max(m)));
+        if m >= 0 {
+            self.smallest_unit = Some(self.smallest_unit.map_or(m, |s| s.min(m)));
         }
     }
 }

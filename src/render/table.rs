@@ -16,7 +16,8 @@ use super::{
     Render, RunView, Shown,
 };
 use crate::error::printable;
-use crate::model::{PeriodResult, ScenarioResult, Segment, Terms};
+use crate::model::{CompareRow, PeriodResult, ScenarioResult, Segment, Terms, Thresholds};
+use rust_decimal::Decimal;
 
 /// `--format table`, the default.
 pub struct Table;
@@ -33,7 +34,7 @@ impl Render for Table {
 
 /// Which table style: the terminal view or GitHub Markdown.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Style {
+pub enum Style {
     Terminal,
     Markdown,
 }
@@ -49,22 +50,30 @@ impl Style {
 /// `run`'s terminal view.
 pub fn render(view: &RunView) -> String {
     let (terms, shown) = (view.terms, view.shown);
-    let mut out = format!(
+    let mut out = run_head(terms, common_from(terms, view.results), shown);
+    for r in view.results {
+        out.push_str(&run_block(r, terms, shown));
+    }
+    out
+}
+
+/// The first line of `run`'s terminal view: the terms, with the term start every
+/// scenario shares (`from`).
+pub fn run_head(terms: &Terms, from: Option<crate::model::Date>, shown: &Shown) -> String {
+    format!(
         "terms {}: {}\n",
         shown.sources.opening(),
-        terms_line(terms, common_from(terms, view.results), shown)
-    );
-    for r in view.results {
-        out.push_str(&format!(
-            "\n{} ({})\n",
-            printable(&r.name),
-            printable(&r.source)
-        ));
-        out.push_str(&ledger(r, terms, shown, Style::Terminal).to_string());
-        out.push('\n');
-        for s in summary_sentences(r, terms, shown) {
-            out.push_str(&format!("  {s}\n"));
-        }
+        terms_line(terms, from, shown)
+    )
+}
+
+/// One scenario of `run`'s terminal view: its name, its ledger and its summary.
+pub fn run_block(r: &ScenarioResult, terms: &Terms, shown: &Shown) -> String {
+    let mut out = format!("\n{} ({})\n", printable(&r.name), printable(&r.source));
+    out.push_str(&ledger(r, terms, shown, Style::Terminal).to_string());
+    out.push('\n');
+    for s in summary_sentences(r, terms, shown) {
+        out.push_str(&format!("  {s}\n"));
     }
     out
 }
@@ -153,33 +162,73 @@ fn rates(p: &PeriodResult, segments: &mut &[Segment]) -> String {
 /// scenarios whose data leaves part of the term uncovered, then the thresholds if
 /// given.
 pub(crate) fn compare_view(view: &CompareView, style: Style) -> String {
-    let md = style == Style::Markdown;
     let shown = view.shown;
-    let line = compare_terms_line(&view.shared, view.from, shown);
+    let mut out = compare_opening(&view.shared, view.from, shown, style);
     let (rows, thresholds) = (view.rows, view.thresholds);
+    let pv = rows.iter().any(|r| r.summary.present_value.is_some());
+    let amounts = shown.amounts();
+    let lines: Vec<CompareLine> = rows.iter().map(CompareLine::of).collect();
+    let column = amounts.column(lines.iter().flat_map(CompareLine::amounts));
+    let mut t = new_table(style);
+    let header = compare_header(style, &column, pv);
+    t.set_header(header.clone());
+    for l in &lines {
+        t.add_row(l.cells(&column, pv));
+    }
+    align_right(&mut t, &COMPARE_RIGHT);
+    out.push_str(&t.to_string());
+    out.push('\n');
+    // The same sentences as `run`'s summaries (docs/spec.md §4.6), named by scenario.
+    if !view.coverage.is_empty() {
+        out.push('\n');
+        for (name, gaps) in view.coverage {
+            for g in gaps {
+                out.push_str(&coverage_line(name, g, style));
+            }
+        }
+    }
+    if let Some(thresholds) = thresholds {
+        out.push_str(thresholds_intro(style));
+        let lines: Vec<ThresholdLine> = thresholds.iter().flat_map(ThresholdLine::of).collect();
+        let column = amounts.column(lines.iter().map(|l| l.cap));
+        let mut t = new_table(style);
+        t.set_header(thresholds_header(style, &column));
+        for l in &lines {
+            t.add_row(l.cells(&column));
+        }
+        align_right(&mut t, &THRESHOLDS_RIGHT);
+        out.push_str(&t.to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// The opening of `compare`'s table: the terms line and a blank line.
+pub fn compare_opening(
+    shared: &super::SharedTerms,
+    from: Option<crate::model::Date>,
+    shown: &Shown,
+    style: Style,
+) -> String {
+    let line = compare_terms_line(shared, from, shown);
     // Terms that every variant brings from its own file came from nowhere shared.
-    let opening = match view.shared {
+    let opening = match shared {
         super::SharedTerms::None => String::new(),
         _ => format!(" {}", shown.sources.opening()),
     };
-    let mut out = if md {
-        format!("**Terms{opening}:** {line}")
+    if style == Style::Markdown {
+        format!("**Terms{opening}:** {line}\n\n")
     } else {
-        format!("terms{opening}: {line}")
-    };
-    out.push_str("\n\n");
-    let pv = rows.iter().any(|r| r.summary.present_value.is_some());
-    let amounts = shown.amounts();
-    let column = amounts.column(rows.iter().flat_map(|r| {
-        let s = &r.summary;
-        [s.total_paid, s.foregone]
-            .into_iter()
-            .chain(r.cap)
-            .chain(s.present_value)
-    }));
-    let money = |v| column.cell(v);
-    let h = |name: &str| style.header(&column, name);
-    let mut t = new_table(style);
+        format!("terms{opening}: {line}\n\n")
+    }
+}
+
+/// The columns of `compare`'s table aligned right.
+pub const COMPARE_RIGHT: [usize; 5] = [2, 3, 4, 7, 8];
+
+/// The header of `compare`'s table; a present-value column when any row has one (`pv`).
+pub fn compare_header(style: Style, column: &super::Column, pv: bool) -> Vec<String> {
+    let h = |name: &str| style.header(column, name);
     let mut header = vec![
         "scenario".to_string(),
         "variant".to_string(),
@@ -193,78 +242,214 @@ pub(crate) fn compare_view(view: &CompareView, style: Style) -> String {
     if pv {
         header.push(h("present value"));
     }
-    t.set_header(header.clone());
-    for r in rows {
+    header
+}
+
+/// One row of `compare`'s table before its amounts are written in their column (whose
+/// scale depends on every row): what a long table keeps of a row until it is drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareLine {
+    pub scenario: String,
+    pub variant: String,
+    pub cap: Option<Decimal>,
+    pub total_paid: Decimal,
+    pub foregone: Decimal,
+    /// The binding date, or `not reached`.
+    pub binds: String,
+    pub period: String,
+    pub effective_rate: String,
+    pub present_value: Option<Decimal>,
+}
+
+impl CompareLine {
+    pub fn of(r: &CompareRow) -> CompareLine {
         let s = &r.summary;
-        let mut row = vec![
-            printable(&r.scenario).into_owned(),
-            printable(&r.variant).into_owned(),
-            r.cap.map_or_else(|| "none".into(), money),
-            money(s.total_paid),
-            money(s.foregone),
-            s.binding_date
+        CompareLine {
+            scenario: r.scenario.clone(),
+            variant: r.variant.clone(),
+            cap: r.cap,
+            total_paid: s.total_paid,
+            foregone: s.foregone,
+            binds: s
+                .binding_date
                 .map_or_else(|| "not reached".into(), |d| d.to_string()),
-            s.binding_period.map(|p| p.to_string()).unwrap_or_default(),
-            s.effective_rate.map(percent2).unwrap_or_default(),
+            period: s.binding_period.map(|p| p.to_string()).unwrap_or_default(),
+            effective_rate: s.effective_rate.map(percent2).unwrap_or_default(),
+            present_value: s.present_value,
+        }
+    }
+
+    /// The amounts of the row's column.
+    pub fn amounts(&self) -> impl Iterator<Item = Decimal> {
+        [self.total_paid, self.foregone]
+            .into_iter()
+            .chain(self.cap)
+            .chain(self.present_value)
+    }
+
+    /// The row's cells, its amounts in `column`.
+    pub fn cells(&self, column: &super::Column, pv: bool) -> Vec<String> {
+        let money = |v| column.cell(v);
+        let mut row = vec![
+            printable(&self.scenario).into_owned(),
+            printable(&self.variant).into_owned(),
+            self.cap.map_or_else(|| "none".into(), money),
+            money(self.total_paid),
+            money(self.foregone),
+            self.binds.clone(),
+            self.period.clone(),
+            self.effective_rate.clone(),
         ];
         if pv {
-            row.push(s.present_value.map(money).unwrap_or_default());
+            row.push(self.present_value.map(money).unwrap_or_default());
         }
-        t.add_row(row);
+        row
     }
-    align_right(&mut t, &[2, 3, 4, 7, 8]);
-    out.push_str(&t.to_string());
-    out.push('\n');
-    // The same sentences as `run`'s summaries (docs/spec.md §4.6), named by scenario.
-    if !view.coverage.is_empty() {
-        out.push('\n');
-        for (name, gaps) in view.coverage {
-            for g in gaps {
-                let name = printable(name);
-                if md {
-                    out.push_str(&format!("- {name}: {g}\n"));
-                } else {
-                    out.push_str(&format!("  {name}: {g}\n"));
-                }
-            }
-        }
+}
+
+/// A sentence under `compare`'s table: a part of the term a scenario's data does not
+/// cover.
+pub fn coverage_line(name: &str, gap: &crate::model::Gap, style: Style) -> String {
+    let name = printable(name);
+    if style == Style::Markdown {
+        format!("- {name}: {gap}\n")
+    } else {
+        format!("  {name}: {gap}\n")
     }
-    if let Some(thresholds) = thresholds {
-        out.push_str(if md {
-            "\n**Thresholds:** the cap binds by each date if it is at most\n\n"
-        } else {
-            "\nthresholds: the cap binds by each date if it is at most\n"
-        });
-        let column = amounts.column(
-            thresholds
-                .iter()
-                .flat_map(|th| th.by.iter().map(|b| b.cap).chain([th.never_binds_above])),
-        );
-        let mut t = new_table(style);
-        t.set_header(vec![
-            "scenario".to_string(),
-            "binds by".to_string(),
-            style.header(&column, "if the cap is at most"),
-        ]);
-        for th in thresholds {
-            for b in &th.by {
-                t.add_row(vec![
-                    printable(&th.scenario).into_owned(),
-                    b.date.to_string(),
-                    column.cell(b.cap),
-                ]);
-            }
-            t.add_row(vec![
-                printable(&th.scenario).into_owned(),
+}
+
+/// What comes before the thresholds' table.
+pub fn thresholds_intro(style: Style) -> &'static str {
+    if style == Style::Markdown {
+        "\n**Thresholds:** the cap binds by each date if it is at most\n\n"
+    } else {
+        "\nthresholds: the cap binds by each date if it is at most\n"
+    }
+}
+
+/// The columns of the thresholds' table aligned right.
+pub const THRESHOLDS_RIGHT: [usize; 1] = [2];
+
+/// The header of the thresholds' table.
+pub fn thresholds_header(style: Style, column: &super::Column) -> Vec<String> {
+    vec![
+        "scenario".to_string(),
+        "binds by".to_string(),
+        style.header(column, "if the cap is at most"),
+    ]
+}
+
+/// One row of the thresholds' table before its amount is written in its column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThresholdLine {
+    pub scenario: String,
+    /// The date, or `None` for the last row (`never` binds above the amount).
+    pub by: Option<String>,
+    pub cap: Decimal,
+}
+
+impl ThresholdLine {
+    /// The rows of one scenario's thresholds.
+    pub fn of(th: &Thresholds) -> Vec<ThresholdLine> {
+        th.by
+            .iter()
+            .map(|b| ThresholdLine {
+                scenario: th.scenario.clone(),
+                by: Some(b.date.to_string()),
+                cap: b.cap,
+            })
+            .chain([ThresholdLine {
+                scenario: th.scenario.clone(),
+                by: None,
+                cap: th.never_binds_above,
+            }])
+            .collect()
+    }
+
+    pub fn cells(&self, column: &super::Column) -> Vec<String> {
+        let scenario = printable(&self.scenario).into_owned();
+        match &self.by {
+            Some(date) => vec![scenario, date.clone(), column.cell(self.cap)],
+            None => vec![
+                scenario,
                 "never".into(),
-                format!("above {}", column.cell(th.never_binds_above)),
-            ]);
+                format!("above {}", column.cell(self.cap)),
+            ],
         }
-        align_right(&mut t, &[2]);
-        out.push_str(&t.to_string());
-        out.push('\n');
     }
-    out
+}
+
+/// A table too long to hold, laid out from its rows a chunk at a time, the same as
+/// the whole table at once: every chunk first widens the columns
+/// ([`Layout::widen`]), then each is drawn in order with those widths
+/// ([`Layout::draw`]). Rows are one line each. Pinned by the unit test
+/// `chunks_draw_the_whole_table`.
+pub struct Layout {
+    style: Style,
+    header: Vec<String>,
+    /// The columns aligned right.
+    right: Vec<usize>,
+    /// Each column's content width so far.
+    widths: Vec<u16>,
+}
+
+impl Layout {
+    pub fn new(style: Style, header: Vec<String>, right: &[usize]) -> Layout {
+        let mut layout = Layout {
+            style,
+            widths: vec![0; header.len()],
+            header,
+            right: right.to_vec(),
+        };
+        layout.widen(Vec::new());
+        layout
+    }
+
+    fn grid(&self, rows: Vec<Vec<String>>) -> Grid {
+        let mut t = new_table(self.style);
+        t.set_header(self.header.clone());
+        for row in rows {
+            t.add_row(row);
+        }
+        align_right(&mut t, &self.right);
+        t
+    }
+
+    /// Makes the columns wide enough for `rows`.
+    pub fn widen(&mut self, rows: Vec<Vec<String>>) {
+        let grid = self.grid(rows);
+        for (w, c) in self.widths.iter_mut().zip(grid.column_max_content_widths()) {
+            *w = (*w).max(c);
+        }
+    }
+
+    /// The lines of `rows` (each ended by a line end), with the header and the top
+    /// rule before them if they are the `first` chunk, the bottom rule after them if
+    /// the `last`.
+    pub fn draw(&self, rows: Vec<Vec<String>>, first: bool, last: bool) -> String {
+        use comfy_table::{ColumnConstraint, Width};
+        let n = rows.len();
+        let mut t = self.grid(rows);
+        t.set_constraints(self.widths.iter().map(|&w| {
+            // A fixed width counts the padding, one space each side.
+            ColumnConstraint::Absolute(Width::Fixed(w.saturating_add(2)))
+        }));
+        let text = t.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        let after = match self.style {
+            Style::Terminal => 1,
+            Style::Markdown => 0,
+        };
+        let before = lines.len().saturating_sub(n + after);
+        let from = if first { 0 } else { before };
+        let to = if last { lines.len() } else { before + n };
+        let mut out = String::new();
+        for l in lines.get(from..to).unwrap_or_default() {
+            out.push_str(l);
+            out.push('\n');
+        }
+        out
+    }
 }
 
 fn new_table(style: Style) -> Grid {
