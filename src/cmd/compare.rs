@@ -54,6 +54,7 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
         csv: CsvRows {
             file: output.dir.clone().map(|dir| (dir, None)),
             stdout: (!files && output.format == Format::Csv).then(Spool::new),
+            failed: None,
         },
         json: (files || output.format == Format::Json).then(JsonParts::default),
         table: style.map(|style| TableParts::new(style, &shown)),
@@ -201,6 +202,9 @@ impl Outputs<'_> {
             out(render::json::END.as_bytes())
         };
         let mut printed: Option<std::fs::File> = None;
+        if let Some(e) = self.csv.failed {
+            return Err(e);
+        }
         let staged = if let Some((dir, open)) = self.csv.file {
             let (mut staged, csv) = match open {
                 Some(open) => open,
@@ -272,6 +276,10 @@ impl Outputs<'_> {
 struct CsvRows {
     file: Option<(std::path::PathBuf, Option<(Staged, StagedFile)>)>,
     stdout: Option<Spool>,
+    /// Why the file could not be written (the folder is a file, say): reported once
+    /// every batch is compared and the warnings are printed, as when the files were
+    /// written at the end, so that a problem or a computation's error comes first.
+    failed: Option<Error>,
 }
 
 impl CsvRows {
@@ -290,12 +298,20 @@ fn header() -> Result<String, Error> {
 
 impl Consumer<Piece> for CsvRows {
     fn take(&mut self, piece: &Piece) -> Result<(), Error> {
-        if let Some((dir, open)) = &mut self.file {
-            let (_, file) = match open {
-                Some(open) => open,
-                None => open.insert(CsvRows::start(dir)?),
+        if let (Some((dir, open)), None) = (&mut self.file, &self.failed) {
+            let written = match open {
+                Some((_, file)) => file.write(piece.csv.as_bytes()),
+                None => CsvRows::start(dir).and_then(|(staged, mut file)| {
+                    file.write(piece.csv.as_bytes())?;
+                    *open = Some((staged, file));
+                    Ok(())
+                }),
             };
-            file.write(piece.csv.as_bytes())?;
+            if let Err(e) = written {
+                // The staging folder goes with the file.
+                *open = None;
+                self.failed = Some(e);
+            }
         }
         if let Some(spool) = &mut self.stdout {
             if spool.is_empty() {

@@ -36,7 +36,11 @@ pub fn run(
             terms,
             lines: Warnings::default(),
         },
-        files: output.dir.clone().map(|dir| Files { dir, open: None }),
+        files: output.dir.clone().map(|dir| Files {
+            dir,
+            open: None,
+            failed: None,
+        }),
         json: (output.dir.is_some() || output.format == Format::Json).then(JsonScenarios::default),
         text: Text::new(output, terms, &shown),
         charts: (output.dir.is_some() && chart_options(output, count).is_some()).then(Vec::new),
@@ -100,6 +104,9 @@ impl Outputs<'_> {
         let mut printed: Option<std::fs::File> = None;
         let mut scenarios = self.json;
         let staged = if let Some(files) = self.files {
+            if let Some(e) = files.failed {
+                return Err(e);
+            }
             let (mut staged, ledger, summary) = match files.open {
                 Some(open) => (open.staged, open.ledger, open.summary),
                 None => Files::start(&files.dir)?,
@@ -201,6 +208,10 @@ impl Consumer<[ScenarioResult]> for RunWarnings<'_> {
 struct Files {
     dir: std::path::PathBuf,
     open: Option<OpenFiles>,
+    /// Why the files could not be written (the folder is a file, say): reported once
+    /// every batch is computed and the warnings are printed, as when the files were
+    /// written at the end, so that a problem or a computation's error comes first.
+    failed: Option<Error>,
 }
 
 struct OpenFiles {
@@ -228,6 +239,19 @@ impl Files {
 
 impl Consumer<[ScenarioResult]> for Files {
     fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
+        if self.failed.is_none() {
+            if let Err(e) = self.write(results) {
+                // The staging folder goes with the files.
+                self.open = None;
+                self.failed = Some(e);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Files {
+    fn write(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
         let open = match &mut self.open {
             Some(open) => open,
             None => {
