@@ -46,11 +46,42 @@ pub fn run(
         charts: (output.dir.is_some() && chart_options(output, count).is_some()).then(Vec::new),
     };
     super::compare::each_batch(opened, |batch| {
-        let results = compute_all(&batch, terms)?;
-        drop(batch);
-        outs.take(results)
+        // A result and its text take far more room than the values behind it: a
+        // batch is computed and handed on a part at a time.
+        for part in parts(&batch, VALUES_PER_PART) {
+            outs.take(compute_all(part, terms)?)?;
+        }
+        Ok(())
     })?;
     outs.finish(inputs, terms, &shown, output, count, stdout)
+}
+
+/// About this many values' results are computed and handed to the outputs at once:
+/// enough for every core, few enough that their results (a few hundred bytes a value)
+/// and text stay small next to the loaded file.
+const VALUES_PER_PART: usize = 16_384;
+
+/// `scenarios` cut into runs of about `values` values (at least one scenario each).
+fn parts(scenarios: &[Scenario], values: usize) -> impl Iterator<Item = &[Scenario]> {
+    let mut rest = scenarios;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut sum = 0usize;
+        let n = rest
+            .iter()
+            .take_while(|s| {
+                let fits = sum == 0 || sum + s.periods.len() <= values;
+                sum += s.periods.len().max(1);
+                fits
+            })
+            .count()
+            .max(1);
+        let (part, tail) = rest.split_at(n.min(rest.len()));
+        rest = tail;
+        Some(part)
+    })
 }
 
 /// Every output of one `run`, each handed every batch of results in turn.

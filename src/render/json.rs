@@ -175,3 +175,61 @@ pub fn close_array(empty: bool) -> &'static str {
         "\n  ]"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Threshold;
+    use rust_decimal::Decimal;
+
+    fn threshold(name: &str, n: i64) -> Thresholds {
+        Thresholds {
+            scenario: name.to_string(),
+            by: (0..n)
+                .map(|i| Threshold {
+                    date: Date::from_ymd(2026 + i32::try_from(i).unwrap(), 1, 1).unwrap(),
+                    cap: Decimal::new(i * 1000 + 5, 1),
+                })
+                .collect(),
+            never_binds_above: Decimal::new(123_456, 2),
+        }
+    }
+
+    /// The head, the items in any split, and the closing parts make exactly the
+    /// document rendered whole, with and without items and thresholds.
+    #[test]
+    fn parts_make_the_whole_document() {
+        let terms = Terms::default();
+        let shown = Shown::default();
+        let ths: Vec<Thresholds> = (0..5).map(|i| threshold(&format!("s\"{i}\n"), i)).collect();
+        for n in [0, 1, 2, 5] {
+            let ths = ths.get(..n).unwrap();
+            for with in [false, true] {
+                let whole = compare(&[], &terms, None, with.then_some(ths), &shown).unwrap();
+                for split in 0..=n {
+                    let (a, b) = ths.split_at(split);
+                    let mut doc = compare_head(&terms, None, &shown).unwrap();
+                    doc.push('[');
+                    doc.push_str(close_array(true));
+                    if with {
+                        doc.push_str(THRESHOLDS_KEY);
+                        doc.push('[');
+                        let first = items(a, true).unwrap();
+                        doc.push_str(&first);
+                        doc.push_str(&items(b, first.is_empty()).unwrap());
+                        doc.push_str(close_array(n == 0));
+                    }
+                    doc.push_str(END);
+                    assert_eq!(doc, whole, "{n} thresholds, split at {split}");
+                }
+            }
+        }
+        let whole = render(&[], &terms, &shown).unwrap();
+        let doc = format!(
+            "{}[{}{END}",
+            run_head(&terms, None, &shown).unwrap(),
+            close_array(true)
+        );
+        assert_eq!(doc, whole);
+    }
+}

@@ -469,3 +469,60 @@ fn align_right(t: &mut Grid, columns: &[usize]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table drawn in chunks, widened by every chunk first, is the table drawn
+    /// whole: in both styles, with a two-line header, and with the widest cell of a
+    /// column in a late chunk.
+    #[test]
+    fn chunks_draw_the_whole_table() {
+        let header = vec![
+            "scenario".to_string(),
+            "paid\n$B".to_string(),
+            "binds".to_string(),
+        ];
+        let rows: Vec<Vec<String>> = (0..23)
+            .map(|i| {
+                vec![
+                    format!("s{i}"),
+                    format!("{}.00", i * i * 1000),
+                    if i == 19 {
+                        "not reached".into()
+                    } else {
+                        "2027".into()
+                    },
+                ]
+            })
+            .collect();
+        for style in [Style::Terminal, Style::Markdown] {
+            let mut whole = new_table(style);
+            whole.set_header(header.clone());
+            for r in &rows {
+                whole.add_row(r.clone());
+            }
+            align_right(&mut whole, &[1]);
+            let whole = format!("{whole}\n");
+            for size in [1, 5, 22, 23, 40] {
+                let chunks: Vec<Vec<Vec<String>>> = rows.chunks(size).map(<[_]>::to_vec).collect();
+                let mut layout = Layout::new(style, header.clone(), &[1]);
+                for c in &chunks {
+                    layout.widen(c.clone());
+                }
+                let mut drawn = String::new();
+                for (i, c) in chunks.iter().enumerate() {
+                    drawn.push_str(&layout.draw(c.clone(), i == 0, i + 1 == chunks.len()));
+                }
+                assert_eq!(drawn, whole, "chunks of {size}");
+            }
+            // No rows at all: the header alone, as drawn whole.
+            let layout = Layout::new(style, header.clone(), &[1]);
+            let mut empty = new_table(style);
+            empty.set_header(header.clone());
+            align_right(&mut empty, &[1]);
+            assert_eq!(layout.draw(Vec::new(), true, true), format!("{empty}\n"));
+        }
+    }
+}
