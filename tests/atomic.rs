@@ -191,6 +191,45 @@ fn a_kill_or_failure_at_any_step_leaves_one_complete_set() {
     );
 }
 
+/// In every format the files are written into the staging folder a batch at a time
+/// (stdout's text waits in a spool, or is read back from a staged file): a kill or a
+/// failure at any step, the first file's creation included, still leaves one set,
+/// and a failure while staging prints nothing.
+#[test]
+fn streamed_files_in_every_format_are_all_or_nothing() {
+    let (w, old, new) = setup();
+    let foreign = reset_out(&w, &old);
+    for format in ["table", "json", "markdown"] {
+        let mut args = run_args("20B", "out");
+        *args.last_mut().unwrap() = format;
+        let steps = at_every_step(&w, &args, &with(&old, &foreign), &with(&new, &foreign));
+        for file in ["ledger.csv", "summary.csv", "result.json"] {
+            assert!(steps.contains(&format!("write {file}")), "{steps:?}");
+        }
+        // Staging steps come before anything is printed (committing comes after).
+        let staging = steps
+            .iter()
+            .take_while(|s| s.starts_with("write ") || s.contains("staging"))
+            .count();
+        assert!(staging >= 4, "{steps:?}");
+        let mut failed = 0;
+        for n in 1..=staging {
+            put_out(&w, &with(&old, &foreign));
+            let out = w
+                .cmd(&args)
+                .env("REVCAP_FAULT", format!("{n}:fail"))
+                .output()
+                .unwrap();
+            // (A staging folder that cannot be made beside the folder is made inside.)
+            if !out.status.success() {
+                assert!(out.stdout.is_empty(), "{format}: fail at step {n}");
+                failed += 1;
+            }
+        }
+        assert!(failed >= 3, "{format}: {steps:?}");
+    }
+}
+
 #[test]
 fn compare_with_charts_beside_a_runs_files_is_all_or_nothing_too() {
     let (w, old, _) = setup();
