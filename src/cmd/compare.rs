@@ -62,11 +62,18 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     };
     let csv = outs.csv.file.is_some() || outs.csv.stdout.is_some();
     let json = outs.json.is_some();
+    let with_thresholds = req.thresholds;
     let done = each_batch(opened, |batch| {
         outs.scenarios(&plan, &batch)?;
         plan.each_piece(
             &batch,
-            |rows, thresholds| Piece::new(rows, thresholds, csv, json),
+            |rows, mut thresholds| {
+                // Computed in every mode (an overflow fails alike), kept only if asked.
+                if !with_thresholds {
+                    thresholds.clear();
+                }
+                Piece::new(rows, thresholds, csv, json)
+            },
             |piece| outs.take(&piece),
         )?;
         if let Some((scenarios, _)) = &mut outs.charts {

@@ -416,3 +416,36 @@ pub fn compute_all(scenarios: &[Scenario], terms: &Terms) -> Result<Vec<Scenario
         .collect();
     results.into_iter().collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Period, PeriodInput};
+
+    fn scenario(values: usize) -> Scenario {
+        let period = PeriodInput {
+            period: Period::year(2026).unwrap(),
+            revenue: rust_decimal::Decimal::ONE,
+            rate: None,
+            line: 2,
+        };
+        Scenario {
+            name: String::new(),
+            source: String::new(),
+            periods: vec![period; values],
+        }
+    }
+
+    /// Parts hold about the values asked for, every scenario once, in order; a
+    /// scenario larger than a part is a part of its own.
+    #[test]
+    fn parts_cut_a_batch_by_values() {
+        let sizes = [3, 3, 3, 10, 1, 0, 2, 4];
+        let batch: Vec<Scenario> = sizes.iter().map(|&n| scenario(n)).collect();
+        let cut: Vec<Vec<usize>> = parts(&batch, 6)
+            .map(|p| p.iter().map(|s| s.periods.len()).collect())
+            .collect();
+        assert_eq!(cut, [vec![3, 3], vec![3], vec![10], vec![1, 0, 2], vec![4]]);
+        assert_eq!(parts(&[], 6).count(), 0);
+    }
+}
