@@ -116,6 +116,25 @@ fn warnings_and_text_beyond_memory_come_out_whole_and_in_order() {
             "{i}: {line}"
         );
     }
+    // Where no temporary file can be made, the run fails once its text outgrows
+    // memory, printing and writing nothing (docs/errors.md).
+    let gone = w.path("gone");
+    let err = w
+        .cmd(&["run", "short.csv", "--format", "csv", "--output", "out"])
+        .env("TMPDIR", &gone)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(err.stdout, b"");
+    assert_eq!(
+        String::from_utf8(err.stderr).unwrap(),
+        format!(
+            "error: {}: cannot write: temporary file: No such file or directory (os error 2)\n",
+            gone.display()
+        )
+    );
+    assert!(!w.path("out").exists());
     let ledger = String::from_utf8(out.stdout).unwrap();
     assert_eq!(ledger.lines().count(), n + 1);
     assert!(ledger.starts_with("scenario,period,"));
