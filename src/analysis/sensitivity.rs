@@ -458,3 +458,164 @@ fn parse_bound(input: Input, raw: &str) -> Result<Bound, String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn bundled() -> (Vec<Scenario>, Terms) {
+        let scenarios = crate::builtin::SCENARIOS
+            .iter()
+            .flat_map(|f| crate::load::load(f.text.as_bytes(), f.name, f.stem()).unwrap())
+            .collect();
+        let terms = crate::config::parse_terms(crate::builtin::TERMS.text, "terms.toml")
+            .unwrap()
+            .resolve()
+            .unwrap();
+        (scenarios, terms)
+    }
+
+    /// The terms and scenario a row's end stands for, built by hand here (not with
+    /// `analysis::apply`), so the check is independent of the code under test.
+    fn by_hand(s: &Scenario, terms: &Terms, input: Input, v: Value) -> Summary {
+        let mut t = terms.clone();
+        let mut s = s.clone();
+        match v {
+            Value::Rate(r) if input == Input::Rate => t.rate = r,
+            Value::Rate(r) => t.discount_rate = Some(r),
+            Value::Amount(a) if input == Input::Cap => t.cap = Some(a),
+            Value::Amount(a) => t.already_paid = a,
+            Value::Date(d) if input == Input::From => t.from = Some(d),
+            Value::Date(d) => t.through = d,
+            Value::Scale(f) => {
+                for p in &mut s.periods {
+                    p.revenue *= f;
+                }
+            }
+        }
+        engine::compute(&s, &t).unwrap().summary
+    }
+
+    #[test]
+    fn every_row_equals_a_separate_run_at_its_values() {
+        let (scenarios, mut terms) = bundled();
+        terms.discount_rate = Some(dec("0.08"));
+        let found = sensitivity(&scenarios, &terms, &default_swings(), &Metric::ALL).unwrap();
+        // 4 scenarios × 4 metrics × 7 inputs.
+        assert_eq!(found.rows.len(), 4 * 4 * 7);
+        assert!(found.notes.is_empty());
+        for r in &found.rows {
+            let s = scenarios.iter().find(|s| s.name == r.scenario).unwrap();
+            let base = engine::compute(s, &terms).unwrap().summary;
+            assert_eq!(r.base, r.metric.of(&base));
+            assert_eq!(r.at_low, r.metric.of(&by_hand(s, &terms, r.input, r.low)));
+            assert_eq!(r.at_high, r.metric.of(&by_hand(s, &terms, r.input, r.high)));
+        }
+        // The defaults as documented, for feb2026 (term from 2026-04-27).
+        let row = |input| {
+            found
+                .rows
+                .iter()
+                .find(|r| r.scenario == "feb2026" && r.input == input)
+                .unwrap()
+        };
+        let d = |s| Value::Date(Date::parse(s).unwrap());
+        assert_eq!(
+            (row(Input::Rate).low, row(Input::Rate).high),
+            (Value::Rate(dec("0.15")), Value::Rate(dec("0.25")))
+        );
+        assert_eq!(
+            (row(Input::Cap).low, row(Input::Cap).high),
+            (Value::Amount(dec("28.5e9")), Value::Amount(dec("47.5e9")))
+        );
+        assert_eq!(
+            (row(Input::Revenue).low, row(Input::Revenue).high),
+            (Value::Scale(dec("0.75")), Value::Scale(dec("1.25")))
+        );
+        assert_eq!(
+            (row(Input::From).low, row(Input::From).high),
+            (d("2026-01-01"), d("2027-01-01"))
+        );
+        assert_eq!(
+            (row(Input::Through).low, row(Input::Through).high),
+            (d("2029-12-31"), d("2031-12-31"))
+        );
+        assert_eq!(
+            (row(Input::AlreadyPaid).low, row(Input::AlreadyPaid).high),
+            (Value::Amount(dec("0")), Value::Amount(dec("5e9")))
+        );
+        assert_eq!(
+            (row(Input::DiscountRate).low, row(Input::DiscountRate).high),
+            (Value::Rate(dec("0.06")), Value::Rate(dec("0.1")))
+        );
+    }
+
+    #[test]
+    fn rows_sort_by_swing_with_a_cap_that_stops_binding_first() {
+        let (scenarios, terms) = bundled();
+        let mut swings = default_swings();
+        swings[1] = parse_swing("cap=-25%:+150%").unwrap();
+        let found = sensitivity(&scenarios[..1], &terms, &swings, &[Metric::BindingDate]).unwrap();
+        assert_eq!(found.rows[0].input, Input::Cap);
+        assert_eq!(found.rows[0].at_high, Measure::Date(None));
+        assert_eq!(found.rows[0].swing(), None);
+        assert_eq!(
+            found.rows[0].value_cell(found.rows[0].at_high),
+            "does not bind"
+        );
+        let swings: Vec<Decimal> = found.rows[1..].iter().map(|r| r.swing().unwrap()).collect();
+        assert!(swings.windows(2).all(|w| w[0] >= w[1]), "{swings:?}");
+        // Without a cap or a discount rate, those inputs are left out and said so.
+        let mut no_cap = terms.clone();
+        no_cap.cap = None;
+        let found = sensitivity(
+            &scenarios[..1],
+            &no_cap,
+            &default_swings(),
+            &[Metric::TotalPaid],
+        )
+        .unwrap();
+        assert_eq!(found.rows.len(), 5);
+        assert_eq!(found.notes.len(), 2);
+    }
+
+    #[test]
+    fn swings_parse_values_and_relative_ends() {
+        let s = parse_swing("rate=10%:0.3").unwrap();
+        assert_eq!(
+            (s.input, s.low, s.high),
+            (
+                Input::Rate,
+                Bound::Value(Value::Rate(dec("0.1"))),
+                Bound::Value(Value::Rate(dec("0.3")))
+            )
+        );
+        let s = parse_swing("through=-1y:+90d").unwrap();
+        assert_eq!((s.low, s.high), (Bound::Years(-1), Bound::Days(90)));
+        let s = parse_swing("revenue=-10%:1.5").unwrap();
+        assert_eq!(
+            (s.low, s.high),
+            (
+                Bound::Relative(dec("-0.1")),
+                Bound::Value(Value::Scale(dec("1.5")))
+            )
+        );
+        let s = parse_swing("cap=30B:+10%").unwrap();
+        assert_eq!(s.low, Bound::Value(Value::Amount(dec("30e9"))));
+        assert_eq!(
+            parse_swing("volatility=1:2").unwrap_err(),
+            "names no input \"volatility\" (expected rate, cap, revenue, from, through, already_paid or discount_rate)"
+        );
+        assert!(parse_swing("rate=15%").is_err());
+        assert!(parse_swing("from=x:2027-01-01").is_err());
+        // 29 February a year on is the 28th.
+        let leap = Date::parse("2028-02-29").unwrap();
+        assert_eq!(add_years(leap, 1), Date::parse("2029-02-28"));
+    }
+}

@@ -495,23 +495,20 @@ fn bisect_binding(
         };
         tries += 1;
     }
+    // On the grid of the tolerance (12 decimal places): `lo` does not bind, `hi`
+    // does, until they are one step apart.
     let mut lo = Decimal::ZERO;
     let tol = tolerance();
     while hi - lo > tol {
-        let mid = ((lo + hi) / Decimal::TWO).round_dp(13);
-        if mid <= lo || mid >= hi {
-            break;
-        }
+        let mid = ((lo + hi) / Decimal::TWO)
+            .round_dp_with_strategy(12, rust_decimal::RoundingStrategy::ToZero);
         if binds(mid)? {
             hi = mid;
         } else {
             lo = mid;
         }
     }
-    // The smallest value found to bind, rounded up to the tolerance's places (still
-    // within it of the boundary, and still binding: larger binds no later).
-    let v = hi.round_dp_with_strategy(12, rust_decimal::RoundingStrategy::AwayFromZero);
-    let v = if binds(v)? { v } else { hi };
+    let v = hi;
     found(
         scenario,
         terms,
@@ -605,5 +602,274 @@ fn target_amount(t: &Target) -> Decimal {
     match t {
         Target::TotalPaid(x) | Target::UncappedTotal(x) | Target::Foregone(x) => *x,
         Target::BindsBy(_) => Decimal::ZERO,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::analysis::at;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn date(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    /// The bundled scenarios and terms (rate 20%, cap 38B, from 2026-04-27).
+    fn bundled() -> (Vec<Scenario>, Terms) {
+        let scenarios = crate::builtin::SCENARIOS
+            .iter()
+            .flat_map(|f| crate::load::load(f.text.as_bytes(), f.name, f.stem()).unwrap())
+            .collect();
+        let terms = crate::config::parse_terms(crate::builtin::TERMS.text, "terms.toml")
+            .unwrap()
+            .resolve()
+            .unwrap();
+        (scenarios, terms)
+    }
+
+    fn targets() -> Vec<Target> {
+        vec![
+            Target::BindsBy(date("2026-03-01")), // before the term: out of reach
+            Target::BindsBy(date("2026-04-27")), // the term's first day
+            Target::BindsBy(date("2028-02-29")),
+            Target::BindsBy(date("2028-12-31")),
+            Target::BindsBy(date("2030-12-31")),
+            Target::TotalPaid(dec("0")),
+            Target::TotalPaid(dec("30e9")),
+            Target::TotalPaid(dec("38e9")),
+            Target::TotalPaid(dec("500e9")),
+            Target::UncappedTotal(dec("100e9")),
+            Target::UncappedTotal(dec("135e9")),
+            Target::UncappedTotal(dec("5000e9")),
+            Target::Foregone(dec("0")),
+            Target::Foregone(dec("40e9")),
+            Target::Foregone(dec("900e9")),
+        ]
+    }
+
+    /// A value `step` further in the direction that should break a binding target:
+    /// a larger cap, less already paid, a lower rate or revenue, a later start.
+    fn past(input: Input, v: Value, step: Decimal) -> Option<Value> {
+        Some(match v {
+            Value::Amount(a) if input == Input::Cap => Value::Amount(a + step),
+            Value::Amount(a) if a >= step => Value::Amount(a - step),
+            Value::Rate(r) if r >= step => Value::Rate(r - step),
+            Value::Scale(s) if s >= step => Value::Scale(s - step),
+            Value::Date(d) => Value::Date(d.add_days(1)?),
+            _ => return None,
+        })
+    }
+
+    /// Values of each input to try where a target is said to be out of reach (or
+    /// always met).
+    fn samples(input: Input, terms: &Terms) -> Vec<Value> {
+        match input {
+            Input::Cap | Input::AlreadyPaid => ["0", "1e9", "20e9", "38e9", "100e9", "1000e9"]
+                .iter()
+                .map(|s| Value::Amount(dec(s)))
+                .collect(),
+            Input::Rate => ["0", "0.05", "0.2", "0.5", "1"]
+                .iter()
+                .map(|s| Value::Rate(dec(s)))
+                .collect(),
+            Input::Revenue => ["0", "0.5", "1", "3", "40"]
+                .iter()
+                .map(|s| Value::Scale(dec(s)))
+                .collect(),
+            _ => ["2024-01-01", "2026-04-27", "2028-06-30", "2030-12-31"]
+                .iter()
+                .map(|s| Value::Date(date(s)))
+                .filter(|v| matches!(v, Value::Date(d) if *d <= terms.through))
+                .collect(),
+        }
+    }
+
+    /// Every input × target pair on every bundled scenario, plugged back into the
+    /// engine: a solved value meets the target (and the engine's measure there is
+    /// the `achieved` reported); for a binding date, one step past the value does
+    /// not; a target out of reach (or always met) is out of reach (met) at every
+    /// sampled value.
+    #[test]
+    fn every_input_and_target_holds_in_the_engine() {
+        let (scenarios, terms) = bundled();
+        let mut found = 0;
+        let mut unreachable = 0;
+        for s in &scenarios {
+            for input in INPUTS {
+                for target in targets() {
+                    let what = format!("{} {input} {}", s.name, target.describe());
+                    let solved = solve(s, &terms, input, target).unwrap();
+                    match solved {
+                        Solved::Found {
+                            value,
+                            achieved,
+                            exact,
+                            ..
+                        } => {
+                            found += 1;
+                            let r = at(s, &terms, input, value).unwrap().summary;
+                            assert_eq!(target.achieved(&r), achieved, "{what}");
+                            if input == Input::From && !matches!(target, Target::BindsBy(_)) {
+                                // The latest start at which the amount is at least
+                                // the target; a day later it is below.
+                                let Achieved::Amount(a) = achieved else {
+                                    panic!()
+                                };
+                                let x = target_amount(&target);
+                                assert!(a >= x - cent(), "{what}");
+                                assert_eq!(exact, (a - x).abs() <= cent(), "{what}");
+                                if let Some(next) = past(input, value, Decimal::ONE) {
+                                    let later = at(s, &terms, input, next).unwrap().summary;
+                                    if let Value::Date(d) = next {
+                                        if d <= terms.through {
+                                            let Achieved::Amount(b) = target.achieved(&later)
+                                            else {
+                                                panic!()
+                                            };
+                                            assert!(b < x - cent() || exact, "{what}");
+                                        }
+                                    }
+                                }
+                                continue;
+                            }
+                            assert!(holds(&target, &r), "{what}: {achieved:?}");
+                            if let Target::BindsBy(day) = target {
+                                // One step past: a cent for money, 1e-12 for rates
+                                // and factors (the tolerance), a day for a start.
+                                let steps = match input {
+                                    Input::Cap | Input::AlreadyPaid => {
+                                        vec![Decimal::new(1, 12), cent()]
+                                    }
+                                    _ => vec![tolerance()],
+                                };
+                                for step in steps {
+                                    let Some(next) = past(input, value, step) else {
+                                        continue;
+                                    };
+                                    if value == Value::Amount(Decimal::ZERO)
+                                        && input == Input::AlreadyPaid
+                                    {
+                                        continue;
+                                    }
+                                    if let Value::Date(d) = next {
+                                        if d > terms.through {
+                                            continue;
+                                        }
+                                    }
+                                    let r2 = at(s, &terms, input, next).unwrap().summary;
+                                    assert!(
+                                        r2.binding_date.is_none_or(|b| b > day),
+                                        "{what}: {next:?} still binds by {day}"
+                                    );
+                                }
+                            }
+                        }
+                        Solved::Unreachable(_) | Solved::Always(_) => {
+                            let always = matches!(solved, Solved::Always(_));
+                            unreachable += usize::from(!always);
+                            for v in samples(input, &terms) {
+                                let r = at(s, &terms, input, v).unwrap().summary;
+                                assert_eq!(holds(&target, &r), always, "{what} at {v:?}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Both kinds of answer are exercised.
+        assert!(found > 100 && unreachable > 30, "{found} {unreachable}");
+    }
+
+    /// The README's examples: the revenue factor at which feb2026's uncapped
+    /// payments are the reported $135B is a division, and the cap that binds by
+    /// 2028-12-31 is the cumulative uncapped payment through that day.
+    #[test]
+    fn readme_examples_are_exact() {
+        let (scenarios, terms) = bundled();
+        let feb = scenarios.iter().find(|s| s.name == "feb2026").unwrap();
+        let Solved::Found {
+            value: Value::Scale(f),
+            exact: true,
+            ..
+        } = solve(
+            feb,
+            &terms,
+            Input::Revenue,
+            Target::UncappedTotal(dec("135e9")),
+        )
+        .unwrap()
+        else {
+            panic!()
+        };
+        let base = engine::compute(feb, &terms).unwrap().summary.uncapped_total;
+        assert_eq!(f.round_dp(20), (dec("135e9") / base).round_dp(20));
+        let Solved::Found {
+            value: Value::Amount(cap),
+            achieved,
+            exact: true,
+            ..
+        } = solve(feb, &terms, Input::Cap, Target::BindsBy(date("2028-12-31"))).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(achieved, Achieved::Binding(Some(date("2028-12-31"))));
+        // 2026-04-27..2026-12-31 of 2026's $30B, and all of 2027 and 2028, at 20%.
+        let by_hand =
+            dec("6e9") * Decimal::from(249) / Decimal::from(365) + dec("12.4e9") + dec("20e9");
+        assert!((cap - by_hand).abs() < dec("1e-11"), "{cap} {by_hand}");
+    }
+
+    /// The cap threshold through every day of a stretch with a rate step inside a
+    /// period and a leap day: binds by that day, and a unit more binds after it.
+    #[test]
+    fn cap_thresholds_hold_day_by_day() {
+        let (scenarios, mut terms) = bundled();
+        terms.rate_steps = vec![crate::model::RateStep {
+            from: date("2028-02-15"),
+            rate: dec("0.15"),
+        }];
+        terms.already_paid = dec("1.5e9");
+        let s = &scenarios[0];
+        let mut day = date("2028-01-20");
+        while day <= date("2028-03-10") {
+            let Solved::Found {
+                value: Value::Amount(cap),
+                ..
+            } = solve(s, &terms, Input::Cap, Target::BindsBy(day)).unwrap()
+            else {
+                panic!()
+            };
+            let at_cap = at(s, &terms, Input::Cap, Value::Amount(cap))
+                .unwrap()
+                .summary;
+            assert!(at_cap.binding_date.is_some_and(|b| b <= day), "{day}");
+            let above = Value::Amount(cap + Decimal::new(1, 12));
+            let r = at(s, &terms, Input::Cap, above).unwrap().summary;
+            assert!(r.binding_date.is_some_and(|b| b > day), "{day}");
+            day = day.add_days(1).unwrap();
+        }
+    }
+
+    #[test]
+    fn no_cap_and_used_up_caps_are_said() {
+        let (scenarios, mut terms) = bundled();
+        let s = &scenarios[1];
+        terms.cap = None;
+        let r = solve(s, &terms, Input::Rate, Target::BindsBy(date("2029-01-01"))).unwrap();
+        assert_eq!(r, Solved::Unreachable("there is no cap to bind".into()));
+        let r = solve(s, &terms, Input::AlreadyPaid, Target::TotalPaid(dec("1"))).unwrap();
+        assert!(matches!(r, Solved::Unreachable(_)));
+        let r = solve(s, &terms, Input::Revenue, Target::Foregone(dec("0"))).unwrap();
+        assert!(matches!(r, Solved::Always(_)));
+        terms.cap = Some(dec("1e9"));
+        terms.already_paid = dec("2e9");
+        let r = solve(s, &terms, Input::Rate, Target::BindsBy(date("2029-01-01"))).unwrap();
+        assert!(matches!(r, Solved::Always(_)));
     }
 }

@@ -41,13 +41,17 @@ pub struct TornadoPlot {
     /// For binding dates: day 0 of the x axis.
     origin: Option<Date>,
     base: End,
-    bars: Vec<(String, (End, String), (End, String))>,
+    /// Per input: its name, and each end (low, high) with its label.
+    bars: Vec<Bar>,
     /// The x range of the values that are numbers, base included.
     lo: f64,
     hi: f64,
     /// For binding dates: the term's last day, in days from `origin`.
     term_end: Option<f64>,
 }
+
+/// An input's name and its two ends, each with its label.
+type Bar = (String, (End, String), (End, String));
 
 const LOW: RGBColor = PALETTE[0];
 const HIGH: RGBColor = PALETTE[1];
