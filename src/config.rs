@@ -1477,6 +1477,16 @@ fn sensitivity_config(a: cli::SensitivityArgs) -> Result<Config, Error> {
                         .value(raw),
                     );
                 }
+                if s.input == crate::analysis::Input::DiscountRate && terms.discount_rate.is_none()
+                {
+                    problems.push(
+                        Problem::new(
+                            "--swing",
+                            "swings discount_rate, but the terms have no discount rate (give --discount-rate, or discount_rate in the terms)",
+                        )
+                        .value(raw),
+                    );
+                }
                 if let Some(slot) = swings.iter_mut().find(|d| d.input == s.input) {
                     *slot = s;
                 }

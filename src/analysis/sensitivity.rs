@@ -90,6 +90,8 @@ impl Bound {
     /// As `--swing` writes it.
     pub fn text(&self) -> String {
         match self {
+            Bound::Value(Value::Rate(r)) => crate::render::percent(*r),
+            Bound::Value(Value::Amount(a)) => crate::config::short_amount(*a),
             Bound::Value(v) => v.plain(),
             Bound::Relative(r) => {
                 let p = (*r * Decimal::ONE_HUNDRED).normalize();
@@ -273,13 +275,10 @@ pub fn sensitivity(
 ) -> Result<Sensitivity, Error> {
     use rayon::prelude::*;
     let mut notes = Vec::new();
-    for s in swings {
-        if base_value_any(terms, s.input).is_none() {
-            notes.push(match s.input {
-                Input::Cap => "note: cap not swung: the terms have no cap".to_string(),
-                _ => "note: discount_rate not swung: the terms have no discount rate".to_string(),
-            });
-        }
+    // Without a discount rate there is nothing to swing, as documented; without a
+    // cap, the cap's relative swing has nothing to be relative to: said.
+    if terms.cap.is_none() && swings.iter().any(|s| s.input == Input::Cap) {
+        notes.push("note: cap not swung: the terms have no cap".to_string());
     }
     let per: Vec<Result<Vec<Row>, Error>> = scenarios
         .par_iter()
@@ -290,15 +289,6 @@ pub fn sensitivity(
         rows.extend(r?);
     }
     Ok(Sensitivity { rows, notes })
-}
-
-/// The base value for the notes: whether the input exists in these terms at all.
-fn base_value_any(terms: &Terms, input: Input) -> Option<()> {
-    match input {
-        Input::Cap => terms.cap.map(|_| ()),
-        Input::DiscountRate => terms.discount_rate.map(|_| ()),
-        _ => Some(()),
-    }
 }
 
 /// One scenario's rows: each swing's two runs, measured by every metric.
@@ -582,7 +572,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(found.rows.len(), 5);
-        assert_eq!(found.notes.len(), 2);
+        assert_eq!(found.notes, ["note: cap not swung: the terms have no cap"]);
     }
 
     #[test]
