@@ -18,6 +18,10 @@ fn workdir() -> Workdir {
     wd
 }
 
+/// What stderr says when the default `through` swing (a year later) passes the end of
+/// both scenarios' data.
+const PAST_DATA: &str = "note: the through swing reaches past the end of the data (\"feb2026\" and \"hsbc\"): payments after the data are not counted\n";
+
 fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     let mut a = vec!["sensitivity", "in/"];
     a.extend_from_slice(&TERMS);
@@ -63,13 +67,10 @@ fn add_days(base: &str, n: i64) -> String {
 #[test]
 fn every_row_equals_a_separate_run_at_that_input_value() {
     let wd = workdir();
-    let out = wd.ok(&args(&[
-        "--discount-rate",
-        "8%",
-        "--format",
-        "csv",
-        "--no-files",
-    ]));
+    let out = wd.ok_warned(
+        &args(&["--discount-rate", "8%", "--format", "csv", "--no-files"]),
+        PAST_DATA,
+    );
     let mut r = csv::Reader::from_reader(out.as_bytes());
     assert_eq!(
         r.headers().unwrap().iter().collect::<Vec<_>>(),
@@ -147,7 +148,7 @@ fn every_row_equals_a_separate_run_at_that_input_value() {
 #[test]
 fn files_are_written_together_with_a_tornado_chart_per_scenario_and_metric() {
     let wd = workdir();
-    let out = wd.ok_wrote(
+    let out = wd.ok_warned(
         &args(&[
             "--output",
             "out",
@@ -156,8 +157,7 @@ fn files_are_written_together_with_a_tornado_chart_per_scenario_and_metric() {
             "--metric",
             "binding_date",
         ]),
-        4,
-        "out",
+        &format!("{PAST_DATA}{}", common::wrote(4, "out")),
     );
     assert_eq!(
         wd.files("out"),
@@ -194,27 +194,33 @@ fn files_are_written_together_with_a_tornado_chart_per_scenario_and_metric() {
 #[test]
 fn a_cap_that_stops_binding_is_said_not_numbered() {
     let wd = workdir();
-    let out = wd.ok(&args(&[
-        "--swing",
-        "cap=-25%:+200%",
-        "--metric",
-        "binding_date",
-        "--format",
-        "csv",
-        "--no-files",
-    ]));
+    let out = wd.ok_warned(
+        &args(&[
+            "--swing",
+            "cap=-25%:+200%",
+            "--metric",
+            "binding_date",
+            "--format",
+            "csv",
+            "--no-files",
+        ]),
+        PAST_DATA,
+    );
     let hsbc: Vec<&str> = out.lines().filter(|l| l.starts_with("hsbc,")).collect();
     assert_eq!(
         hsbc[0],
         "hsbc,binding_date,cap,28500000000,114000000000,2029-07-13,-142,does not bind,"
     );
-    let out = wd.ok(&args(&[
-        "--swing",
-        "cap=-25%:+200%",
-        "--metric",
-        "binding_date",
-        "--no-files",
-    ]));
+    let out = wd.ok_warned(
+        &args(&[
+            "--swing",
+            "cap=-25%:+200%",
+            "--metric",
+            "binding_date",
+            "--no-files",
+        ]),
+        PAST_DATA,
+    );
     assert!(
         out.contains("  cap           $28.5B      $114B       2029-02-21 (-142 d)  does not bind        binds / does not\n"),
         "{out}"
@@ -224,15 +230,26 @@ fn a_cap_that_stops_binding_is_said_not_numbered() {
 #[test]
 fn swings_given_replace_the_defaults() {
     let wd = workdir();
-    let out = wd.ok(&args(&[
+    let out = wd.ok_warned(
+        &args(&[
+            "--swing",
+            "rate=10%:30%",
+            "--swing",
+            "through=2029-06-30:+6y",
+            "--metric",
+            "total_paid",
+            "--format",
+            "csv",
+            "--no-files",
+        ]),
+        PAST_DATA,
+    );
+    // Within the data, no note.
+    wd.ok(&args(&[
         "--swing",
-        "rate=10%:30%",
-        "--swing",
-        "through=2029-06-30:+6y",
+        "through=2029-06-30:2030-06-30",
         "--metric",
         "total_paid",
-        "--format",
-        "csv",
         "--no-files",
     ]));
     assert!(out.contains("feb2026,total_paid,rate,0.1,0.3,"), "{out}");

@@ -288,6 +288,26 @@ pub fn sensitivity(
     for r in per {
         rows.extend(r?);
     }
+    // A term swung past a scenario's data counts nothing there (docs/spec.md §4.6),
+    // so an end that changes nothing may be the data, not the terms: said once.
+    let short: Vec<&str> = scenarios
+        .iter()
+        .filter(|s| {
+            let end = s.periods.last().map(|p| p.period.end());
+            rows.iter().any(|r| {
+                r.scenario == s.name
+                    && r.input == Input::Through
+                    && matches!(r.high, Value::Date(d) if end.is_some_and(|e| d > e))
+            })
+        })
+        .map(|s| s.name.as_str())
+        .collect();
+    if !short.is_empty() {
+        notes.push(format!(
+            "note: the through swing reaches past the end of the data ({}): payments after the data are not counted",
+            crate::chart::style::list(&short.iter().map(|n| crate::error::quote(n)).collect::<Vec<_>>())
+        ));
+    }
     Ok(Sensitivity { rows, notes })
 }
 
@@ -499,7 +519,10 @@ mod tests {
         let found = sensitivity(&scenarios, &terms, &default_swings(), &Metric::ALL).unwrap();
         // 4 scenarios × 4 metrics × 7 inputs.
         assert_eq!(found.rows.len(), 4 * 4 * 7);
-        assert!(found.notes.is_empty());
+        assert_eq!(
+            found.notes,
+            ["note: the through swing reaches past the end of the data (\"apr2025\", \"feb2026\", \"hsbc\" and \"sep2025\"): payments after the data are not counted"]
+        );
         for r in &found.rows {
             let s = scenarios.iter().find(|s| s.name == r.scenario).unwrap();
             let base = engine::compute(s, &terms).unwrap().summary;
@@ -572,7 +595,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(found.rows.len(), 5);
-        assert_eq!(found.notes, ["note: cap not swung: the terms have no cap"]);
+        assert_eq!(found.notes[0], "note: cap not swung: the terms have no cap");
+        assert_eq!(found.notes.len(), 2);
     }
 
     #[test]
