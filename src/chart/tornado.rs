@@ -178,9 +178,18 @@ impl Chart for Tornado<'_> {
             capitalized(self.what()),
             self.measure_text(first.base)
         );
+        let mut base_terms = terms_title(self.terms, self.money, None);
+        if let Some(from) = self.terms.from {
+            base_terms = format!("{base_terms}, from {from}");
+        }
+        if let Some(r) = self.terms.discount_rate {
+            base_terms = format!(
+                "{base_terms}, discounted at {} a year",
+                crate::render::percent(r)
+            );
+        }
         let mut notes = vec![format!(
-            "Base terms: {}; each bar runs from the result at the input's low value to the result at its high value, the other inputs at base.",
-            terms_title(self.terms, self.money, None)
+            "Base terms: {base_terms}; each bar runs from the result at the input's low value to the result at its high value, the other inputs at base."
         )];
         if dates {
             notes.push(
@@ -321,13 +330,16 @@ impl Chart for Tornado<'_> {
             if p.term_end == Some(p.hi) {
                 let text = format!("term ends {}", self.terms.through);
                 let (w, _) = c.measure(&text, t.small(), false)?;
-                c.text(
-                    &text,
-                    (bx - w - t.px(8.0), plot.y0 + t.px(4.0)),
-                    t.small(),
-                    false,
-                    MUTED,
-                )?;
+                // At the foot of the line, inside the band where it fits (the
+                // base's label is at the top, its line may be close by).
+                let h = line_height(t.small());
+                let x = if plot.x1 - bx >= w + t.px(16.0) {
+                    bx + t.px(8.0)
+                } else {
+                    bx - w - t.px(8.0)
+                };
+                let r = Rect::new(x, plot.y1 - h - t.px(6.0), w, h);
+                c.label(&text, r, t.small(), false, MUTED)?;
             }
             let nb = "does not bind";
             let (w, _) = c.measure(nb, t.small(), true)?;
