@@ -293,3 +293,47 @@ fn bad_swings_and_metrics_are_refused_with_their_words() {
     // Nothing was written.
     assert!(wd.files("output").is_empty());
 }
+
+#[test]
+fn a_cap_that_stops_binding_is_drawn_past_the_term_and_markdown_has_a_table_per_block() {
+    let wd = workdir();
+    wd.ok_warned(
+        &args(&[
+            "--swing",
+            "cap=-25%:+200%",
+            "--metric",
+            "binding_date",
+            "--output",
+            "out",
+            "--chart-format",
+            "svg",
+        ]),
+        &format!("{PAST_DATA}{}", common::wrote(4, "out")),
+    );
+    let svg = wd.read("out/hsbc-tornado-binding-date.svg");
+    for label in [
+        "$114B: does not bind",
+        "does not bind",
+        "term ends 2030-12-31",
+    ] {
+        assert!(svg.contains(label), "{label}");
+    }
+    let j: Value = serde_json::from_str(&wd.read("out/sensitivity.json")).unwrap();
+    assert_eq!(j["version"], 1);
+    let out = wd.ok_warned(
+        &args(&[
+            "--metric",
+            "total_paid",
+            "--format",
+            "markdown",
+            "--no-files",
+        ]),
+        PAST_DATA,
+    );
+    assert!(
+        out.starts_with(
+            "### feb2026: total paid (base $38B)\n\n| input | low | high | at low | at high | swing |\n|---|---|---|---|---|---|\n| cap | $28.5B | $47.5B | $28.5B | $47.5B | $19B |\n"
+        ),
+        "{out}"
+    );
+}

@@ -148,7 +148,7 @@ pub fn json_text(found: &Sensitivity, terms: &Terms) -> Result<String, Error> {
             row
         })
         .collect();
-    let doc = json!({ "terms": terms, "notes": found.notes, "rows": rows });
+    let doc = json!({ "version": 1, "terms": terms, "notes": found.notes, "rows": rows });
     let mut s = serde_json::to_string_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
     s.push('\n');
     Ok(s)

@@ -152,7 +152,7 @@ fn json_text(
             })
         })
         .collect();
-    let doc = json!({ "terms": terms, "rows": rows });
+    let doc = json!({ "version": 1, "terms": terms, "rows": rows });
     let mut s = serde_json::to_string_pretty(&doc).map_err(|e| Error::Internal(e.to_string()))?;
     s.push('\n');
     Ok(s)
