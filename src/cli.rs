@@ -202,6 +202,10 @@ pub struct InputFlags {
     /// FY2026 is the fiscal year that ends in 2026 [default: January].
     #[arg(long, value_name = "MONTH")]
     pub fiscal_year_start: Option<String>,
+    /// The sheet read from each workbook (.xlsx, .xls, .ods) [default: its first visible
+    /// sheet]; BOOK.xlsx:SHEET names one for one file.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 /// The terms of docs/spec.md §3.1 other than the cap (whose meaning differs by command).

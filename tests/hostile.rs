@@ -517,7 +517,7 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
         case("path missing", &["run", "nope.csv"], 1,
             "error: nope.csv: does not exist (expected a CSV file, a folder of CSV files, or -)\n"),
         case("folder without CSV files", &["run", "dir"], 1,
-            "error: dir: is a folder with no *.csv, *.tsv or *.txt files\n")
+            "error: dir: is a folder with no *.csv, *.tsv, *.txt, *.xlsx, *.xlsm, *.xls or *.ods files\n")
             .file("dir/notes.md", "x"),
         case("not a file", &["run", "/dev/null"], 1,
             "error: /dev/null: is neither a file nor a folder\n"),
