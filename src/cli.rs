@@ -36,6 +36,7 @@ pub enum Command {
   revcap run
   revcap run scenarios/feb2026.csv --terms scenarios/terms/reported.toml --format json
   revcap run - --format csv --no-files < scenarios/feb2026.csv
+  revcap run tests/fixtures/workbooks/plan.xlsx --sheet Wide --no-files
   revcap run scenarios/ --cap none --discount-rate 8% --output reports/")]
     Run(RunArgs),
     /// Evaluate every scenario under several caps or term sets, side by side.

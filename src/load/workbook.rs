@@ -84,11 +84,65 @@ pub(super) fn read(
     let mut file = File::open(path).map_err(|e| super::cannot_read(origin, e))?;
     let kind = Kind::of(path);
     check_signature(&mut file, kind).map_err(one)?;
-    if kind != Kind::Xls {
-        check_parts(&mut file).map_err(one)?;
+    match kind {
+        Kind::Xlsx => {
+            let sizes = check_parts(&mut file).map_err(one)?;
+            check_shared_strings(&mut file, &sizes).map_err(one)?;
+        }
+        Kind::Ods => {
+            check_parts(&mut file).map_err(one)?;
+            check_ods_grids(&mut file).map_err(one)?;
+        }
+        Kind::Xls => check_xls_dimensions(&mut file).map_err(one)?,
     }
     let file = BufReader::new(file);
-    let (text, chosen, note) = match kind {
+    let (text, chosen, note) = guarded(origin, || read_sheet(file, kind, origin, sheet, reading))??;
+    let places = text.places(&chosen);
+    // Sniffed, as a CSV file's is: the text quotes every cell with a `;`, tab or `|`
+    // in it, so the comma always wins, and a header of one cell (a title above the
+    // table) gets the CSV rules' message rather than one about `--delimiter`.
+    let csv_reading = Reading {
+        delimiter: Delimiter::Sniff,
+        ..reading
+    };
+    let mut loaded = super::read_with(text.buf.as_slice(), origin, stem, csv_reading)
+        .map_err(|problems| places.all(problems))?;
+    loaded.problems = places.all(std::mem::take(&mut loaded.problems));
+    loaded.warnings = places.all(std::mem::take(&mut loaded.warnings));
+    loaded.note = note;
+    loaded.places = Some(places);
+    Ok(loaded)
+}
+
+/// Runs `f` (calamine's reading), turning a panic in it into a problem of the file
+/// rather than a crash: calamine is fuzzed here (fuzz/README.md), but a panic in a
+/// dependency must still end as a message naming the file. The panic's own message
+/// is not printed.
+fn guarded<T>(origin: &str, f: impl FnOnce() -> T) -> Result<T, Vec<Problem>> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    result.map_err(|_| {
+        vec![Problem::new(
+            origin,
+            "is not a readable workbook (the workbook reader failed on it: save it again from a spreadsheet, or as CSV)",
+        )]
+    })
+}
+
+/// The CSV text of the sheet chosen, its name, and the note saying which it is.
+type Chosen = (Text, String, Option<String>);
+
+fn read_sheet(
+    file: BufReader<File>,
+    kind: Kind,
+    origin: &str,
+    sheet: Option<&str>,
+    reading: Reading,
+) -> Result<Chosen, Vec<Problem>> {
+    let one = |m: String| vec![Problem::new(origin, m)];
+    Ok(match kind {
         Kind::Xlsx => {
             let mut book = calamine::Xlsx::new(file).map_err(|e| one(not_read(&e)))?;
             let (name, note) = choose(book.sheets_metadata(), sheet, origin).map_err(one)?;
@@ -110,19 +164,119 @@ pub(super) fn read(
                 .map_err(|m| place_message(origin, &name, m))?;
             (text, name, note)
         }
+    })
+}
+
+/// The most strings a shared-strings part may claim per byte of it: each takes at
+/// least `<si></si>`, 9 bytes. calamine reserves room for the count the part claims
+/// before reading a string, so a claim of 10^16 strings in a few bytes would abort.
+fn check_shared_strings(file: &mut File, sizes: &[(String, u64)]) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let result = (|| {
+        let Some((name, size)) = sizes
+            .iter()
+            .find(|(n, _)| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        else {
+            return Ok(());
+        };
+        let mut zip = zip::ZipArchive::new(&mut *file).map_err(|e| not_zip(&e))?;
+        let part = zip.by_name(name).map_err(|e| not_zip(&e))?;
+        let mut xml = quick_xml::Reader::from_reader(BufReader::new(part));
+        let mut buf = Vec::new();
+        loop {
+            match xml.read_event_into(&mut buf) {
+                Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
+                    let claimed = e
+                        .attributes()
+                        .flatten()
+                        .filter(|a| {
+                            let k = a.key.local_name();
+                            k.as_ref() == "uniqueCount" || k.as_ref() == "count"
+                        })
+                        .filter_map(|a| a.value.trim().parse::<u128>().ok())
+                        .max()
+                        .unwrap_or(0);
+                    if claimed > u128::from(*size) / 9 + 1 {
+                        return Err(format!(
+                            "is not a readable workbook (its shared strings claim {claimed} strings in {size} bytes)"
+                        ));
+                    }
+                    return Ok(());
+                }
+                // calamine reports a part it cannot read.
+                Ok(Event::Eof) | Err(_) => return Ok(()),
+                Ok(_) => {}
+            }
+            buf.clear();
+        }
+    })();
+    file.rewind().map_err(|e| format!("cannot read: {e}"))?;
+    result
+}
+
+/// Refuses an `.xls` whose DIMENSIONS records claim more than [`MAX_GRID_CELLS`]
+/// cells, or a last row or column before the first: calamine reserves the claimed
+/// grid before reading a cell, and an impossible one underflows. The records are
+/// found by their header bytes in the file as it is (a BIFF record's type and
+/// length), which finds every one not split across two of the file's sectors; the
+/// `guarded` call catches what a split one could still do short of an allocation.
+fn check_xls_dimensions(file: &mut File) -> Result<(), String> {
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    file.rewind().map_err(|e| format!("cannot read: {e}"))?;
+    let u16_at = |b: &[u8], i: usize| {
+        b.get(i..i + 2)
+            .and_then(|s| s.try_into().ok())
+            .map_or(0, |a: [u8; 2]| u32::from(u16::from_le_bytes(a)))
     };
-    let places = text.places(&chosen);
-    let csv_reading = Reading {
-        delimiter: Delimiter::Given(b','),
-        ..reading
+    let u32_at = |b: &[u8], i: usize| {
+        b.get(i..i + 4)
+            .and_then(|s| s.try_into().ok())
+            .map_or(0, u32::from_le_bytes)
     };
-    let mut loaded = super::read_with(text.buf.as_slice(), origin, stem, csv_reading)
-        .map_err(|problems| places.all(problems))?;
-    loaded.problems = places.all(std::mem::take(&mut loaded.problems));
-    loaded.warnings = places.all(std::mem::take(&mut loaded.warnings));
-    loaded.note = note;
-    loaded.places = Some(places);
-    Ok(loaded)
+    for (i, w) in bytes.windows(4).enumerate() {
+        let [0x00, 0x02, len, 0x00] = *w else {
+            continue;
+        };
+        let data = bytes.get(i + 4..).unwrap_or_default();
+        let (rf, rl, cf, cl) = match len {
+            10 => (
+                u16_at(data, 0),
+                u16_at(data, 2),
+                u16_at(data, 4),
+                u16_at(data, 6),
+            ),
+            14 | 16 => (
+                u32_at(data, 0),
+                u32_at(data, 4),
+                u16_at(data, 8),
+                u16_at(data, 10),
+            ),
+            _ => continue,
+        };
+        // As calamine reads them (`parse_dimensions`).
+        let cf = if cf > 0xFF || cl < cf { 0 } else { cf };
+        if rl == 0 || cl == 0 {
+            continue;
+        }
+        let (rows, cols) = match ((rl - 1).checked_sub(rf), (cl - 1).checked_sub(cf)) {
+            (Some(r), Some(c)) => (u64::from(r) + 1, u64::from(c) + 1),
+            _ => {
+                return Err(
+                    "is not a readable workbook (a sheet's dimensions end before they start)"
+                        .to_string(),
+                )
+            }
+        };
+        let cells = rows.saturating_mul(cols);
+        if cells > MAX_GRID_CELLS {
+            return Err(format!(
+                "has a sheet of {rows} rows by {cols} columns ({cells} cells; revcap reads .xls sheets of at most {MAX_GRID_CELLS}: save it as .xlsx or CSV)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A problem of the whole sheet (`sheet Revenue: ...`).
@@ -197,7 +351,7 @@ const MAX_PARTS: usize = 10_000;
 /// Decompresses every part of a zip workbook once, counting, and refuses a part or a
 /// whole over [`super::MAX_INPUT_BYTES`] (a zip bomb), before calamine reads a byte of
 /// it; the sizes the archive declares are not trusted.
-fn check_parts(file: &mut File) -> Result<(), String> {
+fn check_parts(file: &mut File) -> Result<Vec<(String, u64)>, String> {
     let limit = super::MAX_INPUT_BYTES;
     let result = (|| {
         let mut zip = zip::ZipArchive::new(&mut *file).map_err(|e| not_zip(&e))?;
@@ -208,6 +362,7 @@ fn check_parts(file: &mut File) -> Result<(), String> {
             ));
         }
         let mut total: u64 = 0;
+        let mut sizes = Vec::with_capacity(zip.len());
         for i in 0..zip.len() {
             let mut part = zip.by_index(i).map_err(|e| not_zip(&e))?;
             let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
@@ -224,11 +379,157 @@ fn check_parts(file: &mut File) -> Result<(), String> {
                     quote(&name)
                 ));
             }
+            sizes.push((name, n));
         }
-        Ok(())
+        Ok(sizes)
     })();
     file.rewind().map_err(|e| format!("cannot read: {e}"))?;
     result
+}
+
+/// The most cells calamine may build for one `.ods` sheet: it holds a sheet as a
+/// grid from A1 to its last cell, so this bounds its memory (about 60 bytes a cell).
+pub(super) const MAX_GRID_CELLS: u64 = super::MAX_VALUES as u64;
+
+/// Measures each `.ods` sheet's grid (rows to its last cell with something in it,
+/// times columns to its widest such cell, repeats counted) as its XML streams, and
+/// refuses one over [`MAX_GRID_CELLS`] before calamine builds it: a few bytes of
+/// `number-rows-repeated` and `number-columns-repeated` can stand for billions of
+/// cells. Empty cells repeated to the sheet's edge, which LibreOffice writes in every
+/// file, cost nothing.
+fn check_ods_grids(file: &mut File) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let result =
+        (|| {
+            let mut zip = zip::ZipArchive::new(&mut *file).map_err(|e| not_zip(&e))?;
+            // No content: calamine says so.
+            let Ok(part) = zip.by_name("content.xml") else {
+                return Ok(());
+            };
+            let mut xml = quick_xml::Reader::from_reader(BufReader::new(part));
+            let mut buf = Vec::new();
+            let mut grid = Grid::default();
+            // Elements open: calamine loops for ever on a content.xml that ends inside
+            // a sheet (found by the fuzz loop of fuzz/README.md), so a cut one is refused.
+            let mut open: u64 = 0;
+            loop {
+                let event = xml
+                    .read_event_into(&mut buf)
+                    .map_err(|e| format!("is not a readable workbook: content.xml: {e}"))?;
+                // A row written `<table:table-row/>` ends where it starts.
+                let closed = matches!(event, Event::Empty(_));
+                match event {
+                    Event::Start(_) => open = open.saturating_add(1),
+                    Event::End(_) => open = open.saturating_sub(1),
+                    _ => {}
+                }
+                match event {
+                    Event::Start(e) | Event::Empty(e) => {
+                        let number = |name: &str| {
+                            e.attributes()
+                                .flatten()
+                                .find(|a| a.key.local_name().as_ref() == name)
+                                .and_then(|a| a.value.trim().parse::<u64>().ok())
+                                .unwrap_or(1)
+                        };
+                        let has = |name: &str| {
+                            e.attributes()
+                                .flatten()
+                                .any(|a| a.key.local_name().as_ref() == name)
+                        };
+                        match e.local_name().as_ref() {
+                            "table" => {
+                                grid = Grid::default();
+                                grid.name = e
+                                    .attributes()
+                                    .flatten()
+                                    .find(|a| a.key.local_name().as_ref() == "name")
+                                    .map(|a| a.value.to_string())
+                                    .unwrap_or_default();
+                            }
+                            "table-row" => {
+                                grid.row_start(number("number-rows-repeated"));
+                                if closed {
+                                    grid.row_end();
+                                }
+                            }
+                            "table-cell" | "covered-table-cell" => grid.cell(
+                                number("number-columns-repeated"),
+                                has("value-type") || has("formula"),
+                            ),
+                            _ => {}
+                        }
+                    }
+                    Event::End(e) => match e.local_name().as_ref() {
+                        "table-row" => grid.row_end(),
+                        "table" => grid.check()?,
+                        _ => {}
+                    },
+                    Event::Eof if open > 0 => return Err(
+                        "is not a readable workbook (its content.xml is cut short: save it again)"
+                            .to_string(),
+                    ),
+                    Event::Eof => break,
+                    _ => {}
+                }
+                buf.clear();
+            }
+            Ok(())
+        })();
+    file.rewind().map_err(|e| format!("cannot read: {e}"))?;
+    result
+}
+
+/// One `.ods` sheet's grid as its rows stream past.
+#[derive(Default)]
+struct Grid {
+    /// Rows so far, repeats counted.
+    rows: u64,
+    /// The repeats of the row being read, and its columns so far.
+    repeats: u64,
+    col: u64,
+    /// Where the row being read has its last cell with something in it.
+    row_width: u64,
+    /// Rows to the last one with something in it, and the widest of those.
+    height: u64,
+    width: u64,
+    /// The sheet's name.
+    name: String,
+}
+
+impl Grid {
+    fn row_start(&mut self, repeats: u64) {
+        self.repeats = repeats;
+        self.col = 0;
+        self.row_width = 0;
+    }
+
+    fn cell(&mut self, repeats: u64, filled: bool) {
+        self.col = self.col.saturating_add(repeats);
+        if filled {
+            self.row_width = self.col;
+        }
+    }
+
+    fn row_end(&mut self) {
+        self.rows = self.rows.saturating_add(self.repeats);
+        if self.row_width > 0 {
+            self.height = self.rows;
+            self.width = self.width.max(self.row_width);
+        }
+        self.repeats = 0;
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let cells = self.height.saturating_mul(self.width);
+        if cells > MAX_GRID_CELLS {
+            return Err(format!(
+                "has a sheet, {}, of {} rows by {} columns to its last cell ({cells} cells; revcap reads .ods sheets of at most {MAX_GRID_CELLS}: save it as .xlsx or CSV, or clear the far cells)",
+                quote(&self.name), self.height, self.width
+            ));
+        }
+        Ok(())
+    }
 }
 
 fn not_zip(e: &zip::result::ZipError) -> String {
@@ -488,7 +789,9 @@ impl Text {
     /// Writes `s` as one CSV field, quoted when it must be, noting each line end in
     /// it (CR, LF or CRLF, as the CSV path counts them) as another line of this row.
     fn write_field(&mut self, s: &str) {
-        let quoted = s.contains([',', '"', '\n', '\r']);
+        // Quoted too when it holds another delimiter, so the sniffing of the CSV
+        // rules always finds the comma.
+        let quoted = s.contains([',', '"', '\n', '\r', ';', '\t', '|']);
         if !quoted {
             self.buf.extend_from_slice(s.as_bytes());
             return;
@@ -642,9 +945,6 @@ impl Places {
         p.line = None;
         p.field = Some(at);
         p.message = self.rows_in(&p.message);
-        if p.message.starts_with("is one column when split at") {
-            p.message = "is the header row and has one cell (expected a period column and a revenue column, or a period column and a column per scenario; a title above the header? delete it)".to_string();
-        }
         p
     }
 
