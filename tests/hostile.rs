@@ -655,9 +655,13 @@ fn cut_ods() -> Vec<u8> {
         let mut bytes = Vec::new();
         part.read_to_end(&mut bytes).unwrap();
         if name == "content.xml" {
-            let text = String::from_utf8(bytes).unwrap();
-            let third = text.match_indices("<table:table-row>").nth(2).unwrap().0;
-            bytes = text[..third + 40].as_bytes().to_vec();
+            let third = String::from_utf8(bytes.clone())
+                .unwrap()
+                .match_indices("<table:table-row>")
+                .nth(2)
+                .unwrap()
+                .0;
+            bytes.truncate(third);
         }
         out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
             .unwrap();

@@ -738,7 +738,9 @@ impl Text {
             }
             Value::Number(_) => "not a number".to_string(),
         };
-        if written.is_empty() {
+        // Blank as the CSV rules see it (they trim cells): a row of spaces is no
+        // header, and is not written.
+        if written.trim().is_empty() {
             return Ok(());
         }
         match self.row {
