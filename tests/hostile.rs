@@ -635,6 +635,9 @@ error: out.txt: cannot write: exists and is not a folder (give --output a folder
         case("a workbook zip bomb", &["run", "t.xlsx"], 1,
             "error: t.xlsx: is too large uncompressed (part \"xl/worksheets/sheet1.xml\" takes it past 1 GiB; revcap takes at most 1 GiB per file, a workbook's parts counted uncompressed: is it a zip bomb? otherwise save the scenarios as several files)\n")
             .content("t.xlsx", Content::Made(zip_bomb)),
+        case("an .xls whose dimensions claim a billion cells", &["run", "t.xls"], 1,
+            "error: t.xls: has a sheet of 4000000 rows by 256 columns (1024000000 cells; revcap reads .xls sheets of at most 10000000: save it as .xlsx or CSV)\n")
+            .content("t.xls", Content::Bytes(include_bytes!("fixtures/workbooks/dims.xls"))),
         case("an .ods whose content.xml is cut short", &["run", "t.ods"], 1,
             "error: t.ods: is not a readable workbook (its content.xml is cut short: save it again)\n")
             .content("t.ods", Content::Made(cut_ods)),

@@ -909,6 +909,21 @@ fn committed_fixtures_are_those_made_here_and_read_as_their_csv() {
     w.cmd(&["run", "book/plan.xlsx:Long", "--no-files"])
         .assert()
         .success();
+    // The .xls fixtures, made by make_xls.py beside them (no .xls writer in Rust):
+    // numbers, text and, on "Dates", year-end date cells.
+    for name in ["feb2026.xls", "feb2026.xls:Dates"] {
+        let file = name.split(':').next().unwrap();
+        w.write(
+            &format!("book/{file}"),
+            std::fs::read(dir.join(file)).unwrap(),
+        );
+        same_as_csv(
+            &w,
+            "csv/feb2026.csv",
+            &format!("book/{name}"),
+            &["--sheet", "Revenue"],
+        );
+    }
     // The wide sheet: both scenarios, as their CSV files give them.
     w.write("csv/hsbc.csv", bundled("hsbc"));
     let wide = w.ok(&[
