@@ -36,6 +36,7 @@ pub enum Command {
   revcap run
   revcap run scenarios/feb2026.csv --terms scenarios/terms/reported.toml --format json
   revcap run - --format csv --no-files < scenarios/feb2026.csv
+  revcap run tests/fixtures/workbooks/plan.xlsx --sheet Wide --no-files
   revcap run scenarios/ --cap none --discount-rate 8% --output reports/")]
     Run(RunArgs),
     /// Evaluate every scenario under several caps or term sets, side by side.
@@ -208,6 +209,10 @@ pub struct InputFlags {
     /// FY2026 is the fiscal year that ends in 2026 [default: January].
     #[arg(long, value_name = "MONTH")]
     pub fiscal_year_start: Option<String>,
+    /// The sheet read from each workbook (.xlsx, .xls, .ods) [default: its first visible
+    /// sheet]; BOOK.xlsx:SHEET names one for one file.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 /// The terms of docs/spec.md §3.1 other than the cap (whose meaning differs by command).

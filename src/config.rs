@@ -97,7 +97,9 @@ pub struct Variant {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Stdin(Reading),
-    File(PathBuf, Reading),
+    /// A file, and for a workbook the sheet named (`book.xlsx:SHEET` or `--sheet`; the
+    /// first visible sheet when `None`).
+    File(PathBuf, Reading, Option<String>),
     /// A bundled scenario file compiled into the binary ([`crate::builtin`]), read
     /// where `scenarios/` does not exist.
     Builtin(&'static crate::builtin::File, Reading),
@@ -329,6 +331,7 @@ impl TryFrom<Cli> for Config {
                 let (inputs, folder_terms) = expand_paths(
                     &a.paths,
                     reading(&a.input, a.output.unit.as_deref())?,
+                    a.input.sheet.as_deref(),
                     a.strict,
                 )?;
                 note_built_in_terms(&a.terms);
@@ -346,6 +349,7 @@ impl TryFrom<Cli> for Config {
                 let (inputs, folder_terms) = expand_paths(
                     &a.paths,
                     reading(&a.input, a.output.unit.as_deref())?,
+                    a.input.sheet.as_deref(),
                     a.strict,
                 )?;
                 note_built_in_terms(&a.terms);
@@ -384,7 +388,11 @@ impl TryFrom<Cli> for Config {
                     mut problems,
                     mut order,
                     skipped,
-                } = find_inputs(&a.paths, reading(&a.input, a.unit.as_deref())?)?;
+                } = find_inputs(
+                    &a.paths,
+                    reading(&a.input, a.unit.as_deref())?,
+                    a.input.sheet.as_deref(),
+                )?;
                 note_built_in_terms(&a.terms);
                 let mut files: Vec<PathBuf> = a.terms.iter().cloned().collect();
                 // Only when every terms file reads: otherwise its problems are reported
@@ -505,9 +513,10 @@ impl FolderTerms {
 fn expand_paths(
     paths: &[String],
     reading: Reading,
+    sheet: Option<&str>,
     strict: bool,
 ) -> Result<(Vec<Input>, Vec<Option<FolderTerms>>), Error> {
-    let mut found = find_inputs(paths, reading)?;
+    let mut found = find_inputs(paths, reading, sheet)?;
     if strict {
         found
             .problems
@@ -532,13 +541,23 @@ fn expand_paths(
 }
 
 /// Whether a file in a folder named as a path is a scenario file: `*.csv`, `*.tsv` or
-/// `*.txt`, whichever their delimiter (docs/spec.md §2).
+/// `*.txt`, whichever their delimiter (docs/spec.md §2), or a workbook (`*.xlsx`,
+/// `*.xlsm`, `*.xls`, `*.ods`: §2.7).
 fn is_scenario_file(path: &Path) -> bool {
     path.extension().is_some_and(|x| {
         ["csv", "tsv", "txt"]
             .iter()
             .any(|e| x.eq_ignore_ascii_case(e))
-    })
+    }) || crate::load::is_workbook(path)
+}
+
+/// Whether `path` is the lock file Excel keeps beside a workbook it has open
+/// (`~$book.xlsx`): named like a workbook, but no workbook.
+fn is_lock_file(path: &Path) -> bool {
+    crate::load::is_workbook(path)
+        && path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
 }
 
 /// How the files are read: the delimiter, the decimal mark (`--decimal-comma`,
@@ -605,7 +624,8 @@ const BUILT_IN_READING: Reading = Reading {
 
 /// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each
 /// path that names none. Only a usage error (stdin twice) fails outright.
-fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
+fn find_inputs(paths: &[String], reading: Reading, sheet: Option<&str>) -> Result<Found, Error> {
+    let sheet = sheet.map(str::to_string);
     let mut inputs = Vec::new();
     let mut terms = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
@@ -665,6 +685,13 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
             // block.
             let mut csvs = Vec::with_capacity(named.len());
             for p in named {
+                if is_lock_file(&p) {
+                    skipped.push(Problem::new(
+                        p.display().to_string(),
+                        "skipped: an Excel lock file (its workbook is open in Excel)",
+                    ));
+                    continue;
+                }
                 match unreadable_entry(&p) {
                     None => csvs.push(p),
                     Some(why) => skipped.push(Problem::new(
@@ -676,14 +703,14 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
             if csvs.is_empty() {
                 problems.push(Problem::new(
                     raw,
-                    "is a folder with no *.csv, *.tsv or *.txt files",
+                    "is a folder with no *.csv, *.tsv, *.txt, *.xlsx, *.xlsm, *.xls or *.ods files",
                 ));
                 order.push(raw.clone());
             }
             let folder_terms = FolderTerms::find(&path, true);
             skip_odd_terms(&path, &mut skipped);
             for f in csvs {
-                let input = Input::File(f, reading);
+                let input = Input::File(f, reading, sheet.clone());
                 order.push(input.origin());
                 inputs.push(input);
                 terms.push(folder_terms.clone());
@@ -694,7 +721,17 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
             let folder = path.parent().unwrap_or_else(|| Path::new(""));
             terms.push(FolderTerms::find(folder, false));
             skip_odd_terms(folder, &mut skipped);
-            inputs.push(Input::File(path, reading));
+            inputs.push(Input::File(path, reading, sheet.clone()));
+            order.push(raw.clone());
+        } else if let Some((file, named)) = crate::load::split_sheet(raw)
+            .filter(|(file, _)| !path.exists() && Path::new(file).is_file())
+        {
+            // `book.xlsx:Revenue`: that sheet of the workbook, whatever --sheet says.
+            let file = PathBuf::from(file);
+            let folder = file.parent().unwrap_or_else(|| Path::new(""));
+            terms.push(FolderTerms::find(folder, false));
+            skip_odd_terms(folder, &mut skipped);
+            inputs.push(Input::File(file, reading, Some(named.to_string())));
             order.push(raw.clone());
         } else if path.exists() {
             problems.push(Problem::new(raw, "is neither a file nor a folder"));
