@@ -22,6 +22,7 @@ pub mod engine;
 pub mod error;
 pub mod load;
 pub mod model;
+pub mod montecarlo;
 pub mod output;
 pub mod parse;
 pub mod render;
@@ -78,5 +79,6 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
         Action::Completions { shell } => cmd::completions::completions(shell, stdout),
         Action::Man { dir } => cmd::man::man(dir.as_deref(), stdout),
         Action::Scenarios { export } => cmd::scenarios::scenarios(export.as_deref(), stdout),
+        Action::Simulate(request) => cmd::simulate::simulate(inputs, &request, stdout),
     }
 }

@@ -11,6 +11,7 @@ pub mod completions;
 pub mod man;
 pub mod run;
 pub mod scenarios;
+pub mod simulate;
 pub mod validate;
 
 use std::io::Write;
