@@ -1426,18 +1426,16 @@ pub enum Volatility {
 pub const MAX_PATHS: u64 = 10_000_000;
 
 fn simulate(a: cli::SimulateArgs) -> Result<Config, Error> {
-    let (inputs, folder_terms) = expand_paths(
-        &a.paths,
-        reading(&a.input, None)?,
-        a.strict,
-    )?;
+    let (inputs, folder_terms) = expand_paths(&a.paths, reading(&a.input, None)?, a.strict)?;
     let mut problems = Vec::new();
     let count = flag(&mut problems, "--paths", Some(&a.count), |raw| {
         raw.trim()
             .parse::<u64>()
             .ok()
             .filter(|n| (1..=MAX_PATHS).contains(n))
-            .ok_or_else(|| format!("is not a number of paths (expected a whole number from 1 to {MAX_PATHS})"))
+            .ok_or_else(|| {
+                format!("is not a number of paths (expected a whole number from 1 to {MAX_PATHS})")
+            })
     });
     let seed = flag(&mut problems, "--seed", a.seed.as_deref(), |raw| {
         raw.trim().parse::<u64>().map_err(|_| {
@@ -1452,7 +1450,12 @@ fn simulate(a: cli::SimulateArgs) -> Result<Config, Error> {
             .ok_or_else(|| "is not a number of decimal places (expected 0 to 12)".to_string())
     });
     let start = flag(&mut problems, "--start", a.start.as_deref(), parse::date);
-    let given = flag(&mut problems, "--volatility", a.volatility.as_deref(), volatility);
+    let given = flag(
+        &mut problems,
+        "--volatility",
+        a.volatility.as_deref(),
+        volatility,
+    );
     let from = flag(
         &mut problems,
         "--volatility-from",
@@ -1476,9 +1479,11 @@ fn simulate(a: cli::SimulateArgs) -> Result<Config, Error> {
     // The start defaults to the term start: the terms are read only when needed.
     let start = match start {
         Some(d) => Some(d),
-        None => shared_terms(a.terms.as_deref(), &folder_terms, &PartialTerms::default())?
-            .0
-            .from,
+        None => {
+            shared_terms(a.terms.as_deref(), &folder_terms, &PartialTerms::default())?
+                .0
+                .from
+        }
     };
     let output = (a.output != "-").then(|| PathBuf::from(&a.output));
     Ok(Config {

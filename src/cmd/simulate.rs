@@ -228,7 +228,9 @@ fn refuse_input(inputs: &[Input], out: &Path) -> Result<(), Error> {
             if std::fs::canonicalize(p).is_ok_and(|p| p == target) {
                 return Err(Error::Write {
                     path: out.to_path_buf(),
-                    message: "is one of the inputs; refusing to overwrite it (choose another --output)".into(),
+                    message:
+                        "is one of the inputs; refusing to overwrite it (choose another --output)"
+                            .into(),
                 });
             }
         }
@@ -245,7 +247,10 @@ fn write_file(
 ) -> Result<(), Error> {
     let err = |e| failed(e, |e: std::io::Error| write_error(path, &e.to_string()));
     if path.is_dir() {
-        return Err(write_error(path, "is a folder (expected a file name, or -)"));
+        return Err(write_error(
+            path,
+            "is a folder (expected a file name, or -)",
+        ));
     }
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),

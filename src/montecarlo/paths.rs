@@ -247,7 +247,10 @@ impl<'a> Base<'a> {
                 .periods
                 .iter()
                 .zip(revenue)
-                .map(|(p, revenue)| PeriodInput { revenue, ..p.clone() })
+                .map(|(p, revenue)| PeriodInput {
+                    revenue,
+                    ..p.clone()
+                })
                 .collect(),
         })
     }
@@ -358,7 +361,9 @@ mod tests {
         assert_eq!(b.path(1, "x".into()).unwrap().periods, p.periods);
         assert_ne!(b.path(2, "x".into()).unwrap().periods, p.periods);
         // Zero volatility: every path is the base (at 2 places).
-        let flat = Base::new(&s, start, &sim("0", 9)).path(3, "f".into()).unwrap();
+        let flat = Base::new(&s, start, &sim("0", 9))
+            .path(3, "f".into())
+            .unwrap();
         assert_eq!(flat.periods[2].revenue.to_string(), "62000.00");
     }
 
@@ -396,10 +401,7 @@ mod tests {
         let big: Decimal = "1234567890123456789012345678".parse().unwrap();
         assert_eq!(b.scale(big, 0.1), None);
         assert_eq!(multiplier(1000.0), None);
-        assert_eq!(
-            multiplier(0.0),
-            Some(Decimal::new(1_000_000_000_000, 12))
-        );
+        assert_eq!(multiplier(0.0), Some(Decimal::new(1_000_000_000_000, 12)));
     }
 
     #[test]
