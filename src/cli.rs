@@ -75,10 +75,13 @@ pub enum Command {
 
 const SIMULATE_HELP: &str = "\
 Examples:
-  revcap simulate scenarios/feb2026.csv --paths 1000 --volatility 30% --output paths.csv
-  revcap simulate scenarios/ --paths 100 --volatility 30% --seed 7 --output -
-  revcap simulate scenarios/feb2026.csv --volatility-from 2030=174B:280B --output paths.csv
-  revcap run paths.csv --terms scenarios/terms.toml --format csv --no-files";
+  revcap simulate scenarios/feb2026.csv --paths 1000 --volatility 30% > paths.csv
+  revcap simulate scenarios/ --paths 100 --volatility 30% --seed 7
+  revcap simulate scenarios/feb2026.csv --paths 100 --volatility-from 2030=174B:280B
+  revcap simulate scenarios/feb2026.csv --paths 100 --volatility 30% | revcap run - --terms scenarios/terms.toml --format csv --no-files
+
+--output FILE writes FILE whole or not at all (never over an input); then, e.g.
+  revcap run FILE --terms scenarios/terms.toml";
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {

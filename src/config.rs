@@ -1529,8 +1529,8 @@ fn volatility_from(raw: &str) -> Result<Volatility, String> {
     let (low, high) = range
         .split_once(':')
         .ok_or_else(|| format!("has no : between LOW and HIGH {form}"))?;
-    let low = parse::non_negative(low).map_err(|m| format!("{m}, LOW"))?;
-    let high = parse::non_negative(high).map_err(|m| format!("{m}, HIGH"))?;
+    let low = parse::non_negative(low).map_err(|m| format!("{m}, before the :"))?;
+    let high = parse::non_negative(high).map_err(|m| format!("{m}, after the :"))?;
     if low.is_zero() || high <= low {
         return Err(format!("needs 0 < LOW < HIGH {form}"));
     }

@@ -28,6 +28,7 @@ const HELP: &[&[&str]] = &[
     &["compare", "--help"],
     &["validate", "--help"],
     &["scenarios", "--help"],
+    &["simulate", "--help"],
 ];
 
 /// What a command that reads `-` gets on stdin when the example does not redirect it.

@@ -446,5 +446,7 @@ fn never_writes_over_an_input_or_a_folder_and_a_failure_leaves_the_file() {
 fn help_has_examples() {
     let w = workdir();
     let help = w.ok(&["simulate", "--help"]);
-    assert!(help.contains("revcap simulate scenarios/feb2026.csv --paths 1000 --volatility 30%"));
+    assert!(help.contains(
+        "revcap simulate scenarios/feb2026.csv --paths 1000 --volatility 30% > paths.csv"
+    ));
 }
