@@ -142,8 +142,7 @@ pub fn distribution_charts(
             .collect();
         let bound_by_end = probabilities
             .iter()
-            .filter(|p| p.group == g.group && p.variant == g.variant)
-            .next_back()
+            .rfind(|p| p.group == g.group && p.variant == g.variant)
             .map(|p| p.probability);
         let color = style::scenario_color(i);
         let fan = fan::Fan {

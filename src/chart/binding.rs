@@ -104,11 +104,14 @@ fn name(g: &Group, money: &Money) -> String {
     }
 }
 
+/// One line of the share-bound chart: its steps (x, share), its name, its median
+/// binding x, and whether it is the highlighted cap.
+type CdfLine = (Vec<(f64, f64)>, String, Option<f64>, bool);
+
 pub struct CdfPlot {
     origin: Date,
     days: i64,
-    /// Per line: its steps (x, share), its name, and its median binding x.
-    lines: Vec<(Vec<(f64, f64)>, String, Option<f64>, bool)>,
+    lines: Vec<CdfLine>,
 }
 
 impl Chart for Cdf<'_> {

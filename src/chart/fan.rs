@@ -163,10 +163,14 @@ impl Chart for Fan<'_> {
         let (frame, _) = framed(c, &plot)?;
         let p = frame.plot;
         let mut obs = Obstacles::new();
+        let at = |q: [f64; 5], i: usize| q.get(i).copied().unwrap_or(0.0);
         let band = |lo: usize, hi: usize| -> Vec<(f64, f64)> {
-            let mut poly: Vec<(f64, f64)> =
-                d.points.iter().map(|q| frame.px((q.0, q.1[hi]))).collect();
-            poly.extend(d.points.iter().rev().map(|q| frame.px((q.0, q.1[lo]))));
+            let mut poly: Vec<(f64, f64)> = d
+                .points
+                .iter()
+                .map(|q| frame.px((q.0, at(q.1, hi))))
+                .collect();
+            poly.extend(d.points.iter().rev().map(|q| frame.px((q.0, at(q.1, lo)))));
             poly
         };
         let outer = tint(self.color, 0.8);

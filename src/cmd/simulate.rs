@@ -120,7 +120,7 @@ fn solved(
     }
     let f = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(f64::NAN);
     let sigma = paths::volatility_for(f(low), f(high), days as f64 / 365.0)
-        .and_then(|v| Decimal::from_f64_retain(v))
+        .and_then(Decimal::from_f64_retain)
         .map(|v| v.round_dp_with_strategy(6, rust_decimal::RoundingStrategy::MidpointNearestEven))
         .ok_or_else(|| problem("no volatility fits".into()))?;
     Ok(sigma.normalize())
