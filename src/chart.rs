@@ -418,4 +418,6 @@ pub fn compare_charts(
 #[cfg(test)]
 mod compare_tests;
 #[cfg(test)]
+mod distribution_tests;
+#[cfg(test)]
 mod tests;

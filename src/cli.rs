@@ -80,8 +80,8 @@ Examples:
   revcap simulate scenarios/feb2026.csv --paths 100 --volatility-from 2030=174B:280B
   revcap simulate scenarios/feb2026.csv --paths 100 --volatility 30% | revcap run - --terms scenarios/terms.toml --format csv --no-files
 
---output FILE writes FILE whole or not at all (never over an input); then, e.g.
-  revcap run FILE --terms scenarios/terms.toml";
+--output FILE writes FILE whole or not at all (never over an input); run, compare and
+validate read it back like any scenario file.";
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
