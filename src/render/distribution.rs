@@ -219,3 +219,93 @@ fn aligned(lines: &[Vec<String>]) -> String {
 pub fn share(p: Decimal) -> String {
     percent2(p)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Date, Summary as ScenarioSummary};
+    use crate::montecarlo::distribution::{Distributions, Key};
+
+    /// Four paths: three bind (2028-03-01, 2029-06-30, 2029-12-31), one never does.
+    fn four() -> Distributions {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let mut dist = Distributions::new(d("2030-12-31"), false);
+        let key = Key {
+            group: "g,1",
+            variant: "",
+            cap: None,
+        };
+        for (paid, bind) in [
+            (38, Some("2029-06-30")),
+            (30, None),
+            (38, Some("2028-03-01")),
+            (38, Some("2029-12-31")),
+        ] {
+            let s = ScenarioSummary {
+                eligible_revenue: Decimal::from(paid * 5),
+                uncapped_total: Decimal::from(paid + 1),
+                total_paid: Decimal::from(paid),
+                foregone: Decimal::ONE,
+                cap_binds: bind.is_some(),
+                binding_period: None,
+                binding_date: bind.map(d),
+                effective_rate: None,
+                present_value: None,
+                covered_from: d("2026-01-01"),
+                covered_through: d("2030-12-31"),
+            };
+            dist.add(&key, d("2026-04-27"), &s);
+        }
+        dist
+    }
+
+    #[test]
+    fn csv_rows_follow_the_nearest_rank_rule() {
+        let dist = four();
+        let text = distribution_csv(&dist.summaries().unwrap()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "group,variant,metric,paths,mean,min,p5,p10,p25,p50,p75,p90,p95,max"
+        );
+        // Ranks of 4: p5, p10, p25 → 1; p50 → 2; p75 → 3; p90, p95 → 4.
+        assert_eq!(
+            lines[1],
+            "\"g,1\",,total_paid,4,36,30,30,30,30,38,38,38,38,38"
+        );
+        assert_eq!(
+            lines[5],
+            "\"g,1\",,binding_date,4,,2028-03-01,2028-03-01,2028-03-01,2028-03-01,2029-06-30,2029-12-31,,,"
+        );
+        let probs = probability_csv(&dist.probabilities().unwrap()).unwrap();
+        assert_eq!(
+            probs,
+            "group,variant,by,paths,bound,probability\n\
+             \"g,1\",,2026-12-31,4,0,0\n\
+             \"g,1\",,2027-12-31,4,0,0\n\
+             \"g,1\",,2028-12-31,4,1,0.25\n\
+             \"g,1\",,2029-12-31,4,3,0.75\n\
+             \"g,1\",,2030-12-31,4,3,0.75\n"
+        );
+    }
+
+    #[test]
+    fn json_and_table_say_the_same() {
+        let dist = four();
+        let rows = dist.summaries().unwrap();
+        let probs = dist.probabilities().unwrap();
+        let j = json(&rows, &probs);
+        assert_eq!(j["distributions"][4]["metric"], "binding_date");
+        assert_eq!(j["distributions"][4]["p90"], serde_json::Value::Null);
+        assert_eq!(j["distributions"][4]["mean"], serde_json::Value::Null);
+        assert_eq!(j["distributions"][0]["mean"], "36");
+        assert_eq!(j["binding_probabilities"][3]["probability"], "0.75");
+        assert_eq!(j["binding_probabilities"][3]["bound"], 3);
+        let t = table(&rows, &probs, &Shown::default());
+        assert!(t.starts_with("g,1: 4 paths\n"), "{t}");
+        assert!(t.contains("  binding date  "), "{t}");
+        assert!(t.contains("not reached"), "{t}");
+        assert!(t.contains("75.00%"), "{t}");
+        assert!(t.contains("  not reached: the cap does not bind by the term end (2030-12-31) at that percentile\n"), "{t}");
+    }
+}
