@@ -256,6 +256,33 @@ fn simulated_paths_through_the_engine_match_brute_force() {
         assert!(band.paid.windows(2).all(|w| w[0] <= w[1]), "{band:?}");
         assert!(band.paid[4] <= 38e9 * (1.0 + 1e-6));
     }
+    // With a discount rate, present values are a sixth metric.
+    let discounted = Terms {
+        discount_rate: Some(Decimal::from_str("0.08").unwrap()),
+        ..terms.clone()
+    };
+    let mut pv = Distributions::new(terms.through, false);
+    let batch = batches(&b, 50, 50).next().unwrap().unwrap();
+    let results: Vec<_> = batch
+        .iter()
+        .map(|p| compute(p, &discounted).unwrap())
+        .collect();
+    pv.add_results(&key, &results);
+    let rows = pv.summaries().unwrap();
+    assert_eq!(rows.len(), 6);
+    let row = rows
+        .iter()
+        .find(|r| r.metric == Metric::PresentValue)
+        .unwrap();
+    let mut values: Vec<Decimal> = results
+        .iter()
+        .map(|r| r.summary.present_value.unwrap())
+        .collect();
+    values.sort();
+    assert_eq!(
+        row.percentiles[3],
+        Some(Value::Amount(brute_quantile(&values, 50)))
+    );
     // Some paths bind and some do not at σ = 40%: both ends are exercised.
     assert!(summaries.iter().any(|s| s.binding_date.is_some()));
     assert!(summaries.iter().any(|s| s.binding_date.is_none()));

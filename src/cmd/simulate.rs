@@ -55,8 +55,10 @@ pub fn simulate(inputs: &[Input], request: &Simulate, stdout: &mut dyn Write) ->
     }
 }
 
-/// Each base with its start and volatility, ready to draw from.
-fn plans<'a>(scenarios: &'a [Scenario], request: &Simulate) -> Result<Vec<Base<'a>>, Error> {
+/// Each base with its start and volatility, ready to draw from (a volatility solved
+/// by `--volatility-from` is said on stderr). `run --paths` can draw from these in
+/// process with [`paths::batches`].
+pub fn plans<'a>(scenarios: &'a [Scenario], request: &Simulate) -> Result<Vec<Base<'a>>, Error> {
     let mut out = Vec::with_capacity(scenarios.len());
     for s in scenarios {
         let start = request.start.unwrap_or_else(|| {
