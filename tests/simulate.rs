@@ -450,3 +450,33 @@ fn help_has_examples() {
         "revcap simulate scenarios/feb2026.csv --paths 1000 --volatility 30% > paths.csv"
     ));
 }
+
+#[test]
+fn the_start_defaults_to_the_term_start_of_the_terms_beside_the_base() {
+    let w = Workdir::new();
+    w.write("d/base.csv", BASE);
+    let args = [
+        "simulate",
+        "d/base.csv",
+        "--paths",
+        "1",
+        "--volatility",
+        "30%",
+    ];
+    // No terms: the term starts on the base's first day, so 2025 is drawn too.
+    let free = w.ok(&args);
+    assert_ne!(lines(&free)[1], "base.1,2025,13100000000");
+    // A terms.toml beside it starting the term on 2026-04-27: 2025 is copied, and the
+    // paths are those of --start 2026-04-27.
+    w.write("d/terms.toml", "from = 2026-04-27\n");
+    let out = w.cmd(&args).assert().success().get_output().clone();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "note: terms from d/terms.toml (beside the input file; --terms FILE to use others)\n"
+    );
+    let termed = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(lines(&termed)[1], "base.1,2025,13100000000");
+    let mut with_start = args.to_vec();
+    with_start.extend(["--start", "2026-04-27"]);
+    assert_eq!(w.ok(&with_start), termed);
+}
