@@ -37,6 +37,7 @@ pub mod layout;
 pub mod payments;
 pub mod render;
 pub mod style;
+pub mod tornado;
 pub mod variants;
 
 use std::collections::HashSet;
@@ -412,6 +413,26 @@ pub fn compare_charts(
             opts,
         )?;
     }
+    Ok(out)
+}
+
+/// Renders the tornado charts of `revcap sensitivity` (see `docs/charts.md`):
+/// `<scenario>-tornado-<metric>` for each scenario and metric, each as `.png` and/or
+/// `.svg` per `opts`.
+pub fn tornado_charts(
+    names: &[&str],
+    found: &crate::analysis::sensitivity::Sensitivity,
+    metrics: &[crate::analysis::sensitivity::Metric],
+    terms: &Terms,
+    opts: &ChartOptions,
+    unit: Option<&crate::unit::Unit>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    style::register_fonts()?;
+    let money = Money::new(unit);
+    let mut out = Vec::new();
+    tornado::tornado_charts(names, &found.rows, metrics, terms, &money, |stem, chart| {
+        emit(&mut out, &stem, chart, opts)
+    })?;
     Ok(out)
 }
 

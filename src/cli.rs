@@ -63,6 +63,12 @@ pub enum Command {
   revcap scenarios
   revcap scenarios --export my-scenarios")]
     Scenarios(ScenariosArgs),
+    /// Solve for the value of one input at which a target holds, for each scenario.
+    #[command(after_help = SOLVE_HELP)]
+    Solve(SolveArgs),
+    /// Swing each input low and high around the terms: which moves the results most.
+    #[command(after_help = SENSITIVITY_HELP)]
+    Sensitivity(SensitivityArgs),
     /// Draw Monte Carlo revenue paths around base scenarios into a long CSV.
     ///
     /// Each path multiplies a base's revenue by exp(W(t)), W a Brownian motion with
@@ -333,4 +339,117 @@ pub enum ChartFormat {
 pub enum ValidateFormat {
     Text,
     Json,
+}
+
+// `revcap solve` and `revcap sensitivity` (what-if analysis, `crate::analysis`).
+
+const SOLVE_HELP: &str = "\
+Targets (give one): --binds-by DATE, --total-paid AMOUNT, --uncapped-total AMOUNT,
+--foregone AMOUNT. The value is exact where the relation is linear or a threshold, and
+found by bisection otherwise (to a day for dates, 1e-12 for rates and revenue factors);
+a target out of reach is said in the output, not an error.
+
+Examples:
+  revcap solve --for revenue --uncapped-total 135B scenarios/feb2026.csv
+  revcap solve --for cap --binds-by 2028-12-31 scenarios/feb2026.csv
+  revcap solve --for rate --binds-by 2029-06-30 --format csv";
+
+const SENSITIVITY_HELP: &str = "\
+Default swings: rate=15%:25%, cap=-25%:+25%, revenue=-25%:+25% (every period scaled),
+from=2026-01-01:2027-01-01, through=-1y:+1y, already_paid=0:5B, and
+discount_rate=-25%:+25% when the terms have one. A signed percentage is relative to the
+base value; dates take signed years or days (-1y, +90d).
+
+Examples:
+  revcap sensitivity
+  revcap sensitivity scenarios/feb2026.csv --metric binding_date --no-charts
+  revcap sensitivity --swing rate=10%:30% --swing cap=30B:46B --format csv --no-files";
+
+/// The input `solve` solves for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SolveFor {
+    Cap,
+    Rate,
+    /// A factor on every period's revenue.
+    Revenue,
+    #[value(name = "already_paid")]
+    AlreadyPaid,
+    From,
+}
+
+/// What `solve` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SolveFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).multiple(false)))]
+pub struct SolveArgs {
+    /// The input to solve for.
+    #[arg(long = "for", value_enum, value_name = "INPUT")]
+    pub input: SolveFor,
+    /// Target: the cap binds on or before DATE (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", group = "target")]
+    pub binds_by: Option<String>,
+    /// Target: the total paid under the cap, e.g. 30B.
+    #[arg(long, value_name = "AMOUNT", group = "target")]
+    pub total_paid: Option<String>,
+    /// Target: the total that would be paid with no cap, e.g. 135B.
+    #[arg(long, value_name = "AMOUNT", group = "target")]
+    pub uncapped_total: Option<String>,
+    /// Target: uncapped total minus total paid, e.g. 50B.
+    #[arg(long, value_name = "AMOUNT", group = "target")]
+    pub foregone: Option<String>,
+    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
+    #[arg(value_name = "PATHS", default_value = "scenarios/")]
+    pub paths: Vec<String>,
+    /// Terms file (TOML); replaces a folder's terms.toml. Flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub terms: Option<PathBuf>,
+    /// Total cap on payments, e.g. 38B, 38000000000, or none.
+    #[arg(long, value_name = "AMOUNT")]
+    pub cap: Option<String>,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = SolveFormat::Table)]
+    pub format: SolveFormat,
+    /// Fail, not skip, when a folder's *.csv is no regular file.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub input_flags: InputFlags,
+    #[command(flatten)]
+    pub term_flags: TermFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
+    #[arg(value_name = "PATHS", default_value = "scenarios/")]
+    pub paths: Vec<String>,
+    /// Terms file (TOML); replaces a folder's terms.toml. Flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub terms: Option<PathBuf>,
+    /// Total cap on payments, e.g. 38B, 38000000000, or none.
+    #[arg(long, value_name = "AMOUNT")]
+    pub cap: Option<String>,
+    /// An input's swing, NAME=LOW:HIGH, replacing its default (repeatable), e.g.
+    /// rate=10%:30%, cap=-25%:+25%, revenue=0.5:1.5, through=-1y:+1y.
+    #[arg(long, value_name = "NAME=LOW:HIGH")]
+    pub swing: Vec<String>,
+    /// What to measure (repeatable): binding_date, total_paid, foregone, present_value
+    /// [default: all, present_value only with a discount rate].
+    #[arg(long, value_name = "METRIC")]
+    pub metric: Vec<String>,
+    /// Fail, not skip, when a folder's *.csv is no regular file.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub input: InputFlags,
+    #[command(flatten)]
+    pub term_flags: TermFlags,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

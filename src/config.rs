@@ -67,6 +67,20 @@ pub enum Action {
     Scenarios {
         export: Option<PathBuf>,
     },
+    /// The value of one input at which a target holds, per scenario (docs/spec.md §5.11).
+    Solve {
+        terms: Terms,
+        input: crate::analysis::Input,
+        target: crate::analysis::solve::Target,
+        format: cli::SolveFormat,
+    },
+    /// Each input swung low and high around `terms` (docs/spec.md §5.12).
+    Sensitivity {
+        terms: Terms,
+        swings: Vec<crate::analysis::sensitivity::Swing>,
+        metrics: Vec<crate::analysis::sensitivity::Metric>,
+        output: Output,
+    },
     /// Draw Monte Carlo paths around the inputs' scenarios (docs/montecarlo.md).
     Simulate(Simulate),
 }
@@ -445,6 +459,8 @@ impl TryFrom<Cli> for Config {
                 inputs: Vec::new(),
                 action: Action::Scenarios { export: a.export },
             }),
+            Command::Solve(a) => solve_config(a),
+            Command::Sensitivity(a) => sensitivity_config(a),
             Command::Simulate(a) => simulate(a),
         }
     }
@@ -1388,6 +1404,141 @@ fn chart_size(raw: &str) -> Result<(u32, u32), String> {
         return Err(msg.into());
     }
     Ok((w, h))
+}
+
+// `revcap solve` and `revcap sensitivity`: their inputs and terms are read as
+// `run`'s; what they add is checked here.
+
+/// The config of `revcap solve`: `run`'s inputs and terms, the input to solve for and
+/// the target.
+fn solve_config(a: cli::SolveArgs) -> Result<Config, Error> {
+    use crate::analysis::{solve::Target, Input};
+    let (inputs, folder_terms) = expand_paths(&a.paths, reading(&a.input_flags, None)?, a.strict)?;
+    note_built_in_terms(&a.terms);
+    let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
+    let (terms, _) = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
+    let amount = |flag: &str, raw: &str| {
+        parse::non_negative(raw).map_err(|m| Error::from(Problem::new(flag, m).value(raw)))
+    };
+    let target = match (&a.binds_by, &a.total_paid, &a.uncapped_total, &a.foregone) {
+        (Some(raw), ..) => Target::BindsBy(
+            parse::date(raw).map_err(|m| Error::from(Problem::new("--binds-by", m).value(raw)))?,
+        ),
+        (_, Some(raw), ..) => Target::TotalPaid(amount("--total-paid", raw)?),
+        (_, _, Some(raw), _) => Target::UncappedTotal(amount("--uncapped-total", raw)?),
+        (.., Some(raw)) => Target::Foregone(amount("--foregone", raw)?),
+        // clap requires one of the group.
+        (None, None, None, None) => {
+            return Err(Error::Usage(
+                "error: give a target: --binds-by, --total-paid, --uncapped-total or --foregone"
+                    .into(),
+            ))
+        }
+    };
+    let input = match a.input {
+        cli::SolveFor::Cap => Input::Cap,
+        cli::SolveFor::Rate => Input::Rate,
+        cli::SolveFor::Revenue => Input::Revenue,
+        cli::SolveFor::AlreadyPaid => Input::AlreadyPaid,
+        cli::SolveFor::From => Input::From,
+    };
+    Ok(Config {
+        inputs,
+        action: Action::Solve {
+            terms,
+            input,
+            target,
+            format: a.format,
+        },
+    })
+}
+
+/// The config of `revcap sensitivity`: `run`'s inputs, terms and outputs, the swings
+/// (the defaults with each `--swing` replacing its input's) and the metrics.
+fn sensitivity_config(a: cli::SensitivityArgs) -> Result<Config, Error> {
+    use crate::analysis::sensitivity::{default_swings, parse_swing, Metric};
+    let (inputs, folder_terms) = expand_paths(
+        &a.paths,
+        reading(&a.input, a.output.unit.as_deref())?,
+        a.strict,
+    )?;
+    note_built_in_terms(&a.terms);
+    let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
+    let (terms, sources) = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
+    let mut problems = Vec::new();
+    let mut swings = default_swings();
+    let mut given = std::collections::HashSet::new();
+    for raw in &a.swing {
+        match parse_swing(raw) {
+            Ok(s) => {
+                if !given.insert(s.input) {
+                    problems.push(
+                        Problem::new(
+                            "--swing",
+                            format!("swings {} twice; give each input once", s.input),
+                        )
+                        .value(raw),
+                    );
+                }
+                if s.input == crate::analysis::Input::DiscountRate && terms.discount_rate.is_none()
+                {
+                    problems.push(
+                        Problem::new(
+                            "--swing",
+                            "swings discount_rate, but the terms have no discount rate (give --discount-rate, or discount_rate in the terms)",
+                        )
+                        .value(raw),
+                    );
+                }
+                if let Some(slot) = swings.iter_mut().find(|d| d.input == s.input) {
+                    *slot = s;
+                }
+            }
+            Err(m) => problems.push(Problem::new("--swing", m).value(raw)),
+        }
+    }
+    let mut metrics = Vec::new();
+    for raw in &a.metric {
+        match Metric::named(raw) {
+            Some(m) if m == Metric::PresentValue && terms.discount_rate.is_none() => problems.push(
+                Problem::new(
+                    "--metric",
+                    "needs a discount rate (--discount-rate, or discount_rate in the terms)",
+                )
+                .value(raw),
+            ),
+            Some(m) if !metrics.contains(&m) => metrics.push(m),
+            Some(_) => {}
+            None => problems.push(
+                Problem::new(
+                    "--metric",
+                    "is not a metric (expected binding_date, total_paid, foregone or present_value)",
+                )
+                .value(raw),
+            ),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    if metrics.is_empty() {
+        metrics = Metric::ALL
+            .into_iter()
+            .filter(|m| *m != Metric::PresentValue || terms.discount_rate.is_some())
+            .collect();
+    }
+    let mut output = output(&a.output)?;
+    output.shown.sources = sources;
+    refuse_output_among_inputs(&a.paths, &output)?;
+    Ok(Config {
+        inputs,
+        action: Action::Sensitivity {
+            terms,
+            swings,
+            metrics,
+            output,
+        },
+    })
 }
 
 // ---- revcap simulate -------------------------------------------------------------

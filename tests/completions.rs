@@ -13,7 +13,7 @@ use common::{Workdir, BIN};
 const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "powershell", "elvish"];
 
 /// The page of each command `revcap man --output` writes, in the order written.
-const PAGES: [&str; 8] = [
+const PAGES: [&str; 10] = [
     "revcap.1",
     "revcap-run.1",
     "revcap-compare.1",
@@ -21,6 +21,8 @@ const PAGES: [&str; 8] = [
     "revcap-completions.1",
     "revcap-man.1",
     "revcap-scenarios.1",
+    "revcap-solve.1",
+    "revcap-sensitivity.1",
     "revcap-simulate.1",
 ];
 
