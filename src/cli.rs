@@ -70,6 +70,67 @@ pub enum Command {
     /// Swing each input low and high around the terms: which moves the results most.
     #[command(after_help = SENSITIVITY_HELP)]
     Sensitivity(SensitivityArgs),
+    /// Draw Monte Carlo revenue paths around base scenarios into a long CSV.
+    ///
+    /// Each path multiplies a base's revenue by exp(W(t)), W a Brownian motion with
+    /// annual volatility --volatility, W = 0 on the start, t in years (days / 365) to
+    /// each period's end; periods ending on or before the start are copied. The same
+    /// seed gives the same bytes on any machine (docs/montecarlo.md).
+    #[command(after_help = SIMULATE_HELP)]
+    Simulate(SimulateArgs),
+}
+
+const SIMULATE_HELP: &str = "\
+Examples:
+  revcap simulate scenarios/feb2026.csv --paths 1000 --volatility 30% > paths.csv
+  revcap simulate scenarios/ --paths 100 --volatility 30% --seed 7
+  revcap simulate scenarios/feb2026.csv --paths 100 --volatility-from 2030=174B:280B
+  revcap simulate scenarios/feb2026.csv --paths 100 --volatility 30% | revcap run - --terms scenarios/terms.toml --format csv --no-files
+
+--output FILE writes FILE whole or not at all (never over an input); run, compare and
+validate read it back like any scenario file.";
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Base scenario files or folders (every scenario in them is a base), or - for stdin.
+    #[arg(value_name = "BASE", required = true)]
+    pub paths: Vec<String>,
+    /// How many paths to draw per base, e.g. 1000.
+    #[arg(long = "paths", value_name = "N", default_value = "1000")]
+    pub count: String,
+    /// Annual volatility of ln(revenue), e.g. 30% or 0.3.
+    #[arg(
+        long,
+        value_name = "RATE",
+        required_unless_present = "volatility_from",
+        conflicts_with = "volatility_from"
+    )]
+    pub volatility: Option<String>,
+    /// PERIOD=LOW:HIGH: the volatility that puts that period's 5th and 95th
+    /// percentiles LOW and HIGH apart, e.g. 2030=174B:280B (printed on stderr).
+    #[arg(long, value_name = "PERIOD=LOW:HIGH")]
+    pub volatility_from: Option<String>,
+    /// Seed of the generator, a whole number [default: 1].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<String>,
+    /// Day on which W = 0, YYYY-MM-DD [default: the term start: from in --terms or the
+    /// inputs' terms.toml, else each base's first day].
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// Terms file (TOML) whose from is the default start.
+    #[arg(long, value_name = "FILE")]
+    pub terms: Option<PathBuf>,
+    /// Decimal places of simulated revenue, 0 to 12 (rounded half-even) [default: 2].
+    #[arg(long, value_name = "N")]
+    pub decimals: Option<String>,
+    /// File to write (atomically; never an input), or - for stdout.
+    #[arg(long, value_name = "FILE|-", default_value = "-")]
+    pub output: String,
+    /// Fail, not skip, when a folder's *.csv is no regular file.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub input: InputFlags,
 }
 
 #[derive(Debug, Args)]

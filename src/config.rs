@@ -81,6 +81,8 @@ pub enum Action {
         metrics: Vec<crate::analysis::sensitivity::Metric>,
         output: Output,
     },
+    /// Draw Monte Carlo paths around the inputs' scenarios (docs/montecarlo.md).
+    Simulate(Simulate),
 }
 
 /// One set of terms to compare, with its display name (`38B`, `none`, a file stem).
@@ -467,6 +469,7 @@ impl TryFrom<Cli> for Config {
             }),
             Command::Solve(a) => solve_config(a),
             Command::Sensitivity(a) => sensitivity_config(a),
+            Command::Simulate(a) => simulate(a),
         }
     }
 }
@@ -1573,6 +1576,153 @@ fn sensitivity_config(a: cli::SensitivityArgs) -> Result<Config, Error> {
             output,
         },
     })
+}
+
+// ---- revcap simulate -------------------------------------------------------------
+
+/// `revcap simulate`, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulate {
+    /// Paths per base (`--paths`).
+    pub count: u64,
+    pub seed: u64,
+    /// Decimal places of simulated revenue.
+    pub decimals: u32,
+    pub volatility: Volatility,
+    /// `--start`, else the terms' `from`; `None`: each base's first day.
+    pub start: Option<Date>,
+    /// The file to write; `None` for stdout (`-`).
+    pub output: Option<PathBuf>,
+}
+
+/// How the volatility is given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Volatility {
+    /// `--volatility 30%`: σ as a fraction.
+    Given(Decimal),
+    /// `--volatility-from 2030=174B:280B`: solved per base from that period's 5th and
+    /// 95th percentiles (docs/montecarlo.md).
+    From {
+        period: crate::model::Period,
+        low: Decimal,
+        high: Decimal,
+    },
+}
+
+/// The most paths per base: more could not be read back (docs/spec.md §7, values per
+/// file).
+pub const MAX_PATHS: u64 = 10_000_000;
+
+fn simulate(a: cli::SimulateArgs) -> Result<Config, Error> {
+    let (inputs, folder_terms) = expand_paths(&a.paths, reading(&a.input, None)?, a.strict)?;
+    let mut problems = Vec::new();
+    let count = flag(&mut problems, "--paths", Some(&a.count), |raw| {
+        raw.trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=MAX_PATHS).contains(n))
+            .ok_or_else(|| {
+                format!("is not a number of paths (expected a whole number from 1 to {MAX_PATHS})")
+            })
+    });
+    let seed = flag(&mut problems, "--seed", a.seed.as_deref(), |raw| {
+        raw.trim().parse::<u64>().map_err(|_| {
+            "is not a seed (expected a whole number from 0 to 18446744073709551615)".to_string()
+        })
+    });
+    let decimals = flag(&mut problems, "--decimals", a.decimals.as_deref(), |raw| {
+        raw.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= crate::montecarlo::paths::MAX_DECIMALS)
+            .ok_or_else(|| "is not a number of decimal places (expected 0 to 12)".to_string())
+    });
+    let start = flag(&mut problems, "--start", a.start.as_deref(), parse::date);
+    let given = flag(
+        &mut problems,
+        "--volatility",
+        a.volatility.as_deref(),
+        volatility,
+    );
+    let from = flag(
+        &mut problems,
+        "--volatility-from",
+        a.volatility_from.as_deref(),
+        volatility_from,
+    );
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    let volatility = match (given, from) {
+        (Some(v), _) => Volatility::Given(v),
+        (None, Some(f)) => f,
+        // clap requires one of the two.
+        (None, None) => {
+            return Err(Error::Usage(
+                "error: --volatility or --volatility-from is required".into(),
+            ))
+        }
+    };
+    note_built_in_terms(&a.terms);
+    // The start defaults to the term start: the terms are read only when needed.
+    let start = match start {
+        Some(d) => Some(d),
+        None => {
+            shared_terms(a.terms.as_deref(), &folder_terms, &PartialTerms::default())?
+                .0
+                .from
+        }
+    };
+    let output = (a.output != "-").then(|| PathBuf::from(&a.output));
+    Ok(Config {
+        inputs,
+        action: Action::Simulate(Simulate {
+            count: count.unwrap_or(1000),
+            seed: seed.unwrap_or(crate::montecarlo::paths::DEFAULT_SEED),
+            decimals: decimals.unwrap_or(crate::montecarlo::paths::DEFAULT_DECIMALS),
+            volatility,
+            start,
+            output,
+        }),
+    })
+}
+
+/// A volatility: a fraction (`0.3`) or a percent (`30%`), from 0 to 10 (1000%).
+fn volatility(raw: &str) -> Result<Decimal, String> {
+    let msg = || "is not a volatility (expected e.g. 30% or 0.3, from 0 to 1000%)".to_string();
+    let t = raw.trim();
+    let (number, percent) = match t.strip_suffix('%') {
+        Some(n) => (n.trim_end(), true),
+        None => (t, false),
+    };
+    let v = Decimal::from_str_exact(number).map_err(|_| msg())?;
+    let v = if percent {
+        v.checked_div(Decimal::ONE_HUNDRED).ok_or_else(msg)?
+    } else {
+        v
+    };
+    if v.is_sign_negative() && !v.is_zero() || v > Decimal::TEN {
+        return Err(msg());
+    }
+    Ok(v.abs())
+}
+
+/// `PERIOD=LOW:HIGH`, e.g. `2030=174B:280B`, with 0 < LOW < HIGH.
+fn volatility_from(raw: &str) -> Result<Volatility, String> {
+    let form = "(expected PERIOD=LOW:HIGH, e.g. 2030=174B:280B)";
+    let (period, range) = raw
+        .split_once('=')
+        .ok_or_else(|| format!("is not PERIOD=LOW:HIGH {form}"))?;
+    let period = parse::period(period.trim()).map_err(|m| format!("{m}, before the ="))?;
+    let (low, high) = range
+        .split_once(':')
+        .ok_or_else(|| format!("has no : between LOW and HIGH {form}"))?;
+    let low = parse::non_negative(low).map_err(|m| format!("{m}, before the :"))?;
+    let high = parse::non_negative(high).map_err(|m| format!("{m}, after the :"))?;
+    if low.is_zero() || high <= low {
+        return Err(format!("needs 0 < LOW < HIGH {form}"));
+    }
+    Ok(Volatility::From { period, low, high })
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod engine;
 pub mod error;
 pub mod load;
 pub mod model;
+pub mod montecarlo;
 pub mod output;
 pub mod parse;
 pub mod render;
@@ -94,5 +95,6 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
             output::set_no_wait(output.no_wait);
             cmd::sensitivity::sensitivity(inputs, &terms, &swings, &metrics, &output, stdout)
         }
+        Action::Simulate(request) => cmd::simulate::simulate(inputs, &request, stdout),
     }
 }

@@ -31,6 +31,7 @@ const HELP: &[&[&str]] = &[
     &["scenarios", "--help"],
     &["solve", "--help"],
     &["sensitivity", "--help"],
+    &["simulate", "--help"],
 ];
 
 /// What a command that reads `-` gets on stdin when the example does not redirect it.

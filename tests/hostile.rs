@@ -641,6 +641,43 @@ error: out.txt: cannot write: exists and is not a folder (give --output a folder
         case("an .ods whose content.xml is cut short", &["run", "t.ods"], 1,
             "error: t.ods: is not a readable workbook (its content.xml is cut short: save it again)\n")
             .content("t.ods", Content::Made(cut_ods)),
+        // ------------------------------------------------------------ simulate
+        case("simulate: bad flags", &["simulate", "t.csv", "--paths", "0", "--volatility", "30%", "--seed", "x", "--decimals", "13", "--start", "2026-13-01"], 1,
+            "error: --paths: \"0\" is not a number of paths (expected a whole number from 1 to 10000000)\nerror: --seed: \"x\" is not a seed (expected a whole number from 0 to 18446744073709551615)\nerror: --decimals: \"13\" is not a number of decimal places (expected 0 to 12)\nerror: --start: \"2026-13-01\" is not a date (expected YYYY-MM-DD, e.g. 2026-04-27)\n")
+            .file("t.csv", GOOD),
+        case("simulate: bad volatility", &["simulate", "t.csv", "--volatility", "lots"], 1,
+            "error: --volatility: \"lots\" is not a volatility (expected e.g. 30% or 0.3, from 0 to 1000%)\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from without =", &["simulate", "t.csv", "--volatility-from", "2027"], 1,
+            "error: --volatility-from: \"2027\" is not PERIOD=LOW:HIGH (expected PERIOD=LOW:HIGH, e.g. 2030=174B:280B)\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from without :", &["simulate", "t.csv", "--volatility-from", "2027=1"], 1,
+            "error: --volatility-from: \"2027=1\" has no : between LOW and HIGH (expected PERIOD=LOW:HIGH, e.g. 2030=174B:280B)\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from not a number", &["simulate", "t.csv", "--volatility-from", "2027=x:2"], 1,
+            "error: --volatility-from: \"2027=x:2\" is not a number (expected e.g. 12700000000, 12.7B or \"$12,700,000,000\"), before the :\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from backwards", &["simulate", "t.csv", "--volatility-from", "2027=2:1"], 1,
+            "error: --volatility-from: \"2027=2:1\" needs 0 < LOW < HIGH (expected PERIOD=LOW:HIGH, e.g. 2030=174B:280B)\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from a period the base lacks", &["simulate", "t.csv", "--volatility-from", "2030=1:2"], 1,
+            "error: t.csv: scenario \"t\": --volatility-from: the base has no period 2030\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from a period before the start", &["simulate", "t.csv", "--volatility-from", "2026=1:2", "--start", "2027-01-01"], 1,
+            "error: t.csv: scenario \"t\": --volatility-from: 2026 ends on or before the start (2027-01-01), so it is not simulated\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from around another revenue", &["simulate", "t.csv", "--volatility-from", "2027=3:4"], 1,
+            "error: t.csv: scenario \"t\": --volatility-from: the base's 2027 revenue, 2, is not between 3 and 4\n")
+            .file("t.csv", GOOD),
+        case("simulate: revenue past Decimal", &["simulate", "huge.csv", "--volatility", "30%", "--output", "p.csv"], 1,
+            "error: huge.csv: line 3, scenario \"huge\": path 1: revenue × exp(volatility × W) leaves Decimal's range or 28 digits in period 2027 (lower the volatility or the revenue's precision)\n")
+            .file("huge.csv", "period,revenue\n2026,1\n2027,70000000000000000000000000000\n"),
+        case("simulate: output over an input", &["simulate", "t.csv", "--volatility", "30%", "--output", "t.csv"], 1,
+            "error: t.csv: cannot write: is one of the inputs; refusing to overwrite it (choose another --output)\n")
+            .file("t.csv", GOOD),
+        case("simulate: output a folder", &["simulate", "t.csv", "--volatility", "30%", "--output", "."], 1,
+            "error: .: cannot write: is a folder (expected a file name, or -)\n")
+            .file("t.csv", GOOD),
     ]
 }
 

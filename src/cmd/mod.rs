@@ -12,6 +12,7 @@ pub mod man;
 pub mod run;
 pub mod scenarios;
 pub mod sensitivity;
+pub mod simulate;
 pub mod solve;
 pub mod validate;
 
