@@ -1450,7 +1450,12 @@ fn chart_size(raw: &str) -> Result<(u32, u32), String> {
 /// the target.
 fn solve_config(a: cli::SolveArgs) -> Result<Config, Error> {
     use crate::analysis::{solve::Target, Input};
-    let (inputs, folder_terms) = expand_paths(&a.paths, reading(&a.input_flags, None)?, a.strict)?;
+    let (inputs, folder_terms) = expand_paths(
+        &a.paths,
+        reading(&a.input_flags, None)?,
+        a.input_flags.sheet.as_deref(),
+        a.strict,
+    )?;
     note_built_in_terms(&a.terms);
     let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
     let (terms, _) = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
@@ -1497,6 +1502,7 @@ fn sensitivity_config(a: cli::SensitivityArgs) -> Result<Config, Error> {
     let (inputs, folder_terms) = expand_paths(
         &a.paths,
         reading(&a.input, a.output.unit.as_deref())?,
+        a.input.sheet.as_deref(),
         a.strict,
     )?;
     note_built_in_terms(&a.terms);
@@ -1614,7 +1620,12 @@ pub enum Volatility {
 pub const MAX_PATHS: u64 = 10_000_000;
 
 fn simulate(a: cli::SimulateArgs) -> Result<Config, Error> {
-    let (inputs, folder_terms) = expand_paths(&a.paths, reading(&a.input, None)?, a.strict)?;
+    let (inputs, folder_terms) = expand_paths(
+        &a.paths,
+        reading(&a.input, None)?,
+        a.input.sheet.as_deref(),
+        a.strict,
+    )?;
     let mut problems = Vec::new();
     let count = flag(&mut problems, "--paths", Some(&a.count), |raw| {
         raw.trim()

@@ -226,7 +226,7 @@ fn refuse_input(inputs: &[Input], out: &Path) -> Result<(), Error> {
         return Ok(());
     };
     for i in inputs {
-        if let Input::File(p, _) = i {
+        if let Input::File(p, ..) = i {
             if std::fs::canonicalize(p).is_ok_and(|p| p == target) {
                 return Err(Error::Write {
                     path: out.to_path_buf(),
