@@ -78,7 +78,7 @@ fn run() -> Result<(), String> {
     let t = Instant::now();
     let mut files = Vec::new();
     for input in &config.inputs {
-        let revcap::config::Input::File(path, reading) = input else {
+        let revcap::config::Input::File(path, reading, _) = input else {
             return Err("stdin is not supported here".into());
         };
         let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();

@@ -20,18 +20,24 @@
 //! - [`compare`], [`grid`], [`variants`]: the charts of `revcap compare` (total paid
 //!   and binding date by cap, the scenarios × variants grid, and each scenario's
 //!   cumulative payments under several variants).
+//! - [`fan`], [`binding`], [`foregone`]: the charts of distributions over many
+//!   paths (a fan of cumulative payments, when the cap binds, what it saves).
 //!
 //! Each chart draws on any plotters backend ([`Chart::draw`]), so tests render SVG
 //! into a string and check its labels, and `run` renders PNG into memory.
 pub mod axes;
+pub mod binding;
 pub mod compare;
 pub mod coverage;
 pub mod cumulative;
+pub mod fan;
+pub mod foregone;
 pub mod grid;
 pub mod layout;
 pub mod payments;
 pub mod render;
 pub mod style;
+pub mod tornado;
 pub mod variants;
 
 use std::collections::HashSet;
@@ -93,6 +99,112 @@ pub fn run_charts(
         money: &money,
     };
     emit(&mut out, "scenarios-cumulative", &chart, opts)?;
+    Ok(out)
+}
+
+/// Renders the charts of distributions over many paths ([`crate::montecarlo`]): per
+/// group `<group>-fan` and `<group>-foregone`, then `binding-probability`, and, when
+/// a group has two or more capped variants (`compare`), `<group>-binding-by-cap`.
+/// `highlight` is the cap to make easy to find (the terms' own); these charts have
+/// no limit on paths.
+pub fn distribution_charts(
+    dist: &crate::montecarlo::Distributions,
+    already_paid: rust_decimal::Decimal,
+    highlight: Option<rust_decimal::Decimal>,
+    opts: &ChartOptions,
+    unit: Option<&crate::unit::Unit>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    use crate::montecarlo::distribution::Metric;
+    style::register_fonts()?;
+    let money = Money::new(unit);
+    let mut out = Vec::new();
+    let groups = dist.groups();
+    if groups.is_empty() {
+        return Ok(out);
+    }
+    let rows = dist.summaries()?;
+    let probabilities = dist.probabilities()?;
+    let names: Vec<String> = groups
+        .iter()
+        .map(|g| {
+            if g.variant.is_empty() {
+                g.group.clone()
+            } else {
+                format!("{}-{}", g.group, g.variant)
+            }
+        })
+        .collect();
+    let stems = file_stems(names.iter().map(String::as_str));
+    for (i, (g, stem)) in groups.iter().zip(&stems).enumerate() {
+        let own: Vec<_> = rows
+            .iter()
+            .filter(|r| r.group == g.group && r.variant == g.variant)
+            .cloned()
+            .collect();
+        let bound_by_end = probabilities
+            .iter()
+            .rfind(|p| p.group == g.group && p.variant == g.variant)
+            .map(|p| p.probability);
+        let color = style::scenario_color(i);
+        let fan = fan::Fan {
+            group: g,
+            rows: &own,
+            bound_by_end,
+            through: dist.through(),
+            already_paid,
+            money: &money,
+            color,
+        };
+        emit(&mut out, &format!("{stem}-fan"), &fan, opts)?;
+        if own.iter().any(|r| r.metric == Metric::Foregone) {
+            let chart = foregone::Foregone {
+                group: g,
+                money: &money,
+                color,
+            };
+            emit(&mut out, &format!("{stem}-foregone"), &chart, opts)?;
+        }
+    }
+    let cdf = binding::Cdf {
+        groups,
+        through: dist.through(),
+        money: &money,
+        highlight,
+    };
+    emit(&mut out, "binding-probability", &cdf, opts)?;
+    let mut seen: Vec<&str> = Vec::new();
+    for g in groups {
+        if seen.contains(&g.group.as_str()) {
+            continue;
+        }
+        seen.push(&g.group);
+        let points: Vec<_> = groups
+            .iter()
+            .filter(|v| v.group == g.group && !v.variant.is_empty())
+            .filter_map(|v| v.cap.map(|cap| (cap, v)))
+            .flat_map(|(cap, v)| {
+                probabilities
+                    .iter()
+                    .filter(move |p| p.group == v.group && p.variant == v.variant)
+                    .map(move |p| (cap, p))
+            })
+            .collect();
+        let caps = {
+            let mut c: Vec<_> = points.iter().map(|(c, _)| *c).collect();
+            c.dedup();
+            c.len()
+        };
+        if caps >= 2 {
+            let chart = binding::ByCap {
+                group: &g.group,
+                points,
+                money: &money,
+                highlight,
+            };
+            let stem = file_stems([g.group.as_str()]).concat();
+            emit(&mut out, &format!("{stem}-binding-by-cap"), &chart, opts)?;
+        }
+    }
     Ok(out)
 }
 
@@ -304,7 +416,29 @@ pub fn compare_charts(
     Ok(out)
 }
 
+/// Renders the tornado charts of `revcap sensitivity` (see `docs/charts.md`):
+/// `<scenario>-tornado-<metric>` for each scenario and metric, each as `.png` and/or
+/// `.svg` per `opts`.
+pub fn tornado_charts(
+    names: &[&str],
+    found: &crate::analysis::sensitivity::Sensitivity,
+    metrics: &[crate::analysis::sensitivity::Metric],
+    terms: &Terms,
+    opts: &ChartOptions,
+    unit: Option<&crate::unit::Unit>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    style::register_fonts()?;
+    let money = Money::new(unit);
+    let mut out = Vec::new();
+    tornado::tornado_charts(names, &found.rows, metrics, terms, &money, |stem, chart| {
+        emit(&mut out, &stem, chart, opts)
+    })?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod compare_tests;
+#[cfg(test)]
+mod distribution_tests;
 #[cfg(test)]
 mod tests;

@@ -36,6 +36,7 @@ pub enum Command {
   revcap run
   revcap run scenarios/feb2026.csv --terms scenarios/terms/reported.toml --format json
   revcap run - --format csv --no-files < scenarios/feb2026.csv
+  revcap run tests/fixtures/workbooks/plan.xlsx --sheet Wide --no-files
   revcap run scenarios/ --cap none --discount-rate 8% --output reports/")]
     Run(RunArgs),
     /// Evaluate every scenario under several caps or term sets, side by side.
@@ -63,6 +64,73 @@ pub enum Command {
   revcap scenarios
   revcap scenarios --export my-scenarios")]
     Scenarios(ScenariosArgs),
+    /// Solve for the value of one input at which a target holds, for each scenario.
+    #[command(after_help = SOLVE_HELP)]
+    Solve(SolveArgs),
+    /// Swing each input low and high around the terms: which moves the results most.
+    #[command(after_help = SENSITIVITY_HELP)]
+    Sensitivity(SensitivityArgs),
+    /// Draw Monte Carlo revenue paths around base scenarios into a long CSV.
+    ///
+    /// Each path multiplies a base's revenue by exp(W(t)), W a Brownian motion with
+    /// annual volatility --volatility, W = 0 on the start, t in years (days / 365) to
+    /// each period's end; periods ending on or before the start are copied. The same
+    /// seed gives the same bytes on any machine (docs/montecarlo.md).
+    #[command(after_help = SIMULATE_HELP)]
+    Simulate(SimulateArgs),
+}
+
+const SIMULATE_HELP: &str = "\
+Examples:
+  revcap simulate scenarios/feb2026.csv --paths 1000 --volatility 30% > paths.csv
+  revcap simulate scenarios/ --paths 100 --volatility 30% --seed 7
+  revcap simulate scenarios/feb2026.csv --paths 100 --volatility-from 2030=174B:280B
+  revcap simulate scenarios/feb2026.csv --paths 100 --volatility 30% | revcap run - --terms scenarios/terms.toml --format csv --no-files
+
+--output FILE writes FILE whole or not at all (never over an input); run, compare and
+validate read it back like any scenario file.";
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Base scenario files or folders (every scenario in them is a base), or - for stdin.
+    #[arg(value_name = "BASE", required = true)]
+    pub paths: Vec<String>,
+    /// How many paths to draw per base, e.g. 1000.
+    #[arg(long = "paths", value_name = "N", default_value = "1000")]
+    pub count: String,
+    /// Annual volatility of ln(revenue), e.g. 30% or 0.3.
+    #[arg(
+        long,
+        value_name = "RATE",
+        required_unless_present = "volatility_from",
+        conflicts_with = "volatility_from"
+    )]
+    pub volatility: Option<String>,
+    /// PERIOD=LOW:HIGH: the volatility that puts that period's 5th and 95th
+    /// percentiles LOW and HIGH apart, e.g. 2030=174B:280B (printed on stderr).
+    #[arg(long, value_name = "PERIOD=LOW:HIGH")]
+    pub volatility_from: Option<String>,
+    /// Seed of the generator, a whole number [default: 1].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<String>,
+    /// Day on which W = 0, YYYY-MM-DD [default: the term start: from in --terms or the
+    /// inputs' terms.toml, else each base's first day].
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// Terms file (TOML) whose from is the default start.
+    #[arg(long, value_name = "FILE")]
+    pub terms: Option<PathBuf>,
+    /// Decimal places of simulated revenue, 0 to 12 (rounded half-even) [default: 2].
+    #[arg(long, value_name = "N")]
+    pub decimals: Option<String>,
+    /// File to write (atomically; never an input), or - for stdout.
+    #[arg(long, value_name = "FILE|-", default_value = "-")]
+    pub output: String,
+    /// Fail, not skip, when a folder's *.csv is no regular file.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub input: InputFlags,
 }
 
 #[derive(Debug, Args)]
@@ -202,6 +270,10 @@ pub struct InputFlags {
     /// FY2026 is the fiscal year that ends in 2026 [default: January].
     #[arg(long, value_name = "MONTH")]
     pub fiscal_year_start: Option<String>,
+    /// The sheet read from each workbook (.xlsx, .xls, .ods) [default: its first visible
+    /// sheet]; BOOK.xlsx:SHEET names one for one file.
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
 }
 
 /// The terms of docs/spec.md §3.1 other than the cap (whose meaning differs by command).
@@ -272,4 +344,117 @@ pub enum ChartFormat {
 pub enum ValidateFormat {
     Text,
     Json,
+}
+
+// `revcap solve` and `revcap sensitivity` (what-if analysis, `crate::analysis`).
+
+const SOLVE_HELP: &str = "\
+Targets (give one): --binds-by DATE, --total-paid AMOUNT, --uncapped-total AMOUNT,
+--foregone AMOUNT. The value is exact where the relation is linear or a threshold, and
+found by bisection otherwise (to a day for dates, 1e-12 for rates and revenue factors);
+a target out of reach is said in the output, not an error.
+
+Examples:
+  revcap solve --for revenue --uncapped-total 135B scenarios/feb2026.csv
+  revcap solve --for cap --binds-by 2028-12-31 scenarios/feb2026.csv
+  revcap solve --for rate --binds-by 2029-06-30 --format csv";
+
+const SENSITIVITY_HELP: &str = "\
+Default swings: rate=15%:25%, cap=-25%:+25%, revenue=-25%:+25% (every period scaled),
+from=2026-01-01:2027-01-01, through=-1y:+1y, already_paid=0:5B, and
+discount_rate=-25%:+25% when the terms have one. A signed percentage is relative to the
+base value; dates take signed years or days (-1y, +90d).
+
+Examples:
+  revcap sensitivity
+  revcap sensitivity scenarios/feb2026.csv --metric binding_date --no-charts
+  revcap sensitivity --swing rate=10%:30% --swing cap=30B:46B --format csv --no-files";
+
+/// The input `solve` solves for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SolveFor {
+    Cap,
+    Rate,
+    /// A factor on every period's revenue.
+    Revenue,
+    #[value(name = "already_paid")]
+    AlreadyPaid,
+    From,
+}
+
+/// What `solve` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SolveFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).multiple(false)))]
+pub struct SolveArgs {
+    /// The input to solve for.
+    #[arg(long = "for", value_enum, value_name = "INPUT")]
+    pub input: SolveFor,
+    /// Target: the cap binds on or before DATE (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", group = "target")]
+    pub binds_by: Option<String>,
+    /// Target: the total paid under the cap, e.g. 30B.
+    #[arg(long, value_name = "AMOUNT", group = "target")]
+    pub total_paid: Option<String>,
+    /// Target: the total that would be paid with no cap, e.g. 135B.
+    #[arg(long, value_name = "AMOUNT", group = "target")]
+    pub uncapped_total: Option<String>,
+    /// Target: uncapped total minus total paid, e.g. 50B.
+    #[arg(long, value_name = "AMOUNT", group = "target")]
+    pub foregone: Option<String>,
+    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
+    #[arg(value_name = "PATHS", default_value = "scenarios/")]
+    pub paths: Vec<String>,
+    /// Terms file (TOML); replaces a folder's terms.toml. Flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub terms: Option<PathBuf>,
+    /// Total cap on payments, e.g. 38B, 38000000000, or none.
+    #[arg(long, value_name = "AMOUNT")]
+    pub cap: Option<String>,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = SolveFormat::Table)]
+    pub format: SolveFormat,
+    /// Fail, not skip, when a folder's *.csv is no regular file.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub input_flags: InputFlags,
+    #[command(flatten)]
+    pub term_flags: TermFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
+    #[arg(value_name = "PATHS", default_value = "scenarios/")]
+    pub paths: Vec<String>,
+    /// Terms file (TOML); replaces a folder's terms.toml. Flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub terms: Option<PathBuf>,
+    /// Total cap on payments, e.g. 38B, 38000000000, or none.
+    #[arg(long, value_name = "AMOUNT")]
+    pub cap: Option<String>,
+    /// An input's swing, NAME=LOW:HIGH, replacing its default (repeatable), e.g.
+    /// rate=10%:30%, cap=-25%:+25%, revenue=0.5:1.5, through=-1y:+1y.
+    #[arg(long, value_name = "NAME=LOW:HIGH")]
+    pub swing: Vec<String>,
+    /// What to measure (repeatable): binding_date, total_paid, foregone, present_value
+    /// [default: all, present_value only with a discount rate].
+    #[arg(long, value_name = "METRIC")]
+    pub metric: Vec<String>,
+    /// Fail, not skip, when a folder's *.csv is no regular file.
+    #[arg(long)]
+    pub strict: bool,
+    #[command(flatten)]
+    pub input: InputFlags,
+    #[command(flatten)]
+    pub term_flags: TermFlags,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

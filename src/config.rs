@@ -67,6 +67,22 @@ pub enum Action {
     Scenarios {
         export: Option<PathBuf>,
     },
+    /// The value of one input at which a target holds, per scenario (docs/spec.md §5.11).
+    Solve {
+        terms: Terms,
+        input: crate::analysis::Input,
+        target: crate::analysis::solve::Target,
+        format: cli::SolveFormat,
+    },
+    /// Each input swung low and high around `terms` (docs/spec.md §5.12).
+    Sensitivity {
+        terms: Terms,
+        swings: Vec<crate::analysis::sensitivity::Swing>,
+        metrics: Vec<crate::analysis::sensitivity::Metric>,
+        output: Output,
+    },
+    /// Draw Monte Carlo paths around the inputs' scenarios (docs/montecarlo.md).
+    Simulate(Simulate),
 }
 
 /// One set of terms to compare, with its display name (`38B`, `none`, a file stem).
@@ -83,7 +99,9 @@ pub struct Variant {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Stdin(Reading),
-    File(PathBuf, Reading),
+    /// A file, and for a workbook the sheet named (`book.xlsx:SHEET` or `--sheet`; the
+    /// first visible sheet when `None`).
+    File(PathBuf, Reading, Option<String>),
     /// A bundled scenario file compiled into the binary ([`crate::builtin`]), read
     /// where `scenarios/` does not exist.
     Builtin(&'static crate::builtin::File, Reading),
@@ -315,6 +333,7 @@ impl TryFrom<Cli> for Config {
                 let (inputs, folder_terms) = expand_paths(
                     &a.paths,
                     reading(&a.input, a.output.unit.as_deref())?,
+                    a.input.sheet.as_deref(),
                     a.strict,
                 )?;
                 note_built_in_terms(&a.terms);
@@ -332,6 +351,7 @@ impl TryFrom<Cli> for Config {
                 let (inputs, folder_terms) = expand_paths(
                     &a.paths,
                     reading(&a.input, a.output.unit.as_deref())?,
+                    a.input.sheet.as_deref(),
                     a.strict,
                 )?;
                 note_built_in_terms(&a.terms);
@@ -370,7 +390,11 @@ impl TryFrom<Cli> for Config {
                     mut problems,
                     mut order,
                     skipped,
-                } = find_inputs(&a.paths, reading(&a.input, a.unit.as_deref())?)?;
+                } = find_inputs(
+                    &a.paths,
+                    reading(&a.input, a.unit.as_deref())?,
+                    a.input.sheet.as_deref(),
+                )?;
                 note_built_in_terms(&a.terms);
                 let mut files: Vec<PathBuf> = a.terms.iter().cloned().collect();
                 // Only when every terms file reads: otherwise its problems are reported
@@ -443,6 +467,9 @@ impl TryFrom<Cli> for Config {
                 inputs: Vec::new(),
                 action: Action::Scenarios { export: a.export },
             }),
+            Command::Solve(a) => solve_config(a),
+            Command::Sensitivity(a) => sensitivity_config(a),
+            Command::Simulate(a) => simulate(a),
         }
     }
 }
@@ -489,9 +516,10 @@ impl FolderTerms {
 fn expand_paths(
     paths: &[String],
     reading: Reading,
+    sheet: Option<&str>,
     strict: bool,
 ) -> Result<(Vec<Input>, Vec<Option<FolderTerms>>), Error> {
-    let mut found = find_inputs(paths, reading)?;
+    let mut found = find_inputs(paths, reading, sheet)?;
     if strict {
         found
             .problems
@@ -516,13 +544,23 @@ fn expand_paths(
 }
 
 /// Whether a file in a folder named as a path is a scenario file: `*.csv`, `*.tsv` or
-/// `*.txt`, whichever their delimiter (docs/spec.md §2).
+/// `*.txt`, whichever their delimiter (docs/spec.md §2), or a workbook (`*.xlsx`,
+/// `*.xlsm`, `*.xls`, `*.ods`: §2.7).
 fn is_scenario_file(path: &Path) -> bool {
     path.extension().is_some_and(|x| {
         ["csv", "tsv", "txt"]
             .iter()
             .any(|e| x.eq_ignore_ascii_case(e))
-    })
+    }) || crate::load::is_workbook(path)
+}
+
+/// Whether `path` is the lock file Excel keeps beside a workbook it has open
+/// (`~$book.xlsx`): named like a workbook, but no workbook.
+fn is_lock_file(path: &Path) -> bool {
+    crate::load::is_workbook(path)
+        && path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
 }
 
 /// How the files are read: the delimiter, the decimal mark (`--decimal-comma`,
@@ -589,7 +627,8 @@ const BUILT_IN_READING: Reading = Reading {
 
 /// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each
 /// path that names none. Only a usage error (stdin twice) fails outright.
-fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
+fn find_inputs(paths: &[String], reading: Reading, sheet: Option<&str>) -> Result<Found, Error> {
+    let sheet = sheet.map(str::to_string);
     let mut inputs = Vec::new();
     let mut terms = Vec::new();
     let mut problems: Vec<Problem> = Vec::new();
@@ -649,6 +688,13 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
             // block.
             let mut csvs = Vec::with_capacity(named.len());
             for p in named {
+                if is_lock_file(&p) {
+                    skipped.push(Problem::new(
+                        p.display().to_string(),
+                        "skipped: an Excel lock file (its workbook is open in Excel)",
+                    ));
+                    continue;
+                }
                 match unreadable_entry(&p) {
                     None => csvs.push(p),
                     Some(why) => skipped.push(Problem::new(
@@ -660,14 +706,14 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
             if csvs.is_empty() {
                 problems.push(Problem::new(
                     raw,
-                    "is a folder with no *.csv, *.tsv or *.txt files",
+                    "is a folder with no *.csv, *.tsv, *.txt, *.xlsx, *.xlsm, *.xls or *.ods files",
                 ));
                 order.push(raw.clone());
             }
             let folder_terms = FolderTerms::find(&path, true);
             skip_odd_terms(&path, &mut skipped);
             for f in csvs {
-                let input = Input::File(f, reading);
+                let input = Input::File(f, reading, sheet.clone());
                 order.push(input.origin());
                 inputs.push(input);
                 terms.push(folder_terms.clone());
@@ -678,7 +724,17 @@ fn find_inputs(paths: &[String], reading: Reading) -> Result<Found, Error> {
             let folder = path.parent().unwrap_or_else(|| Path::new(""));
             terms.push(FolderTerms::find(folder, false));
             skip_odd_terms(folder, &mut skipped);
-            inputs.push(Input::File(path, reading));
+            inputs.push(Input::File(path, reading, sheet.clone()));
+            order.push(raw.clone());
+        } else if let Some((file, named)) = crate::load::split_sheet(raw)
+            .filter(|(file, _)| !path.exists() && Path::new(file).is_file())
+        {
+            // `book.xlsx:Revenue`: that sheet of the workbook, whatever --sheet says.
+            let file = PathBuf::from(file);
+            let folder = file.parent().unwrap_or_else(|| Path::new(""));
+            terms.push(FolderTerms::find(folder, false));
+            skip_odd_terms(folder, &mut skipped);
+            inputs.push(Input::File(file, reading, Some(named.to_string())));
             order.push(raw.clone());
         } else if path.exists() {
             problems.push(Problem::new(raw, "is neither a file nor a folder"));
@@ -1385,6 +1441,299 @@ fn chart_size(raw: &str) -> Result<(u32, u32), String> {
         return Err(msg.into());
     }
     Ok((w, h))
+}
+
+// `revcap solve` and `revcap sensitivity`: their inputs and terms are read as
+// `run`'s; what they add is checked here.
+
+/// The config of `revcap solve`: `run`'s inputs and terms, the input to solve for and
+/// the target.
+fn solve_config(a: cli::SolveArgs) -> Result<Config, Error> {
+    use crate::analysis::{solve::Target, Input};
+    let (inputs, folder_terms) = expand_paths(
+        &a.paths,
+        reading(&a.input_flags, None)?,
+        a.input_flags.sheet.as_deref(),
+        a.strict,
+    )?;
+    note_built_in_terms(&a.terms);
+    let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
+    let (terms, _) = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
+    let amount = |flag: &str, raw: &str| {
+        parse::non_negative(raw).map_err(|m| Error::from(Problem::new(flag, m).value(raw)))
+    };
+    let target = match (&a.binds_by, &a.total_paid, &a.uncapped_total, &a.foregone) {
+        (Some(raw), ..) => Target::BindsBy(
+            parse::date(raw).map_err(|m| Error::from(Problem::new("--binds-by", m).value(raw)))?,
+        ),
+        (_, Some(raw), ..) => Target::TotalPaid(amount("--total-paid", raw)?),
+        (_, _, Some(raw), _) => Target::UncappedTotal(amount("--uncapped-total", raw)?),
+        (.., Some(raw)) => Target::Foregone(amount("--foregone", raw)?),
+        // clap requires one of the group.
+        (None, None, None, None) => {
+            return Err(Error::Usage(
+                "error: give a target: --binds-by, --total-paid, --uncapped-total or --foregone"
+                    .into(),
+            ))
+        }
+    };
+    let input = match a.input {
+        cli::SolveFor::Cap => Input::Cap,
+        cli::SolveFor::Rate => Input::Rate,
+        cli::SolveFor::Revenue => Input::Revenue,
+        cli::SolveFor::AlreadyPaid => Input::AlreadyPaid,
+        cli::SolveFor::From => Input::From,
+    };
+    Ok(Config {
+        inputs,
+        action: Action::Solve {
+            terms,
+            input,
+            target,
+            format: a.format,
+        },
+    })
+}
+
+/// The config of `revcap sensitivity`: `run`'s inputs, terms and outputs, the swings
+/// (the defaults with each `--swing` replacing its input's) and the metrics.
+fn sensitivity_config(a: cli::SensitivityArgs) -> Result<Config, Error> {
+    use crate::analysis::sensitivity::{default_swings, parse_swing, Metric};
+    let (inputs, folder_terms) = expand_paths(
+        &a.paths,
+        reading(&a.input, a.output.unit.as_deref())?,
+        a.input.sheet.as_deref(),
+        a.strict,
+    )?;
+    note_built_in_terms(&a.terms);
+    let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
+    let (terms, sources) = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
+    let mut problems = Vec::new();
+    let mut swings = default_swings();
+    let mut given = std::collections::HashSet::new();
+    for raw in &a.swing {
+        match parse_swing(raw) {
+            Ok(s) => {
+                if !given.insert(s.input) {
+                    problems.push(
+                        Problem::new(
+                            "--swing",
+                            format!("swings {} twice; give each input once", s.input),
+                        )
+                        .value(raw),
+                    );
+                }
+                if s.input == crate::analysis::Input::DiscountRate && terms.discount_rate.is_none()
+                {
+                    problems.push(
+                        Problem::new(
+                            "--swing",
+                            "swings discount_rate, but the terms have no discount rate (give --discount-rate, or discount_rate in the terms)",
+                        )
+                        .value(raw),
+                    );
+                }
+                if let Some(slot) = swings.iter_mut().find(|d| d.input == s.input) {
+                    *slot = s;
+                }
+            }
+            Err(m) => problems.push(Problem::new("--swing", m).value(raw)),
+        }
+    }
+    let mut metrics = Vec::new();
+    for raw in &a.metric {
+        match Metric::named(raw) {
+            Some(m) if m == Metric::PresentValue && terms.discount_rate.is_none() => problems.push(
+                Problem::new(
+                    "--metric",
+                    "needs a discount rate (--discount-rate, or discount_rate in the terms)",
+                )
+                .value(raw),
+            ),
+            Some(m) if !metrics.contains(&m) => metrics.push(m),
+            Some(_) => {}
+            None => problems.push(
+                Problem::new(
+                    "--metric",
+                    "is not a metric (expected binding_date, total_paid, foregone or present_value)",
+                )
+                .value(raw),
+            ),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    if metrics.is_empty() {
+        metrics = Metric::ALL
+            .into_iter()
+            .filter(|m| *m != Metric::PresentValue || terms.discount_rate.is_some())
+            .collect();
+    }
+    let mut output = output(&a.output)?;
+    output.shown.sources = sources;
+    refuse_output_among_inputs(&a.paths, &output)?;
+    Ok(Config {
+        inputs,
+        action: Action::Sensitivity {
+            terms,
+            swings,
+            metrics,
+            output,
+        },
+    })
+}
+
+// ---- revcap simulate -------------------------------------------------------------
+
+/// `revcap simulate`, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulate {
+    /// Paths per base (`--paths`).
+    pub count: u64,
+    pub seed: u64,
+    /// Decimal places of simulated revenue.
+    pub decimals: u32,
+    pub volatility: Volatility,
+    /// `--start`, else the terms' `from`; `None`: each base's first day.
+    pub start: Option<Date>,
+    /// The file to write; `None` for stdout (`-`).
+    pub output: Option<PathBuf>,
+}
+
+/// How the volatility is given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Volatility {
+    /// `--volatility 30%`: σ as a fraction.
+    Given(Decimal),
+    /// `--volatility-from 2030=174B:280B`: solved per base from that period's 5th and
+    /// 95th percentiles (docs/montecarlo.md).
+    From {
+        period: crate::model::Period,
+        low: Decimal,
+        high: Decimal,
+    },
+}
+
+/// The most paths per base: more could not be read back (docs/spec.md §7, values per
+/// file).
+pub const MAX_PATHS: u64 = 10_000_000;
+
+fn simulate(a: cli::SimulateArgs) -> Result<Config, Error> {
+    let (inputs, folder_terms) = expand_paths(
+        &a.paths,
+        reading(&a.input, None)?,
+        a.input.sheet.as_deref(),
+        a.strict,
+    )?;
+    let mut problems = Vec::new();
+    let count = flag(&mut problems, "--paths", Some(&a.count), |raw| {
+        raw.trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=MAX_PATHS).contains(n))
+            .ok_or_else(|| {
+                format!("is not a number of paths (expected a whole number from 1 to {MAX_PATHS})")
+            })
+    });
+    let seed = flag(&mut problems, "--seed", a.seed.as_deref(), |raw| {
+        raw.trim().parse::<u64>().map_err(|_| {
+            "is not a seed (expected a whole number from 0 to 18446744073709551615)".to_string()
+        })
+    });
+    let decimals = flag(&mut problems, "--decimals", a.decimals.as_deref(), |raw| {
+        raw.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= crate::montecarlo::paths::MAX_DECIMALS)
+            .ok_or_else(|| "is not a number of decimal places (expected 0 to 12)".to_string())
+    });
+    let start = flag(&mut problems, "--start", a.start.as_deref(), parse::date);
+    let given = flag(
+        &mut problems,
+        "--volatility",
+        a.volatility.as_deref(),
+        volatility,
+    );
+    let from = flag(
+        &mut problems,
+        "--volatility-from",
+        a.volatility_from.as_deref(),
+        volatility_from,
+    );
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    let volatility = match (given, from) {
+        (Some(v), _) => Volatility::Given(v),
+        (None, Some(f)) => f,
+        // clap requires one of the two.
+        (None, None) => {
+            return Err(Error::Usage(
+                "error: --volatility or --volatility-from is required".into(),
+            ))
+        }
+    };
+    note_built_in_terms(&a.terms);
+    // The start defaults to the term start: the terms are read only when needed.
+    let start = match start {
+        Some(d) => Some(d),
+        None => {
+            shared_terms(a.terms.as_deref(), &folder_terms, &PartialTerms::default())?
+                .0
+                .from
+        }
+    };
+    let output = (a.output != "-").then(|| PathBuf::from(&a.output));
+    Ok(Config {
+        inputs,
+        action: Action::Simulate(Simulate {
+            count: count.unwrap_or(1000),
+            seed: seed.unwrap_or(crate::montecarlo::paths::DEFAULT_SEED),
+            decimals: decimals.unwrap_or(crate::montecarlo::paths::DEFAULT_DECIMALS),
+            volatility,
+            start,
+            output,
+        }),
+    })
+}
+
+/// A volatility: a fraction (`0.3`) or a percent (`30%`), from 0 to 10 (1000%).
+fn volatility(raw: &str) -> Result<Decimal, String> {
+    let msg = || "is not a volatility (expected e.g. 30% or 0.3, from 0 to 1000%)".to_string();
+    let t = raw.trim();
+    let (number, percent) = match t.strip_suffix('%') {
+        Some(n) => (n.trim_end(), true),
+        None => (t, false),
+    };
+    let v = Decimal::from_str_exact(number).map_err(|_| msg())?;
+    let v = if percent {
+        v.checked_div(Decimal::ONE_HUNDRED).ok_or_else(msg)?
+    } else {
+        v
+    };
+    if v.is_sign_negative() && !v.is_zero() || v > Decimal::TEN {
+        return Err(msg());
+    }
+    Ok(v.abs())
+}
+
+/// `PERIOD=LOW:HIGH`, e.g. `2030=174B:280B`, with 0 < LOW < HIGH.
+fn volatility_from(raw: &str) -> Result<Volatility, String> {
+    let form = "(expected PERIOD=LOW:HIGH, e.g. 2030=174B:280B)";
+    let (period, range) = raw
+        .split_once('=')
+        .ok_or_else(|| format!("is not PERIOD=LOW:HIGH {form}"))?;
+    let period = parse::period(period.trim()).map_err(|m| format!("{m}, before the ="))?;
+    let (low, high) = range
+        .split_once(':')
+        .ok_or_else(|| format!("has no : between LOW and HIGH {form}"))?;
+    let low = parse::non_negative(low).map_err(|m| format!("{m}, before the :"))?;
+    let high = parse::non_negative(high).map_err(|m| format!("{m}, after the :"))?;
+    if low.is_zero() || high <= low {
+        return Err(format!("needs 0 < LOW < HIGH {form}"));
+    }
+    Ok(Volatility::From { period, low, high })
 }
 
 #[cfg(test)]

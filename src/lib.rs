@@ -13,6 +13,7 @@
 //! [`cmd`] holds the commands, one module each, which run that pipeline from a
 //! validated config; [`run`] picks one.
 
+pub mod analysis;
 pub mod builtin;
 pub mod chart;
 pub mod cli;
@@ -22,6 +23,7 @@ pub mod engine;
 pub mod error;
 pub mod load;
 pub mod model;
+pub mod montecarlo;
 pub mod output;
 pub mod parse;
 pub mod render;
@@ -78,5 +80,21 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
         Action::Completions { shell } => cmd::completions::completions(shell, stdout),
         Action::Man { dir } => cmd::man::man(dir.as_deref(), stdout),
         Action::Scenarios { export } => cmd::scenarios::scenarios(export.as_deref(), stdout),
+        Action::Solve {
+            terms,
+            input,
+            target,
+            format,
+        } => cmd::solve::solve(inputs, &terms, input, target, format, stdout),
+        Action::Sensitivity {
+            terms,
+            swings,
+            metrics,
+            output,
+        } => {
+            output::set_no_wait(output.no_wait);
+            cmd::sensitivity::sensitivity(inputs, &terms, &swings, &metrics, &output, stdout)
+        }
+        Action::Simulate(request) => cmd::simulate::simulate(inputs, &request, stdout),
     }
 }

@@ -13,7 +13,7 @@ use common::{Workdir, BIN};
 const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "powershell", "elvish"];
 
 /// The page of each command `revcap man --output` writes, in the order written.
-const PAGES: [&str; 7] = [
+const PAGES: [&str; 10] = [
     "revcap.1",
     "revcap-run.1",
     "revcap-compare.1",
@@ -21,6 +21,9 @@ const PAGES: [&str; 7] = [
     "revcap-completions.1",
     "revcap-man.1",
     "revcap-scenarios.1",
+    "revcap-solve.1",
+    "revcap-sensitivity.1",
+    "revcap-simulate.1",
 ];
 
 // ---------------------------------------------------------------- completions
@@ -161,7 +164,11 @@ fn man_output_writes_a_page_per_command() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "");
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        format!("wrote 7 man pages to man/man1: {}\n", PAGES.join(", "))
+        format!(
+            "wrote {} man pages to man/man1: {}\n",
+            PAGES.len(),
+            PAGES.join(", ")
+        )
     );
     let mut sorted = PAGES.map(String::from).to_vec();
     sorted.sort();

@@ -4,9 +4,10 @@
 //!
 //! An example is a line starting with `revcap ` (after indentation or `$ `) in one of
 //! README.md's code blocks (indented or fenced) or in the examples of `revcap --help`,
-//! `revcap run --help`, `compare --help`, `validate --help` and `scenarios --help`. A
+//! `revcap run --help`, `compare --help`, `validate --help`, `scenarios --help`,
+//! `solve --help` and `sensitivity --help`. A
 //! trailing `# comment` is dropped. So that nothing is written into the repository, a
-//! `run` or `compare` that passes `--output DIR` (or `scenarios --export DIR`) writes into
+//! `run`, `compare` or `sensitivity` that passes `--output DIR` (or `scenarios --export DIR`) writes into
 //! a temporary folder instead (without charts, which take seconds each in a debug build
 //! and have their own tests), and one that passes neither `--output` nor `--no-files`
 //! gets `--no-files`.
@@ -28,6 +29,9 @@ const HELP: &[&[&str]] = &[
     &["compare", "--help"],
     &["validate", "--help"],
     &["scenarios", "--help"],
+    &["solve", "--help"],
+    &["sensitivity", "--help"],
+    &["simulate", "--help"],
 ];
 
 /// What a command that reads `-` gets on stdin when the example does not redirect it.
@@ -158,7 +162,10 @@ fn invocation(line: &str, out_dir: &Path) -> Invocation {
             *args.get_mut(i + 1).expect("a folder after the flag") = out_dir.display().to_string();
         }
     }
-    let writes = matches!(args.first().map(String::as_str), Some("run" | "compare"));
+    let writes = matches!(
+        args.first().map(String::as_str),
+        Some("run" | "compare" | "sensitivity")
+    );
     if writes && !args.iter().any(|a| a == "--no-files") {
         if args.iter().any(|a| a == "--output") {
             args.push("--no-charts".into());

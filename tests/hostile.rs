@@ -517,7 +517,7 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
         case("path missing", &["run", "nope.csv"], 1,
             "error: nope.csv: does not exist (expected a CSV file, a folder of CSV files, or -)\n"),
         case("folder without CSV files", &["run", "dir"], 1,
-            "error: dir: is a folder with no *.csv, *.tsv or *.txt files\n")
+            "error: dir: is a folder with no *.csv, *.tsv, *.txt, *.xlsx, *.xlsm, *.xls or *.ods files\n")
             .file("dir/notes.md", "x"),
         case("not a file", &["run", "/dev/null"], 1,
             "error: /dev/null: is neither a file nor a folder\n"),
@@ -616,7 +616,117 @@ error: out.txt: cannot write: exists and is not a folder (give --output a folder
         case("a garbage file: the first 100 problems and a count", &["validate", "t.csv"], 1,
             GARBAGE_STDERR)
             .content("t.csv", Content::Made(garbage)),
+        // Workbooks (docs/spec.md §2.7; the fixtures are made by tests/workbooks.rs).
+        case("a workbook's formula error cell", &["run", "t.xlsx"], 1,
+            "error: t.xlsx: sheet Revenue, cell B3: \"#DIV/0!\" is a spreadsheet error value, not a number (fix the formula or write 0)\n")
+            .content("t.xlsx", Content::Bytes(include_bytes!("fixtures/workbooks/errors.xlsx"))),
+        case("a workbook's sheet that is not there", &["run", "t.xlsx", "--sheet", "Plan"], 1,
+            "error: t.xlsx: has no sheet \"Plan\" (its sheets: \"Revenue\")\n")
+            .content("t.xlsx", Content::Bytes(include_bytes!("fixtures/workbooks/errors.xlsx"))),
+        case("a CSV file named .xlsx", &["run", "t.xlsx"], 1,
+            "error: t.xlsx: is not a workbook (an .xlsx workbook is a zip archive; it looks like text: a CSV file with a workbook's name? rename it .csv)\n")
+            .file("t.xlsx", GOOD),
+        case("an .xls that is not one", &["run", "t.xls"], 1,
+            "error: t.xls: is not a workbook (an .xls workbook is an OLE compound file; its first bytes are not OLE's)\n")
+            .content("t.xls", Content::Bytes(b"\x00\x01\x02\x03\xc8\xc9\x07\x08")),
+        case("an .ods whose repeats make a grid of 98 million cells", &["run", "t.ods"], 1,
+            "error: t.ods: has a sheet, \"S\", of 6001 rows by 16384 columns to its last cell (98320384 cells; revcap reads .ods sheets of at most 10000000: save it as .xlsx or CSV, or clear the far cells)\n")
+            .content("t.ods", Content::Bytes(include_bytes!("fixtures/workbooks/repeats.ods"))),
+        case("a workbook zip bomb", &["run", "t.xlsx"], 1,
+            "error: t.xlsx: is too large uncompressed (part \"xl/worksheets/sheet1.xml\" takes it past 1 GiB; revcap takes at most 1 GiB per file, a workbook's parts counted uncompressed: is it a zip bomb? otherwise save the scenarios as several files)\n")
+            .content("t.xlsx", Content::Made(zip_bomb)),
+        case("an .xls whose dimensions claim a billion cells", &["run", "t.xls"], 1,
+            "error: t.xls: has a sheet of 4000000 rows by 256 columns (1024000000 cells; revcap reads .xls sheets of at most 10000000: save it as .xlsx or CSV)\n")
+            .content("t.xls", Content::Bytes(include_bytes!("fixtures/workbooks/dims.xls"))),
+        case("an .ods whose content.xml is cut short", &["run", "t.ods"], 1,
+            "error: t.ods: is not a readable workbook (its content.xml is cut short: save it again)\n")
+            .content("t.ods", Content::Made(cut_ods)),
+        // ------------------------------------------------------------ simulate
+        case("simulate: bad flags", &["simulate", "t.csv", "--paths", "0", "--volatility", "30%", "--seed", "x", "--decimals", "13", "--start", "2026-13-01"], 1,
+            "error: --paths: \"0\" is not a number of paths (expected a whole number from 1 to 10000000)\nerror: --seed: \"x\" is not a seed (expected a whole number from 0 to 18446744073709551615)\nerror: --decimals: \"13\" is not a number of decimal places (expected 0 to 12)\nerror: --start: \"2026-13-01\" is not a date (expected YYYY-MM-DD, e.g. 2026-04-27)\n")
+            .file("t.csv", GOOD),
+        case("simulate: bad volatility", &["simulate", "t.csv", "--volatility", "lots"], 1,
+            "error: --volatility: \"lots\" is not a volatility (expected e.g. 30% or 0.3, from 0 to 1000%)\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from without =", &["simulate", "t.csv", "--volatility-from", "2027"], 1,
+            "error: --volatility-from: \"2027\" is not PERIOD=LOW:HIGH (expected PERIOD=LOW:HIGH, e.g. 2030=174B:280B)\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from without :", &["simulate", "t.csv", "--volatility-from", "2027=1"], 1,
+            "error: --volatility-from: \"2027=1\" has no : between LOW and HIGH (expected PERIOD=LOW:HIGH, e.g. 2030=174B:280B)\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from not a number", &["simulate", "t.csv", "--volatility-from", "2027=x:2"], 1,
+            "error: --volatility-from: \"2027=x:2\" is not a number (expected e.g. 12700000000, 12.7B or \"$12,700,000,000\"), before the :\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from backwards", &["simulate", "t.csv", "--volatility-from", "2027=2:1"], 1,
+            "error: --volatility-from: \"2027=2:1\" needs 0 < LOW < HIGH (expected PERIOD=LOW:HIGH, e.g. 2030=174B:280B)\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from a period the base lacks", &["simulate", "t.csv", "--volatility-from", "2030=1:2"], 1,
+            "error: t.csv: scenario \"t\": --volatility-from: the base has no period 2030\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from a period before the start", &["simulate", "t.csv", "--volatility-from", "2026=1:2", "--start", "2027-01-01"], 1,
+            "error: t.csv: scenario \"t\": --volatility-from: 2026 ends on or before the start (2027-01-01), so it is not simulated\n")
+            .file("t.csv", GOOD),
+        case("simulate: volatility-from around another revenue", &["simulate", "t.csv", "--volatility-from", "2027=3:4"], 1,
+            "error: t.csv: scenario \"t\": --volatility-from: the base's 2027 revenue, 2, is not between 3 and 4\n")
+            .file("t.csv", GOOD),
+        case("simulate: revenue past Decimal", &["simulate", "huge.csv", "--volatility", "30%", "--output", "p.csv"], 1,
+            "error: huge.csv: line 3, scenario \"huge\": path 1: revenue × exp(volatility × W) leaves Decimal's range or 28 digits in period 2027 (lower the volatility or the revenue's precision)\n")
+            .file("huge.csv", "period,revenue\n2026,1\n2027,70000000000000000000000000000\n"),
+        case("simulate: output over an input", &["simulate", "t.csv", "--volatility", "30%", "--output", "t.csv"], 1,
+            "error: t.csv: cannot write: is one of the inputs; refusing to overwrite it (choose another --output)\n")
+            .file("t.csv", GOOD),
+        case("simulate: output a folder", &["simulate", "t.csv", "--volatility", "30%", "--output", "."], 1,
+            "error: .: cannot write: is a folder (expected a file name, or -)\n")
+            .file("t.csv", GOOD),
     ]
+}
+
+/// The bundled feb2026 as `.ods` with its content.xml cut in its third row (calamine
+/// looped for ever on one).
+fn cut_ods() -> Vec<u8> {
+    use std::io::{Read, Write};
+    let book: &[u8] = include_bytes!("fixtures/workbooks/feb2026.ods");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut out = zip::ZipWriter::new(&mut buf);
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).unwrap();
+        if name == "content.xml" {
+            let third = String::from_utf8(bytes.clone())
+                .unwrap()
+                .match_indices("<table:table-row>")
+                .nth(2)
+                .unwrap()
+                .0;
+            bytes.truncate(third);
+        }
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap();
+    buf.into_inner()
+}
+
+/// An `.xlsx` of about 1 MB whose one part inflates past 1 GiB.
+fn zip_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut buf);
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    zip.start_file("xl/worksheets/sheet1.xml", deflated)
+        .unwrap();
+    let spaces = vec![b' '; 1 << 20];
+    for _ in 0..1025 {
+        zip.write_all(&spaces).unwrap();
+    }
+    zip.finish().unwrap();
+    buf.into_inner()
 }
 
 /// 250 rows with a bad number each: listed up to 100, then counted.

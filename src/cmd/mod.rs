@@ -11,6 +11,9 @@ pub mod completions;
 pub mod man;
 pub mod run;
 pub mod scenarios;
+pub mod sensitivity;
+pub mod simulate;
+pub mod solve;
 pub mod validate;
 
 use std::io::Write;

@@ -31,6 +31,7 @@ mod reader;
 mod row;
 mod rows;
 mod utf16;
+mod workbook;
 
 use std::io::Read;
 use std::path::Path;
@@ -45,6 +46,7 @@ pub use open::{load_all, open, open_all, HeaderCurrency, Opened};
 use periods::{check_periods, Checked};
 use reader::Whole;
 use rows::{Groups, Later, Store};
+pub use workbook::{is_workbook, split_sheet};
 
 /// The largest input read. Lines are counted as the bytes stream past, so the file is
 /// never held whole; this guards against a file whose single record would have to be
@@ -222,6 +224,9 @@ pub struct Loaded {
     /// The currency the revenue column's name gives (`Revenue (€)`), which the
     /// printed views show when `--unit` does not say one.
     currency: Option<crate::parse::Currency>,
+    /// For a workbook's sheet (`workbook`): how its problems name cells (`sheet
+    /// Revenue, cell B7`) rather than CSV lines.
+    places: Option<workbook::Places>,
 }
 
 impl Loaded {
@@ -245,6 +250,7 @@ impl Loaded {
             note: None,
             fiscal: FiscalStart::default(),
             currency: None,
+            places: None,
         }
     }
 
@@ -338,6 +344,9 @@ impl Loaded {
                 }),
                 Err(p) => problems.extend(p),
             }
+        }
+        if let Some(places) = &self.places {
+            problems = places.all(problems);
         }
         Some((scenarios, problems))
     }

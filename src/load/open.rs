@@ -15,7 +15,7 @@ use super::Loaded;
 pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
     let origin = input.origin();
     let stem = input.stem();
-    let (Input::Stdin(reading) | Input::File(_, reading) | Input::Builtin(_, reading)) = input;
+    let (Input::Stdin(reading) | Input::File(_, reading, _) | Input::Builtin(_, reading)) = input;
     let fiscal = reading.fiscal;
     match input {
         Input::Stdin(reading) => {
@@ -23,12 +23,17 @@ pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
         }
         // Compiled into the binary (crate::builtin): small, so no size check or bar.
         Input::Builtin(f, reading) => super::read_with(f.text.as_bytes(), &origin, &stem, *reading),
-        Input::File(path, reading) => {
+        Input::File(path, reading, sheet) => {
             let cannot_read = |e| super::cannot_read(&origin, e);
             // Refuse a file over the limit before reading a byte of it.
             let size = std::fs::metadata(path).map_err(cannot_read)?.len();
             if size > super::MAX_INPUT_BYTES {
                 return Err(vec![Problem::new(&origin, super::too_large(Some(size)))]);
+            }
+            if super::is_workbook(path) {
+                let sheet = sheet.as_deref();
+                return super::workbook::read(path, &origin, &stem, sheet, *reading)
+                    .map(|loaded| loaded.with_fiscal_start(fiscal));
             }
             let bar = read_progress(size, &origin);
             let result = super::read_file(path, &origin, &stem, size, &bar, *reading);

@@ -6,6 +6,7 @@
 //! its `mod` line, a [`Format`] variant and its arm in [`Format::renderer`].
 
 pub mod csv;
+pub mod distribution;
 pub mod json;
 pub mod markdown;
 pub mod table;

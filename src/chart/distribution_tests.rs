@@ -1,0 +1,214 @@
+//! The distribution charts rendered to in-memory SVG from real paths through the
+//! engine, checked for the labels a reader relies on, and their file names.
+
+use rust_decimal::Decimal;
+
+use super::binding::{ByCap, Cdf};
+use super::fan::Fan;
+use super::foregone::Foregone;
+use super::style::{scenario_color, Money};
+use super::tests::{render, texts};
+use crate::config::ChartOptions;
+use crate::engine::compute;
+use crate::model::{Date, Terms};
+use crate::montecarlo::distribution::{Distributions, Key};
+use crate::montecarlo::paths::{batches, Base, Simulation};
+
+const B: i64 = 1_000_000_000;
+
+/// 400 paths of a base like the tests' (50B to 200B a year, 2027–2030) at 30%, seed 3,
+/// under caps of 30B, 38B and 46B from 2027-01-01, the 38B one also as `run`'s.
+fn distributions() -> (Distributions, Distributions) {
+    let s = super::tests::base();
+    let from = Date::from_ymd(2027, 1, 1).unwrap();
+    let sim = Simulation {
+        volatility: Decimal::new(3, 1),
+        seed: 3,
+        decimals: 2,
+    };
+    let base = Base::new(&s, from, &sim);
+    let terms = |cap: i64| Terms {
+        cap: Some(Decimal::from(cap * B)),
+        from: Some(from),
+        ..Terms::default()
+    };
+    let mut run = Distributions::new(terms(38).through, true);
+    let mut compare = Distributions::new(terms(38).through, true);
+    for batch in batches(&base, 400, 100) {
+        let batch = batch.unwrap();
+        for cap in [30, 38, 46] {
+            let t = terms(cap);
+            let results: Vec<_> = batch.iter().map(|p| compute(p, &t).unwrap()).collect();
+            let name = format!("{cap}B");
+            let key = Key {
+                group: "base",
+                variant: &name,
+                cap: t.cap,
+            };
+            compare.add_results(&key, &results);
+            if cap == 38 {
+                let key = Key {
+                    group: "base",
+                    variant: "",
+                    cap: t.cap,
+                };
+                run.add_results(&key, &results);
+            }
+        }
+    }
+    (run, compare)
+}
+
+#[test]
+fn the_fan_names_the_median_the_bands_the_cap_and_the_binding_dates() {
+    let (run, _) = distributions();
+    let money = Money::new(None);
+    let g = &run.groups()[0];
+    let rows = run.summaries().unwrap();
+    let probs = run.probabilities().unwrap();
+    let chart = Fan {
+        group: g,
+        rows: &rows,
+        bound_by_end: probs.last().map(|p| p.probability),
+        through: run.through(),
+        already_paid: Decimal::ZERO,
+        money: &money,
+        color: scenario_color(0),
+    };
+    let t = texts(&render(&chart));
+    assert!(
+        t.contains(&"base: cumulative payments across 400 paths".to_string()),
+        "{t:?}"
+    );
+    assert!(
+        t.iter()
+            .any(|l| l.starts_with("Median paid $38B; the $38B cap binds by 2030-12-31 in ")),
+        "{t:?}"
+    );
+    assert!(
+        t.iter().any(|l| l.starts_with("cap binds: median 20")),
+        "{t:?}"
+    );
+    for label in [
+        "cap $38B",
+        "median paid",
+        "middle 50% of paths",
+        "middle 90% of paths",
+        "median due with no cap",
+    ] {
+        assert!(t.contains(&label.to_string()), "{label}: {t:?}");
+    }
+}
+
+#[test]
+fn the_share_bound_names_each_line_by_its_median() {
+    let (run, compare) = distributions();
+    let money = Money::new(None);
+    let chart = Cdf {
+        groups: run.groups(),
+        through: run.through(),
+        money: &money,
+        highlight: Some(Decimal::from(38 * B)),
+    };
+    let t = texts(&render(&chart));
+    assert!(t.iter().any(|l| l.starts_with("base: median 20")), "{t:?}");
+    // One cap only: no line is singled out.
+    assert!(!t.iter().any(|l| l.contains("thick")), "{t:?}");
+    let chart = Cdf {
+        groups: compare.groups(),
+        through: compare.through(),
+        money: &money,
+        highlight: Some(Decimal::from(38 * B)),
+    };
+    let t = texts(&render(&chart));
+    for cap in ["$30B", "$38B", "$46B"] {
+        assert!(
+            t.iter().any(|l| l.starts_with(&format!("base at {cap}: "))),
+            "{cap}: {t:?}"
+        );
+    }
+    assert!(
+        t.iter()
+            .any(|l| l.ends_with("the thick lines are the $38B cap")),
+        "{t:?}"
+    );
+}
+
+#[test]
+fn the_share_by_cap_has_a_line_per_year_end_and_marks_the_terms_cap() {
+    let (_, compare) = distributions();
+    let money = Money::new(None);
+    let probs = compare.probabilities().unwrap();
+    let points = compare
+        .groups()
+        .iter()
+        .flat_map(|g| {
+            probs
+                .iter()
+                .filter(move |p| p.variant == g.variant)
+                .map(move |p| (g.cap.unwrap(), p))
+        })
+        .collect();
+    let chart = ByCap {
+        group: "base",
+        points,
+        money: &money,
+        highlight: Some(Decimal::from(38 * B)),
+    };
+    let t = texts(&render(&chart));
+    assert!(t.iter().any(|l| l.starts_with("At $38B: ")), "{t:?}");
+    assert!(t.contains(&"the terms' cap, $38B".to_string()), "{t:?}");
+    let lines = t.iter().filter(|l| l.starts_with("by 20")).count();
+    assert!(lines >= 3, "{t:?}");
+}
+
+#[test]
+fn the_foregone_histogram_says_the_median_and_the_spread() {
+    let (run, _) = distributions();
+    let money = Money::new(None);
+    let chart = Foregone {
+        group: &run.groups()[0],
+        money: &money,
+        color: scenario_color(0),
+    };
+    let t = texts(&render(&chart));
+    assert!(
+        t.iter().any(|l| l.starts_with("Median foregone $")),
+        "{t:?}"
+    );
+    assert!(t.iter().any(|l| l.starts_with("median $")), "{t:?}");
+    assert!(
+        t.contains(&"base: what the cap saves across 400 paths".to_string()),
+        "{t:?}"
+    );
+}
+
+#[test]
+fn distribution_charts_are_named_by_group() {
+    let (run, compare) = distributions();
+    let opts = ChartOptions {
+        png: false,
+        svg: true,
+        width: 800,
+        height: 500,
+    };
+    let names = |d: &Distributions| -> Vec<String> {
+        super::distribution_charts(d, Decimal::ZERO, Some(Decimal::from(38 * B)), &opts, None)
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect()
+    };
+    assert_eq!(
+        names(&run),
+        [
+            "base-fan.svg",
+            "base-foregone.svg",
+            "binding-probability.svg"
+        ]
+    );
+    let c = names(&compare);
+    assert!(c.contains(&"base-38B-fan.svg".to_string()), "{c:?}");
+    assert!(c.contains(&"base-binding-by-cap.svg".to_string()), "{c:?}");
+    assert_eq!(c.len(), 3 * 2 + 2);
+}

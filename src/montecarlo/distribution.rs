@@ -1,0 +1,473 @@
+//! Distributions of results over many scenarios (docs/montecarlo.md, "Distributions"):
+//! fed per-scenario summaries a batch at a time, keyed by (group, variant), they give
+//! per metric the count, the exact mean, and nearest-rank quantiles, and the
+//! probability that the cap has bound by each year-end of the term.
+//!
+//! Per scenario only its few metric values are kept (about 100 bytes), never its
+//! ledger; with `bands`, also its cumulative payments at each period end as `f32`,
+//! for the fan chart only (the chart is where amounts become floats anyway: a
+//! float's 24 bits are far finer than a pixel).
+
+use std::collections::{BTreeMap, HashMap};
+
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+use crate::engine::div_round12;
+use crate::error::{Error, Problem};
+use crate::model::{Date, ScenarioResult, Summary as ScenarioSummary};
+
+/// The percentiles reported between min and max, in order.
+pub const PERCENTILES: [u32; 7] = [5, 10, 25, 50, 75, 90, 95];
+
+/// A metric of docs/montecarlo.md, named as in `distribution.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Metric {
+    TotalPaid,
+    Foregone,
+    UncappedTotal,
+    EligibleRevenue,
+    PresentValue,
+    BindingDate,
+}
+
+impl Metric {
+    /// Every metric, in the order of the outputs.
+    pub const ALL: [Metric; 6] = [
+        Metric::TotalPaid,
+        Metric::Foregone,
+        Metric::UncappedTotal,
+        Metric::EligibleRevenue,
+        Metric::PresentValue,
+        Metric::BindingDate,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::TotalPaid => "total_paid",
+            Metric::Foregone => "foregone",
+            Metric::UncappedTotal => "uncapped_total",
+            Metric::EligibleRevenue => "eligible_revenue",
+            Metric::PresentValue => "present_value",
+            Metric::BindingDate => "binding_date",
+        }
+    }
+
+    /// The amount of a path for this metric (`None` for the binding date, or a
+    /// present value without a discount rate).
+    fn amount(self, p: &Path) -> Option<Decimal> {
+        match self {
+            Metric::TotalPaid => Some(p.total_paid),
+            Metric::Foregone => Some(p.foregone),
+            Metric::UncappedTotal => Some(p.uncapped_total),
+            Metric::EligibleRevenue => Some(p.eligible_revenue),
+            Metric::PresentValue => p.present_value,
+            Metric::BindingDate => None,
+        }
+    }
+}
+
+impl Serialize for Metric {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// A figure one path produced: an amount, or a binding date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    Amount(Decimal),
+    Date(Date),
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Amount(v) => write!(f, "{v}"),
+            Value::Date(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+impl Serialize for Value {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One row of `distribution.csv`: a metric over a group's paths.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub group: String,
+    pub variant: String,
+    pub metric: Metric,
+    pub paths: u64,
+    /// Exact mean, rounded half-even to 12 places; `None` for the binding date.
+    pub mean: Option<Decimal>,
+    /// The value at rank 1; for the binding date `None` when no path binds.
+    pub min: Option<Value>,
+    /// The values at the [`PERCENTILES`], by nearest rank; a binding date that falls
+    /// among the paths that never bind is `None` ("not reached by the term end").
+    pub percentiles: [Option<Value>; 7],
+    /// The value at rank n; for the binding date `None` when some path never binds.
+    pub max: Option<Value>,
+}
+
+/// One row of `binding_probability.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Probability {
+    pub group: String,
+    pub variant: String,
+    /// A year-end inside the term, or the term end.
+    pub by: Date,
+    pub paths: u64,
+    /// Paths whose binding date is on or before `by`.
+    pub bound: u64,
+    /// bound / paths, rounded half-even to 12 places.
+    pub probability: Decimal,
+}
+
+/// What is kept of one scenario.
+#[derive(Debug, Clone, Copy)]
+struct Path {
+    total_paid: Decimal,
+    foregone: Decimal,
+    uncapped_total: Decimal,
+    eligible_revenue: Decimal,
+    present_value: Option<Decimal>,
+    binding_date: Option<Date>,
+}
+
+/// One distribution: the paths of a group under a variant.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub group: String,
+    pub variant: String,
+    /// The variant's cap, for the charts.
+    pub cap: Option<Decimal>,
+    /// The earliest term start of its paths.
+    pub from: Date,
+    paths: Vec<Path>,
+    /// Per period end: each path's cumulative payments, capped and uncapped.
+    bands: BTreeMap<Date, (Vec<f32>, Vec<f32>)>,
+}
+
+/// The quantiles of the fan chart at one date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Band {
+    pub date: Date,
+    /// Cumulative payments: p5, p25, p50, p75, p95.
+    pub paid: [f64; 5],
+    /// The median of the cumulative uncapped payments.
+    pub uncapped_median: f64,
+}
+
+impl Group {
+    pub fn paths(&self) -> u64 {
+        self.paths.len() as u64
+    }
+
+    /// Each path's binding date, `None` for those that never bind, in feeding order.
+    pub fn binding_dates(&self) -> impl Iterator<Item = Option<Date>> + '_ {
+        self.paths.iter().map(|p| p.binding_date)
+    }
+
+    /// Each path's foregone amount, in feeding order.
+    pub fn foregone(&self) -> impl Iterator<Item = Decimal> + '_ {
+        self.paths.iter().map(|p| p.foregone)
+    }
+
+    /// The fan chart's quantiles (nearest rank, as everywhere) at each period end,
+    /// over the paths that have that period.
+    pub fn bands(&self) -> Vec<Band> {
+        self.bands
+            .iter()
+            .filter(|(_, (paid, _))| !paid.is_empty())
+            .map(|(date, (paid, uncapped))| {
+                let mut paid = paid.clone();
+                paid.sort_by(f32::total_cmp);
+                let mut uncapped = uncapped.clone();
+                uncapped.sort_by(f32::total_cmp);
+                let at = |v: &[f32], p: u32| {
+                    v.get(rank(p, v.len()).saturating_sub(1))
+                        .map_or(0.0, |x| f64::from(*x))
+                };
+                Band {
+                    date: *date,
+                    paid: [5, 25, 50, 75, 95].map(|p| at(&paid, p)),
+                    uncapped_median: at(&uncapped, 50),
+                }
+            })
+            .collect()
+    }
+
+    /// The year-ends inside the term (from the group's start to `through`, excluded),
+    /// then `through`.
+    pub fn year_ends(&self, through: Date) -> Vec<Date> {
+        year_ends(self.from, through)
+    }
+}
+
+/// The 1-based nearest rank of the p-th percentile among n values: ⌈p·n / 100⌉, at
+/// least 1.
+pub fn rank(p: u32, n: usize) -> usize {
+    (((p as usize).saturating_mul(n)).div_ceil(100)).max(1)
+}
+
+/// December 31 of each year from `from`'s on, on or after `from` and before `through`,
+/// then `through`.
+pub fn year_ends(from: Date, through: Date) -> Vec<Date> {
+    let mut out: Vec<Date> = (from.year()..=through.year())
+        .filter_map(|y| Date::from_ymd(y, 12, 31))
+        .filter(|d| *d >= from && *d < through)
+        .collect();
+    out.push(through);
+    out
+}
+
+/// Identifies a distribution: the group (a base scenario, or an input file), the
+/// variant (`""` in `run`) and the variant's cap.
+#[derive(Debug, Clone, Copy)]
+pub struct Key<'a> {
+    pub group: &'a str,
+    pub variant: &'a str,
+    pub cap: Option<Decimal>,
+}
+
+/// Distributions being accumulated, in the order their groups were first fed.
+#[derive(Debug, Clone)]
+pub struct Distributions {
+    through: Date,
+    keep_bands: bool,
+    groups: Vec<Group>,
+    index: HashMap<(String, String), usize>,
+}
+
+impl Distributions {
+    /// Empty; `through` is the term end; `bands` keeps what the fan chart needs.
+    pub fn new(through: Date, bands: bool) -> Distributions {
+        Distributions {
+            through,
+            keep_bands: bands,
+            groups: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    pub fn groups(&self) -> &[Group] {
+        &self.groups
+    }
+
+    pub fn through(&self) -> Date {
+        self.through
+    }
+
+    /// The index of the group of `key`, created on first sight; its start moved to
+    /// `from` when earlier.
+    fn group(&mut self, key: &Key, from: Date) -> usize {
+        let k = (key.group.to_string(), key.variant.to_string());
+        let groups = &mut self.groups;
+        let i = *self.index.entry(k).or_insert_with(|| {
+            groups.push(Group {
+                group: key.group.to_string(),
+                variant: key.variant.to_string(),
+                cap: key.cap,
+                from,
+                paths: Vec::new(),
+                bands: BTreeMap::new(),
+            });
+            groups.len() - 1
+        });
+        if let Some(g) = self.groups.get_mut(i) {
+            g.from = g.from.min(from);
+        }
+        i
+    }
+
+    /// Adds one scenario's summary; `from` is its term start.
+    pub fn add(&mut self, key: &Key, from: Date, s: &ScenarioSummary) {
+        let i = self.group(key, from);
+        let Some(g) = self.groups.get_mut(i) else {
+            return;
+        };
+        g.paths.push(Path {
+            total_paid: s.total_paid,
+            foregone: s.foregone,
+            uncapped_total: s.uncapped_total,
+            eligible_revenue: s.eligible_revenue,
+            present_value: s.present_value,
+            binding_date: s.binding_date,
+        });
+    }
+
+    /// Adds a batch of results of one group and variant (with the fan chart's
+    /// cumulative payments when kept).
+    pub fn add_results(&mut self, key: &Key, results: &[ScenarioResult]) {
+        let keep = self.keep_bands;
+        for r in results {
+            self.add(key, r.from, &r.summary);
+            if keep {
+                let i = self.group(key, r.from);
+                let Some(g) = self.groups.get_mut(i) else {
+                    continue;
+                };
+                let mut uncapped = 0.0f64;
+                for p in &r.periods {
+                    uncapped += to_f64(p.uncapped_payment);
+                    let e = g.bands.entry(p.end).or_default();
+                    e.0.push(to_f64(p.cumulative) as f32);
+                    e.1.push(uncapped as f32);
+                }
+            }
+        }
+    }
+
+    /// Every metric of every group, groups in feeding order; `present_value` only
+    /// when every path of the group has one.
+    pub fn summaries(&self) -> Result<Vec<Summary>, Error> {
+        let mut out = Vec::new();
+        for g in &self.groups {
+            for metric in Metric::ALL {
+                if let Some(s) = summarize(g, metric)? {
+                    out.push(s);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// For every group, the share of paths bound by each year-end and the term end.
+    pub fn probabilities(&self) -> Result<Vec<Probability>, Error> {
+        let mut out = Vec::new();
+        for g in &self.groups {
+            let mut dates: Vec<Date> = g.paths.iter().filter_map(|p| p.binding_date).collect();
+            dates.sort_unstable();
+            let paths = g.paths();
+            for by in g.year_ends(self.through) {
+                let bound = dates.partition_point(|d| *d <= by) as u64;
+                let probability = div_round12(Decimal::from(bound), Decimal::from(paths))
+                    .ok_or_else(|| overflow(g, "binding probability"))?;
+                out.push(Probability {
+                    group: g.group.clone(),
+                    variant: g.variant.clone(),
+                    by,
+                    paths,
+                    bound,
+                    probability: probability.normalize(),
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// An amount as a float, for the charts only.
+fn to_f64(v: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    v.to_f64().unwrap_or(0.0)
+}
+
+fn overflow(g: &Group, what: &str) -> Error {
+    let name = if g.variant.is_empty() {
+        g.group.clone()
+    } else {
+        format!("{} under {}", g.group, g.variant)
+    };
+    Problem::new(
+        "distribution",
+        format!("the {what} of {name} overflows (amounts must stay below 7.9e28)"),
+    )
+    .into()
+}
+
+/// One metric of one group; `None` for a metric the group has no value of (a present
+/// value without a discount rate) or a group with no paths.
+fn summarize(g: &Group, metric: Metric) -> Result<Option<Summary>, Error> {
+    let n = g.paths.len();
+    if n == 0 {
+        return Ok(None);
+    }
+    let row = |mean, sorted: &[Option<Value>]| {
+        let at = |r: usize| sorted.get(r.saturating_sub(1)).copied().flatten();
+        Summary {
+            group: g.group.clone(),
+            variant: g.variant.clone(),
+            metric,
+            paths: n as u64,
+            mean,
+            min: at(1),
+            percentiles: PERCENTILES.map(|p| at(rank(p, n))),
+            max: at(n),
+        }
+    };
+    if metric == Metric::BindingDate {
+        // Never binding sorts after every date: `None` last.
+        let mut dates: Vec<Option<Date>> = g.paths.iter().map(|p| p.binding_date).collect();
+        dates.sort_unstable_by(|a, b| match (a, b) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        let sorted: Vec<Option<Value>> = dates.into_iter().map(|d| d.map(Value::Date)).collect();
+        return Ok(Some(row(None, &sorted)));
+    }
+    let Some(mut values) = g
+        .paths
+        .iter()
+        .map(|p| metric.amount(p))
+        .collect::<Option<Vec<Decimal>>>()
+    else {
+        return Ok(None);
+    };
+    let mut sum = Decimal::ZERO;
+    for v in &values {
+        sum = sum
+            .checked_add(*v)
+            .ok_or_else(|| overflow(g, metric.name()))?;
+    }
+    let mean = div_round12(sum, Decimal::from(n as u64))
+        .ok_or_else(|| overflow(g, metric.name()))?
+        .normalize();
+    values.sort_unstable();
+    let sorted: Vec<Option<Value>> = values.into_iter().map(|v| Some(Value::Amount(v))).collect();
+    Ok(Some(row(Some(mean), &sorted)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_is_the_ceiling_of_p_n() {
+        assert_eq!(rank(5, 100), 5);
+        assert_eq!(rank(5, 101), 6);
+        assert_eq!(rank(50, 1), 1);
+        assert_eq!(rank(95, 20), 19);
+        assert_eq!(rank(100, 7), 7);
+        assert_eq!(rank(0, 7), 1);
+    }
+
+    #[test]
+    fn year_ends_inside_the_term_then_its_end() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let got: Vec<String> = year_ends(d("2026-04-27"), d("2030-12-31"))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "2026-12-31",
+                "2027-12-31",
+                "2028-12-31",
+                "2029-12-31",
+                "2030-12-31"
+            ]
+        );
+        assert_eq!(
+            year_ends(d("2026-04-27"), d("2026-06-30")),
+            [d("2026-06-30")]
+        );
+    }
+}
