@@ -67,6 +67,15 @@ fn gap_warnings<'a>(
     })
 }
 
+/// Prints `lines` on stderr, one a line (commands whose warnings are few: `solve`,
+/// `sensitivity`; `run` and `compare` spool theirs, [`Warnings`]).
+fn print_warnings(lines: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for l in lines {
+        let _ = writeln!(err, "{l}");
+    }
+}
+
 /// One output of a command that takes the results a batch at a time, in input
 /// order: a file being written, text kept for stdout, the warnings, what the charts
 /// draw. A command's loop is "for each batch: compute, then hand the batch's results
