@@ -6,9 +6,11 @@
 //! its `mod` line, a [`Format`] variant and its arm in [`Format::renderer`].
 
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 
