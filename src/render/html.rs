@@ -234,7 +234,11 @@ fn all_alt(results: &[ScenarioResult], shown: &Shown) -> String {
                 .summary
                 .binding_date
                 .map_or_else(|| "does not bind".to_string(), |d| format!("binds {d}"));
-            format!("{}: {} paid, cap {when}", r.name, amounts.one(r.summary.total_paid))
+            format!(
+                "{}: {} paid, cap {when}",
+                r.name,
+                amounts.one(r.summary.total_paid)
+            )
         })
         .collect();
     format!(
@@ -440,19 +444,19 @@ const STYLE: &str = r#"
 :root{--ink:#212121;--muted:#555;--rule:#d0d0d0;--band:#f4f6f8;--accent:#0072b2}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
-body{margin:0 auto;max-width:72rem;padding:1rem;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--ink);background:#fff;overflow-wrap:anywhere}
+body{margin:0 auto;max-width:72rem;padding:1rem;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--ink);background:#fff}
+p,li,dd,figcaption,h1,h2,h3,summary{overflow-wrap:anywhere}
 h1{font-size:1.6rem;line-height:1.25;margin:.5rem 0}
 h2{font-size:1.3rem;margin:2rem 0 .5rem;border-bottom:2px solid var(--rule);padding-bottom:.2rem}
 h3{font-size:1.1rem;margin:1.25rem 0 .4rem}
 p,ul{max-width:48rem}
 .question{font-size:1.1rem}
-.muted,figcaption,caption{color:var(--muted)}
+.muted,figcaption{color:var(--muted)}
 .scroll{overflow-x:auto;max-width:100%;margin:.5rem 0 1rem}
-table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:.92rem}
-caption{text-align:left;font-size:.85rem;padding:.2rem 0;caption-side:bottom}
+table{border-collapse:collapse;overflow-wrap:normal;font-variant-numeric:tabular-nums;font-size:.92rem}
 th,td{padding:.3rem .55rem;border-bottom:1px solid var(--rule);vertical-align:top}
 thead th{background:var(--band);text-align:left;border-bottom:2px solid var(--rule)}
-th[scope=row]{text-align:left;font-weight:600}
+th[scope=row]{text-align:left;font-weight:600;min-width:6em;max-width:22em;overflow-wrap:anywhere}
 td.n,th.n{text-align:right;white-space:nowrap}
 td.t{white-space:nowrap}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.35em;vertical-align:-.05em;forced-color-adjust:none}
@@ -542,7 +546,15 @@ fn terms_section(r: &Report) -> Markup {
     };
     let mut rows: Vec<(&str, String, &str)> = vec![
         ("Rate", percent(t.rate), src.of("rate")),
-        ("Cap", cap, if r.compare.is_some() { "the command line" } else { src.of("cap") }),
+        (
+            "Cap",
+            cap,
+            if r.compare.is_some() {
+                "the command line"
+            } else {
+                src.of("cap")
+            },
+        ),
     ];
     for s in &t.rate_steps {
         rows.push((
@@ -551,7 +563,11 @@ fn terms_section(r: &Report) -> Markup {
             src.of("rate_step"),
         ));
     }
-    rows.push(("Already paid", amounts.one(t.already_paid), src.of("already_paid")));
+    rows.push((
+        "Already paid",
+        amounts.one(t.already_paid),
+        src.of("already_paid"),
+    ));
     rows.push(("Term start", from, src.of("from")));
     rows.push(("Term end", t.through.to_string(), src.of("through")));
     rows.push((
@@ -568,7 +584,7 @@ fn terms_section(r: &Report) -> Markup {
                     thead { tr { th scope="col" { "Term" } th scope="col" { "Value" } th scope="col" { "From" } } }
                     tbody {
                         @for (name, value, from) in &rows {
-                            tr { th scope="row" { (name) } td { (value) } td { code { (from) } } }
+                            tr { th scope="row" { (name) } td.t { (value) } td { code { (from) } } }
                         }
                     }
                 }
@@ -589,14 +605,14 @@ fn headline_section(r: &Report, amounts: &Amounts) -> Markup {
         @if !r.results.is_empty() {
             section #headline aria-labelledby="headline-h" {
                 h2 #headline-h { "Headline" }
+                p {
+                    "Per scenario under the terms above. Amounts are rounded for reading; ledger.csv and result.json hold the exact values."
+                    @if r.results.len() > MAX_ROWS {
+                        " The first " (MAX_ROWS) " of " (r.results.len()) " scenarios are shown; summary.csv has them all."
+                    }
+                }
                 div.scroll {
                     table {
-                        caption {
-                            "Per scenario under the terms above. Amounts rounded for reading; ledger.csv and result.json hold the exact values."
-                            @if r.results.len() > MAX_ROWS {
-                                " The first " (MAX_ROWS) " of " (r.results.len()) " scenarios are shown; summary.csv has them all."
-                            }
-                        }
                         thead { tr {
                             th scope="col" { "Scenario" }
                             th scope="col" { "Cap binds on" }
@@ -631,13 +647,11 @@ fn headline_section(r: &Report, amounts: &Amounts) -> Markup {
 
 fn figure(f: &Figure) -> Markup {
     // The SVG's own size gives way to the stylesheet's, so it scales to the page.
-    let svg = f
-        .svg
-        .replacen(
-            &format!(r#"<svg width="{}" height="{}""#, CHART_SIZE.0, CHART_SIZE.1),
-            r#"<svg focusable="false" aria-hidden="true""#,
-            1,
-        );
+    let svg = f.svg.replacen(
+        &format!(r#"<svg width="{}" height="{}""#, CHART_SIZE.0, CHART_SIZE.1),
+        r#"<svg focusable="false" aria-hidden="true""#,
+        1,
+    );
     let id = format!("fig-{}", crate::chart::sanitize(&f.name));
     html! {
         figure id=(id) {
@@ -651,24 +665,29 @@ fn compare_section(r: &Report, c: &CompareParts, amounts: &Amounts) -> Markup {
     // Scenarios in the order of the rows, each once.
     let mut scenarios: Vec<&str> = Vec::new();
     for row in c.rows {
-        if scenarios.last() != Some(&row.scenario.as_str()) && !scenarios.contains(&row.scenario.as_str()) {
+        if scenarios.last() != Some(&row.scenario.as_str())
+            && !scenarios.contains(&row.scenario.as_str())
+        {
             scenarios.push(&row.scenario);
         }
     }
     let variants: Vec<&String> = c.variants.iter().take(MAX_VARIANTS).collect();
-    let cell = |s: &str, v: &str| c.rows.iter().find(|row| row.scenario == s && row.variant == v);
+    let cell = |s: &str, v: &str| {
+        c.rows
+            .iter()
+            .find(|row| row.scenario == s && row.variant == v)
+    };
     let figures = r.figures.iter().filter(|f| f.name.starts_with("compare-"));
     html! {
         section #compare aria-labelledby="compare-h" {
             h2 #compare-h { "Comparison" }
-            p { "Total paid under each variant, and the day the cap binds (or that it does not bind by the term's end)." }
+            p {
+                "Total paid under each variant (columns) for each scenario (rows), and the day the cap binds, or that it does not bind by the term's end. compare.csv holds the exact values."
+                @if scenarios.len() > MAX_ROWS { " The first " (MAX_ROWS) " of " (scenarios.len()) " scenarios are shown." }
+                @if c.variants.len() > MAX_VARIANTS { " The first " (MAX_VARIANTS) " of " (c.variants.len()) " variants are shown." }
+            }
             div.scroll {
                 table {
-                    caption {
-                        "Rows: scenarios; columns: variants. compare.csv holds the exact values."
-                        @if scenarios.len() > MAX_ROWS { " The first " (MAX_ROWS) " of " (scenarios.len()) " scenarios are shown." }
-                        @if c.variants.len() > MAX_VARIANTS { " The first " (MAX_VARIANTS) " of " (c.variants.len()) " variants are shown." }
-                    }
                     thead { tr {
                         th scope="col" { "Scenario" }
                         @for v in &variants { th scope="col" .n { (v) } }
@@ -766,7 +785,8 @@ fn ledger(s: &ScenarioResult, amounts: &Amounts) -> Markup {
     let pv = col(|x| x.present_value);
     let has_cap = p.iter().any(|x| x.remaining_cap.is_some());
     let has_pv = p.iter().any(|x| x.present_value.is_some());
-    let opt = |c: &super::Column, v: Option<Decimal>| v.map_or_else(|| "–".to_string(), |v| c.cell(v));
+    let opt =
+        |c: &super::Column, v: Option<Decimal>| v.map_or_else(|| "–".to_string(), |v| c.cell(v));
     html! {
         details {
             summary { "Ledger of " (s.name) " (" (p.len()) " periods)" }
@@ -839,9 +859,9 @@ fn sources_section(r: &Report) -> Markup {
             }
             @for f in &noted {
                 h3 { "Notes in " code { (f.name) } }
+                @if f.more_notes > 0 { p { "The first " (f.notes.len()) " notes; " (f.more_notes) " more are in the file." } }
                 div.scroll {
                     table {
-                        @if f.more_notes > 0 { caption { "The first " (f.notes.len()) " notes; " (f.more_notes) " more are in the file." } }
                         thead { tr { th scope="col" { "Row" } th scope="col" { "Note or source" } } }
                         tbody {
                             @for (label, text) in &f.notes { tr { th scope="row" { (label) } td { (text) } } }

@@ -14,8 +14,8 @@ use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Chart, ChartLine, ChartLineDashType, ChartType, ExcelDateTime, Format, Workbook as Book, Worksheet,
-    XlsxError,
+    Chart, ChartLine, ChartLineDashType, ChartType, ExcelDateTime, Format, Workbook as Book,
+    Worksheet, XlsxError,
 };
 
 use super::csv::SUMMARY_HEADER;
@@ -306,7 +306,12 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
                 ]
             })
         });
-        table(ws, &f, &["scenario", "by", "cap", "never_binds_above"], rows)?;
+        table(
+            ws,
+            &f,
+            &["scenario", "by", "cap", "never_binds_above"],
+            rows,
+        )?;
     }
     if !w.results.is_empty() {
         if w.results.len() <= MAX_CHARTS {
@@ -355,10 +360,8 @@ fn terms_sheet(
     ]);
     rows.push(vec![
         Cell::Text("from"),
-        t.from.map_or(
-            Cell::Text("each scenario's first period"),
-            Cell::Date,
-        ),
+        t.from
+            .map_or(Cell::Text("each scenario's first period"), Cell::Date),
         Cell::Text(src.of("from")),
     ]);
     rows.push(vec![
@@ -398,7 +401,10 @@ fn charts(book: &mut Book, f: &Formats, w: &Workbook) -> Result<(), XlsxError> {
     for r in w.results {
         let first = u32::try_from(rows.len()).unwrap_or(0) + 1;
         for p in &r.periods {
-            let toward = t.already_paid.checked_add(p.cumulative).unwrap_or(p.cumulative);
+            let toward = t
+                .already_paid
+                .checked_add(p.cumulative)
+                .unwrap_or(p.cumulative);
             rows.push(vec![
                 Cell::Text(r.name.as_str()),
                 Cell::Date(p.end),
@@ -435,7 +441,10 @@ fn charts(book: &mut Book, f: &Formats, w: &Workbook) -> Result<(), XlsxError> {
                         .set_color("#282828"),
                 );
         }
-        chart.x_axis().set_name("period end").set_num_format("yyyy-mm");
+        chart
+            .x_axis()
+            .set_name("period end")
+            .set_num_format("yyyy-mm");
         chart.y_axis().set_name("paid").set_num_format("#,##0");
         chart.set_width(720).set_height(400);
         sheet.insert_chart(i * 21, 0, &chart)?;
