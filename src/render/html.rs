@@ -456,7 +456,7 @@ p,ul{max-width:48rem}
 table{border-collapse:collapse;overflow-wrap:normal;font-variant-numeric:tabular-nums;font-size:.92rem}
 th,td{padding:.3rem .55rem;border-bottom:1px solid var(--rule);vertical-align:top}
 thead th{background:var(--band);text-align:left;border-bottom:2px solid var(--rule)}
-th[scope=row]{text-align:left;font-weight:600;min-width:6em;max-width:22em;overflow-wrap:anywhere}
+th[scope=row]{text-align:left;font-weight:600;min-width:8em;max-width:22em;overflow-wrap:anywhere}
 td.n,th.n{text-align:right;white-space:nowrap}
 td.t{white-space:nowrap}
 .swatch{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:.35em;vertical-align:-.05em;forced-color-adjust:none}
@@ -584,7 +584,12 @@ fn terms_section(r: &Report) -> Markup {
                     thead { tr { th scope="col" { "Term" } th scope="col" { "Value" } th scope="col" { "From" } } }
                     tbody {
                         @for (name, value, from) in &rows {
-                            tr { th scope="row" { (name) } td.t { (value) } td { code { (from) } } }
+                            tr {
+                                th scope="row" { (name) }
+                                // Short values (dates) on one line; a list of caps wraps.
+                                td class=[(value.len() < 24).then_some("t")] { (value) }
+                                td { code { (from) } }
+                            }
                         }
                     }
                 }
@@ -687,7 +692,7 @@ fn compare_section(r: &Report, c: &CompareParts, amounts: &Amounts) -> Markup {
                 @if c.variants.len() > MAX_VARIANTS { " The first " (MAX_VARIANTS) " of " (c.variants.len()) " variants are shown." }
             }
             div.scroll {
-                table {
+                table #grid {
                     thead { tr {
                         th scope="col" { "Scenario" }
                         @for v in &variants { th scope="col" .n { (v) } }
