@@ -269,7 +269,7 @@ fn a_compare_report_has_the_grid_the_thresholds_and_the_charts() {
     .unwrap();
     let doc = Html::parse_document(&raw);
     assert_eq!(select(&doc, "svg").len(), figures.len());
-    let grid = select(&doc, "#compare table")[0];
+    let grid = select(&doc, "#grid")[0];
     let head: Vec<String> = grid
         .select(&Selector::parse("thead th").unwrap())
         .map(|e| text(&e))
@@ -281,4 +281,88 @@ fn a_compare_report_has_the_grid_the_thresholds_and_the_charts() {
     assert!(all.contains(HOSTILE));
     assert_eq!(select(&doc, "#thresholds").len(), 1);
     assert!(select(&doc, "script").is_empty());
+}
+
+/// The bundled scenarios and terms, copied into a work folder.
+fn bundled() -> common::Workdir {
+    let w = common::Workdir::new();
+    for f in [
+        "apr2025.csv",
+        "feb2026.csv",
+        "hsbc.csv",
+        "sep2025.csv",
+        "terms.toml",
+    ] {
+        w.write(
+            &format!("scenarios/{f}"),
+            std::fs::read(format!("scenarios/{f}")).unwrap(),
+        );
+    }
+    w
+}
+
+#[test]
+fn run_and_compare_write_the_report_and_the_workbook() {
+    let w = bundled();
+    w.ok_wrote(
+        &[
+            "run",
+            "--report",
+            "--xlsx",
+            "--no-charts",
+            "--output",
+            "out",
+        ],
+        5,
+        "out",
+    );
+    assert_eq!(
+        w.files("out"),
+        [
+            "ledger.csv",
+            "report.html",
+            "result.json",
+            "revcap.xlsx",
+            "summary.csv"
+        ]
+    );
+    let doc = Html::parse_document(&w.read("out/report.html"));
+    // --no-charts writes no chart file, but the report still shows every chart.
+    assert_eq!(select(&doc, "svg").len(), 9);
+    let footer = text(&select(&doc, "footer")[0]);
+    assert!(footer.contains("revcap run --report --xlsx --no-charts --output out"));
+    assert!(footer.contains("scenarios/feb2026.csv") && footer.contains("scenarios/terms.toml"));
+    let book: calamine::Xlsx<_> = calamine::open_workbook(w.path("out/revcap.xlsx")).unwrap();
+    use calamine::Reader;
+    assert_eq!(book.sheet_names()[..3], ["Terms", "Summary", "Ledger"]);
+
+    w.ok_wrote(
+        &[
+            "compare",
+            "--caps",
+            "20B:60B:5B",
+            "--thresholds",
+            "--report",
+            "--xlsx",
+            "--no-charts",
+            "--output",
+            "cmp",
+        ],
+        4,
+        "cmp",
+    );
+    let doc = Html::parse_document(&w.read("cmp/report.html"));
+    assert_eq!(select(&doc, "#grid tbody tr").len(), 4);
+    assert_eq!(select(&doc, "#thresholds").len(), 1);
+    // total paid, binding date, grid, and one per scenario.
+    assert_eq!(select(&doc, "svg").len(), 3 + 4);
+}
+
+#[test]
+fn report_and_xlsx_need_files() {
+    let w = bundled();
+    for flag in ["--report", "--xlsx"] {
+        let err = w.fails(&["run", flag, "--no-files"], 2);
+        assert!(err.contains("cannot be used with"), "{err}");
+    }
 }

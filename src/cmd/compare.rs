@@ -78,7 +78,9 @@ fn keep_rows(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     let opened = load::open_all(req.inputs);
     let count = opened.scenarios();
     let shown = req.output.shown.for_headers(opened.currency());
-    let charts = req.output.dir.is_some() && chart_options(req.output, count).is_some();
+    let charts = req.output.dir.is_some()
+        && (chart_options(req.output, count).is_some()
+            || (req.output.report && chart::skipped(count).is_none()));
     let plan = Plan::new(req.terms, req.variants, count);
     let mut kept = Kept {
         rows: Vec::with_capacity(count.saturating_mul(req.variants.len())),
@@ -141,6 +143,18 @@ fn present(req: &Request, kept: Kept, shown: &Shown, stdout: &mut dyn Write) -> 
             )? {
                 staged.add(&name, &bytes)?;
             }
+        }
+        let extra = render::html::CompareInput {
+            inputs: req.inputs,
+            scenarios: &kept.scenarios,
+            count: kept.count,
+            variants,
+            rows: view.rows,
+            thresholds: view.thresholds,
+            terms,
+        };
+        for (name, bytes) in render::html::compare_files(&extra, output, shown)? {
+            staged.add(&name, &bytes)?;
         }
         output::refuse_overwriting_inputs(req.inputs, &staged)?;
         Some(staged)

@@ -59,6 +59,9 @@ pub fn run(
                 staged.add(&name, &bytes)?;
             }
         }
+        for (name, bytes) in render::html::run_files(inputs, &results, terms, output, &shown)? {
+            staged.add(&name, &bytes)?;
+        }
         output::refuse_overwriting_inputs(inputs, &staged)?;
         Some(staged)
     } else {
