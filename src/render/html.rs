@@ -478,7 +478,10 @@ footer dd{margin:0}
  figure,tr{break-inside:avoid}
  details{border:none;padding:0}
  details>summary{list-style:none}
+ details::details-content{content-visibility:visible;display:block}
  .scroll{overflow:visible}
+ table{font-size:8pt}
+ th,td{padding:.15rem .3rem}
  a{color:inherit;text-decoration:none}
 }
 "#;
