@@ -366,3 +366,100 @@ fn report_and_xlsx_need_files() {
         assert!(err.contains("cannot be used with"), "{err}");
     }
 }
+
+fn variants(caps: &[&str]) -> Vec<Variant> {
+    caps.iter()
+        .map(|name| Variant {
+            name: name.to_string(),
+            terms: Terms {
+                cap: (*name != "none").then(|| d(&name.replace('B', "000000000"))),
+                ..terms()
+            },
+            from_file: false,
+        })
+        .collect()
+}
+
+fn compare_page(scenarios: &[Scenario], variants: &[Variant], terms: &Terms) -> Html {
+    let (rows, thresholds) = revcap::compare_all(scenarios, terms, variants).unwrap();
+    let raw = html::report(&Report {
+        command: "compare",
+        terms,
+        shown: &shown(),
+        results: &[],
+        compare: Some(CompareParts {
+            rows: &rows,
+            variants: variants.iter().map(|v| v.name.clone()).collect(),
+            thresholds: Some(&thresholds),
+        }),
+        figures: &[],
+        no_figures: None,
+        inputs: &[],
+        command_line: "revcap compare",
+        date: None,
+    })
+    .unwrap();
+    Html::parse_document(&raw)
+}
+
+#[test]
+fn a_large_compare_shows_the_first_rows_and_columns_and_says_so() {
+    let one = &scenarios()[1];
+    let many: Vec<Scenario> = (0..html::MAX_ROWS + 2)
+        .map(|i| Scenario {
+            name: format!("s{i}"),
+            ..one.clone()
+        })
+        .collect();
+    let caps: Vec<String> = (0..html::MAX_VARIANTS + 3)
+        .map(|i| format!("{}B", 10 + i))
+        .collect();
+    let caps: Vec<&str> = caps.iter().map(String::as_str).collect();
+    let doc = compare_page(&many, &variants(&caps), &terms());
+    assert_eq!(select(&doc, "#grid tbody tr").len(), html::MAX_ROWS);
+    assert_eq!(select(&doc, "#grid thead th").len(), 1 + html::MAX_VARIANTS);
+    // The last cell shown is the last variant shown, of the last scenario shown.
+    let last = select(&doc, "#grid tbody tr").pop().unwrap();
+    let cells: Vec<String> = last
+        .select(&Selector::parse("td").unwrap())
+        .map(|e| text(&e))
+        .collect();
+    assert_eq!(cells.len(), html::MAX_VARIANTS);
+    assert!(cells.iter().all(|c| c.starts_with('$')), "{cells:?}");
+    let said = text(&select(&doc, "#compare > p")[0]);
+    assert!(said.contains(&format!(
+        "first {} of {} scenarios",
+        html::MAX_ROWS,
+        many.len()
+    )));
+    assert!(said.contains(&format!(
+        "first {} of {} variants",
+        html::MAX_VARIANTS,
+        caps.len()
+    )));
+}
+
+#[test]
+fn thresholds_of_different_year_ends_are_a_row_each() {
+    // No shared term start: each scenario starts with its data, so their year-ends
+    // differ and the thresholds are listed, not gridded.
+    let t = Terms {
+        from: None,
+        ..terms()
+    };
+    let mut s = scenarios();
+    s.truncate(1);
+    let late = "period,revenue\n2028,50B\n2029,90B\n2030,120B\n";
+    s.extend(revcap::load::load(late.as_bytes(), "late.csv", "late").unwrap());
+    let doc = compare_page(&s, &variants(&["20B", "38B"]), &t);
+    let head: Vec<String> = select(&doc, "#compare table")[1]
+        .select(&Selector::parse("thead th").unwrap())
+        .map(|e| text(&e))
+        .collect();
+    assert_eq!(head, ["Scenario", "By", "Cap"]);
+    let rows = select(&doc, "#compare table")[1]
+        .select(&Selector::parse("tbody tr").unwrap())
+        .count();
+    let (_, th) = revcap::compare_all(&s, &t, &variants(&["20B"])).unwrap();
+    assert_eq!(rows, th.iter().map(|t| t.by.len() + 1).sum::<usize>());
+}

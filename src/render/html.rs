@@ -24,6 +24,9 @@ use crate::model::{CompareRow, Date, Scenario, ScenarioResult, Terms, Thresholds
 /// period, and a page of thousands of them helps nobody (ledger.csv has them all).
 pub const MAX_LEDGERS: usize = 20;
 
+/// Rows of one ledger shown at most (a monthly scenario over centuries has more).
+pub const MAX_LEDGER_ROWS: usize = 1200;
+
 /// Rows of the headline table and of the comparison grid shown at most.
 pub const MAX_ROWS: usize = 500;
 
@@ -276,7 +279,6 @@ pub fn input_files(inputs: &[Input], shown: &Shown) -> Vec<InputFile> {
         .map(String::as_str)
         .filter(|s| *s != "default" && !s.starts_with("--"))
         .collect();
-    terms.dedup();
     terms.sort_unstable();
     terms.dedup();
     for t in terms {
@@ -670,28 +672,42 @@ fn figure(f: &Figure) -> Markup {
 }
 
 fn compare_section(r: &Report, c: &CompareParts, amounts: &Amounts) -> Markup {
-    // Scenarios in the order of the rows, each once.
-    let mut scenarios: Vec<&str> = Vec::new();
-    for row in c.rows {
-        if scenarios.last() != Some(&row.scenario.as_str())
-            && !scenarios.contains(&row.scenario.as_str())
-        {
-            scenarios.push(&row.scenario);
+    // A scenario's rows are consecutive, in variant order (docs/spec.md §5.3): the
+    // grid takes the first rows of the first scenarios, by position, so a sweep of a
+    // million caps costs no more than the cells shown.
+    let mut scenarios: Vec<(&str, &[CompareRow])> = Vec::new();
+    let mut count = 0;
+    let mut rest = c.rows;
+    while let Some(first) = rest.first() {
+        let n = rest
+            .iter()
+            .position(|row| row.scenario != first.scenario)
+            .unwrap_or(rest.len());
+        let (group, after) = rest.split_at(n);
+        if scenarios.len() < MAX_ROWS {
+            scenarios.push((&first.scenario, group));
         }
+        count += 1;
+        rest = after;
     }
     let variants: Vec<&String> = c.variants.iter().take(MAX_VARIANTS).collect();
-    let cell = |s: &str, v: &str| {
-        c.rows
-            .iter()
-            .find(|row| row.scenario == s && row.variant == v)
+    let cell = |group: &'_ [CompareRow], j: usize, v: &str| {
+        group.get(j).filter(|row| row.variant == v).cloned()
     };
+    // The thresholds as a grid when every scenario has the same year-ends (a shared
+    // term start), else a row per scenario and date.
+    let dates = |t: &Thresholds| t.by.iter().map(|b| b.date).collect::<Vec<_>>();
+    let same_dates = c.thresholds.is_some_and(|th| {
+        th.windows(2)
+            .all(|w| w.first().map(dates) == w.get(1).map(dates))
+    });
     let figures = r.figures.iter().filter(|f| f.name.starts_with("compare-"));
     html! {
         section #compare aria-labelledby="compare-h" {
             h2 #compare-h { "Comparison" }
             p {
                 "Total paid under each variant (columns) for each scenario (rows), and the day the cap binds, or that it does not bind by the term's end. compare.csv holds the exact values."
-                @if scenarios.len() > MAX_ROWS { " The first " (MAX_ROWS) " of " (scenarios.len()) " scenarios are shown." }
+                @if count > MAX_ROWS { " The first " (MAX_ROWS) " of " (count) " scenarios are shown." }
                 @if c.variants.len() > MAX_VARIANTS { " The first " (MAX_VARIANTS) " of " (c.variants.len()) " variants are shown." }
             }
             div.scroll {
@@ -701,12 +717,12 @@ fn compare_section(r: &Report, c: &CompareParts, amounts: &Amounts) -> Markup {
                         @for v in &variants { th scope="col" .n { (v) } }
                     } }
                     tbody {
-                        @for (i, s) in scenarios.iter().take(MAX_ROWS).enumerate() {
+                        @for (i, (s, group)) in scenarios.iter().enumerate() {
                             tr {
                                 th scope="row" { (swatch(i)) (s) }
-                                @for v in &variants {
+                                @for (j, v) in variants.iter().enumerate() {
                                     td.n {
-                                        @if let Some(row) = cell(s, v) {
+                                        @if let Some(row) = cell(group, j, v) {
                                             (amounts.one(row.summary.total_paid))
                                             br;
                                             span.muted { (row.summary.binding_date.map_or_else(|| "no bind".to_string(), |d| d.to_string())) }
@@ -723,7 +739,26 @@ fn compare_section(r: &Report, c: &CompareParts, amounts: &Amounts) -> Markup {
             @if let Some(th) = c.thresholds {
                 h3 #thresholds { "Thresholds" }
                 p { "For each year-end of the term: a cap at or below the amount shown binds on or before that date. A cap above the last column never binds." }
-                div.scroll {
+                @if !same_dates {
+                    div.scroll {
+                        table {
+                            thead { tr {
+                                th scope="col" { "Scenario" }
+                                th scope="col" { "By" }
+                                th scope="col" .n { "Cap" }
+                            } }
+                            tbody {
+                                @for t in th.iter().take(MAX_ROWS) {
+                                    @for b in &t.by {
+                                        tr { th scope="row" { (t.scenario) } td.t { (b.date) } td.n { (amounts.one(b.cap)) } }
+                                    }
+                                    tr { th scope="row" { (t.scenario) } td { "never above" } td.n { (amounts.one(t.never_binds_above)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if same_dates { div.scroll {
                     table {
                         thead { tr {
                             th scope="col" { "Scenario" }
@@ -742,7 +777,7 @@ fn compare_section(r: &Report, c: &CompareParts, amounts: &Amounts) -> Markup {
                             }
                         }
                     }
-                }
+                } }
             }
         }
     }
@@ -798,6 +833,9 @@ fn ledger(s: &ScenarioResult, amounts: &Amounts) -> Markup {
     html! {
         details {
             summary { "Ledger of " (s.name) " (" (p.len()) " periods)" }
+            @if p.len() > MAX_LEDGER_ROWS {
+                p { "The first " (MAX_LEDGER_ROWS) " periods are shown; ledger.csv has all " (p.len()) "." }
+            }
             div.scroll {
                 table {
                     thead { tr {
@@ -815,7 +853,7 @@ fn ledger(s: &ScenarioResult, amounts: &Amounts) -> Markup {
                         th scope="col" .n { "Rate" }
                     } }
                     tbody {
-                        @for x in p {
+                        @for x in p.iter().take(MAX_LEDGER_ROWS) {
                             tr {
                                 th scope="row" { (x.period) }
                                 td.t { (x.start) }
