@@ -267,7 +267,7 @@ pub fn input_files(inputs: &[Input], shown: &Shown) -> Vec<InputFile> {
             Input::Builtin(f, _) => out.push(file_of(name, Some(f.text.as_bytes()), Some(f.about))),
             Input::File(path, _) => {
                 let bundled = bundled_about(path);
-                out.push(file_of(name, read_bounded(path).as_deref(), bundled));
+                out.push(read_file_of(name, path, bundled));
             }
         }
     }
@@ -286,10 +286,10 @@ pub fn input_files(inputs: &[Input], shown: &Shown) -> Vec<InputFile> {
             continue;
         }
         let path = std::path::Path::new(t);
-        let text = crate::builtin::terms(path)
-            .map(|f| f.text.as_bytes().to_vec())
-            .or_else(|| read_bounded(path));
-        let mut f = file_of(t.to_string(), text.as_deref(), None);
+        let mut f = match crate::builtin::terms(path) {
+            Some(b) => file_of(t.to_string(), Some(b.text.as_bytes()), None),
+            None => read_file_of(t.to_string(), path, None),
+        };
         f.notes.clear();
         out.push(f);
     }
@@ -299,29 +299,63 @@ pub fn input_files(inputs: &[Input], shown: &Shown) -> Vec<InputFile> {
 /// Files larger than this are hashed but not searched for notes.
 const NOTES_MAX_BYTES: usize = 4 << 20;
 
-fn read_bounded(path: &std::path::Path) -> Option<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(bytes)
+/// A file's SHA-256 and, when it is at most [`NOTES_MAX_BYTES`], its bytes (for its
+/// notes): read a block at a time, so a file of gigabytes is hashed in little memory.
+/// `None` if it cannot be read (it was read a moment ago; the footer then says so).
+fn read_hashed(path: &std::path::Path) -> Option<(String, Option<Vec<u8>>)> {
+    use sha2::Digest;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = sha2::Sha256::new();
+    let mut kept = Some(Vec::new());
+    let mut block = vec![0u8; 1 << 16];
+    loop {
+        let n = match file.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return None,
+        };
+        let read = block.get(..n).unwrap_or_default();
+        hasher.update(read);
+        if let Some(k) = &mut kept {
+            if k.len() + n > NOTES_MAX_BYTES {
+                kept = None;
+            } else {
+                k.extend_from_slice(read);
+            }
+        }
+    }
+    Some((hex(&hasher.finalize()), kept))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 fn file_of(name: String, bytes: Option<&[u8]>, bundled: Option<&'static str>) -> InputFile {
     use sha2::Digest;
-    let sha256 = bytes.map(|b| {
-        let digest = sha2::Sha256::digest(b);
-        let mut hex = String::with_capacity(64);
-        for byte in digest.iter() {
-            let _ = write!(hex, "{byte:02x}");
-        }
-        hex
-    });
-    let (notes, more_notes) = bytes
-        .filter(|b| b.len() <= NOTES_MAX_BYTES)
-        .map(notes_of)
-        .unwrap_or_default();
+    let sha256 = bytes.map(|b| hex(&sha2::Sha256::digest(b)));
+    with_notes(name, sha256, bytes, bundled)
+}
+
+fn read_file_of(name: String, path: &std::path::Path, bundled: Option<&'static str>) -> InputFile {
+    match read_hashed(path) {
+        Some((sha256, bytes)) => with_notes(name, Some(sha256), bytes.as_deref(), bundled),
+        None => with_notes(name, None, None, bundled),
+    }
+}
+
+fn with_notes(
+    name: String,
+    sha256: Option<String>,
+    bytes: Option<&[u8]>,
+    bundled: Option<&'static str>,
+) -> InputFile {
+    let (notes, more_notes) = bytes.map(notes_of).unwrap_or_default();
     InputFile {
         name,
         sha256,
@@ -929,7 +963,13 @@ fn footer(r: &Report) -> Markup {
                 dt { "Made on" } dd { @match r.date { Some(d) => { (d) " (UTC)" }, None => { "unknown" } } }
                 @for f in r.inputs {
                     dt { code { (f.name) } }
-                    dd.hash { @match &f.sha256 { Some(h) => { "SHA-256 " (h) }, None => { "standard input (not hashed)" } } }
+                    dd.hash {
+                        @match (&f.sha256, f.name.as_str()) {
+                            (Some(h), _) => { "SHA-256 " (h) },
+                            (None, "-") => { "standard input (not hashed)" },
+                            (None, _) => { "not hashed: could not be read again" },
+                        }
+                    }
                 }
             }
         }
