@@ -161,44 +161,57 @@ fn write(
     Ok(())
 }
 
-/// A sheet of `header` and `rows`: frozen header, autofilter, column widths from
-/// the widest text shown (within limits). At most [`MAX_ROWS`]; returns how many
-/// rows were left out.
+/// Rows whose widths set the columns': widths are set before any row is written, as
+/// constant-memory sheets need, so they follow the first rows only.
+const WIDTH_SAMPLE: usize = 1000;
+
+/// How many characters `cell` shows.
+fn shown_width(cell: &Cell) -> usize {
+    match cell {
+        Cell::Text(s) => s.chars().count(),
+        Cell::Owned(s) => s.chars().count(),
+        Cell::Money(d) => super::money(*d).len(),
+        Cell::Rate(_) | Cell::Bool(_) => 7,
+        Cell::Date(_) => 10,
+        Cell::Empty => 0,
+    }
+}
+
+/// A sheet of `header` and `rows`, written in order: frozen header, autofilter,
+/// column widths from the widest text of the first rows (8 to 40 characters). At
+/// most [`MAX_ROWS`]; returns how many rows were left out.
 fn table<'r>(
     ws: &mut Worksheet,
     f: &Formats,
     header: &[&str],
-    rows: impl Iterator<Item = Vec<Cell<'r>>>,
+    mut rows: impl Iterator<Item = Vec<Cell<'r>>>,
 ) -> Result<usize, XlsxError> {
+    let first: Vec<Vec<Cell>> = rows.by_ref().take(WIDTH_SAMPLE).collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.len() + 2).collect();
-    for (c, h) in (0u16..).zip(header) {
-        ws.write_string_with_format(0, c, *h, &f.header)?;
-    }
-    let mut row = 0u32;
-    let mut left_out = 0;
-    for cells in rows {
-        if row as usize + 1 >= MAX_ROWS {
-            left_out += 1;
-            continue;
-        }
-        row += 1;
-        for ((c, cell), w) in (0u16..).zip(&cells).zip(widths.iter_mut()) {
-            write(ws, f, row, c, cell)?;
-            let shown = match cell {
-                Cell::Text(s) => s.chars().count(),
-                Cell::Owned(s) => s.chars().count(),
-                Cell::Money(d) => super::money(*d).len(),
-                Cell::Rate(_) | Cell::Bool(_) => 7,
-                Cell::Date(_) => 10,
-                Cell::Empty => 0,
-            };
-            *w = (*w).max(shown + 1);
+    for cells in &first {
+        for (cell, w) in cells.iter().zip(widths.iter_mut()) {
+            *w = (*w).max(shown_width(cell) + 1);
         }
     }
     for (c, w) in (0u16..).zip(&widths) {
         ws.set_column_width(c, (*w).clamp(8, 40) as f64)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    for (c, h) in (0u16..).zip(header) {
+        ws.write_string_with_format(0, c, *h, &f.header)?;
+    }
+    let mut row = 0u32;
+    let mut left_out = 0;
+    for cells in first.into_iter().chain(rows) {
+        if row as usize + 1 >= MAX_ROWS {
+            left_out += 1;
+            continue;
+        }
+        row += 1;
+        for (c, cell) in (0u16..).zip(&cells) {
+            write(ws, f, row, c, cell)?;
+        }
+    }
     let last = u16::try_from(header.len().saturating_sub(1)).unwrap_or(0);
     ws.autofilter(0, 0, row, last)?;
     Ok(left_out)
@@ -245,7 +258,9 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
             cells
         });
         table(ws, &f, &SUMMARY_HEADER, rows)?;
-        let ws = book.add_worksheet().set_name("Ledger")?;
+        let ws = book
+            .add_worksheet_with_constant_memory()?
+            .set_name("Ledger")?;
         let rows = w.results.iter().flat_map(|r| {
             r.periods.iter().map(|p| {
                 vec![
@@ -274,7 +289,9 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
         }
     }
     if let Some(rows) = w.compare {
-        let ws = book.add_worksheet().set_name("Compare")?;
+        let ws = book
+            .add_worksheet_with_constant_memory()?
+            .set_name("Compare")?;
         let mut header = vec!["scenario", "variant", "cap"];
         header.extend(SUMMARY_HEADER.get(1..).unwrap_or_default());
         let cells = rows.iter().map(|r| {
