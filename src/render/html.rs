@@ -558,7 +558,7 @@ pub fn report(r: &Report) -> Result<String, Error> {
 fn question(r: &Report) -> String {
     let amounts = r.shown.amounts();
     let cap = match (&r.compare, r.terms.cap) {
-        (Some(_), _) => "under each cap compared".to_string(),
+        (Some(_), _) => "under each variant compared (its cap, or its terms file)".to_string(),
         (None, Some(c)) => format!("under a total cap of {}", amounts.one(c)),
         (None, None) => "with no cap".to_string(),
     };
