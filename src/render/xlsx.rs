@@ -458,8 +458,10 @@ fn charts(book: &mut Book, f: &Formats, w: &Workbook) -> Result<(), XlsxError> {
                         .set_color("#282828"),
                 );
         }
+        // A date axis spaces the period ends by time, whatever their lengths.
         chart
             .x_axis()
+            .set_date_axis(true)
             .set_name("period end")
             .set_num_format("yyyy-mm");
         chart.y_axis().set_name("paid").set_num_format("#,##0");
