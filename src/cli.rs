@@ -331,6 +331,13 @@ pub struct OutputArgs {
     /// Fail at once, not wait, while another run writes to --output.
     #[arg(long)]
     pub no_wait: bool,
+    /// Also write report.html: one self-contained page with the terms, the headline,
+    /// every chart, the ledgers and the sources.
+    #[arg(long, conflicts_with = "no_files")]
+    pub report: bool,
+    /// Also write revcap.xlsx: the CSV files' tables as Excel sheets, with live charts.
+    #[arg(long, conflicts_with = "no_files")]
+    pub xlsx: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

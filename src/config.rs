@@ -141,6 +141,10 @@ pub struct Output {
     pub shown: crate::render::Shown,
     /// `--no-wait`: fail at once when another run is writing to `dir`.
     pub no_wait: bool,
+    /// `--report`: write report.html (not with `--no-files`).
+    pub report: bool,
+    /// `--xlsx`: write revcap.xlsx (not with `--no-files`).
+    pub xlsx: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1370,6 +1374,8 @@ fn output(a: &OutputArgs) -> Result<Output, Error> {
             sources: TermSources::default(),
         },
         no_wait: a.no_wait,
+        report: a.report && !a.no_files,
+        xlsx: a.xlsx && !a.no_files,
     })
 }
 

@@ -41,7 +41,10 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     let shown = req.output.shown.for_headers(opened.currency());
     let output = req.output;
     let files = output.dir.is_some();
-    let charts = files && chart_options(output, count).is_some();
+    // The report draws the charts too (as SVG), with or without chart files.
+    let charts = files
+        && (chart_options(output, count).is_some()
+            || (output.report && chart::skipped(count).is_none()));
     let style = match output.format {
         Format::Table => Some(Style::Terminal),
         Format::Markdown => Some(Style::Markdown),
@@ -59,6 +62,7 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
         json: (files || output.format == Format::Json).then(JsonParts::default),
         table: style.map(|style| TableParts::new(style, &shown)),
         charts: charts.then(|| (Vec::new(), Vec::new())),
+        laid_out: (files && (output.report || output.xlsx)).then(|| (Vec::new(), Vec::new())),
     };
     let csv = outs.csv.file.is_some() || outs.csv.stdout.is_some();
     let json = outs.json.is_some();
@@ -142,6 +146,9 @@ struct Outputs<'a> {
     table: Option<TableParts<'a>>,
     /// The scenarios and rows the charts draw, when they are drawn.
     charts: Option<(Vec<Scenario>, Vec<CompareRow>)>,
+    /// The rows and thresholds `--report` and `--xlsx` lay out (every row:
+    /// docs/memory.md).
+    laid_out: Option<(Vec<CompareRow>, Vec<Thresholds>)>,
 }
 
 impl Outputs<'_> {
@@ -175,6 +182,10 @@ impl Outputs<'_> {
         }
         if let Some((_, rows)) = &mut self.charts {
             rows.extend(piece.rows.iter().cloned());
+        }
+        if let Some((rows, thresholds)) = &mut self.laid_out {
+            rows.extend(piece.rows.iter().cloned());
+            thresholds.extend(piece.thresholds.iter().cloned());
         }
         Ok(())
     }
@@ -234,6 +245,20 @@ impl Outputs<'_> {
                     opts,
                     shown.unit.as_ref(),
                 )? {
+                    staged.add(&name, &bytes)?;
+                }
+            }
+            if let Some((rows, thresholds)) = &self.laid_out {
+                let extra = render::html::CompareInput {
+                    inputs: req.inputs,
+                    scenarios: self.charts.as_ref().map_or(&[], |(s, _)| s.as_slice()),
+                    count,
+                    variants: req.variants,
+                    rows,
+                    thresholds: req.thresholds.then_some(thresholds.as_slice()),
+                    terms,
+                };
+                for (name, bytes) in render::html::compare_files(&extra, output, shown)? {
                     staged.add(&name, &bytes)?;
                 }
             }

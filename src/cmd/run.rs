@@ -43,7 +43,9 @@ pub fn run(
         }),
         json: (output.dir.is_some() || output.format == Format::Json).then(JsonScenarios::default),
         text: Text::new(output, terms, &shown),
-        charts: (output.dir.is_some() && chart_options(output, count).is_some()).then(Vec::new),
+        kept: (output.dir.is_some()
+            && (chart_options(output, count).is_some() || output.report || output.xlsx))
+            .then(Vec::new),
     };
     super::compare::each_batch(opened, |batch| {
         // A result and its text take far more room than the values behind it: a
@@ -95,8 +97,9 @@ struct Outputs<'a> {
     json: Option<JsonScenarios>,
     /// What stdout prints when it is not a file's text.
     text: Text<'a>,
-    /// The results the charts draw, when they are drawn.
-    charts: Option<Vec<ScenarioResult>>,
+    /// The results the charts draw, when they are drawn, or that `--report` and
+    /// `--xlsx` lay out (every result: docs/memory.md).
+    kept: Option<Vec<ScenarioResult>>,
 }
 
 impl Outputs<'_> {
@@ -113,7 +116,7 @@ impl Outputs<'_> {
         for out in outs {
             out.take(&results)?;
         }
-        if let Some(kept) = &mut self.charts {
+        if let Some(kept) = &mut self.kept {
             kept.extend(results);
         }
         Ok(())
@@ -152,8 +155,14 @@ impl Outputs<'_> {
             json.write(render::json::close_array(parts.items.is_empty()).as_bytes())?;
             json.write(render::json::END.as_bytes())?;
             let json = json.finish()?;
-            if let (Some(results), Some(opts)) = (&self.charts, chart_options(output, count)) {
+            if let (Some(results), Some(opts)) = (&self.kept, chart_options(output, count)) {
                 for (name, bytes) in chart::run_charts(results, terms, opts, shown.unit.as_ref())? {
+                    staged.add(&name, &bytes)?;
+                }
+            }
+            if let Some(results) = &self.kept {
+                for (name, bytes) in render::html::run_files(inputs, results, terms, output, shown)?
+                {
                     staged.add(&name, &bytes)?;
                 }
             }

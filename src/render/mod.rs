@@ -7,9 +7,11 @@
 
 pub mod csv;
 pub mod distribution;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 

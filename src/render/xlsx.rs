@@ -1,0 +1,472 @@
+//! `revcap.xlsx` (`--xlsx`): the results as an Excel workbook, written with
+//! rust_xlsxwriter. One sheet per CSV file, with its columns in its order (`Summary`
+//! as summary.csv, `Ledger` as ledger.csv, `Compare` as compare.csv), typed cells
+//! (numbers, dates, booleans), number formats, frozen headers, autofilters, and a
+//! native line chart of each scenario's payments against the cap that stays live in
+//! Excel.
+//!
+//! Excel keeps numbers as binary floats: each amount becomes the float nearest its
+//! exact decimal (through its decimal text, so the rounding is the correct one), and
+//! the `Terms` sheet says the exact values are in the CSV and JSON files.
+//! tests/xlsx.rs reads the workbook back and checks every cell against the CSV files.
+
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{
+    Chart, ChartLine, ChartLineDashType, ChartType, ExcelDateTime, Format, Workbook as Book,
+    Worksheet, XlsxError,
+};
+
+use super::csv::SUMMARY_HEADER;
+use super::{percent, Shown};
+use crate::error::Error;
+use crate::model::{CompareRow, Date, ScenarioResult, Summary, Terms, Thresholds};
+
+/// The file's name in the output folder.
+pub const FILE: &str = "revcap.xlsx";
+
+/// What the workbook holds; each command fills what it has.
+pub struct Workbook<'a> {
+    pub terms: &'a Terms,
+    /// Where each term came from (the `Terms` sheet's third column).
+    pub shown: &'a Shown,
+    /// `run`'s results: the `Summary` and `Ledger` sheets and the charts.
+    pub results: &'a [ScenarioResult],
+    /// `compare`'s rows: the `Compare` sheet.
+    pub compare: Option<&'a [CompareRow]>,
+    /// `compare --thresholds`: the `Thresholds` sheet.
+    pub thresholds: Option<&'a [Thresholds]>,
+}
+
+/// A sheet holds at most this many rows (Excel's limit), its header included.
+pub const MAX_ROWS: usize = 1_048_576;
+
+/// Charts are drawn for at most this many scenarios, as the PNG charts are.
+pub const MAX_CHARTS: usize = crate::chart::MAX_SCENARIOS;
+
+/// The ledger's columns (ledger.csv's).
+pub const LEDGER_HEADER: [&str; 13] = [
+    "scenario",
+    "period",
+    "start",
+    "end",
+    "revenue",
+    "eligible_revenue",
+    "uncapped_payment",
+    "payment",
+    "cumulative",
+    "remaining_cap",
+    "capped",
+    "present_value",
+    "rate",
+];
+
+/// The note on the `Terms` sheet (docs/spec.md §5.8).
+pub const FLOAT_NOTE: &str = "Excel keeps numbers as binary floating point: amounts here are the nearest float to the exact values (about 15 significant digits). The exact values are in the CSV and JSON files.";
+
+fn fail(e: XlsxError) -> Error {
+    Error::Write {
+        path: PathBuf::from(FILE),
+        message: e.to_string(),
+    }
+}
+
+/// The cell formats.
+struct Formats {
+    header: Format,
+    money: Format,
+    rate: Format,
+    date: Format,
+    wrap: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            header: Format::new().set_bold().set_background_color("F0F3F6"),
+            money: Format::new().set_num_format("#,##0.00"),
+            rate: Format::new().set_num_format("0.00%"),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            wrap: Format::new().set_text_wrap(),
+        }
+    }
+}
+
+/// One typed cell.
+enum Cell<'a> {
+    Text(&'a str),
+    Owned(String),
+    Money(Decimal),
+    Rate(Decimal),
+    Date(Date),
+    Bool(bool),
+    Empty,
+}
+
+/// The float nearest `d`: through its decimal text, which Rust's parser rounds
+/// correctly (`Decimal::to_f64` may be one unit off in the last place).
+pub fn float(d: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    d.to_string()
+        .parse::<f64>()
+        .ok()
+        .or_else(|| d.to_f64())
+        .unwrap_or(f64::NAN)
+}
+
+fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
+    let (y, m, day) = d.ymd();
+    // Excel's dates start in 1900; an earlier one is written as text.
+    ExcelDateTime::from_ymd(
+        u16::try_from(y).unwrap_or(0),
+        u8::try_from(m).unwrap_or(0),
+        u8::try_from(day).unwrap_or(0),
+    )
+}
+
+fn write(
+    ws: &mut Worksheet,
+    f: &Formats,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(s) => {
+            ws.write_string(row, col, *s)?;
+        }
+        Cell::Owned(s) => {
+            ws.write_string(row, col, s)?;
+        }
+        Cell::Money(d) => {
+            ws.write_number_with_format(row, col, float(*d), &f.money)?;
+        }
+        Cell::Rate(d) => {
+            ws.write_number_with_format(row, col, float(*d), &f.rate)?;
+        }
+        Cell::Date(d) => match excel_date(*d) {
+            Ok(x) if d.year() >= 1900 => {
+                ws.write_datetime_with_format(row, col, x, &f.date)?;
+            }
+            _ => {
+                ws.write_string(row, col, d.to_string())?;
+            }
+        },
+        Cell::Bool(b) => {
+            ws.write_boolean(row, col, *b)?;
+        }
+        Cell::Empty => {}
+    }
+    Ok(())
+}
+
+/// Rows whose widths set the columns': widths are set before any row is written, as
+/// constant-memory sheets need, so they follow the first rows only.
+const WIDTH_SAMPLE: usize = 1000;
+
+/// How many characters `cell` shows.
+fn shown_width(cell: &Cell) -> usize {
+    match cell {
+        Cell::Text(s) => s.chars().count(),
+        Cell::Owned(s) => s.chars().count(),
+        Cell::Money(d) => super::money(*d).len(),
+        Cell::Rate(_) | Cell::Bool(_) => 7,
+        Cell::Date(_) => 10,
+        Cell::Empty => 0,
+    }
+}
+
+/// A sheet of `header` and `rows`, written in order: frozen header, autofilter,
+/// column widths from the widest text of the first rows (8 to 40 characters). At
+/// most [`MAX_ROWS`]; returns how many rows were left out.
+fn table<'r>(
+    ws: &mut Worksheet,
+    f: &Formats,
+    header: &[&str],
+    mut rows: impl Iterator<Item = Vec<Cell<'r>>>,
+) -> Result<usize, XlsxError> {
+    let first: Vec<Vec<Cell>> = rows.by_ref().take(WIDTH_SAMPLE).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.len() + 2).collect();
+    for cells in &first {
+        for (cell, w) in cells.iter().zip(widths.iter_mut()) {
+            *w = (*w).max(shown_width(cell) + 1);
+        }
+    }
+    for (c, w) in (0u16..).zip(&widths) {
+        ws.set_column_width(c, (*w).clamp(8, 40) as f64)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (c, h) in (0u16..).zip(header) {
+        ws.write_string_with_format(0, c, *h, &f.header)?;
+    }
+    let mut row = 0u32;
+    let mut left_out = 0;
+    for cells in first.into_iter().chain(rows) {
+        if row as usize + 1 >= MAX_ROWS {
+            left_out += 1;
+            continue;
+        }
+        row += 1;
+        for (c, cell) in (0u16..).zip(&cells) {
+            write(ws, f, row, c, cell)?;
+        }
+    }
+    let last = u16::try_from(header.len().saturating_sub(1)).unwrap_or(0);
+    ws.autofilter(0, 0, row, last)?;
+    Ok(left_out)
+}
+
+fn opt<'a>(v: Option<Decimal>, cell: fn(Decimal) -> Cell<'a>) -> Cell<'a> {
+    v.map_or(Cell::Empty, cell)
+}
+
+/// A summary's cells after the scenario's name, in summary.csv's order.
+fn summary_cells(s: &Summary) -> Vec<Cell<'static>> {
+    vec![
+        Cell::Money(s.eligible_revenue),
+        Cell::Money(s.uncapped_total),
+        Cell::Money(s.total_paid),
+        Cell::Money(s.foregone),
+        Cell::Bool(s.cap_binds),
+        s.binding_period
+            .map_or(Cell::Empty, |p| Cell::Owned(p.to_string())),
+        s.binding_date.map_or(Cell::Empty, Cell::Date),
+        opt(s.effective_rate, Cell::Rate),
+        opt(s.present_value, Cell::Money),
+        Cell::Date(s.covered_from),
+        Cell::Date(s.covered_through),
+    ]
+}
+
+/// The workbook's bytes.
+pub fn workbook(w: &Workbook) -> Result<Vec<u8>, Error> {
+    build(w).map_err(fail)
+}
+
+fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
+    let f = Formats::new();
+    let mut book = Book::new();
+    let mut notes: Vec<String> = Vec::new();
+    // Terms first, so it opens there; its notes are added once every sheet is known.
+    book.add_worksheet().set_name("Terms")?;
+    if !w.results.is_empty() {
+        let ws = book.add_worksheet().set_name("Summary")?;
+        let rows = w.results.iter().map(|r| {
+            let mut cells = vec![Cell::Text(r.name.as_str())];
+            cells.extend(summary_cells(&r.summary));
+            cells
+        });
+        table(ws, &f, &SUMMARY_HEADER, rows)?;
+        let ws = book
+            .add_worksheet_with_constant_memory()?
+            .set_name("Ledger")?;
+        let rows = w.results.iter().flat_map(|r| {
+            r.periods.iter().map(|p| {
+                vec![
+                    Cell::Text(r.name.as_str()),
+                    Cell::Owned(p.period.to_string()),
+                    Cell::Date(p.start),
+                    Cell::Date(p.end),
+                    Cell::Money(p.revenue),
+                    Cell::Money(p.eligible_revenue),
+                    Cell::Money(p.uncapped_payment),
+                    Cell::Money(p.payment),
+                    Cell::Money(p.cumulative),
+                    opt(p.remaining_cap, Cell::Money),
+                    Cell::Bool(p.capped),
+                    opt(p.present_value, Cell::Money),
+                    opt(p.rate, Cell::Rate),
+                ]
+            })
+        });
+        let cut = table(ws, &f, &LEDGER_HEADER, rows)?;
+        if cut > 0 {
+            notes.push(format!(
+                "The Ledger sheet holds the first {} rows, Excel's limit; {cut} more are in ledger.csv.",
+                MAX_ROWS - 1
+            ));
+        }
+    }
+    if let Some(rows) = w.compare {
+        let ws = book
+            .add_worksheet_with_constant_memory()?
+            .set_name("Compare")?;
+        let mut header = vec!["scenario", "variant", "cap"];
+        header.extend(SUMMARY_HEADER.get(1..).unwrap_or_default());
+        let cells = rows.iter().map(|r| {
+            let mut cells = vec![
+                Cell::Text(r.scenario.as_str()),
+                Cell::Text(r.variant.as_str()),
+                opt(r.cap, Cell::Money),
+            ];
+            cells.extend(summary_cells(&r.summary));
+            cells
+        });
+        let cut = table(ws, &f, &header, cells)?;
+        if cut > 0 {
+            notes.push(format!(
+                "The Compare sheet holds the first {} rows, Excel's limit; {cut} more are in compare.csv.",
+                MAX_ROWS - 1
+            ));
+        }
+    }
+    if let Some(th) = w.thresholds {
+        let ws = book.add_worksheet().set_name("Thresholds")?;
+        let rows = th.iter().flat_map(|t| {
+            t.by.iter().map(move |b| {
+                vec![
+                    Cell::Text(t.scenario.as_str()),
+                    Cell::Date(b.date),
+                    Cell::Money(b.cap),
+                    Cell::Money(t.never_binds_above),
+                ]
+            })
+        });
+        table(
+            ws,
+            &f,
+            &["scenario", "by", "cap", "never_binds_above"],
+            rows,
+        )?;
+    }
+    if !w.results.is_empty() {
+        if w.results.len() <= MAX_CHARTS {
+            charts(&mut book, &f, w)?;
+        } else {
+            notes.push(format!(
+                "No chart: {} scenarios (charts are drawn for at most {MAX_CHARTS}).",
+                w.results.len()
+            ));
+        }
+    }
+    terms_sheet(book.worksheet_from_name("Terms")?, &f, w, &notes)?;
+    book.save_to_buffer()
+}
+
+fn terms_sheet(
+    ws: &mut Worksheet,
+    f: &Formats,
+    w: &Workbook,
+    notes: &[String],
+) -> Result<(), XlsxError> {
+    let t = w.terms;
+    let src = &w.shown.sources;
+    let mut rows: Vec<Vec<Cell>> = vec![vec![
+        Cell::Text("rate"),
+        Cell::Rate(t.rate),
+        Cell::Text(src.of("rate")),
+    ]];
+    for s in &t.rate_steps {
+        rows.push(vec![
+            Cell::Text("rate_step"),
+            Cell::Owned(format!("{} from {}", percent(s.rate), s.from)),
+            Cell::Text(src.of("rate_step")),
+        ]);
+    }
+    let cap = match (w.compare.is_some(), t.cap) {
+        (true, _) => Cell::Text("per variant (Compare sheet)"),
+        (false, Some(c)) => Cell::Money(c),
+        (false, None) => Cell::Text("none"),
+    };
+    rows.push(vec![Cell::Text("cap"), cap, Cell::Text(src.of("cap"))]);
+    rows.push(vec![
+        Cell::Text("already_paid"),
+        Cell::Money(t.already_paid),
+        Cell::Text(src.of("already_paid")),
+    ]);
+    rows.push(vec![
+        Cell::Text("from"),
+        t.from
+            .map_or(Cell::Text("each scenario's first period"), Cell::Date),
+        Cell::Text(src.of("from")),
+    ]);
+    rows.push(vec![
+        Cell::Text("through"),
+        Cell::Date(t.through),
+        Cell::Text(src.of("through")),
+    ]);
+    rows.push(vec![
+        Cell::Text("discount_rate"),
+        opt(t.discount_rate, Cell::Rate),
+        Cell::Text(src.of("discount_rate")),
+    ]);
+    table(ws, f, &["term", "value", "source"], rows.into_iter())?;
+    ws.set_column_width(1, 28)?;
+    let last = u32::try_from(t.rate_steps.len()).unwrap_or(0) + 7;
+    let mut row = last + 1;
+    for note in std::iter::once(FLOAT_NOTE).chain(notes.iter().map(String::as_str)) {
+        ws.merge_range(row, 0, row, 2, note, &f.wrap)?;
+        ws.set_row_height(row, 48)?;
+        row += 1;
+    }
+    let version = format!("revcap {}", env!("CARGO_PKG_VERSION"));
+    ws.write_string(row, 0, version)?;
+    Ok(())
+}
+
+/// The `Charts` sheet: for each scenario a line chart of what is paid toward the cap
+/// (already paid plus the term's cumulative payments) at each period's end, with the
+/// cap as a dashed line. Its figures are on the `Chart data` sheet, so the charts
+/// follow any edit made there.
+fn charts(book: &mut Book, f: &Formats, w: &Workbook) -> Result<(), XlsxError> {
+    let t = w.terms;
+    let data = book.add_worksheet().set_name("Chart data")?;
+    let header = ["scenario", "end", "paid_toward_cap", "cap"];
+    let mut blocks = Vec::new();
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for r in w.results {
+        let first = u32::try_from(rows.len()).unwrap_or(0) + 1;
+        for p in &r.periods {
+            let toward = t
+                .already_paid
+                .checked_add(p.cumulative)
+                .unwrap_or(p.cumulative);
+            rows.push(vec![
+                Cell::Text(r.name.as_str()),
+                Cell::Date(p.end),
+                Cell::Money(toward),
+                opt(t.cap, Cell::Money),
+            ]);
+        }
+        let last = u32::try_from(rows.len()).unwrap_or(0);
+        if last >= first {
+            blocks.push((r.name.as_str(), first, last));
+        }
+    }
+    table(data, f, &header, rows.into_iter())?;
+    let sheet = book.add_worksheet().set_name("Charts")?;
+    for (i, (name, first, last)) in (0u32..).zip(blocks) {
+        let mut chart = Chart::new(ChartType::Line);
+        chart
+            .title()
+            .set_name(&format!("{name}: paid toward the cap"));
+        chart
+            .add_series()
+            .set_name("paid toward the cap")
+            .set_categories(("Chart data", first, 1, last, 1))
+            .set_values(("Chart data", first, 2, last, 2));
+        if t.cap.is_some() {
+            chart
+                .add_series()
+                .set_name("cap")
+                .set_categories(("Chart data", first, 1, last, 1))
+                .set_values(("Chart data", first, 3, last, 3))
+                .set_format(
+                    ChartLine::new()
+                        .set_dash_type(ChartLineDashType::Dash)
+                        .set_color("#282828"),
+                );
+        }
+        // A date axis spaces the period ends by time, whatever their lengths.
+        chart
+            .x_axis()
+            .set_date_axis(true)
+            .set_name("period end")
+            .set_num_format("yyyy-mm");
+        chart.y_axis().set_name("paid").set_num_format("#,##0");
+        chart.set_width(720).set_height(400);
+        sheet.insert_chart(i * 21, 0, &chart)?;
+    }
+    Ok(())
+}

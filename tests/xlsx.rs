@@ -1,0 +1,202 @@
+//! revcap.xlsx read back with calamine: every sheet's cells are the CSV files' fields
+//! (summary.csv, ledger.csv, compare.csv), typed: numbers as the nearest float to the
+//! CSV's decimal, dates as dates, booleans as booleans, absent values as empty cells.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::io::Cursor;
+use std::str::FromStr;
+
+use calamine::{Data, Reader, Xlsx};
+use revcap::config::Variant;
+use revcap::model::{Date, Scenario, Terms};
+use revcap::render::xlsx::{self, Workbook};
+use revcap::render::{Shown, TermSources};
+use rust_decimal::Decimal;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn terms() -> Terms {
+    Terms {
+        rate: d("0.2"),
+        cap: Some(d("38000000000")),
+        from: Date::parse("2026-04-27"),
+        through: Date::parse("2030-12-31").unwrap(),
+        // Present values and their column too.
+        discount_rate: Some(d("0.08")),
+        ..Terms::default()
+    }
+}
+
+fn scenarios() -> Vec<Scenario> {
+    let mut out = Vec::new();
+    for name in ["apr2025", "feb2026", "hsbc", "sep2025"] {
+        let path = format!("scenarios/{name}.csv");
+        let text = std::fs::read(&path).unwrap();
+        out.extend(revcap::load::load(&text[..], &path, name).unwrap());
+    }
+    // Quarters, a name with a comma and a quote, and data that stops short of the
+    // term (empty binding date and period).
+    let odd =
+        "scenario,period,revenue\n\"a, \"\"b\"\"\",2027Q1,1.5B\n\"a, \"\"b\"\"\",2027Q2,2.25B\n";
+    out.extend(revcap::load::load(odd.as_bytes(), "odd.csv", "odd").unwrap());
+    out
+}
+
+fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
+    calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap()
+}
+
+/// A cell as the CSV would write it: the float back to the CSV's decimal is checked
+/// by the caller.
+fn same(cell: &Data, field: &str, at: &str) {
+    let epoch = Date::from_ymd(1899, 12, 30).unwrap();
+    match cell {
+        Data::Empty => assert_eq!(field, "", "{at}"),
+        Data::String(s) => assert_eq!(s, field, "{at}"),
+        Data::Bool(b) => assert_eq!(b.to_string(), field, "{at}"),
+        Data::Float(f) => {
+            // The nearest float to the exact decimal.
+            let exact: f64 = field.parse().unwrap_or_else(|_| panic!("{at}: {field}"));
+            assert_eq!(*f, exact, "{at}: {field}");
+        }
+        Data::Int(i) => assert_eq!(i.to_string(), field, "{at}"),
+        Data::DateTime(t) => {
+            let days = t.as_f64();
+            assert_eq!(days.fract(), 0.0, "{at}");
+            let date = epoch.add_days(days as i64).unwrap();
+            assert_eq!(date.to_string(), field, "{at}");
+        }
+        other => panic!("{at}: unexpected cell {other:?} for {field}"),
+    }
+}
+
+/// Every cell of `sheet` against the lines of `csv`.
+fn sheet_is_csv(book: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str, csv_text: &str) {
+    let range = book.worksheet_range(sheet).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_text.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(range.height(), records.len(), "{sheet}: rows");
+    for (r, (row, record)) in range.rows().zip(&records).enumerate() {
+        assert_eq!(row.len(), record.len(), "{sheet}: row {r}");
+        for (c, (cell, field)) in row.iter().zip(record.iter()).enumerate() {
+            same(cell, field, &format!("{sheet}!R{}C{}", r + 1, c + 1));
+        }
+    }
+}
+
+fn shown() -> Shown {
+    let mut sources = TermSources::default();
+    sources.0.insert("cap", "--cap".to_string());
+    Shown {
+        sources,
+        ..Shown::default()
+    }
+}
+
+#[test]
+fn run_sheets_are_the_csv_files() {
+    let results = revcap::compute_all(&scenarios(), &terms()).unwrap();
+    let bytes = xlsx::workbook(&Workbook {
+        terms: &terms(),
+        shown: &shown(),
+        results: &results,
+        compare: None,
+        thresholds: None,
+    })
+    .unwrap();
+    let mut book = open(bytes);
+    assert_eq!(
+        book.sheet_names(),
+        ["Terms", "Summary", "Ledger", "Chart data", "Charts"]
+    );
+    let summary = revcap::render::csv::summary(&results).unwrap();
+    sheet_is_csv(&mut book, "Summary", &summary);
+    let ledger = revcap::render::csv::ledger(&results).unwrap().concat();
+    sheet_is_csv(&mut book, "Ledger", &ledger);
+    // Typed cells, not text that reads the same.
+    let mut kinds = |sheet: &str, row: usize| -> String {
+        let range = book.worksheet_range(sheet).unwrap();
+        range
+            .rows()
+            .nth(row)
+            .unwrap()
+            .iter()
+            .map(|c| match c {
+                Data::String(_) => 's',
+                Data::Float(_) => 'n',
+                Data::Bool(_) => 'b',
+                Data::DateTime(_) => 'd',
+                Data::Empty => '-',
+                _ => '?',
+            })
+            .collect()
+    };
+    assert_eq!(kinds("Summary", 1), "snnnnbsdnndd");
+    // 2026, the first period in the term (2024 has no rate: no day of it is in the term).
+    assert_eq!(kinds("Ledger", 3), "ssddnnnnnnbnn");
+    // The Terms sheet: each term with its source, and the note on floats.
+    let terms_sheet = book.worksheet_range("Terms").unwrap();
+    let cells: Vec<String> = terms_sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+    assert!(cells.iter().any(|c| c == xlsx::FLOAT_NOTE));
+    let cap_row = terms_sheet
+        .rows()
+        .find(|r| r[0] == Data::String("cap".into()))
+        .unwrap();
+    assert_eq!(cap_row[1], Data::Float(38e9));
+    assert_eq!(cap_row[2], Data::String("--cap".into()));
+    // Chart data: what is paid toward the cap at each period end, and the cap.
+    let data = book.worksheet_range("Chart data").unwrap();
+    assert_eq!(
+        data.height(),
+        1 + results.iter().map(|r| r.periods.len()).sum::<usize>()
+    );
+}
+
+#[test]
+fn compare_sheets_are_the_csv_files() {
+    let scenarios = scenarios();
+    let variants: Vec<Variant> = ["20B", "38B", "none"]
+        .iter()
+        .map(|name| Variant {
+            name: name.to_string(),
+            terms: Terms {
+                cap: (*name != "none").then(|| d(&name.replace('B', "000000000"))),
+                ..terms()
+            },
+            from_file: false,
+        })
+        .collect();
+    let (rows, thresholds) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
+    let bytes = xlsx::workbook(&Workbook {
+        terms: &terms(),
+        shown: &shown(),
+        results: &[],
+        compare: Some(&rows),
+        thresholds: Some(&thresholds),
+    })
+    .unwrap();
+    let mut book = open(bytes);
+    assert_eq!(book.sheet_names(), ["Terms", "Compare", "Thresholds"]);
+    let compare = revcap::render::csv::compare(&rows).unwrap().concat();
+    sheet_is_csv(&mut book, "Compare", &compare);
+    // Thresholds: a row per (scenario, year-end), as compare.json's.
+    let mut text = String::from("scenario,by,cap,never_binds_above\n");
+    for t in &thresholds {
+        for b in &t.by {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([
+                t.scenario.clone(),
+                b.date.to_string(),
+                b.cap.to_string(),
+                t.never_binds_above.to_string(),
+            ])
+            .unwrap();
+            text.push_str(&String::from_utf8(w.into_inner().unwrap()).unwrap());
+        }
+    }
+    sheet_is_csv(&mut book, "Thresholds", &text);
+}
