@@ -156,7 +156,7 @@ fn hostile_names_are_text() {
         "scenario,period,revenue,note\nx,2026,1B,\"<img src=x onerror=alert(1)>\"\n",
     )
     .unwrap();
-    let input = revcap::config::Input::File(path.clone(), Default::default());
+    let input = revcap::config::Input::File(path.clone(), Default::default(), None);
     let inputs = html::input_files(&[input], &shown());
     let raw = page(&results, &figures, &inputs);
     let doc = Html::parse_document(&raw);
@@ -186,7 +186,7 @@ fn input_files_are_hashed_and_their_notes_read() {
     let path = dir.path().join("p.csv");
     std::fs::write(&path, "period;revenue;Source\n2026;1B;Reuters\n2027;2B;\n").unwrap();
     let files = html::input_files(
-        &[revcap::config::Input::File(path, Default::default())],
+        &[revcap::config::Input::File(path, Default::default(), None)],
         &Shown::default(),
     );
     assert_eq!(files.len(), 1);
@@ -207,6 +207,7 @@ fn input_files_are_hashed_and_their_notes_read() {
         &[revcap::config::Input::File(
             "scenarios/hsbc.csv".into(),
             Default::default(),
+            None,
         )],
         &shown(),
     );
