@@ -22,6 +22,7 @@ agrees, 1 otherwise (listing the first mismatches).
 import argparse
 import csv
 import sys
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 FLOAT = ["cap", "eligible_revenue", "uncapped_total", "total_paid", "effective_rate"]
@@ -75,23 +76,31 @@ def main() -> int:
     approx = [c for c in FLOAT if c not in exact]
     worst = 0.0
     binds = 0
+    bad = Counter()  # per-row problems by column
     for key in ours.keys() & ref.keys():
         a, b = ours[key], ref[key]
         binds += a["cap_binds"] == "true"
         for col in exact:
             if not equal(a[col], b[col]):
+                bad[col] += 1
                 problems.append(f"{key} {col}: revcap {a[col]} vs {name} {b[col]} (not equal)")
         for col in approx:
             if not close(a[col], b[col], args.rel):
+                bad[col] += 1
                 problems.append(f"{key} {col}: revcap {a[col]} vs {name} {b[col]}")
             elif a[col] and float(a[col]):
                 worst = max(worst, abs(float(a[col]) - float(b[col])) / abs(float(a[col])))
         for col in SAME:
             if a[col] != b[col]:
+                bad[col] += 1
                 problems.append(f"{key} {col}: revcap {a[col]!r} vs {name} {b[col]!r}")
     n = len(ours.keys() & ref.keys())
     if problems:
-        print(f"check {name}: MISMATCH, {len(problems)} problem(s) over {n} rows; first ones:")
+        by_col = ", ".join(f"{c} {k}" for c, k in sorted(bad.items()))
+        print(
+            f"check {name}: MISMATCH, {len(problems)} problem(s) over {n} rows"
+            f"{f' ({by_col})' if by_col else ''}; first ones:"
+        )
         for p in problems[:20]:
             print("  " + p)
         return 1
