@@ -1,113 +1,220 @@
 #!/usr/bin/env bash
-# The benchmark of bench/README.md: revcap compare against a pandas reference and against the
-# parse floor on N generated scenarios × 60 months, plus the cap sweep at 1,000 vs
-# 100,000 caps. See bench/README.md.
+# The benchmark of bench/README.md, in one run: revcap compare against the peers an analyst
+# would write (pandas, polars, DuckDB in float64 and in DECIMAL(38,12)) and against the
+# parse floor on N generated scenarios × 60 months; revcap's other modes on the same file
+# (run as CSV, as JSON, by default; compare by default), each writing its files into a
+# temporary folder; the cap sweep at 1,000 and 100,000 caps; and, for the full benchmark,
+# the same revcap commands at 1M, 6M and 60M rows so the growth is visible.
 #
-#   bench/run.sh [N]          N scenarios, default 100000 (~6M rows, ~190 MB)
+#   bench/run.sh [N]          N scenarios, default 100000 (6M rows, ~173 MB)
 #
-# Environment: RUNS (best of, default 1), SEED (default 42), CARGO_TARGET_DIR,
-# PYTHON (the interpreter that makes the virtualenv, default python3).
+# Environment:
+#   RUNS        best of RUNS for every measurement (default 1)
+#   SEED        generator seed (default 42)
+#   SCALE       1: also the scaling runs (default 1 without N, 0 with N)
+#   SCALE_SIZES scenario counts for the scaling runs (default "16667 100000 1000000":
+#               1M, 6M and 60M rows; the 60M file, ~1.7 GB, is written once to bench/data)
+#   SKIP_60M    1: leave the 1000000-scenario size out of the scaling runs
+#   SCALE_RUNS  best of, for the scaling runs (default RUNS)
+#   SCALE_ALL   1: measure every revcap mode at every size, even where the guard below
+#               would skip it
+#   CARGO_TARGET_DIR, PYTHON (the interpreter that makes the virtualenv, default python3),
+#   TMPDIR (where the modes write their files; removed after each measurement).
+#
+# The guard: at each size after the first, a mode is skipped when, growing linearly from
+# the size before, it would need more than half the machine's available memory or write
+# more than half the free disk of TMPDIR (revcap run writes a ledger of every period:
+# ~33 GB at 60M rows). The report says so, with the estimate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-N=${1:-100000}
+if [[ $# -gt 0 ]]; then N=$1; SCALE=${SCALE:-0}; else N=100000; SCALE=${SCALE:-1}; fi
 SEED=${SEED:-42}
 RUNS=${RUNS:-1}
+SCALE_RUNS=${SCALE_RUNS:-$RUNS}
+SCALE_SIZES=${SCALE_SIZES:-16667 100000 1000000}
+if [[ ${SKIP_60M:-0} == 1 ]]; then SCALE_SIZES=$(tr ' ' '\n' <<<"$SCALE_SIZES" | grep -vx 1000000 | xargs); fi
 PYTHON=${PYTHON:-python3}
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN="$TARGET/release"
+REVCAP="$BIN/revcap"
 DATA=bench/data
 VENV=bench/.venv
 CAPS=(--cap 25B --cap 38B --cap 50B)
 mkdir -p "$DATA"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/revcap-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
 
 echo "== build (release)"
 cargo build --release --quiet --bin revcap --example gen --example parse_floor
 
-FILE="$DATA/scenarios-n$N-s$SEED.csv"
-if [[ ! -s "$FILE" ]]; then
-    echo "== generate $FILE"
-    "$BIN/examples/gen" --scenarios "$N" --seed "$SEED" --out "$FILE.tmp"
-    mv "$FILE.tmp" "$FILE"
-fi
+data_file() { # N → the generated file for N scenarios, written once
+    local f="$DATA/scenarios-n$1-s$SEED.csv"
+    if [[ ! -s "$f" ]]; then
+        echo "== generate $f" >&2
+        "$BIN/examples/gen" --scenarios "$1" --seed "$SEED" --out "$f.tmp" >&2
+        mv "$f.tmp" "$f"
+    fi
+    echo "$f"
+}
+FILE=$(data_file "$N")
 
-if ! "$VENV/bin/python" -c 'import pandas' 2>/dev/null; then
-    echo "== virtualenv $VENV with pandas"
-    "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check pandas
+if ! "$VENV/bin/python" -c 'import pandas, polars, duckdb' 2>/dev/null; then
+    echo "== virtualenv $VENV with pandas, polars and duckdb"
+    [[ -x "$VENV/bin/python" ]] || "$PYTHON" -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check pandas polars duckdb
 fi
 PY="$VENV/bin/python"
 if [[ ! -x /usr/bin/time ]] && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     echo "== apt-get install time (for peak RSS)"
     apt-get install -y -qq time >/dev/null || true
 fi
-# OPENBLAS_* are set on some machines here and slow numpy down; pandas' groupby and
-# cumsum do not go through BLAS, but measure it as a user would run it.
-PANDAS_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+# OPENBLAS_* are set on some machines here and slow numpy down; none of the peers' work
+# goes through BLAS, but measure them as a user would run them.
+PEER_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 
-measure() { # label, stdout file, command...
-    local label=$1 out=$2
-    shift 2
-    local r
-    r=$("$PY" bench/measure.py --runs "$RUNS" --stdout "$out" -- "$@")
-    printf '%s\t%s\n' "$label" "$r" >>"$RESULTS"
-    printf '  %-28s %s\n' "$label" "$r"
+# measure TSV LABEL STDOUT RUNS OUTDIR COMMAND...: best of RUNS; appends
+# `label wall rss files_bytes` to TSV. With OUTDIR (not -), the command writes its files
+# there (it is given --output OUTDIR by the caller); their size is recorded, then the
+# folder is removed.
+measure() {
+    local tsv=$1 label=$2 out=$3 runs=$4 dir=$5
+    shift 5
+    local r bytes=0
+    r=$("$PY" bench/measure.py --runs "$runs" --stdout "$out" -- "$@")
+    if [[ $dir != - ]]; then
+        bytes=$(du -sb "$dir" | cut -f1)
+        rm -rf "$dir"
+    fi
+    printf '%s\t%s\t%s\n' "$label" "${r// /$'\t'}" "$bytes" >>"$tsv"
+    printf '  %-30s %s s  %s MB  files %s MB\n' "$label" "${r% *}" "${r#* }" "$((bytes / 1000000))"
+}
+
+# The revcap modes of bench/README.md, stdout to /dev/null, files into $WORK.
+MODES=("run csv" "run json" "run default" "compare default")
+mode_args() { # MODE FILE DIR → the revcap arguments, in ARGS
+    case $1 in
+    "run csv") ARGS=(run "$2" --format csv --output "$3") ;;
+    "run json") ARGS=(run "$2" --format json --output "$3") ;;
+    "run default") ARGS=(run "$2" --output "$3") ;;
+    "compare default") ARGS=(compare "$2" "${CAPS[@]}" --output "$3") ;;
+    esac
 }
 
 RESULTS="$DATA/results-n$N.tsv"
-: >"$RESULTS"
 SIZE=$(stat -L -c %s "$FILE")
 ROWS=$((N * 60))
-echo "== measure on $FILE ($ROWS rows, $((SIZE / 1000000)) MB), best of $RUNS (wall s, peak RSS MB)"
+printf '#input\t%s\t%s\n' "$SIZE" "$ROWS" >"$RESULTS"
+echo "== measure on $FILE ($ROWS rows, $((SIZE / 1000000)) MB), best of $RUNS"
 cat "$FILE" >/dev/null # same page-cache state for everyone
-measure "parse floor" /dev/null "$BIN/examples/parse_floor" "$FILE"
-measure "revcap compare" "$DATA/revcap-n$N.csv" \
-    "$BIN/revcap" compare "$FILE" "${CAPS[@]}" --format csv --no-files
-measure "pandas reference" "$DATA/pandas-n$N.csv" \
-    "${PANDAS_ENV[@]}" "$PY" bench/reference.py "$FILE" "${CAPS[@]}"
+measure "$RESULTS" "parse floor" /dev/null "$RUNS" - "$BIN/examples/parse_floor" "$FILE"
+measure "$RESULTS" "revcap compare" "$DATA/revcap-n$N.csv" "$RUNS" - \
+    "$REVCAP" compare "$FILE" "${CAPS[@]}" --format csv --no-files
+measure "$RESULTS" "pandas" "$DATA/pandas-n$N.csv" "$RUNS" - \
+    "${PEER_ENV[@]}" "$PY" bench/reference.py "$FILE" "${CAPS[@]}"
+measure "$RESULTS" "polars" "$DATA/polars-n$N.csv" "$RUNS" - \
+    "${PEER_ENV[@]}" "$PY" bench/polars_peer.py "$FILE" "${CAPS[@]}"
+measure "$RESULTS" "duckdb f64" "$DATA/duckdb-n$N.csv" "$RUNS" - \
+    "${PEER_ENV[@]}" "$PY" bench/duckdb_peer.py "$FILE" "${CAPS[@]}"
+measure "$RESULTS" "duckdb decimal" "$DATA/duckdb-decimal-n$N.csv" "$RUNS" - \
+    "${PEER_ENV[@]}" "$PY" bench/duckdb_peer.py "$FILE" "${CAPS[@]}" --decimal
+for mode in "${MODES[@]}"; do
+    mode_args "$mode" "$FILE" "$WORK/out"
+    measure "$RESULTS" "revcap $mode" /dev/null "$RUNS" "$WORK/out" "$REVCAP" "${ARGS[@]}"
+done
 # The sweep: 4 bundled scenarios (with their terms.toml) under 1,000 and 100,000 caps.
-measure "sweep 1k caps" /dev/null \
-    "$BIN/revcap" compare scenarios/ --caps 100M:100B:100M --no-files --format csv
-measure "sweep 100k caps" /dev/null \
-    "$BIN/revcap" compare scenarios/ --caps 1M:100B:1M --no-files --format csv
-OUT_1K=$("$BIN/revcap" compare scenarios/ --caps 100M:100B:100M --no-files --format csv | wc -c)
-OUT_100K=$("$BIN/revcap" compare scenarios/ --caps 1M:100B:1M --no-files --format csv | wc -c)
+measure "$RESULTS" "sweep 1k caps" /dev/null "$RUNS" - \
+    "$REVCAP" compare scenarios/ --caps 100M:100B:100M --no-files --format csv
+measure "$RESULTS" "sweep 100k caps" /dev/null "$RUNS" - \
+    "$REVCAP" compare scenarios/ --caps 1M:100B:1M --no-files --format csv
+measure "$RESULTS" "sweep 100k caps, table+files" /dev/null "$RUNS" "$WORK/out" \
+    "$REVCAP" compare scenarios/ --caps 1M:100B:1M --output "$WORK/out"
+printf 'out\tsweep 1k caps\t%s\n' \
+    "$("$REVCAP" compare scenarios/ --caps 100M:100B:100M --no-files --format csv | wc -c)" >>"$RESULTS"
+printf 'out\tsweep 100k caps\t%s\n' \
+    "$("$REVCAP" compare scenarios/ --caps 1M:100B:1M --no-files --format csv | wc -c)" >>"$RESULTS"
+
+SCALE_TSV="$DATA/scale.tsv"
+: >"$SCALE_TSV"
+if [[ $SCALE == 1 ]]; then
+    echo
+    echo "== scaling: ${SCALE_SIZES// /, } scenarios × 60 months, best of $SCALE_RUNS"
+    mem_kb=$(awk '/MemAvailable/ {print $2}' /proc/meminfo)
+    prev_rows=
+    for n in $SCALE_SIZES; do
+        f=$(data_file "$n")
+        rows=$((n * 60))
+        size=$(stat -L -c %s "$f")
+        echo "-- $rows rows ($((size / 1000000)) MB)"
+        cat "$f" >/dev/null
+        tsv="$WORK/scale-$n.tsv"
+        : >"$tsv"
+        for mode in "compare csv" "${MODES[@]}"; do
+            label="revcap $mode"
+            if [[ $n == "$N" && $RUNS == "$SCALE_RUNS" ]]; then
+                # Measured above, on the same file in this run.
+                [[ $mode == "compare csv" ]] && label="revcap compare"
+                grep -P "^\Q$label\E\t" "$RESULTS" | sed "s/^[^\t]*/revcap $mode/" >>"$tsv"
+                printf '  %-30s as measured above\n' "revcap $mode"
+                continue
+            fi
+            if [[ -n $prev_rows && ${SCALE_ALL:-0} != 1 ]]; then
+                free_kb=$(df -Pk "$WORK" | awk 'NR == 2 {print $4}')
+                if skip=$(awk -F'\t' -v m="revcap $mode" -v r="$rows" -v p="$prev_rows" \
+                    -v mem="$mem_kb" -v disk="$free_kb" '
+                    $1 == m && $2 == "skipped" { printf "skipped at the smaller size"; found = 1 }
+                    $1 == m && $2 != "skipped" { rss = $3 * r / p; out = $4 * r / p / 1024
+                        if (rss * 1024 > mem / 2 || out > disk / 2) {
+                            printf "would need ~%.1f GB peak RSS and %.1f GB of files at linear growth", rss / 1024, out / 2^20; found = 1 } }
+                    END { exit !found }' "$WORK/scale-$prev_n.tsv"); then
+                    printf 'revcap %s\tskipped\t%s\n' "$mode" "$skip" >>"$tsv"
+                    printf '  %-30s skipped: %s\n' "revcap $mode" "$skip"
+                    continue
+                fi
+            fi
+            if [[ $mode == "compare csv" ]]; then
+                measure "$tsv" "$label" /dev/null "$SCALE_RUNS" - \
+                    "$REVCAP" compare "$f" "${CAPS[@]}" --format csv --no-files
+            else
+                mode_args "$mode" "$f" "$WORK/out"
+                measure "$tsv" "$label" /dev/null "$SCALE_RUNS" "$WORK/out" "$REVCAP" "${ARGS[@]}"
+            fi
+        done
+        awk -F'\t' -v r="$rows" -v s="$size" 'BEGIN {OFS = "\t"} {print r, s, $0}' "$tsv" >>"$SCALE_TSV"
+        prev_rows=$rows
+        prev_n=$n
+    done
+fi
 
 echo
-"$PY" - "$RESULTS" "$SIZE" "$ROWS" "$OUT_1K" "$OUT_100K" <<'EOF'
-import sys
-path, size, rows, out1k, out100k = sys.argv[1], *map(int, sys.argv[2:])
-r = {}
-for line in open(path):
-    label, wall, rss = line.rstrip("\n").split("\t")[0], *line.split("\t")[1].split()
-    r[label] = (float(wall), float(rss.rstrip("*")))
-rc, floor = r["revcap compare"][0], r["parse floor"][0]
-print(f"input: {rows:,} rows, {size / 1e6:.1f} MB")
-print()
-print(f"| tool | wall s | peak RSS MB | RSS / input | rows/s | x revcap | x parse floor |")
-print(f"|---|---:|---:|---:|---:|---:|---:|")
-for label in ["revcap compare", "pandas reference", "parse floor"]:
-    wall, rss = r[label]
-    print(f"| {label} | {wall:.2f} | {rss:.0f} | {rss * 2**20 / size:.2f} | "
-          f"{rows / wall / 1e6:.2f}M | {wall / rc:.2f} | {wall / floor:.2f} |")
-s1, s100 = r["sweep 1k caps"], r["sweep 100k caps"]
-print()
-print("| sweep (scenarios/, 4 scenarios) | wall s | peak RSS MB | output MB |")
-print("|---|---:|---:|---:|")
-print(f"| 1,000 caps | {s1[0]:.3f} | {s1[1]:.0f} | {out1k / 1e6:.2f} |")
-print(f"| 100,000 caps | {s100[0]:.3f} | {s100[1]:.0f} | {out100k / 1e6:.2f} |")
-print()
-pd_ratio = r["pandas reference"][0] / rc
-floor_ratio = rc / floor
-mem_ratio = r["revcap compare"][1] * 2**20 / size
-print("targets:")
-print(f"  revcap >= 5x faster than pandas: {pd_ratio:.2f}x  {'met' if pd_ratio >= 5 else 'MISSED'}")
-print(f"  revcap within 2x of parse floor: {floor_ratio:.2f}x  {'met' if floor_ratio <= 2 else 'MISSED'}")
-print(f"  revcap peak RSS <= input size:   {mem_ratio:.2f}x  {'met' if mem_ratio <= 1 else 'MISSED'}")
-print(f"  100k caps vs 1k caps:            {s100[0] / s1[0]:.1f}x the time for "
-      f"{out100k / max(out1k, 1):.0f}x the output")
-EOF
+"$PY" bench/report.py "$RESULTS" "$SCALE_TSV"
 
 echo
-echo "== equality check (revcap vs pandas)"
-"$PY" bench/check.py "$DATA/revcap-n$N.csv" "$DATA/pandas-n$N.csv"
+echo "== equality checks (each peer against revcap)"
+status=0
+"$PY" bench/check.py "$DATA/revcap-n$N.csv" "$DATA/pandas-n$N.csv" --peer pandas || status=1
+"$PY" bench/check.py "$DATA/revcap-n$N.csv" "$DATA/polars-n$N.csv" --peer polars || status=1
+"$PY" bench/check.py "$DATA/revcap-n$N.csv" "$DATA/duckdb-n$N.csv" --peer "duckdb f64" || status=1
+"$PY" bench/check.py "$DATA/revcap-n$N.csv" "$DATA/duckdb-decimal-n$N.csv" \
+    --peer "duckdb decimal" --exact --rel 1e-15 || status=1
+
+# What exact money buys: caps reached exactly at a day's end (bench/exact_days.py). revcap
+# and DuckDB DECIMAL must agree; the float64 peers are expected to be a day off for some
+# scenarios, so their mismatches are shown (one line each: how many, in which columns),
+# not failed.
+echo
+echo "== exactness probe (bench/exact_days.py: caps reached exactly at a day's end)"
+EXACT="$DATA/exact-days.csv"
+[[ -s "$EXACT" ]] || "$PY" bench/exact_days.py "$EXACT" >/dev/null
+"$REVCAP" compare "$EXACT" --cap 38B --format csv --no-files >"$WORK/exact-revcap.csv"
+"${PEER_ENV[@]}" "$PY" bench/duckdb_peer.py "$EXACT" --cap 38B --decimal >"$WORK/exact-dd.csv"
+"$PY" bench/check.py "$WORK/exact-revcap.csv" "$WORK/exact-dd.csv" \
+    --peer "duckdb decimal" --exact --rel 1e-15 || status=1
+for peer in "pandas:reference.py" "polars:polars_peer.py" "duckdb f64:duckdb_peer.py"; do
+    "${PEER_ENV[@]}" "$PY" "bench/${peer#*:}" "$EXACT" --cap 38B >"$WORK/exact-peer.csv"
+    out=$("$PY" bench/check.py "$WORK/exact-revcap.csv" "$WORK/exact-peer.csv" \
+        --peer "${peer%%:*}" || true)
+    out=${out%%$'\n'*}
+    echo "${out%; first ones:} (float64: a day off is expected here)"
+done
+exit $status
