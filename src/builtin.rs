@@ -123,7 +123,10 @@ pub fn scenario(raw: &str) -> Option<&'static File> {
         return None;
     }
     let name = under_folder(raw)?;
-    SCENARIOS.iter().find(|f| f.name == name)
+    // `built-in:feb2026` as well as `built-in:feb2026.csv`: the listing's names.
+    SCENARIOS
+        .iter()
+        .find(|f| f.name == name || f.name.strip_suffix(".csv") == Some(name))
 }
 
 /// The built-in terms file `path` names (`scenarios/terms.toml`,

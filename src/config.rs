@@ -746,7 +746,7 @@ fn find_inputs(paths: &[String], reading: Reading, sheet: Option<&str>) -> Resul
         } else {
             problems.push(Problem::new(
                 raw,
-                "does not exist (expected a CSV file, a folder of CSV files, or -)",
+                "does not exist (expected a CSV file or workbook, a folder of them, or -)",
             ));
             order.push(raw.clone());
         }

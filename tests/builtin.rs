@@ -112,7 +112,7 @@ fn named_built_in_files_and_presets_fall_back_with_a_note_each() {
     let err = w.fails(&["run", "scenarios/nope.csv", "--no-files"], 1);
     assert_eq!(
         err,
-        "error: scenarios/nope.csv: does not exist (expected a CSV file, a folder of CSV files, or -)\n"
+        "error: scenarios/nope.csv: does not exist (expected a CSV file or workbook, a folder of them, or -)\n"
     );
 }
 
@@ -236,4 +236,32 @@ fn scenarios_export_writes_them_out_once() {
         err,
         "error: mine/apr2025.csv: cannot write: already exists; revcap scenarios --export never replaces a file (choose an empty folder)\n"
     );
+}
+
+#[test]
+fn a_built_in_file_is_named_with_or_without_its_extension() {
+    // The listing names `feb2026.csv`; `built-in:feb2026` is the same file.
+    let args = |name: &str| {
+        vec![
+            "run".to_string(),
+            name.to_string(),
+            "--no-files".to_string(),
+            "--format".to_string(),
+            "csv".to_string(),
+        ]
+    };
+    let with = in_repo(
+        &args("built-in:feb2026.csv")
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let without = in_repo(
+        &args("built-in:feb2026")
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(with.contains("feb2026,"), "{with}");
+    assert_eq!(with, without);
 }

@@ -992,7 +992,7 @@ fn nonexistent_path_is_exit_1() {
     let w = Workdir::new();
     assert_eq!(
         w.fails(&["run", "nope.csv"], 1),
-        "error: nope.csv: does not exist (expected a CSV file, a folder of CSV files, or -)\n"
+        "error: nope.csv: does not exist (expected a CSV file or workbook, a folder of them, or -)\n"
     );
     assert!(!w.path("output").exists());
 }

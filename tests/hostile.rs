@@ -358,7 +358,7 @@ error: t.csv: line 3, column "revenue": "3.5" has a decimal point, but this file
         case("validate: every problem in every file, then a count", &["validate", "a.csv", "missing.csv", "b.csv", "--terms", "t.toml"], 1,
             r#"error: a.csv: line 2, column "revenue": "abc" is not a number (expected e.g. 12700000000, 12.7B or "$12,700,000,000")
 error: a.csv: line 3, column "period": "2027Q5" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03): quarters are Q1 to Q4
-error: missing.csv: does not exist (expected a CSV file, a folder of CSV files, or -)
+error: missing.csv: does not exist (expected a CSV file or workbook, a folder of them, or -)
 error: b.csv: line 1: has no "period" column (found "when", "revenue"; expected e.g. period,revenue or period,base,bull)
 error: t.toml: line 1, key "cap": "lots" is not a number (expected none or e.g. 12700000000, 12.7B or "$12,700,000,000")
 5 problems in 4 files
@@ -515,7 +515,7 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
             .stdin(GOOD),
         // ------------------------------------------------------------ paths and outputs
         case("path missing", &["run", "nope.csv"], 1,
-            "error: nope.csv: does not exist (expected a CSV file, a folder of CSV files, or -)\n"),
+            "error: nope.csv: does not exist (expected a CSV file or workbook, a folder of them, or -)\n"),
         case("folder without CSV files", &["run", "dir"], 1,
             "error: dir: is a folder with no *.csv, *.tsv, *.txt, *.xlsx, *.xlsm, *.xls or *.ods files\n")
             .file("dir/notes.md", "x"),

@@ -49,14 +49,15 @@ for i in $(seq 1 "$KILLS"); do
         sleep "$t"
         t="${t}s"
     else
-        # While the files are written and swapped in: once the staging folder is
-        # there, anywhere in the next quarter of the run's time.
-        while ! ls -A . | grep -q '^\.out\.revcap-staging-' && kill -0 "$pid" 2>/dev/null; do
-            sleep 0.05
+        # While the set is finished and swapped in: the staging folder exists from the
+        # first batch, and result.json is the last file of the set begun in it (at
+        # the end of the run); kill anywhere in the next eighth of the run's time.
+        while ! ls .out.revcap-staging-*/result.json >/dev/null 2>&1 && kill -0 "$pid" 2>/dev/null; do
+            sleep 0.02
         done
-        t=$(awk -v t="$took" -v r="$RANDOM" 'BEGIN { printf "%.2f", t / 4 * r / 32767 }')
+        t=$(awk -v t="$took" -v r="$RANDOM" 'BEGIN { printf "%.2f", t / 8 * r / 32767 }')
         sleep "$t"
-        t="${t}s after staging began"
+        t="${t}s after result.json was begun"
     fi
     kill -9 "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
