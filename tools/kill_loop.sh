@@ -50,12 +50,13 @@ for i in $(seq 1 "$KILLS"); do
         t="${t}s"
     else
         # While the set is finished and swapped in: the staging folder exists from the
-        # first batch, and result.json is the last file of the set begun in it (at
-        # the end of the run); kill anywhere in the next eighth of the run's time.
+        # first batch, and result.json is the last file of the set, begun at the end
+        # of the run; kill anywhere in the next half of the run's time (the JSON
+        # document is put together and the set swapped in then, or the run is over).
         while ! ls .out.revcap-staging-*/result.json >/dev/null 2>&1 && kill -0 "$pid" 2>/dev/null; do
             sleep 0.02
         done
-        t=$(awk -v t="$took" -v r="$RANDOM" 'BEGIN { printf "%.2f", t / 8 * r / 32767 }')
+        t=$(awk -v t="$took" -v r="$RANDOM" 'BEGIN { printf "%.2f", t / 2 * r / 32767 }')
         sleep "$t"
         t="${t}s after result.json was begun"
     fi
