@@ -170,7 +170,11 @@ pub fn table(rows: &[Row], amounts: &Amounts, markdown: bool) -> String {
         let group = rows.get(start..start + len).unwrap_or_default();
         start += len;
         let base = base_text(first.base, amounts);
-        let title = format!("{}: {} (base {base})", first.scenario, metric_text(first.metric));
+        let title = format!(
+            "{}: {} (base {base})",
+            first.scenario,
+            metric_text(first.metric)
+        );
         let header = [
             "input".to_string(),
             "low".into(),

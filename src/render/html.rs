@@ -142,8 +142,8 @@ pub struct InputFile {
 pub const CHART_SIZE: (u32, u32) = (960, 600);
 
 /// The narrowest a chart is shown (CSS pixels): at 390 px a chart scrolls sideways
-/// rather than shrink its labels below about 9 px.
-pub const CHART_MIN_WIDTH: u32 = 600;
+/// rather than shrink its labels below about 10 px (footnotes 8 px, titles 18 px).
+pub const CHART_MIN_WIDTH: u32 = 720;
 
 fn svg_only() -> ChartOptions {
     ChartOptions {
@@ -276,8 +276,14 @@ pub fn sensitivity_figures(
         return Ok(Vec::new());
     }
     let amounts = shown.amounts();
-    let charts =
-        crate::chart::tornado_charts(names, found, metrics, terms, &svg_only(), shown.unit.as_ref())?;
+    let charts = crate::chart::tornado_charts(
+        names,
+        found,
+        metrics,
+        terms,
+        &svg_only(),
+        shown.unit.as_ref(),
+    )?;
     let stems = crate::chart::file_stems(names.iter().copied());
     let mut out = Vec::new();
     for (name, bytes) in charts {
@@ -710,6 +716,7 @@ footer dt{font-weight:600}
 footer dd{margin:0}
 .hash{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.8em;word-break:break-all}
 caption{text-align:left;font-weight:600;padding:.2rem 0}
+table.sensitivity th[scope=row]{min-width:0;white-space:nowrap}
 @media (max-width:40rem){.chart{overflow-x:auto}.chart svg{min-width:CHARTMINpx}body{padding:.6rem;font-size:15px}h1{font-size:1.35rem}th,td{padding:.25rem .4rem}footer dl{grid-template-columns:minmax(0,1fr)}footer dd{margin-bottom:.4rem}}
 @media print{
  body{max-width:none;padding:0;font-size:11pt}
@@ -800,7 +807,8 @@ fn sensitivity_section(sens: &SensitivityParts, amounts: &Amounts) -> Markup {
                     table #swings {
                         thead { tr { th scope="col" { "Input" } th scope="col" { "Low" } th scope="col" { "High" } } }
                         tbody {
-                            @for sw in sens.swings {
+                            // Only inputs swung: no cap or discount rate, nothing to swing.
+                            @for sw in sens.swings.iter().filter(|sw| sens.found.rows.iter().any(|r| r.input == sw.input)) {
                                 tr { th scope="row" { (sw.input) } td.t { (sw.low.text()) } td.t { (sw.high.text()) } }
                             }
                         }

@@ -411,7 +411,12 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
         let ws = book
             .add_worksheet_with_constant_memory()?
             .set_name("Sensitivity")?;
-        let cut = table(ws, &f, &super::sensitivity::HEADER, rows.iter().map(sensitivity_cells))?;
+        let cut = table(
+            ws,
+            &f,
+            &super::sensitivity::HEADER,
+            rows.iter().map(sensitivity_cells),
+        )?;
         if cut > 0 {
             notes.push(format!(
                 "The Sensitivity sheet holds the first {} rows, Excel's limit; {} more are in sensitivity.csv.",
@@ -665,5 +670,27 @@ fn short_name(name: &str) -> String {
     match name.char_indices().nth(100) {
         Some((i, _)) => format!("{}…", name.get(..i).unwrap_or(name)),
         None => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_048_575), "1,048,575");
+    }
+
+    #[test]
+    fn texts_are_cut_at_excels_limit_between_characters() {
+        let fits = "a".repeat(MAX_TEXT);
+        assert_eq!(cut_text(&fits), None);
+        // A two-unit character that would straddle the limit is left out whole.
+        let over = format!("{}😀", "a".repeat(MAX_TEXT - 1));
+        assert_eq!(cut_text(&over), Some("a".repeat(MAX_TEXT - 1).as_str()));
     }
 }
