@@ -330,3 +330,44 @@ fn a_name_longer_than_excel_allows_is_cut_and_said() {
     );
     assert!(notes.iter().any(|n| n.starts_with(&expected)), "{notes:?}");
 }
+
+#[test]
+fn a_compare_of_caps_gets_native_charts_and_one_with_no_cap_does_not() {
+    let scenarios = scenarios();
+    let book_of = |caps: &[&str]| {
+        let variants: Vec<Variant> = caps
+            .iter()
+            .map(|name| Variant {
+                name: name.to_string(),
+                terms: Terms {
+                    cap: (*name != "none").then(|| d(&name.replace('B', "000000000"))),
+                    ..terms()
+                },
+                from_file: false,
+            })
+            .collect();
+        let (rows, _) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
+        open(
+            xlsx::workbook(&Workbook {
+                terms: &terms(),
+                shown: &shown(),
+                results: &[],
+                compare: Some(&rows),
+                thresholds: None,
+                sensitivity: None,
+                distributions: None,
+            })
+            .unwrap(),
+        )
+    };
+    assert_eq!(
+        book_of(&["20B", "30B", "38B"]).sheet_names(),
+        ["Terms", "Compare", "Compare charts"]
+    );
+    // A cap of none has no place on a cap axis; one cap is no line.
+    assert_eq!(
+        book_of(&["20B", "none"]).sheet_names(),
+        ["Terms", "Compare"]
+    );
+    assert_eq!(book_of(&["20B"]).sheet_names(), ["Terms", "Compare"]);
+}

@@ -138,7 +138,7 @@ pub struct InputFile {
 /// the chart files): the page's widest chart box (60rem, 960 CSS pixels), so on a
 /// desktop a chart is shown at its own size and its text at the sizes the charts
 /// design for it (labels about 14 px). Narrower screens scale it down to no less
-/// than [`CHART_MIN_WIDTH`] and scroll it sideways (docs/spec.md §5.13).
+/// than [`CHART_MIN_WIDTH`] and scroll it sideways (docs/spec.md §5.14).
 pub const CHART_SIZE: (u32, u32) = (960, 600);
 
 /// The narrowest a chart is shown (CSS pixels): at 390 px a chart scrolls sideways
@@ -307,12 +307,12 @@ pub fn sensitivity_figures(
                 .map_or_else(String::new, |r| base_text(r.base, &amounts));
             let top = rows.first().map_or_else(String::new, |r| {
                 format!(
-                    " The widest is {}: {} at {}, {} at {}.",
-                    r.input,
+                    " The widest swing is {input}'s: {} with {input} at {}, {} with it at {}.",
                     measure_text(r, r.at_low, &amounts),
                     input_text(&r.low, &amounts),
                     measure_text(r, r.at_high, &amounts),
-                    input_text(&r.high, &amounts)
+                    input_text(&r.high, &amounts),
+                    input = r.input,
                 )
             });
             format!(

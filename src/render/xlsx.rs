@@ -80,7 +80,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -407,6 +407,11 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
             rows,
         )?;
     }
+    if let Some(rows) = w.compare {
+        if let Some(why) = compare_charts(&mut book, rows)? {
+            notes.push(why);
+        }
+    }
     if let Some(rows) = w.sensitivity {
         let ws = book
             .add_worksheet_with_constant_memory()?
@@ -482,6 +487,80 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
     }
     terms_sheet(book.worksheet_from_name("Terms")?, &f, w, &notes)?;
     book.save_to_buffer()
+}
+
+/// The `Compare charts` sheet: total paid and the binding date against the cap, a
+/// line per scenario, drawn from the `Compare` sheet (so they follow any edit made
+/// there). Only when every variant has a cap and there are two or more, for at most
+/// [`MAX_CHARTS`] scenarios; returns a note for the `Terms` sheet when there are too
+/// many scenarios, nothing when a chart makes no sense (one variant, a variant with
+/// no cap).
+fn compare_charts(book: &mut Book, rows: &[CompareRow]) -> Result<Option<String>, XlsxError> {
+    // A scenario's rows are consecutive, in variant order (docs/spec.md §5.3).
+    let mut blocks: Vec<(&str, u32, u32)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let Ok(at) = u32::try_from(i + 1) else {
+            return Ok(None);
+        };
+        match blocks.last_mut() {
+            Some((name, _, last)) if *name == r.scenario.as_str() => *last = at,
+            _ => blocks.push((r.scenario.as_str(), at, at)),
+        }
+    }
+    let variants = blocks.first().map_or(0, |(_, a, b)| b - a + 1);
+    if variants < 2 || rows.iter().any(|r| r.cap.is_none()) || rows.len() >= MAX_ROWS {
+        return Ok(None);
+    }
+    if blocks.len() > MAX_CHARTS {
+        return Ok(Some(format!(
+            "No chart on the Compare sheet's figures: {} scenarios (charts are drawn for at most {MAX_CHARTS}).",
+            thousands(blocks.len())
+        )));
+    }
+    let column = |name: &str| {
+        let mut header = vec!["scenario", "variant", "cap"];
+        header.extend(SUMMARY_HEADER.get(1..).unwrap_or_default());
+        header
+            .iter()
+            .position(|h| *h == name)
+            .and_then(|i| u16::try_from(i).ok())
+    };
+    let (Some(cap), Some(paid), Some(date)) =
+        (column("cap"), column("total_paid"), column("binding_date"))
+    else {
+        return Ok(None);
+    };
+    let chart_of = |title: &str, col: u16, y_name: &str, y_format: &str| {
+        let mut chart = Chart::new(ChartType::ScatterStraightWithMarkers);
+        chart.title().set_name(title);
+        for (i, (name, first, last)) in blocks.iter().enumerate() {
+            let c = crate::chart::style::scenario_color(i);
+            chart
+                .add_series()
+                .set_name(&short_name(name))
+                .set_categories(("Compare", *first, cap, *last, cap))
+                .set_values(("Compare", *first, col, *last, col))
+                .set_format(
+                    ChartLine::new()
+                        .set_color(format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2).as_str()),
+                );
+        }
+        chart.x_axis().set_name("cap").set_num_format("#,##0");
+        chart.y_axis().set_name(y_name).set_num_format(y_format);
+        chart.set_width(720).set_height(400);
+        chart
+    };
+    let sheet = book.add_worksheet().set_name("Compare charts")?;
+    let paid_chart = chart_of("Total paid by cap", paid, "total paid", "#,##0");
+    let date_chart = chart_of(
+        "When the cap binds, by cap (no point: it does not bind)",
+        date,
+        "binding date",
+        "yyyy-mm",
+    );
+    sheet.insert_chart(0, 0, &paid_chart)?;
+    sheet.insert_chart(21, 0, &date_chart)?;
+    Ok(None)
 }
 
 /// A value of a distribution: an amount, a date, or empty (absent).
