@@ -7,6 +7,8 @@
 use std::io::Cursor;
 use std::str::FromStr;
 
+mod common;
+
 use calamine::{Data, Reader, Xlsx};
 use revcap::config::Variant;
 use revcap::model::{Date, Scenario, Terms};
@@ -370,4 +372,36 @@ fn a_compare_of_caps_gets_native_charts_and_one_with_no_cap_does_not() {
         ["Terms", "Compare"]
     );
     assert_eq!(book_of(&["20B"]).sheet_names(), ["Terms", "Compare"]);
+}
+
+#[test]
+fn a_run_with_a_name_longer_than_a_cell_writes_its_workbook() {
+    let w = common::Workdir::new();
+    let name = "n".repeat(40_000);
+    w.write(
+        "t.csv",
+        format!("scenario,period,revenue\n{name},2026,1\n{name},2027,2\n"),
+    );
+    w.ok_wrote(
+        &[
+            "run",
+            "t.csv",
+            "--through",
+            "2027-12-31",
+            "--xlsx",
+            "--no-charts",
+            "--output",
+            "out",
+        ],
+        4,
+        "out",
+    );
+    let mut book: Xlsx<_> = calamine::open_workbook(w.path("out/revcap.xlsx")).unwrap();
+    let summary = book.worksheet_range("Summary").unwrap();
+    assert_eq!(
+        summary.rows().nth(1).unwrap()[0],
+        Data::String("n".repeat(xlsx::MAX_TEXT))
+    );
+    // summary.csv keeps the name whole.
+    assert!(w.read("out/summary.csv").contains(&name));
 }
