@@ -762,3 +762,52 @@ fn distributions_show_percentiles_probabilities_and_charts_per_group() {
         "{low:?} {high:?}"
     );
 }
+
+#[test]
+fn a_sensitivity_of_many_scenarios_shows_the_first_and_says_so() {
+    let one = &scenarios()[1];
+    let many: Vec<Scenario> = (0..html::MAX_SECTIONS + 3)
+        .map(|i| Scenario {
+            name: format!("s{i}"),
+            ..one.clone()
+        })
+        .collect();
+    let names: Vec<&str> = many.iter().map(|s| s.name.as_str()).collect();
+    let metrics = [Metric::TotalPaid];
+    let swings = sens::default_swings();
+    let found = sens::sensitivity(&many, &terms(), &swings, &metrics).unwrap();
+    // Too many scenarios for charts, as for the chart files.
+    let figures = html::sensitivity_figures(&names, &found, &metrics, &terms(), &shown()).unwrap();
+    assert!(figures.is_empty());
+    let raw = html::report(&Report {
+        command: "sensitivity",
+        terms: &terms(),
+        shown: &shown(),
+        results: &[],
+        compare: None,
+        sensitivity: Some(SensitivityParts {
+            names: &names,
+            found: &found,
+            metrics: &metrics,
+            swings: &swings,
+            figures: &figures,
+        }),
+        distributions: None,
+        figures: &[],
+        no_figures: None,
+        inputs: &[],
+        command_line: "revcap sensitivity --report",
+        date: None,
+    })
+    .unwrap();
+    let doc = Html::parse_document(&raw);
+    assert_eq!(select(&doc, "section.scenario").len(), html::MAX_SECTIONS);
+    let more = text(&select(&doc, "#sensitivity-more")[0]);
+    assert!(more.contains(&format!("first {} of {}", html::MAX_SECTIONS, many.len())));
+    let section = text(&select(&doc, "#sensitivity")[0]);
+    assert!(
+        section.contains("no charts drawn: 53 scenarios"),
+        "{section}"
+    );
+    assert!(select(&doc, "svg").is_empty());
+}
