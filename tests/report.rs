@@ -6,9 +6,13 @@ mod common;
 
 use std::str::FromStr;
 
+use revcap::analysis::sensitivity::{self as sens, Metric};
 use revcap::config::Variant;
 use revcap::model::{Date, Scenario, ScenarioResult, Terms};
-use revcap::render::html::{self, CompareParts, Figure, InputFile, Report};
+use revcap::montecarlo::distribution::{Distributions, Key};
+use revcap::render::html::{
+    self, CompareParts, Distributed, Figure, InputFile, Report, SensitivityParts,
+};
 use revcap::render::{Shown, TermSources};
 use rust_decimal::Decimal;
 use scraper::{Html, Selector};
@@ -66,6 +70,8 @@ fn page(results: &[ScenarioResult], figures: &[Figure], inputs: &[InputFile]) ->
         shown: &shown(),
         results,
         compare: None,
+        sensitivity: None,
+        distributions: None,
         figures,
         no_figures: None,
         inputs,
@@ -261,6 +267,8 @@ fn a_compare_report_has_the_grid_the_thresholds_and_the_charts() {
             variants: variants.iter().map(|v| v.name.clone()).collect(),
             thresholds: Some(&thresholds),
         }),
+        sensitivity: None,
+        distributions: None,
         figures: &figures,
         no_figures: None,
         inputs: &[],
@@ -393,6 +401,8 @@ fn compare_page(scenarios: &[Scenario], variants: &[Variant], terms: &Terms) -> 
             variants: variants.iter().map(|v| v.name.clone()).collect(),
             thresholds: Some(&thresholds),
         }),
+        sensitivity: None,
+        distributions: None,
         figures: &[],
         no_figures: None,
         inputs: &[],
@@ -463,4 +473,341 @@ fn thresholds_of_different_year_ends_are_a_row_each() {
         .count();
     let (_, th) = revcap::compare_all(&s, &t, &variants(&["20B"])).unwrap();
     assert_eq!(rows, th.iter().map(|t| t.by.len() + 1).sum::<usize>());
+}
+
+/// The bundled scenarios and the hostile one swung by the default swings, measured
+/// by three metrics.
+fn sensitivity_page() -> (Html, Vec<String>, sens::Sensitivity, Vec<Figure>) {
+    let scenarios = scenarios();
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let metrics = [Metric::BindingDate, Metric::TotalPaid, Metric::Foregone];
+    let swings = sens::default_swings();
+    let found = sens::sensitivity(&scenarios, &terms(), &swings, &metrics).unwrap();
+    let figures = html::sensitivity_figures(&names, &found, &metrics, &terms(), &shown()).unwrap();
+    let raw = html::report(&Report {
+        command: "sensitivity",
+        terms: &terms(),
+        shown: &shown(),
+        results: &[],
+        compare: None,
+        sensitivity: Some(SensitivityParts {
+            names: &names,
+            found: &found,
+            metrics: &metrics,
+            swings: &swings,
+            figures: &figures,
+        }),
+        distributions: None,
+        figures: &[],
+        no_figures: None,
+        inputs: &[],
+        command_line: "revcap sensitivity --report",
+        date: Date::parse("2026-12-01"),
+    })
+    .unwrap();
+    let owned = names.iter().map(|n| n.to_string()).collect();
+    (Html::parse_document(&raw), owned, found, figures)
+}
+
+#[test]
+fn a_sensitivity_report_has_a_table_and_a_tornado_per_scenario_and_metric() {
+    let (doc, names, found, figures) = sensitivity_page();
+    assert_eq!(text(&select(&doc, "h1")[0]), "revcap sensitivity report");
+    assert_eq!(select(&doc, "#sensitivity").len(), 1);
+    // The swings asked: no discount rate in the terms, so none swung or listed.
+    let swings: Vec<String> = select(&doc, "#swings tbody th").iter().map(text).collect();
+    assert_eq!(
+        swings,
+        ["rate", "cap", "revenue", "from", "through", "already_paid"]
+    );
+    // A chart per scenario and metric, inline, each in its scenario's section.
+    assert_eq!(figures.len(), names.len() * 3);
+    assert_eq!(select(&doc, "svg").len(), figures.len());
+    let sections = select(&doc, "section.scenario");
+    assert_eq!(sections.len(), names.len());
+    let table = Selector::parse("table.sensitivity").unwrap();
+    let row = Selector::parse("tbody tr").unwrap();
+    let cell = Selector::parse("th, td").unwrap();
+    for (section, name) in sections.iter().zip(&names) {
+        assert!(text(
+            &section
+                .select(&Selector::parse("h2").unwrap())
+                .next()
+                .unwrap()
+        )
+        .ends_with(&format!("Sensitivity of {name}")));
+        assert_eq!(section.select(&Selector::parse("svg").unwrap()).count(), 3);
+        let tables: Vec<_> = section.select(&table).collect();
+        assert_eq!(tables.len(), 3, "{name}");
+        for (t, metric) in
+            tables
+                .iter()
+                .zip([Metric::BindingDate, Metric::TotalPaid, Metric::Foregone])
+        {
+            let inputs: Vec<String> = t
+                .select(&row)
+                .map(|r| text(&r.select(&cell).next().unwrap()))
+                .collect();
+            let expected: Vec<&str> = found
+                .rows
+                .iter()
+                .filter(|r| r.scenario == *name && r.metric == metric)
+                .map(|r| r.input.name())
+                .collect();
+            assert_eq!(inputs, expected, "{name} {metric:?}");
+        }
+    }
+    // A cell against a separate computation: feb2026's binding date at a 15% rate.
+    let at_15 = revcap::compute_all(
+        &scenarios()[1..2],
+        &Terms {
+            rate: d("0.15"),
+            ..terms()
+        },
+    )
+    .unwrap()[0]
+        .summary
+        .binding_date
+        .unwrap()
+        .to_string();
+    let feb = sections[1].select(&table).next().unwrap();
+    let rate_row = feb
+        .select(&row)
+        .find(|r| text(&r.select(&cell).next().unwrap()) == "rate")
+        .unwrap();
+    let cells: Vec<String> = rate_row.select(&cell).map(|c| text(&c)).collect();
+    assert_eq!(cells[1], "15%");
+    assert!(cells[3].starts_with(&at_15), "{cells:?} {at_15}");
+    // The hostile name is text, in its heading and its charts.
+    assert!(select(&doc, "script").is_empty());
+    let last = text(sections.last().unwrap());
+    assert!(last.contains(&format!("Sensitivity of {HOSTILE}")));
+    // The note on the through swing, without its `note: ` prefix.
+    let notes = text(&select(&doc, "#sensitivity ul")[0]);
+    assert!(
+        notes.starts_with("the through swing reaches past"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn sensitivity_writes_the_report_and_the_workbook() {
+    let w = bundled();
+    let out = w
+        .cmd(&[
+            "sensitivity",
+            "--report",
+            "--xlsx",
+            "--no-charts",
+            "--output",
+            "sens",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.ends_with(&common::wrote(4, "sens")), "{stderr}");
+    assert_eq!(
+        w.files("sens"),
+        [
+            "report.html",
+            "revcap.xlsx",
+            "sensitivity.csv",
+            "sensitivity.json"
+        ]
+    );
+    let doc = Html::parse_document(&w.read("sens/report.html"));
+    // --no-charts: no chart file, but a tornado per scenario and metric on the page.
+    assert_eq!(select(&doc, "svg").len(), 4 * 3);
+    assert_eq!(select(&doc, "table.sensitivity").len(), 4 * 3);
+    let footer = text(&select(&doc, "footer")[0]);
+    assert!(footer.contains("revcap sensitivity --report --xlsx --no-charts --output sens"));
+    assert!(footer.contains("scenarios/hsbc.csv") && footer.contains("scenarios/terms.toml"));
+    let book: calamine::Xlsx<_> = calamine::open_workbook(w.path("sens/revcap.xlsx")).unwrap();
+    use calamine::Reader;
+    assert_eq!(book.sheet_names(), ["Terms", "Sensitivity"]);
+}
+
+/// Distributions of the bundled scenarios' results (group `bundled`), and of the
+/// same under a 20B cap (a group with the hostile name, variant `20B`).
+fn distributions() -> Distributions {
+    let scenarios = scenarios();
+    let bundled = &scenarios[..4];
+    let mut dist = Distributions::new(terms().through, true);
+    let results = revcap::compute_all(bundled, &terms()).unwrap();
+    let key = Key {
+        group: "bundled",
+        variant: "",
+        cap: terms().cap,
+    };
+    dist.add_results(&key, &results);
+    let low = Terms {
+        cap: Some(d("20000000000")),
+        ..terms()
+    };
+    let results = revcap::compute_all(bundled, &low).unwrap();
+    let key = Key {
+        group: HOSTILE,
+        variant: "20B",
+        cap: low.cap,
+    };
+    dist.add_results(&key, &results);
+    dist
+}
+
+#[test]
+fn distributions_show_percentiles_probabilities_and_charts_per_group() {
+    let dist = distributions();
+    let rows = dist.summaries().unwrap();
+    let probabilities = dist.probabilities().unwrap();
+    let figures = html::distribution_figures(&dist, Decimal::ZERO, terms().cap, &shown()).unwrap();
+    let distributed = Distributed {
+        rows: &rows,
+        probabilities: &probabilities,
+        figures,
+    };
+    let raw = html::report(&Report {
+        command: "run",
+        terms: &terms(),
+        shown: &shown(),
+        results: &[],
+        compare: None,
+        sensitivity: None,
+        distributions: Some(&distributed),
+        figures: &[],
+        no_figures: None,
+        inputs: &[],
+        command_line: "revcap run --paths 4 --report",
+        date: Date::parse("2026-12-01"),
+    })
+    .unwrap();
+    let doc = Html::parse_document(&raw);
+    assert_eq!(select(&doc, "#distributions").len(), 1);
+    // Every chart inline: a fan and a foregone histogram per group, and the binding
+    // probability of both.
+    assert_eq!(distributed.figures.len(), 2 * 2 + 1);
+    assert_eq!(select(&doc, "svg").len(), distributed.figures.len());
+    let groups = select(&doc, "section.group");
+    assert_eq!(groups.len(), 2);
+    assert!(text(&groups[0]).starts_with("bundled: 4 paths"));
+    assert!(text(&groups[1]).contains(&format!("{HOSTILE} under 20B: 4 paths")));
+    assert!(select(&doc, "script").is_empty());
+    // The tables against distribution.csv and binding_probability.csv.
+    let csv_text = revcap::render::distribution::distribution_csv(&rows).unwrap();
+    let mut csv_rows = csv::Reader::from_reader(csv_text.as_bytes());
+    let records: Vec<csv::StringRecord> = csv_rows.records().map(Result::unwrap).collect();
+    let cell = Selector::parse("th, td").unwrap();
+    let row = Selector::parse("table.percentiles tbody tr").unwrap();
+    for (g, group) in groups.iter().zip(["bundled", HOSTILE]) {
+        let shown_rows: Vec<Vec<String>> = g
+            .select(&row)
+            .map(|r| r.select(&cell).map(|c| text(&c)).collect())
+            .collect();
+        // The binding date first, then the amounts (no present value: no discount rate).
+        let labels: Vec<&str> = shown_rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Binding date",
+                "Total paid",
+                "Foregone",
+                "Uncapped",
+                "Eligible revenue"
+            ]
+        );
+        let dates = records
+            .iter()
+            .find(|r| &r[0] == group && &r[2] == "binding_date")
+            .unwrap();
+        // mean (none), then min, p5..p95, max: dates as in the CSV, or not reached.
+        assert_eq!(shown_rows[0][1], "–");
+        for (shown, field) in shown_rows[0][2..].iter().zip(dates.iter().skip(5)) {
+            let expected = if field.is_empty() {
+                "not reached"
+            } else {
+                field
+            };
+            assert_eq!(shown, expected, "{group}");
+        }
+        let probs: Vec<Vec<String>> = g
+            .select(&Selector::parse("table.probability tbody tr").unwrap())
+            .map(|r| r.select(&cell).map(|c| text(&c)).collect())
+            .collect();
+        let own: Vec<_> = probabilities.iter().filter(|p| p.group == group).collect();
+        assert_eq!(probs.len(), own.len());
+        for (shown, p) in probs.iter().zip(&own) {
+            assert_eq!(shown[0], p.by.to_string());
+            assert_eq!(shown[1], format!("{} of 4", p.bound));
+            let pct = p.probability * Decimal::ONE_HUNDRED;
+            assert_eq!(shown[2], format!("{:.2}%", pct));
+        }
+    }
+    // A lower cap binds no later: by each year-end at least as many paths, and by
+    // some strictly more.
+    let bound = |g: &str| -> Vec<u64> {
+        probabilities
+            .iter()
+            .filter(|p| p.group == g)
+            .map(|p| p.bound)
+            .collect()
+    };
+    let (low, high) = (bound(HOSTILE), bound("bundled"));
+    assert!(
+        low.iter().zip(&high).all(|(l, h)| l >= h),
+        "{low:?} {high:?}"
+    );
+    assert!(
+        low.iter().zip(&high).any(|(l, h)| l > h),
+        "{low:?} {high:?}"
+    );
+}
+
+#[test]
+fn a_sensitivity_of_many_scenarios_shows_the_first_and_says_so() {
+    let one = &scenarios()[1];
+    let many: Vec<Scenario> = (0..html::MAX_SECTIONS + 3)
+        .map(|i| Scenario {
+            name: format!("s{i}"),
+            ..one.clone()
+        })
+        .collect();
+    let names: Vec<&str> = many.iter().map(|s| s.name.as_str()).collect();
+    let metrics = [Metric::TotalPaid];
+    let swings = sens::default_swings();
+    let found = sens::sensitivity(&many, &terms(), &swings, &metrics).unwrap();
+    // Too many scenarios for charts, as for the chart files.
+    let figures = html::sensitivity_figures(&names, &found, &metrics, &terms(), &shown()).unwrap();
+    assert!(figures.is_empty());
+    let raw = html::report(&Report {
+        command: "sensitivity",
+        terms: &terms(),
+        shown: &shown(),
+        results: &[],
+        compare: None,
+        sensitivity: Some(SensitivityParts {
+            names: &names,
+            found: &found,
+            metrics: &metrics,
+            swings: &swings,
+            figures: &figures,
+        }),
+        distributions: None,
+        figures: &[],
+        no_figures: None,
+        inputs: &[],
+        command_line: "revcap sensitivity --report",
+        date: None,
+    })
+    .unwrap();
+    let doc = Html::parse_document(&raw);
+    assert_eq!(select(&doc, "section.scenario").len(), html::MAX_SECTIONS);
+    let more = text(&select(&doc, "#sensitivity-more")[0]);
+    assert!(more.contains(&format!("first {} of {}", html::MAX_SECTIONS, many.len())));
+    let section = text(&select(&doc, "#sensitivity")[0]);
+    assert!(
+        section.contains("no charts drawn: 53 scenarios"),
+        "{section}"
+    );
+    assert!(select(&doc, "svg").is_empty());
 }

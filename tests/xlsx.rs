@@ -1,10 +1,13 @@
 //! revcap.xlsx read back with calamine: every sheet's cells are the CSV files' fields
-//! (summary.csv, ledger.csv, compare.csv), typed: numbers as the nearest float to the
+//! (summary.csv, ledger.csv, compare.csv, sensitivity.csv, distribution.csv,
+//! binding_probability.csv), typed: numbers as the nearest float to the
 //! CSV's decimal, dates as dates, booleans as booleans, absent values as empty cells.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::io::Cursor;
 use std::str::FromStr;
+
+mod common;
 
 use calamine::{Data, Reader, Xlsx};
 use revcap::config::Variant;
@@ -106,6 +109,8 @@ fn run_sheets_are_the_csv_files() {
         results: &results,
         compare: None,
         thresholds: None,
+        sensitivity: None,
+        distributions: None,
     })
     .unwrap();
     let mut book = open(bytes);
@@ -177,6 +182,8 @@ fn compare_sheets_are_the_csv_files() {
         results: &[],
         compare: Some(&rows),
         thresholds: Some(&thresholds),
+        sensitivity: None,
+        distributions: None,
     })
     .unwrap();
     let mut book = open(bytes);
@@ -199,4 +206,202 @@ fn compare_sheets_are_the_csv_files() {
         }
     }
     sheet_is_csv(&mut book, "Thresholds", &text);
+}
+
+#[test]
+fn the_sensitivity_sheet_is_sensitivity_csv() {
+    use revcap::analysis::sensitivity::{self as sens, Metric};
+    let scenarios = scenarios();
+    // Every metric (present values: the terms have a discount rate), and a revenue
+    // swing wide enough that the odd scenario's cap stops binding at one end.
+    let mut swings = sens::default_swings();
+    for s in &mut swings {
+        if s.input == revcap::analysis::Input::Revenue {
+            *s = sens::parse_swing("revenue=0.5:3").unwrap();
+        }
+    }
+    let found = sens::sensitivity(&scenarios, &terms(), &swings, &Metric::ALL).unwrap();
+    let bytes = xlsx::workbook(&Workbook {
+        terms: &terms(),
+        shown: &shown(),
+        results: &[],
+        compare: None,
+        thresholds: None,
+        sensitivity: Some(&found.rows),
+        distributions: None,
+    })
+    .unwrap();
+    let mut book = open(bytes);
+    assert_eq!(book.sheet_names(), ["Terms", "Sensitivity"]);
+    let csv_text = revcap::cmd::sensitivity::csv(&found.rows).unwrap();
+    // Every kind of cell is there: days, "does not bind", empty swings, dates.
+    assert!(csv_text.contains(",does not bind,") || csv_text.contains(",does not bind\n"));
+    assert!(csv_text.contains(",+") && csv_text.contains(",-"));
+    sheet_is_csv(&mut book, "Sensitivity", &csv_text);
+    // Typed: the rate row of the first binding-date block.
+    let range = book.worksheet_range("Sensitivity").unwrap();
+    let rate = range
+        .rows()
+        .find(|r| {
+            r[1] == Data::String("binding_date".into()) && r[2] == Data::String("rate".into())
+        })
+        .unwrap();
+    assert_eq!(rate[3], Data::Float(0.15));
+    assert!(matches!(rate[5], Data::DateTime(_)), "{:?}", rate[5]);
+    assert!(matches!(rate[6], Data::Float(_)), "{:?}", rate[6]);
+}
+
+#[test]
+fn the_distribution_sheets_are_the_csv_files() {
+    use revcap::montecarlo::distribution::{Distributions, Key};
+    let scenarios = scenarios();
+    let mut dist = Distributions::new(terms().through, false);
+    for (group, cap) in [("38B", "38000000000"), ("a, \"b\"", "20000000000")] {
+        let t = Terms {
+            cap: Some(d(cap)),
+            ..terms()
+        };
+        let results = revcap::compute_all(&scenarios, &t).unwrap();
+        let key = Key {
+            group,
+            variant: if group == "38B" { "" } else { "20B" },
+            cap: t.cap,
+        };
+        dist.add_results(&key, &results);
+    }
+    let rows = dist.summaries().unwrap();
+    let probabilities = dist.probabilities().unwrap();
+    let bytes = xlsx::workbook(&Workbook {
+        terms: &terms(),
+        shown: &shown(),
+        results: &[],
+        compare: None,
+        thresholds: None,
+        sensitivity: None,
+        distributions: Some((&rows, &probabilities)),
+    })
+    .unwrap();
+    let mut book = open(bytes);
+    assert_eq!(
+        book.sheet_names(),
+        ["Terms", "Distributions", "Binding probability"]
+    );
+    let dist_csv = revcap::render::distribution::distribution_csv(&rows).unwrap();
+    // Present values (a discount rate), and a binding date not reached (the odd
+    // scenario stops short of the term).
+    assert!(dist_csv.contains(",present_value,") && dist_csv.contains(",,\n"));
+    sheet_is_csv(&mut book, "Distributions", &dist_csv);
+    let prob_csv = revcap::render::distribution::probability_csv(&probabilities).unwrap();
+    sheet_is_csv(&mut book, "Binding probability", &prob_csv);
+}
+
+#[test]
+fn a_name_longer_than_excel_allows_is_cut_and_said() {
+    let one = scenarios()[1].clone();
+    // 'é' is one UTF-16 unit, '😀' two: the cut never splits a character.
+    let name = format!("é{}", "😀".repeat(20_000));
+    let long = revcap::model::Scenario {
+        name: name.clone(),
+        ..one
+    };
+    let results = revcap::compute_all(&[long], &terms()).unwrap();
+    let bytes = xlsx::workbook(&Workbook {
+        terms: &terms(),
+        shown: &shown(),
+        results: &results,
+        compare: None,
+        thresholds: None,
+        sensitivity: None,
+        distributions: None,
+    })
+    .unwrap();
+    let mut book = open(bytes);
+    let summary = book.worksheet_range("Summary").unwrap();
+    let Data::String(cut) = &summary.rows().nth(1).unwrap()[0] else {
+        panic!("no name")
+    };
+    assert_eq!(cut.encode_utf16().count(), xlsx::MAX_TEXT);
+    assert!(name.starts_with(cut.as_str()));
+    let terms_sheet = book.worksheet_range("Terms").unwrap();
+    let notes: Vec<String> = terms_sheet.cells().map(|(_, _, c)| c.to_string()).collect();
+    // The Summary, Ledger and Chart data sheets each have the name.
+    let periods = results[0].periods.len();
+    let expected = format!(
+        "{} cells are cut to their first 32,767 characters",
+        1 + 2 * periods
+    );
+    assert!(notes.iter().any(|n| n.starts_with(&expected)), "{notes:?}");
+}
+
+#[test]
+fn a_compare_of_caps_gets_native_charts_and_one_with_no_cap_does_not() {
+    let scenarios = scenarios();
+    let book_of = |caps: &[&str]| {
+        let variants: Vec<Variant> = caps
+            .iter()
+            .map(|name| Variant {
+                name: name.to_string(),
+                terms: Terms {
+                    cap: (*name != "none").then(|| d(&name.replace('B', "000000000"))),
+                    ..terms()
+                },
+                from_file: false,
+            })
+            .collect();
+        let (rows, _) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
+        open(
+            xlsx::workbook(&Workbook {
+                terms: &terms(),
+                shown: &shown(),
+                results: &[],
+                compare: Some(&rows),
+                thresholds: None,
+                sensitivity: None,
+                distributions: None,
+            })
+            .unwrap(),
+        )
+    };
+    assert_eq!(
+        book_of(&["20B", "30B", "38B"]).sheet_names(),
+        ["Terms", "Compare", "Compare charts"]
+    );
+    // A cap of none has no place on a cap axis; one cap is no line.
+    assert_eq!(
+        book_of(&["20B", "none"]).sheet_names(),
+        ["Terms", "Compare"]
+    );
+    assert_eq!(book_of(&["20B"]).sheet_names(), ["Terms", "Compare"]);
+}
+
+#[test]
+fn a_run_with_a_name_longer_than_a_cell_writes_its_workbook() {
+    let w = common::Workdir::new();
+    let name = "n".repeat(40_000);
+    w.write(
+        "t.csv",
+        format!("scenario,period,revenue\n{name},2026,1\n{name},2027,2\n"),
+    );
+    w.ok_wrote(
+        &[
+            "run",
+            "t.csv",
+            "--through",
+            "2027-12-31",
+            "--xlsx",
+            "--no-charts",
+            "--output",
+            "out",
+        ],
+        4,
+        "out",
+    );
+    let mut book: Xlsx<_> = calamine::open_workbook(w.path("out/revcap.xlsx")).unwrap();
+    let summary = book.worksheet_range("Summary").unwrap();
+    assert_eq!(
+        summary.rows().nth(1).unwrap()[0],
+        Data::String("n".repeat(xlsx::MAX_TEXT))
+    );
+    // summary.csv keeps the name whole.
+    assert!(w.read("out/summary.csv").contains(&name));
 }

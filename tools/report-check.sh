@@ -6,8 +6,8 @@
 #   tools/report-check.sh [SHOTDIR] [NAME=REPORT.html...]
 #
 # With no report named, builds revcap and checks the reports of
-# `revcap run --report` and `revcap compare --caps 20B:60B:5B --thresholds --report`
-# on the bundled scenarios. SHOTDIR defaults to target/report-check.
+# `revcap run --report`, `revcap compare --caps 20B:60B:5B --thresholds --report` and
+# `revcap sensitivity --report` on the bundled scenarios. SHOTDIR defaults to target/report-check.
 # CHROMIUM=path picks the browser; REVCAP_BIN=path the revcap binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,8 +42,9 @@ if [ ${#pages[@]} -eq 0 ]; then
     "$REVCAP_BIN" run --report --xlsx --output run scenarios/ >/dev/null
     "$REVCAP_BIN" compare --caps 20B:60B:5B --thresholds --report --xlsx --output compare scenarios/ >/dev/null
     "$REVCAP_BIN" run --report --terms scenarios/terms.toml --output hostile scenarios/feb2026.csv hostile.csv >/dev/null
+    "$REVCAP_BIN" sensitivity --report --xlsx --output sensitivity scenarios/ >/dev/null 2>&1
   )
-  pages=("run=$work/run/report.html" "compare=$work/compare/report.html" "hostile=$work/hostile/report.html")
+  pages=("run=$work/run/report.html" "compare=$work/compare/report.html" "hostile=$work/hostile/report.html" "sensitivity=$work/sensitivity/report.html")
 fi
 
 node_flags=()

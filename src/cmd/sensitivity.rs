@@ -1,7 +1,8 @@
 //! `revcap sensitivity`: each input swung low and high around the terms for every
 //! scenario (the computing is [`crate::analysis::sensitivity`]); `sensitivity.csv`,
-//! `sensitivity.json` and a tornado chart per scenario and metric, staged and
-//! committed together, then the chosen view on stdout.
+//! `sensitivity.json`, a tornado chart per scenario and metric, and with `--report`
+//! and `--xlsx` report.html and revcap.xlsx, staged and committed together, then the
+//! chosen view on stdout.
 
 use std::io::Write;
 
@@ -9,12 +10,12 @@ use serde_json::json;
 
 use super::{chart_options, gap_warnings, note_skipped_charts, note_written, print_warnings};
 use crate::analysis::sensitivity::{self, Measure, Metric, Row, Sensitivity, Swing};
-use crate::analysis::Value;
 use crate::config::{Input as Source, Output};
 use crate::error::Error;
 use crate::model::Terms;
+use crate::render::sensitivity::{base_text, input_text, measure_text, metric_text, swing_text};
 use crate::render::{Amounts, Format};
-use crate::{chart, engine, load, output};
+use crate::{chart, engine, load, output, render};
 
 /// Loads every input, swings every input for every scenario, stages the files,
 /// prints, commits.
@@ -41,13 +42,24 @@ pub fn sensitivity(
         let mut staged = output::Staged::new(dir)?;
         staged.add("sensitivity.csv", csv_text.as_bytes())?;
         staged.add("sensitivity.json", json_text.as_bytes())?;
+        let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
         if let Some(opts) = chart_options(output, scenarios.len()) {
-            let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
             for (name, bytes) in
                 chart::tornado_charts(&names, &found, metrics, terms, opts, shown.unit.as_ref())?
             {
                 staged.add(&name, &bytes)?;
             }
+        }
+        let asked = render::html::SensitivityInput {
+            inputs,
+            names: &names,
+            found: &found,
+            metrics,
+            swings,
+            terms,
+        };
+        for (name, bytes) in render::html::sensitivity_files(&asked, output, &shown)? {
+            staged.add(&name, &bytes)?;
         }
         output::refuse_overwriting_inputs(inputs, &staged)?;
         Some(staged)
@@ -78,18 +90,8 @@ fn swing_cell(r: &Row) -> String {
 pub fn csv(rows: &[Row]) -> Result<String, Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let internal = |e: csv::Error| Error::Internal(e.to_string());
-    w.write_record([
-        "scenario",
-        "metric",
-        "input",
-        "low",
-        "high",
-        "base_value",
-        "value_at_low",
-        "value_at_high",
-        "swing",
-    ])
-    .map_err(internal)?;
+    w.write_record(crate::render::sensitivity::HEADER)
+        .map_err(internal)?;
     for r in rows {
         w.write_record([
             r.scenario.as_str(),
@@ -154,37 +156,6 @@ pub fn json_text(found: &Sensitivity, terms: &Terms) -> Result<String, Error> {
     Ok(s)
 }
 
-/// An input's value for people: `20%`, `$38B`, `×1.25`, a date.
-pub fn input_text(v: &Value, amounts: &Amounts) -> String {
-    match v {
-        Value::Amount(a) => amounts.one(*a),
-        v => v.shown(),
-    }
-}
-
-/// A metric's value for people: an amount, a date with its days from the base
-/// (`2028-09-01 (+79 d)`), or `does not bind`.
-fn measure_text(r: &Row, m: Measure, amounts: &Amounts) -> String {
-    match m {
-        Measure::Amount(Some(a)) => amounts.one(a),
-        Measure::Amount(None) => "-".into(),
-        Measure::Date(Some(d)) => match r.days_from_base(m) {
-            Some(0) => format!("{d} (same)"),
-            Some(n) => format!("{d} ({n:+} d)"),
-            None => d.to_string(),
-        },
-        Measure::Date(None) => "does not bind".into(),
-    }
-}
-
-fn swing_text(r: &Row, amounts: &Amounts) -> String {
-    match (r.swing(), r.metric) {
-        (None, _) => "binds / does not".into(),
-        (Some(s), Metric::BindingDate) => format!("{} days", s.normalize()),
-        (Some(s), _) => amounts.one(s),
-    }
-}
-
 /// The table (or Markdown): a block per scenario and metric, inputs by swing.
 pub fn table(rows: &[Row], amounts: &Amounts, markdown: bool) -> String {
     let mut out = String::new();
@@ -198,16 +169,11 @@ pub fn table(rows: &[Row], amounts: &Amounts, markdown: bool) -> String {
             .count();
         let group = rows.get(start..start + len).unwrap_or_default();
         start += len;
-        let base = match first.base {
-            Measure::Date(Some(d)) => d.to_string(),
-            m @ Measure::Date(None) => m.plain(),
-            Measure::Amount(Some(a)) => amounts.one(a),
-            Measure::Amount(None) => "-".into(),
-        };
+        let base = base_text(first.base, amounts);
         let title = format!(
             "{}: {} (base {base})",
             first.scenario,
-            first.metric.name().replace('_', " ")
+            metric_text(first.metric)
         );
         let header = [
             "input".to_string(),

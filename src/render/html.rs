@@ -15,10 +15,16 @@ use std::io::Read;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use rust_decimal::Decimal;
 
+use super::sensitivity::{base_text, input_text, measure_text, metric_text, swing_text};
 use super::{percent, percent2, Amounts, Shown};
+use crate::analysis::sensitivity::{Metric, Sensitivity, Swing};
 use crate::config::{ChartOptions, Input, Variant};
 use crate::error::Error;
 use crate::model::{CompareRow, Date, Scenario, ScenarioResult, Terms, Thresholds};
+use crate::montecarlo::distribution::{
+    Metric as DistMetric, Probability, Summary as DistSummary, Value as DistValue, PERCENTILES,
+};
+use crate::montecarlo::Distributions;
 
 /// Ledgers are shown for at most this many scenarios: each is a table of every
 /// period, and a page of thousands of them helps nobody (ledger.csv has them all).
@@ -36,6 +42,10 @@ pub const MAX_VARIANTS: usize = 40;
 /// Rows of a file's notes shown at most.
 pub const MAX_NOTES: usize = 100;
 
+/// Scenarios of a sensitivity run, and groups of distributions, shown at most (each
+/// is a few tables and charts; sensitivity.csv and distribution.csv have them all).
+pub const MAX_SECTIONS: usize = crate::chart::MAX_SCENARIOS;
+
 /// Everything the report shows; each command fills what it has.
 pub struct Report<'a> {
     /// `run` or `compare`.
@@ -49,6 +59,10 @@ pub struct Report<'a> {
     pub results: &'a [ScenarioResult],
     /// `compare`'s rows and thresholds.
     pub compare: Option<CompareParts<'a>>,
+    /// `sensitivity`'s rows, swings and tornado charts.
+    pub sensitivity: Option<SensitivityParts<'a>>,
+    /// Distributions over many paths (Monte Carlo), when the run made them.
+    pub distributions: Option<&'a Distributed<'a>>,
     /// The charts, in the order they are drawn.
     pub figures: &'a [Figure],
     /// Why no chart is shown, when none is (too many scenarios, say).
@@ -68,6 +82,29 @@ pub struct CompareParts<'a> {
     pub variants: Vec<String>,
     /// With `--thresholds`.
     pub thresholds: Option<&'a [Thresholds]>,
+}
+
+/// What `sensitivity` adds to the report.
+pub struct SensitivityParts<'a> {
+    /// The scenarios' names, in input order: the sections' order, and the tornado
+    /// charts' stems ([`crate::chart::file_stems`]).
+    pub names: &'a [&'a str],
+    pub found: &'a Sensitivity,
+    pub metrics: &'a [Metric],
+    /// The swings asked for (defaults and `--swing`), as given.
+    pub swings: &'a [Swing],
+    /// The tornado charts ([`sensitivity_figures`]); empty when none is drawn.
+    pub figures: &'a [Figure],
+}
+
+/// Distributions over many paths, finished: the rows `distribution.csv` and
+/// `binding_probability.csv` are made from
+/// ([`crate::montecarlo::Distributions::summaries`] and `::probabilities`), and
+/// their charts as figures ([`distribution_figures`]; may be empty).
+pub struct Distributed<'a> {
+    pub rows: &'a [DistSummary],
+    pub probabilities: &'a [Probability],
+    pub figures: Vec<Figure>,
 }
 
 /// One chart: its file stem (as written beside the report), its text alternative and
@@ -97,9 +134,16 @@ pub struct InputFile {
     pub more_notes: usize,
 }
 
-/// The size the report's charts are drawn at: wide enough for their labels, and
-/// scaled to the page by the browser.
-pub const CHART_SIZE: (u32, u32) = (1200, 750);
+/// The size the report's charts are drawn at, whatever `--chart-size` (which sizes
+/// the chart files): the page's widest chart box (60rem, 960 CSS pixels), so on a
+/// desktop a chart is shown at its own size and its text at the sizes the charts
+/// design for it (labels about 14 px). Narrower screens scale it down to no less
+/// than [`CHART_MIN_WIDTH`] and scroll it sideways (docs/spec.md §5.14).
+pub const CHART_SIZE: (u32, u32) = (960, 600);
+
+/// The narrowest a chart is shown (CSS pixels): at 390 px a chart scrolls sideways
+/// rather than shrink its labels below about 10 px (footnotes 8 px, titles 18 px).
+pub const CHART_MIN_WIDTH: u32 = 720;
 
 fn svg_only() -> ChartOptions {
     ChartOptions {
@@ -207,6 +251,171 @@ pub fn compare_figures(
                 names.join(", ")
             ),
             _ => stem.clone(),
+        };
+        out.push(Figure {
+            name: stem,
+            scenario,
+            alt,
+            svg,
+        });
+    }
+    Ok(out)
+}
+
+/// The tornado charts of `sensitivity` as figures, one per scenario and metric, each
+/// tied to its scenario's index in `names`; none for more than
+/// [`crate::chart::MAX_SCENARIOS`] scenarios.
+pub fn sensitivity_figures(
+    names: &[&str],
+    found: &Sensitivity,
+    metrics: &[Metric],
+    terms: &Terms,
+    shown: &Shown,
+) -> Result<Vec<Figure>, Error> {
+    if names.len() > crate::chart::MAX_SCENARIOS {
+        return Ok(Vec::new());
+    }
+    let amounts = shown.amounts();
+    let charts = crate::chart::tornado_charts(
+        names,
+        found,
+        metrics,
+        terms,
+        &svg_only(),
+        shown.unit.as_ref(),
+    )?;
+    let stems = crate::chart::file_stems(names.iter().copied());
+    let mut out = Vec::new();
+    for (name, bytes) in charts {
+        let stem = name.strip_suffix(".svg").unwrap_or(&name).to_string();
+        let svg = String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))?;
+        let found_at = stems.iter().enumerate().find_map(|(i, s)| {
+            metrics
+                .iter()
+                .find(|m| stem == tornado_stem(s, **m))
+                .map(|m| (i, *m))
+        });
+        let alt = found_at.map_or_else(String::new, |(i, metric)| {
+            let scenario = names.get(i).copied().unwrap_or_default();
+            let rows: Vec<_> = found
+                .rows
+                .iter()
+                .filter(|r| r.scenario == scenario && r.metric == metric)
+                .collect();
+            let base = rows
+                .first()
+                .map_or_else(String::new, |r| base_text(r.base, &amounts));
+            let top = rows.first().map_or_else(String::new, |r| {
+                format!(
+                    " The widest swing is {input}'s: {} with {input} at {}, {} with it at {}.",
+                    measure_text(r, r.at_low, &amounts),
+                    input_text(&r.low, &amounts),
+                    measure_text(r, r.at_high, &amounts),
+                    input_text(&r.high, &amounts),
+                    input = r.input,
+                )
+            });
+            format!(
+                "Tornado chart of {scenario}'s {} (base {base}): a bar per input from its value at the input's low end to its value at the high end, widest on top.{top}",
+                metric_text(metric)
+            )
+        });
+        out.push(Figure {
+            name: stem,
+            scenario: found_at.map(|(i, _)| i),
+            alt,
+            svg,
+        });
+    }
+    Ok(out)
+}
+
+/// The stem of the tornado chart of `metric` for the scenario of stem `scenario`.
+fn tornado_stem(scenario: &str, metric: Metric) -> String {
+    format!("{scenario}-tornado-{}", metric.name().replace('_', "-"))
+}
+
+/// A group's name as the report says it: `feb2026`, `feb2026 under cap 30B`.
+fn group_name(group: &str, variant: &str) -> String {
+    if variant.is_empty() {
+        group.to_string()
+    } else {
+        format!("{group} under {variant}")
+    }
+}
+
+/// The charts of distributions over many paths as figures: each group's fan and
+/// foregone charts tied to the group's index in [`Distributions::groups`], its
+/// binding-by-cap chart to the group's first variant, the binding probability of
+/// every group to none. `highlight` is the terms' own cap (as for the chart files).
+pub fn distribution_figures(
+    dist: &Distributions,
+    already_paid: Decimal,
+    highlight: Option<Decimal>,
+    shown: &Shown,
+) -> Result<Vec<Figure>, Error> {
+    let charts = crate::chart::distribution_charts(
+        dist,
+        already_paid,
+        highlight,
+        &svg_only(),
+        shown.unit.as_ref(),
+    )?;
+    let groups = dist.groups();
+    let names: Vec<String> = groups
+        .iter()
+        .map(|g| {
+            if g.variant.is_empty() {
+                g.group.clone()
+            } else {
+                format!("{}-{}", g.group, g.variant)
+            }
+        })
+        .collect();
+    let stems = crate::chart::file_stems(names.iter().map(String::as_str));
+    let mut out = Vec::new();
+    for (name, bytes) in charts {
+        let stem = name.strip_suffix(".svg").unwrap_or(&name).to_string();
+        let svg = String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))?;
+        let own = |suffix: &str| stems.iter().position(|s| stem == format!("{s}-{suffix}"));
+        let by_cap = groups.iter().position(|g| {
+            stem == format!(
+                "{}-binding-by-cap",
+                crate::chart::file_stems([g.group.as_str()]).concat()
+            )
+        });
+        let (scenario, alt) = match (own("fan"), own("foregone"), by_cap) {
+            (Some(i), _, _) => {
+                let g = groups.get(i);
+                let name = g.map_or_else(String::new, |g| group_name(&g.group, &g.variant));
+                let paths = g.map_or(0, |g| g.paths());
+                (
+                    Some(i),
+                    format!(
+                        "Fan chart of {name}'s cumulative payments over {paths} paths: the middle 90% and 50% of paths as bands, the median paid, the median due with no cap, the cap, and where the binding dates fall (the tables give the figures)."
+                    ),
+                )
+            }
+            (_, Some(i), _) => {
+                let name = groups
+                    .get(i)
+                    .map_or_else(String::new, |g| group_name(&g.group, &g.variant));
+                (
+                    Some(i),
+                    format!("Histogram of what the cap saves across {name}'s paths, with the median and the middle 90% marked."),
+                )
+            }
+            (_, _, Some(i)) => {
+                let name = groups.get(i).map_or("", |g| g.group.as_str());
+                (
+                    Some(i),
+                    format!("Line chart of the share of {name}'s paths in which the cap has bound by each year-end, against the cap."),
+                )
+            }
+            _ => (
+                None,
+                "Line chart of the share of paths in which the cap has bound by each date, a line per group (the tables give the share at each year-end).".to_string(),
+            ),
         };
         out.push(Figure {
             name: stem,
@@ -506,7 +715,9 @@ footer dl{display:grid;grid-template-columns:minmax(0,max-content) minmax(0,1fr)
 footer dt{font-weight:600}
 footer dd{margin:0}
 .hash{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.8em;word-break:break-all}
-@media (max-width:40rem){body{padding:.6rem;font-size:15px}h1{font-size:1.35rem}th,td{padding:.25rem .4rem}footer dl{grid-template-columns:minmax(0,1fr)}footer dd{margin-bottom:.4rem}}
+caption{text-align:left;font-weight:600;padding:.2rem 0}
+table.sensitivity th[scope=row]{min-width:0;white-space:nowrap}
+@media (max-width:40rem){.chart{overflow-x:auto}.chart svg{min-width:CHARTMINpx}body{padding:.6rem;font-size:15px}h1{font-size:1.35rem}th,td{padding:.25rem .4rem}footer dl{grid-template-columns:minmax(0,1fr)}footer dd{margin-bottom:.4rem}}
 @media print{
  body{max-width:none;padding:0;font-size:11pt}
  .scenario{break-before:page}
@@ -534,7 +745,7 @@ pub fn report(r: &Report) -> Result<String, Error> {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="generator" content=(format!("revcap {}", env!("CARGO_PKG_VERSION")));
                 title { (title) }
-                style { (PreEscaped(STYLE)) }
+                style { (PreEscaped(STYLE.replace("CHARTMIN", &CHART_MIN_WIDTH.to_string()))) }
             }
             body {
                 header {
@@ -545,6 +756,8 @@ pub fn report(r: &Report) -> Result<String, Error> {
                     (terms_section(r))
                     (headline_section(r, &amounts))
                     @if let Some(c) = &r.compare { (compare_section(r, c, &amounts)) }
+                    @if let Some(sens) = &r.sensitivity { (sensitivity_section(sens, &amounts)) }
+                    @if let Some(d) = r.distributions { (distribution_section(d, &amounts)) }
                     (scenario_sections(r, &amounts))
                     (sources_section(r))
                 }
@@ -562,11 +775,203 @@ fn question(r: &Report) -> String {
         (None, Some(c)) => format!("under a total cap of {}", amounts.one(c)),
         (None, None) => "with no cap".to_string(),
     };
+    if r.sensitivity.is_some() {
+        return format!(
+            "A revenue share of {} {cap} through {}: how far do the binding date and the payments move when each input is swung from a low to a high value, the others held?",
+            percent(r.terms.rate),
+            r.terms.through
+        );
+    }
     format!(
         "How much does a revenue share of {} {cap} pay through {}, when does the cap bind, and what does it save the payer?",
         percent(r.terms.rate),
         r.terms.through
     )
+}
+
+/// `sensitivity`: the swings asked for, then per scenario and metric a table of each
+/// input's two ends, widest swing first, and its tornado chart.
+fn sensitivity_section(sens: &SensitivityParts, amounts: &Amounts) -> Markup {
+    let shown = sens.names.len().min(MAX_SECTIONS);
+    let stems = crate::chart::file_stems(sens.names.iter().copied());
+    html! {
+        section #sensitivity aria-labelledby="sensitivity-h" {
+            h2 #sensitivity-h { "Sensitivity" }
+            p {
+                "Each input is swung from a low to a high value, one at a time, the other terms held at the values above; each end is a separate computation under the same rules. "
+                "The swing is how far apart the two ends are (days for the binding date); within a metric the widest swing comes first, and an input whose one end binds the cap while the other does not comes before all. "
+                "sensitivity.csv and sensitivity.json hold the exact values."
+            }
+            @if !sens.swings.is_empty() {
+                div.scroll {
+                    table #swings {
+                        thead { tr { th scope="col" { "Input" } th scope="col" { "Low" } th scope="col" { "High" } } }
+                        tbody {
+                            // Only inputs swung: no cap or discount rate, nothing to swing.
+                            @for sw in sens.swings.iter().filter(|sw| sens.found.rows.iter().any(|r| r.input == sw.input)) {
+                                tr { th scope="row" { (sw.input) } td.t { (sw.low.text()) } td.t { (sw.high.text()) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !sens.found.notes.is_empty() {
+                ul.notes { @for n in &sens.found.notes { li { (n.strip_prefix("note: ").unwrap_or(n)) } } }
+            }
+            @if sens.figures.is_empty() { @if let Some(why) = crate::chart::skipped(sens.names.len()) { p.muted { (why) } } }
+            @if sens.names.len() > MAX_SECTIONS {
+                p.muted #sensitivity-more {
+                    "The first " (MAX_SECTIONS) " of " (sens.names.len()) " scenarios are shown below; sensitivity.csv has them all."
+                }
+            }
+        }
+        @for (i, (name, stem)) in sens.names.iter().zip(&stems).take(shown).enumerate() {
+            section.scenario id=(format!("sens-{i}")) aria-labelledby=(format!("sens-{i}-h")) {
+                h2 id=(format!("sens-{i}-h")) { (swatch(i)) "Sensitivity of " (name) }
+                @for metric in sens.metrics {
+                    @let rows: Vec<&crate::analysis::sensitivity::Row> = sens.found.rows.iter().filter(|r| r.scenario == *name && r.metric == *metric).collect();
+                    @if let Some(first) = rows.first() {
+                        h3 { (capitalize(&metric_text(*metric))) " (base " (base_text(first.base, amounts)) ")" }
+                        div.scroll {
+                            table.sensitivity {
+                                thead { tr {
+                                    th scope="col" { "Input" }
+                                    th scope="col" .n { "Low" }
+                                    th scope="col" .n { "High" }
+                                    th scope="col" .n { "At low" }
+                                    th scope="col" .n { "At high" }
+                                    th scope="col" .n { "Swing" }
+                                } }
+                                tbody {
+                                    @for row in &rows {
+                                        tr {
+                                            th scope="row" { (row.input) }
+                                            td.n { (input_text(&row.low, amounts)) }
+                                            td.n { (input_text(&row.high, amounts)) }
+                                            td.n { (measure_text(row, row.at_low, amounts)) }
+                                            td.n { (measure_text(row, row.at_high, amounts)) }
+                                            td.n { (swing_text(row, amounts)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        @for f in sens.figures.iter().filter(|f| f.scenario == Some(i) && f.name == tornado_stem(stem, *metric)) { (figure(f)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `text` with its first letter in upper case.
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// A distribution's value for people: an amount, a date, or `not reached` (a
+/// binding date among the paths that never bind).
+fn dist_value(v: Option<DistValue>, amounts: &Amounts) -> String {
+    match v {
+        Some(DistValue::Amount(a)) => amounts.one(a),
+        Some(DistValue::Date(d)) => d.to_string(),
+        None => "not reached".into(),
+    }
+}
+
+fn dist_metric(m: DistMetric) -> &'static str {
+    match m {
+        DistMetric::BindingDate => "Binding date",
+        DistMetric::TotalPaid => "Total paid",
+        DistMetric::Foregone => "Foregone",
+        DistMetric::UncappedTotal => "Uncapped",
+        DistMetric::EligibleRevenue => "Eligible revenue",
+        DistMetric::PresentValue => "Present value",
+    }
+}
+
+/// Distributions over many paths: the share of paths bound by each date for every
+/// group, then per group its percentiles (binding date first, then the amounts), the
+/// probability the cap binds by each year-end, and its charts.
+fn distribution_section(d: &Distributed, amounts: &Amounts) -> Markup {
+    // The groups in order, each with its rows (consecutive, as distribution.csv's).
+    let mut groups: Vec<(&str, &str, Vec<&DistSummary>)> = Vec::new();
+    for row in d.rows {
+        match groups.last_mut() {
+            Some((g, v, rows)) if *g == row.group && *v == row.variant => rows.push(row),
+            _ => groups.push((&row.group, &row.variant, vec![row])),
+        }
+    }
+    let count = groups.len();
+    let all = d.figures.iter().filter(|f| f.scenario.is_none());
+    html! {
+        section #distributions aria-labelledby="distributions-h" {
+            h2 #distributions-h { "Distributions" }
+            p {
+                "Over many paths: per group, each metric's mean and its percentiles (nearest rank: the p-th percentile of n paths is the ⌈p·n/100⌉-th smallest), and the share of paths in which the cap has bound by each year-end of the term. "
+                "A binding date shown as “not reached” falls among the paths whose cap does not bind by the term's end. "
+                "distribution.csv and binding_probability.csv hold the exact values."
+                @if count > MAX_SECTIONS { " The first " (MAX_SECTIONS) " of " (count) " groups are shown." }
+            }
+            @for f in all { (figure(f)) }
+            @for (i, (group, variant, rows)) in groups.iter().enumerate().take(MAX_SECTIONS) {
+                @let name = group_name(group, variant);
+                @let paths = rows.first().map_or(0, |r| r.paths);
+                @let ordered: Vec<&&DistSummary> = rows.iter().filter(|r| r.metric == DistMetric::BindingDate).chain(rows.iter().filter(|r| r.metric != DistMetric::BindingDate)).collect();
+                section.group id=(format!("dist-{i}")) aria-labelledby=(format!("dist-{i}-h")) {
+                    h3 id=(format!("dist-{i}-h")) { (swatch(i)) (name) ": " (paths) " paths" }
+                    div.scroll {
+                        table.percentiles {
+                            thead { tr {
+                                th scope="col" { "Metric" }
+                                th scope="col" .n { "Mean" }
+                                th scope="col" .n { "Min" }
+                                @for p in PERCENTILES { th scope="col" .n { "p" (p) } }
+                                th scope="col" .n { "Max" }
+                            } }
+                            tbody {
+                                @for r in &ordered {
+                                    tr {
+                                        th scope="row" { (dist_metric(r.metric)) }
+                                        td.n { (r.mean.map_or_else(|| "–".to_string(), |m| amounts.one(m))) }
+                                        td.n { (dist_value(r.min, amounts)) }
+                                        @for v in r.percentiles { td.n { (dist_value(v, amounts)) } }
+                                        td.n { (dist_value(r.max, amounts)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @let probs: Vec<&Probability> = d.probabilities.iter().filter(|p| p.group == *group && p.variant == *variant).collect();
+                    @if !probs.is_empty() {
+                        div.scroll {
+                            table.probability {
+                                caption { "Probability the cap binds by each year-end" }
+                                thead { tr {
+                                    th scope="col" { "By" }
+                                    th scope="col" .n { "Paths bound" }
+                                    th scope="col" .n { "Probability" }
+                                } }
+                                tbody {
+                                    @for p in &probs {
+                                        tr {
+                                            th scope="row" { (p.by) }
+                                            td.n { (p.bound) " of " (p.paths) }
+                                            td.n { (percent2(p.probability)) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @for f in d.figures.iter().filter(|f| f.scenario == Some(i)) { (figure(f)) }
+                }
+            }
+        }
+    }
 }
 
 fn terms_section(r: &Report) -> Markup {
@@ -985,6 +1390,20 @@ pub fn run_files(
     output: &crate::config::Output,
     shown: &Shown,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    run_files_with(inputs, results, terms, output, shown, None)
+}
+
+/// [`run_files`] with the run's distributions over many paths, when it made them:
+/// the report's "Distributions" section and the workbook's `Distributions` and
+/// `Binding probability` sheets. `results` may be empty (no headline, no ledgers).
+pub fn run_files_with(
+    inputs: &[Input],
+    results: &[ScenarioResult],
+    terms: &Terms,
+    output: &crate::config::Output,
+    shown: &Shown,
+    distributions: Option<&Distributed>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut out = Vec::new();
     if output.report {
         let figures = run_figures(results, terms, shown)?;
@@ -995,6 +1414,8 @@ pub fn run_files(
             shown,
             results,
             compare: None,
+            sensitivity: None,
+            distributions,
             figures: &figures,
             no_figures: crate::chart::skipped(results.len()),
             inputs: &files,
@@ -1010,6 +1431,8 @@ pub fn run_files(
             results,
             compare: None,
             thresholds: None,
+            sensitivity: None,
+            distributions: distributions.map(|d| (d.rows, d.probabilities)),
         })?;
         out.push((super::xlsx::FILE.to_string(), book));
     }
@@ -1036,6 +1459,17 @@ pub fn compare_files(
     output: &crate::config::Output,
     shown: &Shown,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    compare_files_with(c, output, shown, None)
+}
+
+/// [`compare_files`] with the distributions over many paths, when the comparison
+/// made them (as [`run_files_with`]).
+pub fn compare_files_with(
+    c: &CompareInput,
+    output: &crate::config::Output,
+    shown: &Shown,
+    distributions: Option<&Distributed>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut out = Vec::new();
     if output.report {
         let figures = compare_figures(c.scenarios, c.variants, c.rows, c.terms, shown)?;
@@ -1050,6 +1484,8 @@ pub fn compare_files(
                 variants: c.variants.iter().map(|v| v.name.clone()).collect(),
                 thresholds: c.thresholds,
             }),
+            sensitivity: None,
+            distributions,
             figures: &figures,
             no_figures: crate::chart::skipped(c.count),
             inputs: &files,
@@ -1065,6 +1501,67 @@ pub fn compare_files(
             results: &[],
             compare: Some(c.rows),
             thresholds: c.thresholds,
+            sensitivity: None,
+            distributions: distributions.map(|d| (d.rows, d.probabilities)),
+        })?;
+        out.push((super::xlsx::FILE.to_string(), book));
+    }
+    Ok(out)
+}
+
+/// What `sensitivity` has for [`sensitivity_files`].
+pub struct SensitivityInput<'a> {
+    pub inputs: &'a [Input],
+    /// The scenarios' names, in input order.
+    pub names: &'a [&'a str],
+    pub found: &'a Sensitivity,
+    pub metrics: &'a [Metric],
+    pub swings: &'a [Swing],
+    pub terms: &'a Terms,
+}
+
+/// The files `--report` and `--xlsx` ask `sensitivity` for: `(file name, bytes)`
+/// pairs to stage beside the others.
+pub fn sensitivity_files(
+    s: &SensitivityInput,
+    output: &crate::config::Output,
+    shown: &Shown,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut out = Vec::new();
+    if output.report {
+        let figures = sensitivity_figures(s.names, s.found, s.metrics, s.terms, shown)?;
+        let files = input_files(s.inputs, shown);
+        let page = report(&Report {
+            command: "sensitivity",
+            terms: s.terms,
+            shown,
+            results: &[],
+            compare: None,
+            sensitivity: Some(SensitivityParts {
+                names: s.names,
+                found: s.found,
+                metrics: s.metrics,
+                swings: s.swings,
+                figures: &figures,
+            }),
+            distributions: None,
+            figures: &[],
+            no_figures: crate::chart::skipped(s.names.len()),
+            inputs: &files,
+            command_line: &command_line(),
+            date: today(),
+        })?;
+        out.push(("report.html".to_string(), page.into_bytes()));
+    }
+    if output.xlsx {
+        let book = super::xlsx::workbook(&super::xlsx::Workbook {
+            terms: s.terms,
+            shown,
+            results: &[],
+            compare: None,
+            thresholds: None,
+            sensitivity: Some(&s.found.rows),
+            distributions: None,
         })?;
         out.push((super::xlsx::FILE.to_string(), book));
     }

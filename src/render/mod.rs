@@ -10,6 +10,7 @@ pub mod distribution;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod sensitivity;
 pub mod table;
 pub mod xlsx;
 

@@ -19,9 +19,13 @@ use rust_xlsxwriter::{
 };
 
 use super::csv::SUMMARY_HEADER;
+use super::distribution::{DISTRIBUTION_HEADER, PROBABILITY_HEADER};
 use super::{percent, Shown};
+use crate::analysis::sensitivity::{Measure, Metric, Row};
+use crate::analysis::Value;
 use crate::error::Error;
 use crate::model::{CompareRow, Date, ScenarioResult, Summary, Terms, Thresholds};
+use crate::montecarlo::distribution::{Probability, Summary as DistSummary, Value as DistValue};
 
 /// The file's name in the output folder.
 pub const FILE: &str = "revcap.xlsx";
@@ -37,6 +41,11 @@ pub struct Workbook<'a> {
     pub compare: Option<&'a [CompareRow]>,
     /// `compare --thresholds`: the `Thresholds` sheet.
     pub thresholds: Option<&'a [Thresholds]>,
+    /// `sensitivity`'s rows: the `Sensitivity` sheet (sensitivity.csv's columns).
+    pub sensitivity: Option<&'a [Row]>,
+    /// Distributions over many paths: the `Distributions` sheet (distribution.csv's
+    /// columns) and the `Binding probability` sheet (binding_probability.csv's).
+    pub distributions: Option<(&'a [DistSummary], &'a [Probability])>,
 }
 
 /// A sheet holds at most this many rows (Excel's limit), its header included.
@@ -62,6 +71,36 @@ pub const LEDGER_HEADER: [&str; 13] = [
     "rate",
 ];
 
+/// The most UTF-16 units a cell's text may have (Excel's limit); a longer text (a
+/// scenario name) is cut to it and the `Terms` sheet says so.
+pub const MAX_TEXT: usize = 32_767;
+
+/// `n` with thousands separators: `1,048,575`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `text` cut to its first [`MAX_TEXT`] UTF-16 units (never inside a character), or
+/// `None` when it fits.
+fn cut_text(text: &str) -> Option<&str> {
+    let mut units = 0;
+    for (i, c) in text.char_indices() {
+        units += c.len_utf16();
+        if units > MAX_TEXT {
+            return text.get(..i);
+        }
+    }
+    None
+}
+
 /// The note on the `Terms` sheet (docs/spec.md §5.8).
 pub const FLOAT_NOTE: &str = "Excel keeps numbers as binary floating point: amounts here are the nearest float to the exact values (about 15 significant digits). The exact values are in the CSV and JSON files.";
 
@@ -79,6 +118,10 @@ struct Formats {
     rate: Format,
     date: Format,
     wrap: Format,
+    count: Format,
+    days: Format,
+    /// Texts cut to [`MAX_TEXT`], for the note on the `Terms` sheet.
+    cut: std::cell::Cell<usize>,
 }
 
 impl Formats {
@@ -89,6 +132,10 @@ impl Formats {
             rate: Format::new().set_num_format("0.00%"),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             wrap: Format::new().set_text_wrap(),
+            count: Format::new().set_num_format("#,##0"),
+            // Days from the base binding date, signed as sensitivity.csv writes them.
+            days: Format::new().set_num_format("+0;-0;0"),
+            cut: std::cell::Cell::new(0),
         }
     }
 }
@@ -101,6 +148,12 @@ enum Cell<'a> {
     Rate(Decimal),
     Date(Date),
     Bool(bool),
+    /// A plain number (a revenue factor).
+    Number(Decimal),
+    /// A count of paths.
+    Count(u64),
+    /// Days, signed (`+31`, `-212`).
+    Days(i64),
     Empty,
 }
 
@@ -133,11 +186,16 @@ fn write(
     cell: &Cell,
 ) -> Result<(), XlsxError> {
     match cell {
-        Cell::Text(s) => {
-            ws.write_string(row, col, *s)?;
+        Cell::Text(s) => text(ws, f, row, col, s)?,
+        Cell::Owned(s) => text(ws, f, row, col, s)?,
+        Cell::Number(d) => {
+            ws.write_number(row, col, float(*d))?;
         }
-        Cell::Owned(s) => {
-            ws.write_string(row, col, s)?;
+        Cell::Count(n) => {
+            ws.write_number_with_format(row, col, *n as f64, &f.count)?;
+        }
+        Cell::Days(n) => {
+            ws.write_number_with_format(row, col, *n as f64, &f.days)?;
         }
         Cell::Money(d) => {
             ws.write_number_with_format(row, col, float(*d), &f.money)?;
@@ -161,6 +219,20 @@ fn write(
     Ok(())
 }
 
+/// A text cell, cut to Excel's limit when longer (counted for the note).
+fn text(ws: &mut Worksheet, f: &Formats, row: u32, col: u16, s: &str) -> Result<(), XlsxError> {
+    match cut_text(s) {
+        Some(cut) => {
+            f.cut.set(f.cut.get() + 1);
+            ws.write_string(row, col, cut)?;
+        }
+        None => {
+            ws.write_string(row, col, s)?;
+        }
+    }
+    Ok(())
+}
+
 /// Rows whose widths set the columns': widths are set before any row is written, as
 /// constant-memory sheets need, so they follow the first rows only.
 const WIDTH_SAMPLE: usize = 1000;
@@ -173,6 +245,9 @@ fn shown_width(cell: &Cell) -> usize {
         Cell::Money(d) => super::money(*d).len(),
         Cell::Rate(_) | Cell::Bool(_) => 7,
         Cell::Date(_) => 10,
+        Cell::Number(d) => d.normalize().to_string().len(),
+        Cell::Count(n) => thousands(*n as usize).len(),
+        Cell::Days(n) => n.to_string().len() + 1,
         Cell::Empty => 0,
     }
 }
@@ -283,8 +358,9 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
         let cut = table(ws, &f, &LEDGER_HEADER, rows)?;
         if cut > 0 {
             notes.push(format!(
-                "The Ledger sheet holds the first {} rows, Excel's limit; {cut} more are in ledger.csv.",
-                MAX_ROWS - 1
+                "The Ledger sheet holds the first {} rows, Excel's limit; {} more are in ledger.csv.",
+                thousands(MAX_ROWS - 1),
+                thousands(cut)
             ));
         }
     }
@@ -306,8 +382,9 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
         let cut = table(ws, &f, &header, cells)?;
         if cut > 0 {
             notes.push(format!(
-                "The Compare sheet holds the first {} rows, Excel's limit; {cut} more are in compare.csv.",
-                MAX_ROWS - 1
+                "The Compare sheet holds the first {} rows, Excel's limit; {} more are in compare.csv.",
+                thousands(MAX_ROWS - 1),
+                thousands(cut)
             ));
         }
     }
@@ -330,6 +407,67 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
             rows,
         )?;
     }
+    if let Some(rows) = w.compare {
+        if let Some(why) = compare_charts(&mut book, rows)? {
+            notes.push(why);
+        }
+    }
+    if let Some(rows) = w.sensitivity {
+        let ws = book
+            .add_worksheet_with_constant_memory()?
+            .set_name("Sensitivity")?;
+        let cut = table(
+            ws,
+            &f,
+            &super::sensitivity::HEADER,
+            rows.iter().map(sensitivity_cells),
+        )?;
+        if cut > 0 {
+            notes.push(format!(
+                "The Sensitivity sheet holds the first {} rows, Excel's limit; {} more are in sensitivity.csv.",
+                thousands(MAX_ROWS - 1),
+                thousands(cut)
+            ));
+        }
+    }
+    if let Some((rows, probabilities)) = w.distributions {
+        let ws = book.add_worksheet().set_name("Distributions")?;
+        let cells = rows.iter().map(|s| {
+            let mut cells = vec![
+                Cell::Text(s.group.as_str()),
+                Cell::Text(s.variant.as_str()),
+                Cell::Text(s.metric.name()),
+                Cell::Count(s.paths),
+                opt(s.mean, Cell::Money),
+                dist_cell(s.min),
+            ];
+            cells.extend(s.percentiles.iter().map(|v| dist_cell(*v)));
+            cells.push(dist_cell(s.max));
+            cells
+        });
+        table(ws, &f, &DISTRIBUTION_HEADER, cells)?;
+        let ws = book
+            .add_worksheet_with_constant_memory()?
+            .set_name("Binding probability")?;
+        let cells = probabilities.iter().map(|p| {
+            vec![
+                Cell::Text(p.group.as_str()),
+                Cell::Text(p.variant.as_str()),
+                Cell::Date(p.by),
+                Cell::Count(p.paths),
+                Cell::Count(p.bound),
+                Cell::Rate(p.probability),
+            ]
+        });
+        let cut = table(ws, &f, &PROBABILITY_HEADER, cells)?;
+        if cut > 0 {
+            notes.push(format!(
+                "The Binding probability sheet holds the first {} rows, Excel's limit; {} more are in binding_probability.csv.",
+                thousands(MAX_ROWS - 1),
+                thousands(cut)
+            ));
+        }
+    }
     if !w.results.is_empty() {
         if w.results.len() <= MAX_CHARTS {
             charts(&mut book, &f, w)?;
@@ -340,8 +478,143 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
             ));
         }
     }
+    if f.cut.get() > 0 {
+        notes.push(format!(
+            "{} cells are cut to their first {} characters, Excel's limit (a scenario name longer than that); the CSV and JSON files have them whole.",
+            thousands(f.cut.get()),
+            thousands(MAX_TEXT)
+        ));
+    }
     terms_sheet(book.worksheet_from_name("Terms")?, &f, w, &notes)?;
     book.save_to_buffer()
+}
+
+/// The `Compare charts` sheet: total paid and the binding date against the cap, a
+/// line per scenario, drawn from the `Compare` sheet (so they follow any edit made
+/// there). Only when every variant has a cap and there are two or more, for at most
+/// [`MAX_CHARTS`] scenarios; returns a note for the `Terms` sheet when there are too
+/// many scenarios, nothing when a chart makes no sense (one variant, a variant with
+/// no cap).
+fn compare_charts(book: &mut Book, rows: &[CompareRow]) -> Result<Option<String>, XlsxError> {
+    // A scenario's rows are consecutive, in variant order (docs/spec.md §5.3).
+    let mut blocks: Vec<(&str, u32, u32)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let Ok(at) = u32::try_from(i + 1) else {
+            return Ok(None);
+        };
+        match blocks.last_mut() {
+            Some((name, _, last)) if *name == r.scenario.as_str() => *last = at,
+            _ => blocks.push((r.scenario.as_str(), at, at)),
+        }
+    }
+    let variants = blocks.first().map_or(0, |(_, a, b)| b - a + 1);
+    if variants < 2 || rows.iter().any(|r| r.cap.is_none()) || rows.len() >= MAX_ROWS {
+        return Ok(None);
+    }
+    if blocks.len() > MAX_CHARTS {
+        return Ok(Some(format!(
+            "No chart on the Compare sheet's figures: {} scenarios (charts are drawn for at most {MAX_CHARTS}).",
+            thousands(blocks.len())
+        )));
+    }
+    let column = |name: &str| {
+        let mut header = vec!["scenario", "variant", "cap"];
+        header.extend(SUMMARY_HEADER.get(1..).unwrap_or_default());
+        header
+            .iter()
+            .position(|h| *h == name)
+            .and_then(|i| u16::try_from(i).ok())
+    };
+    let (Some(cap), Some(paid), Some(date)) =
+        (column("cap"), column("total_paid"), column("binding_date"))
+    else {
+        return Ok(None);
+    };
+    let chart_of = |title: &str, col: u16, y_name: &str, y_format: &str| {
+        let mut chart = Chart::new(ChartType::ScatterStraightWithMarkers);
+        chart.title().set_name(title);
+        for (i, (name, first, last)) in blocks.iter().enumerate() {
+            let c = crate::chart::style::scenario_color(i);
+            chart
+                .add_series()
+                .set_name(&short_name(name))
+                .set_categories(("Compare", *first, cap, *last, cap))
+                .set_values(("Compare", *first, col, *last, col))
+                .set_format(
+                    ChartLine::new()
+                        .set_color(format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2).as_str()),
+                );
+        }
+        chart.x_axis().set_name("cap").set_num_format("#,##0");
+        chart.y_axis().set_name(y_name).set_num_format(y_format);
+        chart.set_width(720).set_height(400);
+        chart
+    };
+    let sheet = book.add_worksheet().set_name("Compare charts")?;
+    let paid_chart = chart_of("Total paid by cap", paid, "total paid", "#,##0");
+    let date_chart = chart_of(
+        "When the cap binds, by cap (no point: it does not bind)",
+        date,
+        "binding date",
+        "yyyy-mm",
+    );
+    sheet.insert_chart(0, 0, &paid_chart)?;
+    sheet.insert_chart(21, 0, &date_chart)?;
+    Ok(None)
+}
+
+/// A value of a distribution: an amount, a date, or empty (absent).
+fn dist_cell(v: Option<DistValue>) -> Cell<'static> {
+    match v {
+        Some(DistValue::Amount(a)) => Cell::Money(a),
+        Some(DistValue::Date(d)) => Cell::Date(d),
+        None => Cell::Empty,
+    }
+}
+
+/// An input's value: a rate, an amount, a revenue factor or a date.
+fn value_cell(v: &Value) -> Cell<'static> {
+    match v {
+        Value::Rate(r) => Cell::Rate(*r),
+        Value::Amount(a) => Cell::Money(*a),
+        Value::Scale(x) => Cell::Number(*x),
+        Value::Date(d) => Cell::Date(*d),
+    }
+}
+
+/// A metric's value: a date, `does not bind`, an amount, or empty.
+fn measure_cell(m: Measure) -> Cell<'static> {
+    match m {
+        Measure::Date(Some(d)) => Cell::Date(d),
+        Measure::Date(None) => Cell::Text("does not bind"),
+        Measure::Amount(Some(a)) => Cell::Money(a),
+        Measure::Amount(None) => Cell::Empty,
+    }
+}
+
+/// A row of sensitivity.csv as cells: binding dates at either end as days from the
+/// base binding date when it binds ([`Row::value_cell`]), swings in days or money.
+fn sensitivity_cells(r: &Row) -> Vec<Cell<'_>> {
+    let at = |m: Measure| match r.days_from_base(m) {
+        Some(n) => Cell::Days(n),
+        None => measure_cell(m),
+    };
+    let swing = match (r.swing(), r.metric) {
+        (None, _) => Cell::Empty,
+        (Some(s), Metric::BindingDate) => Cell::Number(s),
+        (Some(s), _) => Cell::Money(s),
+    };
+    vec![
+        Cell::Text(r.scenario.as_str()),
+        Cell::Text(r.metric.name()),
+        Cell::Text(r.input.name()),
+        value_cell(&r.low),
+        value_cell(&r.high),
+        measure_cell(r.base),
+        at(r.at_low),
+        at(r.at_high),
+        swing,
+    ]
 }
 
 fn terms_sheet(
@@ -440,7 +713,7 @@ fn charts(book: &mut Book, f: &Formats, w: &Workbook) -> Result<(), XlsxError> {
         let mut chart = Chart::new(ChartType::Line);
         chart
             .title()
-            .set_name(&format!("{name}: paid toward the cap"));
+            .set_name(&format!("{}: paid toward the cap", short_name(name)));
         chart
             .add_series()
             .set_name("paid toward the cap")
@@ -469,4 +742,34 @@ fn charts(book: &mut Book, f: &Formats, w: &Workbook) -> Result<(), XlsxError> {
         sheet.insert_chart(i * 21, 0, &chart)?;
     }
     Ok(())
+}
+
+/// A scenario's name for a chart's title: at most 100 characters, then `…`.
+fn short_name(name: &str) -> String {
+    match name.char_indices().nth(100) {
+        Some((i, _)) => format!("{}…", name.get(..i).unwrap_or(name)),
+        None => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_048_575), "1,048,575");
+    }
+
+    #[test]
+    fn texts_are_cut_at_excels_limit_between_characters() {
+        let fits = "a".repeat(MAX_TEXT);
+        assert_eq!(cut_text(&fits), None);
+        // A two-unit character that would straddle the limit is left out whole.
+        let over = format!("{}😀", "a".repeat(MAX_TEXT - 1));
+        assert_eq!(cut_text(&over), Some("a".repeat(MAX_TEXT - 1).as_str()));
+    }
 }
