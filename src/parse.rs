@@ -288,8 +288,22 @@ impl Role {
     }
 }
 
+/// `str::trim`, with a shortcut for the common cell that starts and ends with a
+/// printable ASCII character (Unicode whitespace is never ASCII beyond the ASCII
+/// whitespace checked here): every cell of a large file passes here.
+#[inline]
+fn trim(raw: &str) -> &str {
+    let b = raw.as_bytes();
+    let plain = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_graphic());
+    if plain(b.first()) && plain(b.last()) {
+        raw
+    } else {
+        raw.trim()
+    }
+}
+
 fn amount_as(raw: &str, role: Role, style: Style) -> Result<Decimal, String> {
-    let s = raw.trim();
+    let s = trim(raw);
     // Most cells of a large file are plain `digits[.digits]` (with a decimal comma,
     // `1.234` is a thousand and more, so only `digits` are plain).
     if style.mark == Mark::Point || !s.contains('.') {
@@ -563,13 +577,16 @@ fn rate_as(raw: &str, missing: &str, mark: Mark) -> Result<Decimal, String> {
 /// A fiscal year or a date comes back *pending* ([`Period::is_pending`]): which
 /// months it covers is settled once its scenario is gathered (`load::periods`).
 pub fn period(raw: &str) -> Result<Period, String> {
-    let s = raw.trim();
+    let s = trim(raw);
     if s.is_empty() {
         return Err("is empty (expected a period such as 2027, 2027Q3 or 2027-03)".into());
     }
-    if ["total", "totals", "sum", "grand total"]
-        .iter()
-        .any(|t| s.eq_ignore_ascii_case(t))
+    // A total row's word never starts with a digit; most periods do (`2027-03`).
+    let digit = s.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    if !digit
+        && ["total", "totals", "sum", "grand total"]
+            .iter()
+            .any(|t| s.eq_ignore_ascii_case(t))
     {
         return Err("looks like a total row; remove it (revcap sums the periods itself)".into());
     }
@@ -589,9 +606,13 @@ const PERIOD_EXPECTED: &str =
 /// The forms that start with the four-digit year: `2027`, `2027Q3`, `2027-Q3`,
 /// `2027 Q3`, `2027-03`, `2027/03`.
 fn year_first(s: &str, year: i32) -> Result<Period, String> {
-    let slashed = s.replace('/', "-");
-    if let Some(d) = Date::parse(&slashed).filter(|_| s.len() == 10) {
-        return month_end(d);
+    // Only a 10-character cell can be a date (`2027-03-31`, `2027/03/31`): the common
+    // `2027-03` is neither copied nor parsed as one (this runs for every row).
+    if s.len() == 10 {
+        let slashed = s.replace('/', "-");
+        if let Some(d) = Date::parse(&slashed) {
+            return month_end(d);
+        }
     }
     // The caller read four ASCII digits, so 4 is a character boundary.
     let rest = s.get(4..).unwrap_or_default();

@@ -147,15 +147,23 @@ pub fn rate_on(terms: &Terms, date: Date) -> Decimal {
 #[inline]
 pub fn prorate(revenue: Decimal, rate: Decimal, d: Decimal, big_d: Decimal) -> Option<Decimal> {
     if d == big_d {
-        // A whole period: no division, so no rounding beyond 12 places. Revenue at a
-        // rate of one (eligible revenue) is itself, scale included: no product.
-        if rate == Decimal::ONE {
-            return round12(revenue);
-        }
-        return round12(revenue.checked_mul(rate)?);
+        return prorate_whole(revenue, rate);
     }
     let numerator = revenue.checked_mul(rate)?.checked_mul(d)?;
     div_round12(numerator, big_d)
+}
+
+/// [`prorate`] of a whole period (`d == D`): `revenue × rate`, rounded half-even to
+/// 12 decimal places. The ledger walk calls it directly when its integer day counts
+/// are equal. `None` on overflow.
+#[inline]
+pub(crate) fn prorate_whole(revenue: Decimal, rate: Decimal) -> Option<Decimal> {
+    // No division, so no rounding beyond 12 places. Revenue at a rate of one
+    // (eligible revenue) is itself, scale included: no product.
+    if rate == Decimal::ONE {
+        return round12(revenue);
+    }
+    round12(revenue.checked_mul(rate)?)
 }
 
 #[inline]

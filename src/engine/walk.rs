@@ -4,7 +4,7 @@
 
 use rust_decimal::prelude::*;
 
-use super::{cap, overflow, present_value, prorate, rate_on, term_start};
+use super::{cap, overflow, present_value, prorate, prorate_whole, rate_on, round12, term_start};
 use crate::error::Error;
 use crate::model::{
     Date, Period, PeriodInput, PeriodResult, Scenario, ScenarioResult, Segment, Summary, Terms,
@@ -101,7 +101,9 @@ impl<'a> Ledger<'a> {
             terms,
             from,
             budget,
-            segments: Vec::new(),
+            // One segment a period unless a rate step cuts one: sized once, not
+            // grown by doubling (a reallocation and copy per doubling, per scenario).
+            segments: Vec::with_capacity(scenario.periods.len()),
             periods: Vec::with_capacity(scenario.periods.len()),
             cum_uncapped: Decimal::ZERO,
             cum_paid: Decimal::ZERO,
@@ -116,7 +118,9 @@ impl<'a> Ledger<'a> {
         let p = &input.period;
         // Each period's calendar is worked out once.
         let (p_start, p_end) = (p.start(), p.end());
-        let big_d = Decimal::from(p_start.days_until(p_end) + 1);
+        // Days as integers: compared as such (a whole period needs no division), made
+        // a `Decimal` only where a stretch is part of the period.
+        let big_d = p_start.days_until(p_end) + 1;
         let mut sums = Sums {
             eligible: Decimal::ZERO,
             uncapped: Decimal::ZERO,
@@ -161,7 +165,8 @@ impl<'a> Ledger<'a> {
             payment: paid,
             cumulative: self.cum_paid,
             remaining_cap,
-            capped: paid < uncapped,
+            // Without a cap every segment pays its uncapped amount: nothing to compare.
+            capped: self.budget.is_some() && paid < uncapped,
             present_value,
             rate,
         });
@@ -176,16 +181,29 @@ impl<'a> Ledger<'a> {
         &mut self,
         input: &PeriodInput,
         (start, end): (Date, Date),
-        big_d: Decimal,
+        big_d: i64,
         sums: &mut Sums,
     ) -> Checked<()> {
         let rate = input.rate.unwrap_or_else(|| rate_on(self.terms, start));
-        let d = Decimal::from(start.days_until(end) + 1);
-        let eligible = ok(
-            prorate(input.revenue, Decimal::ONE, d, big_d),
-            "eligible revenue",
-        )?;
-        let uncapped = ok(prorate(input.revenue, rate, d, big_d), "payment")?;
+        let days = start.days_until(end) + 1;
+        let d = Decimal::from(days);
+        // A whole period (the common case) is `prorate`'s first branch, taken here on
+        // the integer days; `tests::whole_period_shortcut_is_prorate` pins the two.
+        let (eligible, uncapped) = if days == big_d {
+            (
+                ok(round12(input.revenue), "eligible revenue")?,
+                ok(prorate_whole(input.revenue, rate), "payment")?,
+            )
+        } else {
+            let big_d = Decimal::from(big_d);
+            (
+                ok(
+                    prorate(input.revenue, Decimal::ONE, d, big_d),
+                    "eligible revenue",
+                )?,
+                ok(prorate(input.revenue, rate, d, big_d), "payment")?,
+            )
+        };
         let paid = match self.budget {
             None => uncapped,
             Some(b) => {
@@ -289,4 +307,60 @@ fn split(lo: Date, hi: Date, terms: &Terms, out: &mut Vec<(Date, Date)>) {
         }
     }
     out.push((start, hi));
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::super::{div_round12, prorate, prorate_whole, round12};
+
+    /// A decimal of up to 28 digits at any scale 0..=28, either sign: values near the
+    /// limits, with many places, zero.
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        (any::<i128>(), 0u32..=28).prop_map(|(m, scale)| {
+            let m = m % 79_228_162_514_264_337_593_543_950_335i128;
+            Decimal::from_i128_with_scale(m, scale)
+        })
+    }
+
+    proptest! {
+        /// The walk takes a whole period (equal integer day counts) straight to
+        /// `round12` (eligible revenue) and `prorate_whole` (payment): the same bits
+        /// (`serialize`: sign, scale, mantissa) as `prorate` with `d == D`, overflow
+        /// included.
+        #[test]
+        fn whole_period_shortcut_is_prorate(
+            revenue in decimal(),
+            rate in prop_oneof![decimal(), Just(Decimal::ONE), Just(Decimal::new(2, 1))],
+            days in 1i64..=366,
+        ) {
+            let d = Decimal::from(days);
+            let bits = |x: Option<Decimal>| x.map(|x| x.serialize());
+            prop_assert_eq!(
+                bits(round12(revenue)),
+                bits(prorate(revenue, Decimal::ONE, d, d))
+            );
+            prop_assert_eq!(
+                bits(prorate_whole(revenue, rate)),
+                bits(prorate(revenue, rate, d, d))
+            );
+            // And the value the general path (multiply by d, divide by D, round
+            // half-even) gives, where it is exact: products that kept every place
+            // (Decimal rounds one of more than 28 digits), below 10^16, where a
+            // quotient with 12 places fits 28 digits (beyond either, the general
+            // path can be units of the 12th place off; the shortcut is exact).
+            let limit = Decimal::from(10_000_000_000_000_000i64);
+            let general = revenue
+                .checked_mul(rate)
+                .filter(|x| x.scale() == revenue.scale() + rate.scale())
+                .and_then(|x| x.checked_mul(d).filter(|n| n.scale() == x.scale()))
+                .filter(|n| n.abs() < limit)
+                .and_then(|n| div_round12(n, d));
+            if let (Some(whole), Some(general)) = (prorate_whole(revenue, rate), general) {
+                prop_assert_eq!(whole, general);
+            }
+        }
+    }
 }
