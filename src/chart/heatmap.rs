@@ -297,6 +297,9 @@ impl Chart for Heatmap<'_> {
         };
         let range = self.range();
         let pad = t.px(5.0);
+        // No label is shorter than "—" or "$0": below that, none is measured.
+        let shortest = c.measure("—", t.small(), false)?;
+        let labelled = shortest.0 + 2.0 * pad <= cell_w && shortest.1 + pad <= cell_h;
         for r in 0..rows {
             for col in 0..cols {
                 let Some(row) = self.cell(r, col) else {
@@ -326,6 +329,9 @@ impl Chart for Heatmap<'_> {
                 c.fill(rect, fill.to_rgba())?;
                 if shaded.is_none() {
                     hatch(c, rect, t.px(9.0))?;
+                }
+                if !labelled {
+                    continue;
                 }
                 let text = self.label(row);
                 let ink = if shaded.is_some() && is_dark(fill) {
