@@ -1,7 +1,7 @@
 //! `revcap compare` rate × cap grids through the real binary: every cell equal to a
 //! separate `revcap run` at that rate and cap, the `rate` column, the heatmaps, and
 //! the grid's configuration errors with their exact messages.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::Path;
 

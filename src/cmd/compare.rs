@@ -610,6 +610,9 @@ fn lay_out(
 
 /// Which terms the variants share, for the header line of the text formats.
 fn shared_terms<'a>(terms: &'a Terms, variants: &[Variant]) -> render::SharedTerms<'a> {
+    if chart::is_grid(variants) && variants.iter().all(|v| !v.from_file) {
+        return render::SharedTerms::Grid(terms);
+    }
     match variants.iter().filter(|v| !v.from_file).count() {
         0 => render::SharedTerms::None,
         n if n == variants.len() => render::SharedTerms::All(terms),
