@@ -3,8 +3,6 @@
 //! the grid's configuration errors with their exact messages.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::Path;
-
 use assert_cmd::Command;
 use serde_json::Value;
 
