@@ -33,6 +33,7 @@ pub mod cumulative;
 pub mod fan;
 pub mod foregone;
 pub mod grid;
+pub mod heatmap;
 pub mod layout;
 pub mod payments;
 pub mod render;
@@ -412,6 +413,75 @@ pub fn compare_charts(
             &chart,
             opts,
         )?;
+    }
+    Ok(out)
+}
+
+/// Whether `variants` make a rate × cap grid: more than one rate among them.
+pub fn is_grid(variants: &[crate::config::Variant]) -> bool {
+    variants.iter().any(|v| {
+        variants
+            .first()
+            .is_some_and(|a| a.terms.rate != v.terms.rate)
+    })
+}
+
+/// Renders the charts of a rate × cap grid (see `docs/charts.md`): the charts of
+/// [`compare_charts`] for the grid's variants on the shared `terms` (the row at the
+/// shared rate, when the grid has it), then `<scenario>-heatmap` for each scenario
+/// (`<scenario>-<file>-heatmap` for each terms file with `--terms`), showing `metric`.
+pub fn grid_charts(
+    scenarios: &[crate::model::Scenario],
+    variants: &[crate::config::Variant],
+    rows: &[crate::model::CompareRow],
+    terms: &Terms,
+    metric: crate::cli::GridMetric,
+    opts: &ChartOptions,
+    unit: Option<&crate::unit::Unit>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let shared = crate::engine::without_cap(terms);
+    let on_shared: Vec<usize> = variants
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| crate::engine::without_cap(&v.terms) == shared)
+        .map(|(i, _)| i)
+        .collect();
+    let nv = variants.len();
+    let mut out = Vec::new();
+    if !on_shared.is_empty() {
+        let sub_variants: Vec<crate::config::Variant> = on_shared
+            .iter()
+            .filter_map(|&i| variants.get(i).cloned())
+            .collect();
+        let sub_rows: Vec<crate::model::CompareRow> = (0..scenarios.len())
+            .flat_map(|s| on_shared.iter().map(move |&i| s * nv + i))
+            .filter_map(|k| rows.get(k).cloned())
+            .collect();
+        out = compare_charts(scenarios, &sub_variants, &sub_rows, terms, opts, unit)?;
+    }
+    style::register_fonts()?;
+    let money = Money::new(unit);
+    let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
+    let notes: Vec<String> = scenarios
+        .iter()
+        .map(|s| {
+            let from = crate::engine::term_start(s, terms);
+            format!(
+                "Source: {}. Term {from} to {}; rows: rates, columns: caps; every other term as in compare.json.",
+                s.source, terms.through
+            )
+        })
+        .collect();
+    let maps = heatmap::heatmaps(&names, variants, rows, metric, &money, &notes);
+    let stems = file_stems(names.iter().copied());
+    let per = maps.len() / names.len().max(1);
+    for (k, map) in maps.iter().enumerate() {
+        let stem = stems.get(k / per.max(1)).cloned().unwrap_or_default();
+        let name = match &map.base {
+            Some(b) => format!("{stem}-{}-heatmap", sanitize(b)),
+            None => format!("{stem}-heatmap"),
+        };
+        emit(&mut out, &name, map, opts)?;
     }
     Ok(out)
 }

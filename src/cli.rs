@@ -43,6 +43,8 @@ pub enum Command {
     #[command(after_help = "Examples:
   revcap compare --cap 25B --cap 38B --cap none
   revcap compare --caps 20B:60B:5B
+  revcap compare --rates 10%:30%:5% --caps 20B:60B:10B
+  revcap compare --rate 15% --rate 20% --cap 38B --cap none --format csv --no-files
   revcap compare --terms scenarios/terms/reported.toml --terms scenarios/terms/rate-cut.toml
   revcap compare --thresholds")]
     Compare(CompareArgs),
@@ -195,6 +197,14 @@ pub struct CompareArgs {
     /// A range of caps START:END:STEP, ends included, e.g. 10B:100B:5B.
     #[arg(long, value_name = "START:END:STEP")]
     pub caps: Option<String>,
+    /// A range of rates START:END:STEP, ends included, e.g. 10%:30%:5%: each rate
+    /// crossed with every cap (and terms file) into a grid, drawn as heatmaps.
+    #[arg(long, value_name = "START:END:STEP")]
+    pub rates: Option<String>,
+    /// What the grid's heatmaps show: binding_date (default), total_paid, foregone or
+    /// present_value.
+    #[arg(long, value_enum, value_name = "METRIC", default_value_t = GridMetric::BindingDate)]
+    pub metric: GridMetric,
     /// Also print, per scenario, the cap below which it binds by each year-end.
     #[arg(long)]
     pub thresholds: bool,
@@ -207,6 +217,16 @@ pub struct CompareArgs {
     pub term_flags: TermFlags,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// What a rate × cap grid's heatmaps show in their cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum GridMetric {
+    BindingDate,
+    TotalPaid,
+    Foregone,
+    PresentValue,
 }
 
 #[derive(Debug, Args)]
@@ -279,9 +299,10 @@ pub struct InputFlags {
 /// The terms of docs/spec.md §3.1 other than the cap (whose meaning differs by command).
 #[derive(Debug, Args, Default)]
 pub struct TermFlags {
-    /// Share of revenue paid: 0.20 or 20% [default: 0.20].
-    #[arg(long, value_name = "RATE")]
-    pub rate: Option<String>,
+    /// Share of revenue paid: 0.20 or 20% [default: 0.20]. Repeatable in `compare`
+    /// only: several rates make a rate × cap grid.
+    #[arg(long, value_name = "RATE", action = clap::ArgAction::Append)]
+    pub rate: Vec<String>,
     /// The rate from a date on, DATE=RATE, e.g. 2029-01-01=15% (repeatable).
     #[arg(long = "rate-step", value_name = "DATE=RATE")]
     pub rate_steps: Vec<String>,

@@ -36,6 +36,8 @@ pub enum Action {
         terms: Terms,
         variants: Vec<Variant>,
         thresholds: bool,
+        /// What the heatmaps of a rate × cap grid show.
+        metric: cli::GridMetric,
         output: Output,
     },
     Validate {
@@ -359,7 +361,9 @@ impl TryFrom<Cli> for Config {
                     a.strict,
                 )?;
                 note_built_in_terms(&a.terms);
-                let flags = flag_terms(&a.term_flags, None)?;
+                // Several rates (or a range) make a grid: then no --rate is a shared term.
+                let grid = a.term_flags.rate.len() > 1 || a.rates.is_some();
+                let flags = flag_terms_in(&a.term_flags, None, grid)?;
                 // Terms files are variants here, not shared terms: the folder's
                 // terms.toml (or the defaults) with the flags on top is what every
                 // --cap/--caps variant, the thresholds and the JSON "terms" use.
@@ -371,8 +375,20 @@ impl TryFrom<Cli> for Config {
                     let power = Decimal::from_i128_with_scale(10i128.pow(scale), 0);
                     short_amount(cap.checked_mul(power).unwrap_or(cap))
                 };
-                let variants =
-                    variants(&a.cap, a.caps.as_deref(), &a.terms, &shared, &flags, &name)?;
+                let variants = if grid {
+                    let rates = grid_rates(&a.term_flags.rate, a.rates.as_deref())?;
+                    grid_variants(
+                        &rates,
+                        &a.cap,
+                        a.caps.as_deref(),
+                        &a.terms,
+                        &shared,
+                        &flags,
+                        &name,
+                    )?
+                } else {
+                    variants(&a.cap, a.caps.as_deref(), &a.terms, &shared, &flags, &name)?
+                };
                 output.shown.sources = sources;
                 refuse_output_among_inputs(&a.paths, &output)?;
                 Ok(Config {
@@ -381,6 +397,7 @@ impl TryFrom<Cli> for Config {
                         terms: shared,
                         variants,
                         thresholds: a.thresholds,
+                        metric: a.metric,
                         output,
                     },
                 })
@@ -894,8 +911,30 @@ fn note_built_in_terms<'a>(files: impl IntoIterator<Item = &'a PathBuf>) {
 
 /// The terms given as flags. `cap` is `run`'s single `--cap`.
 fn flag_terms(f: &TermFlags, cap: Option<&str>) -> Result<PartialTerms, Error> {
+    flag_terms_in(f, cap, false)
+}
+
+/// [`flag_terms`]; with `grid` (`compare` given several rates or `--rates`) the
+/// `--rate`s are the grid's rates, read by [`grid_rates`], not a shared term. Outside
+/// `compare` a repeated `--rate` is refused.
+fn flag_terms_in(f: &TermFlags, cap: Option<&str>, grid: bool) -> Result<PartialTerms, Error> {
     let mut problems = Vec::new();
-    let rate = flag(&mut problems, "--rate", f.rate.as_deref(), parse::rate);
+    let one_rate = match f.rate.as_slice() {
+        [] => None,
+        _ if grid => None,
+        [one] => Some(one.as_str()),
+        [_, more @ ..] => {
+            return Err(Problem::new(
+                "--rate",
+                format!(
+                    "is given {} times; only compare takes several rates (a rate × cap grid)",
+                    more.len() + 1
+                ),
+            )
+            .into())
+        }
+    };
+    let rate = flag(&mut problems, "--rate", one_rate, parse::rate);
     let cap = flag(&mut problems, "--cap", cap, parse::cap);
     let already_paid = flag(
         &mut problems,
@@ -1270,6 +1309,191 @@ fn variants(
             "compare",
             format!(
                 "variant {} is given twice; give each cap or terms file once",
+                quote(&dup.name)
+            ),
+        )
+        .into());
+    }
+    Ok(out)
+}
+
+/// The most rates one `--rates` range may expand to: each rate is a walk of every
+/// scenario (the caps of one rate share it).
+pub const MAX_RANGE_RATES: u64 = 10_000;
+
+/// The most variants (terms files × rates × caps) one rate × cap grid may have.
+pub const MAX_GRID_CELLS: u64 = 1_000_000;
+
+/// The rates of a grid, in the order given: the `--rate`s, then the `--rates` range.
+fn grid_rates(given: &[String], range: Option<&str>) -> Result<Vec<Decimal>, Error> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for raw in given {
+        match parse::rate(raw) {
+            Ok(r) => out.push(r),
+            Err(m) => problems.push(Problem::new("--rate", m).value(raw)),
+        }
+    }
+    if let Some(raw) = range {
+        match rate_range(raw) {
+            Ok(mut r) => out.append(&mut r),
+            Err(m) => problems.push(Problem::new("--rates", m).value(raw)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    Ok(out)
+}
+
+/// `START:END:STEP` → the rates START, START+STEP, … up to END inclusive; each part a
+/// rate (`10%`, `0.1`).
+pub fn rate_range(raw: &str) -> Result<Vec<Decimal>, String> {
+    let parts: Vec<&str> = raw.split(':').collect();
+    let [start, end, step] = parts.as_slice() else {
+        return Err("is not START:END:STEP (expected e.g. 10%:30%:5%)".into());
+    };
+    let num = |what: &str, t: &str| parse::rate(t).map_err(|m| format!("{what} {} {m}", quote(t)));
+    let (start_text, end_text) = (start.trim(), end.trim());
+    let (start, end, step) = (num("start", start)?, num("end", end)?, num("step", step)?);
+    if step.is_zero() {
+        return Err("has a step of 0 (expected a step > 0, e.g. 10%:30%:5%)".into());
+    }
+    if start > end {
+        return Err(format!(
+            "starts above its end ({start_text} > {end_text}); expected START ≤ END"
+        ));
+    }
+    // Rates are at most 1 and the step is above 0: the count is a Decimal.
+    let count = end
+        .checked_sub(start)
+        .and_then(|span| span.checked_div(step))
+        .and_then(|n| n.floor().checked_add(Decimal::ONE))
+        .unwrap_or(Decimal::MAX);
+    if count > Decimal::from(MAX_RANGE_RATES) {
+        return Err(format!(
+            "gives {count} rates; at most {MAX_RANGE_RATES} (use a larger step)"
+        ));
+    }
+    let mut rates = Vec::new();
+    let mut r = start;
+    while r <= end {
+        rates.push(r.normalize());
+        match r.checked_add(step) {
+            Some(next) => r = next,
+            None => break,
+        }
+    }
+    Ok(rates)
+}
+
+/// A rate as a percent, as people write it: `20%`, `12.5%`.
+pub fn percent(rate: Decimal) -> String {
+    let p = rate.checked_mul(Decimal::ONE_HUNDRED).unwrap_or(rate);
+    format!("{}%", p.normalize())
+}
+
+/// The variants of a rate × cap grid: each terms file (or the shared terms when none
+/// is given) × each rate × each cap (`--cap`s then `--caps`; the file's or shared cap
+/// when none is given), in that order, named `RATE · CAP` (`20% · 38B`), after the
+/// file's stem when there are files (`reported · 20% · 38B`).
+fn grid_variants(
+    rates: &[Decimal],
+    caps: &[String],
+    range: Option<&str>,
+    terms_files: &[PathBuf],
+    shared: &Terms,
+    flags: &PartialTerms,
+    short_amount: &dyn Fn(Decimal) -> String,
+) -> Result<Vec<Variant>, Error> {
+    let mut problems = Vec::new();
+    // (name, cap) for each cap given; empty: each base keeps its own cap.
+    let mut cap_list: Vec<(String, Option<Decimal>)> = Vec::new();
+    for raw in caps {
+        match parse::cap(raw) {
+            Ok(cap) => cap_list.push((raw.trim().to_string(), cap)),
+            Err(m) => problems.push(Problem::new("--cap", m).value(raw)),
+        }
+    }
+    if let Some(raw) = range {
+        match cap_range(raw) {
+            Ok(values) => cap_list.extend(values.into_iter().map(|c| (short_amount(c), Some(c)))),
+            Err(m) => problems.push(Problem::new("--caps", m).value(raw)),
+        }
+    }
+    let mut bases: Vec<(Option<String>, Terms)> = Vec::new();
+    for f in terms_files {
+        match read_terms_file(f) {
+            Ok(t) => match t.overridden_by(flags).resolve() {
+                Ok(terms) => bases.push((
+                    Some(f.file_stem().map_or_else(
+                        || f.display().to_string(),
+                        |s| s.to_string_lossy().into_owned(),
+                    )),
+                    terms,
+                )),
+                Err(p) => problems.push(p),
+            },
+            Err(Error::Problems(mut p)) => problems.append(&mut p),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    if bases.is_empty() {
+        bases.push((None, shared.clone()));
+    }
+    let cells = (bases.len() as u64)
+        .saturating_mul(rates.len() as u64)
+        .saturating_mul(cap_list.len().max(1) as u64);
+    if cells > MAX_GRID_CELLS {
+        return Err(Problem::new(
+            "compare",
+            format!(
+                "the grid has {cells} cells ({} terms × {} rates × {} caps); at most {MAX_GRID_CELLS} (use fewer rates or caps)",
+                bases.len(),
+                rates.len(),
+                cap_list.len().max(1)
+            ),
+        )
+        .into());
+    }
+    let mut out = Vec::new();
+    for (stem, base) in &bases {
+        for &rate in rates {
+            let own = [(
+                base.cap.map_or_else(|| "none".into(), short_amount),
+                base.cap,
+            )];
+            let caps = if cap_list.is_empty() {
+                &own[..]
+            } else {
+                &cap_list[..]
+            };
+            for (cap_name, cap) in caps {
+                let name = match stem {
+                    Some(stem) => format!("{stem} · {} · {cap_name}", percent(rate)),
+                    None => format!("{} · {cap_name}", percent(rate)),
+                };
+                out.push(Variant {
+                    name,
+                    terms: Terms {
+                        rate,
+                        cap: *cap,
+                        ..base.clone()
+                    },
+                    from_file: stem.is_some(),
+                });
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(dup) = out.iter().find(|v| !seen.insert(v.name.clone())) {
+        return Err(Problem::new(
+            "compare",
+            format!(
+                "variant {} is given twice; give each rate, cap or terms file once",
                 quote(&dup.name)
             ),
         )

@@ -50,6 +50,7 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
             terms,
             variants,
             thresholds,
+            metric,
             output,
         } => {
             let request = cmd::compare::Request {
@@ -57,6 +58,7 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
                 terms: &terms,
                 variants: &variants,
                 thresholds,
+                metric,
                 output: &output,
             };
             cmd::compare::compare(&request, stdout)

@@ -642,6 +642,9 @@ pub struct CompareRow {
     pub scenario: String,
     /// The variant's name: its cap as given (`38B`, `none`) or its terms file's stem.
     pub variant: String,
+    /// The variant's rate: its terms' `rate` (with rate steps, the rate before the
+    /// first step).
+    pub rate: Decimal,
     /// The variant's cap; `None` for no cap.
     pub cap: Option<Decimal>,
     pub summary: Summary,

@@ -224,13 +224,13 @@ fn every_format_prints_the_same_rows() {
     let csv = with("csv");
     assert_eq!(
         csv.lines().next().unwrap(),
-        "scenario,variant,cap,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,binding_period,binding_date,effective_rate,present_value,covered_from,covered_through"
+        "scenario,variant,rate,cap,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,binding_period,binding_date,effective_rate,present_value,covered_from,covered_through"
     );
     assert!(
         csv.lines()
             .nth(1)
             .unwrap()
-            .starts_with("feb2026,38B,38000000000,"),
+            .starts_with("feb2026,38B,0.2,38000000000,"),
         "{csv}"
     );
     let table = with("table");

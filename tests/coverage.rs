@@ -143,7 +143,7 @@ fn compare_warns_once_per_scenario_and_prints_the_fields() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "scenario,variant,cap,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,\
+        "scenario,variant,rate,cap,eligible_revenue,uncapped_total,total_paid,foregone,cap_binds,\
 binding_period,binding_date,effective_rate,present_value,covered_from,covered_through"
     );
     assert_eq!(lines.len(), 3);

@@ -489,6 +489,30 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
         case("--caps with a count past 2^64", &["compare", "t.csv", "--caps", "0:79228162514264337593543950:1000"], 1,
             "error: --caps: \"0:79228162514264337593543950:1000\" gives 79228162514264337593544 caps; at most 1000000 (use a larger step)\n")
             .file("t.csv", GOOD),
+        case("--rates backwards", &["compare", "t.csv", "--rates", "30%:10%:5%"], 1,
+            "error: --rates: \"30%:10%:5%\" starts above its end (30% > 10%); expected START ≤ END\n")
+            .file("t.csv", GOOD),
+        case("--rates step 0", &["compare", "t.csv", "--rates", "10%:30%:0"], 1,
+            "error: --rates: \"10%:30%:0\" has a step of 0 (expected a step > 0, e.g. 10%:30%:5%)\n")
+            .file("t.csv", GOOD),
+        case("--rates two parts", &["compare", "t.csv", "--rates", "10%:30%"], 1,
+            "error: --rates: \"10%:30%\" is not START:END:STEP (expected e.g. 10%:30%:5%)\n")
+            .file("t.csv", GOOD),
+        case("--rates end above 100%", &["compare", "t.csv", "--rates", "10%:130%:5%"], 1,
+            "error: --rates: \"10%:130%:5%\" end \"130%\" is above 100% (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)\n")
+            .file("t.csv", GOOD),
+        case("--rates too many", &["compare", "t.csv", "--rates", "0:100%:0.001%"], 1,
+            "error: --rates: \"0:100%:0.001%\" gives 100001 rates; at most 10000 (use a larger step)\n")
+            .file("t.csv", GOOD),
+        case("grid too many cells", &["compare", "t.csv", "--rates", "0:100%:0.02%", "--caps", "1B:1000B:1B"], 1,
+            "error: compare: the grid has 5001000 cells (1 terms × 5001 rates × 1000 caps); at most 1000000 (use fewer rates or caps)\n")
+            .file("t.csv", GOOD),
+        case("grid: variant twice", &["compare", "t.csv", "--rate", "20%", "--rate", "0.2", "--cap", "38B"], 1,
+            "error: compare: variant \"20% · 38B\" is given twice; give each rate, cap or terms file once\n")
+            .file("t.csv", GOOD),
+        case("run: --rate twice", &["run", "t.csv", "--rate", "20%", "--rate", "25%"], 1,
+            "error: --rate: is given 2 times; only compare takes several rates (a rate × cap grid)\n")
+            .file("t.csv", GOOD),
         case("compare --cap not a number", &["compare", "t.csv", "--cap", "38B", "--cap", "lots"], 1,
             "error: --cap: \"lots\" is not a number (expected none or e.g. 12700000000, 12.7B or \"$12,700,000,000\")\n")
             .file("t.csv", GOOD),

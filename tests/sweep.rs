@@ -148,3 +148,41 @@ fn thresholds_hand_computed() {
     ];
     assert_eq!(got, want.map(|(a, b)| (a.to_string(), b.to_string())));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// A rate × cap grid (`compare --rates ... --caps ...`): every cell's row equals the
+    /// engine run alone with that rate and cap, printed form included. The grid walks
+    /// once per rate and answers the caps of that rate by the sweep.
+    #[test]
+    fn grid_matches_engine_per_cell(
+        (s, terms, caps) in arb_case(),
+        rates in prop::collection::vec(0u32..=1000, 1..5),
+    ) {
+        use revcap::config::Variant;
+        let mut variants = Vec::new();
+        for r in &rates {
+            let rate = Decimal::new(i64::from(*r), 3);
+            for (j, cap) in caps.iter().enumerate() {
+                let name = format!("{r} · {j}");
+                if variants.iter().any(|v: &Variant| v.name == name) {
+                    continue;
+                }
+                variants.push(Variant {
+                    name,
+                    terms: Terms { rate, cap: *cap, ..terms.clone() },
+                    from_file: false,
+                });
+            }
+        }
+        let (rows, _) =
+            revcap::cmd::compare::compare_all(std::slice::from_ref(&s), &terms, &variants).unwrap();
+        prop_assert_eq!(rows.len(), variants.len());
+        for (row, v) in rows.iter().zip(&variants) {
+            let engine = compute(&s, &v.terms).unwrap().summary;
+            prop_assert_eq!(serde_json::to_string(&row.summary).unwrap(), serde_json::to_string(&engine).unwrap(), "{}", v.name);
+            prop_assert_eq!(row.rate, v.terms.rate.normalize());
+        }
+    }
+}

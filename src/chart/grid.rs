@@ -72,7 +72,7 @@ pub struct Grid<'a> {
 }
 
 /// Diagonal hatching inside `r` (lines rising to the right, `step` apart).
-fn hatch<DB: DrawingBackend>(c: &Canvas<DB>, r: Rect, step: f64) -> Result<(), Error> {
+pub fn hatch<DB: DrawingBackend>(c: &Canvas<DB>, r: Rect, step: f64) -> Result<(), Error> {
     let (w, h) = (r.w(), r.h());
     let mut k = step;
     while k < w + h {

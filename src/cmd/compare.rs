@@ -30,6 +30,8 @@ pub struct Request<'a> {
     pub terms: &'a Terms,
     pub variants: &'a [Variant],
     pub thresholds: bool,
+    /// What the heatmaps of a rate × cap grid show.
+    pub metric: crate::cli::GridMetric,
     pub output: &'a Output,
 }
 
@@ -237,14 +239,27 @@ impl Outputs<'_> {
             if let (Some((scenarios, rows)), Some(opts)) =
                 (&self.charts, chart_options(output, count))
             {
-                for (name, bytes) in chart::compare_charts(
-                    scenarios,
-                    req.variants,
-                    rows,
-                    terms,
-                    opts,
-                    shown.unit.as_ref(),
-                )? {
+                let charts = if chart::is_grid(req.variants) {
+                    chart::grid_charts(
+                        scenarios,
+                        req.variants,
+                        rows,
+                        terms,
+                        req.metric,
+                        opts,
+                        shown.unit.as_ref(),
+                    )?
+                } else {
+                    chart::compare_charts(
+                        scenarios,
+                        req.variants,
+                        rows,
+                        terms,
+                        opts,
+                        shown.unit.as_ref(),
+                    )?
+                };
+                for (name, bytes) in charts {
                     staged.add(&name, &bytes)?;
                 }
             }
@@ -595,6 +610,9 @@ fn lay_out(
 
 /// Which terms the variants share, for the header line of the text formats.
 fn shared_terms<'a>(terms: &'a Terms, variants: &[Variant]) -> render::SharedTerms<'a> {
+    if chart::is_grid(variants) && variants.iter().all(|v| !v.from_file) {
+        return render::SharedTerms::Grid(terms);
+    }
     match variants.iter().filter(|v| !v.from_file).count() {
         0 => render::SharedTerms::None,
         n if n == variants.len() => render::SharedTerms::All(terms),
@@ -674,7 +692,10 @@ const ROWS_PER_PIECE: usize = 1024;
 struct Plan<'a> {
     terms: &'a Terms,
     variants: &'a [Variant],
-    sweepable: Vec<bool>,
+    /// Each variant's sweep: an index into `sweeps`, or `None` to run the engine.
+    sweepable: Vec<Option<usize>>,
+    /// The distinct terms (without their cap) the variants' sweeps walk.
+    sweeps: Vec<Terms>,
     /// One variant's terms for each term (start and end) the variants use: what the
     /// coverage of a scenario is checked against, once per distinct term.
     spans: Vec<&'a Terms>,
@@ -684,10 +705,12 @@ struct Plan<'a> {
 impl<'a> Plan<'a> {
     /// For `scenarios` scenarios in all (the progress bar's length).
     fn new(terms: &'a Terms, variants: &'a [Variant], scenarios: usize) -> Plan<'a> {
+        let (sweeps, sweepable) = sweep_terms(terms, variants);
         Plan {
             terms,
             variants,
-            sweepable: sweepable(terms, variants),
+            sweeps,
+            sweepable,
             spans: spans(variants),
             progress: progress_bar(scenarios, variants.len()),
         }
@@ -768,7 +791,8 @@ impl<'a> Plan<'a> {
                     for s in scenarios.get(first..end).unwrap_or_default() {
                         // Thresholds once per scenario, in every mode: printed or not,
                         // a threshold out of Decimal's range fails the compare alike.
-                        let (mut r, t) = compare_one(s, self.terms, vs, fast, from == 0)?;
+                        let (mut r, t) =
+                            compare_one(s, self.terms, vs, fast, &self.sweeps, from == 0)?;
                         rows.append(&mut r);
                         thresholds.extend(t);
                         if to == n {
@@ -823,14 +847,39 @@ fn spans(variants: &[Variant]) -> Vec<&Terms> {
     out
 }
 
-/// Which variants a [`engine::Sweep`] answers: those whose terms differ from the shared
-/// ones in their cap alone.
-fn sweepable(terms: &Terms, variants: &[Variant]) -> Vec<bool> {
-    let shared = engine::without_cap(terms);
-    variants
-        .iter()
-        .map(|v| engine::without_cap(&v.terms) == shared)
-        .collect()
+/// Which variants a [`engine::Sweep`] answers, and the terms (without cap) of each
+/// sweep, the shared terms first: a variant whose terms differ from the shared ones in
+/// their cap alone, or from another variant's in their cap alone (a rate × cap grid's
+/// row: one walk per rate, its caps answered by binary searches). A variant alone
+/// with its terms (a terms file) runs the engine.
+fn sweep_terms(terms: &Terms, variants: &[Variant]) -> (Vec<Terms>, Vec<Option<usize>>) {
+    let mut keys = vec![engine::without_cap(terms)];
+    let mut counts = vec![0usize];
+    let mut index = Vec::with_capacity(variants.len());
+    // Variants of one grid row come together: the last key is tried first.
+    let mut last = 0;
+    for v in variants {
+        let key = engine::without_cap(&v.terms);
+        let i = if keys.get(last) == Some(&key) {
+            last
+        } else if let Some(i) = keys.iter().position(|k| *k == key) {
+            i
+        } else {
+            keys.push(key);
+            counts.push(0);
+            keys.len() - 1
+        };
+        if let Some(c) = counts.get_mut(i) {
+            *c += 1;
+        }
+        last = i;
+        index.push(i);
+    }
+    let swept = index
+        .into_iter()
+        .map(|i| (i == 0 || counts.get(i).is_some_and(|&c| c > 1)).then_some(i))
+        .collect();
+    (keys, swept)
 }
 
 /// One scenario under `variants`, and, when asked, its thresholds.
@@ -838,21 +887,33 @@ fn compare_one(
     s: &Scenario,
     terms: &Terms,
     variants: &[Variant],
-    sweepable: &[bool],
+    sweepable: &[Option<usize>],
+    sweep_terms: &[Terms],
     with_thresholds: bool,
 ) -> Result<(Vec<CompareRow>, Option<Thresholds>), Error> {
     let sweep = engine::Sweep::new(s, terms)?;
+    // The other sweeps (a grid's rates), each walked when first needed.
+    let mut others: Vec<Option<engine::Sweep>> = sweep_terms.iter().map(|_| None).collect();
     let overflow = || engine::overflow(s, None, "payment");
     let mut rows = Vec::with_capacity(variants.len());
     for (v, &fast) in variants.iter().zip(sweepable) {
-        let summary = if fast {
-            sweep.summary(v.terms.cap).ok_or_else(overflow)?
-        } else {
-            engine::compute(s, &v.terms)?.summary
+        let summary = match fast {
+            Some(0) => sweep.summary(v.terms.cap).ok_or_else(overflow)?,
+            Some(i) => {
+                let slot = others.get_mut(i).ok_or_else(overflow)?;
+                let other = match slot {
+                    Some(other) => other,
+                    None => slot.insert(engine::Sweep::new(s, &v.terms)?),
+                };
+                other.summary(v.terms.cap).ok_or_else(overflow)?
+            }
+            None => engine::compute(s, &v.terms)?.summary,
         };
         rows.push(CompareRow {
             scenario: s.name.clone(),
             variant: v.name.clone(),
+            // Normalized like every amount, so one rate prints one way.
+            rate: v.terms.rate.normalize(),
             cap: v.terms.cap,
             summary,
         });

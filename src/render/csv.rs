@@ -113,7 +113,7 @@ fn summary_fields(s: &Summary) -> [Option<Field<'_>>; 11] {
     ]
 }
 
-/// `scenario,variant,cap,` then the summary's columns after `scenario`; in pieces to
+/// `scenario,variant,rate,cap,` then the summary's columns after `scenario`; in pieces to
 /// be written in order, the header first.
 pub fn compare(rows: &[CompareRow]) -> Result<Vec<String>, String> {
     let parts = compare_rows(rows)?;
@@ -125,7 +125,7 @@ pub fn compare(rows: &[CompareRow]) -> Result<Vec<String>, String> {
 
 /// The header line of [`compare`].
 pub fn compare_header() -> Result<String, String> {
-    let mut header = vec!["scenario", "variant", "cap"];
+    let mut header = vec!["scenario", "variant", "rate", "cap"];
     header.extend(SUMMARY_HEADER.get(1..).unwrap_or_default());
     RowWriter::new().header(&header)
 }
@@ -247,6 +247,7 @@ impl RowWriter {
             self.fields([
                 Some(Field::Str(&r.scenario)),
                 Some(Field::Str(&r.variant)),
+                Some(Field::Amount(r.rate)),
                 r.cap.map(Field::Amount),
             ])?;
             self.fields(summary_fields(&r.summary))?;
@@ -435,19 +436,21 @@ mod tests {
     }
 
     /// A compare row prints the summary's fields in the summary's order, after the
-    /// scenario, variant and cap, as `Display` writes them, quoted as csv quotes them.
+    /// scenario, variant, rate and cap, as `Display` writes them, quoted as csv quotes them.
     #[test]
     fn compare_rows_print_the_summary_fields() {
         let rows = [
             CompareRow {
                 scenario: "a, \"quoted\"".into(),
                 variant: "38B".into(),
+                rate: Decimal::new(2, 1),
                 cap: Some(Decimal::from(38)),
                 summary: full_summary(),
             },
             CompareRow {
                 scenario: "line\nbreak\r".into(),
                 variant: "none".into(),
+                rate: Decimal::new(125, 3),
                 cap: None,
                 summary: empty_summary(),
             },
@@ -456,7 +459,7 @@ mod tests {
         for r in &rows {
             let mut fields = displayed(&r.scenario, &r.summary);
             let cap = r.cap.map(|c| c.to_string()).unwrap_or_default();
-            fields.splice(1..1, [r.variant.clone(), cap]);
+            fields.splice(1..1, [r.variant.clone(), r.rate.to_string(), cap]);
             w.write_record(&fields).unwrap();
         }
         let expected = finish(w);

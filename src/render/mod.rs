@@ -389,6 +389,8 @@ pub enum SharedTerms<'a> {
     Some(&'a Terms),
     /// Every variant comes from a terms file.
     None,
+    /// A rate × cap grid on these terms: each variant has its own rate and cap.
+    Grid(&'a Terms),
 }
 
 /// The header line of `compare`.
@@ -400,6 +402,27 @@ pub fn compare_terms_line(shared: &SharedTerms, from: Option<Date>, shown: &Show
             terms_line_with_cap(t, from, "cap per variant", shown)
         ),
         SharedTerms::None => "each variant's own, from its terms file".to_string(),
+        SharedTerms::Grid(t) => {
+            let grid = Terms {
+                rate_steps: Vec::new(),
+                ..(*t).clone()
+            };
+            let line = terms_line_with_cap(&grid, from, "cap per variant", shown);
+            // The rate of these terms is no variant's: say so, and keep any steps.
+            let rest = line
+                .split_once(", ")
+                .map_or(line.as_str(), |(_, rest)| rest);
+            let steps: Vec<String> = t
+                .rate_steps
+                .iter()
+                .map(|s| format!("{} from {}", percent(s.rate), s.from))
+                .collect();
+            if steps.is_empty() {
+                format!("rate per variant, {rest}")
+            } else {
+                format!("rate per variant then {}, {rest}", steps.join(", "))
+            }
+        }
     }
 }
 

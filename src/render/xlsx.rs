@@ -368,12 +368,13 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
         let ws = book
             .add_worksheet_with_constant_memory()?
             .set_name("Compare")?;
-        let mut header = vec!["scenario", "variant", "cap"];
+        let mut header = vec!["scenario", "variant", "rate", "cap"];
         header.extend(SUMMARY_HEADER.get(1..).unwrap_or_default());
         let cells = rows.iter().map(|r| {
             let mut cells = vec![
                 Cell::Text(r.scenario.as_str()),
                 Cell::Text(r.variant.as_str()),
+                Cell::Rate(r.rate),
                 opt(r.cap, Cell::Money),
             ];
             cells.extend(summary_cells(&r.summary));
