@@ -192,7 +192,11 @@ fn charts_are_skipped_for_many_scenarios() {
                 "result.json",
                 "summary.csv",
             ],
-            &["binding-probability.png", "many.csv-fan.png", "many.csv-foregone.png"],
+            &[
+                "binding-probability.png",
+                "many.csv-fan.png",
+                "many.csv-foregone.png",
+            ],
         ),
         (
             &["compare", "--cap", "500"],
@@ -202,11 +206,7 @@ fn charts_are_skipped_for_many_scenarios() {
                 "compare.json",
                 "distribution.csv",
             ],
-            &[
-                "binding-probability.png",
-                "many.csv-500-fan.png",
-                "many.csv-500-foregone.png",
-            ],
+            &["binding-probability.png", "many.csv-500-foregone.png"],
         ),
     ];
     for (command, data, charts) in cases {
