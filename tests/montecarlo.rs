@@ -2,7 +2,12 @@
 //! in process, a file written by `revcap simulate` gives the same distributions byte
 //! for byte, and every quantile and probability equals a brute-force computation over
 //! the per-path summaries.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::string_slice
+)]
 
 mod common;
 
