@@ -378,6 +378,12 @@ impl TryFrom<Cli> for Config {
                     variants(&a.cap, a.caps.as_deref(), &a.terms, &shared, &flags, &name)?;
                 output.shown.sources = sources;
                 refuse_output_among_inputs(&a.paths, &output)?;
+                if a.distribution.path_files {
+                    return Err(Error::Usage(
+                        "error: --path-files is for run (compare --paths writes the bases' rows only)"
+                            .into(),
+                    ));
+                }
                 let distribution = distribution(&a.distribution, shared.from)?;
                 Ok(Config {
                     inputs,
