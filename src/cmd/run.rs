@@ -33,8 +33,13 @@ pub fn run(
     let count = opened.scenarios();
     let shown = output.shown.for_headers(opened.currency());
     let bands = output.dir.is_some() && output.charts.is_some();
-    let mut dist = Dist::new(&opened, distribution, terms.through, bands);
     let paths = distribution.paths.as_ref();
+    let dist = Dist::new(&opened, distribution, terms.through, bands).map(|dist| Summaries {
+        dist,
+        cap: terms.cap,
+        // With --paths the scenarios read are bases: only their paths are summarized.
+        of_batches: paths.is_none(),
+    });
     let mut outs = Outputs {
         start: Start::new(terms),
         warnings: RunWarnings {
@@ -51,7 +56,7 @@ pub fn run(
         kept: (output.dir.is_some()
             && (chart_options(output, count).is_some() || output.report || output.xlsx))
             .then(Vec::new),
-        dist: None,
+        dist,
     };
     // With --paths the scenarios read are bases: their own results go to the usual
     // outputs, their paths only to the distributions.
@@ -60,35 +65,17 @@ pub fn run(
         // A result and its text take far more room than the values behind it: a
         // batch is computed and handed on a part at a time.
         for part in parts(&batch, VALUES_PER_PART) {
-            let results = compute_all(part, terms)?;
-            if let (Some(d), None) = (&mut dist, paths) {
-                d.add_results(&results, terms.cap);
-            }
-            outs.take(results)?;
+            outs.take(compute_all(part, terms)?)?;
         }
         if paths.is_some() {
             bases.extend(batch);
         }
         Ok(())
     })?;
-    if let (Some(request), Some(d)) = (paths, &mut dist) {
-        draw_paths(
-            &bases,
-            request,
-            terms,
-            d,
-            &mut outs,
-            distribution.path_files,
-        )?;
+    if let (Some(request), Some(d)) = (paths, &mut outs.dist) {
+        let files = outs.files.as_mut().filter(|_| distribution.path_files);
+        draw_paths(&bases, request, terms, &mut d.dist, files)?;
     }
-    let dist = match dist {
-        Some(d) => {
-            let finished = d.finish()?;
-            Some((d, finished))
-        }
-        None => None,
-    };
-    outs.dist = dist;
     outs.finish(inputs, terms, &shown, output, count, stdout)
 }
 
@@ -100,8 +87,7 @@ fn draw_paths(
     request: &crate::config::Simulate,
     terms: &Terms,
     dist: &mut Dist,
-    outs: &mut Outputs,
-    path_files: bool,
+    mut files: Option<&mut Files>,
 ) -> Result<(), Error> {
     super::each_path_batch(bases, request, |base, batch| {
         let group = base.scenario().name.clone();
@@ -113,7 +99,7 @@ fn draw_paths(
                 cap: terms.cap,
             };
             dist.dist.add_results(&key, &results);
-            if let (true, Some(files)) = (path_files, &mut outs.files) {
+            if let Some(files) = &mut files {
                 files.take(&results)?;
             }
         }
@@ -163,8 +149,8 @@ struct Outputs<'a> {
     /// The results the charts draw, when they are drawn, or that `--report` and
     /// `--xlsx` lay out (every result: docs/memory.md).
     kept: Option<Vec<ScenarioResult>>,
-    /// The distributions and their outputs, once every batch is in.
-    dist: Option<(Dist, DistOutputs)>,
+    /// The distributions, when reported (docs/montecarlo.md).
+    dist: Option<Summaries>,
 }
 
 impl Outputs<'_> {
@@ -177,6 +163,9 @@ impl Outputs<'_> {
         }
         if let Some(json) = &mut self.json {
             outs.push(json);
+        }
+        if let Some(dist) = &mut self.dist {
+            outs.push(dist);
         }
         for out in outs {
             out.take(&results)?;
@@ -197,7 +186,13 @@ impl Outputs<'_> {
         count: usize,
         stdout: &mut dyn Write,
     ) -> Result<(), Error> {
-        let dist = self.dist;
+        let dist: Option<(Dist, DistOutputs)> = match self.dist {
+            Some(d) => {
+                let finished = d.dist.finish()?;
+                Some((d.dist, finished))
+            }
+            None => None,
+        };
         let from = self.start.shared();
         let json_tail = match &dist {
             Some((_, d)) => d.json_tail()?,
@@ -309,6 +304,23 @@ pub(super) fn copy_file(file: &mut std::fs::File, out: &mut dyn Write) -> Result
 impl Consumer<[ScenarioResult]> for Start<'_> {
     fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
         self.add(results.iter().map(|r| r.from));
+        Ok(())
+    }
+}
+
+/// The distributions over the scenarios' totals, fed each batch of results, each to
+/// its group ([`Dist::add_results`]); with `--paths`, fed the paths instead.
+struct Summaries {
+    dist: Dist,
+    cap: Option<rust_decimal::Decimal>,
+    of_batches: bool,
+}
+
+impl Consumer<[ScenarioResult]> for Summaries {
+    fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
+        if self.of_batches {
+            self.dist.add_results(results, self.cap);
+        }
         Ok(())
     }
 }
