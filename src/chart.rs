@@ -104,7 +104,7 @@ pub fn run_charts(
 }
 
 /// Renders the charts of distributions over many paths ([`crate::montecarlo`]): per
-/// group `<group>-fan` and `<group>-foregone`, then `binding-probability`, and, when
+/// group `<group>-fan` (`run`: cumulative payments kept) and `<group>-foregone`, then `binding-probability`, and, when
 /// a group has two or more capped variants (`compare`), `<group>-binding-by-cap`.
 /// `highlight` is the cap to make easy to find (the terms' own); these charts have
 /// no limit on paths.
@@ -156,7 +156,11 @@ pub fn distribution_charts(
             money: &money,
             color,
         };
-        emit(&mut out, &format!("{stem}-fan"), &fan, opts)?;
+        // `compare` keeps no cumulative payments (its caps are swept, not run period
+        // by period): a group without them gets no fan chart.
+        if g.has_bands() {
+            emit(&mut out, &format!("{stem}-fan"), &fan, opts)?;
+        }
         if own.iter().any(|r| r.metric == Metric::Foregone) {
             let chart = foregone::Foregone {
                 group: g,

@@ -93,6 +93,7 @@ Examples:
 validate read it back like any scenario file.";
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("sigma").args(["volatility", "volatility_from"]).required(true)))]
 pub struct SimulateArgs {
     /// Base scenario files or folders (every scenario in them is a base), or - for stdin.
     #[arg(value_name = "BASE", required = true)]
@@ -100,31 +101,11 @@ pub struct SimulateArgs {
     /// How many paths to draw per base, e.g. 1000.
     #[arg(long = "paths", value_name = "N", default_value = "1000")]
     pub count: String,
-    /// Annual volatility of ln(revenue), e.g. 30% or 0.3.
-    #[arg(
-        long,
-        value_name = "RATE",
-        required_unless_present = "volatility_from",
-        conflicts_with = "volatility_from"
-    )]
-    pub volatility: Option<String>,
-    /// PERIOD=LOW:HIGH: the volatility that puts that period's 5th and 95th
-    /// percentiles LOW and HIGH apart, e.g. 2030=174B:280B (printed on stderr).
-    #[arg(long, value_name = "PERIOD=LOW:HIGH")]
-    pub volatility_from: Option<String>,
-    /// Seed of the generator, a whole number [default: 1].
-    #[arg(long, value_name = "S")]
-    pub seed: Option<String>,
-    /// Day on which W = 0, YYYY-MM-DD [default: the term start: from in --terms or the
-    /// inputs' terms.toml, else each base's first day].
-    #[arg(long, value_name = "DATE")]
-    pub start: Option<String>,
+    #[command(flatten)]
+    pub draw: DrawArgs,
     /// Terms file (TOML) whose from is the default start.
     #[arg(long, value_name = "FILE")]
     pub terms: Option<PathBuf>,
-    /// Decimal places of simulated revenue, 0 to 12 (rounded half-even) [default: 2].
-    #[arg(long, value_name = "N")]
-    pub decimals: Option<String>,
     /// File to write (atomically; never an input), or - for stdout.
     #[arg(long, value_name = "FILE|-", default_value = "-")]
     pub output: String,
@@ -133,6 +114,48 @@ pub struct SimulateArgs {
     pub strict: bool,
     #[command(flatten)]
     pub input: InputFlags,
+}
+
+/// How Monte Carlo paths are drawn around a base: shared by `simulate` and by
+/// `run --paths` and `compare --paths` (docs/montecarlo.md).
+#[derive(Debug, Args)]
+pub struct DrawArgs {
+    /// Annual volatility of ln(revenue), e.g. 30% or 0.3.
+    #[arg(long, value_name = "RATE", conflicts_with = "volatility_from")]
+    pub volatility: Option<String>,
+    /// PERIOD=LOW:HIGH: the volatility that puts that period's 5th and 95th
+    /// percentiles LOW and HIGH apart, e.g. 2030=174B:280B (printed on stderr).
+    #[arg(long, value_name = "PERIOD=LOW:HIGH")]
+    pub volatility_from: Option<String>,
+    /// Seed of the generator, a whole number [default: 1].
+    #[arg(long, value_name = "S")]
+    pub seed: Option<String>,
+    /// Day on which W = 0, YYYY-MM-DD [default: the term start: from in the terms,
+    /// else each base's first day].
+    #[arg(long, value_name = "DATE")]
+    pub start: Option<String>,
+    /// Decimal places of simulated revenue, 0 to 12 (rounded half-even) [default: 2].
+    #[arg(long, value_name = "N")]
+    pub decimals: Option<String>,
+}
+
+/// Distributions in `run` and `compare` (docs/montecarlo.md): paths drawn in process,
+/// or summaries of the scenarios read.
+#[derive(Debug, Args)]
+pub struct DistributionArgs {
+    /// Draw N Monte Carlo paths around each scenario read (a base) and report their
+    /// distributions instead of each path (needs --volatility or --volatility-from).
+    #[arg(long = "paths", value_name = "N", help_heading = "Monte Carlo")]
+    pub count: Option<String>,
+    /// Report distributions over the scenarios read, however few (automatic above 50
+    /// scenarios, and for files written by `revcap simulate`).
+    #[arg(long, help_heading = "Monte Carlo")]
+    pub distribution: bool,
+    /// With --paths: also write ledger.csv and summary.csv rows of every path.
+    #[arg(long, requires = "count", help_heading = "Monte Carlo")]
+    pub path_files: bool,
+    #[command(flatten, next_help_heading = "Monte Carlo")]
+    pub draw: DrawArgs,
 }
 
 #[derive(Debug, Args)]
@@ -180,6 +203,8 @@ pub struct RunArgs {
     #[command(flatten)]
     pub term_flags: TermFlags,
     #[command(flatten)]
+    pub distribution: DistributionArgs,
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -215,6 +240,8 @@ pub struct CompareArgs {
     pub input: InputFlags,
     #[command(flatten)]
     pub term_flags: TermFlags,
+    #[command(flatten)]
+    pub distribution: DistributionArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }

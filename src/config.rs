@@ -30,6 +30,8 @@ pub enum Action {
     Run {
         terms: Terms,
         output: Output,
+        /// Distributions (docs/montecarlo.md).
+        distribution: Distribution,
     },
     Compare {
         /// The terms shared by `--cap`/`--caps` variants (and reported in JSON).
@@ -39,6 +41,8 @@ pub enum Action {
         /// What the heatmaps of a rate × cap grid show.
         metric: cli::GridMetric,
         output: Output,
+        /// Distributions (docs/montecarlo.md).
+        distribution: Distribution,
     },
     Validate {
         /// Problems already found in the paths and terms; loading adds the files'.
@@ -58,17 +62,11 @@ pub enum Action {
     },
     /// Print the completion script for a shell (docs/spec.md §5.10). The shell stays
     /// clap_complete's type: the script is generated from the clap definition itself.
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
     /// Print the man page, or write every page into a folder (docs/spec.md §5.10).
-    Man {
-        dir: Option<PathBuf>,
-    },
+    Man { dir: Option<PathBuf> },
     /// List the built-in scenarios and terms, or write them into a folder.
-    Scenarios {
-        export: Option<PathBuf>,
-    },
+    Scenarios { export: Option<PathBuf> },
     /// The value of one input at which a target holds, per scenario (docs/spec.md §5.11).
     Solve {
         terms: Terms,
@@ -348,9 +346,14 @@ impl TryFrom<Cli> for Config {
                 let mut output = output(&a.output)?;
                 output.shown.sources = sources;
                 refuse_output_among_inputs(&a.paths, &output)?;
+                let distribution = distribution(&a.distribution, terms.from)?;
                 Ok(Config {
                     inputs,
-                    action: Action::Run { terms, output },
+                    action: Action::Run {
+                        terms,
+                        output,
+                        distribution,
+                    },
                 })
             }
             Command::Compare(a) => {
@@ -391,6 +394,13 @@ impl TryFrom<Cli> for Config {
                 };
                 output.shown.sources = sources;
                 refuse_output_among_inputs(&a.paths, &output)?;
+                if a.distribution.path_files {
+                    return Err(Error::Usage(
+                        "error: --path-files is for run (compare --paths writes the bases' rows only)"
+                            .into(),
+                    ));
+                }
+                let distribution = distribution(&a.distribution, shared.from)?;
                 Ok(Config {
                     inputs,
                     action: Action::Compare {
@@ -399,6 +409,7 @@ impl TryFrom<Cli> for Config {
                         thresholds: a.thresholds,
                         metric: a.metric,
                         output,
+                        distribution,
                     },
                 })
             }
@@ -1856,8 +1867,49 @@ fn simulate(a: cli::SimulateArgs) -> Result<Config, Error> {
         a.input.sheet.as_deref(),
         a.strict,
     )?;
+    let drawn = draws(&a.count, &a.draw)?;
+    let Some(volatility) = drawn.volatility else {
+        // clap requires one of the two.
+        return Err(Error::Usage(
+            "error: --volatility or --volatility-from is required".into(),
+        ));
+    };
+    note_built_in_terms(&a.terms);
+    // The start defaults to the term start: the terms are read only when needed.
+    let start = match drawn.start {
+        Some(d) => Some(d),
+        None => {
+            shared_terms(a.terms.as_deref(), &folder_terms, &PartialTerms::default())?
+                .0
+                .from
+        }
+    };
+    let output = (a.output != "-").then(|| PathBuf::from(&a.output));
+    Ok(Config {
+        inputs,
+        action: Action::Simulate(Simulate {
+            count: drawn.count,
+            seed: drawn.seed,
+            decimals: drawn.decimals,
+            volatility,
+            start,
+            output,
+        }),
+    })
+}
+
+/// The flags of [`cli::DrawArgs`] and a number of paths, parsed; every problem at once.
+struct Draws {
+    count: u64,
+    seed: u64,
+    decimals: u32,
+    start: Option<Date>,
+    volatility: Option<Volatility>,
+}
+
+fn draws(count: &str, a: &cli::DrawArgs) -> Result<Draws, Error> {
     let mut problems = Vec::new();
-    let count = flag(&mut problems, "--paths", Some(&a.count), |raw| {
+    let count = flag(&mut problems, "--paths", Some(count), |raw| {
         raw.trim()
             .parse::<u64>()
             .ok()
@@ -1894,37 +1946,64 @@ fn simulate(a: cli::SimulateArgs) -> Result<Config, Error> {
     if !problems.is_empty() {
         return Err(problems.into());
     }
-    let volatility = match (given, from) {
-        (Some(v), _) => Volatility::Given(v),
-        (None, Some(f)) => f,
-        // clap requires one of the two.
-        (None, None) => {
+    Ok(Draws {
+        count: count.unwrap_or(1000),
+        seed: seed.unwrap_or(crate::montecarlo::paths::DEFAULT_SEED),
+        decimals: decimals.unwrap_or(crate::montecarlo::paths::DEFAULT_DECIMALS),
+        start,
+        volatility: given.map(Volatility::Given).or(from),
+    })
+}
+
+/// What `run` and `compare` report of distributions (docs/montecarlo.md).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Distribution {
+    /// `--distribution`: over the scenarios read, however few.
+    pub forced: bool,
+    /// `--paths N`: paths drawn around each scenario read, in process.
+    pub paths: Option<Simulate>,
+    /// `--path-files`: the paths' ledger and summary rows written too.
+    pub path_files: bool,
+}
+
+/// `--paths` and its flags for `run` and `compare`; the start defaults to the term
+/// start `from` (each base's first day without one).
+fn distribution(a: &cli::DistributionArgs, from: Option<Date>) -> Result<Distribution, Error> {
+    let d = &a.draw;
+    let drawing = d.volatility.is_some()
+        || d.volatility_from.is_some()
+        || d.seed.is_some()
+        || d.start.is_some()
+        || d.decimals.is_some();
+    let Some(count) = &a.count else {
+        if drawing {
             return Err(Error::Usage(
-                "error: --volatility or --volatility-from is required".into(),
-            ))
+                "error: --volatility, --volatility-from, --seed, --start and --decimals draw paths: give --paths N too".into(),
+            ));
         }
+        return Ok(Distribution {
+            forced: a.distribution,
+            paths: None,
+            path_files: false,
+        });
     };
-    note_built_in_terms(&a.terms);
-    // The start defaults to the term start: the terms are read only when needed.
-    let start = match start {
-        Some(d) => Some(d),
-        None => {
-            shared_terms(a.terms.as_deref(), &folder_terms, &PartialTerms::default())?
-                .0
-                .from
-        }
+    let drawn = draws(count, d)?;
+    let Some(volatility) = drawn.volatility else {
+        return Err(Error::Usage(
+            "error: --paths needs --volatility or --volatility-from".into(),
+        ));
     };
-    let output = (a.output != "-").then(|| PathBuf::from(&a.output));
-    Ok(Config {
-        inputs,
-        action: Action::Simulate(Simulate {
-            count: count.unwrap_or(1000),
-            seed: seed.unwrap_or(crate::montecarlo::paths::DEFAULT_SEED),
-            decimals: decimals.unwrap_or(crate::montecarlo::paths::DEFAULT_DECIMALS),
+    Ok(Distribution {
+        forced: a.distribution,
+        paths: Some(Simulate {
+            count: drawn.count,
+            seed: drawn.seed,
+            decimals: drawn.decimals,
             volatility,
-            start,
-            output,
+            start: drawn.start.or(from),
+            output: None,
         }),
+        path_files: a.path_files,
     })
 }
 

@@ -45,13 +45,18 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
         output::set_no_wait(output.no_wait);
     }
     match config.action {
-        Action::Run { terms, output } => cmd::run::run(inputs, &terms, &output, stdout),
+        Action::Run {
+            terms,
+            output,
+            distribution,
+        } => cmd::run::run(inputs, &terms, &output, &distribution, stdout),
         Action::Compare {
             terms,
             variants,
             thresholds,
             metric,
             output,
+            distribution,
         } => {
             let request = cmd::compare::Request {
                 inputs,
@@ -60,6 +65,7 @@ pub fn run(config: Config, stdout: &mut dyn Write) -> Result<(), Error> {
                 thresholds,
                 metric,
                 output: &output,
+                distribution: &distribution,
             };
             cmd::compare::compare(&request, stdout)
         }

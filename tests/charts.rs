@@ -179,16 +179,43 @@ fn charts_are_skipped_for_many_scenarios() {
         csv.push_str(&format!("{y},{}\n", vec!["1000"; n].join(",")));
     }
     std::fs::write(dir.path().join("many.csv"), csv).unwrap();
-    let note = "note: no charts drawn: 51 scenarios (charts are drawn for at most 50; every other output is complete)\n";
-    let cases: [(&[&str], &[&str]); 2] = [
-        (&["run"], &["ledger.csv", "result.json", "summary.csv"]),
+    // Over 50 scenarios, the file's distributions are reported, and their charts
+    // (which have no limit) drawn.
+    let note = "note: no per-scenario charts drawn: 51 scenarios (drawn for at most 50); the distribution charts are drawn\n";
+    let cases: [(&[&str], &[&str], &[&str]); 2] = [
+        (
+            &["run"],
+            &[
+                "binding_probability.csv",
+                "distribution.csv",
+                "ledger.csv",
+                "result.json",
+                "summary.csv",
+            ],
+            &[
+                "binding-probability.png",
+                "many.csv-fan.png",
+                "many.csv-foregone.png",
+            ],
+        ),
         (
             &["compare", "--cap", "500"],
-            &["compare.csv", "compare.json"],
+            &[
+                "binding_probability.csv",
+                "compare.csv",
+                "compare.json",
+                "distribution.csv",
+            ],
+            &["binding-probability.png", "many.csv-500-foregone.png"],
         ),
     ];
-    for (command, files) in cases {
+    for (command, data, charts) in cases {
         for (extra, expected_note) in [(None, note), (Some("--no-charts"), "")] {
+            let mut files: Vec<&str> = data.to_vec();
+            if extra.is_none() {
+                files.extend(charts);
+                files.sort_unstable();
+            }
             let out = tempfile::tempdir().unwrap();
             let assert = Command::new(BIN)
                 .current_dir(dir.path())

@@ -688,6 +688,15 @@ error: out.txt: cannot write: exists and is not a folder (give --output a folder
         case("simulate: volatility-from not a number", &["simulate", "t.csv", "--volatility-from", "2027=x:2"], 1,
             "error: --volatility-from: \"2027=x:2\" is not a number (expected e.g. 12700000000, 12.7B or \"$12,700,000,000\"), before the :\n")
             .file("t.csv", GOOD),
+        case("run: drawing flags without --paths", &["run", "t.csv", "--volatility", "30%"], 2,
+            "error: --volatility, --volatility-from, --seed, --start and --decimals draw paths: give --paths N too\n")
+            .file("t.csv", GOOD),
+        case("compare: --paths without a volatility", &["compare", "t.csv", "--paths", "10"], 2,
+            "error: --paths needs --volatility or --volatility-from\n")
+            .file("t.csv", GOOD),
+        case("compare: --path-files", &["compare", "t.csv", "--paths", "10", "--volatility", "30%", "--path-files"], 2,
+            "error: --path-files is for run (compare --paths writes the bases' rows only)\n")
+            .file("t.csv", GOOD),
         case("simulate: volatility-from backwards", &["simulate", "t.csv", "--volatility-from", "2027=2:1"], 1,
             "error: --volatility-from: \"2027=2:1\" needs 0 < LOW < HIGH (expected PERIOD=LOW:HIGH, e.g. 2030=174B:280B)\n")
             .file("t.csv", GOOD),

@@ -344,7 +344,7 @@ fn usage_errors_exit_2() {
     let err = w.fails(&["simulate", "base.csv"], 2);
     assert!(
         err.starts_with(
-            "error: the following required arguments were not provided:\n  --volatility <RATE>\n"
+            "error: the following required arguments were not provided:\n  <--volatility <RATE>|--volatility-from <PERIOD=LOW:HIGH>>\n"
         ),
         "{err}"
     );

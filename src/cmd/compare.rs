@@ -12,7 +12,8 @@
 use std::io::Write;
 
 use super::{
-    chart_options, gap_warnings, note_skipped_charts, note_written, Consumer, Start, Warnings,
+    chart_options, gap_warnings, note_skipped_charts, note_written, Consumer, Dist, DistOutputs,
+    Start, Warnings,
 };
 use crate::config::{Input, Output, Variant};
 use crate::error::Error;
@@ -33,6 +34,8 @@ pub struct Request<'a> {
     /// What the heatmaps of a rate × cap grid show.
     pub metric: crate::cli::GridMetric,
     pub output: &'a Output,
+    /// Distributions per cap variant (docs/montecarlo.md).
+    pub distribution: &'a crate::config::Distribution,
 }
 
 /// Compares every scenario of the inputs under every variant, a batch at a time,
@@ -53,6 +56,8 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
         Format::Csv | Format::Json => None,
     };
     let plan = Plan::new(req.terms, req.variants, count);
+    let mut dist = Dist::new(&opened, req.distribution, req.terms.through, false);
+    let paths = req.distribution.paths.as_ref();
     let mut outs = Outputs {
         start: Start::new(req.terms),
         warnings: Warnings::default(),
@@ -62,15 +67,21 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
             failed: None,
         },
         json: (files || output.format == Format::Json).then(JsonParts::default),
-        table: style.map(|style| TableParts::new(style, &shown)),
+        // With --paths, stdout is the distributions' table.
+        table: style
+            .filter(|_| paths.is_none())
+            .map(|style| TableParts::new(style, &shown)),
         charts: charts.then(|| (Vec::new(), Vec::new())),
         laid_out: (files && (output.report || output.xlsx)).then(|| (Vec::new(), Vec::new())),
     };
     let csv = outs.csv.file.is_some() || outs.csv.stdout.is_some();
     let json = outs.json.is_some();
     let with_thresholds = req.thresholds;
+    let mut bases = Vec::new();
     let done = each_batch(opened, |batch| {
         outs.scenarios(&plan, &batch)?;
+        let from_file = dist.as_mut().filter(|_| paths.is_none());
+        let mut fed = from_file.map(|d| DistFeed::new(d, &batch, req.variants));
         plan.each_piece(
             &batch,
             |rows, mut thresholds| {
@@ -80,16 +91,101 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
                 }
                 Piece::new(rows, thresholds, csv, json)
             },
-            |piece| outs.take(&piece),
+            |piece| {
+                if let Some(f) = &mut fed {
+                    f.add(&piece.rows);
+                }
+                outs.take(&piece)
+            },
         )?;
+        if paths.is_some() {
+            bases.extend(batch.iter().cloned());
+        }
         if let Some((scenarios, _)) = &mut outs.charts {
             scenarios.extend(batch);
         }
         Ok(())
     });
+    let drawn = match (done, paths, &mut dist) {
+        (Ok(()), Some(request), Some(d)) => draw_paths(&plan, &bases, request, req.variants, d),
+        (done, ..) => done,
+    };
     plan.finish();
-    done?;
-    outs.finish(req, &shown, count, stdout)
+    drawn?;
+    let dist = match dist {
+        Some(d) => {
+            let finished = d.finish()?;
+            Some((d, finished))
+        }
+        None => None,
+    };
+    outs.finish(req, &shown, count, dist, stdout)
+}
+
+/// Feeds the rows of one batch to the distributions: each row to its scenario's
+/// group, under its variant and cap, from the variant's term start.
+struct DistFeed<'d, 'b> {
+    dist: &'d mut Dist,
+    scenarios: std::collections::HashMap<&'b str, &'b Scenario>,
+    variants: std::collections::HashMap<&'b str, &'b Variant>,
+    /// Every row's group (`--paths`: the base), else each scenario's own.
+    group: Option<String>,
+}
+
+impl<'d, 'b> DistFeed<'d, 'b> {
+    fn new(dist: &'d mut Dist, batch: &'b [Scenario], variants: &'b [Variant]) -> Self {
+        DistFeed {
+            dist,
+            scenarios: batch.iter().map(|s| (s.name.as_str(), s)).collect(),
+            variants: variants.iter().map(|v| (v.name.as_str(), v)).collect(),
+            group: None,
+        }
+    }
+
+    fn add(&mut self, rows: &[CompareRow]) {
+        for row in rows {
+            let (Some(s), Some(v)) = (
+                self.scenarios.get(row.scenario.as_str()),
+                self.variants.get(row.variant.as_str()),
+            ) else {
+                continue;
+            };
+            let group = match &self.group {
+                Some(g) => g.clone(),
+                None => self.dist.group(&s.name, &s.source).to_string(),
+            };
+            let key = crate::montecarlo::distribution::Key {
+                group: &group,
+                variant: &row.variant,
+                cap: row.cap,
+            };
+            let from = engine::term_start(s, &v.terms);
+            self.dist.dist.add(&key, from, &row.summary);
+        }
+    }
+}
+
+/// `--paths`: each base's paths, drawn and compared under every variant a batch at
+/// a time, into the distributions only (group: the base; no path is kept).
+fn draw_paths(
+    plan: &Plan,
+    bases: &[Scenario],
+    request: &crate::config::Simulate,
+    variants: &[Variant],
+    dist: &mut Dist,
+) -> Result<(), Error> {
+    super::each_path_batch(bases, request, |base, batch| {
+        let mut feed = DistFeed::new(dist, &batch, variants);
+        feed.group = Some(base.scenario().name.clone());
+        plan.each_piece(
+            &batch,
+            |rows, _| Ok(rows),
+            |rows| {
+                feed.add(&rows);
+                Ok(())
+            },
+        )
+    })
 }
 
 /// One piece of a batch's work, as computed on a core: its rows, its scenarios'
@@ -198,10 +294,24 @@ impl Outputs<'_> {
         req: &Request,
         shown: &Shown,
         count: usize,
+        dist: Option<(Dist, DistOutputs)>,
         stdout: &mut dyn Write,
     ) -> Result<(), Error> {
         let (terms, output) = (req.terms, req.output);
         let from = self.start.shared();
+        let json_tail = match &dist {
+            Some((_, d)) => d.json_tail()?,
+            None => String::new(),
+        };
+        // The distributions' table, after the compare table (or alone with --paths).
+        let dist_table = match (&dist, output.format) {
+            (Some((_, d)), Format::Table | Format::Markdown) => {
+                let mut t = d.table(shown);
+                t.push_str(&d.by_cap(shown));
+                Some(t)
+            }
+            _ => None,
+        };
         self.warnings.print();
         let mut json = self.json;
         let mut document = |out: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
@@ -219,6 +329,7 @@ impl Outputs<'_> {
                 append(&mut parts.thresholds)?;
                 out(render::json::close_array(parts.thresholds.is_empty()).as_bytes())?;
             }
+            out(json_tail.as_bytes())?;
             out(render::json::END.as_bytes())
         };
         let mut printed: Option<std::fs::File> = None;
@@ -236,6 +347,9 @@ impl Outputs<'_> {
                 file.borrow_mut().append(spool)
             })?;
             let json = file.into_inner().finish()?;
+            if let Some((d, finished)) = &dist {
+                finished.stage(&mut staged, d, terms, output)?;
+            }
             if let (Some((scenarios, rows)), Some(opts)) =
                 (&self.charts, chart_options(output, count))
             {
@@ -301,7 +415,14 @@ impl Outputs<'_> {
                     return super::run::copy_file(&mut file, out);
                 }
                 if let Some(text) = table.as_mut().or(csv.as_mut()) {
-                    return text.copy_to(out, Error::Stdout);
+                    text.copy_to(out, Error::Stdout)?;
+                    if let Some(t) = &dist_table {
+                        out.write_all(t.as_bytes()).map_err(Error::Stdout)?;
+                    }
+                    return Ok(());
+                }
+                if let Some(t) = &dist_table {
+                    return out.write_all(t.as_bytes()).map_err(Error::Stdout);
                 }
                 let out = std::cell::RefCell::new(out);
                 document(
@@ -311,7 +432,11 @@ impl Outputs<'_> {
             },
             staged,
         );
-        note_skipped_charts(&done, output, count);
+        if dist.is_some() {
+            super::note_distribution_charts(&done, output, count);
+        } else {
+            note_skipped_charts(&done, output, count);
+        }
         note_written(&done, output, files);
         done
     }

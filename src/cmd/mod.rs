@@ -139,3 +139,189 @@ impl<'a> Start<'a> {
         crate::engine::common_start(self.terms, self.first.filter(|_| self.same))
     }
 }
+
+/// Distributions over the scenarios of a `run` or a `compare` (docs/montecarlo.md):
+/// whether they are reported, which group each scenario is in, and the accumulator
+/// fed a batch at a time ([`crate::montecarlo::Distributions`]).
+pub(crate) struct Dist {
+    /// Input origins whose every scenario is named `<base>.<n>`, as `revcap simulate`
+    /// names paths: their scenarios form one group per base, the same groups as
+    /// `--paths` draws in process. Other scenarios form one group per input file.
+    simulated: std::collections::HashSet<String>,
+    pub dist: crate::montecarlo::Distributions,
+}
+
+/// Above this many scenarios, distributions are reported without being asked for.
+pub(crate) const DISTRIBUTION_ABOVE: usize = 50;
+
+impl Dist {
+    /// The distributions of this run, if they are reported: with `--paths` or
+    /// `--distribution`, above [`DISTRIBUTION_ABOVE`] scenarios, or when every input
+    /// is a file of paths written by `revcap simulate`. `bands` keeps what the fan
+    /// chart needs.
+    pub(crate) fn new(
+        opened: &crate::load::Opened,
+        request: &crate::config::Distribution,
+        through: crate::model::Date,
+        bands: bool,
+    ) -> Option<Dist> {
+        let simulated: std::collections::HashSet<String> = opened
+            .files
+            .iter()
+            .filter(|f| {
+                !f.names().is_empty() && f.names().iter().all(|n| simulated_base(n).is_some())
+            })
+            .map(|f| f.origin().to_string())
+            .collect();
+        let all_simulated = !opened.files.is_empty() && simulated.len() == opened.files.len();
+        let on = request.forced
+            || request.paths.is_some()
+            || opened.scenarios() > DISTRIBUTION_ABOVE
+            || all_simulated;
+        on.then(|| Dist {
+            simulated,
+            dist: crate::montecarlo::Distributions::new(through, bands),
+        })
+    }
+
+    /// The group of a scenario read from `source`.
+    pub(crate) fn group<'a>(&self, name: &'a str, source: &'a str) -> &'a str {
+        if self.simulated.contains(source) {
+            simulated_base(name).unwrap_or(name)
+        } else {
+            source
+        }
+    }
+
+    /// Adds a batch of `run`'s results, each to its group, under `cap`.
+    pub(crate) fn add_results(
+        &mut self,
+        results: &[crate::model::ScenarioResult],
+        cap: Option<rust_decimal::Decimal>,
+    ) {
+        let mut rest = results;
+        while let Some(first) = rest.first() {
+            let group = self.group(&first.name, &first.source).to_string();
+            let n = rest
+                .iter()
+                .take_while(|r| self.group(&r.name, &r.source) == group)
+                .count()
+                .max(1);
+            let (same, tail) = rest.split_at(n.min(rest.len()));
+            let key = crate::montecarlo::distribution::Key {
+                group: &group,
+                variant: "",
+                cap,
+            };
+            self.dist.add_results(&key, same);
+            rest = tail;
+        }
+    }
+
+    /// The rows, probabilities and text of the distributions, once every batch is in.
+    pub(crate) fn finish(&self) -> Result<DistOutputs, Error> {
+        Ok(DistOutputs {
+            rows: self.dist.summaries()?,
+            probabilities: self.dist.probabilities()?,
+        })
+    }
+}
+
+/// The base of a path named `<base>.<n>` (n decimal digits), as `revcap simulate`
+/// names them.
+pub(crate) fn simulated_base(name: &str) -> Option<&str> {
+    let (base, n) = name.rsplit_once('.')?;
+    (!base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(base)
+}
+
+/// The distributions of a finished run in every form.
+pub(crate) struct DistOutputs {
+    pub rows: Vec<crate::montecarlo::DistributionSummary>,
+    pub probabilities: Vec<crate::montecarlo::Probability>,
+}
+
+impl DistOutputs {
+    /// Stages `distribution.csv`, `binding_probability.csv` and, when charts are
+    /// drawn, the distribution charts (which have no limit on scenarios).
+    pub(crate) fn stage(
+        &self,
+        staged: &mut crate::output::Staged,
+        dist: &Dist,
+        terms: &crate::model::Terms,
+        output: &Output,
+    ) -> Result<(), Error> {
+        use crate::render::distribution as r;
+        let csv = r::distribution_csv(&self.rows).map_err(Error::Internal)?;
+        staged.add("distribution.csv", csv.as_bytes())?;
+        let csv = r::probability_csv(&self.probabilities).map_err(Error::Internal)?;
+        staged.add("binding_probability.csv", csv.as_bytes())?;
+        if let Some(opts) = &output.charts {
+            for (name, bytes) in chart::distribution_charts(
+                &dist.dist,
+                terms.already_paid,
+                terms.cap,
+                opts,
+                output.shown.unit.as_ref(),
+            )? {
+                staged.add(&name, &bytes)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The JSON document's `distributions` and `binding_probabilities` arrays, with
+    /// the comma before them: written after its last array, before its end.
+    pub(crate) fn json_tail(&self) -> Result<String, Error> {
+        crate::render::distribution::json_tail(&self.rows, &self.probabilities)
+            .map_err(Error::Internal)
+    }
+
+    /// The table for stdout, per group (and per cap variant in `compare`).
+    pub(crate) fn table(&self, shown: &crate::render::Shown) -> String {
+        crate::render::distribution::table(&self.rows, &self.probabilities, shown)
+    }
+
+    /// Per group with two or more capped variants, P(binds by each date) per cap.
+    pub(crate) fn by_cap(&self, shown: &crate::render::Shown) -> String {
+        crate::render::distribution::by_cap(&self.probabilities, shown)
+    }
+}
+
+/// Says on stderr that per-scenario charts were not drawn for so many scenarios
+/// while the distribution charts were, once the run has succeeded.
+fn note_distribution_charts(done: &Result<(), Error>, output: &Output, scenarios: usize) {
+    if done.is_ok()
+        && output.dir.is_some()
+        && output.charts.is_some()
+        && chart::skipped(scenarios).is_some()
+    {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: no per-scenario charts drawn: {scenarios} scenarios (drawn for at most {}); the distribution charts are drawn",
+            chart::MAX_SCENARIOS
+        );
+    }
+}
+
+/// Draws the paths of each base in `bases` (`--paths`) a batch at a time and hands
+/// every batch to `each`: no path is written or kept.
+pub(crate) fn each_path_batch(
+    bases: &[crate::model::Scenario],
+    request: &crate::config::Simulate,
+    mut each: impl FnMut(&crate::montecarlo::Base, Vec<crate::model::Scenario>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let plans = simulate::plans(bases, request)?;
+    for base in &plans {
+        // About PATH_VALUES_PER_BATCH values a batch: a path's results are a few hundred
+        // bytes a period.
+        let periods = base.scenario().periods.len().max(1);
+        let batch = (PATH_VALUES_PER_BATCH / periods).max(1) as u64;
+        for paths in crate::montecarlo::paths::batches(base, request.count, batch) {
+            each(base, paths?)?;
+        }
+    }
+    Ok(())
+}
+
+/// About this many values' paths are drawn and computed at once with `--paths`.
+const PATH_VALUES_PER_BATCH: usize = 65_536;

@@ -10,7 +10,8 @@
 use std::io::Write;
 
 use super::{
-    chart_options, gap_warnings, note_skipped_charts, note_written, Consumer, Start, Warnings,
+    chart_options, gap_warnings, note_skipped_charts, note_written, Consumer, Dist, DistOutputs,
+    Start, Warnings,
 };
 use crate::config::{Input, Output};
 use crate::error::Error;
@@ -25,11 +26,20 @@ pub fn run(
     inputs: &[Input],
     terms: &Terms,
     output: &Output,
+    distribution: &crate::config::Distribution,
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
     let opened = load::open_all(inputs);
     let count = opened.scenarios();
     let shown = output.shown.for_headers(opened.currency());
+    let bands = output.dir.is_some() && output.charts.is_some();
+    let paths = distribution.paths.as_ref();
+    let dist = Dist::new(&opened, distribution, terms.through, bands).map(|dist| Summaries {
+        dist,
+        cap: terms.cap,
+        // With --paths the scenarios read are bases: only their paths are summarized.
+        of_batches: paths.is_none(),
+    });
     let mut outs = Outputs {
         start: Start::new(terms),
         warnings: RunWarnings {
@@ -42,20 +52,59 @@ pub fn run(
             failed: None,
         }),
         json: (output.dir.is_some() || output.format == Format::Json).then(JsonScenarios::default),
-        text: Text::new(output, terms, &shown),
+        text: Text::new(output, terms, &shown, paths.is_none()),
         kept: (output.dir.is_some()
             && (chart_options(output, count).is_some() || output.report || output.xlsx))
             .then(Vec::new),
+        dist,
     };
+    // With --paths the scenarios read are bases: their own results go to the usual
+    // outputs, their paths only to the distributions.
+    let mut bases = Vec::new();
     super::compare::each_batch(opened, |batch| {
         // A result and its text take far more room than the values behind it: a
         // batch is computed and handed on a part at a time.
         for part in parts(&batch, VALUES_PER_PART) {
             outs.take(compute_all(part, terms)?)?;
         }
+        if paths.is_some() {
+            bases.extend(batch);
+        }
         Ok(())
     })?;
+    if let (Some(request), Some(d)) = (paths, &mut outs.dist) {
+        let files = outs.files.as_mut().filter(|_| distribution.path_files);
+        draw_paths(&bases, request, terms, &mut d.dist, files)?;
+    }
     outs.finish(inputs, terms, &shown, output, count, stdout)
+}
+
+/// `--paths`: each base's paths, drawn and computed a batch at a time, into the
+/// distributions (and, with `--path-files`, the ledger and summary files); no
+/// path is kept.
+fn draw_paths(
+    bases: &[Scenario],
+    request: &crate::config::Simulate,
+    terms: &Terms,
+    dist: &mut Dist,
+    mut files: Option<&mut Files>,
+) -> Result<(), Error> {
+    super::each_path_batch(bases, request, |base, batch| {
+        let group = base.scenario().name.clone();
+        for part in parts(&batch, VALUES_PER_PART) {
+            let results = compute_all(part, terms)?;
+            let key = crate::montecarlo::distribution::Key {
+                group: &group,
+                variant: "",
+                cap: terms.cap,
+            };
+            dist.dist.add_results(&key, &results);
+            if let Some(files) = &mut files {
+                files.take(&results)?;
+            }
+        }
+        Ok(())
+    })
 }
 
 /// About this many values' results are computed and handed to the outputs at once:
@@ -100,6 +149,8 @@ struct Outputs<'a> {
     /// The results the charts draw, when they are drawn, or that `--report` and
     /// `--xlsx` lay out (every result: docs/memory.md).
     kept: Option<Vec<ScenarioResult>>,
+    /// The distributions, when reported (docs/montecarlo.md).
+    dist: Option<Summaries>,
 }
 
 impl Outputs<'_> {
@@ -112,6 +163,9 @@ impl Outputs<'_> {
         }
         if let Some(json) = &mut self.json {
             outs.push(json);
+        }
+        if let Some(dist) = &mut self.dist {
+            outs.push(dist);
         }
         for out in outs {
             out.take(&results)?;
@@ -132,7 +186,18 @@ impl Outputs<'_> {
         count: usize,
         stdout: &mut dyn Write,
     ) -> Result<(), Error> {
+        let dist: Option<(Dist, DistOutputs)> = match self.dist {
+            Some(d) => {
+                let finished = d.dist.finish()?;
+                Some((d.dist, finished))
+            }
+            None => None,
+        };
         let from = self.start.shared();
+        let json_tail = match &dist {
+            Some((_, d)) => d.json_tail()?,
+            None => String::new(),
+        };
         self.warnings.lines.print();
         let json_head = || render::json::run_head(terms, from, shown).map_err(Error::Internal);
         let mut printed: Option<std::fs::File> = None;
@@ -153,8 +218,12 @@ impl Outputs<'_> {
             json.write(b"[")?;
             json.append(&mut parts.items)?;
             json.write(render::json::close_array(parts.items.is_empty()).as_bytes())?;
+            json.write(json_tail.as_bytes())?;
             json.write(render::json::END.as_bytes())?;
             let json = json.finish()?;
+            if let Some((d, finished)) = &dist {
+                finished.stage(&mut staged, d, terms, output)?;
+            }
             if let (Some(results), Some(opts)) = (&self.kept, chart_options(output, count)) {
                 for (name, bytes) in chart::run_charts(results, terms, opts, shown.unit.as_ref())? {
                     staged.add(&name, &bytes)?;
@@ -192,15 +261,28 @@ impl Outputs<'_> {
                         parts.items.copy_to(out, Error::Stdout)?;
                         let end = render::json::close_array(parts.items.is_empty());
                         out.write_all(end.as_bytes()).map_err(Error::Stdout)?;
+                        out.write_all(json_tail.as_bytes()).map_err(Error::Stdout)?;
                         out.write_all(render::json::END.as_bytes())
                             .map_err(Error::Stdout)
                     }
-                    _ => text.print(from, out),
+                    _ => {
+                        text.print(from, out)?;
+                        match (&dist, output.format) {
+                            (Some((_, d)), Format::Table | Format::Markdown) => out
+                                .write_all(d.table(shown).as_bytes())
+                                .map_err(Error::Stdout),
+                            _ => Ok(()),
+                        }
+                    }
                 }
             },
             staged,
         );
-        note_skipped_charts(&done, output, count);
+        if dist.is_some() {
+            super::note_distribution_charts(&done, output, count);
+        } else {
+            note_skipped_charts(&done, output, count);
+        }
         note_written(&done, output, files);
         done
     }
@@ -222,6 +304,23 @@ pub(super) fn copy_file(file: &mut std::fs::File, out: &mut dyn Write) -> Result
 impl Consumer<[ScenarioResult]> for Start<'_> {
     fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
         self.add(results.iter().map(|r| r.from));
+        Ok(())
+    }
+}
+
+/// The distributions over the scenarios' totals, fed each batch of results, each to
+/// its group ([`Dist::add_results`]); with `--paths`, fed the paths instead.
+struct Summaries {
+    dist: Dist,
+    cap: Option<rust_decimal::Decimal>,
+    of_batches: bool,
+}
+
+impl Consumer<[ScenarioResult]> for Summaries {
+    fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
+        if self.of_batches {
+            self.dist.add_results(results, self.cap);
+        }
         Ok(())
     }
 }
@@ -357,11 +456,13 @@ struct Text<'a> {
 }
 
 impl<'a> Text<'a> {
-    fn new(output: &Output, terms: &'a Terms, shown: &'a Shown) -> Text<'a> {
+    /// `blocks`: each scenario's part is printed (not with `--paths`, whose stdout
+    /// is the distributions' table after the head).
+    fn new(output: &Output, terms: &'a Terms, shown: &'a Shown, blocks: bool) -> Text<'a> {
         let none = match output.format {
             Format::Json => true,
             Format::Csv => output.dir.is_some(),
-            Format::Table | Format::Markdown => false,
+            Format::Table | Format::Markdown => !blocks,
         };
         Text {
             format: output.format,

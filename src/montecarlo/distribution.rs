@@ -167,6 +167,11 @@ impl Group {
         self.paths.len() as u64
     }
 
+    /// Whether the fan chart's cumulative payments were kept for this group.
+    pub fn has_bands(&self) -> bool {
+        self.bands.values().any(|(paid, _)| !paid.is_empty())
+    }
+
     /// Each path's binding date, `None` for those that never bind, in feeding order.
     pub fn binding_dates(&self) -> impl Iterator<Item = Option<Date>> + '_ {
         self.paths.iter().map(|p| p.binding_date)

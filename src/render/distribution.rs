@@ -112,6 +112,24 @@ pub fn json(rows: &[Summary], probabilities: &[Probability]) -> Json {
     json!({"distributions": distributions, "binding_probabilities": probabilities})
 }
 
+/// The `distributions` and `binding_probabilities` arrays of `result.json` and
+/// `compare.json`, each after a comma, as the document's pretty printer lays out
+/// its top-level arrays: written after the document's last array, before its end.
+pub fn json_tail(rows: &[Summary], probabilities: &[Probability]) -> Result<String, String> {
+    let value = json(rows, probabilities);
+    let mut out = String::new();
+    for key in ["distributions", "binding_probabilities"] {
+        let items = value
+            .get(key)
+            .and_then(Json::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        out.push_str(&format!(",\n  \"{key}\": ["));
+        out.push_str(&super::json::items(items, true)?);
+        out.push_str(super::json::close_array(items.is_empty()));
+    }
+    Ok(out)
+}
+
 /// The terminal view: per group, the binding date's and the amounts' quantiles, then
 /// the probability that the cap has bound by each year-end and the term end.
 pub fn table(rows: &[Summary], probabilities: &[Probability], shown: &Shown) -> String {
@@ -180,6 +198,62 @@ pub fn table(rows: &[Summary], probabilities: &[Probability], shown: &Shown) -> 
                 ));
             }
         }
+        out.push('\n');
+    }
+    out
+}
+
+/// `compare`'s question, per group with two or more variants: the probability that
+/// the cap has bound by each year-end and the term end, one column per variant
+/// ("P(binds by 2028-12-31) at 25B / 38B / 50B" read across a line).
+pub fn by_cap(probabilities: &[Probability], _shown: &Shown) -> String {
+    let mut out = String::new();
+    let mut groups: Vec<&str> = Vec::new();
+    for p in probabilities {
+        if !groups.contains(&p.group.as_str()) {
+            groups.push(&p.group);
+        }
+    }
+    for g in groups {
+        let own: Vec<&Probability> = probabilities.iter().filter(|p| p.group == g).collect();
+        let mut variants: Vec<&str> = Vec::new();
+        let mut dates: Vec<crate::model::Date> = Vec::new();
+        for p in &own {
+            if !variants.contains(&p.variant.as_str()) {
+                variants.push(&p.variant);
+            }
+            if !dates.contains(&p.by) {
+                dates.push(p.by);
+            }
+        }
+        if variants.len() < 2 {
+            continue;
+        }
+        dates.sort_unstable();
+        out.push_str(&format!(
+            "{}: P(cap binds by) at each cap, {} paths\n",
+            crate::error::printable(g),
+            own.first().map_or(0, |p| p.paths)
+        ));
+        let mut header = vec!["by".to_string()];
+        header.extend(
+            variants
+                .iter()
+                .map(|v| crate::error::printable(v).to_string()),
+        );
+        let mut lines = vec![header];
+        for d in &dates {
+            let mut line = vec![d.to_string()];
+            for v in &variants {
+                line.push(
+                    own.iter()
+                        .find(|p| p.variant == *v && p.by == *d)
+                        .map_or(String::new(), |p| percent2(p.probability)),
+                );
+            }
+            lines.push(line);
+        }
+        out.push_str(&aligned(&lines));
         out.push('\n');
     }
     out
