@@ -811,3 +811,63 @@ fn a_sensitivity_of_many_scenarios_shows_the_first_and_says_so() {
     );
     assert!(select(&doc, "svg").is_empty());
 }
+
+#[test]
+fn runs_with_paths_put_their_distributions_in_the_report_and_the_workbook() {
+    let w = bundled();
+    w.ok_wrote(
+        &[
+            "run",
+            "--paths",
+            "200",
+            "--volatility",
+            "30%",
+            "--report",
+            "--xlsx",
+            "--no-charts",
+            "--output",
+            "mc",
+        ],
+        7,
+        "mc",
+    );
+    let doc = Html::parse_document(&w.read("mc/report.html"));
+    assert_eq!(select(&doc, "#distributions").len(), 1);
+    let groups = select(&doc, "section.group");
+    assert_eq!(groups.len(), 4);
+    assert!(
+        text(&groups[1]).starts_with("feb2026: 200 paths"),
+        "{}",
+        text(&groups[1])
+    );
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(w.path("mc/revcap.xlsx")).unwrap();
+    let names = book.sheet_names();
+    assert!(names.contains(&"Distributions".to_string()), "{names:?}");
+    // A row per line of distribution.csv, under the header.
+    let sheet = book.worksheet_range("Distributions").unwrap();
+    let lines = w.read("mc/distribution.csv").lines().count();
+    assert_eq!(sheet.rows().count(), lines);
+
+    // compare: the same per cap variant.
+    w.ok_wrote(
+        &[
+            "compare",
+            "--paths",
+            "200",
+            "--volatility",
+            "30%",
+            "--caps",
+            "25B:50B:25B",
+            "--report",
+            "--no-charts",
+            "--output",
+            "mcc",
+        ],
+        5,
+        "mcc",
+    );
+    let doc = Html::parse_document(&w.read("mcc/report.html"));
+    assert_eq!(select(&doc, "#distributions").len(), 1);
+    assert_eq!(select(&doc, "section.group").len(), 4 * 2);
+}

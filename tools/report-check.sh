@@ -7,7 +7,8 @@
 #
 # With no report named, builds revcap and checks the reports of
 # `revcap run --report`, `revcap compare --caps 20B:60B:5B --thresholds --report` and
-# `revcap sensitivity --report` on the bundled scenarios. SHOTDIR defaults to target/report-check.
+# `revcap sensitivity --report` on the bundled scenarios, and of `run` and `compare`
+# with `--paths` (the distributions). SHOTDIR defaults to target/report-check.
 # CHROMIUM=path picks the browser; REVCAP_BIN=path the revcap binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,8 +44,10 @@ if [ ${#pages[@]} -eq 0 ]; then
     "$REVCAP_BIN" compare --caps 20B:60B:5B --thresholds --report --xlsx --output compare scenarios/ >/dev/null
     "$REVCAP_BIN" run --report --terms scenarios/terms.toml --output hostile scenarios/feb2026.csv hostile.csv >/dev/null
     "$REVCAP_BIN" sensitivity --report --xlsx --output sensitivity scenarios/ >/dev/null 2>&1
+    "$REVCAP_BIN" run --paths 300 --volatility 30% --report --xlsx --output paths scenarios/ >/dev/null 2>&1
+    "$REVCAP_BIN" compare --paths 300 --volatility 30% --caps 25B:50B:12.5B --report --xlsx --output paths-compare scenarios/ >/dev/null 2>&1
   )
-  pages=("run=$work/run/report.html" "compare=$work/compare/report.html" "hostile=$work/hostile/report.html" "sensitivity=$work/sensitivity/report.html")
+  pages=("run=$work/run/report.html" "compare=$work/compare/report.html" "hostile=$work/hostile/report.html" "sensitivity=$work/sensitivity/report.html" "paths=$work/paths/report.html" "paths-compare=$work/paths-compare/report.html")
 fi
 
 node_flags=()

@@ -387,7 +387,10 @@ impl Outputs<'_> {
                     thresholds: req.thresholds.then_some(thresholds.as_slice()),
                     terms,
                 };
-                for (name, bytes) in render::html::compare_files(&extra, output, shown)? {
+                let distributed = super::distributed(dist.as_ref(), terms, output, shown)?;
+                for (name, bytes) in
+                    render::html::compare_files_with(&extra, output, shown, distributed.as_ref())?
+                {
                     staged.add(&name, &bytes)?;
                 }
             }

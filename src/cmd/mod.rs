@@ -287,6 +287,30 @@ impl DistOutputs {
     }
 }
 
+/// What the report and the workbook show of a run's distributions, when both exist:
+/// the rows of `distribution.csv` and `binding_probability.csv`, and for the report
+/// the distribution charts as SVG.
+fn distributed<'a>(
+    dist: Option<&'a (Dist, DistOutputs)>,
+    terms: &crate::model::Terms,
+    output: &Output,
+    shown: &crate::render::Shown,
+) -> Result<Option<crate::render::html::Distributed<'a>>, Error> {
+    let Some((d, finished)) = dist.filter(|_| output.report || output.xlsx) else {
+        return Ok(None);
+    };
+    let figures = if output.report {
+        crate::render::html::distribution_figures(&d.dist, terms.already_paid, terms.cap, shown)?
+    } else {
+        Vec::new()
+    };
+    Ok(Some(crate::render::html::Distributed {
+        rows: &finished.rows,
+        probabilities: &finished.probabilities,
+        figures,
+    }))
+}
+
 /// Says on stderr that per-scenario charts were not drawn for so many scenarios
 /// while the distribution charts were, once the run has succeeded.
 fn note_distribution_charts(done: &Result<(), Error>, output: &Output, scenarios: usize) {

@@ -230,8 +230,15 @@ impl Outputs<'_> {
                 }
             }
             if let Some(results) = &self.kept {
-                for (name, bytes) in render::html::run_files(inputs, results, terms, output, shown)?
-                {
+                let distributed = super::distributed(dist.as_ref(), terms, output, shown)?;
+                for (name, bytes) in render::html::run_files_with(
+                    inputs,
+                    results,
+                    terms,
+                    output,
+                    shown,
+                    distributed.as_ref(),
+                )? {
                     staged.add(&name, &bytes)?;
                 }
             }
