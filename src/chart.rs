@@ -490,6 +490,58 @@ pub fn grid_charts(
     Ok(out)
 }
 
+/// Renders the heatmaps of a grid's distributions (see `docs/charts.md`):
+/// `<group>-distribution-heatmap` (`<group>-<file>-distribution-heatmap` with terms
+/// files) for each group, each cell the median binding date of its paths, or with
+/// `--metric probability:YEAR` the share bound by YEAR-12-31. None for the other
+/// metrics: their distributions are in distribution.csv.
+pub(crate) fn distribution_heatmaps(
+    finished: &crate::cmd::DistOutputs,
+    variants: &[crate::config::Variant],
+    metric: crate::cli::HeatMetric,
+    terms: &Terms,
+    opts: &ChartOptions,
+    unit: Option<&crate::unit::Unit>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    use crate::cli::{GridMetric, HeatMetric};
+    let at = match metric {
+        HeatMetric::Grid(GridMetric::BindingDate) => None,
+        HeatMetric::Probability(year) => crate::model::Date::from_ymd(year, 12, 31),
+        HeatMetric::Grid(_) => return Ok(Vec::new()),
+    };
+    style::register_fonts()?;
+    let money = Money::new(unit);
+    let mut groups: Vec<&str> = Vec::new();
+    for r in &finished.rows {
+        if !groups.contains(&r.group.as_str()) {
+            groups.push(&r.group);
+        }
+    }
+    let note = format!(
+        "Term to {}; rows: rates, columns: caps; every cell's paths in distribution.csv and binding_probability.csv.",
+        terms.through
+    );
+    let maps = heatmap::distribution_heatmaps(
+        &groups,
+        variants,
+        &finished.rows,
+        &finished.probabilities,
+        at,
+        &money,
+        &note,
+    );
+    let mut out = Vec::new();
+    for map in &maps {
+        let stem = sanitize(map.scenario);
+        let name = match &map.base {
+            Some(b) => format!("{stem}-{}-distribution-heatmap", sanitize(b)),
+            None => format!("{stem}-distribution-heatmap"),
+        };
+        emit(&mut out, &name, map, opts)?;
+    }
+    Ok(out)
+}
+
 /// Renders the tornado charts of `revcap sensitivity` (see `docs/charts.md`):
 /// `<scenario>-tornado-<metric>` for each scenario and metric, each as `.png` and/or
 /// `.svg` per `opts`.

@@ -227,9 +227,9 @@ pub struct CompareArgs {
     #[arg(long, value_name = "START:END:STEP")]
     pub rates: Option<String>,
     /// What the grid's heatmaps show: binding_date (default), total_paid, foregone or
-    /// present_value.
-    #[arg(long, value_enum, value_name = "METRIC", default_value_t = GridMetric::BindingDate)]
-    pub metric: GridMetric,
+    /// present_value; with distributions also probability:YEAR, P(binds by YEAR-12-31).
+    #[arg(long, value_name = "METRIC", default_value = "binding_date", value_parser = heat_metric)]
+    pub metric: HeatMetric,
     /// Also print, per scenario, the cap below which it binds by each year-end.
     #[arg(long)]
     pub thresholds: bool,
@@ -244,6 +244,33 @@ pub struct CompareArgs {
     pub distribution: DistributionArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// What `compare --metric` asks of a grid's heatmaps: a metric of each cell, or (with
+/// distributions only, checked in config and compare) P(binds by YEAR-12-31).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeatMetric {
+    Grid(GridMetric),
+    Probability(i32),
+}
+
+/// Parses `--metric`: a [`GridMetric`] name or `probability:YEAR`.
+fn heat_metric(s: &str) -> Result<HeatMetric, String> {
+    if let Some(year) = s.strip_prefix("probability:") {
+        return match year.parse::<i32>() {
+            Ok(y) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(HeatMetric::Probability(y))
+            }
+            _ => Err(format!(
+                "'{year}' is not a year (expected probability:YEAR, e.g. probability:2028)"
+            )),
+        };
+    }
+    GridMetric::from_str(s, false)
+        .map(HeatMetric::Grid)
+        .map_err(|_| {
+            "expected binding_date, total_paid, foregone, present_value or probability:YEAR".into()
+        })
 }
 
 /// What a rate × cap grid's heatmaps show in their cells.

@@ -39,7 +39,7 @@ pub enum Action {
         variants: Vec<Variant>,
         thresholds: bool,
         /// What the heatmaps of a rate × cap grid show.
-        metric: cli::GridMetric,
+        metric: cli::HeatMetric,
         output: Output,
         /// Distributions (docs/montecarlo.md).
         distribution: Distribution,

@@ -277,3 +277,155 @@ fn too_many_cells_and_repeats_are_refused() {
         "{usage}"
     );
 }
+
+/// The text lines of an SVG chart (each label is one line between its tags).
+fn svg_texts(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('<'))
+        .map(String::from)
+        .collect()
+}
+
+/// The rows of a CSV file written by revcap, header first.
+fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect()
+}
+
+/// With distributions, a grid draws one heatmap per group: each cell the median
+/// binding date of its paths (the p50 of distribution.csv), or with
+/// `--metric probability:YEAR` the share bound by YEAR-12-31 (binding_probability.csv).
+#[test]
+fn grid_with_distributions_draws_median_and_probability_heatmaps() {
+    let grid = [
+        "compare",
+        "scenarios/feb2026.csv",
+        "--paths",
+        "200",
+        "--volatility",
+        "30%",
+        "--rates",
+        "15%:25%:5%",
+        "--caps",
+        "30B:40B:10B",
+        "--chart-format",
+        "both",
+    ];
+    let variants = [
+        "15% · 30B",
+        "15% · 40B",
+        "20% · 30B",
+        "20% · 40B",
+        "25% · 30B",
+        "25% · 40B",
+    ];
+    let median = tempfile::tempdir().unwrap();
+    let mut args = grid.to_vec();
+    args.extend(["--output", median.path().to_str().unwrap()]);
+    revcap(&args).assert().success();
+    let png = std::fs::read(median.path().join("feb2026-distribution-heatmap.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    // The scenario's own heatmap is still drawn beside it.
+    assert!(median.path().join("feb2026-heatmap.png").exists());
+    let texts = svg_texts(&median.path().join("feb2026-distribution-heatmap.svg"));
+    let rows = csv_rows(&median.path().join("distribution.csv"));
+    let p50 = rows[0].iter().position(|h| h == "p50").unwrap();
+    for v in variants {
+        let row = rows
+            .iter()
+            .find(|r| r[0] == "feb2026" && r[1] == v && r[2] == "binding_date")
+            .unwrap_or_else(|| panic!("no binding_date row for {v}"));
+        assert!(!row[p50].is_empty(), "{v}: the median binds here");
+        assert!(
+            texts.contains(&row[p50]),
+            "{v}: {} not in {texts:?}",
+            row[p50]
+        );
+    }
+    assert!(texts
+        .iter()
+        .any(|t| t.starts_with("feb2026: median binding date by rate and cap")));
+
+    let prob = tempfile::tempdir().unwrap();
+    let mut args = grid.to_vec();
+    args.extend([
+        "--metric",
+        "probability:2028",
+        "--output",
+        prob.path().to_str().unwrap(),
+    ]);
+    revcap(&args).assert().success();
+    let texts = svg_texts(&prob.path().join("feb2026-distribution-heatmap.svg"));
+    let rows = csv_rows(&prob.path().join("binding_probability.csv"));
+    for v in variants {
+        let row = rows
+            .iter()
+            .find(|r| r[0] == "feb2026" && r[1] == v && r[2] == "2028-12-31")
+            .unwrap_or_else(|| panic!("no 2028-12-31 row for {v}"));
+        let shown = format!("{:.2}%", row[5].parse::<f64>().unwrap() * 100.0);
+        assert!(texts.contains(&shown), "{v}: {shown} not in {texts:?}");
+    }
+    assert!(texts
+        .iter()
+        .any(|t| t.starts_with("feb2026: P(binds by 2028-12-31)")));
+}
+
+#[test]
+fn probability_metric_needs_distributions_and_a_year_end_in_the_term() {
+    let err = fails(
+        &[
+            "compare",
+            "scenarios/feb2026.csv",
+            "--rates",
+            "15%:25%:5%",
+            "--caps",
+            "30B:40B:10B",
+            "--metric",
+            "probability:2028",
+            "--no-files",
+        ],
+        2,
+    );
+    assert!(
+        err.ends_with("error: --metric probability:YEAR needs distributions: give --paths N (with --volatility) or --distribution\n"),
+        "{err}"
+    );
+    let err = fails(
+        &[
+            "compare",
+            "scenarios/feb2026.csv",
+            "--paths",
+            "20",
+            "--volatility",
+            "30%",
+            "--rates",
+            "15%:25%:5%",
+            "--caps",
+            "30B:40B:10B",
+            "--metric",
+            "probability:2031",
+            "--no-files",
+        ],
+        2,
+    );
+    assert!(
+        err.ends_with("error: --metric probability:2031: 2031-12-31 is not a year-end inside the term (years 2026 to 2030 are year-ends inside the term)\n"),
+        "{err}"
+    );
+    let err = fails(
+        &["compare", "--metric", "probability:soon", "--no-files"],
+        2,
+    );
+    assert!(
+        err.starts_with(
+            "error: invalid value 'probability:soon' for '--metric <METRIC>': 'soon' is not a year"
+        ),
+        "{err}"
+    );
+}

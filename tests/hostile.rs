@@ -510,6 +510,12 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
         case("grid: variant twice", &["compare", "t.csv", "--rate", "20%", "--rate", "0.2", "--cap", "38B"], 1,
             "error: compare: variant \"20% · 38B\" is given twice; give each rate, cap or terms file once\n")
             .file("t.csv", GOOD),
+        case("grid: probability without distributions", &["compare", "t.csv", "--rates", "15%:25%:5%", "--metric", "probability:2028"], 2,
+            "error: --metric probability:YEAR needs distributions: give --paths N (with --volatility) or --distribution\n")
+            .file("t.csv", GOOD),
+        case("grid: probability after the term", &["compare", "t.csv", "--paths", "5", "--volatility", "30%", "--rates", "15%:25%:5%", "--metric", "probability:2031"], 2,
+            "error: --metric probability:2031: 2031-12-31 is not a year-end inside the term (years 2026 to 2030 are year-ends inside the term)\n")
+            .file("t.csv", GOOD),
         case("run: --rate twice", &["run", "t.csv", "--rate", "20%", "--rate", "25%"], 1,
             "error: --rate: is given 2 times; only compare takes several rates (a rate × cap grid)\n")
             .file("t.csv", GOOD),

@@ -7,7 +7,11 @@
 //! earliest date or smallest amount to light for the latest or largest, over the cells
 //! where the cap binds. A cell where the cap does not bind is pale grey with grey
 //! hatching, not a colour of the scale (its amount, when the metric is one, is still
-//! written in it). Cells narrower than `MIN_CELL` are not drawn: the first rows and
+//! written in it). With distributions (`compare --paths`), `<group>-distribution-heatmap`
+//! draws a group's paths the same way: each cell the median binding date of the paths
+//! at that rate and cap (hatched, "not reached", when the median path does not bind),
+//! or with `--metric probability:YEAR` the share of paths bound by YEAR-12-31 on a
+//! fixed 0–100% scale. Cells narrower than `MIN_CELL` are not drawn: the first rows and
 //! columns that fit are, and the footer says how many were left out.
 
 use plotters::prelude::*;
@@ -19,7 +23,8 @@ use super::style::{clip, f, is_dark, line_height, Canvas, Money, INK, MUTED};
 use super::Chart;
 use crate::cli::GridMetric;
 use crate::config::{percent, Variant};
-use crate::model::CompareRow;
+use crate::model::{CompareRow, Date};
+use crate::montecarlo::{DistributionSummary, Probability};
 
 /// The narrowest (and lowest) a cell may be, in design pixels.
 const MIN_CELL: f64 = 5.0;
@@ -34,11 +39,94 @@ pub struct Heatmap<'a> {
     /// The caps, as the columns' labels and values (`None`: no cap).
     pub caps: Vec<Option<rust_decimal::Decimal>>,
     /// Row `r`, column `c` at `r × caps + c`.
-    pub cells: Vec<Option<&'a CompareRow>>,
-    pub metric: GridMetric,
+    pub cells: Vec<Option<Cell>>,
+    pub shows: Shows,
     pub money: Money,
     /// The term's end and the sources, for the footnote.
     pub note: String,
+}
+
+/// What a heatmap's cells are.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shows {
+    /// A metric of each cell's compare row.
+    Grid(GridMetric),
+    /// The median (p50) binding date of a group's paths, over so many paths.
+    Median(u64),
+    /// The share of a group's paths bound by this year-end.
+    Probability(Date),
+}
+
+/// One cell: whether it is on the colour scale, its value there, its label.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// The cap binds (the median path binds; always for a probability).
+    pub binds: bool,
+    pub value: Option<f64>,
+    pub label: String,
+}
+
+/// A base of terms (the shared terms, or a terms file) and its variants' indices,
+/// rates and caps in the order given.
+struct Base {
+    name: Option<String>,
+    list: Vec<usize>,
+    rates: Vec<rust_decimal::Decimal>,
+    caps: Vec<Option<rust_decimal::Decimal>>,
+}
+
+/// The bases of a grid's variants (named `RATE · CAP`, or `FILE · RATE · CAP`).
+fn bases(variants: &[Variant]) -> Vec<Base> {
+    let mut bases: Vec<Base> = Vec::new();
+    for (i, v) in variants.iter().enumerate() {
+        let name = v
+            .from_file
+            .then(|| v.name.split(" · ").next().unwrap_or_default().to_string());
+        let k = match bases.iter().position(|b| b.name == name) {
+            Some(k) => k,
+            None => {
+                bases.push(Base {
+                    name,
+                    list: Vec::new(),
+                    rates: Vec::new(),
+                    caps: Vec::new(),
+                });
+                bases.len() - 1
+            }
+        };
+        if let Some(b) = bases.get_mut(k) {
+            b.list.push(i);
+            if !b.rates.contains(&v.terms.rate) {
+                b.rates.push(v.terms.rate);
+            }
+            if !b.caps.contains(&v.terms.cap) {
+                b.caps.push(v.terms.cap);
+            }
+        }
+    }
+    bases
+}
+
+impl Base {
+    /// The cells of this base, each variant's from `cell` (by the variant's index).
+    fn cells(
+        &self,
+        variants: &[Variant],
+        mut cell: impl FnMut(usize) -> Option<Cell>,
+    ) -> Vec<Option<Cell>> {
+        let mut cells = vec![None; self.rates.len() * self.caps.len()];
+        for &i in &self.list {
+            let Some(v) = variants.get(i) else { continue };
+            let r = self.rates.iter().position(|x| *x == v.terms.rate);
+            let c = self.caps.iter().position(|x| *x == v.terms.cap);
+            if let (Some(r), Some(c)) = (r, c) {
+                if let Some(slot) = cells.get_mut(r * self.caps.len() + c) {
+                    *slot = cell(i);
+                }
+            }
+        }
+        cells
+    }
 }
 
 /// The heatmaps of a grid: for each scenario, one per base of terms (variants named
@@ -53,58 +141,116 @@ pub fn heatmaps<'a>(
     money: &Money,
     notes: &[String],
 ) -> Vec<Heatmap<'a>> {
-    // The bases in order, each with its variants' indices.
-    let mut bases: Vec<(Option<String>, Vec<usize>)> = Vec::new();
-    for (i, v) in variants.iter().enumerate() {
-        let base = v
-            .from_file
-            .then(|| v.name.split(" · ").next().unwrap_or_default().to_string());
-        match bases.iter_mut().find(|(b, _)| *b == base) {
-            Some((_, list)) => list.push(i),
-            None => bases.push((base, vec![i])),
-        }
-    }
+    let bases = bases(variants);
     let nv = variants.len();
     let mut out = Vec::new();
     for (s, &scenario) in scenarios.iter().enumerate() {
-        for (base, list) in &bases {
-            let mut rates = Vec::new();
-            let mut caps = Vec::new();
-            for &i in list {
-                let Some(v) = variants.get(i) else { continue };
-                if !rates.contains(&v.terms.rate) {
-                    rates.push(v.terms.rate);
-                }
-                if !caps.contains(&v.terms.cap) {
-                    caps.push(v.terms.cap);
-                }
-            }
-            let mut cells = vec![None; rates.len() * caps.len()];
-            for &i in list {
-                let (Some(v), Some(row)) = (variants.get(i), rows.get(s * nv + i)) else {
-                    continue;
-                };
-                let r = rates.iter().position(|x| *x == v.terms.rate);
-                let c = caps.iter().position(|x| *x == v.terms.cap);
-                if let (Some(r), Some(c)) = (r, c) {
-                    if let Some(cell) = cells.get_mut(r * caps.len() + c) {
-                        *cell = Some(row);
-                    }
-                }
-            }
+        for base in &bases {
+            let cells = base.cells(variants, |i| {
+                rows.get(s * nv + i).map(|row| Cell {
+                    binds: row.summary.cap_binds,
+                    value: value(metric, row),
+                    label: label(metric, row, money),
+                })
+            });
             out.push(Heatmap {
                 scenario,
-                base: base.clone(),
-                rates,
-                caps,
+                base: base.name.clone(),
+                rates: base.rates.clone(),
+                caps: base.caps.clone(),
                 cells,
-                metric,
+                shows: Shows::Grid(metric),
                 money: money.clone(),
                 note: notes.get(s).cloned().unwrap_or_default(),
             });
         }
     }
     out
+}
+
+/// The heatmaps of a grid's distributions: one per group and base, each cell the
+/// median binding date of the group's paths under that variant (`at` `None`), or the
+/// share bound by `at` — the rows of `distribution.csv` and `binding_probability.csv`.
+pub fn distribution_heatmaps<'a>(
+    groups: &[&'a str],
+    variants: &[Variant],
+    rows: &[DistributionSummary],
+    probabilities: &[Probability],
+    at: Option<Date>,
+    money: &Money,
+    note: &str,
+) -> Vec<Heatmap<'a>> {
+    use crate::montecarlo::distribution::{Metric, Value};
+    let bases = bases(variants);
+    let mut out = Vec::new();
+    for &group in groups {
+        for base in &bases {
+            let mut paths = 0;
+            let cells = base.cells(variants, |i| {
+                let name = &variants.get(i)?.name;
+                match at {
+                    None => {
+                        let row = rows.iter().find(|r| {
+                            r.group == group
+                                && r.variant == *name
+                                && r.metric == Metric::BindingDate
+                        })?;
+                        paths = paths.max(row.paths);
+                        // The 50th of the reported percentiles.
+                        let median = match row.percentiles.get(3).copied().flatten() {
+                            Some(Value::Date(d)) => Some(d),
+                            _ => None,
+                        };
+                        Some(Cell {
+                            binds: median.is_some(),
+                            value: median.and_then(|d| Some(epoch()?.days_until(d) as f64)),
+                            label: median.map_or_else(|| "not reached".into(), |d| d.to_string()),
+                        })
+                    }
+                    Some(by) => {
+                        let p = probabilities
+                            .iter()
+                            .find(|p| p.group == group && p.variant == *name && p.by == by)?;
+                        paths = paths.max(p.paths);
+                        Some(Cell {
+                            binds: true,
+                            value: Some(f(p.probability)),
+                            label: share(p.probability),
+                        })
+                    }
+                }
+            });
+            if cells.iter().all(Option::is_none) {
+                continue;
+            }
+            out.push(Heatmap {
+                scenario: group,
+                base: base.name.clone(),
+                rates: base.rates.clone(),
+                caps: base.caps.clone(),
+                cells,
+                shows: at.map_or(Shows::Median(paths), Shows::Probability),
+                money: money.clone(),
+                note: note.to_string(),
+            });
+        }
+    }
+    out
+}
+
+/// A probability as a percentage with two decimals, as the distributions' table shows it.
+fn share(p: rust_decimal::Decimal) -> String {
+    let pct = (p * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2);
+    format!("{pct:.2}%")
+}
+
+/// What a heatmap's cells are called in titles and keys.
+pub fn shows_name(s: Shows) -> String {
+    match s {
+        Shows::Grid(m) => metric_name(m).to_string(),
+        Shows::Median(_) => "median binding date".to_string(),
+        Shows::Probability(by) => format!("P(binds by {by})"),
+    }
 }
 
 /// What a metric is called in titles and keys.
@@ -134,33 +280,40 @@ fn epoch() -> Option<crate::model::Date> {
     crate::model::Date::from_ymd(2000, 1, 1)
 }
 
-impl Heatmap<'_> {
-    fn cell(&self, r: usize, c: usize) -> Option<&CompareRow> {
-        self.cells.get(r * self.caps.len() + c).copied().flatten()
+/// A grid cell's label: its binding date or amount, "—" when it has none.
+fn label(m: GridMetric, row: &CompareRow, money: &Money) -> String {
+    match m {
+        GridMetric::BindingDate => row
+            .summary
+            .binding_date
+            .map_or_else(|| "—".into(), |d| d.to_string()),
+        m => value(m, row).map_or_else(|| "—".into(), |v| money.amount(v)),
     }
+}
 
-    fn label(&self, row: &CompareRow) -> String {
-        match self.metric {
-            GridMetric::BindingDate => row
-                .summary
-                .binding_date
-                .map_or_else(|| "—".into(), |d| d.to_string()),
-            m => value(m, row).map_or_else(|| "—".into(), |v| self.money.amount(v)),
-        }
+impl Heatmap<'_> {
+    fn cell(&self, r: usize, c: usize) -> Option<&Cell> {
+        self.cells
+            .get(r * self.caps.len() + c)
+            .and_then(Option::as_ref)
     }
 
     fn cap_label(&self, cap: Option<rust_decimal::Decimal>) -> String {
         cap.map_or_else(|| "no cap".into(), |c| self.money.tick(f(c)))
     }
 
-    /// The scale's ends, over the cells where the cap binds.
+    /// The scale's ends, over the cells where the cap binds; a probability's always
+    /// 0 to 1, so that maps of different years compare.
     fn range(&self) -> Option<(f64, f64)> {
+        if let Shows::Probability(_) = self.shows {
+            return Some((0.0, 1.0));
+        }
         let vals = self
             .cells
             .iter()
             .flatten()
-            .filter(|r| r.summary.cap_binds)
-            .filter_map(|r| value(self.metric, r));
+            .filter(|c| c.binds)
+            .filter_map(|c| c.value);
         vals.fold(None, |acc, v| match acc {
             None => Some((v, v)),
             Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
@@ -168,11 +321,12 @@ impl Heatmap<'_> {
     }
 
     fn value_text(&self, v: f64) -> String {
-        match self.metric {
-            GridMetric::BindingDate => epoch()
+        match self.shows {
+            Shows::Grid(GridMetric::BindingDate) | Shows::Median(_) => epoch()
                 .and_then(|e| e.add_days(v.round() as i64))
                 .map_or_else(String::new, |d| d.to_string()),
-            _ => self.money.amount(v),
+            Shows::Probability(_) => format!("{:.0}%", v * 100.0),
+            Shows::Grid(_) => self.money.amount(v),
         }
     }
 }
@@ -226,23 +380,45 @@ impl Chart for Heatmap<'_> {
             Some(b) => format!("{} ({})", clip(self.scenario, 30), clip(b, 24)),
             None => clip(self.scenario, 30),
         };
-        let title = format!("{name}: {} by rate and cap", metric_name(self.metric));
-        let binds = self
-            .cells
-            .iter()
-            .flatten()
-            .filter(|r| r.summary.cap_binds)
-            .count();
+        let shown = shows_name(self.shows);
+        let title = match self.shows {
+            Shows::Median(n) => format!("{name}: {shown} by rate and cap ({n} paths)"),
+            _ => format!("{name}: {shown} by rate and cap"),
+        };
+        let binds = self.cells.iter().flatten().filter(|c| c.binds).count();
         let total = self.cells.iter().flatten().count();
-        let headline = match self.range() {
-            Some((lo, hi)) => format!(
-                "The cap binds in {binds} of {total} cells; {} from {} to {}",
-                metric_name(self.metric),
+        let headline = match (self.shows, self.range()) {
+            (Shows::Probability(_), _) => {
+                let vals: Vec<f64> = self
+                    .cells
+                    .iter()
+                    .flatten()
+                    .filter_map(|c| c.value)
+                    .collect();
+                let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                format!(
+                    "{shown} from {} to {} over the {total} cells",
+                    self.value_text(lo),
+                    self.value_text(hi)
+                )
+            }
+            (Shows::Median(_), Some((lo, hi))) => format!(
+                "The median path binds in {binds} of {total} cells; from {} to {}",
                 self.value_text(lo),
                 self.value_text(hi)
             ),
-            None if binds == 0 => format!("The cap does not bind in any of the {total} cells"),
-            None => format!("The cap binds in {binds} of {total} cells"),
+            (Shows::Median(_), None) => {
+                format!("The median path does not bind in any of the {total} cells")
+            }
+            (_, Some((lo, hi))) => format!(
+                "The cap binds in {binds} of {total} cells; {} from {} to {}",
+                shown,
+                self.value_text(lo),
+                self.value_text(hi)
+            ),
+            (_, None) if binds == 0 => format!("The cap does not bind in any of the {total} cells"),
+            (_, None) => format!("The cap binds in {binds} of {total} cells"),
         };
         let top = c.header_bottom(&title, &headline)?;
         let grid_w = t.width - 2.0 * t.margin() - t.px(90.0);
@@ -250,11 +426,13 @@ impl Chart for Heatmap<'_> {
         let cols = nc.min(((grid_w / t.px(MIN_CELL)).floor() as usize).max(1));
         let rows = nr.min(((grid_h / t.px(MIN_CELL)).floor() as usize).max(1));
         let mut notes = vec![self.note.clone()];
-        notes.push(match self.metric {
-            GridMetric::BindingDate => "Cells: the day the cap binds; hatched with — where it does not bind by the term end.".to_string(),
+        notes.push(match self.shows {
+            Shows::Median(_) => "Cells: the median (p50) binding date of the paths (distribution.csv); hatched, not reached, where the median path does not bind by the term end.".to_string(),
+            Shows::Probability(by) => format!("Cells: the share of paths whose cap binds on or before {by} (binding_probability.csv); scale 0% to 100%."),
+            Shows::Grid(GridMetric::BindingDate) => "Cells: the day the cap binds; hatched with — where it does not bind by the term end.".to_string(),
             _ => format!(
                 "Cells: {}; hatched where the cap does not bind by the term end (then nothing is foregone).",
-                metric_name(self.metric)
+                shown
             ),
         });
         if cols < nc || rows < nr {
@@ -302,7 +480,7 @@ impl Chart for Heatmap<'_> {
         let labelled = shortest.0 + 2.0 * pad <= cell_w && shortest.1 + pad <= cell_h;
         for r in 0..rows {
             for col in 0..cols {
-                let Some(row) = self.cell(r, col) else {
+                let Some(cell) = self.cell(r, col) else {
                     continue;
                 };
                 let rect = Rect::new(
@@ -312,12 +490,7 @@ impl Chart for Heatmap<'_> {
                     cell_h,
                 )
                 .inflate(-gap / 2.0);
-                let shaded = row
-                    .summary
-                    .cap_binds
-                    .then(|| value(self.metric, row))
-                    .flatten()
-                    .zip(range);
+                let shaded = cell.binds.then_some(cell.value).flatten().zip(range);
                 let fill = match shaded {
                     Some((v, (lo, hi))) => viridis(if hi > lo {
                         0.9 * (v - lo) / (hi - lo)
@@ -333,14 +506,14 @@ impl Chart for Heatmap<'_> {
                 if !labelled {
                     continue;
                 }
-                let text = self.label(row);
+                let text = &cell.label;
                 let ink = if shaded.is_some() && is_dark(fill) {
                     WHITE
                 } else {
                     INK
                 };
                 for size in [t.label(), t.small()] {
-                    let (w, h) = c.measure(&text, size, false)?;
+                    let (w, h) = c.measure(text, size, false)?;
                     if w + 2.0 * pad <= rect.w() && h + pad <= rect.h() {
                         let (cx, cy) = rect.center();
                         if shaded.is_none() {
@@ -349,7 +522,7 @@ impl Chart for Heatmap<'_> {
                                 NOT_REACHED.to_rgba(),
                             )?;
                         }
-                        c.text(&text, (cx - w / 2.0, cy - h / 2.0), size, false, ink)?;
+                        c.text(text, (cx - w / 2.0, cy - h / 2.0), size, false, ink)?;
                         break;
                     }
                 }
@@ -408,9 +581,9 @@ impl Chart for Heatmap<'_> {
         // The key: a colour bar from the scale's low end to its high end, then the
         // "does not bind" swatch.
         let key_y = grid.y1 + t.px(22.0);
-        let intro = metric_name(self.metric);
-        let (iw, ih) = c.measure(intro, t.label(), false)?;
-        c.text(intro, (grid.x0, key_y), t.label(), false, MUTED)?;
+        let intro = shows_name(self.shows);
+        let (iw, ih) = c.measure(&intro, t.label(), false)?;
+        c.text(&intro, (grid.x0, key_y), t.label(), false, MUTED)?;
         let mut x = grid.x0 + iw + t.px(14.0);
         if let Some((lo, hi)) = range {
             let bar_w = t.px(280.0);
@@ -432,7 +605,14 @@ impl Chart for Heatmap<'_> {
             c.text(&hi_t, (x + bar_w - hw, below), t.small(), false, MUTED)?;
             x += bar_w + t.px(24.0);
         }
-        let nr_text = "does not bind";
+        if let Shows::Probability(_) = self.shows {
+            // Every cell is on the scale: no "does not bind" swatch.
+            return Ok(());
+        }
+        let nr_text = match self.shows {
+            Shows::Median(_) => "not reached",
+            _ => "does not bind",
+        };
         let (nrw, _) = c.measure(nr_text, t.label(), false)?;
         let r = Rect::new(x, key_y - t.px(3.0), nrw + 2.0 * pad, ih + t.px(6.0));
         c.fill(r, NOT_REACHED.to_rgba())?;

@@ -15,6 +15,7 @@ use super::{
     chart_options, gap_warnings, note_skipped_charts, note_written, Consumer, Dist, DistOutputs,
     Start, Warnings,
 };
+use crate::cli::{GridMetric, HeatMetric};
 use crate::config::{Input, Output, Variant};
 use crate::error::Error;
 use crate::load::{self, Opened};
@@ -32,7 +33,7 @@ pub struct Request<'a> {
     pub variants: &'a [Variant],
     pub thresholds: bool,
     /// What the heatmaps of a rate × cap grid show.
-    pub metric: crate::cli::GridMetric,
+    pub metric: crate::cli::HeatMetric,
     pub output: &'a Output,
     /// Distributions per cap variant (docs/montecarlo.md).
     pub distribution: &'a crate::config::Distribution,
@@ -57,6 +58,11 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     };
     let plan = Plan::new(req.terms, req.variants, count);
     let mut dist = Dist::new(&opened, req.distribution, req.terms.through, false);
+    if let (HeatMetric::Probability(_), None) = (req.metric, &dist) {
+        return Err(Error::Usage(
+            "error: --metric probability:YEAR needs distributions: give --paths N (with --volatility) or --distribution".into(),
+        ));
+    }
     let paths = req.distribution.paths.as_ref();
     let mut outs = Outputs {
         start: Start::new(req.terms),
@@ -298,6 +304,9 @@ impl Outputs<'_> {
         stdout: &mut dyn Write,
     ) -> Result<(), Error> {
         let (terms, output) = (req.terms, req.output);
+        if let (HeatMetric::Probability(year), Some((_, d))) = (req.metric, &dist) {
+            check_year(year, d)?;
+        }
         let from = self.start.shared();
         let json_tail = match &dist {
             Some((_, d)) => d.json_tail()?,
@@ -349,6 +358,20 @@ impl Outputs<'_> {
             let json = file.into_inner().finish()?;
             if let Some((d, finished)) = &dist {
                 finished.stage(&mut staged, d, terms, output)?;
+                // With distributions, a grid's heatmaps per group: the median binding
+                // date, or P(binds by a year-end), of each cell's paths.
+                if let (Some(opts), true) = (&output.charts, chart::is_grid(req.variants)) {
+                    for (name, bytes) in chart::distribution_heatmaps(
+                        finished,
+                        req.variants,
+                        req.metric,
+                        terms,
+                        opts,
+                        shown.unit.as_ref(),
+                    )? {
+                        staged.add(&name, &bytes)?;
+                    }
+                }
             }
             if let (Some((scenarios, rows)), Some(opts)) =
                 (&self.charts, chart_options(output, count))
@@ -359,7 +382,11 @@ impl Outputs<'_> {
                         req.variants,
                         rows,
                         terms,
-                        req.metric,
+                        match req.metric {
+                            HeatMetric::Grid(m) => m,
+                            // The scenarios' own heatmaps have no probability.
+                            HeatMetric::Probability(_) => GridMetric::BindingDate,
+                        },
                         opts,
                         shown.unit.as_ref(),
                     )?
@@ -443,6 +470,30 @@ impl Outputs<'_> {
         note_written(&done, output, files);
         done
     }
+}
+
+/// Refuses `--metric probability:YEAR` unless YEAR-12-31 is a date of
+/// `binding_probability.csv` (a year-end inside the term), naming the years that are.
+fn check_year(year: i32, d: &DistOutputs) -> Result<(), Error> {
+    let mut years: Vec<i32> = Vec::new();
+    for p in &d.probabilities {
+        let y = p.by.year();
+        if crate::model::Date::from_ymd(y, 12, 31) == Some(p.by) && !years.contains(&y) {
+            years.push(y);
+        }
+    }
+    if years.contains(&year) {
+        return Ok(());
+    }
+    years.sort_unstable();
+    let allowed = match (years.first(), years.last()) {
+        (Some(a), Some(b)) if a == b => format!("the only year-end inside the term is {a}"),
+        (Some(a), Some(b)) => format!("years {a} to {b} are year-ends inside the term"),
+        _ => "the term has no year-end".to_string(),
+    };
+    Err(Error::Usage(format!(
+        "error: --metric probability:{year}: {year}-12-31 is not a year-end inside the term ({allowed})"
+    )))
 }
 
 /// `compare.csv`, written a piece at a time into the staged set (started with the
