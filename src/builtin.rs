@@ -116,17 +116,20 @@ pub fn folder(raw: &str) -> bool {
     tidy(raw) == FOLDER && !Path::new(raw).exists()
 }
 
-/// The built-in scenario file `raw` names (`scenarios/feb2026.csv` or
-/// `built-in:feb2026.csv`) when no such file exists here.
+/// The built-in scenario file `raw` names (`scenarios/feb2026.csv`,
+/// `built-in:feb2026.csv` or `built-in:feb2026`) when no such file exists here.
 pub fn scenario(raw: &str) -> Option<&'static File> {
     if Path::new(raw).exists() {
         return None;
     }
     let name = under_folder(raw)?;
-    // `built-in:feb2026` as well as `built-in:feb2026.csv`: the listing's names.
+    // Asked for by its built-in name, a file may go without its `.csv`
+    // (`built-in:feb2026`); a path under `scenarios/` must be exact, so that a
+    // mistyped path is an error, not a built-in file.
+    let by_name = tidy(raw).starts_with(PREFIX);
     SCENARIOS
         .iter()
-        .find(|f| f.name == name || f.name.strip_suffix(".csv") == Some(name))
+        .find(|f| f.name == name || (by_name && f.name.strip_suffix(".csv") == Some(name)))
 }
 
 /// The built-in terms file `path` names (`scenarios/terms.toml`,

@@ -840,6 +840,9 @@ fn runs_with_paths_put_their_distributions_in_the_report_and_the_workbook() {
         "{}",
         text(&groups[1])
     );
+    // --no-charts writes no chart file, but the page still has every distribution
+    // chart: a fan and a foregone histogram per group, and the share bound by date.
+    assert_eq!(select(&doc, "#distributions svg").len(), 4 * 2 + 1);
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(w.path("mc/revcap.xlsx")).unwrap();
     let names = book.sheet_names();

@@ -27,7 +27,9 @@ if [[ ! -f sc/big-$N.csv ]]; then
 fi
 run() { "$BIN" run sc --cap "$1" --output "$2" --format csv >/dev/null 2>&1; }
 # By path, not from inside the folder: a swap leaves a reader inside the old one.
-sums() { md5sum "$1/ledger.csv" "$1/result.json" "$1/summary.csv" | cut -d' ' -f1; }
+# Every file of the set but the charts: the ledger, summary and JSON, and the
+# distributions (on by themselves above 50 scenarios).
+sums() { md5sum "$1"/*.csv "$1/result.json" | cut -d' ' -f1; }
 start=$(date +%s.%N)
 run 38B ref_38B
 took=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
@@ -50,9 +52,10 @@ for i in $(seq 1 "$KILLS"); do
         t="${t}s"
     else
         # While the set is finished and swapped in: the staging folder exists from the
-        # first batch, and result.json is the last file of the set, begun at the end
-        # of the run; kill anywhere in the next half of the run's time (the JSON
-        # document is put together and the set swapped in then, or the run is over).
+        # first batch, and result.json is begun at the end of the run, after the
+        # streamed files (the distribution files and charts follow it); kill anywhere
+        # in the next half of the run's time (the set is finished and swapped in then,
+        # or the run is over).
         while ! ls .out.revcap-staging-*/result.json >/dev/null 2>&1 && kill -0 "$pid" 2>/dev/null; do
             sleep 0.02
         done

@@ -32,7 +32,10 @@ pub fn run(
     let opened = load::open_all(inputs);
     let count = opened.scenarios();
     let shown = output.shown.for_headers(opened.currency());
-    let bands = output.dir.is_some() && output.charts.is_some();
+    // The fan chart needs each path's cumulative payments at every period end: kept
+    // when the chart files are drawn, or when the report draws them (whatever
+    // `--no-charts` says of the files).
+    let bands = output.dir.is_some() && (output.charts.is_some() || output.report);
     let paths = distribution.paths.as_ref();
     let dist = Dist::new(&opened, distribution, terms.through, bands).map(|dist| Summaries {
         dist,
