@@ -1360,42 +1360,69 @@ fn grid_rates(given: &[String], range: Option<&str>) -> Result<Vec<Decimal>, Err
 /// `START:END:STEP` → the rates START, START+STEP, … up to END inclusive; each part a
 /// rate (`10%`, `0.1`).
 pub fn rate_range(raw: &str) -> Result<Vec<Decimal>, String> {
-    let parts: Vec<&str> = raw.split(':').collect();
-    let [start, end, step] = parts.as_slice() else {
-        return Err("is not START:END:STEP (expected e.g. 10%:30%:5%)".into());
-    };
-    let num = |what: &str, t: &str| parse::rate(t).map_err(|m| format!("{what} {} {m}", quote(t)));
-    let (start_text, end_text) = (start.trim(), end.trim());
-    let (start, end, step) = (num("start", start)?, num("end", end)?, num("step", step)?);
-    if step.is_zero() {
-        return Err("has a step of 0 (expected a step > 0, e.g. 10%:30%:5%)".into());
-    }
-    if start > end {
-        return Err(format!(
-            "starts above its end ({start_text} > {end_text}); expected START ≤ END"
-        ));
-    }
+    let r = Range::parse(raw, "10%:30%:5%", parse::rate)?;
     // Rates are at most 1 and the step is above 0: the count is a Decimal.
-    let count = end
-        .checked_sub(start)
-        .and_then(|span| span.checked_div(step))
-        .and_then(|n| n.floor().checked_add(Decimal::ONE))
-        .unwrap_or(Decimal::MAX);
+    let count = r.count.unwrap_or(Decimal::MAX);
     if count > Decimal::from(MAX_RANGE_RATES) {
         return Err(format!(
             "gives {count} rates; at most {MAX_RANGE_RATES} (use a larger step)"
         ));
     }
-    let mut rates = Vec::new();
-    let mut r = start;
-    while r <= end {
-        rates.push(r.normalize());
-        match r.checked_add(step) {
-            Some(next) => r = next,
-            None => break,
+    Ok(r.values().map(|v| v.normalize()).collect())
+}
+
+/// A `START:END:STEP` range of `--caps` or `--rates`, its parts read and checked
+/// (a step above 0, START ≤ END), before its count is held to a limit.
+struct Range {
+    start: Decimal,
+    end: Decimal,
+    step: Decimal,
+    /// How many values it gives, when that can be written (a Decimal).
+    count: Option<Decimal>,
+}
+
+impl Range {
+    /// Reads `raw`, each part with `num`; `example` shows the form in messages.
+    fn parse(
+        raw: &str,
+        example: &str,
+        num: fn(&str) -> Result<Decimal, String>,
+    ) -> Result<Range, String> {
+        let parts: Vec<&str> = raw.split(':').collect();
+        let [start, end, step] = parts.as_slice() else {
+            return Err(format!("is not START:END:STEP (expected e.g. {example})"));
+        };
+        let num = |what: &str, t: &str| num(t).map_err(|m| format!("{what} {} {m}", quote(t)));
+        let (start_text, end_text) = (start.trim(), end.trim());
+        let (start, end, step) = (num("start", start)?, num("end", end)?, num("step", step)?);
+        if step.is_zero() {
+            return Err(format!(
+                "has a step of 0 (expected a step > 0, e.g. {example})"
+            ));
         }
+        if start > end {
+            return Err(format!(
+                "starts above its end ({start_text} > {end_text}); expected START ≤ END"
+            ));
+        }
+        let count = end
+            .checked_sub(start)
+            .and_then(|span| span.checked_div(step))
+            .and_then(|n| n.floor().checked_add(Decimal::ONE));
+        Ok(Range {
+            start,
+            end,
+            step,
+            count,
+        })
     }
-    Ok(rates)
+
+    /// START, START+STEP, … up to END inclusive.
+    fn values(&self) -> impl Iterator<Item = Decimal> + '_ {
+        // Past the largest amount is past END too: the range is complete.
+        std::iter::successors(Some(self.start), |v| v.checked_add(self.step))
+            .take_while(|v| *v <= self.end)
+    }
 }
 
 /// A rate as a percent, as people write it: `20%`, `12.5%`.
@@ -1518,32 +1545,11 @@ pub const MAX_RANGE_CAPS: u64 = 1_000_000;
 
 /// `START:END:STEP` → the caps START, START+STEP, … up to END inclusive.
 pub fn cap_range(raw: &str) -> Result<Vec<Decimal>, String> {
-    let parts: Vec<&str> = raw.split(':').collect();
-    let [start, end, step] = parts.as_slice() else {
-        return Err("is not START:END:STEP (expected e.g. 10B:100B:5B)".into());
-    };
-    let num = |what: &str, t: &str| {
-        parse::non_negative(t).map_err(|m| format!("{what} {} {m}", quote(t)))
-    };
-    let (start_text, end_text) = (start.trim(), end.trim());
-    let (start, end, step) = (num("start", start)?, num("end", end)?, num("step", step)?);
-    if step.is_zero() {
-        return Err("has a step of 0 (expected a step > 0, e.g. 10B:100B:5B)".into());
-    }
-    if start > end {
-        return Err(format!(
-            "starts above its end ({start_text} > {end_text}); expected START ≤ END"
-        ));
-    }
+    let r = Range::parse(raw, "10B:100B:5B", parse::non_negative)?;
     // The count exactly when it can be written (a Decimal), else only that it is
     // too many: a quotient past Decimal's range is far past the limit.
-    let count = end
-        .checked_sub(start)
-        .and_then(|span| span.checked_div(step))
-        .and_then(|n| n.floor().checked_add(Decimal::ONE));
-    let limit = Decimal::from(MAX_RANGE_CAPS);
-    match count {
-        Some(n) if n <= limit => {}
+    match r.count {
+        Some(n) if n <= Decimal::from(MAX_RANGE_CAPS) => {}
         Some(n) => {
             return Err(format!(
                 "gives {n} caps; at most {MAX_RANGE_CAPS} (use a larger step)"
@@ -1555,17 +1561,7 @@ pub fn cap_range(raw: &str) -> Result<Vec<Decimal>, String> {
             ))
         }
     }
-    let mut caps = Vec::new();
-    let mut c = start;
-    while c <= end {
-        caps.push(c);
-        // Past the largest amount is past END too: the range is complete.
-        match c.checked_add(step) {
-            Some(next) => c = next,
-            None => break,
-        }
-    }
-    Ok(caps)
+    Ok(r.values().collect())
 }
 
 /// An amount in the short form people type: `38B`, `12.5B`, `750M`, `1.2T`.

@@ -416,7 +416,7 @@ impl Outputs<'_> {
                 };
                 let distributed = super::distributed(dist.as_ref(), terms, output, shown)?;
                 for (name, bytes) in
-                    render::html::compare_files_with(&extra, output, shown, distributed.as_ref())?
+                    render::html::compare_files(&extra, output, shown, distributed.as_ref())?
                 {
                     staged.add(&name, &bytes)?;
                 }

@@ -234,7 +234,7 @@ impl Outputs<'_> {
             }
             if let Some(results) = &self.kept {
                 let distributed = super::distributed(dist.as_ref(), terms, output, shown)?;
-                for (name, bytes) in render::html::run_files_with(
+                for (name, bytes) in render::html::run_files(
                     inputs,
                     results,
                     terms,

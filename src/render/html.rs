@@ -1382,21 +1382,10 @@ fn footer(r: &Report) -> Markup {
 }
 
 /// The files `--report` and `--xlsx` ask `run` for: `(file name, bytes)` pairs to
-/// stage beside the others.
-pub fn run_files(
-    inputs: &[Input],
-    results: &[ScenarioResult],
-    terms: &Terms,
-    output: &crate::config::Output,
-    shown: &Shown,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    run_files_with(inputs, results, terms, output, shown, None)
-}
-
-/// [`run_files`] with the run's distributions over many paths, when it made them:
-/// the report's "Distributions" section and the workbook's `Distributions` and
+/// stage beside the others. `distributions`, when the run made them, add the
+/// report's "Distributions" section and the workbook's `Distributions` and
 /// `Binding probability` sheets. `results` may be empty (no headline, no ledgers).
-pub fn run_files_with(
+pub fn run_files(
     inputs: &[Input],
     results: &[ScenarioResult],
     terms: &Terms,
@@ -1453,18 +1442,9 @@ pub struct CompareInput<'a> {
 }
 
 /// The files `--report` and `--xlsx` ask `compare` for: `(file name, bytes)` pairs
-/// to stage beside the others.
+/// to stage beside the others, with the distributions when the comparison made them
+/// (as [`run_files`]).
 pub fn compare_files(
-    c: &CompareInput,
-    output: &crate::config::Output,
-    shown: &Shown,
-) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    compare_files_with(c, output, shown, None)
-}
-
-/// [`compare_files`] with the distributions over many paths, when the comparison
-/// made them (as [`run_files_with`]).
-pub fn compare_files_with(
     c: &CompareInput,
     output: &crate::config::Output,
     shown: &Shown,
