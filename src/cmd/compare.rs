@@ -57,7 +57,7 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
         Format::Csv | Format::Json => None,
     };
     let plan = Plan::new(req.terms, req.variants, count);
-    let mut dist = Dist::new(&opened, req.distribution, req.terms.through, false);
+    let mut dist = Dist::new(&opened, req.distribution, output, req.terms.through, false);
     if let (HeatMetric::Probability(_), None) = (req.metric, &dist) {
         return Err(Error::Usage(
             "error: --metric probability:YEAR needs distributions: give --paths N (with --volatility) or --distribution".into(),

@@ -159,9 +159,15 @@ impl Dist {
     /// `--distribution`, above [`DISTRIBUTION_ABOVE`] scenarios, or when every input
     /// is a file of paths written by `revcap simulate`. `bands` keeps what the fan
     /// chart needs.
+    ///
+    /// The automatic cases only when something shows them: CSV on stdout without
+    /// files (`--format csv --no-files`) prints rows alone, so summarizing a million
+    /// scenarios there would be work nobody sees (pinned by
+    /// `tests/distribution.rs::csv_without_files_skips_automatic_distributions`).
     pub(crate) fn new(
         opened: &crate::load::Opened,
         request: &crate::config::Distribution,
+        output: &crate::config::Output,
         through: crate::model::Date,
         bands: bool,
     ) -> Option<Dist> {
@@ -174,10 +180,10 @@ impl Dist {
             .map(|f| f.origin().to_string())
             .collect();
         let all_simulated = !opened.files.is_empty() && simulated.len() == opened.files.len();
+        let shown = output.dir.is_some() || output.format != crate::render::Format::Csv;
         let on = request.forced
             || request.paths.is_some()
-            || opened.scenarios() > DISTRIBUTION_ABOVE
-            || all_simulated;
+            || (shown && (opened.scenarios() > DISTRIBUTION_ABOVE || all_simulated));
         on.then(|| Dist {
             simulated,
             dist: crate::montecarlo::Distributions::new(through, bands),
