@@ -1113,7 +1113,7 @@ fn compare_one(
         // Normalized like every computed amount, so one value prints one way.
         never_binds_above: terms
             .already_paid
-            .checked_add(sweep.uncapped().summary.uncapped_total)
+            .checked_add(sweep.uncapped_total())
             .ok_or_else(overflow)?
             .normalize(),
     };

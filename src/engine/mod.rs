@@ -10,6 +10,7 @@
 //! the present value's power and the effective rate's division.
 
 mod cap;
+mod fixed;
 mod sweep;
 #[cfg(test)]
 mod tests;

@@ -4,10 +4,10 @@
 
 use rust_decimal::prelude::*;
 
-use super::walk::walk;
-use super::{cap, overflow, present_value, without_cap};
+use super::walk::{walk_with, Record};
+use super::{cap, fixed, overflow, present_value, without_cap};
 use crate::error::Error;
-use crate::model::{Date, Scenario, ScenarioResult, Segment, Summary, Terms};
+use crate::model::{Date, Period, PeriodResult, Scenario, Segment, Summary, Terms};
 
 /// Many caps over one scenario without re-running the walk: the uncapped
 /// cumulative path is computed once, and each cap is answered by a binary search on
@@ -15,64 +15,120 @@ use crate::model::{Date, Scenario, ScenarioResult, Segment, Summary, Terms};
 /// [`compute`](super::compute) with the same terms and that cap: pinned by the property test
 /// `sweep_matches_engine` in `tests/sweep.rs`.
 pub struct Sweep {
-    /// The scenario computed with no cap.
-    uncapped: ScenarioResult,
+    /// What the search needs of the uncapped walk (not its ledger rows).
+    path: Path,
+    /// The uncapped walk's summary, unnormalized.
+    summary: Summary,
+    /// The resolved term start.
+    from: Date,
     terms: Terms,
-    /// For each segment, the index of its period in `uncapped.periods`.
-    segment_period: Vec<usize>,
+}
+
+/// The uncapped walk as the sweep keeps it ([`Record`]): per segment its days and its
+/// payment with the cumulative payment at its end; per period its label and last day;
+/// and, with a discount rate, the periods' present values summed before each period.
+#[derive(Default)]
+struct Path {
+    steps: Vec<Step>,
+    periods: Vec<(Period, Date)>,
     /// Sum of the periods' present values before period i (i = 0..=P), summed in the
-    /// engine's order so that the totals match it exactly.
-    pv_prefix: Vec<Decimal>,
+    /// engine's order so that the totals match it exactly; kept with a discount rate.
+    pv_prefix: Option<Vec<Decimal>>,
+    /// The first period whose present value took the sum out of Decimal's range.
+    pv_overflow: Option<Period>,
+}
+
+/// One segment of the uncapped path.
+struct Step {
+    start: Date,
+    end: Date,
+    uncapped: Decimal,
+    /// Cumulative uncapped payments at the segment's end (from the term start).
+    cumulative: Decimal,
+    /// The index of the segment's period in [`Path::periods`].
+    period: usize,
+}
+
+impl Record for Path {
+    #[inline]
+    fn segment(&mut self, s: Segment) {
+        // Segments come before the period they are part of: it is the next one.
+        self.steps.push(Step {
+            start: s.start,
+            end: s.end,
+            uncapped: s.uncapped,
+            cumulative: s.cumulative_uncapped,
+            period: self.periods.len(),
+        });
+    }
+
+    #[inline]
+    fn period(&mut self, p: PeriodResult) {
+        self.periods.push((p.period, p.end));
+        if let Some(prefix) = &mut self.pv_prefix {
+            let sum = prefix
+                .last()
+                .and_then(|acc| acc.checked_add(p.present_value.unwrap_or_default()));
+            match sum {
+                Some(sum) => prefix.push(sum),
+                None => {
+                    self.pv_overflow.get_or_insert(p.period);
+                    prefix.push(Decimal::ZERO);
+                }
+            }
+        }
+    }
 }
 
 impl Sweep {
     /// Prepares the sweep of `scenario` under `terms` (whose cap is ignored).
     pub fn new(scenario: &Scenario, terms: &Terms) -> Result<Sweep, Error> {
         let terms = without_cap(terms);
-        // Unnormalized: `summary` normalizes what it returns.
-        let uncapped = walk(scenario, &terms)?;
-        let mut segment_period = Vec::with_capacity(uncapped.segments.len());
-        let mut next = 0;
-        for (i, p) in uncapped.periods.iter().enumerate() {
-            while uncapped
-                .segments
-                .get(next)
-                .is_some_and(|s| p.start <= s.start && s.start <= p.end)
-            {
-                segment_period.push(i);
-                next += 1;
-            }
-        }
-        let mut pv_prefix = Vec::with_capacity(uncapped.periods.len() + 1);
-        let mut acc = Decimal::ZERO;
-        pv_prefix.push(acc);
-        for p in &uncapped.periods {
-            acc = acc
-                .checked_add(p.present_value.unwrap_or_default())
-                .ok_or_else(|| {
-                    let input = scenario.periods.iter().find(|i| i.period == p.period);
-                    overflow(scenario, input, "present value")
-                })?;
-            pv_prefix.push(acc);
+        let n = scenario.periods.len();
+        let path = || Path {
+            steps: Vec::with_capacity(n),
+            periods: Vec::with_capacity(n),
+            pv_prefix: terms.discount_rate.map(|_| {
+                let mut prefix = Vec::with_capacity(n + 1);
+                prefix.push(Decimal::ZERO);
+                prefix
+            }),
+            pv_overflow: None,
+        };
+        // Unnormalized: `summary` normalizes what it returns. A plain scenario takes
+        // the fixed-point walk (`fixed.rs`: the same Decimals), any other the ledger's.
+        let walked = match fixed::walk(scenario, &terms, path()) {
+            Some(walked) => walked,
+            None => walk_with(scenario, &terms, path())?,
+        };
+        if let Some(period) = walked.record.pv_overflow {
+            let input = scenario.periods.iter().find(|i| i.period == period);
+            return Err(overflow(scenario, input, "present value"));
         }
         Ok(Sweep {
-            uncapped,
+            path: walked.record,
+            summary: walked.summary,
+            from: walked.from,
             terms,
-            segment_period,
-            pv_prefix,
         })
     }
 
-    /// The scenario's results with no cap (amounts not normalized: compare values,
-    /// do not print them).
-    pub fn uncapped(&self) -> &ScenarioResult {
-        &self.uncapped
+    /// The scenario's total payments with no cap (not normalized: compare it, do not
+    /// print it).
+    pub fn uncapped_total(&self) -> Decimal {
+        self.summary.uncapped_total
+    }
+
+    /// The cumulative uncapped payment at the end of each segment, in order (not
+    /// normalized).
+    pub fn cumulative(&self) -> impl Iterator<Item = Decimal> + '_ {
+        self.path.steps.iter().map(|s| s.cumulative)
     }
 
     /// The summary the engine gives for this scenario under the sweep's terms with
     /// `cap`; `None` only on arithmetic overflow.
     pub fn summary(&self, cap: Option<Decimal>) -> Option<Summary> {
-        let base = &self.uncapped.summary;
+        let base = &self.summary;
         let Some(cap) = cap else {
             return Some(base.clone().normalized());
         };
@@ -91,8 +147,8 @@ impl Sweep {
                 cap_binds: binding.is_some(),
                 binding_period: binding
                     .and_then(|(_, p)| p)
-                    .and_then(|i| self.uncapped.periods.get(i))
-                    .map(|p| p.period),
+                    .and_then(|i| self.path.periods.get(i))
+                    .map(|&(p, _)| p),
                 binding_date: binding.map(|(d, _)| d),
                 effective_rate: if base.eligible_revenue.is_zero() {
                     None
@@ -110,10 +166,10 @@ impl Sweep {
     /// Where a cap leaving `budget` (cap − already paid) binds, what it lets be paid
     /// and that payment's present value, by the engine's cap rule (`cap.rs`).
     fn outcome(&self, budget: Decimal) -> Option<Outcome> {
-        let (from, periods) = (self.uncapped.from, &self.uncapped.periods);
+        let (from, periods) = (self.from, &self.path.periods);
         if budget <= Decimal::ZERO {
             let binding = cap::binds_at_start(budget, from, self.terms.through)
-                .map(|day| (day, periods.iter().position(|p| p.period.contains(day))));
+                .map(|day| (day, periods.iter().position(|(p, _)| p.contains(day))));
             return Some(Outcome {
                 binding,
                 paid: Decimal::ZERO,
@@ -124,10 +180,10 @@ impl Sweep {
         // `0 < remaining ≤ u` holds for the first time, so `cap::pay` binds in it, on
         // its `cap::binding_date`. (Called directly: the search has already found the
         // segment, and nothing before it was cut by the cap.)
-        let segs = &self.uncapped.segments;
-        let i = segs.partition_point(|s| s.cumulative_uncapped < budget);
+        let segs = &self.path.steps;
+        let i = segs.partition_point(|s| s.cumulative < budget);
         let Some(seg) = segs.get(i) else {
-            let base = &self.uncapped.summary;
+            let base = &self.summary;
             return Some(Outcome {
                 binding: None,
                 paid: base.total_paid,
@@ -137,7 +193,7 @@ impl Sweep {
         let remaining = budget.checked_sub(cumulative_before(segs, i))?;
         let d = Decimal::from(seg.start.days_until(seg.end) + 1);
         let date = cap::binding_date(seg.uncapped, remaining, d, seg.start)?;
-        let pi = *self.segment_period.get(i)?;
+        let pi = seg.period;
         let present_value = match self.terms.discount_rate {
             None => None,
             Some(r) => Some(self.present_value_binding_in(pi, budget, r)?),
@@ -153,20 +209,24 @@ impl Sweep {
     /// earlier periods pay in full, the binding period pays the cap left at its start,
     /// later periods pay nothing.
     fn present_value_binding_in(&self, pi: usize, budget: Decimal, r: Decimal) -> Option<Decimal> {
-        let segs = &self.uncapped.segments;
-        let period = self.uncapped.periods.get(pi)?;
-        let first_seg = self.segment_period.iter().position(|&p| p == pi)?;
+        let segs = &self.path.steps;
+        let &(_, end) = self.path.periods.get(pi)?;
+        let first_seg = segs.partition_point(|s| s.period < pi);
         let paid_before = cumulative_before(segs, first_seg);
         let period_paid = budget.checked_sub(paid_before)?;
-        let pv_period = present_value(period_paid, r, self.uncapped.from.days_until(period.end))?;
-        self.pv_prefix.get(pi)?.checked_add(pv_period)
+        let pv_period = present_value(period_paid, r, self.from.days_until(end))?;
+        self.path
+            .pv_prefix
+            .as_ref()?
+            .get(pi)?
+            .checked_add(pv_period)
     }
 
     /// For each year-end in the term (and the term end), the largest cap that binds by
     /// then: already paid + cumulative uncapped payments through that day. A cap at or
     /// below it binds on or before that day; above it, later or never.
     pub fn thresholds(&self) -> Option<Vec<(Date, Decimal)>> {
-        let from = self.uncapped.from;
+        let from = self.from;
         let through = self.terms.through;
         if from > through {
             return Some(Vec::new());
@@ -178,8 +238,8 @@ impl Sweep {
             // Segments never straddle a year end (periods are calendar years, quarters
             // or months), so the cumulative at `day` is that of the last segment
             // ending on or before it.
-            let n = self.uncapped.segments.partition_point(|s| s.end <= day);
-            let cum = cumulative_before(&self.uncapped.segments, n);
+            let n = self.path.steps.partition_point(|s| s.end <= day);
+            let cum = cumulative_before(&self.path.steps, n);
             out.push((day, self.terms.already_paid.checked_add(cum)?));
             if day >= through {
                 break;
@@ -192,10 +252,10 @@ impl Sweep {
 
 /// Cumulative uncapped payments before segment `i`: at the end of segment `i - 1`, or 0
 /// for the first.
-fn cumulative_before(segs: &[Segment], i: usize) -> Decimal {
+fn cumulative_before(segs: &[Step], i: usize) -> Decimal {
     i.checked_sub(1)
         .and_then(|j| segs.get(j))
-        .map_or(Decimal::ZERO, |s| s.cumulative_uncapped)
+        .map_or(Decimal::ZERO, |s| s.cumulative)
 }
 
 /// What a cap leads to, for [`Sweep::summary`].

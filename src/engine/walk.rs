@@ -10,15 +10,74 @@ use crate::model::{
     Date, Period, PeriodInput, PeriodResult, Scenario, ScenarioResult, Segment, Summary, Terms,
 };
 
-/// [`compute`](super::compute) without dropping trailing zeros from the amounts: the
-/// same values, for callers that only compute with them ([`Sweep`](super::Sweep)).
+/// [`compute`](super::compute) without dropping trailing zeros from the amounts: every
+/// period and segment, for the ledger.
 pub(super) fn walk(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Error> {
+    let n = scenario.periods.len();
+    let full = Full {
+        // One segment a period unless a rate step cuts one: sized once, not grown by
+        // doubling (a reallocation and copy per doubling, per scenario).
+        periods: Vec::with_capacity(n),
+        segments: Vec::with_capacity(n),
+    };
+    let walked = walk_with(scenario, terms, full)?;
+    Ok(ScenarioResult {
+        name: scenario.name.clone(),
+        source: scenario.source.clone(),
+        periods: walked.record.periods,
+        summary: walked.summary,
+        from: walked.from,
+        segments: walked.record.segments,
+    })
+}
+
+/// The walk of `scenario` under `terms`, keeping of each period and segment what
+/// `record` keeps; amounts unnormalized.
+pub(super) fn walk_with<R: Record>(
+    scenario: &Scenario,
+    terms: &Terms,
+    record: R,
+) -> Result<Walked<R>, Error> {
     let at = |input, o: Overflow| overflow(scenario, input, o.0);
-    let mut ledger = Ledger::start(scenario, terms).map_err(|o| at(None, o))?;
+    let mut ledger = Ledger::start(scenario, terms, record).map_err(|o| at(None, o))?;
     for input in &scenario.periods {
         ledger.period(input).map_err(|o| at(Some(input), o))?;
     }
     ledger.finish().map_err(|o| at(scenario.periods.last(), o))
+}
+
+/// What the walk keeps of each segment and period, in walking order (each segment
+/// before the period it is part of). The ledger keeps every row ([`Full`]); the cap
+/// sweep keeps only the cumulative path it searches (`sweep.rs`), a fraction of the
+/// memory written per scenario for the same walk.
+pub(super) trait Record {
+    fn segment(&mut self, segment: Segment);
+    fn period(&mut self, period: PeriodResult);
+}
+
+/// Every period and segment ([`walk`]).
+pub(super) struct Full {
+    periods: Vec<PeriodResult>,
+    segments: Vec<Segment>,
+}
+
+impl Record for Full {
+    #[inline]
+    fn segment(&mut self, segment: Segment) {
+        self.segments.push(segment);
+    }
+
+    #[inline]
+    fn period(&mut self, period: PeriodResult) {
+        self.periods.push(period);
+    }
+}
+
+/// A finished walk: what its record kept, the summary and the resolved term start.
+pub(super) struct Walked<R> {
+    pub(super) record: R,
+    pub(super) summary: Summary,
+    pub(super) from: Date,
 }
 
 /// Which amount left Decimal's range. The walk's steps return it, and [`walk`] turns it
@@ -56,14 +115,17 @@ struct Sums {
 }
 
 /// The walk's state between periods.
-struct Ledger<'a> {
+struct Ledger<'a, R> {
     scenario: &'a Scenario,
     terms: &'a Terms,
     from: Date,
     /// What may still be paid, cap − already paid; `None` without a cap.
     budget: Option<Decimal>,
-    segments: Vec<Segment>,
-    periods: Vec<PeriodResult>,
+    record: R,
+    /// The periods' present values summed in order from zero, as the summary's total;
+    /// `None` once the sum left Decimal's range (an error only with a discount rate,
+    /// raised at the end, as summing the kept periods there would).
+    pv_total: Option<Decimal>,
     cum_uncapped: Decimal,
     cum_paid: Decimal,
     /// Eligible revenue and uncapped payments, summed over the periods.
@@ -76,8 +138,8 @@ struct Ledger<'a> {
     stretches: Vec<(Date, Date)>,
 }
 
-impl<'a> Ledger<'a> {
-    fn start(scenario: &'a Scenario, terms: &'a Terms) -> Checked<Ledger<'a>> {
+impl<'a, R: Record> Ledger<'a, R> {
+    fn start(scenario: &'a Scenario, terms: &'a Terms, record: R) -> Checked<Ledger<'a, R>> {
         let from = term_start(scenario, terms);
         // An explicit `from` after `through` is refused with the terms. A default one
         // (the scenario's first day) can still be after it: then no day is in the term,
@@ -101,10 +163,8 @@ impl<'a> Ledger<'a> {
             terms,
             from,
             budget,
-            // One segment a period unless a rate step cuts one: sized once, not
-            // grown by doubling (a reallocation and copy per doubling, per scenario).
-            segments: Vec::with_capacity(scenario.periods.len()),
-            periods: Vec::with_capacity(scenario.periods.len()),
+            record,
+            pv_total: Some(Decimal::ZERO),
             cum_uncapped: Decimal::ZERO,
             cum_paid: Decimal::ZERO,
             totals: (Decimal::ZERO, Decimal::ZERO),
@@ -155,7 +215,10 @@ impl<'a> Ledger<'a> {
             )?),
             None => None,
         };
-        self.periods.push(PeriodResult {
+        if let Some(pv) = present_value {
+            self.pv_total = self.pv_total.and_then(|t| t.checked_add(pv));
+        }
+        self.record.period(PeriodResult {
             period: *p,
             start: p_start,
             end: p_end,
@@ -225,7 +288,7 @@ impl<'a> Ledger<'a> {
         sums.rate = Some(rate);
         self.cum_uncapped = add(self.cum_uncapped, uncapped, "cumulative payment")?;
         self.cum_paid = add(self.cum_paid, paid, "cumulative payment")?;
-        self.segments.push(Segment {
+        self.record.segment(Segment {
             start,
             end,
             rate,
@@ -238,14 +301,9 @@ impl<'a> Ledger<'a> {
     }
 
     /// The scenario's summary over the walked periods.
-    fn finish(self) -> Checked<ScenarioResult> {
+    fn finish(self) -> Checked<Walked<R>> {
         let present_value = match self.terms.discount_rate {
-            Some(_) => Some(ok(
-                self.periods.iter().try_fold(Decimal::ZERO, |acc, p| {
-                    acc.checked_add(p.present_value.unwrap_or_default())
-                }),
-                "total",
-            )?),
+            Some(_) => Some(ok(self.pv_total, "total")?),
             None => None,
         };
         let (eligible_revenue, uncapped_total) = self.totals;
@@ -277,13 +335,10 @@ impl<'a> Ledger<'a> {
                 .last()
                 .map_or(self.terms.through, |p| p.period.end()),
         };
-        Ok(ScenarioResult {
-            name: self.scenario.name.clone(),
-            source: self.scenario.source.clone(),
-            periods: self.periods,
+        Ok(Walked {
+            record: self.record,
             summary,
             from: self.from,
-            segments: self.segments,
         })
     }
 }
