@@ -35,7 +35,9 @@ const LIMIT: i128 = 1 << 96;
 /// The largest scale `rust_decimal` keeps.
 const MAX_SCALE: u32 = 28;
 
-/// 10^k for k ≤ 28.
+/// 10^k for k ≤ 28. (The tables are built at compile time, where an index out of
+/// bounds fails the build: it cannot panic at run time.)
+#[allow(clippy::indexing_slicing)]
 const POW10: [i128; 29] = {
     let mut t = [1i128; 29];
     let mut k = 1;
@@ -47,6 +49,7 @@ const POW10: [i128; 29] = {
 };
 
 /// The largest mantissa that stays below [`LIMIT`] once multiplied by 10^k.
+#[allow(clippy::indexing_slicing)]
 const FITS: [i128; 29] = {
     let mut t = [0i128; 29];
     let mut k = 0;
