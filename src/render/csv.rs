@@ -9,7 +9,7 @@
 use rust_decimal::Decimal;
 
 use super::{CompareView, Render, RunView};
-use crate::model::{CompareRow, ScenarioResult, Summary};
+use crate::model::{CompareRow, Date, ScenarioResult, Summary};
 
 /// `--format csv`: `run`'s ledger, `compare`'s rows.
 pub struct Csv;
@@ -105,11 +105,11 @@ fn summary_fields(s: &Summary) -> [Option<Field<'_>>; 11] {
         Some(Field::Amount(s.foregone)),
         Some(Field::Text(&s.cap_binds)),
         s.binding_period.as_ref().map(|p| Field::Text(p)),
-        s.binding_date.as_ref().map(|d| Field::Text(d)),
+        s.binding_date.map(Field::Date),
         s.effective_rate.map(Field::Amount),
         s.present_value.map(Field::Amount),
-        Some(Field::Text(&s.covered_from)),
-        Some(Field::Text(&s.covered_through)),
+        Some(Field::Date(s.covered_from)),
+        Some(Field::Date(s.covered_through)),
     ]
 }
 
@@ -152,7 +152,36 @@ pub struct RowWriter {
 enum Field<'a> {
     Amount(Decimal),
     Str(&'a str),
+    /// A date, written without a formatter (as `Date`'s `Display` writes it).
+    Date(Date),
     Text(&'a dyn std::fmt::Display),
+}
+
+/// Appends `d` as `Date`'s `Display` writes it (`2027-03-31`), without a formatter:
+/// a large compare prints three dates a row. Pinned by `push_date_is_display`.
+fn push_date(out: &mut String, d: Date) {
+    let (y, m, day) = d.ymd();
+    // Dates are years 1 to 9999 (`Date::from_ymd`); anything else goes the long way.
+    let Ok(y @ 0..=9999) = u32::try_from(y) else {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{d}");
+        return;
+    };
+    let digit = |v: u32| char::from(b'0' + (v % 10) as u8);
+    for c in [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        '-',
+        digit(m / 10),
+        digit(m),
+        '-',
+        digit(day / 10),
+        digit(day),
+    ] {
+        out.push(c);
+    }
 }
 
 /// Appends `d` exactly as its `Display` writes it (a sign for negative values,
@@ -160,33 +189,11 @@ enum Field<'a> {
 /// a sweep prints millions of amounts. Pinned by the property test
 /// `push_decimal_is_display`.
 pub fn push_decimal(out: &mut String, d: &Decimal) {
-    // Digits from the right; 96 bits are at most 29 digits.
-    let mut digits = [0u8; 40];
-    let mut start = digits.len();
-    let mut put = |digit: u8| {
-        start -= 1;
-        if let Some(slot) = digits.get_mut(start) {
-            *slot = b'0' + digit;
-        }
-    };
+    // itoa: two digits a step from a table, and a 128-bit mantissa (a 28-digit
+    // effective rate) cut into 64-bit parts rather than divided by ten as a whole.
+    let mut buffer = itoa::Buffer::new();
     let m = d.mantissa().unsigned_abs();
-    match u64::try_from(m) {
-        // One machine word divides far faster than 128 bits.
-        Ok(mut v) => {
-            while v > 0 {
-                put((v % 10) as u8);
-                v /= 10;
-            }
-        }
-        Err(_) => {
-            let mut v = m;
-            while v > 0 {
-                put((v % 10) as u8);
-                v /= 10;
-            }
-        }
-    }
-    let digits = std::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or("");
+    let digits = if m == 0 { "" } else { buffer.format(m) };
     let scale = d.scale() as usize;
     if d.is_sign_negative() {
         out.push('-');
@@ -263,8 +270,8 @@ impl RowWriter {
                 self.fields([
                     Some(Field::Str(&r.name)),
                     Some(Field::Text(&p.period)),
-                    Some(Field::Text(&p.start)),
-                    Some(Field::Text(&p.end)),
+                    Some(Field::Date(p.start)),
+                    Some(Field::Date(p.end)),
                     Some(Field::Amount(p.revenue)),
                     Some(Field::Amount(p.eligible_revenue)),
                     Some(Field::Amount(p.uncapped_payment)),
@@ -311,6 +318,11 @@ impl RowWriter {
                 Some(Field::Amount(d)) => {
                     buf.clear();
                     push_decimal(buf, &d);
+                    buf.as_str()
+                }
+                Some(Field::Date(d)) => {
+                    buf.clear();
+                    push_date(buf, d);
                     buf.as_str()
                 }
                 Some(Field::Text(v)) => {
@@ -575,6 +587,28 @@ mod tests {
             let mut out = String::new();
             push_decimal(&mut out, &d);
             proptest::prop_assert_eq!(out, d.to_string());
+        }
+    }
+
+    #[test]
+    fn push_date_is_display() {
+        let mut day = Date::from_ymd(1, 1, 1).unwrap();
+        let last = Date::from_ymd(9999, 12, 31).unwrap();
+        let mut out = String::new();
+        loop {
+            out.clear();
+            push_date(&mut out, day);
+            assert_eq!(out, day.to_string());
+            if day >= last {
+                break;
+            }
+            // Every day of a few years, then a stride across the whole range.
+            let step = if day.year() < 1905 || day.year() > 2025 && day.year() < 2035 {
+                1
+            } else {
+                17
+            };
+            day = day.add_days(step).unwrap_or(last).min(last);
         }
     }
 
