@@ -316,9 +316,18 @@ impl Period {
     }
 
     pub fn end(&self) -> Date {
+        // The day before the next month's first: one calendar conversion, no month
+        // lengths (every walk asks this of every period). Pinned by
+        // `tests::period_end_is_the_last_day_of_its_last_month`.
         let last = self.end_index();
-        let (y, m) = (last.div_euclid(12), last.rem_euclid(12) as u32 + 1);
-        Date::from_ymd(y, m, days_in_month(y, m)).unwrap_or(Date(0))
+        let next = last + 1;
+        let (y, m) = (next.div_euclid(12), next.rem_euclid(12) as u32 + 1);
+        // Dates are years 1 to 9999 (as `Date::from_ymd` has them).
+        if (1..=9999).contains(&self.y()) && (1..=9999).contains(&last.div_euclid(12)) {
+            Date(days_from_civil(y, m, 1) - 1)
+        } else {
+            Date(0)
+        }
     }
 
     /// Number of days in the period, counted inclusively (leap days count).
@@ -670,6 +679,25 @@ pub struct Threshold {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Period::end` is the last day of the period's last month, as the month's
+    /// length gives it, for every month of every year and every length.
+    #[test]
+    fn period_end_is_the_last_day_of_its_last_month() {
+        for year in 1..=9999 {
+            for month in 1..=12 {
+                for months in [1, 3, 6, 12] {
+                    let Some(p) = Period::ending(year, month, months) else {
+                        continue;
+                    };
+                    let last = p.end_index();
+                    let (y, m) = (last.div_euclid(12), last.rem_euclid(12) as u32 + 1);
+                    let expected = Date::from_ymd(y, m, days_in_month(y, m)).unwrap_or(Date(0));
+                    assert_eq!(p.end(), expected, "{p:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn dates_round_trip_and_count_leap_days() {

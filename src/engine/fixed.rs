@@ -172,15 +172,16 @@ pub(super) fn walk<R: Record>(
                 Some(r) => revenue.mul(r?)?.round12()?,
             };
             cumulative = cumulative.add(uncapped)?;
-            let u = uncapped.dec();
+            // Each Decimal made once (the record may keep several copies of one).
+            let (u, cum) = (uncapped.dec(), cumulative.dec());
             record.segment(Segment {
                 start,
                 end,
                 rate,
                 uncapped: u,
                 paid: u,
-                cumulative_uncapped: cumulative.dec(),
-                cumulative_paid: cumulative.dec(),
+                cumulative_uncapped: cum,
+                cumulative_paid: cum,
             });
             (eligible, uncapped, Some(rate))
         } else {
