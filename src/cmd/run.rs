@@ -37,13 +37,12 @@ pub fn run(
     // `--no-charts` says of the files).
     let bands = output.dir.is_some() && (output.charts.is_some() || output.report);
     let paths = distribution.paths.as_ref();
-    let dist =
-        Dist::new(&opened, distribution, output, terms.through, bands).map(|dist| Summaries {
-            dist,
-            cap: terms.cap,
-            // With --paths the scenarios read are bases: only their paths are summarized.
-            of_batches: paths.is_none(),
-        });
+    let dist = Dist::new(&opened, distribution, output, terms.through, bands).map(|dist| Summaries {
+        dist,
+        cap: terms.cap,
+        // With --paths the scenarios read are bases: only their paths are summarized.
+        of_batches: paths.is_none(),
+    });
     let mut outs = Outputs {
         start: Start::new(terms),
         warnings: RunWarnings {
