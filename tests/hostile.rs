@@ -647,9 +647,18 @@ error: out.txt: cannot write: exists and is not a folder (give --output a folder
                 let names: Vec<String> = (0..100_000).map(|i| format!("c{i}")).collect();
                 format!("{}\n1\n", names.join(",")).into_bytes()
             })),
-        case("a file over 1 GiB", &["run", "big.csv"], 1,
-            "error: big.csv: is too large (1100000000 bytes; revcap takes at most 1 GiB per file: split it into several files, e.g. one per scenario)\n")
-            .content("big.csv", Content::Sparse(1_100_000_000)),
+        case("a file over 1 TiB", &["run", "big.csv"], 1,
+            "error: big.csv: is too large (1100000000000 bytes; revcap takes at most 1 TiB per file: split it into several files, e.g. one per scenario)\n")
+            .content("big.csv", Content::Sparse(1_100_000_000_000)),
+        // A workbook's sheet is held as text while it is read: 1 GiB at most.
+        case("a workbook over 1 GiB", &["run", "big.xlsx"], 1,
+            "error: big.xlsx: is too large (1100000000 bytes; revcap takes at most 1 GiB per file: split it into several files, e.g. one per scenario)\n")
+            .content("big.xlsx", Content::Sparse(1_100_000_000)),
+        // A CSV file over the old 1 GiB limit is read (its rows go to disk): this one
+        // has no line end, so it stops at the line limit, after its first MiB.
+        case("a CSV file over 1 GiB", &["run", "t.csv"], 1,
+            "error: t.csv: line 1: is longer than 1 MiB (revcap reads lines of at most 1 MiB: is this a CSV file?)\n")
+            .content("t.csv", Content::Sparse(1_100_000_000)),
         case("a garbage file: the first 100 problems and a count", &["validate", "t.csv"], 1,
             GARBAGE_STDERR)
             .content("t.csv", Content::Made(garbage)),

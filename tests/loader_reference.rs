@@ -428,13 +428,13 @@ fn agree(
 }
 
 /// The fast loader, read once and read as two halves, agrees with the reference on
-/// random long and wide files.
+/// random long and wide files, and reads through the disk exactly as in memory.
 #[test]
 fn the_fast_loader_agrees_with_the_reference() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.csv");
     let bar = indicatif::ProgressBar::hidden();
-    let (cut, accepted, cases) = (Cell::new(0), Cell::new(0), 256);
+    let (cut, accepted, spilled, cases) = (Cell::new(0), Cell::new(0), Cell::new(0), 256);
     let mut runner = TestRunner::new(Config {
         cases,
         failure_persistence: None,
@@ -455,14 +455,33 @@ fn the_fast_loader_agrees_with_the_reference() {
             let halves = halves.and_then(revcap::load::Loaded::into_scenarios);
             agree(&want, &halves)
                 .map_err(|e| TestCaseError::fail(format!("halves of {text:?}: {e}")))?;
+            // Through the disk (a budget of 0: every row goes to disk), read once and
+            // as halves: exactly what the reads in memory gave, messages included.
+            let held = revcap::load::read_file_from(&path, "t.csv", "t", size, &bar, u64::MAX)
+                .and_then(revcap::load::Loaded::into_scenarios);
+            for (split_from, held) in [(u64::MAX, &held), (0, &halves)] {
+                let read = revcap::load::read_file_within(&path, "t.csv", "t", size, &bar, split_from, 0);
+                spilled.set(spilled.get() + usize::from(read.as_ref().is_ok_and(revcap::load::Loaded::went_to_disk)));
+                let disk = read.and_then(revcap::load::Loaded::into_scenarios);
+                if format!("{disk:?}") != format!("{held:?}") {
+                    return Err(TestCaseError::fail(format!(
+                        "through the disk, split from {split_from}, {text:?}: got {disk:#?}, in memory {held:#?}"
+                    )));
+                }
+            }
             cut.set(cut.get() + usize::from(was_cut));
             accepted.set(accepted.get() + usize::from(want.is_ok()));
             Ok(())
         })
         .unwrap();
     // The files exercise both answers and the two-halves read.
-    let (cut, accepted) = (cut.get(), accepted.get());
+    let (cut, accepted, spilled) = (cut.get(), accepted.get(), spilled.get());
     let cases = cases as usize;
+    assert!(
+        spilled > cases,
+        "only {spilled} of {} reads went to disk",
+        2 * cases
+    );
     assert!(
         cut > cases / 8,
         "only {cut} of {cases} files read as halves"

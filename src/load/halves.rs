@@ -37,11 +37,14 @@ use super::lines::Lines;
 use super::reader::{counted, decide_from, read_ahead, read_part, Part, Watch};
 use super::rows::Later;
 use super::utf16;
-use super::{Loaded, LIMITS};
+use super::{cannot_read, Limits, Loaded};
 use crate::error::Problem;
 
 /// The file read as two halves, or `None` when it is not to be cut (the bar then
-/// starts again from 0 for the read in one go).
+/// starts again from 0 for the read in one go). Each half may hold half of
+/// `limits.budget` in memory. An `Err` is a file that cannot be read, or rows that
+/// could not go to disk.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn read(
     path: &Path,
     origin: &str,
@@ -49,13 +52,18 @@ pub(super) fn read(
     size: u64,
     bar: &indicatif::ProgressBar,
     split_from: u64,
+    limits: Limits,
     reading: Reading,
-) -> std::io::Result<Option<Loaded>> {
+) -> Result<Option<Loaded>, Vec<Problem>> {
     if size < split_from {
         return Ok(None);
     }
-    let loaded = match Cut::plan(path, size, reading)? {
-        Some(cut) => cut.read(path, origin, stem, size, bar)?,
+    let cannot_read = |e| cannot_read(origin, e);
+    let loaded = match Cut::plan(path, size, reading).map_err(cannot_read)? {
+        Some(cut) => cut
+            .read(path, origin, stem, size, bar, limits)
+            .map_err(cannot_read)?
+            .transpose()?,
         None => None,
     };
     if loaded.is_none() {
@@ -137,7 +145,8 @@ impl Cut {
 
     /// Reads the two halves, one per core, and places the second's scenarios, lines
     /// and problems after the first's, as one read would have placed them; `None`
-    /// when a half gave up or the halves together do not stand.
+    /// when a half gave up or the halves together do not stand. The inner `Err` is
+    /// rows that could not go to disk once both halves were read.
     fn read(
         &self,
         path: &Path,
@@ -145,7 +154,12 @@ impl Cut {
         stem: &str,
         size: u64,
         bar: &indicatif::ProgressBar,
-    ) -> std::io::Result<Option<Loaded>> {
+        limits: Limits,
+    ) -> std::io::Result<Option<Result<Loaded, Vec<Problem>>>> {
+        let half = Limits {
+            budget: limits.budget / 2,
+            ..limits
+        };
         let stop = AtomicBool::new(false);
         // A half that stops sets `stop`: the other then stops too.
         let gave_up = |part: Result<Part, Vec<Problem>>| {
@@ -161,7 +175,7 @@ impl Cut {
                     f,
                     origin,
                     stem,
-                    LIMITS,
+                    half,
                     None,
                     self.reading_given(),
                     Some(self.decided.clone()),
@@ -177,7 +191,7 @@ impl Cut {
                     f,
                     origin,
                     stem,
-                    LIMITS,
+                    half,
                     header,
                     self.reading_given(),
                     Some(self.decided.clone()),
@@ -188,7 +202,7 @@ impl Cut {
         let (Ok(first), Ok(later)) = (first?, later?) else {
             return Ok(None);
         };
-        if !stands(&first, &later) {
+        if !stands(&first, &later, limits) {
             return Ok(None);
         }
         let mut problems = first.problems;
@@ -199,10 +213,12 @@ impl Cut {
         let later = Later::new(later.groups, first.lines);
         let note = self.decided.note(origin);
         Ok(Some(
-            Loaded::new(origin, first.groups, problems, Some(later))
-                .with_warnings(first.warnings)
-                .with_note(note)
-                .with_currency(first.currency),
+            Loaded::new(origin, first.groups, problems, Some(later)).map(|loaded| {
+                loaded
+                    .with_warnings(first.warnings)
+                    .with_note(note)
+                    .with_currency(first.currency)
+            }),
         ))
     }
 
@@ -217,10 +233,14 @@ impl Cut {
 
 /// Whether two halves read stand for the file: no quote in the first (a quote read
 /// after its last record is seen only here), and the limits kept together.
-fn stands(first: &Part, later: &Part) -> bool {
+fn stands(first: &Part, later: &Part, limits: Limits) -> bool {
     let scenarios = first.groups.scenarios() + later.groups.scenarios();
     let values = first.groups.values().saturating_add(later.groups.values());
-    !first.quoted && values <= LIMITS.values && scenarios <= LIMITS.scenarios
+    let lines = first.lines.saturating_add(later.lines);
+    !first.quoted
+        && values <= limits.values
+        && scenarios <= limits.scenarios
+        && lines <= limits.lines
 }
 
 /// The first half (header included): gives up at the first `"`, or when the other

@@ -45,43 +45,93 @@ pub use delimiter::Delimiter;
 pub use open::{load_all, open, open_all, HeaderCurrency, Opened};
 use periods::{check_periods, Checked};
 use reader::Whole;
+pub use rows::Names;
 use rows::{Groups, Later, Store};
 pub use workbook::{is_workbook, split_sheet};
 
-/// The largest input read. Lines are counted as the bytes stream past, so the file is
-/// never held whole; this guards against a file whose single record would have to be
-/// (csv keeps one record in memory), and against feeding revcap a disk image.
-pub const MAX_INPUT_BYTES: u64 = 1 << 30;
+/// The largest CSV input read: far more than a disk holds, a guard against feeding
+/// revcap a device. Lines are counted as the bytes stream past and rows go to disk
+/// past [`MEMORY_BUDGET`], so the file is never held whole; what bounds a file is
+/// its lines ([`MAX_LINES`]), values ([`MAX_VALUES`]) and scenarios.
+pub const MAX_INPUT_BYTES: u64 = 1 << 40;
+
+/// The largest workbook read: a workbook's sheet is held as CSV text while it is
+/// read (`workbook`), so it keeps the limit that text needs.
+pub const MAX_WORKBOOK_BYTES: u64 = 1 << 30;
+
+/// The most lines one file may have: each value keeps its line in 31 bits
+/// (`rows::Row`).
+pub const MAX_LINES: u64 = rows::MAX_LINES;
 
 /// The most values (one scenario's revenue in one period) one file may hold. Each
-/// takes 16 bytes once read (`rows::Row`; about 40 more for a row with its own rate
-/// or a revenue too large to store inline) and a few hundred once computed for `run`,
-/// so this, not the file size, bounds memory. 100,000 scenarios of five years of
-/// months are 6 million.
-pub const MAX_VALUES: usize = 10_000_000;
+/// takes 16 bytes once read (`rows::Row`; about 40 more, kept in memory, for a row with
+/// its own rate or a revenue too large to store inline), in memory up to
+/// [`MEMORY_BUDGET`] and on disk past it (twice over while they are dealt into
+/// batches: 64 GiB at this limit). As many as lines can hold.
+pub const MAX_VALUES: usize = 1 << 31;
+
+/// The memory a file's rows, scenario names and side values may take before its
+/// rows go to disk (`rows`): above the 6 million rows of the bench file (96 MB of rows),
+/// which stay in memory, so a file ten times that holds about as much as it does.
+/// Files read as two halves give each half half of it.
+pub const MEMORY_BUDGET: usize = 112 << 20;
 
 /// Files at least this large are read as two halves on two cores ([`read_file`]).
 const SPLIT_FROM: u64 = 16 << 20;
 
-/// How much one file may hold.
+/// How much one file may hold, and hold in memory.
 #[derive(Debug, Clone, Copy)]
 struct Limits {
     bytes: u64,
+    lines: u64,
     values: usize,
     scenarios: usize,
+    /// See [`MEMORY_BUDGET`].
+    budget: usize,
 }
 
 const LIMITS: Limits = Limits {
     bytes: MAX_INPUT_BYTES,
+    lines: MAX_LINES,
     values: MAX_VALUES,
     scenarios: rows::MAX_SCENARIOS,
+    budget: MEMORY_BUDGET,
 };
+
+/// A size limit in words: `1 TiB`, `1 GiB`.
+fn size_words(limit: u64) -> String {
+    if limit >= 1 << 40 && limit.is_multiple_of(1 << 40) {
+        format!("{} TiB", limit >> 40)
+    } else {
+        format!("{} GiB", limit >> 30)
+    }
+}
 
 /// The message for an input over [`MAX_INPUT_BYTES`]; `bytes` is its size when known.
 pub fn too_large(bytes: Option<u64>) -> String {
-    let size = bytes.map_or_else(|| "more than 1 GiB".to_string(), |b| format!("{b} bytes"));
-    format!(
-        "is too large ({size}; revcap takes at most 1 GiB per file: split it into several files, e.g. one per scenario)"
+    too_large_for(
+        bytes,
+        MAX_INPUT_BYTES,
+        "split it into several files, e.g. one per scenario",
+    )
+}
+
+/// The message for an input over `limit` bytes; `bytes` is its size when known.
+pub(crate) fn too_large_for(bytes: Option<u64>, limit: u64, advice: &str) -> String {
+    let words = size_words(limit);
+    let size = bytes.map_or_else(|| format!("more than {words}"), |b| format!("{b} bytes"));
+    format!("is too large ({size}; revcap takes at most {words} per file: {advice})")
+}
+
+/// The message for rows that could not go to disk, or come back from it: the
+/// temporary folder (`TMPDIR`) is named, as the place to make room in.
+fn spill_problem(origin: &str, e: &std::io::Error) -> Problem {
+    Problem::new(
+        origin,
+        format!(
+            "cannot keep its rows in a temporary file in {} (TMPDIR; the file is larger than revcap holds in memory): {e}; make room there or set TMPDIR to a folder with room",
+            std::env::temp_dir().display()
+        ),
     )
 }
 
@@ -121,7 +171,7 @@ fn read_limited<R: Read>(
 ) -> Result<Loaded, Vec<Problem>> {
     let part = reader::read_part(reader, origin, stem, limits, None, reading, None, Whole)?;
     let note = part.decided.note(origin);
-    Ok(Loaded::new(origin, part.groups, part.problems, None)
+    Ok(Loaded::new(origin, part.groups, part.problems, None)?
         .with_warnings(part.warnings)
         .with_note(note)
         .with_currency(part.currency))
@@ -149,7 +199,7 @@ pub fn read_file(
     } else {
         u64::MAX
     };
-    read_file_with(path, origin, stem, size, bar, split_from, reading)
+    read_file_with(path, origin, stem, size, bar, split_from, LIMITS, reading)
 }
 
 /// A file that cannot be opened or read, as the one problem of that file.
@@ -173,6 +223,23 @@ pub fn read_file_from(
     bar: &indicatif::ProgressBar,
     split_from: u64,
 ) -> Result<Loaded, Vec<Problem>> {
+    read_file_within(path, origin, stem, size, bar, split_from, MEMORY_BUDGET)
+}
+
+/// [`read_file_from`], its rows going to disk past `budget` bytes held (see
+/// [`MEMORY_BUDGET`]). Public for `tests/loader_reference.rs`, which reads small files
+/// through the disk with a tiny budget; not part of the API.
+#[doc(hidden)]
+pub fn read_file_within(
+    path: &Path,
+    origin: &str,
+    stem: &str,
+    size: u64,
+    bar: &indicatif::ProgressBar,
+    split_from: u64,
+    budget: usize,
+) -> Result<Loaded, Vec<Problem>> {
+    let limits = Limits { budget, ..LIMITS };
     read_file_with(
         path,
         origin,
@@ -180,10 +247,12 @@ pub fn read_file_from(
         size,
         bar,
         split_from,
+        limits,
         Reading::default(),
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 fn read_file_with(
     path: &Path,
     origin: &str,
@@ -191,16 +260,15 @@ fn read_file_with(
     size: u64,
     bar: &indicatif::ProgressBar,
     split_from: u64,
+    limits: Limits,
     reading: Reading,
 ) -> Result<Loaded, Vec<Problem>> {
-    let cannot_read = |e| cannot_read(origin, e);
-    if let Some(loaded) =
-        halves::read(path, origin, stem, size, bar, split_from, reading).map_err(cannot_read)?
+    if let Some(loaded) = halves::read(path, origin, stem, size, bar, split_from, limits, reading)?
     {
         return Ok(loaded);
     }
-    let file = std::fs::File::open(path).map_err(cannot_read)?;
-    read_limited(bar.wrap_read(file), origin, stem, LIMITS, reading)
+    let file = std::fs::File::open(path).map_err(|e| cannot_read(origin, e))?;
+    read_limited(bar.wrap_read(file), origin, stem, limits, reading)
 }
 
 /// A file read: its values, grouped by scenario, and the problems of its rows. Its
@@ -230,17 +298,24 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    fn new(origin: &str, groups: Groups, mut problems: Problems, later: Option<Later>) -> Loaded {
+    /// An `Err` is rows that could not go to disk ([`spill_problem`]).
+    fn new(
+        origin: &str,
+        groups: Groups,
+        mut problems: Problems,
+        later: Option<Later>,
+    ) -> Result<Loaded, Vec<Problem>> {
         let values = groups
             .values()
             .saturating_add(later.as_ref().map_or(0, Later::values));
         let cut = later.is_some();
-        let (store, holes) = Store::new(groups, later, origin);
+        let (store, holes) =
+            Store::new(groups, later, origin).map_err(|e| vec![spill_problem(origin, &e)])?;
         if values == 0 && problems.is_empty() && holes.is_empty() {
             problems.push(Problem::new(origin, "has a header but no data rows"));
         }
         problems.extend(holes);
-        Loaded {
+        Ok(Loaded {
             origin: origin.to_string(),
             cut,
             store,
@@ -251,7 +326,7 @@ impl Loaded {
             fiscal: FiscalStart::default(),
             currency: None,
             places: None,
-        }
+        })
     }
 
     fn with_currency(mut self, currency: Option<crate::parse::Currency>) -> Loaded {
@@ -300,6 +375,13 @@ impl Loaded {
         self.cut
     }
 
+    /// Whether the file's rows went to disk, the file being larger than its memory
+    /// budget ([`MEMORY_BUDGET`]); what it gives is the same either way. For tests.
+    #[doc(hidden)]
+    pub fn went_to_disk(&self) -> bool {
+        self.store.on_disk()
+    }
+
     /// The file as given (`scenarios/base.csv`, `-`).
     pub fn origin(&self) -> &str {
         &self.origin
@@ -307,7 +389,7 @@ impl Loaded {
 
     /// Every scenario's name, in order of first appearance (including scenarios
     /// whose every value was wrong).
-    pub fn names(&self) -> &[String] {
+    pub fn names(&self) -> &Names {
         self.store.names()
     }
 
@@ -322,7 +404,14 @@ impl Loaded {
         if self.next >= self.store.batch_count() {
             return None;
         }
-        let batch = self.store.take_batch(self.next);
+        let batch = match self.store.take_batch(self.next) {
+            Ok(batch) => batch,
+            // The rows on disk cannot be read back: the file stops here.
+            Err(e) => {
+                self.next = self.store.batch_count();
+                return Some((Vec::new(), vec![spill_problem(&self.origin, &e)]));
+            }
+        };
         self.next += 1;
         let origin = self.origin.as_str();
         let fiscal = self.fiscal;

@@ -11,7 +11,8 @@ use crate::model::Scenario;
 use super::Loaded;
 
 /// Reads one input (not yet turned into scenarios). A file over
-/// [`super::MAX_INPUT_BYTES`] is refused before a byte of it is read.
+/// [`super::MAX_INPUT_BYTES`] (a workbook over [`super::MAX_WORKBOOK_BYTES`]) is
+/// refused before a byte of it is read.
 pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
     let origin = input.origin();
     let stem = input.stem();
@@ -31,6 +32,12 @@ pub fn open(input: &Input) -> Result<Loaded, Vec<Problem>> {
                 return Err(vec![Problem::new(&origin, super::too_large(Some(size)))]);
             }
             if super::is_workbook(path) {
+                if size > super::MAX_WORKBOOK_BYTES {
+                    return Err(vec![Problem::new(
+                        &origin,
+                        super::workbook::too_large(Some(size)),
+                    )]);
+                }
                 let sheet = sheet.as_deref();
                 return super::workbook::read(path, &origin, &stem, sheet, *reading)
                     .map(|loaded| loaded.with_fiscal_start(fiscal));
@@ -124,9 +131,14 @@ pub fn open_all(inputs: &[Input]) -> Opened {
 /// A problem for each scenario name already defined in an earlier file.
 fn repeated_names(files: &[Loaded]) -> Vec<Problem> {
     let mut repeated = Vec::new();
+    // One file's names are its own, each once: only names across files can repeat
+    // (and a million names in a map would cost more than the file's rows).
+    if files.len() < 2 {
+        return repeated;
+    }
     let mut seen: HashMap<&str, &str> = HashMap::new();
     for file in files {
-        for name in file.names() {
+        for name in file.names().iter() {
             if let Some(first) = seen.insert(name, file.origin()) {
                 repeated.push(Problem::new(
                     file.origin(),

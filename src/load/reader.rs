@@ -131,6 +131,7 @@ pub(super) fn read_part<R: Read, W: Watch>(
         currency: header.layout.currency.or(reading.currency),
     };
     let mut rows = RowReader::new(origin, stem, header, style, &decided);
+    rows.set_budget(limits.budget);
     let mut ahead = ahead.into_iter();
     let mut record = csv::ByteRecord::new();
     loop {
@@ -173,11 +174,28 @@ pub(super) fn read_part<R: Read, W: Watch>(
             let mut problems = rows.into_problems();
             problems.push(
                 Problem::new(origin, format!(
-                    "has more than {} values (a scenario's revenue in a period is one value; revcap keeps them all in memory: split the file)",
+                    "has more than {} values (a scenario's revenue in a period is one value; revcap keeps them all, in memory or in a temporary file: split the file)",
                     limits.values
                 ))
                 .line(line),
             );
+            return Err(problems.into_vec());
+        }
+        if line > limits.lines {
+            let mut problems = rows.into_problems();
+            problems.push(Problem::new(
+                origin,
+                format!(
+                    "has more than {} lines (revcap numbers lines in 31 bits: split the file)",
+                    limits.lines
+                ),
+            ));
+            return Err(problems.into_vec());
+        }
+        if let Some(e) = rows.spill_error() {
+            let problem = super::spill_problem(origin, e);
+            let mut problems = rows.into_problems();
+            problems.push(problem);
             return Err(problems.into_vec());
         }
     }

@@ -125,6 +125,16 @@ impl<'a> RowReader<'a> {
         }
     }
 
+    /// Rows go to disk past `budget` bytes held (`rows::Groups::set_budget`).
+    pub(super) fn set_budget(&mut self, budget: usize) {
+        self.groups.set_budget(budget);
+    }
+
+    /// Why rows could not go to disk, if they could not: the read stops.
+    pub(super) fn spill_error(&self) -> Option<&std::io::Error> {
+        self.groups.spill_error()
+    }
+
     /// Scenarios found so far.
     pub(super) fn scenarios(&self) -> usize {
         self.groups.scenarios()

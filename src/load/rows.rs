@@ -5,9 +5,16 @@
 //! Rows are appended in file order while reading (one sequential stream, no per-row
 //! allocation), then dealt into buckets by scenario; a bucket is sorted by scenario
 //! only when its batch is taken. See `bench/README.md` for what each step saved.
+//!
+//! A file larger than its memory budget goes to disk ([`Disk`]: an anonymous
+//! temporary file in `TMPDIR`): once the rows, names and side values held pass the
+//! budget, the rows read go to disk a chunk at a time; dealing reads them back in
+//! order and writes each bucket's full chunks to disk; taking a batch reads its
+//! bucket back. Memory then holds the names, one chunk being read, one open chunk
+//! per bucket and one batch, whatever the number of rows (docs/memory.md).
 
-use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasherDefault;
+use std::collections::HashSet;
+use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -23,6 +30,9 @@ pub(super) struct Row(u128);
 
 /// The most scenarios one file may hold (slots fit in 24 bits).
 pub(super) const MAX_SCENARIOS: usize = 1 << 24;
+
+/// The most lines one file may have (lines fit in 31 bits).
+pub(super) const MAX_LINES: u64 = (1 << 31) - 1;
 
 impl Row {
     const SLOT: u32 = 0;
@@ -61,7 +71,7 @@ impl Row {
         self.bits(Row::LINE, 31) as u32
     }
 
-    /// A file is at most 1 GiB, so its lines fit in 31 bits.
+    /// Lines fit in 31 bits: the loader stops past [`MAX_LINES`].
     fn with_line(self, line: u32) -> Row {
         self.with_bits(Row::LINE, 31, u64::from(line.min((1 << 31) - 1)))
     }
@@ -139,25 +149,91 @@ const CHUNK: usize = 1 << 16;
 /// Rows per bucket chunk (64 KB), small because every bucket keeps one half-full.
 const BUCKET_CHUNK: usize = 1 << 12;
 
+/// Rows per bucket chunk when the buckets go to disk (16 KB): every bucket keeps one
+/// open in memory, and a file large enough to go to disk has many buckets.
+const DISK_BUCKET_CHUNK: usize = 1 << 10;
+
 /// About this many rows make a bucket (2 MB of rows; the batch made from it holds
 /// them as `PeriodInput`s, 6 MB).
 const BUCKET_ROWS: usize = 1 << 17;
+
+/// Bytes a row takes on disk.
+const ROW_BYTES: u64 = 16;
+
+/// Rows kept in an anonymous temporary file in `TMPDIR` (removed as it is made, so
+/// nothing is left behind however the process ends), 16 bytes each, appended in
+/// order and read back by place.
+pub(super) struct Disk {
+    file: std::fs::File,
+    rows: u64,
+}
+
+impl Disk {
+    fn new() -> io::Result<Disk> {
+        Ok(Disk {
+            file: tempfile::tempfile()?,
+            rows: 0,
+        })
+    }
+
+    /// Appends `rows` (`bytes` is room to lay them out in); gives the place of the
+    /// first.
+    fn append(&mut self, rows: &[Row], bytes: &mut Vec<u8>) -> io::Result<u64> {
+        bytes.clear();
+        for r in rows {
+            bytes.extend_from_slice(&r.0.to_le_bytes());
+        }
+        let at = self.rows;
+        let mut f = &self.file;
+        f.seek(SeekFrom::Start(at * ROW_BYTES))?;
+        f.write_all(bytes)?;
+        self.rows += rows.len() as u64;
+        Ok(at)
+    }
+
+    /// Appends the `n` rows from place `at` to `out`.
+    fn read(&self, at: u64, n: usize, bytes: &mut Vec<u8>, out: &mut Vec<Row>) -> io::Result<()> {
+        bytes.resize(n * ROW_BYTES as usize, 0);
+        let mut f = &self.file;
+        f.seek(SeekFrom::Start(at * ROW_BYTES))?;
+        f.read_exact(bytes)?;
+        out.extend(bytes.chunks_exact(ROW_BYTES as usize).map(|c| {
+            Row(u128::from_le_bytes(
+                <[u8; 16]>::try_from(c).unwrap_or_default(),
+            ))
+        }));
+        Ok(())
+    }
+}
+
+/// One part's rows in file order: those on disk (once the part went over its memory
+/// budget) before those held.
+#[derive(Default)]
+pub(super) struct Rows {
+    disk: Option<Disk>,
+    held: Vec<Vec<Row>>,
+}
+
+impl Rows {
+    /// Whether some of the rows are on disk.
+    pub(super) fn spilled(&self) -> bool {
+        self.disk.is_some()
+    }
+}
 
 /// The rows of one part of a file grouped by scenario, in order of first appearance.
 #[derive(Default)]
 pub(super) struct Groups {
     /// Scenario names by slot.
-    names: Vec<String>,
-    /// Slot by name (long files; a wide file's slots are its columns): names of at
-    /// most 15 bytes inside [`ShortTable`]'s entries (comparing a key then reads
-    /// memory the lookup has already touched, where a `String` key sends every row to
-    /// a different corner of the heap), longer ones by `String`.
-    short: ShortTable,
-    long: HashMap<String, u32, BuildHasherDefault<FxHasher>>,
-    /// Rows of a long file waiting for their scenario's slot (see [`Groups::push_named`]).
+    names: Names,
+    /// Slot by name (long files; a wide file's slots are its columns).
+    table: NameTable,
+    /// Rows of a long file waiting for their scenario's slot (see [`Groups::push_named`]),
+    /// their names one after another in `pending_text`.
     pending: Vec<Pending>,
+    pending_text: String,
     /// Every row so far, in file order, in chunks of [`CHUNK`] rows.
-    rows: Vec<Vec<Row>>,
+    rows: Rows,
     side: Vec<Side>,
     /// Values pushed in all.
     values: usize,
@@ -169,112 +245,212 @@ pub(super) struct Groups {
     /// A wide file's empty cells: (slot, period, line), judged once every row is read
     /// ([`Store::new`]).
     empties: Vec<(u32, Period, u64)>,
+    /// The memory the rows, names and side values may take before the rows go to
+    /// disk (`None`: no limit).
+    budget: Option<usize>,
+    /// Why rows could not go to disk: the read stops.
+    spill_error: Option<io::Error>,
+    /// Room to lay rows out as bytes for the disk.
+    bytes: Vec<u8>,
 }
 
-/// Slots by short name: open addressing with linear probing over one array of
-/// (name, slot) entries, at most 7/8 full. A lookup reads one or two neighbouring
-/// cache lines; a general hash table reads its control bytes, then its entry, two
-/// dependent trips to memory per row once the table outgrows the cache.
+/// Scenario names by slot, in order of first appearance, in one string: a name costs
+/// its bytes and 8 more, where a `String` each would cost 24 more and an allocation
+/// (a million names: 15 MB rather than 50).
+#[derive(Default, Debug, Clone, PartialEq, Eq)]
+pub struct Names {
+    text: String,
+    /// Where each name ends in `text`.
+    ends: Vec<u64>,
+}
+
+impl Names {
+    /// How many names.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The name in slot `i`.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = usize::try_from(*self.ends.get(i)?).ok()?;
+        let start = match i.checked_sub(1) {
+            Some(j) => usize::try_from(*self.ends.get(j)?).ok()?,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    /// Every name, in slot order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or_default())
+    }
+
+    fn push(&mut self, name: &str) {
+        self.text.push_str(name);
+        self.ends.push(self.text.len() as u64);
+    }
+
+    /// The memory they take.
+    fn bytes(&self) -> usize {
+        self.text.capacity() + self.ends.capacity() * 8
+    }
+}
+
+/// Slots by name: open addressing with linear probing over one array of 12-byte
+/// entries (a name's [`Key`] and its slot), at most 7/8 full. A name of at most 7
+/// bytes is its key, so finding it reads one or two neighbouring cache lines of the
+/// table and nothing else; a longer one's key is a hash of it, and a match is
+/// confirmed against its text in [`Names`]. A general hash table reads its control
+/// bytes, then its entry, two dependent trips to memory per row once it outgrows the
+/// cache; 12 bytes an entry rather than a 32-byte inline name keep a million names'
+/// table at 24 MB.
 #[derive(Default)]
-struct ShortTable {
+struct NameTable {
     /// `slot == EMPTY` marks a free entry; the length is a power of two (or 0).
     entries: Vec<Entry>,
     len: usize,
 }
 
+/// 12 bytes: aligned to 4, so the key's 8 bytes are read unaligned.
 #[derive(Clone, Copy)]
+#[repr(C, packed(4))]
 struct Entry {
-    key: ShortName,
+    key: u64,
     slot: u32,
 }
 
 const EMPTY: u32 = u32::MAX;
 
-impl ShortTable {
-    fn home(&self, key: ShortName) -> usize {
-        // A multiplicative hash of both halves; the high bits pick the entry.
-        let (lo, hi) = (key.0 as u64, (key.0 >> 64) as u64);
-        let h = (lo ^ hi.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+/// A name as the table keys it: a name of at most 7 bytes is its bytes with its
+/// length in the last (so `a` and `a\0` differ); a longer one is a 64-bit hash of it
+/// (the Fx hash, rustc's, with a final mix) whose last byte is 0xFF, which no short
+/// name's length is. Scenario names are not chosen by an adversary who could make
+/// hashes collide, and a collision costs only a comparison with the text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key(u64);
+
+impl Key {
+    const LONG: u64 = 0xFF << 56;
+
+    fn of(name: &str) -> Key {
+        let bytes = name.as_bytes();
+        if bytes.len() < 8 {
+            let mut w = [0u8; 8];
+            if let Some(head) = w.get_mut(..bytes.len()) {
+                head.copy_from_slice(bytes);
+            }
+            w[7] = bytes.len() as u8;
+            return Key(u64::from_le_bytes(w));
+        }
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut h = bytes.len() as u64;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(<[u8; 8]>::try_from(c).unwrap_or_default());
+            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            if let Some(head) = w.get_mut(..rest.len()) {
+                head.copy_from_slice(rest);
+            }
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        Key(h | Key::LONG)
+    }
+
+    /// Whether the key is a hash, to be confirmed against the name's text.
+    fn is_hash(self) -> bool {
+        self.0 & Key::LONG == Key::LONG
+    }
+}
+
+impl NameTable {
+    fn home(&self, key: Key) -> usize {
+        // A multiplicative hash; the high bits pick the entry.
+        let h = key.0.wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let bits = self.entries.len().trailing_zeros();
         if bits == 0 {
             0
         } else {
-            usize::try_from(h >> (64 - bits)).unwrap_or(0)
+            usize::try_from(h >> (64 - bits.min(64))).unwrap_or(0)
         }
     }
 
-    fn get(&self, key: ShortName) -> Option<u32> {
+    /// The slot of `name` (whose key is `key`), its text found in `names`.
+    fn get(&self, key: Key, name: &str, names: &Names) -> Option<u32> {
         let mask = self.entries.len().checked_sub(1)?;
         let mut i = self.home(key);
         loop {
-            let e = self.entries.get(i)?;
+            let e = *self.entries.get(i)?;
             if e.slot == EMPTY {
                 return None;
             }
-            if e.key == key {
+            if e.key == key.0 && (!key.is_hash() || names.get(e.slot as usize) == Some(name)) {
                 return Some(e.slot);
             }
             i = (i + 1) & mask;
         }
     }
 
-    /// Adds `key` (not yet present) with `slot` (not [`EMPTY`]).
-    fn insert(&mut self, key: ShortName, slot: u32) {
+    /// Adds a name (not yet present) by its key, with `slot` (not [`EMPTY`]).
+    fn insert(&mut self, key: Key, slot: u32) {
         if (self.len + 1) * 8 > self.entries.len() * 7 {
             let size = (self.entries.len() * 2).max(1 << 10);
             let old = std::mem::replace(
                 &mut self.entries,
                 vec![
                     Entry {
-                        key: ShortName(0),
-                        slot: EMPTY,
+                        key: 0,
+                        slot: EMPTY
                     };
                     size
                 ],
             );
             self.len = 0;
             for e in old.into_iter().filter(|e| e.slot != EMPTY) {
-                self.insert(e.key, e.slot);
+                self.insert(Key(e.key), e.slot);
             }
         }
         let mask = self.entries.len() - 1;
         let mut i = self.home(key);
         while let Some(e) = self.entries.get_mut(i) {
             if e.slot == EMPTY {
-                *e = Entry { key, slot };
+                *e = Entry { key: key.0, slot };
                 self.len += 1;
                 return;
             }
             i = (i + 1) & mask;
         }
     }
-}
 
-/// A scenario name of at most 15 bytes, stored inline as one number (its bytes and
-/// its length), so a lookup compares two integers.
-#[derive(PartialEq, Eq, Clone, Copy)]
-struct ShortName(u128);
-
-impl ShortName {
-    fn new(name: &str) -> Option<ShortName> {
-        let mut bytes = [0u8; 16];
-        bytes
-            .get_mut(..name.len())?
-            .copy_from_slice(name.as_bytes());
-        // The last byte holds the length (≤ 15): `a` and `a\0` differ.
-        *bytes.get_mut(15)? = u8::try_from(name.len()).ok().filter(|&n| n < 16)?;
-        Some(ShortName(u128::from_le_bytes(bytes)))
-    }
-
-    /// The name again.
-    fn text(&self) -> String {
-        let bytes = self.0.to_le_bytes();
-        let len = usize::from(bytes.get(15).copied().unwrap_or(0));
-        String::from_utf8_lossy(bytes.get(..len).unwrap_or_default()).into_owned()
+    /// The memory it takes.
+    fn bytes(&self) -> usize {
+        self.entries.capacity() * std::mem::size_of::<Entry>()
     }
 }
 
 impl Groups {
+    /// Rows go to disk once the rows, names and side values held take more than
+    /// `budget` bytes.
+    pub(super) fn set_budget(&mut self, budget: usize) {
+        self.budget = Some(budget);
+    }
+
+    /// Why rows could not go to disk, if they could not: the read stops.
+    pub(super) fn spill_error(&self) -> Option<&io::Error> {
+        self.spill_error.as_ref()
+    }
+
     /// Scenarios so far (names waiting in the pending list not yet counted).
     pub(super) fn scenarios(&self) -> usize {
         self.names.len()
@@ -293,39 +469,24 @@ impl Groups {
 
     /// Adds a scenario found by position (a wide file's column), not by name.
     pub(super) fn add_column(&mut self, name: String) {
-        self.names.push(name);
+        self.names.push(&name);
     }
 
     /// The slot of scenario `name`, added if new.
     pub(super) fn slot(&mut self, name: &str) -> u32 {
-        match ShortName::new(name) {
-            Some(key) => self.slot_of(&Name::Short(key), name),
-            None => self.slot_of(&Name::Long(name.to_string()), name),
-        }
+        self.slot_of(Key::of(name), name)
     }
 
-    fn find(&self, key: &Name) -> Option<u32> {
-        match key {
-            Name::Short(k) => self.short.get(*k),
-            Name::Long(n) => self.long.get(n).copied(),
-        }
-    }
-
-    /// The slot of the scenario `key` stands for (`name` is its text), added if new.
-    fn slot_of(&mut self, key: &Name, name: &str) -> u32 {
-        if let Some(slot) = self.find(key) {
+    /// The slot of scenario `name` (whose key is `key`), added if new.
+    fn slot_of(&mut self, key: Key, name: &str) -> u32 {
+        if let Some(slot) = self.table.get(key, name, &self.names) {
             return slot;
         }
         // Slots stay below MAX_SCENARIOS (the loader stops past it); saturating keeps
         // this panic-free all the same.
         let slot = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        match key {
-            Name::Short(k) => self.short.insert(*k, slot),
-            Name::Long(n) => {
-                self.long.insert(n.clone(), slot);
-            }
-        }
-        self.names.push(name.to_string());
+        self.table.insert(key, slot);
+        self.names.push(name);
         slot
     }
 
@@ -340,11 +501,13 @@ impl Groups {
         if value.is_some() {
             self.values += 1;
         }
-        let key = match ShortName::new(name) {
-            Some(k) => Name::Short(k),
-            None => Name::Long(name.to_string()),
-        };
-        self.pending.push(Pending { key, value, line });
+        self.pending_text.push_str(name);
+        self.pending.push(Pending {
+            key: Key::of(name),
+            end: self.pending_text.len(),
+            value,
+            line,
+        });
         if self.pending.len() >= PENDING {
             self.flush();
         }
@@ -354,29 +517,29 @@ impl Groups {
     /// they first appear.
     pub(super) fn flush(&mut self) {
         let mut pending = std::mem::take(&mut self.pending);
+        let mut text = std::mem::take(&mut self.pending_text);
         // Every lookup first: independent loads whose cache misses overlap.
         let mut found = [None; PENDING];
+        let mut start = 0;
         for (f, p) in found.iter_mut().zip(&pending) {
-            *f = self.find(&p.key);
+            let name = text.get(start..p.end).unwrap_or_default();
+            *f = self.table.get(p.key, name, &self.names);
+            start = p.end;
         }
+        start = 0;
         for (p, found) in pending.drain(..).zip(found) {
-            let slot = match found {
-                Some(slot) => slot,
-                // New (or first seen earlier in this list): added in order.
-                None => {
-                    let name = match &p.key {
-                        Name::Short(k) => k.text(),
-                        Name::Long(n) => n.clone(),
-                    };
-                    self.slot_of(&p.key, &name)
-                }
-            };
+            let name = text.get(start..p.end).unwrap_or_default();
+            start = p.end;
+            // New (or first seen earlier in this list): added in order.
+            let slot = found.unwrap_or_else(|| self.slot_of(p.key, name));
             match p.value {
                 Some(value) => self.store(slot, value, p.line),
                 None => self.taint(slot),
             }
         }
+        text.clear();
         self.pending = pending;
+        self.pending_text = text;
     }
 
     /// An empty cell of the scenario in `slot` (a wide file's column) in `period`.
@@ -401,31 +564,71 @@ impl Groups {
             period,
             Value::encode(revenue, rate, &mut self.side),
         );
-        match self.rows.last_mut() {
+        match self.rows.held.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => chunk.push(row),
+            _ => self.next_chunk(row),
+        }
+    }
+
+    /// The last chunk is full (or there is none): `row` starts the next. Over the
+    /// budget, the chunks held go to disk first, and every chunk after them as it
+    /// fills, one chunk's memory reused.
+    #[cold]
+    fn next_chunk(&mut self, row: Row) {
+        if self.spill_error.is_none() && (self.rows.disk.is_some() || self.over_budget()) {
+            if let Err(e) = self.spill() {
+                self.spill_error = Some(e);
+            }
+        }
+        match self.rows.held.last_mut() {
             Some(chunk) if chunk.len() < CHUNK => chunk.push(row),
             _ => {
                 let mut chunk = Vec::with_capacity(CHUNK);
                 chunk.push(row);
-                self.rows.push(chunk);
+                self.rows.held.push(chunk);
             }
         }
+    }
+
+    /// Whether the rows, names and side values held take more than the budget.
+    fn over_budget(&self) -> bool {
+        let Some(budget) = self.budget else {
+            return false;
+        };
+        let rows = self.rows.held.len() * CHUNK * ROW_BYTES as usize;
+        let side = self.side.capacity() * std::mem::size_of::<Side>();
+        rows + side + self.names.bytes() + self.table.bytes() > budget
+    }
+
+    /// Writes the chunks held to disk, keeping one chunk's memory, emptied.
+    fn spill(&mut self) -> io::Result<()> {
+        let mut held = std::mem::take(&mut self.rows.held);
+        let disk = match &mut self.rows.disk {
+            Some(d) => d,
+            None => self.rows.disk.insert(Disk::new()?),
+        };
+        for chunk in &held {
+            disk.append(chunk, &mut self.bytes)?;
+        }
+        held.truncate(1);
+        if let Some(chunk) = held.first_mut() {
+            chunk.clear();
+        }
+        self.rows.held = held;
+        Ok(())
     }
 }
 
 /// Rows looked up together (see [`Groups::push_named`]).
 const PENDING: usize = 32;
 
-/// A long file's row waiting for its scenario's slot.
+/// A long file's row waiting for its scenario's slot; its name ends at `end` in
+/// [`Groups::pending_text`], where the previous one's ends.
 struct Pending {
-    key: Name,
+    key: Key,
+    end: usize,
     value: Option<Given>,
     line: u64,
-}
-
-/// A scenario name as looked up: short ones inline.
-enum Name {
-    Short(ShortName),
-    Long(String),
 }
 
 /// A later part of the same file, read on its own: its lines are counted from its own
@@ -449,41 +652,86 @@ impl Later {
     }
 }
 
+/// Part of a bucket: rows held, or rows on disk (`disk` 0 for the first part's, 1 for
+/// the later part's), `rows` of them from place `at`.
+enum Piece {
+    Held(Vec<Row>),
+    Disk { disk: usize, at: u64, rows: usize },
+}
+
 /// A file's rows dealt into buckets of consecutive slots, ready to be taken a batch
 /// at a time.
 pub(super) struct Store {
-    names: Vec<String>,
+    names: Names,
     check_gaps: Vec<bool>,
-    /// Bucket `k` holds the rows of slots `k * per_bucket ..` up to the next bucket's.
-    buckets: Vec<Vec<Vec<Row>>>,
+    /// Bucket `k` holds the rows of slots `k * per_bucket ..` up to the next bucket's,
+    /// in file order.
+    buckets: Vec<Vec<Piece>>,
+    /// Where the buckets' rows on disk are, when the file went over its memory budget.
+    disks: [Option<Disk>; 2],
     per_bucket: usize,
     side: Vec<Side>,
+}
+
+/// The disk a piece's rows are on.
+fn disk_of(disks: &[Option<Disk>; 2], i: usize) -> io::Result<&Disk> {
+    disks
+        .get(i)
+        .and_then(Option::as_ref)
+        .ok_or_else(|| io::Error::other("rows missing from the temporary file"))
+}
+
+/// Calls `visit` on every row of `pieces`, reading those on disk.
+fn visit_rows(
+    pieces: &[Piece],
+    disks: &[Option<Disk>; 2],
+    mut visit: impl FnMut(&Row),
+) -> io::Result<()> {
+    let (mut chunk, mut bytes) = (Vec::new(), Vec::new());
+    for p in pieces {
+        match p {
+            Piece::Held(rows) => rows.iter().for_each(&mut visit),
+            Piece::Disk { disk, at, rows } => {
+                chunk.clear();
+                disk_of(disks, *disk)?.read(*at, *rows, &mut bytes, &mut chunk)?;
+                chunk.iter().for_each(&mut visit);
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Store {
     /// Deals the rows of `first` and, when the file was read in two parts, of `later`
     /// into buckets, giving the later part's scenarios the slots the first part gave
     /// them (new ones after), its lines their place in the file, and its side values
-    /// their place in one table. Each part's chunks are freed as they are dealt.
+    /// their place in one table. Each part's chunks are freed as they are dealt. When
+    /// either part's rows went to disk, the buckets go to disk too (every full bucket
+    /// chunk written as it fills), and are read back as their batch is taken.
     ///
     /// A wide file's empty cells are judged here, by period, across both parts: one
     /// between two values of its scenario is a hole and reported (its scenario's gaps
     /// are then not checked: the hole is that gap); one before the first value or
     /// after the last is where the scenario starts or ends (docs/spec.md §2.2).
+    ///
+    /// An `Err` is the temporary file's (rows that could not go to disk or come back).
     pub(super) fn new(
         mut first: Groups,
         later: Option<Later>,
         origin: &str,
-    ) -> (Store, Vec<Problem>) {
+    ) -> io::Result<(Store, Vec<Problem>)> {
         first.flush();
         let mut remap = Vec::new();
-        let (mut later_rows, mut line_offset, mut side_offset) = (Vec::new(), 0u32, 0u64);
+        let (mut later_rows, mut line_offset, mut side_offset) = (Rows::default(), 0u32, 0u64);
         if let Some(Later {
             mut groups,
             line_offset: offset,
         }) = later
         {
             groups.flush();
+            if let Some(e) = groups.spill_error.take() {
+                return Err(e);
+            }
             remap = groups.names.iter().map(|n| first.slot(n)).collect();
             for t in &groups.tainted {
                 if let Some(&s) = remap.get(*t as usize) {
@@ -500,31 +748,46 @@ impl Store {
             }
             side_offset = first.side.len() as u64;
             first.side.append(&mut groups.side);
-            later_rows = groups.rows;
+            later_rows = std::mem::take(&mut groups.rows);
             line_offset = u32::try_from(offset).unwrap_or(u32::MAX);
         }
+        if let Some(e) = first.spill_error.take() {
+            return Err(e);
+        }
+        // Names are found by slot from here on: the table is no longer needed.
+        first.table = NameTable::default();
         let slots = first.names.len();
         let count = first.values.div_ceil(BUCKET_ROWS).clamp(1, slots.max(1));
         let per_bucket = slots.div_ceil(count).max(1);
         let first_rows = std::mem::take(&mut first.rows);
-        let (mut buckets, later_buckets) = rayon::join(
-            || deal(first_rows, count, per_bucket, |r| r),
+        let to_disk = first_rows.spilled() || later_rows.spilled();
+        let (dealt, later_dealt) = rayon::join(
+            || deal(first_rows, count, per_bucket, to_disk.then_some(0), |r| r),
             || {
-                deal(later_rows, count, per_bucket, |mut r| {
-                    r = r.with_slot(remap.get(r.slot() as usize).copied().unwrap_or(0));
-                    r = r.with_line(r.line().saturating_add(line_offset));
-                    let v = r.value();
-                    if v & Value::SIDE != 0 {
-                        r = r.with_value(v.saturating_add(side_offset));
-                    }
-                    r
-                })
+                deal(
+                    later_rows,
+                    count,
+                    per_bucket,
+                    to_disk.then_some(1),
+                    |mut r| {
+                        r = r.with_slot(remap.get(r.slot() as usize).copied().unwrap_or(0));
+                        r = r.with_line(r.line().saturating_add(line_offset));
+                        let v = r.value();
+                        if v & Value::SIDE != 0 {
+                            r = r.with_value(v.saturating_add(side_offset));
+                        }
+                        r
+                    },
+                )
             },
         );
+        let (mut buckets, first_disk) = dealt?;
+        let (later_buckets, later_disk) = later_dealt?;
         for (b, mut later) in buckets.iter_mut().zip(later_buckets) {
             b.append(&mut later);
         }
-        let problems = holes(&mut first, &buckets, origin);
+        let disks = [first_disk, later_disk];
+        let problems = holes(&mut first, &buckets, &disks, origin)?;
         let (tainted, all_tainted) = (&first.tainted, first.all_tainted);
         let check_gaps = (0..slots)
             .map(|s| !all_tainted && !u32::try_from(s).is_ok_and(|s| tainted.contains(&s)))
@@ -533,14 +796,20 @@ impl Store {
             names: first.names,
             check_gaps,
             buckets,
+            disks,
             per_bucket,
             side: first.side,
         };
-        (store, problems)
+        Ok((store, problems))
+    }
+
+    /// Whether the rows went to disk (the file was over its memory budget).
+    pub(super) fn on_disk(&self) -> bool {
+        self.disks.iter().any(Option::is_some)
     }
 
     /// Scenario names in order of first appearance.
-    pub(super) fn names(&self) -> &[String] {
+    pub(super) fn names(&self) -> &Names {
         &self.names
     }
 
@@ -551,12 +820,29 @@ impl Store {
     /// Bucket `k`'s scenarios, in slot order, each with its rows (in period order
     /// when they are consecutive periods, in file order otherwise) and whether its gaps
     /// are to be checked; the bucket's memory is freed. Scenarios without rows are left
-    /// out. Taking a bucket twice gives nothing the second time.
-    pub(super) fn take_batch(&mut self, k: usize) -> Vec<(String, Vec<PeriodInput>, bool)> {
+    /// out. Taking a bucket twice gives nothing the second time. An `Err` is the
+    /// temporary file's.
+    pub(super) fn take_batch(
+        &mut self,
+        k: usize,
+    ) -> io::Result<Vec<(String, Vec<PeriodInput>, bool)>> {
         let Some(bucket) = self.buckets.get_mut(k) else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
-        let chunks = std::mem::take(bucket);
+        let pieces = std::mem::take(bucket);
+        let mut chunks: Vec<Vec<Row>> = Vec::with_capacity(pieces.len());
+        let mut bytes = Vec::new();
+        for p in pieces {
+            match p {
+                Piece::Held(rows) => chunks.push(rows),
+                Piece::Disk { disk, at, rows } => {
+                    let mut chunk = Vec::with_capacity(rows);
+                    disk_of(&self.disks, disk)?.read(at, rows, &mut bytes, &mut chunk)?;
+                    chunks.push(chunk);
+                }
+            }
+        }
+        drop(bytes);
         let start = k.saturating_mul(self.per_bucket).min(self.names.len());
         let end = start.saturating_add(self.per_bucket).min(self.names.len());
         let index = |r: &Row| (r.slot() as usize).checked_sub(start);
@@ -569,7 +855,7 @@ impl Store {
             }
         }
         let Some(&filler) = chunks.iter().flatten().next() else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         let mut sorted = vec![filler; counts.iter().sum()];
         let mut at: Vec<usize> = counts
@@ -604,10 +890,10 @@ impl Store {
             }
             rest = tail;
         }
-        let names = self.names.get(start..end).unwrap_or_default();
+        let names = &self.names;
         let gaps = self.check_gaps.get(start..end).unwrap_or_default();
         let side = &self.side;
-        lists
+        Ok(lists
             .into_par_iter()
             .map(|(i, rows)| {
                 let decode = |r: &Row| {
@@ -629,34 +915,41 @@ impl Store {
                     // and reports repeats, overlaps and gaps.
                     None => rows.iter().map(decode).collect(),
                 };
-                let name = names.get(i).cloned().unwrap_or_default();
+                let name = names.get(start + i).unwrap_or_default().to_string();
                 (name, periods, gaps.get(i).copied().unwrap_or(true))
             })
-            .collect()
+            .collect())
     }
 }
 
 /// The problems of a wide file's empty cells (see [`Store::new`]), in line order; the
 /// scenarios with a hole are tainted. A scenario with no value at all is reported
 /// once, at its first empty cell. Costs nothing for a file without empty cells.
-fn holes(groups: &mut Groups, buckets: &[Vec<Vec<Row>>], origin: &str) -> Vec<Problem> {
+fn holes(
+    groups: &mut Groups,
+    buckets: &[Vec<Piece>],
+    disks: &[Option<Disk>; 2],
+    origin: &str,
+) -> io::Result<Vec<Problem>> {
     if groups.empties.is_empty() {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     // Each scenario's first and last period with a value.
     let mut range: Vec<Option<(Period, Period)>> = vec![None; groups.names.len()];
-    for r in buckets.iter().flatten().flatten() {
-        if let Some(x) = range.get_mut(r.slot() as usize) {
-            let p = r.period();
-            *x = Some(x.map_or((p, p), |(lo, hi)| (lo.min(p), hi.max(p))));
-        }
+    for bucket in buckets {
+        visit_rows(bucket, disks, |r| {
+            if let Some(x) = range.get_mut(r.slot() as usize) {
+                let p = r.period();
+                *x = Some(x.map_or((p, p), |(lo, hi)| (lo.min(p), hi.max(p))));
+            }
+        })?;
     }
     let mut empties = std::mem::take(&mut groups.empties);
     empties.sort_by_key(|&(slot, _, line)| (line, slot));
     let mut problems = Vec::new();
     let mut reported = HashSet::new();
     for (slot, period, line) in empties {
-        let name = groups.names.get(slot as usize).map_or("", String::as_str);
+        let name = groups.names.get(slot as usize).unwrap_or_default();
         let message = match range.get(slot as usize).copied().flatten() {
             Some((lo, hi)) if lo < period && period < hi => format!(
                 "is empty in {period}, between values of scenario {} ({lo} to {hi}); only cells before a scenario's first value or after its last may be empty (write 0 for none)",
@@ -672,15 +965,14 @@ fn holes(groups: &mut Groups, buckets: &[Vec<Vec<Row>>], origin: &str) -> Vec<Pr
             ),
             None => continue,
         };
+        let problem = Problem::new(origin, message)
+            .line(line)
+            .column(name)
+            .value("");
         groups.tainted.insert(slot);
-        problems.push(
-            Problem::new(origin, message)
-                .line(line)
-                .column(name)
-                .value(""),
-        );
+        problems.push(problem);
     }
-    problems
+    Ok(problems)
 }
 
 /// When `rows` are settled periods of one length and phase, each once, with none missing between
@@ -706,58 +998,105 @@ fn consecutive(rows: &[Row]) -> Option<Vec<u32>> {
     Some(order)
 }
 
-/// Deals `chunks` (consumed and freed one by one) into `count` buckets of
-/// `per_bucket` consecutive slots each, after `f` has given each row its final form.
-fn deal(
-    chunks: Vec<Vec<Row>>,
-    count: usize,
+/// Buckets being dealt: each bucket's pieces and its open chunk.
+struct Dealing {
+    pieces: Vec<Vec<Piece>>,
+    open: Vec<Vec<Row>>,
     per_bucket: usize,
-    f: impl Fn(Row) -> Row,
-) -> Vec<Vec<Vec<Row>>> {
-    let mut buckets: Vec<Vec<Vec<Row>>> = (0..count).map(|_| Vec::new()).collect();
-    for chunk in chunks {
-        for row in chunk {
-            let row = f(row);
-            let k = (row.slot() as usize / per_bucket).min(count.saturating_sub(1));
-            let Some(bucket) = buckets.get_mut(k) else {
-                continue;
-            };
-            match bucket.last_mut() {
-                Some(c) if c.len() < BUCKET_CHUNK => c.push(row),
-                _ => {
-                    let mut c = Vec::with_capacity(BUCKET_CHUNK);
-                    c.push(row);
-                    bucket.push(c);
-                }
-            }
-        }
-    }
-    buckets
+    /// Where full bucket chunks go (and the number [`Piece::Disk`] gives it), or
+    /// `None` to hold them.
+    disk: Option<(Disk, usize)>,
+    chunk: usize,
+    bytes: Vec<u8>,
 }
 
-/// The Fx hash (rustc's): a multiply and a rotate per word, for names over 15 bytes.
-/// Scenario names are not chosen by an adversary who could make them collide, and a
-/// file of long names hashes one per row, so the standard library's DoS-resistant
-/// SipHash is more than this needs.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
+impl Dealing {
+    fn put(&mut self, row: Row) -> io::Result<()> {
+        let k = (row.slot() as usize / self.per_bucket).min(self.open.len().saturating_sub(1));
+        let (Some(open), Some(pieces)) = (self.open.get_mut(k), self.pieces.get_mut(k)) else {
+            return Ok(());
+        };
+        if open.capacity() == 0 {
+            open.reserve_exact(self.chunk);
+        }
+        open.push(row);
+        if open.len() >= self.chunk {
+            match &mut self.disk {
+                Some((disk, i)) => {
+                    let at = disk.append(open, &mut self.bytes)?;
+                    pieces.push(Piece::Disk {
+                        disk: *i,
+                        at,
+                        rows: open.len(),
+                    });
+                    open.clear();
+                }
+                None => pieces.push(Piece::Held(std::mem::take(open))),
+            }
+        }
+        Ok(())
+    }
+}
 
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+/// Deals `rows` (consumed: those held freed one chunk at a time, those on disk read
+/// back a chunk at a time) into `count` buckets of `per_bucket` consecutive slots
+/// each, after `f` has given each row its final form. With `to_disk` (the number
+/// [`Piece::Disk`] gives the disk), full bucket chunks go to a new temporary file,
+/// given back with the buckets.
+fn deal(
+    rows: Rows,
+    count: usize,
+    per_bucket: usize,
+    to_disk: Option<usize>,
+    f: impl Fn(Row) -> Row,
+) -> io::Result<(Vec<Vec<Piece>>, Option<Disk>)> {
+    let disk = match to_disk {
+        Some(i) => Some((Disk::new()?, i)),
+        None => None,
+    };
+    let mut dealing = Dealing {
+        pieces: (0..count).map(|_| Vec::new()).collect(),
+        open: (0..count).map(|_| Vec::new()).collect(),
+        per_bucket,
+        chunk: if disk.is_some() {
+            DISK_BUCKET_CHUNK
+        } else {
+            BUCKET_CHUNK
+        },
+        disk,
+        bytes: Vec::new(),
+    };
+    let Rows { disk: from, held } = rows;
+    if let Some(from) = from {
+        let (mut chunk, mut bytes) = (Vec::with_capacity(CHUNK), Vec::new());
+        let mut at = 0;
+        while at < from.rows {
+            let n = usize::try_from((from.rows - at).min(CHUNK as u64)).unwrap_or(CHUNK);
+            chunk.clear();
+            from.read(at, n, &mut bytes, &mut chunk)?;
+            for &row in &chunk {
+                dealing.put(f(row))?;
+            }
+            at += n as u64;
         }
     }
-    fn finish(&self) -> u64 {
-        self.0
+    for chunk in held {
+        for row in chunk {
+            dealing.put(f(row))?;
+        }
     }
+    let Dealing {
+        mut pieces,
+        open,
+        disk,
+        ..
+    } = dealing;
+    for (p, open) in pieces.iter_mut().zip(open) {
+        if !open.is_empty() {
+            p.push(Piece::Held(open));
+        }
+    }
+    Ok((pieces, disk.map(|(d, _)| d)))
 }
 
 #[cfg(test)]
@@ -823,22 +1162,76 @@ mod tests {
         }
     }
 
-    /// The short-name table finds every name added, and no other, across growth.
+    /// The name table finds every name added, and no other, across growth; names of
+    /// any length, the empty one and names that share a prefix included.
     #[test]
-    fn short_table_finds_what_was_added() {
-        let mut t = ShortTable::default();
-        let key = |i: u32| ShortName::new(&format!("s{i}")).unwrap();
-        assert_eq!(t.get(key(0)), None);
+    fn name_table_finds_what_was_added() {
+        let mut g = Groups::default();
+        let name = |i: u32| match i % 3 {
+            0 => format!("s{i}"),
+            1 => format!("a rather long scenario name number {i}"),
+            _ => "x".repeat(i as usize % 40),
+        };
+        let mut slots = std::collections::HashMap::new();
         for i in 0..5000 {
-            assert_eq!(t.get(key(i)), None);
-            t.insert(key(i), i);
+            let n = name(i);
+            let next = slots.len() as u32;
+            let slot = *slots.entry(n.clone()).or_insert(next);
+            assert_eq!(g.slot(&n), slot, "{n}");
         }
-        for i in 0..5000 {
-            assert_eq!(t.get(key(i)), Some(i));
+        assert_eq!(g.names.len(), slots.len());
+        for (n, &slot) in &slots {
+            assert_eq!(g.table.get(Key::of(n), n, &g.names), Some(slot));
+            assert_eq!(g.names.get(slot as usize), Some(n.as_str()));
         }
-        assert_eq!(t.get(key(5000)), None);
-        assert_eq!(t.get(ShortName::new("").unwrap()), None);
-        assert_eq!(key(17).text(), "s17");
+        assert_eq!(g.table.get(Key::of("s5001"), "s5001", &g.names), None);
+        assert_eq!(std::mem::size_of::<Entry>(), 12);
+        // Short names differ by length even when their bytes are zeros.
+        assert!(Key::of("a") != Key::of("a\0"));
+        assert!(!Key::of("1234567").is_hash() && Key::of("12345678").is_hash());
+    }
+
+    /// Rows over a budget go to disk and come back the same, in order, whatever the
+    /// budget: with no budget, one that spills after a few chunks, and one that
+    /// spills from the first.
+    #[test]
+    fn rows_on_disk_come_back_as_held() {
+        let rows: Vec<(String, u32, u64)> = (0..300_000u64)
+            .map(|i| {
+                (
+                    format!("s{}", (i * 7919) % 5000),
+                    (i % 12) as u32 + 1,
+                    i + 2,
+                )
+            })
+            .collect();
+        let take = |budget: Option<usize>| {
+            let mut g = Groups::default();
+            if let Some(b) = budget {
+                g.set_budget(b);
+            }
+            for (name, m, line) in &rows {
+                let p = Period::month(2026, *m).unwrap();
+                g.push_named(name, Some((p, Decimal::from(*line), None)), *line);
+            }
+            let spilled = {
+                g.flush();
+                g.rows.spilled()
+            };
+            let mut s = Store::new(g, None, "t.csv").unwrap().0;
+            let all = (0..s.batch_count())
+                .flat_map(|k| s.take_batch(k).unwrap())
+                .collect::<Vec<_>>();
+            (spilled, all)
+        };
+        let (held, whole) = take(None);
+        assert!(!held);
+        assert_eq!(whole.len(), 5000);
+        for budget in [3 << 20, 0] {
+            let (spilled, back) = take(Some(budget));
+            assert!(spilled, "{budget}");
+            assert_eq!(back, whole, "{budget}");
+        }
     }
 
     fn groups_of(rows: &[(&str, u32, u64)]) -> Groups {
@@ -864,7 +1257,7 @@ mod tests {
         ]);
         let first = groups_of(&[("a", 1, 2), ("b", 1, 3)]);
         let later = groups_of(&[("a", 2, 1), ("c", 1, 2), ("b", 2, 3)]);
-        let mut one = Store::new(whole, None, "t.csv").0;
+        let mut one = Store::new(whole, None, "t.csv").unwrap().0;
         let mut two = Store::new(
             first,
             Some(Later {
@@ -873,11 +1266,12 @@ mod tests {
             }),
             "t.csv",
         )
+        .unwrap()
         .0;
         assert_eq!(one.names(), two.names());
         let take = |s: &mut Store| {
             (0..s.batch_count())
-                .flat_map(|k| s.take_batch(k))
+                .flat_map(|k| s.take_batch(k).unwrap())
                 .collect::<Vec<_>>()
         };
         let (a, b) = (take(&mut one), take(&mut two));

@@ -500,6 +500,19 @@ fn halves_read_like_the_whole() {
         let halves = halves.and_then(Loaded::into_scenarios);
         assert!(whole == halves, "text {i}");
         assert_eq!(cut, ![4, 5, 6, 9].contains(&i), "text {i}");
+        // Through the disk (no memory budget: every row goes to disk), whole and as
+        // halves: the same scenarios, and the same problems, word for word.
+        for (split_from, held) in [(u64::MAX, &whole), (0, &halves)] {
+            let disk = read_file_within(&path, "t.csv", "t", size, &bar, split_from, 0);
+            if let Ok(loaded) = &disk {
+                assert!(loaded.went_to_disk(), "text {i}");
+            }
+            let disk = disk.and_then(Loaded::into_scenarios);
+            assert!(
+                format!("{disk:?}") == format!("{held:?}"),
+                "text {i}, split from {split_from}"
+            );
+        }
     }
 }
 
@@ -509,28 +522,47 @@ fn inputs_over_the_limits_get_a_message() {
         bytes: 22, // exactly the first text
         values: 3,
         scenarios: 10,
+        ..LIMITS
     };
     let text = "period,revenue\n2026,1\n";
     assert!(load_limited(text.as_bytes(), "t.csv", "t", limits).is_ok());
     let long = "period,revenue\n2026,1\n2027,1\n";
     assert_eq!(
         load_limited(long.as_bytes(), "t.csv", "t", limits).unwrap_err()[0].to_string(),
-        "t.csv: is too large (more than 1 GiB; revcap takes at most 1 GiB per file: split it into several files, e.g. one per scenario)"
+        "t.csv: is too large (more than 1 TiB; revcap takes at most 1 TiB per file: split it into several files, e.g. one per scenario)"
     );
     let limits = Limits {
         bytes: 1000,
         values: 3,
         scenarios: 10,
+        ..LIMITS
     };
     let wide = "period,a,b\n2026,1,1\n2027,1,1\n2028,1,1\n";
     assert_eq!(
         load_limited(wide.as_bytes(), "t.csv", "t", limits).unwrap_err()[0].to_string(),
-        "t.csv: line 3: has more than 3 values (a scenario's revenue in a period is one value; revcap keeps them all in memory: split the file)"
+        "t.csv: line 3: has more than 3 values (a scenario's revenue in a period is one value; revcap keeps them all, in memory or in a temporary file: split the file)"
+    );
+    // Lines are kept in 31 bits: past the line limit the file stops, with the
+    // problems found before it.
+    let limits = Limits { lines: 3, ..LIMITS };
+    let text = "period,revenue\n2026,1\n2027,x\n";
+    assert!(load_limited(text.as_bytes(), "t.csv", "t", limits).is_err_and(|p| p.len() == 1));
+    let text = "period,revenue\n2026,1\n2027,x\n2028,1\n";
+    let problems: Vec<String> = load_limited(text.as_bytes(), "t.csv", "t", limits)
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(problems.len(), 2);
+    assert_eq!(
+        problems[1],
+        "t.csv: has more than 3 lines (revcap numbers lines in 31 bits: split the file)"
     );
     let limits = Limits {
         bytes: 1000,
         values: 100,
         scenarios: 2,
+        ..LIMITS
     };
     let long = "scenario,period,revenue\na,2026,1\nb,2026,1\na,2027,1\nc,2026,1\n";
     let three = "t.csv: has more than 2 scenarios (revcap reads at most that many per file: split the file)";

@@ -13,7 +13,7 @@
 //!
 //! Hostile files are bounded before calamine sees them: an `.xlsx` or `.ods` is a zip
 //! archive, and each of its parts is decompressed once, counting, and refused past the
-//! input limit ([`super::MAX_INPUT_BYTES`]), so a zip bomb costs at most that much
+//! input limit ([`super::MAX_WORKBOOK_BYTES`]), so a zip bomb costs at most that much
 //! work; the CSV text is held to the same limit, and the CSV path then applies its own
 //! (line length, values, scenarios).
 
@@ -349,10 +349,10 @@ fn looks_like_text(head: &[u8]) -> bool {
 const MAX_PARTS: usize = 10_000;
 
 /// Decompresses every part of a zip workbook once, counting, and refuses a part or a
-/// whole over [`super::MAX_INPUT_BYTES`] (a zip bomb), before calamine reads a byte of
+/// whole over [`super::MAX_WORKBOOK_BYTES`] (a zip bomb), before calamine reads a byte of
 /// it; the sizes the archive declares are not trusted.
 fn check_parts(file: &mut File) -> Result<Vec<(String, u64)>, String> {
-    let limit = super::MAX_INPUT_BYTES;
+    let limit = super::MAX_WORKBOOK_BYTES;
     let result = (|| {
         let mut zip = zip::ZipArchive::new(&mut *file).map_err(|e| not_zip(&e))?;
         if zip.len() > MAX_PARTS {
@@ -389,7 +389,17 @@ fn check_parts(file: &mut File) -> Result<Vec<(String, u64)>, String> {
 
 /// The most cells calamine may build for one `.ods` sheet: it holds a sheet as a
 /// grid from A1 to its last cell, so this bounds its memory (about 60 bytes a cell).
-pub(super) const MAX_GRID_CELLS: u64 = super::MAX_VALUES as u64;
+pub(super) const MAX_GRID_CELLS: u64 = 10_000_000;
+
+/// The message for a workbook, or its sheet's text, over
+/// [`super::MAX_WORKBOOK_BYTES`]; `bytes` is its size when known.
+pub(super) fn too_large(bytes: Option<u64>) -> String {
+    super::too_large_for(
+        bytes,
+        super::MAX_WORKBOOK_BYTES,
+        "split it into several files, e.g. one per scenario",
+    )
+}
 
 /// Measures each `.ods` sheet's grid (rows to its last cell with something in it,
 /// times columns to its widest such cell, repeats counted) as its XML streams, and
@@ -782,8 +792,8 @@ impl Text {
         }
         self.fields = col.saturating_add(1);
         self.write_field(&written);
-        if self.buf.len() as u64 > super::MAX_INPUT_BYTES {
-            return Err(super::too_large(None));
+        if self.buf.len() as u64 > super::MAX_WORKBOOK_BYTES {
+            return Err(too_large(None));
         }
         Ok(())
     }
