@@ -424,3 +424,49 @@ fn pay_pays_one_segment_against_the_cap() {
     assert_eq!(pay("73", "-5", true), ("0".into(), None));
     assert_eq!(pay("0", "10", false), ("0".into(), None));
 }
+
+#[test]
+fn binding_day_compares_exact_products() {
+    // u = 45000000000000000.000000000001 over d = 3 days, r = 30000000000000000.000000000001
+    // remaining. u × 2 = 90000000000000000.000000000002 < r × 3 =
+    // 90000000000000000.000000000003 ≤ u × 3, so k = 3: the third day. Both products
+    // need 29 digits past 2^96, so Decimal's products round both to 9e16, and the
+    // comparison made on them found k = 2.
+    let first = date("2026-01-01");
+    let u = d("45000000000000000.000000000001");
+    let r = d("30000000000000000.000000000001");
+    assert_eq!(
+        cap::binding_date(u, r, d("3"), first),
+        Some(date("2026-01-03"))
+    );
+    // One unit of the 12th place less remaining: r × 3 = …0000 < u × 2, so k = 2.
+    assert_eq!(
+        cap::binding_date(u, d("30000000000000000"), d("3"), first),
+        Some(date("2026-01-02"))
+    );
+    // A remaining cap near the largest amount: r × d leaves Decimal's range, which
+    // was an overflow error; the day is still defined (here the last, u = r).
+    let max = Decimal::MAX;
+    assert_eq!(
+        cap::binding_date(max, max, d("365"), first),
+        Some(date("2026-12-31"))
+    );
+}
+
+#[test]
+fn prorating_past_28_digits_is_an_overflow_error() {
+    // 100000000000000000.1 over 364 of 2026's 365 days (from 2026-01-02) is
+    // 99726027397260274.0723287671232…: with 12 places, 29 digits past 2^96, no
+    // Decimal. The walk reports the overflow, naming the period, instead of a rounded
+    // amount.
+    let s = scenario(year(2026), &["100000000000000000.1"]);
+    let t = Terms {
+        from: Some(date("2026-01-02")),
+        ..Terms::default()
+    };
+    let e = compute(&s, &t).unwrap_err().to_string();
+    assert!(
+        e.contains("eligible revenue overflows in period 2026"),
+        "{e}"
+    );
+}
