@@ -97,10 +97,15 @@ fn the_reference_rounds_half_even() {
         reference(d("0.000000000003"), d("0.5"), 1, 1),
         Some(d("0.000000000002"))
     );
-    // 7.9e28 whole is itself; a third of it needs 41 digits with 12 places.
-    let max = Decimal::MAX.to_string();
-    assert_eq!(reference(Decimal::MAX, d("1"), 7, 7), Some(Decimal::MAX));
-    assert_eq!(reference(d(&max), d("1"), 1, 3), None);
+    // 7.9e28 whole is itself, and so is a third of it (its mantissa is divisible by
+    // 3); half of it ends in .5: 29 digits and a place, no Decimal.
+    let max = Decimal::MAX;
+    assert_eq!(reference(max, d("1"), 7, 7), Some(max));
+    assert_eq!(
+        reference(max, d("1"), 1, 3),
+        Some(d("26409387504754779197847983445"))
+    );
+    assert_eq!(reference(max, d("1"), 1, 2), None);
 }
 
 /// Inputs where the rounding was wrong before proration was made exact. Each expected
