@@ -470,3 +470,47 @@ fn prorating_past_28_digits_is_an_overflow_error() {
         "{e}"
     );
 }
+
+mod binding_day_at_every_size {
+    use num_bigint::BigInt;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A decimal ≥ 0 of 1–29 digits at a scale 0..=28: the largest values, many
+    /// places.
+    fn amount() -> impl Strategy<Value = Decimal> {
+        (any::<u128>(), 1u32..=29, 0u32..=28).prop_map(|(m, digits, scale)| {
+            let m = m % 10u128.pow(digits) % 79_228_162_514_264_337_593_543_950_336u128;
+            Decimal::from_i128_with_scale(m as i128, scale)
+        })
+    }
+
+    /// `x × k` exactly, as a big integer scaled by 10^28.
+    fn scaled(x: Decimal, k: i64) -> BigInt {
+        BigInt::from(x.mantissa()) * BigInt::from(10).pow(28 - x.scale()) * k
+    }
+
+    proptest! {
+        /// `cap::binding_date`'s k is the smallest k ≥ 1 with u·k ≥ r·d, checked in
+        /// big integers: u·k ≥ r·d and, unless k = 1, u·(k − 1) < r·d (u > 0,
+        /// u ≥ r ≥ 0, as `cap::pay` calls it).
+        #[test]
+        fn the_smallest_k_with_u_k_at_least_r_d(
+            (a, b) in (amount(), amount()),
+            days in 1i64..=366,
+        ) {
+            let (u, r) = if a >= b { (a, b) } else { (b, a) };
+            prop_assume!(u > Decimal::ZERO);
+            let first = date("2026-01-01");
+            let day = cap::binding_date(u, r, Decimal::from(days), first).unwrap();
+            let k = first.days_until(day) + 1;
+            prop_assert!((1..=days).contains(&k));
+            let target = scaled(r, days);
+            prop_assert!(scaled(u, k) >= target, "u·k < r·d: {} {} {} k={}", u, r, days, k);
+            if k > 1 {
+                prop_assert!(scaled(u, k - 1) < target, "not the smallest: {} {} {} k={}", u, r, days, k);
+            }
+        }
+    }
+}
