@@ -10,7 +10,7 @@ use std::str::FromStr;
 use num_bigint::{BigInt, Sign};
 use num_integer::Integer;
 use proptest::prelude::*;
-use revcap::engine::{div_round12, prorate};
+use revcap::engine::{div_round12, prorate, prorate_down};
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -68,6 +68,14 @@ fn reference(revenue: Decimal, rate: Decimal, days: i64, period: i64) -> Option<
     let num = big(revenue) * big(rate) * BigInt::from(days) * ten(12);
     let den = ten(revenue.scale() + rate.scale()) * BigInt::from(period);
     decimal_of_units(half_even(&num, &den))
+}
+
+/// `amount × days / period` rounded toward zero to 12 places, exactly.
+fn reference_down(amount: Decimal, days: i64, period: i64) -> Option<Decimal> {
+    let num = big(amount) * BigInt::from(days) * ten(12);
+    let den = ten(amount.scale()) * BigInt::from(period);
+    // BigInt's `/` truncates toward zero.
+    decimal_of_units(num / den)
 }
 
 /// The exact half-even rounding to 12 places of `n / m` (m > 0).
@@ -131,6 +139,16 @@ fn large_amounts_with_many_places_round_exactly() {
         prorated("406616447063285248.509132579", "0.2", 128, 142),
         Some(d("73305500315634523.674885873397"))
     );
+    // Toward zero (`prorate_down`): 2/3 → 0.666666666666; 100000000000000000.1 ×
+    // 364 / 365 = 99726027397260274.0723287671232…, 29 digits with 12 places: `None`.
+    assert_eq!(
+        prorate_down(d("2"), d("1"), d("3")),
+        Some(d("0.666666666666"))
+    );
+    assert_eq!(
+        prorate_down(d("100000000000000000.1"), d("364"), d("365")),
+        None
+    );
     // 475617545928745447.9392 × 35 / 208 = 80031558306855724.8781086538…: 29
     // significant digits with its 12 places, more than a Decimal holds: `None`, the
     // overflow error (it gave a 28-digit rounding).
@@ -169,6 +187,19 @@ proptest! {
             prorate(revenue, rate, Decimal::from(days), Decimal::from(period)),
             reference(revenue, rate, days, period),
             "{} × {} × {} / {}", revenue, rate, days, period
+        );
+    }
+
+    /// `prorate_down` (what a segment has accrued after some of its days) at any
+    /// size: the exact rounding toward zero, or `None` when that is not a Decimal.
+    #[test]
+    fn prorate_down_is_the_exact_rounding_toward_zero(
+        (amount, _, days, period) in proration()
+    ) {
+        prop_assert_eq!(
+            prorate_down(amount, Decimal::from(days), Decimal::from(period)),
+            reference_down(amount, days, period),
+            "{} × {} / {}", amount, days, period
         );
     }
 

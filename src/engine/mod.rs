@@ -165,6 +165,27 @@ pub fn prorate(revenue: Decimal, rate: Decimal, d: Decimal, big_d: Decimal) -> O
         [mantissa(revenue), mantissa(rate), mantissa(d)],
         mantissa(big_d),
         exp,
+        Rounding::HalfEven,
+    )
+}
+
+/// `amount × d / D` rounded toward zero to 12 decimal places, exactly at every size
+/// (no product rounded first): what a segment of `D` days has accrued after `d` of
+/// them, never more. `None` when `D ≤ 0` or the result is not a Decimal. Pinned
+/// against a big-integer reference by `tests/exact_proration.rs`.
+pub fn prorate_down(amount: Decimal, d: Decimal, big_d: Decimal) -> Option<Decimal> {
+    if big_d <= Decimal::ZERO {
+        return None;
+    }
+    let exp = i64::from(PRORATION_DP) + i64::from(big_d.scale())
+        - i64::from(amount.scale())
+        - i64::from(d.scale());
+    ratio12(
+        amount.is_sign_negative() ^ d.is_sign_negative(),
+        [mantissa(amount), mantissa(d), 1],
+        mantissa(big_d),
+        exp,
+        Rounding::TowardZero,
     )
 }
 
@@ -196,6 +217,7 @@ pub(crate) fn prorate_whole(revenue: Decimal, rate: Decimal) -> Option<Decimal> 
         [a, b, 1],
         1,
         i64::from(PRORATION_DP) - i64::from(scale),
+        Rounding::HalfEven,
     )
 }
 
@@ -220,7 +242,13 @@ pub fn div_round12(n: Decimal, d: Decimal) -> Option<Decimal> {
     }
     // n / d = (mn / md) · 10^(sd − sn), in units of 10^-12.
     let exp = i64::from(PRORATION_DP) + i64::from(d.scale()) - i64::from(n.scale());
-    ratio12(n.is_sign_negative(), [mantissa(n), 1, 1], mantissa(d), exp)
+    ratio12(
+        n.is_sign_negative(),
+        [mantissa(n), 1, 1],
+        mantissa(d),
+        exp,
+        Rounding::HalfEven,
+    )
 }
 
 /// A Decimal's mantissa without its sign (below 2^96).
@@ -242,16 +270,43 @@ fn decimal(negative: bool, m: u128, scale: u32) -> Option<Decimal> {
     Some(Decimal::from_parts(lo, mid, hi, negative && m != 0, scale))
 }
 
-/// `a·b·c × 10^exp / den`, rounded half-even to a whole number of units of 10^-12,
-/// as a Decimal with the sign `negative`: the one rounding of docs/spec.md §4.3, done
-/// on integers, so nothing is rounded before it. `den > 0`.
+/// How [`ratio12`] rounds its quotient to a whole number of units.
+#[derive(Clone, Copy)]
+enum Rounding {
+    /// To the nearest, a half to the even neighbour (docs/spec.md §4.3).
+    HalfEven,
+    /// Toward zero: the magnitude never grows.
+    TowardZero,
+}
+
+impl Rounding {
+    /// Whether a quotient `q` with remainder `r` (of `den`) rounds up to `q + 1`:
+    /// `rest = den − r`, `odd` whether `q` is.
+    #[inline]
+    fn up<T: PartialOrd>(self, r: &T, rest: &T, odd: bool) -> bool {
+        match self {
+            Rounding::HalfEven => r > rest || (r == rest && odd),
+            Rounding::TowardZero => false,
+        }
+    }
+}
+
+/// `a·b·c × 10^exp / den`, rounded (`how`) to a whole number of units of 10^-12, as a
+/// Decimal with the sign `negative`: the one rounding of docs/spec.md §4.3, done on
+/// integers, so nothing is rounded before it. `den > 0`.
 ///
 /// Ordinary amounts stay in u128 (a product of cents, a rate and a day count, times
 /// 10^12, is far below 2^128); the rest (up to 96 + 96 + 96 + 133 bits) is done in
 /// big integers. The result is `None` when `den` is 0 or the units do not fit a
 /// Decimal (96 bits) even with their trailing zeros dropped.
 #[inline]
-fn ratio12(negative: bool, [a, b, c]: [u128; 3], den: u128, exp: i64) -> Option<Decimal> {
+fn ratio12(
+    negative: bool,
+    [a, b, c]: [u128; 3],
+    den: u128,
+    exp: i64,
+    how: Rounding,
+) -> Option<Decimal> {
     if den == 0 {
         return None;
     }
@@ -268,17 +323,15 @@ fn ratio12(negative: bool, [a, b, c]: [u128; 3], den: u128, exp: i64) -> Option<
     let units = match fast {
         Some((n, den)) => {
             let q = n / den;
-            // n − q·den < den: no overflow. Round up past the half, and on the half
-            // to an even q.
+            // n − q·den < den: no overflow.
             let r = n - q * den;
-            let rest = den - r;
-            if r > rest || (r == rest && q % 2 == 1) {
+            if how.up(&r, &(den - r), q % 2 == 1) {
                 q + 1
             } else {
                 q
             }
         }
-        None => return ratio12_big(negative, [a, b, c], den, exp),
+        None => return ratio12_big(negative, [a, b, c], den, exp, how),
     };
     units_to_decimal(negative, units)
 }
@@ -286,21 +339,27 @@ fn ratio12(negative: bool, [a, b, c]: [u128; 3], den: u128, exp: i64) -> Option<
 /// [`ratio12`] in big integers, for products past 128 bits.
 #[cold]
 #[inline(never)]
-fn ratio12_big(negative: bool, [a, b, c]: [u128; 3], den: u128, exp: i64) -> Option<Decimal> {
+fn ratio12_big(
+    negative: bool,
+    [a, b, c]: [u128; 3],
+    den: u128,
+    exp: i64,
+    how: Rounding,
+) -> Option<Decimal> {
     use num_bigint::BigUint;
-    let ten = |e: i64| BigUint::from(10u32).pow(u32::try_from(e).unwrap_or(0));
+    // |exp| ≤ 12 + 4 × 28: scales are at most 28.
+    let power = BigUint::from(10u32).pow(u32::try_from(exp.unsigned_abs()).ok()?);
     let mut n = BigUint::from(a) * b * c;
     let mut den = BigUint::from(den);
     if exp >= 0 {
-        n *= ten(exp);
+        n *= power;
     } else {
-        den *= ten(-exp);
+        den *= power;
     }
     let q = &n / &den;
     let r = n - &q * &den;
     let rest = &den - &r;
-    let odd = q.bit(0);
-    let mut q = if r > rest || (r == rest && odd) {
+    let mut q = if how.up(&r, &rest, q.bit(0)) {
         q + 1u32
     } else {
         q
