@@ -10,7 +10,7 @@ use std::str::FromStr;
 use num_bigint::{BigInt, Sign};
 use num_integer::Integer;
 use proptest::prelude::*;
-use revcap::engine::{div_round12, prorate, prorate_down};
+use revcap::engine::{add_exact, div_round12, prorate, prorate_down, sub_exact};
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -40,15 +40,20 @@ fn half_even(num: &BigInt, den: &BigInt) -> BigInt {
 /// `units × 10^-12` as a Decimal, if one holds it exactly (with as few places as
 /// needed, trailing zeros dropped until the digits fit 96 bits).
 fn decimal_of_units(units: BigInt) -> Option<Decimal> {
-    let mut m = units;
-    let mut scale = 12u32;
+    decimal_of(units, 12)
+}
+
+/// `m × 10^-scale` as a Decimal, if one holds it exactly.
+fn decimal_of(m: BigInt, scale: u32) -> Option<Decimal> {
+    let mut m = m;
+    let mut scale = scale;
     let zero = BigInt::from(0);
     let ten = BigInt::from(10);
-    while scale > 0 && (&m % &ten) == zero && m.bits() > 96 {
+    while scale > 0 && (&m % &ten) == zero && (m.bits() > 96 || scale > 28) {
         m /= &ten;
         scale -= 1;
     }
-    if m.bits() > 96 {
+    if m.bits() > 96 || scale > 28 {
         return None;
     }
     let (sign, digits) = m.to_u32_digits();
@@ -173,6 +178,26 @@ fn large_amounts_with_many_places_round_exactly() {
     }
 }
 
+/// Decimal's own sum rounds one of more than 28–29 digits; `add_exact` does not.
+#[test]
+fn a_sum_past_28_digits_is_none() {
+    let (a, b) = (d("100000000000000000"), d("0.000000000001"));
+    assert_eq!(
+        a.checked_add(b),
+        Some(a),
+        "Decimal rounds 1e17 + 1e-12 to 1e17"
+    );
+    assert_eq!(add_exact(a, b), None);
+    assert_eq!(sub_exact(a, b), None);
+    // Dropping only zeros is exact: 7.9e28 − 0.5 needs 30 digits, 4e28 + 0.0 none.
+    assert_eq!(sub_exact(Decimal::MAX, d("0.5")), None);
+    assert_eq!(
+        add_exact(d("40000000000000000000000000000"), d("0.0")),
+        Some(d("4e28"))
+    );
+    assert_eq!(add_exact(d("0.1"), d("0.2")), Some(d("0.3")));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(4096))]
 
@@ -201,6 +226,15 @@ proptest! {
             reference_down(amount, days, period),
             "{} × {} / {}", amount, days, period
         );
+    }
+
+    /// `add_exact` and `sub_exact`: the exact sum and difference, or `None` exactly
+    /// when no Decimal holds them.
+    #[test]
+    fn sums_are_exact_or_none(a in decimal(), b in decimal()) {
+        let at = |x: Decimal| big(x) * ten(28 - x.scale());
+        prop_assert_eq!(add_exact(a, b), decimal_of(at(a) + at(b), 28), "{} + {}", a, b);
+        prop_assert_eq!(sub_exact(a, b), decimal_of(at(a) - at(b), 28), "{} - {}", a, b);
     }
 
     /// `div_round12` at any size: the exact rounding of n/m, or `None` when it is not

@@ -402,6 +402,36 @@ fn units_to_decimal_at(negative: bool, mut units: u128, mut scale: u32) -> Optio
     decimal(negative, units, scale)
 }
 
+/// `a + b`, or `None` when no Decimal holds it exactly. Decimal's own `checked_add`
+/// fails only past 7.9e28: a sum that needs more than 28–29 significant digits
+/// (1e17 + 1e-12) it rounds to fewer places. That is the one case where the sum's
+/// scale drops below its operands', and only then is the sum checked, in big
+/// integers. Pinned by `tests/exact_proration.rs`.
+#[inline]
+pub fn add_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let c = a.checked_add(b)?;
+    if c.scale() >= a.scale().max(b.scale()) {
+        return Some(c);
+    }
+    sum_is(c, a, b).then_some(c)
+}
+
+/// `a − b`, or `None` when no Decimal holds it exactly (as [`add_exact`]).
+#[inline]
+pub fn sub_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
+    add_exact(a, -b)
+}
+
+/// Whether `c` is exactly `a + b`.
+#[cold]
+#[inline(never)]
+fn sum_is(c: Decimal, a: Decimal, b: Decimal) -> bool {
+    use num_bigint::BigInt;
+    let scale = a.scale().max(b.scale()).max(c.scale());
+    let at = |x: Decimal| BigInt::from(x.mantissa()) * BigInt::from(10u32).pow(scale - x.scale());
+    at(a) + at(b) == at(c)
+}
+
 /// `payment / (1 + rate)^(days / 365)`: paid `days` after the term start.
 fn present_value(payment: Decimal, rate: Decimal, days: i64) -> Option<Decimal> {
     if payment.is_zero() || days <= 0 {
