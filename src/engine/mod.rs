@@ -200,12 +200,16 @@ pub(crate) fn prorate_whole(revenue: Decimal, rate: Decimal) -> Option<Decimal> 
         return round12(revenue);
     }
     // The product as Decimal's own when it fits 96 bits and 28 places (the common
-    // case: cents times a rate), built from the exact mantissa product: Decimal's
-    // `checked_mul` would round a longer one instead of failing.
+    // case: cents times a rate), built from the exact mantissa product, bit for bit
+    // what `checked_mul` gives (a zero product is its scale-0 zero). Decimal's
+    // `checked_mul` itself would round a longer product instead of failing.
     let negative = revenue.is_sign_negative() ^ rate.is_sign_negative();
     let scale = revenue.scale() + rate.scale();
     let (a, b) = (mantissa(revenue), mantissa(rate));
     if let Some(m) = a.checked_mul(b) {
+        if m == 0 {
+            return Some(Decimal::ZERO);
+        }
         if scale <= 28 {
             if let Some(x) = decimal(negative, m, scale) {
                 return round12(x);

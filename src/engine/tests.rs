@@ -514,3 +514,36 @@ mod binding_day_at_every_size {
         }
     }
 }
+
+proptest::proptest! {
+    /// `prorate_whole` keeps the bits (sign, scale, mantissa) of Decimal's own product
+    /// wherever that product is exact (it keeps the sum of the scales), then rounded
+    /// once to 12 places: what the engine gave before it worked on mantissas, and
+    /// what a bit-for-bit copy of the walk may rely on.
+    #[test]
+    fn prorate_whole_keeps_decimals_exact_product(
+        (rm, rs) in (proptest::prelude::any::<u64>(), 0u32..=20),
+        (tm, ts) in (0u64..=1_000_000, 0u32..=8),
+    ) {
+        let revenue = Decimal::new(i64::try_from(rm >> 1).unwrap(), rs);
+        let rate = Decimal::new(i64::try_from(tm).unwrap(), ts);
+        let product = revenue.checked_mul(rate).unwrap();
+        proptest::prop_assume!(product.is_zero() || product.scale() == rs + ts);
+        let expected = if rate == Decimal::ONE { round12(revenue) } else { round12(product) };
+        proptest::prop_assert_eq!(
+            prorate_whole(revenue, rate).map(|x| x.serialize()),
+            expected.map(|x| x.serialize())
+        );
+    }
+}
+
+#[test]
+fn a_zero_whole_payment_is_decimals_zero() {
+    // Decimal's product of a zero is its scale-0 zero; so is `prorate_whole`'s.
+    for (revenue, rate) in [("12.50", "0.00"), ("0.000", "0.2"), ("0", "0.15")] {
+        assert_eq!(
+            prorate_whole(d(revenue), d(rate)).unwrap().serialize(),
+            Decimal::ZERO.serialize()
+        );
+    }
+}
