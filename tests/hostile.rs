@@ -150,6 +150,9 @@ fn cases() -> Vec<Case> {
         run_csv("sum overflows", "period,revenue\n2026,79228162514264337593543950335\n2027,79228162514264337593543950335\n",
             r#"error: t.csv: line 3, scenario "t": eligible revenue overflows in period 2027 (amounts must stay below 7.9e28)
 "#),
+        case("a prorated amount past 28 digits", &["run", "t.csv", "--from", "2026-01-02"], 1,
+            r#"error: t.csv: line 2, scenario "t": eligible revenue overflows in period 2026 (amounts must stay below 7.9e28)
+"#).file("t.csv", "period,revenue\n2026,100000000000000000.1\n"),
         // ------------------------------------------------------------ periods
         run_csv("quarter out of range", "period,revenue\n2026Q4,1\n2027Q5,2\n",
             r#"error: t.csv: line 3, column "period": "2027Q5" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03): quarters are Q1 to Q4

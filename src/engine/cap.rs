@@ -62,21 +62,38 @@ pub(super) fn binding_date(u: Decimal, r: Decimal, d: Decimal, first: Date) -> O
     first.add_days(binding_day(u, r, d)? - 1)
 }
 
-/// The `k` of [`binding_date`], found without dividing exactly: an estimate from
-/// Decimal's division, then corrected by exact multiplications.
+/// The `k` of [`binding_date`]: `ceil(r·d / u)` within `1..=d`, on the integer
+/// mantissas brought to one scale, so the comparison `u × k ≥ r × d` is exact at
+/// every size (Decimal's products round past 28–29 digits). Pinned by
+/// `tests::binding_day_compares_exact_products`.
 fn binding_day(u: Decimal, r: Decimal, d: Decimal) -> Option<i64> {
-    let target = r.checked_mul(d)?;
     let days = d.to_i64()?;
-    let mut k = target
-        .checked_div(u)?
-        .ceil()
-        .to_i64()?
-        .clamp(1, days.max(1));
-    while k > 1 && u.checked_mul(Decimal::from(k - 1))? >= target {
-        k -= 1;
+    if u <= Decimal::ZERO || r <= Decimal::ZERO {
+        return Some(1);
     }
-    while k < days && u.checked_mul(Decimal::from(k))? < target {
-        k += 1;
-    }
-    Some(k)
+    let scale = u.scale().max(r.scale());
+    let (mu, mr) = (u.mantissa().unsigned_abs(), r.mantissa().unsigned_abs());
+    let (eu, er) = (scale - u.scale(), scale - r.scale());
+    let days_u = u128::try_from(days.max(1)).ok()?;
+    // u·10^eu·k ≥ r·10^er·d: in u128 while the products fit (ordinary amounts),
+    // otherwise in big integers.
+    let k = match (
+        10u128.checked_pow(eu).and_then(|p| mu.checked_mul(p)),
+        10u128
+            .checked_pow(er)
+            .and_then(|p| mr.checked_mul(p))
+            .and_then(|x| x.checked_mul(days_u)),
+    ) {
+        (Some(u), Some(target)) => target.div_ceil(u),
+        _ => {
+            use num_bigint::BigUint;
+            let ten = |e: u32| BigUint::from(10u32).pow(e);
+            let u = BigUint::from(mu) * ten(eu);
+            let target = BigUint::from(mr) * ten(er) * days_u;
+            let k = (target + &u - 1u32) / u;
+            u128::try_from(&k).unwrap_or(u128::MAX)
+        }
+    };
+    let k = i64::try_from(k).unwrap_or(i64::MAX);
+    Some(k.clamp(1, days.max(1)))
 }

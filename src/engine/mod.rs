@@ -6,8 +6,9 @@
 //! ([`Sweep`], `sweep.rs`) answers many caps from one uncapped walk with what follows
 //! from the rule, taking the binding day from `cap.rs` too. Every amount is a `Decimal`; the only
 //! rounding is the half-even rounding to 12 decimal places of each segment's prorated
-//! revenue and payment ([`div_round12`]), plus Decimal's own 28 significant digits in
-//! the present value's power and the effective rate's division.
+//! revenue and payment ([`prorate`]: exact at every size, done on integer mantissas,
+//! or an overflow error), plus Decimal's own 28 significant digits in the present
+//! value's power and the effective rate's division.
 
 mod cap;
 mod fixed;
@@ -144,19 +145,54 @@ pub fn rate_on(terms: &Terms, date: Date) -> Decimal {
 }
 
 /// `revenue × rate × d / D`, multiplied first and divided last, rounded half-even to
-/// 12 decimal places (docs/spec.md §4.3). `None` on overflow.
+/// 12 decimal places (docs/spec.md §4.3): exactly, at every size. `None` when that
+/// rounding is not a Decimal (it needs more than 28–29 significant digits, or
+/// `D ≤ 0`). Pinned against a big-integer reference by `tests/exact_proration.rs`.
 #[inline]
 pub fn prorate(revenue: Decimal, rate: Decimal, d: Decimal, big_d: Decimal) -> Option<Decimal> {
     if d == big_d {
         return prorate_whole(revenue, rate);
     }
-    let numerator = revenue.checked_mul(rate)?.checked_mul(d)?;
-    div_round12(numerator, big_d)
+    if big_d <= Decimal::ZERO {
+        return None;
+    }
+    // R·r·d / D = (mR·mr·md / mD) · 10^(sD − sR − sr − sd), in units of 10^-12.
+    let exp = i64::from(PRORATION_DP) + i64::from(big_d.scale())
+        - i64::from(revenue.scale())
+        - i64::from(rate.scale())
+        - i64::from(d.scale());
+    ratio12(
+        revenue.is_sign_negative() ^ rate.is_sign_negative() ^ d.is_sign_negative(),
+        [mantissa(revenue), mantissa(rate), mantissa(d)],
+        mantissa(big_d),
+        exp,
+        Rounding::HalfEven,
+    )
+}
+
+/// `amount × d / D` rounded toward zero to 12 decimal places, exactly at every size
+/// (no product rounded first): what a segment of `D` days has accrued after `d` of
+/// them, never more. `None` when `D ≤ 0` or the result is not a Decimal. Pinned
+/// against a big-integer reference by `tests/exact_proration.rs`.
+pub fn prorate_down(amount: Decimal, d: Decimal, big_d: Decimal) -> Option<Decimal> {
+    if big_d <= Decimal::ZERO {
+        return None;
+    }
+    let exp = i64::from(PRORATION_DP) + i64::from(big_d.scale())
+        - i64::from(amount.scale())
+        - i64::from(d.scale());
+    ratio12(
+        amount.is_sign_negative() ^ d.is_sign_negative(),
+        [mantissa(amount), mantissa(d), 1],
+        mantissa(big_d),
+        exp,
+        Rounding::TowardZero,
+    )
 }
 
 /// [`prorate`] of a whole period (`d == D`): `revenue × rate`, rounded half-even to
 /// 12 decimal places. The ledger walk calls it directly when its integer day counts
-/// are equal. `None` on overflow.
+/// are equal. `None` when the rounding is not a Decimal.
 #[inline]
 pub(crate) fn prorate_whole(revenue: Decimal, rate: Decimal) -> Option<Decimal> {
     // No division, so no rounding beyond 12 places. Revenue at a rate of one
@@ -164,9 +200,33 @@ pub(crate) fn prorate_whole(revenue: Decimal, rate: Decimal) -> Option<Decimal> 
     if rate == Decimal::ONE {
         return round12(revenue);
     }
-    round12(revenue.checked_mul(rate)?)
+    // The product as Decimal's own when it fits 96 bits and 28 places (the common
+    // case: cents times a rate), built from the exact mantissa product, bit for bit
+    // what `checked_mul` gives (a zero product is its scale-0 zero). Decimal's
+    // `checked_mul` itself would round a longer product instead of failing.
+    let negative = revenue.is_sign_negative() ^ rate.is_sign_negative();
+    let scale = revenue.scale() + rate.scale();
+    let (a, b) = (mantissa(revenue), mantissa(rate));
+    if let Some(m) = a.checked_mul(b) {
+        if m == 0 {
+            return Some(Decimal::ZERO);
+        }
+        if scale <= 28 {
+            if let Some(x) = decimal(negative, m, scale) {
+                return round12(x);
+            }
+        }
+    }
+    ratio12(
+        negative,
+        [a, b, 1],
+        1,
+        i64::from(PRORATION_DP) - i64::from(scale),
+        Rounding::HalfEven,
+    )
 }
 
+/// `x` rounded half-even to 12 decimal places: one rounding of an exact value.
 #[inline]
 fn round12(x: Decimal) -> Option<Decimal> {
     if x.scale() <= PRORATION_DP {
@@ -176,44 +236,205 @@ fn round12(x: Decimal) -> Option<Decimal> {
     Some(x.round_dp_with_strategy(PRORATION_DP, RoundingStrategy::MidpointNearestEven))
 }
 
-/// `n / d` rounded half-even to 12 decimal places, exactly.
-///
-/// Decimal's division keeps 28 significant digits, so rounding its quotient again
-/// could round twice. The candidate is therefore checked against the exact remainder
-/// `n − c·d` (all products exact) and moved by one unit when it is off, which makes
-/// the result the true half-even rounding of the rational n/d.
-/// Pinned by `tests::div_round12_is_exact_half_even`.
+/// `n / d` rounded half-even to 12 decimal places, exactly: the true rounding of the
+/// rational n/d, not of Decimal's 28-digit quotient. `None` when `d ≤ 0` or the
+/// rounding is not a Decimal. Pinned by `tests::div_round12_is_exact_half_even` and,
+/// at every size, by `tests/exact_proration.rs`.
 #[inline]
 pub fn div_round12(n: Decimal, d: Decimal) -> Option<Decimal> {
     if d <= Decimal::ZERO {
         return None;
     }
-    let ulp = Decimal::new(1, PRORATION_DP);
-    let half_ulp_d = Decimal::new(5, PRORATION_DP + 1).checked_mul(d)?;
-    let mut c = round12(n.checked_div(d)?)?;
-    // err = n − c·d; the exact quotient is c + err/d.
-    for _ in 0..3 {
-        let err = n.checked_sub(c.checked_mul(d)?)?;
-        if err > half_ulp_d {
-            c = c.checked_add(ulp)?;
-        } else if -err > half_ulp_d {
-            c = c.checked_sub(ulp)?;
-        } else if err.abs() == half_ulp_d {
-            // A tie: keep whichever neighbour has an even 12th decimal.
-            let units = c.checked_mul(Decimal::from(1_000_000_000_000i64))?;
-            if !units.checked_rem(Decimal::TWO)?.is_zero() {
-                c = if err > Decimal::ZERO {
-                    c.checked_add(ulp)?
-                } else {
-                    c.checked_sub(ulp)?
-                };
-            }
-            return Some(c);
-        } else {
-            return Some(c);
+    // n / d = (mn / md) · 10^(sd − sn), in units of 10^-12.
+    let exp = i64::from(PRORATION_DP) + i64::from(d.scale()) - i64::from(n.scale());
+    ratio12(
+        n.is_sign_negative(),
+        [mantissa(n), 1, 1],
+        mantissa(d),
+        exp,
+        Rounding::HalfEven,
+    )
+}
+
+/// A Decimal's mantissa without its sign (below 2^96).
+#[inline]
+fn mantissa(x: Decimal) -> u128 {
+    x.mantissa().unsigned_abs()
+}
+
+/// `±m × 10^-scale` as a Decimal; `None` when `m` needs more than 96 bits. A zero
+/// is never negative.
+#[inline]
+fn decimal(negative: bool, m: u128, scale: u32) -> Option<Decimal> {
+    if m >> 96 != 0 {
+        return None;
+    }
+    // The three 32-bit words of a 96-bit mantissa: the casts keep the low bits.
+    #[allow(clippy::cast_possible_truncation)]
+    let (lo, mid, hi) = (m as u32, (m >> 32) as u32, (m >> 64) as u32);
+    Some(Decimal::from_parts(lo, mid, hi, negative && m != 0, scale))
+}
+
+/// How [`ratio12`] rounds its quotient to a whole number of units.
+#[derive(Clone, Copy)]
+enum Rounding {
+    /// To the nearest, a half to the even neighbour (docs/spec.md §4.3).
+    HalfEven,
+    /// Toward zero: the magnitude never grows.
+    TowardZero,
+}
+
+impl Rounding {
+    /// Whether a quotient `q` with remainder `r` (of `den`) rounds up to `q + 1`:
+    /// `rest = den − r`, `odd` whether `q` is.
+    #[inline]
+    fn up<T: PartialOrd>(self, r: &T, rest: &T, odd: bool) -> bool {
+        match self {
+            Rounding::HalfEven => r > rest || (r == rest && odd),
+            Rounding::TowardZero => false,
         }
     }
-    Some(c)
+}
+
+/// `a·b·c × 10^exp / den`, rounded (`how`) to a whole number of units of 10^-12, as a
+/// Decimal with the sign `negative`: the one rounding of docs/spec.md §4.3, done on
+/// integers, so nothing is rounded before it. `den > 0`.
+///
+/// Ordinary amounts stay in u128 (a product of cents, a rate and a day count, times
+/// 10^12, is far below 2^128); the rest (up to 96 + 96 + 96 + 133 bits) is done in
+/// big integers. The result is `None` when `den` is 0 or the units do not fit a
+/// Decimal (96 bits) even with their trailing zeros dropped.
+#[inline]
+fn ratio12(
+    negative: bool,
+    [a, b, c]: [u128; 3],
+    den: u128,
+    exp: i64,
+    how: Rounding,
+) -> Option<Decimal> {
+    if den == 0 {
+        return None;
+    }
+    let fast = a
+        .checked_mul(b)
+        .and_then(|n| n.checked_mul(c))
+        .and_then(|n| match u32::try_from(exp) {
+            Ok(e) => Some((n.checked_mul(10u128.checked_pow(e)?)?, den)),
+            Err(_) => {
+                let e = u32::try_from(exp.checked_neg()?).ok()?;
+                Some((n, den.checked_mul(10u128.checked_pow(e)?)?))
+            }
+        });
+    let units = match fast {
+        Some((n, den)) => {
+            let q = n / den;
+            // n − q·den < den: no overflow.
+            let r = n - q * den;
+            if how.up(&r, &(den - r), q % 2 == 1) {
+                q + 1
+            } else {
+                q
+            }
+        }
+        None => return ratio12_big(negative, [a, b, c], den, exp, how),
+    };
+    units_to_decimal(negative, units)
+}
+
+/// [`ratio12`] in big integers, for products past 128 bits.
+#[cold]
+#[inline(never)]
+fn ratio12_big(
+    negative: bool,
+    [a, b, c]: [u128; 3],
+    den: u128,
+    exp: i64,
+    how: Rounding,
+) -> Option<Decimal> {
+    use num_bigint::BigUint;
+    // |exp| ≤ 12 + 4 × 28: scales are at most 28.
+    let power = BigUint::from(10u32).pow(u32::try_from(exp.unsigned_abs()).ok()?);
+    let mut n = BigUint::from(a) * b * c;
+    let mut den = BigUint::from(den);
+    if exp >= 0 {
+        n *= power;
+    } else {
+        den *= power;
+    }
+    let q = &n / &den;
+    let r = n - &q * &den;
+    let rest = &den - &r;
+    let mut q = if how.up(&r, &rest, q.bit(0)) {
+        q + 1u32
+    } else {
+        q
+    };
+    // Drop trailing zeros (fewer places) until the units fit 128 bits, if they can.
+    let scale = drop_zeros_big(&mut q);
+    let units = u128::try_from(&q).ok()?;
+    units_to_decimal_at(negative, units, scale)
+}
+
+/// Divides `q` by 10 while it is past 128 bits, ends in 0 and has places left to
+/// drop; returns the scale that leaves.
+fn drop_zeros_big(q: &mut num_bigint::BigUint) -> u32 {
+    let mut scale = PRORATION_DP;
+    let ten = num_bigint::BigUint::from(10u32);
+    while scale > 0 && q.bits() > 128 {
+        let (d, r) = (&*q / &ten, &*q % &ten);
+        if r != num_bigint::BigUint::ZERO {
+            break;
+        }
+        *q = d;
+        scale -= 1;
+    }
+    scale
+}
+
+/// `±units × 10^-12` as a Decimal: at 12 places when the units fit 96 bits (as
+/// [`round12`] leaves a quotient), otherwise with trailing zeros dropped until they
+/// do; `None` when no scale holds them exactly.
+#[inline]
+fn units_to_decimal(negative: bool, units: u128) -> Option<Decimal> {
+    units_to_decimal_at(negative, units, PRORATION_DP)
+}
+
+fn units_to_decimal_at(negative: bool, mut units: u128, mut scale: u32) -> Option<Decimal> {
+    while units >> 96 != 0 && scale > 0 && units.is_multiple_of(10) {
+        units /= 10;
+        scale -= 1;
+    }
+    decimal(negative, units, scale)
+}
+
+/// `a + b`, or `None` when no Decimal holds it exactly. Decimal's own `checked_add`
+/// fails only past 7.9e28: a sum that needs more than 28–29 significant digits
+/// (1e17 + 1e-12) it rounds to fewer places. That is the one case where the sum's
+/// scale drops below its operands', and only then is the sum checked, in big
+/// integers. Pinned by `tests/exact_proration.rs`.
+#[inline]
+pub fn add_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let c = a.checked_add(b)?;
+    if c.scale() >= a.scale().max(b.scale()) {
+        return Some(c);
+    }
+    sum_is(c, a, b).then_some(c)
+}
+
+/// `a − b`, or `None` when no Decimal holds it exactly (as [`add_exact`]).
+#[inline]
+pub fn sub_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
+    add_exact(a, -b)
+}
+
+/// Whether `c` is exactly `a + b`.
+#[cold]
+#[inline(never)]
+fn sum_is(c: Decimal, a: Decimal, b: Decimal) -> bool {
+    use num_bigint::BigInt;
+    let scale = a.scale().max(b.scale()).max(c.scale());
+    let at = |x: Decimal| BigInt::from(x.mantissa()) * BigInt::from(10u32).pow(scale - x.scale());
+    at(a) + at(b) == at(c)
 }
 
 /// `payment / (1 + rate)^(days / 365)`: paid `days` after the term start.

@@ -424,3 +424,126 @@ fn pay_pays_one_segment_against_the_cap() {
     assert_eq!(pay("73", "-5", true), ("0".into(), None));
     assert_eq!(pay("0", "10", false), ("0".into(), None));
 }
+
+#[test]
+fn binding_day_compares_exact_products() {
+    // u = 45000000000000000.000000000001 over d = 3 days, r = 30000000000000000.000000000001
+    // remaining. u × 2 = 90000000000000000.000000000002 < r × 3 =
+    // 90000000000000000.000000000003 ≤ u × 3, so k = 3: the third day. Both products
+    // need 29 digits past 2^96, so Decimal's products round both to 9e16, and the
+    // comparison made on them found k = 2.
+    let first = date("2026-01-01");
+    let u = d("45000000000000000.000000000001");
+    let r = d("30000000000000000.000000000001");
+    assert_eq!(
+        cap::binding_date(u, r, d("3"), first),
+        Some(date("2026-01-03"))
+    );
+    // One unit of the 12th place less remaining: r × 3 = …0000 < u × 2, so k = 2.
+    assert_eq!(
+        cap::binding_date(u, d("30000000000000000"), d("3"), first),
+        Some(date("2026-01-02"))
+    );
+    // A remaining cap near the largest amount: r × d leaves Decimal's range, which
+    // was an overflow error; the day is still defined (here the last, u = r).
+    let max = Decimal::MAX;
+    assert_eq!(
+        cap::binding_date(max, max, d("365"), first),
+        Some(date("2026-12-31"))
+    );
+}
+
+#[test]
+fn prorating_past_28_digits_is_an_overflow_error() {
+    // 100000000000000000.1 over 364 of 2026's 365 days (from 2026-01-02) is
+    // 99726027397260274.0723287671232…: with 12 places, 29 digits past 2^96, no
+    // Decimal. The walk reports the overflow, naming the period, instead of a rounded
+    // amount.
+    let s = scenario(year(2026), &["100000000000000000.1"]);
+    let t = Terms {
+        from: Some(date("2026-01-02")),
+        ..Terms::default()
+    };
+    let e = compute(&s, &t).unwrap_err().to_string();
+    assert!(
+        e.contains("eligible revenue overflows in period 2026"),
+        "{e}"
+    );
+}
+
+mod binding_day_at_every_size {
+    use num_bigint::BigInt;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A decimal ≥ 0 of 1–29 digits at a scale 0..=28: the largest values, many
+    /// places.
+    fn amount() -> impl Strategy<Value = Decimal> {
+        (any::<u128>(), 1u32..=29, 0u32..=28).prop_map(|(m, digits, scale)| {
+            let m = m % 10u128.pow(digits) % 79_228_162_514_264_337_593_543_950_336u128;
+            Decimal::from_i128_with_scale(m as i128, scale)
+        })
+    }
+
+    /// `x × k` exactly, as a big integer scaled by 10^28.
+    fn scaled(x: Decimal, k: i64) -> BigInt {
+        BigInt::from(x.mantissa()) * BigInt::from(10).pow(28 - x.scale()) * k
+    }
+
+    proptest! {
+        /// `cap::binding_date`'s k is the smallest k ≥ 1 with u·k ≥ r·d, checked in
+        /// big integers: u·k ≥ r·d and, unless k = 1, u·(k − 1) < r·d (u > 0,
+        /// u ≥ r ≥ 0, as `cap::pay` calls it).
+        #[test]
+        fn the_smallest_k_with_u_k_at_least_r_d(
+            (a, b) in (amount(), amount()),
+            days in 1i64..=366,
+        ) {
+            let (u, r) = if a >= b { (a, b) } else { (b, a) };
+            prop_assume!(u > Decimal::ZERO);
+            let first = date("2026-01-01");
+            let day = cap::binding_date(u, r, Decimal::from(days), first).unwrap();
+            let k = first.days_until(day) + 1;
+            prop_assert!((1..=days).contains(&k));
+            let target = scaled(r, days);
+            prop_assert!(scaled(u, k) >= target, "u·k < r·d: {} {} {} k={}", u, r, days, k);
+            if k > 1 {
+                prop_assert!(scaled(u, k - 1) < target, "not the smallest: {} {} {} k={}", u, r, days, k);
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    /// `prorate_whole` keeps the bits (sign, scale, mantissa) of Decimal's own product
+    /// wherever that product is exact (it keeps the sum of the scales), then rounded
+    /// once to 12 places: what the engine gave before it worked on mantissas, and
+    /// what a bit-for-bit copy of the walk may rely on.
+    #[test]
+    fn prorate_whole_keeps_decimals_exact_product(
+        (rm, rs) in (proptest::prelude::any::<u64>(), 0u32..=20),
+        (tm, ts) in (0u64..=1_000_000, 0u32..=8),
+    ) {
+        let revenue = Decimal::new(i64::try_from(rm >> 1).unwrap(), rs);
+        let rate = Decimal::new(i64::try_from(tm).unwrap(), ts);
+        let product = revenue.checked_mul(rate).unwrap();
+        proptest::prop_assume!(product.is_zero() || product.scale() == rs + ts);
+        let expected = if rate == Decimal::ONE { round12(revenue) } else { round12(product) };
+        proptest::prop_assert_eq!(
+            prorate_whole(revenue, rate).map(|x| x.serialize()),
+            expected.map(|x| x.serialize())
+        );
+    }
+}
+
+#[test]
+fn a_zero_whole_payment_is_decimals_zero() {
+    // Decimal's product of a zero is its scale-0 zero; so is `prorate_whole`'s.
+    for (revenue, rate) in [("12.50", "0.00"), ("0.000", "0.2"), ("0", "0.15")] {
+        assert_eq!(
+            prorate_whole(d(revenue), d(rate)).unwrap().serialize(),
+            Decimal::ZERO.serialize()
+        );
+    }
+}
