@@ -182,28 +182,11 @@ pub fn cumulative_through(uncapped: &ScenarioResult, day: Date) -> Option<Decima
         if s.start <= day {
             let k = Decimal::from(s.start.days_until(day) + 1);
             let d = Decimal::from(s.start.days_until(s.end) + 1);
-            cum = cum.checked_add(floor_div12(s.uncapped.checked_mul(k)?, d)?)?;
+            cum = engine::add_exact(cum, engine::prorate_down(s.uncapped, k, d)?)?;
         }
         break;
     }
     Some(cum)
-}
-
-/// `n / d` rounded down to 12 decimal places, exactly (checked by multiplication, as
-/// Decimal's own quotient keeps 28 significant digits). Requires `d > 0`, `n ≥ 0`.
-fn floor_div12(n: Decimal, d: Decimal) -> Option<Decimal> {
-    let ulp = Decimal::new(1, engine::PRORATION_DP);
-    let mut c = n
-        .checked_div(d)?
-        .round_dp_with_strategy(engine::PRORATION_DP, rust_decimal::RoundingStrategy::ToZero);
-    // c·d ≤ n < (c + ulp)·d.
-    while c.checked_mul(d)? > n {
-        c = c.checked_sub(ulp)?;
-    }
-    while c.checked_add(ulp)?.checked_mul(d)? <= n {
-        c = c.checked_add(ulp)?;
-    }
-    Some(c)
 }
 
 #[cfg(test)]
@@ -214,17 +197,6 @@ mod tests {
 
     fn dec(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
-    }
-
-    #[test]
-    fn floor_div12_rounds_down_exactly() {
-        assert_eq!(floor_div12(dec("1"), dec("3")), Some(dec("0.333333333333")));
-        assert_eq!(floor_div12(dec("2"), dec("3")), Some(dec("0.666666666666")));
-        assert_eq!(floor_div12(dec("6"), dec("3")), Some(dec("2")));
-        assert_eq!(
-            floor_div12(dec("10000000000000"), dec("7")),
-            Some(dec("1428571428571.428571428571"))
-        );
     }
 
     #[test]

@@ -1111,9 +1111,7 @@ fn compare_one(
             })
             .collect(),
         // Normalized like every computed amount, so one value prints one way.
-        never_binds_above: terms
-            .already_paid
-            .checked_add(sweep.uncapped_total())
+        never_binds_above: engine::add_exact(terms.already_paid, sweep.uncapped_total())
             .ok_or_else(overflow)?
             .normalize(),
     };

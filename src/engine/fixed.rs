@@ -19,7 +19,7 @@
 use rust_decimal::Decimal;
 
 use super::walk::{Record, Walked};
-use super::{term_start, PRORATION_DP};
+use super::{sub_exact, term_start, PRORATION_DP};
 use crate::model::{PeriodResult, Scenario, Segment, Summary, Terms};
 
 /// A non-negative decimal as `rust_decimal` holds it: mantissa and scale.
@@ -213,7 +213,7 @@ pub(super) fn walk<R: Record>(
         eligible_revenue,
         uncapped_total,
         total_paid: total,
-        foregone: uncapped_total.checked_sub(total)?,
+        foregone: sub_exact(uncapped_total, total)?,
         cap_binds: false,
         binding_period: None,
         binding_date: None,

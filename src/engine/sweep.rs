@@ -5,7 +5,7 @@
 use rust_decimal::prelude::*;
 
 use super::walk::{walk_with, Record};
-use super::{cap, fixed, overflow, present_value, without_cap};
+use super::{add_exact, cap, fixed, overflow, present_value, sub_exact, without_cap};
 use crate::error::Error;
 use crate::model::{Date, Period, PeriodResult, Scenario, Segment, Summary, Terms};
 
@@ -132,7 +132,7 @@ impl Sweep {
         let Some(cap) = cap else {
             return Some(base.clone().normalized());
         };
-        let budget = cap.checked_sub(self.terms.already_paid)?;
+        let budget = sub_exact(cap, self.terms.already_paid)?;
         let Outcome {
             binding,
             paid,
@@ -143,7 +143,7 @@ impl Sweep {
                 eligible_revenue: base.eligible_revenue,
                 uncapped_total: base.uncapped_total,
                 total_paid: paid,
-                foregone: base.uncapped_total.checked_sub(paid)?,
+                foregone: sub_exact(base.uncapped_total, paid)?,
                 cap_binds: binding.is_some(),
                 binding_period: binding
                     .and_then(|(_, p)| p)
@@ -190,7 +190,7 @@ impl Sweep {
                 present_value: base.present_value,
             });
         };
-        let remaining = budget.checked_sub(cumulative_before(segs, i))?;
+        let remaining = sub_exact(budget, cumulative_before(segs, i))?;
         let d = Decimal::from(seg.start.days_until(seg.end) + 1);
         let date = cap::binding_date(seg.uncapped, remaining, d, seg.start)?;
         let pi = seg.period;
@@ -213,7 +213,7 @@ impl Sweep {
         let &(_, end) = self.path.periods.get(pi)?;
         let first_seg = segs.partition_point(|s| s.period < pi);
         let paid_before = cumulative_before(segs, first_seg);
-        let period_paid = budget.checked_sub(paid_before)?;
+        let period_paid = sub_exact(budget, paid_before)?;
         let pv_period = present_value(period_paid, r, self.from.days_until(end))?;
         self.path
             .pv_prefix
@@ -240,7 +240,7 @@ impl Sweep {
             // ending on or before it.
             let n = self.path.steps.partition_point(|s| s.end <= day);
             let cum = cumulative_before(&self.path.steps, n);
-            out.push((day, self.terms.already_paid.checked_add(cum)?));
+            out.push((day, add_exact(self.terms.already_paid, cum)?));
             if day >= through {
                 break;
             }

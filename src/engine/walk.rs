@@ -97,12 +97,12 @@ fn ok<T>(x: Option<T>, what: &'static str) -> Checked<T> {
 
 #[inline(always)]
 fn add(a: Decimal, b: Decimal, what: &'static str) -> Checked<Decimal> {
-    ok(a.checked_add(b), what)
+    ok(super::add_exact(a, b), what)
 }
 
 #[inline(always)]
 fn sub(a: Decimal, b: Decimal, what: &'static str) -> Checked<Decimal> {
-    ok(a.checked_sub(b), what)
+    ok(super::sub_exact(a, b), what)
 }
 
 /// One period's amounts, summed over its segments.
@@ -216,6 +216,8 @@ impl<'a, R: Record> Ledger<'a, R> {
             None => None,
         };
         if let Some(pv) = present_value {
+            // Present values keep Decimal's 28 digits (docs/spec.md §4.8): summed as
+            // Decimal sums them, rounding included, as the sweep's prefix sums do.
             self.pv_total = self.pv_total.and_then(|t| t.checked_add(pv));
         }
         self.record.period(PeriodResult {
@@ -401,17 +403,13 @@ mod tests {
                 bits(prorate_whole(revenue, rate)),
                 bits(prorate(revenue, rate, d, d))
             );
-            // And the value the general path (multiply by d, divide by D, round
-            // half-even) gives, where it is exact: products that kept every place
-            // (Decimal rounds one of more than 28 digits), below 10^16, where a
-            // quotient with 12 places fits 28 digits (beyond either, the general
-            // path can be units of the 12th place off; the shortcut is exact).
-            let limit = Decimal::from(10_000_000_000_000_000i64);
+            // And the value of multiplying by d, dividing by D and rounding half-even
+            // (`div_round12`, exact at every size), where the two products are
+            // exact: Decimal's `checked_mul` rounds a product of more than 28 digits.
             let general = revenue
                 .checked_mul(rate)
                 .filter(|x| x.scale() == revenue.scale() + rate.scale())
                 .and_then(|x| x.checked_mul(d).filter(|n| n.scale() == x.scale()))
-                .filter(|n| n.abs() < limit)
                 .and_then(|n| div_round12(n, d));
             if let (Some(whole), Some(general)) = (prorate_whole(revenue, rate), general) {
                 prop_assert_eq!(whole, general);
