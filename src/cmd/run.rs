@@ -37,12 +37,13 @@ pub fn run(
     // `--no-charts` says of the files).
     let bands = output.dir.is_some() && (output.charts.is_some() || output.report);
     let paths = distribution.paths.as_ref();
-    let dist = Dist::new(&opened, distribution, output, terms.through, bands).map(|dist| Summaries {
-        dist,
-        cap: terms.cap,
-        // With --paths the scenarios read are bases: only their paths are summarized.
-        of_batches: paths.is_none(),
-    });
+    let dist =
+        Dist::new(&opened, distribution, output, terms.through, bands).map(|dist| Summaries {
+            dist,
+            cap: terms.cap,
+            // With --paths the scenarios read are bases: only their paths are summarized.
+            of_batches: paths.is_none(),
+        });
     let mut outs = Outputs {
         start: Start::new(terms),
         warnings: RunWarnings {
@@ -446,8 +447,12 @@ struct JsonScenarios {
 impl Consumer<[ScenarioResult]> for JsonScenarios {
     fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
         let first = self.items.is_empty();
-        let text = render::json::items(results, first).map_err(Error::Internal)?;
-        self.items.write(text.as_bytes())
+        // A few scenarios a part, each written and dropped in turn: the part's text
+        // is held once, not again joined.
+        for part in render::json::item_parts(results, first, 8).map_err(Error::Internal)? {
+            self.items.write(part.as_bytes())?;
+        }
+        Ok(())
     }
 }
 
