@@ -813,6 +813,9 @@ pub(super) fn each_batch(
         repeated,
     } = opened;
     let mut failed = None;
+    // What reading freed (its parsed chunks, once dealt into the store) goes back
+    // before the first batch is computed.
+    super::give_back_freed_memory();
     for file in &mut files {
         problems.extend(file.take_problems());
         let mut next = file.next_batch();
@@ -827,6 +830,7 @@ pub(super) fn each_batch(
             if let Err(e) = done {
                 failed = Some(e);
             }
+            super::give_back_freed_memory();
         }
     }
     problems.extend(repeated);

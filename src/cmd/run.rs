@@ -114,7 +114,7 @@ fn draw_paths(
 /// About this many values' results are computed and handed to the outputs at once:
 /// enough for every core, few enough that their results (a few hundred bytes a value)
 /// and text stay small next to the loaded file.
-const VALUES_PER_PART: usize = 16_384;
+const VALUES_PER_PART: usize = 4_096;
 
 /// `scenarios` cut into runs of about `values` values (at least one scenario each).
 fn parts(scenarios: &[Scenario], values: usize) -> impl Iterator<Item = &[Scenario]> {
