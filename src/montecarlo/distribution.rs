@@ -596,6 +596,121 @@ fn summarize(g: &Group, metric: Metric) -> Result<Option<Summary>, Error> {
 mod tests {
     use super::*;
 
+    /// Chunks written between reads (which move the file's position) are still
+    /// appended, and every value reads back, the written ones first.
+    #[test]
+    fn spilled_values_read_back_as_kept() {
+        let file = tempfile::tempfile().unwrap();
+        let mut v = Values::default();
+        let (mut paid, mut uncapped) = (Vec::new(), Vec::new());
+        for i in 0..(2 * CHUNK + 17) {
+            let (p, u) = ((i * 7919 % 10007) as f32 * 0.5, -(i as f32));
+            v.push(p, u);
+            paid.push(p);
+            uncapped.push(u);
+            if v.paid.len() >= CHUNK {
+                v.write(&file).unwrap();
+                assert_eq!(
+                    v.read(Some(&file)).unwrap(),
+                    (paid.clone(), uncapped.clone())
+                );
+            }
+        }
+        assert_eq!(v.chunks.len(), 2);
+        v.write(&file).unwrap();
+        assert_eq!(v.chunks.len(), 3);
+        assert!(v.paid.is_empty());
+        assert_eq!(v.read(Some(&file)).unwrap(), (paid, uncapped));
+        assert!(Values {
+            count: 1,
+            chunks: vec![(0, 1)],
+            ..Values::default()
+        }
+        .read(None)
+        .is_err());
+    }
+
+    /// A group of more paths than a chunk has its fan chart's values in the
+    /// temporary file, and the same quantiles as sorting every value kept in memory.
+    #[test]
+    fn spilled_bands_are_the_quantiles_of_every_value() {
+        use crate::model::{Period, PeriodInput, Scenario, Terms};
+        use crate::montecarlo::paths::{batches, Base, Simulation};
+        let b = Decimal::from(1_000_000_000i64);
+        let periods = [(2027, 50), (2028, 100), (2029, 150), (2030, 200)]
+            .iter()
+            .enumerate()
+            .map(|(i, &(y, r))| PeriodInput {
+                period: Period::year(y).unwrap(),
+                revenue: Decimal::from(r) * b,
+                rate: None,
+                line: i as u64 + 2,
+            })
+            .collect();
+        let s = Scenario {
+            name: "base".into(),
+            source: "t.csv".into(),
+            periods,
+        };
+        let from = Date::from_ymd(2027, 1, 1).unwrap();
+        let sim = Simulation {
+            volatility: Decimal::new(3, 1),
+            seed: 5,
+            decimals: 2,
+        };
+        let base = Base::new(&s, from, &sim);
+        let terms = Terms {
+            cap: Some(Decimal::from(38) * b),
+            from: Some(from),
+            ..Terms::default()
+        };
+        let key = Key {
+            group: "base",
+            variant: "",
+            cap: terms.cap,
+        };
+        let mut dist = Distributions::new(terms.through, true);
+        let mut kept: BTreeMap<Date, (Vec<f32>, Vec<f32>)> = BTreeMap::new();
+        for batch in batches(&base, 2 * CHUNK as u64 + 123, 1000) {
+            let results: Vec<ScenarioResult> = batch
+                .unwrap()
+                .iter()
+                .map(|p| crate::engine::compute(p, &terms).unwrap())
+                .collect();
+            dist.add_results(&key, &results);
+            for r in &results {
+                let mut u = 0.0f64;
+                for p in &r.periods {
+                    u += to_f64(p.uncapped_payment);
+                    let e = kept.entry(p.end).or_default();
+                    e.0.push(to_f64(p.cumulative) as f32);
+                    e.1.push(u as f32);
+                }
+            }
+        }
+        let g = &dist.groups()[0];
+        assert!(
+            g.spill.is_some(),
+            "nothing was written to the temporary file"
+        );
+        assert!(g.bands.values().all(|v| v.chunks.len() == 2));
+        let expected: Vec<Band> = kept
+            .into_iter()
+            .map(|(date, (mut paid, mut uncapped))| {
+                paid.sort_by(f32::total_cmp);
+                uncapped.sort_by(f32::total_cmp);
+                let at = |v: &[f32], p: u32| f64::from(v[rank(p, v.len()) - 1]);
+                Band {
+                    date,
+                    paid: [5, 25, 50, 75, 95].map(|p| at(&paid, p)),
+                    uncapped_median: at(&uncapped, 50),
+                }
+            })
+            .collect();
+        assert_eq!(expected.len(), 4);
+        assert_eq!(g.bands().unwrap(), expected);
+    }
+
     #[test]
     fn nearest_rank_is_the_ceiling_of_p_n() {
         assert_eq!(rank(5, 100), 5);
