@@ -147,8 +147,10 @@ pub fn distribution_charts(
             .rfind(|p| p.group == g.group && p.variant == g.variant)
             .map(|p| p.probability);
         let color = style::scenario_color(i);
+        let bands = g.bands()?;
         let fan = fan::Fan {
             group: g,
+            bands: &bands,
             rows: &own,
             bound_by_end,
             through: dist.through(),

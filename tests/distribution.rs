@@ -250,7 +250,7 @@ fn simulated_paths_through_the_engine_match_brute_force() {
     }
     check_one(&dist, &summaries);
     // The fan chart's bands: one per period end, ordered p5 ≤ p25 ≤ p50 ≤ p75 ≤ p95.
-    let bands = dist.groups()[0].bands();
+    let bands = dist.groups()[0].bands().unwrap();
     assert_eq!(bands.len(), s.periods.len());
     for band in &bands {
         assert!(band.paid.windows(2).all(|w| w[0] <= w[1]), "{band:?}");

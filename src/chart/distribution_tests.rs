@@ -66,8 +66,10 @@ fn the_fan_names_the_median_the_bands_the_cap_and_the_binding_dates() {
     let g = &run.groups()[0];
     let rows = run.summaries().unwrap();
     let probs = run.probabilities().unwrap();
+    let bands = g.bands().unwrap();
     let chart = Fan {
         group: g,
+        bands: &bands,
         rows: &rows,
         bound_by_end: probs.last().map(|p| p.probability),
         through: run.through(),

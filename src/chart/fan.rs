@@ -23,6 +23,8 @@ use crate::montecarlo::distribution::{Band, Group, Metric, Summary, Value};
 /// One group's fan chart.
 pub struct Fan<'a> {
     pub group: &'a Group,
+    /// The group's quantiles at each period end ([`Group::bands`]).
+    pub bands: &'a [Band],
     /// The group's metric rows ([`crate::montecarlo::Distributions::summaries`]).
     pub rows: &'a [Summary],
     /// P(bound by the term end), for the headline.
@@ -78,7 +80,7 @@ impl Chart for Fan<'_> {
             date,
             paid,
             uncapped_median,
-        } in g.bands()
+        } in self.bands.iter().copied()
         {
             let x = self.x_of(date);
             if x <= 0.0 {

@@ -77,7 +77,15 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
         table: style
             .filter(|_| paths.is_none())
             .map(|style| TableParts::new(style, &shown)),
-        charts: charts.then(|| (Vec::new(), Vec::new())),
+        // At most chart::MAX_SCENARIOS scenarios: their rows are reserved at once, as
+        // growing by doubling would hold up to twice them (and, while growing, the
+        // old rows beside the new) with a sweep of many caps.
+        charts: charts.then(|| {
+            (
+                Vec::with_capacity(count),
+                Vec::with_capacity(count.saturating_mul(req.variants.len())),
+            )
+        }),
         laid_out: (files && (output.report || output.xlsx)).then(|| (Vec::new(), Vec::new())),
     };
     let csv = outs.csv.file.is_some() || outs.csv.stdout.is_some();
@@ -200,10 +208,11 @@ struct Piece {
     rows: Vec<CompareRow>,
     thresholds: Vec<Thresholds>,
     csv: String,
-    /// The rows as items of the JSON `results` array, each after a comma.
-    json: String,
+    /// The rows as items of the JSON `results` array, each after a comma, in parts
+    /// (written one by one, never joined: the text is held once).
+    json: Vec<String>,
     /// The thresholds as items of the JSON `thresholds` array, each after a comma.
-    json_thresholds: String,
+    json_thresholds: Vec<String>,
 }
 
 impl Piece {
@@ -222,11 +231,11 @@ impl Piece {
         };
         let (json, json_thresholds) = if json {
             (
-                render::json::items(&rows, false).map_err(Error::Internal)?,
-                render::json::items(&thresholds, false).map_err(Error::Internal)?,
+                render::json::item_parts(&rows, false, 256).map_err(Error::Internal)?,
+                render::json::item_parts(&thresholds, false, 256).map_err(Error::Internal)?,
             )
         } else {
-            (String::new(), String::new())
+            (Vec::new(), Vec::new())
         };
         Ok(Piece {
             rows,
@@ -569,8 +578,13 @@ fn append_items(spool: &mut Spool, items: &str) -> Result<(), Error> {
 
 impl Consumer<Piece> for JsonParts {
     fn take(&mut self, piece: &Piece) -> Result<(), Error> {
-        append_items(&mut self.results, &piece.json)?;
-        append_items(&mut self.thresholds, &piece.json_thresholds)
+        for part in &piece.json {
+            append_items(&mut self.results, part)?;
+        }
+        for part in &piece.json_thresholds {
+            append_items(&mut self.thresholds, part)?;
+        }
+        Ok(())
     }
 }
 
@@ -813,6 +827,9 @@ pub(super) fn each_batch(
         repeated,
     } = opened;
     let mut failed = None;
+    // What reading freed (its parsed chunks, once dealt into the store) goes back
+    // before the first batch is computed.
+    super::give_back_freed_memory();
     for file in &mut files {
         problems.extend(file.take_problems());
         let mut next = file.next_batch();
@@ -827,6 +844,7 @@ pub(super) fn each_batch(
             if let Err(e) = done {
                 failed = Some(e);
             }
+            super::give_back_freed_memory();
         }
     }
     problems.extend(repeated);

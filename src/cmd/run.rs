@@ -114,7 +114,7 @@ fn draw_paths(
 /// About this many values' results are computed and handed to the outputs at once:
 /// enough for every core, few enough that their results (a few hundred bytes a value)
 /// and text stay small next to the loaded file.
-const VALUES_PER_PART: usize = 16_384;
+const VALUES_PER_PART: usize = 4_096;
 
 /// `scenarios` cut into runs of about `values` values (at least one scenario each).
 fn parts(scenarios: &[Scenario], values: usize) -> impl Iterator<Item = &[Scenario]> {
@@ -447,8 +447,12 @@ struct JsonScenarios {
 impl Consumer<[ScenarioResult]> for JsonScenarios {
     fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
         let first = self.items.is_empty();
-        let text = render::json::items(results, first).map_err(Error::Internal)?;
-        self.items.write(text.as_bytes())
+        // A few scenarios a part, each written and dropped in turn: the part's text
+        // is held once, not again joined.
+        for part in render::json::item_parts(results, first, 8).map_err(Error::Internal)? {
+            self.items.write(part.as_bytes())?;
+        }
+        Ok(())
     }
 }
 

@@ -6,9 +6,13 @@
 //! Per scenario only its few metric values are kept (about 100 bytes), never its
 //! ledger; with `bands`, also its cumulative payments at each period end as `f32`,
 //! for the fan chart only (the chart is where amounts become floats anyway: a
-//! float's 24 bits are far finer than a pixel).
+//! float's 24 bits are far finer than a pixel). Those are most of what a
+//! distribution holds (8 bytes a value: 48 MB for 6M values), so they wait in a
+//! temporary file, written per period end in chunks, and are read back one period
+//! end at a time when the fan chart is drawn ([`Group::bands`]).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
@@ -149,7 +153,82 @@ pub struct Group {
     pub from: Date,
     paths: Vec<Path>,
     /// Per period end: each path's cumulative payments, capped and uncapped.
-    bands: BTreeMap<Date, (Vec<f32>, Vec<f32>)>,
+    bands: BTreeMap<Date, Values>,
+    /// The temporary file the chunks of `bands` are in, once one is written.
+    spill: Option<Arc<std::fs::File>>,
+}
+
+/// The fan chart's values at one period end: chunks written to the temporary file,
+/// then the last values, still in memory.
+#[derive(Debug, Clone, Default)]
+struct Values {
+    /// Values in all, written or not.
+    count: usize,
+    /// Where each written chunk starts in the file, and its values: `n` capped
+    /// cumulative payments then `n` uncapped, as little-endian `f32`.
+    chunks: Vec<(u64, usize)>,
+    paid: Vec<f32>,
+    uncapped: Vec<f32>,
+}
+
+/// A period end's values are written to the temporary file in chunks of this many
+/// (32 KiB a chunk).
+const CHUNK: usize = 4096;
+
+/// At most this many values of every group and period end wait in memory together
+/// (2 MiB) before all of them are written out.
+const IN_MEMORY: usize = 1 << 18;
+
+impl Values {
+    fn push(&mut self, paid: f32, uncapped: f32) {
+        self.count += 1;
+        self.paid.push(paid);
+        self.uncapped.push(uncapped);
+    }
+
+    /// Appends the values in memory to `file` as one chunk, and forgets them.
+    fn write(&mut self, file: &std::fs::File) -> std::io::Result<()> {
+        use std::io::{Seek, SeekFrom, Write};
+        if self.paid.is_empty() {
+            return Ok(());
+        }
+        let mut bytes = Vec::with_capacity(self.paid.len() * 8);
+        for v in self.paid.iter().chain(&self.uncapped) {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        let mut f = file;
+        // The end, not where a read left the file: chunks are only ever appended.
+        let at = f.seek(SeekFrom::End(0))?;
+        f.write_all(&bytes)?;
+        self.chunks.push((at, self.paid.len()));
+        self.paid.clear();
+        self.uncapped.clear();
+        Ok(())
+    }
+
+    /// Every value, capped and uncapped, in no particular order: the chunks read
+    /// back from `file`, then those in memory.
+    fn read(&self, file: Option<&std::fs::File>) -> std::io::Result<(Vec<f32>, Vec<f32>)> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut paid = Vec::with_capacity(self.count);
+        let mut uncapped = Vec::with_capacity(self.count);
+        let mut bytes = Vec::new();
+        for &(at, n) in &self.chunks {
+            let mut f = file.ok_or_else(|| std::io::Error::other("no temporary file"))?;
+            f.seek(SeekFrom::Start(at))?;
+            bytes.resize(n * 8, 0);
+            f.read_exact(&mut bytes)?;
+            let mut floats = bytes
+                .chunks_exact(4)
+                .filter_map(|b| <[u8; 4]>::try_from(b).ok())
+                .map(f32::from_le_bytes);
+            paid.extend(floats.by_ref().take(n));
+            uncapped.extend(floats);
+        }
+        paid.extend_from_slice(&self.paid);
+        uncapped.extend_from_slice(&self.uncapped);
+        Ok((paid, uncapped))
+    }
 }
 
 /// The quantiles of the fan chart at one date.
@@ -169,7 +248,7 @@ impl Group {
 
     /// Whether the fan chart's cumulative payments were kept for this group.
     pub fn has_bands(&self) -> bool {
-        self.bands.values().any(|(paid, _)| !paid.is_empty())
+        self.bands.values().any(|v| v.count > 0)
     }
 
     /// Each path's binding date, `None` for those that never bind, in feeding order.
@@ -183,27 +262,26 @@ impl Group {
     }
 
     /// The fan chart's quantiles (nearest rank, as everywhere) at each period end,
-    /// over the paths that have that period.
-    pub fn bands(&self) -> Vec<Band> {
-        self.bands
-            .iter()
-            .filter(|(_, (paid, _))| !paid.is_empty())
-            .map(|(date, (paid, uncapped))| {
-                let mut paid = paid.clone();
-                paid.sort_by(f32::total_cmp);
-                let mut uncapped = uncapped.clone();
-                uncapped.sort_by(f32::total_cmp);
-                let at = |v: &[f32], p: u32| {
-                    v.get(rank(p, v.len()).saturating_sub(1))
-                        .map_or(0.0, |x| f64::from(*x))
-                };
-                Band {
-                    date: *date,
-                    paid: [5, 25, 50, 75, 95].map(|p| at(&paid, p)),
-                    uncapped_median: at(&uncapped, 50),
-                }
-            })
-            .collect()
+    /// over the paths that have that period; one period end's values are read back
+    /// and sorted at a time (sorted by `total_cmp`, whose equal values are the same
+    /// bits: the order they were kept in makes no difference).
+    pub fn bands(&self) -> Result<Vec<Band>, Error> {
+        let mut out = Vec::new();
+        for (date, values) in self.bands.iter().filter(|(_, v)| v.count > 0) {
+            let (mut paid, mut uncapped) = values.read(self.spill.as_deref()).map_err(spill_err)?;
+            paid.sort_by(f32::total_cmp);
+            uncapped.sort_by(f32::total_cmp);
+            let at = |v: &[f32], p: u32| {
+                v.get(rank(p, v.len()).saturating_sub(1))
+                    .map_or(0.0, |x| f64::from(*x))
+            };
+            out.push(Band {
+                date: *date,
+                paid: [5, 25, 50, 75, 95].map(|p| at(&paid, p)),
+                uncapped_median: at(&uncapped, 50),
+            });
+        }
+        Ok(out)
     }
 
     /// The year-ends inside the term (from the group's start to `through`, excluded),
@@ -246,6 +324,13 @@ pub struct Distributions {
     keep_bands: bool,
     groups: Vec<Group>,
     index: HashMap<(String, String), usize>,
+    /// The temporary file of the fan chart's values, once a chunk is written.
+    spill: Option<Arc<std::fs::File>>,
+    /// The fan chart's values in memory, of every group and period end.
+    in_memory: usize,
+    /// Why the fan chart's values could not be written: reported by
+    /// [`Distributions::summaries`], once every batch is in.
+    failed: Option<String>,
 }
 
 impl Distributions {
@@ -256,6 +341,9 @@ impl Distributions {
             keep_bands: bands,
             groups: Vec::new(),
             index: HashMap::new(),
+            spill: None,
+            in_memory: 0,
+            failed: None,
         }
     }
 
@@ -280,6 +368,7 @@ impl Distributions {
                 from,
                 paths: Vec::new(),
                 bands: BTreeMap::new(),
+                spill: None,
             });
             groups.len() - 1
         });
@@ -317,19 +406,74 @@ impl Distributions {
                     continue;
                 };
                 let mut uncapped = 0.0f64;
+                let mut full = Vec::new();
                 for p in &r.periods {
                     uncapped += to_f64(p.uncapped_payment);
                     let e = g.bands.entry(p.end).or_default();
-                    e.0.push(to_f64(p.cumulative) as f32);
-                    e.1.push(uncapped as f32);
+                    e.push(to_f64(p.cumulative) as f32, uncapped as f32);
+                    if e.paid.len() >= CHUNK {
+                        full.push(p.end);
+                    }
+                }
+                self.in_memory += r.periods.len();
+                for date in full {
+                    self.write_bands(i, Some(date));
+                }
+                if self.in_memory >= IN_MEMORY {
+                    for i in 0..self.groups.len() {
+                        self.write_bands(i, None);
+                    }
+                    self.in_memory = 0;
                 }
             }
+        }
+    }
+
+    /// Writes the fan chart's values of group `i` kept in memory to the temporary
+    /// file (created on first use): those of `date`, or of every period end. A
+    /// failure is kept for [`Distributions::summaries`] to report, and the values
+    /// stay in memory.
+    fn write_bands(&mut self, i: usize, date: Option<Date>) {
+        if self.failed.is_some() {
+            return;
+        }
+        let file = match &self.spill {
+            Some(f) => Arc::clone(f),
+            None => match tempfile::tempfile() {
+                Ok(f) => Arc::clone(self.spill.insert(Arc::new(f))),
+                Err(e) => {
+                    self.failed = Some(e.to_string());
+                    return;
+                }
+            },
+        };
+        let Some(g) = self.groups.get_mut(i) else {
+            return;
+        };
+        g.spill.get_or_insert_with(|| Arc::clone(&file));
+        let mut written = 0;
+        let mut result = Ok(());
+        for (d, values) in g.bands.iter_mut() {
+            if date.is_none_or(|date| date == *d) {
+                written += values.paid.len();
+                result = values.write(&file);
+                if result.is_err() {
+                    break;
+                }
+            }
+        }
+        self.in_memory = self.in_memory.saturating_sub(written);
+        if let Err(e) = result {
+            self.failed = Some(e.to_string());
         }
     }
 
     /// Every metric of every group, groups in feeding order; `present_value` only
     /// when every path of the group has one.
     pub fn summaries(&self) -> Result<Vec<Summary>, Error> {
+        if let Some(e) = &self.failed {
+            return Err(spill_err(e));
+        }
         let mut out = Vec::new();
         for g in &self.groups {
             for metric in Metric::ALL {
@@ -370,6 +514,15 @@ impl Distributions {
 fn to_f64(v: Decimal) -> f64 {
     use rust_decimal::prelude::ToPrimitive;
     v.to_f64().unwrap_or(0.0)
+}
+
+/// A failure of the temporary file of the fan chart's values, as the spools of
+/// [`crate::output`] report theirs.
+fn spill_err(e: impl std::fmt::Display) -> Error {
+    Error::Write {
+        path: std::env::temp_dir(),
+        message: format!("temporary file: {e}"),
+    }
 }
 
 fn overflow(g: &Group, what: &str) -> Error {
@@ -442,6 +595,121 @@ fn summarize(g: &Group, metric: Metric) -> Result<Option<Summary>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Chunks written between reads (which move the file's position) are still
+    /// appended, and every value reads back, the written ones first.
+    #[test]
+    fn spilled_values_read_back_as_kept() {
+        let file = tempfile::tempfile().unwrap();
+        let mut v = Values::default();
+        let (mut paid, mut uncapped) = (Vec::new(), Vec::new());
+        for i in 0..(2 * CHUNK + 17) {
+            let (p, u) = ((i * 7919 % 10007) as f32 * 0.5, -(i as f32));
+            v.push(p, u);
+            paid.push(p);
+            uncapped.push(u);
+            if v.paid.len() >= CHUNK {
+                v.write(&file).unwrap();
+                assert_eq!(
+                    v.read(Some(&file)).unwrap(),
+                    (paid.clone(), uncapped.clone())
+                );
+            }
+        }
+        assert_eq!(v.chunks.len(), 2);
+        v.write(&file).unwrap();
+        assert_eq!(v.chunks.len(), 3);
+        assert!(v.paid.is_empty());
+        assert_eq!(v.read(Some(&file)).unwrap(), (paid, uncapped));
+        assert!(Values {
+            count: 1,
+            chunks: vec![(0, 1)],
+            ..Values::default()
+        }
+        .read(None)
+        .is_err());
+    }
+
+    /// A group of more paths than a chunk has its fan chart's values in the
+    /// temporary file, and the same quantiles as sorting every value kept in memory.
+    #[test]
+    fn spilled_bands_are_the_quantiles_of_every_value() {
+        use crate::model::{Period, PeriodInput, Scenario, Terms};
+        use crate::montecarlo::paths::{batches, Base, Simulation};
+        let b = Decimal::from(1_000_000_000i64);
+        let periods = [(2027, 50), (2028, 100), (2029, 150), (2030, 200)]
+            .iter()
+            .enumerate()
+            .map(|(i, &(y, r))| PeriodInput {
+                period: Period::year(y).unwrap(),
+                revenue: Decimal::from(r) * b,
+                rate: None,
+                line: i as u64 + 2,
+            })
+            .collect();
+        let s = Scenario {
+            name: "base".into(),
+            source: "t.csv".into(),
+            periods,
+        };
+        let from = Date::from_ymd(2027, 1, 1).unwrap();
+        let sim = Simulation {
+            volatility: Decimal::new(3, 1),
+            seed: 5,
+            decimals: 2,
+        };
+        let base = Base::new(&s, from, &sim);
+        let terms = Terms {
+            cap: Some(Decimal::from(38) * b),
+            from: Some(from),
+            ..Terms::default()
+        };
+        let key = Key {
+            group: "base",
+            variant: "",
+            cap: terms.cap,
+        };
+        let mut dist = Distributions::new(terms.through, true);
+        let mut kept: BTreeMap<Date, (Vec<f32>, Vec<f32>)> = BTreeMap::new();
+        for batch in batches(&base, 2 * CHUNK as u64 + 123, 1000) {
+            let results: Vec<ScenarioResult> = batch
+                .unwrap()
+                .iter()
+                .map(|p| crate::engine::compute(p, &terms).unwrap())
+                .collect();
+            dist.add_results(&key, &results);
+            for r in &results {
+                let mut u = 0.0f64;
+                for p in &r.periods {
+                    u += to_f64(p.uncapped_payment);
+                    let e = kept.entry(p.end).or_default();
+                    e.0.push(to_f64(p.cumulative) as f32);
+                    e.1.push(u as f32);
+                }
+            }
+        }
+        let g = &dist.groups()[0];
+        assert!(
+            g.spill.is_some(),
+            "nothing was written to the temporary file"
+        );
+        assert!(g.bands.values().all(|v| v.chunks.len() == 2));
+        let expected: Vec<Band> = kept
+            .into_iter()
+            .map(|(date, (mut paid, mut uncapped))| {
+                paid.sort_by(f32::total_cmp);
+                uncapped.sort_by(f32::total_cmp);
+                let at = |v: &[f32], p: u32| f64::from(v[rank(p, v.len()) - 1]);
+                Band {
+                    date,
+                    paid: [5, 25, 50, 75, 95].map(|p| at(&paid, p)),
+                    uncapped_median: at(&uncapped, 50),
+                }
+            })
+            .collect();
+        assert_eq!(expected.len(), 4);
+        assert_eq!(g.bands().unwrap(), expected);
+    }
 
     #[test]
     fn nearest_rank_is_the_ceiling_of_p_n() {

@@ -146,9 +146,20 @@ pub const END: &str = "\n}\n";
 /// The items of a top-level array, each after a comma unless it is the array's first
 /// (`first`), rendered on every core.
 pub fn items<T: Serialize + Sync>(items: &[T], first: bool) -> Result<String, String> {
+    Ok(item_parts(items, first, 256)?.concat())
+}
+
+/// [`items`] in parts of `per_part` items each, in order: the same text once joined.
+/// A caller that writes the parts one by one never holds the text twice (a `run`
+/// result's item is about 27 KB at 60 periods).
+pub fn item_parts<T: Serialize + Sync>(
+    items: &[T],
+    first: bool,
+    per_part: usize,
+) -> Result<Vec<String>, String> {
     use rayon::prelude::*;
-    let parts: Vec<String> = items
-        .par_chunks(256)
+    let mut parts: Vec<String> = items
+        .par_chunks(per_part.max(1))
         .map(|chunk| {
             let mut out = String::new();
             for item in chunk {
@@ -159,11 +170,10 @@ pub fn items<T: Serialize + Sync>(items: &[T], first: bool) -> Result<String, St
             Ok(out)
         })
         .collect::<Result<_, String>>()?;
-    let mut out = parts.concat();
-    if first && !out.is_empty() {
-        out.drain(..1);
+    if let Some(head) = parts.first_mut().filter(|p| first && !p.is_empty()) {
+        head.drain(..1);
     }
-    Ok(out)
+    Ok(parts)
 }
 
 /// How an array ends: `[` + its items + `\n  ]`, or `[]` without any. `[` is written
