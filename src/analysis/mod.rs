@@ -191,13 +191,7 @@ pub fn cumulative_through(uncapped: &ScenarioResult, day: Date) -> Option<Decima
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
-    use std::str::FromStr;
-
-    fn dec(s: &str) -> Decimal {
-        Decimal::from_str(s).unwrap()
-    }
 
     #[test]
     fn inputs_read_back_by_name() {
