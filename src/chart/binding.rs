@@ -126,7 +126,7 @@ impl Chart for Cdf<'_> {
         let mut lines = Vec::new();
         for g in self.groups {
             let n = g.paths().max(1) as f64;
-            let mut dates: Vec<Date> = g.binding_dates().flatten().collect();
+            let mut dates: Vec<Date> = g.binding_dates()?.into_iter().flatten().collect();
             dates.sort_unstable();
             let mut pts = vec![(origin.days_until(g.from) as f64, 0.0)];
             let mut bound = 0usize;

@@ -36,7 +36,7 @@ impl Chart for Foregone<'_> {
 
     fn describe<DB: DrawingBackend>(&self, _: &Canvas<DB>) -> Described<ForegonePlot> {
         let g = self.group;
-        let mut v: Vec<f64> = g.foregone().map(f).collect();
+        let mut v: Vec<f64> = g.foregone()?.into_iter().map(f).collect();
         if v.is_empty() {
             return Ok(None);
         }

@@ -142,6 +142,63 @@ struct Path {
     binding_date: Option<Date>,
 }
 
+impl Path {
+    /// A path as written to the temporary file: four amounts (`Decimal::serialize`,
+    /// 16 bytes each, every bit kept), the present value (a flag, 16 bytes) and the
+    /// binding date (a flag, days after 0001-01-01 as 4 bytes).
+    const BYTES: usize = 4 * 16 + 17 + 5;
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        for d in [
+            self.total_paid,
+            self.foregone,
+            self.uncapped_total,
+            self.eligible_revenue,
+        ] {
+            out.extend_from_slice(&d.serialize());
+        }
+        out.push(u8::from(self.present_value.is_some()));
+        out.extend_from_slice(&self.present_value.unwrap_or_default().serialize());
+        out.push(u8::from(self.binding_date.is_some()));
+        let days = self
+            .binding_date
+            .zip(first_day())
+            .map_or(0, |(d, first)| first.days_until(d));
+        out.extend_from_slice(&i32::try_from(days).unwrap_or(0).to_le_bytes());
+    }
+
+    /// The path [`Path::encode`] wrote into `b`.
+    fn decode(b: &[u8]) -> Option<Path> {
+        let decimal = |at: usize| -> Option<Decimal> {
+            Some(Decimal::deserialize(b.get(at..at + 16)?.try_into().ok()?))
+        };
+        let present_value = match b.get(64)? {
+            0 => None,
+            _ => Some(decimal(65)?),
+        };
+        let binding_date = match b.get(81)? {
+            0 => None,
+            _ => {
+                let days = i32::from_le_bytes(b.get(82..86)?.try_into().ok()?);
+                Some(first_day()?.add_days(i64::from(days))?)
+            }
+        };
+        Some(Path {
+            total_paid: decimal(0)?,
+            foregone: decimal(16)?,
+            uncapped_total: decimal(32)?,
+            eligible_revenue: decimal(48)?,
+            present_value,
+            binding_date,
+        })
+    }
+}
+
+/// 0001-01-01, from which a written binding date counts its days.
+fn first_day() -> Option<Date> {
+    Date::from_ymd(1, 1, 1)
+}
+
 /// One distribution: the paths of a group under a variant.
 #[derive(Debug, Clone)]
 pub struct Group {
@@ -151,7 +208,12 @@ pub struct Group {
     pub cap: Option<Decimal>,
     /// The earliest term start of its paths.
     pub from: Date,
+    /// Its paths in feeding order: chunks written to the temporary file (where each
+    /// starts, and how many paths), then those still in memory.
+    path_chunks: Vec<(u64, usize)>,
     paths: Vec<Path>,
+    /// Paths in all, written or not.
+    path_count: usize,
     /// Per period end: each path's cumulative payments, capped and uncapped.
     bands: BTreeMap<Date, Values>,
     /// The temporary file the chunks of `bands` are in, once one is written.
@@ -178,6 +240,11 @@ const CHUNK: usize = 4096;
 /// At most this many values of every group and period end wait in memory together
 /// (2 MiB) before all of them are written out.
 const IN_MEMORY: usize = 1 << 18;
+
+/// At most this many paths of every group wait in memory together (about 5.6 MB)
+/// before all of them are written out: a million scenarios under three caps would
+/// otherwise hold about 290 MB of exact totals for the quantiles.
+const PATHS_IN_MEMORY: usize = 1 << 16;
 
 impl Values {
     fn push(&mut self, paid: f32, uncapped: f32) {
@@ -243,7 +310,31 @@ pub struct Band {
 
 impl Group {
     pub fn paths(&self) -> u64 {
-        self.paths.len() as u64
+        self.path_count as u64
+    }
+
+    /// `f` of every path, in feeding order: the written chunks read back one at a
+    /// time, then the paths in memory. Only the column asked for is held whole.
+    fn column<T>(&self, f: impl Fn(&Path) -> T) -> Result<Vec<T>, Error> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut out = Vec::with_capacity(self.path_count);
+        let mut bytes = Vec::new();
+        for &(at, n) in &self.path_chunks {
+            let mut file = self
+                .spill
+                .as_deref()
+                .ok_or_else(|| spill_err("no temporary file"))?;
+            file.seek(SeekFrom::Start(at)).map_err(spill_err)?;
+            bytes.resize(n * Path::BYTES, 0);
+            file.read_exact(&mut bytes).map_err(spill_err)?;
+            for record in bytes.chunks_exact(Path::BYTES) {
+                out.push(f(
+                    &Path::decode(record).ok_or_else(|| spill_err("a damaged record"))?
+                ));
+            }
+        }
+        out.extend(self.paths.iter().map(f));
+        Ok(out)
     }
 
     /// Whether the fan chart's cumulative payments were kept for this group.
@@ -252,13 +343,13 @@ impl Group {
     }
 
     /// Each path's binding date, `None` for those that never bind, in feeding order.
-    pub fn binding_dates(&self) -> impl Iterator<Item = Option<Date>> + '_ {
-        self.paths.iter().map(|p| p.binding_date)
+    pub fn binding_dates(&self) -> Result<Vec<Option<Date>>, Error> {
+        self.column(|p| p.binding_date)
     }
 
     /// Each path's foregone amount, in feeding order.
-    pub fn foregone(&self) -> impl Iterator<Item = Decimal> + '_ {
-        self.paths.iter().map(|p| p.foregone)
+    pub fn foregone(&self) -> Result<Vec<Decimal>, Error> {
+        self.column(|p| p.foregone)
     }
 
     /// The fan chart's quantiles (nearest rank, as everywhere) at each period end,
@@ -328,6 +419,9 @@ pub struct Distributions {
     spill: Option<Arc<std::fs::File>>,
     /// The fan chart's values in memory, of every group and period end.
     in_memory: usize,
+    /// Paths in memory, of every group; past `path_limit` they are written out.
+    paths_in_memory: usize,
+    path_limit: usize,
     /// Why the fan chart's values could not be written: reported by
     /// [`Distributions::summaries`], once every batch is in.
     failed: Option<String>,
@@ -343,8 +437,18 @@ impl Distributions {
             index: HashMap::new(),
             spill: None,
             in_memory: 0,
+            paths_in_memory: 0,
+            path_limit: PATHS_IN_MEMORY,
             failed: None,
         }
+    }
+
+    /// The same, writing paths out past `limit` in memory (tests: any limit gives
+    /// the same results).
+    #[cfg(test)]
+    fn with_path_limit(mut self, limit: usize) -> Distributions {
+        self.path_limit = limit;
+        self
     }
 
     pub fn groups(&self) -> &[Group] {
@@ -366,7 +470,9 @@ impl Distributions {
                 variant: key.variant.to_string(),
                 cap: key.cap,
                 from,
+                path_chunks: Vec::new(),
                 paths: Vec::new(),
+                path_count: 0,
                 bands: BTreeMap::new(),
                 spill: None,
             });
@@ -392,6 +498,65 @@ impl Distributions {
             present_value: s.present_value,
             binding_date: s.binding_date,
         });
+        g.path_count += 1;
+        self.paths_in_memory += 1;
+        if self.paths_in_memory >= self.path_limit {
+            self.write_paths();
+        }
+    }
+
+    /// Writes every group's paths kept in memory to the temporary file, one chunk a
+    /// group. A failure is kept for [`Distributions::summaries`] to report, and the
+    /// paths stay in memory.
+    fn write_paths(&mut self) {
+        use std::io::{Seek, SeekFrom, Write};
+        let Some(file) = self.spill_file() else {
+            return;
+        };
+        let mut bytes = Vec::new();
+        for g in &mut self.groups {
+            if g.paths.is_empty() {
+                continue;
+            }
+            g.spill.get_or_insert_with(|| Arc::clone(&file));
+            bytes.clear();
+            for p in &g.paths {
+                p.encode(&mut bytes);
+            }
+            let mut f = &*file;
+            // The end, not where a read left the file: chunks are only ever appended.
+            let written = f
+                .seek(SeekFrom::End(0))
+                .and_then(|at| f.write_all(&bytes).map(|()| at));
+            match written {
+                Ok(at) => {
+                    g.path_chunks.push((at, g.paths.len()));
+                    g.paths.clear();
+                }
+                Err(e) => {
+                    self.failed = Some(e.to_string());
+                    return;
+                }
+            }
+        }
+        self.paths_in_memory = 0;
+    }
+
+    /// The temporary file (created on first use), or `None` once writing failed.
+    fn spill_file(&mut self) -> Option<Arc<std::fs::File>> {
+        if self.failed.is_some() {
+            return None;
+        }
+        match &self.spill {
+            Some(f) => Some(Arc::clone(f)),
+            None => match tempfile::tempfile() {
+                Ok(f) => Some(Arc::clone(self.spill.insert(Arc::new(f)))),
+                Err(e) => {
+                    self.failed = Some(e.to_string());
+                    None
+                }
+            },
+        }
     }
 
     /// Adds a batch of results of one group and variant (with the fan chart's
@@ -434,18 +599,8 @@ impl Distributions {
     /// failure is kept for [`Distributions::summaries`] to report, and the values
     /// stay in memory.
     fn write_bands(&mut self, i: usize, date: Option<Date>) {
-        if self.failed.is_some() {
+        let Some(file) = self.spill_file() else {
             return;
-        }
-        let file = match &self.spill {
-            Some(f) => Arc::clone(f),
-            None => match tempfile::tempfile() {
-                Ok(f) => Arc::clone(self.spill.insert(Arc::new(f))),
-                Err(e) => {
-                    self.failed = Some(e.to_string());
-                    return;
-                }
-            },
         };
         let Some(g) = self.groups.get_mut(i) else {
             return;
@@ -487,9 +642,12 @@ impl Distributions {
 
     /// For every group, the share of paths bound by each year-end and the term end.
     pub fn probabilities(&self) -> Result<Vec<Probability>, Error> {
+        if let Some(e) = &self.failed {
+            return Err(spill_err(e));
+        }
         let mut out = Vec::new();
         for g in &self.groups {
-            let mut dates: Vec<Date> = g.paths.iter().filter_map(|p| p.binding_date).collect();
+            let mut dates: Vec<Date> = g.binding_dates()?.into_iter().flatten().collect();
             dates.sort_unstable();
             let paths = g.paths();
             for by in g.year_ends(self.through) {
@@ -541,7 +699,7 @@ fn overflow(g: &Group, what: &str) -> Error {
 /// One metric of one group; `None` for a metric the group has no value of (a present
 /// value without a discount rate) or a group with no paths.
 fn summarize(g: &Group, metric: Metric) -> Result<Option<Summary>, Error> {
-    let n = g.paths.len();
+    let n = g.path_count;
     if n == 0 {
         return Ok(None);
     }
@@ -560,7 +718,7 @@ fn summarize(g: &Group, metric: Metric) -> Result<Option<Summary>, Error> {
     };
     if metric == Metric::BindingDate {
         // Never binding sorts after every date: `None` last.
-        let mut dates: Vec<Option<Date>> = g.paths.iter().map(|p| p.binding_date).collect();
+        let mut dates = g.binding_dates()?;
         dates.sort_unstable_by(|a, b| match (a, b) {
             (Some(x), Some(y)) => x.cmp(y),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -571,9 +729,8 @@ fn summarize(g: &Group, metric: Metric) -> Result<Option<Summary>, Error> {
         return Ok(Some(row(None, &sorted)));
     }
     let Some(mut values) = g
-        .paths
-        .iter()
-        .map(|p| metric.amount(p))
+        .column(|p| metric.amount(p))?
+        .into_iter()
         .collect::<Option<Vec<Decimal>>>()
     else {
         return Ok(None);
@@ -709,6 +866,66 @@ mod tests {
             .collect();
         assert_eq!(expected.len(), 4);
         assert_eq!(g.bands().unwrap(), expected);
+    }
+
+    /// Paths written to the temporary file (every few, across groups) give the same
+    /// rows, probabilities, binding dates and foregone amounts as paths kept in
+    /// memory, every bit of every amount included.
+    #[test]
+    fn written_paths_read_back_as_kept() {
+        let d = |s: &str| Date::parse(s).unwrap();
+        let through = d("2030-12-31");
+        let mut kept = Distributions::new(through, false);
+        let mut written = Distributions::new(through, false).with_path_limit(3);
+        let mut seed = 7u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for i in 0..1000 {
+            let key = Key {
+                group: ["a.csv", "b.csv"][(i % 2) as usize],
+                variant: ["25B", "38B", "50B"][next(3) as usize],
+                cap: None,
+            };
+            let total = Decimal::new(next(50_000_000_000_000) as i64, next(13) as u32);
+            let uncapped = total + Decimal::new(next(1_000_000) as i64, 2);
+            let s = ScenarioSummary {
+                eligible_revenue: Decimal::new(next(1 << 50) as i64, 2),
+                uncapped_total: uncapped,
+                total_paid: total,
+                foregone: uncapped - total,
+                cap_binds: next(2) == 0,
+                binding_period: None,
+                binding_date: (next(3) > 0)
+                    .then(|| d("2026-01-01").add_days(next(1800) as i64).unwrap()),
+                effective_rate: None,
+                present_value: (i % 7 != 3).then(|| Decimal::new(next(1 << 40) as i64, 9)),
+                covered_from: d("2026-01-01"),
+                covered_through: through,
+            };
+            let from = d("2026-01-01").add_days(next(30) as i64).unwrap();
+            kept.add(&key, from, &s);
+            written.add(&key, from, &s);
+        }
+        assert!(written.groups.iter().all(|g| !g.path_chunks.is_empty()));
+        let bits = |x: &[Decimal]| x.iter().map(|d| d.serialize()).collect::<Vec<_>>();
+        for (k, w) in kept.groups.iter().zip(&written.groups) {
+            assert_eq!(k.paths(), w.paths());
+            assert_eq!(k.binding_dates().unwrap(), w.binding_dates().unwrap());
+            assert_eq!(bits(&k.foregone().unwrap()), bits(&w.foregone().unwrap()));
+        }
+        let text = |x: Vec<Summary>| format!("{x:?}");
+        assert_eq!(
+            text(kept.summaries().unwrap()),
+            text(written.summaries().unwrap())
+        );
+        assert_eq!(
+            kept.probabilities().unwrap(),
+            written.probabilities().unwrap()
+        );
     }
 
     #[test]
