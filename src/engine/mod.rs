@@ -4,11 +4,13 @@
 //! The cap rule is written once, per segment, in `cap.rs`: the ledger walk
 //! (`walk.rs`, behind [`compute`]) pays every segment through it; the cap sweep
 //! ([`Sweep`], `sweep.rs`) answers many caps from one uncapped walk with what follows
-//! from the rule, taking the binding day from `cap.rs` too. Every amount is a `Decimal`; the only
-//! rounding is the half-even rounding to 12 decimal places of each segment's prorated
-//! revenue and payment ([`prorate`]: exact at every size, done on integer mantissas,
-//! or an overflow error), plus Decimal's own 28 significant digits in the present
-//! value's power and the effective rate's division.
+//! from the rule, taking the binding day from `cap.rs` too; the sweep walks a plain
+//! scenario on integer mantissas (`fixed.rs`), to the same `Decimal`s. Every amount is
+//! a `Decimal`; the only rounding is the half-even rounding to 12 decimal places of
+//! each segment's prorated revenue and payment ([`prorate`]: exact at every size, done
+//! on integer mantissas, or an overflow error), plus Decimal's own 28 significant
+//! digits in the present value's power and the effective rate's division. Sums of
+//! amounts are exact or an overflow error ([`add_exact`]).
 
 mod cap;
 mod fixed;
