@@ -164,7 +164,10 @@ impl Chart for Cdf<'_> {
         let total: u64 = self.groups.iter().map(Group::paths).sum();
         let first = self.groups.first().map_or(0, Group::paths);
         let paths = if self.groups.iter().all(|g| g.paths() == first) {
-            format!("{first} paths a line")
+            format!(
+                "{first} {} a line",
+                if first == 1 { "path" } else { "paths" }
+            )
         } else {
             format!("{total} paths in all")
         };
