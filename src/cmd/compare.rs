@@ -844,7 +844,7 @@ pub(super) fn each_batch(
             if let Err(e) = done {
                 failed = Some(e);
             }
-            super::give_back_freed_memory();
+            super::give_back_if_grown();
         }
     }
     problems.extend(repeated);
