@@ -22,6 +22,9 @@
 //! (`delimiter`), so a semicolon, tab or pipe file is cut like a comma file, and with
 //! the decimal mark decided there from the same first rows a read in one go looks at.
 //!
+//! Each half is first read as plain lines (`plain`: split by hand, no quote in it)
+//! and, when either is not plain, both are read again by csv.
+//!
 //! Pinned by `tests::halves_read_like_the_whole` and
 //! `tests/loader_reference.rs`.
 
@@ -34,6 +37,7 @@ use super::decimal::{Decided, Reading};
 use super::delimiter::{peek, Delimiter};
 use super::header::{read_header, Header, Kind};
 use super::lines::Lines;
+use super::plain;
 use super::reader::{counted, decide_from, read_ahead, read_part, Part, Watch};
 use super::rows::Later;
 use super::utf16;
@@ -59,7 +63,7 @@ pub(super) fn read(
         return Ok(None);
     }
     let cannot_read = |e| cannot_read(origin, e);
-    let loaded = match Cut::plan(path, size, reading).map_err(cannot_read)? {
+    let loaded = match Cut::plan(path, origin, size, reading).map_err(cannot_read)? {
         Some(cut) => cut
             .read(path, origin, stem, size, bar, limits)
             .map_err(cannot_read)?
@@ -79,11 +83,20 @@ struct Cut {
     at: u64,
     decided: Decided,
     reading: Reading,
+    /// The line the header ends on, and whether its last byte is a `\r` (for the
+    /// first half read as plain lines, `plain`, from the header's end).
+    header_line: u64,
+    header_cr: bool,
 }
 
 impl Cut {
     /// The cut of a file of `size` bytes, or `None` when it may not be cut.
-    fn plan(path: &Path, size: u64, reading: Reading) -> std::io::Result<Option<Cut>> {
+    fn plan(
+        path: &Path,
+        origin: &str,
+        size: u64,
+        reading: Reading,
+    ) -> std::io::Result<Option<Cut>> {
         // The header, from the first MiB, for the second half's layout and delimiter
         // (both halves are read with the one chosen here); a header that does not end
         // within it would be cut short there. The decimal mark is decided here too,
@@ -99,7 +112,8 @@ impl Cut {
             let (chosen, file) = peek(File::open(path)?.take(WINDOW), delimiter)?;
             let given = matches!(delimiter, Delimiter::Given(_));
             let (mut rdr, mut lines) = counted(file, chosen);
-            let header = match read_header(&mut rdr, &mut lines, "", u64::MAX, chosen, given) {
+            // Read under the file's name: its warnings are the file's (`plain`).
+            let header = match read_header(&mut rdr, &mut lines, origin, u64::MAX, chosen, given) {
                 Ok(h) if h.end < WINDOW => h,
                 _ => return Ok(None),
             };
@@ -135,11 +149,22 @@ impl Cut {
         if at >= size || at <= header.end {
             return Ok(None);
         }
+        // Line ends before the header's end, counted as `lines` counts them: a `\r`
+        // ends a line, and so does a `\n` but right after a `\r`.
+        let mut head = Vec::new();
+        File::open(path)?.take(header.end).read_to_end(&mut head)?;
+        let (mut header_line, mut after_cr) = (1u64, false);
+        for &b in &head {
+            header_line += u64::from(b == b'\r' || (b == b'\n' && !after_cr));
+            after_cr = b == b'\r';
+        }
         Ok(Some(Cut {
             header,
             at,
             decided,
             reading,
+            header_line,
+            header_cr: after_cr,
         }))
     }
 
@@ -160,6 +185,86 @@ impl Cut {
             budget: limits.budget / 2,
             ..limits
         };
+        // Plain lines first; a stretch that is not plain is read again by csv.
+        let ((first, later), plain) = match self.read_plain(path, origin, stem, size, bar, half)? {
+            Some(parts) => (parts, true),
+            None => {
+                bar.set_position(0);
+                match self.read_csv(path, origin, stem, size, bar, half)? {
+                    Some(parts) => (parts, false),
+                    None => return Ok(None),
+                }
+            }
+        };
+        if !stands(&first, &later, limits) {
+            return Ok(None);
+        }
+        let mut problems = first.problems;
+        for mut p in later.problems.into_vec() {
+            p.line = p.line.map(|l| l.saturating_add(first.lines));
+            problems.push(p);
+        }
+        let later = Later::new(later.groups, first.lines);
+        let note = self.decided.note(origin);
+        Ok(Some(
+            Loaded::new(origin, first.groups, problems, Some(later)).map(|loaded| {
+                loaded
+                    .with_warnings(first.warnings)
+                    .with_note(note)
+                    .with_currency(first.currency)
+                    .with_plain(plain)
+            }),
+        ))
+    }
+
+    /// The two halves read as plain lines (`plain`), or `None` when either is not.
+    fn read_plain(
+        &self,
+        path: &Path,
+        origin: &str,
+        stem: &str,
+        size: u64,
+        bar: &indicatif::ProgressBar,
+        half: Limits,
+    ) -> std::io::Result<Option<(Part, Part)>> {
+        let plan = plain::Plan {
+            origin,
+            stem,
+            header: &self.header,
+            decided: &self.decided,
+            reading_currency: self.reading.currency,
+            limits: half,
+        };
+        let stop = AtomicBool::new(false);
+        let first = plain::Stretch {
+            from: self.header.end,
+            to: self.at,
+            line: self.header_line,
+            after_cr: self.header_cr,
+        };
+        let later = plain::Stretch {
+            from: self.at,
+            to: size,
+            line: 1,
+            after_cr: false,
+        };
+        let (first, later) = rayon::join(
+            || plain::read(path, &first, &plan, true, &stop, bar),
+            || plain::read(path, &later, &plan, false, &stop, bar),
+        );
+        Ok(first?.zip(later?))
+    }
+
+    /// The two halves read by csv, or `None` when either gave up.
+    fn read_csv(
+        &self,
+        path: &Path,
+        origin: &str,
+        stem: &str,
+        size: u64,
+        bar: &indicatif::ProgressBar,
+        half: Limits,
+    ) -> std::io::Result<Option<(Part, Part)>> {
         let stop = AtomicBool::new(false);
         // A half that stops sets `stop`: the other then stops too.
         let gave_up = |part: Result<Part, Vec<Problem>>| {
@@ -202,24 +307,7 @@ impl Cut {
         let (Ok(first), Ok(later)) = (first?, later?) else {
             return Ok(None);
         };
-        if !stands(&first, &later, limits) {
-            return Ok(None);
-        }
-        let mut problems = first.problems;
-        for mut p in later.problems.into_vec() {
-            p.line = p.line.map(|l| l.saturating_add(first.lines));
-            problems.push(p);
-        }
-        let later = Later::new(later.groups, first.lines);
-        let note = self.decided.note(origin);
-        Ok(Some(
-            Loaded::new(origin, first.groups, problems, Some(later)).map(|loaded| {
-                loaded
-                    .with_warnings(first.warnings)
-                    .with_note(note)
-                    .with_currency(first.currency)
-            }),
-        ))
+        Ok(Some((first, later)))
     }
 
     /// How both halves are read: with the delimiter chosen for the header.

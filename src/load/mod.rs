@@ -12,7 +12,8 @@
 //!    (`row`), which parses each cell and groups values by scenario into a compact
 //!    store (`rows`: 16 bytes a value), within the limits;
 //! 3. `halves`: a large regular file is read as two halves on two cores
-//!    ([`read_file`]) when, and only when, it may be cut;
+//!    ([`read_file`]) when, and only when, it may be cut; halves of plain lines (no
+//!    quote, no lone `\r`) are split by hand (`plain`) rather than by csv;
 //! 4. a [`Loaded`] file gives its scenarios a batch at a time, each scenario's periods
 //!    settled, sorted and checked (`periods`: fiscal years, dates, repeats, overlaps,
 //!    gaps). `run` takes all its scenarios at once (but for CSV on stdout alone);
@@ -27,6 +28,7 @@ mod header;
 mod lines;
 mod open;
 mod periods;
+mod plain;
 mod reader;
 mod row;
 mod rows;
@@ -282,6 +284,8 @@ pub struct Loaded {
     next: usize,
     /// Whether the file was read as two halves.
     cut: bool,
+    /// Whether those halves were read as plain lines (`plain`).
+    plain: bool,
     /// What may be wrong without being an error (`header`), printed as `warning:`.
     warnings: Vec<Problem>,
     /// How the file was read where that is worth saying (its numbers read with a
@@ -318,6 +322,7 @@ impl Loaded {
         Ok(Loaded {
             origin: origin.to_string(),
             cut,
+            plain: false,
             store,
             problems: problems.into_vec(),
             next: 0,
@@ -350,6 +355,11 @@ impl Loaded {
         self.note.as_deref()
     }
 
+    fn with_plain(mut self, plain: bool) -> Loaded {
+        self.plain = plain;
+        self
+    }
+
     fn with_warnings(mut self, warnings: Vec<Problem>) -> Loaded {
         self.warnings = warnings;
         self
@@ -373,6 +383,13 @@ impl Loaded {
     /// is the same either way.
     pub fn was_cut(&self) -> bool {
         self.cut
+    }
+
+    /// Whether the file's halves were read as plain lines, split by hand (`plain`);
+    /// what it gives is the same either way. For tests.
+    #[doc(hidden)]
+    pub fn was_plain(&self) -> bool {
+        self.plain
     }
 
     /// Whether the file's rows went to disk, the file being larger than its memory

@@ -25,6 +25,42 @@ pub(super) fn trim(cell: &str) -> &str {
     }
 }
 
+/// A data record as the row reader reads it: its bytes and where each field lies in
+/// them. csv's `ByteRecord` (its fields laid end to end) is one; a plain line split
+/// by [`super::plain`] (the line itself, delimiters included) is the other.
+pub(super) trait Record {
+    /// The number of fields.
+    fn len(&self) -> usize;
+    /// The bytes every field lies in.
+    fn as_slice(&self) -> &[u8];
+    /// Where field `i` lies in [`Record::as_slice`].
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>>;
+    /// Field `i`'s bytes.
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        self.as_slice().get(self.range(i)?)
+    }
+    /// The record's bytes as text when they are known to be ASCII already, sparing
+    /// their check as UTF-8.
+    fn ascii(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl Record for csv::ByteRecord {
+    fn len(&self) -> usize {
+        csv::ByteRecord::len(self)
+    }
+    fn as_slice(&self) -> &[u8] {
+        csv::ByteRecord::as_slice(self)
+    }
+    fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
+        csv::ByteRecord::range(self, i)
+    }
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        csv::ByteRecord::get(self, i)
+    }
+}
+
 /// Turns data rows into grouped values and problems.
 pub(super) struct RowReader<'a> {
     origin: &'a str,
@@ -47,8 +83,8 @@ pub(super) struct RowReader<'a> {
 
 /// One record's cells as the row reader sees them: trimmed, and named in problems by
 /// the header's column and the record's line.
-struct Cells<'r> {
-    record: &'r csv::ByteRecord,
+struct Cells<'r, R: Record> {
+    record: &'r R,
     /// The record's bytes as text when they are all UTF-8 (validated once, as csv's
     /// `StringRecord` would): a cell is then a slice of it, with no check of its own.
     text: Option<&'r str>,
@@ -57,7 +93,7 @@ struct Cells<'r> {
     names: &'r [String],
 }
 
-impl Cells<'_> {
+impl<R: Record> Cells<'_, R> {
     /// Cell `i`, trimmed; a cell that is not UTF-8 reads as empty (the cells revcap
     /// uses are checked first: [`RowReader::row`]).
     fn get(&self, i: usize) -> &str {
@@ -164,15 +200,17 @@ impl<'a> RowReader<'a> {
     }
 
     /// Reads the record on `line`.
-    pub(super) fn row(&mut self, record: &csv::ByteRecord, line: u64) {
+    pub(super) fn row<R: Record>(&mut self, record: &R, line: u64) {
         let cells = Cells {
             record,
             // Every cell must start on a character: the bytes of two cells could
             // otherwise make one character between them (as csv checks too).
-            text: std::str::from_utf8(record.as_slice()).ok().filter(|t| {
-                t.is_ascii()
-                    || (0..record.len())
-                        .all(|i| record.range(i).is_some_and(|r| t.is_char_boundary(r.start)))
+            text: record.ascii().or_else(|| {
+                std::str::from_utf8(record.as_slice()).ok().filter(|t| {
+                    t.is_ascii()
+                        || (0..record.len())
+                            .all(|i| record.range(i).is_some_and(|r| t.is_char_boundary(r.start)))
+                })
             }),
             line,
             origin: self.origin,
@@ -245,7 +283,7 @@ impl<'a> RowReader<'a> {
 
     /// Whether every used cell of the record is UTF-8; each one that is not is
     /// reported, and the row is lost (whose, in a long file, is unknown).
-    fn utf8_cells(&mut self, cells: &Cells) -> bool {
+    fn utf8_cells<R: Record>(&mut self, cells: &Cells<R>) -> bool {
         let mut ok = true;
         for &i in &self.used {
             let bytes = cells.record.get(i).unwrap_or_default();
@@ -262,7 +300,7 @@ impl<'a> RowReader<'a> {
     }
 
     /// A unit differing from the first one seen is reported, once per unit.
-    fn check_unit(&mut self, cells: &Cells, i: usize) {
+    fn check_unit<R: Record>(&mut self, cells: &Cells<R>, i: usize) {
         let unit = cells.get(i);
         let lower = unit.to_lowercase();
         match &self.unit_seen {
@@ -284,9 +322,9 @@ impl<'a> RowReader<'a> {
     }
 
     /// A long file's row: one value of the scenario it names (or of the file's stem).
-    fn long_row(
+    fn long_row<R: Record>(
         &mut self,
-        cells: &Cells,
+        cells: &Cells<R>,
         revenue_column: usize,
         scenario: Option<usize>,
         period: Option<Period>,
@@ -312,9 +350,9 @@ impl<'a> RowReader<'a> {
 
     /// A wide file's row: one value per scenario column; a value in a column with no
     /// name is reported once per column.
-    fn wide_row(
+    fn wide_row<R: Record>(
         &mut self,
-        cells: &Cells,
+        cells: &Cells<R>,
         scenarios: &[usize],
         unnamed: &[usize],
         period: Option<Period>,
@@ -355,7 +393,7 @@ impl<'a> RowReader<'a> {
     }
 
     /// The revenue in cell `i`, or `None` with its problem noted.
-    fn revenue(&mut self, cells: &Cells, i: usize) -> Option<Decimal> {
+    fn revenue<R: Record>(&mut self, cells: &Cells<R>, i: usize) -> Option<Decimal> {
         match parse::amount_in(cells.get(i), self.style) {
             Ok(v) if v.is_sign_negative() && !v.is_zero() => {
                 self.problems

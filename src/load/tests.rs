@@ -646,3 +646,180 @@ fn latin1_in_every_ignored_cell_is_accepted() {
     let s = load(&text[..], "t.csv", "t").unwrap();
     assert_eq!(s[0].periods.len(), 400);
 }
+
+/// Halves read as plain lines, split by hand (`plain`), give what csv gives reading
+/// the file in one go: the same scenarios, problems (with their lines), warnings and
+/// note, whatever the line ends, blank lines, delimiter or bytes; a file with a quote
+/// or a lone `\r` after its header is read by csv instead, with the same result.
+#[test]
+fn plain_halves_read_like_csv() {
+    // A file of `rows` data lines under `header`, line ends `eol`, with `early` and
+    // `late` put in after the second line and before the last two.
+    fn file(header: &str, eol: &str, sep: &str, early: &[u8], late: &[u8], end: bool) -> Vec<u8> {
+        let mut out = format!("{header}{eol}").into_bytes();
+        for i in 0..60 {
+            if i == 2 {
+                out.extend_from_slice(early);
+            }
+            if i == 58 {
+                out.extend_from_slice(late);
+            }
+            let line = format!("s{}{sep}2026-{:02}{sep}{}.5", i % 7, i / 7 + 1, i * 3);
+            out.extend_from_slice(line.as_bytes());
+            if i < 59 || end {
+                out.extend_from_slice(eol.as_bytes());
+            }
+        }
+        out
+    }
+    let h = "scenario,period,revenue";
+    let cases: Vec<(&str, Vec<u8>, bool)> = vec![
+        ("lf", file(h, "\n", ",", b"", b"", true), true),
+        (
+            "no last line end",
+            file(h, "\n", ",", b"", b"", false),
+            true,
+        ),
+        (
+            "crlf, blank lines, bad values",
+            file(
+                h,
+                "\r\n",
+                ",",
+                b"\r\n\r\ns1,2026-01,x\r\n",
+                b"\n\ns2,2026-01,-1\r\n",
+                true,
+            ),
+            true,
+        ),
+        (
+            "lines of delimiters or spaces, short and long rows",
+            file(
+                h,
+                "\n",
+                ",",
+                b",,\n  \ns3,2026-02\n",
+                b"s4,2026-03,1,\n,2026-04,1\n",
+                true,
+            ),
+            true,
+        ),
+        (
+            "BOM and a quoted header",
+            file(
+                "\u{feff}\"scenario\",\"period\",\"revenue\"",
+                "\r\n",
+                ",",
+                b"",
+                b"",
+                true,
+            ),
+            true,
+        ),
+        (
+            "not UTF-8, and not ASCII",
+            file(
+                "scenario,period,revenue,note",
+                "\n",
+                ",",
+                b"s5,2026-01,1,caf\xe9\nd\xc3\xa9j\xc3\xa0,2026-01,2,\xc3\xa9t\xc3\xa9\n",
+                b"s\xff,2026-01,3\n",
+                true,
+            ),
+            true,
+        ),
+        (
+            "semicolons",
+            file(
+                "scenario;period;revenue",
+                "\n",
+                ";",
+                b"",
+                b"s1;2026-12;1,5\n",
+                true,
+            ),
+            true,
+        ),
+        (
+            "tabs",
+            file("scenario\tperiod\trevenue", "\n", "\t", b"", b"", true),
+            true,
+        ),
+        (
+            "a quote late",
+            file(h, "\n", ",", b"", b"s6,2026-01,\"1\"\n", true),
+            false,
+        ),
+        // A quote in the first half: not cut at all.
+        (
+            "a quote early",
+            file(h, "\n", ",", b"s6,2026-01,\"1\"\n", b"", true),
+            false,
+        ),
+        (
+            "a lone CR",
+            file(h, "\n", ",", b"", b"s6,2026-01,1\rs6,2026-02,1\n", true),
+            false,
+        ),
+        (
+            "a last line ending in CR",
+            [file(h, "\n", ",", b"", b"", false), b"\r".to_vec()].concat(),
+            false,
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let bar = indicatif::ProgressBar::hidden();
+    for (name, text, plain) in cases {
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, &text).unwrap();
+        let size = text.len() as u64;
+        let whole = read_file_from(&path, "t.csv", "t", size, &bar, u64::MAX);
+        let halves = read_file_from(&path, "t.csv", "t", size, &bar, 0);
+        match &halves {
+            Ok(h) => {
+                assert_eq!(h.was_cut(), name != "a quote early", "{name}");
+                assert_eq!(h.was_plain(), plain, "{name}");
+            }
+            Err(p) => panic!("{name}: {p:?}"),
+        }
+        let said = |l: &Result<Loaded, Vec<Problem>>| {
+            l.as_ref()
+                .map(|l| format!("{:?} {:?}", l.warnings(), l.note()))
+                .unwrap_or_default()
+        };
+        assert_eq!(said(&whole), said(&halves), "{name}");
+        let whole = whole.and_then(Loaded::into_scenarios);
+        let halves = halves.and_then(Loaded::into_scenarios);
+        assert_eq!(format!("{whole:?}"), format!("{halves:?}"), "{name}");
+    }
+}
+
+/// The eight-bytes-at-a-time split finds every delimiter and tells ASCII from not,
+/// as a byte-by-byte look does, wherever the delimiters and high bytes fall.
+#[test]
+fn split_finds_every_delimiter() {
+    let mut seed = 7u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let alphabet = [
+        b',', b';', b'a', b'0', b' ', 0x80, 0xff, 0x2b, 0x2d, 0x0c, 0xac,
+    ];
+    let mut ends = Vec::new();
+    for _ in 0..20_000 {
+        let len = (next() % 40) as usize;
+        let text: Vec<u8> = (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        for delimiter in [b',', b';', 0xac] {
+            let ascii = super::plain::split(&text, delimiter, &mut ends);
+            let mut want: Vec<usize> = (0..len).filter(|&i| text[i] == delimiter).collect();
+            want.push(len);
+            assert_eq!(ends, want, "{text:?}");
+            assert_eq!(ascii, text.is_ascii(), "{text:?}");
+        }
+    }
+}
