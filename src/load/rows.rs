@@ -502,11 +502,12 @@ impl Groups {
             self.values += 1;
         }
         self.pending_text.push_str(name);
+        // Encoded now, its slot added once found: side values keep file order.
+        let row = value.map(|given| self.encode(given, line));
         self.pending.push(Pending {
             key: Key::of(name),
             end: self.pending_text.len(),
-            value,
-            line,
+            row,
         });
         if self.pending.len() >= PENDING {
             self.flush();
@@ -532,8 +533,8 @@ impl Groups {
             start = p.end;
             // New (or first seen earlier in this list): added in order.
             let slot = found.unwrap_or_else(|| self.slot_of(p.key, name));
-            match p.value {
-                Some(value) => self.store(slot, value, p.line),
+            match p.row {
+                Some(row) => self.store(row.with_slot(slot)),
                 None => self.taint(slot),
             }
         }
@@ -554,16 +555,21 @@ impl Groups {
     /// A value of the scenario in `slot` (a wide file's column).
     pub(super) fn push(&mut self, slot: u32, value: Given, line: u64) {
         self.values += 1;
-        self.store(slot, value, line);
+        let row = self.encode(value, line).with_slot(slot);
+        self.store(row);
     }
 
-    fn store(&mut self, slot: u32, (period, revenue, rate): Given, line: u64) {
-        let row = Row::new(
-            slot,
+    /// The row of a value on `line`, its slot still 0.
+    fn encode(&mut self, (period, revenue, rate): Given, line: u64) -> Row {
+        Row::new(
+            0,
             u32::try_from(line).unwrap_or(u32::MAX),
             period,
             Value::encode(revenue, rate, &mut self.side),
-        );
+        )
+    }
+
+    fn store(&mut self, row: Row) {
         match self.rows.held.last_mut() {
             Some(chunk) if chunk.len() < CHUNK => chunk.push(row),
             _ => self.next_chunk(row),
@@ -622,13 +628,13 @@ impl Groups {
 /// Rows looked up together (see [`Groups::push_named`]).
 const PENDING: usize = 32;
 
-/// A long file's row waiting for its scenario's slot; its name ends at `end` in
-/// [`Groups::pending_text`], where the previous one's ends.
+/// A long file's row waiting for its scenario's slot (`None`: a row whose value was
+/// wrong); its name ends at `end` in [`Groups::pending_text`], where the previous
+/// one's ends.
 struct Pending {
     key: Key,
     end: usize,
-    value: Option<Given>,
-    line: u64,
+    row: Option<Row>,
 }
 
 /// A later part of the same file, read on its own: its lines are counted from its own

@@ -103,7 +103,7 @@ fn summary_fields(s: &Summary) -> [Option<Field<'_>>; 11] {
         Some(Field::Amount(s.uncapped_total)),
         Some(Field::Amount(s.total_paid)),
         Some(Field::Amount(s.foregone)),
-        Some(Field::Text(&s.cap_binds)),
+        Some(Field::Str(bool_text(s.cap_binds))),
         s.binding_period.as_ref().map(|p| Field::Text(p)),
         s.binding_date.map(Field::Date),
         s.effective_rate.map(Field::Amount),
@@ -158,6 +158,15 @@ enum Field<'a> {
     /// A date, written without a formatter (as `Date`'s `Display` writes it).
     Date(Date),
     Text(&'a dyn std::fmt::Display),
+}
+
+/// A bool as its `Display` writes it, without a formatter (a value a row).
+fn bool_text(b: bool) -> &'static str {
+    if b {
+        "true"
+    } else {
+        "false"
+    }
 }
 
 /// Appends `d` as `Date`'s `Display` writes it (`2027-03-31`), without a formatter:
@@ -267,7 +276,7 @@ impl RowWriter {
                     Some(Field::Amount(p.payment)),
                     Some(Field::Amount(p.cumulative)),
                     p.remaining_cap.map(Field::Amount),
-                    Some(Field::Text(&p.capped)),
+                    Some(Field::Str(bool_text(p.capped))),
                     p.present_value.map(Field::Amount),
                     p.rate.map(Field::Amount),
                 ])?;
