@@ -705,6 +705,11 @@ fn plain_halves_read_like_csv() {
             true,
         ),
         (
+            "blank lines right after a CRLF header",
+            file(&format!("{h}\r\n\r\n\n"), "\r\n", ",", b"", b"", true),
+            true,
+        ),
+        (
             "BOM and a quoted header",
             file(
                 "\u{feff}\"scenario\",\"period\",\"revenue\"",
