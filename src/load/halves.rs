@@ -12,8 +12,9 @@
 //!   ends within the first MiB (read ahead for the second half); it is a long file
 //!   without a unit column (a unit is checked across the whole file); a line end lies
 //!   within 64 KiB after the middle, past the header and before the end;
-//! - while reading ([`FirstHalf`], [`LaterHalf`]): the first half holds no `"` (a
-//!   quoted value may hold a line end, so a line end may not end a record), and
+//! - while reading ([`FirstHalf`], [`LaterHalf`]): the first half holds no `"` after
+//!   its header when read as plain lines (`plain`), and none at all when read by csv
+//!   (a quoted value may hold a line end, so a line end may not end a record), and
 //!   neither half stops (a quote, or a limit as the reader counts it in
 //!   `reader.rs`: the other half then stops too);
 //! - after reading ([`stands`]): together the halves stay within the limits.
@@ -59,7 +60,8 @@ pub(super) fn read(
     limits: Limits,
     reading: Reading,
 ) -> Result<Option<Loaded>, Vec<Problem>> {
-    if size < split_from {
+    // Over the byte limit, a read in one go says so.
+    if size < split_from || size > limits.bytes {
         return Ok(None);
     }
     let cannot_read = |e| cannot_read(origin, e);
