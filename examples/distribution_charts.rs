@@ -55,6 +55,7 @@ fn main() {
                     group: &s.name,
                     variant: "",
                     cap: terms.cap,
+                    rate: None,
                 };
                 run.add_results(&key, &results);
                 if s.name == "feb2026" {
@@ -72,6 +73,7 @@ fn main() {
                             group: &s.name,
                             variant: &name,
                             cap: Some(*cap),
+                            rate: Some(t.rate),
                         };
                         compare.add_results(&key, &results);
                     }
@@ -79,11 +81,8 @@ fn main() {
             }
         }
     }
-    let highlight = terms.cap;
     for (prefix, dist) in [("run-", &run), ("compare-", &compare)] {
-        for (name, bytes) in
-            distribution_charts(dist, Decimal::ZERO, highlight, &opts, None).unwrap()
-        {
+        for (name, bytes) in distribution_charts(dist, &terms, &opts, None).unwrap() {
             std::fs::write(dir.join(format!("{prefix}{name}")), bytes).unwrap();
         }
     }

@@ -106,12 +106,12 @@ pub fn run_charts(
 /// Renders the charts of distributions over many paths ([`crate::montecarlo`]): per
 /// group `<group>-fan` (`run`: cumulative payments kept) and `<group>-foregone`, then `binding-probability`, and, when
 /// a group has two or more capped variants (`compare`), `<group>-binding-by-cap`.
-/// `highlight` is the cap to make easy to find (the terms' own); these charts have
-/// no limit on paths.
+/// `terms` are the shared terms: what was already paid, the cap to make easy to find
+/// (theirs), and the rate whose variants a grid's by-cap chart takes. These charts
+/// have no limit on paths.
 pub fn distribution_charts(
     dist: &crate::montecarlo::Distributions,
-    already_paid: rust_decimal::Decimal,
-    highlight: Option<rust_decimal::Decimal>,
+    terms: &Terms,
     opts: &ChartOptions,
     unit: Option<&crate::unit::Unit>,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
@@ -119,6 +119,7 @@ pub fn distribution_charts(
     style::register_fonts()?;
     let money = Money::new(unit);
     let mut out = Vec::new();
+    let (already_paid, highlight) = (terms.already_paid, terms.cap);
     let groups = dist.groups();
     if groups.is_empty() {
         return Ok(out);
@@ -185,9 +186,19 @@ pub fn distribution_charts(
             continue;
         }
         seen.push(&g.group);
-        let points: Vec<_> = groups
+        let capped: Vec<_> = groups
             .iter()
-            .filter(|v| v.group == g.group && !v.variant.is_empty())
+            .filter(|v| v.group == g.group && !v.variant.is_empty() && v.cap.is_some())
+            .collect();
+        // A rate × cap grid: the variants at the shared rate, as the grid's compare
+        // charts take them (every rate against the cap would draw each cap's rates as
+        // a vertical zigzag); none when the grid leaves that rate out (its heatmap is
+        // the chart to read). Pinned by `a_grid_by_cap_takes_the_shared_rate`.
+        let rates: HashSet<_> = capped.iter().map(|v| v.rate).collect();
+        let one_rate = rates.len() <= 1;
+        let points: Vec<_> = capped
+            .into_iter()
+            .filter(|v| one_rate || v.rate == Some(terms.rate))
             .filter_map(|v| v.cap.map(|cap| (cap, v)))
             .flat_map(|(cap, v)| {
                 probabilities
@@ -207,6 +218,7 @@ pub fn distribution_charts(
                 points,
                 money: &money,
                 highlight,
+                rate: (!one_rate).then_some(terms.rate),
             };
             let stem = file_stems([g.group.as_str()]).concat();
             emit(&mut out, &format!("{stem}-binding-by-cap"), &chart, opts)?;
@@ -335,8 +347,8 @@ pub fn svg(chart: &impl Chart, width: u32, height: u32) -> Result<String, Error>
     Ok(s)
 }
 
-/// A file-system-safe stem for each scenario name: `[A-Za-z0-9._-]` kept, anything
-/// else `_`, no leading dot, at most 100 characters; unique among the run's names
+/// A file-system-safe stem for each scenario name: `[A-Za-z0-9._-]` kept, each run
+/// of anything else one `_` ([`sanitize`]), no leading dot, at most 100 characters; unique among the run's names
 /// and never `scenarios` (taken by the all-scenarios chart), by appending `-2`, `-3`...
 pub fn file_stems<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut taken: HashSet<String> = HashSet::from(["scenarios".to_string()]);
@@ -355,19 +367,20 @@ pub fn file_stems<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     out
 }
 
-/// `name` with every character outside `[A-Za-z0-9._-]` replaced by `_`.
+/// `name` with each run of characters outside `[A-Za-z0-9._-]` replaced by one `_`
+/// (`15% · 30B` → `15_30B`, not `15____30B`).
 pub fn sanitize(name: &str) -> String {
-    let mut s: String = name
-        .chars()
-        .take(100)
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
+    let mut s = String::new();
+    let mut replaced = false;
+    for c in name.chars().take(100) {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+            s.push(c);
+            replaced = false;
+        } else if !replaced {
+            s.push('_');
+            replaced = true;
+        }
+    }
     if s.is_empty() {
         s.push('_');
     }

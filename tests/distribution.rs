@@ -129,6 +129,7 @@ fn check(all: &[Summary], from: Date, through: Date, batch: usize) {
         group: "g",
         variant: "38B",
         cap: None,
+        rate: None,
     };
     let mut dist = Distributions::new(through, false);
     for chunk in all.chunks(batch.max(1)) {
@@ -236,6 +237,7 @@ fn simulated_paths_through_the_engine_match_brute_force() {
         group: "feb",
         variant: "",
         cap: terms.cap,
+        rate: None,
     };
     let mut dist = Distributions::new(terms.through, true);
     let mut summaries = Vec::new();
@@ -294,6 +296,7 @@ fn check_one(dist: &Distributions, all: &[Summary]) {
         group: "g",
         variant: "38B",
         cap: None,
+        rate: None,
     };
     for s in all {
         single.add(&key, d("2026-04-27"), s);

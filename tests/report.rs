@@ -640,6 +640,7 @@ fn distributions() -> Distributions {
         group: "bundled",
         variant: "",
         cap: terms().cap,
+        rate: None,
     };
     dist.add_results(&key, &results);
     let low = Terms {
@@ -651,6 +652,7 @@ fn distributions() -> Distributions {
         group: HOSTILE,
         variant: "20B",
         cap: low.cap,
+        rate: Some(low.rate),
     };
     dist.add_results(&key, &results);
     dist
@@ -661,7 +663,7 @@ fn distributions_show_percentiles_probabilities_and_charts_per_group() {
     let dist = distributions();
     let rows = dist.summaries().unwrap();
     let probabilities = dist.probabilities().unwrap();
-    let figures = html::distribution_figures(&dist, Decimal::ZERO, terms().cap, &shown()).unwrap();
+    let figures = html::distribution_figures(&dist, &terms(), &shown()).unwrap();
     let distributed = Distributed {
         rows: &rows,
         probabilities: &probabilities,

@@ -266,6 +266,7 @@ fn the_distribution_sheets_are_the_csv_files() {
             group,
             variant: if group == "38B" { "" } else { "20B" },
             cap: t.cap,
+            rate: None,
         };
         dist.add_results(&key, &results);
     }

@@ -273,6 +273,8 @@ pub struct ByCap<'a> {
     pub points: Vec<(Decimal, &'a Probability)>,
     pub money: &'a Money,
     pub highlight: Option<Decimal>,
+    /// In a rate × cap grid, the one rate whose variants are drawn (said in a note).
+    pub rate: Option<Decimal>,
 }
 
 pub struct ByCapPlot {
@@ -355,10 +357,17 @@ impl Chart for ByCap<'_> {
                 self.group
             ),
             headline,
-            notes: vec![
+            notes: std::iter::once(
                 "One line per year-end of the term (and the term end); a dot per cap compared."
-                    .into(),
-            ],
+                    .to_string(),
+            )
+            .chain(self.rate.map(|r| {
+                format!(
+                    "The caps at the terms' rate, {}; the distribution heatmap shows every rate.",
+                    crate::config::percent(r)
+                )
+            }))
+            .collect(),
             plot: ByCapPlot {
                 x_min,
                 x_max,

@@ -16,6 +16,15 @@ use crate::montecarlo::paths::{batches, Base, Simulation};
 
 const B: i64 = 1_000_000_000;
 
+/// The tests' terms (20% from 2027-01-01) with a cap of `cap` billion.
+fn terms_capped(cap: i64) -> Terms {
+    Terms {
+        cap: Some(Decimal::from(cap * B)),
+        from: Some(Date::from_ymd(2027, 1, 1).unwrap()),
+        ..Terms::default()
+    }
+}
+
 /// 400 paths of a base like the tests' (50B to 200B a year, 2027–2030) at 30%, seed 3,
 /// under caps of 30B, 38B and 46B from 2027-01-01, the 38B one also as `run`'s.
 fn distributions() -> (Distributions, Distributions) {
@@ -44,6 +53,7 @@ fn distributions() -> (Distributions, Distributions) {
                 group: "base",
                 variant: &name,
                 cap: t.cap,
+                rate: Some(t.rate),
             };
             compare.add_results(&key, &results);
             if cap == 38 {
@@ -51,6 +61,7 @@ fn distributions() -> (Distributions, Distributions) {
                     group: "base",
                     variant: "",
                     cap: t.cap,
+                    rate: None,
                 };
                 run.add_results(&key, &results);
             }
@@ -156,6 +167,7 @@ fn the_share_by_cap_has_a_line_per_year_end_and_marks_the_terms_cap() {
         points,
         money: &money,
         highlight: Some(Decimal::from(38 * B)),
+        rate: None,
     };
     let t = texts(&render(&chart));
     assert!(t.iter().any(|l| l.starts_with("At $38B: ")), "{t:?}");
@@ -195,7 +207,7 @@ fn distribution_charts_are_named_by_group() {
         height: 500,
     };
     let names = |d: &Distributions| -> Vec<String> {
-        super::distribution_charts(d, Decimal::ZERO, Some(Decimal::from(38 * B)), &opts, None)
+        super::distribution_charts(d, &terms_capped(38), &opts, None)
             .unwrap()
             .into_iter()
             .map(|(n, _)| n)
@@ -213,4 +225,100 @@ fn distribution_charts_are_named_by_group() {
     assert!(c.contains(&"base-38B-fan.svg".to_string()), "{c:?}");
     assert!(c.contains(&"base-binding-by-cap.svg".to_string()), "{c:?}");
     assert_eq!(c.len(), 3 * 2 + 2);
+}
+
+/// A rate × cap grid's by-cap chart draws the caps at the terms' rate, as a compare of
+/// those caps alone would, and says so; the variants at other rates (which would stack
+/// each cap's rates as a vertical zigzag) are left to the heatmap.
+#[test]
+fn a_grid_by_cap_takes_the_shared_rate() {
+    let s = super::tests::base();
+    let sim = Simulation {
+        volatility: Decimal::new(3, 1),
+        seed: 3,
+        decimals: 2,
+    };
+    let base = Base::new(&s, Date::from_ymd(2027, 1, 1).unwrap(), &sim);
+    let shared = terms_capped(38);
+    // The caps alone at the shared rate, and the grid of them at 15%, 20%, 25%.
+    let mut alone = Distributions::new(shared.through, false);
+    let mut grid = Distributions::new(shared.through, false);
+    for batch in batches(&base, 200, 100) {
+        let batch = batch.unwrap();
+        for rate in [15, 20, 25] {
+            for cap in [30, 38, 46] {
+                let t = Terms {
+                    rate: Decimal::new(rate, 2),
+                    ..terms_capped(cap)
+                };
+                let results: Vec<_> = batch.iter().map(|p| compute(p, &t).unwrap()).collect();
+                let name = format!("{rate}% · {cap}B");
+                let key = Key {
+                    group: "base",
+                    variant: &name,
+                    cap: t.cap,
+                    rate: Some(t.rate),
+                };
+                grid.add_results(&key, &results);
+                if t.rate == shared.rate {
+                    alone.add_results(&key, &results);
+                }
+            }
+        }
+    }
+    let opts = ChartOptions {
+        png: false,
+        svg: true,
+        width: 800,
+        height: 500,
+    };
+    let by_cap = |d: &Distributions| -> Vec<String> {
+        let charts = super::distribution_charts(d, &shared, &opts, None).unwrap();
+        let (_, svg) = charts
+            .into_iter()
+            .find(|(n, _)| n == "base-binding-by-cap.svg")
+            .unwrap();
+        texts(&String::from_utf8(svg).unwrap())
+    };
+    let (alone, grid) = (by_cap(&alone), by_cap(&grid));
+    let note = "The caps at the terms' rate, 20%; the distribution heatmap shows every rate.";
+    assert!(grid.contains(&note.to_string()), "{grid:?}");
+    assert!(!alone.contains(&note.to_string()), "{alone:?}");
+    // Every other text (the headline's shares at $38B, the lines' labels) is the
+    // chart of the caps alone.
+    let without: Vec<_> = grid.iter().filter(|t| *t != note).cloned().collect();
+    assert_eq!(without, alone);
+    // A grid without the terms' rate draws no by-cap chart.
+    let other = Terms {
+        rate: Decimal::new(30, 2),
+        ..shared.clone()
+    };
+    let charts = super::distribution_charts(&grid_without(&base), &other, &opts, None).unwrap();
+    assert!(!charts.iter().any(|(n, _)| n == "base-binding-by-cap.svg"));
+}
+
+/// The grid of `a_grid_by_cap_takes_the_shared_rate` at 15% and 25% only.
+fn grid_without(base: &Base) -> Distributions {
+    let mut d = Distributions::new(terms_capped(38).through, false);
+    for batch in batches(base, 100, 100) {
+        let batch = batch.unwrap();
+        for rate in [15, 25] {
+            for cap in [30, 46] {
+                let t = Terms {
+                    rate: Decimal::new(rate, 2),
+                    ..terms_capped(cap)
+                };
+                let results: Vec<_> = batch.iter().map(|p| compute(p, &t).unwrap()).collect();
+                let name = format!("{rate}% · {cap}B");
+                let key = Key {
+                    group: "base",
+                    variant: &name,
+                    cap: t.cap,
+                    rate: Some(t.rate),
+                };
+                d.add_results(&key, &results);
+            }
+        }
+    }
+    d
 }

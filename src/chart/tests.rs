@@ -361,6 +361,9 @@ fn file_stems_are_safe_and_unique() {
     assert_eq!(sanitize(".hidden"), "_hidden");
     assert_eq!(sanitize(""), "_");
     assert_eq!(sanitize("ok-1.2_x"), "ok-1.2_x");
+    // A run of replaced characters is one `_` (a grid variant's group name).
+    assert_eq!(sanitize("apr2025 · 15% · 30B"), "apr2025_15_30B");
+    assert_eq!(sanitize("a_ b"), "a__b");
     // `scenarios` is the all-scenarios chart's; names that collide get a suffix.
     assert_eq!(
         file_stems(["scenarios", "a b", "a_b", "A_B"]),

@@ -172,6 +172,7 @@ impl<'d, 'b> DistFeed<'d, 'b> {
                 group: &group,
                 variant: &row.variant,
                 cap: row.cap,
+                rate: Some(v.terms.rate),
             };
             let from = engine::term_start(s, &v.terms);
             self.dist.dist.add(&key, from, &row.summary);

@@ -220,6 +220,7 @@ impl Dist {
                 group: &group,
                 variant: "",
                 cap,
+                rate: None,
             };
             self.dist.add_results(&key, same);
             rest = tail;
@@ -346,13 +347,9 @@ impl DistOutputs {
         let csv = r::probability_csv(&self.probabilities).map_err(Error::Internal)?;
         staged.add("binding_probability.csv", csv.as_bytes())?;
         if let Some(opts) = &output.charts {
-            for (name, bytes) in chart::distribution_charts(
-                &dist.dist,
-                terms.already_paid,
-                terms.cap,
-                opts,
-                output.shown.unit.as_ref(),
-            )? {
+            for (name, bytes) in
+                chart::distribution_charts(&dist.dist, terms, opts, output.shown.unit.as_ref())?
+            {
                 staged.add(&name, &bytes)?;
             }
         }
@@ -390,7 +387,7 @@ fn distributed<'a>(
         return Ok(None);
     };
     let figures = if output.report {
-        crate::render::html::distribution_figures(&d.dist, terms.already_paid, terms.cap, shown)?
+        crate::render::html::distribution_figures(&d.dist, terms, shown)?
     } else {
         Vec::new()
     };

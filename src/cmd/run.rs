@@ -101,6 +101,7 @@ fn draw_paths(
                 group: &group,
                 variant: "",
                 cap: terms.cap,
+                rate: None,
             };
             dist.dist.add_results(&key, &results);
             if let Some(files) = &mut files {

@@ -206,6 +206,9 @@ pub struct Group {
     pub variant: String,
     /// The variant's cap, for the charts.
     pub cap: Option<Decimal>,
+    /// The variant's rate (`compare`), for the charts: a grid's by-cap chart takes
+    /// the variants of one rate.
+    pub rate: Option<Decimal>,
     /// The earliest term start of its paths.
     pub from: Date,
     /// Its paths in feeding order: chunks written to the temporary file (where each
@@ -406,6 +409,9 @@ pub struct Key<'a> {
     pub group: &'a str,
     pub variant: &'a str,
     pub cap: Option<Decimal>,
+    /// The variant's rate (its terms' rate, steps aside), where variants are
+    /// compared (`compare`); `None` for `run`.
+    pub rate: Option<Decimal>,
 }
 
 /// Distributions being accumulated, in the order their groups were first fed.
@@ -469,6 +475,7 @@ impl Distributions {
                 group: key.group.to_string(),
                 variant: key.variant.to_string(),
                 cap: key.cap,
+                rate: key.rate,
                 from,
                 path_chunks: Vec::new(),
                 paths: Vec::new(),
@@ -825,6 +832,7 @@ mod tests {
             group: "base",
             variant: "",
             cap: terms.cap,
+            rate: None,
         };
         let mut dist = Distributions::new(terms.through, true);
         let mut kept: BTreeMap<Date, (Vec<f32>, Vec<f32>)> = BTreeMap::new();
@@ -889,6 +897,7 @@ mod tests {
                 group: ["a.csv", "b.csv"][(i % 2) as usize],
                 variant: ["25B", "38B", "50B"][next(3) as usize],
                 cap: None,
+                rate: None,
             };
             let total = Decimal::new(next(50_000_000_000_000) as i64, next(13) as u32);
             let uncapped = total + Decimal::new(next(1_000_000) as i64, 2);

@@ -308,6 +308,7 @@ mod tests {
             group: "g,1",
             variant: "",
             cap: None,
+            rate: None,
         };
         for (paid, bind) in [
             (38, Some("2029-06-30")),

@@ -347,20 +347,13 @@ fn group_name(group: &str, variant: &str) -> String {
 /// The charts of distributions over many paths as figures: each group's fan and
 /// foregone charts tied to the group's index in [`Distributions::groups`], its
 /// binding-by-cap chart to the group's first variant, the binding probability of
-/// every group to none. `highlight` is the terms' own cap (as for the chart files).
+/// every group to none. `terms` are the shared terms (as for the chart files).
 pub fn distribution_figures(
     dist: &Distributions,
-    already_paid: Decimal,
-    highlight: Option<Decimal>,
+    terms: &crate::model::Terms,
     shown: &Shown,
 ) -> Result<Vec<Figure>, Error> {
-    let charts = crate::chart::distribution_charts(
-        dist,
-        already_paid,
-        highlight,
-        &svg_only(),
-        shown.unit.as_ref(),
-    )?;
+    let charts = crate::chart::distribution_charts(dist, terms, &svg_only(), shown.unit.as_ref())?;
     let groups = dist.groups();
     let names: Vec<String> = groups
         .iter()
