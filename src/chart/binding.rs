@@ -11,8 +11,10 @@ use rust_decimal::Decimal;
 
 use super::axes::{axis, Along, Scale};
 use super::layout::{nice_ticks, time_unit, Frame, Obstacles, Rect, TimeUnit};
-use super::render::{around, label_bounds, Described, Description, Plotted, Room};
-use super::style::{f, line_height, scenario_color, shade, Canvas, Money, AXIS, GRID, INK, MUTED};
+use super::render::{around, label_bounds, place_legend, Described, Description, Plotted, Room};
+use super::style::{
+    f, line_height, scenario_color, shade, Canvas, Money, Swatch, AXIS, GRID, INK, MUTED,
+};
 use super::Chart;
 use crate::error::Error;
 use crate::model::Date;
@@ -231,25 +233,62 @@ impl Chart for Cdf<'_> {
             }
         }
         let bounds = label_bounds(c, &frame);
-        let mut labels = Vec::new();
-        for (i, (pts, name, median, strong)) in d.lines.iter().enumerate() {
-            let end = pts.last().copied().unwrap_or((0.0, 0.0));
-            let (text, at) = match median {
-                Some(m) => {
-                    let date = d.origin.add_days(*m as i64 - 1).unwrap_or(d.origin);
-                    (format!("{name}: median {date}"), frame.px((*m, 0.5)))
+        // Each line labelled next to its median dot, no label over another; when one
+        // cannot be (many groups of few paths: lines from 0 to 100 % side by side),
+        // a legend names every line instead. Pinned by
+        // `many_lines_get_a_legend_rather_than_labels_over_each_other`.
+        let texts: Vec<(String, (f64, f64), bool)> = d
+            .lines
+            .iter()
+            .map(|(pts, name, median, strong)| {
+                let end = pts.last().copied().unwrap_or((0.0, 0.0));
+                match median {
+                    Some(m) => {
+                        let date = d.origin.add_days(*m as i64 - 1).unwrap_or(d.origin);
+                        (
+                            format!("{name}: median {date}"),
+                            frame.px((*m, 0.5)),
+                            *strong,
+                        )
+                    }
+                    None => (
+                        format!("{name}: {:.0}% by {}", end.1 * 100.0, self.through),
+                        frame.px(end),
+                        *strong,
+                    ),
                 }
-                None => (
-                    format!("{name}: {:.0}% by {}", end.1 * 100.0, self.through),
-                    frame.px(end),
-                ),
-            };
-            let size = c.measure(&text, t.label(), *strong)?;
-            let cands = around(at, size, t.px(14.0), &[1.0, 2.0, 3.5, 5.0, 8.0, 12.0]);
-            if let Some(b) = obs.place_best(&cands, &bounds) {
-                labels.push((text, b, at, i, *strong));
+            })
+            .collect();
+        let mut tried = obs.clone();
+        let mut labels = Vec::new();
+        let mut placed: Vec<Rect> = Vec::new();
+        for (i, (text, at, strong)) in texts.iter().enumerate() {
+            let size = c.measure(text, t.label(), *strong)?;
+            let clear = |r: &Rect| !placed.iter().any(|b| b.inflate(t.px(2.0)).intersects(r));
+            let cands: Vec<Rect> = around(*at, size, t.px(14.0), &[1.0, 2.0, 3.5, 5.0, 8.0, 12.0])
+                .into_iter()
+                .filter(clear)
+                .collect();
+            match tried.place_best(&cands, &bounds) {
+                Some(b) => {
+                    placed.push(b);
+                    labels.push((text.clone(), b, *at, i, *strong));
+                }
+                None => break,
             }
         }
+        let legend = if labels.len() < texts.len() {
+            labels.clear();
+            let entries: Vec<(Swatch, String)> = texts
+                .iter()
+                .enumerate()
+                .map(|(i, (text, ..))| (Swatch::Line(scenario_color(i)), text.clone()))
+                .collect();
+            place_legend(c, &mut obs, &entries, &p, &bounds)?.map(|b| (b, entries))
+        } else {
+            obs = tried;
+            None
+        };
         let hl = c.measure("half of paths", t.small(), false)?;
         let hb = Rect::new(p.x0 + t.px(10.0), half - hl.1 - t.px(6.0), hl.0, hl.1);
         if obs.hits(&hb) == 0 {
@@ -261,6 +300,9 @@ impl Chart for Cdf<'_> {
         for (text, b, at, i, strong) in labels {
             super::render::leader(c, at, &b)?;
             c.label(&text, b, t.label(), strong, shade(scenario_color(i), 0.35))?;
+        }
+        if let Some((b, entries)) = legend {
+            c.legend(b, &entries)?;
         }
         Ok(())
     }

@@ -322,3 +322,56 @@ fn grid_without(base: &Base) -> Distributions {
     }
     d
 }
+
+/// Twenty lines of one path each, with long names, cannot each be labelled clear of
+/// the others: a legend names every line (its text starting at
+/// one x), where labels used to be drawn over each other.
+#[test]
+fn many_lines_get_a_legend_rather_than_labels_over_each_other() {
+    let s = super::tests::base();
+    let mut dist = Distributions::new(terms_capped(38).through, false);
+    for (i, cap) in (20..60).step_by(2).enumerate() {
+        let t = terms_capped(cap);
+        let result = compute(&s, &t).unwrap();
+        let (group, variant) = (format!("scenarios/g{i:02}.csv"), format!("{cap}B"));
+        let key = Key {
+            group: &group,
+            variant: &variant,
+            cap: t.cap,
+            rate: Some(t.rate),
+        };
+        dist.add_results(&key, &[result]);
+    }
+    let money = Money::new(None);
+    let chart = Cdf {
+        groups: dist.groups(),
+        through: dist.through(),
+        money: &money,
+        highlight: Some(Decimal::from(38 * B)),
+    };
+    let svg = render(&chart);
+    // Each line's text once, and where it starts.
+    let starts: Vec<(String, f64)> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|part| {
+            let x = part.split("x=\"").nth(1)?.split('"').next()?.parse().ok()?;
+            let text = part.split_once('>')?.1.split("</text>").next()?.trim();
+            text.contains(": median ").then(|| (text.to_string(), x))
+        })
+        .collect();
+    assert_eq!(starts.len(), 20, "{starts:?}");
+    for (i, cap) in (20..60).step_by(2).enumerate() {
+        let name = format!("scenarios/g{i:02}.csv at ${cap}B: median 20");
+        assert_eq!(
+            starts.iter().filter(|(t, _)| t.starts_with(&name)).count(),
+            1,
+            "{name}: {starts:?}"
+        );
+    }
+    let x0 = starts[0].1;
+    assert!(
+        starts.iter().all(|(_, x)| (x - x0).abs() < 0.5),
+        "{starts:?}"
+    );
+}
