@@ -26,7 +26,6 @@ fn main() -> ExitCode {
             "error: internal error: {what}{place} (please report this with the input that caused it)"
         );
     }));
-    revcap::cmd::tune_allocator();
     let cli = Cli::parse();
     // SIGINT, SIGTERM, SIGHUP: remove the staging folder, exit 130, 143, 129.
     revcap::output::interrupt::install();

@@ -236,29 +236,6 @@ impl Dist {
     }
 }
 
-/// Sets glibc's allocator up for revcap's pattern: blocks of a few MB (the loader's
-/// row chunks, a batch's scenarios and results) allocated, freed and allocated again
-/// a batch at a time, on every core.
-///
-/// By default glibc serves a block over its mmap threshold (128 KiB, raised as such
-/// blocks are freed) with a fresh mapping and unmaps it when freed, and hands a
-/// heap's free top back past 128 KiB: either way the next batch faults the same pages
-/// in again. Blocks up to 32 MiB now come from the heaps and are reused, and a heap
-/// keeps up to 64 MiB free at its top; [`give_back_if_grown`] still returns memory
-/// once the resident size has grown. On the 6M-row `compare --format csv --no-files`:
-/// 63,000 page faults against 42,000, 0.18 s of system time against 0.14 s, 3 % of
-/// the wall time (docs/memory.md). On other systems it does nothing.
-pub fn tune_allocator() {
-    // 64-bit only: a 32-bit glibc caps the mmap threshold below 32 MiB.
-    #[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
-    // SAFETY: mallopt takes two integers and only changes the allocator's settings,
-    // under the allocator's own lock.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
-    }
-}
-
 /// Returns memory freed since the last call to the system.
 ///
 /// glibc's allocator keeps what a thread frees in that thread's arena for its next
