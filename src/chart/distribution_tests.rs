@@ -280,7 +280,8 @@ fn a_grid_by_cap_takes_the_shared_rate() {
             .unwrap();
         texts(&String::from_utf8(svg).unwrap())
     };
-    let (alone, grid) = (by_cap(&alone), by_cap(&grid));
+    let grid_dist = grid;
+    let (alone, grid) = (by_cap(&alone), by_cap(&grid_dist));
     let note = "The caps at the terms' rate, 20%; the distribution heatmap shows every rate.";
     assert!(grid.contains(&note.to_string()), "{grid:?}");
     assert!(!alone.contains(&note.to_string()), "{alone:?}");
@@ -288,44 +289,18 @@ fn a_grid_by_cap_takes_the_shared_rate() {
     // chart of the caps alone.
     let without: Vec<_> = grid.iter().filter(|t| *t != note).cloned().collect();
     assert_eq!(without, alone);
-    // A grid without the terms' rate draws no by-cap chart.
+    // A grid without the terms' rate (30% here) draws no by-cap chart.
     let other = Terms {
         rate: Decimal::new(30, 2),
         ..shared.clone()
     };
-    let charts = super::distribution_charts(&grid_without(&base), &other, &opts, None).unwrap();
+    let charts = super::distribution_charts(&grid_dist, &other, &opts, None).unwrap();
     assert!(!charts.iter().any(|(n, _)| n == "base-binding-by-cap.svg"));
 }
 
-/// The grid of `a_grid_by_cap_takes_the_shared_rate` at 15% and 25% only.
-fn grid_without(base: &Base) -> Distributions {
-    let mut d = Distributions::new(terms_capped(38).through, false);
-    for batch in batches(base, 100, 100) {
-        let batch = batch.unwrap();
-        for rate in [15, 25] {
-            for cap in [30, 46] {
-                let t = Terms {
-                    rate: Decimal::new(rate, 2),
-                    ..terms_capped(cap)
-                };
-                let results: Vec<_> = batch.iter().map(|p| compute(p, &t).unwrap()).collect();
-                let name = format!("{rate}% · {cap}B");
-                let key = Key {
-                    group: "base",
-                    variant: &name,
-                    cap: t.cap,
-                    rate: Some(t.rate),
-                };
-                d.add_results(&key, &results);
-            }
-        }
-    }
-    d
-}
-
 /// Twenty lines of one path each, with long names, cannot each be labelled clear of
-/// the others: a legend names every line (its text starting at
-/// one x), where labels used to be drawn over each other.
+/// the others: a legend names every line (its text starting at one x), where labels
+/// used to be drawn over each other.
 #[test]
 fn many_lines_get_a_legend_rather_than_labels_over_each_other() {
     let s = super::tests::base();
