@@ -348,8 +348,9 @@ pub fn svg(chart: &impl Chart, width: u32, height: u32) -> Result<String, Error>
 }
 
 /// A file-system-safe stem for each scenario name: `[A-Za-z0-9._-]` kept, each run
-/// of anything else one `_` ([`sanitize`]), no leading dot, at most 100 characters; unique among the run's names
-/// and never `scenarios` (taken by the all-scenarios chart), by appending `-2`, `-3`...
+/// of anything else one `_` ([`sanitize`]), no leading dot, at most 100 characters;
+/// unique among the run's names and never `scenarios` (taken by the all-scenarios
+/// chart), by appending `-2`, `-3`...
 pub fn file_stems<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     let mut taken: HashSet<String> = HashSet::from(["scenarios".to_string()]);
     let mut out = Vec::new();
