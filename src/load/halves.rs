@@ -250,10 +250,16 @@ impl Cut {
             line: 1,
             after_cr: false,
         };
-        let (first, later) = rayon::join(
-            || plain::read(path, &first, &plan, true, &stop, bar),
-            || plain::read(path, &later, &plan, false, &stop, bar),
-        );
+        // A half that is not plain (or cannot be read) sets `stop`: the other then
+        // gives up too.
+        let read = |stretch: &plain::Stretch, with_header: bool| {
+            let part = plain::read(path, stretch, &plan, with_header, &stop, bar);
+            if !matches!(part, Ok(Some(_))) {
+                stop.store(true, Ordering::Relaxed);
+            }
+            part
+        };
+        let (first, later) = rayon::join(|| read(&first, true), || read(&later, false));
         Ok(first?.zip(later?))
     }
 

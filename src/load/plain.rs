@@ -88,25 +88,10 @@ pub(super) struct Plan<'a> {
 const CHUNK: usize = if cfg!(test) { 61 } else { 1 << 18 };
 
 /// Reads `stretch` of the file at `path` as plain lines, or `None` when it is not
-/// plain or gives up (and then sets `stop`, so the other half gives up too); `bar`
-/// advances by the bytes read. `with_header`: the part carries the header's
-/// warnings (the first half).
+/// plain or gives up (`stop` set: the other half gave up); `bar` advances by the
+/// bytes read. `with_header`: the part carries the header's warnings (the first
+/// half).
 pub(super) fn read(
-    path: &Path,
-    stretch: &Stretch,
-    plan: &Plan,
-    with_header: bool,
-    stop: &AtomicBool,
-    bar: &indicatif::ProgressBar,
-) -> std::io::Result<Option<Part>> {
-    let part = read_stretch(path, stretch, plan, with_header, stop, bar)?;
-    if part.is_none() {
-        stop.store(true, Ordering::Relaxed);
-    }
-    Ok(part)
-}
-
-fn read_stretch(
     path: &Path,
     stretch: &Stretch,
     plan: &Plan,
