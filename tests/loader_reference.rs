@@ -455,8 +455,11 @@ fn the_fast_loader_agrees_with_the_reference() {
             let halves = halves.and_then(revcap::load::Loaded::into_scenarios);
             agree(&want, &halves)
                 .map_err(|e| TestCaseError::fail(format!("halves of {text:?}: {e}")))?;
-            // Through the disk (a budget of 0: every row goes to disk), read once and
-            // as halves: exactly what the reads in memory gave, messages included.
+            // With a budget of 0, read once and as halves: exactly what the reads in
+            // memory gave, messages included. (Rows go to disk a full chunk of 65,536
+            // at a time, so these small files only make the temporary file;
+            // `load::tests::halves_read_like_the_whole` reads small files through the
+            // disk with chunks of a few rows.)
             let held = revcap::load::read_file_from(&path, "t.csv", "t", size, &bar, u64::MAX)
                 .and_then(revcap::load::Loaded::into_scenarios);
             for (split_from, held) in [(u64::MAX, &held), (0, &halves)] {

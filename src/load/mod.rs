@@ -392,8 +392,9 @@ impl Loaded {
         self.plain
     }
 
-    /// Whether the file's rows went to disk, the file being larger than its memory
-    /// budget ([`MEMORY_BUDGET`]); what it gives is the same either way. For tests.
+    /// Whether the file's rows have a temporary file, the file being larger than its
+    /// memory budget ([`MEMORY_BUDGET`]) when a chunk of rows filled; what it gives
+    /// is the same either way. For tests.
     #[doc(hidden)]
     pub fn went_to_disk(&self) -> bool {
         self.store.on_disk()

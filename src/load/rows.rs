@@ -143,15 +143,18 @@ pub(super) type Given = (Period, Decimal, Option<Decimal>);
 
 /// Rows per chunk while reading (1 MB). Chunks, not one growing list: a
 /// list of millions of rows regrown by doubling copies itself and briefly needs half
-/// as much memory again.
-const CHUNK: usize = 1 << 16;
+/// as much memory again. In unit tests a few rows, so that the small files read with
+/// a budget of 0 really put their rows on disk (rows go there a full chunk at a time)
+/// and read them back: `tests::halves_read_like_the_whole`.
+const CHUNK: usize = if cfg!(test) { 3 } else { 1 << 16 };
 
 /// Rows per bucket chunk (64 KB), small because every bucket keeps one half-full.
 const BUCKET_CHUNK: usize = 1 << 12;
 
 /// Rows per bucket chunk when the buckets go to disk (16 KB): every bucket keeps one
 /// open in memory, and a file large enough to go to disk has many buckets.
-const DISK_BUCKET_CHUNK: usize = 1 << 10;
+/// (A few rows in unit tests, as [`CHUNK`].)
+const DISK_BUCKET_CHUNK: usize = if cfg!(test) { 2 } else { 1 << 10 };
 
 /// About this many rows make a bucket (2 MB of rows; the batch made from it holds
 /// them as `PeriodInput`s, 6 MB).
@@ -809,7 +812,9 @@ impl Store {
         Ok((store, problems))
     }
 
-    /// Whether the rows went to disk (the file was over its memory budget).
+    /// Whether the rows have a temporary file (the file was over its memory budget
+    /// when a chunk filled). Rows are written a full chunk at a time ([`CHUNK`]), so a
+    /// file of fewer rows has the file but may write no row to it.
     pub(super) fn on_disk(&self) -> bool {
         self.disks.iter().any(Option::is_some)
     }
