@@ -618,8 +618,9 @@ fn copy_file(
     Ok(())
 }
 
-/// An error of a spool's temporary file (the disk of `TMPDIR` full, say).
-fn spool_err(e: std::io::Error) -> Error {
+/// An error of a temporary file (a spool's, or the distributions' paths: the disk of
+/// `TMPDIR` full, say).
+pub(crate) fn spool_err(e: impl std::fmt::Display) -> Error {
     Error::Write {
         path: std::env::temp_dir(),
         message: format!("temporary file: {e}"),

@@ -73,7 +73,7 @@ impl Row {
 
     /// Lines fit in 31 bits: the loader stops past [`MAX_LINES`].
     fn with_line(self, line: u32) -> Row {
-        self.with_bits(Row::LINE, 31, u64::from(line.min((1 << 31) - 1)))
+        self.with_bits(Row::LINE, 31, u64::from(line).min(MAX_LINES))
     }
 
     fn period(self) -> Period {

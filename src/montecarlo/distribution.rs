@@ -20,6 +20,7 @@ use serde::{Serialize, Serializer};
 use crate::engine::div_round12;
 use crate::error::{Error, Problem};
 use crate::model::{Date, ScenarioResult, Summary as ScenarioSummary};
+use crate::output::spool_err;
 
 /// The percentiles reported between min and max, in order.
 pub const PERCENTILES: [u32; 7] = [5, 10, 25, 50, 75, 90, 95];
@@ -326,13 +327,13 @@ impl Group {
             let mut file = self
                 .spill
                 .as_deref()
-                .ok_or_else(|| spill_err("no temporary file"))?;
-            file.seek(SeekFrom::Start(at)).map_err(spill_err)?;
+                .ok_or_else(|| spool_err("no temporary file"))?;
+            file.seek(SeekFrom::Start(at)).map_err(spool_err)?;
             bytes.resize(n * Path::BYTES, 0);
-            file.read_exact(&mut bytes).map_err(spill_err)?;
+            file.read_exact(&mut bytes).map_err(spool_err)?;
             for record in bytes.chunks_exact(Path::BYTES) {
                 out.push(f(
-                    &Path::decode(record).ok_or_else(|| spill_err("a damaged record"))?
+                    &Path::decode(record).ok_or_else(|| spool_err("a damaged record"))?
                 ));
             }
         }
@@ -362,7 +363,7 @@ impl Group {
     pub fn bands(&self) -> Result<Vec<Band>, Error> {
         let mut out = Vec::new();
         for (date, values) in self.bands.iter().filter(|(_, v)| v.count > 0) {
-            let (mut paid, mut uncapped) = values.read(self.spill.as_deref()).map_err(spill_err)?;
+            let (mut paid, mut uncapped) = values.read(self.spill.as_deref()).map_err(spool_err)?;
             paid.sort_by(f32::total_cmp);
             uncapped.sort_by(f32::total_cmp);
             let at = |v: &[f32], p: u32| {
@@ -634,7 +635,7 @@ impl Distributions {
     /// when every path of the group has one.
     pub fn summaries(&self) -> Result<Vec<Summary>, Error> {
         if let Some(e) = &self.failed {
-            return Err(spill_err(e));
+            return Err(spool_err(e));
         }
         let mut out = Vec::new();
         for g in &self.groups {
@@ -650,7 +651,7 @@ impl Distributions {
     /// For every group, the share of paths bound by each year-end and the term end.
     pub fn probabilities(&self) -> Result<Vec<Probability>, Error> {
         if let Some(e) = &self.failed {
-            return Err(spill_err(e));
+            return Err(spool_err(e));
         }
         let mut out = Vec::new();
         for g in &self.groups {
@@ -683,13 +684,6 @@ fn to_f64(v: Decimal) -> f64 {
 
 /// A failure of the temporary file of the fan chart's values, as the spools of
 /// [`crate::output`] report theirs.
-fn spill_err(e: impl std::fmt::Display) -> Error {
-    Error::Write {
-        path: std::env::temp_dir(),
-        message: format!("temporary file: {e}"),
-    }
-}
-
 fn overflow(g: &Group, what: &str) -> Error {
     let name = if g.variant.is_empty() {
         g.group.clone()
