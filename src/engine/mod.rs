@@ -264,17 +264,13 @@ fn mantissa(x: Decimal) -> u128 {
     x.mantissa().unsigned_abs()
 }
 
-/// `±m × 10^-scale` as a Decimal; `None` when `m` needs more than 96 bits. A zero
-/// is never negative.
+/// `±m × 10^-scale` as a Decimal; `None` when `m` needs more than 96 bits (or the
+/// scale is over 28). A zero is never negative.
 #[inline]
 fn decimal(negative: bool, m: u128, scale: u32) -> Option<Decimal> {
-    if m >> 96 != 0 {
-        return None;
-    }
-    // The three 32-bit words of a 96-bit mantissa: the casts keep the low bits.
-    #[allow(clippy::cast_possible_truncation)]
-    let (lo, mid, hi) = (m as u32, (m >> 32) as u32, (m >> 64) as u32);
-    Some(Decimal::from_parts(lo, mid, hi, negative && m != 0, scale))
+    let m = i128::try_from(m).ok()?;
+    // rust_decimal's own check: at most 96 bits, a scale of at most 28.
+    Decimal::try_from_i128_with_scale(if negative { -m } else { m }, scale).ok()
 }
 
 /// How [`ratio12`] rounds its quotient to a whole number of units.
