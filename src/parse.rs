@@ -498,7 +498,8 @@ fn short_plain(s: &str, mark: u8) -> Option<Decimal> {
     ))
 }
 
-/// [`plain_with`] of any length: split at the mark, then the digits.
+/// [`plain_with`] of any length (in practice over 19 bytes: shorter cells take
+/// [`short_plain`]): split at the mark, then the digits.
 fn general_plain(s: &str, mark: u8) -> Option<Decimal> {
     let (int, frac) = match s.bytes().position(|b| b == mark) {
         Some(i) => (s.get(..i)?, Some(s.get(i + 1..)?)),
@@ -509,24 +510,6 @@ fn general_plain(s: &str, mark: u8) -> Option<Decimal> {
     }
     let frac = frac.unwrap_or("");
     let scale = u32::try_from(frac.len()).ok()?;
-    // 19 digits always fit in 64 bits (10^19 < 2^64): the common case, in one word.
-    if int.len() + frac.len() <= 19 {
-        let mut mantissa: u64 = 0;
-        for b in int.bytes().chain(frac.bytes()) {
-            if !b.is_ascii_digit() {
-                return None;
-            }
-            mantissa = mantissa * 10 + u64::from(b - b'0');
-        }
-        // The low and middle 32-bit words of the mantissa; scale ≤ 19.
-        return Some(Decimal::from_parts(
-            mantissa as u32,
-            (mantissa >> 32) as u32,
-            0,
-            false,
-            scale,
-        ));
-    }
     // 28 digits always fit in 96 bits (10^28 < 2^96); longer numbers go the slow way.
     if int.len() + frac.len() > 28 {
         return None;
