@@ -346,8 +346,9 @@ fn group_name(group: &str, variant: &str) -> String {
 
 /// The charts of distributions over many paths as figures: each group's fan and
 /// foregone charts tied to the group's index in [`Distributions::groups`], its
-/// binding-by-cap chart to the group's first variant, the binding probability of
-/// every group to none. `terms` are the shared terms (as for the chart files).
+/// binding-by-cap chart to the group's first variant at the terms' rate (else its
+/// first), the binding probability of every group to none. `terms` are the shared
+/// terms (as for the chart files).
 pub fn distribution_figures(
     dist: &Distributions,
     terms: &crate::model::Terms,
@@ -371,12 +372,18 @@ pub fn distribution_figures(
         let stem = name.strip_suffix(".svg").unwrap_or(&name).to_string();
         let svg = String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))?;
         let own = |suffix: &str| stems.iter().position(|s| stem == format!("{s}-{suffix}"));
-        let by_cap = groups.iter().position(|g| {
+        let is_by_cap = |g: &crate::montecarlo::distribution::Group| {
             stem == format!(
                 "{}-binding-by-cap",
                 crate::chart::file_stems([g.group.as_str()]).concat()
             )
-        });
+        };
+        // Beside the group's first variant at the terms' rate (a grid's by-cap chart
+        // draws that rate), else its first.
+        let by_cap = groups
+            .iter()
+            .position(|g| is_by_cap(g) && g.rate.is_none_or(|r| r == terms.rate))
+            .or_else(|| groups.iter().position(is_by_cap));
         let (scenario, alt) = match (own("fan"), own("foregone"), by_cap) {
             (Some(i), _, _) => {
                 let g = groups.get(i);
