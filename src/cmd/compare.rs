@@ -1090,14 +1090,18 @@ fn compare_one(
     with_thresholds: bool,
 ) -> Result<(Vec<CompareRow>, Option<Thresholds>), Error> {
     let sweep = engine::Sweep::new(s, terms)?;
-    // The other sweeps (a grid's rates), each walked when first needed.
-    let mut others: Vec<Option<engine::Sweep>> = sweep_terms.iter().map(|_| None).collect();
+    // The other sweeps (a grid's rates), each walked when first needed (and the
+    // list made only then: most compares have one sweep).
+    let mut others: Vec<Option<engine::Sweep>> = Vec::new();
     let overflow = || engine::overflow(s, None, "payment");
     let mut rows = Vec::with_capacity(variants.len());
     for (v, &fast) in variants.iter().zip(sweepable) {
         let summary = match fast {
             Some(0) => sweep.summary(v.terms.cap).ok_or_else(overflow)?,
             Some(i) => {
+                if others.is_empty() {
+                    others.resize_with(sweep_terms.len(), || None);
+                }
                 let slot = others.get_mut(i).ok_or_else(overflow)?;
                 let other = match slot {
                     Some(other) => other,

@@ -49,8 +49,11 @@ struct Step {
     period: usize,
 }
 
+// Inlined into the walks always: called once per period with a large struct, of
+// which the sweep keeps a few fields; a call made the caller write it all out to
+// memory, and reading it back cost more than the rest of the period's work.
 impl Record for Path {
-    #[inline]
+    #[inline(always)]
     fn segment(&mut self, s: Segment) {
         // Segments come before the period they are part of: it is the next one.
         self.steps.push(Step {
@@ -62,7 +65,7 @@ impl Record for Path {
         });
     }
 
-    #[inline]
+    #[inline(always)]
     fn period(&mut self, p: PeriodResult) {
         self.periods.push((p.period, p.end));
         if let Some(prefix) = &mut self.pv_prefix {
@@ -231,7 +234,9 @@ impl Sweep {
         if from > through {
             return Some(Vec::new());
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(
+            usize::try_from(through.year() - from.year() + 1).unwrap_or_default(),
+        );
         let mut year = from.year();
         loop {
             let day = Date::from_ymd(year, 12, 31)?.min(through);

@@ -916,16 +916,20 @@ impl Store {
                         line: u64::from(r.line()),
                     }
                 };
-                let periods = match consecutive(rows) {
-                    Some(order) => order
-                        .iter()
-                        .filter_map(|&j| rows.get(j as usize))
-                        .map(decode)
-                        .collect(),
+                // Sized first: the placed rows' filter would otherwise make the
+                // list grow by doubling, copying itself four times for 60 periods.
+                let mut periods = Vec::with_capacity(rows.len());
+                match consecutive(rows) {
+                    Some(order) => periods.extend(
+                        order
+                            .iter()
+                            .filter_map(|&j| rows.get(j as usize))
+                            .map(decode),
+                    ),
                     // File order: `check_periods` settles pending periods, sorts
                     // and reports repeats, overlaps and gaps.
-                    None => rows.iter().map(decode).collect(),
-                };
+                    None => periods.extend(rows.iter().map(decode)),
+                }
                 let name = names.get(start + i).unwrap_or_default().to_string();
                 (name, periods, gaps.get(i).copied().unwrap_or(true))
             })
