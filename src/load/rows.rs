@@ -343,12 +343,13 @@ impl Key {
     fn of(name: &str) -> Key {
         let bytes = name.as_bytes();
         if bytes.len() < 8 {
-            let mut w = [0u8; 8];
-            if let Some(head) = w.get_mut(..bytes.len()) {
-                head.copy_from_slice(bytes);
+            // Shifted into a register, not copied into an array read back whole:
+            // that read waited for the copy's stores, a stall on every row.
+            let mut k = (bytes.len() as u64) << 56;
+            for (i, &b) in bytes.iter().enumerate() {
+                k |= u64::from(b) << (8 * i);
             }
-            w[7] = bytes.len() as u8;
-            return Key(u64::from_le_bytes(w));
+            return Key(k);
         }
         const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
         let mut h = bytes.len() as u64;
