@@ -95,7 +95,7 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 
 // Howard Hinnant's days_from_civil / civil_from_days: exact integer algorithms for
 // the proleptic Gregorian calendar (http://howardhinnant.github.io/date_algorithms.html).
-fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
+const fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400); // [0, 399]
@@ -104,6 +104,38 @@ fn days_from_civil(y: i32, m: u32, d: u32) -> i32 {
     let doy = (153 * mp + 2) / 5 + d as i32 - 1; // [0, 365]
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
     era * 146_097 + doe - 719_468
+}
+
+/// The first month [`MONTH_STARTS`] holds, as months since January of year 0.
+const MONTH_STARTS_FROM: i32 = 1900 * 12;
+
+/// The first day of every month from January 1900 to January 2201, computed when
+/// the program is built. Every walk asks for the first and last day of every
+/// period, and a look-up here costs a few instructions where the calendar
+/// arithmetic costs dozens; months outside it are computed. Pinned by
+/// `tests::month_starts_are_the_calendar_s`.
+#[allow(clippy::indexing_slicing)]
+const MONTH_STARTS: [i32; 301 * 12 + 1] = {
+    let mut t = [0i32; 301 * 12 + 1];
+    let mut i = 0;
+    while i < t.len() {
+        let n = MONTH_STARTS_FROM + i as i32;
+        t[i] = days_from_civil(n.div_euclid(12), n.rem_euclid(12) as u32 + 1, 1);
+        i += 1;
+    }
+    t
+};
+
+/// The first day of month `n` (months since January of year 0).
+#[inline]
+fn month_start(n: i32) -> i32 {
+    match usize::try_from(n - MONTH_STARTS_FROM)
+        .ok()
+        .and_then(|i| MONTH_STARTS.get(i))
+    {
+        Some(&d) => d,
+        None => days_from_civil(n.div_euclid(12), n.rem_euclid(12) as u32 + 1, 1),
+    }
 }
 
 fn civil_from_days(z: i32) -> (i32, u32, u32) {
@@ -312,7 +344,11 @@ impl Period {
     pub fn start(&self) -> Date {
         // Constructors guarantee a valid year and month, so this cannot fail; the
         // fallback keeps the code panic-free all the same.
-        Date::from_ymd(self.y(), self.sm() + 1, 1).unwrap_or(Date(0))
+        if (1..=9999).contains(&self.y()) {
+            Date(month_start(self.start_index()))
+        } else {
+            Date(0)
+        }
     }
 
     pub fn end(&self) -> Date {
@@ -320,11 +356,9 @@ impl Period {
         // lengths (every walk asks this of every period). Pinned by
         // `tests::period_end_is_the_last_day_of_its_last_month`.
         let last = self.end_index();
-        let next = last + 1;
-        let (y, m) = (next.div_euclid(12), next.rem_euclid(12) as u32 + 1);
         // Dates are years 1 to 9999 (as `Date::from_ymd` has them).
         if (1..=9999).contains(&self.y()) && (1..=9999).contains(&last.div_euclid(12)) {
-            Date(days_from_civil(y, m, 1) - 1)
+            Date(month_start(last + 1) - 1)
         } else {
             Date(0)
         }
@@ -682,6 +716,25 @@ mod tests {
 
     /// `Period::end` is the last day of the period's last month, as the month's
     /// length gives it, for every month of every year and every length.
+    #[test]
+    fn month_starts_are_the_calendar_s() {
+        for year in 1..=9999 {
+            for month in 1..=12 {
+                let n = year * 12 + month as i32 - 1;
+                assert_eq!(Some(Date(month_start(n))), Date::from_ymd(year, month, 1));
+            }
+        }
+        // January 10000 (the day after the last date), outside the table too.
+        assert_eq!(month_start(10000 * 12), days_from_civil(10000, 1, 1));
+        let first = Period::month(1900, 1).map(|p| p.start());
+        let last = Period::month(2200, 12).map(|p| (p.start(), p.end()));
+        assert_eq!(first, Date::from_ymd(1900, 1, 1));
+        assert_eq!(
+            last,
+            Date::from_ymd(2200, 12, 1).zip(Date::from_ymd(2200, 12, 31))
+        );
+    }
+
     #[test]
     fn period_end_is_the_last_day_of_its_last_month() {
         for year in 1..=9999 {
