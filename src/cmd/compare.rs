@@ -993,9 +993,10 @@ impl<'a> Plan<'a> {
                             compare_one(s, self.terms, vs, fast, &self.sweeps, from == 0)?;
                         rows.append(&mut r);
                         thresholds.extend(t);
-                        if to == n {
-                            self.progress.inc(1);
-                        }
+                    }
+                    // Once a piece: the bar's count is shared between the cores.
+                    if to == n {
+                        self.progress.inc((end - first) as u64);
                     }
                     make(rows, thresholds)
                 })

@@ -179,21 +179,21 @@ fn push_date(out: &mut String, d: Date) {
         let _ = write!(out, "{d}");
         return;
     };
-    let digit = |v: u32| char::from(b'0' + (v % 10) as u8);
-    for c in [
+    let digit = |v: u32| b'0' + (v % 10) as u8;
+    let text = [
         digit(y / 1000),
         digit(y / 100),
         digit(y / 10),
         digit(y),
-        '-',
+        b'-',
         digit(m / 10),
         digit(m),
-        '-',
+        b'-',
         digit(day / 10),
         digit(day),
-    ] {
-        out.push(c);
-    }
+    ];
+    // Appended at once: ten pushes each checked the room left and encoded a char.
+    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
 }
 
 /// Appends `d` exactly as its `Display` writes it (a sign for negative values,
