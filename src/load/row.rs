@@ -330,15 +330,15 @@ impl<'a> RowReader<'a> {
         period: Option<Period>,
         rate: Option<Decimal>,
     ) {
-        let name = match scenario {
-            Some(i) if cells.get(i).is_empty() => {
+        let name = match scenario.map(|i| (i, cells.get(i))) {
+            Some((i, "")) => {
                 self.problems
                     .push(cells.problem(i, "is empty (expected a scenario name)".into()));
                 // Whose row was lost is unknown: no gap is reported anywhere.
                 self.groups.taint_all();
                 return;
             }
-            Some(i) => cells.get(i),
+            Some((_, name)) => name,
             None => self.stem,
         };
         let value = match (period, self.revenue(cells, revenue_column)) {
@@ -394,13 +394,15 @@ impl<'a> RowReader<'a> {
 
     /// The revenue in cell `i`, or `None` with its problem noted.
     fn revenue<R: Record>(&mut self, cells: &Cells<R>, i: usize) -> Option<Decimal> {
-        match parse::amount_in(cells.get(i), self.style) {
+        // Found once: every row passes here.
+        let cell = cells.get(i);
+        match parse::amount_in(cell, self.style) {
             Ok(v) if v.is_sign_negative() && !v.is_zero() => {
                 self.problems
                     .push(cells.problem(i, "is negative (revenue must be ≥ 0)".into()));
                 None
             }
-            Ok(v) => match self.decided.undecided(cells.get(i)) {
+            Ok(v) => match self.decided.undecided(cell) {
                 Some(msg) => {
                     self.problems.push(cells.problem(i, msg));
                     None
@@ -408,7 +410,7 @@ impl<'a> RowReader<'a> {
                 None => Some(v.abs()),
             },
             Err(msg) => {
-                let msg = self.other_mark(cells.get(i)).unwrap_or(msg);
+                let msg = self.other_mark(cell).unwrap_or(msg);
                 self.problems.push(cells.problem(i, msg));
                 None
             }
