@@ -56,7 +56,8 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
         Format::Markdown => Some(Style::Markdown),
         Format::Csv | Format::Json => None,
     };
-    let plan = Plan::new(req.terms, req.variants, count);
+    let mut plan = Plan::new(req.terms, req.variants, count);
+    plan.keep_thresholds = req.thresholds;
     let mut dist = Dist::new(&opened, req.distribution, output, req.terms.through, false);
     if let (HeatMetric::Probability(_), None) = (req.metric, &dist) {
         return Err(Error::Usage(
@@ -898,6 +899,8 @@ struct Plan<'a> {
     /// coverage of a scenario is checked against, once per distinct term.
     spans: Vec<&'a Terms>,
     progress: indicatif::ProgressBar,
+    /// Whether the thresholds are made, or only checked (they are not printed).
+    keep_thresholds: bool,
 }
 
 impl<'a> Plan<'a> {
@@ -911,6 +914,7 @@ impl<'a> Plan<'a> {
             sweepable,
             spans: spans(variants),
             progress: progress_bar(scenarios, variants.len()),
+            keep_thresholds: true,
         }
     }
 
@@ -989,8 +993,14 @@ impl<'a> Plan<'a> {
                     for s in scenarios.get(first..end).unwrap_or_default() {
                         // Thresholds once per scenario, in every mode: printed or not,
                         // a threshold out of Decimal's range fails the compare alike.
-                        let (mut r, t) =
-                            compare_one(s, self.terms, vs, fast, &self.sweeps, from == 0)?;
+                        let (mut r, t) = compare_one(
+                            s,
+                            self.terms,
+                            vs,
+                            fast,
+                            &self.sweeps,
+                            (from == 0).then_some(self.keep_thresholds),
+                        )?;
                         rows.append(&mut r);
                         thresholds.extend(t);
                     }
@@ -1081,14 +1091,17 @@ fn sweep_terms(terms: &Terms, variants: &[Variant]) -> (Vec<Terms>, Vec<Option<u
     (keys, swept)
 }
 
-/// One scenario under `variants`, and, when asked, its thresholds.
+/// One scenario under `variants`, and its thresholds: with `thresholds`
+/// `Some(true)` made, `Some(false)` only checked (computed, and an amount out of
+/// Decimal's range an error, but not kept), `None` not computed (the scenario's later
+/// variants, whose first piece has them).
 fn compare_one(
     s: &Scenario,
     terms: &Terms,
     variants: &[Variant],
     sweepable: &[Option<usize>],
     sweep_terms: &[Terms],
-    with_thresholds: bool,
+    thresholds: Option<bool>,
 ) -> Result<(Vec<CompareRow>, Option<Thresholds>), Error> {
     let sweep = engine::Sweep::new(s, terms)?;
     // The other sweeps (a grid's rates), each walked when first needed (and the
@@ -1121,10 +1134,17 @@ fn compare_one(
             summary,
         });
     }
-    if !with_thresholds {
+    let Some(keep) = thresholds else {
+        return Ok((rows, None));
+    };
+    let by = sweep.thresholds().ok_or_else(overflow)?;
+    let never_binds_above =
+        engine::add_exact(terms.already_paid, sweep.uncapped_total()).ok_or_else(overflow)?;
+    if !keep {
+        // Checked, so that one out of Decimal's range fails the compare alike, but
+        // not normalized, named and kept: nothing prints them.
         return Ok((rows, None));
     }
-    let by = sweep.thresholds().ok_or_else(overflow)?;
     let thresholds = Thresholds {
         scenario: s.name.clone(),
         by: by
@@ -1135,9 +1155,7 @@ fn compare_one(
             })
             .collect(),
         // Normalized like every computed amount, so one value prints one way.
-        never_binds_above: engine::add_exact(terms.already_paid, sweep.uncapped_total())
-            .ok_or_else(overflow)?
-            .normalize(),
+        never_binds_above: never_binds_above.normalize(),
     };
     Ok((rows, Some(thresholds)))
 }

@@ -9,7 +9,7 @@
 use rust_decimal::Decimal;
 
 use super::{CompareView, Render, RunView};
-use crate::model::{CompareRow, Date, ScenarioResult, Summary};
+use crate::model::{CompareRow, Date, Period, ScenarioResult, Summary};
 
 /// `--format csv`: `run`'s ledger, `compare`'s rows.
 pub struct Csv;
@@ -104,7 +104,7 @@ fn summary_fields(s: &Summary) -> [Option<Field<'_>>; 11] {
         Some(Field::Amount(s.total_paid)),
         Some(Field::Amount(s.foregone)),
         Some(Field::Str(bool_text(s.cap_binds))),
-        s.binding_period.as_ref().map(|p| Field::Text(p)),
+        s.binding_period.map(Field::Period),
         s.binding_date.map(Field::Date),
         s.effective_rate.map(Field::Amount),
         s.present_value.map(Field::Amount),
@@ -157,7 +157,9 @@ enum Field<'a> {
     Str(&'a str),
     /// A date, written without a formatter (as `Date`'s `Display` writes it).
     Date(Date),
-    Text(&'a dyn std::fmt::Display),
+    /// A period, a month written without a formatter (as `Period`'s `Display`
+    /// writes it).
+    Period(Period),
 }
 
 /// A bool as its `Display` writes it, without a formatter (a value a row).
@@ -194,6 +196,25 @@ fn push_date(out: &mut String, d: Date) {
     ];
     // Appended at once: ten pushes each checked the room left and encoded a char.
     out.push_str(std::str::from_utf8(&text).unwrap_or_default());
+}
+
+/// Appends `p` as `Period`'s `Display` writes it: a month (`2029-05`, the binding
+/// period of nearly every row of a large compare, and every period of a monthly
+/// ledger) without a formatter, anything else through `buf`. Pinned by
+/// `push_period_is_display`.
+fn push_period(out: &mut String, buf: &mut String, p: Period) {
+    let (y, m, _) = p.start().ymd();
+    if Period::month(y, m) == Some(p) {
+        // A month of years 1 to 9999: the first seven characters of its first day.
+        let len = out.len();
+        push_date(out, p.start());
+        out.truncate(len + 7);
+    } else {
+        use std::fmt::Write as _;
+        buf.clear();
+        let _ = write!(buf, "{p}");
+        push_text(out, buf);
+    }
 }
 
 /// Appends `d` exactly as its `Display` writes it (a sign for negative values,
@@ -267,7 +288,7 @@ impl RowWriter {
             for p in &r.periods {
                 self.fields([
                     Some(Field::Str(&r.name)),
-                    Some(Field::Text(&p.period)),
+                    Some(Field::Period(p.period)),
                     Some(Field::Date(p.start)),
                     Some(Field::Date(p.end)),
                     Some(Field::Amount(p.revenue)),
@@ -311,7 +332,6 @@ impl RowWriter {
         &mut self,
         fields: impl IntoIterator<Item = Option<Field<'f>>>,
     ) -> Result<(), String> {
-        use std::fmt::Write as _;
         for f in fields {
             if self.in_line {
                 self.out.push(',');
@@ -321,11 +341,7 @@ impl RowWriter {
                 Some(Field::Str(s)) => push_text(&mut self.out, s),
                 Some(Field::Amount(d)) => push_decimal(&mut self.out, &d),
                 Some(Field::Date(d)) => push_date(&mut self.out, d),
-                Some(Field::Text(v)) => {
-                    self.buf.clear();
-                    let _ = write!(self.buf, "{v}");
-                    push_text(&mut self.out, &self.buf);
-                }
+                Some(Field::Period(p)) => push_period(&mut self.out, &mut self.buf, p),
                 None => {}
             }
         }
@@ -623,6 +639,36 @@ mod tests {
                 theirs.write_record(line).unwrap();
             }
             proptest::prop_assert_eq!(ours.take().unwrap(), finish(theirs));
+        }
+    }
+
+    #[test]
+    fn push_period_is_display() {
+        use crate::model::FiscalStart;
+        let (mut out, mut buf) = (String::new(), String::new());
+        for y in (1..=30)
+            .chain(990..=1010)
+            .chain(1990..=2040)
+            .chain(9980..=9999)
+        {
+            let all = (1..=12)
+                .filter_map(|m| Period::month(y, m))
+                .chain((1..=4).filter_map(|q| Period::quarter(y, q)))
+                .chain((1..=2).filter_map(|h| Period::half(y, h)))
+                .chain(
+                    (1..=12)
+                        .filter_map(FiscalStart::month)
+                        .filter_map(|f| Period::fiscal_year(y, f)),
+                )
+                .chain(Period::year(y))
+                .chain(Period::pending_fiscal_year(y))
+                .chain((1..=12).filter_map(|m| Period::pending_end(y, m)));
+            for p in all {
+                out.clear();
+                out.push_str("x,");
+                push_period(&mut out, &mut buf, p);
+                assert_eq!(out, format!("x,{p}"), "{p:?}");
+            }
         }
     }
 
