@@ -113,7 +113,7 @@ const MONTH_STARTS_FROM: i32 = 1900 * 12;
 /// the program is built. Every walk asks for the first and last day of every
 /// period, and a look-up here costs a few instructions where the calendar
 /// arithmetic costs dozens; months outside it are computed. Pinned by
-/// `tests::month_starts_are_the_calendar_s`.
+/// `tests::month_starts_are_the_calendars`.
 #[allow(clippy::indexing_slicing)]
 const MONTH_STARTS: [i32; 301 * 12 + 1] = {
     let mut t = [0i32; 301 * 12 + 1];
@@ -352,8 +352,8 @@ impl Period {
     }
 
     pub fn end(&self) -> Date {
-        // The day before the next month's first: one calendar conversion, no month
-        // lengths (every walk asks this of every period). Pinned by
+        // The day before the next month's first: one look-up (`month_start`), no
+        // month lengths (every walk asks this of every period). Pinned by
         // `tests::period_end_is_the_last_day_of_its_last_month`.
         let last = self.end_index();
         // Dates are years 1 to 9999 (as `Date::from_ymd` has them).
@@ -714,10 +714,10 @@ pub struct Threshold {
 mod tests {
     use super::*;
 
-    /// `Period::end` is the last day of the period's last month, as the month's
-    /// length gives it, for every month of every year and every length.
+    /// The table of month starts gives what the calendar arithmetic gives, in
+    /// the table's years and outside them.
     #[test]
-    fn month_starts_are_the_calendar_s() {
+    fn month_starts_are_the_calendars() {
         for year in 1..=9999 {
             for month in 1..=12 {
                 let n = year * 12 + month as i32 - 1;
@@ -735,6 +735,8 @@ mod tests {
         );
     }
 
+    /// `Period::end` is the last day of the period's last month, as the month's
+    /// length gives it, for every month of every year and every length.
     #[test]
     fn period_end_is_the_last_day_of_its_last_month() {
         for year in 1..=9999 {

@@ -849,6 +849,12 @@ pub(super) fn each_batch(
             super::give_back_if_grown();
         }
     }
+    // What the batches freed goes back before the outputs are finished (the table
+    // laid out, the files written, the charts drawn), which allocate on top of it:
+    // freed a batch at a time in every thread's heap, it stayed resident (the
+    // resident size did not grow, so no trim was due) and raised the default
+    // compare's peak on the 6M-row file by 20 MB.
+    super::give_back_freed_memory();
     problems.extend(repeated);
     if !problems.is_empty() {
         return Err(Error::Problems(problems.into_vec()));

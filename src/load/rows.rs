@@ -151,10 +151,11 @@ const CHUNK: usize = if cfg!(test) { 3 } else { 1 << 16 };
 /// Rows per bucket chunk (64 KB), small because every bucket keeps one half-full.
 const BUCKET_CHUNK: usize = 1 << 12;
 
-/// Rows per bucket chunk when the buckets go to disk (16 KB): every bucket keeps one
-/// open in memory, and a file large enough to go to disk has many buckets.
-/// (A few rows in unit tests, as [`CHUNK`].)
-const DISK_BUCKET_CHUNK: usize = if cfg!(test) { 2 } else { 1 << 10 };
+/// Rows per bucket chunk when the buckets go to disk (8 KB): every bucket keeps one
+/// open in memory in each half, and a file large enough to go to disk has many
+/// buckets (the 60M-row bench file 916: 15 MB of open chunks; 16 KB chunks made the
+/// peak 9 MB higher). (A few rows in unit tests, as [`CHUNK`].)
+const DISK_BUCKET_CHUNK: usize = if cfg!(test) { 2 } else { 1 << 9 };
 
 /// About this many rows make a bucket (1 MB of rows; the batch made from it holds
 /// them as `PeriodInput`s, 3.5 MB). Smaller than it was (131,072): the 6M-row
