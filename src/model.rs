@@ -262,6 +262,25 @@ impl Period {
     pub fn pending_end(year: i32, month: u32) -> Option<Period> {
         Period::month(year, month).map(Period::as_pending)
     }
+    /// Every period the constructors make for `year`: its months, quarters, halves,
+    /// fiscal years (one from each month), the year itself, and the pending fiscal
+    /// year and month ends. The tests go through them.
+    #[cfg(test)]
+    pub(crate) fn every_kind_in(year: i32) -> Vec<Period> {
+        (1..=12)
+            .filter_map(|m| Period::month(year, m))
+            .chain((1..=4).filter_map(|q| Period::quarter(year, q)))
+            .chain((1..=2).filter_map(|h| Period::half(year, h)))
+            .chain(
+                (1..=12)
+                    .filter_map(FiscalStart::month)
+                    .filter_map(|f| Period::fiscal_year(year, f)),
+            )
+            .chain(Period::year(year))
+            .chain(Period::pending_fiscal_year(year))
+            .chain((1..=12).filter_map(|m| Period::pending_end(year, m)))
+            .collect()
+    }
     fn as_pending(self) -> Period {
         Period {
             pending: true,

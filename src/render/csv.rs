@@ -175,14 +175,23 @@ fn bool_text(b: bool) -> &'static str {
 /// a large compare prints three dates a row. Pinned by `push_date_is_display`.
 fn push_date(out: &mut String, d: Date) {
     let (y, m, day) = d.ymd();
-    // Dates are years 1 to 9999 (`Date::from_ymd`); anything else goes the long way.
+    match date_text(y, m, day) {
+        Some(text) => push_ascii(out, &text),
+        // Dates are years 1 to 9999 (`Date::from_ymd`); anything else goes the long way.
+        None => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{d}");
+        }
+    }
+}
+
+/// `YYYY-MM-DD` for a year of at most four digits, else `None`.
+fn date_text(y: i32, m: u32, day: u32) -> Option<[u8; 10]> {
     let Ok(y @ 0..=9999) = u32::try_from(y) else {
-        use std::fmt::Write as _;
-        let _ = write!(out, "{d}");
-        return;
+        return None;
     };
     let digit = |v: u32| b'0' + (v % 10) as u8;
-    let text = [
+    Some([
         digit(y / 1000),
         digit(y / 100),
         digit(y / 10),
@@ -193,11 +202,14 @@ fn push_date(out: &mut String, d: Date) {
         b'-',
         digit(day / 10),
         digit(day),
-    ];
-    // Room made once; each byte is ASCII, pushed without a UTF-8 check (a
-    // `str::from_utf8` of the ten bytes cost twice the rest).
-    out.reserve(text.len());
-    for b in text {
+    ])
+}
+
+/// Appends ASCII `bytes`: room made once, each pushed without a UTF-8 check (a
+/// `str::from_utf8` of a date's ten bytes cost twice the rest of writing it).
+fn push_ascii(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len());
+    for &b in bytes {
         out.push(char::from(b));
     }
 }
@@ -208,11 +220,9 @@ fn push_date(out: &mut String, d: Date) {
 /// `push_period_is_display`.
 fn push_period(out: &mut String, buf: &mut String, p: Period) {
     let (y, m, _) = p.start().ymd();
-    if Period::month(y, m) == Some(p) {
-        // A month of years 1 to 9999: the first seven characters of its first day.
-        let len = out.len();
-        push_date(out, p.start());
-        out.truncate(len + 7);
+    // A month is its first day's first seven characters.
+    if let Some(text) = date_text(y, m, 1).filter(|_| Period::month(y, m) == Some(p)) {
+        push_ascii(out, text.get(..7).unwrap_or_default());
     } else {
         use std::fmt::Write as _;
         buf.clear();
@@ -648,26 +658,13 @@ mod tests {
 
     #[test]
     fn push_period_is_display() {
-        use crate::model::FiscalStart;
         let (mut out, mut buf) = (String::new(), String::new());
         for y in (1..=30)
             .chain(990..=1010)
             .chain(1990..=2040)
             .chain(9980..=9999)
         {
-            let all = (1..=12)
-                .filter_map(|m| Period::month(y, m))
-                .chain((1..=4).filter_map(|q| Period::quarter(y, q)))
-                .chain((1..=2).filter_map(|h| Period::half(y, h)))
-                .chain(
-                    (1..=12)
-                        .filter_map(FiscalStart::month)
-                        .filter_map(|f| Period::fiscal_year(y, f)),
-                )
-                .chain(Period::year(y))
-                .chain(Period::pending_fiscal_year(y))
-                .chain((1..=12).filter_map(|m| Period::pending_end(y, m)));
-            for p in all {
+            for p in Period::every_kind_in(y) {
                 out.clear();
                 out.push_str("x,");
                 push_period(&mut out, &mut buf, p);
