@@ -262,9 +262,10 @@ impl Period {
     pub fn pending_end(year: i32, month: u32) -> Option<Period> {
         Period::month(year, month).map(Period::as_pending)
     }
-    /// Every period the constructors make for `year`: its months, quarters, halves,
-    /// fiscal years (one from each month), the year itself, and the pending fiscal
-    /// year and month ends. The tests go through them.
+    /// Every kind of period the constructors make for `year`: its months, quarters,
+    /// halves, fiscal years (one from each month), the year itself, quarters and
+    /// half-years off the calendar's phase (`Period::ending`, shown `2027-02+3m`),
+    /// and the pending fiscal year and month ends. The tests go through them.
     #[cfg(test)]
     pub(crate) fn every_kind_in(year: i32) -> Vec<Period> {
         (1..=12)
@@ -277,6 +278,11 @@ impl Period {
                     .filter_map(|f| Period::fiscal_year(year, f)),
             )
             .chain(Period::year(year))
+            .chain(
+                (1..=12)
+                    .flat_map(|m| [3, 6].map(|n| Period::ending(year, m, n)))
+                    .flatten(),
+            )
             .chain(Period::pending_fiscal_year(year))
             .chain((1..=12).filter_map(|m| Period::pending_end(year, m)))
             .collect()

@@ -121,7 +121,7 @@ fn a_long_line_in_either_half_of_a_large_file_is_named_by_its_line() {
 
 /// `run --format csv --no-files` computes and renders a batch of scenarios at a time:
 /// its stdout is the ledger file byte for byte, over several files and over a file of
-/// two batches (of about 131,072 rows each), its header once.
+/// several batches (of about 65,536 rows each), its header once.
 #[test]
 fn csv_on_stdout_is_the_ledger_file_rendered_batch_by_batch() {
     let w = Workdir::new();

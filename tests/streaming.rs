@@ -12,7 +12,7 @@ use std::path::Path;
 
 use common::Workdir;
 
-/// More one-period scenarios than one batch holds (about 131,072 values), so the
+/// More one-period scenarios than one batch holds (about 65,536 values), so the
 /// last lines are taken, checked and computed after the files were started.
 const MANY: usize = 140_000;
 

@@ -91,7 +91,6 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     };
     let csv = outs.csv.file.is_some() || outs.csv.stdout.is_some();
     let json = outs.json.is_some();
-    let with_thresholds = req.thresholds;
     let mut bases = Vec::new();
     let done = each_batch(opened, |batch| {
         outs.scenarios(&plan, &batch)?;
@@ -99,13 +98,9 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
         let mut fed = from_file.map(|d| DistFeed::new(d, &batch, req.variants));
         plan.each_piece(
             &batch,
-            |rows, mut thresholds| {
-                // Computed in every mode (an overflow fails alike), kept only if asked.
-                if !with_thresholds {
-                    thresholds.clear();
-                }
-                Piece::new(rows, thresholds, csv, json)
-            },
+            // The plan makes the thresholds only when they are asked for (and checks
+            // them in every mode: an overflow fails alike).
+            |rows, thresholds| Piece::new(rows, thresholds, csv, json),
             |piece| {
                 if let Some(f) = &mut fed {
                     f.add(&piece.rows);

@@ -265,7 +265,8 @@ pub(crate) fn give_back_freed_memory() {
 /// allocates and never grows that much; the modes that write files do, and are
 /// trimmed every few batches, so their peak stays within [`REGROWTH`] of the resident
 /// size after the last trim (memory freed and never needed again, once nothing grows,
-/// stays resident: that is the trade).
+/// stays resident until the last batch is done, when `compare::each_batch` gives it
+/// back: that is the trade).
 pub(crate) fn give_back_if_grown() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {

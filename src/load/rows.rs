@@ -436,7 +436,7 @@ impl NameTable {
             // One table grows at a time: while it grows the old table and the new
             // one, twice as large, are both held, and the two halves of a shuffled
             // file reach the same number of names at the same moment (1M names: 12
-            // and 24 MB in each half at once, the 60M-row file's peak 125 to 142 MB
+            // and 24 MB in each half at once, the 60M-row file's peak 129 to 141 MB
             // with the timing; one at a time, the other half waits a few ms).
             let _one_at_a_time = GROWING
                 .lock()

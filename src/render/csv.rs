@@ -151,7 +151,7 @@ pub struct RowWriter {
     buf: String,
 }
 
-/// A field: an amount, text as it is, or anything else that displays.
+/// A field: an amount, text as it is, a date or a period.
 enum Field<'a> {
     Amount(Decimal),
     Str(&'a str),
