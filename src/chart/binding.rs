@@ -97,12 +97,19 @@ pub struct Cdf<'a> {
     pub highlight: Option<Decimal>,
 }
 
-/// A line's name: the group, and the variant when there is one.
-fn name(g: &Group, money: &Money) -> String {
-    match (g.variant.is_empty(), g.cap) {
-        (true, _) => g.group.clone(),
-        (false, Some(cap)) => format!("{} at {}", g.group, money.exact(f(cap))),
-        (false, None) => format!("{} ({})", g.group, g.variant),
+/// A line's name: the group, and the variant when there is one; with `rated` (a
+/// rate × cap grid, whose caps recur under each rate) the variant's rate too.
+fn name(g: &Group, money: &Money, rated: bool) -> String {
+    match (g.variant.is_empty(), g.cap, g.rate.filter(|_| rated)) {
+        (true, ..) => g.group.clone(),
+        (false, Some(cap), Some(rate)) => format!(
+            "{} at {}, {}",
+            g.group,
+            crate::config::percent(rate),
+            money.exact(f(cap))
+        ),
+        (false, Some(cap), None) => format!("{} at {}", g.group, money.exact(f(cap))),
+        (false, None, _) => format!("{} ({})", g.group, g.variant),
     }
 }
 
@@ -126,6 +133,10 @@ impl Chart for Cdf<'_> {
         let days = (origin.days_until(self.through) + 1).max(1);
         let x_of = |d: Date| origin.days_until(d) as f64 + 1.0;
         let mut lines = Vec::new();
+        let rated = self
+            .groups
+            .iter()
+            .any(|g| g.rate != self.groups.first().and_then(|f| f.rate));
         for g in self.groups {
             let n = g.paths().max(1) as f64;
             let mut dates: Vec<Date> = g.binding_dates()?.into_iter().flatten().collect();
@@ -151,7 +162,7 @@ impl Chart for Cdf<'_> {
                 .flatten();
             let several = self.groups.iter().any(|o| o.cap != g.cap);
             let strong = several && self.highlight.is_some() && g.cap == self.highlight;
-            lines.push((pts, name(g, self.money), median, strong));
+            lines.push((pts, name(g, self.money, rated), median, strong));
         }
         // Worth pointing out only among lines of other caps.
         let several = self
@@ -235,8 +246,10 @@ impl Chart for Cdf<'_> {
         let bounds = label_bounds(c, &frame);
         // Each line labelled next to its median dot, no label over another; when one
         // cannot be (many groups of few paths: lines from 0 to 100 % side by side),
-        // a legend names every line instead. Pinned by
-        // `many_lines_get_a_legend_rather_than_labels_over_each_other`.
+        // a legend names every line instead, and when the legend does not fit either
+        // (a grid's two dozen lines), the lines that could be labelled keep their
+        // labels. Pinned by `many_lines_get_a_legend_rather_than_labels_over_each_other`
+        // and `too_many_lines_for_a_legend_keep_the_labels_that_fit`.
         let texts: Vec<(String, (f64, f64), bool)> = d
             .lines
             .iter()
@@ -269,26 +282,25 @@ impl Chart for Cdf<'_> {
                 .into_iter()
                 .filter(clear)
                 .collect();
-            match tried.place_best(&cands, &bounds) {
-                Some(b) => {
-                    placed.push(b);
-                    labels.push((text.clone(), b, *at, i, *strong));
-                }
-                None => break,
+            if let Some(b) = tried.place_best(&cands, &bounds) {
+                placed.push(b);
+                labels.push((text.clone(), b, *at, i, *strong));
             }
         }
-        let legend = if labels.len() < texts.len() {
-            labels.clear();
+        let mut legend = None;
+        if labels.len() < texts.len() {
             let entries: Vec<(Swatch, String)> = texts
                 .iter()
                 .enumerate()
                 .map(|(i, (text, ..))| (Swatch::Line(scenario_color(i)), text.clone()))
                 .collect();
-            place_legend(c, &mut obs, &entries, &p, &bounds)?.map(|b| (b, entries))
+            legend = place_legend(c, &mut obs, &entries, &p, &bounds)?.map(|b| (b, entries));
+        }
+        if legend.is_some() {
+            labels.clear();
         } else {
             obs = tried;
-            None
-        };
+        }
         let hl = c.measure("half of paths", t.small(), false)?;
         let hb = Rect::new(p.x0 + t.px(10.0), half - hl.1 - t.px(6.0), hl.0, hl.1);
         if obs.hits(&hb) == 0 {

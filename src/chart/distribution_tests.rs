@@ -350,3 +350,86 @@ fn many_lines_get_a_legend_rather_than_labels_over_each_other() {
         "{starts:?}"
     );
 }
+
+/// More lines than a legend can hold in the plot (40): the lines whose labels stand
+/// clear of the others keep them, rather than none being named.
+#[test]
+fn too_many_lines_for_a_legend_keep_the_labels_that_fit() {
+    let s = super::tests::base();
+    let mut dist = Distributions::new(terms_capped(38).through, false);
+    for (i, cap) in (20..100).step_by(2).enumerate() {
+        let t = terms_capped(cap);
+        let result = compute(&s, &t).unwrap();
+        let (group, variant) = (format!("scenarios/g{i:02}.csv"), format!("{cap}B"));
+        let key = Key {
+            group: &group,
+            variant: &variant,
+            cap: t.cap,
+            rate: Some(t.rate),
+        };
+        dist.add_results(&key, &[result]);
+    }
+    let money = Money::new(None);
+    let chart = Cdf {
+        groups: dist.groups(),
+        through: dist.through(),
+        money: &money,
+        highlight: Some(Decimal::from(38 * B)),
+    };
+    let svg = render(&chart);
+    let labels: Vec<&str> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|part| part.split_once('>')?.1.split("</text>").next())
+        .map(str::trim)
+        .filter(|text| text.contains(": median "))
+        .collect();
+    assert!(!labels.is_empty() && labels.len() < 40, "{labels:?}");
+    for (i, label) in labels.iter().enumerate() {
+        assert!(
+            !labels[i + 1..].contains(label),
+            "{label} twice: {labels:?}"
+        );
+    }
+}
+
+/// In a rate × cap grid each cap recurs under every rate: a line's name says its
+/// rate too, so no two lines are named alike.
+#[test]
+fn a_grid_names_each_line_by_rate_and_cap() {
+    let s = super::tests::base();
+    let mut dist = Distributions::new(terms_capped(38).through, false);
+    for rate in [15, 20] {
+        for cap in [30, 60] {
+            let t = Terms {
+                rate: Decimal::new(rate, 2),
+                ..terms_capped(cap)
+            };
+            let result = compute(&s, &t).unwrap();
+            let variant = format!("{rate}% · {cap}B");
+            let key = Key {
+                group: "scenarios/g.csv",
+                variant: &variant,
+                cap: t.cap,
+                rate: Some(t.rate),
+            };
+            dist.add_results(&key, &[result]);
+        }
+    }
+    let money = Money::new(None);
+    let chart = Cdf {
+        groups: dist.groups(),
+        through: dist.through(),
+        money: &money,
+        highlight: None,
+    };
+    let svg = render(&chart);
+    for name in [
+        "at 15%, $30B",
+        "at 15%, $60B",
+        "at 20%, $30B",
+        "at 20%, $60B",
+    ] {
+        assert!(svg.contains(&format!("scenarios/g.csv {name}")), "{name}");
+    }
+}
