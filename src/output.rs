@@ -500,6 +500,23 @@ impl StagedFile {
         from.copy_to(&mut self.out, |e| write_err(&target)(e))
     }
 
+    /// Copies what is written from byte `from` on into `into`; the file is not to be
+    /// committed as it is (it is replaced, or the set dropped).
+    pub fn read_back(self, from: u64, into: &mut Spool) -> Result<(), Error> {
+        use std::io::{Read, Seek};
+        let err = write_err(&self.target);
+        let mut file = self.out.into_inner().map_err(|e| err(e.into_error()))?;
+        file.seek(std::io::SeekFrom::Start(from)).map_err(&err)?;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = file.read(&mut buf).map_err(&err)?;
+            match buf.get(..n) {
+                Some(chunk) if !chunk.is_empty() => into.write(chunk)?,
+                _ => return Ok(()),
+            }
+        }
+    }
+
     /// Writes what is buffered, gives the file the mode of a report to share, and
     /// puts it on disk; the file, rewound, is returned, to be printed as well.
     pub fn finish(self) -> Result<std::fs::File, Error> {

@@ -191,3 +191,40 @@ fn a_long_table_is_laid_out_as_one() {
         lines[lines.len() - 2]
     );
 }
+
+/// `result.json` is written as the results come, its head naming the term start the
+/// first part's scenarios share; a scenario past that part starting on another day
+/// leaves no shared start, and the head is rewritten: the file is the document
+/// `--format json` prints without files, whole and parsable.
+#[test]
+fn a_later_scenario_starting_elsewhere_rewrites_the_json_head() {
+    let w = Workdir::new();
+    // More values than a part of a batch computes at once (4,096), all starting on
+    // 2026-01-01, then one starting a year later.
+    let mut data = String::from("scenario,period,revenue\n");
+    for i in 0..5_000 {
+        data.push_str(&format!("s{i:05},2026,1B\n"));
+    }
+    let same = data.clone();
+    data.push_str("zlate,2027,1B\n");
+    w.write("late.csv", &data);
+    w.write("same.csv", &same);
+    for (input, from) in [
+        ("late.csv", serde_json::Value::Null),
+        ("same.csv", "2026-01-01".into()),
+    ] {
+        let _ = std::fs::remove_dir_all(w.path("out"));
+        let args = ["run", input, "--format", "json", "--no-charts"];
+        let alone = w.cmd(&args).arg("--no-files").assert().success();
+        let alone = String::from_utf8(alone.get_output().stdout.clone()).unwrap();
+        let printed = w.cmd(&args).args(["--output", "out"]).assert().success();
+        let printed = String::from_utf8(printed.get_output().stdout.clone()).unwrap();
+        let file = w.read("out/result.json");
+        assert_eq!(file, alone, "{input}");
+        assert_eq!(printed, alone, "{input}");
+        let json: serde_json::Value = serde_json::from_str(&file).unwrap();
+        assert_eq!(json["terms"]["from"], from, "{input}");
+        let n = json["scenarios"].as_array().unwrap().len();
+        assert_eq!(n, 5_000 + usize::from(input == "late.csv"), "{input}");
+    }
+}

@@ -1,9 +1,9 @@
 //! `revcap run`: every scenario under one set of terms; files, then stdout.
 //!
 //! Scenarios are taken, computed and handed to each output a batch at a time
-//! ([`super::compare::each_batch`]), in every mode: the ledger and the summary are
-//! written into their staged files as they come, and what is printed or put together
-//! only at the end (the text for stdout, the JSON document's scenarios, the warnings)
+//! ([`super::compare::each_batch`]), in every mode: the ledger, the summary and the
+//! JSON document are written into their staged files as they come ([`JsonFile`]), and
+//! what is printed only at the end (the text for stdout without files, the warnings)
 //! waits in a [`Spool`], on disk once it is large. Only the charts keep results, and
 //! only when they are drawn (at most [`crate::chart::MAX_SCENARIOS`] scenarios).
 
@@ -44,6 +44,7 @@ pub fn run(
             // With --paths the scenarios read are bases: only their paths are summarized.
             of_batches: paths.is_none(),
         });
+    let json_head = |from| render::json::run_head(terms, from, &shown).map_err(Error::Internal);
     let mut outs = Outputs {
         start: Start::new(terms),
         warnings: RunWarnings {
@@ -54,8 +55,11 @@ pub fn run(
             dir,
             open: None,
             failed: None,
+            terms,
+            json_head: &json_head,
         }),
-        json: (output.dir.is_some() || output.format == Format::Json).then(JsonScenarios::default),
+        // With files, the scenarios go straight into `result.json` (`Files::take_items`).
+        json: (output.dir.is_none() && output.format == Format::Json).then(JsonScenarios::default),
         text: Text::new(output, terms, &shown, paths.is_none()),
         kept: (output.dir.is_some()
             && (chart_options(output, count).is_some() || output.report || output.xlsx))
@@ -91,7 +95,7 @@ fn draw_paths(
     request: &crate::config::Simulate,
     terms: &Terms,
     dist: &mut Dist,
-    mut files: Option<&mut Files>,
+    mut files: Option<&mut Files<'_>>,
 ) -> Result<(), Error> {
     super::each_path_batch(bases, request, |base, batch| {
         let group = base.scenario().name.clone();
@@ -145,9 +149,9 @@ struct Outputs<'a> {
     /// The term start the scenarios share, for the terms the views report.
     start: Start<'a>,
     warnings: RunWarnings<'a>,
-    /// `ledger.csv` and `summary.csv`, with files.
-    files: Option<Files>,
-    /// The scenarios of `result.json` or of `--format json`.
+    /// `ledger.csv`, `summary.csv` and `result.json`, with files.
+    files: Option<Files<'a>>,
+    /// The scenarios of `--format json` without files.
     json: Option<JsonScenarios>,
     /// What stdout prints when it is not a file's text.
     text: Text<'a>,
@@ -174,6 +178,9 @@ impl Outputs<'_> {
         }
         for out in outs {
             out.take(&results)?;
+        }
+        if let Some(files) = &mut self.files {
+            files.take_items(&results)?;
         }
         if let Some(kept) = &mut self.kept {
             kept.extend(results);
@@ -211,18 +218,17 @@ impl Outputs<'_> {
             if let Some(e) = files.failed {
                 return Err(e);
             }
-            let (mut staged, ledger, summary) = match files.open {
-                Some(open) => (open.staged, open.ledger, open.summary),
-                None => Files::start(&files.dir)?,
+            let (mut staged, ledger, summary, items) = match files.open {
+                Some(open) => (open.staged, open.ledger, open.summary, open.json),
+                None => {
+                    let (staged, ledger, summary) = Files::start(&files.dir)?;
+                    (staged, ledger, summary, None)
+                }
             };
             let ledger = ledger.finish()?;
             summary.finish()?;
-            let mut json = staged.create("result.json")?;
-            json.write(json_head()?.as_bytes())?;
-            let mut parts = scenarios.take().unwrap_or_default();
-            json.write(b"[")?;
-            json.append(&mut parts.items)?;
-            json.write(render::json::close_array(parts.items.is_empty()).as_bytes())?;
+            let (mut json, any) = JsonFile::finish(items, &mut staged, &json_head()?)?;
+            json.write(render::json::close_array(!any).as_bytes())?;
             json.write(json_tail.as_bytes())?;
             json.write(render::json::END.as_bytes())?;
             let json = json.finish()?;
@@ -353,16 +359,19 @@ impl Consumer<[ScenarioResult]> for RunWarnings<'_> {
     }
 }
 
-/// `ledger.csv` and `summary.csv`, written a batch at a time into the staged set,
-/// which is started with the first batch: once the inputs have shown no problem so
-/// far and a batch has been computed.
-struct Files {
+/// `ledger.csv`, `summary.csv` and `result.json`, written a batch at a time into the
+/// staged set, which is started with the first batch: once the inputs have shown no
+/// problem so far and a batch has been computed.
+struct Files<'a> {
     dir: std::path::PathBuf,
     open: Option<OpenFiles>,
     /// Why the files could not be written (the folder is a file, say): reported once
     /// every batch is computed and the warnings are printed, as when the files were
     /// written at the end, so that a problem or a computation's error comes first.
     failed: Option<Error>,
+    terms: &'a Terms,
+    /// The JSON document's head for a term start.
+    json_head: &'a (dyn Fn(Option<crate::model::Date>) -> Result<String, Error> + Sync),
 }
 
 struct OpenFiles {
@@ -371,9 +380,55 @@ struct OpenFiles {
     /// Whether the ledger's header is written (before its first line).
     header: bool,
     summary: StagedFile,
+    /// `result.json`, from the first batch with a scenario on.
+    json: Option<JsonFile>,
 }
 
-impl Files {
+/// `result.json` as it is written: its head, then the scenarios as they come.
+///
+/// The head names the term start every scenario shares, known only at the end; it is
+/// written for the start the first batch's scenarios share, which the whole run
+/// almost always shares too, so that the scenarios go straight into the file rather
+/// than through a temporary one as large (`--format json` of millions of periods
+/// writes tens of gigabytes). When a later scenario starts on another day, the head
+/// is rewritten at the end ([`JsonFile::finish`];
+/// `tests/streaming.rs::a_later_scenario_starting_elsewhere_rewrites_the_json_head`).
+struct JsonFile {
+    file: StagedFile,
+    /// The head written, before the scenarios' `[`.
+    head: String,
+}
+
+impl JsonFile {
+    /// `result.json` under the finished run's `head`, its scenarios written, ready for
+    /// the end of their array; and whether it has any scenario.
+    fn finish(
+        json: Option<JsonFile>,
+        staged: &mut Staged,
+        head: &str,
+    ) -> Result<(StagedFile, bool), Error> {
+        let items = match json {
+            Some(json) if json.head == head => return Ok((json.file, true)),
+            Some(json) => {
+                let mut items = Spool::new();
+                json.file
+                    .read_back(json.head.len() as u64 + 1, &mut items)?;
+                Some(items)
+            }
+            None => None,
+        };
+        let mut file = staged.create("result.json")?;
+        file.write(head.as_bytes())?;
+        file.write(b"[")?;
+        if let Some(mut items) = items {
+            file.append(&mut items)?;
+            return Ok((file, true));
+        }
+        Ok((file, false))
+    }
+}
+
+impl Files<'_> {
     /// Starts the staged set and its two CSV files, the summary's header written.
     fn start(dir: &std::path::Path) -> Result<(Staged, StagedFile, StagedFile), Error> {
         let mut staged = Staged::new(dir)?;
@@ -388,7 +443,7 @@ impl Files {
     }
 }
 
-impl Consumer<[ScenarioResult]> for Files {
+impl Consumer<[ScenarioResult]> for Files<'_> {
     fn take(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
         if self.failed.is_none() {
             if let Err(e) = self.write(results) {
@@ -401,7 +456,43 @@ impl Consumer<[ScenarioResult]> for Files {
     }
 }
 
-impl Files {
+impl Files<'_> {
+    /// Writes the scenarios of `results` into `result.json` (which [`Files::take`]
+    /// leaves out: the paths of `--path-files` go to the CSV files only). A failure is
+    /// kept as there.
+    fn take_items(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
+        if self.failed.is_none() && !results.is_empty() {
+            if let Err(e) = self.write_items(results) {
+                self.open = None;
+                self.failed = Some(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn write_items(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
+        let Some(open) = &mut self.open else {
+            return Ok(());
+        };
+        let first = open.json.is_none();
+        let json = match &mut open.json {
+            Some(json) => json,
+            None => {
+                let mut start = Start::new(self.terms);
+                start.add(results.iter().map(|r| r.from));
+                let head = (self.json_head)(start.shared())?;
+                let mut file = open.staged.create("result.json")?;
+                file.write(head.as_bytes())?;
+                file.write(b"[")?;
+                open.json.insert(JsonFile { file, head })
+            }
+        };
+        for part in render::json::item_parts(results, first, 8).map_err(Error::Internal)? {
+            json.file.write(part.as_bytes())?;
+        }
+        Ok(())
+    }
+
     fn write(&mut self, results: &[ScenarioResult]) -> Result<(), Error> {
         let open = match &mut self.open {
             Some(open) => open,
@@ -412,6 +503,7 @@ impl Files {
                     ledger,
                     header: false,
                     summary,
+                    json: None,
                 })
             }
         };
