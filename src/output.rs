@@ -11,6 +11,7 @@
 //! the folder ([`lock`]) keeps runs from interleaving; signals remove the staging
 //! folder ([`interrupt`]); leftovers of killed runs are removed by the next run.
 
+pub mod behind;
 pub mod fault;
 pub mod interrupt;
 pub mod lock;
@@ -359,6 +360,7 @@ impl Staged {
         Ok(StagedFile {
             out: std::io::BufWriter::with_capacity(1 << 16, file),
             target: self.dir.join(name),
+            behind: behind::Behind::default(),
         })
     }
 
@@ -486,18 +488,28 @@ pub struct StagedFile {
     out: std::io::BufWriter<std::fs::File>,
     /// Its final path as given, for messages.
     target: PathBuf,
+    /// Past a quarter of memory, the file goes to disk as it is written.
+    behind: behind::Behind,
 }
 
 impl StagedFile {
     /// Appends `bytes`.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.out.write_all(bytes).map_err(write_err(&self.target))
+        self.out.write_all(bytes).map_err(write_err(&self.target))?;
+        step_behind(
+            &mut self.out,
+            &mut self.behind,
+            bytes.len(),
+            write_err(&self.target),
+        )
     }
 
     /// Appends what `from` holds (a [`Spool`] of one part of the file).
     pub fn append(&mut self, from: &mut Spool) -> Result<(), Error> {
         let target = self.target.clone();
-        from.copy_to(&mut self.out, |e| write_err(&target)(e))
+        from.copy_to(&mut self.out, |e| write_err(&target)(e))?;
+        let n = usize::try_from(from.len()).unwrap_or(usize::MAX);
+        step_behind(&mut self.out, &mut self.behind, n, write_err(&target))
     }
 
     /// Copies what is written from byte `from` on into `into`; the file is not to be
@@ -539,6 +551,8 @@ impl StagedFile {
 pub struct Spool {
     memory: Vec<u8>,
     file: Option<std::io::BufWriter<std::fs::File>>,
+    /// Past a quarter of memory, the file goes to disk as it is written.
+    behind: behind::Behind,
     /// Bytes written in all.
     len: u64,
 }
@@ -557,6 +571,7 @@ impl Spool {
         Spool {
             memory: Vec::new(),
             file: None,
+            behind: behind::Behind::default(),
             len: 0,
         }
     }
@@ -566,11 +581,17 @@ impl Spool {
         self.len == 0
     }
 
+    /// Bytes written in all.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
     /// Appends `bytes`; an error is the temporary file's.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
         self.len += bytes.len() as u64;
         if let Some(f) = &mut self.file {
-            return f.write_all(bytes).map_err(spool_err);
+            f.write_all(bytes).map_err(spool_err)?;
+            return step_behind(f, &mut self.behind, bytes.len(), spool_err);
         }
         if self.memory.len() + bytes.len() <= SPOOL_IN_MEMORY {
             self.memory.extend_from_slice(bytes);
@@ -580,7 +601,9 @@ impl Spool {
             std::io::BufWriter::with_capacity(1 << 16, tempfile::tempfile().map_err(spool_err)?);
         f.write_all(&self.memory).map_err(spool_err)?;
         f.write_all(bytes).map_err(spool_err)?;
+        let n = self.memory.len() + bytes.len();
         self.memory = Vec::new();
+        step_behind(&mut f, &mut self.behind, n, spool_err)?;
         self.file = Some(f);
         Ok(())
     }
@@ -613,6 +636,21 @@ impl Spool {
     }
 }
 
+/// Counts `n` bytes written to a staged file or a spool's, and takes a step of
+/// writing behind when one is due.
+fn step_behind(
+    f: &mut std::io::BufWriter<std::fs::File>,
+    behind: &mut behind::Behind,
+    n: usize,
+    err: impl Fn(std::io::Error) -> Error,
+) -> Result<(), Error> {
+    if behind.wrote(n) {
+        f.flush().map_err(&err)?;
+        behind.step(f.get_ref()).map_err(&err)?;
+    }
+    Ok(())
+}
+
 /// Copies a spool's file from its start into `out`, then goes back to its end.
 fn copy_file(
     f: &mut std::io::BufWriter<std::fs::File>,
@@ -624,12 +662,14 @@ fn copy_file(
     let file = f.get_mut();
     file.rewind().map_err(spool_err)?;
     let mut buf = vec![0u8; 1 << 16];
+    let mut copy = behind::Copy::default();
     loop {
         let n = file.read(&mut buf).map_err(spool_err)?;
         let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
             break;
         };
         out.write_all(chunk).map_err(&out_err)?;
+        copy.copied(file, n);
     }
     file.seek(std::io::SeekFrom::End(0)).map_err(spool_err)?;
     Ok(())

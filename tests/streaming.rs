@@ -228,3 +228,46 @@ fn a_later_scenario_starting_elsewhere_rewrites_the_json_head() {
         assert_eq!(n, 5_000 + usize::from(input == "late.csv"), "{input}");
     }
 }
+
+/// Past the outputs' share of memory, staged files and spools go to disk as they are
+/// written and leave the page cache (`src/output/behind.rs`): the same bytes in every
+/// file and on stdout. Debug builds take the share and the step from
+/// `REVCAP_WRITE_BEHIND`; here every file writes behind from its first byte, in steps
+/// of 4 KiB.
+#[test]
+fn writing_behind_keeps_every_byte() {
+    let w = Workdir::new();
+    // Without files, the JSON document and the table (about 5 MB each) outgrow a
+    // spool's memory and go to its temporary file.
+    let mut data = String::from("scenario,period,revenue\n");
+    for i in 0..4_000 {
+        data.push_str(&format!("s{i:05},2026,1B\ns{i:05},2027,2B\n"));
+    }
+    w.write("in.csv", &data);
+    for (format, files) in [
+        ("json", true),
+        ("csv", true),
+        ("table", true),
+        ("json", false),
+        ("table", false),
+    ] {
+        let mut seen = Vec::new();
+        for behind in [None, Some("0,4096")] {
+            let _ = std::fs::remove_dir_all(w.path("out"));
+            let mut cmd = w.cmd(&["run", "in.csv", "--format", format]);
+            if files {
+                cmd.args(["--output", "out"]);
+            } else {
+                cmd.arg("--no-files");
+            }
+            if let Some(b) = behind {
+                cmd.env("REVCAP_WRITE_BEHIND", b);
+            }
+            let stdout = cmd.assert().success().get_output().stdout.clone();
+            let written = files.then(|| snapshot(&w.path("out")));
+            seen.push((stdout, written));
+        }
+        assert!(seen[0].0.len() > 4 << 20 || files, "{format}");
+        assert!(seen[0] == seen[1], "{format} {files}");
+    }
+}

@@ -1,0 +1,174 @@
+//! Large outputs go to disk behind the writing: past a quarter of memory, what a run
+//! writes into its staged files leaves the page cache once it is on disk, and a file
+//! read back for stdout leaves it once it is copied.
+//!
+//! A run with files can write far more than memory (`run --format json` of 60M
+//! periods writes 34.6 GB). Once the page cache is full, every page written must
+//! first be reclaimed from it, which costs more than the writing: on the benchmark
+//! machine 21 GB written through a full cache took 43 s, nearly all of it system
+//! time, and 8 s when every 64 MiB was put on disk and let go as the next was written
+//! (bench/README.md). What a run writes first stays cached, so a run that fits (the
+//! 6M-row file's 3.4 GB) prints its file back from memory as before.
+//!
+//! Only hints to the system, except that an error of putting a range on disk is
+//! reported: the system clears it once told, and the `fsync` that ends each staged
+//! file would no longer see it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Bytes written into staged files by this process.
+static WRITTEN: AtomicU64 = AtomicU64::new(0);
+
+/// What this process's outputs may leave in the page cache, and the bytes a staged
+/// file writes between two steps of writing behind past it: a quarter of memory (no
+/// limit where memory cannot be known, or on systems other than Linux) and 64 MiB.
+/// Debug builds take both from `REVCAP_WRITE_BEHIND` (`BUDGET,STEP` in bytes), for
+/// the tests (`tests/streaming.rs`).
+fn limits() -> (u64, u64) {
+    static LIMITS: std::sync::OnceLock<(u64, u64)> = std::sync::OnceLock::new();
+    *LIMITS.get_or_init(|| {
+        #[cfg(debug_assertions)]
+        if let Some(set) = std::env::var("REVCAP_WRITE_BEHIND").ok().and_then(|v| {
+            let (budget, step) = v.split_once(',')?;
+            Some((budget.parse().ok()?, step.parse().ok()?))
+        }) {
+            return set;
+        }
+        (quarter_of_memory(), 64 << 20)
+    })
+}
+
+fn quarter_of_memory() -> u64 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sysconf only reads constants of the system.
+        let (pages, size) = unsafe {
+            (
+                libc::sysconf(libc::_SC_PHYS_PAGES),
+                libc::sysconf(libc::_SC_PAGESIZE),
+            )
+        };
+        match (u64::try_from(pages), u64::try_from(size)) {
+            (Ok(p), Ok(s)) if p > 0 && s > 0 => p.saturating_mul(s) / 4,
+            _ => u64::MAX,
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    u64::MAX
+}
+
+/// Where one staged file is in writing behind.
+#[derive(Debug, Default)]
+pub struct Behind {
+    /// Bytes written to the file.
+    len: u64,
+    /// Where the range last sent to disk starts, once the file writes behind (the
+    /// outputs had written their budget, [`limits`]).
+    sent: Option<u64>,
+    /// What comes before this is on disk and let go (or kept, when written before the
+    /// budget was reached).
+    released: u64,
+}
+
+impl Behind {
+    /// Counts `n` bytes written; whether a [`Behind::step`] is due, once the file is
+    /// flushed.
+    pub fn wrote(&mut self, n: usize) -> bool {
+        let n = n as u64;
+        self.len = self.len.saturating_add(n);
+        match self.sent {
+            Some(sent) => self.len - sent >= limits().1,
+            None => {
+                let total = WRITTEN.fetch_add(n, Ordering::Relaxed).saturating_add(n);
+                if total > limits().0 {
+                    self.sent = Some(self.len);
+                    self.released = self.len;
+                }
+                false
+            }
+        }
+    }
+
+    /// Sends what was written since the last step to disk, without waiting; waits for
+    /// the step before it to be on disk and lets it go. `file` holds every byte
+    /// counted.
+    pub fn step(&mut self, file: &std::fs::File) -> std::io::Result<()> {
+        let Some(sent) = self.sent else {
+            return Ok(());
+        };
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let fd = file.as_raw_fd();
+            sync_range(fd, sent, self.len - sent, libc::SYNC_FILE_RANGE_WRITE)?;
+            if sent > self.released {
+                let (from, len) = (self.released, sent - self.released);
+                sync_range(
+                    fd,
+                    from,
+                    len,
+                    libc::SYNC_FILE_RANGE_WAIT_BEFORE
+                        | libc::SYNC_FILE_RANGE_WRITE
+                        | libc::SYNC_FILE_RANGE_WAIT_AFTER,
+                )?;
+                let _ = advise_dontneed(fd, from, len);
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = file;
+        self.released = sent;
+        self.sent = Some(self.len);
+        Ok(())
+    }
+}
+
+/// A file copied from its start (a staged file or a spool read back for stdout):
+/// once what is copied is past the outputs' budget ([`limits`]), it leaves the page
+/// cache a step at a time, or the file, larger than memory, would push its own end,
+/// not yet copied, out of the cache. The file is on disk or in a temporary file: only
+/// a hint, whose failure is not one.
+#[derive(Debug, Default)]
+pub struct Copy {
+    copied: u64,
+    released: u64,
+}
+
+impl Copy {
+    /// Counts `n` more bytes copied out of `file`.
+    pub fn copied(&mut self, file: &std::fs::File, n: usize) {
+        self.copied = self.copied.saturating_add(n as u64);
+        let (budget, step) = limits();
+        if self.copied > budget && self.copied - self.released >= step {
+            #[cfg(target_os = "linux")]
+            {
+                use std::os::fd::AsRawFd;
+                let _ = advise_dontneed(file.as_raw_fd(), 0, self.copied);
+            }
+            #[cfg(not(target_os = "linux"))]
+            let _ = file;
+            self.released = self.copied;
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn offset(n: u64) -> libc::off64_t {
+    libc::off64_t::try_from(n).unwrap_or(libc::off64_t::MAX)
+}
+
+#[cfg(target_os = "linux")]
+fn sync_range(fd: libc::c_int, from: u64, len: u64, flags: libc::c_uint) -> std::io::Result<()> {
+    // SAFETY: a system call on an open descriptor; no memory is passed.
+    let r = unsafe { libc::sync_file_range(fd, offset(from), offset(len), flags) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn advise_dontneed(fd: libc::c_int, from: u64, len: u64) -> libc::c_int {
+    // SAFETY: a system call on an open descriptor; no memory is passed.
+    unsafe { libc::posix_fadvise(fd, offset(from), offset(len), libc::POSIX_FADV_DONTNEED) }
+}
