@@ -158,22 +158,106 @@ pub fn item_parts<T: Serialize + Sync>(
     per_part: usize,
 ) -> Result<Vec<String>, String> {
     use rayon::prelude::*;
-    let mut parts: Vec<String> = items
+    items
         .par_chunks(per_part.max(1))
-        .map(|chunk| {
-            let mut out = String::new();
-            for item in chunk {
-                let text = serde_json::to_string_pretty(item).map_err(|e| e.to_string())?;
-                out.push_str(",\n    ");
-                out.push_str(&text.replace('\n', "\n    "));
+        .enumerate()
+        .map(|(n, chunk)| {
+            let mut out = Vec::new();
+            for (i, item) in chunk.iter().enumerate() {
+                let comma = !(first && n == 0 && i == 0);
+                out.extend_from_slice(if comma { b",\n    " } else { b"\n    " });
+                let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::new(2));
+                item.serialize(&mut ser).map_err(|e| e.to_string())?;
             }
-            Ok(out)
+            String::from_utf8(out).map_err(|e| e.to_string())
         })
-        .collect::<Result<_, String>>()?;
-    if let Some(head) = parts.first_mut().filter(|p| first && !p.is_empty()) {
-        head.drain(..1);
+        .collect()
+}
+
+/// `serde_json`'s pretty layout (two spaces a level) for a value nested `depth` levels
+/// deep in a document: the same text as the value alone with every line after its
+/// first indented by `depth` levels, written once rather than re-indented.
+/// (`nested_values_are_laid_out_as_indented_alone` pins it.)
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn new(depth: usize) -> Nested {
+        Nested {
+            depth,
+            has_value: false,
+        }
     }
-    Ok(parts)
+
+    fn new_line<W: ?Sized + std::io::Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(w, false)?;
+        }
+        w.write_all(b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.new_line(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(w, false)?;
+        }
+        w.write_all(b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.new_line(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// How an array ends: `[` + its items + `\n  ]`, or `[]` without any. `[` is written
@@ -191,6 +275,46 @@ mod tests {
     use super::*;
     use crate::model::Threshold;
     use rust_decimal::Decimal;
+
+    /// The items as they were first written: each rendered alone, then every line
+    /// re-indented.
+    fn reindented(items: &[serde_json::Value], first: bool) -> String {
+        let mut out = String::new();
+        for item in items {
+            let text = serde_json::to_string_pretty(item).unwrap();
+            out.push_str(",\n    ");
+            out.push_str(&text.replace('\n', "\n    "));
+        }
+        if first && !out.is_empty() {
+            out.remove(0);
+        }
+        out
+    }
+
+    #[test]
+    fn nested_values_are_laid_out_as_indented_alone() {
+        let items = vec![
+            serde_json::json!({"a": 1, "b": [], "c": {}, "d": [[1, 2], [], [{"e": null}]]}),
+            serde_json::json!("a line\nand another"),
+            serde_json::json!([]),
+            serde_json::json!({"x": {"y": {"z": ["deep", {"w": true}]}}}),
+            serde_json::json!(12.5),
+        ];
+        for first in [true, false] {
+            for per_part in [1, 2, 8] {
+                let parts = item_parts(&items, first, per_part).unwrap();
+                assert_eq!(parts.len(), items.len().div_ceil(per_part));
+                assert_eq!(
+                    parts.concat(),
+                    reindented(&items, first),
+                    "{first} {per_part}"
+                );
+            }
+        }
+        assert!(item_parts::<serde_json::Value>(&[], true, 8)
+            .unwrap()
+            .is_empty());
+    }
 
     fn threshold(name: &str, n: i64) -> Thresholds {
         Thresholds {
