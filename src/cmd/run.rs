@@ -3,8 +3,8 @@
 //! Scenarios are taken, computed and handed to each output a batch at a time
 //! ([`super::compare::each_batch`]), in every mode: the ledger, the summary and the
 //! JSON document are written into their staged files as they come ([`JsonFile`]), and
-//! what is printed only at the end (the text for stdout without files, the warnings)
-//! waits in a [`Spool`], on disk once it is large. Only the charts keep results, and
+//! what is printed only at the end (the table or Markdown view, the CSV or JSON for
+//! stdout without files, the warnings) waits in a [`Spool`], on disk once it is large. Only the charts keep results, and
 //! only when they are drawn (at most [`crate::chart::MAX_SCENARIOS`] scenarios).
 
 use std::io::Write;
@@ -394,7 +394,8 @@ struct OpenFiles {
 /// almost always shares too, so that the scenarios go straight into the file rather
 /// than through a temporary one as large (`--format json` of millions of periods
 /// writes tens of gigabytes). When a later scenario starts on another day, the head
-/// is rewritten at the end ([`JsonFile::finish`];
+/// is rewritten at the end, the scenarios copied behind it through a temporary file
+/// as large as they are ([`JsonFile::finish`];
 /// `tests/streaming.rs::a_later_scenario_starting_elsewhere_rewrites_the_json_head`).
 struct JsonFile {
     file: StagedFile,

@@ -1,6 +1,6 @@
 //! Large outputs go to disk behind the writing: past a quarter of memory, what a run
-//! writes into its staged files leaves the page cache once it is on disk, and a file
-//! read back for stdout leaves it once it is copied.
+//! writes into its staged files and spools leaves the page cache once it is on disk,
+//! and a file read back for stdout leaves it once it is copied.
 //!
 //! A run with files can write far more than memory (`run --format json` of 60M
 //! periods writes 34.6 GB). Once the page cache is full, every page written must
@@ -16,12 +16,13 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Bytes written into staged files by this process.
+/// Bytes written into staged files and spools' temporary files by this process.
 static WRITTEN: AtomicU64 = AtomicU64::new(0);
 
 /// What this process's outputs may leave in the page cache, and the bytes a staged
-/// file writes between two steps of writing behind past it: a quarter of memory (no
-/// limit where memory cannot be known, or on systems other than Linux) and 64 MiB.
+/// file writes between two steps of writing behind past it: a quarter of the
+/// machine's memory (not of a container's limit; no limit where memory cannot be
+/// known, or on systems other than Linux) and 64 MiB.
 /// Debug builds take both from `REVCAP_WRITE_BEHIND` (`BUDGET,STEP` in bytes), for
 /// the tests (`tests/streaming.rs`).
 fn limits() -> (u64, u64) {
@@ -169,6 +170,9 @@ fn sync_range(fd: libc::c_int, from: u64, len: u64, flags: libc::c_uint) -> std:
 
 #[cfg(target_os = "linux")]
 fn advise_dontneed(fd: libc::c_int, from: u64, len: u64) -> libc::c_int {
+    // `posix_fadvise` takes `off_t`, 32 bits on 32-bit targets: past that, the hint
+    // covers what it can.
+    let at = |n: u64| libc::off_t::try_from(n).unwrap_or(libc::off_t::MAX);
     // SAFETY: a system call on an open descriptor; no memory is passed.
-    unsafe { libc::posix_fadvise(fd, offset(from), offset(len), libc::POSIX_FADV_DONTNEED) }
+    unsafe { libc::posix_fadvise(fd, at(from), at(len), libc::POSIX_FADV_DONTNEED) }
 }
