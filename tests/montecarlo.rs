@@ -235,6 +235,15 @@ fn distributions_equal_brute_force_over_path_summaries() {
     let summary = rows(&w.read("output/summary.csv"));
     let header = &summary[0];
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    // The paths go to the CSV files only: the JSON document holds the bases.
+    let json: serde_json::Value = serde_json::from_str(&w.read("output/result.json")).unwrap();
+    let names: Vec<&str> = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["apr2025", "feb2026", "hsbc", "sep2025"]);
     let dist = rows(&w.read("output/distribution.csv"));
     let probs = rows(&w.read("output/binding_probability.csv"));
     let mut checked = 0;
