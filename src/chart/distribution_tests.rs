@@ -298,14 +298,12 @@ fn a_grid_by_cap_takes_the_shared_rate() {
     assert!(!charts.iter().any(|(n, _)| n == "base-binding-by-cap.svg"));
 }
 
-/// Twenty lines of one path each, with long names, cannot each be labelled clear of
-/// the others: a legend names every line (its text starting at one x), where labels
-/// used to be drawn over each other.
-#[test]
-fn many_lines_get_a_legend_rather_than_labels_over_each_other() {
+/// The binding-probability chart of `lines` one-path groups with long names, the
+/// `i`th under a cap of 20 + 2i billion, the reported cap (38B) highlighted.
+fn one_path_groups(lines: i64) -> String {
     let s = super::tests::base();
     let mut dist = Distributions::new(terms_capped(38).through, false);
-    for (i, cap) in (20..60).step_by(2).enumerate() {
+    for (i, cap) in (20..20 + 2 * lines).step_by(2).enumerate() {
         let t = terms_capped(cap);
         let result = compute(&s, &t).unwrap();
         let (group, variant) = (format!("scenarios/g{i:02}.csv"), format!("{cap}B"));
@@ -318,13 +316,20 @@ fn many_lines_get_a_legend_rather_than_labels_over_each_other() {
         dist.add_results(&key, &[result]);
     }
     let money = Money::new(None);
-    let chart = Cdf {
+    render(&Cdf {
         groups: dist.groups(),
         through: dist.through(),
         money: &money,
         highlight: Some(Decimal::from(38 * B)),
-    };
-    let svg = render(&chart);
+    })
+}
+
+/// Twenty lines of one path each, with long names, cannot each be labelled clear of
+/// the others: a legend names every line (its text starting at one x), where labels
+/// used to be drawn over each other.
+#[test]
+fn many_lines_get_a_legend_rather_than_labels_over_each_other() {
+    let svg = one_path_groups(20);
     // Each line's text once, and where it starts.
     let starts: Vec<(String, f64)> = svg
         .split("<text")
@@ -355,28 +360,7 @@ fn many_lines_get_a_legend_rather_than_labels_over_each_other() {
 /// clear of the others keep them, rather than none being named.
 #[test]
 fn too_many_lines_for_a_legend_keep_the_labels_that_fit() {
-    let s = super::tests::base();
-    let mut dist = Distributions::new(terms_capped(38).through, false);
-    for (i, cap) in (20..100).step_by(2).enumerate() {
-        let t = terms_capped(cap);
-        let result = compute(&s, &t).unwrap();
-        let (group, variant) = (format!("scenarios/g{i:02}.csv"), format!("{cap}B"));
-        let key = Key {
-            group: &group,
-            variant: &variant,
-            cap: t.cap,
-            rate: Some(t.rate),
-        };
-        dist.add_results(&key, &[result]);
-    }
-    let money = Money::new(None);
-    let chart = Cdf {
-        groups: dist.groups(),
-        through: dist.through(),
-        money: &money,
-        highlight: Some(Decimal::from(38 * B)),
-    };
-    let svg = render(&chart);
+    let svg = one_path_groups(40);
     let labels: Vec<&str> = svg
         .split("<text")
         .skip(1)
