@@ -220,7 +220,7 @@ fn push_ascii(out: &mut String, bytes: &[u8]) {
 /// period of nearly every row of a large compare, and every period of a monthly
 /// ledger) without a formatter, anything else through `buf`. Pinned by
 /// `push_period_is_display`.
-fn push_period(out: &mut String, buf: &mut String, p: Period) {
+pub(super) fn push_period(out: &mut String, buf: &mut String, p: Period) {
     let (y, m, _) = p.start().ymd();
     // A month is its first day's first seven characters.
     if let Some(text) = date_text(y, m, 1).filter(|_| Period::month(y, m) == Some(p)) {

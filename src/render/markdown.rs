@@ -47,8 +47,8 @@ pub fn run_block(r: &ScenarioResult, terms: &Terms, shown: &Shown) -> String {
         printable(&r.name),
         printable(&r.source)
     );
-    out.push_str(&ledger(r, terms, shown, Style::Markdown).to_string());
-    out.push_str("\n\n");
+    ledger(r, terms, shown, Style::Markdown).draw(&mut out);
+    out.push('\n');
     for s in summary_sentences(r, terms, shown) {
         out.push_str(&format!("- {s}\n"));
     }

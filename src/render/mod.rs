@@ -9,6 +9,7 @@ pub mod csv;
 pub mod distribution;
 pub mod html;
 pub mod json;
+pub mod layout;
 pub mod markdown;
 pub mod sensitivity;
 pub mod table;
@@ -265,7 +266,24 @@ impl Magnitudes {
 impl Column {
     /// A cell: `29.40`; as given (`money`) if the shift leaves Decimal's range.
     pub fn cell(&self, v: Decimal) -> String {
-        money(shifted(v, self.shift).unwrap_or(v))
+        let mut out = String::with_capacity(24);
+        self.push_cell(&mut out, v);
+        out
+    }
+
+    /// Appends [`Column::cell`]`(v)`. A shift down moves the decimal point by the
+    /// scale alone where the scale allows: exact, and no division. Pinned by the
+    /// property test `push_cell_is_shifted_money`.
+    pub fn push_cell(&self, out: &mut String, v: Decimal) {
+        let down = u32::try_from(-self.shift)
+            .ok()
+            .and_then(|down| v.scale().checked_add(down))
+            .filter(|&scale| scale <= 28);
+        let v = match down {
+            Some(scale) => Decimal::from_i128_with_scale(v.mantissa(), scale),
+            None => shifted(v, self.shift).unwrap_or(v),
+        };
+        push_money(out, v);
     }
 
     /// A header with its unit: `revenue ($B)`, or on two lines for the terminal.
@@ -331,22 +349,46 @@ pub trait Render {
 
 /// Money for people: rounded half-even to 2 decimals, with thousands separators.
 pub fn money(v: Decimal) -> String {
-    let r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
-    let s = format!("{:.2}", r.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let mut grouped = String::with_capacity(int.len() + int.len() / 3 + 4);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
+    let mut out = String::with_capacity(24);
+    push_money(&mut out, v);
+    out
+}
+
+/// Appends [`money`]`(v)`, worked out on the mantissa (a table view of a large run
+/// shows tens of millions of amounts): the same text as rounding with rust_decimal
+/// and formatting it, pinned by the property test `push_money_is_rounded_and_formatted`.
+pub fn push_money(out: &mut String, v: Decimal) {
+    let m = v.mantissa().unsigned_abs();
+    let scale = v.scale();
+    // A mantissa is below 2^96 and a scale at most 28: neither product overflows.
+    let cents = match scale.checked_sub(2) {
+        None => m * 10u128.pow(2 - scale),
+        Some(cut) => {
+            let d = 10u128.pow(cut);
+            let (q, r) = (m / d, m % d);
+            // Half to even.
+            if r * 2 > d || (r * 2 == d && q % 2 == 1) {
+                q + 1
+            } else {
+                q
+            }
         }
-        grouped.push(c);
-    }
-    let sign = if r.is_sign_negative() && !r.is_zero() {
-        "-"
-    } else {
-        ""
     };
-    format!("{sign}{grouped}.{frac}")
+    if v.is_sign_negative() && cents != 0 {
+        out.push('-');
+    }
+    let mut buffer = itoa::Buffer::new();
+    let int = buffer.format(cents / 100).as_bytes();
+    for (i, &b) in int.iter().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(char::from(b));
+    }
+    let frac = (cents % 100) as u8;
+    out.push('.');
+    out.push(char::from(b'0' + frac / 10));
+    out.push(char::from(b'0' + frac % 10));
 }
 
 /// A rate as a percent with up to 4 decimals: `0.2` → `20%`, `0.0471...` → `4.7123%`.
@@ -540,6 +582,69 @@ pub fn summary_sentences(r: &ScenarioResult, terms: &Terms, shown: &Shown) -> Ve
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    /// `money` as it was first written: rust_decimal rounds, `format!` writes.
+    fn money_by_formatting(v: Decimal) -> String {
+        let r = v.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);
+        let s = format!("{:.2}", r.abs());
+        let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        let sign = if r.is_sign_negative() && !r.is_zero() {
+            "-"
+        } else {
+            ""
+        };
+        format!("{sign}{grouped}.{frac}")
+    }
+
+    /// Any decimal: a mantissa of up to 96 bits (or a short one, so that halves and
+    /// small values come up), any scale, either sign.
+    fn any_decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        (
+            any::<u32>(),
+            any::<u32>(),
+            any::<u32>(),
+            0u8..4,
+            any::<bool>(),
+            0u32..=28,
+        )
+            .prop_map(|(lo, mid, hi, width, negative, scale)| {
+                let (mid, hi) = match width {
+                    0 => (0, 0),
+                    1 => (mid, 0),
+                    2 => (mid, hi % 16),
+                    _ => (mid, hi),
+                };
+                // Some mantissas end in 5 followed by zeros: exact halves at 2 places.
+                let lo = if width == 0 && lo % 3 == 0 {
+                    lo / 1000 * 1000 + 500
+                } else {
+                    lo
+                };
+                Decimal::from_parts(lo, mid, hi, negative, scale)
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn push_money_is_rounded_and_formatted(v in any_decimal()) {
+            proptest::prop_assert_eq!(money(v), money_by_formatting(v));
+        }
+
+        #[test]
+        fn push_cell_is_shifted_money(v in any_decimal(), shift in -24i64..=4) {
+            let column = Column { shift, label: String::new() };
+            let by_dividing = money_by_formatting(shifted(v, shift).unwrap_or(v));
+            proptest::prop_assert_eq!(column.cell(v), by_dividing);
+        }
+    }
 
     #[test]
     fn money_rounds_half_even_and_groups_thousands() {

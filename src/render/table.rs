@@ -1,16 +1,6 @@
 //! The default terminal view: per scenario, an aligned ledger and a summary in words.
 
-use comfy_table::{presets, CellAlignment, ContentArrangement, LineStyle, TableStyle};
-// comfy_table's table, not the format `Table` below.
-use comfy_table::Table as Grid;
-
-/// Rules above, under the header and below; none between rows, so long ledgers stay
-/// easy to scan.
-const TERMINAL: TableStyle = TableStyle::new()
-    .top_border(LineStyle::none().fill('─').junction('─'))
-    .header_separator(LineStyle::none().fill('─').junction('─'))
-    .bottom_border(LineStyle::none().fill('─').junction('─'));
-
+use super::layout::{Columns, Sheet};
 use super::{
     common_from, compare_terms_line, percent, percent2, summary_sentences, terms_line, CompareView,
     Render, RunView, Shown,
@@ -70,8 +60,7 @@ pub fn run_head(terms: &Terms, from: Option<crate::model::Date>, shown: &Shown) 
 /// One scenario of `run`'s terminal view: its name, its ledger and its summary.
 pub fn run_block(r: &ScenarioResult, terms: &Terms, shown: &Shown) -> String {
     let mut out = format!("\n{} ({})\n", printable(&r.name), printable(&r.source));
-    out.push_str(&ledger(r, terms, shown, Style::Terminal).to_string());
-    out.push('\n');
+    ledger(r, terms, shown, Style::Terminal).draw(&mut out);
     for s in summary_sentences(r, terms, shown) {
         out.push_str(&format!("  {s}\n"));
     }
@@ -79,7 +68,7 @@ pub fn run_block(r: &ScenarioResult, terms: &Terms, shown: &Shown) -> String {
 }
 
 /// The ledger of one scenario as a table, its amounts at the scale of its largest.
-pub(crate) fn ledger(r: &ScenarioResult, terms: &Terms, shown: &Shown, style: Style) -> Grid {
+pub(crate) fn ledger(r: &ScenarioResult, terms: &Terms, shown: &Shown, style: Style) -> Sheet {
     let amounts = shown.amounts();
     let column = amounts.column(r.periods.iter().flat_map(|p| {
         [
@@ -93,9 +82,7 @@ pub(crate) fn ledger(r: &ScenarioResult, terms: &Terms, shown: &Shown, style: St
         .chain(p.remaining_cap)
         .chain(p.present_value)
     }));
-    let money = |v| column.cell(v);
     let h = |name: &str| style.header(&column, name);
-    let mut t = new_table(style);
     let mut header = vec![
         "period".to_string(),
         h("revenue"),
@@ -111,29 +98,67 @@ pub(crate) fn ledger(r: &ScenarioResult, terms: &Terms, shown: &Shown, style: St
     if terms.discount_rate.is_some() {
         header.push(h("present value"));
     }
-    t.set_header(header.clone());
+    let right: Vec<usize> = (1..header.len()).collect();
+    let mut t = Sheet::new(style, header, &right);
     let mut segments = r.segments.as_slice();
+    let mut buf = String::new();
+    // Each cell is written straight into the table's text: a large run shows millions.
+    let column = &column;
+    let money = |v: Decimal| move |s: &mut String| column.push_cell(s, v);
+    let mut shown_rates = Rates::default();
     for p in &r.periods {
-        let mut row = vec![
-            p.period.to_string(),
-            money(p.revenue),
-            money(p.eligible_revenue),
-            rates(p, &mut segments),
-            money(p.uncapped_payment),
-            money(p.payment),
-            money(p.cumulative),
-        ];
+        t.push_with(|s| super::csv::push_period(s, &mut buf, p.period));
+        t.push_with(money(p.revenue));
+        t.push_with(money(p.eligible_revenue));
+        t.push(shown_rates.of(p, &mut segments));
+        t.push_with(money(p.uncapped_payment));
+        t.push_with(money(p.payment));
+        t.push_with(money(p.cumulative));
         if terms.cap.is_some() {
-            row.push(p.remaining_cap.map(money).unwrap_or_default());
-            row.push(if p.capped { "yes" } else { "" }.to_string());
+            match p.remaining_cap {
+                Some(v) => t.push_with(money(v)),
+                None => t.push(""),
+            }
+            t.push(if p.capped { "yes" } else { "" });
         }
-        if let Some(pv) = p.present_value {
-            row.push(money(pv));
+        if terms.discount_rate.is_some() {
+            match p.present_value {
+                Some(v) => t.push_with(money(v)),
+                None => t.push(""),
+            }
         }
-        t.add_row(row);
     }
-    align_right(&mut t, &(1..header.len()).collect::<Vec<_>>());
     t
+}
+
+/// The rate cells of a ledger, the last one kept: a rate changes at a step, not
+/// every period, and writing it as a percent takes a multiplication, a rounding and a
+/// formatter.
+#[derive(Default)]
+struct Rates {
+    last: Option<(Vec<Decimal>, String)>,
+}
+
+impl Rates {
+    /// [`rates`]`(p, segments)`.
+    fn of(&mut self, p: &PeriodResult, segments: &mut &[Segment]) -> &str {
+        let start = *segments;
+        let taken = start
+            .iter()
+            .take_while(|s| s.start <= p.end)
+            .map(|s| s.rate);
+        let same = match &self.last {
+            Some((last, _)) => !last.is_empty() && last.iter().copied().eq(taken.clone()),
+            None => false,
+        };
+        if same {
+            *segments = start.get(taken.count()..).unwrap_or_default();
+        } else {
+            let text = rates(p, segments);
+            self.last = Some((taken.collect(), text));
+        }
+        self.last.as_ref().map_or("", |(_, text)| text.as_str())
+    }
 }
 
 /// The rates of period `p`'s in-term days, in order: `20%`, or `20%→15%` when a rate
@@ -169,15 +194,11 @@ pub(crate) fn compare_view(view: &CompareView, style: Style) -> String {
     let amounts = shown.amounts();
     let lines: Vec<CompareLine> = rows.iter().map(CompareLine::of).collect();
     let column = amounts.column(lines.iter().flat_map(CompareLine::amounts));
-    let mut t = new_table(style);
-    let header = compare_header(style, &column, pv);
-    t.set_header(header.clone());
+    let mut t = Sheet::new(style, compare_header(style, &column, pv), &COMPARE_RIGHT);
     for l in &lines {
-        t.add_row(l.cells(&column, pv));
+        l.cells(&column, pv).iter().for_each(|c| t.push(c));
     }
-    align_right(&mut t, &COMPARE_RIGHT);
-    out.push_str(&t.to_string());
-    out.push('\n');
+    t.draw(&mut out);
     // The same sentences as `run`'s summaries (docs/spec.md §4.6), named by scenario.
     if !view.coverage.is_empty() {
         out.push('\n');
@@ -191,14 +212,11 @@ pub(crate) fn compare_view(view: &CompareView, style: Style) -> String {
         out.push_str(thresholds_intro(style));
         let lines: Vec<ThresholdLine> = thresholds.iter().flat_map(ThresholdLine::of).collect();
         let column = amounts.column(lines.iter().map(|l| l.cap));
-        let mut t = new_table(style);
-        t.set_header(thresholds_header(style, &column));
+        let mut t = Sheet::new(style, thresholds_header(style, &column), &THRESHOLDS_RIGHT);
         for l in &lines {
-            t.add_row(l.cells(&column));
+            l.cells(&column).iter().for_each(|c| t.push(c));
         }
-        align_right(&mut t, &THRESHOLDS_RIGHT);
-        out.push_str(&t.to_string());
-        out.push('\n');
+        t.draw(&mut out);
     }
     out
 }
@@ -382,44 +400,27 @@ impl ThresholdLine {
 /// A table too long to hold, laid out from its rows a chunk at a time, the same as
 /// the whole table at once: every chunk first widens the columns
 /// ([`Layout::widen`]), then each is drawn in order with those widths
-/// ([`Layout::draw`]). Rows are one line each. Pinned by the unit test
-/// `chunks_draw_the_whole_table`.
+/// ([`Layout::draw`]). Pinned by the unit test `chunks_draw_the_whole_table`.
 pub struct Layout {
-    style: Style,
     header: Vec<String>,
-    /// The columns aligned right.
-    right: Vec<usize>,
-    /// Each column's content width so far.
-    widths: Vec<u16>,
+    columns: Columns,
 }
 
 impl Layout {
     pub fn new(style: Style, header: Vec<String>, right: &[usize]) -> Layout {
-        let mut layout = Layout {
-            style,
-            widths: vec![0; header.len()],
-            header,
-            right: right.to_vec(),
-        };
-        layout.widen(Vec::new());
-        layout
-    }
-
-    fn grid(&self, rows: Vec<Vec<String>>) -> Grid {
-        let mut t = new_table(self.style);
-        t.set_header(self.header.clone());
-        for row in rows {
-            t.add_row(row);
+        let mut columns = Columns::new(style, header.len(), right);
+        for (i, h) in header.iter().enumerate() {
+            columns.widen(i, h);
         }
-        align_right(&mut t, &self.right);
-        t
+        Layout { header, columns }
     }
 
     /// Makes the columns wide enough for `rows`.
     pub fn widen(&mut self, rows: Vec<Vec<String>>) {
-        let grid = self.grid(rows);
-        for (w, c) in self.widths.iter_mut().zip(grid.column_max_content_widths()) {
-            *w = (*w).max(c);
+        for row in &rows {
+            for (i, cell) in row.iter().enumerate() {
+                self.columns.widen(i, cell);
+            }
         }
     }
 
@@ -427,46 +428,17 @@ impl Layout {
     /// rule before them if they are the `first` chunk, the bottom rule after them if
     /// the `last`.
     pub fn draw(&self, rows: Vec<Vec<String>>, first: bool, last: bool) -> String {
-        use comfy_table::{ColumnConstraint, Width};
-        let n = rows.len();
-        let mut t = self.grid(rows);
-        t.set_constraints(self.widths.iter().map(|&w| {
-            // A fixed width counts the padding, one space each side.
-            ColumnConstraint::Absolute(Width::Fixed(w.saturating_add(2)))
-        }));
-        let text = t.to_string();
-        let lines: Vec<&str> = text.lines().collect();
-        let after = match self.style {
-            Style::Terminal => 1,
-            Style::Markdown => 0,
-        };
-        let before = lines.len().saturating_sub(n + after);
-        let from = if first { 0 } else { before };
-        let to = if last { lines.len() } else { before + n };
         let mut out = String::new();
-        for l in lines.get(from..to).unwrap_or_default() {
-            out.push_str(l);
-            out.push('\n');
+        if first {
+            self.columns.head(&mut out, &self.header);
+        }
+        for row in &rows {
+            self.columns.row(&mut out, row);
+        }
+        if last {
+            self.columns.foot(&mut out);
         }
         out
-    }
-}
-
-fn new_table(style: Style) -> Grid {
-    let mut t = Grid::new();
-    t.load_style(match style {
-        Style::Terminal => TERMINAL,
-        Style::Markdown => presets::ASCII_MARKDOWN,
-    });
-    t.set_content_arrangement(ContentArrangement::Disabled);
-    t
-}
-
-fn align_right(t: &mut Grid, columns: &[usize]) {
-    for &i in columns {
-        if let Some(col) = t.column_mut(i) {
-            col.set_cell_alignment(CellAlignment::Right);
-        }
     }
 }
 
@@ -498,13 +470,14 @@ mod tests {
             })
             .collect();
         for style in [Style::Terminal, Style::Markdown] {
-            let mut whole = new_table(style);
-            whole.set_header(header.clone());
-            for r in &rows {
-                whole.add_row(r.clone());
-            }
-            align_right(&mut whole, &[1]);
-            let whole = format!("{whole}\n");
+            let drawn_whole = |rows: &[Vec<String>]| {
+                let mut sheet = Sheet::new(style, header.clone(), &[1]);
+                rows.iter().flatten().for_each(|c| sheet.push(c));
+                let mut out = String::new();
+                sheet.draw(&mut out);
+                out
+            };
+            let whole = drawn_whole(&rows);
             for size in [1, 5, 22, 23, 40] {
                 let chunks: Vec<Vec<Vec<String>>> = rows.chunks(size).map(<[_]>::to_vec).collect();
                 let mut layout = Layout::new(style, header.clone(), &[1]);
@@ -519,10 +492,7 @@ mod tests {
             }
             // No rows at all: the header alone, as drawn whole.
             let layout = Layout::new(style, header.clone(), &[1]);
-            let mut empty = new_table(style);
-            empty.set_header(header.clone());
-            align_right(&mut empty, &[1]);
-            assert_eq!(layout.draw(Vec::new(), true, true), format!("{empty}\n"));
+            assert_eq!(layout.draw(Vec::new(), true, true), drawn_whole(&[]));
         }
     }
 }
