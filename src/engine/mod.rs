@@ -443,8 +443,37 @@ fn present_value(payment: Decimal, rate: Decimal, days: i64) -> Option<Decimal> 
     payment.checked_div(discount_factor(rate, days)?)
 }
 
-/// `(1 + rate)^(days / 365)`; an exact integer power when `days` is whole years.
+/// `(1 + rate)^(days / 365)`, remembered by each thread for the last few thousand
+/// (rate, days): every scenario of a run is paid on the same few days, and the
+/// fractional power took ten times the rest of a run. The key is the rate's exact
+/// representation (`0.08` and `0.080` may give different last digits), so a
+/// remembered factor is the one [`discount_factor_of`] gives: pinned by
+/// `engine::tests::discount_factors_are_remembered_as_computed`.
 fn discount_factor(rate: Decimal, days: i64) -> Option<Decimal> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    type Known = HashMap<([u8; 16], i64), Option<Decimal>>;
+    thread_local! {
+        static KNOWN: RefCell<Known> = RefCell::new(HashMap::new());
+    }
+    const KEEP: usize = 4096;
+    let key = (rate.serialize(), days);
+    if let Some(known) = KNOWN.with(|k| k.borrow().get(&key).copied()) {
+        return known;
+    }
+    let factor = discount_factor_of(rate, days);
+    KNOWN.with(|k| {
+        let mut k = k.borrow_mut();
+        if k.len() >= KEEP {
+            k.clear();
+        }
+        k.insert(key, factor);
+    });
+    factor
+}
+
+/// `(1 + rate)^(days / 365)`; an exact integer power when `days` is whole years.
+fn discount_factor_of(rate: Decimal, days: i64) -> Option<Decimal> {
     let base = Decimal::ONE.checked_add(rate)?;
     if days % 365 == 0 {
         base.checked_powi(days / 365)

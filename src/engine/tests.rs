@@ -547,3 +547,31 @@ fn a_zero_whole_payment_is_decimals_zero() {
         );
     }
 }
+
+/// A remembered discount factor is the one computed: for rates at several scales
+/// (equal values included: `0.08` and `0.080`), whole and partial years, asked for
+/// twice and past the number kept.
+#[test]
+fn discount_factors_are_remembered_as_computed() {
+    let rates = [
+        "0.08",
+        "0.080",
+        "0.0800000000000000000001",
+        "0.05",
+        "0.1234567",
+        "0",
+    ];
+    for round in 0..2 {
+        for r in rates {
+            for days in [1, 30, 365, 400, 730, 1826, 36_500] {
+                let got = super::discount_factor(d(r), days).map(|f| f.serialize());
+                let want = super::discount_factor_of(d(r), days).map(|f| f.serialize());
+                assert_eq!(got, want, "rate {r}, {days} days, round {round}");
+            }
+        }
+        // Past the number kept, the table starts again.
+        for days in 0..5000 {
+            let _ = super::discount_factor(d("0.07"), days);
+        }
+    }
+}
