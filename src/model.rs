@@ -74,9 +74,35 @@ impl fmt::Display for Date {
 }
 
 impl Serialize for Date {
+    /// The `Display` text, without a formatter where the year has four digits: a
+    /// run's JSON document holds two dates a period.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let (y, m, d) = self.ymd();
+        match date_text(y, m, d).as_ref().map(|t| std::str::from_utf8(t)) {
+            Some(Ok(text)) => s.serialize_str(text),
+            _ => s.collect_str(self),
+        }
     }
+}
+
+/// `YYYY-MM-DD` for a year of at most four digits, else `None`.
+pub(crate) fn date_text(y: i32, m: u32, day: u32) -> Option<[u8; 10]> {
+    let Ok(y @ 0..=9999) = u32::try_from(y) else {
+        return None;
+    };
+    let digit = |v: u32| b'0' + (v % 10) as u8;
+    Some([
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        b'-',
+        digit(m / 10),
+        digit(m),
+        b'-',
+        digit(day / 10),
+        digit(day),
+    ])
 }
 
 pub fn is_leap(year: i32) -> bool {
@@ -482,8 +508,19 @@ impl fmt::Display for Period {
 }
 
 impl Serialize for Period {
+    /// The `Display` text, a month without a formatter (every period of a monthly
+    /// ledger).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        let (y, m, _) = self.start().ymd();
+        let month = date_text(y, m, 1).filter(|_| Period::month(y, m) == Some(*self));
+        match month
+            .as_ref()
+            .and_then(|t| t.get(..7))
+            .map(std::str::from_utf8)
+        {
+            Some(Ok(text)) => s.serialize_str(text),
+            _ => s.collect_str(self),
+        }
     }
 }
 
@@ -559,26 +596,34 @@ pub struct PeriodResult {
     /// Last day of the period (inclusive).
     pub end: Date,
     /// Revenue earned in the whole period, as given.
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub revenue: Decimal,
     /// The part of the revenue earned on days inside the term.
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub eligible_revenue: Decimal,
     /// What the rate would take from the eligible revenue with no cap.
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub uncapped_payment: Decimal,
     /// What is actually paid once the cap is applied.
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub payment: Decimal,
     /// Payments so far in the term, this period included (excludes `already_paid`).
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub cumulative: Decimal,
     /// Cap left after this period: cap − already paid − cumulative, never below 0;
     /// `None` without a cap.
+    #[serde(serialize_with = "crate::render::json::opt_decimal")]
     pub remaining_cap: Option<Decimal>,
     /// Whether the cap cut this period's payment (payment < uncapped payment).
     pub capped: bool,
     /// The payment, made on the period's last day, discounted to the term start;
     /// `None` without a discount rate.
+    #[serde(serialize_with = "crate::render::json::opt_decimal")]
     pub present_value: Option<Decimal>,
     /// The rate applied on the period's last day in the term (a rate step inside
     /// the period changes it from that day); `None` when no day of the period is in
     /// the term.
+    #[serde(serialize_with = "crate::render::json::opt_decimal")]
     pub rate: Option<Decimal>,
 }
 
@@ -586,12 +631,16 @@ pub struct PeriodResult {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
     /// Revenue earned inside the term.
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub eligible_revenue: Decimal,
     /// What would be paid with no cap.
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub uncapped_total: Decimal,
     /// What is paid under the cap.
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub total_paid: Decimal,
     /// uncapped_total − total_paid: what the cap saves the payer.
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub foregone: Decimal,
     /// Whether payments reach the cap within the term.
     pub cap_binds: bool,
@@ -600,8 +649,10 @@ pub struct Summary {
     /// The day on which cumulative payments reach the cap.
     pub binding_date: Option<Date>,
     /// total_paid ÷ eligible_revenue; `None` when there is no eligible revenue.
+    #[serde(serialize_with = "crate::render::json::opt_decimal")]
     pub effective_rate: Option<Decimal>,
     /// Sum of the periods' present values; `None` without a discount rate.
+    #[serde(serialize_with = "crate::render::json::opt_decimal")]
     pub present_value: Option<Decimal>,
     /// The first day of the scenario's first period, as the data gives it (not clipped
     /// to the term): after the term start, the days before it earn nothing

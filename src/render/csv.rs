@@ -177,7 +177,7 @@ fn bool_text(b: bool) -> &'static str {
 /// a large compare prints three dates a row. Pinned by `push_date_is_display`.
 fn push_date(out: &mut String, d: Date) {
     let (y, m, day) = d.ymd();
-    match date_text(y, m, day) {
+    match crate::model::date_text(y, m, day) {
         Some(text) => push_ascii(out, &text),
         // Dates are years 1 to 9999 (`Date::from_ymd`); anything else goes the long way.
         None => {
@@ -185,26 +185,6 @@ fn push_date(out: &mut String, d: Date) {
             let _ = write!(out, "{d}");
         }
     }
-}
-
-/// `YYYY-MM-DD` for a year of at most four digits, else `None`.
-fn date_text(y: i32, m: u32, day: u32) -> Option<[u8; 10]> {
-    let Ok(y @ 0..=9999) = u32::try_from(y) else {
-        return None;
-    };
-    let digit = |v: u32| b'0' + (v % 10) as u8;
-    Some([
-        digit(y / 1000),
-        digit(y / 100),
-        digit(y / 10),
-        digit(y),
-        b'-',
-        digit(m / 10),
-        digit(m),
-        b'-',
-        digit(day / 10),
-        digit(day),
-    ])
 }
 
 /// Appends ASCII `bytes`: room made once, each pushed without a UTF-8 check (a
@@ -223,7 +203,8 @@ fn push_ascii(out: &mut String, bytes: &[u8]) {
 pub(super) fn push_period(out: &mut String, buf: &mut String, p: Period) {
     let (y, m, _) = p.start().ymd();
     // A month is its first day's first seven characters.
-    if let Some(text) = date_text(y, m, 1).filter(|_| Period::month(y, m) == Some(p)) {
+    if let Some(text) = crate::model::date_text(y, m, 1).filter(|_| Period::month(y, m) == Some(p))
+    {
         push_ascii(out, text.get(..7).unwrap_or_default());
     } else {
         use std::fmt::Write as _;

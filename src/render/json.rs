@@ -8,6 +8,30 @@ use rust_decimal::Decimal;
 use super::{common_from, CompareView, Render, RunView, Shown, TermSources};
 use crate::model::{CompareRow, Date, ScenarioResult, Terms, Thresholds};
 
+/// A `Decimal` as rust_decimal serializes it (its text, as a JSON string), written by
+/// [`super::csv::push_decimal`] rather than rust_decimal's digit-at-a-time division: a
+/// run's document holds about eight amounts a period. Named by `serialize_with` on
+/// the amounts of `PeriodResult` and `Summary`; pinned by
+/// `decimals_serialize_as_rust_decimal_does`.
+pub fn decimal<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    thread_local! {
+        static TEXT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    TEXT.with_borrow_mut(|text| {
+        text.clear();
+        super::csv::push_decimal(text, d);
+        s.serialize_str(text)
+    })
+}
+
+/// [`decimal`] for an amount that may be absent (`null`).
+pub fn opt_decimal<S: serde::Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => decimal(d, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// `--format json`: one document, also `result.json` and `compare.json`.
 pub struct Json;
 
@@ -289,6 +313,52 @@ mod tests {
             out.remove(0);
         }
         out
+    }
+
+    proptest::proptest! {
+        /// `decimal` writes what rust_decimal's own `Serialize` writes, for any
+        /// mantissa, scale and sign (negative zero included).
+        #[test]
+        fn decimals_serialize_as_rust_decimal_does(
+            lo in proptest::prelude::any::<u32>(),
+            mid in proptest::prelude::any::<u32>(),
+            hi in proptest::prelude::any::<u32>(),
+            wide in 0u8..3,
+            negative in proptest::prelude::any::<bool>(),
+            scale in 0u32..=28,
+        ) {
+            let (mid, hi) = match wide { 0 => (0, 0), 1 => (mid, 0), _ => (mid, hi) };
+            let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let mut ours = serde_json::Serializer::new(Vec::new());
+            super::decimal(&d, &mut ours).unwrap();
+            proptest::prop_assert_eq!(ours.into_inner(), serde_json::to_vec(&d).unwrap());
+            let mut none = serde_json::Serializer::new(Vec::new());
+            super::opt_decimal(&None, &mut none).unwrap();
+            proptest::prop_assert_eq!(none.into_inner(), b"null".to_vec());
+        }
+    }
+
+    /// Dates and periods serialize as their `Display` text, every kind of period, in
+    /// years of one to four digits.
+    #[test]
+    fn dates_and_periods_serialize_as_displayed() {
+        use crate::model::Period;
+        for y in (1..=30)
+            .chain(990..=1010)
+            .chain(1990..=2040)
+            .chain(9980..=9999)
+        {
+            for p in Period::every_kind_in(y) {
+                assert_eq!(
+                    serde_json::to_string(&p).unwrap(),
+                    format!("\"{p}\""),
+                    "{p:?}"
+                );
+                for d in [p.start(), p.end()] {
+                    assert_eq!(serde_json::to_string(&d).unwrap(), format!("\"{d}\""));
+                }
+            }
+        }
     }
 
     #[test]
