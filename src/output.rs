@@ -15,6 +15,7 @@ pub mod behind;
 pub mod fault;
 pub mod interrupt;
 pub mod lock;
+mod writer;
 
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -358,9 +359,11 @@ impl Staged {
             self.files.push((name.to_string(), self.dir.join(name)));
         }
         Ok(StagedFile {
-            out: std::io::BufWriter::with_capacity(1 << 16, file),
+            out: Out::Here(
+                std::io::BufWriter::with_capacity(1 << 16, file),
+                behind::Behind::default(),
+            ),
             target: self.dir.join(name),
-            behind: behind::Behind::default(),
         })
     }
 
@@ -485,39 +488,93 @@ impl Drop for Staged {
 
 /// A file being written into the staging folder ([`Staged::create`]).
 pub struct StagedFile {
-    out: std::io::BufWriter<std::fs::File>,
+    out: Out,
     /// Its final path as given, for messages.
     target: PathBuf,
-    /// Past a quarter of memory, the file goes to disk as it is written.
-    behind: behind::Behind,
+}
+
+/// Where a staged file's bytes go.
+enum Out {
+    /// Written on the run's thread; past a quarter of memory, to disk as it is
+    /// written ([`behind`]).
+    Here(std::io::BufWriter<std::fs::File>, behind::Behind),
+    /// Once it writes behind, by a thread of its own ([`writer`]).
+    Thread(writer::Writer),
+    /// Handed to a thread that could not be started (the run fails).
+    Gone,
+}
+
+fn gone() -> Error {
+    Error::Internal("a staged file's writer could not be started".into())
 }
 
 impl StagedFile {
     /// Appends `bytes`.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.out.write_all(bytes).map_err(write_err(&self.target))?;
-        step_behind(
-            &mut self.out,
-            &mut self.behind,
-            bytes.len(),
-            write_err(&self.target),
-        )
+        {
+            let err = write_err(&self.target);
+            match &mut self.out {
+                Out::Here(out, behind) => {
+                    out.write_all(bytes).map_err(&err)?;
+                    step_behind(out, behind, bytes.len(), &err)?;
+                }
+                Out::Thread(w) => w.write_all(bytes).map_err(&err)?,
+                Out::Gone => return Err(gone()),
+            }
+        }
+        self.hand_over_if_behind()
     }
 
     /// Appends what `from` holds (a [`Spool`] of one part of the file).
     pub fn append(&mut self, from: &mut Spool) -> Result<(), Error> {
-        let target = self.target.clone();
-        from.copy_to(&mut self.out, |e| write_err(&target)(e))?;
-        let n = usize::try_from(from.len()).unwrap_or(usize::MAX);
-        step_behind(&mut self.out, &mut self.behind, n, write_err(&target))
+        {
+            let target = &self.target;
+            match &mut self.out {
+                Out::Here(out, behind) => {
+                    from.copy_to(out, |e| write_err(target)(e))?;
+                    let n = usize::try_from(from.len()).unwrap_or(usize::MAX);
+                    step_behind(out, behind, n, write_err(target))?;
+                }
+                Out::Thread(w) => from.copy_to(w, |e| write_err(target)(e))?,
+                Out::Gone => return Err(gone()),
+            }
+        }
+        self.hand_over_if_behind()
+    }
+
+    /// Once the file writes behind, a thread of its own writes it from then on.
+    fn hand_over_if_behind(&mut self) -> Result<(), Error> {
+        if !matches!(&self.out, Out::Here(_, behind) if behind.is_behind()) {
+            return Ok(());
+        }
+        if let Out::Here(out, behind) = std::mem::replace(&mut self.out, Out::Gone) {
+            let writer = writer::Writer::start(out, behind).map_err(write_err(&self.target))?;
+            self.out = Out::Thread(writer);
+        }
+        Ok(())
+    }
+
+    /// The file with every byte written, and its final path.
+    fn written(self) -> Result<(std::fs::File, PathBuf), Error> {
+        let target = self.target;
+        let file = {
+            let err = write_err(&target);
+            let out = match self.out {
+                Out::Here(out, _) => out,
+                Out::Thread(w) => w.finish().map_err(&err)?.0,
+                Out::Gone => return Err(gone()),
+            };
+            out.into_inner().map_err(|e| err(e.into_error()))?
+        };
+        Ok((file, target))
     }
 
     /// Copies what is written from byte `from` on into `into`; the file is not to be
     /// committed as it is (it is replaced, or the set dropped).
     pub fn read_back(self, from: u64, into: &mut Spool) -> Result<(), Error> {
         use std::io::{Read, Seek};
-        let err = write_err(&self.target);
-        let mut file = self.out.into_inner().map_err(|e| err(e.into_error()))?;
+        let (mut file, target) = self.written()?;
+        let err = write_err(&target);
         file.seek(std::io::SeekFrom::Start(from)).map_err(&err)?;
         let mut buf = vec![0u8; 1 << 16];
         loop {
@@ -533,8 +590,8 @@ impl StagedFile {
     /// puts it on disk; the file, rewound, is returned, to be printed as well.
     pub fn finish(self) -> Result<std::fs::File, Error> {
         use std::io::Seek;
-        let err = write_err(&self.target);
-        let mut file = self.out.into_inner().map_err(|e| err(e.into_error()))?;
+        let (mut file, target) = self.written()?;
+        let err = write_err(&target);
         // Outputs are reports to share: the usual mode of a new file, whatever the umask.
         file.set_permissions(std::fs::Permissions::from_mode(0o644))
             .map_err(&err)?;

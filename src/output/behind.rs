@@ -90,6 +90,11 @@ impl Behind {
         }
     }
 
+    /// Whether the file writes behind (the outputs have written their budget).
+    pub fn is_behind(&self) -> bool {
+        self.sent.is_some()
+    }
+
     /// Sends what was written since the last step to disk, without waiting; waits for
     /// the step before it to be on disk and lets it go. `file` holds every byte
     /// counted.
