@@ -4,24 +4,23 @@
 //! the disk.
 //!
 //! Why: once a run's files are larger than a quarter of memory, each 64 MiB written
-//! waits for the 64 MiB before it to be on disk. On the run's thread that wait
-//! stopped the run, and the cores that compute the next part waited with it: in the
-//! 60M-row `run --format json` (bench/README.md), one of the two computing threads
-//! was on the CPU a third of the time. Written here, with up to [`QUEUE`] buffers
-//! waiting, the run goes on while the disk catches up: that run took 0.78–0.93 of its
-//! time in four paired runs. Two buffers waiting were not enough (no gain): the wait
-//! for 64 MiB to reach the disk outlasts them. A run whose files fit in a quarter of
-//! memory never gets here.
+//! waits for the 64 MiB before it to be on disk. On the run's thread, that wait held
+//! up the next part's work: in the 60M-row `run --format json`, the second computing
+//! thread was on the CPU 31 s of the run's 85 s (bench/README.md). Written here, with
+//! up to [`BUFFERS`] waiting, the run goes on while the disk catches up. Two buffers
+//! waiting were not enough (no gain): the wait for 64 MiB to reach the disk outlasts
+//! them. A run whose files fit in a quarter of memory never gets here.
 //!
 //! The file's bytes are the ones handed over, in order (`tests::bytes_arrive_in_order`,
 //! and `tests/streaming.rs` through whole runs). An error of the thread (the disk
 //! full, an I/O error) is returned by the next hand-over or by [`Writer::finish`],
 //! before anything is committed (`tests::an_error_of_the_thread_is_returned`).
-//! Memory: at most `QUEUE + 2` buffers of [`CHUNK`] bytes a file, 17 MiB, whatever
-//! the file's size.
+//! Memory: [`BUFFERS`] buffers of [`CHUNK`] bytes for all the files of the process
+//! (16 MiB), whatever their size and number (each has one at least).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, SyncSender};
 use std::thread::JoinHandle;
 
@@ -29,8 +28,12 @@ use super::behind::Behind;
 
 /// Bytes handed over at a time.
 const CHUNK: usize = 512 << 10;
-/// Full buffers that may wait for the thread; the run's thread waits past that.
-const QUEUE: usize = 32;
+/// Buffers the writers of the process may make in all (each makes its first
+/// whatever the count): a writer past them waits for its thread to give one back.
+const BUFFERS: usize = 32;
+
+/// Buffers made by the writers of the process, their first ones included.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
 
 type Done = std::io::Result<(BufWriter<File>, Behind)>;
 
@@ -42,12 +45,14 @@ pub struct Writer {
     /// Buffers the thread has written, to be filled again.
     empty: Receiver<Vec<u8>>,
     thread: Option<JoinHandle<Done>>,
+    /// Buffers this writer made (counted in [`LIVE`]).
+    made: usize,
 }
 
 impl Writer {
     /// Hands `out` and its write-behind state to a new thread.
     pub fn start(mut out: BufWriter<File>, mut behind: Behind) -> std::io::Result<Writer> {
-        let (full, written) = sync_channel::<Vec<u8>>(QUEUE);
+        let (full, written) = sync_channel::<Vec<u8>>(BUFFERS);
         let (give_back, empty) = channel();
         let thread = std::thread::Builder::new()
             .name("revcap-writer".into())
@@ -64,26 +69,37 @@ impl Writer {
                 }
                 Ok((out, behind))
             })?;
+        LIVE.fetch_add(1, Ordering::Relaxed);
         Ok(Writer {
             buf: Vec::with_capacity(CHUNK),
             full: Some(full),
             empty,
             thread: Some(thread),
+            made: 1,
         })
     }
 
-    /// Hands the full buffer over, taking one the thread has written (or a new one).
+    /// Hands the full buffer over, then takes one the thread has written, or a new
+    /// one while the process has made fewer than [`BUFFERS`], or waits for the
+    /// thread to give one back (it holds the one just sent: no wait is endless).
     fn hand_over(&mut self) -> std::io::Result<()> {
-        let next = self
-            .empty
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
-        let full = std::mem::replace(&mut self.buf, next);
-        match self.full.as_ref().map(|f| f.send(full)) {
-            Some(Ok(())) => Ok(()),
+        let full = std::mem::take(&mut self.buf);
+        if !matches!(self.full.as_ref().map(|f| f.send(full)), Some(Ok(()))) {
             // The thread has stopped, at an error its end gives.
-            _ => Err(self.join().err().unwrap_or_else(stopped)),
+            return Err(self.join().err().unwrap_or_else(stopped));
         }
+        self.buf = match self.empty.try_recv() {
+            Ok(buf) => buf,
+            Err(_) if reserve() => {
+                self.made += 1;
+                Vec::with_capacity(CHUNK)
+            }
+            Err(_) => match self.empty.recv() {
+                Ok(buf) => buf,
+                Err(_) => return Err(self.join().err().unwrap_or_else(stopped)),
+            },
+        };
+        Ok(())
     }
 
     fn join(&mut self) -> Done {
@@ -112,7 +128,16 @@ impl Drop for Writer {
         if self.thread.is_some() {
             let _ = self.join();
         }
+        LIVE.fetch_sub(self.made, Ordering::Relaxed);
     }
+}
+
+/// Counts one more buffer if the process has made fewer than [`BUFFERS`].
+fn reserve() -> bool {
+    LIVE.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+        (n < BUFFERS).then_some(n + 1)
+    })
+    .is_ok()
 }
 
 fn stopped() -> std::io::Error {
@@ -182,6 +207,39 @@ mod tests {
         );
     }
 
+    /// Several files written at once, far more than the buffers allowed: every
+    /// byte arrives, and the buffers made are counted back when each file is done.
+    #[test]
+    fn files_share_the_buffers() {
+        let mut writers: Vec<Writer> = (0..3)
+            .map(|_| {
+                let file = tempfile::tempfile().unwrap();
+                Writer::start(BufWriter::new(file), Behind::default()).unwrap()
+            })
+            .collect();
+        for round in 0..(2 * BUFFERS) {
+            for (i, w) in writers.iter_mut().enumerate() {
+                w.write_all(&vec![(round + i) as u8; CHUNK]).unwrap();
+            }
+            // Each its first, and what the process had left (other tests share it).
+            assert!(writers.iter().map(|w| w.made).sum::<usize>() <= BUFFERS + 3);
+        }
+        for (i, w) in writers.into_iter().enumerate() {
+            let (out, _) = w.finish().unwrap();
+            let mut file = out.into_inner().unwrap();
+            file.rewind().unwrap();
+            let mut got = Vec::new();
+            file.read_to_end(&mut got).unwrap();
+            assert_eq!(got.len(), 2 * BUFFERS * CHUNK);
+            for (round, chunk) in got.chunks(CHUNK).enumerate() {
+                assert!(
+                    chunk.iter().all(|&b| b == (round + i) as u8),
+                    "file {i}, chunk {round}"
+                );
+            }
+        }
+    }
+
     /// A file the thread cannot write (opened read-only): the error comes back to
     /// the run, by a later write or by `finish`, never lost.
     #[test]
@@ -189,7 +247,7 @@ mod tests {
         let named = tempfile::NamedTempFile::new().unwrap();
         let read_only = File::open(named.path()).unwrap();
         let mut w = Writer::start(BufWriter::new(read_only), Behind::default()).unwrap();
-        let bytes = vec![b'x'; (QUEUE + 4) * CHUNK];
+        let bytes = vec![b'x'; (BUFFERS + 4) * CHUNK];
         let written = w.write_all(&bytes);
         let finished = w.finish();
         assert!(written.is_err() || finished.is_err());
