@@ -446,7 +446,8 @@ fn present_value(payment: Decimal, rate: Decimal, days: i64) -> Option<Decimal> 
 /// `(1 + rate)^(days / 365)`, remembered by each thread for the last few thousand
 /// (rate, days): every scenario of a run is paid on the same few days, and the
 /// fractional power took ten times the rest of a run. The key is the rate's exact
-/// representation (`0.08` and `0.080` may give different last digits), so a
+/// representation (`0.08` and `0.080` give factors of different scales, which
+/// divide into different digits), so a
 /// remembered factor is the one [`discount_factor_of`] gives: pinned by
 /// `engine::tests::discount_factors_are_remembered_as_computed`.
 fn discount_factor(rate: Decimal, days: i64) -> Option<Decimal> {

@@ -10,7 +10,12 @@
 //! used before), byte for byte: `tests::random_tables_are_drawn_as_comfy_table_draws_them`
 //! draws random tables both ways. It is drawn here because comfy_table keeps a
 //! `String` per cell line and per padded part: on a run's ledgers, one table per
-//! scenario, the view took five times the CSV's time, most of it allocating.
+//! scenario, the view took five times the CSV's time, most of it allocating. One
+//! difference: comfy_table counted widths in 16 bits and wrapped a cell wider than
+//! 65,535 columns (only a scenario name that long could be one); here it stays whole.
+//!
+//! Every row is as long as the header ([`Sheet::push`] fills rows in turn; callers
+//! give whole rows), as every table of revcap's is.
 
 use unicode_width::UnicodeWidthStr;
 
@@ -74,6 +79,11 @@ impl Columns {
 
     /// One row: as many lines as its tallest cell.
     pub fn row(&self, out: &mut String, cells: &[impl AsRef<str>]) {
+        debug_assert_eq!(
+            cells.len(),
+            self.widths.len(),
+            "a row as long as the header"
+        );
         if !cells.iter().any(|c| c.as_ref().contains('\n')) {
             self.line(out, cells.iter().map(AsRef::as_ref));
             return;
@@ -204,6 +214,7 @@ impl Sheet {
                 row.clear();
             }
         }
+        debug_assert!(row.is_empty(), "a last row as long as the header");
         columns.foot(out);
     }
 }
