@@ -511,16 +511,22 @@ impl Serialize for Period {
     /// The `Display` text, a month without a formatter (every period of a monthly
     /// ledger).
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (y, m, _) = self.start().ymd();
-        let month = date_text(y, m, 1).filter(|_| Period::month(y, m) == Some(*self));
-        match month
-            .as_ref()
-            .and_then(|t| t.get(..7))
-            .map(std::str::from_utf8)
-        {
+        match self.month_text().as_ref().map(|t| std::str::from_utf8(t)) {
             Some(Ok(text)) => s.serialize_str(text),
             _ => s.collect_str(self),
         }
+    }
+}
+
+impl Period {
+    /// `YYYY-MM`, the `Display` text of a month of a four-digit year; `None` for any
+    /// other period (written through `Display`). A month is its first day's first
+    /// seven characters.
+    pub(crate) fn month_text(self) -> Option<[u8; 7]> {
+        let (y, m, _) = self.start().ymd();
+        let day = date_text(y, m, 1).filter(|_| Period::month(y, m) == Some(self))?;
+        let [a, b, c, d, e, f, g, ..] = day;
+        Some([a, b, c, d, e, f, g])
     }
 }
 

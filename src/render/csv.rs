@@ -201,11 +201,8 @@ fn push_ascii(out: &mut String, bytes: &[u8]) {
 /// ledger) without a formatter, anything else through `buf`. Pinned by
 /// `push_period_is_display`.
 pub(super) fn push_period(out: &mut String, buf: &mut String, p: Period) {
-    let (y, m, _) = p.start().ymd();
-    // A month is its first day's first seven characters.
-    if let Some(text) = crate::model::date_text(y, m, 1).filter(|_| Period::month(y, m) == Some(p))
-    {
-        push_ascii(out, text.get(..7).unwrap_or_default());
+    if let Some(text) = p.month_text() {
+        push_ascii(out, &text);
     } else {
         use std::fmt::Write as _;
         buf.clear();
