@@ -769,8 +769,10 @@ pub struct CompareRow {
     pub variant: String,
     /// The variant's rate: its terms' `rate` (with rate steps, the rate before the
     /// first step).
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub rate: Decimal,
     /// The variant's cap; `None` for no cap.
+    #[serde(serialize_with = "crate::render::json::opt_decimal")]
     pub cap: Option<Decimal>,
     pub summary: Summary,
 }
@@ -783,12 +785,14 @@ pub struct Thresholds {
     /// before `date`.
     pub by: Vec<Threshold>,
     /// A cap above this (already paid + uncapped total) never binds.
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub never_binds_above: Decimal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Threshold {
     pub date: Date,
+    #[serde(serialize_with = "crate::render::json::decimal")]
     pub cap: Decimal,
 }
 

@@ -91,6 +91,8 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     };
     let csv = outs.csv.file.is_some() || outs.csv.stdout.is_some();
     let json = outs.json.is_some();
+    // What each piece's table text counts its amounts into, when there is a table.
+    let table = outs.table.as_ref().map(TableParts::counters);
     let mut bases = Vec::new();
     let done = each_batch(opened, |batch| {
         outs.scenarios(&plan, &batch)?;
@@ -100,7 +102,7 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
             &batch,
             // The plan makes the thresholds only when they are asked for (and checks
             // them in every mode: an overflow fails alike).
-            |rows, thresholds| Piece::new(rows, thresholds, csv, json),
+            |rows, thresholds| Piece::new(rows, thresholds, csv, json, table.as_ref()),
             |piece| {
                 if let Some(f) = &mut fed {
                     f.add(&piece.rows);
@@ -161,11 +163,11 @@ impl<'d, 'b> DistFeed<'d, 'b> {
                 continue;
             };
             let group = match &self.group {
-                Some(g) => g.clone(),
-                None => self.dist.group(&s.name, &s.source).to_string(),
+                Some(g) => g.as_str(),
+                None => self.dist.group(&s.name, &s.source),
             };
             let key = crate::montecarlo::distribution::Key {
-                group: &group,
+                group,
                 variant: &row.variant,
                 cap: row.cap,
                 rate: Some(v.terms.rate),
@@ -210,14 +212,18 @@ struct Piece {
     json: Vec<String>,
     /// The thresholds as items of the JSON `thresholds` array, each after a comma.
     json_thresholds: Vec<String>,
+    /// The table's cells of the rows and thresholds, when there is a table.
+    table: Option<TableText>,
 }
 
 impl Piece {
+    /// With `table`, the counters the table's text counts its amounts into.
     fn new(
         rows: Vec<CompareRow>,
         thresholds: Vec<Thresholds>,
         csv: bool,
         json: bool,
+        table: Option<&(render::Magnitudes, render::Magnitudes)>,
     ) -> Result<Piece, Error> {
         let csv = if csv {
             render::csv::RowWriter::new()
@@ -234,12 +240,80 @@ impl Piece {
         } else {
             (Vec::new(), Vec::new())
         };
+        let table = match table {
+            Some(seen) => Some(TableText::new(&rows, &thresholds, seen)?),
+            None => None,
+        };
         Ok(Piece {
             rows,
             thresholds,
             csv,
             json,
             json_thresholds,
+            table,
+        })
+    }
+}
+
+/// One piece's part of the table: its rows' and thresholds' cells as CSV text (what
+/// the table spools and lays out at the end), and what their amounts add to the
+/// columns' scales. Made on the core that computed the piece, like the CSV and JSON
+/// text.
+struct TableText {
+    rows: Vec<u8>,
+    seen: render::Magnitudes,
+    /// Whether any row has a present value.
+    pv: bool,
+    thresholds: Vec<u8>,
+    thresholds_seen: render::Magnitudes,
+}
+
+impl TableText {
+    fn new(
+        rows: &[CompareRow],
+        thresholds: &[Thresholds],
+        (seen, thresholds_seen): &(render::Magnitudes, render::Magnitudes),
+    ) -> Result<TableText, Error> {
+        let (mut seen, mut thresholds_seen) = (seen.clone(), thresholds_seen.clone());
+        let mut pv = false;
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let text = |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
+        for r in rows {
+            let l = CompareLine::of(r);
+            l.amounts().for_each(|v| seen.add(v));
+            pv |= l.present_value.is_some();
+            w.write_record([
+                l.scenario.as_str(),
+                &l.variant,
+                &text(l.cap),
+                &l.total_paid.to_string(),
+                &l.foregone.to_string(),
+                &l.binds,
+                &l.period,
+                &l.effective_rate,
+                &text(l.present_value),
+            ])
+            .map_err(internal)?;
+        }
+        let rows = w.into_inner().map_err(internal)?;
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        for th in thresholds {
+            for l in ThresholdLine::of(th) {
+                thresholds_seen.add(l.cap);
+                w.write_record([
+                    l.scenario.as_str(),
+                    l.by.as_deref().unwrap_or_default(),
+                    &l.cap.to_string(),
+                ])
+                .map_err(internal)?;
+            }
+        }
+        Ok(TableText {
+            rows,
+            seen,
+            pv,
+            thresholds: w.into_inner().map_err(internal)?,
+            thresholds_seen,
         })
     }
 }
@@ -347,102 +421,50 @@ impl Outputs<'_> {
             out(json_tail.as_bytes())?;
             out(render::json::END.as_bytes())
         };
-        let mut printed: Option<std::fs::File> = None;
         if let Some(e) = self.csv.failed {
             return Err(e);
         }
-        let staged = if let Some((dir, open)) = self.csv.file {
-            let (mut staged, csv) = match open {
-                Some(open) => open,
-                None => CsvRows::start(&dir)?,
-            };
-            let csv = csv.finish()?;
-            let file = std::cell::RefCell::new(staged.create("compare.json")?);
-            document(&mut |bytes| file.borrow_mut().write(bytes), &mut |spool| {
-                file.borrow_mut().append(spool)
-            })?;
-            let json = file.into_inner().finish()?;
-            if let Some((d, finished)) = &dist {
-                finished.stage(&mut staged, d, terms, output)?;
-                // With distributions, a grid's heatmaps per group: the median binding
-                // date, or P(binds by a year-end), of each cell's paths.
-                if let (Some(opts), true) = (&output.charts, chart::is_grid(req.variants)) {
-                    for (name, bytes) in chart::distribution_heatmaps(
-                        finished,
-                        req.variants,
-                        req.metric,
-                        terms,
-                        opts,
-                        shown.unit.as_ref(),
-                    )? {
-                        staged.add(&name, &bytes)?;
-                    }
-                }
-            }
-            if let (Some((scenarios, rows)), Some(opts)) =
-                (&self.charts, chart_options(output, count))
-            {
-                let charts = if chart::is_grid(req.variants) {
-                    chart::grid_charts(
-                        scenarios,
-                        req.variants,
-                        rows,
-                        terms,
-                        match req.metric {
-                            HeatMetric::Grid(m) => m,
-                            // The scenarios' own heatmaps have no probability.
-                            HeatMetric::Probability(_) => GridMetric::BindingDate,
-                        },
-                        opts,
-                        shown.unit.as_ref(),
-                    )?
-                } else {
-                    chart::compare_charts(
-                        scenarios,
-                        req.variants,
-                        rows,
-                        terms,
-                        opts,
-                        shown.unit.as_ref(),
-                    )?
-                };
-                for (name, bytes) in charts {
-                    staged.add(&name, &bytes)?;
-                }
-            }
-            if let Some((rows, thresholds)) = &self.laid_out {
-                let extra = render::html::CompareInput {
-                    inputs: req.inputs,
-                    scenarios: self.charts.as_ref().map_or(&[], |(s, _)| s.as_slice()),
-                    count,
-                    variants: req.variants,
-                    rows,
-                    thresholds: req.thresholds.then_some(thresholds.as_slice()),
-                    terms,
-                };
-                let distributed = super::distributed(dist.as_ref(), terms, output, shown)?;
-                for (name, bytes) in
-                    render::html::compare_files(&extra, output, shown, distributed.as_ref())?
-                {
-                    staged.add(&name, &bytes)?;
-                }
-            }
-            output::refuse_overwriting_inputs(req.inputs, &staged)?;
-            printed = match output.format {
-                Format::Csv => Some(csv),
-                Format::Json => Some(json),
-                _ => None,
-            };
-            Some(staged)
+        let Outputs {
+            csv: csv_rows,
+            charts: drawn,
+            laid_out,
+            table,
+            ..
+        } = self;
+        // The files are staged (the JSON document copied in, the distributions
+        // summarized and drawn) on one core while the table is laid out from its
+        // spool on the other: each took about a third of the 6M-row file's default
+        // compare, one after the other on one core. Not when the scenarios' charts
+        // are drawn: they hold every row of their few scenarios (a sweep of 100,000
+        // caps: 400,000), and the layout's memory beside them raised that sweep's
+        // peak by 10-20 MB. The files' error comes first, as when they were made
+        // first.
+        let stage = || {
+            stage_files(
+                req,
+                shown,
+                count,
+                dist.as_ref(),
+                csv_rows.file,
+                drawn.as_ref(),
+                laid_out.as_ref(),
+                &mut document,
+            )
+        };
+        let lay_out = || match table {
+            Some(t) => t
+                .finish(&shared_terms(terms, req.variants), from, req.thresholds)
+                .map(Some),
+            None => Ok(None),
+        };
+        let (staged, table) = if drawn.is_none() {
+            rayon::join(stage, lay_out)
         } else {
-            None
+            (stage(), lay_out())
         };
-        // The table is laid out before anything is printed: its text goes to a spool.
-        let mut table = match self.table {
-            Some(t) => Some(t.finish(&shared_terms(terms, req.variants), from, req.thresholds)?),
-            None => None,
-        };
-        let mut csv = self.csv.stdout;
+        let (staged, printed) = staged?;
+        let mut table = table?;
+        let mut csv = csv_rows.stdout;
         let files = staged.as_ref().map(|s| s.targets().count());
         let done = output::print_with_then_commit(
             stdout,
@@ -476,6 +498,118 @@ impl Outputs<'_> {
         note_written(&done, output, files);
         done
     }
+}
+
+/// What `document` writes the JSON document with: its pieces, then its spooled parts.
+type Document<'f> = dyn FnMut(
+        &mut dyn FnMut(&[u8]) -> Result<(), Error>,
+        &mut dyn FnMut(&mut Spool) -> Result<(), Error>,
+    ) -> Result<(), Error>
+    + Send
+    + 'f;
+
+/// Stages the output folder's files, when there is one (`file`: the folder and
+/// `compare.csv` as written so far): `compare.csv`, `compare.json` (by `document`),
+/// the distributions' files and charts, the scenarios' charts, the report and the
+/// workbook. Also gives the file stdout prints, for `--format csv` or `json`.
+#[allow(clippy::too_many_arguments)]
+fn stage_files(
+    req: &Request,
+    shown: &Shown,
+    count: usize,
+    dist: Option<&(Dist, DistOutputs)>,
+    file: Option<(std::path::PathBuf, Option<(Staged, StagedFile)>)>,
+    drawn: Option<&(Vec<Scenario>, Vec<CompareRow>)>,
+    laid_out: Option<&(Vec<CompareRow>, Vec<Thresholds>)>,
+    document: &mut Document<'_>,
+) -> Result<(Option<Staged>, Option<std::fs::File>), Error> {
+    let (terms, output) = (req.terms, req.output);
+    let mut printed: Option<std::fs::File> = None;
+    let staged = if let Some((dir, open)) = file {
+        let (mut staged, csv) = match open {
+            Some(open) => open,
+            None => CsvRows::start(&dir)?,
+        };
+        let csv = csv.finish()?;
+        let file = std::cell::RefCell::new(staged.create("compare.json")?);
+        document(&mut |bytes| file.borrow_mut().write(bytes), &mut |spool| {
+            file.borrow_mut().append(spool)
+        })?;
+        let json = file.into_inner().finish()?;
+        if let Some((d, finished)) = dist {
+            finished.stage(&mut staged, d, terms, output)?;
+            // With distributions, a grid's heatmaps per group: the median binding
+            // date, or P(binds by a year-end), of each cell's paths.
+            if let (Some(opts), true) = (&output.charts, chart::is_grid(req.variants)) {
+                for (name, bytes) in chart::distribution_heatmaps(
+                    finished,
+                    req.variants,
+                    req.metric,
+                    terms,
+                    opts,
+                    shown.unit.as_ref(),
+                )? {
+                    staged.add(&name, &bytes)?;
+                }
+            }
+        }
+        if let (Some((scenarios, rows)), Some(opts)) = (drawn, chart_options(output, count)) {
+            let charts = if chart::is_grid(req.variants) {
+                chart::grid_charts(
+                    scenarios,
+                    req.variants,
+                    rows,
+                    terms,
+                    match req.metric {
+                        HeatMetric::Grid(m) => m,
+                        // The scenarios' own heatmaps have no probability.
+                        HeatMetric::Probability(_) => GridMetric::BindingDate,
+                    },
+                    opts,
+                    shown.unit.as_ref(),
+                )?
+            } else {
+                chart::compare_charts(
+                    scenarios,
+                    req.variants,
+                    rows,
+                    terms,
+                    opts,
+                    shown.unit.as_ref(),
+                )?
+            };
+            for (name, bytes) in charts {
+                staged.add(&name, &bytes)?;
+            }
+        }
+        if let Some((rows, thresholds)) = laid_out {
+            let extra = render::html::CompareInput {
+                inputs: req.inputs,
+                scenarios: drawn.map_or(&[], |(s, _)| s.as_slice()),
+                count,
+                variants: req.variants,
+                rows,
+                thresholds: req.thresholds.then_some(thresholds.as_slice()),
+                terms,
+            };
+            let distributed = super::distributed(dist, terms, output, shown)?;
+            for (name, bytes) in
+                render::html::compare_files(&extra, output, shown, distributed.as_ref())?
+            {
+                staged.add(&name, &bytes)?;
+            }
+        }
+        output::refuse_overwriting_inputs(req.inputs, &staged)?;
+        printed = match output.format {
+            Format::Csv => Some(csv),
+            Format::Json => Some(json),
+            _ => None,
+        };
+        Some(staged)
+    } else {
+        None
+    };
+    Ok((staged, printed))
 }
 
 /// Refuses `--metric probability:YEAR` unless YEAR-12-31 is a date of
@@ -605,6 +739,11 @@ struct TableParts<'a> {
 const TABLE_CHUNK: usize = 4096;
 
 impl<'a> TableParts<'a> {
+    /// Empty counters of the rows' and the thresholds' amounts, for [`TableText`].
+    fn counters(&self) -> (render::Magnitudes, render::Magnitudes) {
+        (self.amounts.magnitudes(), self.amounts.magnitudes())
+    }
+
     fn new(style: Style, shown: &'a Shown) -> TableParts<'a> {
         let amounts = shown.amounts();
         TableParts {
@@ -668,39 +807,14 @@ impl<'a> TableParts<'a> {
 
 impl Consumer<Piece> for TableParts<'_> {
     fn take(&mut self, piece: &Piece) -> Result<(), Error> {
-        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        let text = |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
-        for r in &piece.rows {
-            let l = CompareLine::of(r);
-            l.amounts().for_each(|v| self.seen.add(v));
-            self.pv |= l.present_value.is_some();
-            w.write_record([
-                l.scenario.as_str(),
-                &l.variant,
-                &text(l.cap),
-                &l.total_paid.to_string(),
-                &l.foregone.to_string(),
-                &l.binds,
-                &l.period,
-                &l.effective_rate,
-                &text(l.present_value),
-            ])
-            .map_err(internal)?;
-        }
-        self.rows.write(&w.into_inner().map_err(internal)?)?;
-        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        for th in &piece.thresholds {
-            for l in ThresholdLine::of(th) {
-                self.thresholds_seen.add(l.cap);
-                w.write_record([
-                    l.scenario.as_str(),
-                    l.by.as_deref().unwrap_or_default(),
-                    &l.cap.to_string(),
-                ])
-                .map_err(internal)?;
-            }
-        }
-        self.thresholds.write(&w.into_inner().map_err(internal)?)
+        let Some(t) = &piece.table else {
+            return Err(Error::Internal("a piece without its table text".into()));
+        };
+        self.seen.merge(&t.seen);
+        self.thresholds_seen.merge(&t.thresholds_seen);
+        self.pv |= t.pv;
+        self.rows.write(&t.rows)?;
+        self.thresholds.write(&t.thresholds)
     }
 }
 
@@ -879,8 +993,11 @@ pub fn compare_all(
 const VARIANTS_PER_PIECE: usize = 4096;
 
 /// Pieces computed at once per core before they are handed on, in order: enough to
-/// keep the cores busy when pieces differ in cost, few enough to hold.
-const PIECES_PER_CORE: usize = 4;
+/// keep the cores busy when pieces differ in cost, few enough to hold. One group of
+/// them is handed on while the next is computed, so twice this many are held at
+/// most (as many as when 4 were computed, then handed on: a sweep of 100,000 caps
+/// holds 4,096 rows a piece, with their text).
+const PIECES_PER_CORE: usize = 2;
 
 /// About this many rows make a piece when variants are few: scenarios are grouped so
 /// that a piece is worth printing on its own, and pieces stay small enough to share
@@ -971,7 +1088,7 @@ impl<'a> Plan<'a> {
         &self,
         scenarios: &[Scenario],
         make: impl Fn(Vec<CompareRow>, Vec<Thresholds>) -> Result<T, Error> + Sync + Send,
-        mut take: impl FnMut(T) -> Result<(), Error>,
+        mut take: impl FnMut(T) -> Result<(), Error> + Send,
     ) -> Result<(), Error> {
         use rayon::prelude::*;
         let n = self.variants.len();
@@ -979,8 +1096,8 @@ impl<'a> Plan<'a> {
         let at_once = rayon::current_num_threads()
             .max(1)
             .saturating_mul(PIECES_PER_CORE);
-        for group in pieces.chunks(at_once) {
-            let done: Vec<Result<T, Error>> = group
+        let compute = |group: &[(usize, usize, usize, usize)]| -> Vec<Result<T, Error>> {
+            group
                 .par_iter()
                 .map(|&(first, count, from, len)| {
                     let to = from.saturating_add(len).min(n);
@@ -1011,10 +1128,28 @@ impl<'a> Plan<'a> {
                     }
                     make(rows, thresholds)
                 })
-                .collect();
-            for piece in done {
-                take(piece?)?;
-            }
+                .collect()
+        };
+        // Each group's pieces are handed on while the next group is computed: handing
+        // on (spooling the CSV and JSON text, the table's cells, the distributions)
+        // is one core's work, which left the other idle for about half of the
+        // default compare's batches. Two groups are held at most; the first error in
+        // order is still the one returned.
+        let mut groups = pieces.chunks(at_once);
+        let mut ready = groups.next().map(compute);
+        while let Some(done) = ready.take() {
+            let following = groups.next();
+            let (taken, next) = rayon::join(
+                || -> Result<(), Error> {
+                    for piece in done {
+                        take(piece?)?;
+                    }
+                    Ok(())
+                },
+                || following.map(compute),
+            );
+            taken?;
+            ready = next;
         }
         Ok(())
     }

@@ -11,7 +11,7 @@ use crate::model::{CompareRow, Date, ScenarioResult, Terms, Thresholds};
 /// A `Decimal` as rust_decimal serializes it (its text, as a JSON string), written by
 /// [`super::csv::push_decimal`] rather than rust_decimal's digit-at-a-time division: a
 /// run's document holds about eight amounts a period. Named by `serialize_with` on
-/// the amounts of `PeriodResult` and `Summary`; pinned by
+/// the amounts of `PeriodResult`, `Summary`, `CompareRow` and `Thresholds`; pinned by
 /// `decimals_serialize_as_rust_decimal_does`.
 pub fn decimal<S: serde::Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     thread_local! {

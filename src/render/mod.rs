@@ -261,6 +261,17 @@ impl Magnitudes {
             self.smallest_unit = Some(self.smallest_unit.map_or(m, |s| s.min(m)));
         }
     }
+
+    /// Counts in what `other` counted (with the same unit): the same as adding its
+    /// values here. Pinned by `merged_magnitudes_are_added_ones`.
+    pub fn merge(&mut self, other: &Magnitudes) {
+        let (largest, smallest) = (other.largest, other.smallest_unit);
+        self.largest = self.largest.max(largest);
+        self.smallest_unit = match (self.smallest_unit, smallest) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
 }
 
 impl Column {
@@ -643,6 +654,30 @@ mod tests {
             let column = Column { shift, label: String::new() };
             let by_dividing = money_by_formatting(shifted(v, shift).unwrap_or(v));
             proptest::prop_assert_eq!(column.cell(v), by_dividing);
+        }
+
+        /// Amounts counted in pieces (`compare`'s table, a piece per core) and merged
+        /// give the counts of the amounts added to one counter, in any split and with
+        /// a unit; an empty piece changes nothing.
+        #[test]
+        fn merged_magnitudes_are_added_ones(
+            values in proptest::collection::vec(any_decimal(), 0..24),
+            cut in 0usize..24,
+            millions in proptest::bool::ANY,
+        ) {
+            let a = amounts(millions.then_some("$M"), false);
+            let cut = cut.min(values.len());
+            let (mut whole, mut first, mut second) = (a.magnitudes(), a.magnitudes(), a.magnitudes());
+            values.iter().for_each(|v| whole.add(*v));
+            values[..cut].iter().for_each(|v| first.add(*v));
+            values[cut..].iter().for_each(|v| second.add(*v));
+            first.merge(&second);
+            first.merge(&a.magnitudes());
+            proptest::prop_assert_eq!(
+                (first.largest, first.smallest_unit),
+                (whole.largest, whole.smallest_unit)
+            );
+            proptest::prop_assert_eq!(a.column_of(&first).label, a.column_of(&whole).label);
         }
     }
 
