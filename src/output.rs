@@ -38,6 +38,14 @@ enum Mode {
 
 /// Files staged for one run, not yet visible under their final names. Dropped without
 /// [`Staged::commit`], it removes its staging folder and the folders it created.
+/// A staged file this long is written by a thread of its own from then on
+/// (`writer`), as one past the write-behind budget is: even into the page cache,
+/// copying the 6M-row file's 3.4 GB of `run` files held up the thread that hands
+/// results on (paired runs in bench/README.md: `run --format json` 0.75 of its time,
+/// `--format csv` 0.85). Smaller files, most runs' files, are written where they are
+/// made.
+const THREAD_FROM: u64 = 64 << 20;
+
 pub struct Staged {
     /// The folder as given (`--output`), for messages and [`Staged::targets`].
     dir: PathBuf,
@@ -542,9 +550,11 @@ impl StagedFile {
         self.hand_over_if_behind()
     }
 
-    /// Once the file writes behind, a thread of its own writes it from then on.
+    /// Once the file writes behind, or is [`THREAD_FROM`] long, a thread of its own
+    /// writes it from then on.
     fn hand_over_if_behind(&mut self) -> Result<(), Error> {
-        if !matches!(&self.out, Out::Here(_, behind) if behind.is_behind()) {
+        let due = |b: &behind::Behind| b.is_behind() || b.written() >= THREAD_FROM;
+        if !matches!(&self.out, Out::Here(_, b) if due(b)) {
             return Ok(());
         }
         if let Out::Here(out, behind) = std::mem::replace(&mut self.out, Out::Gone) {

@@ -90,6 +90,11 @@ impl Behind {
         }
     }
 
+    /// Bytes written to the file.
+    pub fn written(&self) -> u64 {
+        self.len
+    }
+
     /// Whether the file writes behind (the outputs have written their budget).
     pub fn is_behind(&self) -> bool {
         self.sent.is_some()

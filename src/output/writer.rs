@@ -1,7 +1,7 @@
-//! A staged file past the write-behind budget ([`super::behind`]), written by a thread
-//! of its own: the run's thread copies what it writes into a buffer and hands each
-//! full buffer over, while this thread copies it into the page cache and waits for
-//! the disk.
+//! A staged file past the write-behind budget ([`super::behind`]), or a large one
+//! (`THREAD_FROM` in `output.rs`), written by a thread of its own: the run's thread
+//! copies what it writes into a buffer and hands each full buffer over, while this
+//! thread copies it into the page cache and waits for the disk.
 //!
 //! Why: once a run's files are larger than a quarter of memory, each 64 MiB written
 //! waits for the 64 MiB before it to be on disk. On the run's thread, that wait held
@@ -9,7 +9,8 @@
 //! thread was on the CPU 31 s of the run's 85 s (bench/README.md). Written here, with
 //! up to [`BUFFERS`] waiting, the run goes on while the disk catches up. Two buffers
 //! waiting were not enough (no gain): the wait for 64 MiB to reach the disk outlasts
-//! them. A run whose files fit in a quarter of memory never gets here.
+//! them. Below the budget, copying a large file into the page cache is work of its
+//! own, which the run's thread also did between parts. Small files never get here.
 //!
 //! The file's bytes are the ones handed over, in order (`tests::bytes_arrive_in_order`,
 //! and `tests/streaming.rs` through whole runs). An error of the thread (the disk
