@@ -491,7 +491,7 @@ impl Files<'_> {
                 open.json.insert(JsonFile { file, head })
             }
         };
-        for part in render::json::item_parts(results, first, 8).map_err(Error::Internal)? {
+        for part in render::json::result_parts(results, first, 8).map_err(Error::Internal)? {
             json.file.write(part.as_bytes())?;
         }
         Ok(())
@@ -546,7 +546,7 @@ impl Consumer<[ScenarioResult]> for JsonScenarios {
         let first = self.items.is_empty();
         // A few scenarios a part, each written and dropped in turn: the part's text
         // is held once, not again joined.
-        for part in render::json::item_parts(results, first, 8).map_err(Error::Internal)? {
+        for part in render::json::result_parts(results, first, 8).map_err(Error::Internal)? {
             self.items.write(part.as_bytes())?;
         }
         Ok(())
