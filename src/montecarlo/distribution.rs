@@ -362,23 +362,34 @@ impl Group {
     /// over the paths that have that period; one period end's values are read back
     /// and sorted at a time (sorted by `total_cmp`, whose equal values are the same
     /// bits: the order they were kept in makes no difference).
+    ///
+    /// Period ends on every core, each reading its values at their offsets: the 6M-row
+    /// file's fan chart sorts 60 period ends of 100,000 values twice over.
     pub fn bands(&self) -> Result<Vec<Band>, Error> {
-        let mut out = Vec::new();
-        for (date, values) in self.bands.iter().filter(|(_, v)| v.count > 0) {
-            let (mut paid, mut uncapped) = values.read(self.spill.as_deref()).map_err(spool_err)?;
-            paid.sort_by(f32::total_cmp);
-            uncapped.sort_by(f32::total_cmp);
-            let at = |v: &[f32], p: u32| {
-                v.get(rank(p, v.len()).saturating_sub(1))
-                    .map_or(0.0, |x| f64::from(*x))
-            };
-            out.push(Band {
-                date: *date,
-                paid: [5, 25, 50, 75, 95].map(|p| at(&paid, p)),
-                uncapped_median: at(&uncapped, 50),
-            });
-        }
-        Ok(out)
+        use rayon::prelude::*;
+        let ends: Vec<(&Date, &Values)> = self.bands.iter().filter(|(_, v)| v.count > 0).collect();
+        let bands: Vec<Result<Band, Error>> = ends
+            .par_iter()
+            .with_max_len(1)
+            .map(|&(date, values)| {
+                let (mut paid, mut uncapped) =
+                    values.read(self.spill.as_deref()).map_err(spool_err)?;
+                // Equal values are the same bits: an unstable sort gives the same.
+                paid.sort_unstable_by(f32::total_cmp);
+                uncapped.sort_unstable_by(f32::total_cmp);
+                let at = |v: &[f32], p: u32| {
+                    v.get(rank(p, v.len()).saturating_sub(1))
+                        .map_or(0.0, |x| f64::from(*x))
+                };
+                Ok(Band {
+                    date: *date,
+                    paid: [5, 25, 50, 75, 95].map(|p| at(&paid, p)),
+                    uncapped_median: at(&uncapped, 50),
+                })
+            })
+            .collect();
+        // The first error in date order, as one core would meet them.
+        bands.into_iter().collect()
     }
 
     /// The year-ends inside the term (from the group's start to `through`, excluded),
