@@ -528,7 +528,7 @@ pub(crate) fn distribution_heatmaps(
     style::register_fonts()?;
     let money = Money::new(unit);
     let mut groups: Vec<&str> = Vec::new();
-    for r in &finished.rows {
+    for r in finished.rows.iter() {
         if !groups.contains(&r.group.as_str()) {
             groups.push(&r.group);
         }

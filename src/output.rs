@@ -36,8 +36,6 @@ enum Mode {
     PerFile,
 }
 
-/// Files staged for one run, not yet visible under their final names. Dropped without
-/// [`Staged::commit`], it removes its staging folder and the folders it created.
 /// A staged file this long is written by a thread of its own from then on
 /// (`writer`), as one past the write-behind budget is: even into the page cache,
 /// copying the 6M-row file's 3.4 GB of `run` files held up the thread that hands
@@ -46,6 +44,8 @@ enum Mode {
 /// made.
 const THREAD_FROM: u64 = 64 << 20;
 
+/// Files staged for one run, not yet visible under their final names. Dropped without
+/// [`Staged::commit`], it removes its staging folder and the folders it created.
 pub struct Staged {
     /// The folder as given (`--output`), for messages and [`Staged::targets`].
     dir: PathBuf,

@@ -141,7 +141,7 @@ fn check(all: &[Summary], from: Date, through: Date, batch: usize) {
     let n = all.len();
     // No present value without a discount rate: five metrics.
     assert_eq!(rows.len(), 5);
-    for row in &rows {
+    for row in rows.iter() {
         assert_eq!(row.paths, n as u64);
         if row.metric == Metric::BindingDate {
             // Never binding sorts after every date.
@@ -301,8 +301,9 @@ fn check_one(dist: &Distributions, all: &[Summary]) {
     for s in all {
         single.add(&key, d("2026-04-27"), s);
     }
-    let strip = |rows: Vec<revcap::montecarlo::distribution::Summary>| {
-        rows.into_iter()
+    let strip = |rows: std::sync::Arc<Vec<revcap::montecarlo::distribution::Summary>>| {
+        rows.iter()
+            .cloned()
             .map(|mut r| {
                 r.group.clear();
                 r.variant.clear();

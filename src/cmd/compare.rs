@@ -460,7 +460,10 @@ impl Outputs<'_> {
         let (staged, table) = if drawn.is_none() {
             rayon::join(stage, lay_out)
         } else {
-            (stage(), lay_out())
+            let staged = stage();
+            // The files' error is the one reported: no table is laid out after it.
+            let table = if staged.is_ok() { lay_out() } else { Ok(None) };
+            (staged, table)
         };
         let (staged, printed) = staged?;
         let mut table = table?;
@@ -616,7 +619,7 @@ fn stage_files(
 /// `binding_probability.csv` (a year-end inside the term), naming the years that are.
 fn check_year(year: i32, d: &DistOutputs) -> Result<(), Error> {
     let mut years: Vec<i32> = Vec::new();
-    for p in &d.probabilities {
+    for p in d.probabilities.iter() {
         let y = p.by.year();
         if crate::model::Date::from_ymd(y, 12, 31) == Some(p.by) && !years.contains(&y) {
             years.push(y);

@@ -305,8 +305,9 @@ pub(crate) fn simulated_base(name: &str) -> Option<&str> {
 
 /// The distributions of a finished run in every form.
 pub(crate) struct DistOutputs {
-    pub rows: Vec<crate::montecarlo::DistributionSummary>,
-    pub probabilities: Vec<crate::montecarlo::Probability>,
+    /// Shared with the distributions, which keep what they gave (the charts ask too).
+    pub rows: std::sync::Arc<Vec<crate::montecarlo::DistributionSummary>>,
+    pub probabilities: std::sync::Arc<Vec<crate::montecarlo::Probability>>,
 }
 
 impl DistOutputs {

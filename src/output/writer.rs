@@ -11,6 +11,9 @@
 //! waiting were not enough (no gain): the wait for 64 MiB to reach the disk outlasts
 //! them. Below the budget, copying a large file into the page cache is work of its
 //! own, which the run's thread also did between parts. Small files never get here.
+//! A write error of such a file (a full disk) is met by the thread, so the run hears
+//! of it at its next hand-over, not at the write itself: nothing is committed either
+//! way, but an error the run meets before that hand-over is the one reported.
 //!
 //! The file's bytes are the ones handed over, in order (`tests::bytes_arrive_in_order`,
 //! and `tests/streaming.rs` through whole runs). An error of the thread (the disk

@@ -265,6 +265,7 @@ impl Magnitudes {
     /// Counts in what `other` counted (with the same unit): the same as adding its
     /// values here. Pinned by `merged_magnitudes_are_added_ones`.
     pub fn merge(&mut self, other: &Magnitudes) {
+        debug_assert_eq!(self.exponent, other.exponent, "counters of one unit");
         let (largest, smallest) = (other.largest, other.smallest_unit);
         self.largest = self.largest.max(largest);
         self.smallest_unit = match (self.smallest_unit, smallest) {
