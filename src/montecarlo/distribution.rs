@@ -700,8 +700,8 @@ impl Distributions {
         if let Some(made) = self.probabilities_made.get() {
             return Ok(Arc::clone(made));
         }
-        // A group's binding dates: 4 bytes a path, with room to spare.
-        let done = each(&self.groups, self.on_every_core(8), |g| {
+        // A group's binding dates, read back (8 bytes a path) and kept (4).
+        let done = each(&self.groups, self.on_every_core(12), |g| {
             probabilities_of(g, self.through)
         });
         let done: Vec<Vec<Probability>> = done.into_iter().collect::<Result<_, _>>()?;
