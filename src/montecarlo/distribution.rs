@@ -9,8 +9,7 @@
 //! float's 24 bits are far finer than a pixel). Those are most of what a
 //! distribution holds (8 bytes a value: 48 MB for 6M values), so they wait in a
 //! temporary file, written per period end in chunks, and are read back one period
-//! end at a time (one per core while they are small: [`AT_ONCE`]) when the fan chart
-//! is drawn ([`Group::bands`]).
+//! end at a time on each core when the fan chart is drawn ([`Group::bands`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -364,14 +363,11 @@ impl Group {
     /// and sorted at a time (sorted by `total_cmp`, whose equal values are the same
     /// bits: the order they were kept in makes no difference).
     ///
-    /// Period ends on every core while one per core fits in [`AT_ONCE`], each reading
-    /// its values at their offsets: the 6M-row file's fan chart sorts 60 period ends
-    /// of 100,000 values twice over.
+    /// Period ends on every core, each reading its values at their offsets: the
+    /// 6M-row file's fan chart sorts 60 period ends of 100,000 values twice over.
     pub fn bands(&self) -> Result<Vec<Band>, Error> {
         let ends: Vec<(&Date, &Values)> = self.bands.iter().filter(|(_, v)| v.count > 0).collect();
-        // Two `f32` a path, and the bytes they are read from.
-        let parallel = fits_every_core(self.path_count, 16);
-        let bands: Vec<Result<Band, Error>> = each(&ends, parallel, |&(date, values)| {
+        let bands: Vec<Result<Band, Error>> = each(&ends, |&(date, values)| {
             let (mut paid, mut uncapped) = values.read(self.spill.as_deref()).map_err(spool_err)?;
             // Equal values are the same bits: an unstable sort gives the same.
             paid.sort_unstable_by(f32::total_cmp);
@@ -666,10 +662,13 @@ impl Distributions {
     /// Every metric of every group, groups in feeding order; `present_value` only
     /// when every path of the group has one.
     ///
-    /// Each (group, metric) is summarized on its own core while one column of paths
-    /// per core fits in [`AT_ONCE`] (a compare of three caps has eighteen to sort),
-    /// else one after another on this thread. What it gives is kept, shared, until a
-    /// path is added: the files, the table, the charts and the report all ask.
+    /// Each (group, metric) is summarized on its own core, one column of the group's
+    /// paths held at a time by each (a compare of three caps has eighteen to sort).
+    /// What it gives is kept, shared, until a path is added: the files, the table,
+    /// the charts and the report all ask. At a million paths a group (the 60M-row
+    /// file) the columns on rayon's threads, each in its own thread's heap, raise the
+    /// peak by 13 to 19 MB; summarized one after another on the calling thread, the
+    /// 60M default `compare` took 12.8 times its 6M time (bench/README.md).
     pub fn summaries(&self) -> Result<Arc<Vec<Summary>>, Error> {
         if let Some(e) = &self.failed {
             return Err(spool_err(e));
@@ -682,9 +681,7 @@ impl Distributions {
             .iter()
             .flat_map(|g| Metric::ALL.map(|m| (g, m)))
             .collect();
-        let done = each(&work, self.on_every_core(16), |&(g, metric)| {
-            summarize(g, metric)
-        });
+        let done = each(&work, |&(g, metric)| summarize(g, metric));
         // The first error in order, as one core would meet them.
         let done: Vec<Option<Summary>> = done.into_iter().collect::<Result<_, _>>()?;
         let made = Arc::new(done.into_iter().flatten().collect());
@@ -700,51 +697,17 @@ impl Distributions {
         if let Some(made) = self.probabilities_made.get() {
             return Ok(Arc::clone(made));
         }
-        // A group's binding dates, read back (8 bytes a path) and kept (4).
-        let done = each(&self.groups, self.on_every_core(12), |g| {
-            probabilities_of(g, self.through)
-        });
+        let done = each(&self.groups, |g| probabilities_of(g, self.through));
         let done: Vec<Vec<Probability>> = done.into_iter().collect::<Result<_, _>>()?;
         let made = Arc::new(done.into_iter().flatten().collect());
         Ok(Arc::clone(self.probabilities_made.get_or_init(|| made)))
     }
-
-    /// Whether a column of `bytes` a path of the largest group, one per core, fits in
-    /// [`AT_ONCE`].
-    fn on_every_core(&self, bytes: usize) -> bool {
-        let most = self.groups.iter().map(|g| g.path_count).max().unwrap_or(0);
-        fits_every_core(most, bytes)
-    }
 }
 
-/// What the columns being summarized on all cores at once may take: a column is 16
-/// bytes a path (its amounts). At a million paths a group (the 60M-row file's
-/// scenarios) columns summarized on rayon's threads, each in its own thread's heap,
-/// raised the peak of a `run` of a million one-period scenarios by 13 to 19 MB
-/// (bench/README.md); there they are summarized one after another on the calling
-/// thread, as before, which takes about a second more.
-const AT_ONCE: usize = 16 << 20;
-
-/// Whether `paths` paths of `bytes` each, on every core at once, fit in [`AT_ONCE`].
-fn fits_every_core(paths: usize, bytes: usize) -> bool {
-    paths
-        .saturating_mul(bytes)
-        .saturating_mul(rayon::current_num_threads())
-        <= AT_ONCE
-}
-
-/// `f` of each item, in order: on every core when `parallel`, else on this thread.
-fn each<T: Sync, R: Send>(
-    items: &[T],
-    parallel: bool,
-    f: impl Fn(&T) -> R + Sync + Send,
-) -> Vec<R> {
+/// `f` of each item, in order, on every core, one item a task.
+fn each<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
     use rayon::prelude::*;
-    if parallel {
-        items.par_iter().with_max_len(1).map(f).collect()
-    } else {
-        items.iter().map(f).collect()
-    }
+    items.par_iter().with_max_len(1).map(f).collect()
 }
 
 /// The share of `g`'s paths bound by each year-end and the term end `through`.
@@ -1076,18 +1039,6 @@ mod tests {
         let bound_after = fed.probabilities().unwrap();
         assert_ne!(bound_after, bound_before);
         assert_eq!(bound_after, all.probabilities().unwrap());
-    }
-
-    /// On every core or on this thread, `each` gives the same results in the same
-    /// order; large groups take this thread ([`fits_every_core`]).
-    #[test]
-    fn each_gives_the_same_on_every_core_or_one() {
-        let items: Vec<u64> = (0..1000).map(|i| i * 7919 % 1009).collect();
-        let square = |x: &u64| x * x;
-        assert_eq!(each(&items, true, square), each(&items, false, square));
-        assert!(fits_every_core(1000, 16));
-        assert!(!fits_every_core(AT_ONCE, 16));
-        assert!(!fits_every_core(usize::MAX, 16));
     }
 
     #[test]
