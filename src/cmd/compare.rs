@@ -433,12 +433,12 @@ impl Outputs<'_> {
         } = self;
         // The files are staged (the JSON document copied in, the distributions
         // summarized and drawn) on one core while the table is laid out from its
-        // spool on the other: each took about a third of the 6M-row file's default
-        // compare, one after the other on one core. Not when the scenarios' charts
-        // are drawn: they hold every row of their few scenarios (a sweep of 100,000
-        // caps: 400,000), and the layout's memory beside them raised that sweep's
-        // peak by 10-20 MB. The files' error comes first, as when they were made
-        // first.
+        // spool on the other: one after the other on one core, they were the last
+        // 1.5 s of the 6M-row file's default compare (3.3 s, sampled). Not when the
+        // scenarios' charts are drawn: they hold every row of their few scenarios (a
+        // sweep of 100,000 caps: 400,000), and the layout's memory beside them raised
+        // that sweep's peak by 10-20 MB. The files' error comes first, as when they
+        // were made first.
         let stage = || {
             stage_files(
                 req,
