@@ -506,7 +506,8 @@ enum Out {
     /// Written on the run's thread; past a quarter of memory, to disk as it is
     /// written ([`behind`]).
     Here(std::io::BufWriter<std::fs::File>, behind::Behind),
-    /// Once it writes behind, by a thread of its own ([`writer`]).
+    /// Once it writes behind or is [`THREAD_FROM`] long, by a thread of its own
+    /// ([`writer`]).
     Thread(writer::Writer),
     /// Handed to a thread that could not be started (the run fails).
     Gone,
@@ -530,7 +531,7 @@ impl StagedFile {
                 Out::Gone => return Err(gone()),
             }
         }
-        self.hand_over_if_behind()
+        self.hand_over_if_due()
     }
 
     /// Appends what `from` holds (a [`Spool`] of one part of the file).
@@ -547,12 +548,12 @@ impl StagedFile {
                 Out::Gone => return Err(gone()),
             }
         }
-        self.hand_over_if_behind()
+        self.hand_over_if_due()
     }
 
     /// Once the file writes behind, or is [`THREAD_FROM`] long, a thread of its own
     /// writes it from then on.
-    fn hand_over_if_behind(&mut self) -> Result<(), Error> {
+    fn hand_over_if_due(&mut self) -> Result<(), Error> {
         let due = |b: &behind::Behind| b.is_behind() || b.written() >= THREAD_FROM;
         if !matches!(&self.out, Out::Here(_, b) if due(b)) {
             return Ok(());

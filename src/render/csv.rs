@@ -175,7 +175,7 @@ fn bool_text(b: bool) -> &'static str {
 
 /// Appends `d` as `Date`'s `Display` writes it (`2027-03-31`), without a formatter:
 /// a large compare prints three dates a row. Pinned by `push_date_is_display`.
-fn push_date(out: &mut String, d: Date) {
+pub(super) fn push_date(out: &mut String, d: Date) {
     let (y, m, day) = d.ymd();
     match crate::model::date_text(y, m, day) {
         Some(text) => push_ascii(out, &text),

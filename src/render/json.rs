@@ -235,25 +235,23 @@ fn push_result(out: &mut Vec<u8>, r: &ScenarioResult) -> Result<(), String> {
     out.extend_from_slice(b",\n      \"source\": ");
     serde_json::to_writer(&mut *out, &r.source).map_err(err)?;
     out.extend_from_slice(b",\n      \"periods\": [");
-    let mut text = String::with_capacity(48);
+    let (mut text, mut buf) = (String::with_capacity(48), String::new());
     for (i, p) in r.periods.iter().enumerate() {
         out.extend_from_slice(if i == 0 {
             b"\n        {"
         } else {
             b",\n        {"
         });
+        // The CSV writer's label and dates are their `Display` texts, as serde's are.
         key(out, true, "period");
-        match p.period.month_text() {
-            Some(month) => quoted(out, &month),
-            None => quoted(out, p.period.to_string().as_bytes()),
-        }
+        text.clear();
+        super::csv::push_period(&mut text, &mut buf, p.period);
+        quoted(out, text.as_bytes());
         for (name, date) in [("start", p.start), ("end", p.end)] {
             key(out, false, name);
-            let (y, m, d) = date.ymd();
-            match crate::model::date_text(y, m, d) {
-                Some(day) => quoted(out, &day),
-                None => quoted(out, date.to_string().as_bytes()),
-            }
+            text.clear();
+            super::csv::push_date(&mut text, date);
+            quoted(out, text.as_bytes());
         }
         let amounts = [
             ("revenue", Some(p.revenue)),
