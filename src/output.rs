@@ -338,6 +338,16 @@ impl Staged {
     /// from now on; a run that fails before the commit leaves it in the staging folder,
     /// which is removed.
     pub fn create(&mut self, name: &str) -> Result<StagedFile, Error> {
+        self.create_with(name, behind::Behind::default())
+    }
+
+    /// [`Staged::create`] for a file the run will not read back (not the one printed
+    /// at the end): it leaves the page cache as it is written ([`behind::Behind::unkept`]).
+    pub fn create_unkept(&mut self, name: &str) -> Result<StagedFile, Error> {
+        self.create_with(name, behind::Behind::unkept())
+    }
+
+    fn create_with(&mut self, name: &str, behind: behind::Behind) -> Result<StagedFile, Error> {
         let target = self.dir.join(name);
         refuse_replacing_a_folder(&self.real.join(name), &target)?;
         let path = self.staging.join(name);
@@ -367,10 +377,7 @@ impl Staged {
             self.files.push((name.to_string(), self.dir.join(name)));
         }
         Ok(StagedFile {
-            out: Out::Here(
-                std::io::BufWriter::with_capacity(1 << 16, file),
-                behind::Behind::default(),
-            ),
+            out: Out::Here(std::io::BufWriter::with_capacity(1 << 16, file), behind),
             target: self.dir.join(name),
         })
     }
@@ -725,20 +732,14 @@ fn copy_file(
     out: &mut dyn Write,
     out_err: impl Fn(std::io::Error) -> Error,
 ) -> Result<(), Error> {
-    use std::io::{Read, Seek};
+    use std::io::Seek;
     f.flush().map_err(spool_err)?;
     let file = f.get_mut();
     file.rewind().map_err(spool_err)?;
-    let mut buf = vec![0u8; 1 << 16];
-    let mut copy = behind::Copy::default();
-    loop {
-        let n = file.read(&mut buf).map_err(spool_err)?;
-        let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
-            break;
-        };
-        out.write_all(chunk).map_err(&out_err)?;
-        copy.copied(file, n);
-    }
+    behind::copy(file, out).map_err(|e| match e {
+        behind::CopyError::Read(e) => spool_err(e),
+        behind::CopyError::Write(e) => out_err(e),
+    })?;
     file.seek(std::io::SeekFrom::End(0)).map_err(spool_err)?;
     Ok(())
 }

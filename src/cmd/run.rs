@@ -57,6 +57,7 @@ pub fn run(
             failed: None,
             terms,
             json_head: &json_head,
+            printed: output.format,
         }),
         // With files, the scenarios go straight into `result.json` (`Files::take_items`).
         json: (output.dir.is_none() && output.format == Format::Json).then(JsonScenarios::default),
@@ -221,13 +222,18 @@ impl Outputs<'_> {
             let (mut staged, ledger, summary, items) = match files.open {
                 Some(open) => (open.staged, open.ledger, open.summary, open.json),
                 None => {
-                    let (staged, ledger, summary) = Files::start(&files.dir)?;
+                    let (staged, ledger, summary) = Files::start(&files.dir, files.printed)?;
                     (staged, ledger, summary, None)
                 }
             };
             let ledger = ledger.finish()?;
             summary.finish()?;
-            let (mut json, any) = JsonFile::finish(items, &mut staged, &json_head()?)?;
+            let (mut json, any) = JsonFile::finish(
+                items,
+                &mut staged,
+                &json_head()?,
+                files.printed == Format::Json,
+            )?;
             json.write(render::json::close_array(!any).as_bytes())?;
             json.write(json_tail.as_bytes())?;
             json.write(render::json::END.as_bytes())?;
@@ -307,19 +313,14 @@ impl Outputs<'_> {
 }
 
 /// Copies a staged file, as written, to stdout (past a quarter of memory, leaving the
-/// page cache as it goes: [`crate::output::behind::Copy`]).
+/// page cache as it goes: [`output::behind::copy`]).
 pub(super) fn copy_file(file: &mut std::fs::File, out: &mut dyn Write) -> Result<(), Error> {
-    let mut buf = vec![0u8; 1 << 16];
-    let mut copy = crate::output::behind::Copy::default();
-    loop {
-        let n = std::io::Read::read(file, &mut buf)
-            .map_err(|e| Error::Internal(format!("cannot read back a staged file: {e}")))?;
-        let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
-            return Ok(());
-        };
-        out.write_all(chunk).map_err(Error::Stdout)?;
-        copy.copied(file, n);
-    }
+    output::behind::copy(file, out).map_err(|e| match e {
+        output::behind::CopyError::Read(e) => {
+            Error::Internal(format!("cannot read back a staged file: {e}"))
+        }
+        output::behind::CopyError::Write(e) => Error::Stdout(e),
+    })
 }
 
 impl Consumer<[ScenarioResult]> for Start<'_> {
@@ -375,6 +376,19 @@ struct Files<'a> {
     terms: &'a Terms,
     /// The JSON document's head for a term start.
     json_head: &'a (dyn Fn(Option<crate::model::Date>) -> Result<String, Error> + Sync),
+    /// The format printed: its file (the ledger for CSV, `result.json` for JSON) is
+    /// read back at the end, the others are not ([`create`]).
+    printed: Format,
+}
+
+/// Creates `name`, staged to be read back for stdout when `printed`; else written to
+/// disk and let go of as it is written ([`Staged::create_unkept`]).
+fn create(staged: &mut Staged, name: &str, printed: bool) -> Result<StagedFile, Error> {
+    if printed {
+        staged.create(name)
+    } else {
+        staged.create_unkept(name)
+    }
 }
 
 struct OpenFiles {
@@ -405,11 +419,13 @@ struct JsonFile {
 
 impl JsonFile {
     /// `result.json` under the finished run's `head`, its scenarios written, ready for
-    /// the end of their array; and whether it has any scenario.
+    /// the end of their array; and whether it has any scenario. `printed`: it is read
+    /// back for stdout ([`create`]).
     fn finish(
         json: Option<JsonFile>,
         staged: &mut Staged,
         head: &str,
+        printed: bool,
     ) -> Result<(StagedFile, bool), Error> {
         let items = match json {
             Some(json) if json.head == head => return Ok((json.file, true)),
@@ -421,7 +437,7 @@ impl JsonFile {
             }
             None => None,
         };
-        let mut file = staged.create("result.json")?;
+        let mut file = create(staged, "result.json", printed)?;
         file.write(head.as_bytes())?;
         file.write(b"[")?;
         if let Some(mut items) = items {
@@ -434,9 +450,12 @@ impl JsonFile {
 
 impl Files<'_> {
     /// Starts the staged set and its two CSV files, the summary's header written.
-    fn start(dir: &std::path::Path) -> Result<(Staged, StagedFile, StagedFile), Error> {
+    fn start(
+        dir: &std::path::Path,
+        printed: Format,
+    ) -> Result<(Staged, StagedFile, StagedFile), Error> {
         let mut staged = Staged::new(dir)?;
-        let ledger = staged.create("ledger.csv")?;
+        let ledger = create(&mut staged, "ledger.csv", printed == Format::Csv)?;
         let mut summary = staged.create("summary.csv")?;
         summary.write(
             render::csv::summary_header()
@@ -485,7 +504,8 @@ impl Files<'_> {
                 let mut start = Start::new(self.terms);
                 start.add(results.iter().map(|r| r.from));
                 let head = (self.json_head)(start.shared())?;
-                let mut file = open.staged.create("result.json")?;
+                let printed = self.printed == Format::Json;
+                let mut file = create(&mut open.staged, "result.json", printed)?;
                 file.write(head.as_bytes())?;
                 file.write(b"[")?;
                 open.json.insert(JsonFile { file, head })
@@ -501,7 +521,7 @@ impl Files<'_> {
         let open = match &mut self.open {
             Some(open) => open,
             None => {
-                let (staged, ledger, summary) = Files::start(&self.dir)?;
+                let (staged, ledger, summary) = Files::start(&self.dir, self.printed)?;
                 self.open.insert(OpenFiles {
                     staged,
                     ledger,

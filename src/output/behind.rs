@@ -8,7 +8,9 @@
 //! machine 21 GB written through a full cache took 43 s, nearly all of it system
 //! time, and 8 s when every 64 MiB was put on disk and let go as the next was written
 //! (bench/README.md). What a run writes first stays cached, so a run that fits (the
-//! 6M-row file's 3.4 GB) prints its file back from memory as before.
+//! 6M-row file's 3.4 GB) prints its file back from memory as before. A file the run
+//! does not read back writes behind from its start ([`Behind::unkept`]), leaving that
+//! budget to the one it prints.
 //!
 //! Only hints to the system, except that an error of putting a range on disk is
 //! reported: the system clears it once told, and the `fsync` that ends each staged
@@ -69,9 +71,24 @@ pub struct Behind {
     /// What comes before this is on disk and let go (or kept, when written before the
     /// budget was reached).
     released: u64,
+    /// None of the file is kept: it writes behind from its first step, outside the
+    /// budget ([`Behind::unkept`]).
+    unkept: bool,
 }
 
 impl Behind {
+    /// A file that is not read again by the run (not the one printed at the end): it
+    /// goes to disk a step at a time from its start and is let go as it goes, leaving
+    /// the page cache's budget to the file that is read back for stdout. A 60M-row
+    /// `run --format csv` kept the first 6 GB written, mostly of `result.json`, and
+    /// then read most of its 7 GB ledger back from disk (bench/README.md).
+    pub fn unkept() -> Behind {
+        Behind {
+            unkept: true,
+            ..Behind::default()
+        }
+    }
+
     /// Counts `n` bytes written; whether a [`Behind::step`] is due, once the file is
     /// flushed.
     pub fn wrote(&mut self, n: usize) -> bool {
@@ -79,6 +96,13 @@ impl Behind {
         self.len = self.len.saturating_add(n);
         match self.sent {
             Some(sent) => self.len - sent >= limits().1,
+            None if self.unkept => {
+                let due = self.len >= limits().1;
+                if due {
+                    self.sent = Some(0);
+                }
+                due
+            }
             None => {
                 let total = WRITTEN.fetch_add(n, Ordering::Relaxed).saturating_add(n);
                 if total > limits().0 {
@@ -162,6 +186,43 @@ impl Copy {
     }
 }
 
+/// The most read at a time when copying a file out. Past the page cache a file is
+/// read from disk, where the size of each read sets the pace: on the benchmark
+/// machine an uncached 4 GiB file read 64 KiB at a time came at 0.5–1.1 GB/s, 4 MiB at
+/// a time at 2.3–2.9 GB/s (the 60M-row `run`'s ledger, read back for stdout, took 14
+/// s of its 65; bench/README.md).
+const COPY_READ: usize = 4 << 20;
+
+/// Why a copy stopped: reading the file, or writing where it went.
+#[derive(Debug)]
+pub enum CopyError {
+    Read(std::io::Error),
+    Write(std::io::Error),
+}
+
+/// Copies `file` from where it stands to its end into `out`, letting it leave the
+/// page cache as it goes ([`Copy`]). Reads are as large as [`COPY_READ`] (as large as
+/// the file when it is smaller).
+pub fn copy(file: &mut std::fs::File, out: &mut dyn std::io::Write) -> Result<(), CopyError> {
+    use std::io::Read;
+    let len = file.metadata().map_or(COPY_READ as u64, |m| m.len());
+    let room = usize::try_from(len).map_or(COPY_READ, |n| n.clamp(1, COPY_READ));
+    let mut buf = vec![0u8; room];
+    let mut copy = Copy::default();
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CopyError::Read(e)),
+        };
+        let Some(chunk) = buf.get(..n).filter(|c| !c.is_empty()) else {
+            return Ok(());
+        };
+        out.write_all(chunk).map_err(CopyError::Write)?;
+        copy.copied(file, n);
+    }
+}
+
 #[cfg(target_os = "linux")]
 fn offset(n: u64) -> libc::off64_t {
     libc::off64_t::try_from(n).unwrap_or(libc::off64_t::MAX)
@@ -185,4 +246,31 @@ fn advise_dontneed(fd: libc::c_int, from: u64, len: u64) -> libc::c_int {
     let at = |n: u64| libc::off_t::try_from(n).unwrap_or(libc::off_t::MAX);
     // SAFETY: a system call on an open descriptor; no memory is passed.
     unsafe { libc::posix_fadvise(fd, at(from), at(len), libc::POSIX_FADV_DONTNEED) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file not read back steps from its start, whatever the outputs have written:
+    /// its first step when a step's bytes are written (nothing to wait for yet), then
+    /// one a step, each letting the one before go.
+    #[test]
+    fn an_unkept_file_writes_behind_from_its_start() {
+        let step = limits().1;
+        let file = tempfile::tempfile().unwrap();
+        let mut b = Behind::unkept();
+        assert!(!b.wrote(usize::try_from(step - 1).unwrap()));
+        assert!(!b.is_behind());
+        assert!(b.wrote(1));
+        assert!(b.is_behind());
+        file.set_len(b.written()).unwrap();
+        b.step(&file).unwrap();
+        assert_eq!((b.sent, b.released), (Some(step), 0));
+        assert!(!b.wrote(1));
+        assert!(b.wrote(usize::try_from(step - 1).unwrap()));
+        file.set_len(b.written()).unwrap();
+        b.step(&file).unwrap();
+        assert_eq!((b.sent, b.released), (Some(2 * step), step));
+    }
 }
