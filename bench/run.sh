@@ -80,8 +80,10 @@ PEER_ENV=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 measure() {
     local tsv=$1 label=$2 out=$3 runs=$4 dir=$5
     shift 5
-    local r bytes=0
-    r=$("$PY" bench/measure.py --runs "$runs" --stdout "$out" -- "$@")
+    local r bytes=0 clear=()
+    # Each run writes a new folder: the run before's is removed outside the timing.
+    if [[ $dir != - ]]; then clear=(--clear "$dir"); fi
+    r=$("$PY" bench/measure.py --runs "$runs" --stdout "$out" "${clear[@]}" -- "$@")
     if [[ $dir != - ]]; then
         bytes=$(du -sb "$dir" | cut -f1)
         rm -rf "$dir"
