@@ -66,7 +66,7 @@ pub struct Behind {
     /// Bytes written to the file.
     len: u64,
     /// Where the range last sent to disk starts, once the file writes behind (the
-    /// outputs had written their budget, [`limits`]).
+    /// outputs had written their budget, [`limits`], or an unkept file its first step).
     sent: Option<u64>,
     /// What comes before this is on disk and let go (or kept, when written before the
     /// budget was reached).
@@ -119,7 +119,8 @@ impl Behind {
         self.len
     }
 
-    /// Whether the file writes behind (the outputs have written their budget).
+    /// Whether the file writes behind (the outputs have written their budget, or an
+    /// unkept file its first step).
     pub fn is_behind(&self) -> bool {
         self.sent.is_some()
     }
