@@ -83,7 +83,7 @@ measure() {
     local r bytes=0 clear=()
     # Each run writes a new folder: the run before's is removed outside the timing.
     if [[ $dir != - ]]; then clear=(--clear "$dir"); fi
-    r=$("$PY" bench/measure.py --runs "$runs" --stdout "$out" "${clear[@]}" -- "$@")
+    r=$("$PY" bench/measure.py --runs "$runs" --stdout "$out" ${clear[@]+"${clear[@]}"} -- "$@")
     if [[ $dir != - ]]; then
         bytes=$(du -sb "$dir" | cut -f1)
         rm -rf "$dir"

@@ -510,8 +510,8 @@ pub struct StagedFile {
 
 /// Where a staged file's bytes go.
 enum Out {
-    /// Written on the run's thread; past a quarter of memory, to disk as it is
-    /// written ([`behind`]).
+    /// Written on the run's thread; past a quarter of memory (or from its start, for a
+    /// file not read back), to disk as it is written ([`behind`]).
     Here(std::io::BufWriter<std::fs::File>, behind::Behind),
     /// Once it writes behind or is [`THREAD_FROM`] long, by a thread of its own
     /// ([`writer`]).

@@ -456,7 +456,8 @@ impl Files<'_> {
     ) -> Result<(Staged, StagedFile, StagedFile), Error> {
         let mut staged = Staged::new(dir)?;
         let ledger = create(&mut staged, "ledger.csv", printed == Format::Csv)?;
-        let mut summary = staged.create("summary.csv")?;
+        // Never printed: the summary table on stdout is made from the results.
+        let mut summary = staged.create_unkept("summary.csv")?;
         summary.write(
             render::csv::summary_header()
                 .map_err(Error::Internal)?

@@ -71,8 +71,8 @@ pub struct Behind {
     /// What comes before this is on disk and let go (or kept, when written before the
     /// budget was reached).
     released: u64,
-    /// None of the file is kept: it writes behind from its first step, outside the
-    /// budget ([`Behind::unkept`]).
+    /// The file is not kept: it writes behind from its first step, outside the budget
+    /// (only its last two steps at most stay cached: [`Behind::unkept`]).
     unkept: bool,
 }
 

@@ -1,4 +1,5 @@
-//! A staged file past the write-behind budget ([`super::behind`]), or a large one
+//! A staged file that writes behind (past the budget, or a file not read back:
+//! [`super::behind`]), or a large one
 //! (`THREAD_FROM` in `output.rs`), written by a thread of its own: the run's thread
 //! copies what it writes into a buffer and hands each full buffer over, while this
 //! thread copies it into the page cache and waits for the disk.
