@@ -1,8 +1,8 @@
 //! A staged file that writes behind (past the budget, or a file not read back:
-//! [`super::behind`]), or a large one
-//! (`THREAD_FROM` in `output.rs`), written by a thread of its own: the run's thread
-//! copies what it writes into a buffer and hands each full buffer over, while this
-//! thread copies it into the page cache and waits for the disk.
+//! [`super::behind`]), or a large one (`THREAD_FROM` in `output.rs`), written by a
+//! thread of its own: the run's thread copies what it writes into a buffer and hands
+//! each full buffer over, while this thread copies it into the page cache and waits
+//! for the disk.
 //!
 //! Why: once a run's files are larger than a quarter of memory, each 64 MiB written
 //! waits for the 64 MiB before it to be on disk. On the run's thread, that wait held
