@@ -113,9 +113,60 @@ fn name(g: &Group, money: &Money, rated: bool) -> String {
     }
 }
 
-/// One line of the share-bound chart: its steps (x, share), its name, its median
-/// binding x, and whether it is the highlighted cap.
-type CdfLine = (Vec<(f64, f64)>, String, Option<f64>, bool);
+/// One line of the share-bound chart.
+struct CdfLine {
+    /// Its steps: (x, share bound).
+    pts: Vec<(f64, f64)>,
+    name: String,
+    /// Its group (the start of its name).
+    group: String,
+    /// The median binding x, when half its paths bind.
+    median: Option<f64>,
+    /// Whether it is the highlighted cap.
+    strong: bool,
+    /// Its colour's index: its place among the lines as made, kept when lines that
+    /// coincide are merged ([`merge_coinciding`]), so the others keep their colours.
+    color: usize,
+}
+
+/// Lines with the very same steps, one drawn over the other, showed one colour under
+/// two labels: each such set is drawn once, in the first's colour, named by all of
+/// them ("g at 20%, $40B and at 15%, $30B"). Whether any were merged. Pinned by
+/// `coinciding_lines_are_drawn_once_and_named_together`.
+fn merge_coinciding(lines: &mut Vec<CdfLine>) -> bool {
+    let mut merged: Vec<(CdfLine, Vec<String>)> = Vec::with_capacity(lines.len());
+    for line in lines.drain(..) {
+        match merged.iter_mut().find(|(m, _)| m.pts == line.pts) {
+            Some((m, names)) => {
+                m.strong |= line.strong;
+                // Of the first's group, the group is said once.
+                let short = if line.group == m.group {
+                    line.name
+                        .strip_prefix(&m.group)
+                        .map(str::trim_start)
+                        .filter(|rest| !rest.is_empty())
+                        .map(str::to_string)
+                } else {
+                    None
+                };
+                names.push(short.unwrap_or(line.name));
+            }
+            None => merged.push((line, Vec::new())),
+        }
+    }
+    let mut any = false;
+    for (mut line, others) in merged {
+        if let Some((last, rest)) = others.split_last() {
+            any = true;
+            for r in rest {
+                line.name = format!("{}, {r}", line.name);
+            }
+            line.name = format!("{} and {last}", line.name);
+        }
+        lines.push(line);
+    }
+    any
+}
 
 pub struct CdfPlot {
     origin: Date,
@@ -162,8 +213,16 @@ impl Chart for Cdf<'_> {
                 .flatten();
             let several = self.groups.iter().any(|o| o.cap != g.cap);
             let strong = several && self.highlight.is_some() && g.cap == self.highlight;
-            lines.push((pts, name(g, self.money, rated), median, strong));
+            lines.push(CdfLine {
+                pts,
+                name: name(g, self.money, rated),
+                group: g.group.clone(),
+                median,
+                strong,
+                color: lines.len(),
+            });
         }
+        let merged = merge_coinciding(&mut lines);
         // Worth pointing out only among lines of other caps.
         let several = self
             .groups
@@ -191,8 +250,9 @@ impl Chart for Cdf<'_> {
                 self.through
             ),
             notes: vec![format!(
-                "{paths}; a line is one group of paths{}. Dots: the median binding date (half the paths have bound).",
-                if self.groups.iter().any(|g| !g.variant.is_empty()) { " under one cap" } else { "" }
+                "{paths}; a line is one group of paths{}. Dots: the median binding date (half the paths have bound).{}",
+                if self.groups.iter().any(|g| !g.variant.is_empty()) { " under one cap" } else { "" },
+                if merged { " Lines that coincide are drawn once and named together." } else { "" }
             )],
             plot: CdfPlot {
                 origin,
@@ -229,18 +289,18 @@ impl Chart for Cdf<'_> {
         let mut medians = Vec::new();
         // The highlighted lines last, over the others.
         let mut order: Vec<usize> = (0..d.lines.len()).collect();
-        order.sort_by_key(|i| d.lines.get(*i).is_some_and(|l| l.3));
+        order.sort_by_key(|i| d.lines.get(*i).is_some_and(|l| l.strong));
         for i in order {
-            let Some((pts, _, median, strong)) = d.lines.get(i) else {
+            let Some(line) = d.lines.get(i) else {
                 continue;
             };
-            let color = scenario_color(i);
-            let px = frame.pxs(pts);
-            let width = if *strong { t.px(6.0) } else { t.px(3.5) };
+            let color = scenario_color(line.color);
+            let px = frame.pxs(&line.pts);
+            let width = if line.strong { t.px(6.0) } else { t.px(3.5) };
             c.line(&px, color.to_rgba(), width)?;
             obs.add_polyline(&px, t.px(4.0));
-            if let Some(m) = median {
-                medians.push((i, frame.px((*m, 0.5))));
+            if let Some(m) = line.median {
+                medians.push((line.color, frame.px((m, 0.5))));
             }
         }
         let bounds = label_bounds(c, &frame);
@@ -250,24 +310,27 @@ impl Chart for Cdf<'_> {
         // (a grid's two dozen lines), the lines that could be labelled keep their
         // labels. Pinned by `many_lines_get_a_legend_rather_than_labels_over_each_other`
         // and `too_many_lines_for_a_legend_keep_the_labels_that_fit`.
-        let texts: Vec<(String, (f64, f64), bool)> = d
+        let texts: Vec<(String, (f64, f64), bool, usize)> = d
             .lines
             .iter()
-            .map(|(pts, name, median, strong)| {
-                let end = pts.last().copied().unwrap_or((0.0, 0.0));
-                match median {
+            .map(|l| {
+                let (name, strong) = (&l.name, l.strong);
+                let end = l.pts.last().copied().unwrap_or((0.0, 0.0));
+                match l.median {
                     Some(m) => {
-                        let date = d.origin.add_days(*m as i64 - 1).unwrap_or(d.origin);
+                        let date = d.origin.add_days(m as i64 - 1).unwrap_or(d.origin);
                         (
                             format!("{name}: median {date}"),
-                            frame.px((*m, 0.5)),
-                            *strong,
+                            frame.px((m, 0.5)),
+                            strong,
+                            l.color,
                         )
                     }
                     None => (
                         format!("{name}: {:.0}% by {}", end.1 * 100.0, self.through),
                         frame.px(end),
-                        *strong,
+                        strong,
+                        l.color,
                     ),
                 }
             })
@@ -275,7 +338,7 @@ impl Chart for Cdf<'_> {
         let mut tried = obs.clone();
         let mut labels = Vec::new();
         let mut placed: Vec<Rect> = Vec::new();
-        for (i, (text, at, strong)) in texts.iter().enumerate() {
+        for (text, at, strong, i) in &texts {
             let size = c.measure(text, t.label(), *strong)?;
             let clear = |r: &Rect| !placed.iter().any(|b| b.inflate(t.px(2.0)).intersects(r));
             let cands: Vec<Rect> = around(*at, size, t.px(14.0), &[1.0, 2.0, 3.5, 5.0, 8.0, 12.0])
@@ -284,15 +347,14 @@ impl Chart for Cdf<'_> {
                 .collect();
             if let Some(b) = tried.place_best(&cands, &bounds) {
                 placed.push(b);
-                labels.push((text.clone(), b, *at, i, *strong));
+                labels.push((text.clone(), b, *at, *i, *strong));
             }
         }
         let mut legend = None;
         if labels.len() < texts.len() {
             let entries: Vec<(Swatch, String)> = texts
                 .iter()
-                .enumerate()
-                .map(|(i, (text, ..))| (Swatch::Line(scenario_color(i)), text.clone()))
+                .map(|(text, _, _, i)| (Swatch::Line(scenario_color(*i)), text.clone()))
                 .collect();
             legend = place_legend(c, &mut obs, &entries, &p, &bounds)?.map(|b| (b, entries));
         }

@@ -416,4 +416,64 @@ fn a_grid_names_each_line_by_rate_and_cap() {
     ] {
         assert!(svg.contains(&format!("scenarios/g.csv {name}")), "{name}");
     }
+    // No two of them coincide: nothing is said about it.
+    assert!(!svg.contains("coincide"));
+}
+
+/// 15% under $30B and 20% under $40B bind once the same revenue is reached, on the
+/// same day: their lines coincide, and one drawn over the other showed one colour
+/// under two labels. They are drawn once, named together, and a note says so.
+#[test]
+fn coinciding_lines_are_drawn_once_and_named_together() {
+    let s = super::tests::base();
+    let mut dist = Distributions::new(terms_capped(38).through, false);
+    for (rate, cap) in [(15, 30), (20, 40), (20, 30)] {
+        let t = Terms {
+            rate: Decimal::new(rate, 2),
+            ..terms_capped(cap)
+        };
+        let result = compute(&s, &t).unwrap();
+        let variant = format!("{rate}% · {cap}B");
+        let key = Key {
+            group: "scenarios/g.csv",
+            variant: &variant,
+            cap: t.cap,
+            rate: Some(t.rate),
+        };
+        dist.add_results(&key, &[result]);
+    }
+    let money = Money::new(None);
+    let svg = render(&Cdf {
+        groups: dist.groups(),
+        through: dist.through(),
+        money: &money,
+        highlight: None,
+    });
+    let t = texts(&svg);
+    let named = |prefix: &str| t.iter().filter(|l| l.starts_with(prefix)).count();
+    assert_eq!(
+        named("scenarios/g.csv at 15%, $30B and at 20%, $40B: median 20"),
+        1,
+        "{t:?}"
+    );
+    assert_eq!(named("scenarios/g.csv at 20%, $40B"), 0, "{t:?}");
+    assert_eq!(named("scenarios/g.csv at 20%, $30B: median 20"), 1, "{t:?}");
+    assert!(
+        t.iter()
+            .any(|l| l.ends_with("Lines that coincide are drawn once and named together.")),
+        "{t:?}"
+    );
+    // Two lines drawn: the merged one in the first's colour, the other in its own.
+    let stroke = |i: usize| {
+        let c = scenario_color(i);
+        format!("stroke=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2)
+    };
+    let lines = |i: usize| {
+        svg.matches(&format!(
+            "<polyline fill=\"none\" opacity=\"1\" {}",
+            stroke(i)
+        ))
+        .count()
+    };
+    assert_eq!((lines(0), lines(1), lines(2)), (1, 0, 1), "{svg}");
 }
