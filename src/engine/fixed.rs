@@ -18,9 +18,9 @@
 
 use rust_decimal::Decimal;
 
-use super::walk::{Record, Walked};
-use super::{sub_exact, term_start, PRORATION_DP};
-use crate::model::{PeriodResult, Scenario, Segment, Summary, Terms};
+use super::walk::{Record, Totals, Walked};
+use super::{term_start, PRORATION_DP};
+use crate::model::{PeriodResult, Scenario, Segment, Terms};
 
 /// A non-negative decimal as `rust_decimal` holds it: mantissa and scale.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -207,25 +207,14 @@ pub(super) fn walk<R: Record>(
         });
     }
     // Without a cap every payment is paid: the total paid is the cumulative payment.
-    let (eligible_revenue, uncapped_total, total) =
-        (eligible_total.dec(), uncapped_total.dec(), cumulative.dec());
-    let summary = Summary {
-        eligible_revenue,
-        uncapped_total,
-        total_paid: total,
-        foregone: sub_exact(uncapped_total, total)?,
-        cap_binds: false,
-        binding_period: None,
-        binding_date: None,
-        effective_rate: if eligible_revenue.is_zero() {
-            None
-        } else {
-            Some(total.checked_div(eligible_revenue)?)
-        },
+    let summary = Totals {
+        eligible_revenue: eligible_total.dec(),
+        uncapped_total: uncapped_total.dec(),
+        total_paid: cumulative.dec(),
+        binding: None,
         present_value: None,
-        covered_from: scenario.periods.first().map_or(from, |p| p.period.start()),
-        covered_through: scenario.periods.last().map_or(through, |p| p.period.end()),
-    };
+    }
+    .summary(scenario, from, through)?;
     Some(Walked {
         record,
         summary,

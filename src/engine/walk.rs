@@ -309,38 +309,65 @@ impl<'a, R: Record> Ledger<'a, R> {
             None => None,
         };
         let (eligible_revenue, uncapped_total) = self.totals;
-        let total_paid = self.cum_paid;
-        let summary = Summary {
+        let totals = Totals {
             eligible_revenue,
             uncapped_total,
-            total_paid,
-            foregone: sub(uncapped_total, total_paid, "total")?,
-            cap_binds: self.binding.is_some(),
-            binding_period: self.binding.and_then(|(_, p)| p),
-            binding_date: self.binding.map(|(d, _)| d),
-            effective_rate: if eligible_revenue.is_zero() {
-                None
-            } else {
-                Some(ok(total_paid.checked_div(eligible_revenue), "total")?)
-            },
+            total_paid: self.cum_paid,
+            binding: self.binding,
             present_value,
-            // Without periods (no scenario loads so) the data covers nothing; the
-            // term's own bounds keep the fields dates.
-            covered_from: self
-                .scenario
-                .periods
-                .first()
-                .map_or(self.from, |p| p.period.start()),
-            covered_through: self
-                .scenario
-                .periods
-                .last()
-                .map_or(self.terms.through, |p| p.period.end()),
         };
+        let summary = ok(
+            totals.summary(self.scenario, self.from, self.terms.through),
+            "total",
+        )?;
         Ok(Walked {
             record: self.record,
             summary,
             from: self.from,
+        })
+    }
+}
+
+/// What a walk sums up, made into its [`Summary`] by [`Totals::summary`]: one rule
+/// for the ledger walk and the fixed-point one (`fixed.rs`).
+pub(super) struct Totals {
+    pub(super) eligible_revenue: Decimal,
+    pub(super) uncapped_total: Decimal,
+    pub(super) total_paid: Decimal,
+    /// The day the cap binds and its period.
+    pub(super) binding: Option<(Date, Option<Period>)>,
+    pub(super) present_value: Option<Decimal>,
+}
+
+impl Totals {
+    /// The summary of `scenario` walked from `from` through `through`; `None` when
+    /// the foregone amount or the effective rate is out of `Decimal`'s range.
+    pub(super) fn summary(self, scenario: &Scenario, from: Date, through: Date) -> Option<Summary> {
+        let Totals {
+            eligible_revenue,
+            uncapped_total,
+            total_paid,
+            binding,
+            present_value,
+        } = self;
+        Some(Summary {
+            eligible_revenue,
+            uncapped_total,
+            total_paid,
+            foregone: super::sub_exact(uncapped_total, total_paid)?,
+            cap_binds: binding.is_some(),
+            binding_period: binding.and_then(|(_, p)| p),
+            binding_date: binding.map(|(d, _)| d),
+            effective_rate: if eligible_revenue.is_zero() {
+                None
+            } else {
+                Some(total_paid.checked_div(eligible_revenue)?)
+            },
+            present_value,
+            // Without periods (no scenario loads so) the data covers nothing; the
+            // term's own bounds keep the fields dates.
+            covered_from: scenario.periods.first().map_or(from, |p| p.period.start()),
+            covered_through: scenario.periods.last().map_or(through, |p| p.period.end()),
         })
     }
 }
