@@ -91,6 +91,42 @@ fn an_ambiguous_file_needs_the_flag() {
     assert!(point.contains("\"revenue\": \"1.234\""), "{point}");
 }
 
+/// A cell that decides the mark, or leaves it undecided, but cannot be read (a unit
+/// revcap does not take) is named without a number: the messages read "is )" and
+/// "reads as  with a decimal point" before. Its own error follows once the mark is
+/// known.
+#[test]
+fn an_unreadable_cell_is_named_without_numbers() {
+    let w = Workdir::new();
+    w.write(
+        "eu.csv",
+        "period;revenue
+2026;30,5 Mrd
+2027;62,0
+",
+    );
+    assert_eq!(
+        w.fails(&["run", "eu.csv", "--no-files"], 1),
+        "note: eu.csv: numbers read with a decimal comma (line 2: \"30,5 Mrd\"); --decimal-point to read them otherwise\n\
+error: eu.csv: line 2, column \"revenue\": \"30,5 Mrd\" has a unit \"Mrd\" (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)\n"
+    );
+    w.write(
+        "amb.csv",
+        "period;revenue
+2026;1,234 Mrd
+2027;62
+",
+    );
+    assert_eq!(
+        w.fails(&["run", "amb.csv", "--no-files"], 1),
+        "error: amb.csv: line 2, column \"revenue\": \"1,234 Mrd\" may have a decimal point or a decimal comma, and no number in the first 200 rows tells which (pass --decimal-point or --decimal-comma)\n"
+    );
+    assert_eq!(
+        w.fails(&["run", "amb.csv", "--no-files", "--decimal-comma"], 1),
+        "error: amb.csv: line 2, column \"revenue\": \"1,234 Mrd\" has a unit \"Mrd\" (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)\n"
+    );
+}
+
 #[test]
 fn a_cell_against_the_decided_mark_is_an_error() {
     let w = Workdir::new();
