@@ -279,6 +279,14 @@ error: t.csv: line 3, column "revenue": "3.5" has a decimal point, but this file
         run_csv("tab-separated, a mark nothing decides", "period\trevenue\n2026\t1,234\n",
             r#"error: t.csv: line 2, column "revenue": "1,234" reads as 1234 with a decimal point or as 1.234 with a decimal comma, and no number in the first 200 rows tells which (pass --decimal-point or --decimal-comma)
 "#),
+        // A cell that cannot be read either way is named without a number.
+        run_csv("semicolon-separated, the deciding cell has a unit", "period;revenue\n2026;30,5 Mrd\n",
+            r#"note: t.csv: numbers read with a decimal comma (line 2: "30,5 Mrd"); --decimal-point to read them otherwise
+error: t.csv: line 2, column "revenue": "30,5 Mrd" has a unit "Mrd" (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)
+"#),
+        run_csv("tab-separated, an undecided cell with a unit", "period\trevenue\n2026\t1,234 Mrd\n",
+            r#"error: t.csv: line 2, column "revenue": "1,234 Mrd" may have a decimal point or a decimal comma, and no number in the first 200 rows tells which (pass --decimal-point or --decimal-comma)
+"#),
         case("a decimal comma against --decimal-point", &["run", "t.csv", "--decimal-point"], 1,
             r#"error: t.csv: line 2, column "revenue": "12,7" has a decimal comma, but --decimal-point reads numbers with a decimal point (write it with a decimal point, or pass --decimal-comma)
 "#)
