@@ -615,6 +615,9 @@ fn reading(a: &cli::InputFlags, unit: Option<&str>) -> Result<Reading, Error> {
         decimal,
         currency: unit.and_then(crate::parse::currency_of),
         fiscal,
+        unit_scaled: unit
+            .and_then(|u| crate::unit::Unit::parse(u).ok())
+            .is_some_and(|u| u.scale != crate::unit::Scale::One),
     })
 }
 
@@ -655,6 +658,7 @@ const BUILT_IN_READING: Reading = Reading {
     decimal: DecimalMark::Given(crate::parse::Mark::Point),
     currency: None,
     fiscal: FiscalStart::JANUARY,
+    unit_scaled: false,
 };
 
 /// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each

@@ -30,9 +30,9 @@ fn ledger(w: &Workdir, name: &str, more: &[&str]) -> String {
     w.ok_warned(&args, &uncovered(name))
 }
 
-/// The coverage warnings a run of `NAME` prints under the default term (to
-/// 2030-12-31): the long files' scenarios end on different days, so no one term
-/// covers them all, and the ledgers compared here are the default term's.
+/// The warnings a run of `NAME` prints under the default term (to 2030-12-31): the
+/// long files' scenarios end on different days, so no one term covers them all, and
+/// the ledgers compared here are the default term's; and the scale in a header.
 fn uncovered(name: &str) -> String {
     let ends: &[(&str, &str)] = if name.starts_with("long") {
         &[("low", "2027-12-31"), ("high", "2026-06-30")]
@@ -41,13 +41,21 @@ fn uncovered(name: &str) -> String {
     } else {
         &[("unit_with_comma", "2027-12-31")]
     };
-    ends.iter()
-        .map(|(scenario, end)| {
-            format!(
-                "warning: {name}: scenario \"{scenario}\": data ends {end}, before the term ends (2030-12-31): payments after it are not counted\n"
-            )
-        })
-        .collect()
+    // `Revenue (USD, bn)` names a scale, which is not applied.
+    let scale = if name.starts_with("unit_with_comma") {
+        format!("warning: {name}: column \"Revenue (USD, bn)\" names a scale (billions), which revcap does not apply: 12.7 is read as 12.7, so give the cap in billions too ($38B is --cap 38; --unit '$B' labels the views) or write 12.7B\n")
+    } else {
+        String::new()
+    };
+    scale
+        + &ends
+            .iter()
+            .map(|(scenario, end)| {
+                format!(
+                    "warning: {name}: scenario \"{scenario}\": data ends {end}, before the term ends (2030-12-31): payments after it are not counted\n"
+                )
+            })
+            .collect::<String>()
 }
 
 const LONG: [&str; 4] = [

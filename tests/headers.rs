@@ -41,14 +41,126 @@ fn long_ledger(stem: &str) -> String {
     )
 }
 
+/// The warning for a revenue column named with a scale (docs/errors.md, "A scale in
+/// the revenue column's name"): `scale` in words, the `--cap` for $38B in it, the
+/// `--unit` for it and the suffix that writes it.
+fn scale_warning(
+    file: &str,
+    column: &str,
+    scale: &str,
+    cap: &str,
+    unit: &str,
+    suffix: &str,
+) -> String {
+    format!("warning: {file}: column \"{column}\" names a scale ({scale}), which revcap does not apply: 12.7 is read as 12.7, so give the cap in {scale} too ($38B is --cap {cap}; --unit {unit} labels the views) or write 12.7{suffix}\n")
+}
+
 #[test]
 fn a_unit_after_revenue_keeps_the_file_long() {
     // Before, each of these read as a wide file of three scenarios, each paid on.
-    for stem in ["revenue_dollar", "revenue_usd", "revenue_musd"] {
+    for stem in ["revenue_dollar", "revenue_usd"] {
         let name = format!("{stem}.csv");
         let w = with(&name);
         assert_eq!(run_csv(&w, &name), long_ledger(stem), "{name}");
     }
+    // Millions: read as written, and said.
+    let w = with("revenue_musd.csv");
+    let out = w.ok_warned(
+        &[
+            "run",
+            "revenue_musd.csv",
+            "--through",
+            "2027-12-31",
+            "--cap",
+            "1000",
+            "--format",
+            "csv",
+            "--no-files",
+        ],
+        &scale_warning(
+            "revenue_musd.csv",
+            "revenue_musd",
+            "millions",
+            "38000",
+            "'$M'",
+            "M",
+        ),
+    );
+    assert_eq!(out, long_ledger("revenue_musd"));
+}
+
+/// A scale in the revenue column's name is dropped to recognise the column, never
+/// applied: a file in billions under the terms' $38B cap would never reach it, so the
+/// scale is warned of; a currency alone, or no unit, is not (docs/errors.md, "A scale
+/// in the revenue column's name").
+#[test]
+fn a_scale_in_the_revenue_name_is_warned_of() {
+    let w = Workdir::new();
+    // (name, scale, cap for $38B in it, --unit for it, suffix)
+    let warned = [
+        ("Revenue ($B)", "billions", "38", "'$B'", "B"),
+        ("revenue_bn", "billions", "38", "B", "B"),
+        ("Revenue (USD m)", "millions", "38000", "'$M'", "M"),
+        ("Revenue $M", "millions", "38000", "'$M'", "M"),
+        ("revenue_usdm", "millions", "38000", "'$M'", "M"),
+        ("Revenue (in thousands)", "thousands", "38000000", "K", "K"),
+        ("Revenue [EUR k]", "thousands", "38000000", "'€K'", "K"),
+    ];
+    for (header, scale, cap, unit, suffix) in warned {
+        w.write("t.csv", format!("period,{header}\n2026,12.7\n"));
+        let out = w
+            .cmd(&["validate", "t.csv", "--through", "2026-12-31"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            scale_warning("t.csv", header, scale, cap, unit, suffix),
+            "{header}"
+        );
+    }
+    for header in [
+        "Revenue ($)",
+        "revenue_usd",
+        "Revenue [EUR]",
+        "revenue",
+        "Revenue (%)",
+    ] {
+        w.write("t.csv", format!("period,{header}\n2026,12.7\n"));
+        let out = w
+            .cmd(&["validate", "t.csv", "--through", "2026-12-31"])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{header}");
+    }
+    // Said with `--unit`, the scale is known: nothing to warn of.
+    w.write("t.csv", "period,Revenue (USD m)\n2026,12.7\n");
+    let out = w
+        .cmd(&[
+            "validate",
+            "t.csv",
+            "--through",
+            "2026-12-31",
+            "--unit",
+            "$M",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    // A wide file's scenario named with a scale is a scenario, not warned of.
+    w.write("w.csv", "period,base_bn\n2026,12.7\n");
+    let out = w
+        .cmd(&["validate", "w.csv", "--through", "2026-12-31"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
 
 #[test]
@@ -61,15 +173,25 @@ fn year_is_the_period_column() {
 fn date_is_the_period_column_and_a_month_end_date_is_its_month() {
     let w = with("date.csv");
     // Among months, 2026-03-31 is the month it ends (docs/spec.md §2.3).
-    let csv = w.ok(&[
-        "run",
-        "date.csv",
-        "--no-files",
-        "--format",
-        "csv",
-        "--through",
-        "2026-03-31",
-    ]);
+    let csv = w.ok_warned(
+        &[
+            "run",
+            "date.csv",
+            "--no-files",
+            "--format",
+            "csv",
+            "--through",
+            "2026-03-31",
+        ],
+        &scale_warning(
+            "date.csv",
+            "Revenue (USD m)",
+            "millions",
+            "38000",
+            "'$M'",
+            "M",
+        ),
+    );
     assert!(
         csv.contains("\ndate,2026-03,2026-03-01,2026-03-31,300,"),
         "{csv}"
@@ -81,7 +203,8 @@ fn date_is_the_period_column_and_a_month_end_date_is_its_month() {
     );
     assert_eq!(
         w.fails(&["run", "mid.csv", "--no-files"], 1),
-        "error: mid.csv: line 3, column \"Date\": \"2026-03-15\" is a date that does not end a month (a date is read as the last day of a period; write the period instead, e.g. 2026-03 or 2026Q1)\n"
+        scale_warning("mid.csv", "Revenue (USD m)", "millions", "38000", "'$M'", "M")
+            + "error: mid.csv: line 3, column \"Date\": \"2026-03-15\" is a date that does not end a month (a date is read as the last day of a period; write the period instead, e.g. 2026-03 or 2026Q1)\n"
     );
 }
 

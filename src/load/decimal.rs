@@ -25,6 +25,9 @@ pub struct Reading {
     pub currency: Option<Currency>,
     /// The month fiscal years (`FY2026`) start in (`--fiscal-year-start`).
     pub fiscal: FiscalStart,
+    /// `--unit` names a scale (`$M`): the amounts are known to be in it, so a revenue
+    /// column whose name gives one (`Revenue (USD m)`) is not warned of (`header`).
+    pub unit_scaled: bool,
 }
 
 impl Reading {

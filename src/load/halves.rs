@@ -115,7 +115,15 @@ impl Cut {
             let given = matches!(delimiter, Delimiter::Given(_));
             let (mut rdr, mut lines) = counted(file, chosen);
             // Read under the file's name: its warnings are the file's (`plain`).
-            let header = match read_header(&mut rdr, &mut lines, origin, u64::MAX, chosen, given) {
+            let header = match read_header(
+                &mut rdr,
+                &mut lines,
+                origin,
+                u64::MAX,
+                chosen,
+                given,
+                reading.unit_scaled,
+            ) {
                 Ok(h) if h.end < WINDOW => h,
                 _ => return Ok(None),
             };

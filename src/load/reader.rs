@@ -107,7 +107,15 @@ pub(super) fn read_part<R: Read, W: Watch>(
         Some(h) => (h, Vec::new()),
         None => {
             let given = matches!(delimiter, Delimiter::Given(_));
-            read = read_header(&mut rdr, &mut lines, origin, max_bytes, chosen, given)?;
+            read = read_header(
+                &mut rdr,
+                &mut lines,
+                origin,
+                max_bytes,
+                chosen,
+                given,
+                reading.unit_scaled,
+            )?;
             (&read, read.warnings.clone())
         }
     };
