@@ -342,3 +342,35 @@ fn two_names_read_as_one_column_are_an_error() {
         "error: t.csv: line 1: header has columns \"Year\" and \"Quarter\" (columns 1 and 2), both read as \"period\"; name the one to use \"period\"\n"
     );
 }
+
+/// A unit column says what the amounts are in, as a header can: a scale in it (`USD
+/// bn`) is not applied and is warned of, at its first cell, unless `--unit` gives one;
+/// its currency labels the views (`EUR`: €), as a header's does.
+#[test]
+fn a_unit_column_with_a_scale_is_warned_of_and_its_currency_labels_the_views() {
+    let w = Workdir::new();
+    w.write(
+        "u.csv",
+        "period,revenue,unit\n2026,12.7,USD bn\n2027,20,USD bn\n",
+    );
+    let args = ["run", "u.csv", "--through", "2027-12-31", "--no-files"];
+    let out = w.cmd(&args).assert().success().get_output().clone();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "warning: u.csv: line 2, column \"unit\": \"USD bn\" names a scale (billions), which revcap does not apply: 12.7 is read as 12.7, so give the cap in billions too ($38B is --cap 38; --unit '$B' labels the views) or write 12.7B\n"
+    );
+    let said = [&args[..], &["--unit", "USD bn"]].concat();
+    let out = w.cmd(&said).assert().success().get_output().clone();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("paid 6.54B USD on 32.7B USD"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    w.write("e.csv", "period,revenue,currency\n2026,12.7,EUR\n");
+    let table = w.ok(&["run", "e.csv", "--through", "2026-12-31", "--no-files"]);
+    assert!(
+        table.contains("paid €2.54 on €12.70 eligible revenue"),
+        "{table}"
+    );
+}

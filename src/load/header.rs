@@ -270,24 +270,14 @@ impl Layout {
         };
         let name = names.get(*revenue)?;
         let scale = scale_named(name)?;
-        Some(Problem::new(origin, {
-            // The reported $38B cap in the column's scale.
-            let (suffix, cap) = match scale {
-                "thousand" => ("K", "38000000"),
-                "million" => ("M", "38000"),
-                "billion" => ("B", "38"),
-                _ => ("T", "0.038"),
-            };
-            // `--unit` as the column's name gives it, its currency included.
-            let unit = match self.currency {
-                Some(c) => format!("'{}{suffix}'", c.sign()),
-                None => suffix.to_string(),
-            };
+        Some(Problem::new(
+            origin,
             format!(
-                "column {} names a scale ({scale}s), which revcap does not apply: 12.7 is read as 12.7, so give the cap in {scale}s too ($38B is --cap {cap}; --unit {unit} labels the views) or write 12.7{suffix}",
+                "column {} names a scale ({scale}s), {}",
                 quote(name),
-            )
-        }))
+                scale_advice(scale, self.currency)
+            ),
+        ))
     }
 
     /// A warning when a wide file's scenario columns are named like other measures
@@ -375,7 +365,37 @@ fn scale_named(name: &str) -> Option<&'static str> {
         }
     }
     units.extend(bare.split(is_separator).filter(|w| !w.is_empty()).skip(1));
-    units.into_iter().find_map(|word| {
+    scale_among(units)
+}
+
+/// The scale a unit column's cell names (`USD bn`, `$M`, `thousands`), in a word as
+/// [`scale_named`] gives it; `None` without one (`EUR`, `$`).
+pub(super) fn scale_in_unit(unit: &str) -> Option<&'static str> {
+    scale_among(unit.to_lowercase().split(is_separator))
+}
+
+/// What the warnings for a scale say after naming it: that it is not applied, the cap
+/// in that scale (the reported $38B), the `--unit` that labels the views in it
+/// (with `currency`, the one the file names) and the suffix that writes it.
+pub(super) fn scale_advice(scale: &str, currency: Option<crate::parse::Currency>) -> String {
+    let (suffix, cap) = match scale {
+        "thousand" => ("K", "38000000"),
+        "million" => ("M", "38000"),
+        "billion" => ("B", "38"),
+        _ => ("T", "0.038"),
+    };
+    let unit = match currency {
+        Some(c) => format!("'{}{suffix}'", c.sign()),
+        None => suffix.to_string(),
+    };
+    format!(
+        "which revcap does not apply: 12.7 is read as 12.7, so give the cap in {scale}s too ($38B is --cap {cap}; --unit {unit} labels the views) or write 12.7{suffix}"
+    )
+}
+
+/// The first scale among unit `words` (lower case), in a word.
+fn scale_among<'w>(words: impl IntoIterator<Item = &'w str>) -> Option<&'static str> {
+    words.into_iter().find_map(|word| {
         let rest = word.trim_start_matches(['$', '€', '£', '¥']);
         let scale = if SCALES.contains(&rest) {
             rest

@@ -210,6 +210,23 @@ pub(super) fn read_part<R: Read, W: Watch>(
     if lines.bytes_read() > max_bytes {
         return Err(vec![Problem::new(origin, too_large(None))]);
     }
+    let (mut warnings, mut currency) = (warnings, currency);
+    if let Some((unit, line)) = rows.first_unit() {
+        // The unit column says what the amounts are in, as a header can: its currency
+        // labels the views, and a scale in it is not applied, so it is warned of.
+        currency = currency.or_else(|| parse::currency_of(unit));
+        let scale = super::header::scale_in_unit(unit).filter(|_| !reading.unit_scaled);
+        if let (Some(scale), Some(i)) = (scale, header.layout.unit) {
+            let column = header.names.get(i).map_or("", String::as_str);
+            let advice = super::header::scale_advice(scale, currency);
+            warnings.push(
+                Problem::new(origin, format!("names a scale ({scale}s), {advice}"))
+                    .line(line)
+                    .column(column)
+                    .value(unit),
+            );
+        }
+    }
     let (groups, problems) = rows.finish();
     if groups.scenarios() > limits.scenarios {
         return Err(vec![too_many_scenarios(origin, limits)]);

@@ -299,6 +299,13 @@ impl<'a> RowReader<'a> {
         ok
     }
 
+    /// The first unit a unit column gave, and its line.
+    pub(super) fn first_unit(&self) -> Option<(&str, u64)> {
+        self.unit_seen
+            .as_ref()
+            .map(|(unit, _, line)| (unit.as_str(), *line))
+    }
+
     /// A unit differing from the first one seen is reported, once per unit.
     fn check_unit<R: Record>(&mut self, cells: &Cells<R>, i: usize) {
         let unit = cells.get(i);
