@@ -91,8 +91,9 @@ fn a_unit_after_revenue_keeps_the_file_long() {
 
 /// A scale in the revenue column's name is dropped to recognise the column, never
 /// applied: a file in billions under the terms' $38B cap would never reach it, so the
-/// scale is warned of; a currency alone, or no unit, is not (docs/errors.md, "A scale
-/// in the revenue column's name").
+/// scale is warned of; a currency alone, or no unit, is not; nor with `--unit`. A wide
+/// file's scenario columns with a scale in brackets are warned of alike (docs/errors.md,
+/// "A scale in the revenue column's name").
 #[test]
 fn a_scale_in_the_revenue_name_is_warned_of() {
     let w = Workdir::new();
@@ -152,15 +153,26 @@ fn a_scale_in_the_revenue_name_is_warned_of() {
         .get_output()
         .clone();
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
-    // A wide file's scenario named with a scale is a scenario, not warned of.
-    w.write("w.csv", "period,base_bn\n2026,12.7\n");
+    // A wide file's scenarios are named as written: a word after the name may be
+    // part of it (`base_bn`, `Plan (B)`), but a unit in brackets is a scale read as
+    // written, warned of once per scale.
+    w.write(
+        "w.csv",
+        "period,base_bn,Plan (B),base ($B),bull ($B),bear (in millions)\n2026,1,2,3,4,5\n",
+    );
     let out = w
         .cmd(&["validate", "w.csv", "--through", "2026-12-31"])
         .assert()
         .success()
         .get_output()
         .clone();
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        scale_warning("w.csv", "base ($B)", "billions", "38", "'$B'", "B").replace(
+            "column \"base ($B)\" names",
+            "columns \"base ($B)\", \"bull ($B)\" name"
+        ) + &scale_warning("w.csv", "bear (in millions)", "millions", "38000", "M", "M")
+    );
 }
 
 #[test]

@@ -115,8 +115,9 @@ pub(super) fn read_header<R: Read>(
         Ok(layout) => Ok(Header {
             warnings: layout
                 .scale_warning(&names, origin)
-                .filter(|_| !unit_scaled)
                 .into_iter()
+                .chain(layout.wide_scale_warnings(&names, origin))
+                .filter(|_| !unit_scaled)
                 .chain(layout.measures_warning(&names, origin))
                 .collect(),
             names,
@@ -280,6 +281,44 @@ impl Layout {
         ))
     }
 
+    /// A warning per scale named by a wide file's scenario columns in brackets
+    /// (`base ($B)`, `bull (USD m)`): their names are the scenarios', units and all,
+    /// and their amounts are read as written, as under a revenue column so named
+    /// ([`Layout::scale_warning`]). A lone letter (`Plan (B)`) may be a name, and is
+    /// not taken for a scale. Pinned by `tests/headers.rs`,
+    /// `a_scale_in_the_revenue_name_is_warned_of`.
+    fn wide_scale_warnings(&self, names: &[String], origin: &str) -> Vec<Problem> {
+        let Kind::Wide { scenarios, .. } = &self.kind else {
+            return Vec::new();
+        };
+        let mut by_scale: Vec<(&'static str, Vec<&String>)> = Vec::new();
+        for name in scenarios.iter().filter_map(|&i| names.get(i)) {
+            let Some(scale) = scale_bracketed(name) else {
+                continue;
+            };
+            match by_scale.iter_mut().find(|(s, _)| *s == scale) {
+                Some((_, columns)) => columns.push(name),
+                None => by_scale.push((scale, vec![name])),
+            }
+        }
+        by_scale
+            .into_iter()
+            .map(|(scale, columns)| {
+                let currency = columns.first().and_then(|n| currency_of(n));
+                let advice = scale_advice(scale, currency);
+                let (what, listed) = match columns.as_slice() {
+                    [one] => ("column", quote(one)),
+                    _ => ("columns", listed(&columns)),
+                };
+                let verb = if what == "column" { "names" } else { "name" };
+                Problem::new(
+                    origin,
+                    format!("{what} {listed} {verb} a scale ({scale}s), {advice}"),
+                )
+            })
+            .collect()
+    }
+
     /// A warning when a wide file's scenario columns are named like other measures
     /// (`Costs`, `Headcount`): a spreadsheet's columns side by side read as scenarios,
     /// each paid on, which no error would reveal.
@@ -292,13 +331,7 @@ impl Layout {
             .filter_map(|&i| names.get(i))
             .filter(|n| looks_like_measure(n))
             .collect();
-        // A header of a million columns must not make a message of megabytes.
-        const SHOWN: usize = 10;
-        let mut listed: Vec<String> = measures.iter().take(SHOWN).map(|n| quote(n)).collect();
-        if measures.len() > SHOWN {
-            listed.push(format!("and {} more", measures.len() - SHOWN));
-        }
-        let listed = listed.join(", ");
+        let listed = listed(&measures);
         let message = match measures.len() {
             0 => return None,
             1 => format!("column {listed} was taken as a scenario; if it is not revenue, name the revenue column \"revenue\" (a long file) or remove it"),
@@ -306,6 +339,36 @@ impl Layout {
         };
         Some(Problem::new(origin, message))
     }
+}
+
+/// Column names quoted, one after another; past ten, how many more (a header of a
+/// million columns must not make a message of megabytes).
+fn listed(names: &[&String]) -> String {
+    const SHOWN: usize = 10;
+    let mut listed: Vec<String> = names.iter().take(SHOWN).map(|n| quote(n)).collect();
+    if names.len() > SHOWN {
+        listed.push(format!("and {} more", names.len() - SHOWN));
+    }
+    listed.join(", ")
+}
+
+/// The scale in a name's trailing brackets (`base ($B)`, `bull [USD m]`), in a word
+/// as [`scale_named`] gives it; `None` without one, and for a lone letter (`(B)`).
+fn scale_bracketed(name: &str) -> Option<&'static str> {
+    let lower = name.trim().to_lowercase();
+    let unit = lower
+        .strip_suffix(')')
+        .and_then(|r| r.rsplit_once('('))
+        .or_else(|| lower.strip_suffix(']').and_then(|r| r.rsplit_once('[')))
+        .map(|(_, unit)| unit)
+        .filter(|unit| is_unit(unit))?;
+    let words: Vec<&str> = unit.split(is_separator).filter(|w| !w.is_empty()).collect();
+    if let [one] = words.as_slice() {
+        if one.chars().count() == 1 {
+            return None;
+        }
+    }
+    scale_among(words)
 }
 
 /// The known column a header name reads as (docs/spec.md §2.1): `period` (also
