@@ -17,18 +17,26 @@ fn with(name: &str) -> Workdir {
 }
 
 fn run_csv(w: &Workdir, name: &str) -> String {
+    run_csv_warned(w, name, "")
+}
+
+/// [`run_csv`], expecting exactly `stderr`.
+fn run_csv_warned(w: &Workdir, name: &str, stderr: &str) -> String {
     // Every file here ends with 2027, so the run covers its term.
-    w.ok(&[
-        "run",
-        name,
-        "--through",
-        "2027-12-31",
-        "--cap",
-        "1000",
-        "--format",
-        "csv",
-        "--no-files",
-    ])
+    w.ok_warned(
+        &[
+            "run",
+            name,
+            "--through",
+            "2027-12-31",
+            "--cap",
+            "1000",
+            "--format",
+            "csv",
+            "--no-files",
+        ],
+        stderr,
+    )
 }
 
 /// The ledger of a long file of revenue 100 and 200 in 2026 and 2027, named `stem`.
@@ -55,6 +63,12 @@ fn scale_warning(
     format!("warning: {file}: column \"{column}\" names a scale ({scale}), which revcap does not apply: 12.7 is read as 12.7, so give the cap in {scale} too ($38B is --cap {cap}; --unit {unit} labels the views) or write 12.7{suffix}\n")
 }
 
+/// stderr of `args`, which must succeed.
+fn stderr_of(w: &Workdir, args: &[&str]) -> String {
+    let out = w.cmd(args).assert().success().get_output().clone();
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 #[test]
 fn a_unit_after_revenue_keeps_the_file_long() {
     // Before, each of these read as a wide file of three scenarios, each paid on.
@@ -65,18 +79,9 @@ fn a_unit_after_revenue_keeps_the_file_long() {
     }
     // Millions: read as written, and said.
     let w = with("revenue_musd.csv");
-    let out = w.ok_warned(
-        &[
-            "run",
-            "revenue_musd.csv",
-            "--through",
-            "2027-12-31",
-            "--cap",
-            "1000",
-            "--format",
-            "csv",
-            "--no-files",
-        ],
+    let out = run_csv_warned(
+        &w,
+        "revenue_musd.csv",
         &scale_warning(
             "revenue_musd.csv",
             "revenue_musd",
@@ -109,14 +114,8 @@ fn a_scale_in_the_revenue_name_is_warned_of() {
     ];
     for (header, scale, cap, unit, suffix) in warned {
         w.write("t.csv", format!("period,{header}\n2026,12.7\n"));
-        let out = w
-            .cmd(&["validate", "t.csv", "--through", "2026-12-31"])
-            .assert()
-            .success()
-            .get_output()
-            .clone();
         assert_eq!(
-            String::from_utf8_lossy(&out.stderr),
+            stderr_of(&w, &["validate", "t.csv", "--through", "2026-12-31"]),
             scale_warning("t.csv", header, scale, cap, unit, suffix),
             "{header}"
         );
@@ -129,30 +128,28 @@ fn a_scale_in_the_revenue_name_is_warned_of() {
         "Revenue (%)",
     ] {
         w.write("t.csv", format!("period,{header}\n2026,12.7\n"));
-        let out = w
-            .cmd(&["validate", "t.csv", "--through", "2026-12-31"])
-            .assert()
-            .success()
-            .get_output()
-            .clone();
-        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{header}");
+        assert_eq!(
+            stderr_of(&w, &["validate", "t.csv", "--through", "2026-12-31"]),
+            "",
+            "{header}"
+        );
     }
     // Said with `--unit`, the scale is known: nothing to warn of.
     w.write("t.csv", "period,Revenue (USD m)\n2026,12.7\n");
-    let out = w
-        .cmd(&[
-            "validate",
-            "t.csv",
-            "--through",
-            "2026-12-31",
-            "--unit",
-            "$M",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(
+        stderr_of(
+            &w,
+            &[
+                "validate",
+                "t.csv",
+                "--through",
+                "2026-12-31",
+                "--unit",
+                "$M",
+            ]
+        ),
+        ""
+    );
     // A wide file's scenarios are named as written: a word after the name may be
     // part of it (`base_bn`, `Plan (B)`), but a unit in brackets is a scale read as
     // written, warned of once per scale.
@@ -160,14 +157,8 @@ fn a_scale_in_the_revenue_name_is_warned_of() {
         "w.csv",
         "period,base_bn,Plan (B),base ($B),bull ($B),bear (in millions)\n2026,1,2,3,4,5\n",
     );
-    let out = w
-        .cmd(&["validate", "w.csv", "--through", "2026-12-31"])
-        .assert()
-        .success()
-        .get_output()
-        .clone();
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
+        stderr_of(&w, &["validate", "w.csv", "--through", "2026-12-31"]),
         scale_warning("w.csv", "base ($B)", "billions", "38", "'$B'", "B").replace(
             "column \"base ($B)\" names",
             "columns \"base ($B)\", \"bull ($B)\" name"

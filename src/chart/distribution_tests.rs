@@ -377,29 +377,34 @@ fn too_many_lines_for_a_legend_keep_the_labels_that_fit() {
     }
 }
 
+/// One path of the tests' base per (rate %, cap in billions) variant of a grid, as
+/// the group `scenarios/g.csv`.
+fn grid(variants: &[(i64, i64)]) -> Distributions {
+    let s = super::tests::base();
+    let mut dist = Distributions::new(terms_capped(38).through, false);
+    for &(rate, cap) in variants {
+        let t = Terms {
+            rate: Decimal::new(rate, 2),
+            ..terms_capped(cap)
+        };
+        let result = compute(&s, &t).unwrap();
+        let variant = format!("{rate}% · {cap}B");
+        let key = Key {
+            group: "scenarios/g.csv",
+            variant: &variant,
+            cap: t.cap,
+            rate: Some(t.rate),
+        };
+        dist.add_results(&key, &[result]);
+    }
+    dist
+}
+
 /// In a rate × cap grid each cap recurs under every rate: a line's name says its
 /// rate too, so no two lines are named alike.
 #[test]
 fn a_grid_names_each_line_by_rate_and_cap() {
-    let s = super::tests::base();
-    let mut dist = Distributions::new(terms_capped(38).through, false);
-    for rate in [15, 20] {
-        for cap in [30, 60] {
-            let t = Terms {
-                rate: Decimal::new(rate, 2),
-                ..terms_capped(cap)
-            };
-            let result = compute(&s, &t).unwrap();
-            let variant = format!("{rate}% · {cap}B");
-            let key = Key {
-                group: "scenarios/g.csv",
-                variant: &variant,
-                cap: t.cap,
-                rate: Some(t.rate),
-            };
-            dist.add_results(&key, &[result]);
-        }
-    }
+    let dist = grid(&[(15, 30), (15, 60), (20, 30), (20, 60)]);
     let money = Money::new(None);
     let chart = Cdf {
         groups: dist.groups(),
@@ -425,23 +430,7 @@ fn a_grid_names_each_line_by_rate_and_cap() {
 /// under two labels. They are drawn once, named together, and a note says so.
 #[test]
 fn coinciding_lines_are_drawn_once_and_named_together() {
-    let s = super::tests::base();
-    let mut dist = Distributions::new(terms_capped(38).through, false);
-    for (rate, cap) in [(15, 30), (20, 40), (20, 30)] {
-        let t = Terms {
-            rate: Decimal::new(rate, 2),
-            ..terms_capped(cap)
-        };
-        let result = compute(&s, &t).unwrap();
-        let variant = format!("{rate}% · {cap}B");
-        let key = Key {
-            group: "scenarios/g.csv",
-            variant: &variant,
-            cap: t.cap,
-            rate: Some(t.rate),
-        };
-        dist.add_results(&key, &[result]);
-    }
+    let dist = grid(&[(15, 30), (20, 40), (20, 30)]);
     let money = Money::new(None);
     let svg = render(&Cdf {
         groups: dist.groups(),

@@ -356,12 +356,8 @@ fn listed(names: &[&String]) -> String {
 /// as [`scale_named`] gives it; `None` without one, and for a lone letter (`(B)`).
 fn scale_bracketed(name: &str) -> Option<&'static str> {
     let lower = name.trim().to_lowercase();
-    let unit = lower
-        .strip_suffix(')')
-        .and_then(|r| r.rsplit_once('('))
-        .or_else(|| lower.strip_suffix(']').and_then(|r| r.rsplit_once('[')))
-        .map(|(_, unit)| unit)
-        .filter(|unit| is_unit(unit))?;
+    let (_, brackets) = bracketed_units(&lower);
+    let unit = brackets.first()?;
     let words: Vec<&str> = unit.split(is_separator).filter(|w| !w.is_empty()).collect();
     if let [one] = words.as_slice() {
         if one.chars().count() == 1 {
@@ -380,17 +376,7 @@ fn scale_bracketed(name: &str) -> Option<&'static str> {
 /// the scenario `base_usd`.
 pub(super) fn known_name(name: &str) -> Option<&'static str> {
     let lower = name.trim().to_lowercase();
-    let mut bare = lower.as_str();
-    loop {
-        let bracketed = bare
-            .strip_suffix(')')
-            .and_then(|r| r.rsplit_once('('))
-            .or_else(|| bare.strip_suffix(']').and_then(|r| r.rsplit_once('[')));
-        match bracketed {
-            Some((before, unit)) if is_unit(unit) => bare = before.trim_end(),
-            _ => break,
-        }
-    }
+    let (bare, _) = bracketed_units(&lower);
     let mut words = bare.split(is_separator).filter(|w| !w.is_empty());
     let first = words.next()?;
     if !words.all(is_unit_word) {
@@ -412,8 +398,18 @@ pub(super) fn known_name(name: &str) -> Option<&'static str> {
 /// among the units [`known_name`] drops; `None` without one.
 fn scale_named(name: &str) -> Option<&'static str> {
     let lower = name.trim().to_lowercase();
-    let mut bare = lower.as_str();
-    let mut units: Vec<&str> = Vec::new();
+    let (bare, brackets) = bracketed_units(&lower);
+    let words = brackets
+        .into_iter()
+        .flat_map(|unit| unit.split(is_separator));
+    scale_among(words.chain(bare.split(is_separator).filter(|w| !w.is_empty()).skip(1)))
+}
+
+/// A lower-case name without its trailing units in parentheses or brackets
+/// (`revenue ($) [m]`: `revenue`), and those units, the last first.
+fn bracketed_units(lower: &str) -> (&str, Vec<&str>) {
+    let mut bare = lower;
+    let mut units = Vec::new();
     loop {
         let bracketed = bare
             .strip_suffix(')')
@@ -421,14 +417,12 @@ fn scale_named(name: &str) -> Option<&'static str> {
             .or_else(|| bare.strip_suffix(']').and_then(|r| r.rsplit_once('[')));
         match bracketed {
             Some((before, unit)) if is_unit(unit) => {
-                units.extend(unit.split(is_separator));
+                units.push(unit);
                 bare = before.trim_end();
             }
-            _ => break,
+            _ => return (bare, units),
         }
     }
-    units.extend(bare.split(is_separator).filter(|w| !w.is_empty()).skip(1));
-    scale_among(units)
 }
 
 /// The scale a unit column's cell names (`USD bn`, `$M`, `thousands`), in a word as
