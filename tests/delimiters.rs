@@ -43,7 +43,7 @@ fn uncovered(name: &str) -> String {
     };
     // `Revenue (USD, bn)` names a scale, which is not applied.
     let scale = if name.starts_with("unit_with_comma") {
-        format!("warning: {name}: column \"Revenue (USD, bn)\" names a scale (billions), which revcap does not apply: 12.7 is read as 12.7, so give the cap in billions too ($38B is --cap 38; --unit '$B' labels the views) or write 12.7B\n")
+        format!("warning: {name}: column \"Revenue (USD, bn)\" names a scale (billions), which revcap does not apply: 30 is read as 30, not 30 billion; give the cap in billions too ($38B is --cap 38) or write the amounts with their scale (30B)\n")
     } else {
         String::new()
     };

@@ -50,17 +50,11 @@ fn long_ledger(stem: &str) -> String {
 }
 
 /// The warning for a revenue column named with a scale (docs/errors.md, "A scale in
-/// the revenue column's name"): `scale` in words, the `--cap` for $38B in it, the
-/// `--unit` for it and the suffix that writes it.
-fn scale_warning(
-    file: &str,
-    column: &str,
-    scale: &str,
-    cap: &str,
-    unit: &str,
-    suffix: &str,
-) -> String {
-    format!("warning: {file}: column \"{column}\" names a scale ({scale}), which revcap does not apply: 12.7 is read as 12.7, so give the cap in {scale} too ($38B is --cap {cap}; --unit {unit} labels the views) or write 12.7{suffix}\n")
+/// the revenue column's name"): `scale` in words (plural), the `--cap` for $38B in it
+/// and the suffix that writes it.
+fn scale_warning(file: &str, column: &str, scale: &str, cap: &str, suffix: &str) -> String {
+    let one = scale.trim_end_matches('s');
+    format!("warning: {file}: column \"{column}\" names a scale ({scale}), which revcap does not apply: 30 is read as 30, not 30 {one}; give the cap in {scale} too ($38B is --cap {cap}) or write the amounts with their scale (30{suffix})\n")
 }
 
 /// stderr of `args`, which must succeed.
@@ -82,14 +76,7 @@ fn a_unit_after_revenue_keeps_the_file_long() {
     let out = run_csv_warned(
         &w,
         "revenue_musd.csv",
-        &scale_warning(
-            "revenue_musd.csv",
-            "revenue_musd",
-            "millions",
-            "38000",
-            "'$M'",
-            "M",
-        ),
+        &scale_warning("revenue_musd.csv", "revenue_musd", "millions", "38000", "M"),
     );
     assert_eq!(out, long_ledger("revenue_musd"));
 }
@@ -102,21 +89,21 @@ fn a_unit_after_revenue_keeps_the_file_long() {
 #[test]
 fn a_scale_in_the_revenue_name_is_warned_of() {
     let w = Workdir::new();
-    // (name, scale, cap for $38B in it, --unit for it, suffix)
+    // (name, scale, cap for $38B in it, suffix)
     let warned = [
-        ("Revenue ($B)", "billions", "38", "'$B'", "B"),
-        ("revenue_bn", "billions", "38", "B", "B"),
-        ("Revenue (USD m)", "millions", "38000", "'$M'", "M"),
-        ("Revenue $M", "millions", "38000", "'$M'", "M"),
-        ("revenue_usdm", "millions", "38000", "'$M'", "M"),
-        ("Revenue (in thousands)", "thousands", "38000000", "K", "K"),
-        ("Revenue [EUR k]", "thousands", "38000000", "'€K'", "K"),
+        ("Revenue ($B)", "billions", "38", "B"),
+        ("revenue_bn", "billions", "38", "B"),
+        ("Revenue (USD m)", "millions", "38000", "M"),
+        ("Revenue $M", "millions", "38000", "M"),
+        ("revenue_usdm", "millions", "38000", "M"),
+        ("Revenue (in thousands)", "thousands", "38000000", "K"),
+        ("Revenue [EUR k]", "thousands", "38000000", "K"),
     ];
-    for (header, scale, cap, unit, suffix) in warned {
+    for (header, scale, cap, suffix) in warned {
         w.write("t.csv", format!("period,{header}\n2026,12.7\n"));
         assert_eq!(
             stderr_of(&w, &["validate", "t.csv", "--through", "2026-12-31"]),
-            scale_warning("t.csv", header, scale, cap, unit, suffix),
+            scale_warning("t.csv", header, scale, cap, suffix),
             "{header}"
         );
     }
@@ -150,6 +137,22 @@ fn a_scale_in_the_revenue_name_is_warned_of() {
         ),
         ""
     );
+    // Nor for a wide file's columns.
+    w.write("wu.csv", "period,base ($B)\n2026,12.7\n");
+    assert_eq!(
+        stderr_of(
+            &w,
+            &[
+                "validate",
+                "wu.csv",
+                "--through",
+                "2026-12-31",
+                "--unit",
+                "$B"
+            ]
+        ),
+        ""
+    );
     // A wide file's scenarios are named as written: a word after the name may be
     // part of it (`base_bn`, `Plan (B)`), but a unit in brackets is a scale read as
     // written, warned of once per scale.
@@ -159,10 +162,10 @@ fn a_scale_in_the_revenue_name_is_warned_of() {
     );
     assert_eq!(
         stderr_of(&w, &["validate", "w.csv", "--through", "2026-12-31"]),
-        scale_warning("w.csv", "base ($B)", "billions", "38", "'$B'", "B").replace(
+        scale_warning("w.csv", "base ($B)", "billions", "38", "B").replace(
             "column \"base ($B)\" names",
             "columns \"base ($B)\", \"bull ($B)\" name"
-        ) + &scale_warning("w.csv", "bear (in millions)", "millions", "38000", "M", "M")
+        ) + &scale_warning("w.csv", "bear (in millions)", "millions", "38000", "M")
     );
 }
 
@@ -186,14 +189,7 @@ fn date_is_the_period_column_and_a_month_end_date_is_its_month() {
             "--through",
             "2026-03-31",
         ],
-        &scale_warning(
-            "date.csv",
-            "Revenue (USD m)",
-            "millions",
-            "38000",
-            "'$M'",
-            "M",
-        ),
+        &scale_warning("date.csv", "Revenue (USD m)", "millions", "38000", "M"),
     );
     assert!(
         csv.contains("\ndate,2026-03,2026-03-01,2026-03-31,300,"),
@@ -206,7 +202,7 @@ fn date_is_the_period_column_and_a_month_end_date_is_its_month() {
     );
     assert_eq!(
         w.fails(&["run", "mid.csv", "--no-files"], 1),
-        scale_warning("mid.csv", "Revenue (USD m)", "millions", "38000", "'$M'", "M")
+        scale_warning("mid.csv", "Revenue (USD m)", "millions", "38000", "M")
             + "error: mid.csv: line 3, column \"Date\": \"2026-03-15\" is a date that does not end a month (a date is read as the last day of a period; write the period instead, e.g. 2026-03 or 2026Q1)\n"
     );
 }
@@ -360,7 +356,7 @@ fn a_unit_column_with_a_scale_is_warned_of_and_its_currency_labels_the_views() {
     let out = w.cmd(&args).assert().success().get_output().clone();
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "warning: u.csv: line 2, column \"unit\": \"USD bn\" names a scale (billions), which revcap does not apply: 12.7 is read as 12.7, so give the cap in billions too ($38B is --cap 38; --unit '$B' labels the views) or write 12.7B\n"
+        "warning: u.csv: line 2, column \"unit\": \"USD bn\" names a scale (billions), which revcap does not apply: 30 is read as 30, not 30 billion; give the cap in billions too ($38B is --cap 38) or write the amounts with their scale (30B)\n"
     );
     let said = [&args[..], &["--unit", "USD bn"]].concat();
     let out = w.cmd(&said).assert().success().get_output().clone();
@@ -375,5 +371,11 @@ fn a_unit_column_with_a_scale_is_warned_of_and_its_currency_labels_the_views() {
     assert!(
         table.contains("paid €2.54 on €12.70 eligible revenue"),
         "{table}"
+    );
+    // The header and the unit column naming the same scale: said once.
+    w.write("both.csv", "period,Revenue ($B),unit\n2026,12.7,USD bn\n");
+    assert_eq!(
+        stderr_of(&w, &["validate", "both.csv", "--through", "2026-12-31"]),
+        scale_warning("both.csv", "Revenue ($B)", "billions", "38", "B")
     );
 }

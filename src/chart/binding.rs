@@ -131,8 +131,8 @@ struct CdfLine {
 
 /// Lines with the very same steps, one drawn over the other, showed one colour under
 /// two labels: each such set is drawn once, in the first's colour, named by all of
-/// them ("g at 20%, $40B and at 15%, $30B"). Whether any were merged. Pinned by
-/// `coinciding_lines_are_drawn_once_and_named_together`.
+/// them ("g at 20%, $40B and at 15%, $30B"; past three, "and N more"). Whether any
+/// were merged. Pinned by `coinciding_lines_are_drawn_once_and_named_together`.
 fn merge_coinciding(lines: &mut Vec<CdfLine>) -> bool {
     let mut merged: Vec<(CdfLine, Vec<String>)> = Vec::with_capacity(lines.len());
     for line in lines.drain(..) {
@@ -156,13 +156,15 @@ fn merge_coinciding(lines: &mut Vec<CdfLine>) -> bool {
     }
     let mut any = false;
     for (mut line, others) in merged {
-        if let Some((last, rest)) = others.split_last() {
-            any = true;
-            for r in rest {
-                line.name = format!("{}, {r}", line.name);
-            }
-            line.name = format!("{} and {last}", line.name);
+        // Three names at most: a grid in which no cap binds draws every line flat at
+        // 0 %, and a label naming them all fitted nowhere, so the line went unnamed.
+        match others.as_slice() {
+            [] => {}
+            [one] => line.name = format!("{} and {one}", line.name),
+            [one, two] => line.name = format!("{}, {one} and {two}", line.name),
+            [one, more @ ..] => line.name = format!("{}, {one} and {} more", line.name, more.len()),
         }
+        any |= !others.is_empty();
         lines.push(line);
     }
     any

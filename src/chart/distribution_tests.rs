@@ -466,3 +466,25 @@ fn coinciding_lines_are_drawn_once_and_named_together() {
     };
     assert_eq!((lines(0), lines(1), lines(2)), (1, 0, 1), "{svg}");
 }
+
+/// Where no cap binds, every line of a grid lies flat at 0 %: one line, and a label
+/// naming three of its variants and counting the rest, short enough to be placed
+/// (one naming all of a 6 × 6 grid fitted nowhere and left the line unnamed).
+#[test]
+fn many_coinciding_lines_are_named_by_three_and_counted() {
+    let dist = grid(&[(15, 900), (20, 900), (15, 1000), (20, 1000)]);
+    let money = Money::new(None);
+    let svg = render(&Cdf {
+        groups: dist.groups(),
+        through: dist.through(),
+        money: &money,
+        highlight: None,
+    });
+    let t = texts(&svg);
+    assert!(
+        t.iter()
+            .any(|l| l
+                .starts_with("scenarios/g.csv at 15%, $900B, at 20%, $900B and 2 more: 0% by ")),
+        "{t:?}"
+    );
+}

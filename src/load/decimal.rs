@@ -25,8 +25,10 @@ pub struct Reading {
     pub currency: Option<Currency>,
     /// The month fiscal years (`FY2026`) start in (`--fiscal-year-start`).
     pub fiscal: FiscalStart,
-    /// `--unit` names a scale (`$M`): the amounts are known to be in it, so a revenue
-    /// column whose name gives one (`Revenue (USD m)`) is not warned of (`header`).
+    /// `--unit` names a scale (`$M`): the amounts are known to be in it, so a scale in
+    /// the revenue column's name (`Revenue (USD m)`), in a wide file's scenario
+    /// columns (`base ($B)`) or in a unit column (`USD bn`) is not warned of
+    /// (`header`, `reader`).
     pub unit_scaled: bool,
 }
 

@@ -145,6 +145,9 @@ pub(super) struct Layout {
     /// The currency the revenue column's name gives (`Revenue (€)`, `revenue_eur`):
     /// its sign is then taken in amount cells (docs/spec.md §2.4).
     pub(super) currency: Option<Currency>,
+    /// The scale the revenue column's name gives (`Revenue ($B)`: billion), which is
+    /// not applied ([`Layout::scale_warning`]).
+    pub(super) scale: Option<&'static str>,
 }
 
 pub(super) enum Kind {
@@ -246,16 +249,17 @@ impl Layout {
             }
         };
         // The name's unit was dropped to recognise it; its currency is kept.
-        let currency = match &kind {
-            Kind::Long { revenue, .. } => names.get(*revenue).and_then(|n| currency_of(n)),
+        let revenue_name = match &kind {
+            Kind::Long { revenue, .. } => names.get(*revenue),
             Kind::Wide { .. } => None,
         };
         Ok(Layout {
             period,
             rate,
             unit,
+            currency: revenue_name.and_then(|n| currency_of(n)),
+            scale: revenue_name.and_then(|n| scale_named(n)),
             kind,
-            currency,
         })
     }
 
@@ -269,14 +273,13 @@ impl Layout {
         let Kind::Long { revenue, .. } = &self.kind else {
             return None;
         };
-        let name = names.get(*revenue)?;
-        let scale = scale_named(name)?;
+        let (name, scale) = (names.get(*revenue)?, self.scale?);
         Some(Problem::new(
             origin,
             format!(
                 "column {} names a scale ({scale}s), {}",
                 quote(name),
-                scale_advice(scale, self.currency)
+                scale_advice(scale)
             ),
         ))
     }
@@ -304,8 +307,7 @@ impl Layout {
         by_scale
             .into_iter()
             .map(|(scale, columns)| {
-                let currency = columns.first().and_then(|n| currency_of(n));
-                let advice = scale_advice(scale, currency);
+                let advice = scale_advice(scale);
                 let (what, listed) = match columns.as_slice() {
                     [one] => ("column", quote(one)),
                     _ => ("columns", listed(&columns)),
@@ -432,21 +434,18 @@ pub(super) fn scale_in_unit(unit: &str) -> Option<&'static str> {
 }
 
 /// What the warnings for a scale say after naming it: that it is not applied, the cap
-/// in that scale (the reported $38B), the `--unit` that labels the views in it
-/// (with `currency`, the one the file names) and the suffix that writes it.
-pub(super) fn scale_advice(scale: &str, currency: Option<crate::parse::Currency>) -> String {
+/// in that scale (the reported $38B) and how amounts are written with it. Whole numbers
+/// only, so the example holds under either decimal mark; `--unit`, which quiets it, is
+/// left to the docs, as `solve` and `simulate` have none.
+pub(super) fn scale_advice(scale: &str) -> String {
     let (suffix, cap) = match scale {
         "thousand" => ("K", "38000000"),
         "million" => ("M", "38000"),
         "billion" => ("B", "38"),
         _ => ("T", "0.038"),
     };
-    let unit = match currency {
-        Some(c) => format!("'{}{suffix}'", c.sign()),
-        None => suffix.to_string(),
-    };
     format!(
-        "which revcap does not apply: 12.7 is read as 12.7, so give the cap in {scale}s too ($38B is --cap {cap}; --unit {unit} labels the views) or write 12.7{suffix}"
+        "which revcap does not apply: 30 is read as 30, not 30 {scale}; give the cap in {scale}s too ($38B is --cap {cap}) or write the amounts with their scale (30{suffix})"
     )
 }
 

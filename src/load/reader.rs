@@ -215,10 +215,13 @@ pub(super) fn read_part<R: Read, W: Watch>(
         // The unit column says what the amounts are in, as a header can: its currency
         // labels the views, and a scale in it is not applied, so it is warned of.
         currency = currency.or_else(|| parse::currency_of(unit));
-        let scale = super::header::scale_in_unit(unit).filter(|_| !reading.unit_scaled);
+        // Said once: a header that names the same scale has said it.
+        let named = header.layout.scale;
+        let scale =
+            super::header::scale_in_unit(unit).filter(|s| !reading.unit_scaled && named != Some(s));
         if let (Some(scale), Some(i)) = (scale, header.layout.unit) {
             let column = header.names.get(i).map_or("", String::as_str);
-            let advice = super::header::scale_advice(scale, currency);
+            let advice = super::header::scale_advice(scale);
             warnings.push(
                 Problem::new(origin, format!("names a scale ({scale}s), {advice}"))
                     .line(line)
