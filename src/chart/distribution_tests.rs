@@ -400,19 +400,23 @@ fn grid(variants: &[(i64, i64)]) -> Distributions {
     dist
 }
 
-/// In a rate × cap grid each cap recurs under every rate: a line's name says its
-/// rate too, so no two lines are named alike.
-#[test]
-fn a_grid_names_each_line_by_rate_and_cap() {
-    let dist = grid(&[(15, 30), (15, 60), (20, 30), (20, 60)]);
+/// The binding-probability chart of [`grid`]`(variants)`, nothing highlighted.
+fn grid_chart(variants: &[(i64, i64)]) -> String {
+    let dist = grid(variants);
     let money = Money::new(None);
-    let chart = Cdf {
+    render(&Cdf {
         groups: dist.groups(),
         through: dist.through(),
         money: &money,
         highlight: None,
-    };
-    let svg = render(&chart);
+    })
+}
+
+/// In a rate × cap grid each cap recurs under every rate: a line's name says its
+/// rate too, so no two lines are named alike.
+#[test]
+fn a_grid_names_each_line_by_rate_and_cap() {
+    let svg = grid_chart(&[(15, 30), (15, 60), (20, 30), (20, 60)]);
     for name in [
         "at 15%, $30B",
         "at 15%, $60B",
@@ -430,14 +434,7 @@ fn a_grid_names_each_line_by_rate_and_cap() {
 /// under two labels. They are drawn once, named together, and a note says so.
 #[test]
 fn coinciding_lines_are_drawn_once_and_named_together() {
-    let dist = grid(&[(15, 30), (20, 40), (20, 30)]);
-    let money = Money::new(None);
-    let svg = render(&Cdf {
-        groups: dist.groups(),
-        through: dist.through(),
-        money: &money,
-        highlight: None,
-    });
+    let svg = grid_chart(&[(15, 30), (20, 40), (20, 30)]);
     let t = texts(&svg);
     let named = |prefix: &str| t.iter().filter(|l| l.starts_with(prefix)).count();
     assert_eq!(
@@ -468,18 +465,11 @@ fn coinciding_lines_are_drawn_once_and_named_together() {
 }
 
 /// Where no cap binds, every line of a grid lies flat at 0 %: one line, and a label
-/// naming three of its variants and counting the rest, short enough to be placed
-/// (one naming all of a 6 × 6 grid fitted nowhere and left the line unnamed).
+/// naming two of its variants and counting the rest, short enough to be placed (one
+/// naming all of a 6 × 6 grid fitted nowhere and left the line unnamed).
 #[test]
-fn many_coinciding_lines_are_named_by_three_and_counted() {
-    let dist = grid(&[(15, 900), (20, 900), (15, 1000), (20, 1000)]);
-    let money = Money::new(None);
-    let svg = render(&Cdf {
-        groups: dist.groups(),
-        through: dist.through(),
-        money: &money,
-        highlight: None,
-    });
+fn many_coinciding_lines_are_named_by_two_and_counted() {
+    let svg = grid_chart(&[(15, 900), (20, 900), (15, 1000), (20, 1000)]);
     let t = texts(&svg);
     assert!(
         t.iter()
