@@ -307,15 +307,14 @@ impl Layout {
         by_scale
             .into_iter()
             .map(|(scale, columns)| {
-                let advice = scale_advice(scale);
-                let (what, listed) = match columns.as_slice() {
-                    [one] => ("column", quote(one)),
-                    _ => ("columns", listed(&columns)),
+                let (subject, verb) = match columns.as_slice() {
+                    [one] => (format!("column {}", quote(one)), "names"),
+                    _ => (format!("columns {}", listed(&columns)), "name"),
                 };
-                let verb = if what == "column" { "names" } else { "name" };
+                let advice = scale_advice(scale);
                 Problem::new(
                     origin,
-                    format!("{what} {listed} {verb} a scale ({scale}s), {advice}"),
+                    format!("{subject} {verb} a scale ({scale}s), {advice}"),
                 )
             })
             .collect()

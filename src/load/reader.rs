@@ -217,8 +217,8 @@ pub(super) fn read_part<R: Read, W: Watch>(
         currency = currency.or_else(|| parse::currency_of(unit));
         // Said once: a header that names the same scale has said it.
         let named = header.layout.scale;
-        let scale =
-            super::header::scale_in_unit(unit).filter(|s| !reading.unit_scaled && named != Some(s));
+        let scale = super::header::scale_in_unit(unit)
+            .filter(|s| !reading.unit_scaled && named != Some(*s));
         if let (Some(scale), Some(i)) = (scale, header.layout.unit) {
             let column = header.names.get(i).map_or("", String::as_str);
             let advice = super::header::scale_advice(scale);
