@@ -257,19 +257,68 @@ fn wide_columns_named_like_measures_are_warned_of() {
     );
 }
 
+/// How a file was read is one of `validate`'s warnings: listed, counted, failing
+/// `--strict`, and in the JSON report.
 #[test]
-fn validate_prints_the_warning_and_succeeds() {
+fn validate_counts_how_a_file_was_read_with_its_warnings() {
     let w = with("measures.csv");
-    let out = w
-        .cmd(&["validate", "measures.csv", "--through", "2027-12-31"])
-        .assert()
-        .code(0)
-        .get_output()
-        .clone();
+    let args = ["validate", "measures.csv", "--through", "2027-12-31"];
+    let out = w.cmd(&args).assert().code(0).get_output().clone();
     assert_eq!(String::from_utf8(out.stderr).unwrap(), MEASURES_WARNING);
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "ok: 3 scenarios in 1 file\n"
+        "ok: 3 scenarios in 1 file (1 warning)\n"
+    );
+    let strict = [&args[..], &["--strict"]].concat();
+    assert_eq!(
+        w.fails(&strict, 1),
+        format!("{MEASURES_WARNING}1 warning in 1 file; --strict makes warnings fail the check\n")
+    );
+    // A scale the header names but revcap does not apply, in JSON.
+    w.write("b.csv", "period,Revenue ($B)\n2026,30\n2027,40\n");
+    let json = [
+        "validate",
+        "b.csv",
+        "--through",
+        "2027-12-31",
+        "--format",
+        "json",
+    ];
+    let out = w.cmd(&json).assert().code(0).get_output().clone();
+    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["ok"].clone(), v["warning_count"].clone()),
+        (true.into(), 1.into())
+    );
+    assert_eq!(v["warnings"][0]["origin"], "b.csv");
+    assert!(
+        v["warnings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("column \"Revenue ($B)\" names a scale (billions)"),
+        "{v}"
+    );
+    let out = w
+        .cmd(&[&json[..], &["--strict"]].concat())
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    // --unit in billions says the amounts are in billions: nothing to warn of.
+    assert_eq!(
+        w.ok(&[
+            "validate",
+            "b.csv",
+            "--through",
+            "2027-12-31",
+            "--unit",
+            "B",
+            "--strict"
+        ]),
+        "ok: 1 scenario in 1 file\n"
     );
 }
 

@@ -1,5 +1,6 @@
 //! `revcap validate`: every problem in every file and terms file, then a count; and
-//! the warnings `run` would give (data that does not cover the term).
+//! the warnings `run` would give (how a file was read, data that does not cover the
+//! term).
 
 use std::io::Write;
 
@@ -175,8 +176,8 @@ fn tally(count: u64, what: &str, files: usize) -> String {
 struct Counted {
     scenarios: usize,
     problems: error::Problems,
-    /// The warnings `run` would give for the scenarios that load: a term their data
-    /// does not cover (docs/spec.md §4.6).
+    /// The warnings `run` would give: how each file was read, and for the scenarios
+    /// that load, a term their data does not cover (docs/spec.md §4.6).
     warnings: error::Problems,
 }
 
@@ -188,10 +189,13 @@ fn count_every(inputs: &[Input], terms: Option<&Terms>) -> Counted {
         files,
         mut problems,
         repeated,
-    } = load::open_all(inputs);
+    } = load::open_inputs(inputs, load::ReadWarnings::Keep);
     let mut count = 0;
     let mut warnings = error::Problems::new();
     for mut file in files {
+        // How the file was read (a scale its header names, columns taken as
+        // scenarios): said whether or not it has problems, as every command says it.
+        warnings.extend(file.warnings().iter().cloned());
         // Capped like every list of problems (the first 100 kept, the rest counted),
         // so a file of millions of bad rows does not fill memory.
         let mut found = error::Problems::new();

@@ -44,7 +44,7 @@ use crate::error::{Problem, Problems};
 use crate::model::{FiscalStart, Scenario};
 pub use decimal::{DecimalMark, Reading};
 pub use delimiter::Delimiter;
-pub use open::{load_all, open, open_all, HeaderCurrency, Opened};
+pub use open::{load_all, open, open_all, open_inputs, HeaderCurrency, Opened, ReadWarnings};
 use periods::{check_periods, Checked};
 use reader::Whole;
 pub use rows::Names;

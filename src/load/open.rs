@@ -99,8 +99,24 @@ fn header_currency(
     found
 }
 
-/// Opens every input, in the order given.
+/// What [`open_inputs`] does with the warnings of how each file was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadWarnings {
+    /// Printed on stderr as each file opens (every command but `validate`).
+    Print,
+    /// Kept in each file ([`Loaded::warnings`]) for the caller to report: `validate`
+    /// lists and counts them with its other warnings.
+    Keep,
+}
+
+/// Opens every input, in the order given, printing the warnings of how each was read.
 pub fn open_all(inputs: &[Input]) -> Opened {
+    open_inputs(inputs, ReadWarnings::Print)
+}
+
+/// Opens every input, in the order given; `warnings` says what becomes of the
+/// warnings of how each file was read. Notes are printed either way.
+pub fn open_inputs(inputs: &[Input], warnings: ReadWarnings) -> Opened {
     let mut files = Vec::with_capacity(inputs.len());
     let mut problems = error::Problems::new();
     for input in inputs {
@@ -108,9 +124,11 @@ pub fn open_all(inputs: &[Input]) -> Opened {
         problems.register(&input.origin());
         match open(input) {
             Ok(l) => {
-                // Every command opens its inputs here, so each warning is printed once.
-                for w in l.warnings() {
-                    eprintln!("warning: {w}");
+                // Every command opens its inputs here, so each warning is said once.
+                if warnings == ReadWarnings::Print {
+                    for w in l.warnings() {
+                        eprintln!("warning: {w}");
+                    }
                 }
                 if let Some(n) = l.note() {
                     eprintln!("note: {}", crate::error::printable(n));
