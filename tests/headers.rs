@@ -428,3 +428,46 @@ fn a_unit_column_with_a_scale_is_warned_of_and_its_currency_labels_the_views() {
         scale_warning("both.csv", "Revenue ($B)", "billions", "38", "B")
     );
 }
+
+/// A unit column that says another currency or scale than the revenue column's name
+/// is an error at its first cell, as two units in the column are: which one the
+/// amounts are in is not guessed (before, `Revenue (€)` over `USD` cells printed € in
+/// silence, and `Revenue ($M)` over `USD bn` gave two warnings that disagreed).
+#[test]
+fn a_unit_column_unlike_the_revenue_name_is_an_error() {
+    let w = Workdir::new();
+    let cases = [
+        ("Revenue (€)", "USD", "currency", "EUR"),
+        ("Revenue ($M)", "USD bn", "scale", "millions"),
+        // Both differ: the currency is named.
+        ("Revenue (€M)", "usd bn", "currency", "EUR"),
+    ];
+    for (column, unit, what, named) in cases {
+        w.write(
+            "t.csv",
+            format!("period,{column},unit\n2026,12.7,\n2027,20,{unit}\n2028,30,{unit}\n"),
+        );
+        let err = w.fails(&["run", "t.csv", "--no-files"], 1);
+        let error = format!(
+            "error: t.csv: line 3, column \"unit\": \"{unit}\" is not the {what} column \"{column}\" names ({named}); revcap never converts units (make the column's name and its unit cells agree)\n"
+        );
+        assert!(err.ends_with(&error), "{column}, {unit}:\n{err}");
+        assert_eq!(err.matches("error:").count(), 1, "{err}");
+        assert!(
+            !err.contains("line 3, column \"unit\": \"USD bn\" names a scale"),
+            "{err}"
+        );
+    }
+    // Units that agree with the name, or say nothing it does not: read as before.
+    for (column, unit) in [
+        ("Revenue (€)", "EUR"),
+        ("Revenue ($M)", "USD m"),
+        ("Revenue ($)", "bn"),
+        ("Revenue", "EUR"),
+    ] {
+        w.write("t.csv", format!("period,{column},unit\n2026,12.7,{unit}\n"));
+        w.cmd(&["validate", "t.csv", "--through", "2026-12-31"])
+            .assert()
+            .success();
+    }
+}

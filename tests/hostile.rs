@@ -349,6 +349,13 @@ error: t.csv: line 2, column "revenue": "30,5 Mrd" has a unit "Mrd" (write the n
         run_csv("units differ", "period,revenue,unit\n2026,1,USD\n2027,2,usd\n2028,3,EUR\n2029,4,EUR\n",
             r#"error: t.csv: line 4, column "unit": "EUR" differs from "USD" on line 2; revcap never converts units (convert the amounts to one unit, or split the file by unit)
 "#),
+        run_csv("a unit unlike the revenue name's currency", "period,Revenue (€),unit\n2026,1,USD\n",
+            r#"error: t.csv: line 2, column "unit": "USD" is not the currency column "Revenue (€)" names (EUR); revcap never converts units (make the column's name and its unit cells agree)
+"#),
+        run_csv("a unit unlike the revenue name's scale", "period,Revenue ($B),unit\n2026,1,USD m\n",
+            r#"warning: t.csv: column "Revenue ($B)" names a scale (billions), which revcap does not apply: 30 is read as 30, not 30 billion; give the cap in billions too ($38B is --cap 38) or write the amounts with their scale (30B)
+error: t.csv: line 2, column "unit": "USD m" is not the scale column "Revenue ($B)" names (billions); revcap never converts units (make the column's name and its unit cells agree)
+"#),
         run_csv("empty scenario name", "scenario,period,revenue\n,2026,1\n",
             r#"error: t.csv: line 2, column "scenario": "" is empty (expected a scenario name)
 "#),

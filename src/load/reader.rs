@@ -215,10 +215,10 @@ pub(super) fn read_part<R: Read, W: Watch>(
         // The unit column says what the amounts are in, as a header can: its currency
         // labels the views, and a scale in it is not applied, so it is warned of.
         currency = currency.or_else(|| parse::currency_of(unit));
-        // Said once: a header that names the same scale has said it.
-        let named = header.layout.scale;
+        // Said once: a header that names the same scale has said it, and one that
+        // names another is an error (`RowReader::check_unit`).
         let scale = super::header::scale_in_unit(unit)
-            .filter(|s| !reading.unit_scaled && named != Some(*s));
+            .filter(|_| !reading.unit_scaled && header.layout.scale.is_none());
         if let (Some(scale), Some(i)) = (scale, header.layout.unit) {
             let column = header.names.get(i).map_or("", String::as_str);
             let advice = super::header::scale_advice(scale);

@@ -312,7 +312,12 @@ impl<'a> RowReader<'a> {
         let lower = unit.to_lowercase();
         match &self.unit_seen {
             _ if unit.is_empty() => {}
-            None => self.unit_seen = Some((unit.to_string(), lower, cells.line)),
+            None => {
+                if let Some(msg) = self.unlike_the_header(unit) {
+                    self.problems.push(cells.problem(i, msg));
+                }
+                self.unit_seen = Some((unit.to_string(), lower, cells.line));
+            }
             Some((first, first_lower, first_line)) => {
                 if *first_lower != lower && !self.units_reported.contains(&lower) {
                     self.problems.push(cells.problem(
@@ -326,6 +331,28 @@ impl<'a> RowReader<'a> {
                 }
             }
         }
+    }
+
+    /// Why the first unit a unit column gives contradicts the revenue column's name
+    /// (`EUR` under `Revenue ($)`, `USD bn` under `Revenue ($M)`), if it does: like two
+    /// units in the column, an error (which of the two the amounts are in is not
+    /// guessed). Pinned by `tests/headers.rs`,
+    /// `a_unit_column_unlike_the_revenue_name_is_an_error`.
+    fn unlike_the_header(&self, unit: &str) -> Option<String> {
+        let Kind::Long { revenue, .. } = &self.layout.kind else {
+            return None;
+        };
+        let column = quote(self.names.get(*revenue)?);
+        let currencies = (self.layout.currency, parse::currency_of(unit));
+        let scales = (self.layout.scale, super::header::scale_in_unit(unit));
+        let (what, named) = match (currencies, scales) {
+            ((Some(named), Some(said)), _) if named != said => ("currency", named.code().into()),
+            (_, (Some(named), Some(said))) if named != said => ("scale", format!("{named}s")),
+            _ => return None,
+        };
+        Some(format!(
+            "is not the {what} column {column} names ({named}); revcap never converts units (make the column's name and its unit cells agree)"
+        ))
     }
 
     /// A long file's row: one value of the scenario it names (or of the file's stem).
