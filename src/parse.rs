@@ -987,12 +987,18 @@ fn unsigned_decimal(s: &str, allow_grouping: bool, mark: Mark) -> Result<Decimal
             ));
         }
         let groups: Vec<&str> = int.split(group).collect();
+        // Something other than digits between the separators (`1.234 Mrd`, `1,2a3`):
+        // not where the separators are but what else is there is wrong, and the
+        // caller says that (a unit, or not a number). Pinned by
+        // `tests::grouped_digits_with_a_unit_are_a_unit_not_misplaced_separators`.
+        if !groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(None);
+        }
         // A thousands group never leads with 0: `0,125` is no hundred and twenty-five.
         let well_formed = groups
             .first()
             .is_some_and(|g| (1..=3).contains(&g.len()) && !g.starts_with('0'))
-            && groups.iter().skip(1).all(|g| g.len() == 3)
-            && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_digit()));
+            && groups.iter().skip(1).all(|g| g.len() == 3);
         if !well_formed {
             return Err(Some(match mark {
                 Mark::Point if frac.is_none() && groups.len() == 2 => {
@@ -1261,6 +1267,26 @@ mod tests {
             currency: None,
         };
         amount_in(s, style).map(|v| v.to_string())
+    }
+
+    /// Thousands separators around a unit are not the fault: the unit is named (before,
+    /// `1.234 Mrd` under a decimal comma had "misplaced thousands separators").
+    #[test]
+    fn grouped_digits_with_a_unit_are_a_unit_not_misplaced_separators() {
+        let unit = |u: &str| {
+            format!("has a unit {} (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)", crate::error::quote(u))
+        };
+        assert_eq!(comma("1.234 Mrd"), Err(unit("Mrd")));
+        assert_eq!(comma("1.234.567 EUR"), Err(unit("EUR")));
+        assert_eq!(amount("1,234 bn"), Err(unit("bn")));
+        assert!(amount("1,2a3").unwrap_err().starts_with("is not a number"));
+        // Separators out of place, with nothing else there, are still said to be.
+        assert!(comma("1.23")
+            .unwrap_err()
+            .contains("misplaced thousands separators"));
+        assert!(amount("1,23,456")
+            .unwrap_err()
+            .contains("misplaced thousands separators"));
     }
 
     #[test]
