@@ -167,6 +167,16 @@ fn a_scale_in_the_revenue_name_is_warned_of() {
             "columns \"base ($B)\", \"bull ($B)\" name"
         ) + &scale_warning("w.csv", "bear (in millions)", "millions", "38000", "M")
     );
+    // A lone letter beside another unit is a unit too, in either order.
+    w.write(
+        "w2.csv",
+        "period,base (USD) (m),bull (B) (USD),bear (B)\n2026,1,2,3\n",
+    );
+    assert_eq!(
+        stderr_of(&w, &["validate", "w2.csv", "--through", "2026-12-31"]),
+        scale_warning("w2.csv", "base (USD) (m)", "millions", "38000", "M")
+            + &scale_warning("w2.csv", "bull (B) (USD)", "billions", "38", "B")
+    );
 }
 
 #[test]

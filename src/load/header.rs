@@ -353,19 +353,23 @@ fn listed(names: &[&String]) -> String {
     listed.join(", ")
 }
 
-/// The scale in a name's trailing brackets (`base ($B)`, `bull [USD m]`), in a word
-/// as [`scale_named`] gives it; `None` without one, and for a lone letter (`(B)`).
+/// The scale in a name's trailing brackets (`base ($B)`, `bull [USD m]`, `base (USD)
+/// (m)`), in a word as [`scale_named`] gives it; `None` without one, and for a lone
+/// letter alone in brackets (`(B)`).
 fn scale_bracketed(name: &str) -> Option<&'static str> {
     let lower = name.trim().to_lowercase();
     let (_, brackets) = bracketed_units(&lower);
-    let unit = brackets.first()?;
-    let words: Vec<&str> = unit.split(is_separator).filter(|w| !w.is_empty()).collect();
-    if let [one] = words.as_slice() {
-        if one.chars().count() == 1 {
+    fn words(unit: &str) -> Vec<&str> {
+        unit.split(is_separator).filter(|w| !w.is_empty()).collect()
+    }
+    // A lone letter alone in brackets may end a name (`Plan (B)`); beside another unit
+    // (`base (USD) (m)`, `base (B) (USD)`) it is a unit too.
+    if let [only] = brackets.as_slice() {
+        if matches!(words(only).as_slice(), [one] if one.chars().count() == 1) {
             return None;
         }
     }
-    scale_among(words)
+    scale_among(brackets.iter().flat_map(|unit| words(unit)))
 }
 
 /// The known column a header name reads as (docs/spec.md §2.1): `period` (also
