@@ -615,9 +615,11 @@ fn reading(a: &cli::InputFlags, unit: Option<&str>) -> Result<Reading, Error> {
         decimal,
         currency: unit.and_then(crate::parse::currency_of),
         fiscal,
-        unit_scaled: unit
+        unit_scale: unit
             .and_then(|u| crate::unit::Unit::parse(u).ok())
-            .is_some_and(|u| u.scale != crate::unit::Scale::One),
+            .filter(|u| u.scale != crate::unit::Scale::One)
+            // In the singular, as the header's scales are named (`million`).
+            .map(|u| u.scale.word().trim_end_matches('s')),
     })
 }
 
@@ -658,7 +660,7 @@ const BUILT_IN_READING: Reading = Reading {
     decimal: DecimalMark::Given(crate::parse::Mark::Point),
     currency: None,
     fiscal: FiscalStart::JANUARY,
-    unit_scaled: false,
+    unit_scale: None,
 };
 
 /// The inputs PATHS name (with each one's folder `terms.toml`), and a problem for each

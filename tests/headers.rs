@@ -167,6 +167,24 @@ fn a_scale_in_the_revenue_name_is_warned_of() {
             "columns \"base ($B)\", \"bull ($B)\" name"
         ) + &scale_warning("w.csv", "bear (in millions)", "millions", "38000", "M")
     );
+    // --unit in one scale: the columns in it are not warned of, those in another are,
+    // as contradicting it.
+    let conflict = |file: &str, column: &str, scale: &str| {
+        format!("warning: {file}: column \"{column}\" names a scale ({scale}), but --unit says the amounts are in millions; revcap applies neither: 30 is read as 30 (give --unit the scale the amounts are in)\n")
+    };
+    let in_millions = ["--through", "2026-12-31", "--unit", "M"];
+    assert_eq!(
+        stderr_of(&w, &[&["validate", "w.csv"][..], &in_millions].concat()),
+        conflict("w.csv", "base ($B)", "billions").replace(
+            "column \"base ($B)\" names",
+            "columns \"base ($B)\", \"bull ($B)\" name"
+        )
+    );
+    w.write("rb.csv", "period,Revenue ($B)\n2026,12.7\n");
+    assert_eq!(
+        stderr_of(&w, &[&["validate", "rb.csv"][..], &in_millions].concat()),
+        conflict("rb.csv", "Revenue ($B)", "billions")
+    );
     // A lone letter beside another unit is a unit too, in either order.
     w.write(
         "w2.csv",
@@ -430,6 +448,11 @@ fn a_unit_column_with_a_scale_is_warned_of_and_its_currency_labels_the_views() {
     assert!(
         table.contains("paid €2.54 on €12.70 eligible revenue"),
         "{table}"
+    );
+    // --unit in another scale than the unit column's: the two contradict each other.
+    assert_eq!(
+        stderr_of(&w, &[&args[..], &["--unit", "M"]].concat()),
+        "warning: u.csv: line 2, column \"unit\": \"USD bn\" names a scale (billions), but --unit says the amounts are in millions; revcap applies neither: 30 is read as 30 (give --unit the scale the amounts are in)\n"
     );
     // The header and the unit column naming the same scale: said once.
     w.write("both.csv", "period,Revenue ($B),unit\n2026,12.7,USD bn\n");

@@ -25,11 +25,12 @@ pub struct Reading {
     pub currency: Option<Currency>,
     /// The month fiscal years (`FY2026`) start in (`--fiscal-year-start`).
     pub fiscal: FiscalStart,
-    /// `--unit` names a scale (`$M`): the amounts are known to be in it, so a scale in
-    /// the revenue column's name (`Revenue (USD m)`), in a wide file's scenario
-    /// columns (`base ($B)`) or in a unit column (`USD bn`) is not warned of
-    /// (`header`, `reader`).
-    pub unit_scaled: bool,
+    /// The scale `--unit` names (`$M`: `million`), in a word as the header's scales
+    /// are: the amounts are known to be in it, so that scale in the revenue column's
+    /// name (`Revenue (USD m)`), in a wide file's scenario columns or in a unit column
+    /// is not warned of, and another one is warned of as contradicting it (`header`,
+    /// `reader`).
+    pub unit_scale: Option<&'static str>,
 }
 
 impl Reading {

@@ -122,7 +122,7 @@ impl Cut {
                 u64::MAX,
                 chosen,
                 given,
-                reading.unit_scaled,
+                reading.unit_scale,
             ) {
                 Ok(h) if h.end < WINDOW => h,
                 _ => return Ok(None),

@@ -46,7 +46,7 @@ pub(super) fn read_header<R: Read>(
     max_bytes: u64,
     delimiter: u8,
     given: bool,
-    unit_scaled: bool,
+    unit_scale: Option<&'static str>,
 ) -> Result<Header, Vec<Problem>> {
     let problem = |msg: &str| Problem::new(origin, msg);
     let mut record = csv::ByteRecord::new();
@@ -114,10 +114,9 @@ pub(super) fn read_header<R: Read>(
     match layout {
         Ok(layout) => Ok(Header {
             warnings: layout
-                .scale_warning(&names, origin)
+                .scale_warning(&names, origin, unit_scale)
                 .into_iter()
-                .chain(layout.wide_scale_warnings(&names, origin))
-                .filter(|_| !unit_scaled)
+                .chain(layout.wide_scale_warnings(&names, origin, unit_scale))
                 .chain(layout.measures_warning(&names, origin))
                 .collect(),
             names,
@@ -269,18 +268,20 @@ impl Layout {
     /// in billions (`--cap 38`); under the terms' $38B cap they would never reach it,
     /// and nothing else would say so.
     /// Pinned by `tests/headers.rs`, `a_scale_in_the_revenue_name_is_warned_of`.
-    fn scale_warning(&self, names: &[String], origin: &str) -> Option<Problem> {
+    fn scale_warning(
+        &self,
+        names: &[String],
+        origin: &str,
+        unit_scale: Option<&'static str>,
+    ) -> Option<Problem> {
         let Kind::Long { revenue, .. } = &self.kind else {
             return None;
         };
         let (name, scale) = (names.get(*revenue)?, self.scale?);
+        let said = scale_said(scale, unit_scale)?;
         Some(Problem::new(
             origin,
-            format!(
-                "column {} names a scale ({scale}s), {}",
-                quote(name),
-                scale_advice(scale)
-            ),
+            format!("column {} names a scale ({said}", quote(name)),
         ))
     }
 
@@ -290,7 +291,12 @@ impl Layout {
     /// ([`Layout::scale_warning`]). A lone letter (`Plan (B)`) may be a name, and is
     /// not taken for a scale. Pinned by `tests/headers.rs`,
     /// `a_scale_in_the_revenue_name_is_warned_of`.
-    fn wide_scale_warnings(&self, names: &[String], origin: &str) -> Vec<Problem> {
+    fn wide_scale_warnings(
+        &self,
+        names: &[String],
+        origin: &str,
+        unit_scale: Option<&'static str>,
+    ) -> Vec<Problem> {
         let Kind::Wide { scenarios, .. } = &self.kind else {
             return Vec::new();
         };
@@ -306,16 +312,16 @@ impl Layout {
         }
         by_scale
             .into_iter()
-            .map(|(scale, columns)| {
+            .filter_map(|(scale, columns)| {
+                let said = scale_said(scale, unit_scale)?;
                 let (subject, verb) = match columns.as_slice() {
                     [one] => (format!("column {}", quote(one)), "names"),
                     _ => (format!("columns {}", listed(&columns)), "name"),
                 };
-                let advice = scale_advice(scale);
-                Problem::new(
+                Some(Problem::new(
                     origin,
-                    format!("{subject} {verb} a scale ({scale}s), {advice}"),
-                )
+                    format!("{subject} {verb} a scale ({said}"),
+                ))
             })
             .collect()
     }
@@ -434,6 +440,21 @@ fn bracketed_units(lower: &str) -> (&str, Vec<&str>) {
 /// [`scale_named`] gives it; `None` without one (`EUR`, `$`).
 pub(super) fn scale_in_unit(unit: &str) -> Option<&'static str> {
     scale_among(unit.to_lowercase().split(is_separator))
+}
+
+/// What a warning of `scale` says from its name on (after "names a scale ("), or
+/// `None` when `--unit` names the same scale (`unit_scale`: the amounts are known to be
+/// in it). With no `--unit` scale, that it is not applied ([`scale_advice`]); with
+/// another, that the two contradict each other (`--unit M` over `bear ($B)`). Pinned by
+/// `tests/headers.rs`, `a_scale_in_the_revenue_name_is_warned_of`.
+pub(super) fn scale_said(scale: &str, unit_scale: Option<&str>) -> Option<String> {
+    match unit_scale {
+        None => Some(format!("{scale}s), {}", scale_advice(scale))),
+        Some(u) if u == scale => None,
+        Some(u) => Some(format!(
+            "{scale}s), but --unit says the amounts are in {u}s; revcap applies neither: 30 is read as 30 (give --unit the scale the amounts are in)"
+        )),
+    }
 }
 
 /// What the warnings for a scale say after naming it: that it is not applied, the cap

@@ -114,7 +114,7 @@ pub(super) fn read_part<R: Read, W: Watch>(
                 max_bytes,
                 chosen,
                 given,
-                reading.unit_scaled,
+                reading.unit_scale,
             )?;
             (&read, read.warnings.clone())
         }
@@ -217,13 +217,12 @@ pub(super) fn read_part<R: Read, W: Watch>(
         currency = currency.or_else(|| parse::currency_of(unit));
         // Said once: a header that names the same scale has said it, and one that
         // names another is an error (`RowReader::check_unit`).
-        let scale = super::header::scale_in_unit(unit)
-            .filter(|_| !reading.unit_scaled && header.layout.scale.is_none());
-        if let (Some(scale), Some(i)) = (scale, header.layout.unit) {
+        let scale = super::header::scale_in_unit(unit).filter(|_| header.layout.scale.is_none());
+        let said = scale.and_then(|s| super::header::scale_said(s, reading.unit_scale));
+        if let (Some(said), Some(i)) = (said, header.layout.unit) {
             let column = header.names.get(i).map_or("", String::as_str);
-            let advice = super::header::scale_advice(scale);
             warnings.push(
-                Problem::new(origin, format!("names a scale ({scale}s), {advice}"))
+                Problem::new(origin, format!("names a scale ({said}"))
                     .line(line)
                     .column(column)
                     .value(unit),
