@@ -592,9 +592,10 @@ fn rate_as(raw: &str, missing: &str, mark: Mark) -> Result<Decimal, String> {
 
 /// Parses a period, in any case: a year `2027`; a half-year `2027H1`, `2027-H1`,
 /// `2027 H1`, `H1 2027`, `H1-2027`, `1H27`; a quarter `2027Q3`, `2027-Q3`,
-/// `2027 Q3`, `Q3 2027`, `Q3-2027`, `3Q27`; a month `2027-03`, `2027/3`, `Mar-2027`,
-/// `Mar 2027`, `March 2027`, `Mar-27`; a fiscal year `FY2027`, `FY27`, `FY 2027`; a
-/// month-end date `2027-03-31`, `2027/03/31` (docs/spec.md §2.3). A two-digit year is
+/// `2027 Q3`, `Q3 2027`, `Q3-2027`, `3Q27`; a month `2027-03`, `2027/3`, `03/2027`,
+/// `Mar-2027`, `Mar 2027`, `March 2027`, `Mar-27`; a fiscal year `FY2027`, `FY27`,
+/// `FY 2027`; a month-end date `2027-03-31`, `2027/03/31`, `31/03/2027`, `3/31/2027`
+/// (docs/spec.md §2.3). A two-digit year is
 /// 2000–2099, and is read only where nothing else could be meant (`Mar 27` could be a
 /// day, and is refused).
 ///
@@ -625,8 +626,52 @@ pub fn period(raw: &str) -> Result<Period, String> {
         .and_then(|y| i32::try_from(y).ok());
     match year {
         Some(year) => year_first(s, year),
+        None if digit => year_last(s).unwrap_or_else(|| written_out(s)),
         None => written_out(s),
     }
+}
+
+/// The numeric forms with the four-digit year last, as spreadsheets write them: a
+/// month `03/2027`, `3-2027`, and a date `31/03/2027`, `3/31/2027`, `31.03.2027`
+/// (docs/spec.md §2.3). A month-end day (28 to 31) cannot be a month, so a month-end
+/// date reads one way only, day first or month first; it stands for the period that
+/// ends on it, as `2027-03-31` does. Any other date is refused with the months it could
+/// be in. `None` when `s` is not such a form (`3Q27` and others go on as written out).
+/// Pinned by `tests::dates_with_the_year_last_are_read_either_way_round`.
+fn year_last(s: &str) -> Option<Result<Period, String>> {
+    let sep = s.chars().find(|c| matches!(c, '/' | '-' | '.'))?;
+    let parts: Vec<&str> = s.split(sep).collect();
+    let small = |p: &str| {
+        (1..=2)
+            .contains(&p.len())
+            .then(|| digits(p))
+            .flatten()
+            .and_then(|n| u32::try_from(n).ok())
+    };
+    let (year, rest) = parts.split_last()?;
+    let year = year_of(year, false)?;
+    let numbers: Vec<u32> = rest.iter().map(|p| small(p)).collect::<Option<_>>()?;
+    let (a, b) = match numbers.as_slice() {
+        [m] => return Some(month_of(year, &m.to_string())),
+        &[a, b] => (a, b),
+        _ => return None,
+    };
+    // Each reading that is a date: day first, then month first.
+    let mut readings: Vec<Date> = [(b, a), (a, b)]
+        .into_iter()
+        .filter_map(|(m, d)| Date::from_ymd(year, m, d))
+        .collect();
+    readings.dedup();
+    Some(match readings.as_slice() {
+        [one] => month_end(*one),
+        // Both numbers are 12 or less: no month ends on either day.
+        [first, second] => Err(format!(
+            "is a date that does not end a month, read day first or month first (a date is read as the last day of a period; write the period instead, e.g. {year:04}-{:02} or {year:04}-{:02})",
+            first.ymd().1,
+            second.ymd().1
+        )),
+        _ => Err(PERIOD_EXPECTED.into()),
+    })
 }
 
 /// `YYYY-MM` with a month 01 to 12, as a month; `None` for anything else.
@@ -1488,6 +1533,51 @@ mod tests {
     }
 
     #[test]
+    fn dates_with_the_year_last_are_read_either_way_round() {
+        let read = |s: &str| period(s).map(|p| p.to_string());
+        // A month with the year last, as `mm/yyyy` exports it.
+        for written in ["03/2027", "3/2027", "03-2027", "3.2027"] {
+            assert_eq!(read(written), Ok("2027-03".into()), "{written}");
+        }
+        // A month-end day cannot be a month: day first or month first, one date.
+        for written in [
+            "31/03/2027",
+            "3/31/2027",
+            "31.03.2027",
+            "31-03-2027",
+            "03/31/2027",
+        ] {
+            assert_eq!(read(written), Ok("2027-03-31".into()), "{written}");
+        }
+        assert_eq!(read("29/02/2028"), Ok("2028-02-29".into()));
+        // Another day: refused, with the month of each reading.
+        assert_eq!(
+            read("02/03/2027"),
+            Err("is a date that does not end a month, read day first or month first (a date is read as the last day of a period; write the period instead, e.g. 2027-03 or 2027-02)".into())
+        );
+        assert!(read("15/03/2027")
+            .unwrap_err()
+            .starts_with("is a date that does not end a month (a date"));
+        // Read either way, the first of the month: a month a spreadsheet made a date.
+        assert!(read("1/1/2027")
+            .unwrap_err()
+            .contains("did a spreadsheet turn 2027-01 into a date?"));
+        for bad in [
+            "29/02/2027",
+            "32/01/2027",
+            "13/2027",
+            "31/03/27",
+            "1/2/3/2027",
+            "3Q/2027",
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+        assert!(read("13/2027")
+            .unwrap_err()
+            .ends_with("months are 01 to 12"));
+    }
+
+    #[test]
     fn periods_in_every_documented_form() {
         assert_eq!(period("2027").unwrap().to_string(), "2027");
         assert_eq!(period("2027Q3").unwrap().to_string(), "2027Q3");
@@ -1572,7 +1662,7 @@ mod tests {
             "Sepp 2026",
             "Se 2026",
             "2026 Sep",
-            "09/2026",
+            "09/26",
             "Q3",
             "Sep",
             "H3 2026",

@@ -107,6 +107,12 @@ fn months_as_people_write_them() {
         "slash",
         "slash_one_digit",
         "sept",
+        // The year last, as spreadsheets export months and month-end dates.
+        "month_year",
+        "month_year_dash",
+        "day_first_end",
+        "month_first_end",
+        "dotted_end",
         "canonical",
     ];
     assert_eq!(got.len(), names.len());

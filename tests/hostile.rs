@@ -206,6 +206,9 @@ fn cases() -> Vec<Case> {
         run_csv("date mid-month", "period,revenue\n2026-08-31,1\n2026-09-15,2\n",
             r#"error: t.csv: line 3, column "period": "2026-09-15" is a date that does not end a month (a date is read as the last day of a period; write the period instead, e.g. 2026-09 or 2026Q3)
 "#),
+        run_csv("date either way round", "period,revenue\n2026-08-31,1\n02/03/2026,2\n",
+            r#"error: t.csv: line 3, column "period": "02/03/2026" is a date that does not end a month, read day first or month first (a date is read as the last day of a period; write the period instead, e.g. 2026-03 or 2026-02)
+"#),
         run_csv("lone date", "period,revenue\n2026-09-30,1\n",
             r#"error: t.csv: line 2, column "period": "2026-09-30" is a date, and scenario "t" has no other period to say how long a period ends on it; write the period instead, e.g. 2026Q3 or 2026-09
 "#),
