@@ -175,6 +175,9 @@ fn cases() -> Vec<Case> {
         run_csv("total row", "period,base,bull\n2026,1,2\n2027,1,2\nTotal,2,4\n",
             r#"error: t.csv: line 4, column "period": "Total" looks like a total row; remove it (revcap sums the periods itself)
 "#),
+        run_csv("header repeated", "scenario,Period,Revenue ($)\nb,2026,1\nScenario, period ,REVENUE ($)\nb,2027,2\n",
+            r#"error: t.csv: line 3: repeats the header row (files joined together? remove the line)
+"#),
         run_csv("empty period", "period,revenue\n2026,1\n,2\n",
             r#"error: t.csv: line 3, column "period": "" is empty (expected a period such as 2027, 2027Q3 or 2027-03)
 "#),

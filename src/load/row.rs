@@ -247,6 +247,17 @@ impl<'a> RowReader<'a> {
         }
         let period = match parse::period(cells.get(layout.period)) {
             Ok(p) => Some(p),
+            // Looked for only here: a header's period cell is never a period.
+            Err(_) if self.repeats_header(&cells) => {
+                self.problems.push(
+                    Problem::new(
+                        self.origin,
+                        "repeats the header row (files joined together? remove the line)",
+                    )
+                    .line(line),
+                );
+                return;
+            }
             Err(msg) => {
                 self.problems.push(cells.problem(layout.period, msg));
                 None
@@ -279,6 +290,18 @@ impl<'a> RowReader<'a> {
                 self.wide_row(&cells, scenarios, unnamed, period, rate);
             }
         }
+    }
+
+    /// Whether the record is the header again, cell for cell (trimmed, in any case), as
+    /// where two exports were pasted one after the other: one problem for the line,
+    /// not one per cell. Pinned by `tests/hostile.rs`, "header repeated".
+    fn repeats_header<R: Record>(&self, cells: &Cells<R>) -> bool {
+        cells.record.len() == self.names.len()
+            && self
+                .names
+                .iter()
+                .enumerate()
+                .all(|(i, name)| cells.get(i).eq_ignore_ascii_case(name.trim()))
     }
 
     /// Whether every used cell of the record is UTF-8; each one that is not is
