@@ -971,15 +971,32 @@ fn unit_hint(s: &str) -> Option<String> {
             crate::error::quote(&symbol.to_string())
         ));
     }
-    let digits_end = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))?;
+    let digit = |c: char| c.is_ascii_digit() || c == '.' || c == ',';
+    let numeric = |w: &str| w.chars().all(digit);
+    let digits_end = s.find(|c: char| !digit(c))?;
     let (number, rest) = s.split_at(digits_end);
     let word = rest.trim();
-    if number.is_empty() || word.is_empty() || !word.chars().all(char::is_alphabetic) {
-        return None;
-    }
+    let unit = if !number.is_empty() {
+        Some(word).filter(|w| !w.is_empty() && w.chars().all(char::is_alphabetic))
+    } else {
+        None
+    };
+    // A unit written first too (`USD 13`, `EUR 1,200 m`): the words around the number.
+    let unit = unit.map(str::to_string).or_else(|| {
+        let tokens: Vec<&str> = s.split_whitespace().collect();
+        let at = tokens.iter().position(|t| numeric(t))?;
+        let words: Vec<&str> = tokens
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != at)
+            .map(|(_, t)| *t)
+            .collect();
+        let all_words = words.iter().all(|w| w.chars().all(char::is_alphabetic));
+        (at > 0 && all_words).then(|| words.join(" "))
+    })?;
     Some(format!(
         "has a unit {} (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)",
-        crate::error::quote(word)
+        crate::error::quote(&unit)
     ))
 }
 
@@ -1332,6 +1349,25 @@ mod tests {
         assert!(amount("1,23,456")
             .unwrap_err()
             .contains("misplaced thousands separators"));
+    }
+
+    /// A unit before the number is named as one after it is (before, `USD 13 bn` was
+    /// "not a number").
+    #[test]
+    fn a_unit_before_the_number_is_named() {
+        let unit = |u: &str| {
+            format!("has a unit {} (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)", crate::error::quote(u))
+        };
+        assert_eq!(amount("USD 13"), Err(unit("USD")));
+        assert_eq!(amount("USD 13 bn"), Err(unit("USD bn")));
+        assert_eq!(amount("EUR 1,200 m"), Err(unit("EUR m")));
+        assert_eq!(amount("13 USD"), Err(unit("USD")));
+        for other in ["USD", "13 14", "Rev 13 x2", "abc"] {
+            assert!(
+                amount(other).unwrap_err().starts_with("is not a number"),
+                "{other}"
+            );
+        }
     }
 
     #[test]

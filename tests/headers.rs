@@ -504,3 +504,38 @@ fn a_unit_column_unlike_the_revenue_name_is_an_error() {
             .success();
     }
 }
+
+/// Scenario names that differ only in case are two scenarios, and said to be: the
+/// one seems to have a gap that the other fills.
+#[test]
+fn names_differing_only_in_case_are_warned_of() {
+    let w = Workdir::new();
+    w.write(
+        "t.csv",
+        "scenario,period,revenue\nbull,2026,1\nbase,2026,1\nBase,2027,2\nBASE,2028,3\nbear,2026,1\n",
+    );
+    let args = ["validate", "t.csv", "--through", "2026-12-31"];
+    assert_eq!(
+        w.ok_warned(&args, "warning: t.csv: scenarios \"base\", \"Base\", \"BASE\" differ only in case; each is read as a scenario of its own (write one name if they are one)\n"),
+        "ok: 5 scenarios in 1 file (1 warning)\n"
+    );
+    // More than three groups: three named, the rest counted.
+    let rows: String = ["a", "A", "b", "B", "c", "C", "d", "D", "e", "E"]
+        .iter()
+        .map(|n| format!("{n},2026,1\n"))
+        .collect();
+    w.write("many.csv", format!("scenario,period,revenue\n{rows}"));
+    assert_eq!(
+        stderr_of(&w, &["validate", "many.csv", "--through", "2026-12-31"]),
+        "warning: many.csv: scenarios \"a\" and \"A\"; \"b\" and \"B\"; \"c\" and \"C\"; 2 more such groups differ only in case; each is read as a scenario of its own (write one name if they are one)\n"
+    );
+    // Names that differ otherwise, or capitals without a twin: nothing to say.
+    w.write(
+        "ok.csv",
+        "scenario,period,revenue\nBase,2026,1\nbase2,2026,1\nBull,2026,1\n",
+    );
+    assert_eq!(
+        stderr_of(&w, &["validate", "ok.csv", "--through", "2026-12-31"]),
+        ""
+    );
+}

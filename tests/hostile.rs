@@ -120,6 +120,9 @@ fn cases() -> Vec<Case> {
         run_csv("misplaced thousands separators", "period,revenue\n2026,\"1,00,000\"\n",
             r#"error: t.csv: line 2, column "revenue": "1,00,000" has misplaced thousands separators (expected groups of three digits, e.g. 12,700,000)
 "#),
+        run_csv("unit words around the number", "period,revenue\n2026,USD 12 bn\n",
+            r#"error: t.csv: line 2, column "revenue": "USD 12 bn" has a unit "USD bn" (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)
+"#),
         run_csv("unit word", "period,revenue\n2026,12 USD\n",
             r#"error: t.csv: line 2, column "revenue": "12 USD" has a unit "USD" (write the number alone, with at most a K, M, B or T suffix; revcap never converts units)
 "#),

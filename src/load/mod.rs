@@ -40,7 +40,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::error::{Problem, Problems};
+use crate::error::{quote, Problem, Problems};
 use crate::model::{FiscalStart, Scenario};
 pub use decimal::{DecimalMark, Reading};
 pub use delimiter::Delimiter;
@@ -273,6 +273,61 @@ fn read_file_with(
     read_limited(bar.wrap_read(file), origin, stem, limits, reading)
 }
 
+/// A warning when scenario names differ only in case (`base`, `Base`): each is a
+/// scenario of its own, which a hand-typed name makes easy to miss (the one then
+/// seems to have a gap that the other fills). Costs a look at each name, and more only
+/// for names with a capital letter. Pinned by `tests/headers.rs`,
+/// `names_differing_only_in_case_are_warned_of`.
+fn names_differing_in_case(names: &Names, origin: &str) -> Option<Problem> {
+    use std::collections::HashMap;
+    let capital = |n: &str| n.chars().any(char::is_uppercase);
+    // Each name with a capital, in lower case, with the names (and their places) that
+    // fold to it; a name without a capital is its own lower case.
+    let mut folded: HashMap<String, Vec<(usize, &str)>> = HashMap::new();
+    for (i, n) in names.iter().enumerate().filter(|(_, n)| capital(n)) {
+        folded.entry(n.to_lowercase()).or_default().push((i, n));
+    }
+    if folded.is_empty() {
+        return None;
+    }
+    for (i, n) in names.iter().enumerate().filter(|(_, n)| !capital(n)) {
+        if let Some(twins) = folded.get_mut(n) {
+            twins.push((i, n));
+        }
+    }
+    let mut groups: Vec<Vec<(usize, &str)>> =
+        folded.into_values().filter(|g| g.len() > 1).collect();
+    // In the order the names first appear.
+    for g in &mut groups {
+        g.sort_unstable();
+    }
+    groups.sort_unstable();
+    const SHOWN: usize = 3;
+    let mut listed: Vec<String> = groups
+        .iter()
+        .take(SHOWN)
+        .map(|g| {
+            let quoted: Vec<String> = g.iter().map(|(_, n)| quote(n)).collect();
+            match quoted.as_slice() {
+                [a, b] => format!("{a} and {b}"),
+                _ => quoted.join(", "),
+            }
+        })
+        .collect();
+    match groups.len() {
+        0 => return None,
+        n if n > SHOWN => listed.push(format!("{} more such groups", n - SHOWN)),
+        _ => {}
+    }
+    Some(Problem::new(
+        origin,
+        format!(
+            "scenarios {} differ only in case; each is read as a scenario of its own (write one name if they are one)",
+            listed.join("; ")
+        ),
+    ))
+}
+
 /// A file read: its values, grouped by scenario, and the problems of its rows. Its
 /// scenarios are taken in batches of consecutive ones ([`Loaded::next_batch`]), each
 /// sorted and checked (docs/spec.md §2.5) as it is taken.
@@ -360,8 +415,11 @@ impl Loaded {
         self
     }
 
+    /// The header's `warnings`, then one for scenario names that differ only in case.
     fn with_warnings(mut self, warnings: Vec<Problem>) -> Loaded {
         self.warnings = warnings;
+        self.warnings
+            .extend(names_differing_in_case(self.store.names(), &self.origin));
         self
     }
 
