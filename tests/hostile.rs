@@ -273,6 +273,9 @@ error: t.csv: line 3, column "period": "0001-05-31" is a date that ends the 3 mo
             "error: t.csv: is empty (expected a header row with a \"period\" column)\n"),
         run_csv("header only", "period,revenue\n",
             "error: t.csv: has a header but no data rows\n"),
+        run_csv("periods across the columns", "scenario,2026,2027,2028,2029\nbase,13B,20B,30B,40B\n",
+            r#"error: t.csv: line 1: has periods across its columns ("2026", "2027", "2028", ...): revcap reads periods down a column; transpose the table (a row per period: period,base,bull) or write a row per scenario and period (scenario,period,revenue)
+"#),
         run_csv("no period column", "when,revenue\n2026,1\n",
             r#"error: t.csv: line 1: has no "period" column (found "when", "revenue"; expected e.g. period,revenue or period,base,bull)
 "#),

@@ -670,6 +670,23 @@ fn no_period(names: &[String], delimiter: u8) -> (String, Option<String>) {
             );
         }
     }
+    // Periods across the columns (`scenario,2026,2027`), as forecasts are often laid
+    // out: revcap reads them down a column, and says so rather than listing columns.
+    let periods: Vec<&String> = names
+        .iter()
+        .filter(|n| crate::parse::period(n).is_ok())
+        .collect();
+    if periods.len() >= 2 {
+        let shown: Vec<String> = periods.iter().take(3).map(|n| quote(n)).collect();
+        let more = if periods.len() > 3 { ", ..." } else { "" };
+        return (
+            format!(
+                "has periods across its columns ({}{more}): revcap reads periods down a column; transpose the table (a row per period: period,base,bull) or write a row per scenario and period (scenario,period,revenue)",
+                shown.join(", ")
+            ),
+            None,
+        );
+    }
     // A header of a million columns must not make a message of megabytes.
     const SHOWN: usize = 10;
     let mut found: Vec<String> = names.iter().take(SHOWN).map(|n| quote(n)).collect();
