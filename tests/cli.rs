@@ -1055,3 +1055,63 @@ fn a_closed_pipe_is_success() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert!(out.status.success(), "{:?}", out.status);
 }
+
+/// A cap under a millionth of what it caps, as when `$38B` is written `38`, is warned
+/// of in `run` and `compare`, with the scale most likely meant; a sweep whose larger
+/// caps are not tiny, no cap and a cap of 0 say nothing.
+#[test]
+fn a_cap_far_below_the_payments_is_warned_of() {
+    let w = Workdir::new();
+    w.write(
+        "t.csv",
+        "period,revenue\n2026,13B\n2027,30B\n2028,60B\n2029,100B\n2030,180B\n",
+    );
+    let warning = |cap: &str, scale: &str, suffix: &str| {
+        format!("warning: the cap {cap} is under a millionth of the payments it caps (against 76600000000 uncapped for scenario \"t\"): a cap is in the revenue's unit, so {cap} is {cap}, not {cap} {scale} (write {cap}{suffix} for that)\n")
+    };
+    let run = |cap: &str| {
+        [
+            "run",
+            "t.csv",
+            "--cap",
+            cap,
+            "--from",
+            "2026-01-01",
+            "--no-files",
+            "--format",
+            "csv",
+        ]
+        .map(String::from)
+    };
+    let args = run("38");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    w.ok_warned(&args, &warning("38", "billion", "B"));
+    let args = run("38000");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    w.ok_warned(&args, &warning("38000", "million", "M"));
+    let compare = [
+        "compare",
+        "t.csv",
+        "--from",
+        "2026-01-01",
+        "--no-files",
+        "--format",
+        "csv",
+    ];
+    w.ok_warned(
+        &[&compare[..], &["--cap", "38", "--cap", "50"]].concat(),
+        &warning("38", "billion", "B").replace(
+            "the cap 38 is under a millionth of the payments it caps (against",
+            "every cap is under a millionth of the payments it caps (38 against",
+        ),
+    );
+    // A cap that is not tiny among them, no cap, a cap of 0: nothing to say.
+    for caps in [
+        &["--cap", "38", "--cap", "38B"][..],
+        &["--caps", "1M:100B:1M"],
+        &["--cap", "none"],
+        &["--cap", "0"],
+    ] {
+        w.ok_warned(&[&compare[..], caps].concat(), "");
+    }
+}

@@ -13,7 +13,7 @@ use std::io::Write;
 
 use super::{
     chart_options, gap_warnings, note_skipped_charts, note_written, Consumer, Dist, DistOutputs,
-    Start, Warnings,
+    Start, TinyCaps, Warnings,
 };
 use crate::cli::{GridMetric, HeatMetric};
 use crate::config::{Input, Output, Variant};
@@ -68,6 +68,7 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
     let mut outs = Outputs {
         start: Start::new(req.terms),
         warnings: Warnings::default(),
+        tiny: TinyCaps::default(),
         csv: CsvRows {
             file: output.dir.clone().map(|dir| (dir, None)),
             stdout: (!files && output.format == Format::Csv).then(Spool::new),
@@ -323,6 +324,7 @@ struct Outputs<'a> {
     /// The term start the scenarios share, for the terms the views report.
     start: Start<'a>,
     warnings: Warnings,
+    tiny: TinyCaps,
     csv: CsvRows,
     /// `compare.json` or `--format json`.
     json: Option<JsonParts>,
@@ -364,6 +366,9 @@ impl Outputs<'_> {
         for out in outs {
             out.take(piece)?;
         }
+        for r in &piece.rows {
+            self.tiny.add(&r.scenario, r.cap, &r.summary);
+        }
         if let Some((_, rows)) = &mut self.charts {
             rows.extend(piece.rows.iter().cloned());
         }
@@ -401,7 +406,9 @@ impl Outputs<'_> {
             }
             _ => None,
         };
-        self.warnings.print();
+        let mut warnings = self.warnings;
+        warnings.add(self.tiny.warning())?;
+        warnings.print();
         let mut json = self.json;
         let mut document = |out: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
                             append: &mut dyn FnMut(&mut Spool) -> Result<(), Error>|

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::chart;
 use crate::config::{ChartOptions, Output};
-use crate::error::{Error, Problem};
+use crate::error::{quote, Error, Problem};
 use crate::model::Gap;
 
 /// The chart options when charts are to be drawn for `scenarios` scenarios: not when
@@ -67,6 +67,89 @@ fn gap_warnings<'a>(
             Problem::new(source, g.to_string()).scenario(name)
         )
     })
+}
+
+/// Whether every cap of a run is tiny next to what it caps: under a millionth of the
+/// scenario's uncapped payments, as when a cap meant in billions is written without
+/// its `B` (`--cap 38` against revenue in dollars). The result is right for the cap
+/// given, and nothing else would say it is almost surely not the cap meant. One cap
+/// that is not tiny (a sweep's larger caps) says nothing. Pinned by `tests/cli.rs`,
+/// `a_cap_far_below_the_payments_is_warned_of`.
+struct TinyCaps {
+    /// Every cap seen so far is tiny.
+    every: bool,
+    /// The first tiny cap, the uncapped payments it was seen against and whose.
+    first: Option<(rust_decimal::Decimal, rust_decimal::Decimal, String)>,
+    /// Another cap than the first was seen.
+    several: bool,
+}
+
+impl Default for TinyCaps {
+    fn default() -> Self {
+        TinyCaps {
+            every: true,
+            first: None,
+            several: false,
+        }
+    }
+}
+
+impl TinyCaps {
+    /// A cap under a millionth of the payments it caps.
+    const RATIO: i64 = 1_000_000;
+
+    /// Notes `scenario`'s `summary` under `cap` (none, or 0, says nothing).
+    fn add(
+        &mut self,
+        scenario: &str,
+        cap: Option<rust_decimal::Decimal>,
+        summary: &crate::model::Summary,
+    ) {
+        let Some(cap) = cap.filter(|c| self.every && !c.is_zero()) else {
+            return;
+        };
+        let uncapped = summary.uncapped_total;
+        if uncapped.is_zero() {
+            return;
+        }
+        // An overflow is a cap far from tiny.
+        let tiny = cap
+            .checked_mul(rust_decimal::Decimal::from(Self::RATIO))
+            .is_some_and(|c| c < uncapped);
+        match &self.first {
+            _ if !tiny => self.every = false,
+            None => self.first = Some((cap, uncapped, scenario.to_string())),
+            Some((first, ..)) => self.several |= *first != cap,
+        }
+    }
+
+    /// The warning, when every cap was tiny.
+    fn warning(&self) -> Option<String> {
+        let (cap, uncapped, scenario) = self.first.as_ref().filter(|_| self.every)?;
+        // The scale that would make the cap the largest it can be without passing the
+        // payments: the one most likely meant. A tiny cap leaves room for a thousand.
+        let (suffix, scale, _) = [
+            ("T", "trillion", 12),
+            ("B", "billion", 9),
+            ("M", "million", 6),
+            ("K", "thousand", 3),
+        ]
+        .into_iter()
+        .find(|&(_, _, e)| {
+            cap.checked_mul(rust_decimal::Decimal::from(10i64.pow(e)))
+                .is_some_and(|c| c <= *uncapped)
+        })?;
+        let (cap, uncapped) = (cap.normalize(), uncapped.round_dp(2).normalize());
+        let subject = if self.several {
+            format!("every cap is under a millionth of the payments it caps ({cap} against")
+        } else {
+            format!("the cap {cap} is under a millionth of the payments it caps (against")
+        };
+        Some(format!(
+            "warning: {subject} {uncapped} uncapped for scenario {}): a cap is in the revenue's unit, so {cap} is {cap}, not {cap} {scale} (write {cap}{suffix} for that)",
+            quote(scenario)
+        ))
+    }
 }
 
 /// Prints `lines` on stderr, one a line (commands whose warnings are few: `solve`,

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use super::{
     chart_options, gap_warnings, note_skipped_charts, note_written, Consumer, Dist, DistOutputs,
-    Start, Warnings,
+    Start, TinyCaps, Warnings,
 };
 use crate::config::{Input, Output};
 use crate::error::Error;
@@ -50,6 +50,7 @@ pub fn run(
         warnings: RunWarnings {
             terms,
             lines: Warnings::default(),
+            tiny: TinyCaps::default(),
         },
         files: output.dir.clone().map(|dir| Files {
             dir,
@@ -211,7 +212,9 @@ impl Outputs<'_> {
             Some((_, d)) => d.json_tail()?,
             None => String::new(),
         };
-        self.warnings.lines.print();
+        let mut lines = self.warnings.lines;
+        lines.add(self.warnings.tiny.warning())?;
+        lines.print();
         let json_head = || render::json::run_head(terms, from, shown).map_err(Error::Internal);
         let mut printed: Option<std::fs::File> = None;
         let mut scenarios = self.json;
@@ -351,6 +354,7 @@ impl Consumer<[ScenarioResult]> for Summaries {
 struct RunWarnings<'a> {
     terms: &'a Terms,
     lines: Warnings,
+    tiny: TinyCaps,
 }
 
 impl Consumer<[ScenarioResult]> for RunWarnings<'_> {
@@ -358,6 +362,7 @@ impl Consumer<[ScenarioResult]> for RunWarnings<'_> {
         for r in results {
             let gaps = engine::gaps(&r.summary, r.from, self.terms.through);
             self.lines.add(gap_warnings(&r.source, &r.name, gaps))?;
+            self.tiny.add(&r.name, self.terms.cap, &r.summary);
         }
         Ok(())
     }
