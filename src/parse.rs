@@ -640,7 +640,7 @@ pub fn period(raw: &str) -> Result<Period, String> {
 /// Pinned by `tests::dates_with_the_year_last_are_read_either_way_round`.
 fn year_last(s: &str) -> Option<Result<Period, String>> {
     let sep = s.chars().find(|c| matches!(c, '/' | '-' | '.'))?;
-    let parts: Vec<&str> = s.split(sep).collect();
+    let parts: Vec<&str> = s.split(sep).map(str::trim).collect();
     let small = |p: &str| {
         (1..=2)
             .contains(&p.len())
@@ -664,6 +664,16 @@ fn year_last(s: &str) -> Option<Result<Period, String>> {
     readings.dedup();
     Some(match readings.as_slice() {
         [one] => month_end(*one),
+        // Neither reading is a day of the calendar: name the one month it could be.
+        [] => match [a, b].into_iter().filter(|m| (1..=12).contains(m)).collect::<Vec<_>>().as_slice() {
+            &[m] => {
+                let day = if m == a { b } else { a };
+                Err(format!(
+                    "is not a date: {year:04}-{m:02} has no day {day} (write the period instead, e.g. {year:04}-{m:02})"
+                ))
+            }
+            _ => Err(PERIOD_EXPECTED.into()),
+        },
         // Both numbers are 12 or less: no month ends on either day.
         [first, second] => Err(format!(
             "is a date that does not end a month, read day first or month first (a date is read as the last day of a period; write the period instead, e.g. {year:04}-{:02} or {year:04}-{:02})",
@@ -1611,6 +1621,16 @@ mod tests {
         assert!(read("13/2027")
             .unwrap_err()
             .ends_with("months are 01 to 12"));
+        // A day the month does not have, read either way: the month is named.
+        assert_eq!(
+            read("29/02/2027"),
+            Err(
+                "is not a date: 2027-02 has no day 29 (write the period instead, e.g. 2027-02)"
+                    .into()
+            )
+        );
+        assert_eq!(read("4/31/2027"), read("31/4/2027"));
+        assert_eq!(read(" 31 / 03 / 2027 "), Ok("2027-03-31".into()));
     }
 
     #[test]

@@ -276,6 +276,12 @@ error: t.csv: line 3, column "period": "0001-05-31" is a date that ends the 3 mo
         run_csv("periods across the columns", "scenario,2026,2027,2028,2029\nbase,13B,20B,30B,40B\n",
             r#"error: t.csv: line 1: has periods across its columns ("2026", "2027", "2028", ...): revcap reads periods down a column; transpose the table (a row per period: period,base,bull) or write a row per scenario and period (scenario,period,revenue)
 "#),
+        run_csv("no header", "2026,1500\n2027,1800\n",
+            r#"error: t.csv: line 1: has no "period" column (found "2026", "1500"; expected e.g. period,revenue or period,base,bull)
+"#),
+        run_csv("header repeated with its unit and byte order mark", "\u{feff}period,revenue,unit\n2026,1,USD\n\u{feff}Period,Revenue,Unit\n2027,2,USD\n",
+            r#"error: t.csv: line 3: repeats the header row (files joined together? remove the line)
+"#),
         run_csv("no period column", "when,revenue\n2026,1\n",
             r#"error: t.csv: line 1: has no "period" column (found "when", "revenue"; expected e.g. period,revenue or period,base,bull)
 "#),
@@ -362,11 +368,11 @@ error: t.csv: line 2, column "revenue": "30,5 Mrd" has a unit "Mrd" (write the n
             r#"error: t.csv: line 4, column "unit": "EUR" differs from "USD" on line 2; revcap never converts units (convert the amounts to one unit, or split the file by unit)
 "#),
         run_csv("a unit unlike the revenue name's currency", "period,Revenue (€),unit\n2026,1,USD\n",
-            r#"error: t.csv: line 2, column "unit": "USD" is not the currency column "Revenue (€)" names (EUR); revcap never converts units (make the column's name and its unit cells agree)
+            r#"error: t.csv: line 2, column "unit": "USD" is not the currency (EUR) that column "Revenue (€)" names; revcap never converts units (make the column's name and its unit cells agree)
 "#),
         run_csv("a unit unlike the revenue name's scale", "period,Revenue ($B),unit\n2026,1,USD m\n",
             r#"warning: t.csv: column "Revenue ($B)" names a scale (billions), which revcap does not apply: 30 is read as 30, not 30 billion; give the cap in billions too ($38B is --cap 38) or write the amounts with their scale (30B)
-error: t.csv: line 2, column "unit": "USD m" is not the scale column "Revenue ($B)" names (billions); revcap never converts units (make the column's name and its unit cells agree)
+error: t.csv: line 2, column "unit": "USD m" is not the scale (billions) that column "Revenue ($B)" names; revcap never converts units (make the column's name and its unit cells agree)
 "#),
         run_csv("empty scenario name", "scenario,period,revenue\n,2026,1\n",
             r#"error: t.csv: line 2, column "scenario": "" is empty (expected a scenario name)

@@ -637,6 +637,35 @@ fn looks_like_measure(name: &str) -> bool {
             .all(|w| MEASURES.contains(w) || QUALIFIERS.contains(w))
 }
 
+/// The header's cells after the first when they are periods that follow each other
+/// (`2026`, `2027`; `Jan-26`, `Feb-26`; `FY2026`, `FY2027`) and the first is not one:
+/// a table with its periods across. Empty otherwise, so that a file without a header
+/// (`2026,1500`: a period, then an amount that reads as a year) is not taken for one.
+/// Pinned by `tests/hostile.rs`, "periods across the columns" and "no header".
+fn periods_across(names: &[String]) -> Vec<&String> {
+    use crate::parse::period;
+    let Some((first, rest)) = names.split_first() else {
+        return Vec::new();
+    };
+    let rest: Vec<&String> = rest.iter().filter(|n| !n.trim().is_empty()).collect();
+    let parsed: Option<Vec<crate::model::Period>> = rest.iter().map(|n| period(n).ok()).collect();
+    let follow = |a: &crate::model::Period, b: &crate::model::Period| {
+        (a.same_kind(b) && a.ordinal() < b.ordinal())
+            || a.pending_fiscal()
+                .zip(b.pending_fiscal())
+                .is_some_and(|(x, y)| x < y)
+    };
+    match parsed {
+        Some(p)
+            if period(first).is_err()
+                && p.windows(2).all(|w| matches!(w, [a, b] if follow(a, b))) =>
+        {
+            rest
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// What to say about a first row without a `period` column: a header whose columns
 /// are separated by another delimiter than the one read with (given, or sniffed on a
 /// tie), a title row above the header, or simply the columns found.
@@ -672,10 +701,7 @@ fn no_period(names: &[String], delimiter: u8) -> (String, Option<String>) {
     }
     // Periods across the columns (`scenario,2026,2027`), as forecasts are often laid
     // out: revcap reads them down a column, and says so rather than listing columns.
-    let periods: Vec<&String> = names
-        .iter()
-        .filter(|n| crate::parse::period(n).is_ok())
-        .collect();
+    let periods = periods_across(names);
     if periods.len() >= 2 {
         let shown: Vec<String> = periods.iter().take(3).map(|n| quote(n)).collect();
         let more = if periods.len() > 3 { ", ..." } else { "" };

@@ -275,31 +275,55 @@ fn read_file_with(
 
 /// A warning when scenario names differ only in case (`base`, `Base`): each is a
 /// scenario of its own, which a hand-typed name makes easy to miss (the one then
-/// seems to have a gap that the other fills). Costs a look at each name, and more only
-/// for names with a capital letter. Pinned by `tests/headers.rs`,
+/// seems to have a gap that the other fills). Nothing is allocated per name: names
+/// are keyed by a hash of their lower case, only when some name has a capital, and
+/// names whose keys meet are compared. Pinned by `tests/headers.rs`,
 /// `names_differing_only_in_case_are_warned_of`.
 fn names_differing_in_case(names: &Names, origin: &str) -> Option<Problem> {
-    use std::collections::HashMap;
-    let capital = |n: &str| n.chars().any(char::is_uppercase);
-    // Each name with a capital, in lower case, with the names (and their places) that
-    // fold to it; a name without a capital is its own lower case.
-    let mut folded: HashMap<String, Vec<(usize, &str)>> = HashMap::new();
-    for (i, n) in names.iter().enumerate().filter(|(_, n)| capital(n)) {
-        folded.entry(n.to_lowercase()).or_default().push((i, n));
+    fn folded(n: &str) -> impl Iterator<Item = char> + '_ {
+        n.chars().flat_map(char::to_lowercase)
     }
-    if folded.is_empty() {
+    let capital = |n: &str| n.chars().any(char::is_uppercase);
+    let key = |n: &str| {
+        folded(n).fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
+            (h ^ u64::from(c)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    // The keys of the names with a capital, then of the names without one that meet
+    // them: a name's twin in another case has a capital, or it has one.
+    let mut keyed: Vec<(u64, usize)> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| capital(n))
+        .map(|(i, n)| (key(n), i))
+        .collect();
+    if keyed.is_empty() {
         return None;
     }
-    for (i, n) in names.iter().enumerate().filter(|(_, n)| !capital(n)) {
-        if let Some(twins) = folded.get_mut(n) {
-            twins.push((i, n));
+    keyed.sort_unstable();
+    let met: Vec<(u64, usize)> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !capital(n))
+        .map(|(i, n)| (key(n), i))
+        .filter(|(k, _)| keyed.binary_search_by_key(k, |&(k, _)| k).is_ok())
+        .collect();
+    keyed.extend(met);
+    keyed.sort_unstable();
+    // Names of one key that are one name in lower case, in the order they appear.
+    let name = |i: usize| names.get(i).unwrap_or_default();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for same_key in keyed.chunk_by(|a, b| a.0 == b.0) {
+        let mut left: Vec<usize> = same_key.iter().map(|&(_, i)| i).collect();
+        while let Some((&first, rest)) = left.split_first() {
+            let (twins, others): (Vec<usize>, Vec<usize>) = rest
+                .iter()
+                .partition(|&&j| folded(name(first)).eq(folded(name(j))));
+            if !twins.is_empty() {
+                groups.push(std::iter::once(first).chain(twins).collect());
+            }
+            left = others;
         }
-    }
-    let mut groups: Vec<Vec<(usize, &str)>> =
-        folded.into_values().filter(|g| g.len() > 1).collect();
-    // In the order the names first appear.
-    for g in &mut groups {
-        g.sort_unstable();
     }
     groups.sort_unstable();
     const SHOWN: usize = 3;
@@ -307,7 +331,7 @@ fn names_differing_in_case(names: &Names, origin: &str) -> Option<Problem> {
         .iter()
         .take(SHOWN)
         .map(|g| {
-            let quoted: Vec<String> = g.iter().map(|(_, n)| quote(n)).collect();
+            let quoted: Vec<String> = g.iter().map(|&i| quote(name(i))).collect();
             match quoted.as_slice() {
                 [a, b] => format!("{a} and {b}"),
                 _ => quoted.join(", "),

@@ -242,22 +242,24 @@ impl<'a> RowReader<'a> {
         if cells.text.is_none() && !self.utf8_cells(&cells) {
             return;
         }
+        let period = parse::period(cells.get(layout.period));
+        // Looked for only when the period fails (a header's period cell is never a
+        // period), and before the unit: a repeated header's `unit` is no unit.
+        if period.is_err() && self.repeats_header(&cells) {
+            self.problems.push(
+                Problem::new(
+                    self.origin,
+                    "repeats the header row (files joined together? remove the line)",
+                )
+                .line(line),
+            );
+            return;
+        }
         if let Some(i) = layout.unit {
             self.check_unit(&cells, i);
         }
-        let period = match parse::period(cells.get(layout.period)) {
+        let period = match period {
             Ok(p) => Some(p),
-            // Looked for only here: a header's period cell is never a period.
-            Err(_) if self.repeats_header(&cells) => {
-                self.problems.push(
-                    Problem::new(
-                        self.origin,
-                        "repeats the header row (files joined together? remove the line)",
-                    )
-                    .line(line),
-                );
-                return;
-            }
             Err(msg) => {
                 self.problems.push(cells.problem(layout.period, msg));
                 None
@@ -296,12 +298,20 @@ impl<'a> RowReader<'a> {
     /// where two exports were pasted one after the other: one problem for the line,
     /// not one per cell. Pinned by `tests/hostile.rs`, "header repeated".
     fn repeats_header<R: Record>(&self, cells: &Cells<R>) -> bool {
+        let folded = |s: &str| {
+            // A file's byte order mark, pasted in with the file.
+            s.trim_start_matches('\u{feff}')
+                .trim()
+                .chars()
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        };
         cells.record.len() == self.names.len()
             && self
                 .names
                 .iter()
                 .enumerate()
-                .all(|(i, name)| cells.get(i).eq_ignore_ascii_case(name.trim()))
+                .all(|(i, name)| folded(cells.get(i)) == folded(name))
     }
 
     /// Whether every used cell of the record is UTF-8; each one that is not is
@@ -374,7 +384,7 @@ impl<'a> RowReader<'a> {
             _ => return None,
         };
         Some(format!(
-            "is not the {what} column {column} names ({named}); revcap never converts units (make the column's name and its unit cells agree)"
+            "is not the {what} ({named}) that column {column} names; revcap never converts units (make the column's name and its unit cells agree)"
         ))
     }
 
