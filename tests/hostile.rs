@@ -276,6 +276,9 @@ error: t.csv: line 3, column "period": "0001-05-31" is a date that ends the 3 mo
         run_csv("periods across the columns", "scenario,2026,2027,2028,2029\nbase,13B,20B,30B,40B\n",
             r#"error: t.csv: line 1: has periods across its columns ("2026", "2027", "2028", ...): revcap reads periods down a column; transpose the table (a row per period: period,base,bull) or write a row per scenario and period (scenario,period,revenue)
 "#),
+        run_csv("a row of units", "period,base,bull\n,$B,(USD bn)\n2026,13,15\n",
+            r#"error: t.csv: line 2: is a row of units under the header; revcap reads amounts as written and applies no unit (remove the row; a unit may go in the column's name, e.g. Revenue ($B))
+"#),
         run_csv("no header", "2026,1500\n2027,1800\n",
             r#"error: t.csv: line 1: has no "period" column (found "2026", "1500"; expected e.g. period,revenue or period,base,bull)
 "#),

@@ -502,6 +502,18 @@ fn is_separator(c: char) -> bool {
 }
 
 /// Whether the text in a trailing bracket is a unit: `$`, `USD m`, `EUR`, `%`, `in $M`.
+/// Whether a data cell is a unit alone (`$B`, `(USD)`, `[EUR m]`, `billions`), as in a
+/// row of units under a spreadsheet's header.
+pub(super) fn is_unit_cell(cell: &str) -> bool {
+    let lower = cell.trim().to_lowercase();
+    let inner = lower
+        .strip_prefix('(')
+        .and_then(|c| c.strip_suffix(')'))
+        .or_else(|| lower.strip_prefix('[').and_then(|c| c.strip_suffix(']')))
+        .unwrap_or(&lower);
+    is_unit(inner)
+}
+
 fn is_unit(text: &str) -> bool {
     let mut words = text
         .split(is_separator)

@@ -245,15 +245,19 @@ impl<'a> RowReader<'a> {
         let period = parse::period(cells.get(layout.period));
         // Looked for only when the period fails (a header's period cell is never a
         // period), and before the unit: a repeated header's `unit` is no unit.
-        if period.is_err() && self.repeats_header(&cells) {
-            self.problems.push(
-                Problem::new(
-                    self.origin,
-                    "repeats the header row (files joined together? remove the line)",
-                )
-                .line(line),
-            );
-            return;
+        if period.is_err() {
+            let whole_line = if self.repeats_header(&cells) {
+                Some("repeats the header row (files joined together? remove the line)")
+            } else if units_row(&cells, layout.period) {
+                Some("is a row of units under the header; revcap reads amounts as written and applies no unit (remove the row; a unit may go in the column's name, e.g. Revenue ($B))")
+            } else {
+                None
+            };
+            if let Some(msg) = whole_line {
+                self.problems
+                    .push(Problem::new(self.origin, msg).line(line));
+                return;
+            }
         }
         if let Some(i) = layout.unit {
             self.check_unit(&cells, i);
@@ -489,6 +493,18 @@ impl<'a> RowReader<'a> {
     fn other_mark(&self, cell: &str) -> Option<String> {
         self.decided.contradicted(cell)
     }
+}
+
+/// Whether a record is a row of units (`,$B,$B`, `(USD),(billions)`), as spreadsheets
+/// put under a header: every cell empty or a unit, at least one a unit besides the
+/// period's. One problem for the line, not one per cell. Pinned by `tests/hostile.rs`,
+/// "a row of units".
+fn units_row<R: Record>(cells: &Cells<R>, period: usize) -> bool {
+    let mut units = (0..cells.record.len()).filter(|&i| !cells.get(i).is_empty());
+    units
+        .clone()
+        .all(|i| super::header::is_unit_cell(cells.get(i)))
+        && units.any(|i| i != period)
 }
 
 /// The problem of a cell whose `bytes` are not UTF-8: the cell shown with U+FFFD
