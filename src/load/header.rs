@@ -501,7 +501,6 @@ fn is_separator(c: char) -> bool {
     c.is_whitespace() || matches!(c, '_' | '-' | ',' | '/')
 }
 
-/// Whether the text in a trailing bracket is a unit: `$`, `USD m`, `EUR`, `%`, `in $M`.
 /// Whether a data cell is a unit alone (`$B`, `(USD)`, `[EUR m]`, `billions`), as in a
 /// row of units under a spreadsheet's header.
 pub(super) fn is_unit_cell(cell: &str) -> bool {
@@ -514,6 +513,7 @@ pub(super) fn is_unit_cell(cell: &str) -> bool {
     is_unit(inner)
 }
 
+/// Whether the text in a trailing bracket is a unit: `$`, `USD m`, `EUR`, `%`, `in $M`.
 fn is_unit(text: &str) -> bool {
     let mut words = text
         .split(is_separator)
