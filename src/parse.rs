@@ -651,9 +651,10 @@ fn year_last(s: &str) -> Option<Result<Period, String>> {
     let (year, rest) = parts.split_last()?;
     let year = year_of(year, false)?;
     let numbers: Vec<u32> = rest.iter().map(|p| small(p)).collect::<Option<_>>()?;
-    let (a, b) = match numbers.as_slice() {
-        [m] => return Some(month_of(year, &m.to_string())),
-        &[a, b] => (a, b),
+    let (a, b) = match (numbers.as_slice(), rest) {
+        // The month as written: `month_of` reads and checks it as after a year.
+        (&[_], &[m]) => return Some(month_of(year, m)),
+        (&[a, b], _) => (a, b),
         _ => return None,
     };
     // Each reading that is a date: day first, then month first.

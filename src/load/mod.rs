@@ -273,6 +273,12 @@ fn read_file_with(
     read_limited(bar.wrap_read(file), origin, stem, limits, reading)
 }
 
+/// `text` in lower case, character by character (no allocation): how names that
+/// differ only in case are compared.
+fn folded(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().flat_map(char::to_lowercase)
+}
+
 /// A warning when scenario names differ only in case (`base`, `Base`): each is a
 /// scenario of its own, which a hand-typed name makes easy to miss (the one then
 /// seems to have a gap that the other fills). Nothing is allocated per name: names
@@ -280,9 +286,6 @@ fn read_file_with(
 /// names whose keys meet are compared. Pinned by `tests/headers.rs`,
 /// `names_differing_only_in_case_are_warned_of`.
 fn names_differing_in_case(names: &Names, origin: &str) -> Option<Problem> {
-    fn folded(n: &str) -> impl Iterator<Item = char> + '_ {
-        n.chars().flat_map(char::to_lowercase)
-    }
     let capital = |n: &str| n.chars().any(char::is_uppercase);
     let key = |n: &str| {
         folded(n).fold(0xcbf2_9ce4_8422_2325u64, |h, c| {

@@ -302,20 +302,16 @@ impl<'a> RowReader<'a> {
     /// where two exports were pasted one after the other: one problem for the line,
     /// not one per cell. Pinned by `tests/hostile.rs`, "header repeated".
     fn repeats_header<R: Record>(&self, cells: &Cells<R>) -> bool {
-        let folded = |s: &str| {
-            // A file's byte order mark, pasted in with the file.
-            s.trim_start_matches('\u{feff}')
-                .trim()
-                .chars()
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        };
+        // A file's byte order mark, pasted in with the file.
+        fn bare(s: &str) -> &str {
+            s.trim_start_matches('\u{feff}').trim()
+        }
         cells.record.len() == self.names.len()
             && self
                 .names
                 .iter()
                 .enumerate()
-                .all(|(i, name)| folded(cells.get(i)) == folded(name))
+                .all(|(i, name)| super::folded(bare(cells.get(i))).eq(super::folded(bare(name))))
     }
 
     /// Whether every used cell of the record is UTF-8; each one that is not is
