@@ -590,18 +590,11 @@ impl StagedFile {
     /// Copies what is written from byte `from` on into `into`; the file is not to be
     /// committed as it is (it is replaced, or the set dropped).
     pub fn read_back(self, from: u64, into: &mut Spool) -> Result<(), Error> {
-        use std::io::{Read, Seek};
+        use std::io::Seek;
         let (mut file, target) = self.written()?;
         let err = write_err(&target);
         file.seek(std::io::SeekFrom::Start(from)).map_err(&err)?;
-        let mut buf = vec![0u8; 1 << 16];
-        loop {
-            let n = file.read(&mut buf).map_err(&err)?;
-            match buf.get(..n) {
-                Some(chunk) if !chunk.is_empty() => into.write(chunk)?,
-                _ => return Ok(()),
-            }
-        }
+        into.append_file(&mut file, err)
     }
 
     /// Writes what is buffered, gives the file the mode of a report to share, and
@@ -683,6 +676,37 @@ impl Spool {
         Ok(())
     }
 
+    /// Appends `file` from where it stands to its end (errors reading it made by
+    /// `read_err`), as a staged file or another spool is copied out
+    /// ([`behind::copy`]).
+    pub fn append_file(
+        &mut self,
+        file: &mut std::fs::File,
+        read_err: impl Fn(std::io::Error) -> Error,
+    ) -> Result<(), Error> {
+        let mut into = Appending {
+            spool: self,
+            error: None,
+        };
+        behind::copy(file, &mut into).map_err(|e| match e {
+            behind::CopyError::Read(e) => read_err(e),
+            behind::CopyError::Write(e) => into.error.take().unwrap_or_else(|| spool_err(e)),
+        })
+    }
+
+    /// Appends everything written to `from` so far (which can be read again after).
+    pub fn append(&mut self, from: &mut Spool) -> Result<(), Error> {
+        let mut into = Appending {
+            spool: self,
+            error: None,
+        };
+        let copied = from.copy_to(&mut into, spool_err);
+        match into.error.take() {
+            Some(e) => Err(e),
+            None => copied,
+        }
+    }
+
     /// Copies everything written so far into `out` (errors writing it made by
     /// `out_err`), and can be read again after.
     pub fn copy_to(
@@ -724,6 +748,30 @@ fn step_behind(
         behind.step(f.get_ref()).map_err(&err)?;
     }
     Ok(())
+}
+
+/// A [`Spool`] as an `io::Write` for [`behind::copy`], keeping the spool's own error
+/// (its temporary file's) to give back as it was.
+struct Appending<'s> {
+    spool: &'s mut Spool,
+    error: Option<Error>,
+}
+
+impl Write for Appending<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match self.spool.write(bytes) {
+            Ok(()) => Ok(bytes.len()),
+            Err(e) => {
+                let message = e.to_string();
+                self.error = Some(e);
+                Err(std::io::Error::other(message))
+            }
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Copies a spool's file from its start into `out`, then goes back to its end.

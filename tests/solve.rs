@@ -170,6 +170,54 @@ fn a_target_out_of_reach_is_a_row_not_a_failure() {
     );
 }
 
+/// Rate steps pay on whatever the base rate `solve` varies: a target met at a rate of
+/// 0 is met by every rate, and one that nothing paid by its day can meet is out of
+/// reach, not an overflow of revenue scaled ever larger.
+#[test]
+fn rate_steps_that_pay_at_a_rate_of_0_are_said() {
+    let wd = workdir();
+    let step = ["--rate-step", "2029-01-01=25%"];
+    let r = row(
+        &wd,
+        &[&["--for", "rate", "--binds-by", "2029-12-31"][..], &step].concat(),
+    );
+    assert_eq!(
+        r[3..],
+        [
+            "",
+            "",
+            "",
+            "any value: the cap binds by 2029-12-31 even at a rate of 0"
+        ]
+    );
+    let r = row(
+        &wd,
+        &[&["--for", "rate", "--total-paid", "38B"][..], &step].concat(),
+    );
+    assert_eq!(
+        r[6],
+        "any value: even at a rate of 0, uncapped payments are $111.83B: the cap is reached"
+    );
+    let grace = [
+        "--rate-step",
+        "2026-01-01=0%",
+        "--rate-step",
+        "2027-01-01=20%",
+    ];
+    let r = row(
+        &wd,
+        &[
+            &["--for", "revenue", "--binds-by", "2026-12-31"][..],
+            &grace,
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        r[6],
+        "no solution: nothing is paid by 2026-12-31 whatever the revenue (the revenue or the rate is 0 until then)"
+    );
+}
+
 #[test]
 fn json_gives_every_column_and_the_terms() {
     let wd = workdir();

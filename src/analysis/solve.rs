@@ -14,7 +14,7 @@
 
 use rust_decimal::Decimal;
 
-use super::{cumulative_through, summary_at, Input, Value};
+use super::{at, cumulative_through, summary_at, Input, Value};
 use crate::engine::{self, without_cap};
 use crate::error::Error;
 use crate::model::{Date, Scenario, Summary, Terms};
@@ -409,9 +409,12 @@ fn solve_linear(
             ))
         }
     };
+    // Total paid at the cap holds for any uncapped total from the budget up; every
+    // other target needs the uncapped total exactly.
+    let or_more = matches!((target, budget), (Target::TotalPaid(x), Some(b)) if x == b);
     let slope = f1 - f0;
     if slope.is_zero() {
-        return Ok(if (need - f0).abs() <= cent() {
+        return Ok(if (need - f0).abs() <= cent() || (or_more && f0 >= need) {
             Solved::Always(format!("the {word} does not change the payments"))
         } else {
             Solved::Unreachable(format!(
@@ -425,10 +428,19 @@ fn solve_linear(
         .and_then(|n| n.checked_div(slope))
         .ok_or_else(|| engine::overflow(scenario, None, "the solved value"))?;
     if v < Decimal::ZERO {
-        return Ok(Solved::Unreachable(format!(
-            "even at a {word} of 0, uncapped payments are {}",
-            amount(f0)
-        )));
+        // Payments that stay at a value of 0 (rate steps, a rate column) already
+        // pass what the target needs.
+        return Ok(match or_more {
+            true => Solved::Always(format!(
+                "even at a {word} of 0, uncapped payments are {}: the cap is reached",
+                amount(f0)
+            )),
+            false => Solved::Unreachable(format!(
+                "even at a {word} of 0, uncapped payments are {}, more than the {} this target needs",
+                amount(f0),
+                amount(need)
+            )),
+        });
     }
     if input == Input::Rate && v > Decimal::ONE {
         return Ok(Solved::Unreachable(format!(
@@ -471,27 +483,64 @@ fn bisect_binding(
             &summary_at(scenario, terms, input, linear(input, v))?,
         ))
     };
-    // A value at which it binds: 100% for the rate; for revenue, factors doubled
-    // from 1 (a factor past Decimal's range is out of reach).
+    let word = match input {
+        Input::Rate => "rate",
+        _ => "revenue factor",
+    };
+    // A rate of 0 can still bind (rate steps, or a rate column, pay on): then every
+    // value does, payments only growing with it.
+    if binds(Decimal::ZERO)? {
+        return Ok(Solved::Always(format!(
+            "the cap binds by {day} even at a {word} of 0"
+        )));
+    }
+    // A value at which it binds: 100% for the rate. For revenue, payments through
+    // the day are proportional to the factor (but for rounding in the 12th place):
+    // the factor that pays the budget by then, doubled while it falls short.
     let mut hi = Decimal::ONE;
-    let mut tries = 0;
-    while !binds(hi)? {
-        if input == Input::Rate || tries >= 40 {
-            let what = match input {
-                Input::Rate => "even at a rate of 100%".to_string(),
-                _ => format!("even with revenue ×{}", hi.normalize()),
-            };
+    if input == Input::Revenue {
+        let by_day = cumulative_through(
+            &at(scenario, &without_cap(terms), input, linear(input, hi))?,
+            day,
+        )
+        .ok_or_else(|| engine::overflow(scenario, None, "payments through the day"))?;
+        if by_day <= Decimal::ZERO {
             return Ok(Solved::Unreachable(format!(
-                "the cap does not bind by {day} {what}"
+                "nothing is paid by {day} whatever the revenue (the revenue or the rate is 0 until then)"
             )));
+        }
+        match budget.checked_div(by_day) {
+            Some(f) if f > hi => {
+                hi = f.round_dp_with_strategy(12, rust_decimal::RoundingStrategy::AwayFromZero);
+            }
+            Some(_) => {}
+            None => return Ok(past_range(day)),
+        }
+    }
+    let mut tries = 0;
+    loop {
+        match binds(hi) {
+            Ok(true) => break,
+            Ok(false) if input == Input::Rate => {
+                return Ok(Solved::Unreachable(format!(
+                    "the cap does not bind by {day} even at a rate of 100%"
+                )))
+            }
+            Ok(false) if tries < 40 => {}
+            Ok(false) => {
+                return Ok(Solved::Unreachable(format!(
+                    "the cap does not bind by {day} even with revenue ×{}",
+                    hi.normalize()
+                )))
+            }
+            // Revenue scaled past what the engine holds: out of reach, not an error of
+            // the file's (its own amounts were computed at ×1 above).
+            Err(_) if input == Input::Revenue => return Ok(past_range(day)),
+            Err(e) => return Err(e),
         }
         hi = match hi.checked_mul(Decimal::TWO) {
             Some(h) => h,
-            None => {
-                return Ok(Solved::Unreachable(format!(
-                    "the cap does not bind by {day}"
-                )))
-            }
+            None => return Ok(past_range(day)),
         };
         tries += 1;
     }
@@ -518,6 +567,13 @@ fn bisect_binding(
         false,
         format!("bisection: binds by {day} at this value, not at 1e-12 below it"),
     )
+}
+
+/// Binding by `day` would take revenue scaled past the amounts revcap computes.
+fn past_range(day: Date) -> Solved {
+    Solved::Unreachable(format!(
+        "the cap would bind by {day} only with revenue scaled past the amounts revcap computes (below 7.9e28)"
+    ))
 }
 
 /// The term start: every metric is monotone in it (a later start counts fewer days,
@@ -609,7 +665,6 @@ fn target_amount(t: &Target) -> Decimal {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
     use super::*;
-    use crate::analysis::at;
     use std::str::FromStr;
 
     fn dec(s: &str) -> Decimal {
@@ -694,17 +749,38 @@ mod tests {
     /// engine: a solved value meets the target (and the engine's measure there is
     /// the `achieved` reported); for a binding date, one step past the value does
     /// not; a target out of reach (or always met) is out of reach (met) at every
-    /// sampled value.
+    /// sampled value. Under the bundled terms, and with rate steps that keep paying
+    /// at a rate of 0 (`solve` swings the base rate only) or pay nothing before 2027.
     #[test]
     fn every_input_and_target_holds_in_the_engine() {
         let (scenarios, terms) = bundled();
+        let (found, unreachable) = every_input_and_target(&scenarios, &terms);
+        // Both kinds of answer are exercised.
+        assert!(found > 100 && unreachable > 30, "{found} {unreachable}");
+        let step = |from: &str, rate: &str| crate::model::RateStep {
+            from: date(from),
+            rate: dec(rate),
+        };
+        let mut stepped = terms.clone();
+        stepped.rate_steps = vec![step("2029-01-01", "0.25")];
+        every_input_and_target(&scenarios, &stepped);
+        let mut grace = terms;
+        grace.rate_steps = vec![step("2026-01-01", "0"), step("2027-01-01", "0.2")];
+        every_input_and_target(&scenarios, &grace);
+    }
+
+    /// [`every_input_and_target_holds_in_the_engine`] under `terms`: the answers
+    /// found and those out of reach.
+    fn every_input_and_target(scenarios: &[Scenario], terms: &Terms) -> (usize, usize) {
+        let terms = terms.clone();
         let mut found = 0;
         let mut unreachable = 0;
-        for s in &scenarios {
+        for s in scenarios {
             for input in INPUTS {
                 for target in targets() {
                     let what = format!("{} {input} {}", s.name, target.describe());
-                    let solved = solve(s, &terms, input, target).unwrap();
+                    let solved =
+                        solve(s, &terms, input, target).unwrap_or_else(|e| panic!("{what}: {e}"));
                     match solved {
                         Solved::Found {
                             value,
@@ -782,8 +858,7 @@ mod tests {
                 }
             }
         }
-        // Both kinds of answer are exercised.
-        assert!(found > 100 && unreachable > 30, "{found} {unreachable}");
+        (found, unreachable)
     }
 
     /// The README's examples: the revenue factor at which feb2026's uncapped

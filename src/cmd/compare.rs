@@ -797,8 +797,7 @@ impl<'a> TableParts<'a> {
         )?;
         if !self.coverage.is_empty() {
             out.write(b"\n")?;
-            self.coverage
-                .copy_to(&mut SpoolWriter(&mut out), spool_err)?;
+            out.append(&mut self.coverage)?;
         }
         if thresholds {
             out.write(render::table::thresholds_intro(style).as_bytes())?;
@@ -831,25 +830,6 @@ impl Consumer<Piece> for TableParts<'_> {
 /// A bug: text written to memory, or read back from a spool, that fails.
 fn internal(e: impl std::fmt::Display) -> Error {
     Error::Internal(e.to_string())
-}
-
-fn spool_err(e: std::io::Error) -> Error {
-    internal(e)
-}
-
-/// A [`Spool`] as an `io::Write`.
-struct SpoolWriter<'s>(&'s mut Spool);
-
-impl Write for SpoolWriter<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .write(bytes)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }
 
 /// A decimal written by its `Display`, read back exactly.

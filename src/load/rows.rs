@@ -733,26 +733,6 @@ fn disk_of(disks: &[Option<Disk>; 2], i: usize) -> io::Result<&Disk> {
         .ok_or_else(|| io::Error::other("rows missing from the temporary file"))
 }
 
-/// Calls `visit` on every row of `pieces`, reading those on disk.
-fn visit_rows(
-    pieces: &[Piece],
-    disks: &[Option<Disk>; 2],
-    mut visit: impl FnMut(&Row),
-) -> io::Result<()> {
-    let (mut chunk, mut bytes) = (Vec::new(), Vec::new());
-    for p in pieces {
-        match p {
-            Piece::Held(rows) => rows.iter().for_each(&mut visit),
-            Piece::Disk { disk, at, rows } => {
-                chunk.clear();
-                disk_of(disks, *disk)?.read(*at, *rows, &mut bytes, &mut chunk)?;
-                chunk.iter().for_each(&mut visit);
-            }
-        }
-    }
-    Ok(())
-}
-
 impl Store {
     /// Deals the rows of `first` and, when the file was read in two parts, of `later`
     /// into buckets, giving the later part's scenarios the slots the first part gave
@@ -813,14 +793,27 @@ impl Store {
         let per_bucket = slots.div_ceil(count).max(1);
         let first_rows = std::mem::take(&mut first.rows);
         let to_disk = first_rows.spilled() || later_rows.spilled();
+        // Each scenario's range of periods, for judging a wide file's empty cells:
+        // kept while dealing, which sees every row, rather than read again after.
+        let ranges = (!first.empties.is_empty()).then_some(slots);
         let (dealt, later_dealt) = rayon::join(
-            || deal(first_rows, count, per_bucket, to_disk.then_some(0), |r| r),
+            || {
+                deal(
+                    first_rows,
+                    count,
+                    per_bucket,
+                    to_disk.then_some(0),
+                    ranges,
+                    |r| r,
+                )
+            },
             || {
                 deal(
                     later_rows,
                     count,
                     per_bucket,
                     to_disk.then_some(1),
+                    ranges,
                     |mut r| {
                         r = r.with_slot(remap.get(r.slot() as usize).copied().unwrap_or(0));
                         r = r.with_line(r.line().saturating_add(line_offset));
@@ -833,13 +826,16 @@ impl Store {
                 )
             },
         );
-        let (mut buckets, first_disk) = dealt?;
-        let (later_buckets, later_disk) = later_dealt?;
+        let (mut buckets, first_disk, mut range) = dealt?;
+        let (later_buckets, later_disk, later_range) = later_dealt?;
         for (b, mut later) in buckets.iter_mut().zip(later_buckets) {
             b.append(&mut later);
         }
+        for (r, later) in range.iter_mut().zip(later_range) {
+            *r = widen(*r, later);
+        }
         let disks = [first_disk, later_disk];
-        let problems = holes(&mut first, &buckets, &disks, origin)?;
+        let problems = holes(&mut first, &range, origin);
         let (tainted, all_tainted) = (&first.tainted, first.all_tainted);
         let check_gaps = (0..slots)
             .map(|s| !all_tainted && !u32::try_from(s).is_ok_and(|s| tainted.contains(&s)))
@@ -980,27 +976,13 @@ impl Store {
     }
 }
 
-/// The problems of a wide file's empty cells (see [`Store::new`]), in line order; the
+/// The problems of a wide file's empty cells (see [`Store::new`]), in line order, by
+/// each scenario's first and last period with a value (`range`, by slot); the
 /// scenarios with a hole are tainted. A scenario with no value at all is reported
 /// once, at its first empty cell. Costs nothing for a file without empty cells.
-fn holes(
-    groups: &mut Groups,
-    buckets: &[Vec<Piece>],
-    disks: &[Option<Disk>; 2],
-    origin: &str,
-) -> io::Result<Vec<Problem>> {
+fn holes(groups: &mut Groups, range: &[Range], origin: &str) -> Vec<Problem> {
     if groups.empties.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Each scenario's first and last period with a value.
-    let mut range: Vec<Option<(Period, Period)>> = vec![None; groups.names.len()];
-    for bucket in buckets {
-        visit_rows(bucket, disks, |r| {
-            if let Some(x) = range.get_mut(r.slot() as usize) {
-                let p = r.period();
-                *x = Some(x.map_or((p, p), |(lo, hi)| (lo.min(p), hi.max(p))));
-            }
-        })?;
+        return Vec::new();
     }
     let mut empties = std::mem::take(&mut groups.empties);
     empties.sort_by_key(|&(slot, _, line)| (line, slot));
@@ -1030,7 +1012,19 @@ fn holes(
         groups.tainted.insert(slot);
         problems.push(problem);
     }
-    Ok(problems)
+    problems
+}
+
+/// A scenario's first and last period with a value, if it has one.
+type Range = Option<(Period, Period)>;
+
+/// The range that holds both `a` and `b`.
+fn widen(a: Range, b: Range) -> Range {
+    match (a, b) {
+        (Some((lo, hi)), Some((l, h))) => Some((lo.min(l), hi.max(h))),
+        (a, None) => a,
+        (None, b) => b,
+    }
 }
 
 /// When `rows` are settled periods of one length and phase, each once, with none missing between
@@ -1066,10 +1060,15 @@ struct Dealing {
     disk: Option<(Disk, usize)>,
     chunk: usize,
     bytes: Vec<u8>,
+    /// Each slot's [`Range`], when kept (empty otherwise).
+    range: Vec<Range>,
 }
 
 impl Dealing {
     fn put(&mut self, row: Row) -> io::Result<()> {
+        if let Some(r) = self.range.get_mut(row.slot() as usize) {
+            *r = widen(*r, Some((row.period(), row.period())));
+        }
         let k = (row.slot() as usize / self.per_bucket).min(self.open.len().saturating_sub(1));
         let (Some(open), Some(pieces)) = (self.open.get_mut(k), self.pieces.get_mut(k)) else {
             return Ok(());
@@ -1100,14 +1099,16 @@ impl Dealing {
 /// back a chunk at a time) into `count` buckets of `per_bucket` consecutive slots
 /// each, after `f` has given each row its final form. With `to_disk` (the number
 /// [`Piece::Disk`] gives the disk), full bucket chunks go to a new temporary file,
-/// given back with the buckets.
+/// given back with the buckets. With `ranges` (the number of slots), each slot's
+/// [`Range`] is kept as its rows pass, and given back too (empty otherwise).
 fn deal(
     rows: Rows,
     count: usize,
     per_bucket: usize,
     to_disk: Option<usize>,
+    ranges: Option<usize>,
     f: impl Fn(Row) -> Row,
-) -> io::Result<(Vec<Vec<Piece>>, Option<Disk>)> {
+) -> io::Result<(Vec<Vec<Piece>>, Option<Disk>, Vec<Range>)> {
     let disk = match to_disk {
         Some(i) => Some((Disk::new()?, i)),
         None => None,
@@ -1123,6 +1124,7 @@ fn deal(
         },
         disk,
         bytes: Vec::new(),
+        range: vec![None; ranges.unwrap_or(0)],
     };
     let Rows { disk: from, held } = rows;
     if let Some(from) = from {
@@ -1147,6 +1149,7 @@ fn deal(
         mut pieces,
         open,
         disk,
+        range,
         ..
     } = dealing;
     for (p, open) in pieces.iter_mut().zip(open) {
@@ -1154,7 +1157,7 @@ fn deal(
             p.push(Piece::Held(open));
         }
     }
-    Ok((pieces, disk.map(|(d, _)| d)))
+    Ok((pieces, disk.map(|(d, _)| d), range))
 }
 
 #[cfg(test)]
