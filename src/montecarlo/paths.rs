@@ -209,8 +209,10 @@ impl<'a> Base<'a> {
         let m = multiplier(x)?;
         let product = revenue.checked_mul(m)?;
         // Decimal multiplies exactly or, past its 96 bits, drops digits: refuse the
-        // latter rather than round twice.
-        if product.scale() < (revenue.scale() + MULTIPLIER_DP).min(28) {
+        // latter rather than round twice. A zero product is exact, whatever its scale
+        // (Decimal gives it scale 0): a period of no revenue stays at none
+        // (`a_period_of_no_revenue_stays_at_none`).
+        if !product.is_zero() && product.scale() < (revenue.scale() + MULTIPLIER_DP).min(28) {
             return None;
         }
         let mut r =
@@ -402,6 +404,25 @@ mod tests {
         assert_eq!(b.scale(big, 0.1), None);
         assert_eq!(multiplier(1000.0), None);
         assert_eq!(multiplier(0.0), Some(Decimal::new(1_000_000_000_000, 12)));
+    }
+
+    /// A period of no revenue (the README's "write 0 for none") is none on every
+    /// path, at the simulation's places, whatever the scale its 0 was written with.
+    #[test]
+    fn a_period_of_no_revenue_stays_at_none() {
+        let s = base(&[(2026, 30_000), (2027, 0), (2028, 62_000)]);
+        let start = Date::from_ymd(2026, 1, 1).unwrap();
+        for vol in ["0", "0.3"] {
+            let p = Base::new(&s, start, &sim(vol, 1))
+                .path(1, "b.1".into())
+                .unwrap();
+            assert_eq!(p.periods[1].revenue.to_string(), "0.00", "{vol}");
+        }
+        let b = Base::new(&s, start, &sim("0.3", 1));
+        for zero in ["0", "0.00", "0.000000"] {
+            let z: Decimal = zero.parse().unwrap();
+            assert_eq!(b.scale(z, 0.7).unwrap().to_string(), "0.00", "{zero}");
+        }
     }
 
     #[test]
