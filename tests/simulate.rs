@@ -480,3 +480,64 @@ fn the_start_defaults_to_the_term_start_of_the_terms_beside_the_base() {
     with_start.extend(["--start", "2026-04-27"]);
     assert_eq!(w.ok(&with_start), termed);
 }
+
+/// A file is summarized as paths only when its names are what `simulate` writes:
+/// `<base>.1` to `<base>.N`, zero-padded to the width of N; then stderr says so. A
+/// projection named by its year, or numbered plans that skip one, are scenarios of
+/// their own (no distribution, no note).
+#[test]
+fn only_files_named_as_simulate_names_paths_are_paths() {
+    let w = workdir();
+    let table = |file: &str| {
+        let out = w
+            .cmd(&[
+                "run",
+                file,
+                "--cap",
+                "38B",
+                "--from",
+                "2026-04-27",
+                "--no-files",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .clone();
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    w.write("openai.2026.csv", "period,revenue\n2026,30B\n2027,62B\n");
+    w.write(
+        "plans.csv",
+        "scenario,period,revenue\nplan.1,2026,30B\nplan.3,2026,31B\n",
+    );
+    w.write(
+        "padded.csv",
+        "scenario,period,revenue\nx.01,2026,30B\nx.2,2026,31B\n",
+    );
+    for file in ["openai.2026.csv", "plans.csv", "padded.csv"] {
+        let (stdout, stderr) = table(file);
+        assert!(!stdout.contains(" paths"), "{file}: {stdout}");
+        assert!(!stderr.contains("note:"), "{file}: {stderr}");
+    }
+    w.cmd(&[
+        "simulate",
+        "base.csv",
+        "--paths",
+        "12",
+        "--volatility",
+        "30%",
+        "--output",
+        "p.csv",
+    ])
+    .assert()
+    .success();
+    let (stdout, stderr) = table("p.csv");
+    assert!(stdout.contains("base: 12 paths"), "{stdout}");
+    assert!(
+        stderr.contains("note: p.csv: scenarios named <base>.1 to <base>.N, as revcap simulate names paths: summarized as the paths of 1 base\n"),
+        "{stderr}"
+    );
+}

@@ -256,21 +256,29 @@ impl Dist {
         through: crate::model::Date,
         bands: bool,
     ) -> Option<Dist> {
-        let simulated: std::collections::HashSet<String> = opened
+        let simulated: Vec<(String, usize)> = opened
             .files
             .iter()
-            .filter(|f| {
-                !f.names().is_empty() && f.names().iter().all(|n| simulated_base(n).is_some())
-            })
-            .map(|f| f.origin().to_string())
+            .filter_map(|f| Some((f.origin().to_string(), simulated_bases(f.names())?)))
             .collect();
         let all_simulated = !opened.files.is_empty() && simulated.len() == opened.files.len();
         let shown = output.dir.is_some() || output.format != crate::render::Format::Csv;
         let on = request.forced
             || request.paths.is_some()
             || (shown && (opened.scenarios() > DISTRIBUTION_ABOVE || all_simulated));
-        on.then(|| Dist {
-            simulated,
+        if !on {
+            return None;
+        }
+        // How a file's scenarios were grouped rests on their names alone: said.
+        for (origin, bases) in &simulated {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: {origin}: scenarios named <base>.1 to <base>.N, as revcap simulate names paths: summarized as the paths of {bases} base{}",
+                if *bases == 1 { "" } else { "s" }
+            );
+        }
+        Some(Dist {
+            simulated: simulated.into_iter().map(|(origin, _)| origin).collect(),
             dist: crate::montecarlo::Distributions::new(through, bands),
         })
     }
@@ -384,6 +392,32 @@ fn resident_bytes() -> Option<u64> {
 pub(crate) fn simulated_base(name: &str) -> Option<&str> {
     let (base, n) = name.rsplit_once('.')?;
     (!base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(base)
+}
+
+/// How many bases a file's scenarios are paths of, when they are named as `revcap
+/// simulate` names them: every name `<base>.<n>`, and each base's numbers exactly 1
+/// to its count, zero-padded to the width of the count (`paths::path_name`). A file
+/// of projections named by year (`openai.2026`) or a few numbered plans that skip one
+/// is not taken for paths (`tests/distribution.rs::only_files_named_as_simulate_names_paths_are_paths`).
+fn simulated_bases(names: &crate::load::Names) -> Option<usize> {
+    // Per base: how many, the largest number, and the width of every number.
+    let mut bases: std::collections::HashMap<&str, (u64, u64, usize)> =
+        std::collections::HashMap::new();
+    for name in names.iter() {
+        let base = simulated_base(name)?;
+        let digits = name.get(base.len() + 1..)?;
+        let n: u64 = digits.parse().ok()?;
+        let (count, max, width) = bases.entry(base).or_insert((0, 0, digits.len()));
+        if *width != digits.len() || n == 0 {
+            return None;
+        }
+        *count += 1;
+        *max = (*max).max(n);
+    }
+    // Names are distinct: numbers from 1, as many as the largest, are 1 to it.
+    let paths =
+        |&(count, max, width): &(u64, u64, usize)| count == max && width == max.to_string().len();
+    (!bases.is_empty() && bases.values().all(paths)).then_some(bases.len())
 }
 
 /// The distributions of a finished run in every form.
