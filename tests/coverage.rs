@@ -36,7 +36,7 @@ fn data_ending_before_the_term_is_flagged() {
     assert_eq!(err, ENDS_EARLY.to_string() + &wrote(6, "output"));
     assert!(
         out.contains(
-            "\n  data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n  cap of $38B not reached"
+            "\n  data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n  cap of $38B not reached: the data ends first (2028-12-31), with "
         ),
         "{out}"
     );

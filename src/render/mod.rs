@@ -564,10 +564,16 @@ pub fn summary_sentences(r: &ScenarioResult, terms: &Terms, shown: &Shown) -> Ve
                 .last()
                 .and_then(|p| p.remaining_cap)
                 .unwrap_or(cap);
+            // What ends first: the data, when it stops before the term does (its
+            // days after earn nothing), else the term.
+            let first = if s.covered_through < terms.through {
+                format!("the data ends first ({})", s.covered_through)
+            } else {
+                format!("the term ends first ({})", terms.through)
+            };
             out.push(format!(
-                "cap of {} not reached: the term ends first ({}), with {} headroom left",
+                "cap of {} not reached: {first}, with {} headroom left",
                 u(cap),
-                terms.through,
                 u(headroom)
             ));
         }
