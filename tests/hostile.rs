@@ -156,6 +156,9 @@ fn cases() -> Vec<Case> {
         case("a prorated amount past 28 digits", &["run", "t.csv", "--from", "2026-01-02"], 1,
             r#"error: t.csv: line 2, scenario "t": eligible revenue overflows in period 2026 (amounts must stay below 7.9e28)
 "#).file("t.csv", "period,revenue\n2026,100000000000000000.1\n"),
+        case("a cap past 28 digits less the payments", &["run", "t.csv", "--cap", "1e17", "--from", "2026-04-27"], 1,
+            r#"error: t.csv: line 2, scenario "t": remaining cap overflows in period 2026 (the cap less payments to 12 decimal places must fit in 28 digits: a cap below 7.9e16; for no cap, --cap none)
+"#).file("t.csv", "period,revenue\n2026,20B\n"),
         // ------------------------------------------------------------ periods
         run_csv("quarter out of range", "period,revenue\n2026Q4,1\n2027Q5,2\n",
             r#"error: t.csv: line 3, column "period": "2027Q5" is not a period (expected a year 2027, a quarter 2027Q3 or 2027-Q3, or a month 2027-03): quarters are Q1 to Q4

@@ -47,15 +47,23 @@ pub fn compute(scenario: &Scenario, terms: &Terms) -> Result<ScenarioResult, Err
     Ok(r)
 }
 
+/// What [`overflow`] calls the cap left after the payments so far.
+pub(crate) const REMAINING_CAP: &str = "remaining cap";
+
 /// A result that left Decimal's range, named like an input problem: the file, the
 /// line of the period where it happened (if one), and the scenario.
 pub fn overflow(scenario: &Scenario, at: Option<&PeriodInput>, what: &str) -> Error {
-    const LIMIT: &str = "amounts must stay below 7.9e28";
+    // A remaining cap leaves Decimal's digits, not its range: a cap from 7.9e16 up
+    // less payments to 12 places needs more than 28 (errors.md "Out of range").
+    let limit = match what {
+        REMAINING_CAP => "the cap less payments to 12 decimal places must fit in 28 digits: a cap below 7.9e16; for no cap, --cap none",
+        _ => "amounts must stay below 7.9e28",
+    };
     let p = Problem::new(
         &scenario.source,
         match at {
-            Some(i) => format!("{what} overflows in period {} ({LIMIT})", i.period),
-            None => format!("{what} overflows ({LIMIT})"),
+            Some(i) => format!("{what} overflows in period {} ({limit})", i.period),
+            None => format!("{what} overflows ({limit})"),
         },
     );
     let p = match at {

@@ -205,7 +205,7 @@ impl<'a, R: Record> Ledger<'a, R> {
         self.totals.0 = add(self.totals.0, eligible, "eligible revenue")?;
         self.totals.1 = add(self.totals.1, uncapped, "payment")?;
         let remaining_cap = match self.budget {
-            Some(b) => Some(sub(b, self.cum_paid, "remaining cap")?.max(Decimal::ZERO)),
+            Some(b) => Some(sub(b, self.cum_paid, super::REMAINING_CAP)?.max(Decimal::ZERO)),
             None => None,
         };
         let present_value = match self.terms.discount_rate {
@@ -272,7 +272,7 @@ impl<'a, R: Record> Ledger<'a, R> {
         let paid = match self.budget {
             None => uncapped,
             Some(b) => {
-                let remaining = sub(b, self.cum_paid, "remaining cap")?;
+                let remaining = sub(b, self.cum_paid, super::REMAINING_CAP)?;
                 let bound = self.binding.is_some();
                 let paid = ok(
                     cap::pay(uncapped, d, start, remaining, bound),
