@@ -19,6 +19,26 @@ fn lines(s: &str) -> Vec<&str> {
     s.lines().collect()
 }
 
+/// The note of a `simulate` that nothing gave a start: the paths start on each
+/// base's first day (`day` for the first base, `name`).
+fn first_day(day: &str, name: &str) -> String {
+    format!("note: paths start on each base's first day ({day} for {name}), so every period is drawn; --start DATE (or from in the terms) keeps the periods before it as given\n")
+}
+
+/// Runs a `simulate` that nothing gave a start, expects success and that note alone
+/// on stderr (its day and base checked by the file test below), returns stdout.
+fn drawn(w: &Workdir, args: &[&str]) -> String {
+    let out = w.cmd(args).assert().success().get_output().clone();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let note = first_day("DAY", "NAME");
+    let (head, tail) = note.split_once("DAY for NAME").unwrap();
+    assert!(
+        err.starts_with(head) && err.ends_with(tail) && err.lines().count() == 1,
+        "{args:?}: {err}"
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn writes_a_long_csv_with_one_row_per_path_and_period() {
     let w = workdir();
@@ -56,14 +76,17 @@ fn writes_a_long_csv_with_one_row_per_path_and_period() {
 #[test]
 fn names_are_zero_padded_to_the_width_of_the_count() {
     let w = workdir();
-    let out = w.ok(&[
-        "simulate",
-        "base.csv",
-        "--paths",
-        "10",
-        "--volatility",
-        "0.3",
-    ]);
+    let out = drawn(
+        &w,
+        &[
+            "simulate",
+            "base.csv",
+            "--paths",
+            "10",
+            "--volatility",
+            "0.3",
+        ],
+    );
     let names: Vec<&str> = out
         .lines()
         .skip(1)
@@ -79,16 +102,19 @@ fn names_are_zero_padded_to_the_width_of_the_count() {
 fn the_same_seed_gives_the_same_bytes_and_another_seed_others() {
     let w = workdir();
     let run = |seed: &str, paths: &str| {
-        w.ok(&[
-            "simulate",
-            "base.csv",
-            "--paths",
-            paths,
-            "--volatility",
-            "30%",
-            "--seed",
-            seed,
-        ])
+        drawn(
+            &w,
+            &[
+                "simulate",
+                "base.csv",
+                "--paths",
+                paths,
+                "--volatility",
+                "30%",
+                "--seed",
+                seed,
+            ],
+        )
     };
     let a = run("11", "50");
     assert_eq!(a, run("11", "50"));
@@ -106,30 +132,36 @@ fn the_same_seed_gives_the_same_bytes_and_another_seed_others() {
     // The default seed is 1.
     assert_eq!(
         run("1", "5"),
-        w.ok(&[
-            "simulate",
-            "base.csv",
-            "--paths",
-            "5",
-            "--volatility",
-            "30%"
-        ])
+        drawn(
+            &w,
+            &[
+                "simulate",
+                "base.csv",
+                "--paths",
+                "5",
+                "--volatility",
+                "30%"
+            ]
+        )
     );
 }
 
 #[test]
 fn zero_volatility_gives_the_base_at_the_rounding() {
     let w = workdir();
-    let out = w.ok(&[
-        "simulate",
-        "base.csv",
-        "--paths",
-        "2",
-        "--volatility",
-        "0",
-        "--decimals",
-        "0",
-    ]);
+    let out = drawn(
+        &w,
+        &[
+            "simulate",
+            "base.csv",
+            "--paths",
+            "2",
+            "--volatility",
+            "0",
+            "--decimals",
+            "0",
+        ],
+    );
     assert_eq!(
         lines(&out)[1..5],
         [
@@ -144,14 +176,17 @@ fn zero_volatility_gives_the_base_at_the_rounding() {
 #[test]
 fn a_file_is_written_whole_and_reads_back_with_run_and_validate() {
     let w = workdir();
-    let stdout = w.ok(&[
-        "simulate",
-        "base.csv",
-        "--paths",
-        "40",
-        "--volatility",
-        "30%",
-    ]);
+    let stdout = drawn(
+        &w,
+        &[
+            "simulate",
+            "base.csv",
+            "--paths",
+            "40",
+            "--volatility",
+            "30%",
+        ],
+    );
     let args = [
         "simulate",
         "base.csv",
@@ -166,7 +201,10 @@ fn a_file_is_written_whole_and_reads_back_with_run_and_validate() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "");
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
-        "wrote 40 paths of 1 base to p.csv\n"
+        format!(
+            "{}wrote 40 paths of 1 base to p.csv\n",
+            first_day("2025-01-01", "base")
+        )
     );
     assert_eq!(w.read("p.csv"), stdout);
     // Nothing but the file is left in the folder (no temporary file).
@@ -205,15 +243,18 @@ fn every_scenario_of_every_input_is_a_base() {
         "wide.csv",
         "period,bull,bear\n2027,80B,45B\n2028,120B,60B\n",
     );
-    let out = w.ok(&[
-        "simulate",
-        "base.csv",
-        "wide.csv",
-        "--paths",
-        "2",
-        "--volatility",
-        "30%",
-    ]);
+    let out = drawn(
+        &w,
+        &[
+            "simulate",
+            "base.csv",
+            "wide.csv",
+            "--paths",
+            "2",
+            "--volatility",
+            "30%",
+        ],
+    );
     let names: Vec<&str> = out
         .lines()
         .skip(1)
@@ -231,7 +272,10 @@ fn every_scenario_of_every_input_is_a_base() {
 fn a_rate_column_is_carried_over() {
     let w = Workdir::new();
     w.write("r.csv", "period,revenue,rate\n2026,30B,10%\n2027,62B,\n");
-    let out = w.ok(&["simulate", "r.csv", "--paths", "1", "--volatility", "0"]);
+    let out = drawn(
+        &w,
+        &["simulate", "r.csv", "--paths", "1", "--volatility", "0"],
+    );
     assert_eq!(
         out,
         "scenario,period,revenue,rate\nr.1,2026,30000000000.00,0.10\nr.1,2027,62000000000.00,\n"
@@ -464,7 +508,7 @@ fn the_start_defaults_to_the_term_start_of_the_terms_beside_the_base() {
         "30%",
     ];
     // No terms: the term starts on the base's first day, so 2025 is drawn too.
-    let free = w.ok(&args);
+    let free = drawn(&w, &args);
     assert_ne!(lines(&free)[1], "base.1,2025,13100000000");
     // A terms.toml beside it starting the term on 2026-04-27: 2025 is copied, and the
     // paths are those of --start 2026-04-27.

@@ -38,10 +38,14 @@ pub fn simulate(inputs: &[Input], request: &Simulate, stdout: &mut dyn Write) ->
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
             write_all(&plans, request.count, with_rate, &mut out)
                 .and_then(|()| out.flush())
-                .map_err(|e| failed(e, Error::Stdout))
+                .map_err(|e| failed(e, Error::Stdout))?;
+            drop(out);
+            note_default_start(&scenarios, request);
+            Ok(())
         }
         Some(path) => {
             write_file(path, |w| write_all(&plans, request.count, with_rate, w))?;
+            note_default_start(&scenarios, request);
             let bases = if plans.len() == 1 { "base" } else { "bases" };
             let _ = writeln!(
                 std::io::stderr(),
@@ -53,6 +57,23 @@ pub fn simulate(inputs: &[Input], request: &Simulate, stdout: &mut dyn Write) ->
             Ok(())
         }
     }
+}
+
+/// Says on stderr, once the paths are written, that they start on each base's first
+/// day when nothing chose the start (`--start`, or `from` in the terms): the start
+/// decides which periods are drawn, and `run --from` of the file does not move it.
+fn note_default_start(scenarios: &[Scenario], request: &Simulate) {
+    if request.start.is_some() {
+        return;
+    }
+    let example = scenarios.first().map_or_else(String::new, |s| {
+        let first = engine::term_start(s, &crate::model::Terms::default());
+        format!(" ({first} for {})", crate::error::printable(&s.name))
+    });
+    let _ = writeln!(
+        std::io::stderr(),
+        "note: paths start on each base's first day{example}, so every period is drawn; --start DATE (or from in the terms) keeps the periods before it as given"
+    );
 }
 
 /// Each base with its start and volatility, ready to draw from (a volatility solved
