@@ -800,12 +800,35 @@ fn find_inputs(paths: &[String], reading: Reading, sheet: Option<&str>) -> Resul
 fn skip_odd_terms(folder: &Path, skipped: &mut Vec<Problem>) {
     let path = folder.join("terms.toml");
     if std::fs::symlink_metadata(&path).is_err() {
+        skip_terms_in_other_case(folder, skipped);
         return;
     }
     if let Some(why) = unreadable_entry(&path) {
         let p = Problem::new(path.display().to_string(), format!("skipped: {why}"));
         if !skipped.contains(&p) {
             skipped.push(p);
+        }
+    }
+}
+
+/// A `Terms.toml` (or any other case of the name) where no `terms.toml` is: only the
+/// lower-case name is read, so the run takes the defaults; said among the skipped
+/// entries rather than left to the terms line (`tests/cli.rs::a_terms_file_named_in_another_case_is_warned_of`).
+fn skip_terms_in_other_case(folder: &Path, skipped: &mut Vec<Problem>) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name != "terms.toml" && name.eq_ignore_ascii_case("terms.toml") {
+            let p = Problem::new(
+                e.path().display().to_string(),
+                "skipped: terms are read from terms.toml, in lower case (rename it, or pass --terms FILE)",
+            );
+            if !skipped.contains(&p) {
+                skipped.push(p);
+            }
         }
     }
 }

@@ -1115,3 +1115,30 @@ fn a_cap_far_below_the_payments_is_warned_of() {
         w.ok_warned(&[&compare[..], caps].concat(), "");
     }
 }
+
+/// Only `terms.toml` in lower case is read beside the inputs: a `Terms.toml` is
+/// skipped, and said to be, whether the folder or a file in it is named (with
+/// `--strict`, an error), rather than the run taking the defaults in silence.
+#[test]
+fn a_terms_file_named_in_another_case_is_warned_of() {
+    let w = Workdir::new();
+    w.write(
+        "d/s.csv",
+        "period,revenue\n2026,30B\n2027,62B\n2028,100B\n2029,167B\n2030,280B\n",
+    );
+    w.write("d/Terms.toml", "cap = \"12B\"\n");
+    let warning = "warning: d/Terms.toml: skipped: terms are read from terms.toml, in lower case (rename it, or pass --terms FILE)\n";
+    for input in ["d/", "d/s.csv"] {
+        let out = w.ok_warned(&["run", input, "--format", "csv", "--no-files"], warning);
+        assert!(out.lines().nth(1).unwrap().starts_with("s,2026,"), "{out}");
+    }
+    let err = w.fails(&["run", "d/s.csv", "--strict", "--no-files"], 1);
+    assert_eq!(
+        err,
+        "error: d/Terms.toml: not read: terms are read from terms.toml, in lower case (rename it, or pass --terms FILE) (--strict)\n"
+    );
+    // The lower-case file is read, and no warning given, once it is there.
+    w.write("d/terms.toml", "cap = \"12B\"\n");
+    let out = w.ok(&["run", "d/", "--format", "csv", "--no-files"]);
+    assert!(out.contains(",12000000000,"), "{out}");
+}
