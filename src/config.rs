@@ -344,6 +344,7 @@ impl TryFrom<Cli> for Config {
                 let flags = flag_terms(&a.term_flags, a.cap.as_deref())?;
                 let (terms, sources) = shared_terms(a.terms.as_deref(), &folder_terms, &flags)?;
                 let mut output = output(&a.output)?;
+                note_folder_terms_unshown(a.terms.as_deref(), &folder_terms, &output);
                 output.shown.sources = sources;
                 refuse_output_among_inputs(&a.paths, &output)?;
                 let distribution = distribution(&a.distribution, terms.from)?;
@@ -372,6 +373,7 @@ impl TryFrom<Cli> for Config {
                 // --cap/--caps variant, the thresholds and the JSON "terms" use.
                 let (shared, sources) = shared_terms(None, &folder_terms, &flags)?;
                 let mut output = output(&a.output)?;
+                note_folder_terms_unshown(None, &folder_terms, &output);
                 // A cap's short name reads at the unit's scale: 30000 in $M is `30B`.
                 let scale = output.shown.unit.as_ref().map_or(0, |u| u.scale.exponent());
                 let name = |cap: Decimal| {
@@ -929,6 +931,30 @@ fn shared_terms(
         let _ = writeln!(std::io::stderr(), "{note}");
     }
     Ok((terms, sources))
+}
+
+/// Says on stderr which `terms.toml` a named folder gave when stdout is CSV, which has
+/// no terms line to say it (the table's first line and the JSON's sources do): the
+/// cap of a CSV piped elsewhere may come from a file nobody named. Beside files
+/// named one by one, [`shared_terms`] says it whatever the format.
+fn note_folder_terms_unshown(
+    terms_file: Option<&Path>,
+    folder_terms: &[Option<FolderTerms>],
+    output: &Output,
+) {
+    if terms_file.is_some() || output.format != crate::render::Format::Csv {
+        return;
+    }
+    let named = || folder_terms.iter().flatten().filter(|t| t.folder_named);
+    if let Some(t) = named().next() {
+        if folder_terms.iter().flatten().all(|f| f.same_file(t)) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: terms from {} (in the input folder; --terms FILE to use others)",
+                crate::error::printable(&t.path.display().to_string())
+            );
+        }
+    }
 }
 
 /// Says on stderr that `raw`, which does not exist here, stands for built-in files.

@@ -13,6 +13,11 @@ use common::{wrote, Workdir};
 const FOLDER_NOTE: &str =
     "note: scenarios/ not found here: using the built-in scenarios (revcap scenarios lists them)\n";
 
+/// CSV on stdout has no terms line: stderr names the folder's terms.
+fn folder_terms_note(path: &str) -> String {
+    format!("note: terms from {path} (in the input folder; --terms FILE to use others)\n")
+}
+
 fn copy_note(path: &str) -> String {
     format!("note: {path} not found here: using the built-in copy (revcap scenarios lists it)\n")
 }
@@ -49,7 +54,11 @@ fn run_without_scenarios_folder_uses_the_built_in_ones() {
     // Files: the same set as in the repository, and the line saying so.
     let out = w.ok_warned(
         &["run", "--format", "csv"],
-        &format!("{FOLDER_NOTE}{}", wrote(12, "output")),
+        &format!(
+            "{FOLDER_NOTE}{}{}",
+            folder_terms_note("built-in:terms.toml"),
+            wrote(12, "output")
+        ),
     );
     assert!(out.starts_with("scenario,period,"));
     let files = w.files("output");
@@ -136,7 +145,9 @@ fn compare_and_validate_use_them_too() {
     ];
     let out = w.ok_warned(
         &args,
-        &(FOLDER_NOTE.to_string() + &copy_note("scenarios/terms/reported.toml")),
+        &(FOLDER_NOTE.to_string()
+            + &copy_note("scenarios/terms/reported.toml")
+            + &folder_terms_note("built-in:terms.toml")),
     );
     assert_eq!(as_on_disk(&out), in_repo(&args));
     let out = w.ok_warned(&["validate"], FOLDER_NOTE);
@@ -224,10 +235,11 @@ fn scenarios_export_writes_them_out_once() {
             "{f}"
         );
     }
-    // The exported folder runs like the repository's, from disk: no note.
+    // The exported folder runs like the repository's, from disk: no note but the
+    // folder's terms.
     let args = ["run", "mine", "--no-files", "--format", "csv"];
     assert_eq!(
-        w.ok(&args),
+        w.ok_warned(&args, &folder_terms_note("mine/terms.toml")),
         in_repo(&["run", "scenarios", "--no-files", "--format", "csv"])
     );
     // A second export replaces nothing and writes nothing.

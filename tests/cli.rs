@@ -1139,6 +1139,9 @@ fn a_terms_file_named_in_another_case_is_warned_of() {
     );
     // The lower-case file is read, and no warning given, once it is there.
     w.write("d/terms.toml", "cap = \"12B\"\n");
-    let out = w.ok(&["run", "d/", "--format", "csv", "--no-files"]);
+    let out = w.ok_warned(
+        &["run", "d/", "--format", "csv", "--no-files"],
+        "note: terms from d/terms.toml (in the input folder; --terms FILE to use others)\n",
+    );
     assert!(out.contains(",12000000000,"), "{out}");
 }

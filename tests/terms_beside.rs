@@ -63,7 +63,9 @@ fn a_file_named_alone_takes_its_folders_terms_and_says_so() {
 }
 
 #[test]
-fn naming_the_folder_gives_the_same_terms_without_a_note() {
+/// The same terms; the table's first line names them, so only CSV, which has no
+/// such line, gets the note (a table run of a folder is silent: below).
+fn naming_the_folder_gives_the_same_terms_and_csv_notes_them() {
     let (code, out, err) = in_fixtures(&["run", "deal", "--format", "csv", "--no-files"]);
     assert_eq!(code, 0);
     assert_eq!(
@@ -72,7 +74,7 @@ fn naming_the_folder_gives_the_same_terms_without_a_note() {
             "{HEADER}{Q_UNDER_DEAL}q2,2028,2028-01-01,2028-12-31,100,100,10,10,10,5,false,,0.1\n"
         )
     );
-    assert_eq!(err, format!("{Q_SHORT}warning: deal/q2.csv: scenario \"q2\": data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n"));
+    assert_eq!(err, format!("note: terms from deal/terms.toml (in the input folder; --terms FILE to use others)\n{Q_SHORT}warning: deal/q2.csv: scenario \"q2\": data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted\n"));
 }
 
 #[test]

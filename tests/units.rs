@@ -382,7 +382,10 @@ fn the_terms_line_names_where_each_term_came_from() {
             "discount_rate": "default"
         })
     );
-    let csv = w.ok(&["run", "deal", "--format", "csv", "--no-files"]);
+    let csv = w.ok_warned(
+        &["run", "deal", "--format", "csv", "--no-files"],
+        "note: terms from deal/terms.toml (in the input folder; --terms FILE to use others)\n",
+    );
     assert!(csv.starts_with("scenario,period,"), "{csv}");
     // compare names the shared terms' sources.
     assert_eq!(

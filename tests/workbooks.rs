@@ -199,7 +199,13 @@ fn bundled_folder(w: &Workdir, dir: &str, ext: &str, make: &dyn Fn(&str) -> Vec<
 
 /// The ledger (`run --format csv --no-files`) and summary.csv of a folder.
 fn outputs(w: &Workdir, dir: &str) -> (String, String) {
-    let ledger = w.ok(&["run", dir, "--format", "csv", "--no-files"]);
+    // CSV on stdout: stderr names the folder's terms.
+    let ledger = w.ok_warned(
+        &["run", dir, "--format", "csv", "--no-files"],
+        &format!(
+            "note: terms from {dir}/terms.toml (in the input folder; --terms FILE to use others)\n"
+        ),
+    );
     let out = format!("out-{dir}");
     w.ok_wrote(&["run", dir, "--output", &out, "--no-charts"], 3, &out);
     (ledger, w.read(&format!("{out}/summary.csv")))

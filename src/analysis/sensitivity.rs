@@ -280,6 +280,30 @@ pub fn sensitivity(
     if terms.cap.is_none() && swings.iter().any(|s| s.input == Input::Cap) {
         notes.push("note: cap not swung: the terms have no cap".to_string());
     }
+    let swung = |input: Input| swings.iter().any(|s| s.input == input);
+    // The rate swung is the terms' rate: rate steps and a rate column keep theirs, so
+    // its swing is smaller than "the rate" suggests where they cover the term.
+    let rate_column = scenarios
+        .iter()
+        .any(|s| s.periods.iter().any(|p| p.rate.is_some()));
+    if swung(Input::Rate) && (!terms.rate_steps.is_empty() || rate_column) {
+        let kept = match (terms.rate_steps.is_empty(), rate_column) {
+            (false, true) => "the rate steps and the rate column keep their rates",
+            (false, false) => "the rate steps keep their rates",
+            _ => "the rate column keeps its rates",
+        };
+        notes.push(format!(
+            "note: the rate swing moves the terms' rate only ({}); {kept}",
+            crate::render::percent(terms.rate)
+        ));
+    }
+    // Present values are discounted to the term start: each end of a `from` swing
+    // to its own.
+    if swung(Input::From) && metrics.contains(&Metric::PresentValue) {
+        notes.push(
+            "note: present values are discounted to the term start, so each end of the from swing is discounted to its own start".to_string(),
+        );
+    }
     let per: Vec<Result<Vec<Row>, Error>> = scenarios
         .par_iter()
         .map(|s| scenario_rows(s, terms, swings, metrics))
@@ -295,9 +319,12 @@ pub fn sensitivity(
         .filter(|s| {
             let end = s.periods.last().map(|p| p.period.end());
             rows.iter().any(|r| {
+                // Either end: a swing may be given high to low.
                 r.scenario == s.name
                     && r.input == Input::Through
-                    && matches!(r.high, Value::Date(d) if end.is_some_and(|e| d > e))
+                    && [r.low, r.high]
+                        .iter()
+                        .any(|v| matches!(v, Value::Date(d) if end.is_some_and(|e| *d > e)))
             })
         })
         .map(|s| s.name.as_str())
@@ -521,7 +548,10 @@ mod tests {
         assert_eq!(found.rows.len(), 4 * 4 * 7);
         assert_eq!(
             found.notes,
-            ["note: the through swing reaches past the end of the data (\"apr2025\", \"feb2026\", \"hsbc\" and \"sep2025\"): payments after the data are not counted"]
+            [
+                "note: present values are discounted to the term start, so each end of the from swing is discounted to its own start",
+                "note: the through swing reaches past the end of the data (\"apr2025\", \"feb2026\", \"hsbc\" and \"sep2025\"): payments after the data are not counted"
+            ]
         );
         for r in &found.rows {
             let s = scenarios.iter().find(|s| s.name == r.scenario).unwrap();
@@ -597,6 +627,42 @@ mod tests {
         assert_eq!(found.rows.len(), 5);
         assert_eq!(found.notes[0], "note: cap not swung: the terms have no cap");
         assert_eq!(found.notes.len(), 2);
+    }
+
+    /// What a swing's row cannot show is said: the rate swung is the terms' rate
+    /// alone, a present value is discounted to each end's own start, and a through
+    /// swing given high to low still reaches past the data.
+    #[test]
+    fn swings_that_mean_less_than_they_say_are_noted() {
+        let (scenarios, terms) = bundled();
+        let one = &scenarios[..1];
+        let notes = |terms: &Terms, swings: &[Swing], metric: Metric| {
+            sensitivity(one, terms, swings, &[metric]).unwrap().notes
+        };
+        let rate = [parse_swing("rate=15%:25%").unwrap()];
+        assert!(notes(&terms, &rate, Metric::Foregone).is_empty());
+        let mut stepped = terms.clone();
+        stepped.rate_steps = vec![crate::model::RateStep {
+            from: Date::parse("2027-01-01").unwrap(),
+            rate: dec("0.15"),
+        }];
+        assert_eq!(
+            notes(&stepped, &rate, Metric::Foregone),
+            ["note: the rate swing moves the terms' rate only (20%); the rate steps keep their rates"]
+        );
+        let from = [parse_swing("from=2026-01-01:2027-01-01").unwrap()];
+        let mut discounted = terms.clone();
+        discounted.discount_rate = Some(dec("0.08"));
+        assert!(notes(&discounted, &from, Metric::TotalPaid).is_empty());
+        assert_eq!(
+            notes(&discounted, &from, Metric::PresentValue),
+            ["note: present values are discounted to the term start, so each end of the from swing is discounted to its own start"]
+        );
+        let end = scenarios[0].periods.last().unwrap().period.end();
+        let past = end.add_days(180).unwrap();
+        let before = end.add_days(-180).unwrap();
+        let high_to_low = [parse_swing(&format!("through={past}:{before}")).unwrap()];
+        assert_eq!(notes(&terms, &high_to_low, Metric::TotalPaid).len(), 1);
     }
 
     #[test]
