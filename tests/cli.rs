@@ -1114,6 +1114,32 @@ fn a_cap_far_below_the_payments_is_warned_of() {
     ] {
         w.ok_warned(&[&compare[..], caps].concat(), "");
     }
+    // solve and sensitivity rest on the cap too (but solving for the cap replaces it).
+    let terms = ["t.csv", "--from", "2026-01-01", "--cap", "38"];
+    let solve = [
+        &["solve", "--for", "rate", "--binds-by", "2029-12-31"][..],
+        &terms,
+    ]
+    .concat();
+    let out = w.cmd(&solve).assert().success().get_output().clone();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        warning("38", "billion", "B")
+    );
+    let solve_cap = [
+        &["solve", "--for", "cap", "--binds-by", "2029-12-31"][..],
+        &terms,
+    ]
+    .concat();
+    let out = w.cmd(&solve_cap).assert().success().get_output().clone();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let sensitivity = [&["sensitivity", "--no-files"][..], &terms].concat();
+    let out = w.cmd(&sensitivity).assert().success().get_output().clone();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(&warning("38", "billion", "B")),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Only `terms.toml` in lower case is read beside the inputs: a `Terms.toml` is

@@ -149,6 +149,52 @@ fn a_run_report_has_every_section_and_every_chart() {
     assert!(select(&doc, "script, link, img, iframe").is_empty());
 }
 
+/// A ledger row whose period a rate step falls inside shows both rates, as the table
+/// does (`20%→15%`), not only its last day's: beside that period's uncapped payment,
+/// 15% alone would not add up.
+#[test]
+fn a_rate_step_inside_a_period_shows_both_rates_in_the_ledger() {
+    let mut terms = terms();
+    terms.rate_steps = vec![revcap::model::RateStep {
+        from: Date::parse("2027-07-01").unwrap(),
+        rate: d("0.15"),
+    }];
+    let scenarios = scenarios();
+    let results = revcap::compute_all(&scenarios[..1], &terms).unwrap();
+    let report = html::report(&Report {
+        command: "run",
+        terms: &terms,
+        shown: &shown(),
+        results: &results,
+        compare: None,
+        sensitivity: None,
+        distributions: None,
+        figures: &[],
+        no_figures: None,
+        inputs: &[],
+        command_line: "revcap run --report",
+        date: Date::parse("2026-12-01"),
+    })
+    .unwrap();
+    let doc = Html::parse_document(&report);
+    let rate = |period: &str| {
+        let rows = select(&doc, "details tbody tr");
+        let row = rows
+            .iter()
+            .find(|r| text(r).starts_with(period))
+            .unwrap_or_else(|| panic!("{period}"));
+        let cells: Vec<String> = row
+            .select(&Selector::parse("td").unwrap())
+            .map(|c| text(&c))
+            .collect();
+        cells.last().unwrap().clone()
+    };
+    assert_eq!(rate("2027"), "20%→15%");
+    assert_eq!(rate("2028"), "15%");
+    assert_eq!(rate("2026"), "20%");
+    assert_eq!(rate("2024"), "–");
+}
+
 #[test]
 fn hostile_names_are_text() {
     let results = results();

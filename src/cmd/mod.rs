@@ -152,6 +152,23 @@ impl TinyCaps {
     }
 }
 
+/// [`TinyCaps`] over `scenarios` under `terms`, for the commands that hold their
+/// scenarios at once (`solve`, `sensitivity`): a scenario that does not compute is
+/// left to the command to report.
+fn tiny_cap_warning(
+    scenarios: &[crate::model::Scenario],
+    terms: &crate::model::Terms,
+) -> Option<String> {
+    terms.cap?;
+    let mut tiny = TinyCaps::default();
+    for s in scenarios {
+        if let Ok(r) = crate::engine::compute(s, terms) {
+            tiny.add(&s.name, terms.cap, &r.summary);
+        }
+    }
+    tiny.warning()
+}
+
 /// Prints `lines` on stderr, one a line (commands whose warnings are few: `solve`,
 /// `sensitivity`; `run` and `compare` spool theirs, [`Warnings`]).
 fn print_warnings(lines: &[String]) {

@@ -8,7 +8,10 @@ use std::io::Write;
 
 use serde_json::json;
 
-use super::{chart_options, gap_warnings, note_skipped_charts, note_written, print_warnings};
+use super::{
+    chart_options, gap_warnings, note_skipped_charts, note_written, print_warnings,
+    tiny_cap_warning,
+};
 use crate::analysis::sensitivity::{self, Measure, Metric, Row, Sensitivity, Swing};
 use crate::config::{Input as Source, Output};
 use crate::error::Error;
@@ -32,6 +35,7 @@ pub fn sensitivity(
     let warnings: Vec<String> = scenarios
         .iter()
         .flat_map(|s| gap_warnings(&s.source, &s.name, engine::scenario_gaps(s, terms)))
+        .chain(tiny_cap_warning(&scenarios, terms))
         .collect();
     print_warnings(&warnings);
     let found = sensitivity::sensitivity(&scenarios, terms, swings, metrics)?;

@@ -7,7 +7,7 @@ use std::io::Write;
 use rust_decimal::Decimal;
 use serde_json::json;
 
-use super::{gap_warnings, print_warnings};
+use super::{gap_warnings, print_warnings, tiny_cap_warning};
 use crate::analysis::solve::{self, Achieved, Solved, Target};
 use crate::analysis::{Input, Value};
 use crate::cli::SolveFormat;
@@ -32,10 +32,14 @@ pub fn solve(
     stdout: &mut dyn Write,
 ) -> Result<(), Error> {
     let (scenarios, _) = load::load_all(inputs)?;
-    let warnings: Vec<String> = scenarios
+    let mut warnings: Vec<String> = scenarios
         .iter()
         .flat_map(|s| gap_warnings(&s.source, &s.name, engine::scenario_gaps(s, terms)))
         .collect();
+    // Solving for the cap replaces it: only another input's answer rests on it.
+    if input != Input::Cap {
+        warnings.extend(tiny_cap_warning(&scenarios, terms));
+    }
     print_warnings(&warnings);
     let answers = answers(&scenarios, terms, input, target)?;
     let text = match format {

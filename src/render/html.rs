@@ -1269,6 +1269,17 @@ fn ledger(s: &ScenarioResult, amounts: &Amounts) -> Markup {
     let has_pv = p.iter().any(|x| x.present_value.is_some());
     let opt =
         |c: &super::Column, v: Option<Decimal>| v.map_or_else(|| "–".to_string(), |v| c.cell(v));
+    // Each period's rates as the table shows them (`20%→15%` where a step falls
+    // inside it), not only the rate of its last day.
+    let mut segments = s.segments.as_slice();
+    let rates: Vec<String> = p
+        .iter()
+        .take(MAX_LEDGER_ROWS)
+        .map(|x| match super::table::rates(x, &mut segments) {
+            r if r.is_empty() => "–".to_string(),
+            r => r,
+        })
+        .collect();
     html! {
         details {
             summary { "Ledger of " (s.name) " (" (p.len()) " periods)" }
@@ -1292,7 +1303,7 @@ fn ledger(s: &ScenarioResult, amounts: &Amounts) -> Markup {
                         th scope="col" .n { "Rate" }
                     } }
                     tbody {
-                        @for x in p.iter().take(MAX_LEDGER_ROWS) {
+                        @for (x, rate) in p.iter().take(MAX_LEDGER_ROWS).zip(&rates) {
                             tr {
                                 th scope="row" { (x.period) }
                                 td.t { (x.start) }
@@ -1305,7 +1316,7 @@ fn ledger(s: &ScenarioResult, amounts: &Amounts) -> Markup {
                                 @if has_cap { td.n { (opt(&remaining, x.remaining_cap)) } }
                                 td { @if x.capped { "yes" } @else { "no" } }
                                 @if has_pv { td.n { (opt(&pv, x.present_value)) } }
-                                td.n { (x.rate.map_or_else(|| "–".to_string(), percent)) }
+                                td.n { (rate) }
                             }
                         }
                     }

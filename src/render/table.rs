@@ -163,8 +163,9 @@ impl Rates {
 
 /// The rates of period `p`'s in-term days, in order: `20%`, or `20%→15%` when a rate
 /// step falls inside it; empty when none of its days is in the term. `segments` are
-/// the scenario's, from `p` on; the ones of `p` are taken off the front.
-fn rates(p: &PeriodResult, segments: &mut &[Segment]) -> String {
+/// the scenario's, from `p` on; the ones of `p` are taken off the front. The report's
+/// ledger shows the same.
+pub(crate) fn rates(p: &PeriodResult, segments: &mut &[Segment]) -> String {
     let mut shown: Vec<String> = Vec::new();
     while let Some((s, rest)) = segments.split_first() {
         if s.start > p.end {
