@@ -366,6 +366,60 @@ fn distribution_is_forced_or_automatic() {
     );
 }
 
+/// `compare --paths` opens with the terms line, as its table would (stdout holds the
+/// distributions alone); in Markdown the aligned distributions are a code block, in
+/// `run` too, so that their columns stay columns.
+#[test]
+fn paths_on_stdout_say_their_terms_and_keep_their_columns_in_markdown() {
+    let w = Workdir::new();
+    w.write(
+        "b.csv",
+        "period,revenue\n2026,30B\n2027,62B\n2028,100B\n2029,167B\n2030,280B\n",
+    );
+    let compare = [
+        "compare",
+        "b.csv",
+        "--cap",
+        "25B",
+        "--cap",
+        "38B",
+        "--from",
+        "2026-04-27",
+        "--paths",
+        "20",
+        "--volatility",
+        "30%",
+        "--no-files",
+    ];
+    let out = w.ok_warned(&compare, "");
+    assert!(
+        out.starts_with("terms from the defaults: rate 20%, cap per variant, term 2026-04-27 (--from) to 2030-12-31\n\nb under 25B: 20 paths\n"),
+        "{out}"
+    );
+    let out = w.ok_warned(&[&compare[..], &["--format", "markdown"]].concat(), "");
+    assert!(out.starts_with("**Terms from the defaults:**"), "{out}");
+    assert!(out.contains("\n```text\nb under 25B: 20 paths\n"), "{out}");
+    assert!(out.ends_with("\n```\n"), "{out}");
+    let run = [
+        "run",
+        "b.csv",
+        "--cap",
+        "38B",
+        "--from",
+        "2026-04-27",
+        "--paths",
+        "20",
+        "--volatility",
+        "30%",
+        "--no-files",
+        "--format",
+        "markdown",
+    ];
+    let out = w.ok_warned(&run, "");
+    assert!(out.contains("\n```text\nb: 20 paths\n"), "{out}");
+    assert!(out.ends_with("\n```\n"), "{out}");
+}
+
 /// Drawing flags without --paths, and --paths without a volatility, are usage errors.
 #[test]
 fn paths_flags_need_each_other() {

@@ -397,11 +397,28 @@ impl Outputs<'_> {
             Some((_, d)) => d.json_tail()?,
             None => String::new(),
         };
-        // The distributions' table, after the compare table (or alone with --paths).
+        // The distributions' table, after the compare table (or alone with --paths,
+        // under the terms line the compare table would have opened with).
         let dist_table = match (&dist, output.format) {
             (Some((_, d)), Format::Table | Format::Markdown) => {
-                let mut t = d.table(shown);
-                t.push_str(&d.by_cap(shown));
+                let mut t = match (req.distribution.paths.is_some(), output.format) {
+                    (false, _) => String::new(),
+                    (true, format) => {
+                        let style = match format {
+                            Format::Markdown => Style::Markdown,
+                            _ => Style::Terminal,
+                        };
+                        render::table::compare_opening(
+                            &shared_terms(terms, req.variants),
+                            from,
+                            shown,
+                            style,
+                        )
+                    }
+                };
+                let mut drawn = d.table(shown);
+                drawn.push_str(&d.by_cap(shown));
+                t.push_str(&super::dist_text(drawn, output.format));
                 Some(t)
             }
             _ => None,

@@ -487,6 +487,17 @@ impl DistOutputs {
     }
 }
 
+/// The distributions' aligned text for a `format` on stdout: in Markdown inside a code
+/// fence, where its columns stay columns (as prose they run together).
+pub(crate) fn dist_text(text: String, format: crate::render::Format) -> String {
+    match format {
+        crate::render::Format::Markdown if !text.is_empty() => {
+            format!("\n```text\n{}\n```\n", text.trim_end_matches('\n'))
+        }
+        _ => text,
+    }
+}
+
 /// What the report and the workbook show of a run's distributions, when both exist:
 /// the rows of `distribution.csv` and `binding_probability.csv`, and for the report
 /// the distribution charts as SVG.

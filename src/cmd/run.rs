@@ -296,7 +296,9 @@ impl Outputs<'_> {
                         text.print(from, out)?;
                         match (&dist, output.format) {
                             (Some((_, d)), Format::Table | Format::Markdown) => out
-                                .write_all(d.table(shown).as_bytes())
+                                .write_all(
+                                    super::dist_text(d.table(shown), output.format).as_bytes(),
+                                )
                                 .map_err(Error::Stdout),
                             _ => Ok(()),
                         }
