@@ -295,13 +295,37 @@ impl PartialTerms {
     /// are flags. The other date's source is named in brackets.
     fn term_backwards(&self, from: Date, through: Date) -> Problem {
         let (from_src, through_src) = (self.source("from"), self.source("through"));
-        if let (Source::File { path: a, .. }, Source::File { path: b, .. }) =
-            (&from_src, &through_src)
+        if let (
+            Source::File {
+                path: a,
+                line: from_line,
+            },
+            Source::File {
+                path: b,
+                line: through_line,
+            },
+        ) = (&from_src, &through_src)
         {
             if a == b {
+                // Both in one file: at the later of the two keys, naming the other's line.
+                let (line, key, other) = if through_line >= from_line {
+                    (
+                        *through_line,
+                        "through",
+                        format!("from on line {from_line}"),
+                    )
+                } else {
+                    (
+                        *from_line,
+                        "from",
+                        format!("through on line {through_line}"),
+                    )
+                };
                 return Problem::new(a.as_str(), format!(
-                    "the term starts on {from}, after it ends on {through}; from must not be after through"
-                ));
+                    "the term starts on {from}, after it ends on {through} ({other}); from must not be after through"
+                ))
+                .line(line)
+                .key(key);
             }
         }
         if from_src.rank() >= through_src.rank() {
@@ -1160,7 +1184,13 @@ pub fn parse_terms(text: &str, origin: &str) -> Result<PartialTerms, Error> {
         if k == "rate_step" {
             match rate_steps_toml(v) {
                 Ok(s) => out.rate_steps = Some(s),
-                Err(m) => problems.push(Problem::new(origin, m).line(line).key(k)),
+                Err((n, m)) => {
+                    // An entry's problem at its own `[[rate_step]]` header, when it has one.
+                    let line = n
+                        .and_then(|n| table_header_line(text, k, n))
+                        .unwrap_or(line);
+                    problems.push(Problem::new(origin, m).line(line).key(k));
+                }
             }
             continue;
         }
@@ -1271,37 +1301,63 @@ fn scalar_text(v: &toml::Value) -> Option<String> {
     }
 }
 
-fn rate_steps_toml(v: &toml::Value) -> Result<Vec<RateStep>, String> {
+/// The rate steps of a terms file, or what is wrong with them and in which entry
+/// (from 1; `None` when the key is not an array).
+fn rate_steps_toml(v: &toml::Value) -> Result<Vec<RateStep>, (Option<usize>, String)> {
     let toml::Value::Array(items) = v else {
-        return Err("must be an array of tables: [[rate_step]] with from and rate".into());
+        return Err((
+            None,
+            "must be an array of tables: [[rate_step]] with from and rate".into(),
+        ));
     };
     let mut steps = Vec::new();
     for (n, item) in items.iter().enumerate() {
         let n = n + 1;
+        let entry = |m: String| (Some(n), m);
         let toml::Value::Table(t) = item else {
-            return Err(format!("entry {n} must be a table with from and rate"));
+            return Err(entry(format!(
+                "entry {n} must be a table with from and rate"
+            )));
         };
         if let Some(k) = t.keys().find(|k| *k != "from" && *k != "rate") {
-            return Err(format!(
+            return Err(entry(format!(
                 "entry {n}: unknown key {} (expected from and rate)",
                 quote(k)
-            ));
+            )));
         }
         let get = |k: &str| {
             t.get(k)
                 .and_then(scalar_text)
-                .ok_or_else(|| format!("entry {n} needs {k}"))
+                .ok_or_else(|| entry(format!("entry {n} needs {k}")))
         };
         let from = get("from")?;
         let rate = get("rate")?;
         steps.push(RateStep {
             from: parse::date(&from)
-                .map_err(|m| format!("entry {n}: from {} {m}", quote(&from)))?,
+                .map_err(|m| entry(format!("entry {n}: from {} {m}", quote(&from))))?,
             rate: parse::rate(&rate)
-                .map_err(|m| format!("entry {n}: rate {} {m}", quote(&rate)))?,
+                .map_err(|m| entry(format!("entry {n}: rate {} {m}", quote(&rate))))?,
         });
     }
     Ok(steps)
+}
+
+/// The line of the `n`th (from 1) `[[key]]` header of a TOML `text`, or `None` when
+/// the array is written inline (`key = [...]`). A header inside a multi-line string
+/// would be miscounted; a terms file has none.
+fn table_header_line(text: &str, key: &str, n: usize) -> Option<u64> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let l = l.trim();
+            let name = l
+                .strip_prefix("[[")
+                .and_then(|r| r.split_once("]]"))
+                .map(|(name, _)| name.trim());
+            name.is_some_and(|name| name == key || name.trim_matches('"') == key)
+        })
+        .nth(n.checked_sub(1)?)
+        .map(|(i, _)| i as u64 + 1)
 }
 
 /// The variants `compare` evaluates, in the order given: `--cap`s, then `--caps`, then

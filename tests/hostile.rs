@@ -452,7 +452,7 @@ error: t.toml: line 1, key "cap": "lots" is not a number (expected none or e.g. 
             .file("t.csv", GOOD)
             .file("t.toml", "from = 2031-01-01\n"),
         case("terms: from after through", &["run", "t.csv", "--terms", "t.toml"], 1,
-            "error: t.toml: the term starts on 2027-01-01, after it ends on 2026-12-31; from must not be after through\n")
+            "error: t.toml: line 2, key \"through\": the term starts on 2027-01-01, after it ends on 2026-12-31 (from on line 1); from must not be after through\n")
             .file("t.csv", GOOD)
             .file("t.toml", "from = 2027-01-01\nthrough = 2026-12-31\n"),
         case("--rate-step without =", &["run", "t.csv", "--rate-step", "2029-01-01"], 1,
@@ -506,6 +506,10 @@ error: --discount-rate: "150%" is above 100% (expected a fraction between 0 and 
             "error: t.toml: line 1, key \"rate_step\": entry 1 needs rate\n")
             .file("t.csv", GOOD)
             .file("t.toml", "[[rate_step]]\nfrom = 2029-01-01\n"),
+        case("terms: a later rate_step entry wrong", &["run", "t.csv", "--terms", "t.toml"], 1,
+            "error: t.toml: line 4, key \"rate_step\": entry 2: rate \"abc\" is not a rate (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)\n")
+            .file("t.csv", GOOD)
+            .file("t.toml", "[[rate_step]]\nfrom = 2029-01-01\nrate = \"15%\"\n[[rate_step]]\nfrom = 2030-01-01\nrate = \"abc\"\n"),
         case("terms: file missing", &["run", "t.csv", "--terms", "nope.toml"], 1,
             "error: nope.toml: cannot read: No such file or directory (os error 2)\n")
             .file("t.csv", GOOD),

@@ -296,7 +296,7 @@ fn a_terms_file_value_is_blamed_on_the_file_and_key() {
     w.write("d/terms.toml", "from = 2027-01-01\nthrough = 2026-12-31\n");
     assert_eq!(
         w.fails(&["run", "d", "--no-files"], 1),
-        "error: d/terms.toml: the term starts on 2027-01-01, after it ends on 2026-12-31; from must not be after through\n"
+        "error: d/terms.toml: line 2, key \"through\": the term starts on 2027-01-01, after it ends on 2026-12-31 (from on line 1); from must not be after through\n"
     );
     // validate checks the terms.toml beside a file it is given.
     w.write("d/terms.toml", "cap = \"lots\"\n");
