@@ -193,7 +193,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub terms: Option<PathBuf>,
     /// Total cap on payments, e.g. 38B, 38000000000, or none.
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true, value_parser = signed_value)]
     pub cap: Option<String>,
     /// Fail, not skip, when a folder's *.csv is no regular file.
     #[arg(long)]
@@ -217,7 +217,7 @@ pub struct CompareArgs {
     #[arg(long, value_name = "FILE")]
     pub terms: Vec<PathBuf>,
     /// A cap to compare, e.g. 25B or none (repeatable).
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true, value_parser = signed_value)]
     pub cap: Vec<String>,
     /// A range of caps START:END:STEP, ends included, e.g. 10B:100B:5B.
     #[arg(long, value_name = "START:END:STEP")]
@@ -355,13 +355,13 @@ pub struct InputFlags {
 pub struct TermFlags {
     /// Share of revenue paid: 0.20 or 20% [default: 0.20]. Repeatable in `compare`
     /// only: several rates make a rate × cap grid.
-    #[arg(long, value_name = "RATE", action = clap::ArgAction::Append)]
+    #[arg(long, value_name = "RATE", action = clap::ArgAction::Append, allow_hyphen_values = true, value_parser = signed_value)]
     pub rate: Vec<String>,
     /// The rate from a date on, DATE=RATE, e.g. 2029-01-01=15% (repeatable).
     #[arg(long = "rate-step", value_name = "DATE=RATE")]
     pub rate_steps: Vec<String>,
     /// Paid toward the cap before the term start, e.g. 5B [default: 0].
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true, value_parser = signed_value)]
     pub already_paid: Option<String>,
     /// Term start, YYYY-MM-DD [default: first day of each scenario's earliest period].
     #[arg(long, value_name = "DATE")]
@@ -370,7 +370,7 @@ pub struct TermFlags {
     #[arg(long, value_name = "DATE")]
     pub through: Option<String>,
     /// Annual discount rate for present values, e.g. 0.08 or 8% [default: none].
-    #[arg(long, value_name = "RATE")]
+    #[arg(long, value_name = "RATE", allow_hyphen_values = true, value_parser = signed_value)]
     pub discount_rate: Option<String>,
 }
 
@@ -497,7 +497,7 @@ pub struct SolveArgs {
     #[arg(long, value_name = "FILE")]
     pub terms: Option<PathBuf>,
     /// Total cap on payments, e.g. 38B, 38000000000, or none.
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true, value_parser = signed_value)]
     pub cap: Option<String>,
     /// What to print.
     #[arg(long, value_enum, default_value_t = SolveFormat::Table)]
@@ -520,7 +520,7 @@ pub struct SensitivityArgs {
     #[arg(long, value_name = "FILE")]
     pub terms: Option<PathBuf>,
     /// Total cap on payments, e.g. 38B, 38000000000, or none.
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true, value_parser = signed_value)]
     pub cap: Option<String>,
     /// An input's swing, NAME=LOW:HIGH, replacing its default (repeatable), e.g.
     /// rate=10%:30%, cap=-25%:+25%, revenue=0.5:1.5, through=-1y:+1y.
@@ -539,4 +539,13 @@ pub struct SensitivityArgs {
     pub term_flags: TermFlags,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// A value that may start with `-` (`--rate -5%` is then said to be negative, not taken
+/// for a flag), but not with `--`: that is the next flag, and this one's value missing.
+fn signed_value(raw: &str) -> Result<String, String> {
+    if raw.starts_with("--") {
+        return Err("looks like the next flag: this flag's value is missing".into());
+    }
+    Ok(raw.to_string())
 }

@@ -1171,3 +1171,43 @@ fn a_terms_file_named_in_another_case_is_warned_of() {
     );
     assert!(out.contains(",12000000000,"), "{out}");
 }
+
+/// A negative rate or amount after its flag (`--discount-rate -50%`) reaches revcap,
+/// which says it is negative, rather than being taken for a flag of its own; a flag
+/// whose value is missing (`--rate --cap 38B`) is still a usage error naming it.
+#[test]
+fn negative_term_values_are_said_to_be_negative() {
+    let w = Workdir::new();
+    w.write(
+        "t.csv",
+        "period,revenue\n2026,30B\n2027,62B\n2028,100B\n2029,167B\n2030,280B\n",
+    );
+    for (flag, value, why) in [
+        (
+            "--discount-rate",
+            "-50%",
+            "is negative (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)",
+        ),
+        (
+            "--rate",
+            "-5%",
+            "is negative (expected a fraction between 0 and 1 or a percent, e.g. 0.2 or 20%)",
+        ),
+        ("--cap", "-5B", "is negative (a cap must be ≥ 0, or none)"),
+        (
+            "--already-paid",
+            "-1B",
+            "is negative (expected an amount ≥ 0)",
+        ),
+    ] {
+        let err = w.fails(&["run", "t.csv", flag, value, "--no-files"], 1);
+        assert_eq!(err, format!("error: {flag}: \"{value}\" {why}\n"));
+    }
+    let err = w.fails(&["compare", "t.csv", "--cap", "-5B", "--no-files"], 1);
+    assert!(err.contains("error: --cap: \"-5B\" is negative"), "{err}");
+    let err = w.fails(&["run", "t.csv", "--rate", "--cap", "38B"], 2);
+    assert!(
+        err.starts_with("error: invalid value '--cap' for '--rate <RATE>': looks like the next flag: this flag's value is missing\n"),
+        "{err}"
+    );
+}
