@@ -305,6 +305,27 @@ fn volatility_from_percentiles_is_solved_and_said() {
         String::from_utf8_lossy(&out.stderr),
         "note: base: --volatility-from 2028=80B:125B gives a volatility of 7.8324% (2028 ends 3.00 years after the start, 2026-01-01)\n"
     );
+    // A base at the range's top: the range sets the spread, the base the centre, and
+    // the note says where the percentiles then fall: 100B × exp(∓ln(100/60)/2).
+    let top = w
+        .cmd(&[
+            "simulate",
+            "base.csv",
+            "--paths",
+            "1",
+            "--volatility-from",
+            "2028=60B:100B",
+            "--start",
+            "2026-01-01",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert_eq!(
+        String::from_utf8_lossy(&top.stderr),
+        "note: base: --volatility-from 2028=60B:100B gives a volatility of 8.9651% (2028 ends 3.00 years after the start, 2026-01-01); centred on the base's 100B, 2028's p5 and p95 are about 77.46B and 129.1B\n"
+    );
     // The same paths as that volatility given outright.
     let given = w.ok(&[
         "simulate",
