@@ -1095,6 +1095,10 @@ impl Dealing {
     }
 }
 
+/// What [`deal`] gives: each bucket's pieces, the temporary file of those on disk, and
+/// each slot's [`Range`] when kept.
+type Dealt = (Vec<Vec<Piece>>, Option<Disk>, Vec<Range>);
+
 /// Deals `rows` (consumed: those held freed one chunk at a time, those on disk read
 /// back a chunk at a time) into `count` buckets of `per_bucket` consecutive slots
 /// each, after `f` has given each row its final form. With `to_disk` (the number
@@ -1108,7 +1112,7 @@ fn deal(
     to_disk: Option<usize>,
     ranges: Option<usize>,
     f: impl Fn(Row) -> Row,
-) -> io::Result<(Vec<Vec<Piece>>, Option<Disk>, Vec<Range>)> {
+) -> io::Result<Dealt> {
     let disk = match to_disk {
         Some(i) => Some((Disk::new()?, i)),
         None => None,
