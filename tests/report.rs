@@ -303,6 +303,16 @@ fn a_compare_report_has_the_grid_the_thresholds_and_the_charts() {
     let (rows, thresholds) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
     let figures = html::compare_figures(&scenarios, &variants, &rows, &terms(), &shown()).unwrap();
     assert!(figures.iter().any(|f| f.name == "compare-grid"));
+    // The hostile scenario's data ends in 2028: the page says so, under the grid.
+    let coverage: Vec<(String, revcap::model::Gap)> = scenarios
+        .iter()
+        .flat_map(|s| {
+            revcap::engine::scenario_gaps(s, &terms())
+                .into_iter()
+                .map(|g| (s.name.clone(), g))
+        })
+        .collect();
+    assert_eq!(coverage.len(), 1);
     let raw = html::report(&Report {
         command: "compare",
         terms: &terms(),
@@ -312,6 +322,7 @@ fn a_compare_report_has_the_grid_the_thresholds_and_the_charts() {
             rows: &rows,
             variants: variants.iter().map(|v| v.name.clone()).collect(),
             thresholds: Some(&thresholds),
+            coverage: (&coverage, 1),
         }),
         sensitivity: None,
         distributions: None,
@@ -324,6 +335,12 @@ fn a_compare_report_has_the_grid_the_thresholds_and_the_charts() {
     .unwrap();
     let doc = Html::parse_document(&raw);
     assert_eq!(select(&doc, "svg").len(), figures.len());
+    assert_eq!(select(&doc, "#coverage").len(), 1);
+    let said: Vec<String> = select(&doc, "#compare li").iter().map(text).collect();
+    assert_eq!(
+        said,
+        [format!("{HOSTILE}: data ends 2028-12-31, before the term ends (2030-12-31): payments after it are not counted")]
+    );
     let grid = select(&doc, "#grid")[0];
     let head: Vec<String> = grid
         .select(&Selector::parse("thead th").unwrap())
@@ -446,6 +463,7 @@ fn compare_page(scenarios: &[Scenario], variants: &[Variant], terms: &Terms) -> 
             rows: &rows,
             variants: variants.iter().map(|v| v.name.clone()).collect(),
             thresholds: Some(&thresholds),
+            coverage: (&[], 0),
         }),
         sensitivity: None,
         distributions: None,

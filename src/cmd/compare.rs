@@ -88,7 +88,7 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
                 Vec::with_capacity(count.saturating_mul(req.variants.len())),
             )
         }),
-        laid_out: (files && (output.report || output.xlsx)).then(|| (Vec::new(), Vec::new())),
+        laid_out: (files && (output.report || output.xlsx)).then(LaidOut::default),
     };
     let csv = outs.csv.file.is_some() || outs.csv.stdout.is_some();
     let json = outs.json.is_some();
@@ -334,7 +334,18 @@ struct Outputs<'a> {
     charts: Option<(Vec<Scenario>, Vec<CompareRow>)>,
     /// The rows and thresholds `--report` and `--xlsx` lay out (every row:
     /// docs/memory.md).
-    laid_out: Option<(Vec<CompareRow>, Vec<Thresholds>)>,
+    laid_out: Option<LaidOut>,
+}
+
+/// What `--report` and `--xlsx` lay out: every row and threshold, and the report's
+/// sentences on data that does not cover the term (as many as it shows scenarios).
+#[derive(Default)]
+struct LaidOut {
+    rows: Vec<CompareRow>,
+    thresholds: Vec<Thresholds>,
+    coverage: Vec<(String, Gap)>,
+    /// Scenarios whose data leaves part of a term uncovered, all of them.
+    uncovered: usize,
 }
 
 impl Outputs<'_> {
@@ -348,6 +359,18 @@ impl Outputs<'_> {
             for s in batch {
                 for g in plan.gaps(s) {
                     table.coverage(&s.name, &g)?;
+                }
+            }
+        }
+        if let Some(l) = &mut self.laid_out {
+            for s in batch {
+                let gaps = plan.gaps(s);
+                if !gaps.is_empty() {
+                    l.uncovered += 1;
+                    if l.uncovered <= render::html::MAX_ROWS {
+                        l.coverage
+                            .extend(gaps.into_iter().map(|g| (s.name.clone(), g)));
+                    }
                 }
             }
         }
@@ -372,9 +395,9 @@ impl Outputs<'_> {
         if let Some((_, rows)) = &mut self.charts {
             rows.extend(piece.rows.iter().cloned());
         }
-        if let Some((rows, thresholds)) = &mut self.laid_out {
-            rows.extend(piece.rows.iter().cloned());
-            thresholds.extend(piece.thresholds.iter().cloned());
+        if let Some(l) = &mut self.laid_out {
+            l.rows.extend(piece.rows.iter().cloned());
+            l.thresholds.extend(piece.thresholds.iter().cloned());
         }
         Ok(())
     }
@@ -547,7 +570,7 @@ fn stage_files(
     dist: Option<&(Dist, DistOutputs)>,
     file: Option<(std::path::PathBuf, Option<(Staged, StagedFile)>)>,
     drawn: Option<&(Vec<Scenario>, Vec<CompareRow>)>,
-    laid_out: Option<&(Vec<CompareRow>, Vec<Thresholds>)>,
+    laid_out: Option<&LaidOut>,
     document: &mut Document<'_>,
 ) -> Result<(Option<Staged>, Option<std::fs::File>), Error> {
     let (terms, output) = (req.terms, req.output);
@@ -609,14 +632,15 @@ fn stage_files(
                 staged.add(&name, &bytes)?;
             }
         }
-        if let Some((rows, thresholds)) = laid_out {
+        if let Some(l) = laid_out {
             let extra = render::html::CompareInput {
                 inputs: req.inputs,
                 scenarios: drawn.map_or(&[], |(s, _)| s.as_slice()),
                 count,
                 variants: req.variants,
-                rows,
-                thresholds: req.thresholds.then_some(thresholds.as_slice()),
+                rows: &l.rows,
+                thresholds: req.thresholds.then_some(l.thresholds.as_slice()),
+                coverage: (&l.coverage, l.uncovered),
                 terms,
             };
             let distributed = super::distributed(dist, terms, output, shown)?;

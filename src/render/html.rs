@@ -20,7 +20,7 @@ use super::{percent, percent2, Amounts, Shown};
 use crate::analysis::sensitivity::{Metric, Sensitivity, Swing};
 use crate::config::{ChartOptions, Input, Variant};
 use crate::error::Error;
-use crate::model::{CompareRow, Date, Scenario, ScenarioResult, Terms, Thresholds};
+use crate::model::{CompareRow, Date, Gap, Scenario, ScenarioResult, Terms, Thresholds};
 use crate::montecarlo::distribution::{
     Metric as DistMetric, Probability, Summary as DistSummary, Value as DistValue, PERCENTILES,
 };
@@ -82,6 +82,8 @@ pub struct CompareParts<'a> {
     pub variants: Vec<String>,
     /// With `--thresholds`.
     pub thresholds: Option<&'a [Thresholds]>,
+    /// As [`CompareInput::coverage`].
+    pub coverage: (&'a [(String, Gap)], usize),
 }
 
 /// What `sensitivity` adds to the report.
@@ -1173,6 +1175,13 @@ fn compare_section(r: &Report, c: &CompareParts, amounts: &Amounts) -> Markup {
                     }
                 }
             }
+            @if !c.coverage.0.is_empty() {
+                p #coverage { "Data that does not cover the whole term; its days outside earn nothing:" }
+                ul {
+                    @for (name, gap) in c.coverage.0 { li { (name) ": " (gap) } }
+                }
+                @if c.coverage.1 > MAX_ROWS { p { "The first " (MAX_ROWS) " of " (c.coverage.1) " such scenarios are listed." } }
+            }
             @for f in figures { (figure(f)) }
             @if r.results.is_empty() { @if let Some(why) = &r.no_figures { p.muted { (why) } } }
             @if let Some(th) = c.thresholds {
@@ -1449,6 +1458,9 @@ pub struct CompareInput<'a> {
     pub variants: &'a [Variant],
     pub rows: &'a [CompareRow],
     pub thresholds: Option<&'a [Thresholds]>,
+    /// The first scenarios' parts of a term their data does not cover, and how many
+    /// scenarios have such a part in all.
+    pub coverage: (&'a [(String, Gap)], usize),
     pub terms: &'a Terms,
 }
 
@@ -1474,6 +1486,7 @@ pub fn compare_files(
                 rows: c.rows,
                 variants: c.variants.iter().map(|v| v.name.clone()).collect(),
                 thresholds: c.thresholds,
+                coverage: c.coverage,
             }),
             sensitivity: None,
             distributions,
