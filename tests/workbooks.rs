@@ -487,6 +487,57 @@ fn a_formula_error_cell_is_named() {
     );
 }
 
+/// A formula whose value was never saved (a workbook written by a script, never
+/// opened in a spreadsheet) is an error at its cell, in `.xlsx` and `.ods`: read as
+/// empty, the last rows of a wide sheet would be taken for where its data ends.
+#[test]
+fn a_formula_with_no_saved_value_is_an_error() {
+    let w = Workdir::new();
+    let rows = vec![
+        vec![t("period"), t("base"), t("bull")],
+        vec![Number(2026.0), Number(30e9), Number(40e9)],
+        vec![Number(2027.0), Number(62e9), Number(80e9)],
+        vec![
+            Number(2028.0),
+            Formula("B3*1.6".into(), "99200000000".into()),
+            Number(100e9),
+        ],
+    ];
+    // rust_xlsxwriter always saves a value: the one of B4 is taken out of the XML.
+    let book = xlsx(&[sheet("Wide", rows.clone())]);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+    let part = "xl/worksheets/sheet1.xml";
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(part).unwrap(), &mut xml).unwrap();
+    let saved = xml.clone();
+    let start = xml.find("<v>99200000000</v>").unwrap();
+    xml.replace_range(start..start + "<v>99200000000</v>".len(), "");
+    w.write("saved.xlsx", rezip(&mut zip, part, saved.as_bytes()));
+    w.write("unsaved.xlsx", rezip(&mut zip, part, xml.as_bytes()));
+    let args = |f: &'static str| ["validate", f, "--through", "2028-12-31"];
+    assert_eq!(w.ok(&args("saved.xlsx")), "ok: 2 scenarios in 1 file\n");
+    let message = "is a formula with no saved value (the file was written by a program that does not compute formulas: open it in a spreadsheet and save it, or write the values)";
+    assert_eq!(
+        w.fails(&args("unsaved.xlsx"), 1),
+        format!("error: unsaved.xlsx: sheet Wide, cell B4: {message}\n1 problem in 1 file\n")
+    );
+    // In .ods: a table:formula with no office:value.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(ods(&[sheet("Wide", rows)]))).unwrap();
+    let mut doc = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("content.xml").unwrap(), &mut doc).unwrap();
+    let cached = r#" office:value-type="string" office:string-value="99200000000"><text:p>99200000000</text:p></table:table-cell>"#;
+    assert!(doc.contains(cached));
+    doc = doc.replace(cached, "/>");
+    w.write(
+        "unsaved.ods",
+        rezip(&mut zip, "content.xml", doc.as_bytes()),
+    );
+    assert_eq!(
+        w.fails(&args("unsaved.ods"), 1),
+        format!("error: unsaved.ods: sheet Wide, cell B4: {message}\n1 problem in 1 file\n")
+    );
+}
+
 #[test]
 fn hostile_workbooks_get_clear_errors() {
     let w = Workdir::new();

@@ -146,8 +146,7 @@ fn read_sheet(
         Kind::Xlsx => {
             let mut book = calamine::Xlsx::new(file).map_err(|e| one(not_read(&e)))?;
             let (name, note) = choose(book.sheets_metadata(), sheet, origin).map_err(one)?;
-            let text = xlsx_text(&mut book, &name, reading)
-                .map_err(|m| place_message(origin, &name, m))?;
+            let text = xlsx_text(&mut book, &name, reading).map_err(|e| e.at(origin, &name))?;
             (text, name, note)
         }
         Kind::Ods => {
@@ -155,6 +154,7 @@ fn read_sheet(
             let (name, note) = choose(book.sheets_metadata(), sheet, origin).map_err(one)?;
             let text = range_text(&mut book, &name, reading)
                 .map_err(|m| place_message(origin, &name, m))?;
+            unsaved_ods_formula(&mut book, &name).map_err(|e| e.at(origin, &name))?;
             (text, name, note)
         }
         Kind::Xls => {
@@ -608,23 +608,86 @@ fn choose(
     Ok((first.name.clone(), note))
 }
 
+/// Why a sheet was not read: a problem of the whole sheet, or of one cell.
+enum SheetError {
+    Sheet(String),
+    Cell((u32, u32), String),
+}
+
+impl From<String> for SheetError {
+    fn from(m: String) -> Self {
+        SheetError::Sheet(m)
+    }
+}
+
+impl SheetError {
+    fn at(self, origin: &str, sheet: &str) -> Vec<Problem> {
+        match self {
+            SheetError::Sheet(m) => place_message(origin, sheet, m),
+            SheetError::Cell((row, col), m) => {
+                let mut p = Problem::new(origin, m);
+                p.field = Some(format!(
+                    "{}, cell {}",
+                    sheet_name(sheet),
+                    cell_name(row, col)
+                ));
+                vec![p]
+            }
+        }
+    }
+
+    /// A formula whose value was never saved: a program that writes workbooks without
+    /// computing them (openpyxl, a script) leaves the value out, and the cell would
+    /// otherwise read as empty, which at the end of a wide sheet is where data ends
+    /// (`tests/workbooks.rs::a_formula_with_no_saved_value_is_an_error`).
+    fn unsaved(at: (u32, u32)) -> SheetError {
+        SheetError::Cell(
+            at,
+            "is a formula with no saved value (the file was written by a program that does not compute formulas: open it in a spreadsheet and save it, or write the values)".into(),
+        )
+    }
+}
+
+/// An `.ods` sheet's first formula cell with no value, as a problem ([`SheetError::unsaved`]).
+fn unsaved_ods_formula<RS: Read + Seek>(
+    book: &mut calamine::Ods<RS>,
+    sheet: &str,
+) -> Result<(), SheetError> {
+    let (Ok(values), Ok(formulas)) = (book.worksheet_range(sheet), book.worksheet_formula(sheet))
+    else {
+        return Ok(());
+    };
+    let (top, left) = formulas.start().unwrap_or((0, 0));
+    for (r, c, f) in formulas.used_cells() {
+        if f.is_empty() {
+            continue;
+        }
+        let at = (top.saturating_add(r as u32), left.saturating_add(c as u32));
+        let value = values.get_value(at);
+        if value.is_none_or(|v| matches!(v, Data::Empty)) {
+            return Err(SheetError::unsaved(at));
+        }
+    }
+    Ok(())
+}
+
 /// An `.xlsx` sheet, cell by cell as its XML streams (never the whole grid, which a
 /// sheet with one cell in A1 and one in XFD1048576 would make 17 billion cells).
 fn xlsx_text<RS: Read + Seek>(
     book: &mut calamine::Xlsx<RS>,
     sheet: &str,
     reading: Reading,
-) -> Result<Text, String> {
+) -> Result<Text, SheetError> {
     let mut cells = book
         .worksheet_cells_reader(sheet)
         .map_err(|e| format!("cannot be read: {e}"))?;
     let mut text = Text::new(reading);
     while let Some(cell) = cells
-        .next_cell()
+        .next_cell_with_formula_metadata()
         .map_err(|e| format!("cannot be read: {e}"))?
     {
-        let (row, col) = cell.get_position();
-        let value = match cell.get_value() {
+        let (row, col) = cell.pos;
+        let value = match &cell.value {
             DataRef::Int(i) => Value::Text(i.to_string()),
             DataRef::Float(f) => Value::Number(*f),
             DataRef::String(s) => Value::Text(s.clone()),
@@ -634,6 +697,9 @@ fn xlsx_text<RS: Read + Seek>(
             DataRef::DateTimeIso(s) => Value::Text(iso_date(s)),
             DataRef::DurationIso(s) => Value::Text(s.clone()),
             DataRef::Error(e) => Value::Text(e.to_string()),
+            DataRef::Empty if cell.formula.is_some() => {
+                return Err(SheetError::unsaved((row, col)))
+            }
             DataRef::Empty => continue,
         };
         text.cell(row, col, value)?;
