@@ -423,11 +423,47 @@ fn run_and_compare_write_the_report_and_the_workbook() {
         4,
         "cmp",
     );
+    compare_charts_read_the_cap_and_the_measure(&w.path("cmp/revcap.xlsx"));
     let doc = Html::parse_document(&w.read("cmp/report.html"));
     assert_eq!(select(&doc, "#grid tbody tr").len(), 4);
     assert_eq!(select(&doc, "#thresholds").len(), 1);
     // total paid, binding date, grid, and one per scenario.
     assert_eq!(select(&doc, "svg").len(), 3 + 4);
+}
+
+/// The workbook's Compare charts plot the cap (x) against total paid and the binding
+/// date (y): the columns of those names on the Compare sheet, whatever columns come
+/// before them (a `rate` column once shifted them by one, onto the rate and the
+/// uncapped total).
+fn compare_charts_read_the_cap_and_the_measure(book: &std::path::Path) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let mut sheet: calamine::Xlsx<_> = calamine::open_workbook(book).unwrap();
+    use calamine::Reader;
+    let compare = sheet.worksheet_range("Compare").unwrap();
+    let header: Vec<String> = compare
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let letter = |name: &str| {
+        let i = header.iter().position(|h| h == name).unwrap();
+        char::from(b'A' + u8::try_from(i).unwrap())
+    };
+    for (part, measure) in [
+        ("xl/charts/chart1.xml", "total_paid"),
+        ("xl/charts/chart2.xml", "binding_date"),
+    ] {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(part).unwrap(), &mut xml).unwrap();
+        let x = format!("Compare!${}$2:${}$", letter("cap"), letter("cap"));
+        let y = format!("Compare!${}$2:${}$", letter(measure), letter(measure));
+        assert!(
+            xml.contains(&x) && xml.contains(&y),
+            "{part}: {x} {y}\n{xml}"
+        );
+    }
 }
 
 #[test]

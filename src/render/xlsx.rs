@@ -314,6 +314,13 @@ fn summary_cells(s: &Summary) -> Vec<Cell<'static>> {
     ]
 }
 
+/// The columns of the Compare sheet, which its charts refer to by place.
+fn compare_header() -> Vec<&'static str> {
+    let mut header = vec!["scenario", "variant", "rate", "cap"];
+    header.extend(SUMMARY_HEADER.get(1..).unwrap_or_default());
+    header
+}
+
 /// The workbook's bytes.
 pub fn workbook(w: &Workbook) -> Result<Vec<u8>, Error> {
     build(w).map_err(fail)
@@ -368,8 +375,7 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
         let ws = book
             .add_worksheet_with_constant_memory()?
             .set_name("Compare")?;
-        let mut header = vec!["scenario", "variant", "rate", "cap"];
-        header.extend(SUMMARY_HEADER.get(1..).unwrap_or_default());
+        let header = compare_header();
         let cells = rows.iter().map(|r| {
             let mut cells = vec![
                 Cell::Text(r.scenario.as_str()),
@@ -518,9 +524,10 @@ fn compare_charts(book: &mut Book, rows: &[CompareRow]) -> Result<Option<String>
             thousands(blocks.len())
         )));
     }
+    // The sheet's own columns, so that the charts follow them
+    // (`compare_charts_read_the_cap_and_the_measure`).
+    let header = compare_header();
     let column = |name: &str| {
-        let mut header = vec!["scenario", "variant", "cap"];
-        header.extend(SUMMARY_HEADER.get(1..).unwrap_or_default());
         header
             .iter()
             .position(|h| *h == name)
