@@ -153,6 +153,35 @@ fn run_sheets_are_the_csv_files() {
         .unwrap();
     assert_eq!(cap_row[1], Data::Float(38e9));
     assert_eq!(cap_row[2], Data::String("--cap".into()));
+    // The unit of every amount: none given here; in $M, said (a cap of 38000 is $38B).
+    let unit_of = |book: &mut Xlsx<Cursor<Vec<u8>>>| {
+        let sheet = book.worksheet_range("Terms").unwrap();
+        let row = sheet
+            .rows()
+            .find(|r| r[0] == Data::String("unit".into()))
+            .unwrap();
+        row[1].to_string()
+    };
+    assert_eq!(
+        unit_of(&mut book),
+        "as written in the inputs (no unit given)"
+    );
+    let mut in_millions = shown();
+    in_millions.unit = Some(revcap::unit::Unit::parse("$M").unwrap());
+    let bytes = xlsx::workbook(&Workbook {
+        terms: &terms(),
+        shown: &in_millions,
+        results: &results,
+        compare: None,
+        thresholds: None,
+        sensitivity: None,
+        distributions: None,
+    })
+    .unwrap();
+    assert_eq!(
+        unit_of(&mut open(bytes)),
+        "$M (every amount on every sheet)"
+    );
     // Chart data: what is paid toward the cap at each period end, and the cap.
     let data = book.worksheet_range("Chart data").unwrap();
     assert_eq!(

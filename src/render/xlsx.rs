@@ -672,9 +672,17 @@ fn terms_sheet(
         opt(t.discount_rate, Cell::Rate),
         Cell::Text(src.of("discount_rate")),
     ]);
+    // Every amount of the workbook is a plain number in the inputs' unit: which one is
+    // said here, as the JSON's `unit` and the table's headers say it (a cap of 38000
+    // in $M is $38B).
+    let unit = match &w.shown.unit {
+        Some(u) => Cell::Owned(format!("{u} (every amount on every sheet)")),
+        None => Cell::Text("as written in the inputs (no unit given)"),
+    };
+    rows.push(vec![Cell::Text("unit"), unit, Cell::Text("")]);
     table(ws, f, &["term", "value", "source"], rows.into_iter())?;
     ws.set_column_width(1, 28)?;
-    let last = u32::try_from(t.rate_steps.len()).unwrap_or(0) + 7;
+    let last = u32::try_from(t.rate_steps.len()).unwrap_or(0) + 8;
     let mut row = last + 1;
     for note in std::iter::once(FLOAT_NOTE).chain(notes.iter().map(String::as_str)) {
         ws.merge_range(row, 0, row, 2, note, &f.wrap)?;
