@@ -60,6 +60,8 @@ pub struct Staged {
     created: Vec<PathBuf>,
     lock: Option<lock::Lock>,
     committed: bool,
+    /// Which names the command writes ([`Staged::own_outputs`]); `None`: no warning.
+    own: Option<fn(&str) -> bool>,
 }
 
 /// Folders created for the output, deepest first; removed again (if empty) on drop,
@@ -193,6 +195,7 @@ impl Staged {
             created,
             lock: None,
             committed: false,
+            own: None,
         }
     }
 
@@ -394,15 +397,46 @@ impl Staged {
         for (name, target) in &self.files {
             refuse_replacing_a_folder(&self.real.join(name), target)?;
         }
-        if let Mode::Swap { existed } = self.mode {
-            if self.swap(existed)? {
-                self.committed = true;
-                return Ok(self.files.iter().map(|(_, t)| t.clone()).collect());
-            }
+        let stale = self.stale();
+        let swapped = match self.mode {
+            Mode::Swap { existed } => self.swap(existed)?,
+            Mode::PerFile => false,
+        };
+        if !swapped {
+            self.per_file()?;
         }
-        self.per_file()?;
         self.committed = true;
+        if let Some(warning) = stale_warning(&self.dir, &stale) {
+            let _ = writeln!(std::io::stderr(), "{warning}");
+        }
         Ok(self.files.iter().map(|(_, t)| t.clone()).collect())
+    }
+
+    /// Names the files the command writes in some run ([`run_output`]), so that
+    /// those an earlier run left are warned of at the commit ([`Staged::stale`]).
+    pub fn own_outputs(&mut self, own: fn(&str) -> bool) {
+        self.own = Some(own);
+    }
+
+    /// The files already in the folder that this command writes in some run (by their
+    /// names) and this run does not: they stay, as every file the run does not write
+    /// does (docs/spec.md §5.8), but they describe an earlier run (a chart of a
+    /// scenario no longer read, the report of a run that made one).
+    fn stale(&self) -> Vec<String> {
+        let Some(own) = self.own else {
+            return Vec::new();
+        };
+        let Ok(entries) = std::fs::read_dir(&self.real) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| own(n) && !self.files.iter().any(|(f, _)| f == n))
+            .collect();
+        out.sort();
+        out
     }
 
     /// The atomic commit; false (nothing changed) when the exchange is not possible
@@ -850,6 +884,97 @@ fn same_owner(path: &Path, old: &std::fs::Metadata) -> std::io::Result<()> {
         return Ok(());
     }
     std::os::unix::fs::chown(path, Some(old.uid()), Some(old.gid()))
+}
+
+/// Whether `name` is a file `run` writes in some run: its data files, the report and
+/// the workbook, and its charts by the endings their names take
+/// (`feb2026-cumulative.png`); a `compare` chart of a scenario ends the same way, but
+/// `-compare-cumulative`.
+pub fn run_output(name: &str) -> bool {
+    const FILES: [&str; 7] = [
+        "ledger.csv",
+        "summary.csv",
+        "result.json",
+        "distribution.csv",
+        "binding_probability.csv",
+        "report.html",
+        "revcap.xlsx",
+    ];
+    const ENDINGS: [&str; 6] = [
+        "-cumulative",
+        "-payments",
+        "-fan",
+        "-foregone",
+        "-binding-by-cap",
+        "binding-probability",
+    ];
+    FILES.contains(&name)
+        || chart_stem(name).is_some_and(|s| {
+            !s.ends_with("-compare-cumulative") && ENDINGS.iter().any(|e| s.ends_with(e))
+        })
+}
+
+/// [`run_output`] for `compare`.
+pub fn compare_output(name: &str) -> bool {
+    const FILES: [&str; 6] = [
+        "compare.csv",
+        "compare.json",
+        "distribution.csv",
+        "binding_probability.csv",
+        "report.html",
+        "revcap.xlsx",
+    ];
+    const ENDINGS: [&str; 5] = [
+        "-compare-cumulative",
+        "-heatmap",
+        "-foregone",
+        "-binding-by-cap",
+        "binding-probability",
+    ];
+    FILES.contains(&name)
+        || chart_stem(name)
+            .is_some_and(|s| s.starts_with("compare-") || ENDINGS.iter().any(|e| s.ends_with(e)))
+}
+
+/// [`run_output`] for `sensitivity`.
+pub fn sensitivity_output(name: &str) -> bool {
+    [
+        "sensitivity.csv",
+        "sensitivity.json",
+        "report.html",
+        "revcap.xlsx",
+    ]
+    .contains(&name)
+        || chart_stem(name).is_some_and(|s| s.contains("-tornado-"))
+}
+
+/// A chart's name without its `.png` or `.svg`.
+fn chart_stem(name: &str) -> Option<&str> {
+    name.strip_suffix(".png")
+        .or_else(|| name.strip_suffix(".svg"))
+}
+
+/// The warning for files an earlier run left in `dir` (see [`Staged::stale`]), or
+/// `None` when there are none.
+fn stale_warning(dir: &Path, stale: &[String]) -> Option<String> {
+    let (first, rest) = stale.split_first()?;
+    let shown: Vec<&str> = std::iter::once(first.as_str())
+        .chain(rest.iter().take(2).map(String::as_str))
+        .collect();
+    let more = stale.len().saturating_sub(shown.len());
+    let list = if more > 0 {
+        format!("{} and {more} more", shown.join(", "))
+    } else {
+        shown.join(", ")
+    };
+    let (n, files) = match stale.len() {
+        1 => ("1".to_string(), "file"),
+        n => (n.to_string(), "files"),
+    };
+    Some(format!(
+        "warning: {}: {n} {files} of an earlier run stay beside this run's ({list}): they describe that run, not this one (remove them, or write to a new --output)",
+        dir.display()
+    ))
 }
 
 /// Hard-links (copies when linking fails) into `new` every entry of `old` that the run

@@ -1211,3 +1211,34 @@ fn negative_term_values_are_said_to_be_negative() {
         "{err}"
     );
 }
+
+/// Files an earlier run of the same command wrote, and this one does not, stay in the
+/// folder (as every file the run does not write does) and are warned of: a chart of a
+/// scenario no longer read, a report this run did not make. `run` then `compare` into
+/// one folder keep their own files without a word.
+#[test]
+fn files_an_earlier_run_left_in_the_folder_are_warned_of() {
+    let w = Workdir::new();
+    let rows = "period,revenue\n2026,30B\n2027,62B\n2028,100B\n2029,167B\n2030,280B\n";
+    w.write("d/a.csv", rows);
+    w.write("d/b.csv", rows);
+    w.ok_wrote(&["run", "d/", "--report", "--output", "out"], 9, "out");
+    let warned = w.ok_warned(
+        &["run", "d/a.csv", "--output", "out"],
+        &format!(
+            "warning: out: 3 files of an earlier run stay beside this run's (b-cumulative.png, b-payments.png, report.html): they describe that run, not this one (remove them, or write to a new --output)\n{}",
+            common::wrote(6, "out")
+        ),
+    );
+    assert!(!warned.is_empty());
+    // compare writes none of run's files: run's stay, unremarked.
+    w.ok_wrote(&["run", "d/", "--output", "both"], 8, "both");
+    w.ok_wrote(
+        &[
+            "compare", "d/", "--cap", "38B", "--cap", "50B", "--output", "both",
+        ],
+        7,
+        "both",
+    );
+    assert!(w.files("both").contains(&"ledger.csv".to_string()));
+}

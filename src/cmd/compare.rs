@@ -703,6 +703,7 @@ impl CsvRows {
     /// Starts the staged set and `compare.csv`, its header written.
     fn start(dir: &std::path::Path) -> Result<(Staged, StagedFile), Error> {
         let mut staged = Staged::new(dir)?;
+        staged.own_outputs(output::compare_output);
         let mut csv = staged.create("compare.csv")?;
         csv.write(header()?.as_bytes())?;
         Ok((staged, csv))

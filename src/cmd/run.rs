@@ -462,6 +462,7 @@ impl Files<'_> {
         printed: Format,
     ) -> Result<(Staged, StagedFile, StagedFile), Error> {
         let mut staged = Staged::new(dir)?;
+        staged.own_outputs(output::run_output);
         let ledger = create(&mut staged, "ledger.csv", printed == Format::Csv)?;
         // Never printed: the summary table on stdout is made from the results.
         let mut summary = staged.create_unkept("summary.csv")?;

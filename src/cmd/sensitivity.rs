@@ -44,6 +44,7 @@ pub fn sensitivity(
     let json_text = json_text(&found, terms)?;
     let staged = if let Some(dir) = &output.dir {
         let mut staged = output::Staged::new(dir)?;
+        staged.own_outputs(output::sensitivity_output);
         staged.add("sensitivity.csv", csv_text.as_bytes())?;
         staged.add("sensitivity.json", json_text.as_bytes())?;
         let names: Vec<&str> = scenarios.iter().map(|s| s.name.as_str()).collect();
