@@ -186,7 +186,8 @@ Examples:
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
+    /// CSV files, workbooks or folders (every *.csv, *.tsv, *.txt, *.xlsx, *.xlsm, *.xls
+    /// and *.ods in name order), or - for stdin.
     #[arg(value_name = "PATHS", default_value = "scenarios/")]
     pub paths: Vec<String>,
     /// Terms file (TOML); replaces a folder's terms.toml. Flags override it.
@@ -210,7 +211,8 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
+    /// CSV files, workbooks or folders (every *.csv, *.tsv, *.txt, *.xlsx, *.xlsm, *.xls
+    /// and *.ods in name order), or - for stdin.
     #[arg(value_name = "PATHS", default_value = "scenarios/")]
     pub paths: Vec<String>,
     /// A whole set of terms as one variant, named by the file's stem (repeatable).
@@ -285,7 +287,8 @@ pub enum GridMetric {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
+    /// CSV files, workbooks or folders (every *.csv, *.tsv, *.txt, *.xlsx, *.xlsm, *.xls
+    /// and *.ods in name order), or - for stdin.
     #[arg(value_name = "PATHS", default_value = "scenarios/")]
     pub paths: Vec<String>,
     /// Terms file (TOML) to check as well.
@@ -490,7 +493,8 @@ pub struct SolveArgs {
     /// Target: uncapped total minus total paid, e.g. 50B.
     #[arg(long, value_name = "AMOUNT", group = "target")]
     pub foregone: Option<String>,
-    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
+    /// CSV files, workbooks or folders (every *.csv, *.tsv, *.txt, *.xlsx, *.xlsm, *.xls
+    /// and *.ods in name order), or - for stdin.
     #[arg(value_name = "PATHS", default_value = "scenarios/")]
     pub paths: Vec<String>,
     /// Terms file (TOML); replaces a folder's terms.toml. Flags override it.
@@ -513,7 +517,8 @@ pub struct SolveArgs {
 
 #[derive(Debug, Args)]
 pub struct SensitivityArgs {
-    /// CSV files or folders (every *.csv, *.tsv and *.txt in name order), or - for stdin.
+    /// CSV files, workbooks or folders (every *.csv, *.tsv, *.txt, *.xlsx, *.xlsm, *.xls
+    /// and *.ods in name order), or - for stdin.
     #[arg(value_name = "PATHS", default_value = "scenarios/")]
     pub paths: Vec<String>,
     /// Terms file (TOML); replaces a folder's terms.toml. Flags override it.

@@ -132,7 +132,14 @@ fn write_out(dir: &Path) -> Result<(), Error> {
             });
         }
     }
-    let mut staged = output::Staged::new(dir)?;
+    // The folder is --export's here, not --output's.
+    let mut staged = output::Staged::new(dir).map_err(|e| match e {
+        Error::Write { path, message } => Error::Write {
+            path,
+            message: message.replace("--output", "--export"),
+        },
+        e => e,
+    })?;
     for f in &files {
         staged.add(f.name, f.text.as_bytes())?;
     }
