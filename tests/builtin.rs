@@ -248,6 +248,11 @@ fn scenarios_export_writes_them_out_once() {
         err,
         "error: mine/apr2025.csv: cannot write: already exists; revcap scenarios --export never replaces a file (choose an empty folder)\n"
     );
+    // A file where the folder should be: the flag named is --export.
+    assert_eq!(
+        w.fails(&["scenarios", "--export", "mine/apr2025.csv"], 1),
+        "error: mine/apr2025.csv: cannot write: exists and is not a folder (give --export a folder)\n"
+    );
 }
 
 #[test]
