@@ -538,6 +538,31 @@ fn a_formula_with_no_saved_value_is_an_error() {
     );
 }
 
+/// A workbook named `.csv`, or piped in, is read as text: said to be a workbook at
+/// once, rather than refused at its first cell shown as binary.
+#[test]
+fn a_workbook_read_as_text_is_named() {
+    let w = Workdir::new();
+    let book = xlsx(&[sheet("S", two_years(Number(30e9)))]);
+    w.write("book.csv", &book);
+    let message = "looks like a workbook (a zip file, as .xlsx and .ods files are), not CSV text: give it as a file named for what it is (revcap reads a workbook by its extension: .xlsx, .xlsm, .xls or .ods), or export the sheet as CSV";
+    assert_eq!(
+        w.fails(&["run", "book.csv", "--no-files"], 1),
+        format!("error: book.csv: {message}\n")
+    );
+    let out = w
+        .cmd(&["validate", "-"])
+        .write_stdin(book)
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("error: -: {message}\n1 problem in 1 file\n")
+    );
+}
+
 #[test]
 fn hostile_workbooks_get_clear_errors() {
     let w = Workdir::new();

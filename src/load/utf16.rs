@@ -40,12 +40,30 @@ impl<R: Read> Read for Decoded<R> {
 pub(super) fn decoded<R: Read>(mut reader: R) -> std::io::Result<Decoded<R>> {
     let mut start = Vec::with_capacity(SNIFF);
     (&mut reader).take(SNIFF as u64).read_to_end(&mut start)?;
+    if let Some(what) = binary_kind(&start) {
+        return Err(invalid(format!(
+            "looks like {what}, not CSV text: give it as a file named for what it is (revcap reads a workbook by its extension: .xlsx, .xlsm, .xls or .ods), or export the sheet as CSV"
+        )));
+    }
     let big_endian = is_utf16(&start);
     let rest = Cursor::new(start).chain(reader);
     Ok(match big_endian {
         Some(big_endian) => Decoded::Utf16(Box::new(Utf16::new(rest, big_endian))),
         None => Decoded::Plain(rest),
     })
+}
+
+/// What a file starting with `start` is when it is a workbook, not text: a workbook
+/// named `.csv` (or piped in) would otherwise be read as text and refused at its first
+/// cell, shown as binary (`tests/workbooks.rs::a_workbook_read_as_text_is_named`).
+fn binary_kind(start: &[u8]) -> Option<&'static str> {
+    if start.starts_with(b"PK\x03\x04") {
+        Some("a workbook (a zip file, as .xlsx and .ods files are)")
+    } else if start.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some("an Excel 97-2003 workbook (.xls)")
+    } else {
+        None
+    }
 }
 
 /// Whether text starting with `start` is UTF-16, and then whether big-endian.
