@@ -294,6 +294,9 @@ error: t.csv: line 3, column "period": "0001-05-31" is a date that ends the 3 mo
         run_csv("title row above the header", "OpenAI revenue projections (USD),,\nperiod,base,bull\n2026,1,2\n",
             r#"error: t.csv: line 1: "OpenAI revenue projections (USD)" looks like a title: the first row must be the header; remove the title row above it
 "#),
+        run_csv("Excel's sep= line above the header", "sep=;\r\nperiod;revenue\r\n2026;30000000000\r\n",
+            r#"error: t.csv: line 1: "sep=" is Excel's line naming the delimiter (sep=), not the header: remove the line (revcap finds the delimiter from the header, or pass --delimiter)
+"#),
         // Read with the delimiter sniffed from the header, and the decimal mark decided
         // from the first rows (docs/spec.md §2.4).
         run_csv("semicolon-separated, a point against the decided comma", "period;revenue\n2026;12,7\n2027;3.5\n",

@@ -699,6 +699,14 @@ fn no_period(names: &[String], delimiter: u8) -> (String, Option<String>) {
     }
     let mut filled = names.iter().filter(|n| !n.is_empty());
     if let (Some(only), None) = (filled.next(), filled.next()) {
+        // Excel's `sep=;` line above the header names the delimiter for Excel alone.
+        let lower = only.to_ascii_lowercase();
+        if lower.starts_with("sep=") && lower.len() <= 5 {
+            return (
+                "is Excel's line naming the delimiter (sep=), not the header: remove the line (revcap finds the delimiter from the header, or pass --delimiter)".into(),
+                Some(only.clone()),
+            );
+        }
         // Only a name written exactly: `Revenue (USD bn)` above a table is a title.
         let known = ["revenue", "scenario", "rate"]
             .iter()
