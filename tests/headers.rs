@@ -366,6 +366,38 @@ fn one_measure_column_is_warned_of_in_the_singular() {
     );
 }
 
+/// A wide sheet's totals column is paid on as a scenario of its own unless removed:
+/// warned of, as a totals row is refused.
+#[test]
+fn a_totals_column_is_warned_of() {
+    let w = Workdir::new();
+    w.write(
+        "t.csv",
+        "period,OpenAI,Anthropic,Total\n2026,30B,10B,40B\n2027,30B,10B,40B\n",
+    );
+    let out = w
+        .cmd(&[
+            "validate",
+            "t.csv",
+            "--from",
+            "2026-01-01",
+            "--through",
+            "2027-12-31",
+        ])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "warning: t.csv: column \"Total\" looks like a total of the others, and was taken as a scenario of its own; remove it if it is one\n"
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "ok: 3 scenarios in 1 file (1 warning)\n"
+    );
+}
+
 #[test]
 fn wide_files_with_scenario_names_are_unchanged() {
     // Units are dropped only to recognise the known columns: `base_usd` stays a

@@ -118,6 +118,7 @@ pub(super) fn read_header<R: Read>(
                 .into_iter()
                 .chain(layout.wide_scale_warnings(&names, origin, unit_scale))
                 .chain(layout.measures_warning(&names, origin))
+                .chain(layout.totals_warning(&names, origin))
                 .collect(),
             names,
             layout,
@@ -346,6 +347,55 @@ impl Layout {
         };
         Some(Problem::new(origin, message))
     }
+}
+
+impl Layout {
+    /// A warning when a wide file's scenario column is named as a total of the others
+    /// (`Total`, `Sum`, `Total revenue`): a spreadsheet's totals column, paid on as a
+    /// scenario of its own, as a totals row would be were it not refused.
+    fn totals_warning(&self, names: &[String], origin: &str) -> Option<Problem> {
+        let Kind::Wide { scenarios, .. } = &self.kind else {
+            return None;
+        };
+        let totals: Vec<&String> = scenarios
+            .iter()
+            .filter_map(|&i| names.get(i))
+            .filter(|n| looks_like_total(n))
+            .collect();
+        let listed = listed(&totals);
+        let message = match totals.len() {
+            0 => return None,
+            1 => format!("column {listed} looks like a total of the others, and was taken as a scenario of its own; remove it if it is one"),
+            _ => format!("columns {listed} look like totals of the others, and were taken as scenarios of their own; remove them if they are"),
+        };
+        Some(Problem::new(origin, message))
+    }
+}
+
+/// Whether a column name reads as a total or average of other columns (`Total`,
+/// `SUM`, `Total revenue`, `Average ($B)`): its words, units aside, are all such words
+/// or revenue's, and one at least is a total's.
+fn looks_like_total(name: &str) -> bool {
+    const TOTALS: &[&str] = &[
+        "total",
+        "totals",
+        "sum",
+        "subtotal",
+        "average",
+        "avg",
+        "mean",
+        "aggregate",
+    ];
+    const WITH: &[&str] = &[
+        "grand", "all", "overall", "combined", "revenue", "sales", "of",
+    ];
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !is_unit_word(w))
+        .collect();
+    words.iter().any(|w| TOTALS.contains(w))
+        && words.iter().all(|w| TOTALS.contains(w) || WITH.contains(w))
 }
 
 /// Column names quoted, one after another; past ten, how many more (a header of a
@@ -774,6 +824,22 @@ mod tests {
             ("(USD)", None),
         ] {
             assert_eq!(known_name(name), known, "{name}");
+        }
+    }
+
+    #[test]
+    fn totals_are_told_from_scenarios() {
+        for name in [
+            "Total",
+            "SUM",
+            "Total revenue",
+            "Average ($B)",
+            "grand total",
+        ] {
+            assert!(looks_like_total(name), "{name}");
+        }
+        for name in ["base", "total_upside", "bull", "Sumitomo", "mean reversion"] {
+            assert!(!looks_like_total(name), "{name}");
         }
     }
 
