@@ -800,7 +800,7 @@ fn no_period(names: &[String], delimiter: u8) -> (String, Option<String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{known_name, looks_like_measure};
+    use super::{known_name, looks_like_measure, looks_like_total};
 
     #[test]
     fn names_read_as_known_columns() {
