@@ -972,8 +972,9 @@ fn stale_warning(dir: &Path, stale: &[String]) -> Option<String> {
         n => (n.to_string(), "files"),
     };
     Some(format!(
-        "warning: {}: {n} {files} of an earlier run stay beside this run's ({list}): they describe that run, not this one (remove them, or write to a new --output)",
-        dir.display()
+        "warning: {}: {n} {files} of an earlier run stay beside this run's ({}): they describe that run, not this one (remove them, or write to a new --output)",
+        crate::error::printable(&dir.display().to_string()),
+        crate::error::printable(&list)
     ))
 }
 

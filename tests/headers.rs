@@ -396,6 +396,22 @@ fn a_totals_column_is_warned_of() {
         String::from_utf8(out.stdout).unwrap(),
         "ok: 3 scenarios in 1 file (1 warning)\n"
     );
+    // Beside one other column a total adds nothing up: not warned of.
+    w.write(
+        "two.csv",
+        "period,OpenAI,Total\n2026,30B,30B\n2027,30B,30B\n",
+    );
+    assert_eq!(
+        w.ok(&[
+            "validate",
+            "two.csv",
+            "--from",
+            "2026-01-01",
+            "--through",
+            "2027-12-31"
+        ]),
+        "ok: 2 scenarios in 1 file\n"
+    );
 }
 
 #[test]

@@ -198,6 +198,27 @@ fn rate_steps_that_pay_at_a_rate_of_0_are_said() {
         r[6],
         "any value: even at a rate of 0, uncapped payments are $111.83B: the cap is reached"
     );
+    // A cap too large to subtract exactly fails as run fails with it, not as a
+    // revenue "out of reach".
+    let err = wd.fails(
+        &[
+            "solve",
+            "--for",
+            "revenue",
+            "--binds-by",
+            "2028-12-31",
+            "s.csv",
+            "--cap",
+            "1e17",
+            "--from",
+            "2026-04-27",
+        ],
+        1,
+    );
+    assert!(
+        err.contains("remaining cap overflows in period 2026"),
+        "{err}"
+    );
     let grace = [
         "--rate-step",
         "2026-01-01=0%",
@@ -214,7 +235,7 @@ fn rate_steps_that_pay_at_a_rate_of_0_are_said() {
     );
     assert_eq!(
         r[6],
-        "no solution: nothing is paid by 2026-12-31 whatever the revenue (the revenue or the rate is 0 until then)"
+        "no solution: nothing is paid by 2026-12-31 whatever the revenue (no data, or a revenue or rate of 0, until then)"
     );
 }
 

@@ -498,7 +498,11 @@ fn bisect_binding(
     // the day are proportional to the factor (but for rounding in the 12th place):
     // the factor that pays the budget by then, doubled while it falls short.
     let mut hi = Decimal::ONE;
-    if input == Input::Revenue {
+    // The terms as given, at ×1 and 100%: an error there (a cap too large to subtract
+    // exactly, say) is the file's or the terms', and is reported as such; past this,
+    // an error of revenue scaled up is the scale's (below).
+    let at_one = binds(hi)?;
+    if input == Input::Revenue && !at_one {
         let by_day = cumulative_through(
             &at(scenario, &without_cap(terms), input, linear(input, hi))?,
             day,
@@ -506,7 +510,7 @@ fn bisect_binding(
         .ok_or_else(|| engine::overflow(scenario, None, "payments through the day"))?;
         if by_day <= Decimal::ZERO {
             return Ok(Solved::Unreachable(format!(
-                "nothing is paid by {day} whatever the revenue (the revenue or the rate is 0 until then)"
+                "nothing is paid by {day} whatever the revenue (no data, or a revenue or rate of 0, until then)"
             )));
         }
         match budget.checked_div(by_day) {
@@ -533,9 +537,9 @@ fn bisect_binding(
                     hi.normalize()
                 )))
             }
-            // Revenue scaled past what the engine holds: out of reach, not an error of
-            // the file's (its own amounts were computed at ×1 above).
-            Err(_) if input == Input::Revenue => return Ok(past_range(day)),
+            // Revenue scaled past what the engine computes exactly: out of reach, not an
+            // error of the file's (its own amounts were computed at ×1 above).
+            Err(_) if input == Input::Revenue && hi > Decimal::ONE => return Ok(past_range(day)),
             Err(e) => return Err(e),
         }
         hi = match hi.checked_mul(Decimal::TWO) {
@@ -572,7 +576,7 @@ fn bisect_binding(
 /// Binding by `day` would take revenue scaled past the amounts revcap computes.
 fn past_range(day: Date) -> Solved {
     Solved::Unreachable(format!(
-        "the cap would bind by {day} only with revenue scaled past the amounts revcap computes (below 7.9e28)"
+        "the cap would bind by {day} only with revenue scaled past the amounts revcap computes exactly (docs/errors.md, \"Out of range\")"
     ))
 }
 

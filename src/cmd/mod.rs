@@ -415,7 +415,7 @@ pub(crate) fn simulated_base(name: &str) -> Option<&str> {
 /// simulate` names them: every name `<base>.<n>`, and each base's numbers exactly 1
 /// to its count, zero-padded to the width of the count (`paths::path_name`). A file
 /// of projections named by year (`openai.2026`) or a few numbered plans that skip one
-/// is not taken for paths (`tests/distribution.rs::only_files_named_as_simulate_names_paths_are_paths`).
+/// is not taken for paths (`tests/simulate.rs::only_files_named_as_simulate_names_paths_are_paths`).
 fn simulated_bases(names: &crate::load::Names) -> Option<usize> {
     // Per base: how many, the largest number, and the width of every number.
     let mut bases: std::collections::HashMap<&str, (u64, u64, usize)> =

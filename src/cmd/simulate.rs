@@ -115,8 +115,8 @@ pub fn plans<'a>(scenarios: &'a [Scenario], request: &Simulate) -> Result<Vec<Ba
 
 /// What the percentiles of `period` are around the base, when that is not the range
 /// asked for: the range sets the spread, the base the centre, so a base at one end
-/// moves both (`; centred on the base's 280B, 2030's p5 and p95 are about 220.8B and
-/// 355.1B`). Four significant digits of the model's `base × exp(∓1.645 σ √t)`, a
+/// moves both (`; centred on the base's 280B, 2030's p5 and p95 are about 220.7B and
+/// 355.2B`). Four significant digits of the model's `base × exp(∓1.645 σ √t)`, a
 /// description in f64, not an amount computed with; empty when they are the range's
 /// own to those digits.
 fn centred(
@@ -142,7 +142,13 @@ fn centred(
     };
     let short = crate::config::short_amount;
     match (at(-spread), at(spread)) {
-        (Some(p5), Some(p95)) if p5 == short(low) && p95 == short(high) => String::new(),
+        // The range's own ends, to the same four digits: nothing to add.
+        (Some(p5), Some(p95))
+            if Some(p5.as_str()) == low.round_sf(4).map(short).as_deref()
+                && Some(p95.as_str()) == high.round_sf(4).map(short).as_deref() =>
+        {
+            String::new()
+        }
         (Some(p5), Some(p95)) => format!(
             "; centred on the base's {}, {period}'s p5 and p95 are about {p5} and {p95}",
             crate::config::short_amount(base)

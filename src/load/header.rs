@@ -357,6 +357,11 @@ impl Layout {
         let Kind::Wide { scenarios, .. } = &self.kind else {
             return None;
         };
+        // A total needs two columns at least to add up: `Year,Total revenue ($B)` is
+        // one company's revenue.
+        if scenarios.len() < 3 {
+            return None;
+        }
         let totals: Vec<&String> = scenarios
             .iter()
             .filter_map(|&i| names.get(i))
@@ -372,20 +377,11 @@ impl Layout {
     }
 }
 
-/// Whether a column name reads as a total or average of other columns (`Total`,
-/// `SUM`, `Total revenue`, `Average ($B)`): its words, units aside, are all such words
-/// or revenue's, and one at least is a total's.
+/// Whether a column name reads as a total of other columns (`Total`, `SUM`, `Total
+/// revenue`): its words, units aside, are all such words or revenue's, and one at least
+/// is a total's. An average or mean may be a consensus scenario (`low,mean,high`).
 fn looks_like_total(name: &str) -> bool {
-    const TOTALS: &[&str] = &[
-        "total",
-        "totals",
-        "sum",
-        "subtotal",
-        "average",
-        "avg",
-        "mean",
-        "aggregate",
-    ];
+    const TOTALS: &[&str] = &["total", "totals", "sum", "subtotal", "aggregate"];
     const WITH: &[&str] = &[
         "grand", "all", "overall", "combined", "revenue", "sales", "of",
     ];
@@ -829,16 +825,17 @@ mod tests {
 
     #[test]
     fn totals_are_told_from_scenarios() {
-        for name in [
-            "Total",
-            "SUM",
-            "Total revenue",
-            "Average ($B)",
-            "grand total",
-        ] {
+        for name in ["Total", "SUM", "Total revenue ($B)", "grand total"] {
             assert!(looks_like_total(name), "{name}");
         }
-        for name in ["base", "total_upside", "bull", "Sumitomo", "mean reversion"] {
+        for name in [
+            "base",
+            "total_upside",
+            "bull",
+            "Sumitomo",
+            "mean",
+            "Average",
+        ] {
             assert!(!looks_like_total(name), "{name}");
         }
     }
