@@ -286,6 +286,58 @@ fn many_scenarios_show_the_first_ledgers_and_say_so() {
     assert!(note.contains(&format!("first {} of {}", html::MAX_LEDGERS, results.len())));
 }
 
+/// A rate × cap grid's report names its rates, not the terms' one rate: in its
+/// question, its Rate row and its thresholds (made at the terms' rate).
+#[test]
+fn a_grid_report_names_its_rates() {
+    let scenarios = scenarios();
+    let variants: Vec<Variant> = ["0.15", "0.25"]
+        .iter()
+        .map(|rate| Variant {
+            name: format!("{rate} · 38B"),
+            terms: Terms {
+                rate: d(rate),
+                ..terms()
+            },
+            from_file: false,
+        })
+        .collect();
+    let (rows, thresholds) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
+    let raw = html::report(&Report {
+        command: "compare",
+        terms: &terms(),
+        shown: &shown(),
+        results: &[],
+        compare: Some(CompareParts {
+            rows: &rows,
+            variants: variants.iter().map(|v| v.name.clone()).collect(),
+            thresholds: Some(&thresholds),
+            coverage: (&[], 0),
+        }),
+        sensitivity: None,
+        distributions: None,
+        figures: &[],
+        no_figures: None,
+        inputs: &[],
+        command_line: "revcap compare",
+        date: None,
+    })
+    .unwrap();
+    let doc = Html::parse_document(&raw);
+    let page = text(&select(&doc, "body")[0]);
+    assert!(
+        page.contains("How much does a revenue share at each rate and cap compared pay"),
+        "{page}"
+    );
+    let terms_text = text(&select(&doc, "#terms")[0]);
+    assert!(terms_text.contains("per variant: 15%, 25%"), "{terms_text}");
+    assert!(!terms_text.contains("20%"), "{terms_text}");
+    assert!(
+        page.contains("At the terms' rate, 20%, whatever the variants' rates."),
+        "{page}"
+    );
+}
+
 #[test]
 fn a_compare_report_has_the_grid_the_thresholds_and_the_charts() {
     let scenarios = scenarios();

@@ -770,6 +770,32 @@ pub fn report(r: &Report) -> Result<String, Error> {
     Ok(page.into_string())
 }
 
+/// The rates of a compare's variants, in order of first appearance, when they are
+/// not all the terms' rate (a rate × cap grid); empty otherwise.
+fn variant_rates(r: &Report) -> Vec<Decimal> {
+    let mut rates: Vec<Decimal> = Vec::new();
+    for row in r.compare.iter().flat_map(|c| c.rows) {
+        if !rates.contains(&row.rate) {
+            rates.push(row.rate);
+        }
+    }
+    if rates.iter().all(|&x| x == r.terms.rate) {
+        rates.clear();
+    }
+    rates
+}
+
+/// A rate, or the rates of a grid: `20%`, `per variant: 15%, 20%, 25%`.
+fn rate_text(r: &Report) -> String {
+    let rates = variant_rates(r);
+    if rates.is_empty() {
+        percent(r.terms.rate)
+    } else {
+        let all: Vec<String> = rates.iter().map(|&x| percent(x)).collect();
+        format!("per variant: {}", all.join(", "))
+    }
+}
+
 fn question(r: &Report) -> String {
     let amounts = r.shown.amounts();
     let cap = match (&r.compare, r.terms.cap) {
@@ -781,6 +807,12 @@ fn question(r: &Report) -> String {
         return format!(
             "A revenue share of {} {cap} through {}: how far do the binding date and the payments move when each input is swung from a low to a high value, the others held?",
             percent(r.terms.rate),
+            r.terms.through
+        );
+    }
+    if !variant_rates(r).is_empty() {
+        return format!(
+            "How much does a revenue share at each rate and cap compared pay through {}, when does the cap bind, and what does it save the payer?",
             r.terms.through
         );
     }
@@ -991,7 +1023,15 @@ fn terms_section(r: &Report) -> Markup {
         (None, None) => "none".to_string(),
     };
     let mut rows: Vec<(&str, String, &str)> = vec![
-        ("Rate", percent(t.rate), src.of("rate")),
+        (
+            "Rate",
+            rate_text(r),
+            if variant_rates(r).is_empty() {
+                src.of("rate")
+            } else {
+                "the command line"
+            },
+        ),
         (
             "Cap",
             cap,
@@ -1186,7 +1226,10 @@ fn compare_section(r: &Report, c: &CompareParts, amounts: &Amounts) -> Markup {
             @if r.results.is_empty() { @if let Some(why) = &r.no_figures { p.muted { (why) } } }
             @if let Some(th) = c.thresholds {
                 h3 #thresholds { "Thresholds" }
-                p { "For each year-end of the term: a cap at or below the amount shown binds on or before that date. A cap above the last column never binds." }
+                p {
+                    "For each year-end of the term: a cap at or below the amount shown binds on or before that date. A cap above the last column never binds."
+                    @if !variant_rates(r).is_empty() { " At the terms' rate, " (percent(r.terms.rate)) ", whatever the variants' rates." }
+                }
                 @if !same_dates {
                     div.scroll {
                         table {
