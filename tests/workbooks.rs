@@ -563,6 +563,28 @@ fn a_workbook_read_as_text_is_named() {
     );
 }
 
+/// A row with more cells than the header has names, in a sheet, comes of a header cell
+/// merged across columns, and is said in a sheet's words, not a CSV file's commas.
+#[test]
+fn a_merged_header_cell_is_named_as_such() {
+    let w = Workdir::new();
+    w.write(
+        "m.xlsx",
+        xlsx(&[sheet(
+            "S",
+            vec![
+                vec![t("period"), t("Scenarios")],
+                vec![Number(2026.0), Number(30e9), Number(40e9), Number(50e9)],
+            ],
+        )]),
+    );
+    let err = w.fails(&["run", "m.xlsx", "--no-files"], 1);
+    assert!(
+        err.contains("error: m.xlsx: sheet S, row 2: has 4 cells, but the header has 2 (a header cell merged across columns? give every column its own name in the header row)\n"),
+        "{err}"
+    );
+}
+
 #[test]
 fn hostile_workbooks_get_clear_errors() {
     let w = Workdir::new();

@@ -947,6 +947,20 @@ impl Text {
     }
 }
 
+/// A CSV message in a sheet's words: a row has cells, not fields between commas, and
+/// cells that do not line up with the header come of a merged header cell, not of a
+/// stray comma (`tests/workbooks.rs::a_merged_header_cell_is_named_as_such`).
+fn workbook_words(message: &str) -> String {
+    const CSV_HINT: &str = " (a stray or missing comma? quote values containing commas)";
+    match message.strip_suffix(CSV_HINT) {
+        Some(head) => format!(
+            "{} (a header cell merged across columns? give every column its own name in the header row)",
+            head.replacen(" fields, but", " cells, but", 1)
+        ),
+        None => message.to_string(),
+    }
+}
+
 /// `B7` for 0-based row 6, column 1.
 fn cell_name(row: u32, col: u32) -> String {
     format!("{}{}", column_letters(col), u64::from(row) + 1)
@@ -1022,7 +1036,7 @@ impl Places {
         }
         p.line = None;
         p.field = Some(at);
-        p.message = self.rows_in(&p.message);
+        p.message = workbook_words(&self.rows_in(&p.message));
         p
     }
 
