@@ -302,28 +302,7 @@ fn a_grid_report_names_its_rates() {
             from_file: false,
         })
         .collect();
-    let (rows, thresholds) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
-    let raw = html::report(&Report {
-        command: "compare",
-        terms: &terms(),
-        shown: &shown(),
-        results: &[],
-        compare: Some(CompareParts {
-            rows: &rows,
-            variants: variants.iter().map(|v| v.name.clone()).collect(),
-            thresholds: Some(&thresholds),
-            coverage: (&[], 0),
-        }),
-        sensitivity: None,
-        distributions: None,
-        figures: &[],
-        no_figures: None,
-        inputs: &[],
-        command_line: "revcap compare",
-        date: None,
-    })
-    .unwrap();
-    let doc = Html::parse_document(&raw);
+    let doc = compare_page(&scenarios, &variants, &terms());
     let page = text(&select(&doc, "body")[0]);
     assert!(
         page.contains("How much does a revenue share at each rate and cap compared pay"),

@@ -331,14 +331,7 @@ impl Layout {
     /// (`Costs`, `Headcount`): a spreadsheet's columns side by side read as scenarios,
     /// each paid on, which no error would reveal.
     fn measures_warning(&self, names: &[String], origin: &str) -> Option<Problem> {
-        let Kind::Wide { scenarios, .. } = &self.kind else {
-            return None;
-        };
-        let measures: Vec<&String> = scenarios
-            .iter()
-            .filter_map(|&i| names.get(i))
-            .filter(|n| looks_like_measure(n))
-            .collect();
+        let measures = self.scenario_columns(names, 1, looks_like_measure);
         let listed = listed(&measures);
         let message = match measures.len() {
             0 => return None,
@@ -347,26 +340,35 @@ impl Layout {
         };
         Some(Problem::new(origin, message))
     }
-}
 
-impl Layout {
+    /// A wide file's scenario columns whose names `named` picks, when it has at least
+    /// `at_least` of them; none for a long file.
+    fn scenario_columns<'n>(
+        &self,
+        names: &'n [String],
+        at_least: usize,
+        named: fn(&str) -> bool,
+    ) -> Vec<&'n String> {
+        let Kind::Wide { scenarios, .. } = &self.kind else {
+            return Vec::new();
+        };
+        if scenarios.len() < at_least {
+            return Vec::new();
+        }
+        scenarios
+            .iter()
+            .filter_map(|&i| names.get(i))
+            .filter(|n| named(n))
+            .collect()
+    }
+
     /// A warning when a wide file's scenario column is named as a total of the others
     /// (`Total`, `Sum`, `Total revenue`): a spreadsheet's totals column, paid on as a
     /// scenario of its own, as a totals row would be were it not refused.
     fn totals_warning(&self, names: &[String], origin: &str) -> Option<Problem> {
-        let Kind::Wide { scenarios, .. } = &self.kind else {
-            return None;
-        };
         // A total needs two columns at least to add up: `Year,Total revenue ($B)` is
         // one company's revenue.
-        if scenarios.len() < 3 {
-            return None;
-        }
-        let totals: Vec<&String> = scenarios
-            .iter()
-            .filter_map(|&i| names.get(i))
-            .filter(|n| looks_like_total(n))
-            .collect();
+        let totals = self.scenario_columns(names, 3, looks_like_total);
         let listed = listed(&totals);
         let message = match totals.len() {
             0 => return None,
