@@ -340,3 +340,56 @@ fn a_cap_that_stops_binding_is_drawn_past_the_term_and_markdown_has_a_table_per_
         "{out}"
     );
 }
+
+/// Where the base itself does not bind, its tornado's band is headed by the base's
+/// label alone (a second "does not bind" there overlapped it), the end labels are
+/// drawn over the base line, and no year past the term's end is labelled under the
+/// band (a date there would read as one the cap binds on).
+#[test]
+fn a_tornado_whose_base_does_not_bind_says_it_once() {
+    let wd = Workdir::new();
+    wd.write(
+        "short.csv",
+        "period,revenue\n2026,30B\n2027,62B\n2028,100B\n",
+    );
+    let args = [
+        "sensitivity",
+        "short.csv",
+        "--cap",
+        "38B",
+        "--from",
+        "2026-04-27",
+        "--metric",
+        "binding_date",
+        "--chart-format",
+        "svg",
+        "--output",
+        "out",
+    ];
+    wd.cmd(&args).assert().success();
+    let svg = wd.read("out/short-tornado-binding-date.svg");
+    // Every text element's content, in drawing order.
+    let texts: Vec<String> = svg
+        .split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            Some(
+                t.split_once('>')?
+                    .1
+                    .split_once("</text>")?
+                    .0
+                    .trim()
+                    .to_string(),
+            )
+        })
+        .collect();
+    let count = |s: &str| texts.iter().filter(|t| *t == s).count();
+    assert_eq!(count("base: does not bind"), 1, "{texts:?}");
+    assert_eq!(count("does not bind"), 0, "{texts:?}");
+    assert_eq!(count("2031"), 0, "{texts:?}");
+    assert_eq!(count("2030"), 1, "{texts:?}");
+    // The end labels come after the base's label: drawn over its line.
+    let base = texts.iter().position(|t| t == "base: does not bind");
+    let end = texts.iter().position(|t| t == "15%: does not bind");
+    assert!(base < end && end.is_some(), "{texts:?}");
+}

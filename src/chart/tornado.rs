@@ -289,7 +289,9 @@ impl Chart for Tornado<'_> {
                     Along::X,
                     Scale::Calendar {
                         origin,
-                        days: frame.x_max.ceil() as i64,
+                        // Dates stop at the band past the last binding date: a year
+                        // labelled under "does not bind" would read as a date.
+                        days: if no_binding { p.hi } else { frame.x_max }.ceil() as i64,
                     },
                 )?;
             }
@@ -341,15 +343,19 @@ impl Chart for Tornado<'_> {
                 let r = Rect::new(x, plot.y1 - h - t.px(6.0), w, h);
                 c.label(&text, r, t.small(), false, MUTED)?;
             }
-            let nb = "does not bind";
-            let (w, _) = c.measure(nb, t.small(), true)?;
-            c.text(
-                nb,
-                ((bx + plot.x1 - w) / 2.0, plot.y0 + t.px(4.0)),
-                t.small(),
-                true,
-                MUTED,
-            )?;
+            // The band's heading, unless the base's own label ("base: does not
+            // bind") stands there already.
+            if p.base != End::NoBinding {
+                let nb = "does not bind";
+                let (w, _) = c.measure(nb, t.small(), true)?;
+                c.text(
+                    nb,
+                    ((bx + plot.x1 - w) / 2.0, plot.y0 + t.px(4.0)),
+                    t.small(),
+                    true,
+                    MUTED,
+                )?;
+            }
         }
         // Bars, largest swing on top.
         let n = p.bars.len().max(1) as f64;
@@ -360,6 +366,8 @@ impl Chart for Tornado<'_> {
             End::At(x) => Some(frame.x(x)),
             End::NoBinding => p.term_end.map(|_| frame.x(no_bind_x)),
         };
+        // Drawn last, over the base line.
+        let mut end_labels: Vec<(String, Rect, RGBColor)> = Vec::new();
         for (i, (name, low, high)) in p.bars.iter().enumerate() {
             let mid = top + row_h * (i as f64 + 0.5);
             let (nw, _) = c.measure(name, label, true)?;
@@ -458,12 +466,12 @@ impl Chart for Tornado<'_> {
                     y += h * 1.05;
                     r = Rect::new(x, y, w, h);
                 }
-                let ink = shade(col, 0.3);
-                c.label(&text, r, t.small(), false, ink)?;
+                end_labels.push((text, r, shade(col, 0.3)));
                 placed.push(r);
             }
         }
-        // The base line over the bars.
+        // The base line over the bars, under the end labels (which it would cross
+        // where an end is at the base, "does not bind" in the band).
         if let Some(bx) = base_x {
             c.line(
                 &[(bx, top - t.px(6.0)), (bx, plot.y1)],
@@ -477,6 +485,9 @@ impl Chart for Tornado<'_> {
             let (w, _) = c.measure(&text, t.small(), true)?;
             let x = (bx - w / 2.0).clamp(plot.x0, plot.x1 - w);
             c.text(&text, (x, plot.y0 + t.px(2.0)), t.small(), true, INK)?;
+        }
+        for (text, r, ink) in &end_labels {
+            c.label(text, *r, t.small(), false, *ink)?;
         }
         Ok(())
     }
