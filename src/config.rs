@@ -969,8 +969,7 @@ fn note_folder_terms_unshown(
     if terms_file.is_some() || output.format != crate::render::Format::Csv {
         return;
     }
-    let named = || folder_terms.iter().flatten().filter(|t| t.folder_named);
-    if let Some(t) = named().next() {
+    if let Some(t) = folder_terms.iter().flatten().find(|t| t.folder_named) {
         if folder_terms.iter().flatten().all(|f| f.same_file(t)) {
             let _ = writeln!(
                 std::io::stderr(),

@@ -501,8 +501,12 @@ fn bisect_binding(
     // The terms as given, at ×1 and 100%: an error there (a cap too large to subtract
     // exactly, say) is the file's or the terms', and is reported as such; past this,
     // an error of revenue scaled up is the scale's (below).
-    let at_one = binds(hi)?;
-    if input == Input::Revenue && !at_one {
+    if !binds(hi)? {
+        if input == Input::Rate {
+            return Ok(Solved::Unreachable(format!(
+                "the cap does not bind by {day} even at a rate of 100%"
+            )));
+        }
         let by_day = cumulative_through(
             &at(scenario, &without_cap(terms), input, linear(input, hi))?,
             day,
@@ -513,40 +517,35 @@ fn bisect_binding(
                 "nothing is paid by {day} whatever the revenue (no data, or a revenue or rate of 0, until then)"
             )));
         }
-        match budget.checked_div(by_day) {
+        hi = match budget.checked_div(by_day) {
             Some(f) if f > hi => {
-                hi = f.round_dp_with_strategy(12, rust_decimal::RoundingStrategy::AwayFromZero);
+                f.round_dp_with_strategy(12, rust_decimal::RoundingStrategy::AwayFromZero)
             }
-            Some(_) => {}
-            None => return Ok(past_range(day)),
-        }
-    }
-    let mut tries = 0;
-    loop {
-        match binds(hi) {
-            Ok(true) => break,
-            Ok(false) if input == Input::Rate => {
-                return Ok(Solved::Unreachable(format!(
-                    "the cap does not bind by {day} even at a rate of 100%"
-                )))
-            }
-            Ok(false) if tries < 40 => {}
-            Ok(false) => {
-                return Ok(Solved::Unreachable(format!(
-                    "the cap does not bind by {day} even with revenue ×{}",
-                    hi.normalize()
-                )))
-            }
-            // Revenue scaled past what the engine computes exactly: out of reach, not an
-            // error of the file's (its own amounts were computed at ×1 above).
-            Err(_) if input == Input::Revenue && hi > Decimal::ONE => return Ok(past_range(day)),
-            Err(e) => return Err(e),
-        }
-        hi = match hi.checked_mul(Decimal::TWO) {
-            Some(h) => h,
+            Some(_) => hi.saturating_mul(Decimal::TWO),
             None => return Ok(past_range(day)),
         };
-        tries += 1;
+        let mut tries = 0;
+        loop {
+            match binds(hi) {
+                Ok(true) => break,
+                Ok(false) if tries < 40 => {}
+                Ok(false) => {
+                    return Ok(Solved::Unreachable(format!(
+                        "the cap does not bind by {day} even with revenue ×{}",
+                        hi.normalize()
+                    )))
+                }
+                // Revenue scaled past what the engine computes exactly: out of
+                // reach, not an error of the file's (its own amounts were computed at
+                // ×1 above).
+                Err(_) => return Ok(past_range(day)),
+            }
+            hi = match hi.checked_mul(Decimal::TWO) {
+                Some(h) => h,
+                None => return Ok(past_range(day)),
+            };
+            tries += 1;
+        }
     }
     // On the grid of the tolerance (12 decimal places): `lo` does not bind, `hi`
     // does, until they are one step apart.

@@ -133,10 +133,9 @@ fn centred(
     else {
         return String::new();
     };
-    let f = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(f64::NAN);
-    let spread = paths::Z95 * f(sigma) * libm::sqrt(years);
+    let spread = paths::Z95 * as_f64(sigma) * libm::sqrt(years);
     let at = |x: f64| {
-        Decimal::from_f64_retain(f(base) * libm::exp(x))
+        Decimal::from_f64_retain(as_f64(base) * libm::exp(x))
             .and_then(|d| d.round_sf(4))
             .map(crate::config::short_amount)
     };
@@ -155,6 +154,12 @@ fn centred(
         ),
         _ => String::new(),
     }
+}
+
+/// `d` as the nearest f64, read from its text: for the model's percentiles and
+/// volatility (docs/montecarlo.md §1), never for an amount computed with.
+fn as_f64(d: Decimal) -> f64 {
+    d.to_string().parse::<f64>().unwrap_or(f64::NAN)
 }
 
 /// The volatility `--volatility-from` gives for base `s`, rounded half-even to 6
@@ -186,8 +191,7 @@ fn solved(
             p.revenue
         )));
     }
-    let f = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(f64::NAN);
-    let sigma = paths::volatility_for(f(low), f(high), days as f64 / 365.0)
+    let sigma = paths::volatility_for(as_f64(low), as_f64(high), days as f64 / 365.0)
         .and_then(Decimal::from_f64_retain)
         .map(|v| v.round_dp_with_strategy(6, rust_decimal::RoundingStrategy::MidpointNearestEven))
         .ok_or_else(|| problem("no volatility fits".into()))?;

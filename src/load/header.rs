@@ -387,13 +387,19 @@ fn looks_like_total(name: &str) -> bool {
     const WITH: &[&str] = &[
         "grand", "all", "overall", "combined", "revenue", "sales", "of",
     ];
+    words_of(name, TOTALS, WITH)
+}
+
+/// Whether `name`'s words, units aside, are all `key` words or words that go `with`
+/// them, and one at least is a `key` word: a column named as a measure, or a total.
+fn words_of(name: &str, key: &[&str], with: &[&str]) -> bool {
     let lower = name.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && !is_unit_word(w))
         .collect();
-    words.iter().any(|w| TOTALS.contains(w))
-        && words.iter().all(|w| TOTALS.contains(w) || WITH.contains(w))
+    words.iter().any(|w| key.contains(w))
+        && words.iter().all(|w| key.contains(w) || with.contains(w))
 }
 
 /// Column names quoted, one after another; past ten, how many more (a header of a
@@ -686,15 +692,7 @@ fn looks_like_measure(name: &str) -> bool {
         "r",
         "d",
     ];
-    let lower = name.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !is_unit_word(w))
-        .collect();
-    words.iter().any(|w| MEASURES.contains(w))
-        && words
-            .iter()
-            .all(|w| MEASURES.contains(w) || QUALIFIERS.contains(w))
+    words_of(name, MEASURES, QUALIFIERS)
 }
 
 /// The header's cells after the first when they are periods that follow each other

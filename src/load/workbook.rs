@@ -152,16 +152,17 @@ fn read_sheet(
         Kind::Ods => {
             let mut book = calamine::Ods::new(file).map_err(|e| one(not_read(&e)))?;
             let (name, note) = choose(book.sheets_metadata(), sheet, origin).map_err(one)?;
-            let text = range_text(&mut book, &name, reading)
-                .map_err(|m| place_message(origin, &name, m))?;
-            unsaved_ods_formula(&mut book, &name).map_err(|e| e.at(origin, &name))?;
+            // Unlike .xls (always saved by a spreadsheet), an .ods may hold formulas
+            // with no value.
+            let text = range_text(&mut book, &name, reading, Formulas::Check)
+                .map_err(|e| e.at(origin, &name))?;
             (text, name, note)
         }
         Kind::Xls => {
             let mut book = calamine::Xls::new(file).map_err(|e| one(not_read(&e)))?;
             let (name, note) = choose(book.sheets_metadata(), sheet, origin).map_err(one)?;
-            let text = range_text(&mut book, &name, reading)
-                .map_err(|m| place_message(origin, &name, m))?;
+            let text = range_text(&mut book, &name, reading, Formulas::Trust)
+                .map_err(|e| e.at(origin, &name))?;
             (text, name, note)
         }
     })
@@ -648,23 +649,32 @@ impl SheetError {
     }
 }
 
-/// An `.ods` sheet's first formula cell with no value, as a problem ([`SheetError::unsaved`]).
-fn unsaved_ods_formula<RS: Read + Seek>(
-    book: &mut calamine::Ods<RS>,
-    sheet: &str,
+/// Whether [`range_text`] looks for formula cells with no saved value.
+#[derive(Clone, Copy, PartialEq)]
+enum Formulas {
+    Check,
+    Trust,
+}
+
+/// The first formula cell of `formulas` whose cell in `values` holds nothing, as a
+/// problem ([`SheetError::unsaved`]).
+fn unsaved_formula(
+    values: &calamine::Range<Data>,
+    formulas: &calamine::Range<String>,
 ) -> Result<(), SheetError> {
-    let (Ok(values), Ok(formulas)) = (book.worksheet_range(sheet), book.worksheet_formula(sheet))
-    else {
-        return Ok(());
-    };
     let (top, left) = formulas.start().unwrap_or((0, 0));
     for (r, c, f) in formulas.used_cells() {
+        let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
+            continue;
+        };
         if f.is_empty() {
             continue;
         }
-        let at = (top.saturating_add(r as u32), left.saturating_add(c as u32));
-        let value = values.get_value(at);
-        if value.is_none_or(|v| matches!(v, Data::Empty)) {
+        let at = (top.saturating_add(r), left.saturating_add(c));
+        if values
+            .get_value(at)
+            .is_none_or(|v| matches!(v, Data::Empty))
+        {
             return Err(SheetError::unsaved(at));
         }
     }
@@ -708,7 +718,12 @@ fn xlsx_text<RS: Read + Seek>(
 }
 
 /// An `.ods` or `.xls` sheet: calamine reads these whole, within its own caps.
-fn range_text<RS, R>(book: &mut R, sheet: &str, reading: Reading) -> Result<Text, String>
+fn range_text<RS, R>(
+    book: &mut R,
+    sheet: &str,
+    reading: Reading,
+    formulas: Formulas,
+) -> Result<Text, SheetError>
 where
     RS: Read + Seek,
     R: Reader<RS>,
@@ -717,11 +732,18 @@ where
     let range = book
         .worksheet_range(sheet)
         .map_err(|e| format!("cannot be read: {e}"))?;
+    if formulas == Formulas::Check {
+        if let Ok(f) = book.worksheet_formula(sheet) {
+            unsaved_formula(&range, &f)?;
+        }
+    }
     let (top, left) = range.start().unwrap_or((0, 0));
     let mut text = Text::new(reading);
     for (r, c, data) in range.used_cells() {
         let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else {
-            return Err("has more rows or columns than a workbook may".to_string());
+            return Err("has more rows or columns than a workbook may"
+                .to_string()
+                .into());
         };
         let value = match data {
             Data::Int(i) => Value::Text(i.to_string()),

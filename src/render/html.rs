@@ -771,16 +771,21 @@ pub fn report(r: &Report) -> Result<String, Error> {
 }
 
 /// The rates of a compare's variants, in order of first appearance, when they are
-/// not all the terms' rate (a rate × cap grid); empty otherwise.
+/// not all the terms' rate (a rate × cap grid); empty otherwise. A scenario's rows
+/// are its variants, in order (docs/spec.md §5.3): the first scenario's are read,
+/// not a sweep's every row.
 fn variant_rates(r: &Report) -> Vec<Decimal> {
-    let mut rates: Vec<Decimal> = Vec::new();
-    for row in r.compare.iter().flat_map(|c| c.rows) {
-        if !rates.contains(&row.rate) {
-            rates.push(row.rate);
-        }
-    }
+    let rows = r.compare.as_ref().map_or(&[][..], |c| c.rows);
+    let first = rows.first().map(|row| row.scenario.as_str());
+    let mut seen = std::collections::HashSet::new();
+    let rates: Vec<Decimal> = rows
+        .iter()
+        .take_while(|row| Some(row.scenario.as_str()) == first)
+        .map(|row| row.rate)
+        .filter(|rate| seen.insert(*rate))
+        .collect();
     if rates.iter().all(|&x| x == r.terms.rate) {
-        rates.clear();
+        return Vec::new();
     }
     rates
 }
