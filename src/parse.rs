@@ -686,7 +686,7 @@ fn year_last(s: &str) -> Option<Result<Period, String>> {
 }
 
 /// `YYYY-MM` with a month 01 to 12, as a month; `None` for anything else.
-fn plain_month(raw: &str) -> Option<Period> {
+pub fn plain_month(raw: &str) -> Option<Period> {
     let &[y0, y1, y2, y3, b'-', m0, m1] = raw.as_bytes() else {
         return None;
     };

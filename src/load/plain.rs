@@ -8,6 +8,9 @@
 //! reader the line itself ([`Line`]) skips what csv does per byte (its state machine,
 //! and copying each record) and what counting lines beside it costs (`lines`): on
 //! the 6M-row bench file that was about a tenth of the instructions (bench/README.md).
+//! The common line of a long file (a name, a month, a plain amount) is then read at
+//! once (`RowReader::quick_row`), sparing `RowReader::row`'s looks for everything
+//! else; any other line goes to `row`.
 //!
 //! Anything else gives up, and the halves are read by csv as before, which gives
 //! every message: a `"` or a lone `\r`, a line over [`MAX_LINE_BYTES`], a limit
@@ -235,14 +238,18 @@ fn read_line(
         return false;
     }
     let ascii = split(text, delimiter, ends);
-    rows.row(
-        &Line {
-            bytes: text,
-            ends,
-            ascii,
-        },
-        line,
-    );
+    // SAFETY: ASCII bytes are UTF-8 (`split` tells whether every byte is below 0x80).
+    let quick = ascii && rows.quick_row(unsafe { std::str::from_utf8_unchecked(text) }, ends, line);
+    if !quick {
+        rows.row(
+            &Line {
+                bytes: text,
+                ends,
+                ascii,
+            },
+            line,
+        );
+    }
     rows.scenarios() <= limits.scenarios
         && rows.values() <= limits.values
         && line <= limits.lines

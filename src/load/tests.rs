@@ -433,6 +433,70 @@ proptest::proptest! {
         proptest::prop_assert_eq!(whole, halves);
     }
 
+    /// Plain lines read at once when they are the common long line
+    /// (`RowReader::quick_row`) give what csv's records read by `RowReader::row`
+    /// give: random files of cells on either side of each of its conditions (spaces
+    /// around a cell, a field short or over, months and amounts nearly plain, an
+    /// amount of 19 digits or more, a name that is not ASCII), with the columns in
+    /// any order, read as plain halves and in one go by csv.
+    #[test]
+    fn quick_lines_read_like_records(
+        rows in proptest::collection::vec(
+            (0usize..8, 0usize..12, 0usize..19, 0usize..10),
+            1..60,
+        ),
+        order in 0usize..3,
+    ) {
+        let names = ["a", "b", "a-longer-name-of-a-scenario", " a", "b ", "", "a b", "\u{e9}"];
+        let periods = [
+            "2026-01", "2026-02", "2026-03", "2026-13", "2026-00", "2026-1", " 2026-04",
+            "2026-05 ", "2026", "2026Q3", "2026-06-30", "x",
+        ];
+        let amounts = [
+            "1", "2.50", "0", "007.5", "1234567890123456789", "12345678901234567890",
+            "123456789012345678.9", ".5", "5.", "1.2.3", "1,5", "-4", " 3", "3 ", "", "1e3",
+            "$5", "0.000000000000000000001", "1.234",
+        ];
+        let header = ["scenario,period,revenue", "revenue,scenario,period", "period,revenue,scenario,note"][order];
+        let mut text = format!("{header}\n");
+        for (n, p, a, shape) in rows {
+            let (n, p, a) = (names[n], periods[p], amounts[a]);
+            let mut cells = match order {
+                0 => vec![n, p, a],
+                1 => vec![a, n, p],
+                _ => vec![p, a, n, "note"],
+            };
+            // Now and then a field short or one over.
+            match shape {
+                0 => { cells.pop(); }
+                1 => cells.push("over"),
+                _ => {}
+            }
+            text.push_str(&cells.join(","));
+            text.push('\n');
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, &text).unwrap();
+        let bar = indicatif::ProgressBar::hidden();
+        let size = text.len() as u64;
+        let whole = read_file_from(&path, "t.csv", "t", size, &bar, u64::MAX);
+        let halves = read_file_from(&path, "t.csv", "t", size, &bar, 0);
+        // Cut, a file here is read as plain lines (it has no quote).
+        if let Ok(h) = &halves {
+            proptest::prop_assert_eq!(h.was_cut(), h.was_plain());
+        }
+        let said = |l: &Result<Loaded, Vec<Problem>>| {
+            l.as_ref()
+                .map(|l| format!("{:?} {:?}", l.warnings(), l.note()))
+                .unwrap_or_default()
+        };
+        proptest::prop_assert_eq!(said(&whole), said(&halves));
+        let whole = whole.and_then(Loaded::into_scenarios);
+        let halves = halves.and_then(Loaded::into_scenarios);
+        proptest::prop_assert_eq!(format!("{whole:?}"), format!("{halves:?}"));
+    }
+
     /// The trimming shortcut trims exactly as `str::trim`.
     #[test]
     fn trim_is_str_trim(s in "[ \\t\u{a0}\u{3000}a-z0-9.,$é\"]{0,12}") {
