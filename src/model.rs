@@ -446,15 +446,30 @@ impl Period {
             .get(((bits >> 17) & 3) as usize)
             .copied()
             .unwrap_or(1);
-        let start = (bits & 0x1_ffff) as i32;
-        // Starts from January of year 1 to the last that ends within year 9999.
-        let start = start.clamp(12, 9999 * 12 + 12 - months as i32);
+        let start = Period::start_of_bits(bits, months);
         Period {
             year: i16::try_from(start / 12).unwrap_or(1),
             start_month0: (start % 12) as u8,
             months: months as u8,
             pending: bits >> 19 & 1 == 1,
         }
+    }
+
+    /// The months since year 0 at which the period of `bits` starts, for a period of
+    /// `months` months: clamped into range, as [`Period::from_bits`] reads it.
+    fn start_of_bits(bits: u32, months: u32) -> i32 {
+        let start = (bits & 0x1_ffff) as i32;
+        // Starts from January of year 1 to the last that ends within year 9999.
+        start.clamp(12, 9999 * 12 + 12 - months as i32)
+    }
+
+    /// `from_bits(bits).ordinal()` when the period of `bits` is a settled month (the
+    /// period of nearly every row of a large file), without building the period or
+    /// dividing; `None` for any other period. Every settled month is of one kind
+    /// ([`Period::same_kind`]). Pinned by `tests::month_ordinals_from_bits`.
+    pub fn month_ordinal_of_bits(bits: u32) -> Option<i32> {
+        // Length 0 (one month) and not pending: the top three of the 20 bits clear.
+        (bits & !0x1_ffff == 0).then(|| Period::start_of_bits(bits, 1))
     }
 
     /// The period's place in a count of periods of its length and phase (months,
@@ -799,6 +814,21 @@ pub struct Threshold {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A month's ordinal read from its bits is the ordinal of the period the bits
+    /// make, for every 20-bit value; any other period has none.
+    #[test]
+    fn month_ordinals_from_bits() {
+        for bits in 0..1u32 << 20 {
+            let p = Period::from_bits(bits);
+            let month = p.months == 1 && !p.pending;
+            assert_eq!(
+                Period::month_ordinal_of_bits(bits),
+                month.then(|| p.ordinal()),
+                "{bits:#x}"
+            );
+        }
+    }
 
     /// The table of month starts gives what the calendar arithmetic gives, in
     /// the table's years and outside them.

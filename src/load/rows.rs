@@ -80,6 +80,12 @@ impl Row {
         Period::from_bits(self.bits(Row::PERIOD, 20) as u32)
     }
 
+    /// The ordinal of the row's period when it is a settled month
+    /// ([`Period::month_ordinal_of_bits`]).
+    fn month_ordinal(self) -> Option<i32> {
+        Period::month_ordinal_of_bits(self.bits(Row::PERIOD, 20) as u32)
+    }
+
     fn value(self) -> u64 {
         self.bits(Row::VALUE, 53)
     }
@@ -1032,15 +1038,29 @@ fn widen(a: Range, b: Range) -> Range {
 /// placement in one pass instead of a sort. `None` otherwise.
 fn consecutive(rows: &[Row]) -> Option<Vec<u32>> {
     let first = rows.first()?.period();
+    // Months, the common case, read from their bits: no period is built, and no
+    // ordinal divided, three times a row (a twentieth of a large compare's work).
+    if let Some(low) = rows
+        .iter()
+        .try_fold(i32::MAX, |low, r| Some(low.min(r.month_ordinal()?)))
+    {
+        return place(rows, low, |r| r.month_ordinal());
+    }
     let low = rows.iter().map(|r| r.period().ordinal()).min()?;
+    // Pending periods (fiscal years, dates) and mixed lengths take the sorting path
+    // of `check_periods`.
+    place(rows, low, |r| {
+        let p = r.period();
+        p.same_kind(&first).then(|| p.ordinal())
+    })
+}
+
+/// The index of each row by its `ordinal` counted from `low`, or `None` when a row
+/// has none, two rows have one, or one is missing ([`consecutive`]).
+fn place(rows: &[Row], low: i32, ordinal: impl Fn(&Row) -> Option<i32>) -> Option<Vec<u32>> {
     let mut order = vec![u32::MAX; rows.len()];
     for (j, r) in rows.iter().enumerate() {
-        // Pending periods (fiscal years, dates) and mixed lengths take the sorting
-        // path of `check_periods`.
-        if !r.period().same_kind(&first) {
-            return None;
-        }
-        let at = usize::try_from(r.period().ordinal() - low).ok()?;
+        let at = usize::try_from(ordinal(r)? - low).ok()?;
         let place = order.get_mut(at)?;
         if *place != u32::MAX {
             return None;
