@@ -469,23 +469,22 @@ fn plain_with(s: &str, decimal: char) -> Option<Decimal> {
     }
 }
 
-/// [`plain_with`] of at most 19 bytes, in one pass.
+/// [`plain_with`] of at most 19 bytes, in one pass: the digits before the mark,
+/// then those after it, eight at a time where eight follow ([`eight_digits`]), one
+/// at a time after that. At most 19 digits: the mantissa stays below 10^19 < 2^64.
 fn short_plain(s: &str, mark: u8) -> Option<Decimal> {
     let bytes = s.as_bytes();
-    let (mut mantissa, mut mark_at) = (0u64, None);
-    for (i, &b) in bytes.iter().enumerate() {
-        if b.is_ascii_digit() {
-            mantissa = mantissa * 10 + u64::from(b - b'0');
-        } else if b == mark && mark_at.is_none() {
-            mark_at = Some(i);
-        } else {
-            return None;
-        }
-    }
+    let (mantissa, int) = digit_run(bytes, 0, 0);
     // Digits before the mark and after it (`.5` and `5.` are not plain).
-    let scale = match mark_at {
-        None if !bytes.is_empty() => 0,
-        Some(i) if i > 0 && i + 1 < bytes.len() => u32::try_from(bytes.len() - i - 1).ok()?,
+    let (mantissa, scale) = match bytes.get(int) {
+        None if int > 0 => (mantissa, 0),
+        Some(&b) if b == mark && int > 0 => {
+            let (mantissa, end) = digit_run(bytes, int + 1, mantissa);
+            if end != bytes.len() || end == int + 1 {
+                return None;
+            }
+            (mantissa, u32::try_from(end - int - 1).ok()?)
+        }
         _ => return None,
     };
     // The low and middle 32-bit words of the mantissa; scale ≤ 18.
@@ -496,6 +495,43 @@ fn short_plain(s: &str, mark: u8) -> Option<Decimal> {
         false,
         scale,
     ))
+}
+
+/// The digits of `bytes` from `at` on, appended to `value`, and where they end
+/// (`bytes` holds at most 19 digits: see [`short_plain`]).
+fn digit_run(bytes: &[u8], mut at: usize, mut value: u64) -> (u64, usize) {
+    while let Some(eight) = bytes.get(at..at + 8).and_then(eight_digits) {
+        value = value.wrapping_mul(100_000_000).wrapping_add(eight);
+        at += 8;
+    }
+    while let Some(&b) = bytes.get(at) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        value = value.wrapping_mul(10).wrapping_add(u64::from(d));
+        at += 1;
+    }
+    (value, at)
+}
+
+/// Eight bytes that are all ASCII digits, as the number they write (the first the
+/// most significant), in a few multiplications rather than eight steps; `None` when
+/// one is not a digit. Pinned by `tests::eight_digits_read_as_eight_steps`.
+fn eight_digits(bytes: &[u8]) -> Option<u64> {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    let w = u64::from_le_bytes(bytes.try_into().ok()?);
+    // A digit's high half is 3, and adding 6 to it leaves that half alone (`:` to
+    // `?` carry into it). No byte carries into the next: one that could is not 0x3_.
+    if w & HIGH != ZEROS || w.wrapping_add(0x0606_0606_0606_0606) & HIGH != ZEROS {
+        return None;
+    }
+    // Pairs of digits, then fours, then the eight: each step multiplies the higher
+    // place by 10, 100 or 10^4 and adds the lower (the first byte is the lowest).
+    let w = (w & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561) >> 8;
+    let w = (w & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601) >> 16;
+    Some((w & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001) >> 32)
 }
 
 /// [`plain_with`] of any length (in practice over 19 bytes: shorter cells take
@@ -1247,6 +1283,49 @@ mod tests {
             let mark = if comma { b',' } else { b'.' };
             let bits = |d: Option<Decimal>| d.map(|d| d.serialize());
             proptest::prop_assert_eq!(bits(short_plain(&s, mark)), bits(general_plain(&s, mark)));
+        }
+    }
+
+    /// Eight bytes read at once are what eight steps of `digit × 10` give when all
+    /// are digits, and `None` when any is not: every byte value in every place, the
+    /// others digits, and runs of random digits.
+    #[test]
+    fn eight_digits_read_as_eight_steps() {
+        let steps = |b: &[u8]| {
+            b.iter().try_fold(0u64, |v, &c| {
+                c.is_ascii_digit().then(|| v * 10 + u64::from(c - b'0'))
+            })
+        };
+        let mut bytes = *b"31415926";
+        for place in 0..8 {
+            for value in 0..=255u8 {
+                let mut b = bytes;
+                b[place] = value;
+                assert_eq!(eight_digits(&b), steps(&b), "{b:?}");
+            }
+        }
+        let mut seed = 1u64;
+        for _ in 0..100_000 {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            for (i, b) in bytes.iter_mut().enumerate() {
+                *b = b'0' + ((seed >> (8 * i)) % 10) as u8;
+            }
+            assert_eq!(eight_digits(&bytes), steps(&bytes), "{bytes:?}");
+        }
+        assert_eq!(eight_digits(b"00000000"), Some(0));
+        assert_eq!(eight_digits(b"99999999"), Some(99_999_999));
+        assert_eq!(eight_digits(b"1234567"), None);
+    }
+
+    proptest::proptest! {
+        /// Cells of many digits, where eight are read at once: what the general way
+        /// gives, bit for bit.
+        #[test]
+        fn long_runs_of_digits_are_general_plain(s in "[0-9]{0,12}[.:/]?[0-9]{0,12}", comma in proptest::prelude::any::<bool>()) {
+            let s = s.get(..s.len().min(19)).unwrap_or_default();
+            let mark = if comma { b',' } else { b'.' };
+            let bits = |d: Option<Decimal>| d.map(|d| d.serialize());
+            proptest::prop_assert_eq!(bits(short_plain(s, mark)), bits(general_plain(s, mark)));
         }
     }
 
