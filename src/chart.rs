@@ -446,6 +446,35 @@ pub fn is_grid(variants: &[crate::config::Variant]) -> bool {
     })
 }
 
+/// The variants of a rate × cap grid on the shared `terms` (the row at the shared
+/// rate, when the grid has it), and their rows of `rows` (scenario by scenario,
+/// `variants` in order, for `scenarios` scenarios): what [`compare_charts`] draws of
+/// a grid, whose lines are the shared terms'.
+pub fn on_shared_terms(
+    scenarios: usize,
+    variants: &[crate::config::Variant],
+    rows: &[crate::model::CompareRow],
+    terms: &Terms,
+) -> (Vec<crate::config::Variant>, Vec<crate::model::CompareRow>) {
+    let shared = crate::engine::without_cap(terms);
+    let on_shared: Vec<usize> = variants
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| crate::engine::without_cap(&v.terms) == shared)
+        .map(|(i, _)| i)
+        .collect();
+    let nv = variants.len();
+    let sub_variants = on_shared
+        .iter()
+        .filter_map(|&i| variants.get(i).cloned())
+        .collect();
+    let sub_rows = (0..scenarios)
+        .flat_map(|s| on_shared.iter().map(move |&i| s * nv + i))
+        .filter_map(|k| rows.get(k).cloned())
+        .collect();
+    (sub_variants, sub_rows)
+}
+
 /// Renders the charts of a rate × cap grid (see `docs/charts.md`): the charts of
 /// [`compare_charts`] for the grid's variants on the shared `terms` (the row at the
 /// shared rate, when the grid has it), then `<scenario>-heatmap` for each scenario
@@ -459,24 +488,9 @@ pub fn grid_charts(
     opts: &ChartOptions,
     unit: Option<&crate::unit::Unit>,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let shared = crate::engine::without_cap(terms);
-    let on_shared: Vec<usize> = variants
-        .iter()
-        .enumerate()
-        .filter(|(_, v)| crate::engine::without_cap(&v.terms) == shared)
-        .map(|(i, _)| i)
-        .collect();
-    let nv = variants.len();
     let mut out = Vec::new();
-    if !on_shared.is_empty() {
-        let sub_variants: Vec<crate::config::Variant> = on_shared
-            .iter()
-            .filter_map(|&i| variants.get(i).cloned())
-            .collect();
-        let sub_rows: Vec<crate::model::CompareRow> = (0..scenarios.len())
-            .flat_map(|s| on_shared.iter().map(move |&i| s * nv + i))
-            .filter_map(|k| rows.get(k).cloned())
-            .collect();
+    let (sub_variants, sub_rows) = on_shared_terms(scenarios.len(), variants, rows, terms);
+    if !sub_variants.is_empty() {
         out = compare_charts(scenarios, &sub_variants, &sub_rows, terms, opts, unit)?;
     }
     style::register_fonts()?;
@@ -572,9 +586,15 @@ pub fn tornado_charts(
     style::register_fonts()?;
     let money = Money::new(unit);
     let mut out = Vec::new();
-    tornado::tornado_charts(names, &found.rows, metrics, terms, &money, |stem, chart| {
-        emit(&mut out, &stem, chart, opts)
-    })?;
+    tornado::tornado_charts(
+        names,
+        &found.rows,
+        &found.data_ends,
+        metrics,
+        terms,
+        &money,
+        |stem, chart| emit(&mut out, &stem, chart, opts),
+    )?;
     Ok(out)
 }
 

@@ -2,9 +2,9 @@
 //! (`compare-total-paid`) and when its cap binds (`compare-binding-date`), as
 //! functions of the cap, plus [`Compare`], the data every compare chart shares.
 //!
-//! Only variants with a numeric cap on the shared terms lie on a cap axis: `none`
-//! and terms-file variants (their own rate, term...) are left out of these two
-//! charts, and the footer says so. The lines are exact between the caps compared:
+//! Only variants with a numeric cap on the shared terms lie on a cap axis: `none`,
+//! terms-file variants (their own rate, term...) and a grid's caps at another rate
+//! are left out of these two charts, and the footer says so. The lines are exact between the caps compared:
 //! with `b = cap − already paid`, a scenario pays `min(max(b, 0), uncapped total)`,
 //! and its cap binds on the day its cumulative uncapped payments reach `b`, so the
 //! binding-date line is the uncapped cumulative curve with its axes swapped. Dots
@@ -30,8 +30,8 @@ use super::render::{
 use super::render::{place_legend, Description, Room};
 use super::style::clip;
 use super::style::{
-    count, f, line_height, list, scenario_color, scenario_dashed, scenario_line, shade, tint,
-    uncapped_terms_title, Canvas, Money, Swatch, Theme, AXIS, CAP, INK, MUTED,
+    count, f, line_height, list, rate_text, scenario_color, scenario_dashed, scenario_line, shade,
+    tint, uncapped_terms_title, Canvas, Money, Swatch, Theme, AXIS, CAP, INK, MUTED,
 };
 use super::Chart;
 use crate::config::Variant;
@@ -145,7 +145,7 @@ impl<'a> Compare<'a> {
         self.variants
             .iter()
             .enumerate()
-            .filter(|(_, var)| !var.from_file)
+            .filter(|(_, var)| on_cap_axis(var, self.terms))
             .filter_map(|(v, var)| var.terms.cap.map(|cap| (v, f(cap))))
             .collect()
     }
@@ -225,17 +225,30 @@ impl<'a> Compare<'a> {
         let out: Vec<String> = self
             .variants
             .iter()
-            .filter(|v| v.from_file || v.terms.cap.is_none())
+            .filter(|v| !on_cap_axis(v, self.terms))
             .map(|v| {
-                if v.from_file {
-                    format!("{} (terms file)", clip(&v.name, 24))
+                let why = if v.from_file {
+                    "terms file".to_string()
+                } else if v.terms.cap.is_none() {
+                    "no cap".to_string()
                 } else {
-                    format!("{} (no cap)", clip(&v.name, 24))
-                }
+                    rate_text(&v.terms)
+                };
+                format!("{} ({why})", clip(&v.name, 24))
             })
             .collect();
         (!out.is_empty()).then(|| format!("Not on the cap axis: {}.", list(&out)))
     }
+}
+
+/// Whether variant `v` lies on the cap axis of the compare charts drawn for the
+/// shared `terms`: a numeric cap, and otherwise the shared terms (a rate × cap
+/// grid's other rates are not: the axis's lines are the shared rate's). Pinned by
+/// `compare_tests::a_grid_plots_only_the_shared_rate_on_the_cap_axis`.
+pub fn on_cap_axis(v: &Variant, terms: &Terms) -> bool {
+    !v.from_file
+        && v.terms.cap.is_some()
+        && engine::without_cap(&v.terms) == engine::without_cap(terms)
 }
 
 /// The caps compared, in words: `cap $38B`, `caps $25B and $38B`, `9 caps from $20B

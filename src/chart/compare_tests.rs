@@ -135,6 +135,59 @@ fn total_paid_chart_marks_each_threshold() {
     ));
 }
 
+/// A rate × cap grid's variants at another rate than the shared terms' are not dots
+/// on the cap axis, whose lines are the shared rate's: they are named as left out,
+/// and a grid without the shared rate draws no cap-axis chart at all.
+#[test]
+fn a_grid_plots_only_the_shared_rate_on_the_cap_axis() {
+    let shared = Terms::default();
+    let at = |rate: i64, cap_b: i64| Variant {
+        name: format!("{rate}% {cap_b}B"),
+        terms: Terms {
+            rate: Decimal::new(rate, 2),
+            cap: Some(Decimal::from(cap_b * B)),
+            ..shared.clone()
+        },
+        from_file: false,
+    };
+    let scenarios = vec![base(), slow()];
+    let variants = vec![at(15, 20), at(15, 60), at(20, 20), at(20, 60)];
+    let all = rows(&scenarios, &shared, &variants);
+    let data = Compare::new(&scenarios, &variants, &all, &shared, None).unwrap();
+    assert_eq!(data.cap_variants(), [(2, 20e9), (3, 60e9)]);
+    let svg = render(&TotalPaid { data: &data });
+    assert!(has_text(&svg, "Compared: caps $20B and $60B"));
+    assert!(has_text(
+        &svg,
+        "Not on the cap axis: 15% 20B (15% of revenue) and 15% 60B (15% of revenue)."
+    ));
+    // The dots are the 20% rows': base binds a $20B cap on 2028-07-01 at 20%.
+    let svg = render(&BindingDate { data: &data });
+    assert!(has_label(
+        &svg,
+        "A $20B cap binds 2028-07-01 (base), not reached in 1; a $60B cap binds 2029-12-31 (base), not reached in 1"
+    ));
+
+    let opts = ChartOptions {
+        png: false,
+        svg: true,
+        width: 800,
+        height: 500,
+    };
+    let variants = vec![at(15, 20), at(15, 60), at(25, 20), at(25, 60)];
+    let all = rows(&scenarios, &shared, &variants);
+    let files = compare_charts(&scenarios, &variants, &all, &shared, &opts, None).unwrap();
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "compare-grid.svg",
+            "base-compare-cumulative.svg",
+            "slow-compare-cumulative.svg",
+        ]
+    );
+}
+
 #[test]
 fn total_paid_chart_says_what_already_paid_does() {
     let shared = Terms {

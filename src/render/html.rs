@@ -218,6 +218,15 @@ pub fn compare_figures(
     if scenarios.len() > crate::chart::MAX_SCENARIOS {
         return Ok(Vec::new());
     }
+    // A rate × cap grid's charts are drawn for its row at the shared rate, as its
+    // chart files are (`chart::grid_charts`): their lines are the shared terms'.
+    let grid;
+    let (variants, rows) = if crate::chart::is_grid(variants) {
+        grid = crate::chart::on_shared_terms(scenarios.len(), variants, rows, terms);
+        (grid.0.as_slice(), grid.1.as_slice())
+    } else {
+        (variants, rows)
+    };
     let charts = crate::chart::compare_charts(
         scenarios,
         variants,
@@ -228,6 +237,12 @@ pub fn compare_figures(
     )?;
     let stems = crate::chart::file_stems(scenarios.iter().map(|s| s.name.as_str()));
     let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+    // The two cap-axis charts plot only the caps on the shared terms.
+    let on_axis: Vec<&str> = variants
+        .iter()
+        .filter(|v| crate::chart::compare::on_cap_axis(v, terms))
+        .map(|v| v.name.as_str())
+        .collect();
     let mut out = Vec::new();
     for (name, bytes) in charts {
         let stem = name.strip_suffix(".svg").unwrap_or(&name).to_string();
@@ -238,11 +253,11 @@ pub fn compare_figures(
         let alt = match (stem.as_str(), scenario.and_then(|i| scenarios.get(i))) {
             ("compare-total-paid", _) => format!(
                 "Line chart of each scenario's total paid against the cap, for caps {}.",
-                names.join(", ")
+                on_axis.join(", ")
             ),
             ("compare-binding-date", _) => format!(
                 "Line chart of the date each scenario's cap binds against the cap, for caps {}.",
-                names.join(", ")
+                on_axis.join(", ")
             ),
             ("compare-grid", _) => {
                 "Grid of scenarios by variant: each cell the total paid and when the cap binds (the table below gives the same figures).".to_string()
