@@ -392,4 +392,10 @@ fn a_tornado_whose_base_does_not_bind_says_it_once() {
     let base = texts.iter().position(|t| t == "base: does not bind");
     let end = texts.iter().position(|t| t == "15%: does not bind");
     assert!(base < end && end.is_some(), "{texts:?}");
+    // The data ends in 2028: "does not bind" is said of its end, not the term's.
+    let all = texts.join(" ");
+    assert!(
+        all.contains("the cap is not reached by 2028-12-31, where the data ends (the term runs to 2030-12-31)."),
+        "{all}"
+    );
 }

@@ -261,6 +261,9 @@ impl Row {
 pub struct Sensitivity {
     pub rows: Vec<Row>,
     pub notes: Vec<String>,
+    /// The scenarios whose data ends before the term does, and the day it ends: a
+    /// cap not reached there is not reached by the data's end, not the term's.
+    pub data_ends: Vec<(String, Date)>,
 }
 
 /// Swings every input of `swings` for every scenario and measures `metrics`.
@@ -335,7 +338,18 @@ pub fn sensitivity(
             crate::chart::style::list(&short.iter().map(|n| crate::error::quote(n)).collect::<Vec<_>>())
         ));
     }
-    Ok(Sensitivity { rows, notes })
+    let data_ends = scenarios
+        .iter()
+        .filter_map(|s| {
+            let end = s.periods.last()?.period.end();
+            (end < terms.through).then(|| (s.name.clone(), end))
+        })
+        .collect();
+    Ok(Sensitivity {
+        rows,
+        notes,
+        data_ends,
+    })
 }
 
 /// One scenario's rows: each swing's two runs, measured by every metric.

@@ -26,6 +26,9 @@ pub struct Tornado<'a> {
     pub rows: &'a [Row],
     pub terms: &'a Terms,
     pub money: &'a Money,
+    /// The day the scenario's data ends, when that is before the term's end: a cap
+    /// not reached by then is not reached by the data's end.
+    pub data_end: Option<Date>,
 }
 
 /// Where one end of a bar lies: a value on the x axis, or past the term's end (the
@@ -192,10 +195,14 @@ impl Chart for Tornado<'_> {
             "Base terms: {base_terms}; each bar runs from the result at the input's low value to the result at its high value, the other inputs at base."
         )];
         if dates {
-            notes.push(
-                "Days are counted from the base binding date; \"does not bind\" means the cap is not reached by the term's end."
+            notes.push(match self.data_end {
+                Some(end) => format!(
+                    "Days are counted from the base binding date; \"does not bind\" means the cap is not reached by {end}, where the data ends (the term runs to {}).",
+                    self.terms.through
+                ),
+                None => "Days are counted from the base binding date; \"does not bind\" means the cap is not reached by the term's end."
                     .into(),
-            );
+            });
         }
         notes.push(
             "revcap sensitivity: every bar end is a full run of the engine at that input value."
@@ -524,6 +531,7 @@ fn ticks(lo: f64, hi: f64) -> Vec<f64> {
 pub fn tornado_charts(
     names: &[&str],
     rows: &[Row],
+    data_ends: &[(String, Date)],
     metrics: &[Metric],
     terms: &Terms,
     money: &Money,
@@ -548,6 +556,10 @@ pub fn tornado_charts(
                 rows: rows.get(start..start + len).unwrap_or_default(),
                 terms,
                 money,
+                data_end: data_ends
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|&(_, end)| end),
             };
             emit(
                 format!("{stem}-tornado-{}", metric.name().replace('_', "-")),
