@@ -429,3 +429,40 @@ fn probability_metric_needs_distributions_and_a_year_end_in_the_term() {
         "{err}"
     );
 }
+
+/// A grid's thresholds are at the terms' rate, which need not be one of its rates:
+/// the table and Markdown say so; a compare of caps alone needs no such word.
+#[test]
+fn a_grids_thresholds_say_whose_rate_they_are_at() {
+    let text = |args: &[&str]| {
+        let out = revcap(args).assert().success().get_output().stdout.clone();
+        String::from_utf8(out).unwrap()
+    };
+    let grid = [
+        "compare",
+        "scenarios/",
+        "--rate",
+        "15%",
+        "--rate",
+        "25%",
+        "--cap",
+        "38B",
+        "--thresholds",
+        "--no-files",
+    ];
+    assert!(text(&grid).contains(
+        "\nthresholds at the terms' rate (20%): the cap binds by each date if it is at most\n"
+    ));
+    let markdown = [&grid[..], &["--format", "markdown"]].concat();
+    assert!(text(&markdown)
+        .contains("\n**Thresholds at the terms' rate (20%):** the cap binds by each date"));
+    let caps = [
+        "compare",
+        "scenarios/",
+        "--cap",
+        "38B",
+        "--thresholds",
+        "--no-files",
+    ];
+    assert!(text(&caps).contains("\nthresholds: the cap binds by each date if it is at most\n"));
+}

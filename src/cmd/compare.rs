@@ -842,7 +842,7 @@ impl<'a> TableParts<'a> {
             out.append(&mut self.coverage)?;
         }
         if thresholds {
-            out.write(render::table::thresholds_intro(style).as_bytes())?;
+            out.write(render::table::thresholds_intro(style, shared).as_bytes())?;
             let column = self.amounts.column_of(&self.thresholds_seen);
             let header = render::table::thresholds_header(style, &column);
             lay_out(

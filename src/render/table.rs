@@ -210,7 +210,7 @@ pub(crate) fn compare_view(view: &CompareView, style: Style) -> String {
         }
     }
     if let Some(thresholds) = thresholds {
-        out.push_str(thresholds_intro(style));
+        out.push_str(&thresholds_intro(style, &view.shared));
         let lines: Vec<ThresholdLine> = thresholds.iter().flat_map(ThresholdLine::of).collect();
         let column = amounts.column(lines.iter().map(|l| l.cap));
         let mut t = Sheet::new(style, thresholds_header(style, &column), &THRESHOLDS_RIGHT);
@@ -337,12 +337,17 @@ pub fn coverage_line(name: &str, gap: &crate::model::Gap, style: Style) -> Strin
     }
 }
 
-/// What comes before the thresholds' table.
-pub fn thresholds_intro(style: Style) -> &'static str {
+/// What comes before the thresholds' table; in a rate × cap grid, whose variants
+/// each have their own rate, it says the thresholds are at the terms' rate.
+pub fn thresholds_intro(style: Style, shared: &super::SharedTerms) -> String {
+    let at = match shared {
+        super::SharedTerms::Grid(t) => format!(" at the terms' rate ({})", percent(t.rate)),
+        _ => String::new(),
+    };
     if style == Style::Markdown {
-        "\n**Thresholds:** the cap binds by each date if it is at most\n\n"
+        format!("\n**Thresholds{at}:** the cap binds by each date if it is at most\n\n")
     } else {
-        "\nthresholds: the cap binds by each date if it is at most\n"
+        format!("\nthresholds{at}: the cap binds by each date if it is at most\n")
     }
 }
 
