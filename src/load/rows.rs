@@ -243,7 +243,7 @@ pub(super) struct Groups {
     /// Slot by name (long files; a wide file's slots are its columns).
     table: NameTable,
     /// Rows of a long file waiting for their scenario's slot (see [`Groups::push_named`]),
-    /// their names one after another in `pending_text`.
+    /// their long names (a short one is its key) one after another in `pending_text`.
     pending: Vec<Pending>,
     pending_text: String,
     /// Every row so far, in file order, in chunks of [`CHUNK`] rows.
@@ -389,6 +389,18 @@ impl Key {
     /// Whether the key is a hash, to be confirmed against the name's text.
     fn is_hash(self) -> bool {
         self.0 & Key::LONG == Key::LONG
+    }
+
+    /// The name a key that is not a hash holds (its bytes and their number), in
+    /// `buf`; `None` for a hash.
+    fn short_name(self, buf: &mut [u8; 7]) -> Option<&str> {
+        if self.is_hash() {
+            return None;
+        }
+        let len = usize::try_from(self.0 >> 56).ok()?;
+        let bytes = buf.get_mut(..len)?;
+        bytes.copy_from_slice(self.0.to_le_bytes().get(..len)?);
+        std::str::from_utf8(bytes).ok()
     }
 }
 
@@ -549,10 +561,14 @@ impl Groups {
         if value.is_some() {
             self.values += 1;
         }
-        self.pending_text.push_str(name);
+        let key = Key::of(name);
+        // A short name is its key, which gives it back when it is new (`flush`):
+        // only a long one's text is kept for the look-up.
+        if key.is_hash() {
+            self.pending_text.push_str(name);
+        }
         // Encoded now, its slot added once found: side values keep file order.
         let row = value.map(|given| self.encode(given, line));
-        let key = Key::of(name);
         // Its entry is fetched while the next rows are read: looked up at once, a
         // large table's entry (1M names: 24 MB) cost a wait on memory every row.
         self.table.prefetch(key);
@@ -584,7 +600,11 @@ impl Groups {
             let name = text.get(start..p.end).unwrap_or_default();
             start = p.end;
             // New (or first seen earlier in this list): added in order.
-            let slot = found.unwrap_or_else(|| self.slot_of(p.key, name));
+            let slot = found.unwrap_or_else(|| {
+                let mut buf = [0; 7];
+                let name = p.key.short_name(&mut buf).unwrap_or(name);
+                self.slot_of(p.key, name)
+            });
             match p.row {
                 Some(row) => self.store(row.with_slot(slot)),
                 None => self.taint(slot),
@@ -681,7 +701,8 @@ impl Groups {
 const PENDING: usize = 32;
 
 /// A long file's row waiting for its scenario's slot (`None`: a row whose value was
-/// wrong); its name ends at `end` in [`Groups::pending_text`], where the previous
+/// wrong); its name, unless its key holds it, ends at `end` in
+/// [`Groups::pending_text`], where the previous
 /// one's ends.
 struct Pending {
     key: Key,
@@ -1332,6 +1353,12 @@ mod tests {
         // Short names differ by length even when their bytes are zeros.
         assert!(Key::of("a") != Key::of("a\0"));
         assert!(!Key::of("1234567").is_hash() && Key::of("12345678").is_hash());
+        // A short name comes back from its key, bytes and length; a long one does not.
+        let mut buf = [0; 7];
+        for n in ["", "a", "a\0", "\0", "s52430", "é", "日本", "1234567"] {
+            assert_eq!(Key::of(n).short_name(&mut buf), Some(n), "{n:?}");
+        }
+        assert_eq!(Key::of("12345678").short_name(&mut buf), None);
     }
 
     /// Rows over a budget go to disk and come back the same, in order, whatever the
@@ -1421,6 +1448,9 @@ mod tests {
         assert_eq!(a.len(), 3);
         assert_eq!(a, b);
         // Lines are the file's; scenario "a" has its rows of lines 2 and 4 in order.
-        assert_eq!(a[0].periods.iter().map(|p| p.line).collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(
+            a[0].periods.iter().map(|p| p.line).collect::<Vec<_>>(),
+            [2, 4]
+        );
     }
 }
