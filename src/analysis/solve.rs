@@ -588,6 +588,11 @@ fn solve_from(scenario: &Scenario, terms: &Terms, target: Target) -> Result<Solv
     };
     let lo_day = first.min(terms.through);
     let at_day = |d: Date| summary_at(scenario, terms, Input::From, Value::Date(d));
+    if let Target::Foregone(x) = target {
+        if x <= cent() {
+            return from_forgoing_nothing(lo_day, terms.through, x, at_day);
+        }
+    }
     // At least the target (money), or binding by the day: true for early starts.
     let ok = |s: &Summary| match (target, target.achieved(s)) {
         (Target::BindsBy(day), Achieved::Binding(b)) => b.is_some_and(|b| b <= day),
@@ -654,6 +659,51 @@ fn solve_from(scenario: &Scenario, terms: &Terms, target: Target) -> Result<Solv
         achieved,
         exact,
         note,
+    })
+}
+
+/// `--foregone 0` for the term start: nothing is foregone from some start on, to the
+/// term's last day, so the answer is where that begins (the cap just reached, as for
+/// the other inputs), not the latest start, which would be the term's end. Pinned by
+/// `tests::nothing_foregone_from_the_earliest_start`.
+fn from_forgoing_nothing(
+    lo_day: Date,
+    through: Date,
+    x: Decimal,
+    at_day: impl Fn(Date) -> Result<Summary, Error>,
+) -> Result<Solved, Error> {
+    let target = Target::Foregone(x);
+    let none = |d: Date| -> Result<bool, Error> {
+        Ok(matches!(target.achieved(&at_day(d)?), Achieved::Amount(a) if a <= x + cent()))
+    };
+    if none(lo_day)? {
+        return Ok(Solved::Always(format!(
+            "nothing is foregone from any start: the cap is not reached even from the data's first day, {lo_day}"
+        )));
+    }
+    if !none(through)? {
+        let a = target.achieved(&at_day(through)?).plain();
+        return Ok(Solved::Unreachable(format!(
+            "even from the term's last day, {through}, it is {a}"
+        )));
+    }
+    // Earliest day in (lo, hi] with nothing foregone, by halving the days between.
+    let (mut lo, mut hi) = (0i64, lo_day.days_until(through));
+    let day = |n: i64| lo_day.add_days(n).unwrap_or(lo_day);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if none(day(mid))? {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    let best = day(hi);
+    Ok(Solved::Found {
+        value: Value::Date(best),
+        achieved: target.achieved(&at_day(best)?),
+        exact: true,
+        note: "the earliest start at which nothing is foregone (the cap is just reached)".into(),
     })
 }
 
@@ -794,6 +844,24 @@ mod tests {
                             found += 1;
                             let r = at(s, &terms, input, value).unwrap().summary;
                             assert_eq!(target.achieved(&r), achieved, "{what}");
+                            if input == Input::From
+                                && matches!(target, Target::Foregone(x) if x <= cent())
+                            {
+                                // The earliest start that forgoes nothing; a day
+                                // earlier something is foregone.
+                                assert!(holds(&target, &r), "{what}");
+                                let Value::Date(d) = value else { panic!() };
+                                let first = s.periods[0].period.start();
+                                let before = d.add_days(-1).filter(|b| *b >= first).unwrap();
+                                let earlier = at(s, &terms, input, Value::Date(before));
+                                let Achieved::Amount(a) =
+                                    target.achieved(&earlier.unwrap().summary)
+                                else {
+                                    panic!()
+                                };
+                                assert!(a > cent(), "{what}: {before} forgoes {a}");
+                                continue;
+                            }
                             if input == Input::From && !matches!(target, Target::BindsBy(_)) {
                                 // The latest start at which the amount is at least
                                 // the target; a day later it is below.
@@ -862,6 +930,34 @@ mod tests {
             }
         }
         (found, unreachable)
+    }
+
+    /// `--foregone 0` for the term start answers the earliest start that forgoes
+    /// nothing, where the cap is just reached, not the term's last day (every later
+    /// start forgoes nothing too).
+    #[test]
+    fn nothing_foregone_from_the_earliest_start() {
+        let (scenarios, terms) = bundled();
+        let feb = scenarios.iter().find(|s| s.name == "feb2026").unwrap();
+        let Solved::Found {
+            value: Value::Date(d),
+            exact: true,
+            note,
+            ..
+        } = solve(feb, &terms, Input::From, Target::Foregone(Decimal::ZERO)).unwrap()
+        else {
+            panic!()
+        };
+        assert!(d < terms.through, "{d}");
+        assert!(note.starts_with("the earliest start"), "{note}");
+        let foregone = |d: Date| {
+            at(feb, &terms, Input::From, Value::Date(d))
+                .unwrap()
+                .summary
+                .foregone
+        };
+        assert!(foregone(d).is_zero());
+        assert!(foregone(d.add_days(-1).unwrap()) > Decimal::ZERO);
     }
 
     /// The README's examples: the revenue factor at which feb2026's uncapped
