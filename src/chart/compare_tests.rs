@@ -75,6 +75,36 @@ fn rows(scenarios: &[Scenario], shared: &Terms, variants: &[Variant]) -> Vec<Com
     crate::compare_all(scenarios, shared, variants).unwrap().0
 }
 
+/// The files `compare_charts` writes for `variants` over `scenarios`, as 800 × 500
+/// SVG.
+fn chart_files(
+    scenarios: &[Scenario],
+    variants: &[Variant],
+    shared: &Terms,
+) -> Vec<(String, Vec<u8>)> {
+    let opts = ChartOptions {
+        png: false,
+        svg: true,
+        width: 800,
+        height: 500,
+    };
+    let all = rows(scenarios, shared, variants);
+    compare_charts(scenarios, variants, &all, shared, &opts, None).unwrap()
+}
+
+/// The names of `files`.
+fn names(files: &[(String, Vec<u8>)]) -> Vec<&str> {
+    files.iter().map(|(n, _)| n.as_str()).collect()
+}
+
+/// What `compare_charts` draws when no cap axis is: the grid and each scenario's
+/// cumulative payments.
+const WITHOUT_CAP_AXIS: [&str; 3] = [
+    "compare-grid.svg",
+    "base-compare-cumulative.svg",
+    "slow-compare-cumulative.svg",
+];
+
 #[test]
 fn engine_binds_where_the_fixture_says() {
     let shared = Terms::default();
@@ -168,24 +198,9 @@ fn a_grid_plots_only_the_shared_rate_on_the_cap_axis() {
         "A $20B cap binds 2028-07-01 (base), not reached in 1; a $60B cap binds 2029-12-31 (base), not reached in 1"
     ));
 
-    let opts = ChartOptions {
-        png: false,
-        svg: true,
-        width: 800,
-        height: 500,
-    };
     let variants = vec![at(15, 20), at(15, 60), at(25, 20), at(25, 60)];
-    let all = rows(&scenarios, &shared, &variants);
-    let files = compare_charts(&scenarios, &variants, &all, &shared, &opts, None).unwrap();
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "compare-grid.svg",
-            "base-compare-cumulative.svg",
-            "slow-compare-cumulative.svg",
-        ]
-    );
+    let files = chart_files(&scenarios, &variants, &shared);
+    assert_eq!(names(&files), WITHOUT_CAP_AXIS);
 }
 
 #[test]
@@ -404,17 +419,9 @@ fn compare_charts_names_files_and_skips_cap_axes_without_two_caps() {
     let shared = Terms::default();
     let scenarios = vec![base(), slow()];
     let variants = mixed(&shared);
-    let all = rows(&scenarios, &shared, &variants);
-    let opts = ChartOptions {
-        png: false,
-        svg: true,
-        width: 800,
-        height: 500,
-    };
-    let files = compare_charts(&scenarios, &variants, &all, &shared, &opts, None).unwrap();
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let files = chart_files(&scenarios, &variants, &shared);
     assert_eq!(
-        names,
+        names(&files),
         [
             "compare-total-paid.svg",
             "compare-binding-date.svg",
@@ -428,17 +435,8 @@ fn compare_charts_names_files_and_skips_cap_axes_without_two_caps() {
 
     // One numeric cap (and no cap): no cap axis to draw along.
     let variants = vec![cap(&shared, Some(38)), cap(&shared, None)];
-    let few = rows(&scenarios, &shared, &variants);
-    let files = compare_charts(&scenarios, &variants, &few, &shared, &opts, None).unwrap();
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "compare-grid.svg",
-            "base-compare-cumulative.svg",
-            "slow-compare-cumulative.svg",
-        ]
-    );
+    let files = chart_files(&scenarios, &variants, &shared);
+    assert_eq!(names(&files), WITHOUT_CAP_AXIS);
 }
 
 #[test]
