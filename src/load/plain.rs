@@ -238,17 +238,13 @@ fn read_line(
         return false;
     }
     let ascii = split(text, delimiter, ends);
-    // SAFETY: ASCII bytes are UTF-8 (`split` tells whether every byte is below 0x80).
-    let quick = ascii && rows.quick_row(unsafe { std::str::from_utf8_unchecked(text) }, ends, line);
-    if !quick {
-        rows.row(
-            &Line {
-                bytes: text,
-                ends,
-                ascii,
-            },
-            line,
-        );
+    let record = Line {
+        bytes: text,
+        ends,
+        ascii,
+    };
+    if !rows.quick_row(&record, line) {
+        rows.row(&record, line);
     }
     rows.scenarios() <= limits.scenarios
         && rows.values() <= limits.values

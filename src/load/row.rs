@@ -232,37 +232,28 @@ impl<'a> RowReader<'a> {
         (self.groups, self.problems)
     }
 
-    /// Reads the ASCII line `text` on `line` (its fields ending at `ends`, as
-    /// `plain::split` gives them) at once when it is the common line of a long file:
-    /// as many fields as the header, a scenario name with no space at either end, a
-    /// month `YYYY-MM` and a revenue `digits[.digits]` that the decimal mark reads
-    /// one way. It then does what [`RowReader::row`] does with the line, without
-    /// `row`'s looks for everything else, which cost a tenth of a large file's read.
-    /// `false` (nothing done) for any other line: `row` reads it. Pinned by
-    /// `tests::quick_lines_read_like_records`.
-    pub(super) fn quick_row(&mut self, text: &str, ends: &[usize], line: u64) -> bool {
-        let Some(q) = self.quick else {
+    /// Reads the record on `line` at once when it is the common line of a long file:
+    /// ASCII, as many fields as the header, a scenario name with no space at either
+    /// end, a month `YYYY-MM` and a revenue `digits[.digits]` that the decimal mark
+    /// reads one way. It then does what [`RowReader::row`] does with the record,
+    /// without `row`'s looks for everything else, which cost a tenth of a large
+    /// file's read. `false` (nothing done) for any other record: `row` reads it.
+    /// Pinned by `tests::quick_lines_read_like_records`.
+    pub(super) fn quick_row<R: Record>(&mut self, record: &R, line: u64) -> bool {
+        let (Some(q), Some(text)) = (self.quick, record.ascii()) else {
             return false;
         };
-        if ends.len() != q.fields {
+        if record.len() != q.fields {
             return false;
         }
-        let cell = |i: usize| {
-            let end = *ends.get(i)?;
-            let start = match i.checked_sub(1) {
-                Some(j) => ends.get(j)? + 1,
-                None => 0,
-            };
-            text.get(start..end)
-        };
+        let cell = |i: usize| text.get(record.range(i)?);
         let (Some(name), Some(period), Some(amount)) =
             (cell(q.scenario), cell(q.period), cell(q.revenue))
         else {
             return false;
         };
-        // A name that `trim` leaves alone (and so not empty), as `row` reads it.
-        let graphic = |b: Option<&u8>| b.is_some_and(u8::is_ascii_graphic);
-        if !graphic(name.as_bytes().first()) || !graphic(name.as_bytes().last()) {
+        // A name that `trim` leaves alone, and not empty, as `row` reads it.
+        if name.is_empty() || trim(name).len() != name.len() {
             return false;
         }
         // Each `Some` only for a cell with no space, which `row` trims to itself and
