@@ -456,6 +456,10 @@ fn a_grids_thresholds_say_whose_rate_they_are_at() {
     let markdown = [&grid[..], &["--format", "markdown"]].concat();
     assert!(text(&markdown)
         .contains("\n**Thresholds at the terms' rate (20%):** the cap binds by each date"));
+    // With a rate step the thresholds are the stepped rate's, and say so.
+    let stepped = [&grid[..], &["--rate-step", "2029-01-01=10%"]].concat();
+    assert!(text(&stepped)
+        .contains("\nthresholds at the terms' rate (20% then 10% from 2029-01-01): the cap binds"));
     let caps = [
         "compare",
         "scenarios/",

@@ -317,6 +317,67 @@ fn a_grid_report_names_its_rates() {
     );
 }
 
+/// A grid's report draws what its chart files are: the compare charts of its row at
+/// the terms' rate (whose lines they are; none when the grid leaves that rate out)
+/// and each scenario's heatmap, described in words.
+#[test]
+fn a_grid_report_draws_the_grids_charts() {
+    let scenarios = scenarios();
+    let grid = |rates: &[&str]| -> Vec<Variant> {
+        let mut out = Vec::new();
+        for rate in rates {
+            for cap in ["20", "38"] {
+                out.push(Variant {
+                    name: format!("{rate} · {cap}B"),
+                    terms: Terms {
+                        rate: d(rate),
+                        cap: Some(d(&format!("{cap}000000000"))),
+                        ..terms()
+                    },
+                    from_file: false,
+                });
+            }
+        }
+        out
+    };
+    for (rates, shared) in [
+        (&["0.15", "0.25"][..], false),
+        (&["0.15", "0.2", "0.25"][..], true),
+    ] {
+        let variants = grid(rates);
+        let (rows, _) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
+        let figures = html::compare_figures(
+            &scenarios,
+            &variants,
+            &rows,
+            &terms(),
+            revcap::cli::GridMetric::BindingDate,
+            &shown(),
+        )
+        .unwrap();
+        let named = |n: &str| figures.iter().find(|f| f.name == n);
+        let heatmaps: Vec<&Figure> = figures
+            .iter()
+            .filter(|f| f.name.ends_with("-heatmap"))
+            .collect();
+        assert_eq!(heatmaps.len(), scenarios.len(), "{rates:?}");
+        assert_eq!(heatmaps[1].scenario, Some(1));
+        assert_eq!(
+            heatmaps[1].alt,
+            "Heatmap of feb2026's binding date by rate (rows) and cap (columns); compare.csv has every cell."
+        );
+        assert_eq!(named("compare-total-paid").is_some(), shared, "{rates:?}");
+        if let Some(f) = named("compare-total-paid") {
+            assert!(
+                f.alt.ends_with("for caps 0.2 · 20B, 0.2 · 38B."),
+                "{}",
+                f.alt
+            );
+            assert!(f.svg.contains("Compared: caps $20B and $38B"));
+        }
+    }
+}
+
 #[test]
 fn a_compare_report_has_the_grid_the_thresholds_and_the_charts() {
     let scenarios = scenarios();
@@ -332,7 +393,15 @@ fn a_compare_report_has_the_grid_the_thresholds_and_the_charts() {
         })
         .collect();
     let (rows, thresholds) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
-    let figures = html::compare_figures(&scenarios, &variants, &rows, &terms(), &shown()).unwrap();
+    let figures = html::compare_figures(
+        &scenarios,
+        &variants,
+        &rows,
+        &terms(),
+        revcap::cli::GridMetric::BindingDate,
+        &shown(),
+    )
+    .unwrap();
     assert!(figures.iter().any(|f| f.name == "compare-grid"));
     // The hostile scenario's data ends in 2028: the page says so, under the grid.
     let coverage: Vec<(String, revcap::model::Gap)> = scenarios

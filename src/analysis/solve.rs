@@ -590,6 +590,11 @@ fn solve_from(scenario: &Scenario, terms: &Terms, target: Target) -> Result<Solv
     let at_day = |d: Date| summary_at(scenario, terms, Input::From, Value::Date(d));
     if let Target::Foregone(x) = target {
         if x <= cent() {
+            if terms.cap.is_none() {
+                return Ok(Solved::Always(
+                    "there is no cap: nothing is ever foregone".into(),
+                ));
+            }
             return from_forgoing_nothing(lo_day, terms.through, x, at_day);
         }
     }
@@ -682,9 +687,12 @@ fn from_forgoing_nothing(
         )));
     }
     if !none(through)? {
-        let a = target.achieved(&at_day(through)?).plain();
+        let what = match target.achieved(&at_day(through)?) {
+            Achieved::Amount(a) => amount(a),
+            other => other.plain(),
+        };
         return Ok(Solved::Unreachable(format!(
-            "even from the term's last day, {through}, it is {a}"
+            "even from the term's last day, {through}, {what} is foregone"
         )));
     }
     // Earliest day in (lo, hi] with nothing foregone, by halving the days between.

@@ -610,11 +610,7 @@ fn stage_files(
                     req.variants,
                     rows,
                     terms,
-                    match req.metric {
-                        HeatMetric::Grid(m) => m,
-                        // The scenarios' own heatmaps have no probability.
-                        HeatMetric::Probability(_) => GridMetric::BindingDate,
-                    },
+                    scenario_heatmaps(req.metric),
                     opts,
                     shown.unit.as_ref(),
                 )?
@@ -642,6 +638,7 @@ fn stage_files(
                 thresholds: req.thresholds.then_some(l.thresholds.as_slice()),
                 coverage: (&l.coverage, l.uncovered),
                 terms,
+                metric: scenario_heatmaps(req.metric),
             };
             let distributed = super::distributed(dist, terms, output, shown)?;
             for (name, bytes) in
@@ -945,6 +942,15 @@ fn lay_out(
 }
 
 /// Which terms the variants share, for the header line of the text formats.
+/// What the scenarios' heatmaps of a grid show for `--metric`: theirs have no
+/// probability (the distributions' heatmaps do), so that one shows the binding date.
+fn scenario_heatmaps(metric: HeatMetric) -> GridMetric {
+    match metric {
+        HeatMetric::Grid(m) => m,
+        HeatMetric::Probability(_) => GridMetric::BindingDate,
+    }
+}
+
 fn shared_terms<'a>(terms: &'a Terms, variants: &[Variant]) -> render::SharedTerms<'a> {
     if chart::is_grid(variants) && variants.iter().all(|v| !v.from_file) {
         return render::SharedTerms::Grid(terms);

@@ -206,39 +206,38 @@ pub fn run_figures(
     Ok(out)
 }
 
-/// The charts of `compare` as figures; none for more than
-/// [`crate::chart::MAX_SCENARIOS`] scenarios.
+/// The charts of `compare` as figures, the chart files' (a rate × cap grid's:
+/// [`crate::chart::grid_charts`], its heatmaps of `metric` included); none for more
+/// than [`crate::chart::MAX_SCENARIOS`] scenarios.
 pub fn compare_figures(
     scenarios: &[Scenario],
     variants: &[Variant],
     rows: &[CompareRow],
     terms: &Terms,
+    metric: crate::cli::GridMetric,
     shown: &Shown,
 ) -> Result<Vec<Figure>, Error> {
     if scenarios.len() > crate::chart::MAX_SCENARIOS {
         return Ok(Vec::new());
     }
-    // A rate × cap grid's charts are drawn for its row at the shared rate, as its
-    // chart files are (`chart::grid_charts`): their lines are the shared terms'.
-    let grid;
-    let (variants, rows) = if crate::chart::is_grid(variants) {
-        grid = crate::chart::on_shared_terms(scenarios.len(), variants, rows, terms);
-        (grid.0.as_slice(), grid.1.as_slice())
+    let unit = shown.unit.as_ref();
+    let grid = crate::chart::is_grid(variants);
+    let charts = if grid {
+        crate::chart::grid_charts(scenarios, variants, rows, terms, metric, &svg_only(), unit)?
     } else {
-        (variants, rows)
+        crate::chart::compare_charts(scenarios, variants, rows, terms, &svg_only(), unit)?
     };
-    let charts = crate::chart::compare_charts(
-        scenarios,
-        variants,
-        rows,
-        terms,
-        &svg_only(),
-        shown.unit.as_ref(),
-    )?;
     let stems = crate::chart::file_stems(scenarios.iter().map(|s| s.name.as_str()));
-    let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+    // A grid's compare charts are its row at the shared rate.
+    let drawn: Vec<&Variant> = variants
+        .iter()
+        .filter(|v| {
+            !grid || crate::engine::without_cap(&v.terms) == crate::engine::without_cap(terms)
+        })
+        .collect();
+    let names: Vec<&str> = drawn.iter().map(|v| v.name.as_str()).collect();
     // The two cap-axis charts plot only the caps on the shared terms.
-    let on_axis: Vec<&str> = variants
+    let on_axis: Vec<&str> = drawn
         .iter()
         .filter(|v| crate::chart::compare::on_cap_axis(v, terms))
         .map(|v| v.name.as_str())
@@ -249,8 +248,20 @@ pub fn compare_figures(
         let svg = String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))?;
         let scenario = stems
             .iter()
-            .position(|s| stem == format!("{s}-compare-cumulative"));
+            .position(|s| {
+                stem == format!("{s}-compare-cumulative") || stem == format!("{s}-heatmap")
+            })
+            .or_else(|| {
+                stems
+                    .iter()
+                    .position(|s| stem.starts_with(&format!("{s}-")) && stem.ends_with("-heatmap"))
+            });
         let alt = match (stem.as_str(), scenario.and_then(|i| scenarios.get(i))) {
+            (_, Some(s)) if stem.ends_with("-heatmap") => format!(
+                "Heatmap of {}'s {} by rate (rows) and cap (columns); compare.csv has every cell.",
+                s.name,
+                metric_words(metric)
+            ),
             ("compare-total-paid", _) => format!(
                 "Line chart of each scenario's total paid against the cap, for caps {}.",
                 on_axis.join(", ")
@@ -259,6 +270,9 @@ pub fn compare_figures(
                 "Line chart of the date each scenario's cap binds against the cap, for caps {}.",
                 on_axis.join(", ")
             ),
+            ("compare-grid", _) if grid => {
+                "Grid of scenarios by cap at the terms' rate: each cell when the cap binds (the table below gives every rate's figures).".to_string()
+            }
             ("compare-grid", _) => {
                 "Grid of scenarios by variant: each cell the total paid and when the cap binds (the table below gives the same figures).".to_string()
             }
@@ -277,6 +291,17 @@ pub fn compare_figures(
         });
     }
     Ok(out)
+}
+
+/// What a grid's heatmaps show, in words.
+fn metric_words(metric: crate::cli::GridMetric) -> &'static str {
+    use crate::cli::GridMetric;
+    match metric {
+        GridMetric::BindingDate => "binding date",
+        GridMetric::TotalPaid => "total paid",
+        GridMetric::Foregone => "amount foregone",
+        GridMetric::PresentValue => "present value of payments",
+    }
 }
 
 /// The tornado charts of `sensitivity` as figures, one per scenario and metric, each
@@ -1248,7 +1273,7 @@ fn compare_section(r: &Report, c: &CompareParts, amounts: &Amounts) -> Markup {
                 h3 #thresholds { "Thresholds" }
                 p {
                     "For each year-end of the term: a cap at or below the amount shown binds on or before that date. A cap above the last column never binds."
-                    @if !variant_rates(r).is_empty() { " At the terms' rate, " (percent(r.terms.rate)) ", whatever the variants' rates." }
+                    @if !variant_rates(r).is_empty() { " At the terms' rate, " (super::rate_with_steps(r.terms)) ", whatever the variants' rates." }
                 }
                 @if !same_dates {
                     div.scroll {
@@ -1318,11 +1343,29 @@ fn scenario_sections(r: &Report, amounts: &Amounts) -> Markup {
             }
         }
         @if r.results.is_empty() {
-            @for f in r.figures.iter().filter(|f| f.name.ends_with("-compare-cumulative")) {
-                section.scenario { (figure(f)) }
+            @for group in by_scenario(r.figures) {
+                section.scenario { @for f in group { (figure(f)) } }
             }
         }
     }
+}
+
+/// `compare`'s charts of one scenario each (its cumulative payments, and a grid's
+/// heatmaps), grouped by scenario in order: a section each.
+fn by_scenario(figures: &[Figure]) -> Vec<Vec<&Figure>> {
+    let mut groups: Vec<(usize, Vec<&Figure>)> = Vec::new();
+    let own = figures
+        .iter()
+        .filter(|f| f.name.ends_with("-compare-cumulative") || f.name.ends_with("-heatmap"));
+    for f in own {
+        let i = f.scenario.unwrap_or(usize::MAX);
+        match groups.iter_mut().find(|(g, _)| *g == i) {
+            Some((_, group)) => group.push(f),
+            None => groups.push((i, vec![f])),
+        }
+    }
+    groups.sort_by_key(|(i, _)| *i);
+    groups.into_iter().map(|(_, g)| g).collect()
 }
 
 fn ledger(s: &ScenarioResult, amounts: &Amounts) -> Markup {
@@ -1525,6 +1568,8 @@ pub struct CompareInput<'a> {
     /// scenarios have such a part in all.
     pub coverage: (&'a [(String, Gap)], usize),
     pub terms: &'a Terms,
+    /// What a rate × cap grid's heatmaps show.
+    pub metric: crate::cli::GridMetric,
 }
 
 /// The files `--report` and `--xlsx` ask `compare` for: `(file name, bytes)` pairs
@@ -1538,7 +1583,7 @@ pub fn compare_files(
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut out = Vec::new();
     if output.report {
-        let figures = compare_figures(c.scenarios, c.variants, c.rows, c.terms, shown)?;
+        let figures = compare_figures(c.scenarios, c.variants, c.rows, c.terms, c.metric, shown)?;
         let files = input_files(c.inputs, shown);
         let page = report(&Report {
             command: "compare",

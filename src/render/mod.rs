@@ -480,6 +480,21 @@ pub fn compare_terms_line(shared: &SharedTerms, from: Option<Date>, shown: &Show
     }
 }
 
+/// The terms' rate with its steps, as the terms line writes them: `20%`, `20% then 10%
+/// from 2029-01-01`.
+pub fn rate_with_steps(terms: &Terms) -> String {
+    let mut rate = percent(terms.rate);
+    if !terms.rate_steps.is_empty() {
+        let steps: Vec<String> = terms
+            .rate_steps
+            .iter()
+            .map(|s| format!("{} from {}", percent(s.rate), s.from))
+            .collect();
+        rate = format!("{rate} then {}", steps.join(", "));
+    }
+    rate
+}
+
 fn terms_line_with_cap(terms: &Terms, from: Option<Date>, cap: &str, shown: &Shown) -> String {
     let src = &shown.sources;
     let mut rate = format!("{}{}", percent(terms.rate), src.mark("rate"));

@@ -341,7 +341,9 @@ pub fn coverage_line(name: &str, gap: &crate::model::Gap, style: Style) -> Strin
 /// each have their own rate, it says the thresholds are at the terms' rate.
 pub fn thresholds_intro(style: Style, shared: &super::SharedTerms) -> String {
     let at = match shared {
-        super::SharedTerms::Grid(t) => format!(" at the terms' rate ({})", percent(t.rate)),
+        super::SharedTerms::Grid(t) => {
+            format!(" at the terms' rate ({})", super::rate_with_steps(t))
+        }
         _ => String::new(),
     };
     if style == Style::Markdown {
