@@ -77,6 +77,12 @@ pub(super) enum Decided {
     Nothing,
 }
 
+/// [`Decided::undecided`] of `cell` when nothing decided the mark.
+fn undecided_cell(cell: &str) -> Option<String> {
+    (cell.contains([',', '.']) && parse::form(cell) == Some(Form::Ambiguous))
+        .then(|| ambiguous_message(cell))
+}
+
 impl Decided {
     /// What is decided before any row is read, or `None` when the rows decide.
     pub(super) fn before_rows(reading: &Reading, delimiter: u8) -> Option<Decided> {
@@ -119,9 +125,14 @@ impl Decided {
     /// The message for a cell read although nothing decided the mark, when it reads as
     /// two numbers (`1,234` after 200 rows of whole numbers): as in the first rows, it
     /// is not guessed. `None` for any other cell, and where something decided.
+    #[inline(always)]
     pub(super) fn undecided(&self, cell: &str) -> Option<String> {
-        let maybe = *self == Decided::Nothing && cell.contains([',', '.']);
-        (maybe && parse::form(cell) == Some(Form::Ambiguous)).then(|| ambiguous_message(cell))
+        // Asked of every amount: a look at the variant where it is inlined, the cell
+        // only when nothing decided.
+        if !matches!(self, Decided::Nothing) {
+            return None;
+        }
+        undecided_cell(cell)
     }
 
     /// The message for a cell that reads only with the other mark, or `None` when it

@@ -49,6 +49,7 @@ impl Record for Line<'_> {
         self.bytes
     }
 
+    #[inline]
     fn range(&self, i: usize) -> Option<std::ops::Range<usize>> {
         let end = *self.ends.get(i)?;
         let start = match i.checked_sub(1) {
