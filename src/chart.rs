@@ -446,6 +446,12 @@ pub fn is_grid(variants: &[crate::config::Variant]) -> bool {
     })
 }
 
+/// Whether variant `v` is the shared `terms` with a cap of its own: in a rate × cap
+/// grid, a cell of the row at the shared rate.
+pub fn on_shared(v: &crate::config::Variant, terms: &Terms) -> bool {
+    crate::engine::without_cap(&v.terms) == crate::engine::without_cap(terms)
+}
+
 /// The variants of a rate × cap grid on the shared `terms` (the row at the shared
 /// rate, when the grid has it), and their rows of `rows` (scenario by scenario,
 /// `variants` in order, for `scenarios` scenarios): what [`compare_charts`] draws of
@@ -456,11 +462,10 @@ pub fn on_shared_terms(
     rows: &[crate::model::CompareRow],
     terms: &Terms,
 ) -> (Vec<crate::config::Variant>, Vec<crate::model::CompareRow>) {
-    let shared = crate::engine::without_cap(terms);
     let on_shared: Vec<usize> = variants
         .iter()
         .enumerate()
-        .filter(|(_, v)| crate::engine::without_cap(&v.terms) == shared)
+        .filter(|(_, v)| on_shared(v, terms))
         .map(|(i, _)| i)
         .collect();
     let nv = variants.len();

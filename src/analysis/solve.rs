@@ -620,21 +620,14 @@ fn solve_from(scenario: &Scenario, terms: &Terms, target: Target) -> Result<Solv
             "even from the data's first day, {lo_day}, {what}"
         )));
     }
-    // Latest day in [lo, hi] with `ok`, found by halving the days between.
-    let (mut lo, mut hi) = (0i64, lo_day.days_until(terms.through));
+    // Latest day in [lo, hi] with `ok`: the day before the first without it.
+    let hi = lo_day.days_until(terms.through);
     let day = |n: i64| lo_day.add_days(n).unwrap_or(lo_day);
-    if ok(&at_day(day(hi))?) {
-        lo = hi;
-    }
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if ok(&at_day(day(mid))?) {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    let best = day(lo);
+    let best = if ok(&at_day(day(hi))?) {
+        day(hi)
+    } else {
+        day(first_holding(0, hi, |n| Ok(!ok(&at_day(day(n))?)))? - 1)
+    };
     let s = at_day(best)?;
     let achieved = target.achieved(&s);
     let (exact, note) = match (target, achieved) {
@@ -695,24 +688,36 @@ fn from_forgoing_nothing(
             "even from the term's last day, {through}, {what} is foregone"
         )));
     }
-    // Earliest day in (lo, hi] with nothing foregone, by halving the days between.
-    let (mut lo, mut hi) = (0i64, lo_day.days_until(through));
+    // Earliest day with nothing foregone.
     let day = |n: i64| lo_day.add_days(n).unwrap_or(lo_day);
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if none(day(mid))? {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    let best = day(hi);
+    let best = day(first_holding(0, lo_day.days_until(through), |n| {
+        none(day(n))
+    })?);
     Ok(Solved::Found {
         value: Value::Date(best),
         achieved: target.achieved(&at_day(best)?),
         exact: true,
         note: "the earliest start at which nothing is foregone (the cap is just reached)".into(),
     })
+}
+
+/// The first of `lo + 1 ..= hi` at which `holds` is true, found by halving: it must be
+/// false at `lo` and true at `hi`, and change once between (the term start's search
+/// over days, every metric being monotone in it).
+fn first_holding(
+    mut lo: i64,
+    mut hi: i64,
+    mut holds: impl FnMut(i64) -> Result<bool, Error>,
+) -> Result<i64, Error> {
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if holds(mid)? {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(hi)
 }
 
 fn target_amount(t: &Target) -> Decimal {

@@ -246,9 +246,7 @@ impl<'a> Compare<'a> {
 /// grid's other rates are not: the axis's lines are the shared rate's). Pinned by
 /// `compare_tests::a_grid_plots_only_the_shared_rate_on_the_cap_axis`.
 pub fn on_cap_axis(v: &Variant, terms: &Terms) -> bool {
-    !v.from_file
-        && v.terms.cap.is_some()
-        && engine::without_cap(&v.terms) == engine::without_cap(terms)
+    !v.from_file && v.terms.cap.is_some() && super::on_shared(v, terms)
 }
 
 /// The caps compared, in words: `cap $38B`, `caps $25B and $38B`, `9 caps from $20B

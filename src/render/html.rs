@@ -231,9 +231,7 @@ pub fn compare_figures(
     // A grid's compare charts are its row at the shared rate.
     let drawn: Vec<&Variant> = variants
         .iter()
-        .filter(|v| {
-            !grid || crate::engine::without_cap(&v.terms) == crate::engine::without_cap(terms)
-        })
+        .filter(|v| !grid || crate::chart::on_shared(v, terms))
         .collect();
     let names: Vec<&str> = drawn.iter().map(|v| v.name.as_str()).collect();
     // The two cap-axis charts plot only the caps on the shared terms.

@@ -466,15 +466,9 @@ pub fn compare_terms_line(shared: &SharedTerms, from: Option<Date>, shown: &Show
             let rest = line
                 .split_once(", ")
                 .map_or(line.as_str(), |(_, rest)| rest);
-            let steps: Vec<String> = t
-                .rate_steps
-                .iter()
-                .map(|s| format!("{} from {}", percent(s.rate), s.from))
-                .collect();
-            if steps.is_empty() {
-                format!("rate per variant, {rest}")
-            } else {
-                format!("rate per variant then {}, {rest}", steps.join(", "))
+            match steps_text(t) {
+                None => format!("rate per variant, {rest}"),
+                Some(steps) => format!("rate per variant then {steps}, {rest}"),
             }
         }
     }
@@ -483,28 +477,28 @@ pub fn compare_terms_line(shared: &SharedTerms, from: Option<Date>, shown: &Show
 /// The terms' rate with its steps, as the terms line writes them: `20%`, `20% then 10%
 /// from 2029-01-01`.
 pub fn rate_with_steps(terms: &Terms) -> String {
-    let mut rate = percent(terms.rate);
-    if !terms.rate_steps.is_empty() {
-        let steps: Vec<String> = terms
-            .rate_steps
-            .iter()
-            .map(|s| format!("{} from {}", percent(s.rate), s.from))
-            .collect();
-        rate = format!("{rate} then {}", steps.join(", "));
+    match steps_text(terms) {
+        None => percent(terms.rate),
+        Some(steps) => format!("{} then {steps}", percent(terms.rate)),
     }
-    rate
+}
+
+/// The terms' rate steps as the terms line writes them (`10% from 2029-01-01, 5% from
+/// 2030-01-01`), `None` without any.
+fn steps_text(terms: &Terms) -> Option<String> {
+    let steps: Vec<String> = terms
+        .rate_steps
+        .iter()
+        .map(|s| format!("{} from {}", percent(s.rate), s.from))
+        .collect();
+    (!steps.is_empty()).then(|| steps.join(", "))
 }
 
 fn terms_line_with_cap(terms: &Terms, from: Option<Date>, cap: &str, shown: &Shown) -> String {
     let src = &shown.sources;
     let mut rate = format!("{}{}", percent(terms.rate), src.mark("rate"));
-    if !terms.rate_steps.is_empty() {
-        let steps: Vec<String> = terms
-            .rate_steps
-            .iter()
-            .map(|s| format!("{} from {}", percent(s.rate), s.from))
-            .collect();
-        rate = format!("{rate} then {}{}", steps.join(", "), src.mark("rate_step"));
+    if let Some(steps) = steps_text(terms) {
+        rate = format!("{rate} then {steps}{}", src.mark("rate_step"));
     }
     let paid = if terms.already_paid.is_zero() {
         String::new()
