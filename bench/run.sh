@@ -10,6 +10,10 @@
 #
 # Environment:
 #   RUNS        best of RUNS for every measurement (default 1)
+#   PAIRS       revcap compare and the parse floor run in turn this many times, for the
+#               ratio the goal is judged on (bench/paired.py; default 10)
+#   GROWTH_PAIRS the two largest sizes' compare csv run in turn this many times, for the
+#               growth the goal is judged on (default 5; 0 leaves them out)
 #   SEED        generator seed (default 42)
 #   SCALE       1: also the scaling runs (default 1 without N, 0 with N)
 #   SCALE_SIZES scenario counts for the scaling runs (default "16667 100000 1000000":
@@ -32,6 +36,8 @@ if [[ $# -gt 0 ]]; then N=$1; SCALE=${SCALE:-0}; else N=100000; SCALE=${SCALE:-1
 SEED=${SEED:-42}
 RUNS=${RUNS:-1}
 SCALE_RUNS=${SCALE_RUNS:-$RUNS}
+PAIRS=${PAIRS:-10}
+GROWTH_PAIRS=${GROWTH_PAIRS:-5}
 SCALE_SIZES=${SCALE_SIZES:-16667 100000 1000000}
 if [[ ${SKIP_60M:-0} == 1 ]]; then SCALE_SIZES=$(tr ' ' '\n' <<<"$SCALE_SIZES" | grep -vx 1000000 | xargs); fi
 PYTHON=${PYTHON:-python3}
@@ -92,6 +98,18 @@ measure() {
     printf '  %-30s %s s  %s MB  files %s MB\n' "$label" "${r% *}" "${r#* }" "$((bytes / 1000000))"
 }
 
+# paired TSV LABEL PAIRS STDOUT_A A... --vs B...: A and B in turn, PAIRS times
+# (bench/paired.py); appends `paired label median min max pairs median_a median_b` to TSV.
+paired() {
+    local tsv=$1 label=$2 pairs=$3 out=$4
+    shift 4
+    local r median lo hi n
+    r=$("$PY" bench/paired.py --pairs "$pairs" --stdout-a "$out" -- "$@")
+    printf 'paired\t%s\t%s\n' "$label" "${r// /$'\t'}" >>"$tsv"
+    read -r median lo hi n _ <<<"$r"
+    printf '  %-30s %sx, median of %s pairs (%s to %s)\n' "$label" "$median" "$n" "$lo" "$hi"
+}
+
 # The revcap modes of bench/README.md, stdout to /dev/null, files into $WORK.
 MODES=("run csv" "run json" "run default" "compare default")
 mode_args() { # MODE FILE DIR → the revcap arguments, in ARGS
@@ -112,6 +130,11 @@ cat "$FILE" >/dev/null # same page-cache state for everyone
 measure "$RESULTS" "parse floor" /dev/null "$RUNS" - "$BIN/examples/parse_floor" "$FILE"
 measure "$RESULTS" "revcap compare" "$DATA/revcap-n$N.csv" "$RUNS" - \
     "$REVCAP" compare "$FILE" "${CAPS[@]}" --format csv --no-files
+# The same two in turn, pair by pair: the ratio the goal is judged on (bench/paired.py).
+paired "$RESULTS" "revcap compare / parse floor" "$PAIRS" "$WORK/paired.csv" \
+    "$REVCAP" compare "$FILE" "${CAPS[@]}" --format csv --no-files \
+    --vs "$BIN/examples/parse_floor" "$FILE"
+rm -f "$WORK/paired.csv"
 measure "$RESULTS" "pandas" "$DATA/pandas-n$N.csv" "$RUNS" - \
     "${PEER_ENV[@]}" "$PY" bench/reference.py "$FILE" "${CAPS[@]}"
 measure "$RESULTS" "polars" "$DATA/polars-n$N.csv" "$RUNS" - \
@@ -186,6 +209,15 @@ if [[ $SCALE == 1 ]]; then
         prev_rows=$rows
         prev_n=$n
     done
+    # The two largest sizes' compare csv in turn, pair by pair: the growth the goal is
+    # judged on (each size's best-of above was taken at its own moment).
+    read -r -a sizes <<<"$SCALE_SIZES"
+    if [[ ${#sizes[@]} -ge 2 && $GROWTH_PAIRS -gt 0 ]]; then
+        small=${sizes[-2]} big=${sizes[-1]}
+        paired "$RESULTS" "growth $((small * 60)) $((big * 60))" "$GROWTH_PAIRS" /dev/null \
+            "$REVCAP" compare "$(data_file "$big")" "${CAPS[@]}" --format csv --no-files \
+            --vs "$REVCAP" compare "$(data_file "$small")" "${CAPS[@]}" --format csv --no-files
+    fi
 fi
 
 echo
