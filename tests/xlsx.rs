@@ -47,6 +47,14 @@ fn scenarios() -> Vec<Scenario> {
     out
 }
 
+/// Whether each variant has a place on the cap axis, as `compare` decides it.
+fn on_axis(variants: &[Variant], terms: &Terms) -> Vec<bool> {
+    variants
+        .iter()
+        .map(|v| revcap::chart::compare::on_cap_axis(v, terms))
+        .collect()
+}
+
 fn open(bytes: Vec<u8>) -> Xlsx<Cursor<Vec<u8>>> {
     calamine::open_workbook_from_rs(Cursor::new(bytes)).unwrap()
 }
@@ -108,6 +116,7 @@ fn run_sheets_are_the_csv_files() {
         shown: &shown(),
         results: &results,
         compare: None,
+        on_cap_axis: &[],
         thresholds: None,
         sensitivity: None,
         distributions: None,
@@ -173,6 +182,7 @@ fn run_sheets_are_the_csv_files() {
         shown: &in_millions,
         results: &results,
         compare: None,
+        on_cap_axis: &[],
         thresholds: None,
         sensitivity: None,
         distributions: None,
@@ -210,13 +220,18 @@ fn compare_sheets_are_the_csv_files() {
         shown: &shown(),
         results: &[],
         compare: Some(&rows),
+        on_cap_axis: &on_axis(&variants, &terms()),
         thresholds: Some(&thresholds),
         sensitivity: None,
         distributions: None,
     })
     .unwrap();
     let mut book = open(bytes);
-    assert_eq!(book.sheet_names(), ["Terms", "Compare", "Thresholds"]);
+    // `none` has no place on the cap axis; 20B and 38B are drawn.
+    assert_eq!(
+        book.sheet_names(),
+        ["Terms", "Compare", "Thresholds", "Compare charts"]
+    );
     let compare = revcap::render::csv::compare(&rows).unwrap().concat();
     sheet_is_csv(&mut book, "Compare", &compare);
     // Thresholds: a row per (scenario, year-end), as compare.json's.
@@ -255,6 +270,7 @@ fn the_sensitivity_sheet_is_sensitivity_csv() {
         shown: &shown(),
         results: &[],
         compare: None,
+        on_cap_axis: &[],
         thresholds: None,
         sensitivity: Some(&found.rows),
         distributions: None,
@@ -306,6 +322,7 @@ fn the_distribution_sheets_are_the_csv_files() {
         shown: &shown(),
         results: &[],
         compare: None,
+        on_cap_axis: &[],
         thresholds: None,
         sensitivity: None,
         distributions: Some((&rows, &probabilities)),
@@ -340,6 +357,7 @@ fn a_name_longer_than_excel_allows_is_cut_and_said() {
         shown: &shown(),
         results: &results,
         compare: None,
+        on_cap_axis: &[],
         thresholds: None,
         sensitivity: None,
         distributions: None,
@@ -385,6 +403,7 @@ fn a_compare_of_caps_gets_native_charts_and_one_with_no_cap_does_not() {
                 shown: &shown(),
                 results: &[],
                 compare: Some(&rows),
+                on_cap_axis: &on_axis(&variants, &terms()),
                 thresholds: None,
                 sensitivity: None,
                 distributions: None,
@@ -396,7 +415,7 @@ fn a_compare_of_caps_gets_native_charts_and_one_with_no_cap_does_not() {
         book_of(&["20B", "30B", "38B"]).sheet_names(),
         ["Terms", "Compare", "Compare charts"]
     );
-    // A cap of none has no place on a cap axis; one cap is no line.
+    // A cap of none has no place on a cap axis: one cap left is no line.
     assert_eq!(
         book_of(&["20B", "none"]).sheet_names(),
         ["Terms", "Compare"]
@@ -434,4 +453,113 @@ fn a_run_with_a_name_longer_than_a_cell_writes_its_workbook() {
     );
     // summary.csv keeps the name whole.
     assert!(w.read("out/summary.csv").contains(&name));
+}
+
+/// The Compare charts draw a line per scenario through its variants on the cap axis
+/// only: in a rate × cap grid, the row at the shared rate (other rates' totals on the
+/// same line made it zigzag); a `--cap none` between caps splits a line into two
+/// series of one colour, one legend entry. The Terms sheet names those left off.
+#[test]
+fn compare_charts_draw_the_variants_on_the_cap_axis() {
+    let scenarios: Vec<Scenario> = scenarios().into_iter().take(2).collect();
+    let chart_of = |variants: &[Variant]| {
+        let (rows, _) = revcap::compare_all(&scenarios, &terms(), variants).unwrap();
+        let bytes = xlsx::workbook(&Workbook {
+            terms: &terms(),
+            shown: &shown(),
+            results: &[],
+            compare: Some(&rows),
+            on_cap_axis: &on_axis(variants, &terms()),
+            thresholds: None,
+            sensitivity: None,
+            distributions: None,
+        })
+        .unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.clone())).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/charts/chart1.xml").unwrap(), &mut xml)
+            .unwrap();
+        let mut book = open(bytes);
+        let notes: Vec<String> = book
+            .worksheet_range("Terms")
+            .unwrap()
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+            .collect();
+        (xml, notes)
+    };
+    // Rates 15%, 20% (the shared one), 25%, each with caps 20B and 38B: a scenario's
+    // rows 2-7 (the first's), the shared rate's caps its third and fourth.
+    let grid: Vec<Variant> = ["0.15", "0.2", "0.25"]
+        .iter()
+        .flat_map(|rate| {
+            ["20", "38"].iter().map(move |cap| Variant {
+                name: format!("{rate} · {cap}B"),
+                terms: Terms {
+                    rate: d(rate),
+                    cap: Some(d(&format!("{cap}000000000"))),
+                    ..terms()
+                },
+                from_file: false,
+            })
+        })
+        .collect();
+    let (xml, notes) = chart_of(&grid);
+    assert_eq!(xml.matches("<c:ser>").count(), 2, "{xml}");
+    for range in ["Compare!$D$4:$D$5", "Compare!$D$10:$D$11"] {
+        assert!(xml.contains(range), "{range}\n{xml}");
+    }
+    assert!(!xml.contains("Compare!$D$2:"), "{xml}");
+    let note = notes
+        .iter()
+        .find(|n| n.starts_with("The Compare charts draw the caps on the shared terms."))
+        .expect("a note naming the variants left off");
+    assert!(
+        note.ends_with("Not on the cap axis: 0.15 · 20B, 0.15 · 38B, 0.25 · 20B and 0.25 · 38B."),
+        "{note}"
+    );
+
+    // 20B, none, 38B: two series a scenario, the second of each out of the legend.
+    let (xml, notes) = chart_of(&variants_named(&["20B", "none", "38B"]));
+    assert_eq!(xml.matches("<c:ser>").count(), 4, "{xml}");
+    for cell in [
+        "Compare!$D$2",
+        "Compare!$D$4",
+        "Compare!$D$5",
+        "Compare!$D$7",
+    ] {
+        assert!(xml.contains(&format!("<c:f>{cell}</c:f>")), "{cell}\n{xml}");
+    }
+    assert_eq!(
+        xml.matches("<c:delete val=\"1\"/></c:legendEntry>").count(),
+        2,
+        "{xml}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.ends_with("Not on the cap axis: none.")),
+        "{notes:?}"
+    );
+
+    // Caps alone: one series a scenario over all its rows, no note.
+    let (xml, notes) = chart_of(&variants_named(&["20B", "30B", "38B"]));
+    assert_eq!(xml.matches("<c:ser>").count(), 2, "{xml}");
+    assert!(xml.contains("Compare!$D$2:$D$4"), "{xml}");
+    assert!(!notes
+        .iter()
+        .any(|n| n.starts_with("The Compare charts draw")));
+}
+
+fn variants_named(caps: &[&str]) -> Vec<Variant> {
+    caps.iter()
+        .map(|name| Variant {
+            name: name.to_string(),
+            terms: Terms {
+                cap: (*name != "none").then(|| d(&name.replace('B', "000000000"))),
+                ..terms()
+            },
+            from_file: false,
+        })
+        .collect()
 }

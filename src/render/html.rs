@@ -1543,6 +1543,7 @@ pub fn run_files(
             shown,
             results,
             compare: None,
+            on_cap_axis: &[],
             thresholds: None,
             sensitivity: None,
             distributions: distributions.map(|d| (d.rows, d.probabilities)),
@@ -1605,11 +1606,17 @@ pub fn compare_files(
         out.push(("report.html".to_string(), page.into_bytes()));
     }
     if output.xlsx {
+        let on_axis: Vec<bool> = c
+            .variants
+            .iter()
+            .map(|v| crate::chart::compare::on_cap_axis(v, c.terms))
+            .collect();
         let book = super::xlsx::workbook(&super::xlsx::Workbook {
             terms: c.terms,
             shown,
             results: &[],
             compare: Some(c.rows),
+            on_cap_axis: &on_axis,
             thresholds: c.thresholds,
             sensitivity: None,
             distributions: distributions.map(|d| (d.rows, d.probabilities)),
@@ -1669,6 +1676,7 @@ pub fn sensitivity_files(
             shown,
             results: &[],
             compare: None,
+            on_cap_axis: &[],
             thresholds: None,
             sensitivity: Some(&s.found.rows),
             distributions: None,

@@ -39,6 +39,11 @@ pub struct Workbook<'a> {
     pub results: &'a [ScenarioResult],
     /// `compare`'s rows: the `Compare` sheet.
     pub compare: Option<&'a [CompareRow]>,
+    /// With `compare`: whether each variant, in order, has a place on the cap axis of
+    /// the `Compare charts` sheet ([`crate::chart::compare::on_cap_axis`]: a cap of its
+    /// own on the shared terms, as the PNG charts draw). A grid's other rates and
+    /// terms files would be points of other lines.
+    pub on_cap_axis: &'a [bool],
     /// `compare --thresholds`: the `Thresholds` sheet.
     pub thresholds: Option<&'a [Thresholds]>,
     /// `sensitivity`'s rows: the `Sensitivity` sheet (sensitivity.csv's columns).
@@ -415,9 +420,7 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
         )?;
     }
     if let Some(rows) = w.compare {
-        if let Some(why) = compare_charts(&mut book, rows)? {
-            notes.push(why);
-        }
+        notes.extend(compare_charts(&mut book, rows, w.on_cap_axis)?);
     }
     if let Some(rows) = w.sensitivity {
         let ws = book
@@ -497,32 +500,59 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
 }
 
 /// The `Compare charts` sheet: total paid and the binding date against the cap, a
-/// line per scenario, drawn from the `Compare` sheet (so they follow any edit made
-/// there). Only when every variant has a cap and there are two or more, for at most
-/// [`MAX_CHARTS`] scenarios; returns a note for the `Terms` sheet when there are too
-/// many scenarios, nothing when a chart makes no sense (one variant, a variant with
-/// no cap).
-fn compare_charts(book: &mut Book, rows: &[CompareRow]) -> Result<Option<String>, XlsxError> {
+/// line per scenario through its variants on the cap axis (`on_axis`, per variant),
+/// drawn from the `Compare` sheet (so they follow any edit made there). Only when two
+/// or more variants are on the axis, for at most [`MAX_CHARTS`] scenarios. Returns
+/// notes for the `Terms` sheet: the variants left off the charts, or why there are
+/// none (too many scenarios); nothing when a chart makes no sense (fewer than two
+/// variants on the axis). Pinned by `tests/xlsx.rs`
+/// `compare_charts_draw_the_variants_on_the_cap_axis`.
+fn compare_charts(
+    book: &mut Book,
+    rows: &[CompareRow],
+    on_axis: &[bool],
+) -> Result<Vec<String>, XlsxError> {
     // A scenario's rows are consecutive, in variant order (docs/spec.md §5.3).
     let mut blocks: Vec<(&str, u32, u32)> = Vec::new();
     for (i, r) in rows.iter().enumerate() {
         let Ok(at) = u32::try_from(i + 1) else {
-            return Ok(None);
+            return Ok(Vec::new());
         };
         match blocks.last_mut() {
             Some((name, _, last)) if *name == r.scenario.as_str() => *last = at,
             _ => blocks.push((r.scenario.as_str(), at, at)),
         }
     }
-    let variants = blocks.first().map_or(0, |(_, a, b)| b - a + 1);
-    if variants < 2 || rows.iter().any(|r| r.cap.is_none()) || rows.len() >= MAX_ROWS {
-        return Ok(None);
+    let variants = on_axis.len();
+    let whole = |&(_, first, last): &(&str, u32, u32)| {
+        usize::try_from(last - first + 1).is_ok_and(|n| n == variants)
+    };
+    if on_axis.iter().filter(|&&on| on).count() < 2
+        || rows.len() >= MAX_ROWS
+        || !blocks.iter().all(whole)
+    {
+        return Ok(Vec::new());
     }
     if blocks.len() > MAX_CHARTS {
-        return Ok(Some(format!(
+        return Ok(vec![format!(
             "No chart on the Compare sheet's figures: {} scenarios (charts are drawn for at most {MAX_CHARTS}).",
             thousands(blocks.len())
-        )));
+        )]);
+    }
+    // The runs of consecutive variants on the axis, as offsets in a scenario's rows: a
+    // grid's row at the shared rate is one run; a `--cap none` between caps splits
+    // them. Each run is a series (a range of the sheet is one run of rows), all of a
+    // scenario's in its colour, the first alone in the legend.
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for (i, &on) in on_axis.iter().enumerate() {
+        let Ok(i) = u32::try_from(i) else {
+            return Ok(Vec::new());
+        };
+        match runs.last_mut() {
+            Some((_, last)) if on && *last + 1 == i => *last = i,
+            _ if on => runs.push((i, i)),
+            _ => {}
+        }
     }
     // The sheet's own columns, so that the charts follow them
     // (`compare_charts_read_the_cap_and_the_measure`).
@@ -536,23 +566,29 @@ fn compare_charts(book: &mut Book, rows: &[CompareRow]) -> Result<Option<String>
     let (Some(cap), Some(paid), Some(date)) =
         (column("cap"), column("total_paid"), column("binding_date"))
     else {
-        return Ok(None);
+        return Ok(Vec::new());
     };
     let chart_of = |title: &str, col: u16, y_name: &str, y_format: &str| {
         let mut chart = Chart::new(ChartType::ScatterStraightWithMarkers);
         chart.title().set_name(title);
-        for (i, (name, first, last)) in blocks.iter().enumerate() {
+        let mut unnamed = Vec::new();
+        for (i, (name, first, _)) in blocks.iter().enumerate() {
             let c = crate::chart::style::scenario_color(i);
-            chart
-                .add_series()
-                .set_name(&short_name(name))
-                .set_categories(("Compare", *first, cap, *last, cap))
-                .set_values(("Compare", *first, col, *last, col))
-                .set_format(
-                    ChartLine::new()
-                        .set_color(format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2).as_str()),
-                );
+            let colour = format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
+            for (k, &(lo, hi)) in runs.iter().enumerate() {
+                if k > 0 {
+                    unnamed.push(i * runs.len() + k);
+                }
+                let (top, bottom) = (first + lo, first + hi);
+                chart
+                    .add_series()
+                    .set_name(&short_name(name))
+                    .set_categories(("Compare", top, cap, bottom, cap))
+                    .set_values(("Compare", top, col, bottom, col))
+                    .set_format(ChartLine::new().set_color(colour.as_str()));
+            }
         }
+        chart.legend().delete_entries(&unnamed);
         chart.x_axis().set_name("cap").set_num_format("#,##0");
         chart.y_axis().set_name(y_name).set_num_format(y_format);
         chart.set_width(720).set_height(400);
@@ -568,7 +604,20 @@ fn compare_charts(book: &mut Book, rows: &[CompareRow]) -> Result<Option<String>
     );
     sheet.insert_chart(0, 0, &paid_chart)?;
     sheet.insert_chart(21, 0, &date_chart)?;
-    Ok(None)
+    let off: Vec<String> = rows
+        .iter()
+        .zip(on_axis)
+        .filter(|(_, &on)| !on)
+        .map(|(r, _)| r.variant.clone())
+        .collect();
+    Ok(if off.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "The Compare charts draw the caps on the shared terms. Not on the cap axis: {}.",
+            crate::chart::style::list(&off)
+        )]
+    })
 }
 
 /// A value of a distribution: an amount, a date, or empty (absent).
