@@ -203,17 +203,7 @@ fn run_sheets_are_the_csv_files() {
 #[test]
 fn compare_sheets_are_the_csv_files() {
     let scenarios = scenarios();
-    let variants: Vec<Variant> = ["20B", "38B", "none"]
-        .iter()
-        .map(|name| Variant {
-            name: name.to_string(),
-            terms: Terms {
-                cap: (*name != "none").then(|| d(&name.replace('B', "000000000"))),
-                ..terms()
-            },
-            from_file: false,
-        })
-        .collect();
+    let variants = variants_named(&["20B", "38B", "none"]);
     let (rows, thresholds) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
     let bytes = xlsx::workbook(&Workbook {
         terms: &terms(),
@@ -385,17 +375,7 @@ fn a_name_longer_than_excel_allows_is_cut_and_said() {
 fn a_compare_of_caps_gets_native_charts_and_one_with_no_cap_does_not() {
     let scenarios = scenarios();
     let book_of = |caps: &[&str]| {
-        let variants: Vec<Variant> = caps
-            .iter()
-            .map(|name| Variant {
-                name: name.to_string(),
-                terms: Terms {
-                    cap: (*name != "none").then(|| d(&name.replace('B', "000000000"))),
-                    ..terms()
-                },
-                from_file: false,
-            })
-            .collect();
+        let variants = variants_named(caps);
         let (rows, _) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
         open(
             xlsx::workbook(&Workbook {
@@ -551,6 +531,7 @@ fn compare_charts_draw_the_variants_on_the_cap_axis() {
         .any(|n| n.starts_with("The Compare charts draw")));
 }
 
+/// A variant per cap named (`20B`, or `none`) on the shared [`terms`].
 fn variants_named(caps: &[&str]) -> Vec<Variant> {
     caps.iter()
         .map(|name| Variant {
