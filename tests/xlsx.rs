@@ -510,17 +510,39 @@ fn compare_charts_draw_the_variants_on_the_cap_axis() {
     ] {
         assert!(xml.contains(&format!("<c:f>{cell}</c:f>")), "{cell}\n{xml}");
     }
-    assert_eq!(
-        xml.matches("<c:delete val=\"1\"/></c:legendEntry>").count(),
-        2,
-        "{xml}"
-    );
+    // Each scenario's second series is out of the legend: series 1 and 3.
+    for idx in [1, 3] {
+        let entry = format!("<c:legendEntry><c:idx val=\"{idx}\"/><c:delete val=\"1\"/>");
+        assert!(xml.contains(&entry), "{entry}\n{xml}");
+    }
+    assert_eq!(xml.matches("<c:legendEntry>").count(), 2, "{xml}");
+    // Both series of a scenario in its colour, line and marker alike.
+    let series: Vec<&str> = xml.split("<c:ser>").skip(1).collect();
+    let colour = |ser: &str| {
+        let colours: Vec<&str> = ser
+            .match_indices("<a:srgbClr val=\"")
+            .map(|(at, m)| &ser[at + m.len()..at + m.len() + 6])
+            .collect();
+        assert!(colours.len() >= 3, "line, marker fill and border: {ser}");
+        assert!(colours.iter().all(|c| *c == colours[0]), "{ser}");
+        colours[0].to_string()
+    };
+    assert_eq!(colour(series[0]), colour(series[1]));
+    assert_eq!(colour(series[2]), colour(series[3]));
+    assert_ne!(colour(series[0]), colour(series[2]));
     assert!(
         notes
             .iter()
             .any(|n| n.ends_with("Not on the cap axis: none.")),
         "{notes:?}"
     );
+
+    // A cap below the one before starts a new series: Excel joins points in the
+    // sheet's order, which would draw a line back to it.
+    let (xml, _) = chart_of(&variants_named(&["38B", "20B", "30B"]));
+    assert_eq!(xml.matches("<c:ser>").count(), 4, "{xml}");
+    assert!(xml.contains("<c:f>Compare!$D$2</c:f>"), "{xml}");
+    assert!(xml.contains("Compare!$D$3:$D$4"), "{xml}");
 
     // Caps alone: one series a scenario over all its rows, no note.
     let (xml, notes) = chart_of(&variants_named(&["20B", "30B", "38B"]));

@@ -14,8 +14,8 @@ use std::path::PathBuf;
 
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{
-    Chart, ChartLine, ChartLineDashType, ChartType, ExcelDateTime, Format, Workbook as Book,
-    Worksheet, XlsxError,
+    Chart, ChartFormat, ChartLine, ChartLineDashType, ChartMarker, ChartMarkerType, ChartSolidFill,
+    ChartType, ExcelDateTime, Format, Workbook as Book, Worksheet, XlsxError,
 };
 
 use super::csv::SUMMARY_HEADER;
@@ -501,8 +501,10 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
 
 /// The `Compare charts` sheet: total paid and the binding date against the cap, a
 /// line per scenario through its variants on the cap axis (`on_axis`, per variant),
-/// drawn from the `Compare` sheet (so they follow any edit made there). Only when two
-/// or more variants are on the axis, for at most [`MAX_CHARTS`] scenarios. Returns
+/// in the sheet's order and broken where a variant off the axis lies between or the
+/// cap falls, drawn from the `Compare` sheet (so they follow any edit made there).
+/// Only when two or more variants are on the axis, for at most [`MAX_CHARTS`]
+/// scenarios. Returns
 /// notes for the `Terms` sheet: the variants left off the charts, or why there are
 /// none (too many scenarios); nothing when a chart makes no sense (fewer than two
 /// variants on the axis). Pinned by `tests/xlsx.rs`
@@ -539,18 +541,22 @@ fn compare_charts(
             thousands(blocks.len())
         )]);
     }
-    // The runs of consecutive variants on the axis, as offsets in a scenario's rows: a
-    // grid's row at the shared rate is one run; a `--cap none` between caps splits
-    // them. Each run is a series (a range of the sheet is one run of rows), all of a
-    // scenario's in its colour, the first alone in the legend.
+    // The runs of consecutive variants on the axis with rising caps, as offsets in a
+    // scenario's rows: a grid's row at the shared rate is one run; a `--cap none`
+    // between caps, or a cap below the one before (Excel joins a scatter's points in
+    // the sheet's order), starts another. Each run is a series (a range of the sheet
+    // is one run of rows), all of a scenario's in its colour and marker, the first
+    // alone in the legend.
+    let caps: Vec<Option<Decimal>> = rows.iter().take(variants).map(|r| r.cap).collect();
     let mut runs: Vec<(u32, u32)> = Vec::new();
     for (i, &on) in on_axis.iter().enumerate() {
-        let Ok(i) = u32::try_from(i) else {
+        let Ok(at) = u32::try_from(i) else {
             return Ok(Vec::new());
         };
+        let rising = i.checked_sub(1).is_some_and(|j| caps.get(j) < caps.get(i));
         match runs.last_mut() {
-            Some((_, last)) if on && *last + 1 == i => *last = i,
-            _ if on => runs.push((i, i)),
+            Some((_, last)) if on && rising && *last + 1 == at => *last = at,
+            _ if on => runs.push((at, at)),
             _ => {}
         }
     }
@@ -575,6 +581,17 @@ fn compare_charts(
         for (i, (name, first, _)) in blocks.iter().enumerate() {
             let c = crate::chart::style::scenario_color(i);
             let colour = format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2);
+            // Set, not left to Excel, which would give each series of a split line
+            // its own.
+            let marker = ChartMarker::new()
+                .set_type(ChartMarkerType::Circle)
+                .set_size(6)
+                .set_format(
+                    ChartFormat::new()
+                        .set_solid_fill(ChartSolidFill::new().set_color(colour.as_str()))
+                        .set_border(ChartLine::new().set_color(colour.as_str())),
+                )
+                .clone();
             for (k, &(lo, hi)) in runs.iter().enumerate() {
                 if k > 0 {
                     unnamed.push(i * runs.len() + k);
@@ -585,7 +602,8 @@ fn compare_charts(
                     .set_name(&short_name(name))
                     .set_categories(("Compare", top, cap, bottom, cap))
                     .set_values(("Compare", top, col, bottom, col))
-                    .set_format(ChartLine::new().set_color(colour.as_str()));
+                    .set_format(ChartLine::new().set_color(colour.as_str()))
+                    .set_marker(&marker);
             }
         }
         chart.legend().delete_entries(&unnamed);
