@@ -6,7 +6,9 @@ pair (bench/README.md).
 
 Prints one line `median min max pairs median_a median_b`: the median, smallest and
 largest of the P ratios wall(A) / wall(B), then each command's median wall time, in
-seconds. One pair is run first and not counted (caches, the page cache's state).
+seconds. One pair is run first and not counted (caches, the page cache's state); then
+A runs first in every other pair, B in the rest, so that neither is always the one
+after the other.
 
 Why pairs: on a shared machine the speed drifts by tens of percent within minutes
 (another tenant, the host's clock). Two best-of-R times, each taken at its own moment,
@@ -37,6 +39,8 @@ def main() -> int:
     if "--vs" not in cmd:
         sys.exit("usage: paired.py [--pairs P] [--stdout-a FILE] [--stdout-b FILE] "
                  "-- A [ARGS...] --vs B [ARGS...]")
+    if args.pairs < 1:
+        sys.exit("paired.py: --pairs must be 1 or more")
     at = cmd.index("--vs")
     a, b = cmd[:at], cmd[at + 1:]
     if not a or not b:
@@ -45,9 +49,13 @@ def main() -> int:
     once(a, args.stdout_a)
     once(b, args.stdout_b)
     walls_a, walls_b, ratios = [], [], []
-    for _ in range(max(args.pairs, 1)):
-        wa = once(a, args.stdout_a)[0]
-        wb = once(b, args.stdout_b)[0]
+    for i in range(args.pairs):
+        if i % 2 == 0:
+            wa = once(a, args.stdout_a)[0]
+            wb = once(b, args.stdout_b)[0]
+        else:
+            wb = once(b, args.stdout_b)[0]
+            wa = once(a, args.stdout_a)[0]
         walls_a.append(wa)
         walls_b.append(wb)
         ratios.append(wa / wb)

@@ -211,12 +211,15 @@ if [[ $SCALE == 1 ]]; then
     done
     # The two largest sizes' compare csv in turn, pair by pair: the growth the goal is
     # judged on (each size's best-of above was taken at its own moment).
-    read -r -a sizes <<<"$SCALE_SIZES"
+    # Not when the guard skipped the larger one.
+    read -r -a sizes <<<"$(tr ' ' '\n' <<<"$SCALE_SIZES" | sort -n | xargs)"
     if [[ ${#sizes[@]} -ge 2 && $GROWTH_PAIRS -gt 0 ]]; then
         small=${sizes[-2]} big=${sizes[-1]}
-        paired "$RESULTS" "growth $((small * 60)) $((big * 60))" "$GROWTH_PAIRS" /dev/null \
-            "$REVCAP" compare "$(data_file "$big")" "${CAPS[@]}" --format csv --no-files \
-            --vs "$REVCAP" compare "$(data_file "$small")" "${CAPS[@]}" --format csv --no-files
+        if grep -qP "^revcap compare csv\t[0-9]" "$WORK/scale-$big.tsv"; then
+            paired "$RESULTS" "growth $((small * 60)) $((big * 60))" "$GROWTH_PAIRS" /dev/null \
+                "$REVCAP" compare "$(data_file "$big")" "${CAPS[@]}" --format csv --no-files \
+                --vs "$REVCAP" compare "$(data_file "$small")" "${CAPS[@]}" --format csv --no-files
+        fi
     fi
 fi
 
