@@ -521,7 +521,7 @@ fn compare_charts_draw_the_variants_on_the_cap_axis() {
     let colour = |ser: &str| {
         let colours: Vec<&str> = ser
             .match_indices("<a:srgbClr val=\"")
-            .map(|(at, m)| &ser[at + m.len()..at + m.len() + 6])
+            .filter_map(|(at, m)| ser.get(at + m.len()..at + m.len() + 6))
             .collect();
         assert!(colours.len() >= 3, "line, marker fill and border: {ser}");
         assert!(colours.iter().all(|c| *c == colours[0]), "{ser}");
