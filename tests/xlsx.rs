@@ -544,6 +544,34 @@ fn compare_charts_draw_the_variants_on_the_cap_axis() {
     assert!(xml.contains("<c:f>Compare!$D$2</c:f>"), "{xml}");
     assert!(xml.contains("Compare!$D$3:$D$4"), "{xml}");
 
+    // Caps falling all the way: a line a cap and scenario, past Excel's 255 series
+    // for 5 scenarios × 60 caps, so no chart, and the note says why.
+    let falling: Vec<String> = (1..=60).rev().map(|b| format!("{b}B")).collect();
+    let falling: Vec<&str> = falling.iter().map(String::as_str).collect();
+    let (rows, _) =
+        revcap::compare_all(&crate::scenarios(), &terms(), &variants_named(&falling)).unwrap();
+    let mut book = open(
+        xlsx::workbook(&Workbook {
+            terms: &terms(),
+            shown: &shown(),
+            results: &[],
+            compare: Some(&rows),
+            on_cap_axis: &on_axis(&variants_named(&falling), &terms()),
+            thresholds: None,
+            sensitivity: None,
+            distributions: None,
+        })
+        .unwrap(),
+    );
+    assert_eq!(book.sheet_names(), ["Terms", "Compare"]);
+    let terms_sheet = book.worksheet_range("Terms").unwrap();
+    assert!(
+        terms_sheet.rows().flatten().any(|c| c
+            .to_string()
+            .contains("make 300 lines, more than a chart holds (255)")),
+        "{terms_sheet:?}"
+    );
+
     // Caps alone: one series a scenario over all its rows, no note.
     let (xml, notes) = chart_of(&variants_named(&["20B", "30B", "38B"]));
     assert_eq!(xml.matches("<c:ser>").count(), 2, "{xml}");

@@ -59,6 +59,9 @@ pub const MAX_ROWS: usize = 1_048_576;
 /// Charts are drawn for at most this many scenarios, as the PNG charts are.
 pub const MAX_CHARTS: usize = crate::chart::MAX_SCENARIOS;
 
+/// The most series one chart may have (Excel's limit).
+const MAX_SERIES: usize = 255;
+
 /// The ledger's columns (ledger.csv's).
 pub const LEDGER_HEADER: [&str; 13] = [
     "scenario",
@@ -504,10 +507,9 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
 /// in the sheet's order and broken where a variant off the axis lies between or the
 /// cap falls, drawn from the `Compare` sheet (so they follow any edit made there).
 /// Only when two or more variants are on the axis, for at most [`MAX_CHARTS`]
-/// scenarios. Returns
-/// notes for the `Terms` sheet: the variants left off the charts, or why there are
-/// none (too many scenarios); nothing when a chart makes no sense (fewer than two
-/// variants on the axis). Pinned by `tests/xlsx.rs`
+/// scenarios. Returns notes for the `Terms` sheet: the variants left off the charts,
+/// or why there are none (too many scenarios, or too many lines); nothing when a chart
+/// makes no sense (fewer than two variants on the axis). Pinned by `tests/xlsx.rs`
 /// `compare_charts_draw_the_variants_on_the_cap_axis`.
 fn compare_charts(
     book: &mut Book,
@@ -559,6 +561,13 @@ fn compare_charts(
             _ if on => runs.push((at, at)),
             _ => {}
         }
+    }
+    let lines = blocks.len().saturating_mul(runs.len());
+    if lines > MAX_SERIES {
+        return Ok(vec![format!(
+            "No chart on the Compare sheet's figures: its caps, in the order given, make {} lines, more than a chart holds ({MAX_SERIES}); give the caps in rising order.",
+            thousands(lines)
+        )]);
     }
     // The sheet's own columns, so that the charts follow them
     // (`compare_charts_read_the_cap_and_the_measure`).
