@@ -323,28 +323,11 @@ fn a_grid_report_names_its_rates() {
 #[test]
 fn a_grid_report_draws_the_grids_charts() {
     let scenarios = scenarios();
-    let grid = |rates: &[&str]| -> Vec<Variant> {
-        let mut out = Vec::new();
-        for rate in rates {
-            for cap in ["20", "38"] {
-                out.push(Variant {
-                    name: format!("{rate} · {cap}B"),
-                    terms: Terms {
-                        rate: d(rate),
-                        cap: Some(d(&format!("{cap}000000000"))),
-                        ..terms()
-                    },
-                    from_file: false,
-                });
-            }
-        }
-        out
-    };
     for (rates, shared) in [
         (&["0.15", "0.25"][..], false),
         (&["0.15", "0.2", "0.25"][..], true),
     ] {
-        let variants = grid(rates);
+        let variants = common::grid_variants(rates, &["20", "38"], &terms());
         let (rows, _) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
         let figures = html::compare_figures(
             &scenarios,
@@ -381,17 +364,7 @@ fn a_grid_report_draws_the_grids_charts() {
 #[test]
 fn a_compare_report_has_the_grid_the_thresholds_and_the_charts() {
     let scenarios = scenarios();
-    let variants: Vec<Variant> = ["20B", "38B", "none"]
-        .iter()
-        .map(|name| Variant {
-            name: name.to_string(),
-            terms: Terms {
-                cap: (*name != "none").then(|| d(&name.replace('B', "000000000"))),
-                ..terms()
-            },
-            from_file: false,
-        })
-        .collect();
+    let variants = common::cap_variants(&["20B", "38B", "none"], &terms());
     let (rows, thresholds) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
     let figures = html::compare_figures(
         &scenarios,
@@ -575,19 +548,6 @@ fn report_and_xlsx_need_files() {
     }
 }
 
-fn variants(caps: &[&str]) -> Vec<Variant> {
-    caps.iter()
-        .map(|name| Variant {
-            name: name.to_string(),
-            terms: Terms {
-                cap: (*name != "none").then(|| d(&name.replace('B', "000000000"))),
-                ..terms()
-            },
-            from_file: false,
-        })
-        .collect()
-}
-
 fn compare_page(scenarios: &[Scenario], variants: &[Variant], terms: &Terms) -> Html {
     let (rows, thresholds) = revcap::compare_all(scenarios, terms, variants).unwrap();
     let raw = html::report(&Report {
@@ -626,7 +586,7 @@ fn a_large_compare_shows_the_first_rows_and_columns_and_says_so() {
         .map(|i| format!("{}B", 10 + i))
         .collect();
     let caps: Vec<&str> = caps.iter().map(String::as_str).collect();
-    let doc = compare_page(&many, &variants(&caps), &terms());
+    let doc = compare_page(&many, &common::cap_variants(&caps, &terms()), &terms());
     assert_eq!(select(&doc, "#grid tbody tr").len(), html::MAX_ROWS);
     assert_eq!(select(&doc, "#grid thead th").len(), 1 + html::MAX_VARIANTS);
     // The last cell shown is the last variant shown, of the last scenario shown.
@@ -662,7 +622,7 @@ fn thresholds_of_different_year_ends_are_a_row_each() {
     s.truncate(1);
     let late = "period,revenue\n2028,50B\n2029,90B\n2030,120B\n";
     s.extend(revcap::load::load(late.as_bytes(), "late.csv", "late").unwrap());
-    let doc = compare_page(&s, &variants(&["20B", "38B"]), &t);
+    let doc = compare_page(&s, &common::cap_variants(&["20B", "38B"], &terms()), &t);
     let head: Vec<String> = select(&doc, "#compare table")[1]
         .select(&Selector::parse("thead th").unwrap())
         .map(|e| text(&e))
@@ -671,7 +631,7 @@ fn thresholds_of_different_year_ends_are_a_row_each() {
     let rows = select(&doc, "#compare table")[1]
         .select(&Selector::parse("tbody tr").unwrap())
         .count();
-    let (_, th) = revcap::compare_all(&s, &t, &variants(&["20B"])).unwrap();
+    let (_, th) = revcap::compare_all(&s, &t, &common::cap_variants(&["20B"], &terms())).unwrap();
     assert_eq!(rows, th.iter().map(|t| t.by.len() + 1).sum::<usize>());
 }
 

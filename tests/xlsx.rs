@@ -203,7 +203,7 @@ fn run_sheets_are_the_csv_files() {
 #[test]
 fn compare_sheets_are_the_csv_files() {
     let scenarios = scenarios();
-    let variants = variants_named(&["20B", "38B", "none"]);
+    let variants = common::cap_variants(&["20B", "38B", "none"], &terms());
     let (rows, thresholds) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
     let bytes = xlsx::workbook(&Workbook {
         terms: &terms(),
@@ -375,7 +375,7 @@ fn a_name_longer_than_excel_allows_is_cut_and_said() {
 fn a_compare_of_caps_gets_native_charts_and_one_with_no_cap_does_not() {
     let scenarios = scenarios();
     let book_of = |caps: &[&str]| {
-        let variants = variants_named(caps);
+        let variants = common::cap_variants(caps, &terms());
         let (rows, _) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
         open(
             xlsx::workbook(&Workbook {
@@ -470,20 +470,7 @@ fn compare_charts_draw_the_variants_on_the_cap_axis() {
     };
     // Rates 15%, 20% (the shared one), 25%, each with caps 20B and 38B: a scenario's
     // rows 2-7 (the first's), the shared rate's caps its third and fourth.
-    let grid: Vec<Variant> = ["0.15", "0.2", "0.25"]
-        .iter()
-        .flat_map(|rate| {
-            ["20", "38"].iter().map(move |cap| Variant {
-                name: format!("{rate} · {cap}B"),
-                terms: Terms {
-                    rate: d(rate),
-                    cap: Some(d(&format!("{cap}000000000"))),
-                    ..terms()
-                },
-                from_file: false,
-            })
-        })
-        .collect();
+    let grid = common::grid_variants(&["0.15", "0.2", "0.25"], &["20", "38"], &terms());
     let (xml, notes) = chart_of(&grid);
     assert_eq!(xml.matches("<c:ser>").count(), 2, "{xml}");
     for range in ["Compare!$D$4:$D$5", "Compare!$D$10:$D$11"] {
@@ -500,7 +487,7 @@ fn compare_charts_draw_the_variants_on_the_cap_axis() {
     );
 
     // 20B, none, 38B: two series a scenario, the second of each out of the legend.
-    let (xml, notes) = chart_of(&variants_named(&["20B", "none", "38B"]));
+    let (xml, notes) = chart_of(&common::cap_variants(&["20B", "none", "38B"], &terms()));
     assert_eq!(xml.matches("<c:ser>").count(), 4, "{xml}");
     for cell in [
         "Compare!$D$2",
@@ -539,7 +526,7 @@ fn compare_charts_draw_the_variants_on_the_cap_axis() {
 
     // A cap below the one before starts a new series: Excel joins points in the
     // sheet's order, which would draw a line back to it.
-    let (xml, _) = chart_of(&variants_named(&["38B", "20B", "30B"]));
+    let (xml, _) = chart_of(&common::cap_variants(&["38B", "20B", "30B"], &terms()));
     assert_eq!(xml.matches("<c:ser>").count(), 4, "{xml}");
     assert!(xml.contains("<c:f>Compare!$D$2</c:f>"), "{xml}");
     assert!(xml.contains("Compare!$D$3:$D$4"), "{xml}");
@@ -548,15 +535,19 @@ fn compare_charts_draw_the_variants_on_the_cap_axis() {
     // for 5 scenarios × 60 caps, so no chart, and the note says why.
     let falling: Vec<String> = (1..=60).rev().map(|b| format!("{b}B")).collect();
     let falling: Vec<&str> = falling.iter().map(String::as_str).collect();
-    let (rows, _) =
-        revcap::compare_all(&crate::scenarios(), &terms(), &variants_named(&falling)).unwrap();
+    let (rows, _) = revcap::compare_all(
+        &crate::scenarios(),
+        &terms(),
+        &common::cap_variants(&falling, &terms()),
+    )
+    .unwrap();
     let mut book = open(
         xlsx::workbook(&Workbook {
             terms: &terms(),
             shown: &shown(),
             results: &[],
             compare: Some(&rows),
-            on_cap_axis: &on_axis(&variants_named(&falling), &terms()),
+            on_cap_axis: &on_axis(&common::cap_variants(&falling, &terms()), &terms()),
             thresholds: None,
             sensitivity: None,
             distributions: None,
@@ -573,24 +564,10 @@ fn compare_charts_draw_the_variants_on_the_cap_axis() {
     );
 
     // Caps alone: one series a scenario over all its rows, no note.
-    let (xml, notes) = chart_of(&variants_named(&["20B", "30B", "38B"]));
+    let (xml, notes) = chart_of(&common::cap_variants(&["20B", "30B", "38B"], &terms()));
     assert_eq!(xml.matches("<c:ser>").count(), 2, "{xml}");
     assert!(xml.contains("Compare!$D$2:$D$4"), "{xml}");
     assert!(!notes
         .iter()
         .any(|n| n.starts_with("The Compare charts draw")));
-}
-
-/// A variant per cap named (`20B`, or `none`) on the shared [`terms`].
-fn variants_named(caps: &[&str]) -> Vec<Variant> {
-    caps.iter()
-        .map(|name| Variant {
-            name: name.to_string(),
-            terms: Terms {
-                cap: (*name != "none").then(|| d(&name.replace('B', "000000000"))),
-                ..terms()
-            },
-            from_file: false,
-        })
-        .collect()
 }

@@ -10,6 +10,9 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use revcap::config::Variant;
+use revcap::model::Terms;
+use rust_decimal::Decimal;
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_revcap");
@@ -136,4 +139,42 @@ pub fn fixture(name: &str) -> Vec<u8> {
         .join("tests/fixtures")
         .join(name);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// `n` billion, exactly.
+fn billions(n: &str) -> Decimal {
+    format!("{n}000000000").parse().unwrap()
+}
+
+/// A variant per cap named `20B` (or `none`: no cap) on `base`, as `--cap` makes them.
+pub fn cap_variants(caps: &[&str], base: &Terms) -> Vec<Variant> {
+    caps.iter()
+        .map(|name| Variant {
+            name: name.to_string(),
+            terms: Terms {
+                cap: name.strip_suffix('B').map(billions),
+                ..base.clone()
+            },
+            from_file: false,
+        })
+        .collect()
+}
+
+/// A rate × cap grid on `base`, rate by rate as `--rates` makes it: each rate (`0.15`)
+/// with each cap in billions (`20`), named `0.15 · 20B`.
+pub fn grid_variants(rates: &[&str], caps: &[&str], base: &Terms) -> Vec<Variant> {
+    rates
+        .iter()
+        .flat_map(|rate| {
+            caps.iter().map(move |cap| Variant {
+                name: format!("{rate} · {cap}B"),
+                terms: Terms {
+                    rate: rate.parse().unwrap(),
+                    cap: Some(billions(cap)),
+                    ..base.clone()
+                },
+                from_file: false,
+            })
+        })
+        .collect()
 }
