@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use revcap::analysis::sensitivity::{self as sens, Metric};
 use revcap::config::Variant;
-use revcap::model::{Date, Scenario, ScenarioResult, Terms};
+use revcap::model::{CompareRow, Date, Scenario, ScenarioResult, Terms, Thresholds};
 use revcap::montecarlo::distribution::{Distributions, Key};
 use revcap::render::html::{
     self, CompareParts, Distributed, Figure, InputFile, Report, SensitivityParts,
@@ -317,6 +317,25 @@ fn a_grid_report_names_its_rates() {
     );
 }
 
+/// `variants` compared over `scenarios` under [`terms`]: the rows, the thresholds and
+/// the report's figures (heatmaps of the binding date).
+fn compared(
+    scenarios: &[Scenario],
+    variants: &[Variant],
+) -> (Vec<CompareRow>, Vec<Thresholds>, Vec<Figure>) {
+    let (rows, thresholds) = revcap::compare_all(scenarios, &terms(), variants).unwrap();
+    let figures = html::compare_figures(
+        scenarios,
+        variants,
+        &rows,
+        &terms(),
+        revcap::cli::GridMetric::BindingDate,
+        &shown(),
+    )
+    .unwrap();
+    (rows, thresholds, figures)
+}
+
 /// A grid's report draws what its chart files are: the compare charts of its row at
 /// the terms' rate (whose lines they are; none when the grid leaves that rate out)
 /// and each scenario's heatmap, described in words.
@@ -328,16 +347,7 @@ fn a_grid_report_draws_the_grids_charts() {
         (&["0.15", "0.2", "0.25"][..], true),
     ] {
         let variants = common::grid_variants(rates, &["20", "38"], &terms());
-        let (rows, _) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
-        let figures = html::compare_figures(
-            &scenarios,
-            &variants,
-            &rows,
-            &terms(),
-            revcap::cli::GridMetric::BindingDate,
-            &shown(),
-        )
-        .unwrap();
+        let (_, _, figures) = compared(&scenarios, &variants);
         let named = |n: &str| figures.iter().find(|f| f.name == n);
         let heatmaps: Vec<&Figure> = figures
             .iter()
@@ -365,16 +375,7 @@ fn a_grid_report_draws_the_grids_charts() {
 fn a_compare_report_has_the_grid_the_thresholds_and_the_charts() {
     let scenarios = scenarios();
     let variants = common::cap_variants(&["20B", "38B", "none"], &terms());
-    let (rows, thresholds) = revcap::compare_all(&scenarios, &terms(), &variants).unwrap();
-    let figures = html::compare_figures(
-        &scenarios,
-        &variants,
-        &rows,
-        &terms(),
-        revcap::cli::GridMetric::BindingDate,
-        &shown(),
-    )
-    .unwrap();
+    let (rows, thresholds, figures) = compared(&scenarios, &variants);
     assert!(figures.iter().any(|f| f.name == "compare-grid"));
     // The hostile scenario's data ends in 2028: the page says so, under the grid.
     let coverage: Vec<(String, revcap::model::Gap)> = scenarios
