@@ -36,6 +36,9 @@ fn main() -> ExitCode {
             panic!("deliberate panic (REVCAP_TEST_PANIC is set)");
         }
         let config = Config::try_from(cli)?;
+        // The run prints to this process's stdout: a redirected one may be written as
+        // the rows are made (`output/stdout_file.rs`).
+        revcap::output::stdout_file::allow();
         revcap::run(config, &mut std::io::stdout().lock())
     });
     match outcome {

@@ -15,6 +15,7 @@ pub mod behind;
 pub mod fault;
 pub mod interrupt;
 pub mod lock;
+pub mod stdout_file;
 mod writer;
 
 use std::io::Write;
@@ -25,6 +26,7 @@ use crate::config::Input;
 use crate::error::Error;
 
 pub use lock::set_no_wait;
+pub use stdout_file::StdoutFile;
 
 /// How the staged set becomes the output folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

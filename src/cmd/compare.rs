@@ -71,7 +71,12 @@ pub fn compare(req: &Request, stdout: &mut dyn Write) -> Result<(), Error> {
         tiny: TinyCaps::default(),
         csv: CsvRows {
             file: output.dir.clone().map(|dir| (dir, None)),
-            stdout: (!files && output.format == Format::Csv).then(Spool::new),
+            stdout: (!files && output.format == Format::Csv).then(
+                || match output::StdoutFile::open(req.inputs) {
+                    Some(file) => StdoutRows::Direct(file),
+                    None => StdoutRows::Spooled(Spool::new()),
+                },
+            ),
             failed: None,
         },
         json: (files || output.format == Format::Json).then(JsonParts::default),
@@ -522,8 +527,12 @@ impl Outputs<'_> {
                 if let Some(mut file) = printed {
                     return super::run::copy_file(&mut file, out);
                 }
-                if let Some(text) = table.as_mut().or(csv.as_mut()) {
-                    text.copy_to(out, Error::Stdout)?;
+                let printed = match (table.as_mut(), csv.take()) {
+                    (Some(text), _) => text.copy_to(out, Error::Stdout).map(|()| true),
+                    (None, Some(rows)) => rows.print(out).map(|()| true),
+                    (None, None) => Ok(false),
+                };
+                if printed? {
                     if let Some(t) = &dist_table {
                         out.write_all(t.as_bytes()).map_err(Error::Stdout)?;
                     }
@@ -689,7 +698,7 @@ fn check_year(year: i32, d: &DistOutputs) -> Result<(), Error> {
 /// for stdout without files.
 struct CsvRows {
     file: Option<(std::path::PathBuf, Option<(Staged, StagedFile)>)>,
-    stdout: Option<Spool>,
+    stdout: Option<StdoutRows>,
     /// Why the file could not be written (the folder is a file, say): reported once
     /// every batch is compared and the warnings are printed, as when the files were
     /// written at the end, so that a problem or a computation's error comes first.
@@ -704,6 +713,38 @@ impl CsvRows {
         let mut csv = staged.create("compare.csv")?;
         csv.write(header()?.as_bytes())?;
         Ok((staged, csv))
+    }
+}
+
+/// Where the CSV lines for stdout go: a spool printed once every problem is known, or
+/// the file stdout is redirected to, cut back if the run fails
+/// ([`output::StdoutFile`]).
+enum StdoutRows {
+    Spooled(Spool),
+    Direct(output::StdoutFile),
+}
+
+impl StdoutRows {
+    fn is_empty(&self) -> bool {
+        match self {
+            StdoutRows::Spooled(s) => s.is_empty(),
+            StdoutRows::Direct(f) => f.is_empty(),
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        match self {
+            StdoutRows::Spooled(s) => s.write(bytes),
+            StdoutRows::Direct(f) => f.write(bytes),
+        }
+    }
+
+    /// Prints the lines: copies the spool to `out`, or keeps what is in the file.
+    fn print(self, out: &mut dyn Write) -> Result<(), Error> {
+        match self {
+            StdoutRows::Spooled(mut s) => s.copy_to(out, Error::Stdout),
+            StdoutRows::Direct(f) => f.keep(),
+        }
     }
 }
 

@@ -1,6 +1,8 @@
 //! A test-only fault hook: every filesystem step of staging and committing an output
 //! set calls [`step`], so the tests can fail, kill or pause the process at any one of
-//! them and check that the output folder always holds one run's complete set.
+//! them and check that the output folder always holds one run's complete set; so does
+//! each write of rows into a redirected stdout (`stdout_file.rs`), which must end as
+//! it began when the run fails.
 //!
 //! Debug builds only read `REVCAP_FAULT`; release builds compile [`step`] to nothing.
 //! `REVCAP_FAULT` is `N:fail` (step N returns an error instead of acting), `N:kill`

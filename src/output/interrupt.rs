@@ -1,5 +1,6 @@
 //! Clean interruption: SIGINT, SIGTERM and SIGHUP remove the staging folder of the run
-//! (and its lock file) and exit 128 + the signal (130, 143, 129).
+//! (and its lock file), cut a redirected stdout back to where the run began writing it
+//! (`stdout_file.rs`), and exit 128 + the signal (130, 143, 129).
 //!
 //! The staging folder and the lock file are registered here while they exist. The
 //! commit holds the same mutex around its atomic step, so a signal never removes a
@@ -7,6 +8,7 @@
 //! new set is dropped, the old one stays) or after it (the staging path then holds
 //! the old set, which was to be removed anyway).
 
+use std::os::fd::RawFd;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
@@ -17,11 +19,15 @@ pub struct Leftovers {
     pub staging: Option<PathBuf>,
     /// The lock file this run holds (removed while still held: see `lock.rs`).
     pub lock_file: Option<PathBuf>,
+    /// stdout redirected to a file the rows are written into as they are made
+    /// (`stdout_file.rs`): a descriptor of it, and the length to cut it back to.
+    pub stdout: Option<(RawFd, u64)>,
 }
 
 static REGISTRY: Mutex<Leftovers> = Mutex::new(Leftovers {
     staging: None,
     lock_file: None,
+    stdout: None,
 });
 
 /// The registry, locked; a poisoned lock is still usable (it holds only paths).
@@ -48,6 +54,14 @@ pub fn install() {
             }
             if let Some(file) = &left.lock_file {
                 let _ = std::fs::remove_file(file);
+            }
+            if let Some((fd, start)) = left.stdout {
+                if let Ok(at) = libc::off_t::try_from(start) {
+                    // SAFETY: the descriptor is open while registered (the file that
+                    // owns it takes this lock to leave the registry before it is
+                    // closed).
+                    let _ = unsafe { libc::ftruncate(fd, at) };
+                }
             }
             std::process::exit(128 + sig);
         }
