@@ -174,6 +174,58 @@ fn a_signal_cuts_the_rows_off_and_sigkill_leaves_them() {
     }
 }
 
+/// What is written into the file after the run, through the same open file, follows
+/// what it held before (`{ revcap …; echo done; } > f`): the cut puts the offset back
+/// with the length, rather than leave a hole of zeros where the rows were. A run that
+/// wrote nothing cuts nothing: what another writer added meanwhile stays.
+#[test]
+fn the_offset_goes_back_and_a_run_that_wrote_nothing_cuts_nothing() {
+    use std::io::Write;
+    let w = Workdir::new();
+    w.write("data.csv", scenarios(6000));
+    // The signal's cut, and the failure's (a write that fails after one went in).
+    for (fault, sig) in [("3:pause", "-TERM"), ("2:fail", "")] {
+        let mut ours = at_end(&w, "out.csv");
+        let child = command(&w, &ARGS, ours.try_clone().unwrap(), Some(fault))
+            .spawn()
+            .unwrap();
+        if !sig.is_empty() {
+            let start = Instant::now();
+            while w.read("out.csv").len() == BEFORE.len() {
+                assert!(
+                    start.elapsed() < Duration::from_secs(60),
+                    "{fault}: no rows"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let sent = Command::new("kill")
+                .args([sig, &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+        }
+        let o = child.wait_with_output().unwrap();
+        assert!(!o.status.success(), "{fault}");
+        ours.write_all(b"done\n").unwrap();
+        assert_eq!(w.read("out.csv"), format!("{BEFORE}done\n"), "{fault}");
+    }
+    // Paused before its first write while another writer adds a line, then stopped.
+    let mut ours = at_end(&w, "out.csv");
+    let child = command(&w, &ARGS, ours.try_clone().unwrap(), Some("1:pause"))
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    ours.write_all(b"another\n").unwrap();
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    assert_eq!(w.read("out.csv"), format!("{BEFORE}another\n"));
+}
+
 #[test]
 fn what_cannot_be_cut_back_exactly_is_spooled() {
     let w = Workdir::new();
@@ -189,16 +241,22 @@ fn what_cannot_be_cut_back_exactly_is_spooled() {
         .unwrap();
     assert!(o.status.success());
     assert_eq!(w.read("both.txt"), format!("{BEFORE}{expected}"));
-    // Appending to a file with text in it (`>>`): its offset reads 0, not its end.
-    w.write("appended.csv", BEFORE);
-    let f = OpenOptions::new()
-        .append(true)
-        .open(w.path("appended.csv"))
-        .unwrap();
-    let o = run(&w, &ARGS, f, Some("count"));
-    assert!(o.status.success());
-    assert_eq!(writes(&o), 0);
-    assert_eq!(w.read("appended.csv"), format!("{BEFORE}{expected}"));
+    // Opened to append (`>>`), empty or not, at its end or not: how several writers
+    // share a file, whose lines a cut would take.
+    for (before, to_end) in [("", false), (BEFORE, false), (BEFORE, true)] {
+        w.write("appended.csv", before);
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(w.path("appended.csv"))
+            .unwrap();
+        if to_end {
+            f.seek(SeekFrom::End(0)).unwrap();
+        }
+        let o = run(&w, &ARGS, f, Some("count"));
+        assert!(o.status.success());
+        assert_eq!(writes(&o), 0, "{before:?} {to_end}");
+        assert_eq!(w.read("appended.csv"), format!("{before}{expected}"));
+    }
     // stdout the input itself, at its end: read whole first, then appended to.
     let data = w.read("data.csv");
     let mut f = OpenOptions::new()

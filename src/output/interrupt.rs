@@ -59,8 +59,13 @@ pub fn install() {
                 if let Ok(at) = libc::off_t::try_from(start) {
                     // SAFETY: the descriptor is open while registered (the file that
                     // owns it takes this lock to leave the registry before it is
-                    // closed).
-                    let _ = unsafe { libc::ftruncate(fd, at) };
+                    // closed). The offset goes back too: it is shared with whatever
+                    // writes into the file after the run, which would otherwise leave
+                    // a hole of zeros where the rows were.
+                    unsafe {
+                        libc::ftruncate(fd, at);
+                        libc::lseek(fd, at, libc::SEEK_SET);
+                    }
                 }
             }
             std::process::exit(128 + sig);
