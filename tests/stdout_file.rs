@@ -83,6 +83,33 @@ fn writes(o: &Output) -> usize {
     String::from_utf8_lossy(&o.stderr).matches(STEP).count()
 }
 
+/// [`ARGS`] into `stdout` (`out.csv`) under `fault`, sent `sig` once rows are in the
+/// file (no signal when `sig` is empty: the fault ends the run).
+fn stopped(w: &Workdir, stdout: File, fault: &str, sig: &str) -> Output {
+    let child = command(w, &ARGS, stdout, Some(fault)).spawn().unwrap();
+    if !sig.is_empty() {
+        let start = Instant::now();
+        while w.read("out.csv").len() == BEFORE.len() {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "{fault}: no rows"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        signal(&child, sig);
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Sends `sig` (`-INT`, say) to `child`.
+fn signal(child: &std::process::Child, sig: &str) {
+    let sent = Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
 #[test]
 fn rows_go_into_the_file_as_a_pipe_gets_them() {
     let w = Workdir::new();
@@ -141,25 +168,7 @@ fn a_signal_cuts_the_rows_off_and_sigkill_leaves_them() {
         ("3:pause", "-HUP", Some(129)),
         ("3:kill", "", None),
     ] {
-        let child = command(&w, &ARGS, at_end(&w, "out.csv"), Some(fault))
-            .spawn()
-            .unwrap();
-        if !sig.is_empty() {
-            let start = Instant::now();
-            while w.read("out.csv").len() == BEFORE.len() {
-                assert!(
-                    start.elapsed() < Duration::from_secs(60),
-                    "{fault}: no rows"
-                );
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let sent = Command::new("kill")
-                .args([sig, &child.id().to_string()])
-                .status()
-                .unwrap();
-            assert!(sent.success());
-        }
-        let o = child.wait_with_output().unwrap();
+        let o = stopped(&w, at_end(&w, "out.csv"), fault, sig);
         assert_eq!(o.status.code(), code, "{fault} {sig}");
         let left = w.read("out.csv");
         if sig.is_empty() {
@@ -186,25 +195,7 @@ fn the_offset_goes_back_and_a_run_that_wrote_nothing_cuts_nothing() {
     // The signal's cut, and the failure's (a write that fails after one went in).
     for (fault, sig) in [("3:pause", "-TERM"), ("2:fail", "")] {
         let mut ours = at_end(&w, "out.csv");
-        let child = command(&w, &ARGS, ours.try_clone().unwrap(), Some(fault))
-            .spawn()
-            .unwrap();
-        if !sig.is_empty() {
-            let start = Instant::now();
-            while w.read("out.csv").len() == BEFORE.len() {
-                assert!(
-                    start.elapsed() < Duration::from_secs(60),
-                    "{fault}: no rows"
-                );
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let sent = Command::new("kill")
-                .args([sig, &child.id().to_string()])
-                .status()
-                .unwrap();
-            assert!(sent.success());
-        }
-        let o = child.wait_with_output().unwrap();
+        let o = stopped(&w, ours.try_clone().unwrap(), fault, sig);
         assert!(!o.status.success(), "{fault}");
         ours.write_all(b"done\n").unwrap();
         assert_eq!(w.read("out.csv"), format!("{BEFORE}done\n"), "{fault}");
@@ -216,11 +207,7 @@ fn the_offset_goes_back_and_a_run_that_wrote_nothing_cuts_nothing() {
         .unwrap();
     std::thread::sleep(Duration::from_secs(3));
     ours.write_all(b"another\n").unwrap();
-    let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    signal(&child, "-INT");
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(130));
     assert_eq!(w.read("out.csv"), format!("{BEFORE}another\n"));
