@@ -55,8 +55,6 @@ pub struct StdoutFile {
     file: File,
     buf: Vec<u8>,
     start: u64,
-    /// Bytes written in all, gathered ones included.
-    len: u64,
     /// Something went into the file (or was tried): there is something to cut.
     wrote: bool,
     kept: bool,
@@ -112,7 +110,6 @@ impl StdoutFile {
             file,
             buf: Vec::with_capacity(BUF),
             start,
-            len: 0,
             wrote: false,
             kept: false,
         })
@@ -120,12 +117,11 @@ impl StdoutFile {
 
     /// Whether nothing was written.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        !self.wrote && self.buf.is_empty()
     }
 
     /// Appends `bytes`; an error is stdout's.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), Error> {
-        self.len += bytes.len() as u64;
         self.buf.extend_from_slice(bytes);
         if self.buf.len() >= BUF {
             self.drain()?;
@@ -198,7 +194,6 @@ mod tests {
             file,
             buf: Vec::new(),
             start,
-            len: 0,
             wrote: false,
             kept: false,
         };
