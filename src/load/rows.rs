@@ -1126,8 +1126,8 @@ struct Dealing {
     bytes: Vec<u8>,
     /// Each slot's [`Range`], when kept (empty otherwise).
     range: Vec<Range>,
-    /// Read chunks already dealt, emptied, each with room for a bucket chunk: the
-    /// next bucket chunks opened. Freed instead, they went back to the heap of the
+    /// Read chunks already dealt, emptied, with a bucket chunk's room: the next
+    /// bucket chunks opened. Freed instead, they went back to the heap of the
     /// thread that read them while the dealing thread's heap grew by as much, each
     /// page new to the process (on the 6M-row bench file, 21,000 page faults: more
     /// than a third of the command's).
@@ -1144,10 +1144,10 @@ impl Dealing {
             return Ok(());
         };
         if open.capacity() == 0 {
-            match self.spare.pop() {
-                Some(chunk) => *open = chunk,
-                None => open.reserve_exact(self.chunk),
-            }
+            // A read chunk already has a bucket chunk's room (the few rows of a unit
+            // test's do not, and grow here).
+            *open = self.spare.pop().unwrap_or_default();
+            open.reserve_exact(self.chunk);
         }
         open.push(row);
         if open.len() >= self.chunk {
@@ -1222,9 +1222,9 @@ fn deal(
         for &row in &chunk {
             dealing.put(f(row))?;
         }
-        // Kept when it holds a whole bucket chunk (always, but in unit tests, whose
-        // read chunks are a few rows), and never for buckets bound for disk.
-        if chunk.capacity() == dealing.chunk && dealing.disk.is_none() {
+        // Not for buckets bound for disk: they keep one open chunk each, emptied
+        // as it is written.
+        if dealing.disk.is_none() {
             chunk.clear();
             dealing.spare.push(chunk);
         }
