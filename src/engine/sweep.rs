@@ -184,7 +184,8 @@ impl Sweep {
         // its `cap::binding_date`. (Called directly: the search has already found the
         // segment, and nothing before it was cut by the cap.)
         let segs = &self.path.steps;
-        let i = segs.partition_point(|s| s.cumulative < budget);
+        let bound = Bound::of(budget);
+        let i = segs.partition_point(|s| bound.above(s.cumulative));
         let Some(seg) = segs.get(i) else {
             let base = &self.summary;
             return Some(Outcome {
@@ -263,6 +264,59 @@ fn cumulative_before(segs: &[Step], i: usize) -> Decimal {
         .map_or(Decimal::ZERO, |s| s.cumulative)
 }
 
+/// A positive amount as the cap search compares each cumulative payment with it: on
+/// mantissas, exactly. `Decimal`'s own comparison first brings both to one scale in
+/// its 96-bit words, and a cap (`38B`, scale 0) against a cumulative in cents (scale
+/// 2 or 4) paid that on each of the search's steps: the search was a third of a
+/// sweep's work per cap. Pinned to `Decimal`'s order by `tests::bound_is_decimal_order`.
+#[derive(Clone, Copy)]
+struct Bound {
+    m: u128,
+    s: u32,
+}
+
+/// 10^k for k ≤ 28, as `u128` (10^28 < 2^94); built at compile time, so an index out
+/// of bounds fails the build.
+#[allow(clippy::indexing_slicing)]
+const POW10: [u128; 29] = {
+    let mut t = [1u128; 29];
+    let mut k = 1;
+    while k < 29 {
+        t[k] = t[k - 1] * 10;
+        k += 1;
+    }
+    t
+};
+
+impl Bound {
+    /// `b`, which must be positive (the caller has checked `budget > 0`).
+    fn of(b: Decimal) -> Bound {
+        Bound {
+            m: b.mantissa().unsigned_abs(),
+            s: b.scale(),
+        }
+    }
+
+    /// Whether `c < self`.
+    #[inline]
+    fn above(self, c: Decimal) -> bool {
+        if c.is_sign_negative() {
+            // Below zero (or a negative zero): below any positive bound.
+            return true;
+        }
+        let cm = c.mantissa().unsigned_abs();
+        let cs = c.scale();
+        // Both brought to the larger scale. A mantissa below 2^96 times 10^k, k ≤ 28,
+        // may pass 2^128; then it is past the other mantissa (below 2^96) for sure.
+        let up = |m: u128, k: u32| POW10.get(k as usize).and_then(|p| m.checked_mul(*p));
+        match cs.cmp(&self.s) {
+            std::cmp::Ordering::Equal => cm < self.m,
+            std::cmp::Ordering::Less => up(cm, self.s - cs).is_some_and(|c| c < self.m),
+            std::cmp::Ordering::Greater => up(self.m, cs - self.s).is_none_or(|b| cm < b),
+        }
+    }
+}
+
 /// What a cap leads to, for [`Sweep::summary`].
 struct Outcome {
     /// The binding date and the index of its period (if the date falls in one).
@@ -270,4 +324,51 @@ struct Outcome {
     /// Total paid.
     paid: Decimal,
     present_value: Option<Decimal>,
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::Bound;
+
+    /// Any decimal of up to 28 digits at any scale: small and wide mantissas, both
+    /// signs, zeros (a negative one too).
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            (-1_000_000_000_000i64..1_000_000_000_000, 0u32..=12)
+                .prop_map(|(m, s)| Decimal::new(m, s)),
+            (any::<u128>(), any::<bool>(), 0u32..=28).prop_map(|(m, neg, s)| {
+                let m = (m % (1u128 << 96)) as i128;
+                Decimal::from_i128_with_scale(if neg { -m } else { m }, s)
+            }),
+            (0u32..=28, any::<bool>()).prop_map(|(s, neg)| {
+                let mut z = Decimal::new(0, s);
+                z.set_sign_negative(neg);
+                z
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The search's comparison is `Decimal`'s: for every decimal and every
+        /// positive bound, equal values at other scales included.
+        #[test]
+        fn bound_is_decimal_order(c in decimal(), b in decimal(), rescale in 0u32..=28) {
+            let b = b.abs();
+            prop_assume!(b > Decimal::ZERO);
+            prop_assert_eq!(Bound::of(b).above(c), c < b);
+            // The same value at a larger scale, where it still fits.
+            let mut same = c;
+            same.rescale(c.scale().saturating_add(rescale).min(28));
+            if same == c {
+                prop_assert_eq!(Bound::of(b).above(same), same < b);
+                prop_assert_eq!(Bound::of(c.abs().max(Decimal::new(1, 28))).above(same),
+                    same < c.abs().max(Decimal::new(1, 28)));
+            }
+        }
+    }
 }
