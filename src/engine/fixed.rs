@@ -98,6 +98,12 @@ impl Fx {
     /// `self + o` as `Decimal::checked_add` gives it when nothing is rounded.
     #[inline]
     fn add(self, o: Fx) -> Option<Fx> {
+        // The common case first: one scale (then a zero operand gives back the other
+        // one all the same).
+        if self.s == o.s {
+            let m = self.m + o.m;
+            return (m < LIMIT).then_some(Fx { m, s: self.s });
+        }
         if self.m == 0 {
             return Some(o);
         }
@@ -151,7 +157,9 @@ pub(super) fn walk<R: Record>(
     // Summed as the ledger walk sums them: the eligible revenue and the uncapped total
     // per period (a period outside the term adds the scale-0 zero), the cumulative
     // payment per segment.
-    let (mut eligible_total, mut uncapped_total) = (Fx::ZERO, Fx::ZERO);
+    // The uncapped total is the cumulative payment: both sum the same payments in the
+    // same order, and a period outside the term adds the zero, which changes nothing.
+    let mut eligible_total = Fx::ZERO;
     let mut cumulative = Fx::ZERO;
     for input in &scenario.periods {
         let p = input.period;
@@ -189,7 +197,6 @@ pub(super) fn walk<R: Record>(
             return None;
         };
         eligible_total = eligible_total.add(eligible)?;
-        uncapped_total = uncapped_total.add(uncapped)?;
         let (e, u) = (eligible.dec(), uncapped.dec());
         record.period(PeriodResult {
             period: p,
@@ -209,7 +216,7 @@ pub(super) fn walk<R: Record>(
     // Without a cap every payment is paid: the total paid is the cumulative payment.
     let summary = Totals {
         eligible_revenue: eligible_total.dec(),
-        uncapped_total: uncapped_total.dec(),
+        uncapped_total: cumulative.dec(),
         total_paid: cumulative.dec(),
         binding: None,
         present_value: None,
