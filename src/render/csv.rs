@@ -144,8 +144,10 @@ pub fn compare_rows(rows: &[CompareRow]) -> Result<Vec<String>, String> {
 /// The one CSV writer: writes lines, reusing its buffers from one call to the next.
 /// Fields are written one by one through one buffer.
 pub struct RowWriter {
-    /// The lines written since the last [`RowWriter::take`].
-    out: String,
+    /// The lines written since the last [`RowWriter::take`], as bytes: every field
+    /// is ASCII or a `str`'s bytes, so the text is made once a piece
+    /// ([`RowWriter::take`]) rather than checked a `char` at a time.
+    out: Vec<u8>,
     /// Bytes of the current line so far (a line of no bytes is written `""`).
     line_start: usize,
     /// Whether the current line has a field (the next one is preceded by a comma).
@@ -175,24 +177,53 @@ fn bool_text(b: bool) -> &'static str {
 
 /// Appends `d` as `Date`'s `Display` writes it (`2027-03-31`), without a formatter:
 /// a large compare prints three dates a row. Pinned by `push_date_is_display`.
-pub(super) fn push_date(out: &mut String, d: Date) {
+pub(super) fn push_date(out: &mut impl Sink, d: Date) {
     let (y, m, day) = d.ymd();
     match crate::model::date_text(y, m, day) {
-        Some(text) => push_ascii(out, &text),
+        Some(text) => out.ascii(&text),
         // Dates are years 1 to 9999 (`Date::from_ymd`); anything else goes the long way.
-        None => {
-            use std::fmt::Write as _;
-            let _ = write!(out, "{d}");
-        }
+        None => out.text(&d.to_string()),
     }
 }
 
-/// Appends ASCII `bytes`: room made once, each pushed without a UTF-8 check (a
-/// `str::from_utf8` of a date's ten bytes cost twice the rest of writing it).
-fn push_ascii(out: &mut String, bytes: &[u8]) {
-    out.reserve(bytes.len());
-    for &b in bytes {
-        out.push(char::from(b));
+/// Where the writers below append: a `String` (the JSON document's values, the
+/// table's cells) or [`RowWriter`]'s bytes.
+pub(super) trait Sink {
+    /// Appends ASCII bytes.
+    fn ascii(&mut self, bytes: &[u8]);
+    /// Appends text.
+    fn text(&mut self, text: &str);
+    /// Appends `n` zeros.
+    fn zeros(&mut self, n: usize);
+}
+
+impl Sink for String {
+    /// Room made once, each pushed without a UTF-8 check (a `str::from_utf8` of a
+    /// date's ten bytes cost twice the rest of writing it).
+    fn ascii(&mut self, bytes: &[u8]) {
+        self.reserve(bytes.len());
+        for &b in bytes {
+            self.push(char::from(b));
+        }
+    }
+    fn text(&mut self, text: &str) {
+        self.push_str(text);
+    }
+    fn zeros(&mut self, n: usize) {
+        self.extend(std::iter::repeat_n('0', n));
+    }
+}
+
+impl Sink for Vec<u8> {
+    /// ASCII bytes are text as they are.
+    fn ascii(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+    fn text(&mut self, text: &str) {
+        self.extend_from_slice(text.as_bytes());
+    }
+    fn zeros(&mut self, n: usize) {
+        self.resize(self.len().saturating_add(n), b'0');
     }
 }
 
@@ -200,9 +231,9 @@ fn push_ascii(out: &mut String, bytes: &[u8]) {
 /// period of nearly every row of a large compare, and every period of a monthly
 /// ledger) without a formatter, anything else through `buf`. Pinned by
 /// `push_period_is_display`.
-pub(super) fn push_period(out: &mut String, buf: &mut String, p: Period) {
+pub(super) fn push_period(out: &mut impl Sink, buf: &mut String, p: Period) {
     if let Some(text) = p.month_text() {
-        push_ascii(out, &text);
+        out.ascii(&text);
     } else {
         use std::fmt::Write as _;
         buf.clear();
@@ -215,31 +246,36 @@ pub(super) fn push_period(out: &mut String, buf: &mut String, p: Period) {
 /// including negative zero; `0.5`, not `.5`; `scale` decimals), without a formatter:
 /// a sweep prints millions of amounts. Pinned by the property test
 /// `push_decimal_is_display`.
-pub fn push_decimal(out: &mut String, d: &Decimal) {
+pub(super) fn push_decimal(out: &mut impl Sink, d: &Decimal) {
     // itoa: two digits a step from a table, and a 128-bit mantissa (a 28-digit
-    // effective rate) cut into 64-bit parts rather than divided by ten as a whole.
+    // effective rate) cut into 64-bit parts rather than divided by ten as a whole;
+    // one that fits in 64 bits (nearly every amount) as a `u64`, which skips those cuts.
     let mut buffer = itoa::Buffer::new();
     let m = d.mantissa().unsigned_abs();
-    let digits = if m == 0 { "" } else { buffer.format(m) };
+    let digits = match u64::try_from(m) {
+        Ok(0) => "",
+        Ok(m) => buffer.format(m),
+        Err(_) => buffer.format(m),
+    };
     let scale = d.scale() as usize;
     if d.is_sign_negative() {
-        out.push('-');
+        out.ascii(b"-");
     }
     match digits.len().checked_sub(scale).filter(|&whole| whole > 0) {
         Some(whole) => {
             let (int, frac) = digits.split_at_checked(whole).unwrap_or((digits, ""));
-            out.push_str(int);
+            out.text(int);
             if !frac.is_empty() {
-                out.push('.');
-                out.push_str(frac);
+                out.ascii(b".");
+                out.text(frac);
             }
         }
         None => {
-            out.push('0');
+            out.ascii(b"0");
             if scale > 0 {
-                out.push('.');
-                out.extend(std::iter::repeat_n('0', scale - digits.len()));
-                out.push_str(digits);
+                out.ascii(b".");
+                out.zeros(scale - digits.len());
+                out.text(digits);
             }
         }
     }
@@ -254,7 +290,7 @@ impl Default for RowWriter {
 impl RowWriter {
     pub fn new() -> RowWriter {
         RowWriter {
-            out: String::new(),
+            out: Vec::new(),
             line_start: 0,
             in_line: false,
             buf: String::new(),
@@ -328,7 +364,7 @@ impl RowWriter {
     ) -> Result<(), String> {
         for f in fields {
             if self.in_line {
-                self.out.push(',');
+                self.out.push(b',');
             }
             self.in_line = true;
             match f {
@@ -346,9 +382,9 @@ impl RowWriter {
     fn end(&mut self) -> Result<(), String> {
         // A line of no bytes at all (one empty field) would read back as no field.
         if self.out.len() == self.line_start {
-            self.out.push_str("\"\"");
+            self.out.extend_from_slice(b"\"\"");
         }
-        self.out.push('\n');
+        self.out.push(b'\n');
         self.line_start = self.out.len();
         self.in_line = false;
         Ok(())
@@ -357,27 +393,29 @@ impl RowWriter {
     /// The lines written since the last call.
     fn take(&mut self) -> Result<String, String> {
         self.line_start = 0;
-        Ok(std::mem::take(&mut self.out))
+        // Cannot fail: every byte came from a `str` or is ASCII.
+        String::from_utf8(std::mem::take(&mut self.out)).map_err(|e| e.to_string())
     }
 }
 
 /// Appends a text field, in quotes (its quotes doubled) when it holds a comma, a
 /// quote or a line end, as the csv crate quotes.
-fn push_text(out: &mut String, text: &str) {
+fn push_text(out: &mut impl Sink, text: &str) {
     if text
         .bytes()
         .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
     {
-        out.push('"');
-        for c in text.chars() {
-            if c == '"' {
-                out.push('"');
+        out.ascii(b"\"");
+        // Each quote doubled: the text between quotes, then two quotes.
+        for (i, part) in text.split('"').enumerate() {
+            if i > 0 {
+                out.ascii(b"\"\"");
             }
-            out.push(c);
+            out.text(part);
         }
-        out.push('"');
+        out.ascii(b"\"");
     } else {
-        out.push_str(text);
+        out.text(text);
     }
 }
 
@@ -607,7 +645,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// `push_decimal` writes what `Display` writes, for any sign, mantissa and scale.
+        /// `push_decimal` writes what `Display` writes, for any sign, mantissa and scale,
+        /// into text and into the CSV writer's bytes alike.
         #[test]
         fn push_decimal_is_display(lo in proptest::prelude::any::<u32>(), mid in proptest::prelude::any::<u32>(), hi in proptest::prelude::any::<u32>(), wide in 0u8..3, negative in proptest::prelude::any::<bool>(), scale in 0u32..=28) {
             // Small mantissas are the common case: cover them as often as wide ones.
@@ -615,7 +654,10 @@ mod tests {
             let d = Decimal::from_parts(lo, mid, hi, negative, scale);
             let mut out = String::new();
             push_decimal(&mut out, &d);
-            proptest::prop_assert_eq!(out, d.to_string());
+            proptest::prop_assert_eq!(&out, &d.to_string());
+            let mut bytes = Vec::new();
+            push_decimal(&mut bytes, &d);
+            proptest::prop_assert_eq!(bytes, out.into_bytes());
         }
     }
 
@@ -649,6 +691,9 @@ mod tests {
                 out.push_str("x,");
                 push_period(&mut out, &mut buf, p);
                 assert_eq!(out, format!("x,{p}"), "{p:?}");
+                let mut bytes = b"x,".to_vec();
+                push_period(&mut bytes, &mut buf, p);
+                assert_eq!(bytes, out.as_bytes(), "{p:?}");
             }
         }
     }
@@ -662,6 +707,9 @@ mod tests {
             out.clear();
             push_date(&mut out, day);
             assert_eq!(out, day.to_string());
+            let mut bytes = Vec::new();
+            push_date(&mut bytes, day);
+            assert_eq!(bytes, out.as_bytes());
             if day >= last {
                 break;
             }
