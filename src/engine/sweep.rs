@@ -99,7 +99,34 @@ impl Sweep {
             pv_overflow: None,
         };
         // Unnormalized: `summary` normalizes what it returns. A plain scenario takes
-        // the fixed-point walk (`fixed.rs`: the same Decimals), any other the ledger's.
+        // the fixed-point walk (`fixed.rs`: the same Decimals), in one pass when its
+        // periods all lie in the term; any other the ledger's.
+        let in_term = fixed::walk_in_term(scenario, &terms, |period, s| Step {
+            start: s.start,
+            end: s.end,
+            uncapped: s.uncapped,
+            cumulative: s.cumulative_uncapped,
+            period,
+        });
+        if let Some((steps, summary, from)) = in_term {
+            // Every period has its segment (no discount rate: no present values).
+            let periods = steps
+                .iter()
+                .zip(&scenario.periods)
+                .map(|(s, input)| (input.period, s.end))
+                .collect();
+            return Ok(Sweep {
+                path: Path {
+                    steps,
+                    periods,
+                    pv_prefix: None,
+                    pv_overflow: None,
+                },
+                summary,
+                from,
+                terms,
+            });
+        }
         let walked = match fixed::walk(scenario, &terms, path()) {
             Some(walked) => walked,
             None => walk_with(scenario, &terms, path())?,
