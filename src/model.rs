@@ -5,6 +5,7 @@
 //! their field docs are the data dictionary for the CSV and JSON outputs.
 
 use std::fmt;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
@@ -779,9 +780,14 @@ pub struct ScenarioResult {
 /// One (scenario, variant) cell of `revcap compare`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompareRow {
-    pub scenario: String,
-    /// The variant's name: its cap as given (`38B`, `none`) or its terms file's stem.
-    pub variant: String,
+    /// Shared by the scenario's rows (a large compare makes millions of rows: a
+    /// `String` each was two allocations a row, and their frees).
+    #[serde(serialize_with = "serialize_shared")]
+    pub scenario: Arc<str>,
+    /// The variant's name: its cap as given (`38B`, `none`) or its terms file's stem;
+    /// shared by the variant's rows.
+    #[serde(serialize_with = "serialize_shared")]
+    pub variant: Arc<str>,
     /// The variant's rate: its terms' `rate` (with rate steps, the rate before the
     /// first step).
     #[serde(serialize_with = "crate::render::json::decimal")]
@@ -790,6 +796,11 @@ pub struct CompareRow {
     #[serde(serialize_with = "crate::render::json::opt_decimal")]
     pub cap: Option<Decimal>,
     pub summary: Summary,
+}
+
+/// A shared name as the text it holds (serde's `rc` feature, for two fields).
+fn serialize_shared<S: serde::Serializer>(text: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(text)
 }
 
 /// The caps at which a scenario's cap binds by each year-end of the term.

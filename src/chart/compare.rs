@@ -80,14 +80,14 @@ impl<'a> Compare<'a> {
                 chunk
                     .iter()
                     .zip(variants)
-                    .all(|(r, v)| r.scenario == s.name && r.variant == v.name)
+                    .all(|(r, v)| *r.scenario == *s.name && *r.variant == *v.name)
             });
         let cells = if aligned {
             rows.iter().collect()
         } else {
             let map: HashMap<(&str, &str), &CompareRow> = rows
                 .iter()
-                .map(|r| ((r.scenario.as_str(), r.variant.as_str()), r))
+                .map(|r| ((&*r.scenario, &*r.variant), r))
                 .collect();
             let mut out = Vec::with_capacity(scenarios.len() * variants.len());
             for s in scenarios {

@@ -10,6 +10,7 @@
 //! problem of every file is still found before anything is printed or written.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use super::{
     chart_options, gap_warnings, note_skipped_charts, note_written, Consumer, Dist, DistOutputs,
@@ -168,8 +169,8 @@ impl<'d, 'b> DistFeed<'d, 'b> {
     fn add(&mut self, rows: &[CompareRow]) {
         for row in rows {
             let (Some(s), Some(v)) = (
-                self.scenarios.get(row.scenario.as_str()),
-                self.variants.get(row.variant.as_str()),
+                self.scenarios.get(&*row.scenario),
+                self.variants.get(&*row.variant),
             ) else {
                 continue;
             };
@@ -1192,6 +1193,7 @@ impl<'a> Plan<'a> {
                     let end = first.saturating_add(count).min(scenarios.len());
                     let mut rows = Vec::with_capacity((end - first).saturating_mul(vs.len()));
                     let mut thresholds = Vec::new();
+                    let labels: Vec<Label> = vs.iter().map(Label::of).collect();
                     for s in scenarios.get(first..end).unwrap_or_default() {
                         // Thresholds once per scenario, in every mode: printed or not,
                         // a threshold out of Decimal's range fails the compare alike.
@@ -1199,6 +1201,7 @@ impl<'a> Plan<'a> {
                             s,
                             self.terms,
                             vs,
+                            &labels,
                             fast,
                             &self.sweeps,
                             (from == 0).then_some(self.keep_thresholds),
@@ -1311,6 +1314,23 @@ fn sweep_terms(terms: &Terms, variants: &[Variant]) -> (Vec<Terms>, Vec<Option<u
     (keys, swept)
 }
 
+/// What each row of a variant says of it, made once a piece of work: its name
+/// (shared by the rows) and its rate.
+struct Label {
+    name: Arc<str>,
+    /// Normalized like every amount, so one rate prints one way.
+    rate: rust_decimal::Decimal,
+}
+
+impl Label {
+    fn of(v: &Variant) -> Label {
+        Label {
+            name: Arc::from(v.name.as_str()),
+            rate: v.terms.rate.normalize(),
+        }
+    }
+}
+
 /// One scenario under `variants`, and its thresholds: with `thresholds`
 /// `Some(true)` made, `Some(false)` only checked (computed, and an amount out of
 /// Decimal's range an error, but not kept), `None` not computed (the scenario's later
@@ -1319,6 +1339,7 @@ fn compare_one(
     s: &Scenario,
     terms: &Terms,
     variants: &[Variant],
+    labels: &[Label],
     sweepable: &[Option<usize>],
     sweep_terms: &[Terms],
     thresholds: Option<bool>,
@@ -1329,7 +1350,8 @@ fn compare_one(
     let mut others: Vec<Option<engine::Sweep>> = Vec::new();
     let overflow = || engine::overflow(s, None, "payment");
     let mut rows = Vec::with_capacity(variants.len());
-    for (v, &fast) in variants.iter().zip(sweepable) {
+    let scenario: Arc<str> = Arc::from(s.name.as_str());
+    for ((v, &fast), label) in variants.iter().zip(sweepable).zip(labels) {
         let summary = match fast {
             Some(0) => sweep.summary(v.terms.cap).ok_or_else(overflow)?,
             Some(i) => {
@@ -1346,10 +1368,9 @@ fn compare_one(
             None => engine::compute(s, &v.terms)?.summary,
         };
         rows.push(CompareRow {
-            scenario: s.name.clone(),
-            variant: v.name.clone(),
-            // Normalized like every amount, so one rate prints one way.
-            rate: v.terms.rate.normalize(),
+            scenario: Arc::clone(&scenario),
+            variant: Arc::clone(&label.name),
+            rate: label.rate,
             cap: v.terms.cap,
             summary,
         });

@@ -538,7 +538,7 @@ mod tests {
         for r in &rows {
             let mut fields = displayed(&r.scenario, &r.summary);
             let cap = r.cap.map(|c| c.to_string()).unwrap_or_default();
-            fields.splice(1..1, [r.variant.clone(), r.rate.to_string(), cap]);
+            fields.splice(1..1, [r.variant.to_string(), r.rate.to_string(), cap]);
             w.write_record(&fields).unwrap();
         }
         let expected = finish(w);

@@ -814,11 +814,11 @@ pub fn report(r: &Report) -> Result<String, Error> {
 /// not a sweep's every row.
 fn variant_rates(r: &Report) -> Vec<Decimal> {
     let rows = r.compare.as_ref().map_or(&[][..], |c| c.rows);
-    let first = rows.first().map(|row| row.scenario.as_str());
+    let first = rows.first().map(|row| &*row.scenario);
     let mut seen = std::collections::HashSet::new();
     let rates: Vec<Decimal> = rows
         .iter()
-        .take_while(|row| Some(row.scenario.as_str()) == first)
+        .take_while(|row| Some(&*row.scenario) == first)
         .map(|row| row.rate)
         .filter(|rate| seen.insert(*rate))
         .collect();
@@ -1216,7 +1216,7 @@ fn compare_section(r: &Report, c: &CompareParts, amounts: &Amounts) -> Markup {
     }
     let variants: Vec<&String> = c.variants.iter().take(MAX_VARIANTS).collect();
     let cell = |group: &'_ [CompareRow], j: usize, v: &str| {
-        group.get(j).filter(|row| row.variant == v).cloned()
+        group.get(j).filter(|row| &*row.variant == v).cloned()
     };
     // The thresholds as a grid when every scenario has the same year-ends (a shared
     // term start), else a row per scenario and date.

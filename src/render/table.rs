@@ -284,8 +284,8 @@ impl CompareLine {
     pub fn of(r: &CompareRow) -> CompareLine {
         let s = &r.summary;
         CompareLine {
-            scenario: r.scenario.clone(),
-            variant: r.variant.clone(),
+            scenario: r.scenario.to_string(),
+            variant: r.variant.to_string(),
             cap: r.cap,
             total_paid: s.total_paid,
             foregone: s.foregone,

@@ -386,8 +386,8 @@ fn build(w: &Workbook) -> Result<Vec<u8>, XlsxError> {
         let header = compare_header();
         let cells = rows.iter().map(|r| {
             let mut cells = vec![
-                Cell::Text(r.scenario.as_str()),
-                Cell::Text(r.variant.as_str()),
+                Cell::Text(&r.scenario),
+                Cell::Text(&r.variant),
                 Cell::Rate(r.rate),
                 opt(r.cap, Cell::Money),
             ];
@@ -523,8 +523,8 @@ fn compare_charts(
             return Ok(Vec::new());
         };
         match blocks.last_mut() {
-            Some((name, _, last)) if *name == r.scenario.as_str() => *last = at,
-            _ => blocks.push((r.scenario.as_str(), at, at)),
+            Some((name, _, last)) if *name == &*r.scenario => *last = at,
+            _ => blocks.push((&*r.scenario, at, at)),
         }
     }
     let variants = on_axis.len();
@@ -635,7 +635,7 @@ fn compare_charts(
         .iter()
         .zip(on_axis)
         .filter(|(_, &on)| !on)
-        .map(|(r, _)| r.variant.clone())
+        .map(|(r, _)| r.variant.to_string())
         .collect();
     Ok(if off.is_empty() {
         Vec::new()
@@ -689,7 +689,7 @@ fn sensitivity_cells(r: &Row) -> Vec<Cell<'_>> {
         (Some(s), _) => Cell::Money(s),
     };
     vec![
-        Cell::Text(r.scenario.as_str()),
+        Cell::Text(&r.scenario),
         Cell::Text(r.metric.name()),
         Cell::Text(r.input.name()),
         value_cell(&r.low),
