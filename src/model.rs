@@ -798,7 +798,8 @@ pub struct CompareRow {
     pub summary: Summary,
 }
 
-/// A shared name as the text it holds (serde's `rc` feature, for two fields).
+/// A shared name serialized as its text, as a `String` was (what serde's `rc` feature
+/// would do, without turning it on for two fields).
 fn serialize_shared<S: serde::Serializer>(text: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(text)
 }

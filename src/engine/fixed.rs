@@ -236,8 +236,8 @@ pub(super) fn walk<R: Record>(
 ///
 /// Why: the sweep keeps a few fields of each segment in a list; pushed one by one,
 /// each push checked its room and the walk's running sums went out to memory and
-/// back around it, a fifth of the walk. Collected from a map over the periods, the
-/// list is sized once. Pinned to the ledger walk by
+/// back around it: a sixth of the sweep's walk (callgrind). Collected from a map over
+/// the periods, the list is sized once. Pinned to the ledger walk by
 /// `tests::in_term_walk_is_the_ledger_walk`.
 pub(super) fn walk_in_term<T>(
     scenario: &Scenario,
