@@ -780,12 +780,12 @@ pub struct ScenarioResult {
 /// One (scenario, variant) cell of `revcap compare`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompareRow {
-    /// Shared by the scenario's rows (a large compare makes millions of rows: a
-    /// `String` each was two allocations a row, and their frees).
+    /// The scenario's name. (Shared by the scenario's rows rather than copied into
+    /// each: a large compare makes millions of rows.)
     #[serde(serialize_with = "serialize_shared")]
     pub scenario: Arc<str>,
-    /// The variant's name: its cap as given (`38B`, `none`) or its terms file's stem;
-    /// shared by the variant's rows.
+    /// The variant's name: its cap as given (`38B`, `none`) or its terms file's stem.
+    /// (Shared by the variant's rows in one piece of work.)
     #[serde(serialize_with = "serialize_shared")]
     pub variant: Arc<str>,
     /// The variant's rate: its terms' `rate` (with rate steps, the rate before the

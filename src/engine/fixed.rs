@@ -155,11 +155,10 @@ pub(super) fn walk<R: Record>(
     let terms_rate = (terms.rate != Decimal::ONE).then(|| Fx::of(terms.rate));
     let through = terms.through;
     // Summed as the ledger walk sums them: the eligible revenue and the uncapped total
-    // per period (a period outside the term adds the scale-0 zero), the cumulative
-    // payment per segment.
-    // The uncapped total is the cumulative payment: both sum the same payments in the
-    // same order, and a period outside the term adds the zero, which changes nothing.
-    let mut eligible_total = Fx::ZERO;
+    // per period (a period outside the term adds the scale-0 zero, which can change a
+    // zero's scale: pinned by `tests::a_zero_past_the_term_gives_the_uncapped_total_its_scale`),
+    // the cumulative payment per segment.
+    let (mut eligible_total, mut uncapped_total) = (Fx::ZERO, Fx::ZERO);
     let mut cumulative = Fx::ZERO;
     for input in &scenario.periods {
         let p = input.period;
@@ -197,6 +196,7 @@ pub(super) fn walk<R: Record>(
             return None;
         };
         eligible_total = eligible_total.add(eligible)?;
+        uncapped_total = uncapped_total.add(uncapped)?;
         let (e, u) = (eligible.dec(), uncapped.dec());
         record.period(PeriodResult {
             period: p,
@@ -216,7 +216,7 @@ pub(super) fn walk<R: Record>(
     // Without a cap every payment is paid: the total paid is the cumulative payment.
     let summary = Totals {
         eligible_revenue: eligible_total.dec(),
-        uncapped_total: cumulative.dec(),
+        uncapped_total: uncapped_total.dec(),
         total_paid: cumulative.dec(),
         binding: None,
         present_value: None,
@@ -236,8 +236,8 @@ pub(super) fn walk<R: Record>(
 ///
 /// Why: the sweep keeps a few fields of each segment in a list; pushed one by one,
 /// each push checked its room and the walk's running sums went out to memory and
-/// back around it: a sixth of the sweep's walk (callgrind). Collected from a map over
-/// the periods, the list is sized once. Pinned to the ledger walk by
+/// back around it (bench/README.md, "Less work a row in the batches"). Collected from
+/// a map over the periods, the list is sized once. Pinned to the ledger walk by
 /// `tests::in_term_walk_is_the_ledger_walk`.
 pub(super) fn walk_in_term<T>(
     scenario: &Scenario,
@@ -250,7 +250,9 @@ pub(super) fn walk_in_term<T>(
     let from = term_start(scenario, terms);
     let through = terms.through;
     let terms_rate = (terms.rate != Decimal::ONE).then(|| Fx::of(terms.rate));
-    // As in `walk`, the uncapped total is the cumulative payment.
+    // Every period is in the term, so the uncapped total sums what the cumulative
+    // payment sums, in the same order: it is the cumulative payment, bit for bit (a
+    // period past the term would add a zero, which can change a zero's scale).
     let (mut eligible_total, mut cumulative) = (Fx::ZERO, Fx::ZERO);
     let mut plain = true;
     let made = scenario
@@ -443,6 +445,45 @@ mod tests {
         }
         fn period(&mut self, _: PeriodResult) {
             self.1 += 1;
+        }
+    }
+
+    /// Zeros with places in the term, then a period past it: the ledger's uncapped
+    /// total takes the past period's scale-0 zero (`0.00 + 0` is `0` in rust_decimal),
+    /// where the cumulative payment keeps `0.00`; so the two are summed apart.
+    #[test]
+    fn a_zero_past_the_term_gives_the_uncapped_total_its_scale() {
+        let month = |m| Period::month(2026, m).unwrap_or_else(|| unreachable!());
+        let periods = (1..=3)
+            .map(|m| PeriodInput {
+                period: month(m),
+                revenue: Decimal::new(0, 2),
+                rate: None,
+                line: u64::from(m) + 1,
+            })
+            .collect();
+        let s = Scenario {
+            name: "s".into(),
+            source: "s.csv".into(),
+            periods,
+        };
+        for rate in [Decimal::ONE, Decimal::new(2, 1)] {
+            // Through the end of February: March lies wholly past the term.
+            let terms = Terms {
+                rate,
+                through: date(58),
+                ..Terms::default()
+            };
+            let fixed = super::walk(&s, &terms, Rows::default());
+            let ledger = walk_with(&s, &terms, Rows::default());
+            let (Some(fixed), Ok(ledger)) = (fixed, ledger) else {
+                panic!("both walks run at rate {rate}");
+            };
+            assert_eq!(fixed.record.0, ledger.record.0);
+            assert_eq!(
+                format!("{:?}", fixed.summary),
+                format!("{:?}", ledger.summary)
+            );
         }
     }
 

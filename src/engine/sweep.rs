@@ -294,8 +294,8 @@ fn cumulative_before(segs: &[Step], i: usize) -> Decimal {
 /// A positive amount as the cap search compares each cumulative payment with it: on
 /// mantissas, exactly. `Decimal`'s own comparison first brings both to one scale in
 /// its 96-bit words, and a cap (`38B`, scale 0) against a cumulative in cents (scale
-/// 2 or 4) paid that on each of the search's steps: a seventh of what answering a cap
-/// cost (callgrind). Pinned to `Decimal`'s order by `tests::bound_is_decimal_order`.
+/// 2 or 4) paid that on each of the search's steps (bench/README.md, "Less work a row
+/// in the batches"). Pinned to `Decimal`'s order by `tests::bound_is_decimal_order`.
 #[derive(Clone, Copy)]
 struct Bound {
     m: u128,
