@@ -38,7 +38,7 @@ const MAX_SCALE: u32 = 28;
 /// 10^k for k ≤ 28. (The tables are built at compile time, where an index out of
 /// bounds fails the build: it cannot panic at run time.)
 #[allow(clippy::indexing_slicing)]
-const POW10: [i128; 29] = {
+pub(super) const POW10: [i128; 29] = {
     let mut t = [1i128; 29];
     let mut k = 1;
     while k < 29 {

@@ -302,19 +302,6 @@ struct Bound {
     s: u32,
 }
 
-/// 10^k for k ≤ 28, as `u128` (10^28 < 2^94); built at compile time, so an index out
-/// of bounds fails the build.
-#[allow(clippy::indexing_slicing)]
-const POW10: [u128; 29] = {
-    let mut t = [1u128; 29];
-    let mut k = 1;
-    while k < 29 {
-        t[k] = t[k - 1] * 10;
-        k += 1;
-    }
-    t
-};
-
 impl Bound {
     /// `b`, which must be positive (the caller has checked `budget > 0`).
     fn of(b: Decimal) -> Bound {
@@ -335,7 +322,10 @@ impl Bound {
         let cs = c.scale();
         // Both brought to the larger scale. A mantissa below 2^96 times 10^k, k ≤ 28,
         // may pass 2^128; then it is past the other mantissa (below 2^96) for sure.
-        let up = |m: u128, k: u32| POW10.get(k as usize).and_then(|p| m.checked_mul(*p));
+        let up = |m: u128, k: u32| {
+            let p = fixed::POW10.get(k as usize).map(|&p| p.unsigned_abs())?;
+            m.checked_mul(p)
+        };
         match cs.cmp(&self.s) {
             std::cmp::Ordering::Equal => cm < self.m,
             std::cmp::Ordering::Less => up(cm, self.s - cs).is_some_and(|c| c < self.m),
