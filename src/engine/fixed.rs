@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 
 use super::walk::{Record, Totals, Walked};
 use super::{term_start, PRORATION_DP};
-use crate::model::{Date, PeriodResult, Scenario, Segment, Summary, Terms};
+use crate::model::{Date, PeriodInput, PeriodResult, Scenario, Segment, Summary, Terms};
 
 /// A non-negative decimal as `rust_decimal` holds it: mantissa and scale.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -139,6 +139,26 @@ impl Fx {
     }
 }
 
+/// A period wholly in the term: its eligible revenue and its uncapped payment, as
+/// the ledger's `prorate_whole` gives them; `None` when they are not plain.
+/// `terms_rate` is the terms' rate as the walks keep it: `None` when it is one.
+/// (Inlined always: called once a period, and a call passed its result through memory.)
+#[inline(always)]
+fn whole_period(input: &PeriodInput, terms_rate: Option<Option<Fx>>) -> Option<(Fx, Fx)> {
+    let rate_fx = match input.rate {
+        None => terms_rate,
+        Some(r) => (r != Decimal::ONE).then(|| Fx::of(r)),
+    };
+    let revenue = Fx::of(input.revenue)?;
+    let eligible = revenue.round12()?;
+    // `prorate_whole`: a rate of one takes the revenue as it is.
+    let uncapped = match rate_fx {
+        None => eligible,
+        Some(r) => revenue.mul(r?)?.round12()?,
+    };
+    Some((eligible, uncapped))
+}
+
 /// The uncapped walk of `scenario` under `terms` into `record`, as
 /// [`walk_with`](super::walk::walk_with) gives it, when the scenario is plain (see the
 /// module); `None` otherwise.
@@ -167,17 +187,8 @@ pub(super) fn walk<R: Record>(
             // Wholly outside the term: no segment, nothing earned.
             (Fx::ZERO, Fx::ZERO, None)
         } else if from <= start && end <= through {
-            let (rate, rate_fx) = match input.rate {
-                None => (terms.rate, terms_rate),
-                Some(r) => (r, (r != Decimal::ONE).then(|| Fx::of(r))),
-            };
-            let revenue = Fx::of(input.revenue)?;
-            let eligible = revenue.round12()?;
-            // `prorate_whole`: a rate of one takes the revenue as it is.
-            let uncapped = match rate_fx {
-                None => eligible,
-                Some(r) => revenue.mul(r?)?.round12()?,
-            };
+            let rate = input.rate.unwrap_or(terms.rate);
+            let (eligible, uncapped) = whole_period(input, terms_rate)?;
             cumulative = cumulative.add(uncapped)?;
             // Each Decimal made once (the record may keep several copies of one).
             let (u, cum) = (uncapped.dec(), cumulative.dec());
@@ -268,17 +279,7 @@ pub(super) fn walk_in_term<T>(
                 if start < from || end > through {
                     return None;
                 }
-                let rate_fx = match input.rate {
-                    None => terms_rate,
-                    Some(r) => (r != Decimal::ONE).then(|| Fx::of(r)),
-                };
-                let revenue = Fx::of(input.revenue)?;
-                let eligible = revenue.round12()?;
-                // `prorate_whole`: a rate of one takes the revenue as it is.
-                let uncapped = match rate_fx {
-                    None => eligible,
-                    Some(r) => revenue.mul(r?)?.round12()?,
-                };
+                let (eligible, uncapped) = whole_period(input, terms_rate)?;
                 cumulative = cumulative.add(uncapped)?;
                 eligible_total = eligible_total.add(eligible)?;
                 Some(uncapped)
